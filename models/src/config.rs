@@ -1,0 +1,49 @@
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// OIDC settings in `GET /config` (unused locally, required by the Python client).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OidcConfig {
+    /// Issuer URL.
+    pub issuer: String,
+    /// Client id.
+    pub client_id: String,
+    /// Audience.
+    pub audience: String,
+    /// Provider name.
+    #[serde(default)]
+    pub provider: String,
+}
+
+/// Answer of `GET /config` (`DaytonaConfiguration`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DaytonaConfiguration {
+    /// Server version.
+    pub version: String,
+    /// OIDC settings.
+    pub oidc: OidcConfig,
+    /// Linked accounts feature flag.
+    pub linked_accounts_enabled: bool,
+    /// Announcements by key.
+    pub announcements: BTreeMap<String, serde_json::Value>,
+    /// Template of preview URLs.
+    pub proxy_template_url: String,
+    /// Base URL of the toolbox proxy.
+    pub proxy_toolbox_url: String,
+    /// Default snapshot name.
+    pub default_snapshot: String,
+    /// Dashboard URL.
+    pub dashboard_url: String,
+    /// Largest auto-archive interval in minutes.
+    pub max_auto_archive_interval: i64,
+    /// Maintenance mode (Daytona's spelling).
+    pub maintanance_mode: bool,
+    /// Environment name.
+    pub environment: String,
+    /// Analytics API (none locally).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analytics_api_url: Option<String>,
+}

@@ -1,0 +1,122 @@
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::SandboxVolume;
+
+/// Body of `POST /sandbox` (`CreateSandbox`). Every field is optional.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", tsify(hashmap_as_object))]
+pub struct CreateSandbox {
+    /// Unique name; defaults to the id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub name: Option<String>,
+    /// Snapshot id or name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub snapshot: Option<String>,
+    /// OS user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub user: Option<String>,
+    /// Environment variables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub env: Option<BTreeMap<String, String>>,
+    /// Labels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub labels: Option<BTreeMap<String, String>>,
+    /// Public preview URLs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub public: Option<bool>,
+    /// Block all network access.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub network_block_all: Option<bool>,
+    /// Allowed CIDRs, comma separated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub network_allow_list: Option<String>,
+    /// Expose KVM.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub kvm: Option<bool>,
+    /// Region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub target: Option<String>,
+    /// CPU cores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub cpu: Option<i64>,
+    /// GPUs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub gpu: Option<i64>,
+    /// Memory in GiB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub memory: Option<i64>,
+    /// Disk in GiB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub disk: Option<i64>,
+    /// Minutes of inactivity before auto-stop (0 = never).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub auto_stop_interval: Option<i64>,
+    /// Minutes stopped before auto-archive (0 = the maximum).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub auto_archive_interval: Option<i64>,
+    /// Minutes stopped before auto-delete (negative = never, 0 = on stop).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub auto_delete_interval: Option<i64>,
+    /// Volumes to mount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub volumes: Option<Vec<SandboxVolume>>,
+}
+
+/// Body of `POST /sandbox/{id}/resize`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct ResizeSandbox {
+    /// New CPU cores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub cpu: Option<i64>,
+    /// New memory in GiB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub memory: Option<i64>,
+    /// New disk in GiB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub disk: Option<i64>,
+}
+
+/// Body and answer of `PUT /sandbox/{id}/labels` (replaces every label).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "ts", tsify(hashmap_as_object))]
+pub struct SandboxLabels {
+    /// The complete label set.
+    pub labels: BTreeMap<String, String>,
+}
+
+/// Optional body of `POST /sandbox/{id}/last-activity`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateLastActivity {
+    /// What kind of activity it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity_type: Option<String>,
+}

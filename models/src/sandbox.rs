@@ -1,0 +1,231 @@
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Lifecycle state of a sandbox (`SandboxState` in Daytona's API).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(rename_all = "snake_case")]
+pub enum SandboxState {
+    /// Being created.
+    Creating,
+    /// Being restored from an archive.
+    Restoring,
+    /// Gone; no longer listed.
+    Destroyed,
+    /// Being deleted.
+    Destroying,
+    /// Running; the toolbox answers.
+    Started,
+    /// Not running; files are kept.
+    Stopped,
+    /// Being started.
+    Starting,
+    /// Being stopped.
+    Stopping,
+    /// Failed; see `errorReason`.
+    Error,
+    /// An image build failed.
+    BuildFailed,
+    /// Waiting for an image build.
+    PendingBuild,
+    /// Building a snapshot.
+    BuildingSnapshot,
+    /// State not known.
+    Unknown,
+    /// Pulling its snapshot.
+    PullingSnapshot,
+    /// Stopped and moved to cold storage.
+    Archived,
+    /// Being archived.
+    Archiving,
+    /// Resources being changed.
+    Resizing,
+    /// A snapshot is being taken.
+    Snapshotting,
+    /// Being forked.
+    Forking,
+    /// Being paused.
+    Pausing,
+    /// Paused.
+    Paused,
+    /// Being resumed.
+    Resuming,
+}
+
+impl SandboxState {
+    /// The wire spelling (`"started"`, `"build_failed"`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Creating => "creating",
+            Self::Restoring => "restoring",
+            Self::Destroyed => "destroyed",
+            Self::Destroying => "destroying",
+            Self::Started => "started",
+            Self::Stopped => "stopped",
+            Self::Starting => "starting",
+            Self::Stopping => "stopping",
+            Self::Error => "error",
+            Self::BuildFailed => "build_failed",
+            Self::PendingBuild => "pending_build",
+            Self::BuildingSnapshot => "building_snapshot",
+            Self::Unknown => "unknown",
+            Self::PullingSnapshot => "pulling_snapshot",
+            Self::Archived => "archived",
+            Self::Archiving => "archiving",
+            Self::Resizing => "resizing",
+            Self::Snapshotting => "snapshotting",
+            Self::Forking => "forking",
+            Self::Pausing => "pausing",
+            Self::Paused => "paused",
+            Self::Resuming => "resuming",
+        }
+    }
+
+    /// Parses the wire spelling; unknown strings give `None`.
+    pub fn parse(s: &str) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+    }
+}
+
+/// The state a sandbox is moving towards (`SandboxDesiredState`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(rename_all = "snake_case")]
+pub enum SandboxDesiredState {
+    /// To be deleted.
+    Destroyed,
+    /// To run.
+    Started,
+    /// To be stopped.
+    Stopped,
+    /// To be resized.
+    Resized,
+    /// To be archived.
+    Archived,
+    /// To be paused.
+    Paused,
+}
+
+/// A volume mounted into a sandbox.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxVolume {
+    /// Volume id.
+    pub volume_id: String,
+    /// Where it is mounted inside the sandbox.
+    pub mount_path: String,
+    /// Sub-directory of the volume to mount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub subpath: Option<String>,
+}
+
+/// A sandbox as the control plane describes it (`Sandbox` DTO). Also used for list items:
+/// `SandboxListItem` is a subset of these fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+// In TypeScript this is `SandboxDto`: `Sandbox` is the SDK's class.
+#[cfg_attr(feature = "ts", serde(rename = "SandboxDto"))]
+#[cfg_attr(feature = "ts", tsify(hashmap_as_object))]
+pub struct Sandbox {
+    /// Unique id.
+    pub id: String,
+    /// Owning organization.
+    pub organization_id: String,
+    /// Unique name (defaults to the id).
+    pub name: String,
+    /// Snapshot the sandbox was created from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub snapshot: Option<String>,
+    /// OS user inside the sandbox.
+    pub user: String,
+    /// Environment variables set in the sandbox.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Labels (free-form key/value metadata).
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// Whether preview URLs are reachable without the sandbox token.
+    pub public: bool,
+    /// Whether all network access is blocked.
+    pub network_block_all: bool,
+    /// Whether KVM is exposed (always false here; required by the Python client).
+    #[serde(default)]
+    pub kvm: bool,
+    /// Allowed CIDRs (comma separated) when networking is restricted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub network_allow_list: Option<String>,
+    /// Region.
+    pub target: String,
+    /// CPU cores.
+    pub cpu: i64,
+    /// GPUs.
+    pub gpu: i64,
+    /// Memory in GiB.
+    pub memory: i64,
+    /// Disk in GiB.
+    pub disk: i64,
+    /// Current state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub state: Option<SandboxState>,
+    /// State being moved towards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub desired_state: Option<SandboxDesiredState>,
+    /// Why the sandbox is in the `error` state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub error_reason: Option<String>,
+    /// Whether an errored sandbox can be recovered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub recoverable: Option<bool>,
+    /// Backup state (`None` when there is none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub backup_state: Option<String>,
+    /// Minutes of inactivity before auto-stop (0 = never).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub auto_stop_interval: Option<i64>,
+    /// Minutes stopped before auto-archive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub auto_archive_interval: Option<i64>,
+    /// Minutes stopped before auto-delete (negative = never, 0 = on stop).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub auto_delete_interval: Option<i64>,
+    /// Mounted volumes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub volumes: Option<Vec<SandboxVolume>>,
+    /// Creation time (ISO-8601).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub created_at: Option<String>,
+    /// Last update time (ISO-8601).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub updated_at: Option<String>,
+    /// Last activity time (ISO-8601).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub last_activity_at: Option<String>,
+    /// Sandbox class (`container` here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub sandbox_class: Option<String>,
+    /// Version of the in-sandbox toolbox daemon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub daemon_version: Option<String>,
+    /// Base URL of the toolbox proxy; requests go to `{toolboxProxyUrl}/{id}/…`.
+    pub toolbox_proxy_url: String,
+}

@@ -1,0 +1,8 @@
+export * from './dist/daytona_wasm.js';
+export * from './errors.js';
+
+declare module './dist/daytona_wasm.js' {
+  interface SandboxIterator {
+    [Symbol.asyncIterator](): SandboxIterator;
+  }
+}

@@ -1,0 +1,35 @@
+# Shared helpers of the project's scripts (sourced, not run).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$PATH"
+WASM_TARGET=wasm32-unknown-unknown
+WASM_BINDGEN="$ROOT/target/release/wasm-bindgen-cli"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$ROOT/target/release/wasm-bindgen-test-runner"
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+
+# Which way this machine builds wasm32: "rustup" (target installed) or "debian" (build-std).
+wasm_route() {
+  if rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"; then echo rustup; else echo debian; fi
+}
+
+# cargo for the wasm32 target, by whichever route works here.
+wasm_cargo() {
+  local sub="$1"; shift
+  if [ "$(wasm_route)" = rustup ]; then
+    cargo "$sub" --target "$WASM_TARGET" "$@"
+  else
+    RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-19 RUSTC=/usr/bin/rustc \
+      /usr/bin/cargo "$sub" --target "$WASM_TARGET" -Zbuild-std=std,panic_abort "$@"
+  fi
+}
+
+# Optional size pass with wasm-opt (binaryen from npm when installed); never fatal.
+wasm_opt() {
+  local f="$1" opt="$ROOT/node_modules/.bin/wasm-opt"
+  [ -x "$opt" ] || return 0
+  "$opt" -Oz --enable-reference-types --enable-bulk-memory --enable-multivalue \
+    --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals "$f" -o "$f.opt" \
+    && mv "$f.opt" "$f" || { rm -f "$f.opt"; log "wasm-opt failed on $f (kept unoptimised)"; }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what the build and tests need, skipping what is present:
+# Debian packages, the wasm32 standard library, the pinned wasm-bindgen CLI, npm packages,
+# and (with --python) the venv for the official-SDK compatibility tests.
+source "$(dirname "$0")/lib.sh"
+
+want_python=0
+[ "${1:-}" = "--python" ] && want_python=1
+
+apt_missing=()
+need_pkg() { dpkg -s "$1" >/dev/null 2>&1 || apt_missing+=("$1"); }
+need_pkg bubblewrap
+need_pkg chromium
+need_pkg chromium-driver
+need_pkg python3-venv
+
+# wasm32 std: rustup's target if present or obtainable quickly, else Debian's build-std route.
+if [ "$(wasm_route)" != rustup ]; then
+  log "adding the wasm32 target with rustup (bounded wait)"
+  if ! timeout 180 rustup target add "$WASM_TARGET"; then
+    log "rustup target unavailable; using Debian rustc-web with -Zbuild-std"
+    for p in rustc-web cargo-web rust-web-src lld-19; do need_pkg "$p"; done
+  fi
+fi
+
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  log "installing Debian packages: ${apt_missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${apt_missing[@]}"
+fi
+
+if [ ! -x "$WASM_BINDGEN" ] || [ ! -x "$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER" ] \
+   || [ Cargo.lock -nt "$WASM_BINDGEN" ]; then
+  log "building the pinned wasm-bindgen CLI and test runner (first time: several minutes)"
+  cargo build --release -p wasm-bindgen-tools
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm packages from package-lock.json"
+  npm ci --no-audit --no-fund
+fi
+
+if [ $want_python -eq 1 ]; then
+  if [ ! -x .venv/bin/pytest ] || [ tests/python/requirements.txt -nt .venv/bin/pytest ]; then
+    log "creating the Python venv for the official SDK tests"
+    python3 -m venv .venv
+    .venv/bin/pip install -q -r tests/python/requirements.txt
+    touch .venv/bin/pytest
+  fi
+fi
+log "setup complete"

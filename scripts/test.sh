@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test: server (Rust), official Python SDK compatibility, SDK in headless Chromium,
+# the npm package from plain JS and TypeScript, and the console end to end.
+source "$(dirname "$0")/lib.sh"
+bash scripts/setup.sh --python
+
+log "building daytona-local"
+cargo build -p daytona-local
+log "server tests"
+cargo test -p daytona-local
+
+bash scripts/build-sdk.sh
+bash scripts/build-console.sh
+
+# One live server for the browser-side SDK tests (its URL is compiled into the test wasm).
+data=$(mktemp -d)
+port=3900
+key="test-$(date +%s)-$RANDOM"
+target/debug/daytona-local serve --listen "127.0.0.1:$port" --data-dir "$data" --api-key "$key" \
+  --console-dir dist/console > "$data/server.log" 2>&1 &
+server=$!
+cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$data"; }
+trap cleanup EXIT
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/" >/dev/null 2>&1 && break; sleep 0.1; done
+
+log "SDK tests in headless Chromium"
+DAYTONA_TEST_API_URL="http://127.0.0.1:$port/api" DAYTONA_TEST_API_KEY="$key" \
+  CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 WASM_BINDGEN_TEST_DRIVER_TIMEOUT=30 \
+  wasm_cargo test -p daytona-wasm -- --nocapture
+
+log "official Python SDK against daytona-local"
+DAYTONA_LOCAL_BIN="$ROOT/target/debug/daytona-local" .venv/bin/pytest tests/python -q
+
+log "npm package types (tsc --noEmit)"
+node_modules/.bin/tsc -p tests/npm/tsconfig.json
+
+log "npm package and console in headless Chromium"
+node --test tests/npm/ tests/e2e/

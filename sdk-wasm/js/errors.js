@@ -1,0 +1,43 @@
+// Typed errors of the JS face, named and shaped like @daytonaio/sdk's.
+export class DaytonaError extends Error {
+  constructor(message, statusCode, code, source) {
+    super(message);
+    this.name = new.target.name;
+    this.statusCode = statusCode;
+    this.code = code;
+    this.source = source;
+  }
+  get errorCode() {
+    return this.code;
+  }
+}
+export class DaytonaBadRequestError extends DaytonaError {}
+export class DaytonaAuthenticationError extends DaytonaError {}
+export class DaytonaForbiddenError extends DaytonaError {}
+export class DaytonaNotFoundError extends DaytonaError {}
+export class DaytonaTimeoutError extends DaytonaError {}
+export class DaytonaConflictError extends DaytonaError {}
+export class DaytonaGoneError extends DaytonaError {}
+export class DaytonaUnprocessableEntityError extends DaytonaError {}
+export class DaytonaRateLimitError extends DaytonaError {}
+export class DaytonaInternalServerError extends DaytonaError {}
+export class DaytonaBadGatewayError extends DaytonaError {}
+export class DaytonaServiceUnavailableError extends DaytonaError {}
+export class DaytonaConnectionError extends DaytonaError {}
+export class DaytonaAbortError extends DaytonaError {}
+export class DaytonaValidationError extends DaytonaBadRequestError {}
+export class DaytonaInvalidArgumentError extends DaytonaValidationError {}
+
+const classes = {
+  DaytonaError, DaytonaBadRequestError, DaytonaAuthenticationError, DaytonaForbiddenError,
+  DaytonaNotFoundError, DaytonaTimeoutError, DaytonaConflictError, DaytonaGoneError,
+  DaytonaUnprocessableEntityError, DaytonaRateLimitError, DaytonaInternalServerError,
+  DaytonaBadGatewayError, DaytonaServiceUnavailableError, DaytonaConnectionError,
+  DaytonaAbortError, DaytonaInvalidArgumentError,
+};
+
+// Called from Rust (the one conversion point of SDK errors into JS values).
+export function createDaytonaError(className, message, statusCode, code, source) {
+  const Cls = classes[className] || DaytonaError;
+  return new Cls(message, statusCode, code, source);
+}

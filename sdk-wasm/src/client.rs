@@ -1,0 +1,45 @@
+//! What every handle shares: the control-plane URL, the authenticated HTTP sender and the target.
+
+use std::time::Duration;
+
+use crate::http::Http;
+use crate::{DaytonaConfig, DaytonaError, COMPATIBLE_SDK_VERSION};
+
+/// Shared state behind [`crate::Daytona`] and every [`crate::Sandbox`].
+#[derive(Debug)]
+pub(crate) struct Client {
+    /// Control-plane URL without a trailing slash.
+    pub api_url: String,
+    /// Sender with the auth headers.
+    pub http: Http,
+    /// Region for new sandboxes.
+    pub target: Option<String>,
+}
+
+impl Client {
+    /// Checks the config and builds the headers the official SDKs send.
+    pub fn new(config: &DaytonaConfig) -> Result<Self, DaytonaError> {
+        let mut headers = vec![
+            ("X-Daytona-Source".to_owned(), "sdk-wasm".to_owned()),
+            ("X-Daytona-SDK-Version".to_owned(), COMPATIBLE_SDK_VERSION.to_owned()),
+        ];
+        match (&config.api_key, &config.jwt_token) {
+            (Some(key), _) if !key.is_empty() => headers.push(("Authorization".into(), format!("Bearer {key}"))),
+            (_, Some(jwt)) if !jwt.is_empty() => {
+                let org = config.organization_id.as_deref().filter(|o| !o.is_empty()).ok_or_else(|| {
+                    DaytonaError::InvalidArgument("organizationId is required with jwtToken".into())
+                })?;
+                headers.push(("Authorization".into(), format!("Bearer {jwt}")));
+                headers.push(("X-Daytona-Organization-ID".into(), org.to_owned()));
+            }
+            _ => return Err(DaytonaError::InvalidArgument("apiKey or jwtToken is required".into())),
+        }
+        let timeout = config.request_timeout_ms.map(|ms| Duration::from_millis(ms.into()));
+        Ok(Self { api_url: config.api_url(), http: Http::new(headers, timeout), target: config.target.clone() })
+    }
+
+    /// `{api_url}{path}`.
+    pub fn api(&self, path: &str) -> String {
+        format!("{}{path}", self.api_url)
+    }
+}

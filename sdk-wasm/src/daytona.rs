@@ -1,0 +1,133 @@
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::time::Duration;
+
+use daytona_models::{ListSandboxesQuery, ListSandboxesResponse, Sandbox as SandboxDto};
+
+use crate::client::Client;
+use crate::http::{encode, query_string, CallOptions, Method};
+use crate::{CreateSandboxParams, DaytonaConfig, DaytonaError, Sandbox};
+
+/// Default time to wait for a new sandbox to start.
+pub const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Entry point: a client of one Daytona control plane.
+#[derive(Clone, Debug)]
+pub struct Daytona {
+    client: Rc<Client>,
+}
+
+/// One page of a sandbox listing.
+#[derive(Clone, Debug)]
+pub struct SandboxPage {
+    /// The sandboxes on this page.
+    pub items: Vec<Sandbox>,
+    /// Cursor of the next page, if any.
+    pub next_cursor: Option<String>,
+}
+
+impl Daytona {
+    /// A client for `config`; fails if no credentials are given.
+    pub fn new(config: DaytonaConfig) -> Result<Self, DaytonaError> {
+        Ok(Self { client: Rc::new(Client::new(&config)?) })
+    }
+
+    /// The control-plane URL in use.
+    pub fn api_url(&self) -> &str {
+        &self.client.api_url
+    }
+
+    fn wrap(&self, dto: SandboxDto) -> Sandbox {
+        Sandbox::new(Rc::clone(&self.client), dto)
+    }
+
+    /// Creates a sandbox and waits until it is started (default timeout 60 s).
+    pub async fn create(&self, params: CreateSandboxParams, timeout: Option<Duration>) -> Result<Sandbox, DaytonaError> {
+        let body = params.to_wire(self.client.target.as_deref())?;
+        let timeout = timeout.unwrap_or(DEFAULT_CREATE_TIMEOUT);
+        let started = js_sys::Date::now();
+        let dto: SandboxDto = self
+            .client
+            .http
+            .json(Method::Post, &self.client.api("/sandbox"), Some(&body), &CallOptions::timeout(Some(timeout)))
+            .await?;
+        let sandbox = self.wrap(dto);
+        let elapsed = Duration::from_millis((js_sys::Date::now() - started) as u64);
+        sandbox.wait_until_started(Some(timeout.saturating_sub(elapsed))).await?;
+        Ok(sandbox)
+    }
+
+    /// The sandbox with this id or name.
+    pub async fn get(&self, id_or_name: &str) -> Result<Sandbox, DaytonaError> {
+        if id_or_name.is_empty() {
+            return Err(DaytonaError::InvalidArgument("sandbox id or name is required".into()));
+        }
+        let url = self.client.api(&format!("/sandbox/{}", encode(id_or_name)));
+        let dto = self.client.http.json(Method::Get, &url, None::<&()>, &CallOptions::default()).await?;
+        Ok(self.wrap(dto))
+    }
+
+    /// The sandbox with `id_or_name`, else the first one carrying all `labels`.
+    pub async fn find_one(
+        &self,
+        id_or_name: Option<&str>,
+        labels: Option<BTreeMap<String, String>>,
+    ) -> Result<Sandbox, DaytonaError> {
+        if let Some(id) = id_or_name {
+            return self.get(id).await;
+        }
+        let query = ListSandboxesQuery { labels, limit: Some(1), ..Default::default() };
+        let page = self.list_page(&query).await?;
+        page.items.into_iter().next().ok_or_else(|| DaytonaError::Api {
+            status: 404,
+            message: "No sandbox found matching the labels".into(),
+            code: None,
+            origin: None,
+        })
+    }
+
+    /// One page of sandboxes (pass `next_cursor` back as `query.cursor` for the next).
+    pub async fn list_page(&self, query: &ListSandboxesQuery) -> Result<SandboxPage, DaytonaError> {
+        let pairs = query.to_pairs();
+        let mut url = self.client.api("/sandbox");
+        if !pairs.is_empty() {
+            url.push('?');
+            url.push_str(&query_string(&pairs));
+        }
+        let resp: ListSandboxesResponse =
+            self.client.http.json(Method::Get, &url, None::<&()>, &CallOptions::default()).await?;
+        Ok(SandboxPage {
+            items: resp.items.into_iter().map(|d| self.wrap(d)).collect(),
+            next_cursor: resp.next_cursor.filter(|c| !c.is_empty()),
+        })
+    }
+
+    /// Every sandbox matching `query`, following cursors across pages.
+    pub async fn list(&self, query: &ListSandboxesQuery) -> Result<Vec<Sandbox>, DaytonaError> {
+        let mut query = query.clone();
+        let mut all = Vec::new();
+        loop {
+            let page = self.list_page(&query).await?;
+            all.extend(page.items);
+            match page.next_cursor {
+                Some(c) => query.cursor = Some(c),
+                None => return Ok(all),
+            }
+        }
+    }
+
+    /// Starts `sandbox` and waits until it is started.
+    pub async fn start(&self, sandbox: &Sandbox, timeout: Option<Duration>) -> Result<(), DaytonaError> {
+        sandbox.start(timeout).await
+    }
+
+    /// Stops `sandbox` and waits until it is stopped.
+    pub async fn stop(&self, sandbox: &Sandbox, timeout: Option<Duration>) -> Result<(), DaytonaError> {
+        sandbox.stop(timeout, false).await
+    }
+
+    /// Deletes `sandbox`.
+    pub async fn delete(&self, sandbox: &Sandbox, timeout: Option<Duration>) -> Result<(), DaytonaError> {
+        sandbox.delete(timeout).await
+    }
+}

@@ -1,0 +1,140 @@
+use daytona_models::ListSandboxesQuery;
+use serde::Deserialize;
+use tsify::Ts;
+use wasm_bindgen::prelude::*;
+
+use super::{error, from_js, promise, seconds, JsSandbox, JsSandboxIterator};
+use crate::{CreateSandboxParams, Daytona, DaytonaConfig};
+
+/// Options of `Daytona.create`.
+#[derive(Clone, Debug, Default, Deserialize, serde::Serialize, tsify::Tsify)]
+pub struct CreateOptions {
+    /// Seconds to wait for the sandbox to start (default 60, 0 = no limit).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub timeout: Option<f64>,
+}
+
+/// Query of `Daytona.findOne`.
+#[derive(Clone, Debug, Default, Deserialize, serde::Serialize, tsify::Tsify)]
+#[tsify(hashmap_as_object)]
+pub struct FindOneParams {
+    /// Sandbox id or name.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub id: Option<String>,
+    /// Labels the sandbox must carry.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// Client of a Daytona control plane (`new Daytona({ apiUrl, apiKey })`).
+#[wasm_bindgen(js_name = Daytona)]
+pub struct JsDaytona {
+    inner: Daytona,
+}
+
+#[wasm_bindgen(js_class = Daytona)]
+impl JsDaytona {
+    /// Creates a client; throws `DaytonaInvalidArgumentError` without credentials.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: Option<Ts<DaytonaConfig>>) -> Result<JsDaytona, JsValue> {
+        let config = match config {
+            Some(c) => c.to_rust().map_err(|e| error::to_js(crate::DaytonaError::InvalidArgument(e.to_string())))?,
+            None => DaytonaConfig::default(),
+        };
+        Ok(Self { inner: Daytona::new(config).map_err(error::to_js)? })
+    }
+
+    /// The control-plane URL in use.
+    #[wasm_bindgen(getter, js_name = apiUrl)]
+    pub fn api_url(&self) -> String {
+        self.inner.api_url().to_owned()
+    }
+
+    /// Creates a sandbox and resolves once it is started.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Sandbox>")]
+    pub fn create(
+        &self,
+        params: Option<Ts<CreateSandboxParams>>,
+        options: Option<Ts<CreateOptions>>,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let params = match params {
+            Some(p) => from_js("params", p.js_value())?,
+            None => CreateSandboxParams::default(),
+        };
+        let options: CreateOptions = match options {
+            Some(o) => from_js("options", o.js_value())?,
+            None => CreateOptions::default(),
+        };
+        let inner = self.inner.clone();
+        Ok(promise(async move { inner.create(params, seconds(options.timeout)).await.map(JsSandbox::from) }))
+    }
+
+    /// The sandbox with this id or name (rejects with `DaytonaNotFoundError`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<Sandbox>", js_name = get)]
+    pub fn get(&self, #[wasm_bindgen(js_name = "sandboxIdOrName")] sandbox_id_or_name: String) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move { inner.get(&sandbox_id_or_name).await.map(JsSandbox::from) })
+    }
+
+    /// The sandbox with `id`, else the first one carrying all `labels`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Sandbox>", js_name = findOne)]
+    pub fn find_one(&self, params: Ts<FindOneParams>) -> Result<js_sys::Promise, JsValue> {
+        let p: FindOneParams = from_js("params", params.js_value())?;
+        let inner = self.inner.clone();
+        Ok(promise(async move { inner.find_one(p.id.as_deref(), p.labels).await.map(JsSandbox::from) }))
+    }
+
+    /// Every sandbox matching `query`, as an async iterator that fetches pages lazily
+    /// (`for await (const sb of daytona.list())`).
+    pub fn list(&self, query: Option<Ts<ListSandboxesQuery>>) -> Result<JsSandboxIterator, JsValue> {
+        let query = match query {
+            Some(q) => from_js("query", q.js_value())?,
+            None => ListSandboxesQuery::default(),
+        };
+        Ok(JsSandboxIterator::new(self.inner.clone(), query))
+    }
+
+    /// One page of sandboxes: `{ items, nextCursor }` (pass `nextCursor` as `query.cursor`).
+    #[wasm_bindgen(
+        js_name = listPage,
+        unchecked_return_type = "Promise<{ items: Sandbox[]; nextCursor?: string }>"
+    )]
+    pub fn list_page(&self, query: Option<Ts<ListSandboxesQuery>>) -> Result<js_sys::Promise, JsValue> {
+        let query: ListSandboxesQuery = match query {
+            Some(q) => from_js("query", q.js_value())?,
+            None => ListSandboxesQuery::default(),
+        };
+        let inner = self.inner.clone();
+        Ok(promise(async move {
+            let page = inner.list_page(&query).await?;
+            let items: js_sys::Array = page.items.into_iter().map(|s| JsValue::from(JsSandbox::from(s))).collect();
+            let out = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&out, &"items".into(), &items);
+            if let Some(c) = page.next_cursor {
+                let _ = js_sys::Reflect::set(&out, &"nextCursor".into(), &c.into());
+            }
+            Ok(JsValue::from(out))
+        }))
+    }
+
+    /// Starts `sandbox` and resolves once it is started.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn start(&self, sandbox: &JsSandbox, timeout: Option<f64>) -> js_sys::Promise {
+        sandbox.start(timeout)
+    }
+
+    /// Stops `sandbox` and resolves once it is stopped.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn stop(&self, sandbox: &JsSandbox, timeout: Option<f64>) -> js_sys::Promise {
+        sandbox.stop(timeout, None)
+    }
+
+    /// Deletes `sandbox` and resolves once it is gone.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn delete(&self, sandbox: &JsSandbox, timeout: Option<f64>) -> js_sys::Promise {
+        sandbox.delete(timeout)
+    }
+}

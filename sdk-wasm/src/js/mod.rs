@@ -1,0 +1,77 @@
+//! The JS/TS face (wasm-bindgen exports), named after `@daytonaio/sdk`. This module is the
+//! only place that converts between Rust and JS values; errors become typed JS `Error`s here.
+
+mod daytona;
+mod error;
+mod list;
+mod process;
+mod sandbox;
+
+use std::future::Future;
+use std::time::Duration;
+
+use wasm_bindgen::prelude::*;
+
+pub use daytona::JsDaytona;
+pub use list::JsSandboxIterator;
+pub use process::JsProcess;
+pub use sandbox::JsSandbox;
+
+/// A value a `Promise` of the JS face resolves to.
+pub(crate) trait Resolve {
+    /// The JS value (`undefined` for `()`).
+    fn resolve(self) -> JsValue;
+}
+
+impl Resolve for () {
+    fn resolve(self) -> JsValue {
+        JsValue::UNDEFINED
+    }
+}
+
+impl Resolve for String {
+    fn resolve(self) -> JsValue {
+        self.into()
+    }
+}
+
+impl Resolve for JsValue {
+    fn resolve(self) -> JsValue {
+        self
+    }
+}
+
+impl Resolve for JsSandbox {
+    fn resolve(self) -> JsValue {
+        self.into()
+    }
+}
+
+/// Runs `fut` as a JS `Promise`, converting its error into a typed Daytona error.
+pub(crate) fn promise<F, T>(fut: F) -> js_sys::Promise
+where
+    F: Future<Output = Result<T, crate::DaytonaError>> + 'static,
+    T: Resolve,
+{
+    wasm_bindgen_futures::future_to_promise(async move { fut.await.map(Resolve::resolve).map_err(error::to_js) })
+}
+
+/// A timeout in seconds from JS (`0` means no limit, `undefined` the default).
+pub(crate) fn seconds(t: Option<f64>) -> Option<Duration> {
+    match t {
+        None => None,
+        Some(s) if s <= 0.0 || !s.is_finite() => Some(Duration::MAX),
+        Some(s) => Some(Duration::from_secs_f64(s)),
+    }
+}
+
+/// Converts a Rust value for JS with maps as plain objects.
+pub(crate) fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, crate::DaytonaError> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| crate::DaytonaError::Decode(e.to_string()))
+}
+
+/// Reads a JS argument into a Rust value (a type error rejects with `DaytonaInvalidArgumentError`).
+pub(crate) fn from_js<T: serde::de::DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(v).map_err(|e| error::to_js(crate::DaytonaError::InvalidArgument(format!("{what}: {e}"))))
+}

@@ -1,0 +1,301 @@
+use std::collections::BTreeMap;
+
+use daytona_models::{ResizeSandbox, Sandbox as SandboxDto};
+use tsify::Ts;
+use wasm_bindgen::prelude::*;
+
+use super::{error, from_js, promise, seconds, to_js, JsProcess};
+use crate::Sandbox;
+
+/// One sandbox: its data (refreshed by every call) and its operations.
+#[wasm_bindgen(js_name = Sandbox)]
+pub struct JsSandbox {
+    inner: Sandbox,
+}
+
+impl From<Sandbox> for JsSandbox {
+    fn from(inner: Sandbox) -> Self {
+        Self { inner }
+    }
+}
+
+fn map_js(m: &BTreeMap<String, String>) -> JsValue {
+    to_js(m).unwrap_or(JsValue::NULL)
+}
+
+#[wasm_bindgen(js_class = Sandbox)]
+impl JsSandbox {
+    /// Sandbox id.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.inner.id()
+    }
+
+    /// Sandbox name.
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.inner.name()
+    }
+
+    /// Organization id.
+    #[wasm_bindgen(getter, js_name = organizationId)]
+    pub fn organization_id(&self) -> String {
+        self.inner.data().organization_id
+    }
+
+    /// Current state (`started`, `stopped`, …) as last seen.
+    #[wasm_bindgen(getter, unchecked_return_type = "SandboxState")]
+    pub fn state(&self) -> String {
+        self.inner.state().as_str().to_owned()
+    }
+
+    /// Snapshot it was created from.
+    #[wasm_bindgen(getter)]
+    pub fn snapshot(&self) -> Option<String> {
+        self.inner.data().snapshot
+    }
+
+    /// OS user.
+    #[wasm_bindgen(getter)]
+    pub fn user(&self) -> String {
+        self.inner.data().user
+    }
+
+    /// Region.
+    #[wasm_bindgen(getter)]
+    pub fn target(&self) -> String {
+        self.inner.data().target
+    }
+
+    /// Labels.
+    #[wasm_bindgen(getter, unchecked_return_type = "Record<string, string>")]
+    pub fn labels(&self) -> JsValue {
+        map_js(&self.inner.data().labels)
+    }
+
+    /// Environment variables.
+    #[wasm_bindgen(getter, unchecked_return_type = "Record<string, string>")]
+    pub fn env(&self) -> JsValue {
+        map_js(&self.inner.data().env)
+    }
+
+    /// Whether preview URLs are public.
+    #[wasm_bindgen(getter)]
+    pub fn public(&self) -> bool {
+        self.inner.data().public
+    }
+
+    /// Whether all network access is blocked.
+    #[wasm_bindgen(getter, js_name = networkBlockAll)]
+    pub fn network_block_all(&self) -> bool {
+        self.inner.data().network_block_all
+    }
+
+    /// CPU cores.
+    #[wasm_bindgen(getter)]
+    pub fn cpu(&self) -> f64 {
+        self.inner.data().cpu as f64
+    }
+
+    /// GPUs.
+    #[wasm_bindgen(getter)]
+    pub fn gpu(&self) -> f64 {
+        self.inner.data().gpu as f64
+    }
+
+    /// Memory in GiB.
+    #[wasm_bindgen(getter)]
+    pub fn memory(&self) -> f64 {
+        self.inner.data().memory as f64
+    }
+
+    /// Disk in GiB.
+    #[wasm_bindgen(getter)]
+    pub fn disk(&self) -> f64 {
+        self.inner.data().disk as f64
+    }
+
+    /// Why the sandbox is in the `error` state.
+    #[wasm_bindgen(getter, js_name = errorReason)]
+    pub fn error_reason(&self) -> Option<String> {
+        self.inner.data().error_reason
+    }
+
+    /// Auto-stop interval in minutes.
+    #[wasm_bindgen(getter, js_name = autoStopInterval)]
+    pub fn auto_stop_interval(&self) -> Option<f64> {
+        self.inner.data().auto_stop_interval.map(|v| v as f64)
+    }
+
+    /// Auto-archive interval in minutes.
+    #[wasm_bindgen(getter, js_name = autoArchiveInterval)]
+    pub fn auto_archive_interval(&self) -> Option<f64> {
+        self.inner.data().auto_archive_interval.map(|v| v as f64)
+    }
+
+    /// Auto-delete interval in minutes.
+    #[wasm_bindgen(getter, js_name = autoDeleteInterval)]
+    pub fn auto_delete_interval(&self) -> Option<f64> {
+        self.inner.data().auto_delete_interval.map(|v| v as f64)
+    }
+
+    /// Creation time (ISO-8601).
+    #[wasm_bindgen(getter, js_name = createdAt)]
+    pub fn created_at(&self) -> Option<String> {
+        self.inner.data().created_at
+    }
+
+    /// Last update time (ISO-8601).
+    #[wasm_bindgen(getter, js_name = updatedAt)]
+    pub fn updated_at(&self) -> Option<String> {
+        self.inner.data().updated_at
+    }
+
+    /// Last activity time (ISO-8601).
+    #[wasm_bindgen(getter, js_name = lastActivityAt)]
+    pub fn last_activity_at(&self) -> Option<String> {
+        self.inner.data().last_activity_at
+    }
+
+    /// Base URL of the toolbox proxy.
+    #[wasm_bindgen(getter, js_name = toolboxProxyUrl)]
+    pub fn toolbox_proxy_url(&self) -> String {
+        self.inner.data().toolbox_proxy_url
+    }
+
+    /// Every field as the control plane sent it.
+    #[wasm_bindgen(getter)]
+    pub fn data(&self) -> Result<Ts<SandboxDto>, JsValue> {
+        Ts::from_rust(&self.inner.data()).map_err(|e| error::to_js(crate::DaytonaError::Decode(e.to_string())))
+    }
+
+    /// Process execution in this sandbox.
+    #[wasm_bindgen(getter)]
+    pub fn process(&self) -> JsProcess {
+        JsProcess::from(self.inner.process())
+    }
+
+    /// Reloads the data from the control plane.
+    #[wasm_bindgen(js_name = refreshData, unchecked_return_type = "Promise<void>")]
+    pub fn refresh_data(&self) -> js_sys::Promise {
+        let s = self.inner.clone();
+        promise(async move { s.refresh_data().await })
+    }
+
+    /// Starts the sandbox; resolves once started (`timeout` in seconds, 0 = none).
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn start(&self, timeout: Option<f64>) -> js_sys::Promise {
+        let s = self.inner.clone();
+        promise(async move { s.start(seconds(timeout)).await })
+    }
+
+    /// Stops the sandbox (`force` kills at once); resolves once stopped.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn stop(&self, timeout: Option<f64>, force: Option<bool>) -> js_sys::Promise {
+        let s = self.inner.clone();
+        promise(async move { s.stop(seconds(timeout), force.unwrap_or(false)).await })
+    }
+
+    /// Deletes the sandbox; resolves once it is gone.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn delete(&self, timeout: Option<f64>) -> js_sys::Promise {
+        let s = self.inner.clone();
+        promise(async move { s.delete(seconds(timeout)).await })
+    }
+
+    /// Archives a stopped sandbox.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn archive(&self) -> js_sys::Promise {
+        let s = self.inner.clone();
+        promise(async move { s.archive().await })
+    }
+
+    /// Recovers a sandbox from the `error` state.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn recover(&self, timeout: Option<f64>) -> js_sys::Promise {
+        let s = self.inner.clone();
+        promise(async move { s.recover(seconds(timeout)).await })
+    }
+
+    /// Changes `{ cpu, memory, disk }` (cores, GiB).
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn resize(&self, resources: Ts<ResizeSandbox>, timeout: Option<f64>) -> Result<js_sys::Promise, JsValue> {
+        let r: ResizeSandbox = from_js("resources", resources.js_value())?;
+        let s = self.inner.clone();
+        Ok(promise(async move { s.resize(r, seconds(timeout)).await }))
+    }
+
+    /// Replaces all labels; resolves to the stored labels.
+    #[wasm_bindgen(js_name = setLabels, unchecked_return_type = "Promise<Record<string, string>>")]
+    pub fn set_labels(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] labels: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let labels: BTreeMap<String, String> = from_js("labels", labels)?;
+        let s = self.inner.clone();
+        Ok(promise(async move { to_js(&s.set_labels(labels).await?) }))
+    }
+
+    /// Minutes of inactivity before auto-stop (0 = never).
+    #[wasm_bindgen(js_name = setAutostopInterval, unchecked_return_type = "Promise<void>")]
+    pub fn set_autostop_interval(&self, interval: f64) -> js_sys::Promise {
+        let s = self.inner.clone();
+        promise(async move { s.set_autostop_interval(interval as i64).await })
+    }
+
+    /// Minutes stopped before auto-archive (0 = the maximum).
+    #[wasm_bindgen(js_name = setAutoArchiveInterval, unchecked_return_type = "Promise<void>")]
+    pub fn set_auto_archive_interval(&self, interval: f64) -> js_sys::Promise {
+        let s = self.inner.clone();
+        promise(async move { s.set_auto_archive_interval(interval as i64).await })
+    }
+
+    /// Minutes stopped before auto-delete (negative = never, 0 = on stop).
+    #[wasm_bindgen(js_name = setAutoDeleteInterval, unchecked_return_type = "Promise<void>")]
+    pub fn set_auto_delete_interval(&self, interval: f64) -> js_sys::Promise {
+        let s = self.inner.clone();
+        promise(async move { s.set_auto_delete_interval(interval as i64).await })
+    }
+
+    /// Resets the auto-stop timer.
+    #[wasm_bindgen(js_name = refreshActivity, unchecked_return_type = "Promise<void>")]
+    pub fn refresh_activity(&self) -> js_sys::Promise {
+        let s = self.inner.clone();
+        promise(async move { s.refresh_activity().await })
+    }
+
+    /// Resolves once the sandbox is started.
+    #[wasm_bindgen(js_name = waitUntilStarted, unchecked_return_type = "Promise<void>")]
+    pub fn wait_until_started(&self, timeout: Option<f64>) -> js_sys::Promise {
+        let s = self.inner.clone();
+        promise(async move { s.wait_until_started(seconds(timeout)).await })
+    }
+
+    /// Resolves once the sandbox is stopped.
+    #[wasm_bindgen(js_name = waitUntilStopped, unchecked_return_type = "Promise<void>")]
+    pub fn wait_until_stopped(&self, timeout: Option<f64>) -> js_sys::Promise {
+        let s = self.inner.clone();
+        promise(async move { s.wait_until_stopped(seconds(timeout)).await })
+    }
+
+    /// The sandbox user's home directory.
+    #[wasm_bindgen(js_name = getUserHomeDir, unchecked_return_type = "Promise<string>")]
+    pub fn get_user_home_dir(&self) -> js_sys::Promise {
+        let s = self.inner.clone();
+        promise(async move { s.get_user_home_dir().await })
+    }
+
+    /// The default working directory.
+    #[wasm_bindgen(js_name = getWorkDir, unchecked_return_type = "Promise<string>")]
+    pub fn get_work_dir(&self) -> js_sys::Promise {
+        let s = self.inner.clone();
+        promise(async move { s.get_work_dir().await })
+    }
+
+    /// `{ sandboxId, url, token }` for reaching `port`.
+    #[wasm_bindgen(js_name = getPreviewLink, unchecked_return_type = "Promise<PortPreviewUrl>")]
+    pub fn get_preview_link(&self, port: u16) -> js_sys::Promise {
+        let s = self.inner.clone();
+        promise(async move { to_js(&s.get_preview_link(port).await?) })
+    }
+}

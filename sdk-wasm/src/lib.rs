@@ -1,0 +1,43 @@
+//! Daytona SDK for the browser, in Rust compiled to WebAssembly.
+//!
+//! Speaks Daytona's wire protocol (control plane and toolbox) with the browser's own
+//! `fetch`, so it needs no Node polyfills. Two faces:
+//! - an idiomatic async Rust API ([`Daytona`], [`Sandbox`], [`Process`]), and
+//! - a JS/TS API (module `js`, exported by wasm-bindgen) whose names follow the official
+//!   `@daytonaio/sdk`, so browser code can switch to it.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), daytona_wasm::DaytonaError> {
+//! use daytona_wasm::{Daytona, DaytonaConfig, CreateSandboxParams};
+//! let daytona = Daytona::new(DaytonaConfig::with_api_key("http://127.0.0.1:3000/api", "key"))?;
+//! let sandbox = daytona.create(CreateSandboxParams::default(), None).await?;
+//! let out = sandbox.process().exec("echo hi", None, None, None).await?;
+//! assert_eq!(out.result, "hi\n");
+//! sandbox.delete(None).await?;
+//! # Ok(()) }
+//! ```
+
+mod client;
+mod config;
+mod daytona;
+mod error;
+mod http;
+mod params;
+mod process;
+mod sandbox;
+mod wait;
+
+pub mod js;
+
+pub use config::DaytonaConfig;
+pub use daytona::{Daytona, SandboxPage};
+pub use daytona_models as models;
+pub use error::{DaytonaError, ErrorKind};
+pub use http::CallOptions;
+pub use params::{CreateSandboxParams, Resources};
+pub use process::Process;
+pub use sandbox::Sandbox;
+
+/// The `@daytonaio/sdk` version whose wire behaviour this SDK follows; sent as
+/// `X-Daytona-SDK-Version` because daemons pick response formats by it.
+pub const COMPATIBLE_SDK_VERSION: &str = "0.218.0";

@@ -1,0 +1,212 @@
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::time::Duration;
+
+use daytona_models::{
+    DirResponse, PortPreviewUrl, ResizeSandbox, Sandbox as SandboxDto, SandboxLabels, SandboxState,
+};
+
+use crate::client::Client;
+use crate::http::{encode, CallOptions, Method};
+use crate::wait::wait_for;
+use crate::{DaytonaError, Process};
+
+/// Default time to wait for start/stop transitions.
+const DEFAULT_WAIT: Duration = Duration::from_secs(60);
+
+/// A handle on one sandbox: its last known data plus lifecycle and toolbox operations.
+/// Clones share the same data, which every call refreshes.
+#[derive(Clone, Debug)]
+pub struct Sandbox {
+    client: Rc<Client>,
+    data: Rc<RefCell<SandboxDto>>,
+}
+
+/// The per-sandbox toolbox base URL: `{toolboxProxyUrl}/{id}`.
+pub(crate) fn toolbox_base(dto: &SandboxDto) -> String {
+    format!("{}/{}", dto.toolbox_proxy_url.trim_end_matches('/'), dto.id)
+}
+
+impl Sandbox {
+    pub(crate) fn new(client: Rc<Client>, dto: SandboxDto) -> Self {
+        Self { client, data: Rc::new(RefCell::new(dto)) }
+    }
+
+    /// The last known data (as `GET /sandbox/{id}` returned it).
+    pub fn data(&self) -> SandboxDto {
+        self.data.borrow().clone()
+    }
+
+    /// Sandbox id.
+    pub fn id(&self) -> String {
+        self.data.borrow().id.clone()
+    }
+
+    /// Sandbox name.
+    pub fn name(&self) -> String {
+        self.data.borrow().name.clone()
+    }
+
+    /// Last known state.
+    pub fn state(&self) -> SandboxState {
+        self.data.borrow().state.unwrap_or(SandboxState::Unknown)
+    }
+
+    /// Process execution in this sandbox.
+    pub fn process(&self) -> Process {
+        Process::new(Rc::clone(&self.client), Rc::clone(&self.data))
+    }
+
+    fn url(&self, suffix: &str) -> String {
+        self.client.api(&format!("/sandbox/{}{suffix}", encode(&self.id())))
+    }
+
+    fn set(&self, dto: SandboxDto) {
+        *self.data.borrow_mut() = dto;
+    }
+
+    /// `POST`s a lifecycle action and stores the returned data.
+    async fn action(&self, suffix: &str) -> Result<(), DaytonaError> {
+        let dto = self.client.http.json(Method::Post, &self.url(suffix), None::<&()>, &CallOptions::default()).await?;
+        self.set(dto);
+        Ok(())
+    }
+
+    /// Reloads the data from the control plane.
+    pub async fn refresh_data(&self) -> Result<(), DaytonaError> {
+        let dto = self.client.http.json(Method::Get, &self.url(""), None::<&()>, &CallOptions::default()).await?;
+        self.set(dto);
+        Ok(())
+    }
+
+    /// Starts the sandbox and waits until it is started.
+    pub async fn start(&self, timeout: Option<Duration>) -> Result<(), DaytonaError> {
+        self.action("/start").await?;
+        self.wait_until_started(timeout).await
+    }
+
+    /// Stops the sandbox (SIGKILL at once when `force`) and waits until it is stopped.
+    pub async fn stop(&self, timeout: Option<Duration>, force: bool) -> Result<(), DaytonaError> {
+        self.action(if force { "/stop?force=true" } else { "/stop" }).await?;
+        self.wait_until_stopped(timeout).await
+    }
+
+    /// Deletes the sandbox and waits until it is gone (default 60 s).
+    pub async fn delete(&self, timeout: Option<Duration>) -> Result<(), DaytonaError> {
+        let dto = self.client.http.json(Method::Delete, &self.url(""), None::<&()>, &CallOptions::default()).await?;
+        self.set(dto);
+        let result = wait_for(self, "destroyed", Some(timeout.unwrap_or(DEFAULT_WAIT)), |s| s == SandboxState::Destroyed).await;
+        match result {
+            Err(DaytonaError::Api { status: 404, .. }) => {
+                self.data.borrow_mut().state = Some(SandboxState::Destroyed);
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    /// Archives a stopped sandbox.
+    pub async fn archive(&self) -> Result<(), DaytonaError> {
+        self.action("/archive").await
+    }
+
+    /// Recovers a sandbox from the `error` state and waits until it is started.
+    pub async fn recover(&self, timeout: Option<Duration>) -> Result<(), DaytonaError> {
+        self.action("/recover").await?;
+        self.wait_until_started(timeout).await
+    }
+
+    /// Changes CPU (cores), memory and disk (GiB); waits until the resize is done.
+    pub async fn resize(&self, resources: ResizeSandbox, timeout: Option<Duration>) -> Result<(), DaytonaError> {
+        let dto = self
+            .client
+            .http
+            .json(Method::Post, &self.url("/resize"), Some(&resources), &CallOptions::default())
+            .await?;
+        self.set(dto);
+        wait_for(self, "resized", Some(timeout.unwrap_or(DEFAULT_WAIT)), |s| s != SandboxState::Resizing).await
+    }
+
+    /// Replaces all labels; returns the stored set.
+    pub async fn set_labels(&self, labels: BTreeMap<String, String>) -> Result<BTreeMap<String, String>, DaytonaError> {
+        let body = SandboxLabels { labels };
+        let out: SandboxLabels =
+            self.client.http.json(Method::Put, &self.url("/labels"), Some(&body), &CallOptions::default()).await?;
+        self.data.borrow_mut().labels = out.labels.clone();
+        Ok(out.labels)
+    }
+
+    async fn interval(&self, kind: &str, minutes: i64) -> Result<(), DaytonaError> {
+        self.client
+            .http
+            .send(Method::Post, &self.url(&format!("/{kind}/{minutes}")), None::<&()>, &CallOptions::default())
+            .await?;
+        self.refresh_data().await
+    }
+
+    /// Minutes of inactivity before the sandbox stops by itself (0 = never).
+    pub async fn set_autostop_interval(&self, minutes: i64) -> Result<(), DaytonaError> {
+        if minutes < 0 {
+            return Err(DaytonaError::InvalidArgument("autoStopInterval must be a non-negative integer".into()));
+        }
+        self.interval("autostop", minutes).await
+    }
+
+    /// Minutes stopped before the sandbox is archived (0 = the maximum).
+    pub async fn set_auto_archive_interval(&self, minutes: i64) -> Result<(), DaytonaError> {
+        if minutes < 0 {
+            return Err(DaytonaError::InvalidArgument("autoArchiveInterval must be a non-negative integer".into()));
+        }
+        self.interval("autoarchive", minutes).await
+    }
+
+    /// Minutes stopped before the sandbox is deleted (negative = never, 0 = on stop).
+    pub async fn set_auto_delete_interval(&self, minutes: i64) -> Result<(), DaytonaError> {
+        self.interval("autodelete", minutes).await
+    }
+
+    /// Tells the control plane the sandbox is in use (resets the auto-stop timer).
+    pub async fn refresh_activity(&self) -> Result<(), DaytonaError> {
+        self.client
+            .http
+            .send(Method::Post, &self.url("/last-activity"), None::<&()>, &CallOptions::default())
+            .await?;
+        Ok(())
+    }
+
+    /// Waits until the state is `started` (default 60 s).
+    pub async fn wait_until_started(&self, timeout: Option<Duration>) -> Result<(), DaytonaError> {
+        wait_for(self, "started", Some(timeout.unwrap_or(DEFAULT_WAIT)), |s| s == SandboxState::Started).await
+    }
+
+    /// Waits until the state is `stopped` (or `destroyed`) (default 60 s).
+    pub async fn wait_until_stopped(&self, timeout: Option<Duration>) -> Result<(), DaytonaError> {
+        wait_for(self, "stopped", Some(timeout.unwrap_or(DEFAULT_WAIT)), |s| {
+            matches!(s, SandboxState::Stopped | SandboxState::Destroyed)
+        })
+        .await
+    }
+
+    /// The URL and token for reaching `port` of the sandbox.
+    pub async fn get_preview_link(&self, port: u16) -> Result<PortPreviewUrl, DaytonaError> {
+        let url = self.url(&format!("/ports/{port}/preview-url"));
+        self.client.http.json(Method::Get, &url, None::<&()>, &CallOptions::default()).await
+    }
+
+    async fn toolbox_dir(&self, path: &str) -> Result<String, DaytonaError> {
+        let url = format!("{}{path}", toolbox_base(&self.data.borrow()));
+        let dir: DirResponse = self.client.http.json(Method::Get, &url, None::<&()>, &CallOptions::default()).await?;
+        Ok(dir.dir)
+    }
+
+    /// The sandbox user's home directory.
+    pub async fn get_user_home_dir(&self) -> Result<String, DaytonaError> {
+        self.toolbox_dir("/user-home-dir").await
+    }
+
+    /// The default working directory of commands.
+    pub async fn get_work_dir(&self) -> Result<String, DaytonaError> {
+        self.toolbox_dir("/work-dir").await
+    }
+}

@@ -1,0 +1,37 @@
+//! `daytona-local agent`: the toolbox daemon running inside each sandbox, serving
+//! Daytona's toolbox API on a Unix socket that the server's proxy forwards to.
+
+mod error;
+mod info;
+mod process;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+/// What the toolbox handlers share.
+pub struct Agent {
+    /// The user's home directory.
+    pub home: PathBuf,
+    /// The default working directory of commands (the home here).
+    pub work_dir: PathBuf,
+}
+
+/// Serves the toolbox API on `socket` until killed.
+pub async fn run(socket: PathBuf, home: PathBuf) -> Result<(), String> {
+    let _ = std::fs::remove_file(&socket);
+    let listener = tokio::net::UnixListener::bind(&socket).map_err(|e| format!("binding {}: {e}", socket.display()))?;
+    let agent = Arc::new(Agent { work_dir: home.clone(), home });
+    let app = Router::new()
+        .route("/version", get(info::version))
+        .route("/user-home-dir", get(info::user_home_dir))
+        .route("/project-dir", get(info::user_home_dir))
+        .route("/work-dir", get(info::work_dir))
+        .route("/process/execute", post(process::execute))
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn(crate::envelope::fill_request))
+        .with_state(agent);
+    axum::serve(listener, app).await.map_err(|e| format!("agent server: {e}"))
+}

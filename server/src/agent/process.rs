@@ -1,0 +1,173 @@
+//! `POST /process/execute`: one command fed to the sandbox shell through stdin, in its own
+//! process group (killed whole on timeout), stdout and stderr combined.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::Json;
+use daytona_models::{ExecuteRequest, ExecuteResponse};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::error::ToolboxError;
+use super::Agent;
+
+/// How long to keep reading output after the shell exits (background jobs may hold the pipe).
+const DRAIN_AFTER_EXIT: Duration = Duration::from_millis(100);
+
+/// JSON body extractor with daemon-style rejections; the body must be a JSON object
+/// (serde would otherwise accept an array as a struct, field by position).
+pub struct ToolboxJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for ToolboxJson<T> {
+    type Rejection = ToolboxError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let Json(value) = Json::<serde_json::Value>::from_request(req, state).await?;
+        if !value.is_object() {
+            return Err(ToolboxError::BadRequest("request body must be a JSON object".into()));
+        }
+        serde_json::from_value(value)
+            .map(Self)
+            .map_err(|e| ToolboxError::BadRequest(format!("invalid request body: {e}")))
+    }
+}
+
+/// The first of zsh, bash, sh listed in /etc/shells (as Daytona's daemon picks it).
+fn shell() -> &'static str {
+    static SHELL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SHELL.get_or_init(|| {
+        let listed = std::fs::read_to_string("/etc/shells").unwrap_or_default();
+        ["zsh", "bash", "sh"]
+            .iter()
+            .find_map(|name| {
+                listed
+                    .lines()
+                    .map(str::trim)
+                    .find(|l| l.rsplit('/').next() == Some(name) && Path::new(l).exists())
+                    .map(str::to_owned)
+            })
+            .unwrap_or_else(|| "/bin/sh".into())
+    })
+}
+
+/// Checks environment variable names (`^[A-Za-z_][A-Za-z0-9_]*$`).
+pub fn check_env_names(envs: &BTreeMap<String, String>) -> Result<(), ToolboxError> {
+    for k in envs.keys() {
+        let mut c = k.chars();
+        let ok = c.next().is_some_and(|f| f.is_ascii_alphabetic() || f == '_')
+            && c.all(|ch| ch.is_ascii_alphanumeric() || ch == '_');
+        if !ok {
+            return Err(ToolboxError::BadRequest(format!("invalid environment variable name: {k:?}")));
+        }
+    }
+    Ok(())
+}
+
+/// Resolves a request's `cwd` (relative paths start at the work dir).
+fn resolve_cwd(agent: &Agent, cwd: Option<&str>) -> PathBuf {
+    match cwd.filter(|c| !c.is_empty()) {
+        Some(c) => agent.work_dir.join(c),
+        None => agent.work_dir.clone(),
+    }
+}
+
+/// Handler of `POST /process/execute`.
+pub async fn execute(
+    State(agent): State<Arc<Agent>>,
+    ToolboxJson(req): ToolboxJson<ExecuteRequest>,
+) -> Result<Json<ExecuteResponse>, ToolboxError> {
+    let envs = req.envs.unwrap_or_default();
+    check_env_names(&envs)?;
+    let cwd = resolve_cwd(&agent, req.cwd.as_deref());
+    let timeout = req.timeout.filter(|&t| t > 0).map(Duration::from_secs);
+    let (exit_code, result) = match run(&req.command, &cwd, &envs, timeout).await {
+        Ok(done) => done,
+        Err(RunError::Timeout) => {
+            return Err(ToolboxError::Timeout(format!(
+                "command timed out after {} seconds",
+                timeout.map_or(0, |t| t.as_secs())
+            )))
+        }
+        Err(RunError::Start(e)) => (-1, e),
+    };
+    Ok(Json(ExecuteResponse { exit_code, result, artifacts: None }))
+}
+
+enum RunError {
+    Timeout,
+    Start(String),
+}
+
+async fn run(
+    command: &str,
+    cwd: &Path,
+    envs: &BTreeMap<String, String>,
+    timeout: Option<Duration>,
+) -> Result<(i32, String), RunError> {
+    let (reader, writer) = std::io::pipe().map_err(|e| RunError::Start(e.to_string()))?;
+    let writer_err = writer.try_clone().map_err(|e| RunError::Start(e.to_string()))?;
+    let mut child = tokio::process::Command::new(shell())
+        .current_dir(cwd)
+        .envs(envs)
+        .stdin(Stdio::piped())
+        .stdout(writer)
+        .stderr(writer_err)
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| RunError::Start(format!("failed to start command in {}: {e}", cwd.display())))?;
+    let pgid = child.id().map(|p| p as i32);
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let script = format!("{command}\n");
+    let feed = async move {
+        let _ = stdin.write_all(script.as_bytes()).await;
+    };
+    let mut output = tokio::net::unix::pipe::Receiver::from_owned_fd(reader.into())
+        .map_err(|e| RunError::Start(e.to_string()))?;
+    let mut buf = Vec::new();
+    let work = async {
+        let (_, status) = tokio::join!(feed, async {
+            let mut chunk = [0u8; 16 * 1024];
+            let status = loop {
+                tokio::select! {
+                    n = output.read(&mut chunk) => match n {
+                        Ok(0) | Err(_) => break child.wait().await,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    },
+                    status = child.wait() => break status,
+                }
+            };
+            // Collect what is still in the pipe without waiting on background jobs.
+            let _ = tokio::time::timeout(DRAIN_AFTER_EXIT, async {
+                while let Ok(n) = output.read(&mut chunk).await {
+                    if n == 0 {
+                        break;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                }
+            })
+            .await;
+            status
+        });
+        status
+    };
+    let status = match timeout {
+        Some(t) => match tokio::time::timeout(t, work).await {
+            Ok(s) => s,
+            Err(_) => {
+                if let Some(pgid) = pgid {
+                    // SAFETY: kill(2) on the process group we created for this command.
+                    unsafe { libc::kill(-pgid, libc::SIGKILL) };
+                }
+                return Err(RunError::Timeout);
+            }
+        },
+        None => work.await,
+    };
+    let code = status.map_err(|e| RunError::Start(e.to_string()))?.code().unwrap_or(-1);
+    Ok((code, String::from_utf8_lossy(&buf).into_owned()))
+}

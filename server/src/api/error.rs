@@ -1,0 +1,99 @@
+//! The control plane's one error type, rendered as Daytona's API error envelope.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use daytona_models::ErrorResponse;
+
+/// An error answered by the control plane or the toolbox proxy.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the request is malformed or not allowed in the current state.
+    #[error("{0}")]
+    BadRequest(String),
+    /// 401: missing or wrong credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 404: no such sandbox (or other resource).
+    #[error("{0}")]
+    NotFound(String),
+    /// 409: conflicts with existing state (e.g. a name already in use).
+    #[error("{0}")]
+    Conflict(String),
+    /// 502: the sandbox's toolbox agent did not answer.
+    #[error("{0}")]
+    BadGateway(String),
+    /// 500: an unexpected failure on our side (details are logged, not sent).
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// 404 for a sandbox id or name.
+    pub fn sandbox_not_found(id_or_name: &str) -> Self {
+        Self::NotFound(format!("Sandbox with ID or name {id_or_name} not found"))
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::BadGateway(_) => StatusCode::BAD_GATEWAY,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The envelope for this error at `path`.
+    pub fn envelope(&self, path: &str) -> ErrorResponse {
+        let status = self.status();
+        let message = match self {
+            Self::Internal(detail) => {
+                tracing::error!(path, "internal error: {detail}");
+                "An unexpected error occurred.".to_owned()
+            }
+            other => other.to_string(),
+        };
+        ErrorResponse {
+            status_code: status.as_u16(),
+            message,
+            error: status.canonical_reason().map(str::to_owned),
+            code: None,
+            source: Some("DAYTONA_API".to_owned()),
+            path: path.to_owned(),
+            method: None,
+            timestamp: crate::time::iso(crate::time::now_ms()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        crate::envelope::respond(self.status(), self.envelope(""))
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        Self::BadRequest(r.body_text())
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(r: PathRejection) -> Self {
+        Self::BadRequest(r.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> Self {
+        Self::BadRequest(r.body_text())
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Internal(format!("database: {e}"))
+    }
+}

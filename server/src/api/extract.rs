@@ -1,0 +1,61 @@
+//! Request extractors that answer bad input with Daytona's error envelope.
+
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::request::Parts;
+
+use super::error::ApiError;
+
+/// JSON body; malformed JSON, a body that is not a JSON object, or wrong types give a
+/// 400 envelope. (Serde would otherwise accept an array as a struct, field by position.)
+pub struct AppJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        if !value.is_object() {
+            return Err(ApiError::BadRequest("Request body must be a JSON object".into()));
+        }
+        serde_json::from_value(value).map(Self).map_err(|e| {
+            ApiError::BadRequest(format!("Failed to deserialize the JSON body into the target type: {e}"))
+        })
+    }
+}
+
+/// Path parameters; a malformed one gives a 400 envelope.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct AppPath<T>(pub T);
+
+/// The toolbox proxy base URL as the caller reaches this server (`http://{Host}/toolbox`).
+pub struct ToolboxUrl(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ToolboxUrl {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(format!("{}/toolbox", origin(parts))))
+    }
+}
+
+/// `scheme://host` of this server as the client sees it.
+pub fn origin(parts: &Parts) -> String {
+    let host = parts
+        .headers
+        .get("x-forwarded-host")
+        .or_else(|| parts.headers.get(axum::http::header::HOST))
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:3000");
+    let proto = parts
+        .headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("http");
+    format!("{proto}://{host}")
+}
+
+/// Parses a numeric path segment.
+pub fn parse_int(what: &str, s: &str) -> Result<i64, ApiError> {
+    s.parse().map_err(|_| ApiError::BadRequest(format!("{what} must be an integer, got {s:?}")))
+}

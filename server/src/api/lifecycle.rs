@@ -1,0 +1,333 @@
+//! Sandbox lifecycle: the state machine of Daytona (`creating → started`,
+//! `stopping → stopped`, `archiving → archived`, `destroying → destroyed`) over real jails.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use daytona_models::{CreateSandbox, ResizeSandbox, Sandbox, SandboxDesiredState, SandboxState};
+use rand::distributions::Alphanumeric;
+use rand::Rng;
+
+use super::error::ApiError;
+use super::record::SandboxRecord;
+use super::state::{AppState, ORGANIZATION_ID};
+
+/// Default and maximum resources of a local sandbox.
+const DEFAULT_CPU: i64 = 1;
+const DEFAULT_MEMORY_GIB: i64 = 1;
+const DEFAULT_DISK_GIB: i64 = 3;
+const MAX_CPU: i64 = 16;
+const MAX_MEMORY_GIB: i64 = 64;
+const MAX_DISK_GIB: i64 = 100;
+/// Daytona's default intervals (minutes).
+const DEFAULT_AUTO_STOP: i64 = 15;
+const DEFAULT_AUTO_ARCHIVE: i64 = 7 * 24 * 60;
+/// The largest auto-archive interval (0 means this).
+pub const MAX_AUTO_ARCHIVE: i64 = 30 * 24 * 60;
+
+fn check_range(what: &str, v: i64, min: i64, max: i64) -> Result<i64, ApiError> {
+    if (min..=max).contains(&v) {
+        Ok(v)
+    } else {
+        Err(ApiError::BadRequest(format!("{what} must be between {min} and {max}, got {v}")))
+    }
+}
+
+fn check_name(name: &str) -> Result<(), ApiError> {
+    let ok = !name.is_empty()
+        && name.len() <= 63
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::BadRequest(format!(
+            "Invalid sandbox name {name:?}: use 1-63 letters, digits, '-', '_' or '.'"
+        )))
+    }
+}
+
+fn check_env(env: &BTreeMap<String, String>) -> Result<(), ApiError> {
+    for k in env.keys() {
+        let mut chars = k.chars();
+        let ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !ok {
+            return Err(ApiError::BadRequest(format!("Invalid environment variable name {k:?}")));
+        }
+    }
+    Ok(())
+}
+
+/// Validates an auto-stop/auto-archive interval (minutes, ≥ 0).
+pub fn check_interval(what: &str, minutes: i64) -> Result<i64, ApiError> {
+    if minutes < 0 {
+        return Err(ApiError::BadRequest(format!("{what} must be a non-negative number of minutes")));
+    }
+    Ok(minutes)
+}
+
+fn wrong_state(rec: &SandboxRecord, action: &str) -> ApiError {
+    ApiError::BadRequest(format!(
+        "Sandbox {} cannot be {action} in state {}",
+        rec.dto.id,
+        rec.state().as_str()
+    ))
+}
+
+impl AppState {
+    /// `POST /sandbox`: validates, records `creating`, starts the jail → `started` (or `error`).
+    pub async fn create_sandbox(self: &Arc<Self>, req: CreateSandbox) -> Result<SandboxRecord, ApiError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let name = req.name.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| id.clone());
+        check_name(&name)?;
+        let env = req.env.unwrap_or_default();
+        check_env(&env)?;
+        let cpu = check_range("cpu", req.cpu.unwrap_or(DEFAULT_CPU), 1, MAX_CPU)?;
+        let memory = check_range("memory", req.memory.unwrap_or(DEFAULT_MEMORY_GIB), 1, MAX_MEMORY_GIB)?;
+        let disk = check_range("disk", req.disk.unwrap_or(DEFAULT_DISK_GIB), 1, MAX_DISK_GIB)?;
+        if req.gpu.unwrap_or(0) > 0 {
+            return Err(ApiError::BadRequest("GPUs are not available on daytona-local".into()));
+        }
+        let auto_stop = check_interval("autoStopInterval", req.auto_stop_interval.unwrap_or(DEFAULT_AUTO_STOP))?;
+        let auto_archive =
+            check_interval("autoArchiveInterval", req.auto_archive_interval.unwrap_or(DEFAULT_AUTO_ARCHIVE))?;
+        let auto_delete = req.auto_delete_interval.unwrap_or(-1);
+        if self.find(&name).is_ok() {
+            return Err(ApiError::Conflict(format!("Sandbox with name {name} already exists")));
+        }
+        let user = req.user.filter(|u| !u.is_empty()).unwrap_or_else(|| "daytona".into());
+        if user != "daytona" {
+            return Err(ApiError::BadRequest(format!(
+                "daytona-local sandboxes run as user 'daytona', not {user:?}"
+            )));
+        }
+        let now = crate::time::now_ms();
+        let dto = Sandbox {
+            id: id.clone(),
+            organization_id: ORGANIZATION_ID.into(),
+            name,
+            snapshot: Some(req.snapshot.unwrap_or_else(|| "daytona-local".into())),
+            user,
+            env,
+            labels: req.labels.unwrap_or_default(),
+            public: req.public.unwrap_or(false),
+            network_block_all: req.network_block_all.unwrap_or(false),
+            kvm: false,
+            network_allow_list: req.network_allow_list,
+            target: req.target.unwrap_or_else(|| "local".into()),
+            cpu,
+            gpu: 0,
+            memory,
+            disk,
+            state: Some(SandboxState::Creating),
+            desired_state: Some(SandboxDesiredState::Started),
+            error_reason: None,
+            recoverable: None,
+            backup_state: Some("None".into()),
+            auto_stop_interval: Some(auto_stop),
+            auto_archive_interval: Some(auto_archive),
+            auto_delete_interval: Some(auto_delete),
+            volumes: Some(req.volumes.unwrap_or_default()),
+            created_at: Some(crate::time::iso(now)),
+            updated_at: Some(crate::time::iso(now)),
+            last_activity_at: Some(crate::time::iso(now)),
+            sandbox_class: Some("container".into()),
+            daemon_version: Some(env!("CARGO_PKG_VERSION").into()),
+            toolbox_proxy_url: String::new(),
+        };
+        let token: String = rand::thread_rng().sample_iter(&Alphanumeric).take(32).map(char::from).collect();
+        let rec = SandboxRecord {
+            dto,
+            token: token.to_lowercase(),
+            created_ms: now,
+            last_activity_ms: now,
+            stopped_ms: None,
+        };
+        let lock = self.op_lock(&id);
+        let _guard = lock.lock().await;
+        self.put(rec)?;
+        self.boot(&id).await
+    }
+
+    /// Starts the jail of `id` and records `started`, or `error` with the reason.
+    async fn boot(&self, id: &str) -> Result<SandboxRecord, ApiError> {
+        let rec = self.find(id)?;
+        match self.runtime.start(&rec.dto).await {
+            Ok(()) => self.update(id, |r| {
+                r.set_state(SandboxState::Started);
+                r.dto.desired_state = Some(SandboxDesiredState::Started);
+                r.dto.error_reason = None;
+                r.dto.recoverable = None;
+                r.touch();
+            }),
+            Err(reason) => {
+                tracing::error!("sandbox {id} failed to start: {reason}");
+                self.update(id, |r| {
+                    r.set_state(SandboxState::Error);
+                    r.dto.error_reason = Some(reason);
+                    r.dto.recoverable = Some(true);
+                })
+            }
+        }
+    }
+
+    /// `POST /sandbox/{id}/start`: from `stopped` or `archived` (restored) to `started`.
+    pub async fn start_sandbox(&self, id_or_name: &str) -> Result<SandboxRecord, ApiError> {
+        let id = self.find(id_or_name)?.dto.id;
+        let lock = self.op_lock(&id);
+        let _guard = lock.lock().await;
+        let rec = self.find(&id)?;
+        match rec.state() {
+            SandboxState::Started if self.runtime.is_running(&id) => Ok(rec),
+            SandboxState::Started | SandboxState::Stopped | SandboxState::Creating | SandboxState::Starting => {
+                self.update(&id, |r| {
+                    r.set_state(SandboxState::Starting);
+                    r.dto.desired_state = Some(SandboxDesiredState::Started);
+                })?;
+                self.boot(&id).await
+            }
+            SandboxState::Archived => {
+                self.update(&id, |r| {
+                    r.set_state(SandboxState::Restoring);
+                    r.dto.desired_state = Some(SandboxDesiredState::Started);
+                })?;
+                self.boot(&id).await
+            }
+            SandboxState::Error => Err(ApiError::BadRequest(format!(
+                "Sandbox {id} is in an error state ({}); recover it first",
+                rec.dto.error_reason.unwrap_or_default()
+            ))),
+            _ => Err(wrong_state(&rec, "started")),
+        }
+    }
+
+    /// `POST /sandbox/{id}/stop`: `stopping → stopped` (SIGKILL at once when `force`).
+    pub async fn stop_sandbox(&self, id_or_name: &str, force: bool) -> Result<SandboxRecord, ApiError> {
+        let id = self.find(id_or_name)?.dto.id;
+        let lock = self.op_lock(&id);
+        let _guard = lock.lock().await;
+        let rec = self.find(&id)?;
+        match rec.state() {
+            SandboxState::Stopped => Ok(rec),
+            SandboxState::Started | SandboxState::Error | SandboxState::Stopping | SandboxState::Starting => {
+                self.update(&id, |r| {
+                    r.set_state(SandboxState::Stopping);
+                    r.dto.desired_state = Some(SandboxDesiredState::Stopped);
+                })?;
+                self.runtime.stop(&id, force).await;
+                let rec = self.update(&id, |r| r.set_state(SandboxState::Stopped))?;
+                Ok(rec)
+            }
+            _ => Err(wrong_state(&rec, "stopped")),
+        }
+    }
+
+    /// `POST /sandbox/{id}/archive`: a stopped sandbox goes `archiving → archived`.
+    pub async fn archive_sandbox(&self, id_or_name: &str) -> Result<SandboxRecord, ApiError> {
+        let id = self.find(id_or_name)?.dto.id;
+        let lock = self.op_lock(&id);
+        let _guard = lock.lock().await;
+        let rec = self.find(&id)?;
+        match rec.state() {
+            SandboxState::Archived => Ok(rec),
+            SandboxState::Stopped => {
+                self.update(&id, |r| {
+                    r.set_state(SandboxState::Archiving);
+                    r.dto.desired_state = Some(SandboxDesiredState::Archived);
+                })?;
+                // Files stay where they are: "archived" only means the sandbox needs a
+                // restore (start) before use, as on Daytona.
+                self.update(&id, |r| r.set_state(SandboxState::Archived))
+            }
+            _ => Err(wrong_state(&rec, "archived (stop it first)")),
+        }
+    }
+
+    /// `POST /sandbox/{id}/recover`: restarts a sandbox in the `error` state.
+    pub async fn recover_sandbox(&self, id_or_name: &str) -> Result<SandboxRecord, ApiError> {
+        let id = self.find(id_or_name)?.dto.id;
+        let lock = self.op_lock(&id);
+        let _guard = lock.lock().await;
+        let rec = self.find(&id)?;
+        if rec.state() != SandboxState::Error {
+            return Err(wrong_state(&rec, "recovered (only errored sandboxes can)"));
+        }
+        self.runtime.stop(&id, true).await;
+        self.update(&id, |r| r.set_state(SandboxState::Starting))?;
+        self.boot(&id).await
+    }
+
+    /// `DELETE /sandbox/{id}`: answers `destroying`; the jail and files go in the background.
+    pub async fn delete_sandbox(self: &Arc<Self>, id_or_name: &str) -> Result<SandboxRecord, ApiError> {
+        let id = self.find(id_or_name)?.dto.id;
+        let rec = self.update(&id, |r| {
+            r.set_state(SandboxState::Destroying);
+            r.dto.desired_state = Some(SandboxDesiredState::Destroyed);
+        })?;
+        let state = Arc::clone(self);
+        tokio::spawn(async move { state.finish_delete(&id).await });
+        Ok(rec)
+    }
+
+    /// Stops the jail, removes the files and forgets the record (`destroyed`).
+    pub async fn finish_delete(&self, id: &str) {
+        let lock = self.op_lock(id);
+        let _guard = lock.lock().await;
+        self.runtime.stop(id, true).await;
+        self.runtime.remove_files(id);
+        if let Err(e) = self.forget(id) {
+            tracing::error!("forgetting sandbox {id}: {e}");
+        }
+    }
+
+    /// `POST /sandbox/{id}/resize`: new CPU/memory applied live as cgroup limits; disk only grows.
+    pub async fn resize_sandbox(&self, id_or_name: &str, req: ResizeSandbox) -> Result<SandboxRecord, ApiError> {
+        let id = self.find(id_or_name)?.dto.id;
+        let lock = self.op_lock(&id);
+        let _guard = lock.lock().await;
+        let rec = self.find(&id)?;
+        if !matches!(rec.state(), SandboxState::Started | SandboxState::Stopped) {
+            return Err(wrong_state(&rec, "resized"));
+        }
+        let cpu = check_range("cpu", req.cpu.unwrap_or(rec.dto.cpu), 1, MAX_CPU)?;
+        let memory = check_range("memory", req.memory.unwrap_or(rec.dto.memory), 1, MAX_MEMORY_GIB)?;
+        let disk = check_range("disk", req.disk.unwrap_or(rec.dto.disk), 1, MAX_DISK_GIB)?;
+        if disk < rec.dto.disk {
+            return Err(ApiError::BadRequest("Disk size can only be increased".into()));
+        }
+        if cpu != rec.dto.cpu || memory != rec.dto.memory {
+            self.runtime
+                .resize(&id, cpu, memory)
+                .map_err(|why| ApiError::BadRequest(format!("Cannot apply CPU/memory limits: {why}")))?;
+        }
+        self.update(&id, |r| {
+            r.dto.cpu = cpu;
+            r.dto.memory = memory;
+            r.dto.disk = disk;
+            r.dto.updated_at = Some(crate::time::iso(crate::time::now_ms()));
+        })
+    }
+
+    /// Brings the jails back after a server restart: started sandboxes start again and
+    /// interrupted transitions are completed.
+    pub async fn recover_after_restart(self: Arc<Self>) {
+        for rec in self.all() {
+            let id = rec.dto.id.clone();
+            match rec.state() {
+                SandboxState::Started | SandboxState::Creating | SandboxState::Starting | SandboxState::Restoring => {
+                    if let Err(e) = self.boot(&id).await {
+                        tracing::error!("restarting sandbox {id}: {e}");
+                    }
+                }
+                SandboxState::Stopping => {
+                    let _ = self.update(&id, |r| r.set_state(SandboxState::Stopped));
+                }
+                SandboxState::Archiving => {
+                    let _ = self.update(&id, |r| r.set_state(SandboxState::Archived));
+                }
+                SandboxState::Destroying => self.finish_delete(&id).await,
+                _ => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! `daytona-local serve`: the control plane, the toolbox proxy and the console.
+
+mod agent_client;
+mod auth;
+mod console;
+mod error;
+mod extract;
+mod lifecycle;
+mod limits;
+mod list;
+mod proxy;
+mod record;
+mod runtime;
+mod sandboxes;
+mod state;
+mod store;
+mod timers;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::http::{header, HeaderName, Method};
+use axum::routing::{any, get};
+use axum::{middleware, Json, Router};
+use daytona_models::{DaytonaConfiguration, OidcConfig};
+use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
+
+use error::ApiError;
+use state::AppState;
+
+/// Options of `daytona-local serve`.
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:3000", value_parser = crate::parse_listen)]
+    listen: SocketAddr,
+    /// Directory for the database, API key and sandbox files.
+    #[arg(long, default_value = ".data")]
+    data_dir: PathBuf,
+    /// API key clients must send (default: $DAYTONA_LOCAL_API_KEY, else stored/generated).
+    #[arg(long, env = "DAYTONA_LOCAL_API_KEY", hide_env_values = true)]
+    api_key: Option<String>,
+    /// Directory of the built console.
+    #[arg(long, default_value = "dist/console")]
+    console_dir: PathBuf,
+    /// Seconds in a "minute" of auto-stop/archive/delete intervals (for tests).
+    #[arg(long, default_value_t = 60.0, hide = true)]
+    minute_seconds: f64,
+}
+
+/// Runs the server until it is killed.
+pub async fn serve(args: ServeArgs) -> Result<(), String> {
+    std::fs::create_dir_all(&args.data_dir).map_err(|e| format!("creating data dir: {e}"))?;
+    let data_dir = args.data_dir.canonicalize().map_err(|e| format!("data dir: {e}"))?;
+    let (api_key, generated) =
+        auth::load_or_create_key(args.api_key, &data_dir).map_err(|e| format!("API key: {e}"))?;
+    let store = store::Store::open(&data_dir.join("daytona.db")).map_err(|e| format!("database: {e}"))?;
+    let runtime = runtime::Runtime::new(&data_dir).map_err(|e| format!("runtime dirs: {e}"))?;
+    if let Some(why) = runtime.limits_unavailable() {
+        tracing::warn!("CPU/memory limits are not enforced: {why}");
+    }
+    let minute_ms = (args.minute_seconds * 1000.0).max(1.0) as i64;
+    let st = Arc::new(AppState::new(api_key.clone(), minute_ms, store, runtime).map_err(|e| format!("database: {e}"))?);
+
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("listening on {}: {e}", args.listen))?;
+    let app = router(Arc::clone(&st), args.console_dir);
+    tokio::spawn(Arc::clone(&st).recover_after_restart());
+    tokio::spawn(timers::run(Arc::clone(&st)));
+
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("daytona-local listening on http://{addr}");
+    println!("  console:  http://{addr}/");
+    println!("  API URL:  http://{addr}/api");
+    if generated {
+        println!("  API key:  {api_key}  (new; stored in {}/api-key)", data_dir.display());
+    } else {
+        println!("  API key:  stored in {}/api-key or given by --api-key", data_dir.display());
+    }
+    axum::serve(listener, app).await.map_err(|e| format!("server: {e}"))
+}
+
+fn router(st: Arc<AppState>, console_dir: PathBuf) -> Router {
+    let api = Router::new()
+        .merge(sandboxes::routes())
+        .route("/config", get(config))
+        .fallback(|| async { ApiError::NotFound("Cannot find this API route".into()) })
+        .route_layer(middleware::from_fn_with_state(Arc::clone(&st), auth::require_api_key));
+    let toolbox = Router::new()
+        .route("/toolbox/{id}", any(proxy::toolbox))
+        .route("/toolbox/{id}/{*path}", any(proxy::toolbox));
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::mirror_request())
+        .allow_methods([Method::GET, Method::HEAD, Method::PUT, Method::PATCH, Method::POST, Method::DELETE, Method::OPTIONS])
+        .allow_headers(AllowHeaders::mirror_request())
+        .allow_credentials(true)
+        .expose_headers([
+            header::CONTENT_DISPOSITION,
+            header::CONTENT_LENGTH,
+            header::CONTENT_TYPE,
+            HeaderName::from_static("x-daytona-api-version"),
+        ])
+        .max_age(std::time::Duration::from_secs(600));
+    Router::new()
+        .nest("/api", api)
+        .merge(toolbox)
+        .with_state(st)
+        .merge(console::routes(console_dir))
+        .layer(middleware::from_fn(crate::envelope::fill_request))
+        .layer(cors)
+}
+
+async fn config(axum::extract::State(_): axum::extract::State<Arc<AppState>>, url: extract::ToolboxUrl) -> Json<DaytonaConfiguration> {
+    let origin = url.0.trim_end_matches("/toolbox").to_owned();
+    Json(DaytonaConfiguration {
+        version: env!("CARGO_PKG_VERSION").into(),
+        oidc: OidcConfig { issuer: origin.clone(), client_id: "daytona-local".into(), audience: "daytona-local".into(), provider: "none".into() },
+        linked_accounts_enabled: false,
+        announcements: Default::default(),
+        proxy_template_url: format!("{origin}/preview/{{{{sandboxId}}}}/{{{{PORT}}}}"),
+        proxy_toolbox_url: url.0,
+        default_snapshot: "daytona-local".into(),
+        dashboard_url: format!("{origin}/"),
+        max_auto_archive_interval: lifecycle::MAX_AUTO_ARCHIVE,
+        maintanance_mode: false,
+        environment: "local".into(),
+        analytics_api_url: None,
+    })
+}

@@ -1,0 +1,106 @@
+//! The toolbox proxy: `/toolbox/{sandboxId}/{path}` → the sandbox's agent socket,
+//! streaming bodies both ways and passing WebSocket upgrades through.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use daytona_models::SandboxState;
+use hyper_util::rt::TokioIo;
+
+use super::agent_client;
+use super::auth::{bearer, same_secret};
+use super::error::ApiError;
+use super::state::AppState;
+
+/// Query parameter browsers use to authenticate WebSockets and preview requests.
+const TOKEN_QUERY: &str = "DAYTONA_SANDBOX_AUTH_KEY";
+/// Only persist activity this often per sandbox (ms).
+const ACTIVITY_WRITE_INTERVAL_MS: i64 = 5_000;
+
+/// Handles every method on `/toolbox/{id}` and `/toolbox/{id}/{*path}`.
+pub async fn toolbox(State(st): State<Arc<AppState>>, req: Request) -> Response {
+    match forward(&st, req).await {
+        Ok(resp) => resp,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn forward(st: &AppState, mut req: Request) -> Result<Response, ApiError> {
+    let rest = req.uri().path().strip_prefix("/toolbox/").unwrap_or_default();
+    let (id, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    let id = id.to_owned();
+    let path = path.to_owned();
+
+    let mut query_token = None;
+    let kept: Vec<(String, String)> = form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+        .filter_map(|(k, v)| {
+            if k == TOKEN_QUERY {
+                query_token = Some(v.into_owned());
+                None
+            } else {
+                Some((k.into_owned(), v.into_owned()))
+            }
+        })
+        .collect();
+
+    let key_ok = bearer(req.headers()).is_some_and(|k| same_secret(k, &st.api_key));
+    let rec = match st.find(&id) {
+        Ok(r) if r.dto.id == id => r,
+        _ if key_ok => return Err(ApiError::sandbox_not_found(&id)),
+        _ => return Err(ApiError::Unauthorized("authentication failed".into())),
+    };
+    let header_token = req.headers().get("x-daytona-preview-token").and_then(|v| v.to_str().ok());
+    let token_ok = [header_token, query_token.as_deref()]
+        .into_iter()
+        .flatten()
+        .any(|t| same_secret(t, &rec.token));
+    if !(key_ok || token_ok) {
+        return Err(ApiError::Unauthorized("authentication failed: invalid API key or sandbox token".into()));
+    }
+    if rec.state() != SandboxState::Started || !st.runtime.is_running(&id) {
+        return Err(ApiError::BadRequest(format!(
+            "Sandbox {id} is not started (state: {})",
+            rec.state().as_str()
+        )));
+    }
+    if crate::time::now_ms() - rec.last_activity_ms > ACTIVITY_WRITE_INTERVAL_MS {
+        let _ = st.update(&id, |r| r.touch());
+    }
+
+    let mut target = path;
+    if !kept.is_empty() {
+        target.push('?');
+        target.push_str(&form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish());
+    }
+    let client_upgrade = hyper::upgrade::on(&mut req);
+    let (mut parts, body) = req.into_parts();
+    parts.uri = target.parse().map_err(|_| ApiError::BadRequest("invalid toolbox path".into()))?;
+    for h in [header::AUTHORIZATION, header::HOST] {
+        parts.headers.remove(h);
+    }
+    parts.headers.remove("x-daytona-preview-token");
+    parts.headers.insert(header::HOST, HeaderValue::from_static("toolbox"));
+    let upstream = Request::from_parts(parts, body);
+
+    let mut resp = agent_client::send(&st.runtime.socket(&id), upstream)
+        .await
+        .map_err(ApiError::BadGateway)?;
+    if resp.status() == StatusCode::SWITCHING_PROTOCOLS {
+        let agent_upgrade = hyper::upgrade::on(&mut resp);
+        tokio::spawn(async move {
+            match tokio::try_join!(client_upgrade, agent_upgrade) {
+                Ok((client, agent)) => {
+                    let _ = tokio::io::copy_bidirectional(&mut TokioIo::new(client), &mut TokioIo::new(agent)).await;
+                }
+                Err(e) => tracing::debug!("toolbox upgrade failed: {e}"),
+            }
+        });
+    }
+    Ok(resp.map(Body::new))
+}

@@ -1,0 +1,51 @@
+//! What the server keeps per sandbox: the wire DTO plus private bookkeeping.
+
+use daytona_models::{Sandbox, SandboxState};
+use serde::{Deserialize, Serialize};
+
+/// A sandbox as stored in the database.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SandboxRecord {
+    /// The public view (its `toolboxProxyUrl` is filled per request).
+    pub dto: Sandbox,
+    /// The per-sandbox auth token (preview token / `DAYTONA_SANDBOX_AUTH_KEY`).
+    pub token: String,
+    /// Creation time, ms since the epoch (sort key).
+    pub created_ms: i64,
+    /// Last activity, ms since the epoch.
+    pub last_activity_ms: i64,
+    /// When it last reached `stopped` (drives auto-archive/auto-delete).
+    #[serde(default)]
+    pub stopped_ms: Option<i64>,
+}
+
+impl SandboxRecord {
+    /// Current state (`unknown` if unset).
+    pub fn state(&self) -> SandboxState {
+        self.dto.state.unwrap_or(SandboxState::Unknown)
+    }
+
+    /// Sets the state and bumps `updatedAt`.
+    pub fn set_state(&mut self, state: SandboxState) {
+        let now = crate::time::now_ms();
+        self.dto.state = Some(state);
+        self.dto.updated_at = Some(crate::time::iso(now));
+        if state == SandboxState::Stopped {
+            self.stopped_ms = Some(now);
+        }
+    }
+
+    /// Records activity now.
+    pub fn touch(&mut self) {
+        let now = crate::time::now_ms();
+        self.last_activity_ms = now;
+        self.dto.last_activity_at = Some(crate::time::iso(now));
+    }
+
+    /// The DTO as sent to a client reaching us at `toolbox_url`.
+    pub fn to_wire(&self, toolbox_url: &str) -> Sandbox {
+        let mut dto = self.dto.clone();
+        dto.toolbox_proxy_url = toolbox_url.to_owned();
+        dto
+    }
+}

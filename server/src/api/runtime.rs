@@ -1,0 +1,269 @@
+//! Running sandboxes: one bubblewrap jail per started sandbox, with the toolbox agent
+//! (this binary, `agent` mode) as its main process.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use daytona_models::Sandbox;
+use tokio::process::{Child, Command};
+
+use super::agent_client;
+use super::limits::{Cgroup, CgroupHost};
+
+/// Where the sandbox's home appears inside the jail.
+pub const HOME_IN_JAIL: &str = "/home/daytona";
+const RUN_IN_JAIL: &str = "/run/daytona";
+const AGENT_IN_JAIL: &str = "/opt/daytona/daytona-local";
+
+struct Jail {
+    child: Child,
+    cgroup: Option<Cgroup>,
+}
+
+/// Starts, stops and tracks the jails.
+pub struct Runtime {
+    sandboxes_dir: PathBuf,
+    run_dir: PathBuf,
+    exe: PathBuf,
+    cgroups: CgroupHost,
+    jails: Mutex<HashMap<String, Jail>>,
+}
+
+impl Runtime {
+    /// A runtime keeping sandbox files under `data_dir/sandboxes`.
+    pub fn new(data_dir: &Path) -> std::io::Result<Self> {
+        let sandboxes_dir = data_dir.join("sandboxes");
+        std::fs::create_dir_all(&sandboxes_dir)?;
+        // Unix socket paths are limited to 108 bytes: keep sockets under a short directory
+        // when the data dir's path is long.
+        let mut run_dir = data_dir.join("run");
+        if run_dir.as_os_str().len() > 50 {
+            let hash = data_dir.as_os_str().len() as u64
+                ^ data_dir.to_string_lossy().bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64));
+            run_dir = std::env::temp_dir().join(format!("daytona-local-{:x}", hash));
+        }
+        std::fs::create_dir_all(&run_dir)?;
+        Ok(Self {
+            sandboxes_dir,
+            run_dir,
+            exe: std::env::current_exe()?,
+            cgroups: CgroupHost::detect(),
+            jails: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The host directory holding sandbox `id`'s home.
+    pub fn home_dir(&self, id: &str) -> PathBuf {
+        self.sandboxes_dir.join(id).join("home")
+    }
+
+    /// The toolbox agent's socket of sandbox `id`.
+    pub fn socket(&self, id: &str) -> PathBuf {
+        self.run_dir.join(id).join("toolbox.sock")
+    }
+
+    /// Whether resource limits can be enforced here, and if not, why.
+    pub fn limits_unavailable(&self) -> Option<String> {
+        match &self.cgroups {
+            CgroupHost::Unavailable(why) => Some(why.clone()),
+            _ => None,
+        }
+    }
+
+    /// Whether sandbox `id`'s jail is alive.
+    pub fn is_running(&self, id: &str) -> bool {
+        let mut jails = self.jails.lock().unwrap_or_else(|e| e.into_inner());
+        match jails.get_mut(id) {
+            Some(j) => matches!(j.child.try_wait(), Ok(None)),
+            None => false,
+        }
+    }
+
+    /// Starts the jail of `sb` and waits until its agent answers.
+    pub async fn start(&self, sb: &Sandbox) -> Result<(), String> {
+        if self.is_running(&sb.id) {
+            return Ok(());
+        }
+        let home = self.home_dir(&sb.id);
+        let run = self.socket(&sb.id).parent().expect("socket has a parent").to_owned();
+        let etc = self.sandboxes_dir.join(&sb.id).join("etc");
+        for d in [&home, &run, &etc] {
+            std::fs::create_dir_all(d).map_err(|e| format!("creating {}: {e}", d.display()))?;
+        }
+        let _ = std::fs::remove_file(self.socket(&sb.id));
+        write_identity(&etc, &sb.name).map_err(|e| format!("writing /etc files: {e}"))?;
+
+        let mut cmd = Command::new("bwrap");
+        // bwrap stays in the jail as its pid 1, and the sandbox user may read its
+        // /proc/1/environ: give it none of the server's environment (which may hold the API
+        // key as DAYTONA_LOCAL_API_KEY), only PATH to find itself.
+        cmd.env_clear();
+        if let Some(path) = std::env::var_os("PATH") {
+            cmd.env("PATH", path);
+        }
+        cmd.args(system_binds());
+        cmd.args(["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]);
+        for f in ["passwd", "group", "hostname"] {
+            cmd.arg("--ro-bind").arg(etc.join(f)).arg(format!("/etc/{f}"));
+        }
+        cmd.arg("--bind").arg(&home).arg(HOME_IN_JAIL);
+        cmd.arg("--bind").arg(&run).arg(RUN_IN_JAIL);
+        cmd.arg("--ro-bind").arg(&self.exe).arg(AGENT_IN_JAIL);
+        cmd.args(["--unshare-all", "--unshare-user", "--uid", "1000", "--gid", "1000"]);
+        if !sb.network_block_all {
+            cmd.arg("--share-net");
+        }
+        cmd.args(["--hostname", &hostname(&sb.name), "--die-with-parent", "--chdir", HOME_IN_JAIL]);
+        cmd.arg("--clearenv");
+        let base_env = [
+            ("HOME", HOME_IN_JAIL),
+            ("USER", "daytona"),
+            ("LOGNAME", "daytona"),
+            ("SHELL", "/bin/bash"),
+            ("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+            ("LANG", "C.UTF-8"),
+            ("TERM", "xterm-256color"),
+        ];
+        for (k, v) in base_env {
+            cmd.args(["--setenv", k, v]);
+        }
+        cmd.args(["--setenv", "DAYTONA_SANDBOX_ID", &sb.id]);
+        for (k, v) in &sb.env {
+            cmd.args(["--setenv", k, v]);
+        }
+        cmd.args([
+            AGENT_IN_JAIL,
+            "agent",
+            "--socket",
+            &format!("{RUN_IN_JAIL}/toolbox.sock"),
+            "--home",
+            HOME_IN_JAIL,
+        ]);
+        cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::inherit()).kill_on_drop(true);
+        let mut child = cmd.spawn().map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => "bubblewrap (bwrap) is not installed; run scripts/setup.sh".to_owned(),
+            _ => format!("starting bwrap: {e}"),
+        })?;
+        let cgroup = match self.cgroups.limit(&sb.id, sb.cpu, sb.memory) {
+            Ok(g) => match child.id().map(|pid| g.add(pid)) {
+                Some(Err(e)) => {
+                    tracing::warn!("sandbox {}: {e}", sb.id);
+                    Some(g)
+                }
+                _ => Some(g),
+            },
+            Err(e) => {
+                tracing::debug!("sandbox {} runs without resource limits: {e}", sb.id);
+                None
+            }
+        };
+        let socket = self.socket(&sb.id);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                return Err(format!("sandbox exited during start-up ({status})"));
+            }
+            if agent_client::is_ready(&socket).await {
+                break;
+            }
+            if tokio::time::Instant::now() > deadline {
+                let _ = child.kill().await;
+                return Err("toolbox agent did not come up within 15 s".into());
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        self.jails
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(sb.id.clone(), Jail { child, cgroup });
+        Ok(())
+    }
+
+    /// Stops the jail of `id`: SIGTERM, then SIGKILL after a grace period (at once if `force`).
+    pub async fn stop(&self, id: &str, force: bool) {
+        let jail = self.jails.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
+        let Some(mut jail) = jail else { return };
+        if !force {
+            if let Some(pid) = jail.child.id() {
+                // SAFETY: plain kill(2) on our own child's pid.
+                unsafe { libc::kill(pid as i32, libc::SIGTERM) };
+            }
+            if tokio::time::timeout(Duration::from_secs(3), jail.child.wait()).await.is_ok() {
+                self.release(jail);
+                return;
+            }
+        }
+        let _ = jail.child.kill().await;
+        self.release(jail);
+    }
+
+    fn release(&self, jail: Jail) {
+        if let Some(g) = jail.cgroup {
+            g.remove();
+        }
+    }
+
+    /// Applies new limits to a running sandbox, or checks they can be applied.
+    pub fn resize(&self, id: &str, cpus: i64, memory_gib: i64) -> Result<(), String> {
+        if let Some(why) = self.limits_unavailable() {
+            return Err(why);
+        }
+        let jails = self.jails.lock().unwrap_or_else(|e| e.into_inner());
+        match jails.get(id).and_then(|j| j.cgroup.as_ref()) {
+            Some(g) => g.set(cpus, memory_gib),
+            None => Ok(()),
+        }
+    }
+
+    /// Deletes every file of sandbox `id` (the jail must be stopped).
+    pub fn remove_files(&self, id: &str) {
+        for dir in [self.sandboxes_dir.join(id), self.run_dir.join(id)] {
+            if let Err(e) = std::fs::remove_dir_all(&dir) {
+                if e.kind() != std::io::ErrorKind::NotFound {
+                    tracing::warn!("removing {}: {e}", dir.display());
+                }
+            }
+        }
+    }
+}
+
+/// Read-only binds of the host's system directories (merged-/usr aware).
+fn system_binds() -> Vec<String> {
+    let mut args: Vec<String> = ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
+        .map(String::from)
+        .to_vec();
+    for top in ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"] {
+        let p = Path::new(top);
+        match std::fs::read_link(p) {
+            Ok(target) => args.extend(["--symlink".into(), target.to_string_lossy().into_owned(), top.into()]),
+            Err(_) if p.is_dir() => args.extend(["--ro-bind".into(), top.into(), top.into()]),
+            Err(_) => {}
+        }
+    }
+    args
+}
+
+/// The jail's own passwd, group and hostname: user `daytona` is uid/gid 1000.
+fn write_identity(etc: &Path, name: &str) -> std::io::Result<()> {
+    std::fs::write(
+        etc.join("passwd"),
+        "root:x:0:0:root:/root:/bin/bash\n\
+         daytona:x:1000:1000:Daytona:/home/daytona:/bin/bash\n\
+         nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
+    )?;
+    std::fs::write(etc.join("group"), "root:x:0:\ndaytona:x:1000:\nnogroup:x:65534:\n")?;
+    std::fs::write(etc.join("hostname"), format!("{}\n", hostname(name)))
+}
+
+/// A valid hostname derived from the sandbox name.
+fn hostname(name: &str) -> String {
+    let h: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_lowercase() } else { '-' })
+        .take(63)
+        .collect();
+    if h.is_empty() { "sandbox".into() } else { h }
+}

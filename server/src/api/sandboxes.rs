@@ -1,0 +1,173 @@
+//! Control-plane routes under `/api/sandbox`.
+
+use std::sync::Arc;
+
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use daytona_models::{
+    CreateSandbox, ListSandboxesResponse, PortPreviewUrl, ResizeSandbox, Sandbox, SandboxLabels, Url,
+};
+
+use super::error::ApiError;
+use super::extract::{parse_int, AppJson, AppPath, ToolboxUrl};
+use super::lifecycle::{check_interval, MAX_AUTO_ARCHIVE};
+use super::list::ListFilter;
+use super::record::SandboxRecord;
+use super::state::AppState;
+
+type S = State<Arc<AppState>>;
+type SandboxResult = Result<Json<Sandbox>, ApiError>;
+
+fn wire(rec: SandboxRecord, url: &ToolboxUrl) -> SandboxResult {
+    Ok(Json(rec.to_wire(&url.0)))
+}
+
+/// The `/sandbox` routes.
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/sandbox", post(create).get(list))
+        .route("/sandbox/{sb}", get(get_one).delete(remove))
+        .route("/sandbox/{sb}/start", post(start))
+        .route("/sandbox/{sb}/stop", post(stop))
+        .route("/sandbox/{sb}/archive", post(archive))
+        .route("/sandbox/{sb}/recover", post(recover))
+        .route("/sandbox/{sb}/resize", post(resize))
+        .route("/sandbox/{sb}/labels", put(set_labels))
+        .route("/sandbox/{sb}/public/{flag}", post(set_public))
+        .route("/sandbox/{sb}/autostop/{minutes}", post(set_autostop))
+        .route("/sandbox/{sb}/autoarchive/{minutes}", post(set_autoarchive))
+        .route("/sandbox/{sb}/autodelete/{minutes}", post(set_autodelete))
+        .route("/sandbox/{sb}/last-activity", post(last_activity))
+        .route("/sandbox/{sb}/toolbox-proxy-url", get(toolbox_proxy_url))
+        .route("/sandbox/{sb}/ports/{port}/preview-url", get(preview_url))
+}
+
+async fn create(State(st): S, url: ToolboxUrl, AppJson(req): AppJson<CreateSandbox>) -> SandboxResult {
+    wire(st.create_sandbox(req).await?, &url)
+}
+
+async fn list(State(st): S, url: ToolboxUrl, RawQuery(q): RawQuery) -> Result<Json<ListSandboxesResponse>, ApiError> {
+    let filter = ListFilter::parse(q.as_deref())?;
+    let (page, next_cursor) = filter.apply(st.all());
+    Ok(Json(ListSandboxesResponse {
+        items: page.into_iter().map(|r| r.to_wire(&url.0)).collect(),
+        next_cursor,
+    }))
+}
+
+async fn get_one(State(st): S, url: ToolboxUrl, AppPath(sb): AppPath<String>) -> SandboxResult {
+    wire(st.find(&sb)?, &url)
+}
+
+async fn remove(State(st): S, url: ToolboxUrl, AppPath(sb): AppPath<String>) -> SandboxResult {
+    wire(st.delete_sandbox(&sb).await?, &url)
+}
+
+async fn start(State(st): S, url: ToolboxUrl, AppPath(sb): AppPath<String>) -> SandboxResult {
+    wire(st.start_sandbox(&sb).await?, &url)
+}
+
+#[derive(serde::Deserialize)]
+struct StopQuery {
+    #[serde(default)]
+    force: Option<String>,
+}
+
+async fn stop(
+    State(st): S,
+    url: ToolboxUrl,
+    AppPath(sb): AppPath<String>,
+    axum::extract::Query(q): axum::extract::Query<StopQuery>,
+) -> SandboxResult {
+    let force = matches!(q.force.as_deref(), Some("true" | "1"));
+    wire(st.stop_sandbox(&sb, force).await?, &url)
+}
+
+async fn archive(State(st): S, url: ToolboxUrl, AppPath(sb): AppPath<String>) -> SandboxResult {
+    wire(st.archive_sandbox(&sb).await?, &url)
+}
+
+async fn recover(State(st): S, url: ToolboxUrl, AppPath(sb): AppPath<String>) -> SandboxResult {
+    wire(st.recover_sandbox(&sb).await?, &url)
+}
+
+async fn resize(
+    State(st): S,
+    url: ToolboxUrl,
+    AppPath(sb): AppPath<String>,
+    AppJson(req): AppJson<ResizeSandbox>,
+) -> SandboxResult {
+    wire(st.resize_sandbox(&sb, req).await?, &url)
+}
+
+async fn set_labels(
+    State(st): S,
+    AppPath(sb): AppPath<String>,
+    AppJson(req): AppJson<SandboxLabels>,
+) -> Result<Json<SandboxLabels>, ApiError> {
+    let id = st.find(&sb)?.dto.id;
+    let rec = st.update(&id, |r| r.dto.labels = req.labels)?;
+    Ok(Json(SandboxLabels { labels: rec.dto.labels }))
+}
+
+async fn set_public(State(st): S, url: ToolboxUrl, AppPath((sb, flag)): AppPath<(String, String)>) -> SandboxResult {
+    let public = match flag.as_str() {
+        "true" => true,
+        "false" => false,
+        other => return Err(ApiError::BadRequest(format!("public must be true or false, got {other:?}"))),
+    };
+    let id = st.find(&sb)?.dto.id;
+    wire(st.update(&id, |r| r.dto.public = public)?, &url)
+}
+
+async fn set_autostop(State(st): S, url: ToolboxUrl, AppPath((sb, m)): AppPath<(String, String)>) -> SandboxResult {
+    let minutes = check_interval("autoStopInterval", parse_int("minutes", &m)?)?;
+    let id = st.find(&sb)?.dto.id;
+    wire(st.update(&id, |r| r.dto.auto_stop_interval = Some(minutes))?, &url)
+}
+
+async fn set_autoarchive(State(st): S, url: ToolboxUrl, AppPath((sb, m)): AppPath<(String, String)>) -> SandboxResult {
+    let mut minutes = check_interval("autoArchiveInterval", parse_int("minutes", &m)?)?;
+    if minutes == 0 || minutes > MAX_AUTO_ARCHIVE {
+        minutes = MAX_AUTO_ARCHIVE;
+    }
+    let id = st.find(&sb)?.dto.id;
+    wire(st.update(&id, |r| r.dto.auto_archive_interval = Some(minutes))?, &url)
+}
+
+async fn set_autodelete(State(st): S, url: ToolboxUrl, AppPath((sb, m)): AppPath<(String, String)>) -> SandboxResult {
+    let minutes = parse_int("minutes", &m)?;
+    let id = st.find(&sb)?.dto.id;
+    wire(st.update(&id, |r| r.dto.auto_delete_interval = Some(minutes.max(-1)))?, &url)
+}
+
+async fn last_activity(State(st): S, AppPath(sb): AppPath<String>) -> Result<StatusCode, ApiError> {
+    let id = st.find(&sb)?.dto.id;
+    st.update(&id, |r| r.touch())?;
+    Ok(StatusCode::CREATED)
+}
+
+async fn toolbox_proxy_url(State(st): S, url: ToolboxUrl, AppPath(sb): AppPath<String>) -> Result<Json<Url>, ApiError> {
+    st.find(&sb)?;
+    Ok(Json(Url { url: url.0 }))
+}
+
+async fn preview_url(
+    State(st): S,
+    url: ToolboxUrl,
+    AppPath((sb, port)): AppPath<(String, String)>,
+) -> Result<Json<PortPreviewUrl>, ApiError> {
+    let port = parse_int("port", &port)?;
+    if !(1..=65535).contains(&port) {
+        return Err(ApiError::BadRequest(format!("port must be between 1 and 65535, got {port}")));
+    }
+    let rec = st.find(&sb)?;
+    let origin = url.0.trim_end_matches("/toolbox");
+    Ok(Json(PortPreviewUrl {
+        sandbox_id: rec.dto.id.clone(),
+        url: format!("{origin}/preview/{}/{port}", rec.dto.id),
+        token: rec.token,
+    }))
+}

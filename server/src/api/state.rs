@@ -1,0 +1,91 @@
+//! Shared server state: the records (in memory, written through to SQLite) and the runtime.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+use super::error::ApiError;
+use super::record::SandboxRecord;
+use super::runtime::Runtime;
+use super::store::Store;
+
+/// Everything the handlers share.
+pub struct AppState {
+    /// The API key every request must carry.
+    pub api_key: String,
+    /// Length of a "minute" of the auto-stop/archive/delete intervals, in ms (60 000 unless testing).
+    pub minute_ms: i64,
+    /// Durable records.
+    pub store: Store,
+    /// Live jails.
+    pub runtime: Runtime,
+    records: RwLock<HashMap<String, SandboxRecord>>,
+    op_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// The organization every local sandbox belongs to.
+pub const ORGANIZATION_ID: &str = "local";
+
+impl AppState {
+    /// State over an opened store, loading every record.
+    pub fn new(api_key: String, minute_ms: i64, store: Store, runtime: Runtime) -> rusqlite::Result<Self> {
+        let records = store.load_all()?.into_iter().map(|r| (r.dto.id.clone(), r)).collect();
+        Ok(Self {
+            api_key,
+            minute_ms,
+            store,
+            runtime,
+            records: RwLock::new(records),
+            op_locks: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// A snapshot of every record.
+    pub fn all(&self) -> Vec<SandboxRecord> {
+        self.records.read().unwrap_or_else(|e| e.into_inner()).values().cloned().collect()
+    }
+
+    /// The record with this id, or else this name.
+    pub fn find(&self, id_or_name: &str) -> Result<SandboxRecord, ApiError> {
+        let records = self.records.read().unwrap_or_else(|e| e.into_inner());
+        records
+            .get(id_or_name)
+            .or_else(|| records.values().find(|r| r.dto.name == id_or_name))
+            .cloned()
+            .ok_or_else(|| ApiError::sandbox_not_found(id_or_name))
+    }
+
+    /// Stores a new or changed record (database first, then memory).
+    pub fn put(&self, rec: SandboxRecord) -> Result<SandboxRecord, ApiError> {
+        self.store.put(&rec)?;
+        self.records
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rec.dto.id.clone(), rec.clone());
+        Ok(rec)
+    }
+
+    /// Applies `f` to the current record of `id` and stores the result.
+    pub fn update(&self, id: &str, f: impl FnOnce(&mut SandboxRecord)) -> Result<SandboxRecord, ApiError> {
+        let mut rec = self.find(id)?;
+        f(&mut rec);
+        self.put(rec)
+    }
+
+    /// Forgets a record for good.
+    pub fn forget(&self, id: &str) -> Result<(), ApiError> {
+        self.store.remove(id)?;
+        self.records.write().unwrap_or_else(|e| e.into_inner()).remove(id);
+        self.op_locks.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
+        Ok(())
+    }
+
+    /// The lock serializing lifecycle operations on one sandbox.
+    pub fn op_lock(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
+        self.op_locks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(id.to_owned())
+            .or_default()
+            .clone()
+    }
+}

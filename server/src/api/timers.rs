@@ -1,0 +1,58 @@
+//! Auto-stop, auto-archive and auto-delete, enforced by the server's own clock.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use daytona_models::SandboxState;
+
+use super::state::AppState;
+
+/// What a sandbox's intervals call for now, if anything.
+#[derive(Debug, PartialEq, Eq)]
+enum Due {
+    Stop,
+    Archive,
+    Delete,
+}
+
+fn due(st: &AppState, rec: &super::record::SandboxRecord, now: i64) -> Option<Due> {
+    let minutes = |m: Option<i64>| m.map(|m| m * st.minute_ms);
+    match rec.state() {
+        SandboxState::Started => {
+            let stop_after = minutes(rec.dto.auto_stop_interval).filter(|&ms| ms > 0)?;
+            (now - rec.last_activity_ms >= stop_after).then_some(Due::Stop)
+        }
+        SandboxState::Stopped => {
+            let stopped_for = now - rec.stopped_ms?;
+            if let Some(delete_after) = minutes(rec.dto.auto_delete_interval).filter(|&ms| ms >= 0) {
+                if stopped_for >= delete_after {
+                    return Some(Due::Delete);
+                }
+            }
+            let archive_after = minutes(rec.dto.auto_archive_interval).filter(|&ms| ms > 0)?;
+            (stopped_for >= archive_after).then_some(Due::Archive)
+        }
+        _ => None,
+    }
+}
+
+/// Checks every sandbox about once per (scaled) second, forever.
+pub async fn run(st: Arc<AppState>) {
+    let tick = Duration::from_millis((st.minute_ms / 60).clamp(50, 1000) as u64);
+    loop {
+        tokio::time::sleep(tick).await;
+        let now = crate::time::now_ms();
+        for rec in st.all() {
+            let id = rec.dto.id.clone();
+            let result = match due(&st, &rec, now) {
+                Some(Due::Stop) => st.stop_sandbox(&id, false).await.map(drop),
+                Some(Due::Archive) => st.archive_sandbox(&id).await.map(drop),
+                Some(Due::Delete) => st.delete_sandbox(&id).await.map(drop),
+                None => Ok(()),
+            };
+            if let Err(e) = result {
+                tracing::warn!("auto-lifecycle of sandbox {id}: {e}");
+            }
+        }
+    }
+}

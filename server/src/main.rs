@@ -1,0 +1,66 @@
+//! `daytona-local`: a single-machine backend wire-compatible with Daytona.
+//!
+//! `serve` runs the control plane (`/api`), the toolbox proxy (`/toolbox/{id}/…`) and the
+//! console (`/`). Each sandbox is a bubblewrap jail whose main process is this same binary
+//! running `agent`, which serves the toolbox API on a Unix socket.
+
+mod agent;
+mod api;
+mod envelope;
+mod time;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Command line of `daytona-local`.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the control plane, toolbox proxy and console.
+    Serve(api::ServeArgs),
+    /// Run the toolbox agent inside a sandbox (started by `serve`).
+    Agent {
+        /// Unix socket to serve the toolbox API on.
+        #[arg(long)]
+        socket: PathBuf,
+        /// The sandbox user's home (also the work dir).
+        #[arg(long)]
+        home: PathBuf,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DAYTONA_LOCAL_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
+    let result = match cli.command {
+        Command::Serve(args) => rt.block_on(api::serve(args)),
+        Command::Agent { socket, home } => rt.block_on(agent::run(socket, home)),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("daytona-local: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// Parses `host:port` for `--listen`.
+pub fn parse_listen(s: &str) -> Result<SocketAddr, String> {
+    s.parse().map_err(|e| format!("invalid --listen address {s:?}: {e}"))
+}
