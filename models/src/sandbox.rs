@@ -128,8 +128,7 @@ pub struct SandboxVolume {
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 // In TypeScript this is `SandboxDto`: `Sandbox` is the SDK's class.
-#[cfg_attr(feature = "ts", serde(rename = "SandboxDto"))]
-#[cfg_attr(feature = "ts", tsify(hashmap_as_object))]
+#[cfg_attr(feature = "ts", tsify(hashmap_as_object, rename = "SandboxDto"))]
 pub struct Sandbox {
     /// Unique id.
     pub id: String,

@@ -1,0 +1,31 @@
+// Type-checked (tsc --noEmit) use of the npm package's declarations.
+import {
+  Daytona,
+  DaytonaError,
+  DaytonaNotFoundError,
+  type CreateSandboxParams,
+  type ExecuteResponse,
+  type Sandbox,
+  type SandboxState,
+} from '../../pkg/index.js';
+
+export async function demo(apiUrl: string, apiKey: string): Promise<number> {
+  const daytona = new Daytona({ apiUrl, apiKey });
+  const params: CreateSandboxParams = { name: 'typed', labels: { a: 'b' }, resources: { cpu: 1 } };
+  const sandbox: Sandbox = await daytona.create(params, { timeout: 30 });
+  const state: SandboxState = sandbox.state;
+  const labels: Record<string, string> = sandbox.labels;
+  const res: ExecuteResponse = await sandbox.process.executeCommand('echo hi', undefined, { A: '1' }, 5);
+  for await (const s of daytona.list({ labels, states: [state] })) {
+    const id: string = s.id;
+    void id;
+  }
+  try {
+    await daytona.get('missing');
+  } catch (e) {
+    if (e instanceof DaytonaNotFoundError) return e.statusCode ?? 404;
+    if (e instanceof DaytonaError) throw e;
+  }
+  await sandbox.delete();
+  return res.exitCode;
+}

@@ -1,0 +1,55 @@
+// Starts a real daytona-local for a test file: free port, temporary data dir, known key.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Repository root. */
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+/**
+ * Starts `daytona-local serve` and waits until it answers.
+ * Returns `{ url, apiUrl, apiKey, stop() }`.
+ */
+export async function startDaytonaLocal({ consoleDir = join(ROOT, 'dist/console') } = {}) {
+  const bin = process.env.DAYTONA_LOCAL_BIN ?? join(ROOT, 'target/debug/daytona-local');
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'daytona-e2e-'));
+  const apiKey = `e2e-${Date.now()}`;
+  const child = spawn(
+    bin,
+    ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--api-key', apiKey, '--console-dir', consoleDir],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/api/config`, { headers: { Authorization: `Bearer ${apiKey}` } })).ok) break;
+    } catch {}
+    if (i > 200 || child.exitCode !== null) throw new Error('daytona-local did not start');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    apiUrl: `${url}/api`,
+    apiKey,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
