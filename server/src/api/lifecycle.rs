@@ -308,6 +308,17 @@ impl AppState {
         })
     }
 
+    /// Called before serving after a restart: sandboxes recorded as `started` have no jail
+    /// yet, so they show as `starting` until `recover_after_restart` brings them back
+    /// (otherwise clients would see `started` and call a toolbox that is not there).
+    pub fn mark_restarting(&self) {
+        for rec in self.all() {
+            if rec.state() == SandboxState::Started {
+                let _ = self.update(&rec.dto.id, |r| r.set_state(SandboxState::Starting));
+            }
+        }
+    }
+
     /// Brings the jails back after a server restart: started sandboxes start again and
     /// interrupted transitions are completed.
     pub async fn recover_after_restart(self: Arc<Self>) {
@@ -315,6 +326,18 @@ impl AppState {
             let id = rec.dto.id.clone();
             match rec.state() {
                 SandboxState::Started | SandboxState::Creating | SandboxState::Starting | SandboxState::Restoring => {
+                    // Serialized with client operations; skip if one (e.g. a stop) came first.
+                    let lock = self.op_lock(&id);
+                    let _guard = lock.lock().await;
+                    let still_due = self.find(&id).is_ok_and(|r| {
+                        matches!(
+                            r.state(),
+                            SandboxState::Started | SandboxState::Creating | SandboxState::Starting | SandboxState::Restoring
+                        ) && !self.runtime.is_running(&id)
+                    });
+                    if !still_due {
+                        continue;
+                    }
                     if let Err(e) = self.boot(&id).await {
                         tracing::error!("restarting sandbox {id}: {e}");
                     }

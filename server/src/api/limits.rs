@@ -1,6 +1,7 @@
 //! Real CPU and memory limits through cgroups (v1 or v2), where the host lets us.
 
 use std::fs;
+use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
 
 /// Which cgroup layout this host offers us, found once at start-up.
@@ -105,13 +106,27 @@ impl Cgroup {
         Ok(())
     }
 
-    /// Moves process `pid` (and so its future children) into the group.
-    pub fn add(&self, pid: u32) -> Result<(), String> {
-        for d in &self.dirs {
-            fs::write(d.join("cgroup.procs"), pid.to_string())
-                .map_err(|e| format!("adding pid {pid} to {}: {e}", d.display()))?;
+    /// Makes `cmd`'s process join the group between fork and exec, so that nothing it
+    /// starts can escape the limits (writing `0` to `cgroup.procs` moves the writer itself).
+    pub fn join_on_spawn(&self, cmd: &mut tokio::process::Command) {
+        let files: Vec<std::ffi::CString> = self
+            .dirs
+            .iter()
+            .filter_map(|d| std::ffi::CString::new(d.join("cgroup.procs").into_os_string().into_vec()).ok())
+            .collect();
+        // SAFETY: the hook only calls open/write/close (async-signal-safe) on prepared paths.
+        unsafe {
+            cmd.pre_exec(move || {
+                for f in &files {
+                    let fd = libc::open(f.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
+                    if fd < 0 || libc::write(fd, b"0".as_ptr().cast(), 1) != 1 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    libc::close(fd);
+                }
+                Ok(())
+            });
         }
-        Ok(())
     }
 
     /// Removes the (empty) group.

@@ -40,7 +40,7 @@ impl ListFilter {
                     })?;
                 }
                 "id" => f.id_prefix = Some(v.to_lowercase()),
-                "name" => f.name_prefix = Some(v.into_owned()),
+                "name" => f.name_prefix = Some(v.to_lowercase()),
                 "labels" => {
                     f.labels = serde_json::from_str(&v).map_err(|_| {
                         ApiError::BadRequest(format!("labels must be a JSON object of strings, got {v:?}"))
@@ -63,7 +63,7 @@ impl ListFilter {
         let state = r.state();
         state != SandboxState::Destroyed
             && self.id_prefix.as_ref().is_none_or(|p| r.dto.id.to_lowercase().starts_with(p))
-            && self.name_prefix.as_ref().is_none_or(|p| r.dto.name.starts_with(p.as_str()))
+            && self.name_prefix.as_ref().is_none_or(|p| r.dto.name.to_lowercase().starts_with(p.as_str()))
             && self.labels.iter().all(|(k, v)| r.dto.labels.get(k) == Some(v))
             && (self.states.is_empty() || self.states.contains(&state))
     }

@@ -67,6 +67,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         .await
         .map_err(|e| format!("listening on {}: {e}", args.listen))?;
     let app = router(Arc::clone(&st), args.console_dir);
+    st.mark_restarting();
     tokio::spawn(Arc::clone(&st).recover_after_restart());
     tokio::spawn(timers::run(Arc::clone(&st)));
 

@@ -143,23 +143,20 @@ impl Runtime {
             HOME_IN_JAIL,
         ]);
         cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::inherit()).kill_on_drop(true);
-        let mut child = cmd.spawn().map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => "bubblewrap (bwrap) is not installed; run scripts/setup.sh".to_owned(),
-            _ => format!("starting bwrap: {e}"),
-        })?;
         let cgroup = match self.cgroups.limit(&sb.id, sb.cpu, sb.memory) {
-            Ok(g) => match child.id().map(|pid| g.add(pid)) {
-                Some(Err(e)) => {
-                    tracing::warn!("sandbox {}: {e}", sb.id);
-                    Some(g)
-                }
-                _ => Some(g),
-            },
+            Ok(g) => {
+                g.join_on_spawn(&mut cmd);
+                Some(g)
+            }
             Err(e) => {
                 tracing::debug!("sandbox {} runs without resource limits: {e}", sb.id);
                 None
             }
         };
+        let mut child = cmd.spawn().map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => "bubblewrap (bwrap) is not installed; run scripts/setup.sh".to_owned(),
+            _ => format!("starting bwrap: {e}"),
+        })?;
         let socket = self.socket(&sb.id);
         let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
         loop {
