@@ -7,6 +7,7 @@
 
 mod config;
 mod error;
+mod files;
 mod list;
 mod process;
 mod requests;
@@ -15,6 +16,10 @@ mod toolbox;
 
 pub use config::{DaytonaConfiguration, OidcConfig};
 pub use error::ErrorResponse;
+pub use files::{
+    FileInfo, FilesDownloadRequest, Match, ReplaceRequest, ReplaceResult, SearchFilesResponse, UploadFilesResponse,
+    UploadedFile,
+};
 pub use list::{ListSandboxesQuery, ListSandboxesResponse, SandboxSortField, SortOrder};
 pub use process::{ExecuteArtifacts, ExecuteRequest, ExecuteResponse};
 pub use requests::{CreateSandbox, ResizeSandbox, SandboxLabels, UpdateLastActivity};

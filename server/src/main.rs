@@ -46,10 +46,10 @@ fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
     let result = match cli.command {
-        Command::Serve(args) => rt.block_on(api::serve(args)),
-        Command::Agent { socket, home } => rt.block_on(agent::run(socket, home)),
+        Command::Serve(args) => runtime().block_on(api::serve(args)),
+        Command::Agent { socket, home } => agent::drop_privileges(api::SANDBOX_UID)
+            .and_then(|()| runtime().block_on(agent::run(socket, home))),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -58,6 +58,10 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Runtime::new().expect("tokio runtime")
 }
 
 /// Parses `host:port` for `--listen`.

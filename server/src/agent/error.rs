@@ -1,7 +1,7 @@
 //! The daemon's one error type, rendered as Daytona's daemon `ErrorResponse`
 //! (`source: "DAYTONA_DAEMON"` and a `code` the SDKs map to typed errors).
 
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use daytona_models::ErrorResponse;
@@ -12,26 +12,56 @@ pub enum ToolboxError {
     /// 400 `BAD_REQUEST`.
     #[error("{0}")]
     BadRequest(String),
+    /// 400 `INVALID_FILE_PATH`.
+    #[error("{0}")]
+    InvalidPath(String),
     /// 404 with the given code (`NOT_FOUND`, `FILE_NOT_FOUND`, …).
     #[error("{1}")]
     NotFound(&'static str, String),
+    /// 403 `FILE_ACCESS_DENIED`.
+    #[error("{0}")]
+    AccessDenied(String),
+    /// 409 `CONFLICT`.
+    #[error("{0}")]
+    Conflict(String),
     /// 408 `PROCESS_EXECUTION_TIMEOUT`.
     #[error("{0}")]
     Timeout(String),
+    /// 500 `INTERNAL_SERVER_ERROR`: an I/O failure with no better category.
+    #[error("{0}")]
+    Io(String),
 }
 
 impl ToolboxError {
+    /// Maps a filesystem error on `path` to the daemon's codes.
+    pub fn io(e: std::io::Error, path: &str) -> Self {
+        use std::io::ErrorKind as K;
+        match e.kind() {
+            K::NotFound => Self::NotFound("FILE_NOT_FOUND", format!("file not found: {path}")),
+            K::PermissionDenied => Self::AccessDenied(format!("permission denied: {path}")),
+            K::AlreadyExists => Self::Conflict(format!("already exists: {path}")),
+            K::DirectoryNotEmpty => Self::Conflict(format!("directory not empty: {path}")),
+            K::IsADirectory | K::NotADirectory | K::InvalidInput | K::InvalidFilename => {
+                Self::InvalidPath(format!("{path}: {e}"))
+            }
+            _ => Self::Io(format!("{path}: {e}")),
+        }
+    }
+
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "BAD_REQUEST"),
+            Self::InvalidPath(_) => (StatusCode::BAD_REQUEST, "INVALID_FILE_PATH"),
             Self::NotFound(code, _) => (StatusCode::NOT_FOUND, code),
+            Self::AccessDenied(_) => (StatusCode::FORBIDDEN, "FILE_ACCESS_DENIED"),
+            Self::Conflict(_) => (StatusCode::CONFLICT, "CONFLICT"),
             Self::Timeout(_) => (StatusCode::REQUEST_TIMEOUT, "PROCESS_EXECUTION_TIMEOUT"),
+            Self::Io(_) => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_SERVER_ERROR"),
         }
     }
-}
 
-impl IntoResponse for ToolboxError {
-    fn into_response(self) -> Response {
+    /// The envelope of this error (without request path and method).
+    pub fn envelope(&self) -> (StatusCode, ErrorResponse) {
         let (status, code) = self.status_and_code();
         let envelope = ErrorResponse {
             status_code: status.as_u16(),
@@ -43,12 +73,25 @@ impl IntoResponse for ToolboxError {
             method: Some(String::new()),
             timestamp: crate::time::iso(crate::time::now_ms()),
         };
+        (status, envelope)
+    }
+}
+
+impl IntoResponse for ToolboxError {
+    fn into_response(self) -> Response {
+        let (status, envelope) = self.envelope();
         crate::envelope::respond(status, envelope)
     }
 }
 
 impl From<JsonRejection> for ToolboxError {
     fn from(r: JsonRejection) -> Self {
+        Self::BadRequest(r.body_text())
+    }
+}
+
+impl From<QueryRejection> for ToolboxError {
+    fn from(r: QueryRejection) -> Self {
         Self::BadRequest(r.body_text())
     }
 }

@@ -2,6 +2,8 @@
 //! Daytona's toolbox API on a Unix socket that the server's proxy forwards to.
 
 mod error;
+mod extract;
+mod files;
 mod info;
 mod process;
 
@@ -19,6 +21,23 @@ pub struct Agent {
     pub work_dir: PathBuf,
 }
 
+/// Drops root (when started as root) to the sandbox user, and forbids regaining
+/// privileges through setuid binaries.
+pub fn drop_privileges(uid: u32) -> Result<(), String> {
+    // SAFETY: plain syscalls on our own process, called before any other thread exists.
+    unsafe {
+        if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 {
+            return Err(format!("no_new_privs: {}", std::io::Error::last_os_error()));
+        }
+        if libc::geteuid() == 0
+            && (libc::setgroups(0, std::ptr::null()) != 0 || libc::setgid(uid) != 0 || libc::setuid(uid) != 0)
+        {
+            return Err(format!("dropping to uid {uid}: {}", std::io::Error::last_os_error()));
+        }
+    }
+    Ok(())
+}
+
 /// Serves the toolbox API on `socket` until killed.
 pub async fn run(socket: PathBuf, home: PathBuf) -> Result<(), String> {
     let _ = std::fs::remove_file(&socket);
@@ -30,6 +49,7 @@ pub async fn run(socket: PathBuf, home: PathBuf) -> Result<(), String> {
         .route("/project-dir", get(info::user_home_dir))
         .route("/work-dir", get(info::work_dir))
         .route("/process/execute", post(process::execute))
+        .merge(files::routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(crate::envelope::fill_request))
         .with_state(agent);

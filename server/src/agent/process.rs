@@ -13,28 +13,11 @@ use daytona_models::{ExecuteRequest, ExecuteResponse};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::error::ToolboxError;
+use super::extract::ToolboxJson;
 use super::Agent;
 
 /// How long to keep reading output after the shell exits (background jobs may hold the pipe).
 const DRAIN_AFTER_EXIT: Duration = Duration::from_millis(100);
-
-/// JSON body extractor with daemon-style rejections; the body must be a JSON object
-/// (serde would otherwise accept an array as a struct, field by position).
-pub struct ToolboxJson<T>(pub T);
-
-impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for ToolboxJson<T> {
-    type Rejection = ToolboxError;
-
-    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        let Json(value) = Json::<serde_json::Value>::from_request(req, state).await?;
-        if !value.is_object() {
-            return Err(ToolboxError::BadRequest("request body must be a JSON object".into()));
-        }
-        serde_json::from_value(value)
-            .map(Self)
-            .map_err(|e| ToolboxError::BadRequest(format!("invalid request body: {e}")))
-    }
-}
 
 /// The first of zsh, bash, sh listed in /etc/shells (as Daytona's daemon picks it).
 fn shell() -> &'static str {

@@ -29,6 +29,8 @@ use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 use error::ApiError;
 use state::AppState;
 
+pub use runtime::SANDBOX_UID;
+
 /// Options of `daytona-local serve`.
 #[derive(clap::Args)]
 pub struct ServeArgs {

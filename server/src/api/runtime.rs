@@ -109,12 +109,26 @@ impl Runtime {
         for f in ["passwd", "group", "hostname"] {
             cmd.arg("--ro-bind").arg(etc.join(f)).arg(format!("/etc/{f}"));
         }
+        // Directories bwrap creates for mount points are 0700 root: make ours traversable.
+        for parent in ["/home", "/run", "/opt"] {
+            cmd.args(["--perms", "0755", "--dir", parent]);
+        }
         cmd.arg("--bind").arg(&home).arg(HOME_IN_JAIL);
         cmd.arg("--bind").arg(&run).arg(RUN_IN_JAIL);
         cmd.arg("--ro-bind").arg(&self.exe).arg(AGENT_IN_JAIL);
-        cmd.args(["--unshare-all", "--unshare-user", "--uid", "1000", "--gid", "1000"]);
-        if !sb.network_block_all {
-            cmd.arg("--share-net");
+        cmd.args(["--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"]);
+        if sb.network_block_all {
+            cmd.arg("--unshare-net");
+        }
+        if running_as_root() {
+            // No user namespace: the agent drops to host uid/gid 1000 itself, so host files
+            // keep their real owners (a user namespace would map the sandbox user onto root
+            // and let it read root-only files such as /etc/shadow through the read-only binds).
+            chown_to_sandbox_user(&home).map_err(|e| format!("chown {}: {e}", home.display()))?;
+            chown_to_sandbox_user(&run).map_err(|e| format!("chown {}: {e}", run.display()))?;
+        } else {
+            // Unprivileged: a user namespace maps our own uid to the sandbox user.
+            cmd.args(["--unshare-user", "--uid", &SANDBOX_UID.to_string(), "--gid", &SANDBOX_UID.to_string()]);
         }
         cmd.args(["--hostname", &hostname(&sb.name), "--die-with-parent", "--chdir", HOME_IN_JAIL]);
         cmd.arg("--clearenv");
@@ -225,6 +239,19 @@ impl Runtime {
             }
         }
     }
+}
+
+/// Uid and gid of the sandbox user `daytona`.
+pub const SANDBOX_UID: u32 = 1000;
+
+fn running_as_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Gives `dir` to the sandbox user (not recursive: files inside are created by that user).
+fn chown_to_sandbox_user(dir: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::chown(dir, Some(SANDBOX_UID), Some(SANDBOX_UID))
 }
 
 /// Read-only binds of the host's system directories (merged-/usr aware).

@@ -1,0 +1,197 @@
+//! Bulk upload (streamed to disk, atomic per file) and bulk download (streamed multipart),
+//! in Daytona's multipart formats.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::multipart::Field;
+use axum::extract::{Multipart, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use daytona_models::{FilesDownloadRequest, UploadFilesResponse, UploadedFile};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::agent::error::ToolboxError;
+use crate::agent::extract::ToolboxJson;
+use crate::agent::Agent;
+
+/// Boundary of bulk-download answers.
+const BOUNDARY: &str = "DAYTONA-FILE-BOUNDARY";
+/// Read size when streaming files out.
+const CHUNK: usize = 256 * 1024;
+
+/// A temporary name next to `path` (same filesystem, so the final rename is atomic).
+fn temp_path(path: &Path) -> std::path::PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!(".{name}.daytona-upload-{:016x}", rand::random::<u64>()))
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename.
+pub async fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = temp_path(path);
+    let result = async {
+        tokio::fs::write(&tmp, bytes).await?;
+        if let Ok(meta) = tokio::fs::metadata(path).await {
+            tokio::fs::set_permissions(&tmp, meta.permissions()).await?;
+        }
+        tokio::fs::rename(&tmp, path).await
+    }
+    .await;
+    if result.is_err() {
+        let _ = tokio::fs::remove_file(&tmp).await;
+    }
+    result
+}
+
+/// Streams one multipart field to `path` (parents created); the file appears only when
+/// complete, so a broken upload never leaves a half-written file in place.
+async fn receive(path: &Path, mut field: Field<'_>) -> Result<u64, String> {
+    if let Some(parent) = path.parent() {
+        tokio::fs::create_dir_all(parent).await.map_err(|e| e.to_string())?;
+    }
+    if tokio::fs::metadata(path).await.is_ok_and(|m| m.is_dir()) {
+        return Err("is a directory".into());
+    }
+    let tmp = temp_path(path);
+    let result = async {
+        let mut file = tokio::fs::File::create(&tmp).await.map_err(|e| e.to_string())?;
+        let mut bytes = 0u64;
+        while let Some(chunk) = field.chunk().await.map_err(|e| format!("upload interrupted: {e}"))? {
+            file.write_all(&chunk).await.map_err(|e| e.to_string())?;
+            bytes += chunk.len() as u64;
+        }
+        file.flush().await.map_err(|e| e.to_string())?;
+        drop(file);
+        tokio::fs::rename(&tmp, path).await.map_err(|e| e.to_string())?;
+        Ok(bytes)
+    }
+    .await;
+    if result.is_err() {
+        let _ = tokio::fs::remove_file(&tmp).await;
+    }
+    result
+}
+
+/// `POST /files/bulk-upload`: `files[i].path` then `files[i].file` parts.
+pub async fn bulk_upload(State(agent): State<Arc<Agent>>, mut multipart: Multipart) -> Response {
+    let mut paths: HashMap<String, String> = HashMap::new();
+    let mut out = UploadFilesResponse::default();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                out.errors.push(format!("malformed multipart body: {e}"));
+                break;
+            }
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        if let Some(key) = name.strip_suffix(".path") {
+            match field.text().await {
+                Ok(p) => {
+                    paths.insert(key.to_owned(), p);
+                }
+                Err(e) => out.errors.push(format!("{name}: {e}")),
+            }
+        } else if let Some(key) = name.strip_suffix(".file") {
+            let Some(dest) = paths.remove(key) else {
+                out.errors.push(format!("{name}: missing .path metadata"));
+                continue;
+            };
+            match agent.resolve(&dest) {
+                Ok(path) => match receive(&path, field).await {
+                    Ok(bytes) => out.files.push(UploadedFile { path: dest, bytes }),
+                    Err(e) => out.errors.push(format!("{dest}: {e}")),
+                },
+                Err(e) => out.errors.push(format!("{dest}: {e}")),
+            }
+        } else {
+            out.errors.push(format!("unexpected multipart field {name:?}"));
+        }
+    }
+    let status = if out.errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    (status, Json(out)).into_response()
+}
+
+/// Quotes a filename for `Content-Disposition`, plus the RFC 5987 `filename*` form.
+fn disposition(kind: &str, path: &str) -> String {
+    let quoted = path.replace('\\', "\\\\").replace('"', "\\\"").replace(['\r', '\n'], " ");
+    let encoded: String = form_urlencoded::byte_serialize(path.as_bytes()).collect::<String>().replace('+', "%20");
+    format!("form-data; name=\"{kind}\"; filename=\"{quoted}\"; filename*=utf-8''{encoded}")
+}
+
+/// `POST /files/bulk-download`: one `file` or `error` part per requested path, streamed.
+pub async fn bulk_download(
+    State(agent): State<Arc<Agent>>,
+    ToolboxJson(req): ToolboxJson<FilesDownloadRequest>,
+) -> Response {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(4);
+    tokio::spawn(async move {
+        for requested in req.paths {
+            let opened = async {
+                let path = agent.resolve(&requested)?;
+                let file = tokio::fs::File::open(&path).await.map_err(|e| ToolboxError::io(e, &requested))?;
+                let meta = file.metadata().await.map_err(|e| ToolboxError::io(e, &requested))?;
+                if meta.is_dir() {
+                    return Err(ToolboxError::InvalidPath(format!("is a directory: {requested}")));
+                }
+                Ok((file, meta.len(), path))
+            }
+            .await;
+            match opened {
+                Ok((mut file, len, path)) => {
+                    let mime = mime_guess::from_path(&path).first_or_octet_stream();
+                    let head = format!(
+                        "--{BOUNDARY}\r\nContent-Disposition: {}\r\nContent-Type: {mime}\r\nContent-Length: {len}\r\n\r\n",
+                        disposition("file", &requested)
+                    );
+                    if tx.send(Bytes::from(head)).await.is_err() {
+                        return;
+                    }
+                    let mut buf = vec![0u8; CHUNK];
+                    loop {
+                        match file.read(&mut buf).await {
+                            Ok(0) => break,
+                            Ok(n) => {
+                                if tx.send(Bytes::copy_from_slice(&buf[..n])).await.is_err() {
+                                    return;
+                                }
+                            }
+                            // The part is already under way: end the stream so the client sees a truncation.
+                            Err(_) => return,
+                        }
+                    }
+                    if tx.send(Bytes::from_static(b"\r\n")).await.is_err() {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let (_, mut envelope) = e.envelope();
+                    envelope.path = "/files/bulk-download".into();
+                    envelope.method = Some("POST".into());
+                    let json = serde_json::to_string(&envelope).unwrap_or_default();
+                    let part = format!(
+                        "--{BOUNDARY}\r\nContent-Disposition: {}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n\r\n{json}\r\n",
+                        disposition("error", &requested),
+                        json.len()
+                    );
+                    if tx.send(Bytes::from(part)).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+        let _ = tx.send(Bytes::from(format!("--{BOUNDARY}--\r\n"))).await;
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|b| (Ok::<_, std::io::Error>(b), rx))
+    });
+    (
+        [(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))],
+        Body::from_stream(stream),
+    )
+        .into_response()
+}

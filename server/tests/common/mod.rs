@@ -1,0 +1,307 @@
+//! Shared harness for the integration tests: runs the built `daytona-local serve` on a free
+//! port with a temporary data dir, and offers small HTTP helpers around it.
+//!
+//! Every test file includes this with `mod common;`; not every file uses every helper.
+#![allow(dead_code)]
+
+use std::fs::File;
+use std::future::Future;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub use reqwest::StatusCode;
+pub use serde_json::{json, Value};
+
+/// The API key the harness gives the server (unless the key is left to the server).
+pub const KEY: &str = "test-key-0123456789";
+
+/// How the server is started.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// `--minute-seconds` (scales auto-stop/archive/delete).
+    pub minute_seconds: Option<f64>,
+    /// Leave out `--api-key`: the server generates a key and stores it in `DATA/api-key`.
+    pub key_in_file: bool,
+    /// Give the key as `$DAYTONA_LOCAL_API_KEY` instead of `--api-key`.
+    pub key_in_env: bool,
+}
+
+/// A running `daytona-local serve`; killed (SIGKILL) on drop.
+pub struct Server {
+    child: Option<Child>,
+    opts: Options,
+    /// Holds the data dir and the log; removed on drop.
+    tmp: tempfile::TempDir,
+    /// Port the server listens on (changes on restart).
+    pub port: u16,
+    /// The API key to send.
+    pub key: String,
+    /// HTTP client (30 s timeout per request).
+    pub http: reqwest::Client,
+}
+
+fn free_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").expect("binding a free port");
+    l.local_addr().expect("local addr").port()
+}
+
+impl Server {
+    /// Starts a server with default options.
+    pub async fn start() -> Self {
+        Self::start_with(Options::default()).await
+    }
+
+    /// Starts a server with `opts`.
+    pub async fn start_with(opts: Options) -> Self {
+        let tmp = tempfile::Builder::new().prefix("dl-test").tempdir().expect("temp dir");
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("http client");
+        let mut s = Server { child: None, opts, tmp, port: 0, key: KEY.to_owned(), http };
+        s.spawn().await;
+        s
+    }
+
+    /// The server's data dir (canonical path, as the server sees it).
+    pub fn data_dir(&self) -> PathBuf {
+        self.tmp.path().join("data").canonicalize().unwrap_or_else(|_| self.tmp.path().join("data"))
+    }
+
+    fn log_path(&self) -> PathBuf {
+        self.tmp.path().join("server.log")
+    }
+
+    async fn spawn(&mut self) {
+        let data = self.tmp.path().join("data");
+        let port = free_port();
+        let log = File::options().create(true).append(true).open(self.log_path()).expect("log file");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_daytona-local"));
+        cmd.arg("serve")
+            .arg("--listen")
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("--data-dir")
+            .arg(&data)
+            .env_remove("DAYTONA_LOCAL_API_KEY")
+            .env("DAYTONA_LOCAL_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log file"))
+            .stderr(log);
+        if self.opts.key_in_env {
+            cmd.env("DAYTONA_LOCAL_API_KEY", KEY);
+        } else if !self.opts.key_in_file {
+            cmd.arg("--api-key").arg(KEY);
+        }
+        if let Some(s) = self.opts.minute_seconds {
+            cmd.arg("--minute-seconds").arg(s.to_string());
+        }
+        self.child = Some(cmd.spawn().expect("starting daytona-local"));
+        self.port = port;
+
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+                panic!("daytona-local exited during start-up ({status}):\n{}", self.log());
+            }
+            if self.opts.key_in_file {
+                if let Ok(k) = std::fs::read_to_string(data.join("api-key")) {
+                    self.key = k.trim().to_owned();
+                }
+            }
+            let ready = self
+                .http
+                .get(self.api("/config"))
+                .bearer_auth(&self.key)
+                .send()
+                .await
+                .is_ok_and(|r| r.status() == StatusCode::OK);
+            if ready {
+                return;
+            }
+            assert!(Instant::now() < deadline, "daytona-local did not answer within 15 s:\n{}", self.log());
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Kills the server with SIGKILL (no clean shutdown) and waits for it.
+    pub fn kill9(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Starts the server again on the same data dir (on a new free port).
+    pub async fn restart(&mut self) {
+        self.kill9();
+        self.spawn().await;
+    }
+
+    /// Whether the server process is still alive.
+    pub fn is_alive(&mut self) -> bool {
+        self.child.as_mut().is_some_and(|c| matches!(c.try_wait(), Ok(None)))
+    }
+
+    /// The server's output so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.log_path()).unwrap_or_default()
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn origin(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// URL of an API path (`/sandbox` → `http://…/api/sandbox`).
+    pub fn api(&self, path: &str) -> String {
+        format!("{}/api{path}", self.origin())
+    }
+
+    /// URL of a toolbox path of sandbox `id`.
+    pub fn toolbox(&self, id: &str, path: &str) -> String {
+        format!("{}/toolbox/{id}{path}", self.origin())
+    }
+
+    /// GET an API path with the key.
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        send(self.http.get(self.api(path)).bearer_auth(&self.key)).await
+    }
+
+    /// POST JSON to an API path with the key.
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        send(self.http.post(self.api(path)).bearer_auth(&self.key).json(&body)).await
+    }
+
+    /// POST without a body to an API path with the key.
+    pub async fn post_empty(&self, path: &str) -> (StatusCode, Value) {
+        send(self.http.post(self.api(path)).bearer_auth(&self.key)).await
+    }
+
+    /// PUT JSON to an API path with the key.
+    pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        send(self.http.put(self.api(path)).bearer_auth(&self.key).json(&body)).await
+    }
+
+    /// DELETE an API path with the key.
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        send(self.http.delete(self.api(path)).bearer_auth(&self.key)).await
+    }
+
+    /// Creates a sandbox; asserts 200 + `started` and returns its JSON.
+    pub async fn create(&self, body: Value) -> Value {
+        let (status, sb) = self.post("/sandbox", body).await;
+        assert_eq!(status, StatusCode::OK, "create failed: {sb}\n{}", self.log());
+        assert_eq!(sb["state"], "started", "create did not start the sandbox: {sb}");
+        sb
+    }
+
+    /// Runs `command` in sandbox `id` via the toolbox; asserts 200, returns (exitCode, result).
+    pub async fn exec(&self, id: &str, command: &str) -> (i64, String) {
+        let (status, body) = self.exec_req(id, json!({ "command": command })).await;
+        assert_eq!(status, StatusCode::OK, "execute {command:?} failed: {body}");
+        let code = body["exitCode"].as_i64().unwrap_or_else(|| panic!("no integer exitCode in {body}"));
+        (code, body["result"].as_str().expect("result is a string").to_owned())
+    }
+
+    /// POST /process/execute with an arbitrary body (authorised with the key).
+    pub async fn exec_req(&self, id: &str, body: Value) -> (StatusCode, Value) {
+        send(self.http.post(self.toolbox(id, "/process/execute")).bearer_auth(&self.key).json(&body)).await
+    }
+
+    /// The sandbox's current state string, or None if it is gone (404).
+    pub async fn state(&self, id: &str) -> Option<String> {
+        let (status, sb) = self.get(&format!("/sandbox/{id}")).await;
+        match status {
+            StatusCode::NOT_FOUND => None,
+            StatusCode::OK => Some(sb["state"].as_str().expect("state is a string").to_owned()),
+            other => panic!("GET sandbox {id}: {other} {sb}"),
+        }
+    }
+
+    /// The per-sandbox token (from the preview-url endpoint).
+    pub async fn sandbox_token(&self, id: &str) -> String {
+        let (status, body) = self.get(&format!("/sandbox/{id}/ports/3000/preview-url")).await;
+        assert_eq!(status, StatusCode::OK, "preview-url: {body}");
+        assert_eq!(body["sandboxId"], id);
+        body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Asserts the server still serves requests after some bad input.
+    pub async fn assert_alive(&mut self) {
+        assert!(self.is_alive(), "server process died:\n{}", self.log());
+        let (status, body) = self.get("/config").await;
+        assert_eq!(status, StatusCode::OK, "GET /config after bad input: {body}");
+        let (status, body) = self.get("/sandbox").await;
+        assert_eq!(status, StatusCode::OK, "GET /sandbox after bad input: {body}");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill9();
+        if std::thread::panicking() {
+            let log = self.log();
+            let tail: String = log.chars().rev().take(4000).collect::<Vec<_>>().into_iter().rev().collect();
+            eprintln!("---- daytona-local log (tail) ----\n{tail}\n----");
+        }
+    }
+}
+
+/// Sends a request; returns the status and the body as JSON (`Value::String` if not JSON).
+pub async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Value) {
+    let resp = req.send().await.expect("request failed (server down?)");
+    let status = resp.status();
+    let text = resp.text().await.expect("reading body");
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, body)
+}
+
+/// Asserts a Daytona API error envelope: `statusCode`, non-empty `message`, `error`
+/// reason phrase, the request `path` and an ISO `timestamp`.
+pub fn assert_envelope(status: StatusCode, body: &Value, expected: StatusCode, path: &str) {
+    assert_eq!(status, expected, "unexpected status; body: {body}");
+    assert_eq!(body["statusCode"].as_u64(), Some(expected.as_u16() as u64), "statusCode in {body}");
+    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "message in {body}");
+    assert_eq!(body["error"].as_str(), expected.canonical_reason(), "error in {body}");
+    assert_eq!(body["path"].as_str(), Some(path), "path in {body}");
+    let ts = body["timestamp"].as_str().unwrap_or_else(|| panic!("timestamp in {body}"));
+    assert!(ts.ends_with('Z') && ts.contains('T') && ts.len() >= 20, "timestamp {ts:?} is not ISO-8601");
+}
+
+/// Polls `check` every 50 ms until it returns true or `within` passes; returns whether it did.
+pub async fn eventually<F, Fut>(within: Duration, mut check: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = Instant::now() + within;
+    loop {
+        if check().await {
+            return true;
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The `id` string of a sandbox JSON.
+pub fn id_of(sb: &Value) -> String {
+    sb["id"].as_str().unwrap_or_else(|| panic!("no id in {sb}")).to_owned()
+}
+
+/// A short unique string for names and markers.
+pub fn unique(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    format!("{prefix}-{}-{:x}-{}", std::process::id(), t & 0xffffff, N.fetch_add(1, Ordering::Relaxed))
+}
+
+/// The path of sandbox `id`'s home on the host.
+pub fn host_home(data_dir: &Path, id: &str) -> PathBuf {
+    data_dir.join("sandboxes").join(id).join("home")
+}

@@ -1,0 +1,164 @@
+//! Sandboxes are jails: no view of each other's files or processes, of the server's data
+//! dir, or (with networkBlockAll) of the network.
+
+mod common;
+
+use common::*;
+
+fn nonzero(code: i64, out: &str, what: &str) {
+    assert_ne!(code, 0, "{what} should fail inside the sandbox, got: {out}");
+}
+
+fn interfaces(proc_net_dev: &str) -> Vec<String> {
+    let mut v: Vec<String> = proc_net_dev
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split(':').next())
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    v.sort();
+    v
+}
+
+#[tokio::test]
+async fn sandboxes_cannot_see_each_other_or_the_data_dir() {
+    let s = Server::start_with(Options { key_in_file: true, ..Options::default() }).await;
+    let a = id_of(&s.create(json!({})).await);
+    let b = id_of(&s.create(json!({})).await);
+    let data = s.data_dir();
+    let data = data.display();
+    let tag = unique("iso").replace('-', "_");
+    let secret = format!("SECRET_{tag}");
+    let marker = format!("marker_{tag}.txt");
+    // A unique, long-running process in A: `sleep 1000.<digits>` shows up as such in ps.
+    let digits: String = tag.chars().filter(char::is_ascii_digit).take(9).collect();
+    let sleeper = format!("sleep 1000.{digits}");
+
+    let (code, _) = s.exec(&a, &format!("echo {secret} > {marker} && ({sleeper} > /dev/null 2>&1 &)")).await;
+    assert_eq!(code, 0);
+    // Controls: the marker is on the host where we expect, and A itself sees its process.
+    let host_marker = host_home(&s.data_dir(), &a).join(&marker);
+    assert_eq!(std::fs::read_to_string(&host_marker).expect("marker on host").trim(), secret);
+    let (_, ps_a) = s.exec(&a, "ps -eo args").await;
+    assert!(ps_a.contains(&sleeper), "A should see its own process:\n{ps_a}");
+    assert!(data.to_string().len() > 5 && std::path::Path::new(&data.to_string()).join("daytona.db").exists());
+    let api_key_file = format!("{data}/api-key");
+    assert!(std::path::Path::new(&api_key_file).exists());
+
+    // B sees none of A's processes, and few processes at all (its own pid namespace).
+    let (code, ps_b) = s.exec(&b, "ps -eo pid,args").await;
+    assert_eq!(code, 0, "{ps_b}");
+    assert!(!ps_b.contains(&sleeper), "B must not see A's process:\n{ps_b}");
+    assert!(ps_b.lines().count() < 10, "B sees too many processes:\n{ps_b}");
+    assert!(!ps_b.contains("daytona-local serve"), "B must not see the server:\n{ps_b}");
+
+    // B cannot reach A's files through the host paths, nor through its own /home.
+    for (what, cmd) in [
+        ("ls data dir", format!("ls {data}")),
+        ("ls sandboxes dir", format!("ls {data}/sandboxes")),
+        ("ls A's host home", format!("ls {data}/sandboxes/{a}/home")),
+        ("cat A's marker via host path", format!("cat {}", host_marker.display())),
+        ("cat A's marker in /home", format!("cat /home/daytona/{marker}")),
+        ("cat daytona.db", format!("cat {data}/daytona.db")),
+        ("cat api-key", format!("cat {api_key_file}")),
+        ("ls /root", "ls /root".to_owned()),
+        ("ls A's agent socket dir", format!("ls {data}/run/{a}")),
+    ] {
+        let (code, out) = s.exec(&b, &cmd).await;
+        nonzero(code, &out, what);
+        assert!(!out.contains(&secret), "{what} leaked A's marker: {out}");
+        assert!(!out.contains(&s.key), "{what} leaked the API key: {out}");
+    }
+    let (code, homes) = s.exec(&b, "ls -A /home").await;
+    assert_eq!((code, homes.as_str()), (0, "daytona\n"), "only B's own home is visible");
+    let (_, own) = s.exec(&b, "ls -A /home/daytona /run/daytona").await;
+    assert!(!own.contains(&marker), "B's home must not contain A's files: {own}");
+    let (_, found) = s.exec(&b, &format!("find / -xdev -name '{marker}' 2>/dev/null; find /home /tmp /run /opt /dev -name '*{tag}*' 2>/dev/null; echo done")).await;
+    assert_eq!(found, "done\n", "A's marker found from B");
+    let (_, grep) = s.exec(&b, &format!("grep -rs {secret} /home /tmp /run /opt 2>/dev/null; echo done")).await;
+    assert_eq!(grep, "done\n");
+
+    // /tmp is private per sandbox too.
+    assert_eq!(s.exec(&b, &format!("echo x > /tmp/b_{tag}")).await.0, 0);
+    let (_, tmp_a) = s.exec(&a, "ls -A /tmp").await;
+    assert!(!tmp_a.contains(&format!("b_{tag}")), "A sees B's /tmp: {tmp_a}");
+
+    // A's process is still alive (B could not have killed it) and only A can see it.
+    let (_, ps_a) = s.exec(&a, "ps -eo args").await;
+    assert!(ps_a.contains(&sleeper));
+    let (code, out) = s.exec(&b, &format!("pkill -f '{sleeper}'; echo rc=$?")).await;
+    assert_eq!(code, 0);
+    assert!(out.contains("rc=1"), "pkill in B must find nothing: {out}");
+}
+
+#[tokio::test]
+async fn server_environment_does_not_leak_into_sandboxes() {
+    let s = Server::start_with(Options { key_in_env: true, ..Options::default() }).await;
+    let id = id_of(&s.create(json!({"env": {"MINE": "visible"}})).await);
+    // Every process's environment and command line in the jail.
+    let (code, out) = s
+        .exec(&id, "for p in /proc/[0-9]*; do tr '\\0' '\\n' < $p/environ; tr '\\0' ' ' < $p/cmdline; echo; done 2>/dev/null; echo end")
+        .await;
+    assert_eq!(code, 0);
+    // Control: the environments were readable at all.
+    assert!(out.contains("MINE=visible") && out.contains("DAYTONA_SANDBOX_ID="), "environ not readable:\n{out}");
+    assert!(!out.contains(KEY), "the API key is visible inside the sandbox:\n{out}");
+    assert!(!out.contains("DAYTONA_LOCAL_API_KEY"), "server env leaked:\n{out}");
+    let (_, env) = s.exec(&id, "env").await;
+    assert!(!env.contains(KEY) && !env.contains("CARGO"), "server env leaked into commands:\n{env}");
+}
+
+#[tokio::test]
+async fn network_block_all_leaves_only_loopback() {
+    let s = Server::start().await;
+    let open = s.create(json!({})).await;
+    let blocked = s.create(json!({"networkBlockAll": true})).await;
+    assert_eq!(blocked["networkBlockAll"], json!(true));
+    assert_eq!(open["networkBlockAll"], json!(false));
+    let (open, blocked) = (id_of(&open), id_of(&blocked));
+
+    let (code, dev) = s.exec(&blocked, "cat /proc/net/dev").await;
+    assert_eq!(code, 0, "{dev}");
+    assert_eq!(interfaces(&dev), vec!["lo".to_owned()], "blocked sandbox interfaces:\n{dev}");
+    let host = interfaces(&std::fs::read_to_string("/proc/net/dev").unwrap());
+    let (_, dev) = s.exec(&open, "cat /proc/net/dev").await;
+    assert_eq!(interfaces(&dev), host, "a normal sandbox shares the host network");
+
+    let connect = format!(
+        "python3 -c \"import socket; socket.create_connection(('127.0.0.1', {}), 2); print('connected')\"",
+        s.port
+    );
+    let (code, out) = s.exec(&open, &connect).await;
+    assert_eq!((code, out.as_str()), (0, "connected\n"), "normal sandbox reaches the server");
+    let (code, out) = s.exec(&blocked, &connect).await;
+    assert_ne!(code, 0, "blocked sandbox reached the server: {out}");
+    assert!(!out.contains("connected\n"), "{out}");
+    // Loopback inside the blocked sandbox still works (its own lo).
+    let (code, out) = s
+        .exec(
+            &blocked,
+            "python3 -c \"import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(); c=socket.create_connection(s.getsockname(),2); print('lo ok')\"",
+        )
+        .await;
+    assert_eq!((code, out.as_str()), (0, "lo ok\n"));
+}
+
+/// KNOWN GAP (not fixed here): when the server runs as root, bwrap maps the sandbox user
+/// (uid 1000 inside) to host uid 0, so it *owns* every root-owned file it can see through
+/// the read-only /etc and /usr binds — e.g. /etc/shadow (root:shadow 0640) is readable.
+/// Fix idea: when euid is 0, spawn bwrap as a dedicated unprivileged host uid/gid (and
+/// chown the sandbox's home and run dirs to it). Un-ignore once fixed.
+#[tokio::test]
+#[ignore = "known isolation gap: sandbox uid maps to host root when the server runs as root"]
+async fn sandbox_user_cannot_read_root_only_host_files() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    for file in ["/etc/shadow", "/etc/gshadow"] {
+        if !std::path::Path::new(file).exists() {
+            continue;
+        }
+        let (code, out) = s.exec(&id, &format!("head -c 40 {file}")).await;
+        assert_ne!(code, 0, "{file} is readable inside the sandbox: {out}");
+    }
+}

@@ -1,0 +1,300 @@
+//! Sandbox lifecycle over the control plane: create, get, list, stop/start/archive, delete.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use common::*;
+
+#[tokio::test]
+async fn create_with_labels_and_env_then_get_by_id_and_name() {
+    let s = Server::start().await;
+    let name = unique("life");
+    let sb = s
+        .create(json!({
+            "name": name,
+            "labels": {"team": "qa", "code-toolbox-language": "python"},
+            "env": {"GREETING": "hello world", "_X1": "y"},
+            "volumes": []
+        }))
+        .await;
+    let id = id_of(&sb);
+    assert_eq!(id.len(), 36, "id should be a UUID: {id}");
+    assert_eq!(sb["name"], name.as_str());
+    assert_eq!(sb["labels"], json!({"team": "qa", "code-toolbox-language": "python"}));
+    assert_eq!(sb["env"], json!({"GREETING": "hello world", "_X1": "y"}));
+    assert_eq!(sb["user"], "daytona");
+    assert_eq!(sb["desiredState"], "started");
+    // Fields the Python client requires, with strict JSON types.
+    assert_eq!(sb["kvm"], json!(false));
+    assert_eq!(sb["public"], json!(false));
+    assert_eq!(sb["networkBlockAll"], json!(false));
+    for k in ["cpu", "gpu", "memory", "disk"] {
+        assert!(sb[k].is_i64(), "{k} must be a JSON integer: {sb}");
+    }
+    for k in ["organizationId", "target"] {
+        assert!(sb[k].is_string(), "{k} must be a string: {sb}");
+    }
+    assert_eq!(sb["toolboxProxyUrl"], format!("{}/toolbox", s.origin()));
+
+    let (status, by_id) = s.get(&format!("/sandbox/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, by_name) = s.get(&format!("/sandbox/{name}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(by_id["id"], id.as_str());
+    assert_eq!(by_name["id"], id.as_str());
+    assert_eq!(by_name["labels"], sb["labels"]);
+    assert_eq!(by_id["state"], "started");
+
+    // The create-time env reaches processes in the sandbox.
+    let (code, out) = s.exec(&id, "echo \"$GREETING|$_X1|$HOME|$(whoami)\"").await;
+    assert_eq!(code, 0);
+    assert_eq!(out.trim(), "hello world|y|/home/daytona|daytona");
+}
+
+#[tokio::test]
+async fn list_filters_by_labels_and_states_with_cursor_pagination() {
+    let s = Server::start().await;
+    let suite = unique("suite");
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let sb = s.create(json!({"name": format!("{suite}-{i}"), "labels": {"suite": suite, "n": i.to_string()}})).await;
+        ids.push(id_of(&sb));
+    }
+    let other = s.create(json!({"labels": {"suite": "other"}})).await;
+    let (status, stopped) = s.post_empty(&format!("/sandbox/{}/stop", ids[1])).await;
+    assert_eq!(status, StatusCode::OK, "{stopped}");
+
+    let list = |q: String| {
+        let s = &s;
+        async move {
+            let (status, body) = s.get(&format!("/sandbox?{q}")).await;
+            assert_eq!(status, StatusCode::OK, "list {q}: {body}");
+            let items = body["items"].as_array().unwrap_or_else(|| panic!("items in {body}")).clone();
+            let next = body["nextCursor"].as_str().map(str::to_owned);
+            (items, next)
+        }
+    };
+    let ids_of = |items: &[Value]| items.iter().map(id_of).collect::<BTreeSet<_>>();
+    let enc = |v: Value| form_encode(&v.to_string());
+
+    // Label containment: every pair must match.
+    let (items, next) = list(format!("labels={}", enc(json!({"suite": suite})))).await;
+    assert_eq!(ids_of(&items), ids.iter().cloned().collect(), "label filter");
+    assert_eq!(next, None);
+    for it in &items {
+        assert!(it["toolboxProxyUrl"].is_string() && it["labels"].is_object() && it["cpu"].is_i64(), "{it}");
+    }
+    let (items, _) = list(format!("labels={}", enc(json!({"suite": suite, "n": "2"})))).await;
+    assert_eq!(ids_of(&items), BTreeSet::from([ids[2].clone()]));
+    let (items, _) = list(format!("labels={}", enc(json!({"suite": suite, "n": "7"})))).await;
+    assert!(items.is_empty(), "no sandbox has n=7: {items:?}");
+
+    // States, single and repeated keys.
+    let label_q = format!("labels={}", enc(json!({"suite": suite})));
+    let (items, _) = list(format!("{label_q}&states=stopped")).await;
+    assert_eq!(ids_of(&items), BTreeSet::from([ids[1].clone()]));
+    assert_eq!(items[0]["state"], "stopped");
+    let (items, _) = list(format!("{label_q}&states=started")).await;
+    assert_eq!(ids_of(&items), BTreeSet::from([ids[0].clone(), ids[2].clone()]));
+    let (items, _) = list(format!("{label_q}&states=started&states=stopped")).await;
+    assert_eq!(items.len(), 3);
+    let (items, _) = list("states=archived".into()).await;
+    assert!(items.is_empty());
+
+    // Name prefix and sorting.
+    let (items, _) = list(format!("name={suite}&sort=name&order=asc")).await;
+    let names: Vec<_> = items.iter().map(|i| i["name"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(names, (0..3).map(|i| format!("{suite}-{i}")).collect::<Vec<_>>());
+    let (items, _) = list(format!("name={suite}&sort=name&order=desc")).await;
+    assert_eq!(items[0]["name"], format!("{suite}-2"));
+    // Name and id prefixes are case-insensitive (as in Daytona's API spec).
+    let (items, _) = list(format!("name={}", suite.to_uppercase())).await;
+    assert_eq!(items.len(), 3, "name prefix should be case-insensitive");
+    let (items, _) = list(format!("name={suite}-1")).await;
+    assert_eq!(ids_of(&items), BTreeSet::from([ids[1].clone()]));
+    let (items, _) = list(format!("id={}", ids[0][..8].to_uppercase())).await;
+    assert_eq!(ids_of(&items), BTreeSet::from([ids[0].clone()]));
+
+    // Cursor pagination over all 4: pages of 3 then 1, no duplicates, nothing missed.
+    let (page1, cursor) = list("limit=3&sort=createdAt&order=asc".into()).await;
+    assert_eq!(page1.len(), 3);
+    let cursor = cursor.expect("a nextCursor when more items exist");
+    let (page2, cursor2) = list(format!("limit=3&sort=createdAt&order=asc&cursor={}", form_encode(&cursor))).await;
+    assert_eq!(page2.len(), 1);
+    assert_eq!(cursor2, None, "last page has no nextCursor");
+    let mut all = ids_of(&page1);
+    all.extend(ids_of(&page2));
+    let mut expected: BTreeSet<_> = ids.iter().cloned().collect();
+    expected.insert(id_of(&other));
+    assert_eq!(all, expected);
+    // createdAt ascending: the first created comes first.
+    assert_eq!(page1[0]["id"], ids[0].as_str());
+    assert_eq!(page2[0]["id"], other["id"]);
+}
+
+#[tokio::test]
+async fn stop_start_archive_and_start_from_archived_keep_files() {
+    let s = Server::start().await;
+    let sb = s.create(json!({})).await;
+    let id = id_of(&sb);
+    let (code, _) = s.exec(&id, "echo kept > keep.txt").await;
+    assert_eq!(code, 0);
+
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/stop")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["state"], "stopped");
+    assert_eq!(body["desiredState"], "stopped");
+    assert_eq!(s.state(&id).await.as_deref(), Some("stopped"));
+    // The toolbox refuses a stopped sandbox.
+    let (status, body) = s.exec_req(&id, json!({"command": "true"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    // Stopping again is harmless.
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/stop")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/start")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["state"], "started");
+    assert_eq!(s.exec(&id, "cat keep.txt").await, (0, "kept\n".into()));
+
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/stop?force=true")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["state"], "stopped");
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/archive")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["state"], "archived");
+    assert_eq!(s.state(&id).await.as_deref(), Some("archived"));
+
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/start")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["state"], "started");
+    assert_eq!(s.exec(&id, "cat keep.txt").await, (0, "kept\n".into()));
+}
+
+#[tokio::test]
+async fn delete_answers_then_sandbox_is_gone() {
+    let s = Server::start().await;
+    let name = unique("del");
+    let sb = s.create(json!({"name": name})).await;
+    let id = id_of(&sb);
+    let home = host_home(&s.data_dir(), &id);
+    assert!(home.is_dir(), "home {} should exist", home.display());
+
+    // Delete by name.
+    let (status, body) = s.delete(&format!("/sandbox/{name}")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["id"], id.as_str());
+    assert!(matches!(body["state"].as_str(), Some("destroying" | "destroyed")), "{body}");
+    assert_eq!(body["desiredState"], "destroyed");
+
+    let gone = eventually(Duration::from_secs(10), || async { s.state(&id).await.is_none() }).await;
+    assert!(gone, "sandbox still present after delete");
+    let path = format!("/api/sandbox/{id}");
+    let (status, body) = s.get(&format!("/sandbox/{id}")).await;
+    assert_envelope(status, &body, StatusCode::NOT_FOUND, &path);
+    assert!(body["message"].as_str().unwrap().contains(&id), "{body}");
+    let (status, body) = s.get(&format!("/sandbox/{name}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (status, body) = s.delete(&format!("/sandbox/{id}")).await;
+    assert_envelope(status, &body, StatusCode::NOT_FOUND, &path);
+    let (_, list) = s.get("/sandbox").await;
+    assert!(list["items"].as_array().unwrap().iter().all(|i| i["id"] != id.as_str()), "{list}");
+    assert!(!home.exists(), "sandbox files should be removed");
+    let (status, _) = s.exec_req(&id, json!({"command": "true"})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The name is free again.
+    s.create(json!({"name": name})).await;
+}
+
+#[tokio::test]
+async fn illegal_transitions_give_400_envelopes() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    let path = |op: &str| format!("/api/sandbox/{id}/{op}");
+
+    // A started sandbox cannot be archived or recovered.
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/archive")).await;
+    assert_envelope(status, &body, StatusCode::BAD_REQUEST, &path("archive"));
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/recover")).await;
+    assert_envelope(status, &body, StatusCode::BAD_REQUEST, &path("recover"));
+    assert_eq!(s.state(&id).await.as_deref(), Some("started"), "failed transitions must not change state");
+
+    // An archived sandbox cannot be stopped or resized.
+    assert_eq!(s.post_empty(&format!("/sandbox/{id}/stop")).await.0, StatusCode::OK);
+    assert_eq!(s.post_empty(&format!("/sandbox/{id}/archive")).await.0, StatusCode::OK);
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/stop")).await;
+    assert_envelope(status, &body, StatusCode::BAD_REQUEST, &path("stop"));
+    let (status, body) = s.post(&format!("/sandbox/{id}/resize"), json!({"cpu": 2})).await;
+    assert_envelope(status, &body, StatusCode::BAD_REQUEST, &path("resize"));
+    assert_eq!(s.state(&id).await.as_deref(), Some("archived"));
+
+    // Disk never shrinks.
+    assert_eq!(s.post_empty(&format!("/sandbox/{id}/start")).await.0, StatusCode::OK);
+    let (status, body) = s.post(&format!("/sandbox/{id}/resize"), json!({"disk": 1})).await;
+    assert_envelope(status, &body, StatusCode::BAD_REQUEST, &path("resize"));
+}
+
+#[tokio::test]
+async fn duplicate_name_is_409() {
+    let s = Server::start().await;
+    let name = unique("dup");
+    let first = s.create(json!({"name": name})).await;
+    let (status, body) = s.post("/sandbox", json!({"name": name})).await;
+    assert_envelope(status, &body, StatusCode::CONFLICT, "/api/sandbox");
+    assert!(body["message"].as_str().unwrap().contains(&name), "{body}");
+    // Only the first exists.
+    let (_, list) = s.get(&format!("/sandbox?name={name}")).await;
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{list}");
+    assert_eq!(items[0]["id"], first["id"]);
+
+    // Two creates racing for one name: exactly one wins, the other gets 409 (not 500).
+    let name2 = unique("race");
+    let (a, b) = tokio::join!(s.post("/sandbox", json!({"name": name2})), s.post("/sandbox", json!({"name": name2})));
+    let mut codes = [a.0, b.0];
+    codes.sort();
+    assert_eq!(codes, [StatusCode::OK, StatusCode::CONFLICT], "racing creates: {a:?} / {b:?}");
+}
+
+#[tokio::test]
+async fn labels_intervals_and_public_are_updated() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({"labels": {"a": "1", "b": "2"}})).await);
+
+    let (status, body) = s.put(&format!("/sandbox/{id}/labels"), json!({"labels": {"c": "3"}})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body, json!({"labels": {"c": "3"}}), "labels are replaced, not merged");
+    for (op, field, value) in [
+        ("autostop/0", "autoStopInterval", 0),
+        ("autostop/42", "autoStopInterval", 42),
+        ("autoarchive/60", "autoArchiveInterval", 60),
+        ("autodelete/5", "autoDeleteInterval", 5),
+        ("autodelete/-1", "autoDeleteInterval", -1),
+    ] {
+        let (status, body) = s.post_empty(&format!("/sandbox/{id}/{op}")).await;
+        assert!(status.is_success(), "{op}: {status} {body}");
+        let (_, sb) = s.get(&format!("/sandbox/{id}")).await;
+        assert_eq!(sb[field], json!(value), "{op}");
+    }
+    let (status, _) = s.post_empty(&format!("/sandbox/{id}/public/true")).await;
+    assert!(status.is_success());
+    let (_, sb) = s.get(&format!("/sandbox/{id}")).await;
+    assert_eq!(sb["public"], json!(true));
+    assert_eq!(sb["labels"], json!({"c": "3"}));
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/autostop/-5")).await;
+    assert_envelope(status, &body, StatusCode::BAD_REQUEST, &format!("/api/sandbox/{id}/autostop/-5"));
+    let (_, sb) = s.get(&format!("/sandbox/{id}")).await;
+    assert_eq!(sb["autoStopInterval"], json!(42));
+}
+
+fn form_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,102 @@
+//! Auto-stop, auto-archive and auto-delete, with `--minute-seconds 1` (a "minute" is 1 s).
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+
+async fn fast_server() -> Server {
+    Server::start_with(Options { minute_seconds: Some(1.0), ..Options::default() }).await
+}
+
+async fn wait_state(s: &Server, id: &str, want: Option<&str>, within: Duration) -> bool {
+    eventually(within, || async { s.state(id).await.as_deref() == want }).await
+}
+
+#[tokio::test]
+async fn autostop_stops_an_idle_sandbox() {
+    let s = fast_server().await;
+    let idle = id_of(&s.create(json!({})).await);
+    let never = id_of(&s.create(json!({"autoStopInterval": 0})).await);
+    let t0 = Instant::now();
+    let (status, body) = s.post_empty(&format!("/sandbox/{idle}/autostop/1")).await;
+    assert!(status.is_success(), "{body}");
+    assert_eq!(s.state(&idle).await.as_deref(), Some("started"), "must not stop at once");
+
+    assert!(wait_state(&s, &idle, Some("stopped"), Duration::from_secs(5)).await, "idle sandbox did not auto-stop");
+    assert!(t0.elapsed() >= Duration::from_millis(500), "stopped too early: {:?}", t0.elapsed());
+    let (_, sb) = s.get(&format!("/sandbox/{idle}")).await;
+    assert_eq!(sb["desiredState"], "stopped");
+    let (status, _) = s.exec_req(&idle, json!({"command": "true"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "the toolbox of an auto-stopped sandbox is down");
+    // Auto-stop 0 means never.
+    assert_eq!(s.state(&never).await.as_deref(), Some("started"));
+    assert_eq!(s.exec(&never, "echo up").await, (0, "up\n".into()));
+}
+
+#[tokio::test]
+async fn activity_postpones_autostop() {
+    let s = fast_server().await;
+    let id = id_of(&s.create(json!({"autoStopInterval": 2})).await);
+    // Keep it busy for 3.5 s (longer than its 2 s interval).
+    let busy_until = Instant::now() + Duration::from_millis(3500);
+    while Instant::now() < busy_until {
+        let (status, _) = s.post_empty(&format!("/sandbox/{id}/last-activity")).await;
+        assert!(status.is_success());
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert_eq!(s.state(&id).await.as_deref(), Some("started"), "active sandbox was auto-stopped");
+    // Then idle: it stops.
+    assert!(wait_state(&s, &id, Some("stopped"), Duration::from_secs(6)).await, "did not stop once idle");
+}
+
+#[tokio::test]
+async fn autodelete_zero_deletes_on_stop() {
+    let s = fast_server().await;
+    let a = id_of(&s.create(json!({})).await);
+    let (status, body) = s.post_empty(&format!("/sandbox/{a}/stop")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let keep = id_of(&s.create(json!({})).await);
+    assert_eq!(s.post_empty(&format!("/sandbox/{keep}/stop")).await.0, StatusCode::OK);
+
+    let (status, body) = s.post_empty(&format!("/sandbox/{a}/autodelete/0")).await;
+    assert!(status.is_success(), "{body}");
+    assert!(wait_state(&s, &a, None, Duration::from_secs(5)).await, "stopped sandbox with autodelete 0 not deleted");
+    let (status, body) = s.get(&format!("/sandbox/{a}")).await;
+    assert_envelope(status, &body, StatusCode::NOT_FOUND, &format!("/api/sandbox/{a}"));
+    assert!(!host_home(&s.data_dir(), &a).exists(), "files of the auto-deleted sandbox remain");
+
+    // An ephemeral sandbox (autoDeleteInterval 0 at create) goes when it stops, not before.
+    let eph = id_of(&s.create(json!({"autoDeleteInterval": 0})).await);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(s.state(&eph).await.as_deref(), Some("started"), "a running ephemeral sandbox is kept");
+    assert_eq!(s.post_empty(&format!("/sandbox/{eph}/stop")).await.0, StatusCode::OK);
+    assert!(wait_state(&s, &eph, None, Duration::from_secs(5)).await, "ephemeral sandbox not deleted after stop");
+
+    // Default auto-delete (-1) keeps the other one.
+    assert_eq!(s.state(&keep).await.as_deref(), Some("stopped"));
+}
+
+#[tokio::test]
+async fn autoarchive_archives_a_stopped_sandbox() {
+    let s = fast_server().await;
+    let stopped = id_of(&s.create(json!({})).await);
+    let running = id_of(&s.create(json!({"autoStopInterval": 0})).await);
+    assert_eq!(s.exec(&stopped, "echo archived-file > f").await.0, 0);
+    assert_eq!(s.post_empty(&format!("/sandbox/{stopped}/stop")).await.0, StatusCode::OK);
+    for id in [&stopped, &running] {
+        let (status, body) = s.post_empty(&format!("/sandbox/{id}/autoarchive/1")).await;
+        assert!(status.is_success(), "{body}");
+    }
+    assert!(
+        wait_state(&s, &stopped, Some("archived"), Duration::from_secs(5)).await,
+        "stopped sandbox with autoarchive 1 not archived"
+    );
+    // Only stopped sandboxes are archived.
+    assert_eq!(s.state(&running).await.as_deref(), Some("started"));
+    // An auto-archived sandbox starts again with its files.
+    let (status, body) = s.post_empty(&format!("/sandbox/{stopped}/start")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(s.exec(&stopped, "cat f").await, (0, "archived-file\n".into()));
+}
