@@ -28,6 +28,8 @@ pub fn routes() -> Router<std::sync::Arc<Agent>> {
         .route("/files/replace", post(ops::replace))
         .route("/files/bulk-download", post(transfer::bulk_download))
         .route("/files/bulk-upload", post(transfer::bulk_upload))
+        .route("/files/download", get(transfer::download))
+        .route("/files/upload-v2", post(transfer::upload_v2))
         .layer(DefaultBodyLimit::disable())
 }
 

@@ -6,8 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::extract::multipart::Field;
-use axum::extract::{Multipart, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -15,7 +14,8 @@ use daytona_models::{FilesDownloadRequest, UploadFilesResponse, UploadedFile};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::agent::error::ToolboxError;
-use crate::agent::extract::ToolboxJson;
+use super::listing::PathQuery;
+use crate::agent::extract::{ToolboxJson, ToolboxQuery};
 use crate::agent::Agent;
 
 /// Boundary of bulk-download answers.
@@ -46,9 +46,14 @@ pub async fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> 
     result
 }
 
-/// Streams one multipart field to `path` (parents created); the file appears only when
-/// complete, so a broken upload never leaves a half-written file in place.
-async fn receive(path: &Path, mut field: Field<'_>) -> Result<u64, String> {
+/// Streams `body` to `path` (parents created) through a temporary file and a rename: the
+/// file appears only when complete, so a broken upload never leaves a half-written file.
+async fn receive_stream<E: std::fmt::Display>(
+    path: &Path,
+    body: impl futures_util::Stream<Item = Result<Bytes, E>>,
+) -> Result<u64, String> {
+    use futures_util::StreamExt;
+    let mut body = std::pin::pin!(body);
     if let Some(parent) = path.parent() {
         tokio::fs::create_dir_all(parent).await.map_err(|e| e.to_string())?;
     }
@@ -59,7 +64,8 @@ async fn receive(path: &Path, mut field: Field<'_>) -> Result<u64, String> {
     let result = async {
         let mut file = tokio::fs::File::create(&tmp).await.map_err(|e| e.to_string())?;
         let mut bytes = 0u64;
-        while let Some(chunk) = field.chunk().await.map_err(|e| format!("upload interrupted: {e}"))? {
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(|e| format!("upload interrupted: {e}"))?;
             file.write_all(&chunk).await.map_err(|e| e.to_string())?;
             bytes += chunk.len() as u64;
         }
@@ -102,7 +108,7 @@ pub async fn bulk_upload(State(agent): State<Arc<Agent>>, mut multipart: Multipa
                 continue;
             };
             match agent.resolve(&dest) {
-                Ok(path) => match receive(&path, field).await {
+                Ok(path) => match receive_stream(&path, field).await {
                     Ok(bytes) => out.files.push(UploadedFile { path: dest, bytes }),
                     Err(e) => out.errors.push(format!("{dest}: {e}")),
                 },
@@ -194,4 +200,59 @@ pub async fn bulk_download(
         Body::from_stream(stream),
     )
         .into_response()
+}
+
+/// `GET /files/download?path=`: the file's bytes, streamed, with its length and type.
+pub async fn download(
+    State(agent): State<Arc<Agent>>,
+    ToolboxQuery(q): ToolboxQuery<PathQuery>,
+) -> Result<Response, ToolboxError> {
+    let path = agent.resolve(&q.path)?;
+    let file = tokio::fs::File::open(&path).await.map_err(|e| ToolboxError::io(e, &q.path))?;
+    let meta = file.metadata().await.map_err(|e| ToolboxError::io(e, &q.path))?;
+    if meta.is_dir() {
+        return Err(ToolboxError::InvalidPath(format!("is a directory: {}", q.path)));
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mime = mime_guess::from_path(&path).first_or_octet_stream();
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (header::CONTENT_LENGTH, meta.len().to_string()),
+            (header::CONTENT_DISPOSITION, disposition("attachment", &name).replacen("form-data; name=\"attachment\"", "attachment", 1)),
+        ],
+        Body::from_stream(tokio_util::io::ReaderStream::with_capacity(file, CHUNK)),
+    )
+        .into_response())
+}
+
+/// `POST /files/upload-v2?path=`: one file, as multipart field `file` or as the raw body.
+pub async fn upload_v2(
+    State(agent): State<Arc<Agent>>,
+    ToolboxQuery(q): ToolboxQuery<PathQuery>,
+    req: Request,
+) -> Result<Json<serde_json::Value>, ToolboxError> {
+    let path = agent.resolve(&q.path)?;
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let written = if is_multipart {
+        let mut multipart =
+            Multipart::from_request(req, &agent).await.map_err(|e| ToolboxError::BadRequest(e.body_text()))?;
+        loop {
+            match multipart.next_field().await {
+                Ok(Some(field)) if field.name() == Some("file") => break receive_stream(&path, field).await,
+                Ok(Some(_)) => continue,
+                Ok(None) => return Err(ToolboxError::BadRequest("multipart body has no `file` field".into())),
+                Err(e) => return Err(ToolboxError::BadRequest(format!("malformed multipart body: {e}"))),
+            }
+        }
+    } else {
+        receive_stream(&path, req.into_body().into_data_stream()).await
+    };
+    written.map_err(ToolboxError::Io)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(Json(serde_json::json!({ "name": name, "path": path.display().to_string(), "type": "file" })))
 }
