@@ -140,7 +140,8 @@ impl DaytonaError {
     }
 
     /// Builds the error for an HTTP error answer (body as text), reading Daytona's envelope
-    /// with the same fallbacks as the official SDKs (`message`, then `error`, then the body).
+    /// with the same fallbacks as the official SDKs (`message`, then `error`, then the
+    /// bulk-upload `errors` list, then the body).
     pub(crate) fn from_response(status: u16, body: &str) -> Self {
         #[derive(serde::Deserialize)]
         struct Loose {
@@ -149,6 +150,7 @@ impl DaytonaError {
             code: Option<String>,
             error_code: Option<String>,
             source: Option<String>,
+            errors: Option<Vec<String>>,
         }
         let parsed: Option<Loose> = serde_json::from_str(body).ok();
         let (message, code, source) = match parsed {
@@ -160,7 +162,8 @@ impl DaytonaError {
                     ),
                     _ => None,
                 };
-                (message.or(l.error), l.code.or(l.error_code), l.source)
+                let listed = l.errors.filter(|e| !e.is_empty()).map(|e| e.join(", "));
+                (message.or(l.error).or(listed), l.code.or(l.error_code), l.source)
             }
             None => (None, None, None),
         };

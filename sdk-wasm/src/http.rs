@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use futures::future::{select, Either};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -63,7 +62,8 @@ pub(crate) struct Http {
     default_timeout: Option<Duration>,
 }
 
-fn js_message(v: &JsValue) -> String {
+/// The message of a JS error value.
+pub(crate) fn js_message(v: &JsValue) -> String {
     v.dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| v.as_string())
@@ -74,6 +74,11 @@ impl Http {
     /// A client sending `headers` on every request.
     pub fn new(headers: Vec<(String, String)>, default_timeout: Option<Duration>) -> Self {
         Self { headers, default_timeout }
+    }
+
+    /// The headers sent on every request (auth and SDK identification).
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
     }
 
     /// Sends a request; non-2xx answers become [`DaytonaError::Api`].
@@ -98,49 +103,14 @@ impl Http {
             init.set_body(&JsValue::from_str(&json));
         }
         init.set_headers(&headers);
-        let controller = AbortController::new().map_err(|e| DaytonaError::Connection(js_message(&e)))?;
-        init.set_signal(Some(&controller.signal()));
+        let timeout = opts.timeout.or(self.default_timeout);
+        let guard = AbortGuard::new(opts.signal.as_ref(), timeout)?;
+        init.set_signal(Some(&guard.signal));
         let request =
             Request::new_with_str_and_init(url, &init).map_err(|e| DaytonaError::InvalidArgument(js_message(&e)))?;
-
-        // Forward the caller's cancellation to our controller for the duration of the call.
-        let _forward = match &opts.signal {
-            Some(sig) if sig.aborted() => return Err(DaytonaError::Aborted("the operation was aborted".into())),
-            Some(sig) => {
-                let c = controller.clone();
-                let cb = Closure::<dyn FnMut()>::new(move || c.abort());
-                sig.add_event_listener_with_callback("abort", cb.as_ref().unchecked_ref())
-                    .map_err(|e| DaytonaError::Connection(js_message(&e)))?;
-                Some(AbortForward { signal: sig.clone(), cb })
-            }
-            None => None,
-        };
-
-        let fetch = JsFuture::from(global_fetch(&request));
-        let timeout = opts.timeout.or(self.default_timeout);
-        let result = match timeout {
-            Some(t) => {
-                let timer = gloo_timers::future::TimeoutFuture::new(t.as_millis().min(u32::MAX as u128) as u32);
-                match select(fetch, timer).await {
-                    Either::Left((r, _)) => r,
-                    Either::Right(_) => {
-                        controller.abort();
-                        return Err(DaytonaError::Timeout(format!(
-                            "{} {url} timed out after {} ms",
-                            method.as_str(),
-                            t.as_millis()
-                        )));
-                    }
-                }
-            }
-            None => fetch.await,
-        };
-        let resp: Response = match result {
+        let resp: Response = match JsFuture::from(global_fetch(&request)).await {
             Ok(v) => v.unchecked_into(),
-            Err(e) if opts.signal.as_ref().is_some_and(|s| s.aborted()) => {
-                return Err(DaytonaError::Aborted(format!("aborted: {}", js_message(&e))))
-            }
-            Err(e) => return Err(DaytonaError::Connection(format!("{} {url}: {}", method.as_str(), js_message(&e)))),
+            Err(e) => return Err(guard.error(&format!("{} {url}", method.as_str()), &e)),
         };
         if resp.ok() {
             return Ok(resp);
@@ -171,17 +141,49 @@ async fn text(resp: &Response) -> Result<String, DaytonaError> {
     Ok(v.as_string().unwrap_or_default())
 }
 
-/// Removes the abort forwarding listener when the call ends.
-struct AbortForward {
-    signal: AbortSignal,
-    cb: Closure<dyn FnMut()>,
+/// The signal of one call: the caller's `AbortSignal` and the timeout combined. It also
+/// governs the response body, so a timeout or cancel stops a download mid-stream.
+pub(crate) struct AbortGuard {
+    /// Combined signal to pass to `fetch`.
+    pub signal: AbortSignal,
+    user: Option<AbortSignal>,
+    timer: Option<(AbortSignal, Duration)>,
 }
 
-impl Drop for AbortForward {
-    fn drop(&mut self) {
-        let _ = self
-            .signal
-            .remove_event_listener_with_callback("abort", self.cb.as_ref().unchecked_ref());
+impl AbortGuard {
+    /// Combines `user` and a `timeout`; fails at once if `user` already fired.
+    pub fn new(user: Option<&AbortSignal>, timeout: Option<Duration>) -> Result<Self, DaytonaError> {
+        if user.is_some_and(AbortSignal::aborted) {
+            return Err(DaytonaError::Aborted("the operation was aborted".into()));
+        }
+        let timer = timeout
+            .filter(|t| t.as_millis() < u32::MAX as u128)
+            .map(|t| (AbortSignal::timeout_with_u32(t.as_millis() as u32), t));
+        let parts = js_sys::Array::new();
+        if let Some(u) = user {
+            parts.push(u);
+        }
+        if let Some((t, _)) = &timer {
+            parts.push(t);
+        }
+        let signal = match parts.length() {
+            0 => AbortController::new().map_err(|e| DaytonaError::Connection(js_message(&e)))?.signal(),
+            _ => AbortSignal::any(&parts),
+        };
+        Ok(Self { signal, user: user.cloned(), timer })
+    }
+
+    /// The error for a failure `e` of `what`: timeout, abort or connection.
+    pub fn error(&self, what: &str, e: &JsValue) -> DaytonaError {
+        if let Some((t, d)) = &self.timer {
+            if t.aborted() {
+                return DaytonaError::Timeout(format!("{what} timed out after {} ms", d.as_millis()));
+            }
+        }
+        if self.user.as_ref().is_some_and(AbortSignal::aborted) {
+            return DaytonaError::Aborted(format!("{what} was aborted"));
+        }
+        DaytonaError::Connection(format!("{what}: {}", js_message(e)))
     }
 }
 

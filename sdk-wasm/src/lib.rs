@@ -21,11 +21,15 @@ mod client;
 mod config;
 mod daytona;
 mod error;
+mod fs;
 mod http;
 mod params;
 mod process;
 mod sandbox;
+mod streams;
+mod transfer;
 mod wait;
+mod xhr;
 
 pub mod js;
 
@@ -33,10 +37,12 @@ pub use config::DaytonaConfig;
 pub use daytona::{Daytona, SandboxPage};
 pub use daytona_models as models;
 pub use error::{DaytonaError, ErrorKind};
+pub use fs::{FilePermissionsParams, FileStream, FileSystem};
 pub use http::CallOptions;
 pub use params::{CreateSandboxParams, Resources};
 pub use process::Process;
 pub use sandbox::Sandbox;
+pub use transfer::{ProgressFn, TransferOptions, TransferProgress, DEFAULT_TRANSFER_TIMEOUT};
 
 /// The `@daytonaio/sdk` version whose wire behaviour this SDK follows; sent as
 /// `X-Daytona-SDK-Version` because daemons pick response formats by it.

@@ -10,7 +10,7 @@ use daytona_models::{
 use crate::client::Client;
 use crate::http::{encode, CallOptions, Method};
 use crate::wait::wait_for;
-use crate::{DaytonaError, Process};
+use crate::{DaytonaError, FileSystem, Process};
 
 /// Default time to wait for start/stop transitions.
 const DEFAULT_WAIT: Duration = Duration::from_secs(60);
@@ -51,6 +51,11 @@ impl Sandbox {
     /// Last known state.
     pub fn state(&self) -> SandboxState {
         self.data.borrow().state.unwrap_or(SandboxState::Unknown)
+    }
+
+    /// File operations in this sandbox.
+    pub fn fs(&self) -> FileSystem {
+        FileSystem::new(Rc::clone(&self.client), Rc::clone(&self.data))
     }
 
     /// Process execution in this sandbox.

@@ -3,6 +3,7 @@
 
 mod daytona;
 mod error;
+mod fs;
 mod list;
 mod process;
 mod sandbox;
@@ -13,6 +14,7 @@ use std::time::Duration;
 use wasm_bindgen::prelude::*;
 
 pub use daytona::JsDaytona;
+pub use fs::JsFileSystem;
 pub use list::JsSandboxIterator;
 pub use process::JsProcess;
 pub use sandbox::JsSandbox;

@@ -4,7 +4,7 @@ use daytona_models::{ResizeSandbox, Sandbox as SandboxDto};
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
-use super::{error, from_js, promise, seconds, to_js, JsProcess};
+use super::{error, from_js, promise, seconds, to_js, JsFileSystem, JsProcess};
 use crate::Sandbox;
 
 /// One sandbox: its data (refreshed by every call) and its operations.
@@ -167,6 +167,12 @@ impl JsSandbox {
     #[wasm_bindgen(getter)]
     pub fn data(&self) -> Result<Ts<SandboxDto>, JsValue> {
         Ts::from_rust(&self.inner.data()).map_err(|e| error::to_js(crate::DaytonaError::Decode(e.to_string())))
+    }
+
+    /// File operations in this sandbox.
+    #[wasm_bindgen(getter)]
+    pub fn fs(&self) -> JsFileSystem {
+        JsFileSystem::from(self.inner.fs())
     }
 
     /// Process execution in this sandbox.

@@ -1,5 +1,6 @@
 //! Shared setup of the browser tests: a client of the live daytona-local that
 //! `scripts/test.sh` started (its URL and key are baked in at compile time).
+#![allow(dead_code)] // each test binary uses its own subset of these helpers
 
 use daytona_wasm::{Daytona, DaytonaConfig};
 

@@ -1,0 +1,238 @@
+use std::rc::Rc;
+
+use tsify::Ts;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::{error, from_js, promise, seconds, to_js};
+use crate::streams::to_blob;
+use crate::{DaytonaError, FilePermissionsParams, FileSystem, TransferOptions, TransferProgress};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** Progress of a transfer. */
+export interface TransferProgress { loaded: number; total?: number }
+/** Options of uploads and downloads. */
+export interface TransferOptions {
+  /** Called as bytes move. */
+  onProgress?: (progress: TransferProgress) => void;
+  /** Cancels the transfer (an upload then leaves no partial file behind). */
+  signal?: AbortSignal;
+  /** Seconds before giving up (default 1800, 0 = none). */
+  timeout?: number;
+}
+/** Something to upload. Browsers have no local paths: pass the data itself. */
+export type UploadSource = Blob | ArrayBuffer | ArrayBufferView | ReadableStream<Uint8Array>;
+/** One file of `uploadFiles`. */
+export interface FileUpload { source: UploadSource; destination: string }
+/** One result of `downloadFiles`. */
+export interface FileDownloadResponse { source: string; result?: Blob; error?: Error }
+"#;
+
+/// Reads `{ onProgress, signal, timeout }`.
+fn transfer_options(v: &JsValue) -> Result<TransferOptions, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(TransferOptions::default());
+    }
+    let get = |k: &str| js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+    let invalid = |m: &str| error::to_js(DaytonaError::InvalidArgument(m.into()));
+    let on_progress = match get("onProgress") {
+        f if f.is_undefined() || f.is_null() => None,
+        f => {
+            let f: js_sys::Function = f.dyn_into().map_err(|_| invalid("options.onProgress must be a function"))?;
+            let cb: crate::ProgressFn = Rc::new(move |p: TransferProgress| {
+                let ev = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&ev, &"loaded".into(), &(p.loaded as f64).into());
+                if let Some(t) = p.total {
+                    let _ = js_sys::Reflect::set(&ev, &"total".into(), &(t as f64).into());
+                }
+                let _ = f.call1(&JsValue::NULL, &ev);
+            });
+            Some(cb)
+        }
+    };
+    let signal = match get("signal") {
+        s if s.is_undefined() || s.is_null() => None,
+        s => Some(s.dyn_into::<web_sys::AbortSignal>().map_err(|_| invalid("options.signal must be an AbortSignal"))?),
+    };
+    let timeout = seconds(get("timeout").as_f64());
+    Ok(TransferOptions { on_progress, signal, timeout })
+}
+
+async fn blob_of(source: &JsValue) -> Result<web_sys::Blob, DaytonaError> {
+    match to_blob(source).await {
+        Ok(b) => Ok(b.unchecked_into()),
+        Err(e) => Err(DaytonaError::InvalidArgument(crate::http::js_message(&e))),
+    }
+}
+
+/// File operations in a sandbox (`sandbox.fs`); relative paths start at the work dir.
+#[wasm_bindgen(js_name = FileSystem)]
+pub struct JsFileSystem {
+    inner: FileSystem,
+}
+
+impl From<FileSystem> for JsFileSystem {
+    fn from(inner: FileSystem) -> Self {
+        Self { inner }
+    }
+}
+
+#[wasm_bindgen(js_class = FileSystem)]
+impl JsFileSystem {
+    /// Creates a folder (with parents) with an octal `mode` such as `"755"`.
+    #[wasm_bindgen(js_name = createFolder, unchecked_return_type = "Promise<void>")]
+    pub fn create_folder(&self, path: String, mode: String) -> js_sys::Promise {
+        let fs = self.inner.clone();
+        promise(async move { fs.create_folder(&path, &mode).await })
+    }
+
+    /// Deletes a file, or a directory (`recursive` for a non-empty one).
+    #[wasm_bindgen(js_name = deleteFile, unchecked_return_type = "Promise<void>")]
+    pub fn delete_file(&self, path: String, recursive: Option<bool>) -> js_sys::Promise {
+        let fs = self.inner.clone();
+        promise(async move { fs.delete_file(&path, recursive.unwrap_or(false)).await })
+    }
+
+    /// Details of a file or directory.
+    #[wasm_bindgen(js_name = getFileDetails, unchecked_return_type = "Promise<FileInfo>")]
+    pub fn get_file_details(&self, path: String) -> js_sys::Promise {
+        let fs = self.inner.clone();
+        promise(async move { to_js(&fs.get_file_details(&path).await?) })
+    }
+
+    /// The entries of a directory.
+    #[wasm_bindgen(js_name = listFiles, unchecked_return_type = "Promise<FileInfo[]>")]
+    pub fn list_files(&self, path: String) -> js_sys::Promise {
+        let fs = self.inner.clone();
+        promise(async move { to_js(&fs.list_files(&path).await?) })
+    }
+
+    /// Moves or renames (rejects with `DaytonaConflictError` if the destination exists).
+    #[wasm_bindgen(js_name = moveFiles, unchecked_return_type = "Promise<void>")]
+    pub fn move_files(&self, source: String, destination: String) -> js_sys::Promise {
+        let fs = self.inner.clone();
+        promise(async move { fs.move_files(&source, &destination).await })
+    }
+
+    /// Changes `{ mode, owner, group }`.
+    #[wasm_bindgen(js_name = setFilePermissions, unchecked_return_type = "Promise<void>")]
+    pub fn set_file_permissions(&self, path: String, permissions: Ts<FilePermissionsParams>) -> Result<js_sys::Promise, JsValue> {
+        let params: FilePermissionsParams = from_js("permissions", permissions.js_value())?;
+        let fs = self.inner.clone();
+        Ok(promise(async move { fs.set_file_permissions(&path, &params).await }))
+    }
+
+    /// Lines containing `pattern` in text files under `path`.
+    #[wasm_bindgen(js_name = findFiles, unchecked_return_type = "Promise<Match[]>")]
+    pub fn find_files(&self, path: String, pattern: String) -> js_sys::Promise {
+        let fs = self.inner.clone();
+        promise(async move { to_js(&fs.find_files(&path, &pattern).await?) })
+    }
+
+    /// Paths under `path` whose names match the glob `pattern`.
+    #[wasm_bindgen(js_name = searchFiles, unchecked_return_type = "Promise<SearchFilesResponse>")]
+    pub fn search_files(&self, path: String, pattern: String) -> js_sys::Promise {
+        let fs = self.inner.clone();
+        promise(async move { to_js(&fs.search_files(&path, &pattern).await?) })
+    }
+
+    /// Replaces every `pattern` with `newValue` in `files`.
+    #[wasm_bindgen(js_name = replaceInFiles, unchecked_return_type = "Promise<ReplaceResult[]>")]
+    pub fn replace_in_files(
+        &self,
+        files: Vec<String>,
+        pattern: String,
+        #[wasm_bindgen(js_name = "newValue")] new_value: String,
+    ) -> js_sys::Promise {
+        let fs = self.inner.clone();
+        promise(async move { to_js(&fs.replace_in_files(files, &pattern, &new_value).await?) })
+    }
+
+    /// Uploads `file` to `remotePath`, streamed by the browser, with progress and cancel.
+    #[wasm_bindgen(js_name = uploadFile, unchecked_return_type = "Promise<void>")]
+    pub fn upload_file(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "UploadSource")] file: JsValue,
+        #[wasm_bindgen(js_name = "remotePath")] remote_path: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "TransferOptions")] options: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let opts = transfer_options(&options)?;
+        let fs = self.inner.clone();
+        Ok(promise(async move {
+            let blob = blob_of(&file).await?;
+            fs.upload_file(&blob, &remote_path, &opts).await
+        }))
+    }
+
+    /// Uploads several files in one request (folder trees keep their paths).
+    #[wasm_bindgen(js_name = uploadFiles, unchecked_return_type = "Promise<void>")]
+    pub fn upload_files(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FileUpload[]")] files: Vec<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "TransferOptions")] options: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let opts = transfer_options(&options)?;
+        let fs = self.inner.clone();
+        Ok(promise(async move {
+            let mut blobs = Vec::with_capacity(files.len());
+            for f in &files {
+                let get = |k: &str| js_sys::Reflect::get(f, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+                let dest = get("destination")
+                    .as_string()
+                    .ok_or_else(|| DaytonaError::InvalidArgument("each upload needs a `destination` string".into()))?;
+                blobs.push((blob_of(&get("source")).await?, dest));
+            }
+            fs.upload_files(&blobs, &opts).await
+        }))
+    }
+
+    /// Downloads `remotePath` into a `Blob`.
+    #[wasm_bindgen(js_name = downloadFile, unchecked_return_type = "Promise<Blob>")]
+    pub fn download_file(
+        &self,
+        #[wasm_bindgen(js_name = "remotePath")] remote_path: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "TransferOptions")] options: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let opts = transfer_options(&options)?;
+        let fs = self.inner.clone();
+        Ok(promise(async move { Ok(JsValue::from(fs.download_file(&remote_path, &opts).await?)) }))
+    }
+
+    /// Streams `remotePath` without buffering it.
+    #[wasm_bindgen(js_name = downloadFileStream, unchecked_return_type = "Promise<ReadableStream<Uint8Array>>")]
+    pub fn download_file_stream(
+        &self,
+        #[wasm_bindgen(js_name = "remotePath")] remote_path: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "TransferOptions")] options: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let opts = transfer_options(&options)?;
+        let fs = self.inner.clone();
+        Ok(promise(async move { Ok(JsValue::from(fs.download_file_stream(&remote_path, &opts).await?.stream)) }))
+    }
+
+    /// Downloads several files; each result has `result` (a Blob) or `error`.
+    #[wasm_bindgen(js_name = downloadFiles, unchecked_return_type = "Promise<FileDownloadResponse[]>")]
+    pub fn download_files(
+        &self,
+        #[wasm_bindgen(js_name = "remotePaths")] remote_paths: Vec<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "TransferOptions")] options: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let opts = transfer_options(&options)?;
+        let fs = self.inner.clone();
+        Ok(promise(async move {
+            let out = js_sys::Array::new();
+            for (source, result) in fs.download_files(&remote_paths, &opts).await {
+                let item = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&item, &"source".into(), &source.into());
+                let (key, value) = match result {
+                    Ok(blob) => ("result", JsValue::from(blob)),
+                    Err(e) => ("error", error::to_js(e)),
+                };
+                let _ = js_sys::Reflect::set(&item, &key.into(), &value);
+                out.push(&item);
+            }
+            Ok(JsValue::from(out))
+        }))
+    }
+}

@@ -1,0 +1,143 @@
+//! Benchmark (prints figures): SDK transfer throughput against a raw browser `fetch`/XHR of
+//! the same endpoints (256 MiB), and wasm/JS memory during a 512 MiB streamed upload.
+
+mod common;
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use daytona_wasm::{CreateSandboxParams, TransferOptions, TransferProgress};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const MIB: f64 = 1024.0 * 1024.0;
+
+fn big_blob(mib: usize) -> web_sys::Blob {
+    let chunk = js_sys::Uint8Array::new_with_length(1024 * 1024);
+    chunk.fill(7, 0, 1024 * 1024);
+    let parts = js_sys::Array::new();
+    for _ in 0..mib {
+        parts.push(&chunk);
+    }
+    web_sys::Blob::new_with_u8_array_sequence(&parts).expect("blob")
+}
+
+fn js_heap() -> f64 {
+    let perf = js_sys::Reflect::get(&js_sys::global(), &"performance".into()).unwrap_or(JsValue::UNDEFINED);
+    let mem = js_sys::Reflect::get(&perf, &"memory".into()).unwrap_or(JsValue::UNDEFINED);
+    js_sys::Reflect::get(&mem, &"usedJSHeapSize".into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0)
+}
+
+fn wasm_memory() -> f64 {
+    let mem: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    mem.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
+}
+
+/// Drains a response body, returning the byte count.
+async fn drain(stream: web_sys::ReadableStream) -> f64 {
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut total = 0.0;
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.expect("read");
+        if js_sys::Reflect::get(&chunk, &"done".into()).unwrap().as_bool() == Some(true) {
+            return total;
+        }
+        let bytes: js_sys::Uint8Array = js_sys::Reflect::get(&chunk, &"value".into()).unwrap().unchecked_into();
+        total += bytes.length() as f64;
+    }
+}
+
+async fn raw_fetch(method: &str, url: &str, body: Option<&JsValue>) -> web_sys::Response {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    let headers = web_sys::Headers::new().unwrap();
+    headers.set("Authorization", &format!("Bearer {}", common::API_KEY)).unwrap();
+    init.set_headers(&headers);
+    if let Some(b) = body {
+        init.set_body(b);
+    }
+    let window = web_sys::window().expect("window");
+    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.expect("fetch").unchecked_into();
+    assert!(resp.ok(), "raw {method} {url}: {}", resp.status());
+    resp
+}
+
+#[wasm_bindgen_test]
+async fn transfer_throughput_and_memory() {
+    let sb = common::daytona().create(CreateSandboxParams::default(), None).await.expect("create");
+    let fs = sb.fs();
+    let base = format!("{}/{}", sb.data().toolbox_proxy_url, sb.id());
+    let size = 256;
+    let blob = big_blob(size);
+    let none = TransferOptions::default();
+
+    let t = js_sys::Date::now();
+    fs.upload_file(&blob, "bench/sdk.bin", &none).await.expect("sdk upload");
+    let sdk_up = js_sys::Date::now() - t;
+
+    let form = web_sys::FormData::new().unwrap();
+    form.append_with_str("files[0].path", "bench/raw.bin").unwrap();
+    form.append_with_blob_and_filename("files[0].file", &blob, "bench/raw.bin").unwrap();
+    let t = js_sys::Date::now();
+    raw_fetch("POST", &format!("{base}/files/bulk-upload"), Some(&form.into())).await;
+    let raw_up = js_sys::Date::now() - t;
+
+    // Best of two rounds each, alternating, so page-cache warmth favours neither side.
+    let (mut sdk_down, mut raw_down) = (f64::MAX, f64::MAX);
+    for _ in 0..2 {
+        let t = js_sys::Date::now();
+        let file = fs.download_file_stream("bench/sdk.bin", &none).await.expect("sdk download");
+        assert_eq!(drain(file.stream).await, size as f64 * MIB);
+        sdk_down = sdk_down.min(js_sys::Date::now() - t);
+
+        let t = js_sys::Date::now();
+        let resp = raw_fetch("GET", &format!("{base}/files/download?path=bench%2Fsdk.bin"), None).await;
+        assert_eq!(drain(resp.body().expect("body")).await, size as f64 * MIB);
+        raw_down = raw_down.min(js_sys::Date::now() - t);
+    }
+
+    let rate = |ms: f64| size as f64 / (ms / 1000.0);
+    console_log!(
+        "BENCH upload {size} MiB: SDK {:.0} MiB/s, raw fetch {:.0} MiB/s, ratio {:.2}",
+        rate(sdk_up),
+        rate(raw_up),
+        raw_up / sdk_up
+    );
+    console_log!(
+        "BENCH download {size} MiB: SDK {:.0} MiB/s, raw fetch {:.0} MiB/s, ratio {:.2}",
+        rate(sdk_down),
+        rate(raw_down),
+        raw_down / sdk_down
+    );
+
+    // 512 MiB upload: sample memory as progress arrives.
+    let big = big_blob(512);
+    let (wasm_before, heap_before) = (wasm_memory(), js_heap());
+    let peak = Rc::new(Cell::new((wasm_before, heap_before)));
+    let p = Rc::clone(&peak);
+    let opts = TransferOptions {
+        on_progress: Some(Rc::new(move |_: TransferProgress| {
+            let (w, h) = p.get();
+            p.set((w.max(wasm_memory()), h.max(js_heap())));
+        })),
+        ..Default::default()
+    };
+    let t = js_sys::Date::now();
+    fs.upload_file(&big, "bench/512.bin", &opts).await.expect("512 MiB upload");
+    let ms = js_sys::Date::now() - t;
+    let (wasm_peak, heap_peak) = peak.get();
+    console_log!(
+        "BENCH 512 MiB upload: {:.0} MiB/s; wasm memory {:.1} -> peak {:.1} MiB; JS heap {:.1} -> peak {:.1} MiB",
+        512.0 / (ms / 1000.0),
+        wasm_before / MIB,
+        wasm_peak / MIB,
+        heap_before / MIB,
+        heap_peak / MIB
+    );
+    assert!(wasm_peak - wasm_before < 16.0 * MIB, "the upload must not pass through wasm memory");
+    assert_eq!(fs.get_file_details("bench/512.bin").await.expect("info").size, 512 << 20);
+    sb.delete(None).await.expect("delete");
+}
