@@ -37,6 +37,17 @@ test('create, list, exec, stop/start, delete and typed errors from plain JS', as
   assert.deepEqual(out.listed, [out.created.id]);
   assert.deepEqual(out.pageIds, [out.created.id]);
   assert.deepEqual(out.exec, { exitCode: 3, result: 'hi from npm\nx\n', stdout: 'hi from npm\nx\n' });
+  assert.equal(out.fs.text, 'hello from the npm package\n');
+  assert.equal(out.fs.size, 27);
+  assert.ok(out.fs.progressEnd >= 27, `upload progress reached the end: ${out.fs.progressEnd}`);
+  assert.deepEqual(out.fs.listing, [['tree', true], ['hello.txt', false]]);
+  assert.deepEqual(out.fs.found.sort(), [
+    '/home/daytona/docs/hello.txt',
+    '/home/daytona/docs/tree/a.txt',
+    '/home/daytona/docs/tree/sub/b.txt',
+  ]);
+  assert.deepEqual(out.fs.missing, { isNotFound: true, code: 'FILE_NOT_FOUND', source: 'DAYTONA_DAEMON' });
+  assert.deepEqual(out.fs.stringSource, { isInvalidArgument: true });
   assert.equal(out.afterStop, 'stopped');
   assert.equal(out.afterStart, 'started');
   assert.equal(out.notFound.isNotFound, true);

@@ -5,6 +5,7 @@ import {
   DaytonaNotFoundError,
   type CreateSandboxParams,
   type ExecuteResponse,
+  type FileInfo,
   type Sandbox,
   type SandboxState,
 } from '../../pkg/index.js';
@@ -28,4 +29,16 @@ export async function demo(apiUrl: string, apiKey: string): Promise<number> {
   }
   await sandbox.delete();
   return res.exitCode;
+}
+
+export async function files(sandbox: Sandbox, signal: AbortSignal): Promise<string> {
+  await sandbox.fs.uploadFile(new Uint8Array([104, 105]), 'a.txt', {
+    signal,
+    onProgress: ({ loaded, total }) => console.log(loaded, total ?? 0),
+  });
+  const infos: FileInfo[] = await sandbox.fs.listFiles('.');
+  const stream: ReadableStream<Uint8Array> = await sandbox.fs.downloadFileStream('a.txt');
+  void stream;
+  const blob: Blob = await sandbox.fs.downloadFile('a.txt', { timeout: 10 });
+  return infos.map((f) => f.name).join(',') + (await blob.text());
 }
