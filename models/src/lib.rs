@@ -5,6 +5,8 @@
 //! With the `ts` feature every model also derives `tsify::Tsify`, which emits the
 //! TypeScript declarations of the SDK's npm package.
 
+mod chart;
+mod code_run;
 mod config;
 mod error;
 mod files;
@@ -12,8 +14,12 @@ mod list;
 mod process;
 mod requests;
 mod sandbox;
+mod signing;
+mod session;
 mod toolbox;
 
+pub use chart::{Chart, ChartElement};
+pub use code_run::{CodeRunArtifacts, CodeRunRequest, CodeRunResponse};
 pub use config::{DaytonaConfiguration, OidcConfig};
 pub use error::ErrorResponse;
 pub use files::{
@@ -23,5 +29,10 @@ pub use files::{
 pub use list::{ListSandboxesQuery, ListSandboxesResponse, SandboxSortField, SortOrder};
 pub use process::{ExecuteArtifacts, ExecuteRequest, ExecuteResponse};
 pub use requests::{CreateSandbox, ResizeSandbox, SandboxLabels, UpdateLastActivity};
+pub use signing::sign_file_url;
 pub use sandbox::{Sandbox, SandboxDesiredState, SandboxState, SandboxVolume};
+pub use session::{
+    Command, CreateSessionRequest, Session, SessionCommandLogsResponse, SessionExecuteRequest, SessionExecuteResponse,
+    SessionSendInputRequest,
+};
 pub use toolbox::{DirResponse, PortPreviewUrl, Url, VersionResponse};

@@ -144,16 +144,15 @@ async fn network_block_all_leaves_only_loopback() {
     assert_eq!((code, out.as_str()), (0, "lo ok\n"));
 }
 
-/// KNOWN GAP (not fixed here): when the server runs as root, bwrap maps the sandbox user
-/// (uid 1000 inside) to host uid 0, so it *owns* every root-owned file it can see through
-/// the read-only /etc and /usr binds — e.g. /etc/shadow (root:shadow 0640) is readable.
-/// Fix idea: when euid is 0, spawn bwrap as a dedicated unprivileged host uid/gid (and
-/// chown the sandbox's home and run dirs to it). Un-ignore once fixed.
+/// The sandbox user must not own host files: when the server runs as root, a user namespace
+/// mapping it onto host root would make root-only files (e.g. /etc/shadow, root:shadow 0640)
+/// readable through the read-only /etc bind.
 #[tokio::test]
-#[ignore = "known isolation gap: sandbox uid maps to host root when the server runs as root"]
 async fn sandbox_user_cannot_read_root_only_host_files() {
     let s = Server::start().await;
     let id = id_of(&s.create(json!({})).await);
+    let (code, out) = s.exec(&id, "id -u; id -un").await;
+    assert_eq!((code, out.as_str()), (0, "1000\ndaytona\n"));
     for file in ["/etc/shadow", "/etc/gshadow"] {
         if !std::path::Path::new(file).exists() {
             continue;
@@ -161,4 +160,38 @@ async fn sandbox_user_cannot_read_root_only_host_files() {
         let (code, out) = s.exec(&id, &format!("head -c 40 {file}")).await;
         assert_ne!(code, 0, "{file} is readable inside the sandbox: {out}");
     }
+    // Nor can it write the system directories or gain privileges.
+    for dir in ["/usr", "/etc", "/"] {
+        let (code, out) = s.exec(&id, &format!("touch {dir}/pwned_by_sandbox")).await;
+        assert_ne!(code, 0, "{dir} is writable: {out}");
+    }
+    let (_, caps) = s.exec(&id, "grep -E '^(CapEff|NoNewPrivs)' /proc/self/status").await;
+    assert!(caps.contains("CapEff:\t0000000000000000"), "sandbox commands have capabilities: {caps}");
+}
+
+/// What a normal unprivileged user expects to be writable: home, /tmp and /dev/shm
+/// (POSIX semaphores: Python multiprocessing).
+#[tokio::test]
+async fn sandbox_user_can_write_home_tmp_and_shm() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    let (code, out) = s.exec(&id, "touch ~/h && touch /tmp/t && touch /dev/shm/s && stat -c '%U %a' /tmp /dev/shm ~").await;
+    assert_eq!((code, out.as_str()), (0, "root 1777\nroot 1777\ndaytona 755\n"), "{out}");
+    let (code, out) = s.exec(&id, "python3 -c 'import multiprocessing as m, tempfile; m.Lock(); tempfile.mkstemp(); print(\"mp ok\")' 2>&1").await;
+    assert_eq!((code, out.as_str()), (0, "mp ok\n"), "{out}");
+    // Files the sandbox creates in its home belong to the sandbox user on the host too.
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(host_home(&s.data_dir(), &id).join("h")).unwrap();
+    let (code, uid) = s.exec(&id, "id -u").await;
+    assert_eq!(code, 0);
+    if test_runs_as_root() {
+        assert_eq!(meta.uid().to_string(), uid.trim(), "host owner of a sandbox file");
+    }
+}
+
+fn test_runs_as_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("Uid:")).map(|l| l.split_whitespace().nth(2) == Some("0")))
+        .unwrap_or(false)
 }

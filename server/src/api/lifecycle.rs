@@ -141,6 +141,7 @@ impl AppState {
             token: token.to_lowercase(),
             created_ms: now,
             last_activity_ms: now,
+            signing_key: super::signing::new_key(),
             stopped_ms: None,
         };
         let lock = self.op_lock(&id);

@@ -12,6 +12,7 @@ mod proxy;
 mod record;
 mod runtime;
 mod sandboxes;
+mod signing;
 mod state;
 mod store;
 mod timers;

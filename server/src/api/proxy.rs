@@ -13,6 +13,7 @@ use hyper_util::rt::TokioIo;
 use super::agent_client;
 use super::auth::{bearer, same_secret};
 use super::error::ApiError;
+use super::signing;
 use super::state::AppState;
 
 /// Query parameter browsers use to authenticate WebSockets and preview requests.
@@ -48,6 +49,7 @@ async fn forward(st: &AppState, mut req: Request) -> Result<Response, ApiError> 
             }
         })
         .collect();
+    let query = |name: &str| kept.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
 
     let key_ok = bearer(req.headers()).is_some_and(|k| same_secret(k, &st.api_key));
     let rec = match st.find(&id) {
@@ -60,8 +62,19 @@ async fn forward(st: &AppState, mut req: Request) -> Result<Response, ApiError> 
         .into_iter()
         .flatten()
         .any(|t| same_secret(t, &rec.token));
-    if !(key_ok || token_ok) {
-        return Err(ApiError::Unauthorized("authentication failed: invalid API key or sandbox token".into()));
+    let signed = match (query("signature"), query("expires"), query("path")) {
+        (Some(sig), Some(expires), Some(file)) if signing::signable(req.method().as_str(), &path) => Some(
+            signing::verify(&rec.signing_key, req.method().as_str(), file, expires, sig, crate::time::now_ms() / 1000)
+                .map_err(|why| ApiError::Unauthorized(format!("authentication failed: {why}"))),
+        ),
+        _ => None,
+    };
+    match signed {
+        Some(result) if !(key_ok || token_ok) => result?,
+        _ if !(key_ok || token_ok) => {
+            return Err(ApiError::Unauthorized("authentication failed: invalid API key or sandbox token".into()))
+        }
+        _ => {}
     }
     if rec.state() != SandboxState::Started || !st.runtime.is_running(&id) {
         return Err(ApiError::BadRequest(format!(

@@ -14,6 +14,9 @@ pub struct SandboxRecord {
     pub created_ms: i64,
     /// Last activity, ms since the epoch.
     pub last_activity_ms: i64,
+    /// HMAC key of pre-signed file URLs (generated on first use for older records).
+    #[serde(default)]
+    pub signing_key: String,
     /// When it last reached `stopped` (drives auto-archive/auto-delete).
     #[serde(default)]
     pub stopped_ms: Option<i64>,

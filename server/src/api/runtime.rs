@@ -105,7 +105,10 @@ impl Runtime {
             cmd.env("PATH", path);
         }
         cmd.args(system_binds());
-        cmd.args(["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]);
+        // /tmp and /dev/shm (POSIX semaphores, e.g. Python multiprocessing) must be writable
+        // by the unprivileged sandbox user: sticky and world-writable, as on a normal system.
+        cmd.args(["--proc", "/proc", "--dev", "/dev"]);
+        cmd.args(["--perms", "1777", "--tmpfs", "/dev/shm", "--perms", "1777", "--tmpfs", "/tmp"]);
         for f in ["passwd", "group", "hostname"] {
             cmd.arg("--ro-bind").arg(etc.join(f)).arg(format!("/etc/{f}"));
         }

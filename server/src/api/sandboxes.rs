@@ -42,6 +42,8 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/sandbox/{sb}/last-activity", post(last_activity))
         .route("/sandbox/{sb}/toolbox-proxy-url", get(toolbox_proxy_url))
         .route("/sandbox/{sb}/ports/{port}/preview-url", get(preview_url))
+        .route("/sandbox/{sb}/signing-key", get(signing_key))
+        .route("/sandbox/{sb}/signing-key/rotate", post(rotate_signing_key))
 }
 
 async fn create(State(st): S, url: ToolboxUrl, AppJson(req): AppJson<CreateSandbox>) -> SandboxResult {
@@ -170,4 +172,21 @@ async fn preview_url(
         url: format!("{origin}/preview/{}/{port}", rec.dto.id),
         token: rec.token,
     }))
+}
+
+/// The key of pre-signed file URLs, created on first use.
+async fn signing_key(State(st): S, AppPath(sb): AppPath<String>) -> Result<Json<String>, ApiError> {
+    let rec = st.find(&sb)?;
+    if !rec.signing_key.is_empty() {
+        return Ok(Json(rec.signing_key));
+    }
+    let rec = st.update(&rec.dto.id, |r| r.signing_key = super::signing::new_key())?;
+    Ok(Json(rec.signing_key))
+}
+
+/// A new key: every URL signed with the old one stops working.
+async fn rotate_signing_key(State(st): S, AppPath(sb): AppPath<String>) -> Result<Json<String>, ApiError> {
+    let id = st.find(&sb)?.dto.id;
+    let rec = st.update(&id, |r| r.signing_key = super::signing::new_key())?;
+    Ok(Json(rec.signing_key))
 }

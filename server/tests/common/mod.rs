@@ -75,8 +75,21 @@ impl Server {
     }
 
     async fn spawn(&mut self) {
+        // The free port may be taken by someone else before the server binds it: retry.
+        for attempt in 1..=3 {
+            if self.try_spawn().await {
+                return;
+            }
+            eprintln!("daytona-local could not bind its port (attempt {attempt}), retrying");
+        }
+        panic!("daytona-local could not bind a free port:\n{}", self.log());
+    }
+
+    /// Starts the server and waits until it answers; false if it could not bind its port.
+    async fn try_spawn(&mut self) -> bool {
         let data = self.tmp.path().join("data");
         let port = free_port();
+        let log_len_before = self.log().len();
         let log = File::options().create(true).append(true).open(self.log_path()).expect("log file");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_daytona-local"));
         cmd.arg("serve")
@@ -103,7 +116,12 @@ impl Server {
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
-                panic!("daytona-local exited during start-up ({status}):\n{}", self.log());
+                let log = self.log();
+                if log[log_len_before..].contains("Address already in use") {
+                    self.child = None;
+                    return false;
+                }
+                panic!("daytona-local exited during start-up ({status}):\n{log}");
             }
             if self.opts.key_in_file {
                 if let Ok(k) = std::fs::read_to_string(data.join("api-key")) {
@@ -118,7 +136,7 @@ impl Server {
                 .await
                 .is_ok_and(|r| r.status() == StatusCode::OK);
             if ready {
-                return;
+                return true;
             }
             assert!(Instant::now() < deadline, "daytona-local did not answer within 15 s:\n{}", self.log());
             tokio::time::sleep(Duration::from_millis(20)).await;

@@ -1,0 +1,101 @@
+"""Runs daytona-local for the official Python SDK compatibility tests.
+
+The server binary comes from $DAYTONA_LOCAL_BIN (default: the workspace's debug build).
+It listens on a free port with a temporary data dir; the SDK is pointed at it through
+DAYTONA_API_URL / DAYTONA_API_KEY, with the Socket.IO event stream disabled
+(DAYTONA_USE_DEPRECATED_POLLING=true) so state waits poll the REST API.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+import uuid
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEFAULT_BIN = os.path.join(ROOT, "target", "debug", "daytona-local")
+API_KEY = "py-sdk-test-" + uuid.uuid4().hex
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_ready(url: str, proc: subprocess.Popen, log_path: str, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            with open(log_path, encoding="utf-8", errors="replace") as f:
+                raise RuntimeError(f"daytona-local exited with {proc.returncode}:\n{f.read()}")
+        try:
+            req = urllib.request.Request(url, headers={"Authorization": f"Bearer {API_KEY}"})
+            with urllib.request.urlopen(req, timeout=1) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"daytona-local did not answer {url} within {timeout} s")
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="session")
+def server():
+    """A running daytona-local; yields its API URL."""
+    binary = os.environ.get("DAYTONA_LOCAL_BIN", DEFAULT_BIN)
+    if not os.path.exists(binary):
+        pytest.fail(f"daytona-local binary not found at {binary} (build it: cargo build -p daytona-local)")
+    tmp = tempfile.mkdtemp(prefix="dl-py")
+    log_path = os.path.join(tmp, "server.log")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DAYTONA_LOCAL_API_KEY"}
+    env.setdefault("DAYTONA_LOCAL_LOG", "warn")
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [binary, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", os.path.join(tmp, "data"),
+             "--api-key", API_KEY],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
+        )
+    api_url = f"http://127.0.0.1:{port}/api"
+    saved = {k: os.environ.get(k) for k in ("DAYTONA_API_URL", "DAYTONA_API_KEY", "DAYTONA_USE_DEPRECATED_POLLING")}
+    try:
+        _wait_ready(f"{api_url}/config", proc, log_path)
+        os.environ["DAYTONA_API_URL"] = api_url
+        os.environ["DAYTONA_API_KEY"] = API_KEY
+        os.environ["DAYTONA_USE_DEPRECATED_POLLING"] = "true"
+        yield api_url
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        proc.kill()
+        proc.wait()
+        if os.environ.get("DAYTONA_LOCAL_KEEP_LOG"):
+            print(open(log_path, encoding="utf-8", errors="replace").read())
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def daytona(server):
+    """An SDK client configured purely from the environment."""
+    from daytona import Daytona
+
+    client = Daytona()
+    yield client
+    close = getattr(client, "close", None)
+    if callable(close):
+        close()
+
+
+def pytest_configure(config):
+    # DAYTONA_USE_DEPRECATED_POLLING is deliberate here (daytona-local has no Socket.IO).
+    config.addinivalue_line("filterwarnings", "ignore:Polling-only mode:DeprecationWarning")

@@ -1,0 +1,199 @@
+"""The official Python SDK (daytona==0.226.1), unmodified, against daytona-local."""
+
+import uuid
+
+import pytest
+from daytona import (
+    CreateSandboxFromSnapshotParams,
+    Daytona,
+    DaytonaAuthenticationError,
+    DaytonaConfig,
+    DaytonaError,
+    DaytonaNotFoundError,
+    DaytonaProcessExecutionTimeoutError,
+    ListSandboxesQuery,
+    SandboxState,
+)
+
+
+def _unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def sandbox(daytona):
+    """A fresh started sandbox with labels and env; deleted afterwards."""
+    sb = daytona.create(
+        CreateSandboxFromSnapshotParams(
+            name=_unique("py"),
+            labels={"suite": "python-sdk", "case": _unique("c")},
+            env_vars={"GREETING": "hello from env"},
+        )
+    )
+    yield sb
+    try:
+        daytona.delete(sb)
+    except DaytonaNotFoundError:
+        pass
+
+
+def test_create_with_labels_and_env(sandbox):
+    assert sandbox.state == SandboxState.STARTED
+    assert sandbox.labels["suite"] == "python-sdk"
+    # The SDK adds its language label.
+    assert sandbox.labels["code-toolbox-language"] == "python"
+    assert sandbox.env == {"GREETING": "hello from env"}
+    assert sandbox.user == "daytona"
+    assert isinstance(sandbox.cpu, int) and sandbox.cpu >= 1
+    resp = sandbox.process.exec("echo $GREETING")
+    assert resp.exit_code == 0
+    assert resp.result == "hello from env\n"
+
+
+def test_get_by_id_and_by_name(daytona, sandbox):
+    by_id = daytona.get(sandbox.id)
+    by_name = daytona.get(sandbox.name)
+    assert by_id.id == sandbox.id
+    assert by_name.id == sandbox.id
+    assert by_name.name == sandbox.name
+    assert by_id.labels == sandbox.labels
+    assert by_id.state == SandboxState.STARTED
+    # A sandbox fetched with get() is fully usable.
+    assert by_name.process.exec("echo via-get").result == "via-get\n"
+
+
+def test_list_with_label_filter_and_pagination(daytona):
+    tag = _unique("list")
+    created = [
+        daytona.create(CreateSandboxFromSnapshotParams(labels={"listtag": tag, "n": str(i)})) for i in range(3)
+    ]
+    other = daytona.create(CreateSandboxFromSnapshotParams(labels={"listtag": "someone-else"}))
+    try:
+        listed = list(daytona.list(ListSandboxesQuery(labels={"listtag": tag})))
+        assert sorted(s.id for s in listed) == sorted(s.id for s in created)
+        assert all(s.labels["listtag"] == tag for s in listed)
+
+        # limit=1 makes the SDK follow nextCursor page by page.
+        paged = list(daytona.list(ListSandboxesQuery(labels={"listtag": tag}, limit=1)))
+        assert sorted(s.id for s in paged) == sorted(s.id for s in created)
+
+        two = list(daytona.list(ListSandboxesQuery(labels={"listtag": tag, "n": "2"})))
+        assert [s.id for s in two] == [created[2].id]
+
+        created[0].stop()
+        stopped = list(daytona.list(ListSandboxesQuery(labels={"listtag": tag}, states=[SandboxState.STOPPED])))
+        assert [s.id for s in stopped] == [created[0].id]
+
+        by_name = list(daytona.list(ListSandboxesQuery(name=created[1].name[:12].upper())))
+        assert created[1].id in {s.id for s in by_name}
+
+        everything = {s.id for s in daytona.list()}
+        assert {s.id for s in created} | {other.id} <= everything
+    finally:
+        for sb in created + [other]:
+            daytona.delete(sb)
+
+
+def test_exec(sandbox):
+    resp = sandbox.process.exec("echo hi")
+    assert resp.exit_code == 0
+    assert resp.result == "hi\n"
+    assert resp.artifacts.stdout == "hi\n"
+
+    resp = sandbox.process.exec("echo out; echo err >&2; exit 3")
+    assert resp.exit_code == 3
+    assert resp.result == "out\nerr\n"
+
+
+def test_exec_with_cwd_and_env(sandbox):
+    assert sandbox.process.exec("mkdir -p work/sub && echo data > work/sub/f").exit_code == 0
+    resp = sandbox.process.exec('pwd; cat f; echo "$FOO|$GREETING"', cwd="work/sub", env={"FOO": "bar baz"})
+    assert resp.exit_code == 0
+    assert resp.result == "/home/daytona/work/sub\ndata\nbar baz|hello from env\n"
+    assert sandbox.process.exec("pwd", cwd="/tmp").result == "/tmp\n"
+
+
+def test_exec_timeout_raises_timeout_error(sandbox):
+    # The daemon's 408 PROCESS_EXECUTION_TIMEOUT maps to the SDK's typed error.
+    with pytest.raises(DaytonaProcessExecutionTimeoutError):
+        sandbox.process.exec("sleep 20", timeout=1)
+    # The sandbox keeps working.
+    assert sandbox.process.exec("echo after").result == "after\n"
+
+
+def test_stop_and_start(daytona, sandbox):
+    sandbox.process.exec("echo persisted > keep.txt")
+    sandbox.stop()
+    assert sandbox.state == SandboxState.STOPPED
+    assert daytona.get(sandbox.id).state == SandboxState.STOPPED
+    with pytest.raises(DaytonaError):
+        sandbox.process.exec("true")
+
+    sandbox.start()
+    assert sandbox.state == SandboxState.STARTED
+    assert daytona.get(sandbox.id).state == SandboxState.STARTED
+    assert sandbox.process.exec("cat keep.txt").result == "persisted\n"
+
+
+def test_archive_and_start_again(daytona, sandbox):
+    sandbox.process.exec("echo cold > cold.txt")
+    sandbox.stop()
+    sandbox.archive()
+    assert daytona.get(sandbox.id).state == SandboxState.ARCHIVED
+    sandbox.start()
+    assert sandbox.state == SandboxState.STARTED
+    assert sandbox.process.exec("cat cold.txt").result == "cold\n"
+
+
+def test_set_labels(daytona, sandbox):
+    labels = sandbox.set_labels({"stage": "two", "owner": "py"})
+    assert labels == {"stage": "two", "owner": "py"}
+    assert sandbox.labels == {"stage": "two", "owner": "py"}
+    assert daytona.get(sandbox.id).labels == {"stage": "two", "owner": "py"}
+    # The new labels are what the list filter sees.
+    assert [s.id for s in daytona.list(ListSandboxesQuery(labels={"stage": "two", "owner": "py"}))] == [sandbox.id]
+
+
+def test_set_autostop_interval(daytona, sandbox):
+    sandbox.set_autostop_interval(42)
+    assert sandbox.auto_stop_interval == 42
+    assert daytona.get(sandbox.id).auto_stop_interval == 42
+    sandbox.set_autostop_interval(0)
+    assert daytona.get(sandbox.id).auto_stop_interval == 0
+    sandbox.set_auto_archive_interval(60)
+    sandbox.set_auto_delete_interval(120)
+    fresh = daytona.get(sandbox.id)
+    assert fresh.auto_archive_interval == 60
+    assert fresh.auto_delete_interval == 120
+
+
+def test_home_and_work_dir(sandbox):
+    assert sandbox.get_user_home_dir() == "/home/daytona"
+    assert sandbox.get_work_dir() == "/home/daytona"
+
+
+def test_refresh_data_and_preview_link(sandbox):
+    sandbox.refresh_data()
+    assert sandbox.state == SandboxState.STARTED
+    link = sandbox.get_preview_link(8080)
+    assert link.token
+    assert "8080" in link.url
+
+
+def test_delete_then_get_raises_not_found(daytona):
+    sb = daytona.create(CreateSandboxFromSnapshotParams(name=_unique("gone")))
+    sb_id, sb_name = sb.id, sb.name
+    daytona.delete(sb, wait=True)
+    with pytest.raises(DaytonaNotFoundError):
+        daytona.get(sb_id)
+    with pytest.raises(DaytonaNotFoundError):
+        daytona.get(sb_name)
+    assert sb_id not in {s.id for s in daytona.list()}
+
+
+def test_wrong_api_key_is_rejected(server):
+    bad = Daytona(DaytonaConfig(api_key="not-the-key", api_url=server))
+    with pytest.raises(DaytonaAuthenticationError):
+        bad.get("anything")
+    with pytest.raises(DaytonaAuthenticationError):
+        list(bad.list())
