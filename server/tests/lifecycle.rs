@@ -298,3 +298,23 @@ fn form_encode(s: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn a_sandbox_whose_main_process_dies_becomes_error_and_recovers() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    let (code, _) = s.exec(&id, "echo before > kept.txt").await;
+    assert_eq!(code, 0);
+    // Kill the toolbox agent (pid 2 inside the jail) from inside: the jail ends.
+    let _ = s.exec_req(&id, json!({"command": "kill -9 2"})).await;
+    let errored = eventually(Duration::from_secs(10), || async { s.state(&id).await.as_deref() == Some("error") }).await;
+    assert!(errored, "state after the jail died: {:?}", s.state(&id).await);
+    let (_, sb) = s.get(&format!("/sandbox/{id}")).await;
+    assert_eq!(sb["recoverable"], json!(true));
+    assert!(sb["errorReason"].as_str().unwrap_or_default().contains("exited unexpectedly"), "{sb}");
+
+    let (status, sb) = s.post_empty(&format!("/sandbox/{id}/recover")).await;
+    assert_eq!(status, 200, "{sb}");
+    assert_eq!(sb["state"], "started");
+    assert_eq!(s.exec(&id, "cat kept.txt").await, (0, "before\n".to_owned()));
+}

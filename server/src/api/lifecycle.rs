@@ -172,6 +172,22 @@ impl AppState {
         }
     }
 
+    /// Marks a `started` sandbox whose jail is gone as `error` (recoverable), unless a
+    /// lifecycle operation is under way on it.
+    pub async fn mark_crashed(&self, id: &str) {
+        let lock = self.op_lock(id);
+        let Ok(_guard) = lock.try_lock() else { return };
+        let still_dead = self.find(id).is_ok_and(|r| r.state() == SandboxState::Started) && !self.runtime.is_running(id);
+        if still_dead {
+            self.runtime.stop(id, true).await;
+            let _ = self.update(id, |r| {
+                r.set_state(SandboxState::Error);
+                r.dto.error_reason = Some("the sandbox's main process exited unexpectedly".into());
+                r.dto.recoverable = Some(true);
+            });
+        }
+    }
+
     /// `POST /sandbox/{id}/start`: from `stopped` or `archived` (restored) to `started`.
     pub async fn start_sandbox(&self, id_or_name: &str) -> Result<SandboxRecord, ApiError> {
         let id = self.find(id_or_name)?.dto.id;

@@ -60,6 +60,18 @@ impl Runtime {
         self.sandboxes_dir.join(id).join("home")
     }
 
+    /// The log of sandbox `id`'s jail and agent (stderr).
+    pub fn agent_log(&self, id: &str) -> PathBuf {
+        self.sandboxes_dir.join(id).join("agent.log")
+    }
+
+    /// The last lines of the agent log, for error messages.
+    fn agent_log_tail(&self, id: &str) -> String {
+        let text = std::fs::read_to_string(self.agent_log(id)).unwrap_or_default();
+        let tail: Vec<&str> = text.lines().rev().take(5).collect();
+        tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
+    }
+
     /// The toolbox agent's socket of sandbox `id`.
     pub fn socket(&self, id: &str) -> PathBuf {
         self.run_dir.join(id).join("toolbox.sock")
@@ -159,7 +171,15 @@ impl Runtime {
             "--home",
             HOME_IN_JAIL,
         ]);
-        cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::inherit()).kill_on_drop(true);
+        // The agent's stderr goes to a per-sandbox log outside the jail: sandbox processes
+        // (same uid as the agent) can write to it, so it must not be the server's own log.
+        let log_path = self.agent_log(&sb.id);
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log_path)
+            .map_err(|e| format!("opening {}: {e}", log_path.display()))?;
+        cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::from(log)).kill_on_drop(true);
         let cgroup = match self.cgroups.limit(&sb.id, sb.cpu, sb.memory) {
             Ok(g) => {
                 g.join_on_spawn(&mut cmd);
@@ -178,7 +198,7 @@ impl Runtime {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
         loop {
             if let Ok(Some(status)) = child.try_wait() {
-                return Err(format!("sandbox exited during start-up ({status})"));
+                return Err(format!("sandbox exited during start-up ({status}): {}", self.agent_log_tail(&sb.id)));
             }
             if agent_client::is_ready(&socket).await {
                 break;

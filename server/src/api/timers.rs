@@ -1,4 +1,5 @@
-//! Auto-stop, auto-archive and auto-delete, enforced by the server's own clock.
+//! Auto-stop, auto-archive and auto-delete, enforced by the server's own clock; also notices
+//! sandboxes whose jail died on its own.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -44,6 +45,10 @@ pub async fn run(st: Arc<AppState>) {
         let now = crate::time::now_ms();
         for rec in st.all() {
             let id = rec.dto.id.clone();
+            if rec.state() == SandboxState::Started && !st.runtime.is_running(&id) {
+                st.mark_crashed(&id).await;
+                continue;
+            }
             let result = match due(&st, &rec, now) {
                 Some(Due::Stop) => st.stop_sandbox(&id, false).await.map(drop),
                 Some(Due::Archive) => st.archive_sandbox(&id).await.map(drop),
