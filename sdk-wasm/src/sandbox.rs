@@ -21,7 +21,14 @@ const DEFAULT_WAIT: Duration = Duration::from_secs(60);
 pub struct Sandbox {
     client: Rc<Client>,
     data: Rc<RefCell<SandboxDto>>,
+    /// Signing key of pre-signed file URLs and when it was fetched (ms), cached 15 s.
+    signing_key: Rc<RefCell<Option<(String, f64)>>>,
 }
+
+/// How long a fetched signing key is reused (as the official SDKs do).
+const SIGNING_KEY_CACHE_MS: f64 = 15_000.0;
+/// Default lifetime of a pre-signed URL.
+const DEFAULT_URL_TTL_SECS: i64 = 3600;
 
 /// The per-sandbox toolbox base URL: `{toolboxProxyUrl}/{id}`.
 pub(crate) fn toolbox_base(dto: &SandboxDto) -> String {
@@ -30,7 +37,7 @@ pub(crate) fn toolbox_base(dto: &SandboxDto) -> String {
 
 impl Sandbox {
     pub(crate) fn new(client: Rc<Client>, dto: SandboxDto) -> Self {
-        Self { client, data: Rc::new(RefCell::new(dto)) }
+        Self { client, data: Rc::new(RefCell::new(dto)), signing_key: Rc::default() }
     }
 
     /// The last known data (as `GET /sandbox/{id}` returned it).
@@ -197,6 +204,51 @@ impl Sandbox {
     pub async fn get_preview_link(&self, port: u16) -> Result<PortPreviewUrl, DaytonaError> {
         let url = self.url(&format!("/ports/{port}/preview-url"));
         self.client.http.json(Method::Get, &url, None::<&()>, &CallOptions::default()).await
+    }
+
+    async fn signing_key(&self) -> Result<String, DaytonaError> {
+        if let Some((key, at)) = self.signing_key.borrow().clone() {
+            if js_sys::Date::now() - at < SIGNING_KEY_CACHE_MS {
+                return Ok(key);
+            }
+        }
+        let key: String =
+            self.client.http.json(Method::Get, &self.url("/signing-key"), None::<&()>, &CallOptions::default()).await?;
+        *self.signing_key.borrow_mut() = Some((key.clone(), js_sys::Date::now()));
+        Ok(key)
+    }
+
+    async fn signed_url(&self, operation: &str, method: &str, path: &str, ttl_secs: Option<i64>) -> Result<String, DaytonaError> {
+        let key = self.signing_key().await?;
+        let expires = match ttl_secs.unwrap_or(DEFAULT_URL_TTL_SECS) {
+            t if t <= 0 => 0,
+            t => (js_sys::Date::now() / 1000.0) as i64 + t,
+        };
+        let signature = daytona_models::sign_file_url(&key, method, path, expires);
+        let query = crate::http::query_string(&[
+            ("path".into(), path.into()),
+            ("expires".into(), expires.to_string()),
+            ("signature".into(), signature),
+        ]);
+        Ok(format!("{}{operation}?{query}", toolbox_base(&self.data.borrow())))
+    }
+
+    /// A URL that downloads `path` with no credentials (default lifetime 1 h; `<= 0` = never expires).
+    pub async fn download_url(&self, path: &str, ttl_secs: Option<i64>) -> Result<String, DaytonaError> {
+        self.signed_url("/files/download", "GET", path, ttl_secs).await
+    }
+
+    /// A URL that accepts a `POST` (multipart field `file`, or the raw body) to `path` with no credentials.
+    pub async fn upload_url(&self, path: &str, ttl_secs: Option<i64>) -> Result<String, DaytonaError> {
+        self.signed_url("/files/upload-v2", "POST", path, ttl_secs).await
+    }
+
+    /// Replaces the signing key: every URL signed before stops working.
+    pub async fn rotate_signing_key(&self) -> Result<(), DaytonaError> {
+        let key: String =
+            self.client.http.json(Method::Post, &self.url("/signing-key/rotate"), None::<&()>, &CallOptions::default()).await?;
+        *self.signing_key.borrow_mut() = Some((key, js_sys::Date::now()));
+        Ok(())
     }
 
     async fn toolbox_dir(&self, path: &str) -> Result<String, DaytonaError> {

@@ -164,3 +164,43 @@ async fn streamed_transfer_with_progress_and_abort() {
     assert_eq!(names, vec!["data.bin".to_owned(), "keep.txt".to_owned()], "no partial upload left behind");
     sb.delete(None).await.expect("delete");
 }
+
+async fn plain_fetch(method: &str, url: &str, body: Option<&wasm_bindgen::JsValue>) -> web_sys::Response {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    if let Some(b) = body {
+        init.set_body(b);
+    }
+    let window = web_sys::window().expect("window");
+    JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.expect("fetch").unchecked_into()
+}
+
+#[wasm_bindgen_test]
+async fn presigned_urls_work_without_credentials_until_rotated() {
+    let sb = sandbox().await;
+    let fs = sb.fs();
+    fs.upload_file(&blob(b"signed content"), "share/report.txt", &TransferOptions::default()).await.expect("upload");
+
+    let url = sb.download_url("share/report.txt", None).await.expect("download url");
+    assert!(url.contains("signature=v1_"), "{url}");
+    let resp = plain_fetch("GET", &url, None).await;
+    assert_eq!(resp.status(), 200);
+    let text = JsFuture::from(resp.text().unwrap()).await.unwrap().as_string().unwrap();
+    assert_eq!(text, "signed content");
+
+    let tampered = url.replace("report.txt", "other.txt");
+    assert_eq!(plain_fetch("GET", &tampered, None).await.status(), 401, "signature binds the path");
+
+    let up = sb.upload_url("share/incoming.txt", Some(60)).await.expect("upload url");
+    let form = web_sys::FormData::new().unwrap();
+    form.append_with_blob("file", &blob(b"uploaded anonymously")).unwrap();
+    assert_eq!(plain_fetch("POST", &up, Some(&form.into())).await.status(), 200);
+    let back = fs.download_file("share/incoming.txt", &TransferOptions::default()).await.expect("download");
+    assert_eq!(blob_text(&back).await, "uploaded anonymously");
+
+    sb.rotate_signing_key().await.expect("rotate");
+    assert_eq!(plain_fetch("GET", &url, None).await.status(), 401, "rotation revokes old URLs");
+    let fresh = sb.download_url("share/report.txt", Some(0)).await.expect("new url");
+    assert_eq!(plain_fetch("GET", &fresh, None).await.status(), 200);
+    sb.delete(None).await.expect("delete");
+}

@@ -298,6 +298,27 @@ impl JsSandbox {
         promise(async move { s.get_work_dir().await })
     }
 
+    /// A URL that downloads `path` with no credentials (`ttlSeconds` default 3600, `<= 0` never expires).
+    #[wasm_bindgen(js_name = downloadUrl, unchecked_return_type = "Promise<string>")]
+    pub fn download_url(&self, path: String, #[wasm_bindgen(js_name = "ttlSeconds")] ttl_seconds: Option<f64>) -> js_sys::Promise {
+        let s = self.inner.clone();
+        promise(async move { s.download_url(&path, ttl_seconds.map(|t| t as i64)).await })
+    }
+
+    /// A URL accepting a `POST` of the file (multipart field `file`) to `path` with no credentials.
+    #[wasm_bindgen(js_name = uploadUrl, unchecked_return_type = "Promise<string>")]
+    pub fn upload_url(&self, path: String, #[wasm_bindgen(js_name = "ttlSeconds")] ttl_seconds: Option<f64>) -> js_sys::Promise {
+        let s = self.inner.clone();
+        promise(async move { s.upload_url(&path, ttl_seconds.map(|t| t as i64)).await })
+    }
+
+    /// Replaces the signing key, invalidating every signed URL.
+    #[wasm_bindgen(js_name = rotateSigningKey, unchecked_return_type = "Promise<void>")]
+    pub fn rotate_signing_key(&self) -> js_sys::Promise {
+        let s = self.inner.clone();
+        promise(async move { s.rotate_signing_key().await })
+    }
+
     /// `{ sandboxId, url, token }` for reaching `port`.
     #[wasm_bindgen(js_name = getPreviewLink, unchecked_return_type = "Promise<PortPreviewUrl>")]
     pub fn get_preview_link(&self, port: u16) -> js_sys::Promise {
