@@ -34,5 +34,5 @@ DAYTONA_LOCAL_BIN="$ROOT/target/debug/daytona-local" .venv/bin/pytest tests/pyth
 log "npm package types (tsc --noEmit)"
 node_modules/.bin/tsc -p tests/npm/tsconfig.json
 
-log "npm package and console in headless Chromium"
-node --test tests/npm/ tests/e2e/
+log "npm package, official TS SDK in Node, console in headless Chromium"
+node --test tests/npm/ tests/ts-sdk/ tests/e2e/
