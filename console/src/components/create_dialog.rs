@@ -1,0 +1,227 @@
+//! The "New sandbox" dialog: a validated form that creates a sandbox and waits for it.
+
+use daytona_wasm::{CreateSandboxParams, Resources};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::components::field::Field;
+use crate::components::kv_editor::{KvEditor, KvRows};
+use crate::components::modal::Modal;
+use crate::components::spinner::Spinner;
+use crate::connection::use_connection;
+use crate::errors::describe;
+use crate::validate;
+
+/// A text input holding a whole number (validated on submit).
+#[derive(Clone, Copy)]
+struct NumberInput {
+    text: RwSignal<String>,
+    min: i64,
+}
+
+impl NumberInput {
+    fn new(min: i64) -> Self {
+        Self {
+            text: RwSignal::new(String::new()),
+            min,
+        }
+    }
+
+    /// The number, `None` when blank (reactive).
+    fn parsed(&self) -> Result<Option<i64>, String> {
+        validate::whole_number(&self.text.get(), self.min)
+    }
+}
+
+/// Everything the form holds.
+#[derive(Clone, Copy)]
+struct FormFields {
+    name: RwSignal<String>,
+    labels: KvRows,
+    env: KvRows,
+    cpu: NumberInput,
+    memory: NumberInput,
+    disk: NumberInput,
+    auto_stop: NumberInput,
+    auto_archive: NumberInput,
+    auto_delete: NumberInput,
+    network_block_all: RwSignal<bool>,
+    ephemeral: RwSignal<bool>,
+}
+
+impl FormFields {
+    fn new() -> Self {
+        Self {
+            name: RwSignal::new(String::new()),
+            labels: KvRows::new(validate::label_key),
+            env: KvRows::new(validate::env_name),
+            cpu: NumberInput::new(1),
+            memory: NumberInput::new(1),
+            disk: NumberInput::new(1),
+            auto_stop: NumberInput::new(0),
+            auto_archive: NumberInput::new(0),
+            auto_delete: NumberInput::new(0),
+            network_block_all: RwSignal::new(false),
+            ephemeral: RwSignal::new(false),
+        }
+    }
+
+    /// The SDK parameters, or `None` while any field is invalid (reactive).
+    fn params(&self) -> Option<CreateSandboxParams> {
+        let name = self.name.get().trim().to_owned();
+        validate::sandbox_name(&name).ok()?;
+        let (cpu, memory, disk) = (
+            self.cpu.parsed().ok()?,
+            self.memory.parsed().ok()?,
+            self.disk.parsed().ok()?,
+        );
+        let ephemeral = self.ephemeral.get();
+        let auto_delete = self.auto_delete.parsed().ok()?;
+        Some(CreateSandboxParams {
+            name: Some(name).filter(|n| !n.is_empty()),
+            labels: Some(self.labels.pairs()?).filter(|l| !l.is_empty()),
+            env_vars: Some(self.env.pairs()?).filter(|e| !e.is_empty()),
+            resources: (cpu.is_some() || memory.is_some() || disk.is_some()).then_some(Resources {
+                cpu,
+                memory,
+                disk,
+            }),
+            auto_stop_interval: self.auto_stop.parsed().ok()?,
+            auto_archive_interval: self.auto_archive.parsed().ok()?,
+            auto_delete_interval: if ephemeral { None } else { auto_delete },
+            network_block_all: self.network_block_all.get().then_some(true),
+            ephemeral: ephemeral.then_some(true),
+            ..Default::default()
+        })
+    }
+}
+
+/// The "New sandbox" dialog, shown while `open`. On success it closes and sets
+/// `created` to the new sandbox's name.
+#[component]
+pub fn CreateDialog(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> impl IntoView {
+    view! {
+        <Show when=move || open.get()>
+            <CreateForm open created/>
+        </Show>
+    }
+}
+
+/// The form itself (fresh on every opening).
+#[component]
+fn CreateForm(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> impl IntoView {
+    let conn = use_connection();
+    let form = FormFields::new();
+    let name_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = name_input.get() {
+            // Focus is a convenience; failing to take it changes nothing.
+            let _ = input.focus();
+        }
+    });
+    let submitted = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let server_error = RwSignal::new(None::<String>);
+
+    // A field's message, shown once the user has tried to submit.
+    let shown = move |check: Result<(), String>| submitted.get().then_some(check.err()).flatten();
+    let number_error = move |n: NumberInput| Signal::derive(move || shown(n.parsed().map(drop)));
+    let name_error = Signal::derive(move || shown(validate::sandbox_name(form.name.get().trim())));
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submitted.set(true);
+        server_error.set(None);
+        let Some(params) = form.params() else { return };
+        let daytona = match conn.get_untracked().client() {
+            Ok(d) => d,
+            Err(e) => return server_error.set(Some(describe(&e))),
+        };
+        busy.set(true);
+        spawn_local(async move {
+            match daytona.create(params, None).await {
+                Ok(sandbox) => {
+                    created.set(Some(sandbox.name()));
+                    open.set(false);
+                }
+                Err(e) => server_error.set(Some(describe(&e))),
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <Modal title="New sandbox" on_close=move |_| open.set(false) class="modal-wide">
+            <form class="form" on:submit=submit novalidate>
+                <Field label="Name" hint="Letters, digits, '.', '_' and '-'. Blank: the id is used." error=name_error>
+                    <input type="text" name="name" autocomplete="off" node_ref=name_input bind:value=form.name/>
+                </Field>
+
+                <fieldset>
+                    <legend>"Resources"</legend>
+                    <div class="grid3">
+                        <Field label="CPU (cores)" error=number_error(form.cpu)>
+                            <input type="text" inputmode="numeric" name="cpu" placeholder="1" bind:value=form.cpu.text/>
+                        </Field>
+                        <Field label="Memory (GiB)" error=number_error(form.memory)>
+                            <input type="text" inputmode="numeric" name="memory" placeholder="1" bind:value=form.memory.text/>
+                        </Field>
+                        <Field label="Disk (GiB)" error=number_error(form.disk)>
+                            <input type="text" inputmode="numeric" name="disk" placeholder="3" bind:value=form.disk.text/>
+                        </Field>
+                    </div>
+                </fieldset>
+
+                <fieldset>
+                    <legend>"Lifecycle (minutes)"</legend>
+                    <div class="grid3">
+                        <Field label="Auto-stop" hint="0 = never" error=number_error(form.auto_stop)>
+                            <input type="text" inputmode="numeric" name="autoStop" placeholder="15" bind:value=form.auto_stop.text/>
+                        </Field>
+                        <Field label="Auto-archive" hint="after stop; 0 = max" error=number_error(form.auto_archive)>
+                            <input type="text" inputmode="numeric" name="autoArchive" placeholder="10080" bind:value=form.auto_archive.text/>
+                        </Field>
+                        <Field label="Auto-delete" hint="after stop; blank = never" error=number_error(form.auto_delete)>
+                            <input
+                                type="text"
+                                inputmode="numeric"
+                                name="autoDelete"
+                                placeholder="never"
+                                disabled=move || form.ephemeral.get()
+                                bind:value=form.auto_delete.text
+                            />
+                        </Field>
+                    </div>
+                    <label class="check">
+                        <input type="checkbox" name="ephemeral" bind:checked=form.ephemeral/>
+                        <span>"Ephemeral: delete as soon as it stops"</span>
+                    </label>
+                    <label class="check">
+                        <input type="checkbox" name="networkBlockAll" bind:checked=form.network_block_all/>
+                        <span>"Block all network access"</span>
+                    </label>
+                </fieldset>
+
+                <fieldset>
+                    <legend>"Labels"</legend>
+                    <KvEditor rows=form.labels noun="Label" show_errors=submitted/>
+                </fieldset>
+
+                <fieldset>
+                    <legend>"Environment variables"</legend>
+                    <KvEditor rows=form.env noun="Variable" show_errors=submitted/>
+                </fieldset>
+
+                {move || server_error.get().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}
+
+                <footer class="modal-foot">
+                    <button type="button" class="btn" on:click=move |_| open.set(false)>"Cancel"</button>
+                    <button type="submit" class="btn btn-primary" disabled=move || busy.get()>
+                        {move || busy.get().then(|| view! { <Spinner/> })}
+                        {move || if busy.get() { "Creating…" } else { "Create" }}
+                    </button>
+                </footer>
+            </form>
+        </Modal>
+    }
+}

@@ -1,0 +1,142 @@
+//! Showing and changing one of a sandbox's lifecycle timers.
+
+use daytona_wasm::models::Sandbox as SandboxDto;
+use daytona_wasm::{DaytonaError, Sandbox};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::components::spinner::Spinner;
+use crate::connection::use_connection;
+use crate::errors::describe;
+use crate::validate;
+
+/// Which automatic timer.
+#[derive(Clone, Copy, PartialEq)]
+pub enum IntervalKind {
+    /// Minutes idle before stopping.
+    Stop,
+    /// Minutes stopped before archiving.
+    Archive,
+    /// Minutes stopped before deleting.
+    Delete,
+}
+
+impl IntervalKind {
+    fn label(self) -> &'static str {
+        match self {
+            Self::Stop => "Auto-stop",
+            Self::Archive => "Auto-archive",
+            Self::Delete => "Auto-delete",
+        }
+    }
+
+    /// The smallest value accepted (auto-delete takes -1 for "never").
+    fn min(self) -> i64 {
+        if self == Self::Delete {
+            -1
+        } else {
+            0
+        }
+    }
+
+    fn hint(self) -> &'static str {
+        match self {
+            Self::Stop => "minutes idle · 0 = never",
+            Self::Archive => "minutes after stop · 0 = maximum",
+            Self::Delete => "minutes after stop · -1 = never · 0 = on stop",
+        }
+    }
+
+    /// The timer's current value of `s`.
+    fn current(self, s: &SandboxDto) -> Option<i64> {
+        match self {
+            Self::Stop => s.auto_stop_interval,
+            Self::Archive => s.auto_archive_interval,
+            Self::Delete => s.auto_delete_interval,
+        }
+    }
+
+    /// `minutes` in words.
+    fn describe(self, minutes: i64) -> String {
+        match (self, minutes) {
+            (Self::Stop, 0) => "never".into(),
+            (Self::Archive, 0) => "maximum".into(),
+            (Self::Delete, m) if m < 0 => "never".into(),
+            (Self::Delete, 0) => "on stop".into(),
+            (_, m) => format!("{m} min"),
+        }
+    }
+
+    async fn apply(self, sandbox: &Sandbox, minutes: i64) -> Result<(), DaytonaError> {
+        match self {
+            Self::Stop => sandbox.set_autostop_interval(minutes).await,
+            Self::Archive => sandbox.set_auto_archive_interval(minutes).await,
+            Self::Delete => sandbox.set_auto_delete_interval(minutes).await,
+        }
+    }
+}
+
+/// `kind`'s current value for `sandbox` and an input to change it; the updated sandbox
+/// is written back into `sandbox`.
+#[component]
+pub fn IntervalSetting(kind: IntervalKind, sandbox: RwSignal<Option<SandboxDto>>) -> impl IntoView {
+    let conn = use_connection();
+    let text = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let current = move || sandbox.with(|s| s.as_ref().and_then(|s| kind.current(s)));
+
+    let set = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let minutes = match validate::whole_number(&text.get_untracked(), kind.min()) {
+            Ok(Some(m)) => m,
+            Ok(None) => return,
+            Err(e) => return error.set(Some(e)),
+        };
+        let Some(id) = sandbox.with_untracked(|s| s.as_ref().map(|s| s.id.clone())) else {
+            return;
+        };
+        let daytona = match conn.get_untracked().client() {
+            Ok(d) => d,
+            Err(e) => return error.set(Some(describe(&e))),
+        };
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let outcome = match daytona.get(&id).await {
+                Ok(sb) => kind.apply(&sb, minutes).await.map(|()| sb.data()),
+                Err(e) => Err(e),
+            };
+            match outcome {
+                Ok(dto) => {
+                    sandbox.set(Some(dto));
+                    text.set(String::new());
+                }
+                Err(e) => error.set(Some(describe(&e))),
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <form class="interval" on:submit=set>
+            <div class="interval-text">
+                <strong>{kind.label()}</strong>
+                <span class="interval-value">{move || current().map(|m| kind.describe(m)).unwrap_or_else(|| "—".into())}</span>
+                <span class="field-hint">{kind.hint()}</span>
+            </div>
+            <input
+                type="text"
+                inputmode="numeric"
+                aria-label=format!("{} minutes", kind.label())
+                placeholder=move || current().map(|m| m.to_string()).unwrap_or_default()
+                bind:value=text
+            />
+            <button type="submit" class="btn btn-small" disabled=move || busy.get() || text.with(|t| t.trim().is_empty())>
+                {move || busy.get().then(|| view! { <Spinner/> })}
+                "Set"
+            </button>
+            {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+        </form>
+    }
+}

@@ -1,0 +1,21 @@
+//! Reusable pieces of the console's pages.
+
+pub mod action_buttons;
+pub mod bulk_bar;
+pub mod confirm;
+pub mod connect_prompt;
+pub mod copy_id;
+pub mod create_dialog;
+pub mod field;
+pub mod filter_bar;
+pub mod interval_setting;
+pub mod kv_editor;
+pub mod label_editor;
+pub mod labels;
+pub mod modal;
+pub mod pager;
+pub mod relative_time;
+pub mod run_command;
+pub mod sandbox_table;
+pub mod spinner;
+pub mod state_badge;

@@ -1,0 +1,81 @@
+//! Lifecycle actions on a sandbox: which apply in which state, and how to run them.
+
+use daytona_wasm::models::SandboxState;
+use daytona_wasm::{Daytona, DaytonaError};
+
+/// A lifecycle action offered on rows, in bulk and on the detail page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Start a stopped or archived sandbox.
+    Start,
+    /// Stop a running sandbox.
+    Stop,
+    /// Archive a stopped sandbox.
+    Archive,
+    /// Restart a sandbox in the `error` state.
+    Recover,
+    /// Delete the sandbox and its files.
+    Delete,
+}
+
+impl Action {
+    /// Every action, in button order.
+    pub const ALL: [Action; 5] = [
+        Action::Start,
+        Action::Stop,
+        Action::Archive,
+        Action::Recover,
+        Action::Delete,
+    ];
+
+    /// Button text.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Start => "Start",
+            Self::Stop => "Stop",
+            Self::Archive => "Archive",
+            Self::Recover => "Recover",
+            Self::Delete => "Delete",
+        }
+    }
+
+    /// Text shown while the action runs.
+    pub fn progress(self) -> &'static str {
+        match self {
+            Self::Start => "Starting…",
+            Self::Stop => "Stopping…",
+            Self::Archive => "Archiving…",
+            Self::Recover => "Recovering…",
+            Self::Delete => "Deleting…",
+        }
+    }
+
+    /// Whether the action needs a confirmation first.
+    pub fn is_destructive(self) -> bool {
+        self == Self::Delete
+    }
+
+    /// Whether the action makes sense for a sandbox in `state`.
+    pub fn allowed(self, state: SandboxState) -> bool {
+        use SandboxState::*;
+        match self {
+            Self::Start => matches!(state, Stopped | Archived),
+            Self::Stop => state == Started,
+            Self::Archive => state == Stopped,
+            Self::Recover => state == Error,
+            Self::Delete => !matches!(state, Destroying | Destroyed),
+        }
+    }
+
+    /// Runs the action on sandbox `id` and waits until it has taken effect.
+    pub async fn run(self, daytona: &Daytona, id: &str) -> Result<(), DaytonaError> {
+        let sandbox = daytona.get(id).await?;
+        match self {
+            Self::Start => sandbox.start(None).await,
+            Self::Stop => sandbox.stop(None, false).await,
+            Self::Archive => sandbox.archive().await,
+            Self::Recover => sandbox.recover(None).await,
+            Self::Delete => sandbox.delete(None).await,
+        }
+    }
+}

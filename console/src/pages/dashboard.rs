@@ -1,0 +1,156 @@
+//! `/`: the sandbox dashboard (filters, table, bulk actions, paging, create).
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use crate::components::bulk_bar::BulkBar;
+use crate::components::connect_prompt::ConnectPrompt;
+use crate::components::create_dialog::CreateDialog;
+use crate::components::filter_bar::FilterBar;
+use crate::components::pager::Pager;
+use crate::components::sandbox_table::SandboxTable;
+use crate::components::spinner::Spinner;
+use crate::connection::use_connection;
+use crate::filters::ListFilters;
+use crate::operations::use_operations;
+use crate::polling::use_interval;
+use crate::sandbox_list::SandboxList;
+
+/// How often the list reloads while auto-refresh is on.
+const REFRESH_PERIOD: Duration = Duration::from_secs(5);
+
+/// The dashboard, or the prompt to connect first.
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let conn = use_connection();
+    view! {
+        <Show when=move || conn.with(|c| c.has_key()) fallback=ConnectPrompt>
+            <Dashboard/>
+        </Show>
+    }
+}
+
+/// The dashboard proper: list state, reloads and the page's parts.
+#[component]
+fn Dashboard() -> impl IntoView {
+    let conn = use_connection();
+    let query = use_query_map();
+    let filters = Memo::new(move |_| query.with(|q| ListFilters::from_query(|k| q.get(k))));
+    let navigate = use_navigate();
+    let apply = Callback::new(move |(f, replace): (ListFilters, bool)| {
+        navigate(
+            &f.to_url(),
+            NavigateOptions {
+                replace,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    });
+
+    let list = SandboxList::default();
+    let ops = use_operations();
+    let selection = RwSignal::new(HashSet::<String>::new());
+    let create_open = RwSignal::new(false);
+    let created = RwSignal::new(None::<String>);
+    let auto_refresh = RwSignal::new(true);
+    let reloads = RwSignal::new(0u64);
+    let reload = move || reloads.update(|n| *n += 1);
+
+    Effect::new(move |_| {
+        reloads.track();
+        let filters = filters.get();
+        conn.with(|c| list.load(c, &filters));
+    });
+    // Show the outcome of actions and creations at once.
+    Effect::watch(
+        move || (ops.last_settled(), created.get()),
+        move |_, _, _| reload(),
+        false,
+    );
+    use_interval(REFRESH_PERIOD, move || {
+        let hidden = document().hidden();
+        if auto_refresh.get_untracked() && !hidden && !list.loading.get_untracked() {
+            reload();
+        }
+    });
+
+    let items = Signal::derive(move || list.items.get());
+    let has_filters =
+        move || filters.with(|f| f.state.is_some() || !f.labels.is_empty() || !f.name.is_empty());
+
+    view! {
+        <section class="page-head">
+            <div>
+                <h1>"Sandboxes"</h1>
+                <p class="muted">"Isolated environments on " {move || conn.with(|c| c.api_url.clone())}</p>
+            </div>
+            <div class="head-actions">
+                <label class="check" title="Reload the list every 5 seconds">
+                    <input type="checkbox" aria-label="Auto-refresh" bind:checked=auto_refresh/>
+                    <span>"Auto-refresh"</span>
+                </label>
+                <button type="button" class="btn" on:click=move |_| reload() disabled=move || list.loading.get()>
+                    {move || list.loading.get().then(|| view! { <Spinner/> })}
+                    "Refresh"
+                </button>
+                <button type="button" class="btn btn-primary" on:click=move |_| create_open.set(true)>
+                    "+ New sandbox"
+                </button>
+            </div>
+        </section>
+
+        {move || {
+            created
+                .get()
+                .map(|name| {
+                    view! {
+                        <p class="alert alert-ok" role="status">
+                            <span>{format!("Sandbox {name} created and started.")}</span>
+                            <button type="button" class="btn-icon" aria-label="Dismiss" on:click=move |_| created.set(None)>
+                                "×"
+                            </button>
+                        </p>
+                    }
+                })
+        }}
+
+        <FilterBar filters=filters apply=apply/>
+        <BulkBar items selection ops/>
+        {move || list.error.get().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}
+
+        <SandboxTable items selection ops/>
+        <Show when=move || list.loaded.get() && list.items.with(Vec::is_empty)>
+            <div class="empty-table">
+                {move || {
+                    if has_filters() {
+                        view! { <p>"No sandboxes match these filters."</p> }.into_any()
+                    } else {
+                        view! {
+                            <p>"No sandboxes yet."</p>
+                            <button type="button" class="btn btn-primary" on:click=move |_| create_open.set(true)>
+                                "Create your first sandbox"
+                            </button>
+                        }
+                            .into_any()
+                    }
+                }}
+            </div>
+        </Show>
+        <Show when=move || !list.loaded.get() && list.error.with(Option::is_none)>
+            <div class="empty-table"><Spinner/>" Loading sandboxes…"</div>
+        </Show>
+        <Pager
+            filters=filters
+            next_cursor=list.next_cursor
+            count=Signal::derive(move || list.items.with(Vec::len))
+            apply=apply
+        />
+
+        <CreateDialog open=create_open created/>
+    }
+}

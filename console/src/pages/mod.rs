@@ -1,0 +1,5 @@
+//! One module per route.
+
+pub mod dashboard;
+pub mod sandbox_detail;
+pub mod settings;

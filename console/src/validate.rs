@@ -1,0 +1,86 @@
+//! Input rules of the create form and the detail page (the server checks them too;
+//! checking here gives messages next to the fields).
+
+/// A sandbox name: 1–63 of `[A-Za-z0-9._-]`.
+pub fn sandbox_name(name: &str) -> Result<(), String> {
+    if name.len() > 63 {
+        return Err("At most 63 characters.".into());
+    }
+    match name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "._-".contains(*c)))
+    {
+        Some(c) if c.is_whitespace() => {
+            Err("Spaces are not allowed: use letters, digits, '.', '_' or '-'.".into())
+        }
+        Some(c) => Err(format!(
+            "{c:?} is not allowed: use letters, digits, '.', '_' or '-'."
+        )),
+        None => Ok(()),
+    }
+}
+
+/// An environment variable name: `^[A-Za-z_][A-Za-z0-9_]*$`.
+pub fn env_name(name: &str) -> Result<(), String> {
+    let mut chars = name.chars();
+    let ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err("Use letters, digits and '_', not starting with a digit.".into())
+    }
+}
+
+/// A label key: anything non-blank.
+pub fn label_key(key: &str) -> Result<(), String> {
+    if key.trim().is_empty() {
+        Err("A key is required.".into())
+    } else {
+        Ok(())
+    }
+}
+
+/// An optional whole number ≥ `min` typed into a field (blank = `None`).
+pub fn whole_number(input: &str, min: i64) -> Result<Option<i64>, String> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Ok(None);
+    }
+    match input.parse::<i64>() {
+        Ok(n) if n >= min => Ok(Some(n)),
+        _ => Err(format!("Enter a whole number ≥ {min}.")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert!(sandbox_name("web-1.dev_x").is_ok());
+        assert!(sandbox_name("bad name").is_err());
+        assert!(sandbox_name("ünï").is_err());
+        assert!(sandbox_name(&"a".repeat(64)).is_err());
+    }
+
+    #[test]
+    fn env_names() {
+        assert!(env_name("_A1").is_ok());
+        assert!(env_name("1A").is_err());
+        assert!(env_name("A-B").is_err());
+        assert!(env_name("").is_err());
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(whole_number(" ", 0), Ok(None));
+        assert_eq!(whole_number("15", 0), Ok(Some(15)));
+        assert!(whole_number("-1", 0).is_err());
+        assert!(whole_number("0", 1).is_err());
+        assert!(whole_number("1.5", 0).is_err());
+    }
+}

@@ -1,0 +1,208 @@
+// The web console in headless Chromium against a real daytona-local: connecting via the
+// URL fragment, creating through the dialog, row and bulk lifecycle actions, the detail
+// page's command runner, deletion with confirmation and form validation.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { api, artifact, eventually, launchBrowser, newPage, requireBuiltConsole, startDaytonaLocal } from './helpers.js';
+
+let server, browser, page, daytona;
+
+const row = (name) => page.locator(`tr[data-name="${name}"]`);
+const rowState = (name) => row(name).locator('.badge').getAttribute('data-state');
+
+/** Waits until the row of `name` shows `state` and the server agrees. */
+async function expectState(name, state) {
+  await eventually(async () => (await rowState(name)) === state, { what: `${name} shown as ${state}` });
+  const s = await daytona.byName(name);
+  assert.equal(s?.state, state, `server state of ${name}`);
+}
+
+/** Fills and submits the create dialog; waits until it closes. */
+async function createThroughDialog(name, labels = {}) {
+  await page.getByRole('button', { name: '+ New sandbox' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New sandbox' });
+  await dialog.locator('input[name=name]').fill(name);
+  for (const [k, v] of Object.entries(labels)) {
+    await dialog.getByRole('button', { name: '+ Add label' }).click();
+    await dialog.getByLabel('Label key').last().fill(k);
+    await dialog.getByLabel('Label value').last().fill(v);
+  }
+  await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+  await dialog.waitFor({ state: 'detached', timeout: 60_000 });
+}
+
+before(async () => {
+  requireBuiltConsole();
+  server = await startDaytonaLocal();
+  daytona = api(server);
+  browser = await launchBrowser();
+  page = await newPage(browser);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('takes the API key from the URL fragment and hides it', async () => {
+  await page.goto(`${server.url}/#apiKey=${encodeURIComponent(server.apiKey)}`);
+  await page.getByRole('heading', { name: 'Sandboxes' }).waitFor();
+  await page.getByText('No sandboxes yet.').waitFor();
+  assert.ok(!page.url().includes('apiKey'), `fragment still in ${page.url()}`);
+  const stored = await page.evaluate(() => Object.values(localStorage));
+  assert.ok(stored.includes(server.apiKey), 'key kept in localStorage');
+  assert.ok(!(await page.content()).includes(server.apiKey), 'key rendered in the page');
+  assert.match(await page.locator('.conn-key').innerText(), new RegExp(`••••${server.apiKey.slice(-4)}$`));
+});
+
+test('shows validation errors next to fields and sends nothing', async () => {
+  await page.getByRole('button', { name: '+ New sandbox' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New sandbox' });
+  await dialog.locator('input[name=name]').fill('bad name!');
+  await dialog.locator('input[name=cpu]').fill('-1');
+  await dialog.getByRole('button', { name: '+ Add variable' }).click();
+  await dialog.getByLabel('Variable key').fill('1BAD');
+  await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+  const nameField = dialog.locator('.field', { has: page.locator('input[name=name]') });
+  assert.match(await nameField.locator('.field-error').innerText(), /Spaces are not allowed/);
+  const cpuField = dialog.locator('.field', { has: page.locator('input[name=cpu]') });
+  assert.match(await cpuField.locator('.field-error').innerText(), /whole number ≥ 1/);
+  assert.match(await dialog.locator('.kv-error').innerText(), /letters, digits and '_'/);
+  await page.waitForTimeout(300);
+  assert.ok(await dialog.isVisible(), 'dialog stays open');
+  assert.deepEqual(await daytona.list(), [], 'nothing was created');
+  await dialog.locator('input[name=name]').fill('fine-name');
+  assert.equal(await nameField.locator('.field-error').count(), 0, 'error clears once the name is valid');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+});
+
+test('creates a sandbox with a label through the dialog', async () => {
+  await page.getByRole('button', { name: '+ New sandbox' }).click();
+  await page.getByRole('dialog', { name: 'New sandbox' }).locator('input[name=name]').fill('e2e-one');
+  await page.getByRole('button', { name: '+ Add label' }).click();
+  await page.getByLabel('Label key').fill('team');
+  await page.getByLabel('Label value').fill('qa');
+  await page.screenshot({ path: artifact('console-create-dialog.png') });
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.getByRole('dialog').waitFor({ state: 'detached', timeout: 60_000 });
+
+  await expectState('e2e-one', 'started');
+  const chips = await row('e2e-one').locator('.chip').allInnerTexts();
+  assert.ok(chips.includes('team=qa'), `chips: ${chips}`);
+  assert.equal((await daytona.byName('e2e-one')).labels.team, 'qa');
+  await page.getByText('Sandbox e2e-one created and started.').waitFor();
+});
+
+test('stops and starts it from its row', async () => {
+  await row('e2e-one').getByRole('button', { name: 'Stop', exact: true }).click();
+  await expectState('e2e-one', 'stopped');
+  assert.ok(await row('e2e-one').getByRole('button', { name: 'Stop', exact: true }).isDisabled(), 'Stop disabled when stopped');
+  await row('e2e-one').getByRole('button', { name: 'Start', exact: true }).click();
+  await expectState('e2e-one', 'started');
+  await page.screenshot({ path: artifact('console-dashboard.png') });
+});
+
+test('edits labels and auto-stop, and runs a command on the detail page', async () => {
+  await row('e2e-one').getByRole('link', { name: 'e2e-one' }).click();
+  await page.waitForURL(/\/sandboxes\/[0-9a-f-]+$/);
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  const id = (await daytona.byName('e2e-one')).id;
+  assert.ok(page.url().endsWith(`/sandboxes/${id}`));
+  assert.ok((await page.locator('.props').first().innerText()).includes(id), 'overview shows the id');
+  assert.ok((await page.locator('.chip').allInnerTexts()).includes('team=qa'), 'labels shown');
+
+  await page.getByRole('button', { name: 'Edit labels' }).click();
+  await page.getByRole('button', { name: '+ Add label' }).click();
+  await page.getByLabel('Label key').last().fill('tier');
+  await page.getByLabel('Label value').last().fill('gold');
+  await page.getByRole('button', { name: 'Save labels' }).click();
+  await page.getByRole('button', { name: 'Edit labels' }).waitFor();
+  assert.ok((await page.locator('.chip').allInnerTexts()).includes('tier=gold'), 'edited label shown');
+  assert.deepEqual(
+    { team: (await daytona.byName('e2e-one')).labels.team, tier: (await daytona.byName('e2e-one')).labels.tier },
+    { team: 'qa', tier: 'gold' },
+  );
+
+  await page.getByLabel('Auto-stop minutes').fill('30');
+  await page.locator('form.interval', { has: page.getByLabel('Auto-stop minutes') }).getByRole('button', { name: 'Set' }).click();
+  await eventually(async () => (await daytona.byName('e2e-one')).autoStopInterval === 30, { what: 'auto-stop 30 on the server' });
+  await page.locator('.interval-value', { hasText: '30 min' }).waitFor();
+
+  await page.locator('input[name=command]').fill('echo "console-$((6 * 7))"; exit 3');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  const output = page.getByLabel('Command output');
+  await output.waitFor();
+  assert.match(await output.innerText(), /^console-42\s*$/);
+  assert.equal(await page.locator('.exit').getAttribute('data-exit-code'), '3');
+
+  await page.locator('input[name=command]').fill('pwd');
+  await page.locator('input[name=cwd]').fill('/tmp');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await eventually(async () => (await output.innerText()).trim() === '/tmp', { what: 'pwd in /tmp' });
+  assert.equal(await page.locator('.exit').innerText(), 'exit 0');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: artifact('console-detail.png'), fullPage: true });
+  await page.getByRole('link', { name: '← Sandboxes' }).click();
+  await page.getByRole('heading', { name: 'Sandboxes' }).waitFor();
+});
+
+test('deletes it after confirmation', async () => {
+  await row('e2e-one').getByRole('button', { name: 'Delete', exact: true }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete sandbox' });
+  assert.match(await confirm.innerText(), /Delete sandbox e2e-one\?/);
+  await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
+  await row('e2e-one').waitFor({ state: 'detached', timeout: 30_000 });
+  await eventually(async () => (await daytona.byName('e2e-one')) === undefined, { what: 'e2e-one gone on the server' });
+});
+
+test('filters by name, label and state, with the filters in the URL', async () => {
+  await createThroughDialog('e2e-a', { group: 'x' });
+  await createThroughDialog('e2e-b');
+  await expectState('e2e-a', 'started');
+  await expectState('e2e-b', 'started');
+
+  await page.getByLabel('Search by name').fill('e2e-b');
+  await page.waitForURL(/[?&]name=e2e-b/);
+  await row('e2e-a').waitFor({ state: 'detached' });
+  assert.equal(await row('e2e-b').count(), 1);
+
+  await page.goto(`${server.url}/?labels=group%3Dx`);
+  await row('e2e-a').waitFor();
+  assert.equal(await row('e2e-b').count(), 0, 'label filter from the URL applies');
+  assert.equal(await page.getByLabel('Filter by labels').inputValue(), 'group=x');
+
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await row('e2e-b').waitFor();
+  await page.getByLabel('Filter by state').selectOption('stopped');
+  await page.waitForURL(/[?&]state=stopped/);
+  await page.getByText('No sandboxes match these filters.').waitFor();
+  await page.getByLabel('Filter by state').selectOption('');
+  await row('e2e-a').waitFor();
+  await row('e2e-b').waitFor();
+});
+
+test('bulk-stops and bulk-deletes a selection', async () => {
+
+  await row('e2e-a').getByRole('checkbox').check();
+  await row('e2e-b').getByRole('checkbox').check();
+  const bulk = page.getByRole('region', { name: 'Bulk actions' });
+  assert.match(await bulk.innerText(), /2 selected/);
+  await bulk.getByRole('button', { name: 'Stop (2)' }).click();
+  await expectState('e2e-a', 'stopped');
+  await expectState('e2e-b', 'stopped');
+
+  await bulk.getByRole('button', { name: 'Delete (2)' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete sandboxes' });
+  assert.match(await confirm.innerText(), /Delete 2 sandboxes: (e2e-a, e2e-b|e2e-b, e2e-a)\?/);
+  await confirm.getByRole('button', { name: 'Delete all' }).click();
+  await row('e2e-a').waitFor({ state: 'detached', timeout: 30_000 });
+  await row('e2e-b').waitFor({ state: 'detached', timeout: 30_000 });
+  await eventually(async () => (await daytona.list()).length === 0, { what: 'all sandboxes gone on the server' });
+  await page.getByText('No sandboxes yet.').waitFor();
+});
+
+test('ran without page errors', () => {
+  assert.deepEqual(page.problems, []);
+});

@@ -1,0 +1,80 @@
+// Shared helpers of the browser end-to-end tests: a real daytona-local serving the built
+// console, headless Chromium, and small waits/assertions on top of playwright-core.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { launchBrowser } from '../support/browser.js';
+import { ROOT, startDaytonaLocal } from '../support/daytona-local.js';
+
+export { launchBrowser, startDaytonaLocal };
+
+/** Fails fast, with the fix, when the console has not been built into dist/console. */
+export function requireBuiltConsole() {
+  if (!existsSync(join(ROOT, 'dist/console/pkg/daytona-console.js'))) {
+    throw new Error('dist/console is not built: run scripts/build-console.sh first');
+  }
+}
+
+/** Where tests save screenshots (gitignored). */
+export const ARTIFACTS = join(ROOT, 'tests/artifacts');
+
+/** Path of screenshot `name` in the artifacts directory (created on demand). */
+export function artifact(name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return join(ARTIFACTS, name);
+}
+
+/**
+ * A new page that records uncaught page errors and console errors in `page.problems`,
+ * so a test can assert the app ran cleanly.
+ */
+export async function newPage(browser, { width = 1400, height = 900 } = {}) {
+  const page = await browser.newPage({ viewport: { width, height } });
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    // Chromium logs every 4xx/5xx fetch ("Failed to load resource"), including the 404s
+    // the SDK expects while waiting for a deletion; tests check statuses themselves.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) {
+      page.problems.push(`console: ${m.text()}`);
+    }
+  });
+  return page;
+}
+
+/** A tiny client of daytona-local's API, to check what the UI did on the server side. */
+export function api(server) {
+  const headers = { Authorization: `Bearer ${server.apiKey}`, 'Content-Type': 'application/json' };
+  const call = async (method, path, body) => {
+    const res = await fetch(`${server.apiUrl}${path}`, { method, headers, body: body && JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+  return {
+    call,
+    /** All sandboxes (first page of up to 200). */
+    async list() {
+      return (await call('GET', '/sandbox?limit=200')).body.items;
+    },
+    /** The sandbox named `name`, or undefined. */
+    async byName(name) {
+      return (await this.list()).find((s) => s.name === name);
+    },
+  };
+}
+
+/** Polls `fn` until it returns a truthy value or `timeout` ms pass; returns that value. */
+export async function eventually(fn, { timeout = 20_000, interval = 100, what = 'condition' } = {}) {
+  const start = Date.now();
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
