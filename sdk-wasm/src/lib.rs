@@ -20,17 +20,21 @@
 mod client;
 mod config;
 mod daytona;
+mod demux;
 mod error;
 mod fs;
 mod http;
 mod params;
 mod process;
+mod pty;
 mod sandbox;
 mod streams;
 mod transfer;
 mod wait;
+mod ws;
 mod xhr;
 
+#[cfg(feature = "js")]
 pub mod js;
 
 pub use config::DaytonaConfig;
@@ -40,7 +44,9 @@ pub use error::{DaytonaError, ErrorKind};
 pub use fs::{FilePermissionsParams, FileStream, FileSystem};
 pub use http::CallOptions;
 pub use params::{CreateSandboxParams, Resources};
-pub use process::Process;
+pub use demux::{Channel, Demux};
+pub use process::{CodeRunParams, Process};
+pub use pty::{PtyCreateOptions, PtyDataFn, PtyHandle, PtyState, PtyStateFn};
 pub use sandbox::Sandbox;
 pub use transfer::{ProgressFn, TransferOptions, TransferProgress, DEFAULT_TRANSFER_TIMEOUT};
 

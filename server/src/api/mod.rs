@@ -76,7 +76,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
 
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("daytona-local listening on http://{addr}");
-    println!("  console:  http://{addr}/");
+    println!("  console:  http://{addr}/#apiKey={api_key}");
     println!("  API URL:  http://{addr}/api");
     if generated {
         println!("  API key:  {api_key}  (new; stored in {}/api-key)", data_dir.display());
