@@ -12,6 +12,7 @@ mod error;
 mod files;
 mod list;
 mod process;
+mod pty;
 mod requests;
 mod sandbox;
 mod signing;
@@ -27,6 +28,7 @@ pub use files::{
     UploadedFile,
 };
 pub use list::{ListSandboxesQuery, ListSandboxesResponse, SandboxSortField, SortOrder};
+pub use pty::{PtyCreateRequest, PtyCreateResponse, PtyListResponse, PtyResizeRequest, PtySessionInfo};
 pub use process::{ExecuteArtifacts, ExecuteRequest, ExecuteResponse};
 pub use requests::{CreateSandbox, ResizeSandbox, SandboxLabels, UpdateLastActivity};
 pub use signing::sign_file_url;

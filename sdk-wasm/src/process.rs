@@ -3,12 +3,33 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;
 
-use daytona_models::{ExecuteArtifacts, ExecuteRequest, ExecuteResponse, Sandbox as SandboxDto};
+use daytona_models::{
+    Chart, CodeRunRequest, CodeRunResponse, Command, CreateSessionRequest, ExecuteArtifacts, ExecuteRequest,
+    ExecuteResponse, PortPreviewUrl, Sandbox as SandboxDto, Session, SessionCommandLogsResponse,
+    SessionExecuteRequest, SessionExecuteResponse, SessionSendInputRequest,
+};
 
 use crate::client::Client;
 use crate::http::{CallOptions, Method};
 use crate::sandbox::toolbox_base;
+use crate::demux::{Channel, Demux};
+use crate::http::{encode, query_string};
+use crate::ws::{protocols, Socket, WsEvent};
 use crate::DaytonaError;
+
+/// Options of `code_run`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize, tsify::Tsify)]
+#[tsify(hashmap_as_object)]
+pub struct CodeRunParams {
+    /// Command-line arguments of the program.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub argv: Option<Vec<String>>,
+    /// Environment variables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub env: Option<BTreeMap<String, String>>,
+}
 
 /// Extra time the HTTP call gets beyond a command's own timeout (as the official SDKs do).
 const TIMEOUT_MARGIN: Duration = Duration::from_secs(5);
@@ -49,5 +70,169 @@ impl Process {
             self.client.http.json(Method::Post, &self.url("/process/execute"), Some(&req), &opts).await?;
         resp.artifacts = Some(ExecuteArtifacts { stdout: resp.result.clone(), charts: Vec::new() });
         Ok(resp)
+    }
+}
+
+impl Process {
+    fn data(&self) -> SandboxDto {
+        self.data.borrow().clone()
+    }
+
+    /// A JSON call to this sandbox's toolbox.
+    pub(crate) async fn toolbox<T: serde::de::DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&(impl serde::Serialize + ?Sized)>,
+    ) -> Result<T, DaytonaError> {
+        self.call(method, path, body, &CallOptions::default()).await
+    }
+
+    async fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&(impl serde::Serialize + ?Sized)>,
+        opts: &CallOptions,
+    ) -> Result<T, DaytonaError> {
+        self.client.http.json(method, &self.url(path), body, opts).await
+    }
+
+    /// Runs `code` in the sandbox's language (its `code-toolbox-language` label, default
+    /// python); matplotlib figures come back as typed charts in `artifacts.charts`.
+    pub async fn code_run(&self, code: &str, params: CodeRunParams, timeout: Option<u64>) -> Result<ExecuteResponse, DaytonaError> {
+        let language = self
+            .data()
+            .labels
+            .get(crate::params::CODE_TOOLBOX_LANGUAGE_LABEL)
+            .cloned()
+            .unwrap_or_else(|| "python".into());
+        let req = CodeRunRequest { code: code.into(), language, argv: params.argv, envs: params.env, timeout: timeout.filter(|&t| t > 0) };
+        let opts = CallOptions::timeout(req.timeout.map(|t| Duration::from_secs(t) + TIMEOUT_MARGIN));
+        let resp: CodeRunResponse = self.call(Method::Post, "/process/code-run", Some(&req), &opts).await?;
+        let charts: Vec<Chart> = resp.artifacts.and_then(|a| a.charts).unwrap_or_default();
+        Ok(ExecuteResponse {
+            exit_code: resp.exit_code,
+            artifacts: Some(ExecuteArtifacts {
+                stdout: resp.result.clone(),
+                charts: charts.iter().filter_map(|c| serde_json::to_value(c).ok()).collect(),
+            }),
+            result: resp.result,
+        })
+    }
+
+    /// Creates a session: a long-lived shell whose state (cwd, variables) persists between commands.
+    pub async fn create_session(&self, session_id: &str) -> Result<(), DaytonaError> {
+        let body = CreateSessionRequest { session_id: session_id.into() };
+        self.client.http.send(Method::Post, &self.url("/process/session"), Some(&body), &CallOptions::default()).await?;
+        Ok(())
+    }
+
+    /// A session and its commands.
+    pub async fn get_session(&self, session_id: &str) -> Result<Session, DaytonaError> {
+        self.call(Method::Get, &format!("/process/session/{}", encode(session_id)), None::<&()>, &CallOptions::default()).await
+    }
+
+    /// Every session.
+    pub async fn list_sessions(&self) -> Result<Vec<Session>, DaytonaError> {
+        self.call(Method::Get, "/process/session", None::<&()>, &CallOptions::default()).await
+    }
+
+    /// Deletes a session and kills its processes.
+    pub async fn delete_session(&self, session_id: &str) -> Result<(), DaytonaError> {
+        let url = self.url(&format!("/process/session/{}", encode(session_id)));
+        self.client.http.send(Method::Delete, &url, None::<&()>, &CallOptions::default()).await?;
+        Ok(())
+    }
+
+    /// Runs a command in a session: waits for it, or with `run_async` returns its id at once.
+    pub async fn execute_session_command(
+        &self,
+        session_id: &str,
+        req: &SessionExecuteRequest,
+        timeout: Option<u64>,
+    ) -> Result<SessionExecuteResponse, DaytonaError> {
+        let opts = CallOptions::timeout(timeout.filter(|&t| t > 0).map(Duration::from_secs));
+        self.call(Method::Post, &format!("/process/session/{}/exec", encode(session_id)), Some(req), &opts).await
+    }
+
+    /// A command of a session (`exit_code` is `None` while it runs).
+    pub async fn get_session_command(&self, session_id: &str, command_id: &str) -> Result<Command, DaytonaError> {
+        let path = format!("/process/session/{}/command/{}", encode(session_id), encode(command_id));
+        self.call(Method::Get, &path, None::<&()>, &CallOptions::default()).await
+    }
+
+    /// The logs of a command so far, split into stdout and stderr.
+    pub async fn get_session_command_logs(
+        &self,
+        session_id: &str,
+        command_id: &str,
+    ) -> Result<SessionCommandLogsResponse, DaytonaError> {
+        let path = format!("/process/session/{}/command/{}/logs", encode(session_id), encode(command_id));
+        self.call(Method::Get, &path, None::<&()>, &CallOptions::default()).await
+    }
+
+    /// Sends `data` to a running command's stdin (a newline is added if missing).
+    pub async fn send_session_command_input(&self, session_id: &str, command_id: &str, data: &str) -> Result<(), DaytonaError> {
+        let path = format!("/process/session/{}/command/{}/input", encode(session_id), encode(command_id));
+        let body = SessionSendInputRequest { data: data.into() };
+        self.client.http.send(Method::Post, &self.url(&path), Some(&body), &CallOptions::default()).await?;
+        Ok(())
+    }
+
+    /// Opens a WebSocket to `path` on the toolbox the way browsers must: the sandbox token
+    /// in the query and the SDK version as a subprotocol.
+    pub(crate) async fn open_socket(&self, path: &str, query: &[(String, String)], extra_protocols: &[String]) -> Result<Socket, DaytonaError> {
+        let dto = self.data();
+        let preview: PortPreviewUrl = self
+            .client
+            .http
+            .json(Method::Get, &self.client.api(&format!("/sandbox/{}/ports/1/preview-url", encode(&dto.id))), None::<&()>, &CallOptions::default())
+            .await?;
+        let mut pairs = query.to_vec();
+        pairs.push(("DAYTONA_SANDBOX_AUTH_KEY".into(), preview.token));
+        let base = toolbox_base(&dto);
+        let ws_base = match base.split_once("://") {
+            Some(("https", rest)) => format!("wss://{rest}"),
+            Some((_, rest)) => format!("ws://{rest}"),
+            None => base,
+        };
+        Socket::connect(&format!("{ws_base}{path}?{}", query_string(&pairs)), &protocols(extra_protocols)).await
+    }
+
+    /// Streams a command's logs as they are written, calling `on_stdout`/`on_stderr` with
+    /// text; resolves when the command has exited.
+    pub async fn stream_session_command_logs(
+        &self,
+        session_id: &str,
+        command_id: &str,
+        mut on_stdout: impl FnMut(&str),
+        mut on_stderr: impl FnMut(&str),
+    ) -> Result<(), DaytonaError> {
+        let path = format!("/process/session/{}/command/{}/logs", encode(session_id), encode(command_id));
+        let mut socket = self.open_socket(&path, &[("follow".into(), "true".into())], &[]).await?;
+        let mut demux = Demux::default();
+        let mut deliver = |parts: Vec<(Channel, String)>| {
+            for (channel, text) in parts {
+                match channel {
+                    Channel::Stdout => on_stdout(&text),
+                    Channel::Stderr => on_stderr(&text),
+                }
+            }
+        };
+        loop {
+            match socket.next().await {
+                Some(WsEvent::Binary(bytes)) => deliver(demux.push(&bytes.to_vec())),
+                Some(WsEvent::Text(text)) => deliver(demux.push(text.as_bytes())),
+                Some(WsEvent::Closed { code: 1000 | 1005, .. }) | None => {
+                    deliver(demux.finish());
+                    return Ok(());
+                }
+                Some(WsEvent::Closed { code, reason }) => {
+                    deliver(demux.finish());
+                    return Err(DaytonaError::Connection(format!("log stream closed with {code}: {reason}")));
+                }
+            }
+        }
     }
 }

@@ -2,8 +2,11 @@ use std::collections::BTreeMap;
 
 use wasm_bindgen::prelude::*;
 
+use daytona_models::SessionExecuteRequest;
+use tsify::Ts;
+
 use super::{from_js, promise, to_js};
-use crate::Process;
+use crate::{CodeRunParams, Process};
 
 /// Process execution in a sandbox (`sandbox.process`).
 #[wasm_bindgen(js_name = Process)]
@@ -39,5 +42,118 @@ impl JsProcess {
             let resp = inner.exec(&command, cwd.as_deref(), env, timeout).await?;
             to_js(&resp)
         }))
+    }
+
+    /// Runs code in the sandbox's language; charts arrive in `artifacts.charts`.
+    #[wasm_bindgen(js_name = codeRun, unchecked_return_type = "Promise<ExecuteResponse>")]
+    pub fn code_run(
+        &self,
+        code: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "CodeRunParams")] params: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] timeout: Option<f64>,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let params: CodeRunParams = match params.is_undefined() || params.is_null() {
+            true => CodeRunParams::default(),
+            false => from_js("params", params)?,
+        };
+        let inner = self.inner.clone();
+        let timeout = timeout.filter(|t| *t > 0.0).map(|t| t.ceil() as u64);
+        Ok(promise(async move { to_js(&inner.code_run(&code, params, timeout).await?) }))
+    }
+
+    /// Creates a session (a shell whose cwd and variables persist between commands).
+    #[wasm_bindgen(js_name = createSession, unchecked_return_type = "Promise<void>")]
+    pub fn create_session(&self, #[wasm_bindgen(js_name = "sessionId")] session_id: String) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move { inner.create_session(&session_id).await })
+    }
+
+    /// A session and its commands.
+    #[wasm_bindgen(js_name = getSession, unchecked_return_type = "Promise<Session>")]
+    pub fn get_session(&self, #[wasm_bindgen(js_name = "sessionId")] session_id: String) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move { to_js(&inner.get_session(&session_id).await?) })
+    }
+
+    /// Every session.
+    #[wasm_bindgen(js_name = listSessions, unchecked_return_type = "Promise<Session[]>")]
+    pub fn list_sessions(&self) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move { to_js(&inner.list_sessions().await?) })
+    }
+
+    /// Deletes a session and kills its processes.
+    #[wasm_bindgen(js_name = deleteSession, unchecked_return_type = "Promise<void>")]
+    pub fn delete_session(&self, #[wasm_bindgen(js_name = "sessionId")] session_id: String) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move { inner.delete_session(&session_id).await })
+    }
+
+    /// Runs `{ command, runAsync?, suppressInputEcho? }` in a session.
+    #[wasm_bindgen(js_name = executeSessionCommand, unchecked_return_type = "Promise<SessionExecuteResponse>")]
+    pub fn execute_session_command(
+        &self,
+        #[wasm_bindgen(js_name = "sessionId")] session_id: String,
+        req: Ts<SessionExecuteRequest>,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] timeout: Option<f64>,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let req: SessionExecuteRequest = from_js("req", req.js_value())?;
+        let inner = self.inner.clone();
+        let timeout = timeout.filter(|t| *t > 0.0).map(|t| t.ceil() as u64);
+        Ok(promise(async move { to_js(&inner.execute_session_command(&session_id, &req, timeout).await?) }))
+    }
+
+    /// A command of a session (`exitCode` is absent while it runs).
+    #[wasm_bindgen(js_name = getSessionCommand, unchecked_return_type = "Promise<Command>")]
+    pub fn get_session_command(
+        &self,
+        #[wasm_bindgen(js_name = "sessionId")] session_id: String,
+        #[wasm_bindgen(js_name = "commandId")] command_id: String,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move { to_js(&inner.get_session_command(&session_id, &command_id).await?) })
+    }
+
+    /// Without callbacks: the logs so far (`{ output, stdout, stderr }`). With `onStdout` and
+    /// `onStderr`: streams the logs live over a WebSocket and resolves when the command exits.
+    #[wasm_bindgen(
+        js_name = getSessionCommandLogs,
+        unchecked_return_type = "Promise<SessionCommandLogsResponse | void>"
+    )]
+    pub fn get_session_command_logs(
+        &self,
+        #[wasm_bindgen(js_name = "sessionId")] session_id: String,
+        #[wasm_bindgen(js_name = "commandId")] command_id: String,
+        #[wasm_bindgen(js_name = "onStdout", unchecked_optional_param_type = "(chunk: string) => void")]
+        on_stdout: Option<js_sys::Function>,
+        #[wasm_bindgen(js_name = "onStderr", unchecked_optional_param_type = "(chunk: string) => void")]
+        on_stderr: Option<js_sys::Function>,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        if on_stdout.is_none() && on_stderr.is_none() {
+            return promise(async move { to_js(&inner.get_session_command_logs(&session_id, &command_id).await?) });
+        }
+        let call = |f: &Option<js_sys::Function>, text: &str| {
+            if let Some(f) = f {
+                let _ = f.call1(&JsValue::NULL, &JsValue::from_str(text));
+            }
+        };
+        promise(async move {
+            inner
+                .stream_session_command_logs(&session_id, &command_id, |t| call(&on_stdout, t), |t| call(&on_stderr, t))
+                .await
+        })
+    }
+
+    /// Sends `data` to a running command's stdin.
+    #[wasm_bindgen(js_name = sendSessionCommandInput, unchecked_return_type = "Promise<void>")]
+    pub fn send_session_command_input(
+        &self,
+        #[wasm_bindgen(js_name = "sessionId")] session_id: String,
+        #[wasm_bindgen(js_name = "commandId")] command_id: String,
+        data: String,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move { inner.send_session_command_input(&session_id, &command_id, &data).await })
     }
 }

@@ -1,0 +1,84 @@
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Body of toolbox `POST /process/pty`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "ts", tsify(hashmap_as_object))]
+#[serde(rename_all = "camelCase")]
+pub struct PtyCreateRequest {
+    /// Session id (unique in the sandbox).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub id: Option<String>,
+    /// Working directory (default: the work dir).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub cwd: Option<String>,
+    /// Extra environment variables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub envs: Option<BTreeMap<String, String>>,
+    /// Columns (1–1000, default 80).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub cols: Option<u16>,
+    /// Rows (1–1000, default 24).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub rows: Option<u16>,
+    /// Start the shell only when the first client connects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub lazy_start: Option<bool>,
+}
+
+/// Answer of `POST /process/pty`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PtyCreateResponse {
+    /// The session id.
+    pub session_id: String,
+}
+
+/// A PTY session (`PtySessionInfo`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[cfg_attr(feature = "ts", tsify(hashmap_as_object))]
+#[serde(rename_all = "camelCase")]
+pub struct PtySessionInfo {
+    /// Session id.
+    pub id: String,
+    /// Working directory.
+    pub cwd: String,
+    /// Extra environment variables.
+    pub envs: BTreeMap<String, String>,
+    /// Columns.
+    pub cols: u16,
+    /// Rows.
+    pub rows: u16,
+    /// Creation time (RFC 3339).
+    pub created_at: String,
+    /// Whether the shell is running.
+    pub active: bool,
+    /// Whether the shell starts on first connect.
+    pub lazy_start: bool,
+}
+
+/// Answer of `GET /process/pty`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PtyListResponse {
+    /// Every PTY session.
+    pub sessions: Vec<PtySessionInfo>,
+}
+
+/// Body of `POST /process/pty/{id}/resize`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct PtyResizeRequest {
+    /// Columns (1–1000).
+    pub cols: u16,
+    /// Rows (1–1000).
+    pub rows: u16,
+}
