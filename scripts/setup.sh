@@ -13,6 +13,8 @@ need_pkg bubblewrap
 need_pkg chromium
 need_pkg chromium-driver
 need_pkg python3-venv
+need_pkg python3-matplotlib
+need_pkg python3-numpy
 
 # wasm32 std: rustup's target if present or obtainable quickly, else Debian's build-std route.
 if [ "$(wasm_route)" != rustup ]; then
@@ -34,6 +36,13 @@ if [ ! -x "$WASM_BINDGEN" ] || [ ! -x "$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNN
    || [ Cargo.lock -nt "$WASM_BINDGEN" ]; then
   log "building the pinned wasm-bindgen CLI and test runner (first time: several minutes)"
   cargo build --release -p wasm-bindgen-tools
+fi
+
+# TypeScript for the sandboxes' codeRun (they see the host's /usr read-only).
+if [ ! -f "$(npm root -g)/typescript/lib/typescript.js" ]; then
+  log "installing TypeScript 5 globally (codeRun typescript)"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO npm install -g --no-audit --no-fund typescript@5
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

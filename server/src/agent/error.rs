@@ -27,6 +27,9 @@ pub enum ToolboxError {
     /// 408 `PROCESS_EXECUTION_TIMEOUT`.
     #[error("{0}")]
     Timeout(String),
+    /// 410 with the given code (`COMMAND_ALREADY_COMPLETED`, `SESSION_ENDED`).
+    #[error("{1}")]
+    Gone(&'static str, String),
     /// 500 `INTERNAL_SERVER_ERROR`: an I/O failure with no better category.
     #[error("{0}")]
     Io(String),
@@ -56,6 +59,7 @@ impl ToolboxError {
             Self::AccessDenied(_) => (StatusCode::FORBIDDEN, "FILE_ACCESS_DENIED"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "CONFLICT"),
             Self::Timeout(_) => (StatusCode::REQUEST_TIMEOUT, "PROCESS_EXECUTION_TIMEOUT"),
+            Self::Gone(code, _) => (StatusCode::GONE, code),
             Self::Io(_) => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_SERVER_ERROR"),
         }
     }

@@ -1,12 +1,17 @@
 //! `daytona-local agent`: the toolbox daemon running inside each sandbox, serving
 //! Daytona's toolbox API on a Unix socket that the server's proxy forwards to.
 
+mod code_run;
 mod error;
 mod extract;
 mod files;
 mod info;
 mod process;
+mod pty;
+mod session;
+mod subprotocol;
 
+use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -19,6 +24,12 @@ pub struct Agent {
     pub home: PathBuf,
     /// The default working directory of commands (the home here).
     pub work_dir: PathBuf,
+    /// The agent's private temporary directory (code-run files, session FIFOs).
+    pub scratch: PathBuf,
+    /// The process sessions.
+    pub sessions: session::Registry,
+    /// The PTY sessions.
+    pub ptys: Arc<pty::PtyRegistry>,
 }
 
 /// Drops root (when started as root) to the sandbox user, and forbids regaining
@@ -42,13 +53,23 @@ pub fn drop_privileges(uid: u32) -> Result<(), String> {
 pub async fn run(socket: PathBuf, home: PathBuf) -> Result<(), String> {
     let _ = std::fs::remove_file(&socket);
     let listener = tokio::net::UnixListener::bind(&socket).map_err(|e| format!("binding {}: {e}", socket.display()))?;
-    let agent = Arc::new(Agent { work_dir: home.clone(), home });
+    let scratch = std::env::temp_dir().join(format!(".daytona-agent-{}", std::process::id()));
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&scratch)
+        .map_err(|e| format!("creating {}: {e}", scratch.display()))?;
+    let sessions = session::Registry::new(home.join(".daytona").join("sessions"), scratch.join("sessions"));
+    let agent = Arc::new(Agent { work_dir: home.clone(), home, scratch, sessions, ptys: Arc::default() });
     let app = Router::new()
         .route("/version", get(info::version))
         .route("/user-home-dir", get(info::user_home_dir))
         .route("/project-dir", get(info::user_home_dir))
         .route("/work-dir", get(info::work_dir))
         .route("/process/execute", post(process::execute))
+        .route("/process/code-run", post(code_run::code_run))
+        .merge(session::routes())
+        .merge(pty::routes())
         .merge(files::routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(crate::envelope::fill_request))

@@ -37,6 +37,11 @@ fn shell() -> &'static str {
     })
 }
 
+/// `s` as one single-quoted shell word.
+pub(super) fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
 /// Checks environment variable names (`^[A-Za-z_][A-Za-z0-9_]*$`).
 pub fn check_env_names(envs: &BTreeMap<String, String>) -> Result<(), ToolboxError> {
     for k in envs.keys() {
@@ -66,18 +71,27 @@ pub async fn execute(
     let envs = req.envs.unwrap_or_default();
     check_env_names(&envs)?;
     let cwd = resolve_cwd(&agent, req.cwd.as_deref());
-    let timeout = req.timeout.filter(|&t| t > 0).map(Duration::from_secs);
-    let (exit_code, result) = match run(&req.command, &cwd, &envs, timeout).await {
-        Ok(done) => done,
-        Err(RunError::Timeout) => {
-            return Err(ToolboxError::Timeout(format!(
-                "command timed out after {} seconds",
-                timeout.map_or(0, |t| t.as_secs())
-            )))
-        }
-        Err(RunError::Start(e)) => (-1, e),
-    };
+    let (exit_code, result) = run_in_shell(&req.command, &cwd, &envs, req.timeout).await?;
     Ok(Json(ExecuteResponse { exit_code, result, artifacts: None }))
+}
+
+/// Runs `command` in the sandbox shell as `/process/execute` does: (exit code, combined
+/// output); (-1, reason) if it cannot start; 408 after `timeout_secs` (0 or None = no limit).
+pub(super) async fn run_in_shell(
+    command: &str,
+    cwd: &Path,
+    envs: &BTreeMap<String, String>,
+    timeout_secs: Option<u64>,
+) -> Result<(i32, String), ToolboxError> {
+    let timeout = timeout_secs.filter(|&t| t > 0).map(Duration::from_secs);
+    match run(command, cwd, envs, timeout).await {
+        Ok(done) => Ok(done),
+        Err(RunError::Timeout) => Err(ToolboxError::Timeout(format!(
+            "command timed out after {} seconds",
+            timeout.map_or(0, |t| t.as_secs())
+        ))),
+        Err(RunError::Start(e)) => Ok((-1, e)),
+    }
 }
 
 enum RunError {

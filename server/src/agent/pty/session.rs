@@ -1,0 +1,249 @@
+//! One PTY session: a shell on a pseudo-terminal, a bounded scrollback ring that (re)attaching
+//! clients replay, and fan-out of output to every attached client. A slow client never blocks
+//! the PTY or the others: when its queue is full it is dropped (and closed with 1008).
+
+use std::collections::VecDeque;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use daytona_models::PtySessionInfo;
+use portable_pty::{native_pty_system, ChildKiller, CommandBuilder, MasterPty, PtySize};
+use tokio::sync::mpsc;
+
+/// Scrollback kept for clients that attach later.
+pub const RING_BYTES: usize = 1 << 20;
+/// Output chunks queued per client before it counts as too slow.
+const CLIENT_QUEUE: usize = 512;
+
+/// How a PTY's shell ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exit {
+    /// Exit code (128 + signal for signals).
+    pub code: i32,
+    /// `SIGKILL`, `SIGTERM`, … when a signal ended it.
+    pub reason: Option<String>,
+}
+
+/// What an attached client receives.
+#[derive(Debug)]
+pub enum PtyEvent {
+    /// Terminal output.
+    Output(Bytes),
+    /// The shell exited (last event).
+    Exited(Exit),
+}
+
+struct Output {
+    ring: VecDeque<u8>,
+    /// Bytes produced since the start (the ring holds the last `ring.len()` of them).
+    total: u64,
+    clients: Vec<mpsc::Sender<PtyEvent>>,
+    exit: Option<Exit>,
+}
+
+struct Running {
+    master: Box<dyn MasterPty + Send>,
+    writer: Arc<Mutex<Box<dyn Write + Send>>>,
+    killer: Box<dyn ChildKiller + Send + Sync>,
+}
+
+/// A PTY session of the agent.
+pub struct PtySession {
+    info: Mutex<PtySessionInfo>,
+    cwd: PathBuf,
+    output: Mutex<Output>,
+    running: Mutex<Option<Running>>,
+}
+
+/// A client's view on attach: the replayed bytes and the live events.
+pub struct Attachment {
+    /// Bytes to show first (scrollback from the requested offset).
+    pub replay: Vec<u8>,
+    /// Stream offset of the first replayed byte (the client resumes from here + bytes seen).
+    pub from: u64,
+    /// Live events.
+    pub events: mpsc::Receiver<PtyEvent>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl PtySession {
+    /// A session (not yet started).
+    pub fn new(info: PtySessionInfo, cwd: PathBuf) -> Arc<Self> {
+        Arc::new(Self {
+            info: Mutex::new(info),
+            cwd,
+            output: Mutex::new(Output { ring: VecDeque::new(), total: 0, clients: Vec::new(), exit: None }),
+            running: Mutex::new(None),
+        })
+    }
+
+    /// The session's description.
+    pub fn info(&self) -> PtySessionInfo {
+        lock(&self.info).clone()
+    }
+
+    /// How it ended, if it did.
+    pub fn exit(&self) -> Option<Exit> {
+        lock(&self.output).exit.clone()
+    }
+
+    /// Starts the shell (once); `on_exit` runs after the shell has exited and clients were told.
+    pub fn start(self: &Arc<Self>, on_exit: impl FnOnce() + Send + 'static) -> Result<(), String> {
+        let mut running = lock(&self.running);
+        if running.is_some() || self.exit().is_some() {
+            return Ok(());
+        }
+        let info = self.info();
+        let pair = native_pty_system()
+            .openpty(PtySize { rows: info.rows, cols: info.cols, pixel_width: 0, pixel_height: 0 })
+            .map_err(|e| format!("openpty: {e}"))?;
+        let mut cmd = CommandBuilder::new("/bin/bash");
+        cmd.arg("-l");
+        cmd.cwd(&self.cwd);
+        cmd.env("TERM", "xterm-256color");
+        for (k, v) in &info.envs {
+            cmd.env(k, v);
+        }
+        let mut child = pair.slave.spawn_command(cmd).map_err(|e| format!("starting the shell: {e}"))?;
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().map_err(|e| format!("pty reader: {e}"))?;
+        let writer = pair.master.take_writer().map_err(|e| format!("pty writer: {e}"))?;
+        *running = Some(Running {
+            master: pair.master,
+            writer: Arc::new(Mutex::new(writer)),
+            killer: child.clone_killer(),
+        });
+        lock(&self.info).active = true;
+
+        let session = Arc::clone(self);
+        std::thread::Builder::new()
+            .name("pty-reader".into())
+            .spawn(move || {
+                let mut buf = vec![0u8; 16 * 1024];
+                while let Ok(n) = reader.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    session.publish(&buf[..n]);
+                }
+                let exit = match child.wait() {
+                    Ok(status) => match status.signal() {
+                        Some(sig) => Exit { code: 128 + signal_number(sig), reason: Some(signal_name(sig)) },
+                        None => Exit { code: status.exit_code() as i32, reason: None },
+                    },
+                    Err(_) => Exit { code: -1, reason: Some("lost".into()) },
+                };
+                session.finish(exit);
+                on_exit();
+            })
+            .map_err(|e| format!("pty thread: {e}"))?;
+        Ok(())
+    }
+
+    fn publish(&self, bytes: &[u8]) {
+        let mut out = lock(&self.output);
+        out.total += bytes.len() as u64;
+        out.ring.extend(bytes);
+        let excess = out.ring.len().saturating_sub(RING_BYTES);
+        out.ring.drain(..excess);
+        let chunk = Bytes::copy_from_slice(bytes);
+        // A full queue means the client is too slow: dropping its sender ends its stream.
+        out.clients.retain(|c| c.try_send(PtyEvent::Output(chunk.clone())).is_ok());
+    }
+
+    fn finish(&self, exit: Exit) {
+        *lock(&self.running) = None;
+        lock(&self.info).active = false;
+        let mut out = lock(&self.output);
+        out.exit = Some(exit.clone());
+        for c in out.clients.drain(..) {
+            let _ = c.try_send(PtyEvent::Exited(exit.clone()));
+        }
+    }
+
+    /// Attaches a client from byte `offset` (default: the whole scrollback). Replay and live
+    /// events join without a gap or an overlap.
+    pub fn attach(&self, offset: Option<u64>) -> Attachment {
+        let (tx, rx) = mpsc::channel(CLIENT_QUEUE);
+        let mut out = lock(&self.output);
+        let start = out.total - out.ring.len() as u64;
+        let from = offset.unwrap_or(start).clamp(start, out.total);
+        let replay: Vec<u8> = out.ring.iter().skip((from - start) as usize).copied().collect();
+        match &out.exit {
+            Some(exit) => {
+                let _ = tx.try_send(PtyEvent::Exited(exit.clone()));
+            }
+            None => out.clients.push(tx),
+        }
+        Attachment { replay, from, events: rx }
+    }
+
+    /// Writes keystrokes to the terminal.
+    pub async fn write(&self, bytes: Vec<u8>) -> Result<(), String> {
+        let writer = lock(&self.running).as_ref().map(|r| Arc::clone(&r.writer)).ok_or("the PTY is not running")?;
+        tokio::task::spawn_blocking(move || {
+            let mut w = lock(&writer);
+            w.write_all(&bytes).and_then(|()| w.flush())
+        })
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("writing to the PTY: {e}"))
+    }
+
+    /// Changes the terminal size.
+    pub fn resize(&self, cols: u16, rows: u16) -> Result<PtySessionInfo, String> {
+        if let Some(r) = lock(&self.running).as_ref() {
+            r.master
+                .resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+                .map_err(|e| format!("resize: {e}"))?;
+        }
+        let mut info = lock(&self.info);
+        info.cols = cols;
+        info.rows = rows;
+        Ok(info.clone())
+    }
+
+    /// Kills the shell (its exit is then reported to clients).
+    pub fn kill(&self) {
+        if let Some(r) = lock(&self.running).as_mut() {
+            let _ = r.killer.kill();
+        }
+    }
+}
+
+/// Numbers of the signals portable-pty names.
+fn signal_number(name: &str) -> i32 {
+    match name.trim_start_matches("SIG").to_ascii_uppercase().as_str() {
+        "HUP" | "HANGUP" => 1,
+        "INT" | "INTERRUPT" => 2,
+        "QUIT" => 3,
+        "KILL" | "KILLED" => 9,
+        "TERM" | "TERMINATED" => 15,
+        _ => 0,
+    }
+}
+
+fn signal_name(name: &str) -> String {
+    match signal_number(name) {
+        1 => "SIGHUP".into(),
+        2 => "Ctrl+C".into(),
+        3 => "SIGQUIT".into(),
+        9 => "SIGKILL".into(),
+        15 => "SIGTERM".into(),
+        _ => format!("signal {name}"),
+    }
+}
+
+/// Envs and size checks shared by the REST and WebSocket creation paths.
+pub fn check_size(cols: u16, rows: u16) -> Result<(), String> {
+    if (1..=1000).contains(&cols) && (1..=1000).contains(&rows) {
+        Ok(())
+    } else {
+        Err(format!("cols and rows must be between 1 and 1000, got {cols}x{rows}"))
+    }
+}

@@ -1,0 +1,102 @@
+//! Command logs over a WebSocket (`…/logs?follow=true`): binary frames of raw log bytes
+//! (markers stripped for old SDKs), then close 1000 once the exit code is known (at once
+//! without `follow`), 1011 if the log cannot be read.
+
+use std::sync::Arc;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::response::Response;
+use tokio::io::AsyncReadExt;
+
+use super::command::Command;
+use super::logs::{partial_marker_len, strip_markers, LogFormat};
+
+/// Largest frame sent.
+const CHUNK: u64 = 64 * 1024;
+
+/// Upgrades to a WebSocket streaming `command`'s log (`None`: an empty log, e.g. a sandbox
+/// without entrypoint), echoing a subprotocol as browser clients require.
+pub fn serve(mut ws: WebSocketUpgrade, format: LogFormat, command: Option<Arc<Command>>, follow: bool) -> Response {
+    crate::agent::subprotocol::select(&mut ws);
+    ws.on_upgrade(move |mut socket| async move {
+        let end = match command {
+            Some(command) => stream(&mut socket, format, &command, follow).await,
+            None => End::Done,
+        };
+        let code = match end {
+            End::Done => axum::extract::ws::close_code::NORMAL,
+            End::ReadError(e) => {
+                tracing::debug!("reading a command log: {e}");
+                axum::extract::ws::close_code::ERROR
+            }
+            End::ClientGone => return,
+        };
+        let _ = socket.send(Message::Close(Some(CloseFrame { code, reason: "".into() }))).await;
+    })
+}
+
+/// How streaming ended.
+enum End {
+    /// Everything was sent (the command finished, or no `follow`).
+    Done,
+    /// The client closed or vanished.
+    ClientGone,
+    /// The log file could not be read.
+    ReadError(std::io::Error),
+}
+
+async fn stream(socket: &mut WebSocket, format: LogFormat, command: &Command, follow: bool) -> End {
+    let mut progress = command.log.subscribe();
+    let mut file = match tokio::fs::File::open(command.log.path()).await {
+        Ok(f) => f,
+        Err(e) => return End::ReadError(e),
+    };
+    let mut sent = 0u64;
+    // Combined format: trailing bytes that may start a marker the next chunk completes.
+    let mut carry = Vec::new();
+    loop {
+        let now = *progress.borrow_and_update();
+        let last = !follow || now.exit_code.is_some();
+        while sent < now.len {
+            let n = (now.len - sent).min(CHUNK) as usize;
+            let mut chunk = std::mem::take(&mut carry);
+            let start = chunk.len();
+            chunk.resize(start + n, 0);
+            if let Err(e) = file.read_exact(&mut chunk[start..]).await {
+                return End::ReadError(e);
+            }
+            sent += n as u64;
+            if format == LogFormat::Combined {
+                let keep = if sent < now.len || !last { partial_marker_len(&chunk) } else { 0 };
+                carry = chunk.split_off(chunk.len() - keep);
+                chunk = strip_markers(&chunk);
+            }
+            if !chunk.is_empty() && socket.send(Message::Binary(chunk.into())).await.is_err() {
+                return End::ClientGone;
+            }
+        }
+        if last {
+            if !carry.is_empty() && socket.send(Message::Binary(carry.into())).await.is_err() {
+                return End::ClientGone;
+            }
+            return End::Done;
+        }
+        tokio::select! {
+            changed = progress.changed() => {
+                if changed.is_err() {
+                    return End::Done;
+                }
+            }
+            msg = socket.recv() => match msg {
+                Some(Ok(Message::Ping(payload))) => {
+                    // Answered at once: an idle stream would otherwise hold the pong back.
+                    if socket.send(Message::Pong(payload)).await.is_err() {
+                        return End::ClientGone;
+                    }
+                }
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return End::ClientGone,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}
