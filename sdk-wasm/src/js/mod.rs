@@ -6,6 +6,7 @@ mod error;
 mod fs;
 mod list;
 mod process;
+mod pty;
 mod sandbox;
 
 use std::future::Future;

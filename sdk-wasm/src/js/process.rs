@@ -20,6 +20,13 @@ impl From<Process> for JsProcess {
     }
 }
 
+impl JsProcess {
+    /// The Rust handle (shared with the PTY methods in `pty.rs`).
+    pub(crate) fn process(&self) -> Process {
+        self.inner.clone()
+    }
+}
+
 #[wasm_bindgen(js_class = Process)]
 impl JsProcess {
     /// Runs a shell command; resolves to `{ exitCode, result, artifacts }`.

@@ -27,6 +27,7 @@ struct Jail {
 pub struct Runtime {
     sandboxes_dir: PathBuf,
     run_dir: PathBuf,
+    /// The agent binary bound into jails (a private copy of this binary).
     exe: PathBuf,
     cgroups: CgroupHost,
     jails: Mutex<HashMap<String, Jail>>,
@@ -46,10 +47,11 @@ impl Runtime {
             run_dir = std::env::temp_dir().join(format!("daytona-local-{:x}", hash));
         }
         std::fs::create_dir_all(&run_dir)?;
+        let exe = install_agent(&run_dir)?;
         Ok(Self {
             sandboxes_dir,
             run_dir,
-            exe: std::env::current_exe()?,
+            exe,
             cgroups: CgroupHost::detect(),
             jails: Mutex::new(HashMap::new()),
         })
@@ -262,6 +264,18 @@ impl Runtime {
             }
         }
     }
+}
+
+/// Copies this very binary (via `/proc/self/exe`, which stays valid even if the file on disk
+/// is replaced by a rebuild or an upgrade) next to the sockets; jails run that copy as agent.
+fn install_agent(run_dir: &Path) -> std::io::Result<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let target = run_dir.join("daytona-agent");
+    let tmp = run_dir.join(format!(".daytona-agent.{}", std::process::id()));
+    std::fs::copy("/proc/self/exe", &tmp)?;
+    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))?;
+    std::fs::rename(&tmp, &target)?;
+    Ok(target)
 }
 
 /// Uid and gid of the sandbox user `daytona`.

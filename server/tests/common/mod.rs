@@ -225,7 +225,17 @@ impl Server {
 
     /// POST /process/execute with an arbitrary body (authorised with the key).
     pub async fn exec_req(&self, id: &str, body: Value) -> (StatusCode, Value) {
-        send(self.http.post(self.toolbox(id, "/process/execute")).bearer_auth(&self.key).json(&body)).await
+        self.post_toolbox(id, "/process/execute", body).await
+    }
+
+    /// POST JSON to a toolbox path of sandbox `id` with the key.
+    pub async fn post_toolbox(&self, id: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        send(self.http.post(self.toolbox(id, path)).bearer_auth(&self.key).json(&body)).await
+    }
+
+    /// GET a toolbox path of sandbox `id` with the key.
+    pub async fn get_toolbox(&self, id: &str, path: &str) -> (StatusCode, Value) {
+        send(self.http.get(self.toolbox(id, path)).bearer_auth(&self.key)).await
     }
 
     /// The sandbox's current state string, or None if it is gone (404).

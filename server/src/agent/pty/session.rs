@@ -1,6 +1,10 @@
 //! One PTY session: a shell on a pseudo-terminal, a bounded scrollback ring that (re)attaching
-//! clients replay, and fan-out of output to every attached client. A slow client never blocks
-//! the PTY or the others: when its queue is full it is dropped (and closed with 1008).
+//! clients replay, and fan-out of output to every attached client.
+//!
+//! Flow control: a client whose queue is full while another client keeps up is dropped (and
+//! closed with 1008), so a slow client never holds back the others. When every attached
+//! client is full, the PTY waits for the fastest one, as a real terminal does (so a big `cat`
+//! arrives intact), but never longer than [`STALL_LIMIT`]: then the stuck clients are dropped.
 
 use std::collections::VecDeque;
 use std::io::{Read, Write};
@@ -14,8 +18,10 @@ use tokio::sync::mpsc;
 
 /// Scrollback kept for clients that attach later.
 pub const RING_BYTES: usize = 1 << 20;
-/// Output chunks queued per client before it counts as too slow.
+/// Output chunks queued per client before it counts as full.
 const CLIENT_QUEUE: usize = 512;
+/// Longest time the PTY waits for clients that are all full.
+const STALL_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// How a PTY's shell ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -145,15 +151,27 @@ impl PtySession {
         Ok(())
     }
 
+    /// Called from the reader thread for each chunk of output.
     fn publish(&self, bytes: &[u8]) {
-        let mut out = lock(&self.output);
-        out.total += bytes.len() as u64;
-        out.ring.extend(bytes);
-        let excess = out.ring.len().saturating_sub(RING_BYTES);
-        out.ring.drain(..excess);
-        let chunk = Bytes::copy_from_slice(bytes);
-        // A full queue means the client is too slow: dropping its sender ends its stream.
-        out.clients.retain(|c| c.try_send(PtyEvent::Output(chunk.clone())).is_ok());
+        let waited = std::time::Instant::now();
+        loop {
+            let mut out = lock(&self.output);
+            let all_full = !out.clients.is_empty() && out.clients.iter().all(|c| c.capacity() == 0);
+            if all_full && waited.elapsed() < STALL_LIMIT {
+                drop(out);
+                std::thread::sleep(std::time::Duration::from_millis(2));
+                continue;
+            }
+            out.total += bytes.len() as u64;
+            out.ring.extend(bytes);
+            let excess = out.ring.len().saturating_sub(RING_BYTES);
+            out.ring.drain(..excess);
+            let chunk = Bytes::copy_from_slice(bytes);
+            // A client that is full now is slower than another one (or stuck): dropping its
+            // sender ends its stream.
+            out.clients.retain(|c| c.try_send(PtyEvent::Output(chunk.clone())).is_ok());
+            return;
+        }
     }
 
     fn finish(&self, exit: Exit) {

@@ -1,0 +1,237 @@
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::{error, from_js, promise, to_js, JsProcess};
+use crate::{DaytonaError, PtyCreateOptions, PtyDataFn, PtyHandle, PtyState, PtyStateFn};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** Connection state of a PtyHandle. */
+export type PtyConnectionState = "connecting" | "connected" | "reconnecting" | "exited" | "disconnected" | "failed";
+/** Callbacks of a PTY connection. */
+export interface PtyConnectOptions {
+  /** Terminal output, byte-exact. */
+  onData: (data: Uint8Array) => void;
+  /** State changes (`attempt` counts reconnects). */
+  onStateChange?: (state: PtyConnectionState, detail: { attempt?: number; exitCode?: number; error?: string }) => void;
+}
+/** Options of `createPty`. */
+export interface PtyCreateOptions extends PtyConnectOptions {
+  id?: string;
+  cwd?: string;
+  envs?: Record<string, string>;
+  cols?: number;
+  rows?: number;
+}
+/** How a PTY ended. */
+export interface PtyResult { exitCode: number; error?: string }
+"#;
+
+fn state_name(s: &PtyState) -> &'static str {
+    match s {
+        PtyState::Connecting => "connecting",
+        PtyState::Connected => "connected",
+        PtyState::Reconnecting(_) => "reconnecting",
+        PtyState::Exited(_) => "exited",
+        PtyState::Disconnected => "disconnected",
+        PtyState::Failed(_) => "failed",
+    }
+}
+
+fn get(v: &JsValue, k: &str) -> JsValue {
+    js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Reads `onData` and `onStateChange` from JS options.
+fn callbacks(options: &JsValue) -> Result<(PtyDataFn, Option<PtyStateFn>), JsValue> {
+    let invalid = |m: &str| error::to_js(DaytonaError::InvalidArgument(m.into()));
+    let on_data: js_sys::Function = get(options, "onData").dyn_into().map_err(|_| invalid("options.onData must be a function"))?;
+    let data: PtyDataFn = Rc::new(move |bytes: &js_sys::Uint8Array| {
+        let _ = on_data.call1(&JsValue::NULL, bytes);
+    });
+    let state = match get(options, "onStateChange") {
+        f if f.is_undefined() || f.is_null() => None,
+        f => {
+            let f: js_sys::Function = f.dyn_into().map_err(|_| invalid("options.onStateChange must be a function"))?;
+            let cb: PtyStateFn = Rc::new(move |s: &PtyState| {
+                let detail = js_sys::Object::new();
+                let set = |k: &str, v: JsValue| {
+                    let _ = js_sys::Reflect::set(&detail, &k.into(), &v);
+                };
+                match s {
+                    PtyState::Reconnecting(n) => set("attempt", (*n).into()),
+                    PtyState::Exited(c) => set("exitCode", (*c).into()),
+                    PtyState::Failed(e) => set("error", e.as_str().into()),
+                    _ => {}
+                }
+                let _ = f.call2(&JsValue::NULL, &state_name(s).into(), &detail);
+            });
+            Some(cb)
+        }
+    };
+    Ok((data, state))
+}
+
+/// A connection to a PTY session; reconnects by itself while the PTY lives.
+#[wasm_bindgen(js_name = PtyHandle)]
+pub struct JsPtyHandle {
+    inner: PtyHandle,
+}
+
+#[wasm_bindgen(js_class = PtyHandle)]
+impl JsPtyHandle {
+    /// The PTY session id.
+    #[wasm_bindgen(getter, js_name = sessionId)]
+    pub fn session_id(&self) -> String {
+        self.inner.session_id().to_owned()
+    }
+
+    /// The exit code, once the shell has exited.
+    #[wasm_bindgen(getter, js_name = exitCode)]
+    pub fn exit_code(&self) -> Option<i32> {
+        self.inner.exit_code()
+    }
+
+    /// Why the shell ended or the connection failed.
+    #[wasm_bindgen(getter)]
+    pub fn error(&self) -> Option<String> {
+        self.inner.error()
+    }
+
+    /// The connection state.
+    #[wasm_bindgen(getter, unchecked_return_type = "PtyConnectionState")]
+    pub fn state(&self) -> String {
+        state_name(&self.inner.state()).to_owned()
+    }
+
+    /// Whether output is flowing.
+    #[wasm_bindgen(js_name = isConnected)]
+    pub fn is_connected(&self) -> bool {
+        self.inner.state() == PtyState::Connected
+    }
+
+    /// Sends keystrokes (a string is sent as UTF-8).
+    #[wasm_bindgen(js_name = sendInput, unchecked_return_type = "Promise<void>")]
+    pub fn send_input(&self, #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] data: JsValue) -> js_sys::Promise {
+        let bytes = match data.as_string() {
+            Some(s) => s.into_bytes(),
+            None => js_sys::Uint8Array::new(&data).to_vec(),
+        };
+        let h = self.inner.clone();
+        promise(async move { h.send_input(&bytes).await })
+    }
+
+    /// Resizes the terminal.
+    #[wasm_bindgen(unchecked_return_type = "Promise<PtySessionInfo>")]
+    pub fn resize(&self, cols: u16, rows: u16) -> js_sys::Promise {
+        let h = self.inner.clone();
+        promise(async move { to_js(&h.resize(cols, rows).await?) })
+    }
+
+    /// Resolves once connected.
+    #[wasm_bindgen(js_name = waitForConnection, unchecked_return_type = "Promise<void>")]
+    pub fn wait_for_connection(&self) -> js_sys::Promise {
+        let h = self.inner.clone();
+        promise(async move { h.wait_for_connection().await })
+    }
+
+    /// Resolves with `{ exitCode, error? }` when the shell exits.
+    #[wasm_bindgen(unchecked_return_type = "Promise<PtyResult>")]
+    pub fn wait(&self) -> js_sys::Promise {
+        let h = self.inner.clone();
+        promise(async move {
+            let code = h.wait().await?;
+            let out = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&out, &"exitCode".into(), &code.into());
+            if let Some(e) = h.error() {
+                let _ = js_sys::Reflect::set(&out, &"error".into(), &e.into());
+            }
+            Ok(JsValue::from(out))
+        })
+    }
+
+    /// Kills the shell.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn kill(&self) -> js_sys::Promise {
+        let h = self.inner.clone();
+        promise(async move { h.kill().await })
+    }
+
+    /// Closes this connection; the PTY keeps running.
+    pub fn disconnect(&self) {
+        self.inner.disconnect();
+    }
+}
+
+#[wasm_bindgen(js_class = Process)]
+impl JsProcess {
+    /// Creates a PTY session and connects to it; resolves once connected.
+    #[wasm_bindgen(js_name = createPty, unchecked_return_type = "Promise<PtyHandle>")]
+    pub fn create_pty(&self, #[wasm_bindgen(unchecked_param_type = "PtyCreateOptions")] options: JsValue) -> Result<js_sys::Promise, JsValue> {
+        let (on_data, on_state) = callbacks(&options)?;
+        let envs: Option<BTreeMap<String, String>> = match get(&options, "envs") {
+            e if e.is_undefined() || e.is_null() => None,
+            e => Some(from_js("options.envs", e)?),
+        };
+        let size = |k: &str| get(&options, k).as_f64().map(|v| v as u16);
+        let opts = PtyCreateOptions {
+            id: get(&options, "id").as_string(),
+            cwd: get(&options, "cwd").as_string(),
+            envs,
+            cols: size("cols"),
+            rows: size("rows"),
+        };
+        let process = self.process();
+        Ok(promise(async move { Ok(JsValue::from(JsPtyHandle { inner: process.create_pty(opts, on_data, on_state).await? })) }))
+    }
+
+    /// Connects to an existing PTY session (its scrollback is replayed first).
+    #[wasm_bindgen(js_name = connectPty, unchecked_return_type = "Promise<PtyHandle>")]
+    pub fn connect_pty(
+        &self,
+        #[wasm_bindgen(js_name = "sessionId")] session_id: String,
+        #[wasm_bindgen(unchecked_param_type = "PtyConnectOptions")] options: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let (on_data, on_state) = callbacks(&options)?;
+        let process = self.process();
+        Ok(promise(async move {
+            Ok(JsValue::from(JsPtyHandle { inner: process.connect_pty(&session_id, on_data, on_state).await? }))
+        }))
+    }
+
+    /// Every PTY session.
+    #[wasm_bindgen(js_name = listPtySessions, unchecked_return_type = "Promise<PtySessionInfo[]>")]
+    pub fn list_pty_sessions(&self) -> js_sys::Promise {
+        let process = self.process();
+        promise(async move { to_js(&process.list_pty_sessions().await?) })
+    }
+
+    /// One PTY session.
+    #[wasm_bindgen(js_name = getPtySessionInfo, unchecked_return_type = "Promise<PtySessionInfo>")]
+    pub fn get_pty_session_info(&self, #[wasm_bindgen(js_name = "sessionId")] session_id: String) -> js_sys::Promise {
+        let process = self.process();
+        promise(async move { to_js(&process.get_pty_session_info(&session_id).await?) })
+    }
+
+    /// Kills a PTY session.
+    #[wasm_bindgen(js_name = killPtySession, unchecked_return_type = "Promise<void>")]
+    pub fn kill_pty_session(&self, #[wasm_bindgen(js_name = "sessionId")] session_id: String) -> js_sys::Promise {
+        let process = self.process();
+        promise(async move { process.kill_pty_session(&session_id).await })
+    }
+
+    /// Resizes a PTY session.
+    #[wasm_bindgen(js_name = resizePtySession, unchecked_return_type = "Promise<PtySessionInfo>")]
+    pub fn resize_pty_session(
+        &self,
+        #[wasm_bindgen(js_name = "sessionId")] session_id: String,
+        cols: u16,
+        rows: u16,
+    ) -> js_sys::Promise {
+        let process = self.process();
+        promise(async move { to_js(&process.resize_pty_session(&session_id, cols, rows).await?) })
+    }
+}
