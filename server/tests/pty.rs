@@ -39,6 +39,7 @@ async fn read_until(ws: &mut Ws, needle: &[u8]) -> Vec<u8> {
         let from = got.len().saturating_sub(needle.len());
         match tokio::time::timeout(Duration::from_secs(20), ws.next()).await {
             Ok(Some(Ok(Message::Binary(b)))) => got.extend_from_slice(&b),
+            Ok(Some(Ok(Message::Close(f)))) => panic!("closed before {:?}: {f:?}", String::from_utf8_lossy(needle)),
             Ok(Some(Ok(_))) => continue,
             other => panic!("stream ended before {:?}: {other:?}", String::from_utf8_lossy(needle)),
         }

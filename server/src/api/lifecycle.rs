@@ -325,12 +325,22 @@ impl AppState {
         })
     }
 
-    /// Called before serving after a restart: sandboxes recorded as `started` have no jail
-    /// yet, so they show as `starting` until `recover_after_restart` brings them back
-    /// (otherwise clients would see `started` and call a toolbox that is not there).
+    /// Called before serving after a restart: takes over the jails that survived (a crash of
+    /// the server leaves them running), so their sandboxes stay `started` without a break.
+    pub async fn adopt_surviving_jails(&self) {
+        for rec in self.all() {
+            if rec.state() == SandboxState::Started && self.runtime.adopt(&rec.dto).await {
+                tracing::info!("sandbox {} kept running across the restart", rec.dto.id);
+            }
+        }
+    }
+
+    /// Called before serving after a restart: `started` sandboxes without a live jail show as
+    /// `starting` until `recover_after_restart` brings them back (otherwise clients would see
+    /// `started` and call a toolbox that is not there).
     pub fn mark_restarting(&self) {
         for rec in self.all() {
-            if rec.state() == SandboxState::Started {
+            if rec.state() == SandboxState::Started && !self.runtime.is_running(&rec.dto.id) {
                 let _ = self.update(&rec.dto.id, |r| r.set_state(SandboxState::Starting));
             }
         }

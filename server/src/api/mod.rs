@@ -70,6 +70,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         .await
         .map_err(|e| format!("listening on {}: {e}", args.listen))?;
     let app = router(Arc::clone(&st), args.console_dir);
+    st.adopt_surviving_jails().await;
     st.mark_restarting();
     tokio::spawn(Arc::clone(&st).recover_after_restart());
     tokio::spawn(timers::run(Arc::clone(&st)));
@@ -83,7 +84,25 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     } else {
         println!("  API key:  stored in {}/api-key or given by --api-key", data_dir.display());
     }
-    axum::serve(listener, app).await.map_err(|e| format!("server: {e}"))
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server: {e}"))?;
+    // A clean shutdown stops the jails (a crash leaves them to be adopted on restart).
+    st.runtime.stop_all().await;
+    Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = int.recv() => {}
+        _ = term.recv() => {}
+    }
 }
 
 fn router(st: Arc<AppState>, console_dir: PathBuf) -> Router {

@@ -18,9 +18,79 @@ pub const HOME_IN_JAIL: &str = "/home/daytona";
 const RUN_IN_JAIL: &str = "/run/daytona";
 const AGENT_IN_JAIL: &str = "/opt/daytona/daytona-local";
 
+/// A running jail: the bwrap process (our child, or adopted after a server restart).
 struct Jail {
-    child: Child,
+    pid: i32,
+    /// Present when this server process started the jail (to reap it).
+    child: Option<Child>,
     cgroup: Option<Cgroup>,
+}
+
+impl Jail {
+    fn alive(&mut self) -> bool {
+        match &mut self.child {
+            Some(c) => matches!(c.try_wait(), Ok(None)),
+            None => pid_alive(self.pid),
+        }
+    }
+
+    /// Sends `sig` to the jail's agent (pid 2 of its pid namespace).
+    fn signal_agent(&self, sig: i32) {
+        for init in children(self.pid) {
+            for agent in children(init) {
+                // SAFETY: kill(2) on a process of the jail (verified at start or adoption).
+                unsafe { libc::kill(agent, sig) };
+            }
+        }
+    }
+
+    /// Kills the jail: when the pid namespace's init dies the kernel kills every process in
+    /// it (including those that started their own sessions, such as PTY shells).
+    fn kill(&self) {
+        for init in children(self.pid) {
+            // SAFETY: as above.
+            unsafe { libc::kill(init, libc::SIGKILL) };
+        }
+        // SAFETY: kill(2) on the jail's own bwrap process.
+        unsafe { libc::kill(self.pid, libc::SIGKILL) };
+    }
+
+    /// Waits up to `limit` for the jail to end; whether it did.
+    async fn ended_within(&mut self, limit: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            if !self.alive() {
+                return true;
+            }
+            if tokio::time::Instant::now() > deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+/// The direct children of `pid`.
+fn children(pid: i32) -> Vec<i32> {
+    std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|c| c.parse().ok())
+        .collect()
+}
+
+/// Whether `pid` still exists (and is not a zombie).
+fn pid_alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| stat.rsplit_once(") ").map(|(_, rest)| !rest.starts_with('Z')))
+        .unwrap_or(false)
+}
+
+/// `pid`'s start time (field 22 of /proc/PID/stat), which tells a reused pid apart.
+fn start_time(pid: i32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit_once(") ")?.1.split_whitespace().nth(19)?.parse().ok()
 }
 
 /// Starts, stops and tracks the jails.
@@ -90,10 +160,29 @@ impl Runtime {
     /// Whether sandbox `id`'s jail is alive.
     pub fn is_running(&self, id: &str) -> bool {
         let mut jails = self.jails.lock().unwrap_or_else(|e| e.into_inner());
-        match jails.get_mut(id) {
-            Some(j) => matches!(j.child.try_wait(), Ok(None)),
-            None => false,
+        jails.get_mut(id).is_some_and(Jail::alive)
+    }
+
+    fn pid_file(&self, id: &str) -> PathBuf {
+        self.run_dir.join(id).join("jail.pid")
+    }
+
+    /// Takes over the jail of `sb` left running by a previous server process (jails outlive a
+    /// crash of the server, so PTYs, sessions and processes survive it). Whether it did.
+    pub async fn adopt(&self, sb: &Sandbox) -> bool {
+        let Ok(text) = std::fs::read_to_string(self.pid_file(&sb.id)) else { return false };
+        let mut parts = text.split_whitespace().map(str::parse::<u64>);
+        let (Some(Ok(pid)), Some(Ok(started))) = (parts.next(), parts.next()) else { return false };
+        let pid = pid as i32;
+        if start_time(pid) != Some(started) || !pid_alive(pid) || !agent_client::is_ready(&self.socket(&sb.id)).await {
+            return false;
         }
+        let cgroup = self.cgroups.limit(&sb.id, sb.cpu, sb.memory).ok();
+        self.jails
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(sb.id.clone(), Jail { pid, child: None, cgroup });
+        true
     }
 
     /// Starts the jail of `sb` and waits until its agent answers.
@@ -147,7 +236,8 @@ impl Runtime {
             // Unprivileged: a user namespace maps our own uid to the sandbox user.
             cmd.args(["--unshare-user", "--uid", &SANDBOX_UID.to_string(), "--gid", &SANDBOX_UID.to_string()]);
         }
-        cmd.args(["--hostname", &hostname(&sb.name), "--die-with-parent", "--chdir", HOME_IN_JAIL]);
+        // No --die-with-parent: a jail outlives a crash of the server, which adopts it on restart.
+        cmd.args(["--hostname", &hostname(&sb.name), "--chdir", HOME_IN_JAIL]);
         cmd.arg("--clearenv");
         let base_env = [
             ("HOME", HOME_IN_JAIL),
@@ -181,7 +271,8 @@ impl Runtime {
             .append(true)
             .open(&log_path)
             .map_err(|e| format!("opening {}: {e}", log_path.display()))?;
-        cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::from(log)).kill_on_drop(true);
+        // Its own process group: a Ctrl-C meant for the server does not reach the jail.
+        cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::from(log)).process_group(0);
         let cgroup = match self.cgroups.limit(&sb.id, sb.cpu, sb.memory) {
             Ok(g) => {
                 g.join_on_spawn(&mut cmd);
@@ -196,6 +287,10 @@ impl Runtime {
             std::io::ErrorKind::NotFound => "bubblewrap (bwrap) is not installed; run scripts/setup.sh".to_owned(),
             _ => format!("starting bwrap: {e}"),
         })?;
+        let pid = child.id().map(|p| p as i32).unwrap_or_default();
+        if let Some(started) = start_time(pid) {
+            let _ = std::fs::write(self.pid_file(&sb.id), format!("{pid} {started}\n"));
+        }
         let socket = self.socket(&sb.id);
         let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
         loop {
@@ -206,7 +301,8 @@ impl Runtime {
                 break;
             }
             if tokio::time::Instant::now() > deadline {
-                let _ = child.kill().await;
+                Jail { pid, child: None, cgroup: None }.kill();
+                let _ = child.wait().await;
                 return Err("toolbox agent did not come up within 15 s".into());
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
@@ -214,26 +310,35 @@ impl Runtime {
         self.jails
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(sb.id.clone(), Jail { child, cgroup });
+            .insert(sb.id.clone(), Jail { pid, child: Some(child), cgroup });
         Ok(())
     }
 
-    /// Stops the jail of `id`: SIGTERM, then SIGKILL after a grace period (at once if `force`).
+    /// Stops the jail of `id`: SIGTERM to its agent, then SIGKILL to the whole jail after a
+    /// grace period (at once if `force`).
     pub async fn stop(&self, id: &str, force: bool) {
         let jail = self.jails.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
         let Some(mut jail) = jail else { return };
+        let _ = std::fs::remove_file(self.pid_file(id));
         if !force {
-            if let Some(pid) = jail.child.id() {
-                // SAFETY: plain kill(2) on our own child's pid.
-                unsafe { libc::kill(pid as i32, libc::SIGTERM) };
-            }
-            if tokio::time::timeout(Duration::from_secs(3), jail.child.wait()).await.is_ok() {
+            jail.signal_agent(libc::SIGTERM);
+            if jail.ended_within(Duration::from_secs(3)).await {
                 self.release(jail);
                 return;
             }
         }
-        let _ = jail.child.kill().await;
+        jail.kill();
+        jail.ended_within(Duration::from_secs(5)).await;
         self.release(jail);
+    }
+
+    /// Stops every jail (clean server shutdown); their records stay `started`, so they start
+    /// again with the server.
+    pub async fn stop_all(&self) {
+        let ids: Vec<String> = self.jails.lock().unwrap_or_else(|e| e.into_inner()).keys().cloned().collect();
+        for id in ids {
+            self.stop(&id, true).await;
+        }
     }
 
     fn release(&self, jail: Jail) {

@@ -151,6 +151,20 @@ impl Server {
         }
     }
 
+    /// Stops the server cleanly (SIGTERM: it stops its jails), or kills it after 10 s.
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            // SAFETY: kill(2) on our own child.
+            unsafe { libc::kill(c.id() as i32, libc::SIGTERM) };
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline && matches!(c.try_wait(), Ok(None)) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
     /// Starts the server again on the same data dir (on a new free port).
     pub async fn restart(&mut self) {
         self.kill9();
@@ -268,7 +282,7 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        self.kill9();
+        self.stop();
         if std::thread::panicking() {
             let log = self.log();
             let tail: String = log.chars().rev().take(4000).collect::<Vec<_>>().into_iter().rev().collect();

@@ -18,8 +18,10 @@ use tokio::sync::mpsc;
 
 /// Scrollback kept for clients that attach later.
 pub const RING_BYTES: usize = 1 << 20;
-/// Output chunks queued per client before it counts as full.
-const CLIENT_QUEUE: usize = 512;
+/// Output chunks queued per client before it counts as full: a PTY read is at most 16 KiB
+/// (usually 4 KiB), so a client may lag some 16–64 MiB behind before it is cut; a short
+/// stall of a client that keeps up on average never costs it its connection.
+const CLIENT_QUEUE: usize = 4096;
 /// Longest time the PTY waits for clients that are all full.
 const STALL_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
 
