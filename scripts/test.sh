@@ -14,14 +14,19 @@ bash scripts/build-console.sh
 
 # One live server for the browser-side SDK tests (its URL is compiled into the test wasm).
 data=$(mktemp -d)
-port=3900
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 key="test-$(date +%s)-$RANDOM"
 target/debug/daytona-local serve --listen "127.0.0.1:$port" --data-dir "$data" --api-key "$key" \
   --console-dir dist/console > "$data/server.log" 2>&1 &
 server=$!
 cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$data"; }
 trap cleanup EXIT
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/" >/dev/null 2>&1 && break; sleep 0.1; done
+# Ready means *this* server answers with *this* key (not some other process on the port).
+for _ in $(seq 150); do
+  curl -fs -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/config" >/dev/null 2>&1 && break
+  kill -0 "$server" 2>/dev/null || { cat "$data/server.log"; echo "daytona-local failed to start" >&2; exit 1; }
+  sleep 0.1
+done
 
 log "SDK tests in headless Chromium"
 DAYTONA_TEST_API_URL="http://127.0.0.1:$port/api" DAYTONA_TEST_API_KEY="$key" \
