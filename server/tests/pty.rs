@@ -7,21 +7,7 @@ use std::time::Duration;
 
 use common::*;
 use futures_util::{SinkExt, StreamExt};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
-
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn open(s: &Server, id: &str, path: &str, protocols: &str) -> Ws {
-    let url = s.toolbox(id, path).replace("http://", "ws://");
-    let mut req = url.into_client_request().unwrap();
-    req.headers_mut().insert("Authorization", format!("Bearer {}", s.key).parse().unwrap());
-    req.headers_mut().insert("Sec-WebSocket-Protocol", protocols.parse().unwrap());
-    let (ws, resp) = tokio_tungstenite::connect_async(req).await.expect("upgrade");
-    let echoed = resp.headers().get("sec-websocket-protocol").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    assert!(protocols.split(", ").any(|p| p == echoed), "echoed {echoed:?} of {protocols:?}");
-    ws
-}
 
 /// Reads until the connected control frame; returns its JSON.
 async fn connected(ws: &mut Ws) -> serde_json::Value {
@@ -59,19 +45,19 @@ async fn framing_replay_offsets_and_exit() {
     let (status, _) = s.post_toolbox(&id, "/process/pty", json!({"id": "t1"})).await;
     assert_eq!(status, 409);
 
-    let mut a = open(&s, &id, "/process/pty/t1/connect", "X-Daytona-Pty-Exit-Control").await;
+    let mut a = s.ws(&id, "/process/pty/t1/connect", "X-Daytona-Pty-Exit-Control").await;
     let hello = connected(&mut a).await;
     assert_eq!((hello["type"].as_str(), hello["status"].as_str()), (Some("control"), Some("connected")));
     a.send(Message::Binary(b"echo first-$((2+3))\n".to_vec().into())).await.unwrap();
     let seen = read_until(&mut a, b"first-5").await;
 
     // A second client replays the scrollback from the start, or from the offset it names.
-    let mut b = open(&s, &id, "/process/pty/t1/connect", "X-Daytona-SDK-Version~0.218.0, X-Daytona-Pty-Exit-Control").await;
+    let mut b = s.ws(&id, "/process/pty/t1/connect", "X-Daytona-SDK-Version~0.218.0, X-Daytona-Pty-Exit-Control").await;
     let hello = connected(&mut b).await;
     assert_eq!(hello["offset"], json!(0));
     read_until(&mut b, b"first-5").await;
     let offset = seen.len();
-    let mut c = open(&s, &id, &format!("/process/pty/t1/connect?offset={offset}"), "X-Daytona-Pty-Exit-Control").await;
+    let mut c = s.ws(&id, &format!("/process/pty/t1/connect?offset={offset}"), "X-Daytona-Pty-Exit-Control").await;
     assert_eq!(connected(&mut c).await["offset"], json!(offset));
     a.send(Message::Text("echo second\n".into())).await.unwrap();
     let resumed = read_until(&mut c, b"second\r\n").await;
@@ -104,9 +90,9 @@ async fn a_slow_client_is_cut_while_a_fast_one_gets_everything() {
     let id = id_of(&s.create(json!({})).await);
     let (status, _) = s.post_toolbox(&id, "/process/pty", json!({"id": "flow"})).await;
     assert_eq!(status, 201);
-    let mut fast = open(&s, &id, "/process/pty/flow/connect", "X-Daytona-Pty-Exit-Control").await;
+    let mut fast = s.ws(&id, "/process/pty/flow/connect", "X-Daytona-Pty-Exit-Control").await;
     connected(&mut fast).await;
-    let mut slow = open(&s, &id, "/process/pty/flow/connect", "X-Daytona-Pty-Exit-Control").await;
+    let mut slow = s.ws(&id, "/process/pty/flow/connect", "X-Daytona-Pty-Exit-Control").await;
     connected(&mut slow).await;
     // 64 MiB of output; the slow client reads nothing meanwhile.
     fast.send(Message::Binary(b"head -c 67108864 /dev/zero | tr '\\0' 'x'; echo; echo END-''MARK\n".to_vec().into()))

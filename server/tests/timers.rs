@@ -52,6 +52,20 @@ async fn activity_postpones_autostop() {
 }
 
 #[tokio::test]
+async fn an_open_terminal_keeps_the_sandbox_from_auto_stopping() {
+    let s = fast_server().await;
+    let id = id_of(&s.create(json!({"autoStopInterval": 2})).await);
+    let (status, _) = s.post_toolbox(&id, "/process/pty", json!({"id": "keep"})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let ws = s.ws(&id, "/process/pty/keep/connect", "X-Daytona-Pty-Exit-Control").await;
+    // No HTTP request for 4 s (twice the interval); only the terminal connection is open.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_eq!(s.state(&id).await.as_deref(), Some("started"), "auto-stopped under an open terminal");
+    drop(ws);
+    assert!(wait_state(&s, &id, Some("stopped"), Duration::from_secs(6)).await, "did not stop once the terminal closed");
+}
+
+#[tokio::test]
 async fn autodelete_zero_deletes_on_stop() {
     let s = fast_server().await;
     let a = id_of(&s.create(json!({})).await);

@@ -2,6 +2,7 @@
 //! streaming bodies both ways and passing WebSocket upgrades through.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -29,7 +30,7 @@ pub async fn toolbox(State(st): State<Arc<AppState>>, req: Request) -> Response 
     }
 }
 
-async fn forward(st: &AppState, mut req: Request) -> Result<Response, ApiError> {
+async fn forward(st: &Arc<AppState>, mut req: Request) -> Result<Response, ApiError> {
     let rest = req.uri().path().strip_prefix("/toolbox/").unwrap_or_default();
     let (id, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
@@ -106,10 +107,23 @@ async fn forward(st: &AppState, mut req: Request) -> Result<Response, ApiError> 
         .map_err(ApiError::BadGateway)?;
     if resp.status() == StatusCode::SWITCHING_PROTOCOLS {
         let agent_upgrade = hyper::upgrade::on(&mut resp);
+        let st = Arc::clone(st);
         tokio::spawn(async move {
             match tokio::try_join!(client_upgrade, agent_upgrade) {
                 Ok((client, agent)) => {
-                    let _ = tokio::io::copy_bidirectional(&mut TokioIo::new(client), &mut TokioIo::new(agent)).await;
+                    let (mut client, mut agent) = (TokioIo::new(client), TokioIo::new(agent));
+                    let relay = tokio::io::copy_bidirectional(&mut client, &mut agent);
+                    tokio::pin!(relay);
+                    // An open terminal or log stream is activity: it keeps auto-stop away.
+                    let period = Duration::from_millis((st.minute_ms / 2).max(1) as u64);
+                    loop {
+                        tokio::select! {
+                            _ = &mut relay => break,
+                            _ = tokio::time::sleep(period) => {
+                                let _ = st.update(&id, |r| r.touch());
+                            }
+                        }
+                    }
                 }
                 Err(e) => tracing::debug!("toolbox upgrade failed: {e}"),
             }

@@ -247,6 +247,20 @@ impl Server {
         send(self.http.post(self.toolbox(id, path)).bearer_auth(&self.key).json(&body)).await
     }
 
+    /// Opens a toolbox WebSocket offering `protocols` (comma separated); asserts that one of
+    /// them is echoed, as Daytona clients require.
+    pub async fn ws(&self, id: &str, path: &str, protocols: &str) -> Ws {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let url = self.toolbox(id, path).replace("http://", "ws://");
+        let mut req = url.into_client_request().unwrap();
+        req.headers_mut().insert("Authorization", format!("Bearer {}", self.key).parse().unwrap());
+        req.headers_mut().insert("Sec-WebSocket-Protocol", protocols.parse().unwrap());
+        let (ws, resp) = tokio_tungstenite::connect_async(req).await.expect("upgrade");
+        let echoed = resp.headers().get("sec-websocket-protocol").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert!(protocols.split(", ").any(|p| p == echoed), "echoed {echoed:?} of {protocols:?}");
+        ws
+    }
+
     /// GET a toolbox path of sandbox `id` with the key.
     pub async fn get_toolbox(&self, id: &str, path: &str) -> (StatusCode, Value) {
         send(self.http.get(self.toolbox(id, path)).bearer_auth(&self.key)).await
@@ -290,6 +304,9 @@ impl Drop for Server {
         }
     }
 }
+
+/// A client WebSocket.
+pub type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Sends a request; returns the status and the body as JSON (`Value::String` if not JSON).
 pub async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Value) {
