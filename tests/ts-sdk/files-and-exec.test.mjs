@@ -62,3 +62,29 @@ test('create, exec, files, delete with the official TS SDK', async () => {
   await sandbox.delete(60, true);
   await assert.rejects(daytona.get(sandbox.id), DaytonaNotFoundError);
 });
+
+test('a session command streams its logs to onStdout/onStderr', async () => {
+  const sandbox = await daytona.create();
+  await sandbox.process.createSession('ts-session');
+  await sandbox.process.executeSessionCommand('ts-session', { command: 'cd /tmp && export X=kept' });
+  const same = await sandbox.process.executeSessionCommand('ts-session', { command: 'echo $X in $(pwd)' });
+  assert.equal(same.stdout ?? same.output, 'kept in /tmp\n');
+
+  const started = await sandbox.process.executeSessionCommand('ts-session', {
+    command: 'for i in 1 2 3; do echo out$i; echo err$i >&2; sleep 0.2; done',
+    runAsync: true,
+  });
+  let stdout = '';
+  let stderr = '';
+  await sandbox.process.getSessionCommandLogs(
+    'ts-session',
+    started.cmdId,
+    (chunk) => (stdout += chunk),
+    (chunk) => (stderr += chunk),
+  );
+  assert.equal(stdout, 'out1\nout2\nout3\n');
+  assert.equal(stderr, 'err1\nerr2\nerr3\n');
+  const cmd = await sandbox.process.getSessionCommand('ts-session', started.cmdId);
+  assert.equal(cmd.exitCode, 0);
+  await sandbox.delete(60, true);
+});
