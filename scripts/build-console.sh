@@ -1,6 +1,24 @@
 #!/usr/bin/env bash
 # Builds the console into dist/console (served by daytona-local at /).
 source "$(dirname "$0")/lib.sh"
+
+# xterm.js 6 and its fit addon: self-contained ES modules from npm, vendored into the crate
+# (gitignored) as `.js` wasm-bindgen snippets before cargo needs them. Copied only when
+# changed, so an unchanged vendor dir does not force a rebuild.
+vendor=console/vendor
+xterm=node_modules/@xterm
+[ -f "$xterm/xterm/lib/xterm.mjs" ] && [ -f "$xterm/addon-fit/lib/addon-fit.mjs" ] \
+  || { log "xterm.js is missing from node_modules: run npm ci"; exit 1; }
+mkdir -p "$vendor"
+vendor_copy() { # SOURCE DEST: copy without the source-map comment (the maps are not shipped)
+  local tmp; tmp=$(mktemp)
+  sed '/^\/\/# sourceMappingURL=/d' "$1" > "$tmp"
+  if cmp -s "$tmp" "$2"; then rm "$tmp"; else mv "$tmp" "$2"; fi
+}
+vendor_copy "$xterm/xterm/lib/xterm.mjs" "$vendor/xterm.js"
+vendor_copy "$xterm/addon-fit/lib/addon-fit.mjs" "$vendor/addon-fit.js"
+vendor_copy "$xterm/xterm/css/xterm.css" "$vendor/xterm.css"
+
 log "building daytona-console (wasm32, size profile)"
 wasm_cargo build -p daytona-console --profile wasm-release
 out=dist/console
@@ -9,4 +27,5 @@ rm -rf "$out"; mkdir -p "$out"
 wasm_opt "$out/pkg/daytona-console_bg.wasm"
 cp index.html "$out/index.html"
 cp -r console/static/. "$out/"
+cp "$vendor/xterm.css" "$out/xterm.css"
 log "console ready in $out"

@@ -1,13 +1,17 @@
 //! The application shell: header, navigation and routes.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use crate::connection::{provide_connection, use_connection};
 use crate::pages::dashboard::DashboardPage;
-use crate::pages::sandbox_detail::SandboxDetailPage;
+use crate::pages::sandbox::commands::CommandsTab;
+use crate::pages::sandbox::files::FilesTab;
+use crate::pages::sandbox::overview::OverviewTab;
+use crate::pages::sandbox::terminal::TerminalTab;
+use crate::pages::sandbox::SandboxPage;
 use crate::pages::settings::SettingsPage;
 use crate::time::provide_clock;
 
@@ -22,7 +26,12 @@ pub fn App() -> impl IntoView {
             <main class="page">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=DashboardPage/>
-                    <Route path=path!("/sandboxes/:id") view=SandboxDetailPage/>
+                    <ParentRoute path=path!("/sandboxes/:id") view=SandboxPage>
+                        <Route path=path!("") view=OverviewTab/>
+                        <Route path=path!("terminal") view=TerminalTab/>
+                        <Route path=path!("files") view=FilesTab/>
+                        <Route path=path!("commands") view=CommandsTab/>
+                    </ParentRoute>
                     <Route path=path!("/settings") view=SettingsPage/>
                 </Routes>
             </main>

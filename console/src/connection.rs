@@ -7,6 +7,8 @@
 use daytona_wasm::{Daytona, DaytonaConfig, DaytonaError};
 use leptos::prelude::*;
 
+use crate::storage;
+
 const KEY_API_URL: &str = "daytona.console.apiUrl";
 const KEY_API_KEY: &str = "daytona.console.apiKey";
 /// Keys shorter than this are masked completely.
@@ -34,14 +36,9 @@ impl Connection {
             from_fragment.save();
             return from_fragment;
         }
-        let stored = |key| {
-            storage()
-                .and_then(|s| s.get_item(key).ok().flatten())
-                .filter(|v| !v.is_empty())
-        };
         Self {
-            api_url: stored(KEY_API_URL).unwrap_or_else(Self::default_api_url),
-            api_key: stored(KEY_API_KEY),
+            api_url: storage::get(KEY_API_URL).unwrap_or_else(Self::default_api_url),
+            api_key: storage::get(KEY_API_KEY),
         }
     }
 
@@ -99,13 +96,11 @@ impl Connection {
 
     /// Persists the settings in `localStorage` (a missing key is removed).
     pub fn save(&self) {
-        let Some(s) = storage() else { return };
-        // Storage may be full or disabled; the settings then last for this page only.
-        let _ = s.set_item(KEY_API_URL, &self.api_url);
-        let _ = match &self.api_key {
-            Some(k) => s.set_item(KEY_API_KEY, k),
-            None => s.remove_item(KEY_API_KEY),
-        };
+        storage::set(KEY_API_URL, &self.api_url);
+        match &self.api_key {
+            Some(k) => storage::set(KEY_API_KEY, k),
+            None => storage::remove(KEY_API_KEY),
+        }
     }
 
     /// Whether an API key is configured.
@@ -137,10 +132,6 @@ impl Connection {
             self.api_key.as_deref().unwrap_or_default(),
         ))
     }
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    window().local_storage().ok().flatten()
 }
 
 /// Loads the connection and makes it available to every component. A `#apiKey=…`

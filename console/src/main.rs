@@ -2,17 +2,30 @@
 //! sandboxes through the `daytona-wasm` SDK.
 
 mod app;
+mod commands;
 mod components;
 mod connection;
+mod current_sandbox;
 mod errors;
+mod files;
 mod filters;
+mod highlight;
 mod lifecycle;
+mod markdown;
+mod naming;
 mod operations;
 mod pages;
 mod polling;
+mod resize_watch;
+mod safe_html;
 mod sandbox_list;
+mod shell;
+mod storage;
+mod task;
+mod terminal;
 mod time;
 mod validate;
+mod xterm;
 
 fn main() {
     console_error_panic_hook::set_once();

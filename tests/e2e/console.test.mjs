@@ -1,6 +1,6 @@
 // The web console in headless Chromium against a real daytona-local: connecting via the
 // URL fragment, creating through the dialog, row and bulk lifecycle actions, the detail
-// page's command runner, deletion with confirmation and form validation.
+// page's tabs and command runner, deletion with confirmation and form validation.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -104,7 +104,7 @@ test('stops and starts it from its row', async () => {
   await page.screenshot({ path: artifact('console-dashboard.png') });
 });
 
-test('edits labels and auto-stop, and runs a command on the detail page', async () => {
+test('edits labels and auto-stop, and runs a command from the Commands tab', async () => {
   await row('e2e-one').getByRole('link', { name: 'e2e-one' }).click();
   await page.waitForURL(/\/sandboxes\/[0-9a-f-]+$/);
   await page.getByRole('heading', { name: 'Overview' }).waitFor();
@@ -130,8 +130,10 @@ test('edits labels and auto-stop, and runs a command on the detail page', async 
   await eventually(async () => (await daytona.byName('e2e-one')).autoStopInterval === 30, { what: 'auto-stop 30 on the server' });
   await page.locator('.interval-value', { hasText: '30 min' }).waitFor();
 
+  await page.getByRole('link', { name: 'Commands', exact: true }).click();
+  await page.waitForURL(new RegExp(`/sandboxes/${id}/commands$`));
   await page.locator('input[name=command]').fill('echo "console-$((6 * 7))"; exit 3');
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.locator('form.run-form').getByRole('button', { name: 'Run', exact: true }).click();
   const output = page.getByLabel('Command output');
   await output.waitFor();
   assert.match(await output.innerText(), /^console-42\s*$/);
@@ -139,7 +141,7 @@ test('edits labels and auto-stop, and runs a command on the detail page', async 
 
   await page.locator('input[name=command]').fill('pwd');
   await page.locator('input[name=cwd]').fill('/tmp');
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.locator('form.run-form').getByRole('button', { name: 'Run', exact: true }).click();
   await eventually(async () => (await output.innerText()).trim() === '/tmp', { what: 'pwd in /tmp' });
   assert.equal(await page.locator('.exit').innerText(), 'exit 0');
   await page.evaluate(() => window.scrollTo(0, 0));

@@ -1,5 +1,6 @@
 // Shared helpers of the browser end-to-end tests: a real daytona-local serving the built
 // console, headless Chromium, and small waits/assertions on top of playwright-core.
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -45,11 +46,12 @@ export async function newPage(browser, { width = 1400, height = 900 } = {}) {
 /** A tiny client of daytona-local's API, to check what the UI did on the server side. */
 export function api(server) {
   const headers = { Authorization: `Bearer ${server.apiKey}`, 'Content-Type': 'application/json' };
-  const call = async (method, path, body) => {
-    const res = await fetch(`${server.apiUrl}${path}`, { method, headers, body: body && JSON.stringify(body) });
+  const send = async (url, method, body) => {
+    const res = await fetch(url, { method, headers, body: body && JSON.stringify(body) });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };
+  const call = (method, path, body) => send(`${server.apiUrl}${path}`, method, body);
   return {
     call,
     /** All sandboxes (first page of up to 200). */
@@ -59,6 +61,33 @@ export function api(server) {
     /** The sandbox named `name`, or undefined. */
     async byName(name) {
       return (await this.list()).find((s) => s.name === name);
+    },
+    /** Creates sandbox `name` and waits until it has started; returns it. */
+    async createStarted(name) {
+      const created = await call('POST', '/sandbox', { name });
+      assert.equal(created.status, 200, `create ${name}: ${JSON.stringify(created.body)}`);
+      return eventually(async () => {
+        const s = (await call('GET', `/sandbox/${created.body.id}`)).body;
+        return s.state === 'started' && s;
+      }, { what: `${name} started` });
+    },
+    /** A client of sandbox `id`'s toolbox (the API key is accepted there too). */
+    toolbox(id) {
+      const base = `${server.url}/toolbox/${id}`;
+      return {
+        /** A JSON call: `{ status, body }`. */
+        call: (method, path, body) => send(`${base}${path}`, method, body),
+        /** Runs `command` and returns `{ exitCode, result }`. */
+        async exec(command) {
+          return (await send(`${base}/process/execute`, 'POST', { command })).body;
+        },
+        /** The text of file `path`. */
+        async read(path) {
+          const res = await fetch(`${base}/files/download?path=${encodeURIComponent(path)}`, { headers });
+          assert.equal(res.status, 200, `download ${path}`);
+          return res.text();
+        },
+      };
     },
   };
 }

@@ -1,5 +1,5 @@
 //! One module per route.
 
 pub mod dashboard;
-pub mod sandbox_detail;
+pub mod sandbox;
 pub mod settings;

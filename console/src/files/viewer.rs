@@ -1,0 +1,265 @@
+//! Showing one file: text with light highlighting and line numbers (a line can be marked),
+//! markdown rendered, images; text can be edited. Everything from the file is escaped.
+
+use daytona_wasm::models::FileInfo;
+use daytona_wasm::{DaytonaError, FileSystem};
+use js_sys::Array;
+use leptos::html::Pre;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, BlobPropertyBag, ScrollIntoViewOptions, ScrollLogicalPosition, Url};
+
+use crate::components::error_alert::ErrorAlert;
+use crate::components::relative_time::RelativeTime;
+use crate::components::spinner::Spinner;
+use crate::current_sandbox::use_current_sandbox;
+use crate::files::context::use_files;
+use crate::files::editor::Editor;
+use crate::files::format::human_size;
+use crate::files::location::FilesView;
+use crate::files::path;
+use crate::highlight::{highlight, syntax_for};
+use crate::markdown;
+
+/// Largest text file previewed.
+const MAX_TEXT: u64 = 2 << 20;
+/// Largest image previewed.
+const MAX_IMAGE: u64 = 20 << 20;
+
+/// How a file is previewed, by its name.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Image(&'static str),
+    Markdown,
+    Text,
+}
+
+fn kind_of(name: &str) -> Kind {
+    match path::extension(name).as_deref() {
+        Some("png") => Kind::Image("image/png"),
+        Some("jpg" | "jpeg") => Kind::Image("image/jpeg"),
+        Some("gif") => Kind::Image("image/gif"),
+        Some("webp") => Kind::Image("image/webp"),
+        Some("bmp") => Kind::Image("image/bmp"),
+        Some("ico") => Kind::Image("image/x-icon"),
+        Some("svg") => Kind::Image("image/svg+xml"),
+        Some("md" | "markdown") => Kind::Markdown,
+        _ => Kind::Text,
+    }
+}
+
+/// What was loaded.
+#[derive(Clone, PartialEq)]
+enum Content {
+    Text(String),
+    /// An object URL of the image.
+    Image(String),
+    Binary,
+    TooLarge,
+}
+
+/// Whether decoded `text` looks like it came from a binary file.
+fn looks_binary(text: &str) -> bool {
+    let replaced = text
+        .chars()
+        .filter(|&c| c == char::REPLACEMENT_CHARACTER)
+        .count();
+    text.contains('\0') || replaced * 20 > text.chars().count().max(1)
+}
+
+fn js_error(e: wasm_bindgen::JsValue) -> DaytonaError {
+    DaytonaError::Decode(format!("{e:?}"))
+}
+
+/// Downloads `remote` and prepares it for showing as `kind`.
+async fn load(
+    fs: &FileSystem,
+    remote: &str,
+    kind: Kind,
+    size: u64,
+) -> Result<Content, DaytonaError> {
+    let limit = if matches!(kind, Kind::Image(_)) {
+        MAX_IMAGE
+    } else {
+        MAX_TEXT
+    };
+    if size > limit {
+        return Ok(Content::TooLarge);
+    }
+    let blob = fs.download_file(remote, &Default::default()).await?;
+    if let Kind::Image(mime) = kind {
+        // Served as octet-stream; an <img> needs the type (SVG especially).
+        let bag = BlobPropertyBag::new();
+        bag.set_type(mime);
+        let typed =
+            Blob::new_with_blob_sequence_and_options(&Array::of1(&blob), &bag).map_err(js_error)?;
+        return Ok(Content::Image(
+            Url::create_object_url_with_blob(&typed).map_err(js_error)?,
+        ));
+    }
+    let text = JsFuture::from(blob.text())
+        .await
+        .map_err(js_error)?
+        .as_string()
+        .unwrap_or_default();
+    Ok(if looks_binary(&text) {
+        Content::Binary
+    } else {
+        Content::Text(text)
+    })
+}
+
+/// File `path`, with `line` marked and scrolled to.
+#[component]
+pub fn FileViewer(path: String, line: Option<u32>) -> impl IntoView {
+    let current = use_current_sandbox();
+    let files = use_files();
+    let navigate = use_navigate();
+    let kind = kind_of(&path);
+    let info = RwSignal::new(None::<FileInfo>);
+    let content = RwSignal::new(None::<Content>);
+    let error = RwSignal::new(None::<String>);
+    let editing = RwSignal::new(false);
+    let source = RwSignal::new(false);
+    let object_url = StoredValue::new(None::<String>);
+    let path = StoredValue::new(path);
+    let revoke = move || {
+        if let Some(Some(url)) = object_url.try_update_value(Option::take) {
+            let _ = Url::revoke_object_url(&url);
+        }
+    };
+    on_cleanup(revoke);
+
+    let remote = path.get_value();
+    leptos::task::spawn_local(async move {
+        let loaded = async {
+            let fs = current.sandbox()?.fs();
+            let details = fs.get_file_details(&remote).await?;
+            let body = if details.is_dir {
+                None
+            } else {
+                Some(load(&fs, &remote, kind, details.size.max(0) as u64).await?)
+            };
+            Ok::<_, DaytonaError>((details, body))
+        }
+        .await;
+        match loaded {
+            Ok((details, None)) if details.is_dir => {
+                let to = FilesView::Dir(remote).href(&current.id.get_untracked());
+                navigate(
+                    &to,
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
+            }
+            Ok((details, body)) => {
+                if let Some(Content::Image(url)) = &body {
+                    // If the viewer has gone meanwhile, nobody will show the URL.
+                    if object_url.try_set_value(Some(url.clone())).is_some() {
+                        let _ = Url::revoke_object_url(url);
+                    }
+                }
+                info.set(Some(details));
+                content.set(body);
+            }
+            Err(e) => error.set(Some(crate::errors::describe(&e))),
+        }
+    });
+
+    let code = NodeRef::<Pre>::new();
+    Effect::new(move |_| {
+        let (Some(pre), Some(n)) = (code.get(), line) else {
+            return;
+        };
+        if let Ok(Some(row)) = pre.query_selector(&format!(":scope > .line:nth-child({n})")) {
+            let _ = row.class_list().add_1("target");
+            let opts = ScrollIntoViewOptions::new();
+            opts.set_block(ScrollLogicalPosition::Center);
+            row.scroll_into_view_with_scroll_into_view_options(&opts);
+        }
+    });
+
+    let name = path::base_name(&path.get_value());
+    let close_href =
+        FilesView::Dir(path::parent(&path.get_value())).href(&current.id.get_untracked());
+    let is_text = move || matches!(content.get(), Some(Content::Text(_)));
+    let body = move || {
+        let shown = content.get()?;
+        Some(match shown {
+            Content::Text(text) if editing.get() => view! {
+                <Editor
+                    path=path.get_value()
+                    text
+                    on_saved=move |saved| {
+                        content.set(Some(Content::Text(saved)));
+                        editing.set(false);
+                    }
+                    on_cancel=move |()| editing.set(false)
+                />
+            }
+            .into_any(),
+            Content::Text(text) if kind == Kind::Markdown && !source.get() => {
+                view! { <article class="markdown" inner_html=markdown::render(&text).into_string()></article> }.into_any()
+            }
+            Content::Text(text) => {
+                let html = highlight(&text, syntax_for(&path.get_value())).into_string();
+                view! { <pre class="code numbered" node_ref=code inner_html=html></pre> }.into_any()
+            }
+            Content::Image(url) => view! {
+                <div class="image-preview"><img src=url alt=path::base_name(&path.get_value())/></div>
+            }
+            .into_any(),
+            Content::Binary => view! { <p class="viewer-note">"This looks like a binary file. Download it to open it."</p> }.into_any(),
+            Content::TooLarge => view! { <p class="viewer-note">"Too large to preview here. Download it to open it."</p> }.into_any(),
+        })
+    };
+
+    view! {
+        <section class="card viewer" data-path=path.get_value()>
+            <header class="viewer-head">
+                <div class="viewer-title">
+                    <h2 class="mono">{name}</h2>
+                    {move || info.get().map(|f| view! {
+                        <span class="muted">
+                            {human_size(f.size.max(0) as u64)} " · " {f.mode.clone()} " · modified " <RelativeTime iso=f.modified_at.clone()/>
+                        </span>
+                    })}
+                </div>
+                <span class="spacer"></span>
+                <Show when=move || kind == Kind::Markdown && is_text() && !editing.get()>
+                    <button type="button" class="btn btn-small" on:click=move |_| source.update(|s| *s = !*s)>
+                        {move || if source.get() { "Preview" } else { "Source" }}
+                    </button>
+                </Show>
+                <Show when=move || is_text() && !editing.get()>
+                    <button type="button" class="btn btn-small" on:click=move |_| editing.set(true)>"Edit"</button>
+                </Show>
+                <button type="button" class="btn btn-small" on:click=move |_| files.download(path.get_value(), false)>"Download"</button>
+                <a class="btn btn-small btn-ghost" href=close_href>"Close"</a>
+            </header>
+            <ErrorAlert error=error/>
+            <Show when=move || content.with(Option::is_none) && error.with(Option::is_none)>
+                <div class="empty-table"><Spinner/>" Loading…"</div>
+            </Show>
+            {body}
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_previews() {
+        assert!(kind_of("/a/b.PNG") == Kind::Image("image/png"));
+        assert!(kind_of("README.md") == Kind::Markdown);
+        assert!(kind_of("main.rs") == Kind::Text);
+        assert!(looks_binary("a\0b"));
+        assert!(!looks_binary("plain text ü"));
+    }
+}

@@ -1,0 +1,54 @@
+//! A PTY connection's state in words and colours.
+
+use daytona_wasm::PtyState;
+
+/// A short machine-readable name of `state` (for styles and tests).
+pub fn key(state: &PtyState) -> &'static str {
+    match state {
+        PtyState::Connecting => "connecting",
+        PtyState::Connected => "connected",
+        PtyState::Reconnecting(_) => "reconnecting",
+        PtyState::Exited(_) => "exited",
+        PtyState::Disconnected => "disconnected",
+        PtyState::Failed(_) => "failed",
+    }
+}
+
+/// The colour family of `state` (the badge tones of the stylesheet).
+pub fn tone(state: &PtyState) -> &'static str {
+    match state {
+        PtyState::Connected => "ok",
+        PtyState::Connecting | PtyState::Reconnecting(_) => "busy",
+        PtyState::Exited(0) | PtyState::Disconnected => "idle",
+        PtyState::Exited(_) | PtyState::Failed(_) => "bad",
+    }
+}
+
+/// `state` as a sentence fragment for the status line.
+pub fn label(state: &PtyState) -> String {
+    match state {
+        PtyState::Connecting => "Connecting…".into(),
+        PtyState::Connected => "Connected".into(),
+        PtyState::Reconnecting(n) => format!("Reconnecting (attempt {n})…"),
+        PtyState::Exited(code) => format!("Exited with code {code}"),
+        PtyState::Disconnected => "Disconnected".into(),
+        PtyState::Failed(why) => format!("Failed: {why}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_each_state() {
+        assert_eq!(
+            label(&PtyState::Reconnecting(3)),
+            "Reconnecting (attempt 3)…"
+        );
+        assert_eq!(label(&PtyState::Exited(130)), "Exited with code 130");
+        assert_eq!(tone(&PtyState::Exited(0)), "idle");
+        assert_eq!(tone(&PtyState::Exited(1)), "bad");
+        assert_eq!(key(&PtyState::Failed("x".into())), "failed");
+    }
+}

@@ -1,0 +1,250 @@
+// The console's Files tab in headless Chromium against a real daytona-local: a folder
+// uploaded with its tree (folder picker) and files dropped on the listing, with progress;
+// previews that escape what they show; editing and saving; search by content opening the
+// file at the line; downloads of a file and of a folder as .tar.gz.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { api, artifact, eventually, launchBrowser, newPage, requireBuiltConsole, startDaytonaLocal } from './helpers.js';
+
+let server, browser, page, sandbox, toolbox, local;
+
+const HOME = '/home/daytona';
+const README = '# Project\n\nSee **this** and <img src=x onerror="window.__xss = 1">.\n\n<script>window.__xss = 2</script>\n';
+const MAIN_PY = 'def greet():\n    return "needle in a haystack"\n';
+const BLOB = randomBytes(3 << 20);
+// A 1×1 PNG.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+const row = (name) => page.locator(`.files-table tr[data-name="${name}"]`);
+
+before(async () => {
+  requireBuiltConsole();
+  local = mkdtempSync(join(tmpdir(), 'e2e-files-'));
+  mkdirSync(join(local, 'proj/src'), { recursive: true });
+  writeFileSync(join(local, 'proj/README.md'), README);
+  writeFileSync(join(local, 'proj/src/main.py'), MAIN_PY);
+  writeFileSync(join(local, 'proj/data.bin'), BLOB);
+  writeFileSync(join(local, 'proj/pic.png'), PNG);
+  server = await startDaytonaLocal();
+  const daytona = api(server);
+  sandbox = await daytona.createStarted('e2e-files');
+  toolbox = daytona.toolbox(sandbox.id);
+  browser = await launchBrowser();
+  page = await newPage(browser, { width: 1400, height: 900 });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (local) rmSync(local, { recursive: true, force: true });
+});
+
+test('opens in the home folder and uploads a folder with its tree', async () => {
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}/files#apiKey=${encodeURIComponent(server.apiKey)}`);
+  await page.waitForURL(/\/files\?path=%2Fhome%2Fdaytona$/);
+  await page.getByText('This folder is empty').waitFor();
+
+  await page.getByLabel('Folder to upload').setInputFiles(join(local, 'proj'));
+  const transfers = page.locator('.transfer');
+  await eventually(async () => (await transfers.count()) === 4, { what: 'four transfers listed' });
+  await eventually(
+    async () => (await transfers.evaluateAll((ts) => ts.map((t) => t.dataset.status))).every((s) => s === 'done'),
+    { what: 'every upload done', timeout: 30_000 },
+  );
+  const paths = await transfers.evaluateAll((ts) => ts.map((t) => t.dataset.path).sort());
+  assert.deepEqual(paths, [
+    `${HOME}/proj/README.md`,
+    `${HOME}/proj/data.bin`,
+    `${HOME}/proj/pic.png`,
+    `${HOME}/proj/src/main.py`,
+  ]);
+  const big = page.locator(`.transfer[data-path="${HOME}/proj/data.bin"]`);
+  assert.equal(await big.getByRole('progressbar').getAttribute('aria-valuenow'), '100');
+  assert.match(await big.locator('.transfer-bytes').innerText(), /^3\.0 MB \/ 3\.0 MB$/);
+
+  await row('proj').waitFor();
+  const found = await toolbox.exec(`cd ${HOME}/proj && find . -type f | sort && md5sum data.bin`);
+  const md5 = (await import('node:crypto')).createHash('md5').update(BLOB).digest('hex');
+  assert.equal(found.result, `./README.md\n./data.bin\n./pic.png\n./src/main.py\n${md5}  data.bin\n`);
+
+  await row('proj').getByRole('link').click();
+  await page.waitForURL(/path=%2Fhome%2Fdaytona%2Fproj$/);
+  await row('src').waitFor();
+  assert.deepEqual(await page.locator('.files-table tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.name)), [
+    'src',
+    'data.bin',
+    'pic.png',
+    'README.md',
+  ]);
+  const info = (await toolbox.call('GET', `/files?path=${encodeURIComponent(`${HOME}/proj`)}`)).body.find((f) => f.name === 'data.bin');
+  const cells = await row('data.bin').locator('td').allInnerTexts();
+  assert.deepEqual(cells.slice(1, 5), ['3.0 MB', info.mode, info.owner, 'just now']);
+  assert.ok(await page.locator('.tree-row.current', { hasText: 'proj' }).isVisible(), 'the tree shows the folder');
+  await page.screenshot({ path: artifact('files-listing.png') });
+});
+
+test('cancels an upload in flight', async () => {
+  writeFileSync(join(local, 'slow.bin'), randomBytes(4 << 20));
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: 1 << 20,
+  });
+  try {
+    await page.getByLabel('Files to upload').setInputFiles(join(local, 'slow.bin'));
+    const slow = page.locator(`.transfer[data-path="${HOME}/proj/slow.bin"]`);
+    await slow.locator('.bar[aria-valuenow]').waitFor();
+    await eventually(async () => Number(await slow.getByRole('progressbar').getAttribute('aria-valuenow')) > 0, {
+      what: 'the upload under way',
+    });
+    await slow.getByRole('button', { name: 'Cancel transfer' }).click();
+    await page.locator(`.transfer[data-path="${HOME}/proj/slow.bin"][data-status="cancelled"]`).waitFor();
+    assert.ok(Number(await slow.getByRole('progressbar').getAttribute('aria-valuenow')) < 100, 'stopped short');
+  } finally {
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  }
+  const left = await toolbox.exec(`ls -a ${HOME}/proj`);
+  assert.doesNotMatch(left.result, /slow/, 'nothing left behind');
+  assert.equal(await row('slow.bin').count(), 0);
+});
+
+test('uploads files dropped on the listing', async () => {
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['dropped!\n'], 'dropped.txt', { type: 'text/plain' }));
+    const zone = document.querySelector('.drop-zone');
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      zone.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+    }
+  });
+  await row('dropped.txt').waitFor();
+  assert.equal(await toolbox.read(`${HOME}/proj/dropped.txt`), 'dropped!\n');
+});
+
+test('renders markdown without running the HTML in it', async () => {
+  await row('README.md').getByRole('link').click();
+  const preview = page.locator('.viewer .markdown');
+  await preview.waitFor();
+  assert.equal(await preview.locator('h1').innerText(), 'Project');
+  assert.equal(await preview.locator('strong').innerText(), 'this');
+  assert.match(await preview.innerText(), /<img src=x onerror="window.__xss = 1">/);
+  assert.equal(await preview.locator('img, script').count(), 0, 'no element from the file');
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+});
+
+test('previews an image', async () => {
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}/files?file=${encodeURIComponent(`${HOME}/proj/pic.png`)}`);
+  const img = page.locator('.viewer .image-preview img');
+  await img.waitFor();
+  assert.match(await img.getAttribute('src'), /^blob:/);
+  await eventually(async () => (await img.evaluate((i) => i.complete && i.naturalWidth)) === 1, { what: 'the PNG decoded' });
+});
+
+test('edits a file and saves it', async () => {
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}/files?file=${encodeURIComponent(`${HOME}/proj/src/main.py`)}`);
+  const code = page.locator('.viewer pre.code');
+  await code.waitFor();
+  assert.equal(await code.locator('.tok-kw').first().innerText(), 'def');
+  assert.equal(await code.locator('.line').count(), 2);
+
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  const area = page.getByLabel('File content');
+  assert.equal(await area.inputValue(), MAIN_PY);
+  await area.fill('def greet():\n    return "edited <here>"\n');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await area.waitFor({ state: 'detached' });
+  assert.equal(await toolbox.read(`${HOME}/proj/src/main.py`), 'def greet():\n    return "edited <here>"\n');
+  assert.match(await code.innerText(), /return "edited <here>"/);
+  await page.screenshot({ path: artifact('files-viewer.png') });
+});
+
+test('search by name lists matching files', async () => {
+  await page.getByLabel('Search files').fill('main');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  const results = page.getByRole('region', { name: 'Search results' });
+  await results.getByRole('link', { name: `${HOME}/proj/src/main.py` }).waitFor();
+  assert.deepEqual(await results.getByRole('link').allInnerTexts(), [`${HOME}/proj/src/main.py`]);
+  await results.getByRole('button', { name: 'Close search results' }).click();
+  await results.waitFor({ state: 'detached' });
+});
+
+test('search by content opens the file at the matching line', async () => {
+  await toolbox.exec(`printf 'one\\ntwo\\nthe needle line\\n' > ${HOME}/proj/src/notes.txt`);
+  await page.getByLabel('Search by').selectOption('content');
+  await page.getByLabel('Search files').fill('needle');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  const results = page.getByRole('region', { name: 'Search results' });
+  const hit = results.getByRole('link', { name: `${HOME}/proj/src/notes.txt:3` });
+  await hit.waitFor();
+  assert.match(await results.locator('strong').innerText(), /^1 match for “needle” in \/home\/daytona\/proj\/src$/);
+  await hit.click();
+  await page.waitForURL(/file=%2Fhome%2Fdaytona%2Fproj%2Fsrc%2Fnotes\.txt&line=3$/);
+  await page.locator('.viewer[data-path$="notes.txt"] .line.target').waitFor();
+  assert.equal(await page.locator('.line.target').innerText(), 'the needle line');
+  await page.screenshot({ path: artifact('files-search.png') });
+});
+
+test('downloads a file, and a folder as .tar.gz', async () => {
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}/files?path=${encodeURIComponent(`${HOME}/proj`)}`);
+  let [download] = await Promise.all([
+    page.waitForEvent('download'),
+    row('README.md').getByRole('button', { name: 'Download' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'README.md');
+  assert.equal(readFileSync(await download.path(), 'utf8'), README);
+
+  [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 30_000 }),
+    row('src').getByRole('button', { name: 'Download' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'src.tar.gz');
+  const archive = readFileSync(await download.path());
+  assert.deepEqual([...archive.subarray(0, 2)], [0x1f, 0x8b], 'gzip data');
+  const left = await toolbox.exec('ls /tmp | grep -c daytona-console || true');
+  assert.equal(left.result.trim(), '0', 'the archive was removed from the sandbox');
+});
+
+test('creates a folder, renames it, changes its mode and deletes it', async () => {
+  await page.getByRole('button', { name: 'New folder' }).click();
+  const create = page.getByRole('dialog', { name: 'New folder' });
+  await create.getByLabel('Name').fill('made');
+  await create.getByRole('button', { name: 'Create' }).click();
+  await row('made').waitFor();
+
+  await row('made').getByRole('button', { name: 'Rename' }).click();
+  const move = page.getByRole('dialog', { name: 'Rename or move' });
+  assert.equal(await move.getByLabel('New path').inputValue(), `${HOME}/proj/made`);
+  await move.getByLabel('New path').fill('renamed');
+  await move.getByRole('button', { name: 'Move' }).click();
+  await row('renamed').waitFor();
+  assert.equal(await row('made').count(), 0);
+
+  await row('renamed').getByRole('button', { name: 'Permissions' }).click();
+  const perms = page.getByRole('dialog', { name: 'Permissions' });
+  assert.equal(await perms.getByLabel('Mode').inputValue(), '755');
+  await perms.getByLabel('Mode').fill('700');
+  await perms.getByRole('button', { name: 'Apply' }).click();
+  await row('renamed').getByText('drwx------').waitFor();
+  assert.equal((await toolbox.exec(`stat -c %a ${HOME}/proj/renamed`)).result, '700\n');
+
+  await row('renamed').getByRole('button', { name: 'Delete' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete' });
+  assert.match(await confirm.innerText(), /Delete folder renamed and everything in it\?/);
+  await confirm.getByRole('button', { name: 'Delete' }).click();
+  await row('renamed').waitFor({ state: 'detached' });
+  assert.equal((await toolbox.exec(`test -e ${HOME}/proj/renamed; echo $?`)).result, '1\n');
+});
+
+test('ran without page errors', () => {
+  assert.deepEqual(page.problems, []);
+});
