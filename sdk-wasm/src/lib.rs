@@ -43,7 +43,7 @@ pub use daytona_models as models;
 pub use error::{DaytonaError, ErrorKind};
 pub use fs::{FilePermissionsParams, FileStream, FileSystem};
 pub use http::CallOptions;
-pub use params::{CreateSandboxParams, Resources};
+pub use params::{CreateSandboxParams, Resources, CODE_TOOLBOX_LANGUAGE_LABEL};
 pub use demux::{Channel, Demux};
 pub use process::{CodeRunParams, Process};
 pub use pty::{PtyCreateOptions, PtyDataFn, PtyHandle, PtyState, PtyStateFn};

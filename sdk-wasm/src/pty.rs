@@ -42,6 +42,20 @@ pub enum PtyState {
     Failed(String),
 }
 
+impl PtyState {
+    /// A short name: `connecting`, `connected`, `reconnecting`, `exited`, `disconnected`, `failed`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Connecting => "connecting",
+            Self::Connected => "connected",
+            Self::Reconnecting(_) => "reconnecting",
+            Self::Exited(_) => "exited",
+            Self::Disconnected => "disconnected",
+            Self::Failed(_) => "failed",
+        }
+    }
+}
+
 /// Callback receiving terminal output (a browser `Uint8Array`, not copied into wasm).
 pub type PtyDataFn = Rc<dyn Fn(&js_sys::Uint8Array)>;
 /// Callback receiving state changes.

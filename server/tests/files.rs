@@ -24,7 +24,7 @@ async fn traversal_and_symlinks_cannot_reach_the_host() {
         secret.display().to_string(),
         format!("../../..{}", secret.display()),
     ] {
-        let (status, body) = s.get_toolbox(&id, &format!("/files/info?path={}", urlencode(&path))).await;
+        let (status, body) = s.get_toolbox(&id, &format!("/files/info?path={}", percent_encode(&path))).await;
         assert_eq!(status, 404, "{path}: {body}");
         assert_eq!(body["code"], "FILE_NOT_FOUND", "{body}");
         assert_eq!(body["source"], "DAYTONA_DAEMON");
@@ -75,11 +75,3 @@ async fn malformed_uploads_are_refused_and_lose_nothing() {
     s.assert_alive().await;
 }
 
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}

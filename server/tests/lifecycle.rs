@@ -77,7 +77,7 @@ async fn list_filters_by_labels_and_states_with_cursor_pagination() {
         }
     };
     let ids_of = |items: &[Value]| items.iter().map(id_of).collect::<BTreeSet<_>>();
-    let enc = |v: Value| form_encode(&v.to_string());
+    let enc = |v: Value| percent_encode(&v.to_string());
 
     // Label containment: every pair must match.
     let (items, next) = list(format!("labels={}", enc(json!({"suite": suite})))).await;
@@ -121,7 +121,7 @@ async fn list_filters_by_labels_and_states_with_cursor_pagination() {
     let (page1, cursor) = list("limit=3&sort=createdAt&order=asc".into()).await;
     assert_eq!(page1.len(), 3);
     let cursor = cursor.expect("a nextCursor when more items exist");
-    let (page2, cursor2) = list(format!("limit=3&sort=createdAt&order=asc&cursor={}", form_encode(&cursor))).await;
+    let (page2, cursor2) = list(format!("limit=3&sort=createdAt&order=asc&cursor={}", percent_encode(&cursor))).await;
     assert_eq!(page2.len(), 1);
     assert_eq!(cursor2, None, "last page has no nextCursor");
     let mut all = ids_of(&page1);
@@ -290,14 +290,6 @@ async fn labels_intervals_and_public_are_updated() {
     assert_eq!(sb["autoStopInterval"], json!(42));
 }
 
-fn form_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
 
 #[tokio::test]
 async fn a_sandbox_whose_main_process_dies_becomes_error_and_recovers() {

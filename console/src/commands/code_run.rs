@@ -12,7 +12,6 @@ use crate::current_sandbox::use_current_sandbox;
 use crate::task::Task;
 
 /// The sandbox label naming the language `code_run` uses (python when absent).
-const LANGUAGE_LABEL: &str = "code-toolbox-language";
 
 /// What the code box starts with: output and a chart.
 const SAMPLE: &str = "import matplotlib.pyplot as plt
@@ -44,7 +43,7 @@ pub fn CodeRun() -> impl IntoView {
             .data
             .with(|s| {
                 s.as_ref()
-                    .and_then(|s| s.labels.get(LANGUAGE_LABEL).cloned())
+                    .and_then(|s| s.labels.get(daytona_wasm::CODE_TOOLBOX_LANGUAGE_LABEL).cloned())
             })
             .unwrap_or_else(|| "python".into())
     };

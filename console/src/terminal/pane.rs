@@ -225,7 +225,7 @@ pub fn TerminalPane(
     };
     let exited = move || matches!(state.get(), PtyState::Exited(_));
     view! {
-        <div class="term-pane" data-pty=id data-state=move || status::key(&state.get())>
+        <div class="term-pane" data-pty=id data-state=move || state.get().as_str()>
             <div class="term-host" node_ref=host></div>
             <div class="term-bar">
                 <span class=move || format!("term-state tone-{}", status::tone(&state.get()))>

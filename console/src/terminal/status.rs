@@ -2,18 +2,6 @@
 
 use daytona_wasm::PtyState;
 
-/// A short machine-readable name of `state` (for styles and tests).
-pub fn key(state: &PtyState) -> &'static str {
-    match state {
-        PtyState::Connecting => "connecting",
-        PtyState::Connected => "connected",
-        PtyState::Reconnecting(_) => "reconnecting",
-        PtyState::Exited(_) => "exited",
-        PtyState::Disconnected => "disconnected",
-        PtyState::Failed(_) => "failed",
-    }
-}
-
 /// The colour family of `state` (the badge tones of the stylesheet).
 pub fn tone(state: &PtyState) -> &'static str {
     match state {
@@ -49,6 +37,5 @@ mod tests {
         assert_eq!(label(&PtyState::Exited(130)), "Exited with code 130");
         assert_eq!(tone(&PtyState::Exited(0)), "idle");
         assert_eq!(tone(&PtyState::Exited(1)), "bad");
-        assert_eq!(key(&PtyState::Failed("x".into())), "failed");
     }
 }

@@ -30,17 +30,6 @@ export interface PtyCreateOptions extends PtyConnectOptions {
 export interface PtyResult { exitCode: number; error?: string }
 "#;
 
-fn state_name(s: &PtyState) -> &'static str {
-    match s {
-        PtyState::Connecting => "connecting",
-        PtyState::Connected => "connected",
-        PtyState::Reconnecting(_) => "reconnecting",
-        PtyState::Exited(_) => "exited",
-        PtyState::Disconnected => "disconnected",
-        PtyState::Failed(_) => "failed",
-    }
-}
-
 fn get(v: &JsValue, k: &str) -> JsValue {
     js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
 }
@@ -67,7 +56,7 @@ fn callbacks(options: &JsValue) -> Result<(PtyDataFn, Option<PtyStateFn>), JsVal
                     PtyState::Failed(e) => set("error", e.as_str().into()),
                     _ => {}
                 }
-                let _ = f.call2(&JsValue::NULL, &state_name(s).into(), &detail);
+                let _ = f.call2(&JsValue::NULL, &s.as_str().into(), &detail);
             });
             Some(cb)
         }
@@ -104,7 +93,7 @@ impl JsPtyHandle {
     /// The connection state.
     #[wasm_bindgen(getter, unchecked_return_type = "PtyConnectionState")]
     pub fn state(&self) -> String {
-        state_name(&self.inner.state()).to_owned()
+        self.inner.state().as_str().to_owned()
     }
 
     /// Whether output is flowing.

@@ -364,3 +364,13 @@ pub fn unique(prefix: &str) -> String {
 pub fn host_home(data_dir: &Path, id: &str) -> PathBuf {
     data_dir.join("sandboxes").join(id).join("home")
 }
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters kept).
+pub fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
