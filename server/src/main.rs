@@ -28,9 +28,9 @@ enum Command {
     Serve(api::ServeArgs),
     /// Run the toolbox agent inside a sandbox (started by `serve`).
     Agent {
-        /// Unix socket to serve the toolbox API on.
+        /// Inherited file descriptor of the listening Unix socket (bound by the server).
         #[arg(long)]
-        socket: PathBuf,
+        listen_fd: i32,
         /// The sandbox user's home (also the work dir).
         #[arg(long)]
         home: PathBuf,
@@ -48,8 +48,8 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => runtime().block_on(api::serve(args)),
-        Command::Agent { socket, home } => agent::drop_privileges(api::SANDBOX_UID)
-            .and_then(|()| runtime().block_on(agent::run(socket, home))),
+        Command::Agent { listen_fd, home } => agent::drop_privileges(api::SANDBOX_UID)
+            .and_then(|()| runtime().block_on(agent::run(listen_fd, home))),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -195,3 +195,15 @@ fn test_runs_as_root() -> bool {
         .and_then(|s| s.lines().find(|l| l.starts_with("Uid:")).map(|l| l.split_whitespace().nth(2) == Some("0")))
         .unwrap_or(false)
 }
+
+#[tokio::test]
+async fn server_side_files_of_a_sandbox_are_out_of_its_reach() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    // The toolbox socket, the jail's pid file and the agent log live outside the jail: nothing
+    // the sandbox could replace with a symlink for the server to follow.
+    let (_, out) = s.exec(&id, "test -e /run/daytona && echo run-visible; find / -xdev \\( -name jail.pid -o -name toolbox.sock -o -name agent.log \\) 2>/dev/null; echo end").await;
+    assert_eq!(out, "end\n", "server-side files visible in the jail: {out}");
+    let host = s.data_dir().join("sandboxes").join(&id);
+    assert!(host.join("jail.pid").exists(), "the pid file is kept by the server");
+}

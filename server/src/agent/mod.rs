@@ -49,10 +49,13 @@ pub fn drop_privileges(uid: u32) -> Result<(), String> {
     Ok(())
 }
 
-/// Serves the toolbox API on `socket` until killed.
-pub async fn run(socket: PathBuf, home: PathBuf) -> Result<(), String> {
-    let _ = std::fs::remove_file(&socket);
-    let listener = tokio::net::UnixListener::bind(&socket).map_err(|e| format!("binding {}: {e}", socket.display()))?;
+/// Serves the toolbox API on the inherited listening socket `listen_fd` until killed.
+pub async fn run(listen_fd: i32, home: PathBuf) -> Result<(), String> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: the server passes a listening Unix socket on this descriptor, owned by us alone.
+    let listener = unsafe { std::os::unix::net::UnixListener::from_raw_fd(listen_fd) };
+    listener.set_nonblocking(true).map_err(|e| format!("listening socket: {e}"))?;
+    let listener = tokio::net::UnixListener::from_std(listener).map_err(|e| format!("listening socket: {e}"))?;
     let scratch = std::env::temp_dir().join(format!(".daytona-agent-{}", std::process::id()));
     std::fs::DirBuilder::new()
         .recursive(true)

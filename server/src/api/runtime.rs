@@ -15,7 +15,8 @@ use super::limits::{Cgroup, CgroupHost};
 
 /// Where the sandbox's home appears inside the jail.
 pub const HOME_IN_JAIL: &str = "/home/daytona";
-const RUN_IN_JAIL: &str = "/run/daytona";
+/// File descriptor on which the agent finds its listening socket (bound by the server).
+const AGENT_LISTEN_FD: i32 = 3;
 const AGENT_IN_JAIL: &str = "/opt/daytona/daytona-local";
 
 /// A running jail: the bwrap process (our child, or adopted after a server restart).
@@ -163,8 +164,9 @@ impl Runtime {
         jails.get_mut(id).is_some_and(Jail::alive)
     }
 
+    /// Where the jail's pid is kept: outside anything mounted into the jail.
     fn pid_file(&self, id: &str) -> PathBuf {
-        self.run_dir.join(id).join("jail.pid")
+        self.sandboxes_dir.join(id).join("jail.pid")
     }
 
     /// Takes over the jail of `sb` left running by a previous server process (jails outlive a
@@ -174,10 +176,19 @@ impl Runtime {
         let mut parts = text.split_whitespace().map(str::parse::<u64>);
         let (Some(Ok(pid)), Some(Ok(started))) = (parts.next(), parts.next()) else { return false };
         let pid = pid as i32;
-        if start_time(pid) != Some(started) || !pid_alive(pid) || !agent_client::is_ready(&self.socket(&sb.id)).await {
+        if start_time(pid) != Some(started) || !pid_alive(pid) {
             return false;
         }
         let cgroup = self.cgroups.limit(&sb.id, sb.cpu, sb.memory).ok();
+        if !agent_client::is_ready(&self.socket(&sb.id)).await {
+            // Ours (the pid file is out of the jail's reach) but not answering: end it, so
+            // that a fresh start does not run a second jail on the same home.
+            let mut jail = Jail { pid, child: None, cgroup };
+            jail.kill();
+            jail.ended_within(Duration::from_secs(5)).await;
+            self.release(jail);
+            return false;
+        }
         self.jails
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -191,13 +202,18 @@ impl Runtime {
             return Ok(());
         }
         let home = self.home_dir(&sb.id);
-        let run = self.socket(&sb.id).parent().expect("socket has a parent").to_owned();
+        let run = self.run_dir.join(&sb.id);
         let etc = self.sandboxes_dir.join(&sb.id).join("etc");
         for d in [&home, &run, &etc] {
             std::fs::create_dir_all(d).map_err(|e| format!("creating {}: {e}", d.display()))?;
         }
-        let _ = std::fs::remove_file(self.socket(&sb.id));
         write_identity(&etc, &sb.name).map_err(|e| format!("writing /etc files: {e}"))?;
+        // The server binds the agent's socket in a directory the jail cannot see and hands the
+        // listening descriptor over: the sandbox can never swap the path for something else.
+        let socket = self.socket(&sb.id);
+        let _ = std::fs::remove_file(&socket);
+        let listener = std::os::unix::net::UnixListener::bind(&socket)
+            .map_err(|e| format!("binding {}: {e}", socket.display()))?;
 
         let mut cmd = Command::new("bwrap");
         // bwrap stays in the jail as its pid 1, and the sandbox user may read its
@@ -216,11 +232,10 @@ impl Runtime {
             cmd.arg("--ro-bind").arg(etc.join(f)).arg(format!("/etc/{f}"));
         }
         // Directories bwrap creates for mount points are 0700 root: make ours traversable.
-        for parent in ["/home", "/run", "/opt"] {
+        for parent in ["/home", "/opt"] {
             cmd.args(["--perms", "0755", "--dir", parent]);
         }
         cmd.arg("--bind").arg(&home).arg(HOME_IN_JAIL);
-        cmd.arg("--bind").arg(&run).arg(RUN_IN_JAIL);
         cmd.arg("--ro-bind").arg(&self.exe).arg(AGENT_IN_JAIL);
         cmd.args(["--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"]);
         if sb.network_block_all {
@@ -231,7 +246,6 @@ impl Runtime {
             // keep their real owners (a user namespace would map the sandbox user onto root
             // and let it read root-only files such as /etc/shadow through the read-only binds).
             chown_to_sandbox_user(&home).map_err(|e| format!("chown {}: {e}", home.display()))?;
-            chown_to_sandbox_user(&run).map_err(|e| format!("chown {}: {e}", run.display()))?;
         } else {
             // Unprivileged: a user namespace maps our own uid to the sandbox user.
             cmd.args(["--unshare-user", "--uid", &SANDBOX_UID.to_string(), "--gid", &SANDBOX_UID.to_string()]);
@@ -258,8 +272,8 @@ impl Runtime {
         cmd.args([
             AGENT_IN_JAIL,
             "agent",
-            "--socket",
-            &format!("{RUN_IN_JAIL}/toolbox.sock"),
+            "--listen-fd",
+            &AGENT_LISTEN_FD.to_string(),
             "--home",
             HOME_IN_JAIL,
         ]);
@@ -273,6 +287,20 @@ impl Runtime {
             .map_err(|e| format!("opening {}: {e}", log_path.display()))?;
         // Its own process group: a Ctrl-C meant for the server does not reach the jail.
         cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::from(log)).process_group(0);
+        let listen_fd = std::os::fd::AsRawFd::as_raw_fd(&listener);
+        // SAFETY: dup2 is async-signal-safe; the new descriptor is not close-on-exec, so bwrap
+        // and then the agent inherit it.
+        unsafe {
+            cmd.pre_exec(move || {
+                let ok = if listen_fd == AGENT_LISTEN_FD {
+                    // dup2 onto itself would keep close-on-exec: clear it instead.
+                    libc::fcntl(listen_fd, libc::F_SETFD, 0) != -1
+                } else {
+                    libc::dup2(listen_fd, AGENT_LISTEN_FD) != -1
+                };
+                if ok { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+            });
+        }
         let cgroup = match self.cgroups.limit(&sb.id, sb.cpu, sb.memory) {
             Ok(g) => {
                 g.join_on_spawn(&mut cmd);
@@ -283,35 +311,55 @@ impl Runtime {
                 None
             }
         };
-        let mut child = cmd.spawn().map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => "bubblewrap (bwrap) is not installed; run scripts/setup.sh".to_owned(),
-            _ => format!("starting bwrap: {e}"),
-        })?;
+        let spawned = cmd.spawn();
+        drop(listener);
+        let child = match spawned {
+            Ok(c) => c,
+            Err(e) => {
+                if let Some(g) = cgroup {
+                    g.remove();
+                }
+                return Err(match e.kind() {
+                    std::io::ErrorKind::NotFound => "bubblewrap (bwrap) is not installed; run scripts/setup.sh".into(),
+                    _ => format!("starting bwrap: {e}"),
+                });
+            }
+        };
         let pid = child.id().map(|p| p as i32).unwrap_or_default();
         if let Some(started) = start_time(pid) {
-            let _ = std::fs::write(self.pid_file(&sb.id), format!("{pid} {started}\n"));
+            use std::os::unix::fs::OpenOptionsExt;
+            let written = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .custom_flags(libc::O_NOFOLLOW)
+                .open(self.pid_file(&sb.id))
+                .and_then(|mut f| std::io::Write::write_all(&mut f, format!("{pid} {started}\n").as_bytes()));
+            if let Err(e) = written {
+                tracing::warn!("sandbox {}: pid file: {e}", sb.id);
+            }
         }
-        let socket = self.socket(&sb.id);
+        let mut jail = Jail { pid, child: Some(child), cgroup };
         let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-        loop {
-            if let Ok(Some(status)) = child.try_wait() {
-                return Err(format!("sandbox exited during start-up ({status}): {}", self.agent_log_tail(&sb.id)));
+        let failure = loop {
+            if !jail.alive() {
+                break format!("sandbox exited during start-up: {}", self.agent_log_tail(&sb.id));
             }
             if agent_client::is_ready(&socket).await {
-                break;
+                self.jails.lock().unwrap_or_else(|e| e.into_inner()).insert(sb.id.clone(), jail);
+                return Ok(());
             }
             if tokio::time::Instant::now() > deadline {
-                Jail { pid, child: None, cgroup: None }.kill();
-                let _ = child.wait().await;
-                return Err("toolbox agent did not come up within 15 s".into());
+                break "toolbox agent did not come up within 15 s".into();
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        self.jails
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(sb.id.clone(), Jail { pid, child: Some(child), cgroup });
-        Ok(())
+        };
+        // Leave nothing behind: no jail, no cgroup, no pid file.
+        jail.kill();
+        jail.ended_within(Duration::from_secs(5)).await;
+        let _ = std::fs::remove_file(self.pid_file(&sb.id));
+        self.release(jail);
+        Err(failure)
     }
 
     /// Stops the jail of `id`: SIGTERM to its agent, then SIGKILL to the whole jail after a
