@@ -325,6 +325,9 @@ impl PtyHandle {
                     if attached {
                         attempt = 0;
                         create = None;
+                    } else if create.is_some() && self.process.get_pty_session_info(&self.session_id).await.is_ok() {
+                        // The session was created before the drop: attach to it from now on.
+                        create = None;
                     }
                 }
                 Err(e) => {

@@ -99,6 +99,18 @@ enum RunError {
     Start(String),
 }
 
+/// Kills a command's process group when dropped (disarmed with `mem::forget` on success).
+struct GroupGuard(Option<i32>);
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        if let Some(pgid) = self.0 {
+            // SAFETY: kill(2) on the process group created for this command.
+            unsafe { libc::kill(-pgid, libc::SIGKILL) };
+        }
+    }
+}
+
 async fn run(
     command: &str,
     cwd: &Path,
@@ -117,7 +129,9 @@ async fn run(
         .kill_on_drop(true)
         .spawn()
         .map_err(|e| RunError::Start(format!("failed to start command in {}: {e}", cwd.display())))?;
-    let pgid = child.id().map(|p| p as i32);
+    // Until the command has finished normally, its whole process group dies with this future
+    // (a timeout, or the client going away mid-run): nothing is left running unobserved.
+    let group = GroupGuard(child.id().map(|p| p as i32));
     let mut stdin = child.stdin.take().expect("stdin is piped");
     let script = format!("{command}\n");
     let feed = async move {
@@ -155,16 +169,11 @@ async fn run(
     let status = match timeout {
         Some(t) => match tokio::time::timeout(t, work).await {
             Ok(s) => s,
-            Err(_) => {
-                if let Some(pgid) = pgid {
-                    // SAFETY: kill(2) on the process group we created for this command.
-                    unsafe { libc::kill(-pgid, libc::SIGKILL) };
-                }
-                return Err(RunError::Timeout);
-            }
+            Err(_) => return Err(RunError::Timeout),
         },
         None => work.await,
     };
+    std::mem::forget(group);
     let code = status.map_err(|e| RunError::Start(e.to_string()))?.code().unwrap_or(-1);
     Ok((code, String::from_utf8_lossy(&buf).into_owned()))
 }

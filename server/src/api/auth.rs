@@ -28,12 +28,10 @@ pub fn load_or_create_key(explicit: Option<String>, data_dir: &Path) -> std::io:
     }
     let key: String = rand::thread_rng().sample_iter(&Alphanumeric).take(40).map(char::from).collect();
     let key = format!("dtn_{key}");
-    std::fs::write(&file, &key)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
-    }
+    // Created private (0600) from the start: never readable by others, not even briefly.
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&file)?.write_all(key.as_bytes())?;
     Ok((key, true))
 }
 

@@ -64,17 +64,30 @@ impl AppState {
         Ok(rec)
     }
 
-    /// Applies `f` to the current record of `id` and stores the result.
+    /// Applies `f` to the current record of `id` (or name) and stores the result, atomically:
+    /// concurrent updates never lose each other's changes, and a forgotten record stays gone.
     pub fn update(&self, id: &str, f: impl FnOnce(&mut SandboxRecord)) -> Result<SandboxRecord, ApiError> {
-        let mut rec = self.find(id)?;
+        let mut records = self.records.write().unwrap_or_else(|e| e.into_inner());
+        let key = match records.contains_key(id) {
+            true => id.to_owned(),
+            false => records
+                .values()
+                .find(|r| r.dto.name == id)
+                .map(|r| r.dto.id.clone())
+                .ok_or_else(|| ApiError::sandbox_not_found(id))?,
+        };
+        let mut rec = records[&key].clone();
         f(&mut rec);
-        self.put(rec)
+        self.store.put(&rec)?;
+        records.insert(key, rec.clone());
+        Ok(rec)
     }
 
     /// Forgets a record for good.
     pub fn forget(&self, id: &str) -> Result<(), ApiError> {
+        let mut records = self.records.write().unwrap_or_else(|e| e.into_inner());
         self.store.remove(id)?;
-        self.records.write().unwrap_or_else(|e| e.into_inner()).remove(id);
+        records.remove(id);
         self.op_locks.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
         Ok(())
     }

@@ -60,25 +60,32 @@ async fn receive_stream<E: std::fmt::Display>(
     if tokio::fs::metadata(path).await.is_ok_and(|m| m.is_dir()) {
         return Err("is a directory".into());
     }
-    let tmp = temp_path(path);
-    let result = async {
-        let mut file = tokio::fs::File::create(&tmp).await.map_err(|e| e.to_string())?;
-        let mut bytes = 0u64;
-        while let Some(chunk) = body.next().await {
-            let chunk = chunk.map_err(|e| format!("upload interrupted: {e}"))?;
-            file.write_all(&chunk).await.map_err(|e| e.to_string())?;
-            bytes += chunk.len() as u64;
+    // Removed on every way out (errors, and the request being dropped mid-upload) but success.
+    let mut tmp = TempFile(Some(temp_path(path)));
+    let tmp_path = tmp.0.clone().unwrap_or_default();
+    let mut file = tokio::fs::File::create(&tmp_path).await.map_err(|e| e.to_string())?;
+    let mut bytes = 0u64;
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| format!("upload interrupted: {e}"))?;
+        file.write_all(&chunk).await.map_err(|e| e.to_string())?;
+        bytes += chunk.len() as u64;
+    }
+    file.flush().await.map_err(|e| e.to_string())?;
+    drop(file);
+    tokio::fs::rename(&tmp_path, path).await.map_err(|e| e.to_string())?;
+    tmp.0 = None;
+    Ok(bytes)
+}
+
+/// A temporary upload file, deleted when dropped unless cleared once renamed into place.
+struct TempFile(Option<std::path::PathBuf>);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(p) = &self.0 {
+            let _ = std::fs::remove_file(p);
         }
-        file.flush().await.map_err(|e| e.to_string())?;
-        drop(file);
-        tokio::fs::rename(&tmp, path).await.map_err(|e| e.to_string())?;
-        Ok(bytes)
     }
-    .await;
-    if result.is_err() {
-        let _ = tokio::fs::remove_file(&tmp).await;
-    }
-    result
 }
 
 /// `POST /files/bulk-upload`: `files[i].path` then `files[i].file` parts.
