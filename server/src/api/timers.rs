@@ -1,7 +1,8 @@
 //! Auto-stop, auto-archive and auto-delete, enforced by the server's own clock; also notices
 //! sandboxes whose jail died on its own.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use daytona_models::SandboxState;
@@ -37,27 +38,35 @@ fn due(st: &AppState, rec: &super::record::SandboxRecord, now: i64) -> Option<Du
     }
 }
 
-/// Checks every sandbox about once per (scaled) second, forever.
+/// Checks every sandbox about once per (scaled) second, forever. Each action runs in its own
+/// task, so one slow sandbox (a stop waits for its grace period) never delays the others.
 pub async fn run(st: Arc<AppState>) {
     let tick = Duration::from_millis((st.minute_ms / 60).clamp(50, 1000) as u64);
+    let in_flight: Arc<Mutex<HashSet<String>>> = Arc::default();
     loop {
         tokio::time::sleep(tick).await;
         let now = crate::time::now_ms();
         for rec in st.all() {
             let id = rec.dto.id.clone();
-            if rec.state() == SandboxState::Started && !st.runtime.is_running(&id) {
-                st.mark_crashed(&id).await;
+            let crashed = rec.state() == SandboxState::Started && !st.runtime.is_running(&id);
+            let due = if crashed { None } else { due(&st, &rec, now) };
+            if (!crashed && due.is_none()) || !in_flight.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone()) {
                 continue;
             }
-            let result = match due(&st, &rec, now) {
-                Some(Due::Stop) => st.stop_sandbox(&id, false).await.map(drop),
-                Some(Due::Archive) => st.archive_sandbox(&id).await.map(drop),
-                Some(Due::Delete) => st.delete_sandbox(&id).await.map(drop),
-                None => Ok(()),
-            };
-            if let Err(e) = result {
-                tracing::warn!("auto-lifecycle of sandbox {id}: {e}");
-            }
+            let (st, in_flight) = (Arc::clone(&st), Arc::clone(&in_flight));
+            tokio::spawn(async move {
+                let result = match due {
+                    _ if crashed => Ok(st.mark_crashed(&id).await),
+                    Some(Due::Stop) => st.stop_sandbox(&id, false).await.map(drop),
+                    Some(Due::Archive) => st.archive_sandbox(&id).await.map(drop),
+                    Some(Due::Delete) => st.delete_sandbox(&id).await.map(drop),
+                    None => Ok(()),
+                };
+                if let Err(e) = result {
+                    tracing::warn!("auto-lifecycle of sandbox {id}: {e}");
+                }
+                in_flight.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+            });
         }
     }
 }
