@@ -22,12 +22,7 @@ pub fn sandbox_name(name: &str) -> Result<(), String> {
 
 /// An environment variable name: `^[A-Za-z_][A-Za-z0-9_]*$`.
 pub fn env_name(name: &str) -> Result<(), String> {
-    let mut chars = name.chars();
-    let ok = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if ok {
+    if daytona_wasm::models::is_env_name(name) {
         Ok(())
     } else {
         Err("Use letters, digits and '_', not starting with a digit.".into())

@@ -8,6 +8,7 @@
 mod chart;
 mod code_run;
 mod config;
+mod env_name;
 mod error;
 mod files;
 mod list;
@@ -22,6 +23,7 @@ mod toolbox;
 pub use chart::{Chart, ChartElement};
 pub use code_run::{CodeRunArtifacts, CodeRunRequest, CodeRunResponse};
 pub use config::{DaytonaConfiguration, OidcConfig};
+pub use env_name::is_env_name;
 pub use error::ErrorResponse;
 pub use files::{
     FileInfo, FilesDownloadRequest, Match, ReplaceRequest, ReplaceResult, SearchFilesResponse, UploadFilesResponse,

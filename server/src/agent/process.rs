@@ -44,15 +44,10 @@ pub(super) fn quote(s: &str) -> String {
 
 /// Checks environment variable names (`^[A-Za-z_][A-Za-z0-9_]*$`).
 pub fn check_env_names(envs: &BTreeMap<String, String>) -> Result<(), ToolboxError> {
-    for k in envs.keys() {
-        let mut c = k.chars();
-        let ok = c.next().is_some_and(|f| f.is_ascii_alphabetic() || f == '_')
-            && c.all(|ch| ch.is_ascii_alphanumeric() || ch == '_');
-        if !ok {
-            return Err(ToolboxError::BadRequest(format!("invalid environment variable name: {k:?}")));
-        }
+    match envs.keys().find(|k| !daytona_models::is_env_name(k)) {
+        Some(k) => Err(ToolboxError::BadRequest(format!("invalid environment variable name: {k:?}"))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Resolves a request's `cwd` (relative paths start at the work dir).

@@ -47,15 +47,10 @@ fn check_name(name: &str) -> Result<(), ApiError> {
 }
 
 fn check_env(env: &BTreeMap<String, String>) -> Result<(), ApiError> {
-    for k in env.keys() {
-        let mut chars = k.chars();
-        let ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !ok {
-            return Err(ApiError::BadRequest(format!("Invalid environment variable name {k:?}")));
-        }
+    match env.keys().find(|k| !daytona_models::is_env_name(k)) {
+        Some(k) => Err(ApiError::BadRequest(format!("Invalid environment variable name {k:?}"))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Validates an auto-stop/auto-archive interval (minutes, ≥ 0).
