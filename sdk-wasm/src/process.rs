@@ -39,11 +39,13 @@ const TIMEOUT_MARGIN: Duration = Duration::from_secs(5);
 pub struct Process {
     client: Rc<Client>,
     data: Rc<RefCell<SandboxDto>>,
+    /// The sandbox token browsers put on WebSocket URLs, shared by the sandbox's handles.
+    token: Rc<RefCell<Option<String>>>,
 }
 
 impl Process {
-    pub(crate) fn new(client: Rc<Client>, data: Rc<RefCell<SandboxDto>>) -> Self {
-        Self { client, data }
+    pub(crate) fn new(client: Rc<Client>, data: Rc<RefCell<SandboxDto>>, token: Rc<RefCell<Option<String>>>) -> Self {
+        Self { client, data, token }
     }
 
     fn url(&self, path: &str) -> String {
@@ -184,20 +186,31 @@ impl Process {
     /// in the query and the SDK version as a subprotocol.
     pub(crate) async fn open_socket(&self, path: &str, query: &[(String, String)], extra_protocols: &[String]) -> Result<Socket, DaytonaError> {
         let dto = self.data();
-        let preview: PortPreviewUrl = self
-            .client
-            .http
-            .json(Method::Get, &self.client.api(&format!("/sandbox/{}/ports/1/preview-url", encode(&dto.id))), None::<&()>, &CallOptions::default())
-            .await?;
+        let cached = self.token.borrow().clone();
+        let token = match cached {
+            Some(t) => t,
+            None => {
+                let url = self.client.api(&format!("/sandbox/{}/ports/1/preview-url", encode(&dto.id)));
+                let preview: PortPreviewUrl =
+                    self.client.http.json(Method::Get, &url, None::<&()>, &CallOptions::default()).await?;
+                *self.token.borrow_mut() = Some(preview.token.clone());
+                preview.token
+            }
+        };
         let mut pairs = query.to_vec();
-        pairs.push(("DAYTONA_SANDBOX_AUTH_KEY".into(), preview.token));
+        pairs.push(("DAYTONA_SANDBOX_AUTH_KEY".into(), token));
         let base = toolbox_base(&dto);
         let ws_base = match base.split_once("://") {
             Some(("https", rest)) => format!("wss://{rest}"),
             Some((_, rest)) => format!("ws://{rest}"),
             None => base,
         };
-        Socket::connect(&format!("{ws_base}{path}?{}", query_string(&pairs)), &protocols(extra_protocols)).await
+        let socket = Socket::connect(&format!("{ws_base}{path}?{}", query_string(&pairs)), &protocols(extra_protocols)).await;
+        if socket.is_err() {
+            // Browsers hide why an upgrade failed: fetch the token again next time.
+            *self.token.borrow_mut() = None;
+        }
+        socket
     }
 
     /// Streams a command's logs as they are written, calling `on_stdout`/`on_stderr` with

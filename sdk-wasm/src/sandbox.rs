@@ -23,6 +23,8 @@ pub struct Sandbox {
     data: Rc<RefCell<SandboxDto>>,
     /// Signing key of pre-signed file URLs and when it was fetched (ms), cached 15 s.
     signing_key: Rc<RefCell<Option<(String, f64)>>>,
+    /// The sandbox token for browser WebSockets (fetched once, again after a failed connect).
+    ws_token: Rc<RefCell<Option<String>>>,
 }
 
 /// How long a fetched signing key is reused (as the official SDKs do).
@@ -37,7 +39,7 @@ pub(crate) fn toolbox_base(dto: &SandboxDto) -> String {
 
 impl Sandbox {
     pub(crate) fn new(client: Rc<Client>, dto: SandboxDto) -> Self {
-        Self { client, data: Rc::new(RefCell::new(dto)), signing_key: Rc::default() }
+        Self { client, data: Rc::new(RefCell::new(dto)), signing_key: Rc::default(), ws_token: Rc::default() }
     }
 
     /// The last known data (as `GET /sandbox/{id}` returned it).
@@ -67,7 +69,7 @@ impl Sandbox {
 
     /// Process execution in this sandbox.
     pub fn process(&self) -> Process {
-        Process::new(Rc::clone(&self.client), Rc::clone(&self.data))
+        Process::new(Rc::clone(&self.client), Rc::clone(&self.data), Rc::clone(&self.ws_token))
     }
 
     fn url(&self, suffix: &str) -> String {

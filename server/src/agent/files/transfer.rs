@@ -88,8 +88,43 @@ impl Drop for TempFile {
     }
 }
 
+/// A multipart reader over `req` whose body is always read to its end, even past the closing
+/// boundary or after an early error: answering with unread request bytes makes the
+/// connection close under the client (the proxy) while it still sends, losing the answer.
+async fn multipart_of(agent: &Arc<Agent>, req: Request) -> Result<(Multipart, Drain), ToolboxError> {
+    use futures_util::StreamExt;
+    let (parts, body) = req.into_parts();
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, axum::Error>>(8);
+    let drain = tokio::spawn(async move {
+        let mut body = body.into_data_stream();
+        let mut forwarding = true;
+        while let Some(chunk) = body.next().await {
+            if forwarding && tx.send(chunk).await.is_err() {
+                forwarding = false; // the reader is done: discard the rest
+            }
+        }
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) });
+    let req = Request::from_parts(parts, Body::from_stream(stream));
+    let multipart = Multipart::from_request(req, agent).await.map_err(|e| ToolboxError::BadRequest(e.body_text()))?;
+    Ok((multipart, Drain(drain)))
+}
+
+/// Waits (briefly) for a request body to be read to its end.
+struct Drain(tokio::task::JoinHandle<()>);
+
+impl Drain {
+    async fn finish(self) {
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(10), self.0).await;
+    }
+}
+
 /// `POST /files/bulk-upload`: `files[i].path` then `files[i].file` parts.
-pub async fn bulk_upload(State(agent): State<Arc<Agent>>, mut multipart: Multipart) -> Response {
+pub async fn bulk_upload(State(agent): State<Arc<Agent>>, req: Request) -> Response {
+    let (mut multipart, drain) = match multipart_of(&agent, req).await {
+        Ok(m) => m,
+        Err(e) => return e.into_response(),
+    };
     let mut paths: HashMap<String, String> = HashMap::new();
     let mut out = UploadFilesResponse::default();
     loop {
@@ -125,6 +160,8 @@ pub async fn bulk_upload(State(agent): State<Arc<Agent>>, mut multipart: Multipa
             out.errors.push(format!("unexpected multipart field {name:?}"));
         }
     }
+    drop(multipart);
+    drain.finish().await;
     let status = if out.errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     (status, Json(out)).into_response()
 }
@@ -245,21 +282,24 @@ pub async fn upload_v2(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
-    let written = if is_multipart {
-        let mut multipart =
-            Multipart::from_request(req, &agent).await.map_err(|e| ToolboxError::BadRequest(e.body_text()))?;
-        loop {
+    if is_multipart {
+        let (mut multipart, drain) = multipart_of(&agent, req).await?;
+        let result = loop {
             match multipart.next_field().await {
-                Ok(Some(field)) if field.name() == Some("file") => break receive_stream(&path, field).await,
+                Ok(Some(field)) if field.name() == Some("file") => {
+                    break receive_stream(&path, field).await.map_err(ToolboxError::Io)
+                }
                 Ok(Some(_)) => continue,
-                Ok(None) => return Err(ToolboxError::BadRequest("multipart body has no `file` field".into())),
-                Err(e) => return Err(ToolboxError::BadRequest(format!("malformed multipart body: {e}"))),
+                Ok(None) => break Err(ToolboxError::BadRequest("multipart body has no `file` field".into())),
+                Err(e) => break Err(ToolboxError::BadRequest(format!("malformed multipart body: {e}"))),
             }
-        }
+        };
+        drop(multipart);
+        drain.finish().await;
+        result?;
     } else {
-        receive_stream(&path, req.into_body().into_data_stream()).await
-    };
-    written.map_err(ToolboxError::Io)?;
+        receive_stream(&path, req.into_body().into_data_stream()).await.map_err(ToolboxError::Io)?;
+    }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     Ok(Json(serde_json::json!({ "name": name, "path": path.display().to_string(), "type": "file" })))
 }
