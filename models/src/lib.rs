@@ -12,6 +12,7 @@ mod env_name;
 mod error;
 mod files;
 mod list;
+mod log_demux;
 mod process;
 mod pty;
 mod requests;
@@ -29,6 +30,7 @@ pub use files::{
     FileInfo, FilesDownloadRequest, Match, ReplaceRequest, ReplaceResult, SearchFilesResponse, UploadFilesResponse,
     UploadedFile,
 };
+pub use log_demux::{LogDemux, LogStream, STDERR_MARKER, STDOUT_MARKER};
 pub use list::{ListSandboxesQuery, ListSandboxesResponse, SandboxSortField, SortOrder};
 pub use pty::{PtyCreateRequest, PtyCreateResponse, PtyListResponse, PtyResizeRequest, PtySessionInfo};
 pub use process::{ExecuteArtifacts, ExecuteRequest, ExecuteResponse};

@@ -9,7 +9,9 @@ use axum::response::Response;
 use tokio::io::AsyncReadExt;
 
 use super::command::Command;
-use super::logs::{partial_marker_len, strip_markers, LogFormat};
+use daytona_models::LogDemux;
+
+use super::logs::LogFormat;
 
 /// Largest frame sent.
 const CHUNK: u64 = 64 * 1024;
@@ -52,30 +54,27 @@ async fn stream(socket: &mut WebSocket, format: LogFormat, command: &Command, fo
         Err(e) => return End::ReadError(e),
     };
     let mut sent = 0u64;
-    // Combined format: trailing bytes that may start a marker the next chunk completes.
-    let mut carry = Vec::new();
+    // Combined format: markers are stripped as the log streams (even when cut between chunks).
+    let mut stripper = LogDemux::default();
     loop {
         let now = *progress.borrow_and_update();
         let last = !follow || now.exit_code.is_some();
         while sent < now.len {
             let n = (now.len - sent).min(CHUNK) as usize;
-            let mut chunk = std::mem::take(&mut carry);
-            let start = chunk.len();
-            chunk.resize(start + n, 0);
-            if let Err(e) = file.read_exact(&mut chunk[start..]).await {
+            let mut chunk = vec![0; n];
+            if let Err(e) = file.read_exact(&mut chunk).await {
                 return End::ReadError(e);
             }
             sent += n as u64;
             if format == LogFormat::Combined {
-                let keep = if sent < now.len || !last { partial_marker_len(&chunk) } else { 0 };
-                carry = chunk.split_off(chunk.len() - keep);
-                chunk = strip_markers(&chunk);
+                chunk = stripper.push(&chunk).into_iter().flat_map(|(_, bytes)| bytes).collect();
             }
             if !chunk.is_empty() && socket.send(Message::Binary(chunk.into())).await.is_err() {
                 return End::ClientGone;
             }
         }
         if last {
+            let carry: Vec<u8> = stripper.finish().into_iter().flat_map(|(_, bytes)| bytes).collect();
             if !carry.is_empty() && socket.send(Message::Binary(carry.into())).await.is_err() {
                 return End::ClientGone;
             }

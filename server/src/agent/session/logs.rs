@@ -9,35 +9,16 @@ use std::sync::Mutex;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use daytona_models::{SessionCommandLogsResponse, SessionExecuteResponse};
+use daytona_models::{LogDemux, SessionCommandLogsResponse, SessionExecuteResponse};
 use tokio::sync::watch;
 
-/// Marker that leads a stdout line in a log.
-pub const STDOUT: &[u8; 3] = b"\x01\x01\x01";
-/// Marker that leads a stderr line in a log.
-pub const STDERR: &[u8; 3] = b"\x02\x02\x02";
 /// Most bytes kept per command log; later output is dropped after one notice.
 const LOG_LIMIT: u64 = 32 << 20;
 /// Header and WebSocket subprotocol prefix carrying the SDK version.
 const SDK_VERSION: &str = "x-daytona-sdk-version";
 
-/// Which stream a piece of output came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stream {
-    /// Standard output.
-    Stdout,
-    /// Standard error.
-    Stderr,
-}
-
-impl Stream {
-    fn marker(self) -> &'static [u8; 3] {
-        match self {
-            Self::Stdout => STDOUT,
-            Self::Stderr => STDERR,
-        }
-    }
-}
+/// Which stream a piece of output came from (markers and demux are shared with the SDK).
+pub use daytona_models::LogStream as Stream;
 
 /// Progress of a command, as log readers and followers see it.
 #[derive(Clone, Copy, Debug, Default)]
@@ -122,7 +103,7 @@ impl Log {
             w.open_line = None;
             let newline: &[u8] = if w.at_line_start { b"" } else { b"\n" };
             let text = format!("[output truncated: the log reached {} MiB]\n", LOG_LIMIT >> 20);
-            notice = [newline, STDERR, text.as_bytes()].concat();
+            notice = [newline, daytona_models::STDERR_MARKER, text.as_bytes()].concat();
             &notice[..]
         } else {
             bytes
@@ -255,56 +236,16 @@ fn lossy(bytes: &[u8]) -> String {
 /// Splits a raw log into (stdout, stderr): bytes after a marker belong to its stream until
 /// the next marker; bytes before any marker are stdout.
 pub fn demux(raw: &[u8]) -> (String, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut current = &mut out;
-    let mut rest = raw;
-    while !rest.is_empty() {
-        match next_marker(rest) {
-            Some((at, stream)) => {
-                current.extend_from_slice(&rest[..at]);
-                current = if stream == Stream::Stdout { &mut out } else { &mut err };
-                rest = &rest[at + 3..];
-            }
-            None => {
-                current.extend_from_slice(rest);
-                break;
-            }
-        }
-    }
+    let (out, err) = LogDemux::split(raw);
     (lossy(&out), lossy(&err))
 }
 
 /// The log without its markers (the "combined" output of old SDKs).
 pub fn strip_markers(raw: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some((at, _)) = next_marker(rest) {
-        out.extend_from_slice(&rest[..at]);
-        rest = &rest[at + 3..];
-    }
-    out.extend_from_slice(rest);
-    out
-}
-
-/// How many trailing bytes of `chunk` could start a marker that the next chunk completes.
-pub fn partial_marker_len(chunk: &[u8]) -> usize {
-    if chunk.ends_with(STDOUT) || chunk.ends_with(STDERR) {
-        return 0;
-    }
-    let tail = &chunk[chunk.len().saturating_sub(2)..];
-    match tail {
-        [a, b] if a == b && (*a == 1 || *a == 2) => 2,
-        [.., b] if *b == 1 || *b == 2 => 1,
-        _ => 0,
-    }
-}
-
-fn next_marker(bytes: &[u8]) -> Option<(usize, Stream)> {
-    bytes.windows(3).enumerate().find_map(|(i, w)| match w {
-        w if w == STDOUT => Some((i, Stream::Stdout)),
-        w if w == STDERR => Some((i, Stream::Stderr)),
-        _ => None,
-    })
+    let mut demux = LogDemux::default();
+    let mut runs = demux.push(raw);
+    runs.extend(demux.finish());
+    runs.into_iter().flat_map(|(_, bytes)| bytes).collect()
 }
 
 #[cfg(test)]
@@ -338,11 +279,6 @@ mod tests {
         let raw = b"\x01\x01\x01out 1\n\x02\x02\x02err\n\x01\x01\x01out 2\n";
         assert_eq!(demux(raw), ("out 1\nout 2\n".into(), "err\n".into()));
         assert_eq!(strip_markers(raw), b"out 1\nerr\nout 2\n");
-        assert_eq!(partial_marker_len(b"ab\x01\x01"), 2);
-        assert_eq!(partial_marker_len(b"ab\x02"), 1);
-        assert_eq!(partial_marker_len(b"ab\x01\x02"), 1);
-        assert_eq!(partial_marker_len(b"abc"), 0);
-        assert_eq!(partial_marker_len(b"ab\x02\x02\x02"), 0);
     }
 
     #[test]
