@@ -11,7 +11,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use daytona_models::{FilesDownloadRequest, UploadFilesResponse, UploadedFile};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 
 use crate::agent::error::ToolboxError;
 use super::listing::PathQuery;
@@ -192,7 +192,7 @@ pub async fn bulk_download(
             }
             .await;
             match opened {
-                Ok((mut file, len, path)) => {
+                Ok((file, len, path)) => {
                     let mime = mime_guess::from_path(&path).first_or_octet_stream();
                     let head = format!(
                         "--{BOUNDARY}\r\nContent-Disposition: {}\r\nContent-Type: {mime}\r\nContent-Length: {len}\r\n\r\n",
@@ -201,12 +201,11 @@ pub async fn bulk_download(
                     if tx.send(Bytes::from(head)).await.is_err() {
                         return;
                     }
-                    let mut buf = vec![0u8; CHUNK];
-                    loop {
-                        match file.read(&mut buf).await {
-                            Ok(0) => break,
-                            Ok(n) => {
-                                if tx.send(Bytes::copy_from_slice(&buf[..n])).await.is_err() {
+                    let mut chunks = tokio_util::io::ReaderStream::with_capacity(file, CHUNK);
+                    while let Some(chunk) = futures_util::StreamExt::next(&mut chunks).await {
+                        match chunk {
+                            Ok(bytes) => {
+                                if tx.send(bytes).await.is_err() {
                                     return;
                                 }
                             }
