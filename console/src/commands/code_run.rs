@@ -10,6 +10,7 @@ use crate::components::error_alert::ErrorAlert;
 use crate::components::spinner::Spinner;
 use crate::current_sandbox::use_current_sandbox;
 use crate::task::Task;
+use crate::components::exit_badge::ExitBadge;
 
 /// The sandbox label naming the language `code_run` uses (python when absent).
 
@@ -104,9 +105,7 @@ pub fn CodeRun() -> impl IntoView {
                 view! {
                     <div class="run-result">
                         <div class="run-meta">
-                            <span class=if code == 0 { "exit exit-ok" } else { "exit exit-bad" } data-exit-code=code>
-                                {format!("exit {code}")}
-                            </span>
+                            <ExitBadge code/>
                         </div>
                         <pre class="output" aria-label="Code output">{r.output}</pre>
                         <div class="charts">

@@ -11,6 +11,7 @@ use crate::components::spinner::Spinner;
 use crate::current_sandbox::use_current_sandbox;
 use crate::errors::describe;
 use crate::task::Task;
+use crate::components::exit_badge::ExitBadge;
 
 /// How close to the bottom (px) the log counts as following the output.
 const STICK_WITHIN: i32 = 24;
@@ -92,9 +93,7 @@ pub fn CommandLog(
             <div class="run-meta">
                 {move || match exit.get() {
                     Some(code) => view! {
-                        <span class=if code == 0 { "exit exit-ok" } else { "exit exit-bad" } data-exit-code=code>
-                            {format!("exit {code}")}
-                        </span>
+                        <ExitBadge code/>
                     }
                     .into_any(),
                     None if streaming.get() => view! { <span class="exit exit-running"><Spinner/>" running"</span> }.into_any(),

@@ -11,6 +11,7 @@ use crate::components::error_alert::ErrorAlert;
 use crate::components::spinner::Spinner;
 use crate::current_sandbox::use_current_sandbox;
 use crate::task::Task;
+use crate::components::exit_badge::ExitBadge;
 
 /// Session `session`, with command `selected` (an id) shown.
 #[component]
@@ -119,8 +120,7 @@ pub fn SessionPanel(
                                     move || selected.with(|s| s.as_deref() == Some(id.as_str()))
                                 };
                                 let status = match c.exit_code {
-                                    Some(0) => view! { <span class="exit exit-ok">"exit 0"</span> }.into_any(),
-                                    Some(code) => view! { <span class="exit exit-bad">{format!("exit {code}")}</span> }.into_any(),
+                                    Some(code) => view! { <ExitBadge code/> }.into_any(),
                                     None => view! { <span class="exit exit-running">"running"</span> }.into_any(),
                                 };
                                 view! {

@@ -7,6 +7,7 @@ pub mod connect_prompt;
 pub mod copy_id;
 pub mod create_dialog;
 pub mod error_alert;
+pub mod exit_badge;
 pub mod field;
 pub mod filter_bar;
 pub mod form_dialog;

@@ -9,6 +9,7 @@ use crate::components::spinner::Spinner;
 use crate::connection::use_connection;
 use crate::errors::describe;
 use crate::validate;
+use crate::components::exit_badge::ExitBadge;
 
 /// A finished run.
 #[derive(Clone)]
@@ -119,9 +120,7 @@ pub fn RunCommand(id: String, #[prop(into)] state: Signal<SandboxState>) -> impl
                         view! {
                             <div class="run-result">
                                 <div class="run-meta">
-                                    <span class=if code == 0 { "exit exit-ok" } else { "exit exit-bad" } data-exit-code=code>
-                                        {format!("exit {code}")}
-                                    </span>
+                                    <ExitBadge code/>
                                     <code class="run-cmd">{format!("$ {}", r.command)}</code>
                                     <span class="muted">{format!("{:.0} ms", r.millis)}</span>
                                 </div>
