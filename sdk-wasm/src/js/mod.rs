@@ -56,7 +56,13 @@ where
     F: Future<Output = Result<T, crate::DaytonaError>> + 'static,
     T: Resolve,
 {
-    wasm_bindgen_futures::future_to_promise(async move { fut.await.map(Resolve::resolve).map_err(error::to_js) })
+    spawn_promise(Box::pin(async move { fut.await.map(Resolve::resolve).map_err(error::to_js) }))
+}
+
+/// The one instance of `future_to_promise` (boxing keeps it from being copied for every
+/// exported method, which made up much of the wasm size).
+fn spawn_promise(fut: std::pin::Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(fut)
 }
 
 /// A timeout in seconds from JS (`0` means no limit, `undefined` the default).
