@@ -113,7 +113,13 @@ fn router(st: Arc<AppState>, console_dir: PathBuf) -> Router {
         .route_layer(middleware::from_fn_with_state(Arc::clone(&st), auth::require_api_key));
     let toolbox = Router::new()
         .route("/toolbox/{id}", any(proxy::toolbox))
-        .route("/toolbox/{id}/{*path}", any(proxy::toolbox));
+        .route("/toolbox/{id}/{*path}", any(proxy::toolbox))
+        // Preview URLs point here; sandboxes share the host network, so a port cannot be tied
+        // to one sandbox safely yet: say so instead of falling through to the console.
+        .route(
+            "/preview/{*rest}",
+            any(|| async { ApiError::NotImplemented("port previews are not served by daytona-local yet".into()) }),
+        );
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::mirror_request())
         .allow_methods([Method::GET, Method::HEAD, Method::PUT, Method::PATCH, Method::POST, Method::DELETE, Method::OPTIONS])
