@@ -3,11 +3,11 @@
 use daytona_wasm::models::Sandbox as SandboxDto;
 use daytona_wasm::{DaytonaError, Sandbox};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::components::spinner::Spinner;
 use crate::connection::use_connection;
 use crate::errors::describe;
+use crate::task::Task;
 use crate::validate;
 
 /// Which automatic timer.
@@ -82,8 +82,7 @@ impl IntervalKind {
 pub fn IntervalSetting(kind: IntervalKind, sandbox: RwSignal<Option<SandboxDto>>) -> impl IntoView {
     let conn = use_connection();
     let text = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let task = Task::new();
     let current = move || sandbox.with(|s| s.as_ref().and_then(|s| kind.current(s)));
 
     let set = move |ev: leptos::ev::SubmitEvent| {
@@ -91,31 +90,26 @@ pub fn IntervalSetting(kind: IntervalKind, sandbox: RwSignal<Option<SandboxDto>>
         let minutes = match validate::whole_number(&text.get_untracked(), kind.min()) {
             Ok(Some(m)) => m,
             Ok(None) => return,
-            Err(e) => return error.set(Some(e)),
+            Err(e) => return task.fail(e),
         };
         let Some(id) = sandbox.with_untracked(|s| s.as_ref().map(|s| s.id.clone())) else {
             return;
         };
         let daytona = match conn.get_untracked().client() {
             Ok(d) => d,
-            Err(e) => return error.set(Some(describe(&e))),
+            Err(e) => return task.fail(describe(&e)),
         };
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let outcome = match daytona.get(&id).await {
-                Ok(sb) => kind.apply(&sb, minutes).await.map(|()| sb.data()),
-                Err(e) => Err(e),
-            };
-            match outcome {
-                Ok(dto) => {
-                    sandbox.set(Some(dto));
-                    text.set(String::new());
-                }
-                Err(e) => error.set(Some(describe(&e))),
-            }
-            busy.set(false);
-        });
+        task.run(
+            async move {
+                let sb = daytona.get(&id).await?;
+                kind.apply(&sb, minutes).await?;
+                Ok(sb.data())
+            },
+            move |dto| {
+                sandbox.set(Some(dto));
+                text.set(String::new());
+            },
+        );
     };
 
     view! {
@@ -132,11 +126,11 @@ pub fn IntervalSetting(kind: IntervalKind, sandbox: RwSignal<Option<SandboxDto>>
                 placeholder=move || current().map(|m| m.to_string()).unwrap_or_default()
                 bind:value=text
             />
-            <button type="submit" class="btn btn-small" disabled=move || busy.get() || text.with(|t| t.trim().is_empty())>
-                {move || busy.get().then(|| view! { <Spinner/> })}
+            <button type="submit" class="btn btn-small" disabled=move || task.busy() || text.with(|t| t.trim().is_empty())>
+                {move || task.busy().then(|| view! { <Spinner/> })}
                 "Set"
             </button>
-            {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+            {move || task.error().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
         </form>
     }
 }

@@ -2,13 +2,13 @@
 
 use daytona_wasm::models::Sandbox as SandboxDto;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::components::kv_editor::{KvEditor, KvRows};
 use crate::components::labels::LabelChips;
 use crate::components::spinner::Spinner;
 use crate::connection::use_connection;
 use crate::errors::describe;
+use crate::task::Task;
 use crate::validate;
 
 /// The labels of `sandbox` as chips, with an editor that saves them all at once and
@@ -17,14 +17,13 @@ use crate::validate;
 pub fn LabelEditor(sandbox: RwSignal<Option<SandboxDto>>) -> impl IntoView {
     let conn = use_connection();
     let editing = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let task = Task::new();
     let rows = KvRows::new(validate::label_key);
     let labels = move || sandbox.with(|s| s.as_ref().map(|s| s.labels.clone()).unwrap_or_default());
 
     let edit = move |_| {
         rows.reset(&labels());
-        error.set(None);
+        task.clear();
         editing.set(true);
     };
     let save = move |_| {
@@ -34,23 +33,19 @@ pub fn LabelEditor(sandbox: RwSignal<Option<SandboxDto>>) -> impl IntoView {
         };
         let daytona = match conn.get_untracked().client() {
             Ok(d) => d,
-            Err(e) => return error.set(Some(describe(&e))),
+            Err(e) => return task.fail(describe(&e)),
         };
-        busy.set(true);
-        spawn_local(async move {
-            let saved = match daytona.get(&id).await {
-                Ok(sb) => sb.set_labels(map).await.map(|_| sb.data()),
-                Err(e) => Err(e),
-            };
-            match saved {
-                Ok(dto) => {
-                    sandbox.set(Some(dto));
-                    editing.set(false);
-                }
-                Err(e) => error.set(Some(describe(&e))),
-            }
-            busy.set(false);
-        });
+        task.run(
+            async move {
+                let sb = daytona.get(&id).await?;
+                sb.set_labels(map).await?;
+                Ok(sb.data())
+            },
+            move |dto| {
+                sandbox.set(Some(dto));
+                editing.set(false);
+            },
+        );
     };
 
     view! {
@@ -66,11 +61,11 @@ pub fn LabelEditor(sandbox: RwSignal<Option<SandboxDto>>) -> impl IntoView {
             }
         >
             <KvEditor rows noun="Label" show_errors=true/>
-            {move || error.get().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}
+            {move || task.error().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}
             <div class="btn-group editor-actions">
                 <button type="button" class="btn btn-small" on:click=move |_| editing.set(false)>"Cancel"</button>
-                <button type="button" class="btn btn-small btn-primary" disabled=move || busy.get() on:click=save>
-                    {move || busy.get().then(|| view! { <Spinner/> })}
+                <button type="button" class="btn btn-small btn-primary" disabled=move || task.busy() on:click=save>
+                    {move || task.busy().then(|| view! { <Spinner/> })}
                     "Save labels"
                 </button>
             </div>
