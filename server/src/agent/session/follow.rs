@@ -20,9 +20,16 @@ const CHUNK: u64 = 64 * 1024;
 /// without entrypoint), echoing a subprotocol as browser clients require.
 pub fn serve(mut ws: WebSocketUpgrade, format: LogFormat, command: Option<Arc<Command>>, follow: bool) -> Response {
     crate::agent::subprotocol::select(&mut ws);
+    // Opened before the upgrade completes: a session deleted right after the client connected
+    // removes the log file, and the open handle still reads what was written.
+    let log = command.map(|command| {
+        let file = std::fs::File::open(command.log.path()).map(tokio::fs::File::from_std);
+        (command, file)
+    });
     ws.on_upgrade(move |mut socket| async move {
-        let end = match command {
-            Some(command) => stream(&mut socket, format, &command, follow).await,
+        let end = match log {
+            Some((command, Ok(file))) => stream(&mut socket, format, &command, file, follow).await,
+            Some((_, Err(e))) => End::ReadError(e),
             None => End::Done,
         };
         let code = match end {
@@ -47,12 +54,8 @@ enum End {
     ReadError(std::io::Error),
 }
 
-async fn stream(socket: &mut WebSocket, format: LogFormat, command: &Command, follow: bool) -> End {
+async fn stream(socket: &mut WebSocket, format: LogFormat, command: &Command, mut file: tokio::fs::File, follow: bool) -> End {
     let mut progress = command.log.subscribe();
-    let mut file = match tokio::fs::File::open(command.log.path()).await {
-        Ok(f) => f,
-        Err(e) => return End::ReadError(e),
-    };
     let mut sent = 0u64;
     // Combined format: markers are stripped as the log streams (even when cut between chunks).
     let mut stripper = LogDemux::default();
