@@ -34,6 +34,10 @@ enum Command {
         /// The sandbox user's home (also the work dir).
         #[arg(long)]
         home: PathBuf,
+        /// Inherited descriptor kept open for as long as the agent runs: the sandbox's
+        /// network helper ends when it closes.
+        #[arg(long)]
+        lifeline_fd: Option<i32>,
     },
 }
 
@@ -48,7 +52,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => runtime().block_on(api::serve(args)),
-        Command::Agent { listen_fd, home } => agent::drop_privileges(api::SANDBOX_UID)
+        Command::Agent { listen_fd, home, lifeline_fd } => agent::drop_privileges(api::SANDBOX_UID, listen_fd, lifeline_fd)
             .and_then(|()| runtime().block_on(agent::run(listen_fd, home))),
     };
     match result {

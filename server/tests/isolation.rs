@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use std::time::Duration;
 
 fn nonzero(code: i64, out: &str, what: &str) {
     assert_ne!(code, 0, "{what} should fail inside the sandbox, got: {out}");
@@ -109,31 +110,35 @@ async fn server_environment_does_not_leak_into_sandboxes() {
     assert!(!env.contains(KEY) && !env.contains("CARGO"), "server env leaked into commands:\n{env}");
 }
 
+/// A Python one-liner connecting to `host:port`; prints `connected` on success.
+fn connect(host: &str, port: u16) -> String {
+    format!("python3 -c \"import socket; socket.create_connection(('{host}', {port}), 2); print('connected')\"")
+}
+
+/// The host's address on its default route (not loopback), as a sandbox would reach it.
+fn host_address() -> std::net::IpAddr {
+    let probe = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
+    // connect(2) on UDP sends nothing: it only picks the route and the source address.
+    probe.connect("192.0.2.200:9").or_else(|_| probe.connect("10.255.255.254:9")).expect("a default route");
+    probe.local_addr().unwrap().ip()
+}
+
 #[tokio::test]
 async fn network_block_all_leaves_only_loopback() {
     let s = Server::start().await;
-    let open = s.create(json!({})).await;
     let blocked = s.create(json!({"networkBlockAll": true})).await;
     assert_eq!(blocked["networkBlockAll"], json!(true));
-    assert_eq!(open["networkBlockAll"], json!(false));
-    let (open, blocked) = (id_of(&open), id_of(&blocked));
+    let blocked = id_of(&blocked);
 
     let (code, dev) = s.exec(&blocked, "cat /proc/net/dev").await;
     assert_eq!(code, 0, "{dev}");
     assert_eq!(interfaces(&dev), vec!["lo".to_owned()], "blocked sandbox interfaces:\n{dev}");
-    let host = interfaces(&std::fs::read_to_string("/proc/net/dev").unwrap());
-    let (_, dev) = s.exec(&open, "cat /proc/net/dev").await;
-    assert_eq!(interfaces(&dev), host, "a normal sandbox shares the host network");
-
-    let connect = format!(
-        "python3 -c \"import socket; socket.create_connection(('127.0.0.1', {}), 2); print('connected')\"",
-        s.port
-    );
-    let (code, out) = s.exec(&open, &connect).await;
-    assert_eq!((code, out.as_str()), (0, "connected\n"), "normal sandbox reaches the server");
-    let (code, out) = s.exec(&blocked, &connect).await;
+    let (code, out) = s.exec(&blocked, &connect("127.0.0.1", s.port)).await;
     assert_ne!(code, 0, "blocked sandbox reached the server: {out}");
-    assert!(!out.contains("connected\n"), "{out}");
+    // An outside listener (not on loopback) is out of reach too.
+    let outside = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
+    let (code, out) = s.exec(&blocked, &connect(&host_address().to_string(), outside.local_addr().unwrap().port())).await;
+    assert_ne!(code, 0, "blocked sandbox reached the host: {out}");
     // Loopback inside the blocked sandbox still works (its own lo).
     let (code, out) = s
         .exec(
@@ -142,6 +147,53 @@ async fn network_block_all_leaves_only_loopback() {
         )
         .await;
     assert_eq!((code, out.as_str()), (0, "lo ok\n"));
+}
+
+/// A sandbox with network has its own namespace: it reaches the outside through NAT, but
+/// not the host's loopback (the API, anything bound to 127.0.0.1) nor another sandbox's
+/// servers; and the same port may be used in two sandboxes at once.
+#[tokio::test]
+async fn sandboxes_with_network_reach_out_but_not_the_host_loopback_or_each_other() {
+    let s = Server::start().await;
+    let a = id_of(&s.create(json!({})).await);
+    let b = id_of(&s.create(json!({})).await);
+
+    let (_, dev) = s.exec(&a, "cat /proc/net/dev").await;
+    assert_eq!(interfaces(&dev), vec!["lo".to_owned(), "tap0".to_owned()], "sandbox interfaces:\n{dev}");
+
+    // Out: a listener on the host's own address, as a server on the network would be.
+    let outside = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
+    let port = outside.local_addr().unwrap().port();
+    let (code, out) = s.exec(&a, &connect(&host_address().to_string(), port)).await;
+    assert_eq!((code, out.as_str()), (0, "connected\n"), "the sandbox cannot reach the outside");
+    let peer = tokio::task::spawn_blocking(move || outside.accept().map(|(_, addr)| addr)).await.unwrap().unwrap();
+    assert!(!peer.ip().is_loopback(), "NAT'd connection came from {peer}");
+    // DNS goes to slirp4netns's forwarder.
+    let (_, resolv) = s.exec(&a, "cat /etc/resolv.conf").await;
+    assert_eq!(resolv, "nameserver 10.0.2.3\n");
+
+    // Not the host's loopback: neither 127.0.0.1 (its own lo) nor the gateway's alias for it.
+    for host in ["127.0.0.1", "10.0.2.2"] {
+        let (code, out) = s.exec(&a, &connect(host, s.port)).await;
+        assert_ne!(code, 0, "the sandbox reached the API at {host}: {out}");
+    }
+
+    // A server in A, on all addresses, is out of B's reach; B may use the same port itself.
+    let serve = "python3 -c \"import socket,time; s=socket.socket(); s.bind(('0.0.0.0',8123)); s.listen(); time.sleep(60)\"";
+    let (status, _) = s.post_toolbox(&a, "/process/session", json!({"sessionId": "srv"})).await;
+    assert!(status.is_success());
+    let (status, body) = s
+        .post_toolbox(&a, "/process/session/srv/exec", json!({"command": serve, "runAsync": true}))
+        .await;
+    assert!(status.is_success(), "{body}");
+    let up = eventually(Duration::from_secs(5), || async { s.exec(&a, &connect("127.0.0.1", 8123)).await.0 == 0 }).await;
+    assert!(up, "the server in A did not come up");
+    for host in ["127.0.0.1", "10.0.2.2", "10.0.2.100"] {
+        let (code, out) = s.exec(&b, &connect(host, 8123)).await;
+        assert_ne!(code, 0, "B reached A's server at {host}: {out}");
+    }
+    let (code, out) = s.exec(&b, &serve.replace("time.sleep(60)", "print('bound')")).await;
+    assert_eq!((code, out.as_str()), (0, "bound\n"), "B cannot use the port A uses");
 }
 
 /// The sandbox user must not own host files: when the server runs as root, a user namespace

@@ -32,11 +32,27 @@ pub struct Agent {
     pub ptys: Arc<pty::PtyRegistry>,
 }
 
-/// Drops root (when started as root) to the sandbox user, and forbids regaining
-/// privileges through setuid binaries.
-pub fn drop_privileges(uid: u32) -> Result<(), String> {
-    // SAFETY: plain syscalls on our own process, called before any other thread exists.
+/// Drops root (when started as root) to the sandbox user, forbids regaining privileges
+/// through setuid binaries, and closes every inherited descriptor above `listen_fd` but
+/// `lifeline_fd`, which it keeps open, close-on-exec: no command run in the sandbox can end
+/// the sandbox's network helper early or keep it alive.
+pub fn drop_privileges(uid: u32, listen_fd: i32, lifeline_fd: Option<i32>) -> Result<(), String> {
+    // SAFETY: plain syscalls on our own process, called before any other thread exists and
+    // before this process opened any descriptor of its own above `listen_fd`.
     unsafe {
+        let close = |from: i32, to: libc::c_uint| {
+            if from >= 0 && from as libc::c_uint <= to {
+                libc::syscall(libc::SYS_close_range, from as libc::c_uint, to, 0 as libc::c_uint);
+            }
+        };
+        match lifeline_fd {
+            Some(keep) if keep > listen_fd => {
+                close(listen_fd + 1, (keep - 1) as libc::c_uint);
+                close(keep + 1, libc::c_uint::MAX);
+                libc::fcntl(keep, libc::F_SETFD, libc::FD_CLOEXEC);
+            }
+            _ => close(listen_fd + 1, libc::c_uint::MAX),
+        }
         if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 {
             return Err(format!("no_new_privs: {}", std::io::Error::last_os_error()));
         }

@@ -8,6 +8,7 @@ mod extract;
 mod lifecycle;
 mod limits;
 mod list;
+mod network;
 mod proxy;
 mod record;
 mod runtime;

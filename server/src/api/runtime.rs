@@ -12,11 +12,14 @@ use tokio::process::{Child, Command};
 
 use super::agent_client;
 use super::limits::{Cgroup, CgroupHost};
+use super::network::{Uplink, RESOLV_CONF};
 
 /// Where the sandbox's home appears inside the jail.
 pub const HOME_IN_JAIL: &str = "/home/daytona";
 /// File descriptor on which the agent finds its listening socket (bound by the server).
 const AGENT_LISTEN_FD: i32 = 3;
+/// File descriptor on which the agent finds the write end of its network helper's lifeline.
+const AGENT_LIFELINE_FD: i32 = 4;
 const AGENT_IN_JAIL: &str = "/opt/daytona/daytona-local";
 
 /// A running jail: the bwrap process (our child, or adopted after a server restart).
@@ -215,7 +218,25 @@ impl Runtime {
         let listener = std::os::unix::net::UnixListener::bind(&socket)
             .map_err(|e| format!("binding {}: {e}", socket.display()))?;
 
-        let mut cmd = Command::new("bwrap");
+        // Its own network namespace either way: bwrap makes one with only `lo` for a blocked
+        // sandbox; otherwise unshare(1) makes it (bwrap 0.8 cannot join a namespace) and
+        // slirp4netns connects it once the jail runs.
+        let uplink = match sb.network_block_all {
+            true => None,
+            false => Some(Uplink::new().map_err(|e| format!("network: {e}"))?),
+        };
+        let mut cmd = match &uplink {
+            None => Command::new("bwrap"),
+            Some(_) => {
+                let mut unshare = Command::new("unshare");
+                unshare.arg("--net");
+                if !running_as_root() {
+                    unshare.args(["--user", "--map-root-user"]);
+                }
+                unshare.arg("bwrap");
+                unshare
+            }
+        };
         // bwrap stays in the jail as its pid 1, and the sandbox user may read its
         // /proc/1/environ: give it none of the server's environment (which may hold the API
         // key as DAYTONA_LOCAL_API_KEY), only PATH to find itself.
@@ -230,6 +251,9 @@ impl Runtime {
         cmd.args(["--perms", "1777", "--tmpfs", "/dev/shm", "--perms", "1777", "--tmpfs", "/tmp"]);
         for f in ["passwd", "group", "hostname"] {
             cmd.arg("--ro-bind").arg(etc.join(f)).arg(format!("/etc/{f}"));
+        }
+        if uplink.is_some() {
+            cmd.arg("--ro-bind").arg(etc.join("resolv.conf")).arg("/etc/resolv.conf");
         }
         // Directories bwrap creates for mount points are 0700 root: make ours traversable.
         for parent in ["/home", "/opt"] {
@@ -277,6 +301,9 @@ impl Runtime {
             "--home",
             HOME_IN_JAIL,
         ]);
+        if uplink.is_some() {
+            cmd.args(["--lifeline-fd", &AGENT_LIFELINE_FD.to_string()]);
+        }
         // The agent's stderr goes to a per-sandbox log outside the jail: sandbox processes
         // (same uid as the agent) can write to it, so it must not be the server's own log.
         let log_path = self.agent_log(&sb.id);
@@ -285,6 +312,7 @@ impl Runtime {
             .append(true)
             .open(&log_path)
             .map_err(|e| format!("opening {}: {e}", log_path.display()))?;
+        let uplink_log = log.try_clone().map_err(|e| format!("opening {}: {e}", log_path.display()))?;
         // Its own process group: a Ctrl-C meant for the server does not reach the jail.
         cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::from(log)).process_group(0);
         let listen_fd = std::os::fd::AsRawFd::as_raw_fd(&listener);
@@ -300,6 +328,9 @@ impl Runtime {
                 };
                 if ok { Ok(()) } else { Err(std::io::Error::last_os_error()) }
             });
+        }
+        if let Some(uplink) = &uplink {
+            uplink.hand_to(&mut cmd, AGENT_LIFELINE_FD);
         }
         let cgroup = match self.cgroups.limit(&sb.id, sb.cpu, sb.memory) {
             Ok(g) => {
@@ -340,8 +371,12 @@ impl Runtime {
             }
         }
         let mut jail = Jail { pid, child: Some(child), cgroup };
+        let network = match uplink {
+            Some(uplink) => uplink.attach(pid, uplink_log).await,
+            None => Ok(()),
+        };
         let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-        let failure = loop {
+        let failure = if let Err(e) = network { e } else { loop {
             if !jail.alive() {
                 break format!("sandbox exited during start-up: {}", self.agent_log_tail(&sb.id));
             }
@@ -353,7 +388,7 @@ impl Runtime {
                 break "toolbox agent did not come up within 15 s".into();
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
-        };
+        } };
         // Leave nothing behind: no jail, no cgroup, no pid file.
         jail.kill();
         jail.ended_within(Duration::from_secs(5)).await;
@@ -460,7 +495,7 @@ fn system_binds() -> Vec<String> {
     args
 }
 
-/// The jail's own passwd, group and hostname: user `daytona` is uid/gid 1000.
+/// The jail's own passwd, group, hostname and resolv.conf: user `daytona` is uid/gid 1000.
 fn write_identity(etc: &Path, name: &str) -> std::io::Result<()> {
     std::fs::write(
         etc.join("passwd"),
@@ -469,6 +504,7 @@ fn write_identity(etc: &Path, name: &str) -> std::io::Result<()> {
          nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
     )?;
     std::fs::write(etc.join("group"), "root:x:0:\ndaytona:x:1000:\nnogroup:x:65534:\n")?;
+    std::fs::write(etc.join("resolv.conf"), RESOLV_CONF)?;
     std::fs::write(etc.join("hostname"), format!("{}\n", hostname(name)))
 }
 
