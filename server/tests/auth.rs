@@ -154,16 +154,3 @@ async fn generated_key_is_stored_and_required() {
         assert_eq!(mode & 0o077, 0, "api-key must not be readable by others (mode {mode:o})");
     }
 }
-
-#[tokio::test]
-async fn preview_urls_answer_not_implemented_instead_of_the_console() {
-    let s = Server::start().await;
-    let id = id_of(&s.create(json!({})).await);
-    let (status, preview) = s.get(&format!("/sandbox/{id}/ports/8080/preview-url")).await;
-    assert_eq!(status, StatusCode::OK);
-    let url = preview["url"].as_str().expect("url").to_owned();
-    assert!(url.ends_with(&format!("/preview/{id}/8080")), "{url}");
-    let (status, body) = send(s.http.get(&url)).await;
-    assert_eq!(status, StatusCode::NOT_IMPLEMENTED, "{body}");
-    assert!(body["message"].as_str().unwrap_or_default().contains("previews"), "{body}");
-}

@@ -1,5 +1,9 @@
 """The official Python SDK (daytona==0.226.1), unmodified, against daytona-local."""
 
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 import uuid
 
 import pytest
@@ -13,6 +17,7 @@ from daytona import (
     DaytonaProcessExecutionTimeoutError,
     ListSandboxesQuery,
     SandboxState,
+    SessionExecuteRequest,
 )
 
 
@@ -172,12 +177,36 @@ def test_home_and_work_dir(sandbox):
     assert sandbox.get_work_dir() == "/home/daytona"
 
 
-def test_refresh_data_and_preview_link(sandbox):
+def test_refresh_data_and_preview_link(sandbox, server):
     sandbox.refresh_data()
     assert sandbox.state == SandboxState.STARTED
+    sandbox.fs.create_folder("site", "755")
+    sandbox.fs.upload_file(f"served from {sandbox.id}".encode(), "site/index.html")
+    sandbox.process.create_session("web")
+    sandbox.process.execute_session_command(
+        "web",
+        SessionExecuteRequest(command="python3 -m http.server 8080 --bind 127.0.0.1 --directory site", run_async=True),
+    )
     link = sandbox.get_preview_link(8080)
     assert link.token
-    assert "8080" in link.url
+    host = urllib.parse.urlsplit(link.url).netloc
+    assert host == f"8080-{sandbox.id}.localhost:{urllib.parse.urlsplit(server).port}"
+
+    # *.localhost resolves to loopback in browsers; here the Host header says which preview.
+    def get(headers):
+        origin = server.removesuffix("/api")
+        req = urllib.request.Request(origin + "/index.html", headers={"Host": host, **headers})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return resp.status, resp.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    deadline = time.time() + 10
+    while (got := get({"x-daytona-preview-token": link.token}))[0] == 502 and time.time() < deadline:
+        time.sleep(0.1)
+    assert got == (200, f"served from {sandbox.id}")
+    assert get({})[0] == 401
 
 
 def test_delete_then_get_raises_not_found(daytona):

@@ -33,6 +33,9 @@ pub enum ToolboxError {
     /// 500 `INTERNAL_SERVER_ERROR`: an I/O failure with no better category.
     #[error("{0}")]
     Io(String),
+    /// 502 `BAD_GATEWAY`: nothing answers on a port of the sandbox.
+    #[error("{0}")]
+    PortClosed(String),
 }
 
 impl ToolboxError {
@@ -61,6 +64,7 @@ impl ToolboxError {
             Self::Timeout(_) => (StatusCode::REQUEST_TIMEOUT, "PROCESS_EXECUTION_TIMEOUT"),
             Self::Gone(code, _) => (StatusCode::GONE, code),
             Self::Io(_) => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_SERVER_ERROR"),
+            Self::PortClosed(_) => (StatusCode::BAD_GATEWAY, "BAD_GATEWAY"),
         }
     }
 

@@ -10,6 +10,7 @@ mod process;
 mod pty;
 mod session;
 mod subprotocol;
+mod tunnel;
 
 use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
@@ -87,6 +88,7 @@ pub async fn run(listen_fd: i32, home: PathBuf) -> Result<(), String> {
         .route("/work-dir", get(info::work_dir))
         .route("/process/execute", post(process::execute))
         .route("/process/code-run", post(code_run::code_run))
+        .route("/tunnel/{port}", get(tunnel::tunnel))
         .merge(session::routes())
         .merge(pty::routes())
         .merge(files::routes())

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use axum::body::Body;
 use hyper::body::Incoming;
+use hyper::upgrade::Upgraded;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use tokio::net::UnixStream;
@@ -13,18 +14,45 @@ pub async fn send(socket: &Path, req: Request<Body>) -> Result<Response<Incoming
     let stream = UnixStream::connect(socket)
         .await
         .map_err(|e| format!("toolbox agent unreachable: {e}"))?;
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+    send_over(TokioIo::new(stream), req, "toolbox agent").await
+}
+
+/// Sends one HTTP/1.1 request over the connection `io` to `peer` (named in errors);
+/// upgrades are supported.
+pub async fn send_over<IO>(io: IO, req: Request<Body>, peer: &str) -> Result<Response<Incoming>, String>
+where
+    IO: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(io)
         .await
-        .map_err(|e| format!("toolbox agent handshake: {e}"))?;
+        .map_err(|e| format!("{peer} handshake: {e}"))?;
     tokio::spawn(async move {
         if let Err(e) = conn.with_upgrades().await {
-            tracing::debug!("toolbox agent connection: {e}");
+            tracing::debug!("connection: {e}");
         }
     });
-    sender
-        .send_request(req)
-        .await
-        .map_err(|e| format!("toolbox agent request: {e}"))
+    sender.send_request(req).await.map_err(|e| format!("{peer} request: {e}"))
+}
+
+/// A byte stream to `localhost:{port}` inside the sandbox whose agent listens on `socket`
+/// (the agent's `/tunnel/{port}`); why not, when nothing listens there.
+pub async fn tunnel(socket: &Path, port: u16) -> Result<Upgraded, String> {
+    let req = Request::get(format!("/tunnel/{port}"))
+        .header("host", "toolbox")
+        .header("connection", "upgrade")
+        .header("upgrade", "tcp")
+        .body(Body::empty())
+        .expect("static request");
+    let mut resp = send(socket, req).await?;
+    if resp.status() != hyper::StatusCode::SWITCHING_PROTOCOLS {
+        let body = axum::body::to_bytes(Body::new(resp.into_body()), 64 * 1024).await.unwrap_or_default();
+        let message = serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v["message"].as_str().map(str::to_owned))
+            .unwrap_or_else(|| String::from_utf8_lossy(&body).into_owned());
+        return Err(message);
+    }
+    hyper::upgrade::on(&mut resp).await.map_err(|e| format!("tunnel to port {port}: {e}"))
 }
 
 /// Whether the agent answers `GET /version` with 200.

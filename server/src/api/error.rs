@@ -20,9 +20,6 @@ pub enum ApiError {
     /// 409: conflicts with existing state (e.g. a name already in use).
     #[error("{0}")]
     Conflict(String),
-    /// 501: a Daytona feature daytona-local does not offer.
-    #[error("{0}")]
-    NotImplemented(String),
     /// 502: the sandbox's toolbox agent did not answer.
     #[error("{0}")]
     BadGateway(String),
@@ -43,7 +40,6 @@ impl ApiError {
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
             Self::BadGateway(_) => StatusCode::BAD_GATEWAY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

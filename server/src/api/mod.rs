@@ -9,6 +9,7 @@ mod lifecycle;
 mod limits;
 mod list;
 mod network;
+mod preview;
 mod proxy;
 mod record;
 mod runtime;
@@ -114,13 +115,7 @@ fn router(st: Arc<AppState>, console_dir: PathBuf) -> Router {
         .route_layer(middleware::from_fn_with_state(Arc::clone(&st), auth::require_api_key));
     let toolbox = Router::new()
         .route("/toolbox/{id}", any(proxy::toolbox))
-        .route("/toolbox/{id}/{*path}", any(proxy::toolbox))
-        // Preview URLs point here; sandboxes share the host network, so a port cannot be tied
-        // to one sandbox safely yet: say so instead of falling through to the console.
-        .route(
-            "/preview/{*rest}",
-            any(|| async { ApiError::NotImplemented("port previews are not served by daytona-local yet".into()) }),
-        );
+        .route("/toolbox/{id}/{*path}", any(proxy::toolbox));
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::mirror_request())
         .allow_methods([Method::GET, Method::HEAD, Method::PUT, Method::PATCH, Method::POST, Method::DELETE, Method::OPTIONS])
@@ -136,10 +131,12 @@ fn router(st: Arc<AppState>, console_dir: PathBuf) -> Router {
     Router::new()
         .nest("/api", api)
         .merge(toolbox)
-        .with_state(st)
+        .with_state(Arc::clone(&st))
         .merge(console::routes(console_dir))
         .layer(middleware::from_fn(crate::envelope::fill_request))
         .layer(cors)
+        // Outermost: previews are other origins, answered before the API's CORS applies.
+        .layer(middleware::from_fn_with_state(st, preview::by_host))
 }
 
 async fn config(axum::extract::State(_): axum::extract::State<Arc<AppState>>, url: extract::ToolboxUrl) -> Json<DaytonaConfiguration> {
@@ -149,7 +146,7 @@ async fn config(axum::extract::State(_): axum::extract::State<Arc<AppState>>, ur
         oidc: OidcConfig { issuer: origin.clone(), client_id: "daytona-local".into(), audience: "daytona-local".into(), provider: "none".into() },
         linked_accounts_enabled: false,
         announcements: Default::default(),
-        proxy_template_url: format!("{origin}/preview/{{{{sandboxId}}}}/{{{{PORT}}}}"),
+        proxy_template_url: preview::url(&origin, "{{PORT}}", "{{sandboxId}}"),
         proxy_toolbox_url: url.0,
         default_snapshot: "daytona-local".into(),
         dashboard_url: format!("{origin}/"),

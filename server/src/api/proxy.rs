@@ -9,16 +9,19 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use daytona_models::SandboxState;
+use hyper::body::Incoming;
+use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
 
 use super::agent_client;
 use super::auth::{bearer, same_secret};
 use super::error::ApiError;
 use super::signing;
+use super::record::SandboxRecord;
 use super::state::AppState;
 
 /// Query parameter browsers use to authenticate WebSockets and preview requests.
-const TOKEN_QUERY: &str = "DAYTONA_SANDBOX_AUTH_KEY";
+pub const TOKEN_QUERY: &str = "DAYTONA_SANDBOX_AUTH_KEY";
 /// Only persist activity this often per sandbox (ms).
 const ACTIVITY_WRITE_INTERVAL_MS: i64 = 5_000;
 
@@ -83,9 +86,7 @@ async fn forward(st: &Arc<AppState>, mut req: Request) -> Result<Response, ApiEr
             rec.state().as_str()
         )));
     }
-    if crate::time::now_ms() - rec.last_activity_ms > ACTIVITY_WRITE_INTERVAL_MS {
-        let _ = st.update(&id, |r| r.touch());
-    }
+    note_activity(st, &rec);
 
     let mut target = path;
     if !kept.is_empty() {
@@ -106,28 +107,41 @@ async fn forward(st: &Arc<AppState>, mut req: Request) -> Result<Response, ApiEr
         .await
         .map_err(ApiError::BadGateway)?;
     if resp.status() == StatusCode::SWITCHING_PROTOCOLS {
-        let agent_upgrade = hyper::upgrade::on(&mut resp);
-        let st = Arc::clone(st);
-        tokio::spawn(async move {
-            match tokio::try_join!(client_upgrade, agent_upgrade) {
-                Ok((client, agent)) => {
-                    let (mut client, mut agent) = (TokioIo::new(client), TokioIo::new(agent));
-                    let relay = tokio::io::copy_bidirectional(&mut client, &mut agent);
-                    tokio::pin!(relay);
-                    // An open terminal or log stream is activity: it keeps auto-stop away.
-                    let period = Duration::from_millis((st.minute_ms / 2).max(1) as u64);
-                    loop {
-                        tokio::select! {
-                            _ = &mut relay => break,
-                            _ = tokio::time::sleep(period) => {
-                                let _ = st.update(&id, |r| r.touch());
-                            }
+        relay_upgrade(st, id, client_upgrade, &mut resp);
+    }
+    Ok(resp.map(Body::new))
+}
+
+/// Records a request to sandbox `rec` as activity (written at most every few seconds).
+pub fn note_activity(st: &AppState, rec: &SandboxRecord) {
+    if crate::time::now_ms() - rec.last_activity_ms > ACTIVITY_WRITE_INTERVAL_MS {
+        let _ = st.update(&rec.dto.id, |r| r.touch());
+    }
+}
+
+/// Relays bytes between the client's upgraded connection and that of `resp` (a 101 from the
+/// sandbox), counting the open connection as activity of sandbox `id`: an open terminal, log
+/// stream or preview WebSocket keeps auto-stop away.
+pub fn relay_upgrade(st: &Arc<AppState>, id: String, client_upgrade: OnUpgrade, resp: &mut hyper::Response<Incoming>) {
+    let agent_upgrade = hyper::upgrade::on(resp);
+    let st = Arc::clone(st);
+    tokio::spawn(async move {
+        match tokio::try_join!(client_upgrade, agent_upgrade) {
+            Ok((client, agent)) => {
+                let (mut client, mut agent) = (TokioIo::new(client), TokioIo::new(agent));
+                let relay = tokio::io::copy_bidirectional(&mut client, &mut agent);
+                tokio::pin!(relay);
+                let period = Duration::from_millis((st.minute_ms / 2).max(1) as u64);
+                loop {
+                    tokio::select! {
+                        _ = &mut relay => break,
+                        _ = tokio::time::sleep(period) => {
+                            let _ = st.update(&id, |r| r.touch());
                         }
                     }
                 }
-                Err(e) => tracing::debug!("toolbox upgrade failed: {e}"),
             }
-        });
-    }
-    Ok(resp.map(Body::new))
+            Err(e) => tracing::debug!("upgrade failed: {e}"),
+        }
+    });
 }

@@ -169,7 +169,7 @@ async fn preview_url(
     let origin = url.0.trim_end_matches("/toolbox");
     Ok(Json(PortPreviewUrl {
         sandbox_id: rec.dto.id.clone(),
-        url: format!("{origin}/preview/{}/{port}", rec.dto.id),
+        url: super::preview::url(origin, &port.to_string(), &rec.dto.id),
         token: rec.token,
     }))
 }

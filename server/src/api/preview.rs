@@ -1,0 +1,204 @@
+//! Port previews, shaped as Daytona's: `http://{port}-{sandboxId}.localhost:3000/…` reaches
+//! whatever listens on `port` inside the sandbox (HTTP and WebSocket upgrades), through the
+//! agent's tunnel. Each preview is its own origin, apart from the console's (which keeps the
+//! API key) and from every other preview; browsers resolve `*.localhost` to loopback.
+//!
+//! A request is let in when the sandbox is public, or it carries the preview token (the
+//! `x-daytona-preview-token` header, the `DAYTONA_SANDBOX_AUTH_KEY` query parameter, or the
+//! cookie the latter sets) or the API key as bearer.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use daytona_models::SandboxState;
+
+use super::agent_client;
+use super::auth::{bearer, same_secret};
+use super::error::ApiError;
+use super::proxy::{self, TOKEN_QUERY};
+use super::state::AppState;
+
+/// Header carrying the preview token, as on Daytona.
+const TOKEN_HEADER: &str = "x-daytona-preview-token";
+/// Cookie set on a preview's own origin once the token came in the query.
+const COOKIE: &str = "daytona-preview-token";
+
+/// The preview URL of `port` of sandbox `id` for a client that reaches this server at
+/// `origin` (`scheme://host[:port]`): the sandbox becomes a subdomain of the host, or of
+/// `localhost` when the host is an IP address (which cannot have subdomains).
+pub fn url(origin: &str, port: &str, id: &str) -> String {
+    let (scheme, authority) = origin.split_once("://").unwrap_or(("http", origin));
+    let (host, server_port) = match authority.parse::<axum::http::uri::Authority>() {
+        Ok(a) => (a.host().to_owned(), a.port_u16()),
+        Err(_) => (String::new(), None),
+    };
+    let host = match host.starts_with('[') || host.is_empty() || host.parse::<std::net::IpAddr>().is_ok() {
+        true => "localhost".to_owned(),
+        false => host,
+    };
+    match server_port {
+        Some(p) => format!("{scheme}://{port}-{id}.{host}:{p}"),
+        None => format!("{scheme}://{port}-{id}.{host}"),
+    }
+}
+
+/// `(port, sandbox id)` when `host` (a Host header) names a preview.
+fn target(host: &str) -> Option<(u16, &str)> {
+    let (label, rest) = host.split_once('.')?;
+    if rest.is_empty() {
+        return None;
+    }
+    let (port, id) = label.split_once('-')?;
+    let port = port.parse::<u16>().ok().filter(|p| *p > 0)?;
+    (!id.is_empty()).then_some((port, id))
+}
+
+/// Middleware in front of everything: requests for a preview host go to the sandbox, all
+/// others on to the API, toolbox and console.
+pub async fn by_host(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    let Some((port, id)) = target(host) else { return next.run(req).await };
+    let id = id.to_owned();
+    match serve(&st, port, &id, req).await {
+        Ok(resp) => resp,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn serve(st: &Arc<AppState>, port: u16, id: &str, mut req: Request) -> Result<Response, ApiError> {
+    let rec = st.find(id).ok().filter(|r| r.dto.id == id).ok_or_else(|| ApiError::sandbox_not_found(id))?;
+    let mut query_token = None;
+    let kept: Vec<(String, String)> = form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+        .filter_map(|(k, v)| match k == TOKEN_QUERY {
+            true => {
+                query_token = Some(v.into_owned());
+                None
+            }
+            false => Some((k.into_owned(), v.into_owned())),
+        })
+        .collect();
+    let path_and_query = match kept.is_empty() {
+        true => req.uri().path().to_owned(),
+        false => format!(
+            "{}?{}",
+            req.uri().path(),
+            form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish()
+        ),
+    };
+    let headers = req.headers();
+    let key_ok = bearer(headers).is_some_and(|k| same_secret(k, &st.api_key));
+    let header_ok = headers.get(TOKEN_HEADER).and_then(|v| v.to_str().ok()).is_some_and(|t| same_secret(t, &rec.token));
+    let cookie_ok = cookie(headers).is_some_and(|t| same_secret(t, &rec.token));
+    if let Some(token) = query_token {
+        if !same_secret(&token, &rec.token) {
+            return Err(ApiError::Unauthorized("authentication failed: invalid preview token".into()));
+        }
+        // Keep the token out of the address bar, history and Referer: a cookie of this
+        // preview's own origin carries it from now on.
+        let cookie = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax");
+        let mut resp = StatusCode::FOUND.into_response();
+        resp.headers_mut().insert(header::LOCATION, header_value(&path_and_query)?);
+        resp.headers_mut().insert(header::SET_COOKIE, header_value(&cookie)?);
+        return Ok(resp);
+    }
+    if !(rec.dto.public || key_ok || header_ok || cookie_ok) {
+        return Err(ApiError::Unauthorized(format!(
+            "authentication failed: this preview needs the sandbox's preview token (header {TOKEN_HEADER} \
+             or ?{TOKEN_QUERY}=…)"
+        )));
+    }
+    if rec.state() != SandboxState::Started || !st.runtime.is_running(id) {
+        return Err(ApiError::BadRequest(format!("Sandbox {id} is not started (state: {})", rec.state().as_str())));
+    }
+    proxy::note_activity(st, &rec);
+
+    // What the sandbox's server sees: the request as sent, without our credentials.
+    *req.uri_mut() = path_and_query.parse().map_err(|_| ApiError::BadRequest("invalid preview path".into()))?;
+    let headers = req.headers_mut();
+    headers.remove(TOKEN_HEADER);
+    if key_ok {
+        headers.remove(header::AUTHORIZATION);
+    }
+    strip_cookie(headers);
+    let client_upgrade = hyper::upgrade::on(&mut req);
+    let tunnel = agent_client::tunnel(&st.runtime.socket(id), port).await.map_err(ApiError::BadGateway)?;
+    let mut resp = agent_client::send_over(tunnel, req, &format!("port {port}"))
+        .await
+        .map_err(ApiError::BadGateway)?;
+    if resp.status() == StatusCode::SWITCHING_PROTOCOLS {
+        proxy::relay_upgrade(st, id.to_owned(), client_upgrade, &mut resp);
+    }
+    Ok(resp.map(Body::new))
+}
+
+fn header_value(s: &str) -> Result<HeaderValue, ApiError> {
+    HeaderValue::from_str(s).map_err(|_| ApiError::BadRequest("invalid characters in the preview request".into()))
+}
+
+/// Our cookie's value, if the request has it.
+fn cookie(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('='))
+}
+
+/// Removes our cookie from the request, keeping the sandbox server's own cookies.
+fn strip_cookie(headers: &mut axum::http::HeaderMap) {
+    let others: Vec<String> = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && c.split_once('=').map(|(name, _)| name) != Some(COOKIE))
+        .map(str::to_owned)
+        .collect();
+    headers.remove(header::COOKIE);
+    if !others.is_empty() {
+        if let Ok(v) = HeaderValue::from_str(&others.join("; ")) {
+            headers.insert(header::COOKIE, v);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preview_hosts_are_recognised() {
+        let id = "0b5c5b1e-2f3a-4c4d-9e8f-123456789abc";
+        assert_eq!(target(&format!("3000-{id}.localhost:3000")), Some((3000, id)));
+        assert_eq!(target(&format!("8080-{id}.example.com")), Some((8080, id)));
+        assert_eq!(target("localhost:3000"), None);
+        assert_eq!(target("127.0.0.1:3000"), None);
+        assert_eq!(target(&format!("0-{id}.localhost")), None);
+        assert_eq!(target(&format!("70000-{id}.localhost")), None);
+        assert_eq!(target("3000-.localhost"), None);
+        assert_eq!(target(&format!("3000-{id}.")), None);
+    }
+
+    #[test]
+    fn preview_urls_are_subdomains_of_the_host() {
+        assert_eq!(url("http://127.0.0.1:3000", "8000", "abc"), "http://8000-abc.localhost:3000");
+        assert_eq!(url("http://localhost:3000", "8000", "abc"), "http://8000-abc.localhost:3000");
+        assert_eq!(url("https://box.example.com", "80", "abc"), "https://80-abc.box.example.com");
+        assert_eq!(url("http://[::1]:3000", "80", "abc"), "http://80-abc.localhost:3000");
+    }
+
+    #[test]
+    fn only_our_cookie_is_stripped() {
+        let mut h = axum::http::HeaderMap::new();
+        h.insert(header::COOKIE, HeaderValue::from_static("a=1; daytona-preview-token=secret; b=2"));
+        assert_eq!(cookie(&h), Some("secret"));
+        strip_cookie(&mut h);
+        assert_eq!(h.get(header::COOKIE).unwrap(), "a=1; b=2");
+    }
+}
