@@ -17,6 +17,7 @@ pub mod label_editor;
 pub mod labels;
 pub mod modal;
 pub mod pager;
+pub mod port_previews;
 pub mod relative_time;
 pub mod requires_started;
 pub mod run_command;

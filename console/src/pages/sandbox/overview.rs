@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::components::interval_setting::{IntervalKind, IntervalSetting};
 use crate::components::label_editor::LabelEditor;
+use crate::components::port_previews::PortPreviews;
 use crate::components::relative_time::RelativeTime;
 use crate::current_sandbox::use_current_sandbox;
 
@@ -94,6 +95,8 @@ pub fn OverviewTab() -> impl IntoView {
                     <h2>"Labels"</h2>
                     <LabelEditor sandbox/>
                 </section>
+
+                <PortPreviews/>
 
                 <section class="card">
                     <h2>"Lifecycle timers"</h2>

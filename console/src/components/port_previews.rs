@@ -1,0 +1,157 @@
+//! The ports a sandbox listens on, each with a link to its preview (`{port}-{id}.localhost`
+//! on daytona-local, Daytona's proxy elsewhere), and a field to preview any other port.
+
+use daytona_wasm::models::SandboxState;
+use leptos::prelude::*;
+
+use crate::components::error_alert::ErrorAlert;
+use crate::components::spinner::Spinner;
+use crate::current_sandbox::use_current_sandbox;
+use crate::task::Task;
+
+/// Lists the TCP ports in LISTEN state of the sandbox's network namespace.
+const LIST_PORTS: &str = "cat /proc/net/tcp /proc/net/tcp6 2>/dev/null";
+
+/// Query parameter that lets a browser into a preview (the server turns it into a cookie of
+/// the preview's own origin and drops it from the address).
+const TOKEN_QUERY: &str = "DAYTONA_SANDBOX_AUTH_KEY";
+
+/// The listening ports in `/proc/net/tcp{,6}` text, sorted, without duplicates.
+fn listening_ports(proc_net_tcp: &str) -> Vec<u16> {
+    let mut ports: Vec<u16> = proc_net_tcp
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split_whitespace();
+            let local = fields.nth(1)?;
+            let state = fields.nth(1)?;
+            (state == "0A").then_some(())?;
+            u16::from_str_radix(local.rsplit_once(':')?.1, 16).ok()
+        })
+        .collect();
+    ports.sort_unstable();
+    ports.dedup();
+    ports
+}
+
+/// One port's preview link (the URL opens the preview already signed in).
+#[derive(Clone, PartialEq)]
+struct Preview {
+    port: u16,
+    shown: String,
+    href: String,
+}
+
+/// The "Ports" card of the overview.
+#[component]
+pub fn PortPreviews() -> impl IntoView {
+    let current = use_current_sandbox();
+    let previews = RwSignal::new(Vec::<Preview>::new());
+    let scan = Task::new();
+    let open = Task::new();
+    let port = RwSignal::new(String::new());
+    let started = move || current.state() == SandboxState::Started;
+
+    let links = move |ports: Vec<u16>| async move {
+        let sandbox = current.sandbox()?;
+        let mut found = Vec::with_capacity(ports.len());
+        for port in ports {
+            let link = sandbox.get_preview_link(port).await?;
+            let separator = if link.url.contains('?') { '&' } else { '?' };
+            let href = format!("{}/{separator}{TOKEN_QUERY}={}", link.url.trim_end_matches('/'), link.token);
+            found.push(Preview { port, shown: link.url, href });
+        }
+        Ok(found)
+    };
+    let refresh = move || {
+        scan.latest(
+            async move {
+                let output = current.sandbox()?.process().exec(LIST_PORTS, None, None, Some(10)).await?;
+                links(listening_ports(&output.result)).await
+            },
+            move |found| previews.set(found),
+        );
+    };
+    // Scan whenever the sandbox (re)starts.
+    Effect::new(move |_| {
+        if started() {
+            refresh();
+        }
+    });
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(wanted) = port.get_untracked().trim().parse::<u16>().ok().filter(|p| *p > 0) else {
+            return open.fail("A port is a number from 1 to 65535.");
+        };
+        open.run(links(vec![wanted]), move |found| {
+            previews.update(|all| {
+                for p in found {
+                    if !all.iter().any(|q| q.port == p.port) {
+                        all.push(p);
+                    }
+                }
+                all.sort_by_key(|p| p.port);
+            });
+            port.set(String::new());
+        });
+    };
+
+    view! {
+        <section class="card ports">
+            <h2>
+                "Ports"
+                <button
+                    class="btn btn-small"
+                    type="button"
+                    title="Look for listening ports again"
+                    disabled=move || !started() || scan.busy()
+                    on:click=move |_| refresh()
+                >
+                    {move || if scan.busy() { view! { <Spinner/> }.into_any() } else { "Rescan".into_any() }}
+                </button>
+            </h2>
+            <ErrorAlert error=Signal::derive(move || scan.error().or_else(|| open.error()))/>
+            {move || {
+                let list = previews.get();
+                if !started() {
+                    view! { <p class="muted">"Previews need a started sandbox."</p> }.into_any()
+                } else if list.is_empty() {
+                    view! { <p class="muted">"Nothing listens on a port yet. Start a server, then rescan."</p> }
+                        .into_any()
+                } else {
+                    view! {
+                        <ul class="port-list">
+                            {list
+                                .into_iter()
+                                .map(|p| {
+                                    view! {
+                                        <li data-port=p.port>
+                                            <span class="port mono">{p.port}</span>
+                                            <a href=p.href target="_blank" rel="noopener noreferrer" class="mono" title=p.shown.clone()>
+                                                {p.shown}
+                                            </a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }
+            }}
+            <form class="inline-form" on:submit=add>
+                <input
+                    type="number"
+                    min="1"
+                    max="65535"
+                    placeholder="Port"
+                    aria-label="Port to preview"
+                    prop:value=port
+                    on:input=move |ev| port.set(event_target_value(&ev))
+                />
+                <button class="btn" type="submit" disabled=move || !started() || open.busy()>
+                    "Preview port"
+                </button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,64 @@
+// Port previews in headless Chromium against a real daytona-local: the Overview's Ports card
+// finds a server listening in the sandbox, its link opens the server's page on its own
+// origin (`{port}-{id}.localhost`, signed in by a cookie, the token gone from the address),
+// and that origin cannot read the console's storage.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { api, artifact, eventually, launchBrowser, newPage, requireBuiltConsole, startDaytonaLocal } from './helpers.js';
+
+let server, browser, page, sandbox, toolbox;
+
+before(async () => {
+  requireBuiltConsole();
+  server = await startDaytonaLocal();
+  const daytona = api(server);
+  sandbox = await daytona.createStarted('e2e-previews');
+  toolbox = daytona.toolbox(sandbox.id);
+  const made = await toolbox.exec("mkdir -p site && printf '<title>preview</title><h1>hello preview</h1>' > site/index.html");
+  assert.equal(made.exitCode, 0, made.result);
+  assert.equal((await toolbox.call('POST', '/process/session', { sessionId: 'web' })).status, 201);
+  const run = await toolbox.call('POST', '/process/session/web/exec', {
+    command: 'python3 -m http.server 8000 --bind 127.0.0.1 --directory site',
+    runAsync: true,
+  });
+  assert.equal(run.status, 202, JSON.stringify(run.body));
+  await eventually(async () => (await toolbox.exec('cat /proc/net/tcp')).result.includes(':1F40 '), {
+    what: 'the server in the sandbox listening',
+  });
+  browser = await launchBrowser();
+  page = await newPage(browser, { width: 1300, height: 1000 });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('lists the listening port and opens its preview on its own origin', async () => {
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}#apiKey=${encodeURIComponent(server.apiKey)}`);
+  const row = page.locator('.ports li[data-port="8000"]');
+  await row.waitFor();
+  const port = new URL(server.url).port;
+  const origin = `http://8000-${sandbox.id}.localhost:${port}`;
+  assert.equal(await row.locator('a').innerText(), origin);
+  await page.locator('.ports').screenshot({ path: artifact('previews-ports.png') });
+
+  const [preview] = await Promise.all([page.waitForEvent('popup'), row.locator('a').click()]);
+  await preview.waitForLoadState();
+  assert.equal(await preview.locator('h1').innerText(), 'hello preview');
+  assert.equal(preview.url(), `${origin}/`, 'the token left the address bar');
+  // A reload is let in by the cookie alone.
+  await preview.reload();
+  assert.equal(await preview.locator('h1').innerText(), 'hello preview');
+  // The console keeps its settings in its own origin's storage; the preview sees none of it.
+  assert.ok(await page.evaluate(() => localStorage.length) > 0, 'the console stores its settings');
+  assert.equal(await preview.evaluate(() => localStorage.length), 0);
+  await preview.close();
+
+  // Any port can be previewed by number.
+  await page.getByLabel('Port to preview').fill('9000');
+  await page.getByRole('button', { name: 'Preview port' }).click();
+  await page.locator('.ports li[data-port="9000"]').waitFor();
+  assert.deepEqual(page.problems, []);
+});
