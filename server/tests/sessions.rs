@@ -314,6 +314,13 @@ async fn input_reaches_the_command_and_is_echoed() {
     let input = format!("/process/session/s/command/{cid}/input");
     let (status, body) = sb.post(&input, json!({"data": "first"})).await;
     assert_eq!((status, body), (StatusCode::NO_CONTENT, Value::String(String::new())));
+    // The echo of input is logged when it arrives, the command's answer when it runs: wait for
+    // the answer before the next input, so the log's order is deterministic.
+    let answered = eventually(Duration::from_secs(5), || async {
+        sb.logs("s", &cid).await["stdout"].as_str().unwrap_or_default().contains("got first")
+    })
+    .await;
+    assert!(answered, "the command did not answer the first input");
     let (status, _) = sb.post(&input, json!({"data": "second\n"})).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(sb.exit_code("s", &cid).await, 0);
