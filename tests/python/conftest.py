@@ -2,8 +2,8 @@
 
 The server binary comes from $DAYTONA_LOCAL_BIN (default: the workspace's debug build).
 It listens on a free port with a temporary data dir; the SDK is pointed at it through
-DAYTONA_API_URL / DAYTONA_API_KEY, with the Socket.IO event stream disabled
-(DAYTONA_USE_DEPRECATED_POLLING=true) so state waits poll the REST API.
+DAYTONA_API_URL / DAYTONA_API_KEY, as a user would; the SDK's Socket.IO event stream is
+daytona-local's own, so state waits end on pushed events (polling only as the SDK's fallback).
 """
 
 import os
@@ -69,7 +69,7 @@ def server():
         _wait_ready(f"{api_url}/config", proc, log_path)
         os.environ["DAYTONA_API_URL"] = api_url
         os.environ["DAYTONA_API_KEY"] = API_KEY
-        os.environ["DAYTONA_USE_DEPRECATED_POLLING"] = "true"
+        os.environ.pop("DAYTONA_USE_DEPRECATED_POLLING", None)
         yield api_url
     finally:
         for k, v in saved.items():
@@ -95,7 +95,3 @@ def daytona(server):
     if callable(close):
         close()
 
-
-def pytest_configure(config):
-    # DAYTONA_USE_DEPRECATED_POLLING is deliberate here (daytona-local has no Socket.IO).
-    config.addinivalue_line("filterwarnings", "ignore:Polling-only mode:DeprecationWarning")

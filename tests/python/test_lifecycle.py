@@ -226,3 +226,26 @@ def test_wrong_api_key_is_rejected(server):
         bad.get("anything")
     with pytest.raises(DaytonaAuthenticationError):
         list(bad.list())
+
+
+def test_state_waits_ride_the_event_socket(daytona):
+    """The SDK connects to daytona-local's Socket.IO gateway and its waits end on pushed events."""
+    dispatcher = daytona._event_dispatcher  # the SDK's own connection, made at construction
+    sb = daytona.create(CreateSandboxFromSnapshotParams(name=_unique("events")))
+    try:
+        assert dispatcher._connected, "the SDK did not connect to the event socket"
+        seen = []
+        unsubscribe = dispatcher.subscribe(sb.id, lambda name, data: seen.append((name, data)), ["sandbox.state.updated"])
+        try:
+            sb.stop()
+            assert sb.state == SandboxState.STOPPED
+            deadline = time.time() + 5
+            while ("stopped" not in [d["newState"] for _, d in seen]) and time.time() < deadline:
+                time.sleep(0.05)
+            # (The create's own "started" may still arrive after subscribing.)
+            assert [d["newState"] for _, d in seen if d["newState"] != "started"] == ["stopping", "stopped"]
+            assert all(d["sandbox"]["id"] == sb.id for _, d in seen)
+        finally:
+            unsubscribe()
+    finally:
+        daytona.delete(sb)

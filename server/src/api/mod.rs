@@ -4,6 +4,7 @@ mod agent_client;
 mod auth;
 mod console;
 mod error;
+mod events;
 mod extract;
 mod lifecycle;
 mod limits;
@@ -112,7 +113,9 @@ fn router(st: Arc<AppState>, console_dir: PathBuf) -> Router {
         .merge(sandboxes::routes())
         .route("/config", get(config))
         .fallback(|| async { ApiError::NotFound("Cannot find this API route".into()) })
-        .route_layer(middleware::from_fn_with_state(Arc::clone(&st), auth::require_api_key));
+        .route_layer(middleware::from_fn_with_state(Arc::clone(&st), auth::require_api_key))
+        // After the bearer check: the event socket's key comes in its CONNECT packet.
+        .route("/socket.io/", get(events::socket_io));
     let toolbox = Router::new()
         .route("/toolbox/{id}", any(proxy::toolbox))
         .route("/toolbox/{id}/{*path}", any(proxy::toolbox));

@@ -3,7 +3,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
+use daytona_models::SandboxState;
+
 use super::error::ApiError;
+use super::events::SandboxEvent;
 use super::record::SandboxRecord;
 use super::runtime::Runtime;
 use super::store::Store;
@@ -19,6 +22,8 @@ pub struct AppState {
     /// Live jails.
     pub runtime: Runtime,
     records: RwLock<HashMap<String, SandboxRecord>>,
+    /// Every creation and state change, for the event socket.
+    pub events: tokio::sync::broadcast::Sender<SandboxEvent>,
     op_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
@@ -35,6 +40,7 @@ impl AppState {
             store,
             runtime,
             records: RwLock::new(records),
+            events: tokio::sync::broadcast::channel(256).0,
             op_locks: Mutex::new(HashMap::new()),
         })
     }
@@ -57,11 +63,24 @@ impl AppState {
     /// Stores a new or changed record (database first, then memory).
     pub fn put(&self, rec: SandboxRecord) -> Result<SandboxRecord, ApiError> {
         self.store.put(&rec)?;
-        self.records
+        let old = self
+            .records
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .insert(rec.dto.id.clone(), rec.clone());
+        self.announce(old.map(|o| o.state()), &rec);
         Ok(rec)
+    }
+
+    /// Tells the event socket about `rec`, new (`old` = None) or changed from state `old`.
+    fn announce(&self, old: Option<SandboxState>, rec: &SandboxRecord) {
+        let event = match old {
+            None => SandboxEvent::Created(rec.clone()),
+            Some(old) if old != rec.state() => SandboxEvent::StateUpdated { sandbox: rec.clone(), old },
+            Some(_) => return,
+        };
+        // No subscriber is fine: nobody listens.
+        let _ = self.events.send(event);
     }
 
     /// Applies `f` to the current record of `id` (or name) and stores the result, atomically:
@@ -77,9 +96,11 @@ impl AppState {
                 .ok_or_else(|| ApiError::sandbox_not_found(id))?,
         };
         let mut rec = records[&key].clone();
+        let old = rec.state();
         f(&mut rec);
         self.store.put(&rec)?;
         records.insert(key, rec.clone());
+        self.announce(Some(old), &rec);
         Ok(rec)
     }
 
@@ -87,7 +108,11 @@ impl AppState {
     pub fn forget(&self, id: &str) -> Result<(), ApiError> {
         let mut records = self.records.write().unwrap_or_else(|e| e.into_inner());
         self.store.remove(id)?;
-        records.remove(id);
+        if let Some(mut gone) = records.remove(id) {
+            let old = gone.state();
+            gone.set_state(SandboxState::Destroyed);
+            self.announce(Some(old), &gone);
+        }
         self.op_locks.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
         Ok(())
     }

@@ -1,0 +1,125 @@
+//! The event socket the official SDKs connect to at start-up: Socket.IO 4 over Engine.IO 4,
+//! WebSocket transport only, at `/api/socket.io/`. After the CONNECT packet's `{"token"}`
+//! matches the API key, every `sandbox.created` and `sandbox.state.updated` is pushed as it
+//! happens, so the SDKs' waits end at once instead of on their next poll. Clients never emit.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::response::Response;
+use daytona_models::SandboxState;
+use serde_json::{json, Value};
+use tokio::sync::broadcast::error::RecvError;
+
+use super::auth::same_secret;
+use super::extract::ToolboxUrl;
+use super::record::SandboxRecord;
+use super::state::AppState;
+
+/// What happened to a sandbox.
+#[derive(Clone, Debug)]
+pub enum SandboxEvent {
+    /// A new sandbox (`sandbox.created`).
+    Created(SandboxRecord),
+    /// `sandbox` moved from state `old` to its current one (`sandbox.state.updated`).
+    StateUpdated { sandbox: SandboxRecord, old: SandboxState },
+}
+
+impl SandboxEvent {
+    /// The Socket.IO EVENT packet (`42[name, payload]`), with sandboxes as the client sees
+    /// them through `toolbox_url`.
+    fn packet(&self, toolbox_url: &str) -> String {
+        let (name, payload) = match self {
+            Self::Created(rec) => ("sandbox.created", json!(rec.to_wire(toolbox_url))),
+            Self::StateUpdated { sandbox, old } => (
+                "sandbox.state.updated",
+                json!({"sandbox": sandbox.to_wire(toolbox_url), "oldState": old, "newState": sandbox.state()}),
+            ),
+        };
+        format!("42{}", json!([name, payload]))
+    }
+}
+
+/// Engine.IO heartbeat: the server pings this often and gives up after `PING_TIMEOUT` more.
+const PING_INTERVAL: Duration = Duration::from_secs(25);
+const PING_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long a client may take to send its CONNECT packet.
+const CONNECT_WITHIN: Duration = Duration::from_secs(10);
+
+/// `GET /api/socket.io/?EIO=4&transport=websocket`.
+pub async fn socket_io(State(st): State<Arc<AppState>>, url: ToolboxUrl, ws: WebSocketUpgrade) -> Response {
+    ws.on_upgrade(move |socket| async move {
+        if let Err(e) = serve(st, socket, url.0).await {
+            tracing::debug!("event socket: {e}");
+        }
+    })
+}
+
+async fn serve(st: Arc<AppState>, mut socket: WebSocket, toolbox_url: String) -> Result<(), axum::Error> {
+    let open = json!({
+        "sid": uuid::Uuid::new_v4().simple().to_string(),
+        "upgrades": [],
+        "pingInterval": PING_INTERVAL.as_millis() as u64,
+        "pingTimeout": PING_TIMEOUT.as_millis() as u64,
+        "maxPayload": 1_000_000,
+    });
+    socket.send(Message::Text(format!("0{open}").into())).await?;
+
+    // Socket.IO CONNECT to the main namespace: `40` + optional auth JSON.
+    let connect = tokio::time::timeout(CONNECT_WITHIN, async {
+        loop {
+            match socket.recv().await {
+                Some(Ok(Message::Text(text))) if text.starts_with("40") => return Some(text.to_string()),
+                Some(Ok(Message::Text(text))) if text.as_str() == "3" => continue,
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                _ => return None,
+            }
+        }
+    })
+    .await
+    .ok()
+    .flatten();
+    let Some(connect) = connect else { return Ok(()) };
+    let token = serde_json::from_str::<Value>(&connect[2..])
+        .ok()
+        .and_then(|auth| auth["token"].as_str().map(str::to_owned));
+    if !token.is_some_and(|t| same_secret(&t, &st.api_key)) {
+        socket.send(Message::Text(r#"44{"message":"Unauthorized"}"#.into())).await?;
+        return socket.send(Message::Close(None)).await;
+    }
+    // Subscribed before the acknowledgement: nothing after it is missed.
+    let mut events = st.events.subscribe();
+    let ack = json!({"sid": uuid::Uuid::new_v4().simple().to_string()});
+    socket.send(Message::Text(format!("40{ack}").into())).await?;
+
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING_INTERVAL, PING_INTERVAL);
+    let mut last_pong = tokio::time::Instant::now();
+    loop {
+        tokio::select! {
+            event = events.recv() => match event {
+                Ok(event) => socket.send(Message::Text(event.packet(&toolbox_url).into())).await?,
+                // A client too slow for 256 events polls as a fallback anyway.
+                Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => return Ok(()),
+            },
+            _ = ping.tick() => {
+                if last_pong.elapsed() > PING_INTERVAL + PING_TIMEOUT {
+                    return socket.send(Message::Close(None)).await;
+                }
+                socket.send(Message::Text("2".into())).await?;
+            }
+            msg = socket.recv() => match msg {
+                Some(Ok(Message::Text(text))) => match text.as_str() {
+                    "3" => last_pong = tokio::time::Instant::now(),
+                    // Engine.IO close, or Socket.IO DISCONNECT.
+                    "1" | "41" => return Ok(()),
+                    _ => {}
+                },
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return Ok(()),
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}
