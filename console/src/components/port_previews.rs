@@ -123,10 +123,11 @@ pub fn PortPreviews() -> impl IntoView {
                             {list
                                 .into_iter()
                                 .map(|p| {
+                                    let title = p.shown.clone();
                                     view! {
                                         <li data-port=p.port>
                                             <span class="port mono">{p.port}</span>
-                                            <a href=p.href target="_blank" rel="noopener noreferrer" class="mono" title=p.shown.clone()>
+                                            <a href=p.href target="_blank" rel="noopener noreferrer" class="mono" title=title>
                                                 {p.shown}
                                             </a>
                                         </li>
