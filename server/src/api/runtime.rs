@@ -371,24 +371,35 @@ impl Runtime {
             }
         }
         let mut jail = Jail { pid, child: Some(child), cgroup };
-        let network = match uplink {
-            Some(uplink) => uplink.attach(pid, uplink_log).await,
-            None => Ok(()),
-        };
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-        let failure = if let Err(e) = network { e } else { loop {
-            if !jail.alive() {
-                break format!("sandbox exited during start-up: {}", self.agent_log_tail(&sb.id));
+        // The network comes up while the agent boots.
+        let network = async {
+            match uplink {
+                Some(uplink) => uplink.attach(pid, uplink_log).await,
+                None => Ok(()),
             }
-            if agent_client::is_ready(&socket).await {
+        };
+        let agent = async {
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+            loop {
+                if !jail.alive() {
+                    return Err(format!("sandbox exited during start-up: {}", self.agent_log_tail(&sb.id)));
+                }
+                if agent_client::is_ready(&socket).await {
+                    return Ok(());
+                }
+                if tokio::time::Instant::now() > deadline {
+                    return Err("toolbox agent did not come up within 15 s".to_owned());
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        };
+        let failure = match tokio::join!(network, agent) {
+            (Ok(()), Ok(())) => {
                 self.jails.lock().unwrap_or_else(|e| e.into_inner()).insert(sb.id.clone(), jail);
                 return Ok(());
             }
-            if tokio::time::Instant::now() > deadline {
-                break "toolbox agent did not come up within 15 s".into();
-            }
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        } };
+            (Err(e), _) | (_, Err(e)) => e,
+        };
         // Leave nothing behind: no jail, no cgroup, no pid file.
         jail.kill();
         jail.ended_within(Duration::from_secs(5)).await;
