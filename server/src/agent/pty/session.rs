@@ -100,7 +100,7 @@ impl PtySession {
         lock(&self.output).exit.clone()
     }
 
-    /// Starts the shell (once); `on_exit` runs after the shell has exited and clients were told.
+    /// Starts the shell (once); `on_exit` runs after the shell has exited, just before clients are told.
     pub fn start(self: &Arc<Self>, on_exit: impl FnOnce() + Send + 'static) -> Result<(), String> {
         let mut running = lock(&self.running);
         if running.is_some() || self.exit().is_some() {
@@ -146,8 +146,10 @@ impl PtySession {
                     },
                     Err(_) => Exit { code: -1, reason: Some("lost".into()) },
                 };
-                session.finish(exit);
+                // Out of the registry before clients hear of the exit: whoever reacts to it
+                // finds the PTY gone, as reported.
                 on_exit();
+                session.finish(exit);
             })
             .map_err(|e| format!("pty thread: {e}"))?;
         Ok(())
