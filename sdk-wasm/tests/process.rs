@@ -58,7 +58,14 @@ async fn sessions_keep_state_and_stream_logs() {
     let (o, e) = (Rc::clone(&stdout), Rc::clone(&stderr));
     let streaming = p.stream_session_command_logs("work", &cmd, move |t| o.borrow_mut().push_str(t), move |t| e.borrow_mut().push_str(t));
     let input = async {
-        gloo_timers::future::TimeoutFuture::new(900).await;
+        // The echo of input is logged when it arrives: send it once the loop has printed all,
+        // so the log's order does not depend on the machine's speed.
+        for _ in 0..400 {
+            if stdout.borrow().contains("out3\n") {
+                break;
+            }
+            gloo_timers::future::TimeoutFuture::new(50).await;
+        }
         p.send_session_command_input("work", &cmd, "wasm").await.expect("input");
     };
     let (streamed, ()) = futures::join!(streaming, input);

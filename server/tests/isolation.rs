@@ -186,7 +186,7 @@ async fn sandboxes_with_network_reach_out_but_not_the_host_loopback_or_each_othe
         .post_toolbox(&a, "/process/session/srv/exec", json!({"command": serve, "runAsync": true}))
         .await;
     assert!(status.is_success(), "{body}");
-    let up = eventually(Duration::from_secs(5), || async { s.exec(&a, &connect("127.0.0.1", 8123)).await.0 == 0 }).await;
+    let up = eventually(Duration::from_secs(15), || async { s.exec(&a, &connect("127.0.0.1", 8123)).await.0 == 0 }).await;
     assert!(up, "the server in A did not come up");
     for host in ["127.0.0.1", "10.0.2.2", "10.0.2.100"] {
         let (code, out) = s.exec(&b, &connect(host, 8123)).await;

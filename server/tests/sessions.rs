@@ -240,14 +240,21 @@ fn second_command() -> &'static str {
 async fn async_commands_status_and_log_formats() {
     let sb = Sb::new().await;
     sb.create_session("s").await;
-    let cid =
-        sb.start("s", json!({"command": "echo start; echo warn >&2; sleep 0.6; echo end", "runAsync": true})).await;
+    // Held at `read` until the checks below are done, however slow the machine.
+    let cid = sb
+        .start(
+            "s",
+            json!({"command": "echo start; echo warn >&2; read -r; echo end", "runAsync": true, "suppressInputEcho": true}),
+        )
+        .await;
     let running = sb.command("s", &cid).await;
     assert_eq!(running["id"], cid.as_str());
     assert!(running.get("exitCode").is_none(), "exitCode present while running: {running}");
     // The deprecated `async` flag works too; commands queue behind the running one.
     let queued = sb.start("s", json!({"command": "echo queued", "async": true})).await;
     assert!(sb.command("s", &queued).await.get("exitCode").is_none());
+    let (status, _) = sb.post(&format!("/process/session/s/command/{cid}/input"), json!({"data": "go"})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(sb.exit_code("s", &cid).await, 0);
     assert_eq!(sb.exit_code("s", &queued).await, 0);
 
@@ -349,10 +356,10 @@ async fn input_reaches_the_command_and_is_echoed() {
 async fn follow_streams_frames_and_closes_when_the_command_exits() {
     let sb = Sb::new().await;
     sb.create_session("s").await;
-    let command = "for i in 1 2 3 4; do echo out-$i; echo err-$i >&2; sleep 0.3; done; (exit 3)";
-    let t0 = Instant::now();
+    let command = "for i in 1 2 3 4; do echo out-$i; echo err-$i >&2; sleep 0.5; done; (exit 3)";
     let cid = sb.start("s", json!({"command": command, "runAsync": true})).await;
     let mut ws = sb.follow("s", &cid).await;
+    let t0 = Instant::now();
     let (frames, close) = read_stream(&mut ws).await;
     assert_eq!(close, Some(CloseCode::Normal));
     // Closed once the exit code was known, which the status now shows.
@@ -365,6 +372,8 @@ async fn follow_streams_frames_and_closes_when_the_command_exits() {
     // Output arrived while the command ran, not in one piece at the end.
     assert!(frames.len() >= 3, "{} frames", frames.len());
     assert!(frames[0].0 - t0 < Duration::from_millis(800), "first frame after {:?}", frames[0].0 - t0);
+    let spread = frames[frames.len() - 1].0 - frames[0].0;
+    assert!(spread >= Duration::from_millis(700), "all frames within {spread:?}");
 
     // Following a finished command sends its whole log and closes at once; so does a plain
     // (non-follow) WebSocket request.
@@ -375,12 +384,16 @@ async fn follow_streams_frames_and_closes_when_the_command_exits() {
         (logs["output"].as_str().unwrap().as_bytes().to_vec(), Some(CloseCode::Normal))
     );
 
-    // Pings are answered while the command is silent.
-    let cid = sb.start("s", json!({"command": "sleep 1; echo late", "runAsync": true})).await;
+    // Pings are answered while the command is silent (held at `read` until then).
+    let cid = sb
+        .start("s", json!({"command": "read -r; echo late", "runAsync": true, "suppressInputEcho": true}))
+        .await;
     let mut ws = sb.follow("s", &cid).await;
     ws.send(Message::Ping(b"are you there".to_vec().into())).await.unwrap();
-    let pong = tokio::time::timeout(Duration::from_millis(700), ws.next()).await.expect("no pong while idle");
+    let pong = tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("no pong while idle");
     assert!(matches!(pong, Some(Ok(Message::Pong(ref p))) if &p[..] == b"are you there"), "{pong:?}");
+    let (status, _) = sb.post(&format!("/process/session/s/command/{cid}/input"), json!({"data": "go"})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
     let (frames, close) = read_stream(&mut ws).await;
     assert_eq!((joined(&frames), close), (b"\x01\x01\x01late\n".to_vec(), Some(CloseCode::Normal)));
 }

@@ -17,8 +17,11 @@ async fn wait_state(s: &Server, id: &str, want: Option<&str>, within: Duration) 
 #[tokio::test]
 async fn autostop_stops_an_idle_sandbox() {
     let s = fast_server().await;
-    let idle = id_of(&s.create(json!({})).await);
     let never = id_of(&s.create(json!({"autoStopInterval": 0})).await);
+    let idle = id_of(&s.create(json!({})).await);
+    // Idle from now: setting the interval is not activity, and the boot may have been slow.
+    let (status, _) = s.post_empty(&format!("/sandbox/{idle}/last-activity")).await;
+    assert!(status.is_success());
     let t0 = Instant::now();
     let (status, body) = s.post_empty(&format!("/sandbox/{idle}/autostop/1")).await;
     assert!(status.is_success(), "{body}");

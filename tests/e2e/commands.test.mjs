@@ -33,7 +33,7 @@ test('streams a session command live, sends it input and shows its exit code', a
   assert.deepEqual((await toolbox.call('GET', '/process/session')).body.map((s) => s.sessionId), ['session-1']);
 
   const script =
-    'for i in 1 2 3; do echo out-$i; echo err-$i >&2; sleep 0.7; done; read -r line; echo "got:$line"; exit 4';
+    'for i in 1 2 3; do echo out-$i; echo err-$i >&2; sleep 1.5; done; read -r line; echo "got:$line"; exit 4';
   await page.getByLabel('Command to run in the session').fill(script);
   await page.locator('.session-panel').getByRole('button', { name: 'Run', exact: true }).click();
   await page.waitForURL(/session=session-1&command=/);

@@ -173,7 +173,7 @@ def test_async_command_streams_stdout_and_stderr_separately(sandbox):
     sid = _unique("stream")
     sandbox.process.create_session(sid)
     try:
-        command = "for i in 1 2 3; do echo out-$i; echo err-$i >&2; sleep 0.2; done; exit 7"
+        command = "sleep 1; for i in 1 2 3; do echo out-$i; echo err-$i >&2; sleep 0.5; done; exit 7"
         started = sandbox.process.execute_session_command(sid, SessionExecuteRequest(command=command, run_async=True))
         assert started.exit_code is None
         # Running: no exit code yet.
@@ -226,6 +226,9 @@ def test_delete_session_kills_its_processes(sandbox):
     started = sandbox.process.execute_session_command(
         sid, SessionExecuteRequest(command=f"echo ready; {marker}", run_async=True)
     )
+    deadline = time.time() + 10
+    while marker not in sandbox.process.exec("ps -eo args").result and time.time() < deadline:
+        time.sleep(0.1)
     assert marker in sandbox.process.exec("ps -eo args").result
 
     # A log follower of the running command is released (cleanly) when the session goes away.

@@ -1,5 +1,6 @@
 // Starts a real daytona-local for a test file: free port, temporary data dir, known key.
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,30 +27,42 @@ export function freePort() {
  */
 export async function startDaytonaLocal({ consoleDir = join(ROOT, 'dist/console') } = {}) {
   const bin = process.env.DAYTONA_LOCAL_BIN ?? join(ROOT, 'target/debug/daytona-local');
-  const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'daytona-e2e-'));
-  const apiKey = `e2e-${Date.now()}`;
-  const child = spawn(
-    bin,
-    ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--api-key', apiKey, '--console-dir', consoleDir],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${url}/api/config`, { headers: { Authorization: `Bearer ${apiKey}` } })).ok) break;
-    } catch {}
-    if (i > 200 || child.exitCode !== null) throw new Error('daytona-local did not start');
-    await new Promise((r) => setTimeout(r, 50));
+  // A key of its own: a server of another test file that took the port never answers 200.
+  const apiKey = `e2e-${randomUUID()}`;
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const child = spawn(
+      bin,
+      ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--api-key', apiKey, '--console-dir', consoleDir],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    const url = `http://127.0.0.1:${port}`;
+    let up = false;
+    for (let i = 0; i <= 300 && child.exitCode === null; i++) {
+      try {
+        if ((await fetch(`${url}/api/config`, { headers: { Authorization: `Bearer ${apiKey}` } })).ok) {
+          up = true;
+          break;
+        }
+      } catch {}
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (!up) {
+      child.kill('SIGKILL');
+      // The port was taken between probing and binding: another one.
+      if (attempt < 5) continue;
+      throw new Error('daytona-local did not start');
+    }
+    return {
+      url,
+      apiUrl: `${url}/api`,
+      apiKey,
+      async stop() {
+        child.kill('SIGTERM');
+        await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
   }
-  return {
-    url,
-    apiUrl: `${url}/api`,
-    apiKey,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }

@@ -128,7 +128,10 @@ impl Server {
                     self.key = k.trim().to_owned();
                 }
             }
-            let ready = self
+            // This child's own banner first: another test's server may hold the port.
+            let ours = self.log()[log_len_before..].contains(&format!("listening on http://127.0.0.1:{port}"));
+            let ready = ours
+                && self
                 .http
                 .get(self.api("/config"))
                 .bearer_auth(&self.key)
