@@ -11,6 +11,7 @@ apt_missing=()
 need_pkg() { dpkg -s "$1" >/dev/null 2>&1 || apt_missing+=("$1"); }
 need_pkg bubblewrap
 need_pkg slirp4netns
+need_pkg nftables
 need_pkg chromium
 need_pkg chromium-driver
 need_pkg python3-venv

@@ -29,6 +29,11 @@ pub fn env_name(name: &str) -> Result<(), String> {
     }
 }
 
+/// A `networkAllowList`: comma-separated CIDRs (blank = no limit), by the server's own rule.
+pub fn allow_list(list: &str) -> Result<(), String> {
+    daytona_wasm::models::parse_allow_list(list).map(drop)
+}
+
 /// A label key: anything non-blank.
 pub fn label_key(key: &str) -> Result<(), String> {
     if key.trim().is_empty() {

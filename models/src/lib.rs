@@ -5,6 +5,7 @@
 //! With the `ts` feature every model also derives `tsify::Tsify`, which emits the
 //! TypeScript declarations of the SDK's npm package.
 
+mod allow_list;
 mod chart;
 mod code_run;
 mod config;
@@ -21,6 +22,7 @@ mod signing;
 mod session;
 mod toolbox;
 
+pub use allow_list::{parse_allow_list, MAX_ALLOWED_NETWORKS};
 pub use chart::{Chart, ChartElement};
 pub use code_run::{CodeRunArtifacts, CodeRunRequest, CodeRunResponse};
 pub use config::{DaytonaConfiguration, OidcConfig};

@@ -259,3 +259,38 @@ async fn server_side_files_of_a_sandbox_are_out_of_its_reach() {
     let host = s.data_dir().join("sandboxes").join(&id);
     assert!(host.join("jail.pid").exists(), "the pid file is kept by the server");
 }
+
+/// `networkAllowList` is enforced inside the sandbox: only listed networks (and DNS) are
+/// reachable, and the sandbox user cannot lift the rule. Bad lists are refused at create.
+#[tokio::test]
+async fn network_allow_list_limits_where_a_sandbox_may_connect() {
+    let s = Server::start().await;
+    let host = host_address();
+    let outside = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
+    let port = outside.local_addr().unwrap().port();
+    let listed = id_of(&s.create(json!({"networkAllowList": format!("{host}/32")})).await);
+    let unlisted = id_of(&s.create(json!({"networkAllowList": "192.0.2.123/32, 10.99.0.0/16"})).await);
+
+    let (code, out) = s.exec(&listed, &connect(&host.to_string(), port)).await;
+    assert_eq!((code, out.as_str()), (0, "connected\n"), "a listed network is unreachable");
+    let (code, out) = s.exec(&unlisted, &connect(&host.to_string(), port)).await;
+    assert_ne!(code, 0, "an unlisted network was reached: {out}");
+    // The sandbox's own loopback still works, and the rule cannot be flushed from inside.
+    let (code, out) = s
+        .exec(
+            &unlisted,
+            "python3 -c \"import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(); socket.create_connection(s.getsockname(),2); print('lo ok')\"",
+        )
+        .await;
+    assert_eq!((code, out.as_str()), (0, "lo ok\n"));
+    let (code, _) = s.exec(&unlisted, "nft flush ruleset").await;
+    assert_ne!(code, 0, "the sandbox user changed the firewall");
+    let (code, out) = s.exec(&unlisted, &connect(&host.to_string(), port)).await;
+    assert_ne!(code, 0, "reached after trying to flush: {out}");
+
+    for bad in ["10.0.0.0", "10.0.0.0/40", "example.com/24"] {
+        let (status, body) = s.post("/sandbox", json!({"networkAllowList": bad})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+        assert!(body["message"].as_str().unwrap_or_default().contains("networkAllowList"), "{body}");
+    }
+}

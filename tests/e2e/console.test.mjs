@@ -63,12 +63,15 @@ test('shows validation errors next to fields and sends nothing', async () => {
   await dialog.locator('input[name=cpu]').fill('-1');
   await dialog.getByRole('button', { name: '+ Add variable' }).click();
   await dialog.getByLabel('Variable key').fill('1BAD');
+  await dialog.locator('input[name=networkAllowList]').fill('10.0.0.0');
   await dialog.getByRole('button', { name: 'Create', exact: true }).click();
   const nameField = dialog.locator('.field', { has: page.locator('input[name=name]') });
   assert.match(await nameField.locator('.field-error').innerText(), /Spaces are not allowed/);
   const cpuField = dialog.locator('.field', { has: page.locator('input[name=cpu]') });
   assert.match(await cpuField.locator('.field-error').innerText(), /whole number ≥ 1/);
   assert.match(await dialog.locator('.kv-error').innerText(), /letters, digits and '_'/);
+  const allowField = dialog.locator('.field', { has: page.locator('input[name=networkAllowList]') });
+  assert.match(await allowField.locator('.field-error').innerText(), /CIDR notation/);
   await page.waitForTimeout(300);
   assert.ok(await dialog.isVisible(), 'dialog stays open');
   assert.deepEqual(await daytona.list(), [], 'nothing was created');
@@ -84,6 +87,7 @@ test('creates a sandbox with a label through the dialog', async () => {
   await page.getByRole('button', { name: '+ Add label' }).click();
   await page.getByLabel('Label key').fill('team');
   await page.getByLabel('Label value').fill('qa');
+  await page.locator('input[name=networkAllowList]').fill('10.0.0.0/8, 192.0.2.7/32');
   await page.screenshot({ path: artifact('console-create-dialog.png') });
   await page.getByRole('button', { name: 'Create', exact: true }).click();
   await page.getByRole('dialog').waitFor({ state: 'detached', timeout: 60_000 });
@@ -92,6 +96,7 @@ test('creates a sandbox with a label through the dialog', async () => {
   const chips = await row('e2e-one').locator('.chip').allInnerTexts();
   assert.ok(chips.includes('team=qa'), `chips: ${chips}`);
   assert.equal((await daytona.byName('e2e-one')).labels.team, 'qa');
+  assert.equal((await daytona.byName('e2e-one')).networkAllowList, '10.0.0.0/8, 192.0.2.7/32');
   await page.getByText('Sandbox e2e-one created and started.').waitFor();
 });
 

@@ -46,6 +46,7 @@ struct FormFields {
     auto_archive: NumberInput,
     auto_delete: NumberInput,
     network_block_all: RwSignal<bool>,
+    network_allow_list: RwSignal<String>,
     ephemeral: RwSignal<bool>,
 }
 
@@ -62,6 +63,7 @@ impl FormFields {
             auto_archive: NumberInput::new(0),
             auto_delete: NumberInput::new(0),
             network_block_all: RwSignal::new(false),
+            network_allow_list: RwSignal::new(String::new()),
             ephemeral: RwSignal::new(false),
         }
     }
@@ -77,6 +79,9 @@ impl FormFields {
         );
         let ephemeral = self.ephemeral.get();
         let auto_delete = self.auto_delete.parsed().ok()?;
+        let block_all = self.network_block_all.get();
+        let allow_list = self.network_allow_list.get().trim().to_owned();
+        validate::allow_list(&allow_list).ok()?;
         Some(CreateSandboxParams {
             name: Some(name).filter(|n| !n.is_empty()),
             labels: Some(self.labels.pairs()?).filter(|l| !l.is_empty()),
@@ -89,7 +94,8 @@ impl FormFields {
             auto_stop_interval: self.auto_stop.parsed().ok()?,
             auto_archive_interval: self.auto_archive.parsed().ok()?,
             auto_delete_interval: if ephemeral { None } else { auto_delete },
-            network_block_all: self.network_block_all.get().then_some(true),
+            network_block_all: block_all.then_some(true),
+            network_allow_list: Some(allow_list).filter(|l| !block_all && !l.is_empty()),
             ephemeral: ephemeral.then_some(true),
             ..Default::default()
         })
@@ -127,6 +133,7 @@ fn CreateForm(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> impl I
     let shown = move |check: Result<(), String>| submitted.get().then_some(check.err()).flatten();
     let number_error = move |n: NumberInput| Signal::derive(move || shown(n.parsed().map(drop)));
     let name_error = Signal::derive(move || shown(validate::sandbox_name(form.name.get().trim())));
+    let allow_list_error = Signal::derive(move || shown(validate::allow_list(&form.network_allow_list.get())));
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -200,6 +207,15 @@ fn CreateForm(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> impl I
                         <input type="checkbox" name="networkBlockAll" bind:checked=form.network_block_all/>
                         <span>"Block all network access"</span>
                     </label>
+                    <Field label="Allowed networks" hint="CIDRs, comma-separated; blank = anywhere" error=allow_list_error>
+                        <input
+                            type="text"
+                            name="networkAllowList"
+                            placeholder="e.g. 10.0.0.0/8, 192.0.2.7/32"
+                            disabled=move || form.network_block_all.get()
+                            bind:value=form.network_allow_list
+                        />
+                    </Field>
                 </fieldset>
 
                 <fieldset>

@@ -9,6 +9,7 @@ use rand::distributions::Alphanumeric;
 use rand::Rng;
 
 use super::error::ApiError;
+use super::firewall::AllowList;
 use super::record::SandboxRecord;
 use super::state::{AppState, ORGANIZATION_ID};
 
@@ -87,6 +88,7 @@ impl AppState {
         let auto_archive =
             check_interval("autoArchiveInterval", req.auto_archive_interval.unwrap_or(DEFAULT_AUTO_ARCHIVE))?;
         let auto_delete = req.auto_delete_interval.unwrap_or(-1);
+        AllowList::parse(req.network_allow_list.as_deref()).map_err(ApiError::BadRequest)?;
         if self.find(&name).is_ok() {
             return Err(ApiError::Conflict(format!("Sandbox with name {name} already exists")));
         }

@@ -6,6 +6,7 @@ mod console;
 mod error;
 mod events;
 mod extract;
+mod firewall;
 mod lifecycle;
 mod limits;
 mod list;

@@ -11,6 +11,7 @@ use daytona_models::Sandbox;
 use tokio::process::{Child, Command};
 
 use super::agent_client;
+use super::firewall::AllowList;
 use super::limits::{Cgroup, CgroupHost};
 use super::network::{Uplink, RESOLV_CONF};
 
@@ -22,25 +23,56 @@ const AGENT_LISTEN_FD: i32 = 3;
 const AGENT_LIFELINE_FD: i32 = 4;
 const AGENT_IN_JAIL: &str = "/opt/daytona/daytona-local";
 
-/// A running jail: the bwrap process (our child, or adopted after a server restart).
+/// A running jail: the bwrap process (our child, or adopted after a server restart) and the
+/// init of its pid namespace. The init is what holds the sandbox together: bwrap may exit
+/// once the agent has, while the init and whatever the sandbox still runs live on.
 struct Jail {
     pid: i32,
+    /// The pid namespace's init, once seen (a child of `pid`).
+    init: Option<i32>,
     /// Present when this server process started the jail (to reap it).
     child: Option<Child>,
     cgroup: Option<Cgroup>,
 }
 
 impl Jail {
-    fn alive(&mut self) -> bool {
+    fn new(pid: i32, child: Option<Child>, cgroup: Option<Cgroup>) -> Self {
+        let mut jail = Self { pid, init: None, child, cgroup };
+        jail.init();
+        jail
+    }
+
+    /// The namespace's init, looked up while bwrap still runs.
+    fn init(&mut self) -> Option<i32> {
+        if self.init.is_none() {
+            self.init = children(self.pid).into_iter().find(|&p| is_namespace_init(p));
+        }
+        self.init.filter(|&p| is_namespace_init(p))
+    }
+
+    /// Whether bwrap still runs (it exits with the agent).
+    fn bwrap_alive(&mut self) -> bool {
         match &mut self.child {
             Some(c) => matches!(c.try_wait(), Ok(None)),
             None => pid_alive(self.pid),
         }
     }
 
+    /// Whether the jail runs: bwrap, and with it the agent (the init is looked up on the way,
+    /// while that is still possible).
+    fn running(&mut self) -> bool {
+        self.init();
+        self.bwrap_alive()
+    }
+
+    /// Whether nothing of the jail is left, not even processes the sandbox left behind.
+    fn gone(&mut self) -> bool {
+        !self.running() && self.init().is_none()
+    }
+
     /// Sends `sig` to the jail's agent (pid 2 of its pid namespace).
-    fn signal_agent(&self, sig: i32) {
-        for init in children(self.pid) {
+    fn signal_agent(&mut self, sig: i32) {
+        if let Some(init) = self.init() {
             for agent in children(init) {
                 // SAFETY: kill(2) on a process of the jail (verified at start or adoption).
                 unsafe { libc::kill(agent, sig) };
@@ -50,9 +82,9 @@ impl Jail {
 
     /// Kills the jail: when the pid namespace's init dies the kernel kills every process in
     /// it (including those that started their own sessions, such as PTY shells).
-    fn kill(&self) {
-        for init in children(self.pid) {
-            // SAFETY: as above.
+    fn kill(&mut self) {
+        if let Some(init) = self.init() {
+            // SAFETY: kill(2) on the jail's init (checked to still be a namespace init).
             unsafe { libc::kill(init, libc::SIGKILL) };
         }
         // SAFETY: kill(2) on the jail's own bwrap process.
@@ -63,7 +95,7 @@ impl Jail {
     async fn ended_within(&mut self, limit: Duration) -> bool {
         let deadline = tokio::time::Instant::now() + limit;
         loop {
-            if !self.alive() {
+            if self.gone() {
                 return true;
             }
             if tokio::time::Instant::now() > deadline {
@@ -72,6 +104,18 @@ impl Jail {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
+}
+
+/// Whether `pid` is alive and pid 1 of a pid namespace of its own (so a recycled pid of some
+/// other process is never taken for a jail's init).
+fn is_namespace_init(pid: i32) -> bool {
+    pid_alive(pid)
+        && std::fs::read_to_string(format!("/proc/{pid}/status")).is_ok_and(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("NSpid:"))
+                .is_some_and(|ids| ids.split_whitespace().count() > 1 && ids.split_whitespace().last() == Some("1"))
+        })
 }
 
 /// The direct children of `pid`.
@@ -164,7 +208,7 @@ impl Runtime {
     /// Whether sandbox `id`'s jail is alive.
     pub fn is_running(&self, id: &str) -> bool {
         let mut jails = self.jails.lock().unwrap_or_else(|e| e.into_inner());
-        jails.get_mut(id).is_some_and(Jail::alive)
+        jails.get_mut(id).is_some_and(Jail::running)
     }
 
     /// Where the jail's pid is kept: outside anything mounted into the jail.
@@ -186,7 +230,7 @@ impl Runtime {
         if !agent_client::is_ready(&self.socket(&sb.id)).await {
             // Ours (the pid file is out of the jail's reach) but not answering: end it, so
             // that a fresh start does not run a second jail on the same home.
-            let mut jail = Jail { pid, child: None, cgroup };
+            let mut jail = Jail::new(pid, None, cgroup);
             jail.kill();
             jail.ended_within(Duration::from_secs(5)).await;
             self.release(jail);
@@ -195,7 +239,7 @@ impl Runtime {
         self.jails
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(sb.id.clone(), Jail { pid, child: None, cgroup });
+            .insert(sb.id.clone(), Jail::new(pid, None, cgroup));
         true
     }
 
@@ -203,6 +247,13 @@ impl Runtime {
     pub async fn start(&self, sb: &Sandbox) -> Result<(), String> {
         if self.is_running(&sb.id) {
             return Ok(());
+        }
+        // A jail whose agent died may have left processes behind on the same home: end them.
+        let stale = self.jails.lock().unwrap_or_else(|e| e.into_inner()).remove(&sb.id);
+        if let Some(mut stale) = stale {
+            stale.kill();
+            stale.ended_within(Duration::from_secs(5)).await;
+            self.release(stale);
         }
         let home = self.home_dir(&sb.id);
         let run = self.run_dir.join(&sb.id);
@@ -370,18 +421,21 @@ impl Runtime {
                 tracing::warn!("sandbox {}: pid file: {e}", sb.id);
             }
         }
-        let mut jail = Jail { pid, child: Some(child), cgroup };
+        let mut jail = Jail::new(pid, Some(child), cgroup);
         // The network comes up while the agent boots.
         let network = async {
             match uplink {
-                Some(uplink) => uplink.attach(pid, uplink_log).await,
+                Some(uplink) => {
+                    let allow_list = AllowList::parse(sb.network_allow_list.as_deref())?;
+                    uplink.attach(pid, allow_list, uplink_log).await
+                }
                 None => Ok(()),
             }
         };
         let agent = async {
             let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
             loop {
-                if !jail.alive() {
+                if !jail.running() {
                     return Err(format!("sandbox exited during start-up: {}", self.agent_log_tail(&sb.id)));
                 }
                 if agent_client::is_ready(&socket).await {
@@ -415,12 +469,14 @@ impl Runtime {
         let Some(mut jail) = jail else { return };
         let _ = std::fs::remove_file(self.pid_file(id));
         if !force {
+            // The agent ends its sessions and PTYs; bwrap exits with it.
             jail.signal_agent(libc::SIGTERM);
-            if jail.ended_within(Duration::from_secs(3)).await {
-                self.release(jail);
-                return;
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+            while jail.bwrap_alive() && tokio::time::Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(10)).await;
             }
         }
+        // Whatever the sandbox still runs ends with its namespace's init.
         jail.kill();
         jail.ended_within(Duration::from_secs(5)).await;
         self.release(jail);
