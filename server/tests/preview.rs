@@ -23,7 +23,10 @@ srv.bind(('127.0.0.1', 8001)); srv.listen()
 def serve(c):
     head = b''
     while b'\r\n\r\n' not in head:
-        head += c.recv(1)
+        byte = c.recv(1)
+        if not byte:
+            return c.close()
+        head += byte
     c.sendall(b'HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: echo\r\n\r\n')
     while (d := c.recv(65536)):
         c.sendall(d.upper())

@@ -460,8 +460,11 @@ async fn stopping_the_sandbox_ends_its_sessions() {
     let marker = "sleep 303.5";
     sb.start("s", json!({"command": marker, "runAsync": true})).await;
     assert!(eventually(Duration::from_secs(5), || async { sb.processes().await.contains(marker) }).await);
+    assert_eq!(host_processes(marker), 1);
     let (status, body) = sb.s.post_empty(&format!("/sandbox/{}/stop", sb.id)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    // Gone from the host, not only from the next jail's view.
+    assert_eq!(host_processes(marker), 0, "the session's process outlived the stop");
     let (status, body) = sb.s.post_empty(&format!("/sandbox/{}/start", sb.id)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(

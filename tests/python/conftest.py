@@ -77,8 +77,13 @@ def server():
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-        proc.kill()
-        proc.wait()
+        # A clean shutdown stops the sandboxes (SIGKILL would leave their jails running).
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
         if os.environ.get("DAYTONA_LOCAL_KEEP_LOG"):
             print(open(log_path, encoding="utf-8", errors="replace").read())
         shutil.rmtree(tmp, ignore_errors=True)

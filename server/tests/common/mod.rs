@@ -311,6 +311,20 @@ impl Drop for Server {
 /// A client WebSocket.
 pub type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
+/// How many processes on the host (in any sandbox or none) have `needle` in their command line.
+pub fn host_processes(needle: &str) -> usize {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+        .filter(|cmdline| {
+            let line: Vec<u8> = cmdline.iter().map(|&b| if b == 0 { b' ' } else { b }).collect();
+            String::from_utf8_lossy(&line).contains(needle)
+        })
+        .count()
+}
+
 /// Sends a request; returns the status and the body as JSON (`Value::String` if not JSON).
 pub async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Value) {
     let resp = req.send().await.expect("request failed (server down?)");
