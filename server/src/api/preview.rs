@@ -19,7 +19,7 @@ use daytona_models::SandboxState;
 use super::agent_client;
 use super::auth::{bearer, same_secret};
 use super::error::ApiError;
-use super::proxy::{self, TOKEN_QUERY};
+use super::proxy::{self, TokenQuery, TOKEN_QUERY};
 use super::state::AppState;
 
 /// Header carrying the preview token, as on Daytona.
@@ -71,24 +71,8 @@ pub async fn by_host(State(st): State<Arc<AppState>>, req: Request, next: Next) 
 
 async fn serve(st: &Arc<AppState>, port: u16, id: &str, mut req: Request) -> Result<Response, ApiError> {
     let rec = st.find(id).ok().filter(|r| r.dto.id == id).ok_or_else(|| ApiError::sandbox_not_found(id))?;
-    let mut query_token = None;
-    let kept: Vec<(String, String)> = form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
-        .filter_map(|(k, v)| match k == TOKEN_QUERY {
-            true => {
-                query_token = Some(v.into_owned());
-                None
-            }
-            false => Some((k.into_owned(), v.into_owned())),
-        })
-        .collect();
-    let path_and_query = match kept.is_empty() {
-        true => req.uri().path().to_owned(),
-        false => format!(
-            "{}?{}",
-            req.uri().path(),
-            form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish()
-        ),
-    };
+    let TokenQuery { token: query_token, kept } = TokenQuery::split(req.uri().query());
+    let path_and_query = TokenQuery::rejoin(req.uri().path(), kept);
     let headers = req.headers();
     let key_ok = bearer(headers).is_some_and(|k| same_secret(k, &st.api_key));
     let header_ok = headers.get(TOKEN_HEADER).and_then(|v| v.to_str().ok()).is_some_and(|t| same_secret(t, &rec.token));

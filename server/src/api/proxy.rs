@@ -42,17 +42,7 @@ async fn forward(st: &Arc<AppState>, mut req: Request) -> Result<Response, ApiEr
     let id = id.to_owned();
     let path = path.to_owned();
 
-    let mut query_token = None;
-    let kept: Vec<(String, String)> = form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
-        .filter_map(|(k, v)| {
-            if k == TOKEN_QUERY {
-                query_token = Some(v.into_owned());
-                None
-            } else {
-                Some((k.into_owned(), v.into_owned()))
-            }
-        })
-        .collect();
+    let TokenQuery { token: query_token, kept } = TokenQuery::split(req.uri().query());
     let query = |name: &str| kept.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
 
     let key_ok = bearer(req.headers()).is_some_and(|k| same_secret(k, &st.api_key));
@@ -88,11 +78,7 @@ async fn forward(st: &Arc<AppState>, mut req: Request) -> Result<Response, ApiEr
     }
     note_activity(st, &rec);
 
-    let mut target = path;
-    if !kept.is_empty() {
-        target.push('?');
-        target.push_str(&form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish());
-    }
+    let target = TokenQuery::rejoin(&path, kept);
     let client_upgrade = hyper::upgrade::on(&mut req);
     let (mut parts, body) = req.into_parts();
     parts.uri = target.parse().map_err(|_| ApiError::BadRequest("invalid toolbox path".into()))?;
@@ -110,6 +96,40 @@ async fn forward(st: &Arc<AppState>, mut req: Request) -> Result<Response, ApiEr
         relay_upgrade(st, id, client_upgrade, &mut resp);
     }
     Ok(resp.map(Body::new))
+}
+
+/// A request's query split into the browser's sandbox token (`DAYTONA_SANDBOX_AUTH_KEY`) and
+/// the parameters meant for the sandbox.
+pub struct TokenQuery {
+    /// The token, if the query had one.
+    pub token: Option<String>,
+    /// Every other parameter, in order.
+    pub kept: Vec<(String, String)>,
+}
+
+impl TokenQuery {
+    /// Splits `query`.
+    pub fn split(query: Option<&str>) -> Self {
+        let mut token = None;
+        let kept = form_urlencoded::parse(query.unwrap_or("").as_bytes())
+            .filter_map(|(k, v)| match k == TOKEN_QUERY {
+                true => {
+                    token = Some(v.into_owned());
+                    None
+                }
+                false => Some((k.into_owned(), v.into_owned())),
+            })
+            .collect();
+        Self { token, kept }
+    }
+
+    /// `path` with the `kept` parameters as its query.
+    pub fn rejoin(path: &str, kept: Vec<(String, String)>) -> String {
+        match kept.is_empty() {
+            true => path.to_owned(),
+            false => format!("{path}?{}", form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish()),
+        }
+    }
 }
 
 /// Records a request to sandbox `rec` as activity (written at most every few seconds, and
