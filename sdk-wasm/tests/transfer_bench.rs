@@ -115,18 +115,22 @@ async fn transfer_throughput_and_memory() {
     let blob = big_blob(size);
     let none = TransferOptions::default();
 
-    let t = js_sys::Date::now();
-    fs.upload_file(&blob, "bench/sdk.bin", &none).await.expect("sdk upload");
-    let sdk_up = js_sys::Date::now() - t;
+    // Best of two rounds each, alternating: the first read of a fresh Blob and the server's
+    // page cache favour neither side.
+    let (mut sdk_up, mut raw_up) = (f64::MAX, f64::MAX);
+    for _ in 0..2 {
+        let t = js_sys::Date::now();
+        fs.upload_file(&blob, "bench/sdk.bin", &none).await.expect("sdk upload");
+        sdk_up = sdk_up.min(js_sys::Date::now() - t);
 
-    let form = web_sys::FormData::new().unwrap();
-    form.append_with_str("files[0].path", "bench/raw.bin").unwrap();
-    form.append_with_blob_and_filename("files[0].file", &blob, "bench/raw.bin").unwrap();
-    let t = js_sys::Date::now();
-    raw_fetch("POST", &format!("{base}/files/bulk-upload"), Some(&form.into())).await;
-    let raw_up = js_sys::Date::now() - t;
+        let form = web_sys::FormData::new().unwrap();
+        form.append_with_str("files[0].path", "bench/raw.bin").unwrap();
+        form.append_with_blob_and_filename("files[0].file", &blob, "bench/raw.bin").unwrap();
+        let t = js_sys::Date::now();
+        raw_fetch("POST", &format!("{base}/files/bulk-upload"), Some(&form.into())).await;
+        raw_up = raw_up.min(js_sys::Date::now() - t);
+    }
 
-    // Best of two rounds each, alternating, so page-cache warmth favours neither side.
     let (mut sdk_down, mut raw_down) = (f64::MAX, f64::MAX);
     for _ in 0..2 {
         let t = js_sys::Date::now();
