@@ -11,6 +11,7 @@ mod files;
 mod filters;
 mod highlight;
 mod lifecycle;
+mod live;
 mod markdown;
 mod naming;
 mod operations;

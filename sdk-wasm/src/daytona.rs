@@ -6,7 +6,7 @@ use daytona_models::{ListSandboxesQuery, ListSandboxesResponse, Sandbox as Sandb
 
 use crate::client::Client;
 use crate::http::{encode, query_string, CallOptions, Method};
-use crate::{CreateSandboxParams, DaytonaConfig, DaytonaError, Sandbox};
+use crate::{CreateSandboxParams, DaytonaConfig, DaytonaError, Sandbox, SandboxEvents};
 
 /// Default time to wait for a new sandbox to start.
 pub const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -35,6 +35,12 @@ impl Daytona {
     /// The control-plane URL in use.
     pub fn api_url(&self) -> &str {
         &self.client.api_url
+    }
+
+    /// Opens the control plane's event socket: sandbox creations and state changes as they
+    /// happen (what the official SDKs' waits listen to).
+    pub async fn events(&self) -> Result<SandboxEvents, DaytonaError> {
+        SandboxEvents::connect(&self.client).await
     }
 
     fn wrap(&self, dto: SandboxDto) -> Sandbox {

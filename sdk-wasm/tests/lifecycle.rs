@@ -128,3 +128,34 @@ async fn exec_timeout_and_resize() {
     }
     sandbox.delete(None).await.expect("delete");
 }
+
+#[wasm_bindgen_test]
+async fn the_event_socket_pushes_creation_and_state_changes() {
+    use daytona_wasm::SandboxEvent;
+    let daytona = common::daytona();
+    let mut events = daytona.events().await.expect("event socket");
+    let name = common::unique("evt");
+    let sandbox = daytona
+        .create(CreateSandboxParams { name: Some(name.clone()), ..Default::default() }, None)
+        .await
+        .expect("create");
+    daytona.stop(&sandbox, None).await.expect("stop");
+    // Other tests run alongside: keep only this sandbox's events, in order.
+    let mut seen = Vec::new();
+    while seen.last() != Some(&"stopped".to_owned()) {
+        let event = events.next().await.expect("socket open");
+        if event.sandbox().id != sandbox.id() {
+            continue;
+        }
+        seen.push(match event {
+            SandboxEvent::Created(dto) => format!("created {}", dto.name),
+            SandboxEvent::StateUpdated { new_state, .. } => new_state.as_str().to_owned(),
+        });
+    }
+    assert_eq!(seen, [format!("created {name}"), "started".into(), "stopping".into(), "stopped".into()]);
+    daytona.delete(&sandbox, None).await.expect("delete");
+
+    let wrong = Daytona::new(DaytonaConfig::with_api_key(daytona.api_url(), "not-the-key")).expect("client");
+    let err = wrong.events().await.err().expect("a wrong key is refused");
+    assert_eq!(err.kind(), ErrorKind::Authentication, "{err}");
+}

@@ -16,11 +16,12 @@ use crate::components::sandbox_table::SandboxTable;
 use crate::components::spinner::Spinner;
 use crate::connection::use_connection;
 use crate::filters::ListFilters;
+use crate::live::use_sandbox_events;
 use crate::operations::use_operations;
 use crate::polling::use_interval;
 use crate::sandbox_list::SandboxList;
 
-/// How often the list reloads while auto-refresh is on.
+/// How often the list reloads while auto-refresh is on and the event socket is down.
 const REFRESH_PERIOD: Duration = Duration::from_secs(5);
 
 /// The dashboard, or the prompt to connect first.
@@ -72,9 +73,17 @@ fn Dashboard() -> impl IntoView {
         move |_, _, _| reload(),
         false,
     );
+    // Live: every creation and state change reloads the list at once; polling only while the
+    // event socket is down.
+    let live = RwSignal::new(false);
+    use_sandbox_events(live, move |_| {
+        if auto_refresh.get_untracked() {
+            reload();
+        }
+    });
     use_interval(REFRESH_PERIOD, move || {
         let hidden = document().hidden();
-        if auto_refresh.get_untracked() && !hidden && !list.loading.get_untracked() {
+        if auto_refresh.get_untracked() && !live.get_untracked() && !hidden && !list.loading.get_untracked() {
             reload();
         }
     });
@@ -90,10 +99,17 @@ fn Dashboard() -> impl IntoView {
                 <p class="muted">"Isolated environments on " {move || conn.with(|c| c.api_url.clone())}</p>
             </div>
             <div class="head-actions">
-                <label class="check" title="Reload the list every 5 seconds">
+                <label
+                    class="check"
+                    title=move || match live.get() {
+                        true => "Changes show as they happen (event socket connected)",
+                        false => "Reload the list every 5 seconds",
+                    }
+                >
                     <input type="checkbox" aria-label="Auto-refresh" bind:checked=auto_refresh/>
                     <span>"Auto-refresh"</span>
                 </label>
+                {move || (live.get() && auto_refresh.get()).then(|| view! { <span class="live-badge">"Live"</span> })}
                 <button type="button" class="btn" on:click=move |_| reload() disabled=move || list.loading.get()>
                     {move || list.loading.get().then(|| view! { <Spinner/> })}
                     "Refresh"

@@ -1,0 +1,33 @@
+//! Live updates: the control plane's event socket (sandbox creations and state changes as
+//! they happen), reconnected after a pause while the page that asked for it is open.
+
+use std::time::Duration;
+
+use daytona_wasm::SandboxEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+
+use crate::connection::use_connection;
+
+/// Pause before connecting again after the socket closed or could not open.
+const RETRY_AFTER: Duration = Duration::from_secs(5);
+
+/// Calls `on_event` for every sandbox event while the calling component lives; `live` says
+/// whether the socket is connected (pages keep polling as the fallback).
+pub fn use_sandbox_events(live: RwSignal<bool>, on_event: impl Fn(&SandboxEvent) + 'static) {
+    let conn = use_connection();
+    spawn_local_scoped_with_cancellation(async move {
+        loop {
+            if let Ok(daytona) = conn.with_untracked(|c| c.client()) {
+                if let Ok(mut events) = daytona.events().await {
+                    live.set(true);
+                    while let Some(event) = events.next().await {
+                        on_event(&event);
+                    }
+                    live.set(false);
+                }
+            }
+            gloo_timers::future::sleep(RETRY_AFTER).await;
+        }
+    });
+}

@@ -1,0 +1,137 @@
+//! The control plane's event socket, as the official SDKs use it: Socket.IO 4 over a
+//! WebSocket at `{apiUrl}/socket.io/`, the credentials in the CONNECT packet (no headers, so
+//! it works from browsers). It pushes sandbox creations and state changes as they happen.
+
+use daytona_models::{Sandbox as SandboxDto, SandboxState};
+use serde::Deserialize;
+
+use crate::client::Client;
+use crate::http::encode;
+use crate::ws::{Socket, WsEvent};
+use crate::DaytonaError;
+
+/// Something that happened to a sandbox.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SandboxEvent {
+    /// A sandbox was created (`sandbox.created`).
+    Created(SandboxDto),
+    /// A sandbox changed state (`sandbox.state.updated`).
+    StateUpdated {
+        /// The sandbox as it is now.
+        sandbox: SandboxDto,
+        /// Its state before.
+        old_state: SandboxState,
+        /// Its state now.
+        new_state: SandboxState,
+    },
+}
+
+impl SandboxEvent {
+    /// The sandbox the event is about.
+    pub fn sandbox(&self) -> &SandboxDto {
+        match self {
+            Self::Created(sandbox) | Self::StateUpdated { sandbox, .. } => sandbox,
+        }
+    }
+}
+
+/// The payload of `sandbox.state.updated`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StateUpdated {
+    sandbox: SandboxDto,
+    old_state: SandboxState,
+    new_state: SandboxState,
+}
+
+/// An open event socket; dropping it disconnects.
+pub struct SandboxEvents {
+    socket: Socket,
+}
+
+impl SandboxEvents {
+    /// Connects with `client`'s credentials and waits for the server to accept them.
+    pub(crate) async fn connect(client: &Client) -> Result<Self, DaytonaError> {
+        let base = client.api_url.replacen("http", "ws", 1);
+        let mut url = format!("{base}/socket.io/?EIO=4&transport=websocket&source=sdk-wasm");
+        if let Some(org) = &client.organization_id {
+            url.push_str(&format!("&organizationId={}", encode(org)));
+        }
+        let mut socket = Socket::connect(&url, &js_sys::Array::new()).await?;
+        let open = next_text(&mut socket).await?;
+        if !open.starts_with('0') {
+            return Err(DaytonaError::Decode(format!("event socket: expected Engine.IO OPEN, got {open:?}")));
+        }
+        let connect = serde_json::json!({ "token": client.token });
+        send(&socket, &format!("40{connect}"))?;
+        loop {
+            let answer = next_text(&mut socket).await?;
+            if answer.starts_with("40") {
+                return Ok(Self { socket });
+            }
+            if let Some(error) = answer.strip_prefix("44") {
+                let message = serde_json::from_str::<serde_json::Value>(error)
+                    .ok()
+                    .and_then(|e| e["message"].as_str().map(str::to_owned))
+                    .unwrap_or_else(|| error.to_owned());
+                return Err(DaytonaError::Api {
+                    status: 401,
+                    message: format!("event socket: {message}"),
+                    code: None,
+                    origin: None,
+                });
+            }
+            if answer == "2" {
+                send(&socket, "3")?;
+            }
+        }
+    }
+
+    /// The next event; `None` once the socket has closed. Heartbeats are answered on the way.
+    pub async fn next(&mut self) -> Option<SandboxEvent> {
+        loop {
+            let text = match self.socket.next().await? {
+                WsEvent::Text(text) => text,
+                WsEvent::Binary(_) => continue,
+                WsEvent::Closed { .. } => return None,
+            };
+            if text == "2" {
+                send(&self.socket, "3").ok()?;
+                continue;
+            }
+            let Some(event) = text.strip_prefix("42") else { continue };
+            let Ok((name, payload)) = serde_json::from_str::<(String, serde_json::Value)>(event) else { continue };
+            let event = match name.as_str() {
+                "sandbox.created" => serde_json::from_value(payload).ok().map(SandboxEvent::Created),
+                "sandbox.state.updated" => serde_json::from_value::<StateUpdated>(payload).ok().map(|u| {
+                    SandboxEvent::StateUpdated { sandbox: u.sandbox, old_state: u.old_state, new_state: u.new_state }
+                }),
+                _ => None,
+            };
+            if event.is_some() {
+                return event;
+            }
+        }
+    }
+}
+
+/// The next text frame, or why there is none.
+async fn next_text(socket: &mut Socket) -> Result<String, DaytonaError> {
+    loop {
+        match socket.next().await {
+            Some(WsEvent::Text(text)) => return Ok(text),
+            Some(WsEvent::Binary(_)) => continue,
+            Some(WsEvent::Closed { code, reason }) => {
+                return Err(DaytonaError::Connection(format!("event socket closed: {code} {reason}")))
+            }
+            None => return Err(DaytonaError::Connection("event socket closed".into())),
+        }
+    }
+}
+
+fn send(socket: &Socket, text: &str) -> Result<(), DaytonaError> {
+    socket
+        .raw()
+        .send_with_str(text)
+        .map_err(|e| DaytonaError::Connection(format!("event socket: {}", crate::http::js_message(&e))))
+}
