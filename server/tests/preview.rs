@@ -103,6 +103,12 @@ async fn a_preview_serves_the_sandbox_port_with_the_token_only() {
     assert_eq!(resp.headers()["location"], "/index.html?a=1");
     let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    // Never a redirect to another site.
+    let resp = http.get(format!("{url}//evil.example/?DAYTONA_SANDBOX_AUTH_KEY={token}")).send().await.unwrap();
+    assert_eq!(resp.headers()["location"], "/evil.example/");
+    // Not a page being opened (a POST, say): let in as it is, no redirect, body intact.
+    let resp = http.post(format!("{url}/form?DAYTONA_SANDBOX_AUTH_KEY={token}")).body("x=1").send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_IMPLEMENTED, "python's http.server answers POST itself");
     let pair = cookie.split(';').next().unwrap().to_owned();
     let (status, body) = send(http.get(format!("{url}/index.html?a=1")).header("cookie", &pair)).await;
     assert_eq!((status, body), (StatusCode::OK, json!("hello from the sandbox")));
@@ -117,6 +123,12 @@ async fn a_preview_serves_the_sandbox_port_with_the_token_only() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     assert!(resp.headers().get("access-control-allow-origin").is_none(), "{:?}", resp.headers());
+
+    // A host that only looks like a preview (no such sandbox) is this server's API as usual.
+    let lookalike = format!("8080-dev.localhost:{}", s.port);
+    let other = client(&s, &["8080-dev.localhost"]);
+    let (status, body) = send(other.get(format!("http://{lookalike}/api/config")).bearer_auth(&s.key)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
 
     // Nothing on the port: 502 saying so. A public sandbox needs no token.
     let (closed, _) = preview(&s, &id, 8999).await;
@@ -136,6 +148,7 @@ async fn a_preview_serves_the_sandbox_port_with_the_token_only() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }
 
+/// Upgrades carry the token in the query, as browser WebSockets must: let in, not redirected.
 #[tokio::test]
 async fn a_preview_passes_upgrades_through() {
     let s = Server::start().await;
@@ -148,7 +161,7 @@ async fn a_preview_passes_upgrades_through() {
         c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         write!(
             c,
-            "GET /live HTTP/1.1\r\nHost: {host}\r\nConnection: upgrade\r\nUpgrade: echo\r\nx-daytona-preview-token: {token}\r\n\r\n"
+            "GET /live?DAYTONA_SANDBOX_AUTH_KEY={token} HTTP/1.1\r\nHost: {host}\r\nConnection: upgrade\r\nUpgrade: echo\r\n\r\n"
         )
         .unwrap();
         let mut head = Vec::new();

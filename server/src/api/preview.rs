@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use daytona_models::SandboxState;
@@ -20,6 +20,7 @@ use super::agent_client;
 use super::auth::{bearer, same_secret};
 use super::error::ApiError;
 use super::proxy::{self, TokenQuery, TOKEN_QUERY};
+use super::record::SandboxRecord;
 use super::state::AppState;
 
 /// Header carrying the preview token, as on Daytona.
@@ -62,34 +63,44 @@ fn target(host: &str) -> Option<(u16, &str)> {
 pub async fn by_host(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
     let Some((port, id)) = target(host) else { return next.run(req).await };
-    let id = id.to_owned();
-    match serve(&st, port, &id, req).await {
+    // Only a sandbox's own id makes a preview: a server reached under a name that merely
+    // looks like one (`8080-dev.corp`) keeps serving its API and console.
+    let Some(rec) = st.find(id).ok().filter(|r| r.dto.id == id) else { return next.run(req).await };
+    match serve(&st, port, rec, req).await {
         Ok(resp) => resp,
         Err(e) => e.into_response(),
     }
 }
 
-async fn serve(st: &Arc<AppState>, port: u16, id: &str, mut req: Request) -> Result<Response, ApiError> {
-    let rec = st.find(id).ok().filter(|r| r.dto.id == id).ok_or_else(|| ApiError::sandbox_not_found(id))?;
+async fn serve(st: &Arc<AppState>, port: u16, rec: SandboxRecord, mut req: Request) -> Result<Response, ApiError> {
+    let id = rec.dto.id.as_str();
     let TokenQuery { token: query_token, kept } = TokenQuery::split(req.uri().query());
-    let path_and_query = TokenQuery::rejoin(req.uri().path(), kept);
+    // Never `//host` (which a Location would read as another site).
+    let path = format!("/{}", req.uri().path().trim_start_matches(['/', '\\']));
+    let path_and_query = TokenQuery::rejoin(&path, kept);
     let headers = req.headers();
     let key_ok = bearer(headers).is_some_and(|k| same_secret(k, &st.api_key));
     let header_ok = headers.get(TOKEN_HEADER).and_then(|v| v.to_str().ok()).is_some_and(|t| same_secret(t, &rec.token));
-    let cookie_ok = cookie(headers).is_some_and(|t| same_secret(t, &rec.token));
-    if let Some(token) = query_token {
-        if !same_secret(&token, &rec.token) {
-            return Err(ApiError::Unauthorized("authentication failed: invalid preview token".into()));
+    let cookie_ok = cookies(headers).any(|t| same_secret(t, &rec.token));
+    let query_ok = match &query_token {
+        Some(token) if !same_secret(token, &rec.token) => {
+            return Err(ApiError::Unauthorized("authentication failed: invalid preview token".into()))
         }
-        // Keep the token out of the address bar, history and Referer: a cookie of this
-        // preview's own origin carries it from now on.
+        Some(_) => true,
+        None => false,
+    };
+    // A page being opened: keep the token out of the address bar, history and Referer, and let
+    // a cookie of this preview's own origin carry it from now on. Anything else (WebSockets,
+    // which cannot follow redirects; POSTs; scripts without a cookie jar) is let in as it is.
+    let navigation = matches!(*req.method(), Method::GET | Method::HEAD) && !headers.contains_key(header::UPGRADE);
+    if let (Some(token), true) = (&query_token, navigation) {
         let cookie = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax");
         let mut resp = StatusCode::FOUND.into_response();
         resp.headers_mut().insert(header::LOCATION, header_value(&path_and_query)?);
         resp.headers_mut().insert(header::SET_COOKIE, header_value(&cookie)?);
         return Ok(resp);
     }
-    if !(rec.dto.public || key_ok || header_ok || cookie_ok) {
+    if !(rec.dto.public || key_ok || header_ok || cookie_ok || query_ok) {
         return Err(ApiError::Unauthorized(format!(
             "authentication failed: this preview needs the sandbox's preview token (header {TOKEN_HEADER} \
              or ?{TOKEN_QUERY}=…)"
@@ -123,14 +134,15 @@ fn header_value(s: &str) -> Result<HeaderValue, ApiError> {
     HeaderValue::from_str(s).map_err(|_| ApiError::BadRequest("invalid characters in the preview request".into()))
 }
 
-/// Our cookie's value, if the request has it.
-fn cookie(headers: &axum::http::HeaderMap) -> Option<&str> {
+/// Every value of our cookie in the request (another origin under a shared parent domain
+/// could have set one more).
+fn cookies(headers: &axum::http::HeaderMap) -> impl Iterator<Item = &str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('='))
+        .filter_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('='))
 }
 
 /// Removes our cookie from the request, keeping the sandbox server's own cookies.
@@ -181,7 +193,7 @@ mod tests {
     fn only_our_cookie_is_stripped() {
         let mut h = axum::http::HeaderMap::new();
         h.insert(header::COOKIE, HeaderValue::from_static("a=1; daytona-preview-token=secret; b=2"));
-        assert_eq!(cookie(&h), Some("secret"));
+        assert_eq!(cookies(&h).collect::<Vec<_>>(), ["secret"]);
         strip_cookie(&mut h);
         assert_eq!(h.get(header::COOKIE).unwrap(), "a=1; b=2");
     }

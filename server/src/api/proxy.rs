@@ -43,7 +43,7 @@ async fn forward(st: &Arc<AppState>, mut req: Request) -> Result<Response, ApiEr
     let path = path.to_owned();
 
     let TokenQuery { token: query_token, kept } = TokenQuery::split(req.uri().query());
-    let query = |name: &str| kept.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let query = |name: &str| TokenQuery::get(&kept, name);
 
     let key_ok = bearer(req.headers()).is_some_and(|k| same_secret(k, &st.api_key));
     let rec = match st.find(&id) {
@@ -58,7 +58,7 @@ async fn forward(st: &Arc<AppState>, mut req: Request) -> Result<Response, ApiEr
         .any(|t| same_secret(t, &rec.token));
     let signed = match (query("signature"), query("expires"), query("path")) {
         (Some(sig), Some(expires), Some(file)) if signing::signable(req.method().as_str(), &path) => Some(
-            signing::verify(&rec.signing_key, req.method().as_str(), file, expires, sig, crate::time::now_ms() / 1000)
+            signing::verify(&rec.signing_key, req.method().as_str(), &file, &expires, &sig, crate::time::now_ms() / 1000)
                 .map_err(|why| ApiError::Unauthorized(format!("authentication failed: {why}"))),
         ),
         _ => None,
@@ -99,35 +99,42 @@ async fn forward(st: &Arc<AppState>, mut req: Request) -> Result<Response, ApiEr
 }
 
 /// A request's query split into the browser's sandbox token (`DAYTONA_SANDBOX_AUTH_KEY`) and
-/// the parameters meant for the sandbox.
+/// the parameters meant for the sandbox, which are kept byte for byte (apps may read or sign
+/// the raw query).
 pub struct TokenQuery {
     /// The token, if the query had one.
     pub token: Option<String>,
-    /// Every other parameter, in order.
-    pub kept: Vec<(String, String)>,
+    /// Every other parameter, raw (`k=v` as sent), in order.
+    pub kept: Vec<String>,
 }
 
 impl TokenQuery {
     /// Splits `query`.
     pub fn split(query: Option<&str>) -> Self {
         let mut token = None;
-        let kept = form_urlencoded::parse(query.unwrap_or("").as_bytes())
-            .filter_map(|(k, v)| match k == TOKEN_QUERY {
-                true => {
-                    token = Some(v.into_owned());
-                    None
-                }
-                false => Some((k.into_owned(), v.into_owned())),
-            })
-            .collect();
+        let mut kept = Vec::new();
+        for piece in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+            match form_urlencoded::parse(piece.as_bytes()).next() {
+                Some((k, v)) if k == TOKEN_QUERY => token = Some(v.into_owned()),
+                _ => kept.push(piece.to_owned()),
+            }
+        }
         Self { token, kept }
     }
 
+    /// The decoded value of parameter `name` among `kept`.
+    pub fn get(kept: &[String], name: &str) -> Option<String> {
+        kept.iter()
+            .filter_map(|piece| form_urlencoded::parse(piece.as_bytes()).next())
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    }
+
     /// `path` with the `kept` parameters as its query.
-    pub fn rejoin(path: &str, kept: Vec<(String, String)>) -> String {
+    pub fn rejoin(path: &str, kept: Vec<String>) -> String {
         match kept.is_empty() {
             true => path.to_owned(),
-            false => format!("{path}?{}", form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish()),
+            false => format!("{path}?{}", kept.join("&")),
         }
     }
 }
@@ -166,4 +173,18 @@ pub fn relay_upgrade(st: &Arc<AppState>, id: String, client_upgrade: OnUpgrade, 
             Err(e) => tracing::debug!("upgrade failed: {e}"),
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TokenQuery;
+
+    #[test]
+    fn the_token_leaves_and_the_rest_stays_byte_for_byte() {
+        let q = TokenQuery::split(Some("flag&DAYTONA_SANDBOX_AUTH_KEY=t%2B1&p=%2Fa+b&x=%FF"));
+        assert_eq!(q.token.as_deref(), Some("t+1"));
+        assert_eq!(TokenQuery::get(&q.kept, "p").as_deref(), Some("/a b"));
+        assert_eq!(TokenQuery::rejoin("/f", q.kept), "/f?flag&p=%2Fa+b&x=%FF");
+        assert_eq!(TokenQuery::rejoin("/f", TokenQuery::split(None).kept), "/f");
+    }
 }
