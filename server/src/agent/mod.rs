@@ -34,9 +34,10 @@ pub struct Agent {
 }
 
 /// Drops root (when started as root) to the sandbox user, forbids regaining privileges
-/// through setuid binaries, and closes every inherited descriptor above `listen_fd` but
-/// `lifeline_fd`, which it keeps open, close-on-exec: no command run in the sandbox can end
-/// the sandbox's network helper early or keep it alive.
+/// through setuid binaries, marks the listening socket close-on-exec, and closes every
+/// inherited descriptor above `listen_fd` but `lifeline_fd`, which it keeps open, close-on-exec:
+/// no command run in the sandbox can take the server's connections, or end the sandbox's
+/// network helper early or keep it alive.
 pub fn drop_privileges(uid: u32, listen_fd: i32, lifeline_fd: Option<i32>) -> Result<(), String> {
     // SAFETY: plain syscalls on our own process, called before any other thread exists and
     // before this process opened any descriptor of its own above `listen_fd`.
@@ -46,6 +47,8 @@ pub fn drop_privileges(uid: u32, listen_fd: i32, lifeline_fd: Option<i32>) -> Re
                 libc::syscall(libc::SYS_close_range, from as libc::c_uint, to, 0 as libc::c_uint);
             }
         };
+        // The listening socket stays the agent's: no command may accept the server's connections.
+        libc::fcntl(listen_fd, libc::F_SETFD, libc::FD_CLOEXEC);
         match lifeline_fd {
             Some(keep) if keep > listen_fd => {
                 close(listen_fd + 1, (keep - 1) as libc::c_uint);

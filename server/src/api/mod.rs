@@ -88,16 +88,29 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     } else {
         println!("  API key:  stored in {}/api-key or given by --api-key", data_dir.display());
     }
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server: {e}"))?;
+    let (stopping, stop_requested) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stopping.send(());
+    });
+    // Graceful, but bounded: a response streaming from a sandbox (a preview's event stream,
+    // a followed log) would otherwise hold the shutdown forever.
+    tokio::select! {
+        served = std::future::IntoFuture::into_future(server) => served.map_err(|e| format!("server: {e}"))?,
+        _ = async {
+            let _ = stop_requested.await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => tracing::warn!("requests still open {SHUTDOWN_GRACE:?} after the shutdown signal: closing them"),
+    }
     // A clean shutdown stops the jails (a crash leaves them to be adopted on restart).
     st.runtime.stop_all().await;
     Ok(())
 }
 
 /// Resolves on SIGINT or SIGTERM.
+/// How long open requests may take to finish after SIGINT/SIGTERM.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
 async fn shutdown_signal() {
     use tokio::signal::unix::{signal, SignalKind};
     let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {

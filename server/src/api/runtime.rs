@@ -28,8 +28,10 @@ const AGENT_IN_JAIL: &str = "/opt/daytona/daytona-local";
 /// once the agent has, while the init and whatever the sandbox still runs live on.
 struct Jail {
     pid: i32,
-    /// The pid namespace's init, once seen (a child of `pid`).
-    init: Option<i32>,
+    /// Start time of `pid`, which tells it apart from a later process given the same pid.
+    started: Option<u64>,
+    /// The pid namespace's init and its start time, once seen (a child of `pid`).
+    init: Option<(i32, u64)>,
     /// Present when this server process started the jail (to reap it).
     child: Option<Child>,
     cgroup: Option<Cgroup>,
@@ -37,24 +39,27 @@ struct Jail {
 
 impl Jail {
     fn new(pid: i32, child: Option<Child>, cgroup: Option<Cgroup>) -> Self {
-        let mut jail = Self { pid, init: None, child, cgroup };
+        let mut jail = Self { pid, started: start_time(pid), init: None, child, cgroup };
         jail.init();
         jail
     }
 
-    /// The namespace's init, looked up while bwrap still runs.
+    /// The namespace's init, while it lives (looked up while bwrap still runs).
     fn init(&mut self) -> Option<i32> {
-        if self.init.is_none() {
-            self.init = children(self.pid).into_iter().find(|&p| is_namespace_init(p));
+        if self.init.is_none() && self.bwrap_alive() {
+            self.init = children(self.pid)
+                .into_iter()
+                .find(|&p| is_namespace_init(p))
+                .and_then(|p| Some((p, start_time(p)?)));
         }
-        self.init.filter(|&p| is_namespace_init(p))
+        self.init.filter(|&(p, started)| is_namespace_init(p) && start_time(p) == Some(started)).map(|(p, _)| p)
     }
 
     /// Whether bwrap still runs (it exits with the agent).
     fn bwrap_alive(&mut self) -> bool {
         match &mut self.child {
             Some(c) => matches!(c.try_wait(), Ok(None)),
-            None => pid_alive(self.pid),
+            None => pid_alive(self.pid) && start_time(self.pid) == self.started,
         }
     }
 
@@ -84,11 +89,20 @@ impl Jail {
     /// it (including those that started their own sessions, such as PTY shells).
     fn kill(&mut self) {
         if let Some(init) = self.init() {
-            // SAFETY: kill(2) on the jail's init (checked to still be a namespace init).
+            // SAFETY: kill(2) on the jail's init (checked by start time to be that process).
             unsafe { libc::kill(init, libc::SIGKILL) };
         }
-        // SAFETY: kill(2) on the jail's own bwrap process.
-        unsafe { libc::kill(self.pid, libc::SIGKILL) };
+        if self.bwrap_alive() {
+            match &mut self.child {
+                Some(c) => {
+                    let _ = c.start_kill();
+                }
+                // SAFETY: kill(2) on the jail's own bwrap process (checked by start time).
+                None => unsafe {
+                    libc::kill(self.pid, libc::SIGKILL);
+                },
+            }
+        }
     }
 
     /// Waits up to `limit` for the jail to end; whether it did.
@@ -447,12 +461,13 @@ impl Runtime {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
         };
-        let failure = match tokio::join!(network, agent) {
-            (Ok(()), Ok(())) => {
+        // The first failure ends the wait (the other side is dropped).
+        let failure = match tokio::try_join!(network, agent) {
+            Ok(((), ())) => {
                 self.jails.lock().unwrap_or_else(|e| e.into_inner()).insert(sb.id.clone(), jail);
                 return Ok(());
             }
-            (Err(e), _) | (_, Err(e)) => e,
+            Err(e) => e,
         };
         // Leave nothing behind: no jail, no cgroup, no pid file.
         jail.kill();
