@@ -115,6 +115,13 @@ fn connect(host: &str, port: u16) -> String {
     format!("python3 -c \"import socket; socket.create_connection(('{host}', {port}), 2); print('connected')\"")
 }
 
+/// Asserts that sandbox `id` can connect to a server on its own loopback.
+async fn assert_loopback_works(s: &Server, id: &str) {
+    let script = "python3 -c \"import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(); \
+                  socket.create_connection(s.getsockname(),2); print('lo ok')\"";
+    assert_eq!(s.exec(id, script).await, (0, "lo ok\n".to_owned()), "loopback in {id}");
+}
+
 /// The host's address on its default route (not loopback), as a sandbox would reach it.
 fn host_address() -> std::net::IpAddr {
     let probe = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
@@ -140,13 +147,7 @@ async fn network_block_all_leaves_only_loopback() {
     let (code, out) = s.exec(&blocked, &connect(&host_address().to_string(), outside.local_addr().unwrap().port())).await;
     assert_ne!(code, 0, "blocked sandbox reached the host: {out}");
     // Loopback inside the blocked sandbox still works (its own lo).
-    let (code, out) = s
-        .exec(
-            &blocked,
-            "python3 -c \"import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(); c=socket.create_connection(s.getsockname(),2); print('lo ok')\"",
-        )
-        .await;
-    assert_eq!((code, out.as_str()), (0, "lo ok\n"));
+    assert_loopback_works(&s, &blocked).await;
 }
 
 /// A sandbox with network has its own namespace: it reaches the outside through NAT, but
@@ -276,13 +277,7 @@ async fn network_allow_list_limits_where_a_sandbox_may_connect() {
     let (code, out) = s.exec(&unlisted, &connect(&host.to_string(), port)).await;
     assert_ne!(code, 0, "an unlisted network was reached: {out}");
     // The sandbox's own loopback still works, and the rule cannot be flushed from inside.
-    let (code, out) = s
-        .exec(
-            &unlisted,
-            "python3 -c \"import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(); socket.create_connection(s.getsockname(),2); print('lo ok')\"",
-        )
-        .await;
-    assert_eq!((code, out.as_str()), (0, "lo ok\n"));
+    assert_loopback_works(&s, &unlisted).await;
     let (code, _) = s.exec(&unlisted, "nft flush ruleset").await;
     assert_ne!(code, 0, "the sandbox user changed the firewall");
     let (code, out) = s.exec(&unlisted, &connect(&host.to_string(), port)).await;

@@ -4,23 +4,18 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { api, artifact, eventually, launchBrowser, newPage, requireBuiltConsole, startDaytonaLocal } from './helpers.js';
+import { artifact, consoleSuite, eventually } from './helpers.js';
 
-let server, browser, page, daytona, sandbox, toolbox;
+let suite, server, page, daytona, sandbox, toolbox;
 
 before(async () => {
-  requireBuiltConsole();
-  server = await startDaytonaLocal();
-  daytona = api(server);
+  ({ server, daytona, page } = suite = await consoleSuite({ width: 1300, height: 1000 }));
   sandbox = await daytona.createStarted('e2e-commands');
   toolbox = daytona.toolbox(sandbox.id);
-  browser = await launchBrowser();
-  page = await newPage(browser, { width: 1300, height: 1000 });
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
+  await suite?.close();
 });
 
 test('streams a session command live, sends it input and shows its exit code', async () => {

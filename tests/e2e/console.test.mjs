@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { api, artifact, eventually, launchBrowser, newPage, requireBuiltConsole, startDaytonaLocal } from './helpers.js';
+import { artifact, consoleSuite, eventually } from './helpers.js';
 
-let server, browser, page, daytona;
+let suite, server, page, daytona;
 
 const row = (name) => page.locator(`tr[data-name="${name}"]`);
 const rowState = (name) => row(name).locator('.badge').getAttribute('data-state');
@@ -33,16 +33,11 @@ async function createThroughDialog(name, labels = {}) {
 }
 
 before(async () => {
-  requireBuiltConsole();
-  server = await startDaytonaLocal();
-  daytona = api(server);
-  browser = await launchBrowser();
-  page = await newPage(browser);
+  ({ server, daytona, page } = suite = await consoleSuite());
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
+  await suite?.close();
 });
 
 test('takes the API key from the URL fragment and hides it', async () => {

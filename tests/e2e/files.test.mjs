@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { api, artifact, eventually, launchBrowser, newPage, requireBuiltConsole, startDaytonaLocal } from './helpers.js';
+import { artifact, consoleSuite, eventually } from './helpers.js';
 
-let server, browser, page, sandbox, toolbox, local;
+let suite, server, page, sandbox, toolbox, local, daytona;
 
 const HOME = '/home/daytona';
 const README = '# Project\n\nSee **this** and <img src=x onerror="window.__xss = 1">.\n\n<script>window.__xss = 2</script>\n';
@@ -26,24 +26,19 @@ const PNG = Buffer.from(
 const row = (name) => page.locator(`.files-table tr[data-name="${name}"]`);
 
 before(async () => {
-  requireBuiltConsole();
   local = mkdtempSync(join(tmpdir(), 'e2e-files-'));
   mkdirSync(join(local, 'proj/src'), { recursive: true });
   writeFileSync(join(local, 'proj/README.md'), README);
   writeFileSync(join(local, 'proj/src/main.py'), MAIN_PY);
   writeFileSync(join(local, 'proj/data.bin'), BLOB);
   writeFileSync(join(local, 'proj/pic.png'), PNG);
-  server = await startDaytonaLocal();
-  const daytona = api(server);
+  ({ server, daytona, page } = suite = await consoleSuite({ width: 1400, height: 900 }));
   sandbox = await daytona.createStarted('e2e-files');
   toolbox = daytona.toolbox(sandbox.id);
-  browser = await launchBrowser();
-  page = await newPage(browser, { width: 1400, height: 900 });
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
+  await suite?.close();
   if (local) rmSync(local, { recursive: true, force: true });
 });
 

@@ -43,6 +43,26 @@ export async function newPage(browser, { width = 1400, height = 900 } = {}) {
   return page;
 }
 
+/**
+ * What every console test file starts from: the built console served by a fresh daytona-local,
+ * a client of its API and a page in headless Chromium. `close()` ends them.
+ */
+export async function consoleSuite({ width, height } = {}) {
+  requireBuiltConsole();
+  const server = await startDaytonaLocal();
+  const browser = await launchBrowser();
+  const page = await newPage(browser, { width, height });
+  return {
+    server,
+    daytona: api(server),
+    page,
+    async close() {
+      await browser.close();
+      await server.stop();
+    },
+  };
+}
+
 /** A tiny client of daytona-local's API, to check what the UI did on the server side. */
 export function api(server) {
   const headers = { Authorization: `Bearer ${server.apiKey}`, 'Content-Type': 'application/json' };

@@ -4,23 +4,18 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { api, artifact, eventually, launchBrowser, newPage, requireBuiltConsole, startDaytonaLocal } from './helpers.js';
+import { artifact, consoleSuite, eventually } from './helpers.js';
 
-let server, browser, page, daytona;
+let suite, server, page, daytona;
 
 const rowState = (name) => page.locator(`tr[data-name="${name}"] .badge`).getAttribute('data-state');
 
 before(async () => {
-  requireBuiltConsole();
-  server = await startDaytonaLocal();
-  daytona = api(server);
-  browser = await launchBrowser();
-  page = await newPage(browser);
+  ({ server, daytona, page } = suite = await consoleSuite());
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
+  await suite?.close();
 });
 
 test('shows changes made elsewhere as they happen', async () => {

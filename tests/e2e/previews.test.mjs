@@ -5,14 +5,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { api, artifact, eventually, launchBrowser, newPage, requireBuiltConsole, startDaytonaLocal } from './helpers.js';
+import { artifact, consoleSuite, eventually } from './helpers.js';
 
-let server, browser, page, sandbox, toolbox;
+let suite, server, page, sandbox, toolbox, daytona;
 
 before(async () => {
-  requireBuiltConsole();
-  server = await startDaytonaLocal();
-  const daytona = api(server);
+  ({ server, daytona, page } = suite = await consoleSuite({ width: 1300, height: 1000 }));
   sandbox = await daytona.createStarted('e2e-previews');
   toolbox = daytona.toolbox(sandbox.id);
   const made = await toolbox.exec("mkdir -p site && printf '<title>preview</title><h1>hello preview</h1>' > site/index.html");
@@ -26,13 +24,10 @@ before(async () => {
   await eventually(async () => (await toolbox.exec('cat /proc/net/tcp')).result.includes(':1F40 '), {
     what: 'the server in the sandbox listening',
   });
-  browser = await launchBrowser();
-  page = await newPage(browser, { width: 1300, height: 1000 });
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
+  await suite?.close();
 });
 
 test('lists the listening port and opens its preview on its own origin', async () => {

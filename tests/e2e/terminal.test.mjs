@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { api, artifact, eventually, launchBrowser, newPage, requireBuiltConsole, startDaytonaLocal } from './helpers.js';
+import { artifact, consoleSuite, eventually } from './helpers.js';
 
-let server, browser, page, sandbox, toolbox;
+let suite, server, page, sandbox, toolbox, daytona;
 
 /** The text on the shown terminal's screen (xterm's DOM rows). */
 const screen = () => page.locator('.term-pane .xterm-rows').innerText();
@@ -28,19 +28,14 @@ async function onScreen(re, what) {
 }
 
 before(async () => {
-  requireBuiltConsole();
-  server = await startDaytonaLocal();
-  const daytona = api(server);
+  ({ server, daytona, page } = suite = await consoleSuite({ width: 1300, height: 850 }));
   sandbox = await daytona.createStarted('e2e-terminal');
   toolbox = daytona.toolbox(sandbox.id);
-  browser = await launchBrowser();
-  page = await newPage(browser, { width: 1300, height: 850 });
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
+  await suite?.close();
 });
 
 test('opens a terminal and runs a command in it', async () => {
