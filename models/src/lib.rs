@@ -11,6 +11,7 @@ mod code_run;
 mod config;
 mod env_name;
 mod error;
+mod events;
 mod files;
 mod list;
 mod log_demux;
@@ -28,6 +29,7 @@ pub use code_run::{CodeRunArtifacts, CodeRunRequest, CodeRunResponse};
 pub use config::{DaytonaConfiguration, OidcConfig};
 pub use env_name::is_env_name;
 pub use error::ErrorResponse;
+pub use events::{SandboxStateUpdated, SANDBOX_CREATED_EVENT, SANDBOX_STATE_UPDATED_EVENT};
 pub use files::{
     FileInfo, FilesDownloadRequest, Match, ReplaceRequest, ReplaceResult, SearchFilesResponse, UploadFilesResponse,
     UploadedFile,
@@ -43,4 +45,4 @@ pub use session::{
     Command, CreateSessionRequest, Session, SessionCommandLogsResponse, SessionExecuteRequest, SessionExecuteResponse,
     SessionSendInputRequest,
 };
-pub use toolbox::{DirResponse, PortPreviewUrl, Url, VersionResponse};
+pub use toolbox::{DirResponse, PortPreviewUrl, Url, VersionResponse, PREVIEW_TOKEN_HEADER, SANDBOX_TOKEN_QUERY};

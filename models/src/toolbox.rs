@@ -21,6 +21,12 @@ pub struct Url {
     pub url: String,
 }
 
+/// Query parameter carrying the sandbox token where a browser cannot send headers
+/// (WebSockets, preview pages).
+pub const SANDBOX_TOKEN_QUERY: &str = "DAYTONA_SANDBOX_AUTH_KEY";
+/// Header carrying the sandbox (preview) token.
+pub const PREVIEW_TOKEN_HEADER: &str = "x-daytona-preview-token";
+
 /// Answer of `GET /sandbox/{id}/ports/{port}/preview-url`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]

@@ -2,8 +2,9 @@
 //! WebSocket at `{apiUrl}/socket.io/`, the credentials in the CONNECT packet (no headers, so
 //! it works from browsers). It pushes sandbox creations and state changes as they happen.
 
-use daytona_models::{Sandbox as SandboxDto, SandboxState};
-use serde::Deserialize;
+use daytona_models::{
+    Sandbox as SandboxDto, SandboxState, SandboxStateUpdated, SANDBOX_CREATED_EVENT, SANDBOX_STATE_UPDATED_EVENT,
+};
 
 use crate::client::Client;
 use crate::http::encode;
@@ -33,15 +34,6 @@ impl SandboxEvent {
             Self::Created(sandbox) | Self::StateUpdated { sandbox, .. } => sandbox,
         }
     }
-}
-
-/// The payload of `sandbox.state.updated`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct StateUpdated {
-    sandbox: SandboxDto,
-    old_state: SandboxState,
-    new_state: SandboxState,
 }
 
 /// An open event socket; dropping it disconnects.
@@ -102,8 +94,8 @@ impl SandboxEvents {
             let Some(event) = text.strip_prefix("42") else { continue };
             let Ok((name, payload)) = serde_json::from_str::<(String, serde_json::Value)>(event) else { continue };
             let event = match name.as_str() {
-                "sandbox.created" => serde_json::from_value(payload).ok().map(SandboxEvent::Created),
-                "sandbox.state.updated" => serde_json::from_value::<StateUpdated>(payload).ok().map(|u| {
+                SANDBOX_CREATED_EVENT => serde_json::from_value(payload).ok().map(SandboxEvent::Created),
+                SANDBOX_STATE_UPDATED_EVENT => serde_json::from_value::<SandboxStateUpdated>(payload).ok().map(|u| {
                     SandboxEvent::StateUpdated { sandbox: u.sandbox, old_state: u.old_state, new_state: u.new_state }
                 }),
                 _ => None,

@@ -198,7 +198,7 @@ impl Process {
             }
         };
         let mut pairs = query.to_vec();
-        pairs.push(("DAYTONA_SANDBOX_AUTH_KEY".into(), token));
+        pairs.push((daytona_models::SANDBOX_TOKEN_QUERY.into(), token));
         let base = toolbox_base(&dto);
         let ws_base = match base.split_once("://") {
             Some(("https", rest)) => format!("wss://{rest}"),

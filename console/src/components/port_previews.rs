@@ -1,7 +1,7 @@
 //! The ports a sandbox listens on, each with a link to its preview (`{port}-{id}.localhost`
 //! on daytona-local, Daytona's proxy elsewhere), and a field to preview any other port.
 
-use daytona_wasm::models::SandboxState;
+use daytona_wasm::models::{SandboxState, SANDBOX_TOKEN_QUERY};
 use leptos::prelude::*;
 
 use crate::components::error_alert::ErrorAlert;
@@ -12,9 +12,6 @@ use crate::task::Task;
 /// Lists the TCP ports in LISTEN state of the sandbox's network namespace.
 const LIST_PORTS: &str = "cat /proc/net/tcp /proc/net/tcp6 2>/dev/null";
 
-/// Query parameter that lets a browser into a preview (the server turns it into a cookie of
-/// the preview's own origin and drops it from the address).
-const TOKEN_QUERY: &str = "DAYTONA_SANDBOX_AUTH_KEY";
 
 /// The listening ports in `/proc/net/tcp{,6}` text, sorted, without duplicates.
 fn listening_ports(proc_net_tcp: &str) -> Vec<u16> {
@@ -57,7 +54,7 @@ pub fn PortPreviews() -> impl IntoView {
         for port in ports {
             let link = sandbox.get_preview_link(port).await?;
             let separator = if link.url.contains('?') { '&' } else { '?' };
-            let href = format!("{}/{separator}{TOKEN_QUERY}={}", link.url.trim_end_matches('/'), link.token);
+            let href = format!("{}/{separator}{SANDBOX_TOKEN_QUERY}={}", link.url.trim_end_matches('/'), link.token);
             found.push(Preview { port, shown: link.url, href });
         }
         Ok(found)

@@ -46,10 +46,9 @@ pub async fn tunnel(socket: &Path, port: u16) -> Result<Upgraded, String> {
     let mut resp = send(socket, req).await?;
     if resp.status() != hyper::StatusCode::SWITCHING_PROTOCOLS {
         let body = axum::body::to_bytes(Body::new(resp.into_body()), 64 * 1024).await.unwrap_or_default();
-        let message = serde_json::from_slice::<serde_json::Value>(&body)
-            .ok()
-            .and_then(|v| v["message"].as_str().map(str::to_owned))
-            .unwrap_or_else(|| String::from_utf8_lossy(&body).into_owned());
+        let message = serde_json::from_slice::<daytona_models::ErrorResponse>(&body)
+            .map(|envelope| envelope.message)
+            .unwrap_or_else(|_| String::from_utf8_lossy(&body).into_owned());
         return Err(message);
     }
     hyper::upgrade::on(&mut resp).await.map_err(|e| format!("tunnel to port {port}: {e}"))

@@ -9,7 +9,7 @@ use std::time::Duration;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
-use daytona_models::SandboxState;
+use daytona_models::{SandboxState, SandboxStateUpdated, SANDBOX_CREATED_EVENT, SANDBOX_STATE_UPDATED_EVENT};
 use serde_json::{json, Value};
 use tokio::sync::broadcast::error::RecvError;
 
@@ -32,10 +32,14 @@ impl SandboxEvent {
     /// them through `toolbox_url`.
     fn packet(&self, toolbox_url: &str) -> String {
         let (name, payload) = match self {
-            Self::Created(rec) => ("sandbox.created", json!(rec.to_wire(toolbox_url))),
+            Self::Created(rec) => (SANDBOX_CREATED_EVENT, json!(rec.to_wire(toolbox_url))),
             Self::StateUpdated { sandbox, old } => (
-                "sandbox.state.updated",
-                json!({"sandbox": sandbox.to_wire(toolbox_url), "oldState": old, "newState": sandbox.state()}),
+                SANDBOX_STATE_UPDATED_EVENT,
+                json!(SandboxStateUpdated {
+                    sandbox: sandbox.to_wire(toolbox_url),
+                    old_state: *old,
+                    new_state: sandbox.state(),
+                }),
             ),
         };
         format!("42{}", json!([name, payload]))

@@ -14,17 +14,15 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use daytona_models::SandboxState;
+use daytona_models::{SandboxState, PREVIEW_TOKEN_HEADER, SANDBOX_TOKEN_QUERY};
 
 use super::agent_client;
 use super::auth::{bearer, same_secret};
 use super::error::ApiError;
-use super::proxy::{self, TokenQuery, TOKEN_QUERY};
+use super::proxy::{self, TokenQuery};
 use super::record::SandboxRecord;
 use super::state::AppState;
 
-/// Header carrying the preview token, as on Daytona.
-const TOKEN_HEADER: &str = "x-daytona-preview-token";
 /// Cookie set on a preview's own origin once the token came in the query.
 const COOKIE: &str = "daytona-preview-token";
 
@@ -80,7 +78,7 @@ async fn serve(st: &Arc<AppState>, port: u16, rec: SandboxRecord, mut req: Reque
     let path_and_query = TokenQuery::rejoin(&path, kept);
     let headers = req.headers();
     let key_ok = bearer(headers).is_some_and(|k| same_secret(k, &st.api_key));
-    let header_ok = headers.get(TOKEN_HEADER).and_then(|v| v.to_str().ok()).is_some_and(|t| same_secret(t, &rec.token));
+    let header_ok = headers.get(PREVIEW_TOKEN_HEADER).and_then(|v| v.to_str().ok()).is_some_and(|t| same_secret(t, &rec.token));
     let cookie_ok = cookies(headers).any(|t| same_secret(t, &rec.token));
     let query_ok = match &query_token {
         Some(token) if !same_secret(token, &rec.token) => {
@@ -102,8 +100,8 @@ async fn serve(st: &Arc<AppState>, port: u16, rec: SandboxRecord, mut req: Reque
     }
     if !(rec.dto.public || key_ok || header_ok || cookie_ok || query_ok) {
         return Err(ApiError::Unauthorized(format!(
-            "authentication failed: this preview needs the sandbox's preview token (header {TOKEN_HEADER} \
-             or ?{TOKEN_QUERY}=…)"
+            "authentication failed: this preview needs the sandbox's preview token (header {PREVIEW_TOKEN_HEADER} \
+             or ?{SANDBOX_TOKEN_QUERY}=…)"
         )));
     }
     if rec.state() != SandboxState::Started || !st.runtime.is_running(id) {
@@ -114,7 +112,7 @@ async fn serve(st: &Arc<AppState>, port: u16, rec: SandboxRecord, mut req: Reque
     // What the sandbox's server sees: the request as sent, without our credentials.
     *req.uri_mut() = path_and_query.parse().map_err(|_| ApiError::BadRequest("invalid preview path".into()))?;
     let headers = req.headers_mut();
-    headers.remove(TOKEN_HEADER);
+    headers.remove(PREVIEW_TOKEN_HEADER);
     if key_ok {
         headers.remove(header::AUTHORIZATION);
     }

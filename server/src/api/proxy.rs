@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use daytona_models::SandboxState;
+use daytona_models::{SandboxState, PREVIEW_TOKEN_HEADER, SANDBOX_TOKEN_QUERY};
 use hyper::body::Incoming;
 use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
@@ -20,8 +20,6 @@ use super::signing;
 use super::record::SandboxRecord;
 use super::state::AppState;
 
-/// Query parameter browsers use to authenticate WebSockets and preview requests.
-pub const TOKEN_QUERY: &str = "DAYTONA_SANDBOX_AUTH_KEY";
 /// Only persist activity this often per sandbox (ms).
 const ACTIVITY_WRITE_INTERVAL_MS: i64 = 5_000;
 
@@ -51,7 +49,7 @@ async fn forward(st: &Arc<AppState>, mut req: Request) -> Result<Response, ApiEr
         _ if key_ok => return Err(ApiError::sandbox_not_found(&id)),
         _ => return Err(ApiError::Unauthorized("authentication failed".into())),
     };
-    let header_token = req.headers().get("x-daytona-preview-token").and_then(|v| v.to_str().ok());
+    let header_token = req.headers().get(PREVIEW_TOKEN_HEADER).and_then(|v| v.to_str().ok());
     let token_ok = [header_token, query_token.as_deref()]
         .into_iter()
         .flatten()
@@ -85,7 +83,7 @@ async fn forward(st: &Arc<AppState>, mut req: Request) -> Result<Response, ApiEr
     for h in [header::AUTHORIZATION, header::HOST] {
         parts.headers.remove(h);
     }
-    parts.headers.remove("x-daytona-preview-token");
+    parts.headers.remove(PREVIEW_TOKEN_HEADER);
     parts.headers.insert(header::HOST, HeaderValue::from_static("toolbox"));
     let upstream = Request::from_parts(parts, body);
 
@@ -115,7 +113,7 @@ impl TokenQuery {
         let mut kept = Vec::new();
         for piece in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
             match form_urlencoded::parse(piece.as_bytes()).next() {
-                Some((k, v)) if k == TOKEN_QUERY => token = Some(v.into_owned()),
+                Some((k, v)) if k == SANDBOX_TOKEN_QUERY => token = Some(v.into_owned()),
                 _ => kept.push(piece.to_owned()),
             }
         }
