@@ -66,7 +66,8 @@ impl Uplink {
         // `pid` may not have entered its own namespace yet (unshare(1) before it execs bwrap):
         // attaching then would configure the host's namespace.
         let deadline = tokio::time::Instant::now() + READY_WITHIN;
-        while netns(pid) == netns(std::process::id() as i32) || netns(pid).is_none() {
+        let ours = netns(std::process::id() as i32);
+        while netns(pid).is_none_or(|theirs| Some(&theirs) == ours.as_ref()) {
             if tokio::time::Instant::now() > deadline {
                 return Err("the sandbox did not get its own network namespace".into());
             }
