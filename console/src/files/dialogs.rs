@@ -8,9 +8,18 @@ use leptos::prelude::*;
 use crate::components::field::Field;
 use crate::components::form_dialog::FormDialog;
 use crate::current_sandbox::use_current_sandbox;
-use crate::files::context::use_files;
+use crate::files::context::{use_files, FilesContext};
 use crate::files::path;
 use crate::task::Task;
+
+/// What a dialog does once its change succeeded: close, and mark the files changed so the
+/// listing reloads.
+fn close_and_refresh(open: RwSignal<bool>, files: FilesContext) -> impl FnOnce(()) {
+    move |()| {
+        open.set(false);
+        files.changed();
+    }
+}
 
 /// The path of entry `f` listed in directory `dir`.
 pub fn entry_path(dir: &str, f: &FileInfo) -> String {
@@ -44,10 +53,7 @@ pub fn NewFolderDialog(open: RwSignal<bool>, #[prop(into)] dir: Signal<String>) 
         let target = path::join(&dir.get_untracked(), &name);
         task.run(
             async move { current.sandbox()?.fs().create_folder(&target, "755").await },
-            move |()| {
-                open.set(false);
-                files.changed();
-            },
+            close_and_refresh(open, files),
         );
     };
     view! {
@@ -89,10 +95,7 @@ pub fn MoveDialog(
         }
         task.run(
             async move { current.sandbox()?.fs().move_files(&from, &to).await },
-            move |()| {
-                open.set(false);
-                files.changed();
-            },
+            close_and_refresh(open, files),
         );
     };
     view! {
@@ -181,10 +184,7 @@ pub fn PermissionsDialog(
                     .set_file_permissions(&target_path, &params)
                     .await
             },
-            move |()| {
-                open.set(false);
-                files.changed();
-            },
+            close_and_refresh(open, files),
         );
     };
     view! {
