@@ -54,12 +54,32 @@ fn check_env(env: &BTreeMap<String, String>) -> Result<(), ApiError> {
     }
 }
 
-/// Validates an auto-stop/auto-archive interval (minutes, ≥ 0).
+/// The longest auto-stop, auto-archive or auto-delete interval accepted, in minutes: 100
+/// years. Daytona documents no maximum; this one keeps every interval far from overflowing
+/// when it is turned into milliseconds. Larger values are answered with 400.
+pub const MAX_INTERVAL_MINUTES: i64 = 100 * 365 * 24 * 60;
+
+/// Validates an auto-stop/auto-archive/auto-delete interval (minutes, 0 to
+/// [`MAX_INTERVAL_MINUTES`]).
 pub fn check_interval(what: &str, minutes: i64) -> Result<i64, ApiError> {
     if minutes < 0 {
         return Err(ApiError::BadRequest(format!("{what} must be a non-negative number of minutes")));
     }
+    if minutes > MAX_INTERVAL_MINUTES {
+        return Err(ApiError::BadRequest(format!(
+            "{what} must be at most {MAX_INTERVAL_MINUTES} minutes (100 years), got {minutes}"
+        )));
+    }
     Ok(minutes)
+}
+
+/// Validates an auto-delete interval: any negative value means "never" (stored as -1), else as
+/// [`check_interval`].
+pub fn check_auto_delete(minutes: i64) -> Result<i64, ApiError> {
+    match minutes < 0 {
+        true => Ok(-1),
+        false => check_interval("autoDeleteInterval", minutes),
+    }
 }
 
 fn wrong_state(rec: &SandboxRecord, action: &str) -> ApiError {
@@ -87,7 +107,7 @@ impl AppState {
         let auto_stop = check_interval("autoStopInterval", req.auto_stop_interval.unwrap_or(DEFAULT_AUTO_STOP))?;
         let auto_archive =
             check_interval("autoArchiveInterval", req.auto_archive_interval.unwrap_or(DEFAULT_AUTO_ARCHIVE))?;
-        let auto_delete = req.auto_delete_interval.unwrap_or(-1);
+        let auto_delete = check_auto_delete(req.auto_delete_interval.unwrap_or(-1))?;
         AllowList::parse(req.network_allow_list.as_deref()).map_err(ApiError::BadRequest)?;
         if self.find(&name).is_ok() {
             return Err(ApiError::Conflict(format!("Sandbox with name {name} already exists")));

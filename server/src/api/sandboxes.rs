@@ -12,7 +12,7 @@ use daytona_models::{
 
 use super::error::ApiError;
 use super::extract::{parse_int, AppJson, AppPath, ToolboxUrl};
-use super::lifecycle::{check_interval, MAX_AUTO_ARCHIVE};
+use super::lifecycle::{check_auto_delete, check_interval, MAX_AUTO_ARCHIVE};
 use super::list::ListFilter;
 use super::record::SandboxRecord;
 use super::state::AppState;
@@ -140,9 +140,9 @@ async fn set_autoarchive(State(st): S, url: ToolboxUrl, AppPath((sb, m)): AppPat
 }
 
 async fn set_autodelete(State(st): S, url: ToolboxUrl, AppPath((sb, m)): AppPath<(String, String)>) -> SandboxResult {
-    let minutes = parse_int("minutes", &m)?;
+    let minutes = check_auto_delete(parse_int("minutes", &m)?)?;
     let id = st.find(&sb)?.dto.id;
-    wire(st.update(&id, |r| r.dto.auto_delete_interval = Some(minutes.max(-1)))?, &url)
+    wire(st.update(&id, |r| r.dto.auto_delete_interval = Some(minutes))?, &url)
 }
 
 async fn last_activity(State(st): S, AppPath(sb): AppPath<String>) -> Result<StatusCode, ApiError> {

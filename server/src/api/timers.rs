@@ -17,22 +17,31 @@ enum Due {
     Delete,
 }
 
-fn due(st: &AppState, rec: &super::record::SandboxRecord, now: i64) -> Option<Due> {
-    let minutes = |m: Option<i64>| m.map(|m| m * st.minute_ms);
+/// Whether `minutes` "minutes" of `minute_ms` ms each have passed between `since_ms` and
+/// `now`. Checked arithmetic throughout: an interval too long to count in ms is never due, and
+/// no clock value or interval can wrap around into an early deadline.
+fn elapsed(since_ms: i64, now: i64, minutes: i64, minute_ms: i64) -> bool {
+    match minutes.checked_mul(minute_ms) {
+        Some(interval_ms) => now.saturating_sub(since_ms) >= interval_ms,
+        None => false,
+    }
+}
+
+fn due(minute_ms: i64, rec: &super::record::SandboxRecord, now: i64) -> Option<Due> {
     match rec.state() {
         SandboxState::Started => {
-            let stop_after = minutes(rec.dto.auto_stop_interval).filter(|&ms| ms > 0)?;
-            (now - rec.last_activity_ms >= stop_after).then_some(Due::Stop)
+            let stop_after = rec.dto.auto_stop_interval.filter(|&m| m > 0)?;
+            elapsed(rec.last_activity_ms, now, stop_after, minute_ms).then_some(Due::Stop)
         }
         SandboxState::Stopped => {
-            let stopped_for = now - rec.stopped_ms?;
-            if let Some(delete_after) = minutes(rec.dto.auto_delete_interval).filter(|&ms| ms >= 0) {
-                if stopped_for >= delete_after {
+            let stopped_ms = rec.stopped_ms?;
+            if let Some(delete_after) = rec.dto.auto_delete_interval.filter(|&m| m >= 0) {
+                if elapsed(stopped_ms, now, delete_after, minute_ms) {
                     return Some(Due::Delete);
                 }
             }
-            let archive_after = minutes(rec.dto.auto_archive_interval).filter(|&ms| ms > 0)?;
-            (stopped_for >= archive_after).then_some(Due::Archive)
+            let archive_after = rec.dto.auto_archive_interval.filter(|&m| m > 0)?;
+            elapsed(stopped_ms, now, archive_after, minute_ms).then_some(Due::Archive)
         }
         _ => None,
     }
@@ -49,7 +58,7 @@ pub async fn run(st: Arc<AppState>) {
         for rec in st.all() {
             let id = rec.dto.id.clone();
             let crashed = rec.state() == SandboxState::Started && !st.runtime.is_running(&id);
-            let due = if crashed { None } else { due(&st, &rec, now) };
+            let due = if crashed { None } else { due(st.minute_ms, &rec, now) };
             if (!crashed && due.is_none()) || !in_flight.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone()) {
                 continue;
             }
@@ -68,5 +77,38 @@ pub async fn run(st: Arc<AppState>) {
                 in_flight.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::elapsed;
+
+    const MINUTE_MS: i64 = 60_000;
+
+    #[test]
+    fn intervals_never_wrap_into_early_deadlines() {
+        let now = 1_700_000_000_000;
+        // 2^59 + 1 minutes is 1 minute once multiplied by 60 000 in wrapping arithmetic.
+        assert!(!elapsed(now - 2 * MINUTE_MS, now, 576_460_752_303_423_489, MINUTE_MS));
+        assert!(!elapsed(now - 2 * MINUTE_MS, now, i64::MAX, MINUTE_MS));
+        assert!(!elapsed(i64::MIN, now, i64::MAX, MINUTE_MS));
+        assert!(!elapsed(i64::MIN, i64::MAX, i64::MAX, 2));
+        assert!(!elapsed(0, now, 1, i64::MAX));
+        assert!(!elapsed(now, now, 1, i64::MAX));
+        // A clock far in the past or future saturates instead of wrapping.
+        assert!(elapsed(i64::MIN, i64::MAX, 1, MINUTE_MS));
+        assert!(!elapsed(i64::MAX, i64::MIN, 1, MINUTE_MS));
+    }
+
+    #[test]
+    fn ordinary_intervals_are_counted_in_minutes() {
+        let now = 1_700_000_000_000;
+        assert!(elapsed(now - MINUTE_MS, now, 1, MINUTE_MS));
+        assert!(!elapsed(now - MINUTE_MS + 1, now, 1, MINUTE_MS));
+        assert!(elapsed(now, now, 0, MINUTE_MS));
+        let max = super::super::lifecycle::MAX_INTERVAL_MINUTES;
+        assert!(!elapsed(now - 1000 * MINUTE_MS, now, max, MINUTE_MS));
+        assert!(elapsed(now - max * MINUTE_MS, now, max, MINUTE_MS));
     }
 }
