@@ -54,3 +54,53 @@ async fn intervals_beyond_the_maximum_are_refused_by_the_interval_routes() {
     assert_eq!(sb["autoDeleteInterval"], json!(-1));
     assert_eq!(s.state(&id).await.as_deref(), Some("started"));
 }
+
+// ---- 6. labels ----
+
+fn labels(n: usize) -> Value {
+    Value::Object((0..n).map(|i| (format!("label-{i}"), json!("v"))).collect())
+}
+
+#[tokio::test]
+async fn labels_beyond_the_limits_are_refused_on_create() {
+    let mut s = Server::start().await;
+    let cases = [
+        ("65 labels", labels(65)),
+        ("a 257-byte key", json!({ "k".repeat(257): "v" })),
+        ("a 1025-byte value", json!({ "k": "v".repeat(1025) })),
+        ("an empty key", json!({ "": "v" })),
+    ];
+    for (what, labels) in cases {
+        let (status, body) = s.post("/sandbox", json!({ "labels": labels })).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {body}");
+        assert_envelope(status, &body, StatusCode::BAD_REQUEST, "/api/sandbox");
+    }
+    s.assert_alive().await;
+    let (_, list) = s.get("/sandbox").await;
+    assert_eq!(list["items"], json!([]));
+}
+
+#[tokio::test]
+async fn labels_beyond_the_limits_are_refused_by_put_labels() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({"labels": {"keep": "me"}, "networkBlockAll": true})).await);
+    let path = format!("/sandbox/{id}/labels");
+    for (what, labels) in [
+        ("65 labels", labels(65)),
+        ("a 257-byte key", json!({ "k".repeat(257): "v" })),
+        ("a 1025-byte value", json!({ "k": "v".repeat(1025) })),
+        ("an empty key", json!({ "": "v" })),
+    ] {
+        let (status, body) = s.put(&path, json!({ "labels": labels })).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {body}");
+        assert_envelope(status, &body, StatusCode::BAD_REQUEST, &format!("/api{path}"));
+    }
+    let (_, sb) = s.get(&format!("/sandbox/{id}")).await;
+    assert_eq!(sb["labels"], json!({"keep": "me"}), "refused labels change nothing");
+    // Exactly at the limits is fine.
+    let mut at_limit = labels(63);
+    at_limit["k".repeat(256).as_str()] = json!("v".repeat(1024));
+    let (status, body) = s.put(&path, json!({ "labels": at_limit.clone() })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["labels"], at_limit);
+}

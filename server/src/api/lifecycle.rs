@@ -54,6 +54,45 @@ fn check_env(env: &BTreeMap<String, String>) -> Result<(), ApiError> {
     }
 }
 
+/// Most labels on one sandbox. Daytona's API documents no limits on labels (any string map);
+/// these are conservative ones that no ordinary use comes near (the SDKs add one label,
+/// `code-toolbox-language`), and keep records and list answers small.
+pub const MAX_LABELS: usize = 64;
+/// Longest label key, in bytes (keys must not be empty).
+pub const MAX_LABEL_KEY_BYTES: usize = 256;
+/// Longest label value, in bytes.
+pub const MAX_LABEL_VALUE_BYTES: usize = 1024;
+
+/// Validates a sandbox's labels against [`MAX_LABELS`], [`MAX_LABEL_KEY_BYTES`] and
+/// [`MAX_LABEL_VALUE_BYTES`]. Any characters are allowed, as on Daytona.
+pub fn check_labels(labels: &BTreeMap<String, String>) -> Result<(), ApiError> {
+    if labels.len() > MAX_LABELS {
+        return Err(ApiError::BadRequest(format!(
+            "A sandbox can have at most {MAX_LABELS} labels, got {}",
+            labels.len()
+        )));
+    }
+    for (key, value) in labels {
+        if key.is_empty() {
+            return Err(ApiError::BadRequest("Label keys must not be empty".into()));
+        }
+        if key.len() > MAX_LABEL_KEY_BYTES {
+            let start: String = key.chars().take(40).collect();
+            return Err(ApiError::BadRequest(format!(
+                "Label key {start:?}… is {} bytes long; at most {MAX_LABEL_KEY_BYTES} are allowed",
+                key.len()
+            )));
+        }
+        if value.len() > MAX_LABEL_VALUE_BYTES {
+            return Err(ApiError::BadRequest(format!(
+                "The value of label {key:?} is {} bytes long; at most {MAX_LABEL_VALUE_BYTES} are allowed",
+                value.len()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The longest auto-stop, auto-archive or auto-delete interval accepted, in minutes: 100
 /// years. Daytona documents no maximum; this one keeps every interval far from overflowing
 /// when it is turned into milliseconds. Larger values are answered with 400.
@@ -98,6 +137,8 @@ impl AppState {
         check_name(&name)?;
         let env = req.env.unwrap_or_default();
         check_env(&env)?;
+        let labels = req.labels.unwrap_or_default();
+        check_labels(&labels)?;
         let cpu = check_range("cpu", req.cpu.unwrap_or(DEFAULT_CPU), 1, MAX_CPU)?;
         let memory = check_range("memory", req.memory.unwrap_or(DEFAULT_MEMORY_GIB), 1, MAX_MEMORY_GIB)?;
         let disk = check_range("disk", req.disk.unwrap_or(DEFAULT_DISK_GIB), 1, MAX_DISK_GIB)?;
@@ -126,7 +167,7 @@ impl AppState {
             snapshot: Some(req.snapshot.unwrap_or_else(|| "daytona-local".into())),
             user,
             env,
-            labels: req.labels.unwrap_or_default(),
+            labels,
             public: req.public.unwrap_or(false),
             network_block_all: req.network_block_all.unwrap_or(false),
             kvm: false,

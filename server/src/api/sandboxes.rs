@@ -12,7 +12,7 @@ use daytona_models::{
 
 use super::error::ApiError;
 use super::extract::{parse_int, AppJson, AppPath, ToolboxUrl};
-use super::lifecycle::{check_auto_delete, check_interval, MAX_AUTO_ARCHIVE};
+use super::lifecycle::{check_auto_delete, check_interval, check_labels, MAX_AUTO_ARCHIVE};
 use super::list::ListFilter;
 use super::record::SandboxRecord;
 use super::state::AppState;
@@ -109,6 +109,7 @@ async fn set_labels(
     AppPath(sb): AppPath<String>,
     AppJson(req): AppJson<SandboxLabels>,
 ) -> Result<Json<SandboxLabels>, ApiError> {
+    check_labels(&req.labels)?;
     let id = st.find(&sb)?.dto.id;
     let rec = st.update(&id, |r| r.dto.labels = req.labels)?;
     Ok(Json(SandboxLabels { labels: rec.dto.labels }))
