@@ -4,12 +4,134 @@
 
 mod common;
 
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
 use common::*;
 
 /// 2^59 + 1 minutes: 1 minute once multiplied by 60 000 ms in wrapping 64-bit arithmetic.
 const WRAPS_TO_ONE_MINUTE: i64 = 576_460_752_303_423_489;
 /// `MAX_INTERVAL_MINUTES`: 100 years.
 const MAX_INTERVAL: i64 = 100 * 365 * 24 * 60;
+
+/// A server this file starts itself, for the flags the shared harness does not pass; stopped
+/// with SIGTERM on drop.
+struct Custom {
+    child: Option<Child>,
+    port: u16,
+    key: String,
+    data: PathBuf,
+    log: PathBuf,
+    _tmp: tempfile::TempDir,
+}
+
+impl Custom {
+    /// Starts `serve` with `extra` flags on a data dir of its own (or `data`, when given). With
+    /// `key_in_file` the server generates its key and stores it in the data dir.
+    async fn start(data: Option<&Path>, key_in_file: bool, extra: &[&str]) -> Self {
+        let tmp = tempfile::Builder::new().prefix("dl-hard").tempdir().expect("temp dir");
+        let data = data.map_or_else(|| tmp.path().join("data"), Path::to_owned);
+        let log = tmp.path().join("server.log");
+        let mut s = Custom { child: None, port: 0, key: KEY.to_owned(), data, log, _tmp: tmp };
+        for _ in 0..3 {
+            if s.spawn(key_in_file, extra).await {
+                return s;
+            }
+        }
+        panic!("could not start daytona-local:\n{}", s.log());
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Starts the server on a free port; false if the port was taken meanwhile.
+    async fn spawn(&mut self, key_in_file: bool, extra: &[&str]) -> bool {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let before = self.log().len();
+        let log = std::fs::File::options().create(true).append(true).open(&self.log).unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_daytona-local"));
+        cmd.arg("serve")
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .arg("--data-dir")
+            .arg(&self.data)
+            .args(extra)
+            .env_remove("DAYTONA_LOCAL_API_KEY")
+            .env("DAYTONA_LOCAL_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log);
+        if !key_in_file {
+            cmd.args(["--api-key", KEY]);
+        }
+        // The most permissive umask: every mode the server relies on must be set explicitly.
+        // SAFETY: umask(2) is async-signal-safe.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::umask(0);
+                Ok(())
+            });
+        }
+        self.child = Some(cmd.spawn().expect("starting daytona-local"));
+        self.port = port;
+        // No connection pool: an idle kept-alive connection would hold a slot of a low cap.
+        let http = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+                if self.log()[before..].contains("Address already in use") {
+                    self.child = None;
+                    return false;
+                }
+                panic!("daytona-local exited during start-up ({status}):\n{}", self.log());
+            }
+            if key_in_file {
+                if let Ok(k) = std::fs::read_to_string(self.data.join("api-key")) {
+                    self.key = k.trim().to_owned();
+                }
+            }
+            let ours = self.log()[before..].contains(&format!("listening on http://127.0.0.1:{port}"));
+            if ours {
+                let probe = http.get(self.url("/api/config")).bearer_auth(&self.key).send().await;
+                if probe.is_ok_and(|r| r.status() == StatusCode::OK) {
+                    return true;
+                }
+            }
+            assert!(Instant::now() < deadline, "daytona-local did not answer within 15 s:\n{}", self.log());
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Stops the server with SIGTERM (killed after 10 s).
+    fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            // SAFETY: kill(2) on our own child.
+            unsafe { libc::kill(c.id() as i32, libc::SIGTERM) };
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline && matches!(c.try_wait(), Ok(None)) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for Custom {
+    fn drop(&mut self) {
+        self.stop();
+        if std::thread::panicking() {
+            eprintln!("---- daytona-local log ----\n{}\n----", self.log());
+        }
+    }
+}
 
 // ---- 1. intervals ----
 
@@ -53,6 +175,53 @@ async fn intervals_beyond_the_maximum_are_refused_by_the_interval_routes() {
     assert_eq!(status, StatusCode::OK, "{sb}");
     assert_eq!(sb["autoDeleteInterval"], json!(-1));
     assert_eq!(s.state(&id).await.as_deref(), Some("started"));
+}
+
+// ---- 2. file modes ----
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).permissions().mode() & 0o7777
+}
+
+/// Asserts the data dir is 0700 and every regular file directly in it is private; returns
+/// their names.
+fn assert_private(data: &Path) -> Vec<String> {
+    assert_eq!(mode(data), 0o700, "data dir mode");
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(data).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let m = mode(&entry.path());
+            assert_eq!(m & 0o077, 0, "{name} has mode {m:o}");
+            files.push(name);
+        }
+    }
+    files.sort();
+    files
+}
+
+#[tokio::test]
+async fn the_data_dir_and_its_files_are_private_whatever_the_umask() {
+    let mut s = Custom::start(None, true, &[]).await;
+    let files = assert_private(&s.data);
+    for want in ["api-key", "daytona.db", "daytona.db-shm", "daytona.db-wal"] {
+        assert!(files.iter().any(|f| f == want), "{want} missing from {files:?}");
+    }
+    assert_eq!(mode(&s.data.join("daytona.db")), 0o600);
+    assert_eq!(mode(&s.data.join("api-key")), 0o600);
+
+    // An existing data dir and database left readable are made private on the next start.
+    s.stop();
+    let data = s.data.clone();
+    for (path, m) in [(data.clone(), 0o755), (data.join("daytona.db"), 0o644), (data.join("api-key"), 0o644)] {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(m)).unwrap();
+    }
+    let again = Custom::start(Some(&data), true, &[]).await;
+    assert_private(&again.data);
+    assert_eq!(mode(&data.join("daytona.db")), 0o600);
+    assert_eq!(mode(&data.join("api-key")), 0o600);
+    assert_eq!(again.key, s.key, "the stored key is still used");
 }
 
 // ---- 6. labels ----

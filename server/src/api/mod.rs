@@ -58,8 +58,9 @@ pub struct ServeArgs {
 
 /// Runs the server until it is killed.
 pub async fn serve(args: ServeArgs) -> Result<(), String> {
-    std::fs::create_dir_all(&args.data_dir).map_err(|e| format!("creating data dir: {e}"))?;
+    create_data_dir(&args.data_dir).map_err(|e| format!("creating data dir: {e}"))?;
     let data_dir = args.data_dir.canonicalize().map_err(|e| format!("data dir: {e}"))?;
+    make_data_dir_private(&data_dir).map_err(|e| format!("data dir {}: {e}", data_dir.display()))?;
     let (api_key, generated) =
         auth::load_or_create_key(args.api_key, &data_dir).map_err(|e| format!("API key: {e}"))?;
     let store = store::Store::open(&data_dir.join("daytona.db")).map_err(|e| format!("database: {e}"))?;
@@ -107,10 +108,41 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// Resolves on SIGINT or SIGTERM.
+/// Creates the data dir (and missing parents) unless it exists; the data dir itself 0700 from
+/// the start.
+fn create_data_dir(data_dir: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if let Some(parent) = data_dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    match std::fs::DirBuilder::new().mode(0o700).create(data_dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && data_dir.is_dir() => Ok(()),
+        other => other,
+    }
+}
+
+/// The data dir holds the API key, the database and every sandbox's files: only the server's
+/// user may enter it (0700, also when it existed with a wider mode), and a stored API key is
+/// 0600 even if it was written by hand.
+fn make_data_dir_private(data_dir: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(data_dir)?.permissions().mode() & 0o7777;
+    if mode != 0o700 {
+        if mode & 0o077 != 0 {
+            tracing::warn!("data dir {} had mode {mode:o}: making it 0700", data_dir.display());
+        }
+        std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    match std::fs::set_permissions(data_dir.join("api-key"), std::fs::Permissions::from_mode(0o600)) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
 /// How long open requests may take to finish after SIGINT/SIGTERM.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// Resolves on SIGINT or SIGTERM.
 async fn shutdown_signal() {
     use tokio::signal::unix::{signal, SignalKind};
     let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {

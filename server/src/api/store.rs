@@ -13,11 +13,19 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (or creates) the database.
+    /// Opens (or creates) the database. The database and its `-wal`, `-shm` and `-journal`
+    /// files are private (0600) whatever the umask: created so, and fixed if they exist.
     pub fn open(path: &Path) -> rusqlite::Result<Self> {
+        make_private(path, true).map_err(|e| io_error(path, e))?;
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // SQLite creates these with the database's mode; older ones may predate that.
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let mut side = path.as_os_str().to_owned();
+            side.push(suffix);
+            make_private(Path::new(&side), false).map_err(|e| io_error(Path::new(&side), e))?;
+        }
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS sandboxes (
                  id TEXT PRIMARY KEY,
@@ -61,4 +69,26 @@ impl Store {
         conn.execute("DELETE FROM sandboxes WHERE id = ?1", params![id])?;
         Ok(())
     }
+}
+
+/// Mode of the database files: read and write for the server's user only.
+const PRIVATE_FILE: u32 = 0o600;
+
+/// Sets `path` to mode 0600; creates it so (empty, which SQLite takes for a new database)
+/// when `create` and it does not exist. A missing file is fine otherwise.
+fn make_private(path: &Path, create: bool) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    if create {
+        // Never readable by others, not even briefly.
+        std::fs::OpenOptions::new().append(true).create(true).mode(PRIVATE_FILE).open(path)?;
+    }
+    match std::fs::set_permissions(path, std::fs::Permissions::from_mode(PRIVATE_FILE)) {
+        Err(e) if !create && e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> rusqlite::Error {
+    let code = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_PERM);
+    rusqlite::Error::SqliteFailure(code, Some(format!("making {} private: {e}", path.display())))
 }
