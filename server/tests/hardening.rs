@@ -133,6 +133,10 @@ impl Drop for Custom {
     }
 }
 
+fn header<'a>(resp: &'a reqwest::Response, name: &str) -> Option<&'a str> {
+    resp.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
 // ---- 1. intervals ----
 
 #[tokio::test]
@@ -222,6 +226,100 @@ async fn the_data_dir_and_its_files_are_private_whatever_the_umask() {
     assert_eq!(mode(&data.join("daytona.db")), 0o600);
     assert_eq!(mode(&data.join("api-key")), 0o600);
     assert_eq!(again.key, s.key, "the stored key is still used");
+}
+
+// ---- 3. CORS ----
+
+const EVIL: &str = "https://evil.example";
+
+#[tokio::test]
+async fn the_api_reflects_origins_without_credentials() {
+    let s = Server::start().await;
+    for origin in [EVIL, "null"] {
+        let preflight = s
+            .http
+            .request(reqwest::Method::OPTIONS, s.api("/sandbox"))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Headers", "authorization,content-type,x-daytona-source")
+            .send()
+            .await
+            .unwrap();
+        assert!(preflight.status().is_success(), "preflight: {}", preflight.status());
+        assert_eq!(header(&preflight, "access-control-allow-origin"), Some(origin));
+        assert_eq!(header(&preflight, "access-control-allow-credentials"), None, "{:?}", preflight.headers());
+        let methods = header(&preflight, "access-control-allow-methods").unwrap_or_default().to_ascii_uppercase();
+        for m in ["GET", "HEAD", "PUT", "PATCH", "POST", "DELETE", "OPTIONS"] {
+            assert!(methods.split(',').any(|x| x.trim() == m), "{m} not in {methods}");
+        }
+        let allowed = header(&preflight, "access-control-allow-headers").unwrap_or_default().to_ascii_lowercase();
+        assert!(allowed.contains("authorization") && allowed.contains("x-daytona-source"), "{allowed}");
+
+        let simple = s.http.get(s.api("/sandbox")).bearer_auth(&s.key).header("Origin", origin).send().await.unwrap();
+        assert_eq!(simple.status(), StatusCode::OK);
+        assert_eq!(header(&simple, "access-control-allow-origin"), Some(origin));
+        assert_eq!(header(&simple, "access-control-allow-credentials"), None);
+        // Errors (rebuilt as envelopes) carry the same headers.
+        let denied = s.http.get(s.api("/sandbox")).bearer_auth("wrong").header("Origin", origin).send().await.unwrap();
+        assert_eq!(denied.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(header(&denied, "access-control-allow-origin"), Some(origin));
+        assert_eq!(header(&denied, "access-control-allow-credentials"), None);
+    }
+    // The console is same-origin: no CORS at all.
+    let console = s.http.get(format!("{}/", s.origin())).header("Origin", EVIL).send().await.unwrap();
+    assert_eq!(header(&console, "access-control-allow-origin"), None);
+}
+
+#[tokio::test]
+async fn the_toolbox_answers_cors_as_daytonas_proxy() {
+    let s = Server::start().await;
+    let url = s.toolbox("no-such-sandbox", "/files?path=.");
+    for origin in [EVIL, "null"] {
+        let preflight = s
+            .http
+            .request(reqwest::Method::OPTIONS, &url)
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "GET")
+            .header("Access-Control-Request-Headers", "x-daytona-preview-token")
+            .send()
+            .await
+            .unwrap();
+        assert!(preflight.status().is_success(), "preflight: {}", preflight.status());
+        assert_eq!(header(&preflight, "access-control-allow-origin"), Some(origin));
+        assert_eq!(header(&preflight, "access-control-allow-credentials"), Some("true"));
+        let allowed = header(&preflight, "access-control-allow-headers").unwrap_or_default().to_ascii_lowercase();
+        assert!(allowed.contains("x-daytona-preview-token"), "{allowed}");
+
+        let resp = s.http.get(&url).bearer_auth(&s.key).header("Origin", origin).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+        assert_eq!(header(&resp, "access-control-allow-origin"), Some(origin));
+        assert_eq!(header(&resp, "access-control-allow-credentials"), Some("true"));
+    }
+
+    // X-Daytona-Disable-CORS: true turns it off, preflights included (they reach the proxy).
+    let resp = s
+        .http
+        .get(&url)
+        .bearer_auth(&s.key)
+        .header("Origin", EVIL)
+        .header("X-Daytona-Disable-CORS", "true")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    assert_eq!(header(&resp, "access-control-allow-origin"), None, "{:?}", resp.headers());
+    assert_eq!(header(&resp, "access-control-allow-credentials"), None);
+    let preflight = s
+        .http
+        .request(reqwest::Method::OPTIONS, &url)
+        .header("Origin", EVIL)
+        .header("Access-Control-Request-Method", "GET")
+        .header("X-Daytona-Disable-CORS", "true")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preflight.status(), StatusCode::UNAUTHORIZED, "answered by the proxy, not by CORS");
+    assert_eq!(header(&preflight, "access-control-allow-origin"), None);
 }
 
 // ---- 6. labels ----

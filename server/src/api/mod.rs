@@ -3,6 +3,7 @@
 mod agent_client;
 mod auth;
 mod console;
+mod cors;
 mod error;
 mod events;
 mod extract;
@@ -25,11 +26,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::http::{header, HeaderName, Method};
 use axum::routing::{any, get};
 use axum::{middleware, Json, Router};
 use daytona_models::{DaytonaConfiguration, OidcConfig};
-use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
 use error::ApiError;
 use state::AppState;
@@ -165,25 +164,13 @@ fn router(st: Arc<AppState>, console_dir: PathBuf) -> Router {
     let toolbox = Router::new()
         .route("/toolbox/{id}", any(proxy::toolbox))
         .route("/toolbox/{id}/{*path}", any(proxy::toolbox));
-    let cors = CorsLayer::new()
-        .allow_origin(AllowOrigin::mirror_request())
-        .allow_methods([Method::GET, Method::HEAD, Method::PUT, Method::PATCH, Method::POST, Method::DELETE, Method::OPTIONS])
-        .allow_headers(AllowHeaders::mirror_request())
-        .allow_credentials(true)
-        .expose_headers([
-            header::CONTENT_DISPOSITION,
-            header::CONTENT_LENGTH,
-            header::CONTENT_TYPE,
-            HeaderName::from_static("x-daytona-api-version"),
-        ])
-        .max_age(std::time::Duration::from_secs(600));
     Router::new()
         .nest("/api", api)
         .merge(toolbox)
         .with_state(Arc::clone(&st))
         .merge(console::routes(console_dir))
         .layer(middleware::from_fn(crate::envelope::fill_request))
-        .layer(cors)
+        .layer(middleware::from_fn(cors::by_path))
         // Outermost: previews are other origins, answered before the API's CORS applies.
         .layer(middleware::from_fn_with_state(st, preview::by_host))
 }
