@@ -11,6 +11,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 /// 2^59 + 1 minutes: 1 minute once multiplied by 60 000 ms in wrapping 64-bit arithmetic.
 const WRAPS_TO_ONE_MINUTE: i64 = 576_460_752_303_423_489;
@@ -131,6 +133,25 @@ impl Drop for Custom {
             eprintln!("---- daytona-local log ----\n{}\n----", self.log());
         }
     }
+}
+
+/// Sends `request` as is on a new connection and reads until the server closes it.
+async fn raw_http(port: u16, request: &str) -> String {
+    let mut conn = TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
+    conn.write_all(request.as_bytes()).await.expect("write");
+    let mut out = Vec::new();
+    tokio::time::timeout(Duration::from_secs(30), conn.read_to_end(&mut out))
+        .await
+        .expect("no answer within 30 s")
+        .expect("read");
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The JSON body of a raw `Connection: close` response (not chunked: axum sends a length).
+fn json_body(response: &str) -> Value {
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let (_, body) = response.split_once("\r\n\r\n").expect("a body");
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
 }
 
 fn header<'a>(resp: &'a reqwest::Response, name: &str) -> Option<&'a str> {
@@ -320,6 +341,109 @@ async fn the_toolbox_answers_cors_as_daytonas_proxy() {
         .unwrap();
     assert_eq!(preflight.status(), StatusCode::UNAUTHORIZED, "answered by the proxy, not by CORS");
     assert_eq!(header(&preflight, "access-control-allow-origin"), None);
+}
+
+// ---- 4. header-read timeout and connection cap ----
+
+#[tokio::test]
+async fn a_client_that_stalls_in_its_headers_is_disconnected() {
+    let s = Custom::start(None, false, &["--header-read-timeout-secs", "1"]).await;
+    let partial = "GET /api/config HTTP/1.1\r\nHost: x\r\n";
+    for sent in [partial, ""] {
+        let mut conn = TcpStream::connect(("127.0.0.1", s.port)).await.unwrap();
+        conn.write_all(sent.as_bytes()).await.unwrap();
+        let t0 = Instant::now();
+        let mut buf = Vec::new();
+        // Closed by the server: end of stream or a reset (whatever it wrote before closing).
+        let closed = tokio::time::timeout(Duration::from_secs(10), conn.read_to_end(&mut buf)).await;
+        assert!(closed.is_ok(), "a connection that sent {sent:?} was still open after 10 s");
+        assert!(t0.elapsed() >= Duration::from_millis(700), "closed too early: {:?}", t0.elapsed());
+        assert!(!String::from_utf8_lossy(&buf).contains("200 OK"), "{}", String::from_utf8_lossy(&buf));
+    }
+    // Complete requests are still served.
+    let answer = raw_http(
+        s.port,
+        &format!("GET /api/config HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n", s.key),
+    )
+    .await;
+    assert!(json_body(&answer)["proxyToolboxUrl"].is_string(), "{answer}");
+}
+
+#[tokio::test]
+async fn connections_beyond_the_cap_wait_until_one_closes() {
+    let s = Custom::start(None, false, &["--max-connections", "1"]).await;
+    // The readiness probe's connection may still be closing: wait until the one slot is free.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let holder = TcpStream::connect(("127.0.0.1", s.port)).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut waiting = TcpStream::connect(("127.0.0.1", s.port)).await.unwrap();
+    let request = format!("GET /api/config HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n", s.key);
+    waiting.write_all(request.as_bytes()).await.unwrap();
+    let mut buf = [0u8; 1];
+    let early = tokio::time::timeout(Duration::from_millis(800), waiting.read(&mut buf)).await;
+    assert!(early.is_err(), "answered although the only slot was taken: {early:?}");
+    drop(holder);
+    let mut out = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), waiting.read_to_end(&mut out))
+        .await
+        .expect("not answered once the slot was free")
+        .unwrap();
+    assert!(json_body(&String::from_utf8_lossy(&out))["proxyToolboxUrl"].is_string());
+}
+
+// ---- 5. forwarded headers and Host ----
+
+#[tokio::test]
+async fn forwarded_headers_from_an_untrusted_peer_are_ignored() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({"networkBlockAll": true})).await);
+    let ours = format!("{}/toolbox", s.origin());
+    let forwarded = |req: reqwest::RequestBuilder| {
+        req.bearer_auth(&s.key).header("X-Forwarded-Host", "evil.example").header("X-Forwarded-Proto", "https")
+    };
+    let (_, sb) = send(forwarded(s.http.get(s.api(&format!("/sandbox/{id}"))))).await;
+    assert_eq!(sb["toolboxProxyUrl"], json!(ours), "{sb}");
+    let (_, list) = send(forwarded(s.http.get(s.api("/sandbox")))).await;
+    assert_eq!(list["items"][0]["toolboxProxyUrl"], json!(ours), "{list}");
+    let (_, url) = send(forwarded(s.http.get(s.api(&format!("/sandbox/{id}/toolbox-proxy-url"))))).await;
+    assert_eq!(url["url"], json!(ours));
+    let (_, config) = send(forwarded(s.http.get(s.api("/config")))).await;
+    assert_eq!(config["proxyToolboxUrl"], json!(ours));
+    let (_, preview) = send(forwarded(s.http.get(s.api(&format!("/sandbox/{id}/ports/8080/preview-url"))))).await;
+    assert_eq!(preview["url"], json!(format!("http://8080-{id}.localhost:{}", s.port)));
+    for answer in [&config, &preview] {
+        assert!(!answer.to_string().contains("evil"), "{answer}");
+    }
+}
+
+#[tokio::test]
+async fn a_host_header_that_is_not_a_host_is_not_reflected() {
+    let s = Server::start().await;
+    let ours = format!("http://127.0.0.1:{}/toolbox", s.port);
+    for host in ["a\"b", "x/y", "evil.example/<script>", "a b", "h:1:2", "[::1]x"] {
+        let request = format!("GET /api/config HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n", s.key);
+        let config = json_body(&raw_http(s.port, &request).await);
+        assert_eq!(config["proxyToolboxUrl"], json!(ours), "Host {host:?}: {config}");
+        assert!(!config.to_string().contains(host), "Host {host:?} reflected: {config}");
+    }
+    // A well-formed one is what the client reached us under.
+    let request = format!("GET /api/config HTTP/1.1\r\nHost: box.example:8443\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n", s.key);
+    assert_eq!(json_body(&raw_http(s.port, &request).await)["proxyToolboxUrl"], "http://box.example:8443/toolbox");
+}
+
+#[tokio::test]
+async fn forwarded_headers_from_a_trusted_proxy_count() {
+    let s = Custom::start(None, false, &["--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "127.0.0.1"]).await;
+    let http = reqwest::Client::new();
+    let get = |host: &'static str| {
+        http.get(s.url("/api/config")).bearer_auth(&s.key).header("X-Forwarded-Host", host).header("X-Forwarded-Proto", "https")
+    };
+    let (_, config) = send(get("daytona.example.com")).await;
+    assert_eq!(config["proxyToolboxUrl"], "https://daytona.example.com/toolbox");
+    assert_eq!(config["proxyTemplateUrl"], "https://{{PORT}}-{{sandboxId}}.daytona.example.com");
+    // Even a trusted proxy's junk is not reflected.
+    let (_, config) = send(get("a\"b")).await;
+    assert_eq!(config["proxyToolboxUrl"], json!(format!("https://127.0.0.1:{}/toolbox", s.port)));
 }
 
 // ---- 6. labels ----

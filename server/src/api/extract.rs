@@ -28,7 +28,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct AppPath<T>(pub T);
 
-/// The toolbox proxy base URL as the caller reaches this server (`http://{Host}/toolbox`).
+/// The toolbox proxy base URL as the caller reaches this server (`http://{host}/toolbox`).
 pub struct ToolboxUrl(pub String);
 
 impl<S: Send + Sync> FromRequestParts<S> for ToolboxUrl {
@@ -39,20 +39,9 @@ impl<S: Send + Sync> FromRequestParts<S> for ToolboxUrl {
     }
 }
 
-/// `scheme://host` of this server as the client sees it.
+/// `scheme://host` of this server as the client sees it (see [`super::forwarded::origin`]).
 pub fn origin(parts: &Parts) -> String {
-    let host = parts
-        .headers
-        .get("x-forwarded-host")
-        .or_else(|| parts.headers.get(axum::http::header::HOST))
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:3000");
-    let proto = parts
-        .headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("http");
-    format!("{proto}://{host}")
+    super::forwarded::origin(&parts.headers, parts.extensions.get::<super::forwarded::Conn>())
 }
 
 /// Parses a numeric path segment.

@@ -8,9 +8,11 @@ mod error;
 mod events;
 mod extract;
 mod firewall;
+mod forwarded;
 mod lifecycle;
 mod limits;
 mod list;
+mod listen;
 mod network;
 mod preview;
 mod proxy;
@@ -53,6 +55,17 @@ pub struct ServeArgs {
     /// Seconds in a "minute" of auto-stop/archive/delete intervals (for tests).
     #[arg(long, default_value_t = 60.0, hide = true)]
     minute_seconds: f64,
+    /// A reverse proxy (IP address or CIDR network; repeatable) whose X-Forwarded-Host and
+    /// X-Forwarded-Proto headers count for the URLs the API hands out. Default: nobody's.
+    #[arg(long = "trusted-proxy", value_name = "IP|CIDR", value_parser = forwarded::Cidr::parse)]
+    trusted_proxies: Vec<forwarded::Cidr>,
+    /// Most connections open at once (WebSockets included); further clients wait to be
+    /// accepted until one closes.
+    #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
+    /// Seconds a client may take to send a request's headers (hidden: for tests).
+    #[arg(long, default_value_t = 30, hide = true, value_parser = clap::value_parser!(u64).range(1..))]
+    header_read_timeout_secs: u64,
 }
 
 /// Runs the server until it is killed.
@@ -88,20 +101,11 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     } else {
         println!("  API key:  stored in {}/api-key or given by --api-key", data_dir.display());
     }
-    let (stopping, stop_requested) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-        shutdown_signal().await;
-        let _ = stopping.send(());
-    });
-    // Graceful, but bounded: a response streaming from a sandbox (a preview's event stream,
-    // a followed log) would otherwise hold the shutdown forever.
-    tokio::select! {
-        served = std::future::IntoFuture::into_future(server) => served.map_err(|e| format!("server: {e}"))?,
-        _ = async {
-            let _ = stop_requested.await;
-            tokio::time::sleep(SHUTDOWN_GRACE).await;
-        } => tracing::warn!("requests still open {SHUTDOWN_GRACE:?} after the shutdown signal: closing them"),
-    }
+    let limits = listen::Limits {
+        header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout_secs),
+        max_connections: args.max_connections as usize,
+    };
+    listen::serve(listener, app, limits, args.trusted_proxies.into(), shutdown_signal(), SHUTDOWN_GRACE).await;
     // A clean shutdown stops the jails (a crash leaves them to be adopted on restart).
     st.runtime.stop_all().await;
     Ok(())
