@@ -46,4 +46,24 @@ pub struct DaytonaConfiguration {
     /// Analytics API (none locally).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analytics_api_url: Option<String>,
+    /// daytona-local only: which isolation and limits this host lets it enforce (absent on
+    /// Daytona's cloud; official clients ignore it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_isolation: Option<LocalIsolation>,
+}
+
+/// What daytona-local enforces on this host: each field is `None` when enforced, else the
+/// reason it is not (for example, running as a normal user without cgroup delegation).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocalIsolation {
+    /// CPU, memory and process-count limits (cgroups).
+    #[serde(default)]
+    pub resource_limits: Option<String>,
+    /// `disk` limits (a filesystem of its own per sandbox).
+    #[serde(default)]
+    pub disk_limits: Option<String>,
+    /// A host id range of its own per sandbox (user namespaces).
+    #[serde(default)]
+    pub identities: Option<String>,
 }

@@ -26,7 +26,7 @@ mod toolbox;
 pub use allow_list::{parse_allow_list, MAX_ALLOWED_NETWORKS};
 pub use chart::{Chart, ChartElement};
 pub use code_run::{CodeRunArtifacts, CodeRunRequest, CodeRunResponse};
-pub use config::{DaytonaConfiguration, OidcConfig};
+pub use config::{DaytonaConfiguration, LocalIsolation, OidcConfig};
 pub use env_name::is_env_name;
 pub use error::ErrorResponse;
 pub use events::{SandboxStateUpdated, SANDBOX_CREATED_EVENT, SANDBOX_STATE_UPDATED_EVENT};

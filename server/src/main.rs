@@ -38,6 +38,9 @@ enum Command {
         /// network helper ends when it closes.
         #[arg(long)]
         lifeline_fd: Option<i32>,
+        /// Inherited descriptor holding the sandbox's `env` as JSON (read, then closed).
+        #[arg(long)]
+        env_fd: Option<i32>,
     },
 }
 
@@ -52,8 +55,19 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => runtime().block_on(api::serve(args)),
-        Command::Agent { listen_fd, home, lifeline_fd } => agent::drop_privileges(api::SANDBOX_UID, listen_fd, lifeline_fd)
-            .and_then(|()| runtime().block_on(agent::run(listen_fd, home))),
+        Command::Agent { listen_fd, home, lifeline_fd, env_fd } => {
+            let user_env = env_fd.map(agent::read_user_env).transpose();
+            user_env
+                .and_then(|env| agent::drop_privileges(api::SANDBOX_UID, listen_fd, lifeline_fd).map(|()| env))
+                .and_then(|env| {
+                    // Only now, unprivileged and filtered: the sandbox's env reaches what the agent
+                    // starts (commands, sessions, terminals), never a privileged process's loader.
+                    for (k, v) in env.unwrap_or_default() {
+                        std::env::set_var(k, v);
+                    }
+                    runtime().block_on(agent::run(listen_fd, home))
+                })
+        }
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -8,6 +8,7 @@ mod files;
 mod info;
 mod process;
 mod pty;
+mod seccomp;
 mod session;
 mod subprotocol;
 mod tunnel;
@@ -33,11 +34,28 @@ pub struct Agent {
     pub ptys: Arc<pty::PtyRegistry>,
 }
 
-/// Drops root (when started as root) to the sandbox user, forbids regaining privileges
-/// through setuid binaries, marks the listening socket close-on-exec, and closes every
-/// inherited descriptor above `listen_fd` but `lifeline_fd`, which it keeps open, close-on-exec:
-/// no command run in the sandbox can take the server's connections, or end the sandbox's
-/// network helper early or keep it alive.
+/// Reads the sandbox's own environment (its `env`, as JSON) from the inherited descriptor
+/// `fd` and closes it. The server hands it over this way, never in an argv or in the
+/// environment of a process that runs before the agent has dropped its privileges.
+pub fn read_user_env(fd: i32) -> Result<Vec<(String, String)>, String> {
+    use std::io::Read;
+    use std::os::fd::FromRawFd;
+    // SAFETY: the server passes a memfd on this descriptor, owned by us alone.
+    let mut file = unsafe { std::fs::File::from_raw_fd(fd) };
+    let mut text = String::new();
+    file.read_to_string(&mut text).map_err(|e| format!("reading the sandbox env: {e}"))?;
+    let env: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&text).map_err(|e| format!("reading the sandbox env: {e}"))?;
+    // Names were checked by the server; a name the C library would misread is skipped anyway.
+    Ok(env.into_iter().filter(|(k, v)| daytona_models::is_env_name(k) && !v.contains('\0')).collect())
+}
+
+/// Drops root (when started as root of the sandbox's user namespace) to the sandbox user,
+/// forbids regaining privileges through setuid binaries, installs the seccomp filter, marks
+/// the listening socket close-on-exec, and closes every inherited descriptor above
+/// `listen_fd` but `lifeline_fd`, which it keeps open, close-on-exec: no command run in the
+/// sandbox can take the server's connections, or end the sandbox's network helper early or
+/// keep it alive.
 pub fn drop_privileges(uid: u32, listen_fd: i32, lifeline_fd: Option<i32>) -> Result<(), String> {
     // SAFETY: plain syscalls on our own process, called before any other thread exists and
     // before this process opened any descriptor of its own above `listen_fd`.
@@ -65,8 +83,35 @@ pub fn drop_privileges(uid: u32, listen_fd: i32, lifeline_fd: Option<i32>) -> Re
         {
             return Err(format!("dropping to uid {uid}: {}", std::io::Error::last_os_error()));
         }
+        // setuid from root clears every capability; make sure nothing is left (a jail started
+        // unprivileged maps the server's own uid and may carry an ambient set).
+        libc::prctl(libc::PR_CAP_AMBIENT, libc::PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+        let mut header = libc_cap_header();
+        let data = [CapData::default(); 2];
+        if libc::syscall(libc::SYS_capset, &mut header as *mut CapHeader, data.as_ptr()) != 0 {
+            return Err(format!("dropping capabilities: {}", std::io::Error::last_os_error()));
+        }
     }
-    Ok(())
+    seccomp::install()
+}
+
+#[repr(C)]
+struct CapHeader {
+    version: u32,
+    pid: i32,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+struct CapData {
+    effective: u32,
+    permitted: u32,
+    inheritable: u32,
+}
+
+fn libc_cap_header() -> CapHeader {
+    // _LINUX_CAPABILITY_VERSION_3: two 32-bit words per set.
+    CapHeader { version: 0x2008_0522, pid: 0 }
 }
 
 /// Serves the toolbox API on the inherited listening socket `listen_fd` until killed.

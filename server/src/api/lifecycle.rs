@@ -16,7 +16,8 @@ use super::state::{AppState, ORGANIZATION_ID};
 /// Default and maximum resources of a local sandbox.
 const DEFAULT_CPU: i64 = 1;
 const DEFAULT_MEMORY_GIB: i64 = 1;
-const DEFAULT_DISK_GIB: i64 = 3;
+/// The default `disk` (GiB), also the size of the disks kept ready.
+pub const DEFAULT_DISK_GIB: i64 = 3;
 const MAX_CPU: i64 = 16;
 const MAX_MEMORY_GIB: i64 = 64;
 const MAX_DISK_GIB: i64 = 100;
@@ -142,6 +143,9 @@ impl AppState {
         let cpu = check_range("cpu", req.cpu.unwrap_or(DEFAULT_CPU), 1, MAX_CPU)?;
         let memory = check_range("memory", req.memory.unwrap_or(DEFAULT_MEMORY_GIB), 1, MAX_MEMORY_GIB)?;
         let disk = check_range("disk", req.disk.unwrap_or(DEFAULT_DISK_GIB), 1, MAX_DISK_GIB)?;
+        if let (Some(_), Some(why)) = (req.disk, self.runtime.disks.unavailable()) {
+            return Err(ApiError::BadRequest(format!("disk limits cannot be enforced here: {why}")));
+        }
         if req.gpu.unwrap_or(0) > 0 {
             return Err(ApiError::BadRequest("GPUs are not available on daytona-local".into()));
         }
@@ -237,10 +241,13 @@ impl AppState {
         let Ok(_guard) = lock.try_lock() else { return };
         let still_dead = self.find(id).is_ok_and(|r| r.state() == SandboxState::Started) && !self.runtime.is_running(id);
         if still_dead {
-            self.runtime.stop(id, true).await;
+            let reason = match self.runtime.stop(id, true).await {
+                Ok(()) => "the sandbox's main process exited unexpectedly".to_owned(),
+                Err(e) => format!("the sandbox's main process exited unexpectedly and {e}"),
+            };
             let _ = self.update(id, |r| {
                 r.set_state(SandboxState::Error);
-                r.dto.error_reason = Some("the sandbox's main process exited unexpectedly".into());
+                r.dto.error_reason = Some(reason);
                 r.dto.recoverable = Some(true);
             });
         }
@@ -289,7 +296,7 @@ impl AppState {
                     r.set_state(SandboxState::Stopping);
                     r.dto.desired_state = Some(SandboxDesiredState::Stopped);
                 })?;
-                self.runtime.stop(&id, force).await;
+                self.runtime.stop(&id, force).await.map_err(|e| self.stop_failed(&id, e))?;
                 let rec = self.update(&id, |r| r.set_state(SandboxState::Stopped))?;
                 Ok(rec)
             }
@@ -327,7 +334,7 @@ impl AppState {
         if rec.state() != SandboxState::Error {
             return Err(wrong_state(&rec, "recovered (only errored sandboxes can)"));
         }
-        self.runtime.stop(&id, true).await;
+        self.runtime.stop(&id, true).await.map_err(|e| self.stop_failed(&id, e))?;
         self.update(&id, |r| r.set_state(SandboxState::Starting))?;
         self.boot(&id).await
     }
@@ -348,11 +355,30 @@ impl AppState {
     pub async fn finish_delete(&self, id: &str) {
         let lock = self.op_lock(id);
         let _guard = lock.lock().await;
-        self.runtime.stop(id, true).await;
+        if let Err(e) = self.runtime.stop(id, true).await {
+            // Its files stay until nothing of it runs: a later delete tries again.
+            self.stop_failed(id, e);
+            return;
+        }
         self.runtime.remove_files(id);
         if let Err(e) = self.forget(id) {
             tracing::error!("forgetting sandbox {id}: {e}");
         }
+    }
+
+    /// Records that sandbox `id` could not be ended (state `error` with the reason, so that
+    /// nobody takes it for stopped) and returns the error to answer with.
+    fn stop_failed(&self, id: &str, why: String) -> ApiError {
+        tracing::error!("sandbox {id}: {why}");
+        let recorded = self.update(id, |r| {
+            r.set_state(SandboxState::Error);
+            r.dto.error_reason = Some(why.clone());
+            r.dto.recoverable = Some(true);
+        });
+        if let Err(e) = recorded {
+            tracing::error!("sandbox {id}: recording the failed stop: {e}");
+        }
+        ApiError::Internal(why)
     }
 
     /// `POST /sandbox/{id}/resize`: new CPU/memory applied live as cgroup limits; disk only grows.
@@ -374,6 +400,13 @@ impl AppState {
             self.runtime
                 .resize(&id, cpu, memory)
                 .map_err(|why| ApiError::BadRequest(format!("Cannot apply CPU/memory limits: {why}")))?;
+        }
+        if disk != rec.dto.disk {
+            self.runtime
+                .disks
+                .grow(&id, disk)
+                .await
+                .map_err(|why| ApiError::BadRequest(format!("Cannot grow the disk: {why}")))?;
         }
         self.update(&id, |r| {
             r.dto.cpu = cpu;

@@ -4,11 +4,13 @@ mod agent_client;
 mod auth;
 mod console;
 mod cors;
+mod disk;
 mod error;
 mod events;
 mod extract;
 mod firewall;
 mod forwarded;
+mod identity;
 mod lifecycle;
 mod limits;
 mod list;
@@ -66,6 +68,15 @@ pub struct ServeArgs {
     /// Seconds a client may take to send a request's headers (hidden: for tests).
     #[arg(long, default_value_t = 30, hide = true, value_parser = clap::value_parser!(u64).range(1..))]
     header_read_timeout_secs: u64,
+    /// First host uid/gid of the sandboxes' id ranges (65536 ids each; as root).
+    #[arg(long, default_value_t = identity::DEFAULT_BASE)]
+    id_base: u32,
+    /// Most processes and threads one sandbox may run at once.
+    #[arg(long, default_value_t = 4096)]
+    pids_limit: u32,
+    /// How many formatted disks of the default size to keep ready for new sandboxes.
+    #[arg(long, default_value_t = 2)]
+    disk_pool: usize,
 }
 
 /// Runs the server until it is killed.
@@ -76,10 +87,23 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     let (api_key, generated) =
         auth::load_or_create_key(args.api_key, &data_dir).map_err(|e| format!("API key: {e}"))?;
     let store = store::Store::open(&data_dir.join("daytona.db")).map_err(|e| format!("database: {e}"))?;
-    let runtime = runtime::Runtime::new(&data_dir).map_err(|e| format!("runtime dirs: {e}"))?;
+    let options = runtime::RuntimeOptions {
+        id_base: args.id_base,
+        pids_limit: args.pids_limit,
+        disk_pool_gib: lifecycle::DEFAULT_DISK_GIB,
+        disk_pool_size: args.disk_pool,
+    };
+    let runtime = runtime::Runtime::new(&data_dir, &options).map_err(|e| format!("runtime dirs: {e}"))?;
     if let Some(why) = runtime.limits_unavailable() {
-        tracing::warn!("CPU/memory limits are not enforced: {why}");
+        tracing::warn!("CPU, memory and process limits are not enforced: {why}");
     }
+    if let Some(why) = runtime.disks.unavailable() {
+        tracing::warn!("disk limits are not enforced: {why}");
+    }
+    if let Some(why) = runtime.identities_unavailable() {
+        tracing::warn!("sandboxes share one host identity: {why}");
+    }
+    tokio::spawn(Arc::clone(&runtime.disks).refill());
     let minute_ms = (args.minute_seconds * 1000.0).max(1.0) as i64;
     let st = Arc::new(AppState::new(api_key.clone(), minute_ms, store, runtime).map_err(|e| format!("database: {e}"))?);
 
@@ -179,7 +203,7 @@ fn router(st: Arc<AppState>, console_dir: PathBuf) -> Router {
         .layer(middleware::from_fn_with_state(st, preview::by_host))
 }
 
-async fn config(axum::extract::State(_): axum::extract::State<Arc<AppState>>, url: extract::ToolboxUrl) -> Json<DaytonaConfiguration> {
+async fn config(axum::extract::State(st): axum::extract::State<Arc<AppState>>, url: extract::ToolboxUrl) -> Json<DaytonaConfiguration> {
     let origin = url.0.trim_end_matches("/toolbox").to_owned();
     Json(DaytonaConfiguration {
         version: env!("CARGO_PKG_VERSION").into(),
@@ -194,5 +218,10 @@ async fn config(axum::extract::State(_): axum::extract::State<Arc<AppState>>, ur
         maintanance_mode: false,
         environment: "local".into(),
         analytics_api_url: None,
+        local_isolation: Some(daytona_models::LocalIsolation {
+            resource_limits: st.runtime.limits_unavailable(),
+            disk_limits: st.runtime.disks.unavailable().map(str::to_owned),
+            identities: st.runtime.identities_unavailable(),
+        }),
     })
 }

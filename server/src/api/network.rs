@@ -9,7 +9,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::process::Stdio;
 use std::time::Duration;
 
-use super::firewall::AllowList;
+use super::firewall::Firewall;
 
 /// The jail's `/etc/resolv.conf`: slirp4netns's DNS forwarder.
 pub const RESOLV_CONF: &str = "nameserver 10.0.2.3\n";
@@ -58,9 +58,8 @@ impl Uplink {
     }
 
     /// Connects the network namespace of `pid` (a process of the jail) to the outside, behind
-    /// `allow_list`'s firewall if there is one, and waits until it is up. slirp4netns writes
-    /// its messages to `log`.
-    pub async fn attach(self, pid: i32, allow_list: Option<AllowList>, log: std::fs::File) -> Result<(), String> {
+    /// `firewall`, and waits until it is up. slirp4netns writes its messages to `log`.
+    pub async fn attach(self, pid: i32, firewall: Firewall, log: std::fs::File) -> Result<(), String> {
         let Self { lifeline, held_by_jail } = self;
         drop(held_by_jail);
         // `pid` may not have entered its own namespace yet (unshare(1) before it execs bwrap):
@@ -74,10 +73,8 @@ impl Uplink {
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
         // The firewall stands before the namespace has a way out.
-        if let Some(list) = allow_list {
-            // SAFETY: geteuid has no preconditions.
-            list.apply(pid, unsafe { libc::geteuid() } == 0).await?;
-        }
+        // SAFETY: geteuid has no preconditions.
+        firewall.apply(pid, unsafe { libc::geteuid() } == 0).await?;
         let (mut ready, ready_w) = std::io::pipe().map_err(|e| format!("network: {e}"))?;
         let (exit_fd, ready_fd) = (lifeline.as_raw_fd(), ready_w.as_raw_fd());
         let mut cmd = tokio::process::Command::new("slirp4netns");

@@ -2,16 +2,19 @@
 //! (this binary, `agent` mode) as its main process.
 
 use std::collections::HashMap;
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use daytona_models::Sandbox;
 use tokio::process::{Child, Command};
 
 use super::agent_client;
-use super::firewall::AllowList;
+use super::disk::Disks;
+use super::firewall::Firewall;
+use super::identity::{self, Identities, IdRange};
 use super::limits::{Cgroup, CgroupHost};
 use super::network::{Uplink, RESOLV_CONF};
 
@@ -21,6 +24,8 @@ pub const HOME_IN_JAIL: &str = "/home/daytona";
 const AGENT_LISTEN_FD: i32 = 3;
 /// File descriptor on which the agent finds the write end of its network helper's lifeline.
 const AGENT_LIFELINE_FD: i32 = 4;
+/// File descriptor on which the agent finds the sandbox's `env` (a memfd holding JSON).
+const AGENT_ENV_FD: i32 = 5;
 const AGENT_IN_JAIL: &str = "/opt/daytona/daytona-local";
 
 /// A running jail: the bwrap process (our child, or adopted after a server restart) and the
@@ -72,7 +77,7 @@ impl Jail {
 
     /// Whether nothing of the jail is left, not even processes the sandbox left behind.
     fn gone(&mut self) -> bool {
-        !self.running() && self.init().is_none()
+        !self.running() && self.init().is_none() && self.cgroup.as_ref().is_none_or(|g| g.procs().is_empty())
     }
 
     /// Sends `sig` to the jail's agent (pid 2 of its pid namespace).
@@ -86,8 +91,12 @@ impl Jail {
     }
 
     /// Kills the jail: when the pid namespace's init dies the kernel kills every process in
-    /// it (including those that started their own sessions, such as PTY shells).
-    fn kill(&mut self) {
+    /// it (including those that started their own sessions, such as PTY shells); the cgroup,
+    /// frozen first, ends whatever is left.
+    async fn kill(&mut self) {
+        if let Some(g) = self.cgroup.clone() {
+            let _ = tokio::task::spawn_blocking(move || g.kill_all()).await;
+        }
         if let Some(init) = self.init() {
             // SAFETY: kill(2) on the jail's init (checked by start time to be that process).
             unsafe { libc::kill(init, libc::SIGKILL) };
@@ -117,6 +126,26 @@ impl Jail {
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
+    }
+
+    /// Kills the jail and waits for it to end, trying again a few times; whether it ended.
+    async fn end(&mut self) -> bool {
+        for _ in 0..3 {
+            self.kill().await;
+            if self.ended_within(Duration::from_secs(5)).await {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// What is left of the jail, for an error message.
+    fn remains(&mut self) -> String {
+        let procs = self.cgroup.as_ref().map_or(0, |g| g.procs().len());
+        format!(
+            "the sandbox did not end: {procs} process(es) left{}",
+            if self.init().is_some() { ", its init still runs" } else { "" }
+        )
     }
 }
 
@@ -155,6 +184,19 @@ fn start_time(pid: i32) -> Option<u64> {
     stat.rsplit_once(") ")?.1.split_whitespace().nth(19)?.parse().ok()
 }
 
+/// How a runtime's jails are made (from `serve`'s options).
+#[derive(Clone, Debug)]
+pub struct RuntimeOptions {
+    /// First host id of the sandboxes' id ranges (root only).
+    pub id_base: u32,
+    /// Most processes and threads one sandbox may run at once.
+    pub pids_limit: u32,
+    /// Size of the disks kept ready for new sandboxes (the default `disk`, GiB).
+    pub disk_pool_gib: i64,
+    /// How many ready disks to keep.
+    pub disk_pool_size: usize,
+}
+
 /// Starts, stops and tracks the jails.
 pub struct Runtime {
     sandboxes_dir: PathBuf,
@@ -162,12 +204,17 @@ pub struct Runtime {
     /// The agent binary bound into jails (a private copy of this binary).
     exe: PathBuf,
     cgroups: CgroupHost,
+    identities: Identities,
+    /// The sandboxes' disks.
+    pub disks: Arc<Disks>,
+    firewall: Firewall,
+    pids_limit: u32,
     jails: Mutex<HashMap<String, Jail>>,
 }
 
 impl Runtime {
     /// A runtime keeping sandbox files under `data_dir/sandboxes`.
-    pub fn new(data_dir: &Path) -> std::io::Result<Self> {
+    pub fn new(data_dir: &Path, options: &RuntimeOptions) -> std::io::Result<Self> {
         let sandboxes_dir = data_dir.join("sandboxes");
         std::fs::create_dir_all(&sandboxes_dir)?;
         // Unix socket paths are limited to 108 bytes: keep sockets under a short directory
@@ -180,18 +227,21 @@ impl Runtime {
         }
         std::fs::create_dir_all(&run_dir)?;
         let exe = install_agent(&run_dir)?;
+        let identities = Identities::new(&sandboxes_dir, options.id_base);
+        if running_as_root() {
+            identities.reclaim();
+        }
         Ok(Self {
+            identities,
+            disks: Arc::new(Disks::new(&sandboxes_dir, options.disk_pool_gib, options.disk_pool_size)),
+            firewall: Firewall::for_this_host(),
             sandboxes_dir,
             run_dir,
             exe,
             cgroups: CgroupHost::detect(),
+            pids_limit: options.pids_limit,
             jails: Mutex::new(HashMap::new()),
         })
-    }
-
-    /// The host directory holding sandbox `id`'s home.
-    pub fn home_dir(&self, id: &str) -> PathBuf {
-        self.sandboxes_dir.join(id).join("home")
     }
 
     /// The log of sandbox `id`'s jail and agent (stderr).
@@ -219,6 +269,12 @@ impl Runtime {
         }
     }
 
+    /// Whether sandboxes get id ranges of their own here, and if not, why.
+    pub fn identities_unavailable(&self) -> Option<String> {
+        (!running_as_root())
+            .then(|| "run as a normal user, every sandbox is that user's uid on the host (no id ranges)".to_owned())
+    }
+
     /// Whether sandbox `id`'s jail is alive.
     pub fn is_running(&self, id: &str) -> bool {
         let mut jails = self.jails.lock().unwrap_or_else(|e| e.into_inner());
@@ -228,6 +284,17 @@ impl Runtime {
     /// Where the jail's pid is kept: outside anything mounted into the jail.
     fn pid_file(&self, id: &str) -> PathBuf {
         self.sandboxes_dir.join(id).join("jail.pid")
+    }
+
+    /// Sandbox `sb`'s cgroup with its limits, if this host has cgroups for us.
+    fn cgroup(&self, sb: &Sandbox) -> Option<Cgroup> {
+        match self.cgroups.limit(&sb.id, sb.cpu, sb.memory, self.pids_limit) {
+            Ok(g) => Some(g),
+            Err(e) => {
+                tracing::debug!("sandbox {} runs without resource limits: {e}", sb.id);
+                None
+            }
+        }
     }
 
     /// Takes over the jail of `sb` left running by a previous server process (jails outlive a
@@ -240,13 +307,12 @@ impl Runtime {
         if start_time(pid) != Some(started) || !pid_alive(pid) {
             return false;
         }
-        let cgroup = self.cgroups.limit(&sb.id, sb.cpu, sb.memory).ok();
+        let cgroup = self.cgroup(sb);
         if !agent_client::is_ready(&self.socket(&sb.id)).await {
             // Ours (the pid file is out of the jail's reach) but not answering: end it, so
             // that a fresh start does not run a second jail on the same home.
             let mut jail = Jail::new(pid, None, cgroup);
-            jail.kill();
-            jail.ended_within(Duration::from_secs(5)).await;
+            jail.end().await;
             self.release(jail);
             return false;
         }
@@ -265,150 +331,28 @@ impl Runtime {
         // A jail whose agent died may have left processes behind on the same home: end them.
         let stale = self.jails.lock().unwrap_or_else(|e| e.into_inner()).remove(&sb.id);
         if let Some(mut stale) = stale {
-            stale.kill();
-            stale.ended_within(Duration::from_secs(5)).await;
+            if !stale.end().await {
+                let why = stale.remains();
+                self.jails.lock().unwrap_or_else(|e| e.into_inner()).insert(sb.id.clone(), stale);
+                return Err(why);
+            }
             self.release(stale);
         }
-        let home = self.home_dir(&sb.id);
-        let run = self.run_dir.join(&sb.id);
-        let etc = self.sandboxes_dir.join(&sb.id).join("etc");
-        for d in [&home, &run, &etc] {
-            std::fs::create_dir_all(d).map_err(|e| format!("creating {}: {e}", d.display()))?;
+        let jail = Jailed::prepare(self, sb).await?;
+        let (mut cmd, uplink, handed_over, userns) = jail.command(self, sb)?;
+        let cgroup = self.cgroup(sb);
+        if let Some(g) = &cgroup {
+            g.join_on_spawn(&mut cmd);
         }
-        write_identity(&etc, &sb.name).map_err(|e| format!("writing /etc files: {e}"))?;
-        // The server binds the agent's socket in a directory the jail cannot see and hands the
-        // listening descriptor over: the sandbox can never swap the path for something else.
-        let socket = self.socket(&sb.id);
-        let _ = std::fs::remove_file(&socket);
-        let listener = std::os::unix::net::UnixListener::bind(&socket)
-            .map_err(|e| format!("binding {}: {e}", socket.display()))?;
-
-        // Its own network namespace either way: bwrap makes one with only `lo` for a blocked
-        // sandbox; otherwise unshare(1) makes it (bwrap 0.8 cannot join a namespace) and
-        // slirp4netns connects it once the jail runs.
-        let uplink = match sb.network_block_all {
-            true => None,
-            false => Some(Uplink::new().map_err(|e| format!("network: {e}"))?),
-        };
-        let mut cmd = match &uplink {
-            None => Command::new("bwrap"),
-            Some(_) => {
-                let mut unshare = Command::new("unshare");
-                unshare.arg("--net");
-                if !running_as_root() {
-                    unshare.args(["--user", "--map-root-user"]);
-                }
-                unshare.arg("bwrap");
-                unshare
-            }
-        };
-        // bwrap stays in the jail as its pid 1, and the sandbox user may read its
-        // /proc/1/environ: give it none of the server's environment (which may hold the API
-        // key as DAYTONA_LOCAL_API_KEY), only PATH to find itself.
-        cmd.env_clear();
-        if let Some(path) = std::env::var_os("PATH") {
-            cmd.env("PATH", path);
+        // Last, after the cgroup join (written as host root): become root of the sandbox's
+        // user namespace, so that bwrap's namespaces, and the network one, belong to it.
+        if let Some(ns) = &userns {
+            let (ns, net) = (ns.as_raw_fd(), uplink.is_some());
+            // SAFETY: identity::enter makes async-signal-safe calls only.
+            unsafe { cmd.pre_exec(move || identity::enter(ns, net)) };
         }
-        cmd.args(system_binds());
-        // /tmp and /dev/shm (POSIX semaphores, e.g. Python multiprocessing) must be writable
-        // by the unprivileged sandbox user: sticky and world-writable, as on a normal system.
-        cmd.args(["--proc", "/proc", "--dev", "/dev"]);
-        cmd.args(["--perms", "1777", "--tmpfs", "/dev/shm", "--perms", "1777", "--tmpfs", "/tmp"]);
-        for f in ["passwd", "group", "hostname"] {
-            cmd.arg("--ro-bind").arg(etc.join(f)).arg(format!("/etc/{f}"));
-        }
-        if uplink.is_some() {
-            cmd.arg("--ro-bind").arg(etc.join("resolv.conf")).arg("/etc/resolv.conf");
-        }
-        // Directories bwrap creates for mount points are 0700 root: make ours traversable.
-        for parent in ["/home", "/opt"] {
-            cmd.args(["--perms", "0755", "--dir", parent]);
-        }
-        cmd.arg("--bind").arg(&home).arg(HOME_IN_JAIL);
-        cmd.arg("--ro-bind").arg(&self.exe).arg(AGENT_IN_JAIL);
-        cmd.args(["--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"]);
-        if sb.network_block_all {
-            cmd.arg("--unshare-net");
-        }
-        if running_as_root() {
-            // No user namespace: the agent drops to host uid/gid 1000 itself, so host files
-            // keep their real owners (a user namespace would map the sandbox user onto root
-            // and let it read root-only files such as /etc/shadow through the read-only binds).
-            chown_to_sandbox_user(&home).map_err(|e| format!("chown {}: {e}", home.display()))?;
-        } else {
-            // Unprivileged: a user namespace maps our own uid to the sandbox user.
-            cmd.args(["--unshare-user", "--uid", &SANDBOX_UID.to_string(), "--gid", &SANDBOX_UID.to_string()]);
-        }
-        // No --die-with-parent: a jail outlives a crash of the server, which adopts it on restart.
-        cmd.args(["--hostname", &hostname(&sb.name), "--chdir", HOME_IN_JAIL]);
-        cmd.arg("--clearenv");
-        let base_env = [
-            ("HOME", HOME_IN_JAIL),
-            ("USER", "daytona"),
-            ("LOGNAME", "daytona"),
-            ("SHELL", "/bin/bash"),
-            ("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
-            ("LANG", "C.UTF-8"),
-            ("TERM", "xterm-256color"),
-        ];
-        for (k, v) in base_env {
-            cmd.args(["--setenv", k, v]);
-        }
-        cmd.args(["--setenv", "DAYTONA_SANDBOX_ID", &sb.id]);
-        for (k, v) in &sb.env {
-            cmd.args(["--setenv", k, v]);
-        }
-        cmd.args([
-            AGENT_IN_JAIL,
-            "agent",
-            "--listen-fd",
-            &AGENT_LISTEN_FD.to_string(),
-            "--home",
-            HOME_IN_JAIL,
-        ]);
-        if uplink.is_some() {
-            cmd.args(["--lifeline-fd", &AGENT_LIFELINE_FD.to_string()]);
-        }
-        // The agent's stderr goes to a per-sandbox log outside the jail: sandbox processes
-        // (same uid as the agent) can write to it, so it must not be the server's own log.
-        let log_path = self.agent_log(&sb.id);
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&log_path)
-            .map_err(|e| format!("opening {}: {e}", log_path.display()))?;
-        let uplink_log = log.try_clone().map_err(|e| format!("opening {}: {e}", log_path.display()))?;
-        // Its own process group: a Ctrl-C meant for the server does not reach the jail.
-        cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::from(log)).process_group(0);
-        let listen_fd = std::os::fd::AsRawFd::as_raw_fd(&listener);
-        // SAFETY: dup2 is async-signal-safe; the new descriptor is not close-on-exec, so bwrap
-        // and then the agent inherit it.
-        unsafe {
-            cmd.pre_exec(move || {
-                let ok = if listen_fd == AGENT_LISTEN_FD {
-                    // dup2 onto itself would keep close-on-exec: clear it instead.
-                    libc::fcntl(listen_fd, libc::F_SETFD, 0) != -1
-                } else {
-                    libc::dup2(listen_fd, AGENT_LISTEN_FD) != -1
-                };
-                if ok { Ok(()) } else { Err(std::io::Error::last_os_error()) }
-            });
-        }
-        if let Some(uplink) = &uplink {
-            uplink.hand_to(&mut cmd, AGENT_LIFELINE_FD);
-        }
-        let cgroup = match self.cgroups.limit(&sb.id, sb.cpu, sb.memory) {
-            Ok(g) => {
-                g.join_on_spawn(&mut cmd);
-                Some(g)
-            }
-            Err(e) => {
-                tracing::debug!("sandbox {} runs without resource limits: {e}", sb.id);
-                None
-            }
-        };
         let spawned = cmd.spawn();
-        drop(listener);
+        drop((handed_over, userns));
         let child = match spawned {
             Ok(c) => c,
             Err(e) => {
@@ -422,30 +366,19 @@ impl Runtime {
             }
         };
         let pid = child.id().map(|p| p as i32).unwrap_or_default();
-        if let Some(started) = start_time(pid) {
-            use std::os::unix::fs::OpenOptionsExt;
-            let written = std::fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .custom_flags(libc::O_NOFOLLOW)
-                .open(self.pid_file(&sb.id))
-                .and_then(|mut f| std::io::Write::write_all(&mut f, format!("{pid} {started}\n").as_bytes()));
-            if let Err(e) = written {
-                tracing::warn!("sandbox {}: pid file: {e}", sb.id);
-            }
-        }
+        self.write_pid_file(&sb.id, pid);
         let mut jail = Jail::new(pid, Some(child), cgroup);
         // The network comes up while the agent boots.
         let network = async {
             match uplink {
                 Some(uplink) => {
-                    let allow_list = AllowList::parse(sb.network_allow_list.as_deref())?;
-                    uplink.attach(pid, allow_list, uplink_log).await
+                    let firewall = self.firewall.with_allow_list(sb.network_allow_list.as_deref())?;
+                    uplink.attach(pid, firewall, jail_log(self, &sb.id)?).await
                 }
                 None => Ok(()),
             }
         };
+        let socket = self.socket(&sb.id);
         let agent = async {
             let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
             loop {
@@ -470,19 +403,39 @@ impl Runtime {
             Err(e) => e,
         };
         // Leave nothing behind: no jail, no cgroup, no pid file.
-        jail.kill();
-        jail.ended_within(Duration::from_secs(5)).await;
-        let _ = std::fs::remove_file(self.pid_file(&sb.id));
-        self.release(jail);
+        if jail.end().await {
+            let _ = std::fs::remove_file(self.pid_file(&sb.id));
+            self.release(jail);
+        } else {
+            let why = jail.remains();
+            self.jails.lock().unwrap_or_else(|e| e.into_inner()).insert(sb.id.clone(), jail);
+            return Err(format!("{failure}; {why}"));
+        }
         Err(failure)
     }
 
+    fn write_pid_file(&self, id: &str, pid: i32) {
+        let Some(started) = start_time(pid) else { return };
+        use std::os::unix::fs::OpenOptionsExt;
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(self.pid_file(id))
+            .and_then(|mut f| std::io::Write::write_all(&mut f, format!("{pid} {started}\n").as_bytes()));
+        if let Err(e) = written {
+            tracing::warn!("sandbox {id}: pid file: {e}");
+        }
+    }
+
     /// Stops the jail of `id`: SIGTERM to its agent, then SIGKILL to the whole jail after a
-    /// grace period (at once if `force`).
-    pub async fn stop(&self, id: &str, force: bool) {
+    /// grace period (at once if `force`). An error when something of it is still alive after
+    /// several attempts (the jail is kept, so a later stop tries again).
+    pub async fn stop(&self, id: &str, force: bool) -> Result<(), String> {
         let jail = self.jails.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
-        let Some(mut jail) = jail else { return };
-        let _ = std::fs::remove_file(self.pid_file(id));
+        let Some(mut jail) = jail else { return Ok(()) };
         if !force {
             // The agent ends its sessions and PTYs; bwrap exits with it.
             jail.signal_agent(libc::SIGTERM);
@@ -491,24 +444,34 @@ impl Runtime {
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
         }
-        // Whatever the sandbox still runs ends with its namespace's init.
-        jail.kill();
-        jail.ended_within(Duration::from_secs(5)).await;
+        // Whatever the sandbox still runs ends with its namespace's init and its cgroup.
+        if !jail.end().await {
+            let why = jail.remains();
+            self.jails.lock().unwrap_or_else(|e| e.into_inner()).insert(id.to_owned(), jail);
+            return Err(why);
+        }
+        let _ = std::fs::remove_file(self.pid_file(id));
         self.release(jail);
+        Ok(())
     }
 
-    /// Stops every jail (clean server shutdown); their records stay `started`, so they start
-    /// again with the server.
+    /// Stops every jail and unmounts every disk (clean server shutdown); the records stay
+    /// `started`, so they start again with the server.
     pub async fn stop_all(&self) {
         let ids: Vec<String> = self.jails.lock().unwrap_or_else(|e| e.into_inner()).keys().cloned().collect();
         for id in ids {
-            self.stop(&id, true).await;
+            if let Err(e) = self.stop(&id, true).await {
+                tracing::error!("sandbox {id}: {e}");
+            }
         }
+        self.disks.unmount_all();
     }
 
     fn release(&self, jail: Jail) {
         if let Some(g) = jail.cgroup {
-            g.remove();
+            if !g.remove() {
+                tracing::warn!("a sandbox cgroup could not be removed (processes left in it)");
+            }
         }
     }
 
@@ -526,6 +489,8 @@ impl Runtime {
 
     /// Deletes every file of sandbox `id` (the jail must be stopped).
     pub fn remove_files(&self, id: &str) {
+        self.disks.unmount(id);
+        self.identities.release(id);
         for dir in [self.sandboxes_dir.join(id), self.run_dir.join(id)] {
             if let Err(e) = std::fs::remove_dir_all(&dir) {
                 if e.kind() != std::io::ErrorKind::NotFound {
@@ -534,6 +499,290 @@ impl Runtime {
             }
         }
     }
+}
+
+/// The append-only log of a sandbox's jail, agent and network helper (outside the jail).
+fn jail_log(rt: &Runtime, id: &str) -> Result<std::fs::File, String> {
+    let path = rt.agent_log(id);
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| format!("opening {}: {e}", path.display()))
+}
+
+/// What a jail is made of, prepared before its bwrap command line: its home (on its own
+/// disk), its id range, its `/etc` files.
+struct Jailed {
+    home: PathBuf,
+    etc: PathBuf,
+    ids: Option<IdRange>,
+    /// The sandbox's user namespace (with id ranges).
+    userns: Option<OwnedFd>,
+}
+
+impl Jailed {
+    async fn prepare(rt: &Runtime, sb: &Sandbox) -> Result<Self, String> {
+        let ids = match running_as_root() {
+            true => Some(rt.identities.range(&sb.id).map_err(|e| format!("allocating the sandbox's ids: {e}"))?),
+            false => None,
+        };
+        // The sandbox user's host id: its range's 1000, or (unprivileged) our own uid.
+        // SAFETY: geteuid has no preconditions.
+        let owner = ids.map_or_else(|| unsafe { libc::geteuid() }, |r| r.host(SANDBOX_UID));
+        let home = rt.disks.prepare(&sb.id, sb.disk, owner).await?;
+        if rt.disks.unavailable().is_none() {
+            let disks = Arc::clone(&rt.disks);
+            tokio::spawn(disks.refill());
+        }
+        let run = rt.run_dir.join(&sb.id);
+        let etc = rt.sandboxes_dir.join(&sb.id).join("etc");
+        for d in [&run, &etc] {
+            std::fs::create_dir_all(d).map_err(|e| format!("creating {}: {e}", d.display()))?;
+        }
+        // The agent's socket: the server's alone.
+        std::fs::set_permissions(&run, std::os::unix::fs::PermissionsExt::from_mode(0o700))
+            .map_err(|e| format!("chmod: {e}"))?;
+        if let Some(range) = ids {
+            // A home made before sandboxes had id ranges belongs to the old shared uid 1000.
+            let meta = std::fs::metadata(&home).map_err(|e| format!("home: {e}"))?;
+            if std::os::unix::fs::MetadataExt::uid(&meta) != range.host(SANDBOX_UID) {
+                identity::chown_tree(&home, range.host(SANDBOX_UID)).map_err(|e| format!("chown home: {e}"))?;
+            }
+        }
+        write_identity(&etc, &sb.name).map_err(|e| format!("writing /etc files: {e}"))?;
+        let userns = match ids {
+            Some(range) => Some(
+                tokio::task::spawn_blocking(move || identity::user_namespace(range))
+                    .await
+                    .map_err(|e| format!("user namespace: {e}"))?
+                    .map_err(|e| format!("user namespace: {e}"))?,
+            ),
+            None => None,
+        };
+        Ok(Self { home, etc, ids, userns })
+    }
+
+    /// The bwrap command of the jail, its network uplink (none with `networkBlockAll`), the
+    /// descriptors it hands the agent (to close once spawned) and the user namespace to enter.
+    #[allow(clippy::type_complexity)]
+    fn command(
+        self,
+        rt: &Runtime,
+        sb: &Sandbox,
+    ) -> Result<(Command, Option<Uplink>, Vec<OwnedFd>, Option<OwnedFd>), String> {
+        // The server binds the agent's socket in a directory the jail cannot see and hands the
+        // listening descriptor over: the sandbox can never swap the path for something else.
+        let socket = rt.socket(&sb.id);
+        let _ = std::fs::remove_file(&socket);
+        let listener = std::os::unix::net::UnixListener::bind(&socket)
+            .map_err(|e| format!("binding {}: {e}", socket.display()))?;
+        let userns = self.userns;
+        let cpath = |p: &Path| std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).map_err(|e| e.to_string());
+        let sources = match userns.is_some() {
+            true => vec![cpath(&self.home)?, cpath(&self.etc)?, cpath(&rt.exe)?],
+            false => Vec::new(),
+        };
+        // Its own network namespace either way: bwrap makes one with only `lo` for a blocked
+        // sandbox; otherwise the jail's first process makes it (as root of the sandbox's user
+        // namespace, or through unshare(1) when unprivileged, as bwrap 0.8 cannot join one)
+        // and slirp4netns connects it once the jail runs.
+        let uplink = match sb.network_block_all {
+            true => None,
+            false => Some(Uplink::new().map_err(|e| format!("network: {e}"))?),
+        };
+        let mut cmd = match (&uplink, &userns) {
+            (Some(_), None) => {
+                let mut unshare = Command::new("unshare");
+                unshare.args(["--net", "--user", "--map-root-user", "bwrap"]);
+                unshare
+            }
+            _ => Command::new("bwrap"),
+        };
+        // bwrap stays in the jail as its pid 1, and the sandbox user may read its
+        // /proc/1/environ: give it none of the server's environment (which may hold the API
+        // key as DAYTONA_LOCAL_API_KEY), only PATH to find itself.
+        cmd.env_clear();
+        if let Some(path) = std::env::var_os("PATH") {
+            cmd.env("PATH", path);
+        }
+        cmd.args(system_binds());
+        // /tmp and /dev/shm (POSIX semaphores, e.g. Python multiprocessing) must be writable
+        // by the unprivileged sandbox user: sticky and world-writable, as on a normal system;
+        // both memory, so bounded by half and a quarter of the sandbox's memory (a full /tmp
+        // gets ENOSPC, not the memory limit's OOM kill).
+        let tmp_bytes = (sb.memory.max(1) as u64) << 29;
+        let shm_bytes = (sb.memory.max(1) as u64) << 28;
+        cmd.args(["--proc", "/proc", "--dev", "/dev"]);
+        cmd.args(["--perms", "1777", "--size", &shm_bytes.to_string(), "--tmpfs", "/dev/shm"]);
+        cmd.args(["--perms", "1777", "--size", &tmp_bytes.to_string(), "--tmpfs", "/tmp"]);
+        // With a user namespace, bwrap runs as the sandbox's own (unprivileged) root, which
+        // cannot pass through the 0700 data dir: the jail's files are bind-mounted for it on a
+        // private /tmp of a mount namespace made first (see `stage`).
+        let staged = userns.is_some();
+        let (etc, home, exe) = match staged {
+            true => (PathBuf::from(STAGE_ETC), PathBuf::from(STAGE_HOME), PathBuf::from(STAGE_AGENT)),
+            false => (self.etc.clone(), self.home.clone(), rt.exe.clone()),
+        };
+        for f in ["passwd", "group", "hostname"] {
+            cmd.arg("--ro-bind").arg(etc.join(f)).arg(format!("/etc/{f}"));
+        }
+        if uplink.is_some() {
+            cmd.arg("--ro-bind").arg(etc.join("resolv.conf")).arg("/etc/resolv.conf");
+        }
+        // Directories bwrap creates for mount points are 0700 root: make ours traversable.
+        for parent in ["/home", "/opt"] {
+            cmd.args(["--perms", "0755", "--dir", parent]);
+        }
+        cmd.arg("--bind").arg(&home).arg(HOME_IN_JAIL);
+        cmd.arg("--ro-bind").arg(&exe).arg(AGENT_IN_JAIL);
+        cmd.args(["--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"]);
+        if sb.network_block_all {
+            cmd.arg("--unshare-net");
+        }
+        if self.ids.is_none() {
+            // Unprivileged: bwrap's user namespace maps our own uid to the sandbox user.
+            cmd.args(["--unshare-user", "--uid", &SANDBOX_UID.to_string(), "--gid", &SANDBOX_UID.to_string()]);
+        }
+        // As root of the sandbox's own user namespace, bwrap runs without one of its own: the
+        // agent drops to the sandbox user itself, after it has read the sandbox's env.
+        // No --die-with-parent: a jail outlives a crash of the server, which adopts it on restart.
+        cmd.args(["--hostname", &hostname(&sb.name), "--chdir", HOME_IN_JAIL]);
+        cmd.arg("--clearenv");
+        let base_env = [
+            ("HOME", HOME_IN_JAIL),
+            ("USER", "daytona"),
+            ("LOGNAME", "daytona"),
+            ("SHELL", "/bin/bash"),
+            ("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+            ("LANG", "C.UTF-8"),
+            ("TERM", "xterm-256color"),
+        ];
+        for (k, v) in base_env {
+            cmd.args(["--setenv", k, v]);
+        }
+        cmd.args(["--setenv", "DAYTONA_SANDBOX_ID", &sb.id]);
+        // The sandbox's own env never goes into an argv or the environment of bwrap (root of
+        // the namespace, whose loader would honour LD_PRELOAD): the agent reads it from a
+        // descriptor once it is the unprivileged sandbox user.
+        let env = env_memfd(&sb.env).map_err(|e| format!("passing the env: {e}"))?;
+        cmd.args([AGENT_IN_JAIL, "agent", "--listen-fd", &AGENT_LISTEN_FD.to_string(), "--home", HOME_IN_JAIL]);
+        cmd.args(["--env-fd", &AGENT_ENV_FD.to_string()]);
+        if uplink.is_some() {
+            cmd.args(["--lifeline-fd", &AGENT_LIFELINE_FD.to_string()]);
+        }
+        // The agent's stderr goes to a per-sandbox log outside the jail: sandbox processes
+        // (same uid as the agent) can write to it, so it must not be the server's own log.
+        let log = jail_log(rt, &sb.id)?;
+        // Its own process group: a Ctrl-C meant for the server does not reach the jail.
+        cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::from(log)).process_group(0);
+        let listen_fd = listener.as_raw_fd();
+        let env_fd = env.as_raw_fd();
+        // SAFETY: dup2/fcntl are async-signal-safe; the new descriptors are not close-on-exec,
+        // so bwrap and then the agent inherit them. The memfd (opened after the listener, so
+        // numbered above both targets) is moved second.
+        unsafe {
+            cmd.pre_exec(move || {
+                let keep = |from: i32, to: i32| {
+                    if from == to {
+                        // dup2 onto itself would keep close-on-exec: clear it instead.
+                        libc::fcntl(from, libc::F_SETFD, 0) != -1
+                    } else {
+                        libc::dup2(from, to) != -1
+                    }
+                };
+                if keep(listen_fd, AGENT_LISTEN_FD) && keep(env_fd, AGENT_ENV_FD) {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::last_os_error())
+                }
+            });
+        }
+        if let Some(uplink) = &uplink {
+            uplink.hand_to(&mut cmd, AGENT_LIFELINE_FD);
+        }
+        if let Ok(sources) = <[std::ffi::CString; 3]>::try_from(sources) {
+            // SAFETY: `stage` makes async-signal-safe calls only.
+            unsafe { cmd.pre_exec(move || stage(&sources)) };
+        }
+        Ok((cmd, uplink, vec![OwnedFd::from(listener), env], userns))
+    }
+}
+
+/// Where a jail's files appear for bwrap when it runs as the sandbox's own root.
+const STAGE_HOME: &str = "/tmp/home";
+const STAGE_ETC: &str = "/tmp/etc";
+const STAGE_AGENT: &str = "/tmp/agent";
+
+/// For a `pre_exec` hook, as host root: a private mount namespace whose /tmp is a small
+/// tmpfs with the jail's home, /etc files and agent binary (`[home, etc, exe]`, host paths)
+/// bind-mounted at [`STAGE_HOME`], [`STAGE_ETC`] and [`STAGE_AGENT`]. bwrap, as the sandbox's
+/// root, reaches them there whatever the modes of the data dir and its parents; nobody else
+/// sees them, and bwrap's own root hides them from the sandbox. The binds are cloned before
+/// the tmpfs covers /tmp (where the data dir may be) and moved in after.
+///
+/// # Safety
+/// Only async-signal-safe calls: fit for `pre_exec`.
+unsafe fn stage(sources: &[std::ffi::CString; 3]) -> std::io::Result<()> {
+    const OPEN_TREE_CLONE: libc::c_uint = 1;
+    const MOVE_MOUNT_F_EMPTY_PATH: libc::c_uint = 4;
+    let check = |r: libc::c_long| if r >= 0 { Ok(r) } else { Err(std::io::Error::last_os_error()) };
+    let null = std::ptr::null::<libc::c_char>();
+    check(libc::unshare(libc::CLONE_NEWNS).into())?;
+    check(libc::mount(null, c"/".as_ptr(), null, libc::MS_REC | libc::MS_PRIVATE, std::ptr::null()).into())?;
+    let mut trees = [-1i32; 3];
+    for (tree, source) in trees.iter_mut().zip(sources) {
+        let flags = OPEN_TREE_CLONE | libc::O_CLOEXEC as libc::c_uint;
+        *tree = check(libc::syscall(libc::SYS_open_tree, libc::AT_FDCWD, source.as_ptr(), flags))? as i32;
+    }
+    check(
+        libc::mount(
+            c"tmpfs".as_ptr(),
+            c"/tmp".as_ptr(),
+            c"tmpfs".as_ptr(),
+            libc::MS_NOSUID | libc::MS_NODEV,
+            c"mode=0755,size=64k".as_ptr().cast(),
+        )
+        .into(),
+    )?;
+    check(libc::mkdir(c"/tmp/home".as_ptr(), 0o755).into())?;
+    check(libc::mkdir(c"/tmp/etc".as_ptr(), 0o755).into())?;
+    let file = check(libc::open(c"/tmp/agent".as_ptr(), libc::O_CREAT | libc::O_WRONLY | libc::O_CLOEXEC, 0o755).into())?;
+    libc::close(file as i32);
+    for (tree, at) in trees.into_iter().zip([c"/tmp/home", c"/tmp/etc", c"/tmp/agent"]) {
+        check(libc::syscall(libc::SYS_move_mount, tree, c"".as_ptr(), libc::AT_FDCWD, at.as_ptr(), MOVE_MOUNT_F_EMPTY_PATH))?;
+        libc::close(tree);
+    }
+    Ok(())
+}
+
+/// `fd` moved to a number of at least 10 (close-on-exec).
+fn high_fd(fd: OwnedFd) -> std::io::Result<OwnedFd> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: F_DUPFD_CLOEXEC on a descriptor we own returns a new one we then own.
+    let high = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, 10) };
+    if high == -1 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: `high` was just created and is owned by nobody else.
+    Ok(unsafe { OwnedFd::from_raw_fd(high) })
+}
+
+/// The sandbox's env as JSON in a sealed-off memory file (close-on-exec here; the jail's
+/// first process moves it to [`AGENT_ENV_FD`]).
+fn env_memfd(env: &std::collections::BTreeMap<String, String>) -> std::io::Result<OwnedFd> {
+    use std::io::{Seek, Write};
+    use std::os::fd::FromRawFd;
+    // SAFETY: memfd_create with a static name; the descriptor is ours.
+    let fd = unsafe { libc::memfd_create(c"daytona-env".as_ptr(), libc::MFD_CLOEXEC) };
+    if fd == -1 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: just created, owned by nobody else.
+    let mut file = unsafe { std::fs::File::from_raw_fd(fd) };
+    file.write_all(&serde_json::to_vec(env).map_err(std::io::Error::other)?)?;
+    file.rewind()?;
+    high_fd(OwnedFd::from(file))
 }
 
 /// Copies this very binary (via `/proc/self/exe`, which stays valid even if the file on disk
@@ -551,14 +800,10 @@ fn install_agent(run_dir: &Path) -> std::io::Result<PathBuf> {
 /// Uid and gid of the sandbox user `daytona`.
 pub const SANDBOX_UID: u32 = 1000;
 
-fn running_as_root() -> bool {
+/// Whether this server runs as root (and can give sandboxes id ranges, mounts, cgroups).
+pub fn running_as_root() -> bool {
     // SAFETY: geteuid has no preconditions.
     unsafe { libc::geteuid() == 0 }
-}
-
-/// Gives `dir` to the sandbox user (not recursive: files inside are created by that user).
-fn chown_to_sandbox_user(dir: &Path) -> std::io::Result<()> {
-    std::os::unix::fs::chown(dir, Some(SANDBOX_UID), Some(SANDBOX_UID))
 }
 
 /// Read-only binds of the host's system directories (merged-/usr aware).

@@ -1,0 +1,292 @@
+//! Sandbox disks: `disk` (GiB) is enforced by giving each sandbox's home a filesystem of its
+//! own, an ext4 image (sparse, so it takes host space only as it fills) mounted through a loop
+//! device with `nosuid,nodev`. A sandbox that fills it gets `ENOSPC` at its own limit and the
+//! host's filesystem keeps the rest. This needs root (mounts and loop devices); elsewhere disk
+//! limits are reported as not enforced and an explicit `disk` is refused.
+//!
+//! Layout: `sandboxes/{id}/disk/{disk.img, home/}`, `home/` being the mount point. Formatting
+//! and mounting take tens of milliseconds, so a few disks of the default size are kept
+//! formatted and mounted ahead in `sandboxes/.pool/` and a new sandbox takes one with a
+//! rename (the mount moves with its directory).
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+
+/// Directory of ready disks, under the sandboxes directory.
+const POOL_DIR: &str = ".pool";
+const IMAGE: &str = "disk.img";
+const MOUNT_POINT: &str = "home";
+
+/// Per-sandbox disks (or why they cannot be had here).
+pub struct Disks {
+    sandboxes_dir: PathBuf,
+    pool_dir: PathBuf,
+    /// Size of the pooled disks (the default `disk`).
+    pool_gib: i64,
+    /// How many ready disks to keep.
+    pool_size: usize,
+    pool: Mutex<Vec<PathBuf>>,
+    /// Serialises refills (one formatter at a time).
+    refilling: tokio::sync::Mutex<()>,
+    unavailable: Option<String>,
+}
+
+impl Disks {
+    /// Probes whether this host lets us mount disk images, and clears the pool left by an
+    /// earlier server process.
+    pub fn new(sandboxes_dir: &Path, pool_gib: i64, pool_size: usize) -> Self {
+        let unavailable = if !super::runtime::running_as_root() {
+            Some("disk limits need daytona-local to run as root (loop-mounted images)".to_owned())
+        } else if which("mkfs.ext4").is_none() || which("mount").is_none() {
+            Some("disk limits need mkfs.ext4 (e2fsprogs) and mount (util-linux)".to_owned())
+        } else if !Path::new("/dev/loop-control").exists() {
+            Some("disk limits need loop devices (/dev/loop-control is missing)".to_owned())
+        } else {
+            None
+        };
+        let pool_dir = sandboxes_dir.join(POOL_DIR);
+        if let Ok(entries) = std::fs::read_dir(&pool_dir) {
+            for e in entries.flatten() {
+                discard(&e.path());
+            }
+        }
+        Self {
+            sandboxes_dir: sandboxes_dir.to_owned(),
+            pool_dir,
+            pool_gib,
+            pool_size,
+            pool: Mutex::new(Vec::new()),
+            refilling: tokio::sync::Mutex::new(()),
+            unavailable,
+        }
+    }
+
+    /// Why disk limits are not enforced here, if they are not.
+    pub fn unavailable(&self) -> Option<&str> {
+        self.unavailable.as_deref()
+    }
+
+    fn disk_dir(&self, id: &str) -> PathBuf {
+        self.sandboxes_dir.join(id).join("disk")
+    }
+
+    /// Makes sure sandbox `id` has its disk of `gib` GiB mounted, owned by host id `owner` at
+    /// its root; returns the home's host path. An older sandbox's plain home directory is
+    /// copied onto a new disk the first time.
+    pub async fn prepare(&self, id: &str, gib: i64, owner: u32) -> Result<PathBuf, String> {
+        let legacy = self.sandboxes_dir.join(id).join("home");
+        if self.unavailable.is_some() {
+            std::fs::create_dir_all(&legacy).map_err(|e| format!("creating {}: {e}", legacy.display()))?;
+            return Ok(legacy);
+        }
+        let disk = self.disk_dir(id);
+        let home = disk.join(MOUNT_POINT);
+        if !disk.join(IMAGE).exists() {
+            let taken = match gib == self.pool_gib {
+                true => self.take_ready(&disk),
+                false => false,
+            };
+            if !taken {
+                let fresh = self.pool_dir.join(format!("new-{}", uuid::Uuid::new_v4()));
+                make_disk(&fresh, gib).await?;
+                std::fs::rename(&fresh, &disk).map_err(|e| format!("placing the disk: {e}"))?;
+            }
+        } else if !is_mounted(&home) {
+            mount(&disk.join(IMAGE), &home).await?;
+        }
+        std::os::unix::fs::chown(&home, Some(owner), Some(owner)).map_err(|e| format!("chown home: {e}"))?;
+        if legacy.is_dir() {
+            migrate(&legacy, &home, owner).await?;
+        }
+        Ok(home)
+    }
+
+    /// Moves a ready disk of the pool to `disk`; whether there was one.
+    fn take_ready(&self, disk: &Path) -> bool {
+        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        while let Some(ready) = pool.pop() {
+            if std::fs::rename(&ready, disk).is_ok() {
+                return true;
+            }
+            discard(&ready);
+        }
+        false
+    }
+
+    /// Tops the pool up to its size (in the background after each sandbox takes a disk).
+    pub async fn refill(self: Arc<Self>) {
+        if self.unavailable.is_some() || self.pool_size == 0 {
+            return;
+        }
+        let _one_at_a_time = self.refilling.lock().await;
+        loop {
+            if self.pool.lock().unwrap_or_else(|e| e.into_inner()).len() >= self.pool_size {
+                return;
+            }
+            let dir = self.pool_dir.join(uuid::Uuid::new_v4().to_string());
+            if let Err(e) = make_disk(&dir, self.pool_gib).await {
+                tracing::warn!("preparing a sandbox disk: {e}");
+                discard(&dir);
+                return;
+            }
+            self.pool.lock().unwrap_or_else(|e| e.into_inner()).push(dir);
+        }
+    }
+
+    /// Grows sandbox `id`'s disk to `gib` GiB (ext4 grows while mounted).
+    pub async fn grow(&self, id: &str, gib: i64) -> Result<(), String> {
+        if let Some(why) = &self.unavailable {
+            return Err(why.clone());
+        }
+        let disk = self.disk_dir(id);
+        let image = disk.join(IMAGE);
+        if !image.exists() {
+            // Not made yet: it gets the new size when the sandbox starts.
+            return Ok(());
+        }
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&image)
+            .and_then(|f| f.set_len((gib as u64) << 30))
+            .map_err(|e| format!("growing {}: {e}", image.display()))?;
+        let home = disk.join(MOUNT_POINT);
+        if !is_mounted(&home) {
+            return run("resize2fs", &[image.as_os_str()]).await;
+        }
+        let device = loop_device(&home).ok_or("the sandbox's loop device was not found")?;
+        run("losetup", &["-c".as_ref(), device.as_os_str()]).await?;
+        run("resize2fs", &[device.as_os_str()]).await
+    }
+
+    /// Unmounts sandbox `id`'s disk (the jail must be gone); its files stay in the image.
+    pub fn unmount(&self, id: &str) {
+        let home = self.disk_dir(id).join(MOUNT_POINT);
+        unmount(&home);
+    }
+
+    /// Unmounts every disk: sandboxes' and the pool's (clean shutdown).
+    pub fn unmount_all(&self) {
+        for ready in self.pool.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
+            discard(&ready);
+        }
+        if let Ok(entries) = std::fs::read_dir(&self.sandboxes_dir) {
+            for e in entries.flatten() {
+                unmount(&e.path().join("disk").join(MOUNT_POINT));
+            }
+        }
+    }
+}
+
+/// Formats a `gib` GiB image in `dir/disk.img` and mounts it on `dir/home`.
+async fn make_disk(dir: &Path, gib: i64) -> Result<(), String> {
+    std::fs::create_dir_all(dir.join(MOUNT_POINT)).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    let image = dir.join(IMAGE);
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&image)
+            .map_err(|e| format!("creating {}: {e}", image.display()))?;
+        file.set_len((gib as u64) << 30).map_err(|e| format!("sizing {}: {e}", image.display()))?;
+    }
+    // No reserved blocks (the sandbox user gets all of it); lazy initialisation keeps the
+    // format at a few tens of milliseconds whatever the size.
+    run(
+        "mkfs.ext4",
+        &[
+            "-q".as_ref(),
+            "-F".as_ref(),
+            "-m".as_ref(),
+            "0".as_ref(),
+            "-E".as_ref(),
+            "lazy_itable_init=1,lazy_journal_init=1,nodiscard".as_ref(),
+            image.as_os_str(),
+        ],
+    )
+    .await?;
+    mount(&image, &dir.join(MOUNT_POINT)).await?;
+    // An empty home: no lost+found in the sandbox user's way.
+    let _ = std::fs::remove_dir(dir.join(MOUNT_POINT).join("lost+found"));
+    Ok(())
+}
+
+async fn mount(image: &Path, at: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(at).map_err(|e| format!("creating {}: {e}", at.display()))?;
+    run("mount", &["-o".as_ref(), "loop,nosuid,nodev,noatime".as_ref(), image.as_os_str(), at.as_os_str()]).await
+}
+
+/// Copies a plain home made before disk limits onto the sandbox's disk, then removes it.
+async fn migrate(legacy: &Path, home: &Path, owner: u32) -> Result<(), String> {
+    tracing::info!("moving {} onto its own disk", legacy.display());
+    let mut from = legacy.as_os_str().to_owned();
+    from.push("/.");
+    run("cp", &["-a".as_ref(), from.as_os_str(), home.as_os_str()]).await?;
+    super::identity::chown_tree(home, owner).map_err(|e| format!("chown home: {e}"))?;
+    std::fs::remove_dir_all(legacy).map_err(|e| format!("removing {}: {e}", legacy.display()))
+}
+
+/// Whether `dir` is a mount point (another device than its parent's).
+pub fn is_mounted(dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let parent = dir.parent().unwrap_or(Path::new("/"));
+    match (std::fs::metadata(dir), std::fs::metadata(parent)) {
+        (Ok(d), Ok(p)) => d.dev() != p.dev(),
+        _ => false,
+    }
+}
+
+fn unmount(dir: &Path) {
+    if !is_mounted(dir) {
+        return;
+    }
+    let Ok(path) = std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(dir.as_os_str())) else { return };
+    // SAFETY: umount2 on a path we own; a busy mount is detached (it goes once unused).
+    unsafe {
+        if libc::umount2(path.as_ptr(), 0) != 0 {
+            libc::umount2(path.as_ptr(), libc::MNT_DETACH);
+        }
+    }
+}
+
+/// Unmounts and deletes a pooled disk.
+fn discard(dir: &Path) {
+    unmount(&dir.join(MOUNT_POINT));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The loop device mounted on `dir`, from the mount table.
+fn loop_device(dir: &Path) -> Option<PathBuf> {
+    let table = std::fs::read_to_string("/proc/self/mountinfo").ok()?;
+    let want = dir.to_str()?;
+    table.lines().find_map(|line| {
+        let fields: Vec<&str> = line.split(' ').collect();
+        let dash = fields.iter().position(|f| *f == "-")?;
+        (fields.get(4) == Some(&want)).then(|| fields.get(dash + 2).map(PathBuf::from)).flatten()
+    })
+}
+
+async fn run(program: &str, args: &[&std::ffi::OsStr]) -> Result<(), String> {
+    let out = tokio::process::Command::new(which(program).unwrap_or_else(|| program.into()))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .await
+        .map_err(|e| format!("running {program}: {e}"))?;
+    match out.status.success() {
+        true => Ok(()),
+        false => Err(format!("{program} failed: {}", String::from_utf8_lossy(&out.stderr).trim())),
+    }
+}
+
+fn which(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin".into(), "/sbin".into()])
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
+}

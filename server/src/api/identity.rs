@@ -1,0 +1,232 @@
+//! Per-sandbox identities. When daytona-local runs as root, every sandbox gets a user
+//! namespace of its own that maps its uids and gids `0..65536` onto a range of host ids no
+//! other sandbox and no host user has (`--id-base`, then one range per sandbox, as rootless
+//! container engines use `/etc/subuid`). Root inside a sandbox is therefore an unprivileged
+//! host id with capabilities over the sandbox's own namespaces only, and two sandboxes never
+//! share a uid: no shared keyrings, process limits or signals. A sandbox's range is allocated
+//! on its first start and kept in its directory (out of the jail's reach) for its lifetime.
+//!
+//! Run as a normal user, the server cannot map more than its own uid: every sandbox is then
+//! that uid on the host (bubblewrap maps it to `daytona` inside), isolated by its namespaces
+//! and seccomp filter only.
+
+use std::io::{Read, Write};
+use std::os::unix::ffi::OsStringExt;
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Ids in each sandbox's range (uids and gids `0..RANGE` inside).
+pub const RANGE: u32 = 65_536;
+/// Default first host id of the first range: far above the ids of host users and of the
+/// ranges `useradd` hands out in `/etc/subuid` (100000 upwards).
+pub const DEFAULT_BASE: u32 = 1_000_000_000;
+/// File in a sandbox's directory that records the first host id of its range.
+const RANGE_FILE: &str = "idmap";
+/// Host-wide directory of claimed ranges (one empty file per first id), so that several
+/// daytona-local instances on one host never hand out the same range.
+const CLAIMS_DIR: &str = "/run/daytona-local/id-ranges";
+
+/// The host ids of one sandbox: inner id `n` is host id `first + n`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IdRange {
+    /// The host id of root inside the sandbox.
+    pub first: u32,
+}
+
+impl IdRange {
+    /// The host id of inner id `inner`.
+    pub fn host(self, inner: u32) -> u32 {
+        self.first + inner
+    }
+}
+
+/// Allocates the ranges.
+pub struct Identities {
+    sandboxes_dir: PathBuf,
+    base: u32,
+    allocating: Mutex<()>,
+}
+
+impl Identities {
+    /// Ranges from `base` upwards, recorded under `sandboxes_dir/{id}/`.
+    pub fn new(sandboxes_dir: &Path, base: u32) -> Self {
+        Self { sandboxes_dir: sandboxes_dir.to_owned(), base, allocating: Mutex::new(()) }
+    }
+
+    /// Sandbox `id`'s range, allocated (the lowest free one) on first use.
+    pub fn range(&self, id: &str) -> std::io::Result<IdRange> {
+        let _one_at_a_time = self.allocating.lock().unwrap_or_else(|e| e.into_inner());
+        let file = self.sandboxes_dir.join(id).join(RANGE_FILE);
+        if let Some(first) = read_range(&file) {
+            return Ok(IdRange { first });
+        }
+        let mut used: Vec<u32> = std::fs::read_dir(&self.sandboxes_dir)?
+            .filter_map(|e| read_range(&e.ok()?.path().join(RANGE_FILE)))
+            .collect();
+        used.sort_unstable();
+        std::fs::create_dir_all(CLAIMS_DIR)?;
+        // One allocation at a time host-wide (other servers too): claims are checked and made
+        // under an exclusive lock of the claims directory.
+        let claims = std::fs::File::open(CLAIMS_DIR)?;
+        // SAFETY: flock on a descriptor we own; released when `claims` is closed.
+        if unsafe { libc::flock(std::os::fd::AsRawFd::as_raw_fd(&claims), libc::LOCK_EX) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let slots = (u32::MAX - 1 - self.base) / RANGE;
+        let first = (0..slots)
+            .map(|slot| self.base + slot * RANGE)
+            .find(|first| used.binary_search(first).is_err() && claim(*first, &self.sandboxes_dir))
+            .ok_or_else(|| std::io::Error::other("no free uid range left for another sandbox"))?;
+        std::fs::create_dir_all(file.parent().unwrap_or(&self.sandboxes_dir))?;
+        let tmp = file.with_extension("tmp");
+        std::fs::write(&tmp, format!("{first}\n"))?;
+        std::fs::rename(&tmp, &file)?;
+        Ok(IdRange { first })
+    }
+}
+
+impl Identities {
+    /// Claims the recorded ranges of this server's sandboxes again (after a reboot cleared
+    /// the claims); a range another instance claimed meanwhile is reported.
+    pub fn reclaim(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.sandboxes_dir) else { return };
+        let _ = std::fs::create_dir_all(CLAIMS_DIR);
+        for e in entries.flatten() {
+            if let Some(first) = read_range(&e.path().join(RANGE_FILE)) {
+                if !claim(first, &self.sandboxes_dir) && claimant(first).as_deref() != Some(self.sandboxes_dir.as_path()) {
+                    tracing::warn!("uid range {first} of {} may also be used by another daytona-local", e.path().display());
+                }
+            }
+        }
+    }
+
+    /// Gives sandbox `id`'s range back (its files are being deleted).
+    pub fn release(&self, id: &str) {
+        if let Some(first) = read_range(&self.sandboxes_dir.join(id).join(RANGE_FILE)) {
+            let _ = std::fs::remove_file(Path::new(CLAIMS_DIR).join(first.to_string()));
+        }
+    }
+}
+
+/// Claims range `first` host-wide for the server of `sandboxes_dir`; whether it was free (or
+/// claimed by a server whose sandboxes dir no longer exists).
+fn claim(first: u32, sandboxes_dir: &Path) -> bool {
+    if claimant(first).is_some_and(|owner| !owner.exists()) && !in_use(first) {
+        let _ = std::fs::remove_file(Path::new(CLAIMS_DIR).join(first.to_string()));
+    }
+    let file = std::fs::OpenOptions::new().write(true).create_new(true).open(Path::new(CLAIMS_DIR).join(first.to_string()));
+    match file {
+        Ok(mut f) => {
+            let _ = f.write_all(sandboxes_dir.as_os_str().as_encoded_bytes());
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// Whether a process on the host runs with a uid of range `first` (a jail left behind).
+fn in_use(first: u32) -> bool {
+    let ids = first..first.saturating_add(RANGE);
+    std::fs::read_dir("/proc").into_iter().flatten().flatten().any(|e| {
+        std::fs::read_to_string(e.path().join("status")).is_ok_and(|st| {
+            st.lines()
+                .find_map(|l| l.strip_prefix("Uid:"))
+                .and_then(|u| u.split_whitespace().next()?.parse::<u32>().ok())
+                .is_some_and(|uid| ids.contains(&uid))
+        })
+    })
+}
+
+/// The sandboxes dir of the server that claimed range `first`.
+fn claimant(first: u32) -> Option<PathBuf> {
+    std::fs::read(Path::new(CLAIMS_DIR).join(first.to_string()))
+        .ok()
+        .map(|b| PathBuf::from(std::ffi::OsString::from_vec(b)))
+}
+
+fn read_range(file: &Path) -> Option<u32> {
+    std::fs::read_to_string(file).ok()?.trim().parse().ok()
+}
+
+/// A new user namespace mapping ids `0..RANGE` onto `range` (needs root), as a descriptor a
+/// jail's first process enters with `setns` before it makes its other namespaces, so that
+/// they belong to this user namespace.
+///
+/// A short-lived child makes the namespace (`unshare` is impossible in a multi-threaded
+/// process), waits until this process has written its maps, and exits; the descriptor keeps
+/// the namespace alive.
+pub fn user_namespace(range: IdRange) -> std::io::Result<OwnedFd> {
+    let (mut ready, ready_w) = std::io::pipe()?;
+    let (go, go_w) = std::io::pipe()?;
+    let (ready_fd, go_fd) = (ready_w.as_raw_fd(), go.as_raw_fd());
+    let (ready_r_fd, go_w_fd) = (ready.as_raw_fd(), go_w.as_raw_fd());
+    // SAFETY: the child calls only async-signal-safe functions (unshare, write, read, _exit).
+    let pid = unsafe { libc::fork() };
+    if pid == -1 {
+        return Err(std::io::Error::last_os_error());
+    }
+    if pid == 0 {
+        // SAFETY: in the forked child: async-signal-safe calls only, then _exit.
+        unsafe {
+            // Only the parent may hold these ends: the read below must see EOF when it closes.
+            libc::close(go_w_fd);
+            libc::close(ready_r_fd);
+            let ok: u8 = (libc::unshare(libc::CLONE_NEWUSER) == 0).into();
+            libc::write(ready_fd, (&ok as *const u8).cast(), 1);
+            let mut byte = 0u8;
+            libc::read(go_fd, (&mut byte as *mut u8).cast(), 1);
+            libc::_exit(0);
+        }
+    }
+    drop((ready_w, go));
+    let result = (|| {
+        let mut ok = [0u8];
+        ready.read_exact(&mut ok)?;
+        if ok[0] != 1 {
+            return Err(std::io::Error::other("the kernel refused a new user namespace"));
+        }
+        let map = format!("0 {} {RANGE}\n", range.first);
+        for file in ["uid_map", "gid_map"] {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(format!("/proc/{pid}/{file}"))?
+                .write_all(map.as_bytes())?;
+        }
+        let ns = std::fs::File::open(format!("/proc/{pid}/ns/user"))?;
+        Ok(OwnedFd::from(ns))
+    })();
+    drop(go_w);
+    let mut status = 0;
+    // SAFETY: waits for the child forked above.
+    unsafe { libc::waitpid(pid, &mut status, 0) };
+    result
+}
+
+/// Makes the calling process root of the user namespace `ns` (for a `pre_exec` hook, between
+/// fork and exec): everything it creates afterwards belongs to that namespace. With `net`, it
+/// also gets a new network namespace owned by it.
+///
+/// # Safety
+/// Only async-signal-safe calls: fit for `pre_exec`.
+pub unsafe fn enter(ns: i32, net: bool) -> std::io::Result<()> {
+    let check = |r: libc::c_int| if r == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) };
+    check(libc::setns(ns, libc::CLONE_NEWUSER))?;
+    check(libc::setgroups(0, std::ptr::null()))?;
+    check(libc::setresgid(0, 0, 0))?;
+    check(libc::setresuid(0, 0, 0))?;
+    if net {
+        check(libc::unshare(libc::CLONE_NEWNET))?;
+    }
+    Ok(())
+}
+
+/// Gives every file under `dir` (not following symlinks) to host id `owner`: a home made
+/// before sandboxes had ranges of their own belongs to the old shared uid.
+pub fn chown_tree(dir: &Path, owner: u32) -> std::io::Result<()> {
+    for entry in walkdir::WalkDir::new(dir).follow_links(false) {
+        let entry = entry.map_err(std::io::Error::other)?;
+        std::os::unix::fs::lchown(entry.path(), Some(owner), Some(owner))?;
+    }
+    Ok(())
+}
