@@ -43,7 +43,8 @@ async fn sandboxes_survive_kill_9_and_restart() {
 
     s.kill9();
     // The jail outlives the crash and is taken over by the next server process.
-    let jail_of_a = format!("sandboxes/{a}/home");
+    // bwrap (and its pid 1) carry the sandbox id in their command line.
+    let jail_of_a = format!("DAYTONA_SANDBOX_ID {a}");
     assert_eq!(host_processes_with(&jail_of_a).len(), 2, "the jail of {a} keeps running");
     s.restart().await;
     assert_eq!(s.state(&a).await.as_deref(), Some("started"), "adopted at once, never `starting`");
@@ -86,7 +87,7 @@ async fn sandboxes_survive_kill_9_and_restart() {
     assert_eq!(s.state(&c).await.as_deref(), Some("archived"));
     let (status, _) = s.exec_req(&b, json!({"command": "true"})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(host_processes_with(&format!("sandboxes/{b}/home")).is_empty(), "stopped sandbox has a jail");
+    assert!(host_processes_with(&format!("DAYTONA_SANDBOX_ID {b}")).is_empty(), "stopped sandbox has a jail");
 
     // It starts on request, with its file.
     let (status, body) = s.post_empty(&format!("/sandbox/{b}/start")).await;

@@ -26,6 +26,8 @@ pub struct Options {
     pub key_in_file: bool,
     /// Give the key as `$DAYTONA_LOCAL_API_KEY` instead of `--api-key`.
     pub key_in_env: bool,
+    /// More arguments for `serve` (e.g. `--pids-limit`).
+    pub args: Vec<String>,
 }
 
 /// A running `daytona-local serve`; killed (SIGKILL) on drop.
@@ -110,6 +112,7 @@ impl Server {
         if let Some(s) = self.opts.minute_seconds {
             cmd.arg("--minute-seconds").arg(s.to_string());
         }
+        cmd.args(&self.opts.args);
         self.child = Some(cmd.spawn().expect("starting daytona-local"));
         self.port = port;
 
@@ -300,6 +303,9 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.stop();
+        // A server that was killed leaves its sandboxes' disks mounted: unmount them before
+        // the data dir is removed (a clean stop has done so already).
+        unmount_under(self.tmp.path());
         if std::thread::panicking() {
             let log = self.log();
             let tail: String = log.chars().rev().take(4000).collect::<Vec<_>>().into_iter().rev().collect();
@@ -377,9 +383,38 @@ pub fn unique(prefix: &str) -> String {
     format!("{prefix}-{}-{:x}-{}", std::process::id(), t & 0xffffff, N.fetch_add(1, Ordering::Relaxed))
 }
 
-/// The path of sandbox `id`'s home on the host.
+/// The path of sandbox `id`'s home on the host: its disk's mount point, or a plain
+/// directory where disks are not available.
 pub fn host_home(data_dir: &Path, id: &str) -> PathBuf {
-    data_dir.join("sandboxes").join(id).join("home")
+    let disk = data_dir.join("sandboxes").join(id).join("disk");
+    match disk.join("disk.img").exists() {
+        true => disk.join("home"),
+        false => data_dir.join("sandboxes").join(id).join("home"),
+    }
+}
+
+/// The mount points under `dir`, deepest first.
+pub fn mounts_under(dir: &Path) -> Vec<PathBuf> {
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_owned());
+    let table = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    let mut found: Vec<PathBuf> = table
+        .lines()
+        .filter_map(|l| l.split(' ').nth(4))
+        .map(PathBuf::from)
+        .filter(|p| p.starts_with(&dir))
+        .collect();
+    found.sort_by_key(|p| std::cmp::Reverse(p.as_os_str().len()));
+    found
+}
+
+/// Detaches every mount under `dir`.
+pub fn unmount_under(dir: &Path) {
+    for m in mounts_under(dir) {
+        if let Ok(c) = std::ffi::CString::new(m.as_os_str().as_encoded_bytes()) {
+            // SAFETY: umount2 on a mount point of this test's own data dir.
+            unsafe { libc::umount2(c.as_ptr(), libc::MNT_DETACH) };
+        }
+    }
 }
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters kept).
