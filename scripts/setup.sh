@@ -12,6 +12,8 @@ need_pkg() { dpkg -s "$1" >/dev/null 2>&1 || apt_missing+=("$1"); }
 need_pkg bubblewrap
 need_pkg slirp4netns
 need_pkg nftables
+need_pkg e2fsprogs    # mkfs.ext4: a disk of its own per sandbox
+need_pkg iproute2     # ip: the isolation tests' own network namespaces
 need_pkg chromium
 need_pkg chromium-driver
 need_pkg python3-venv
