@@ -210,6 +210,8 @@ pub struct Runtime {
     firewall: Firewall,
     pids_limit: u32,
     jails: Mutex<HashMap<String, Jail>>,
+    /// Set once the server shuts down: jails go away on purpose from then on.
+    shutting_down: std::sync::atomic::AtomicBool,
 }
 
 impl Runtime {
@@ -241,6 +243,7 @@ impl Runtime {
             cgroups: CgroupHost::detect(),
             pids_limit: options.pids_limit,
             jails: Mutex::new(HashMap::new()),
+            shutting_down: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -273,6 +276,11 @@ impl Runtime {
     pub fn identities_unavailable(&self) -> Option<String> {
         (!running_as_root())
             .then(|| "run as a normal user, every sandbox is that user's uid on the host (no id ranges)".to_owned())
+    }
+
+    /// Whether the server is shutting down (and stopping every jail on purpose).
+    pub fn is_shutting_down(&self) -> bool {
+        self.shutting_down.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Whether sandbox `id`'s jail is alive.
@@ -458,6 +466,7 @@ impl Runtime {
     /// Stops every jail and unmounts every disk (clean server shutdown); the records stay
     /// `started`, so they start again with the server.
     pub async fn stop_all(&self) {
+        self.shutting_down.store(true, std::sync::atomic::Ordering::SeqCst);
         let ids: Vec<String> = self.jails.lock().unwrap_or_else(|e| e.into_inner()).keys().cloned().collect();
         for id in ids {
             if let Err(e) = self.stop(&id, true).await {
