@@ -5,9 +5,7 @@
 mod common;
 
 use std::os::unix::fs::PermissionsExt;
-use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -19,120 +17,9 @@ const WRAPS_TO_ONE_MINUTE: i64 = 576_460_752_303_423_489;
 /// `MAX_INTERVAL_MINUTES`: 100 years.
 const MAX_INTERVAL: i64 = 100 * 365 * 24 * 60;
 
-/// A server this file starts itself, for the flags the shared harness does not pass; stopped
-/// with SIGTERM on drop.
-struct Custom {
-    child: Option<Child>,
-    port: u16,
-    key: String,
-    data: PathBuf,
-    log: PathBuf,
-    _tmp: tempfile::TempDir,
-}
-
-impl Custom {
-    /// Starts `serve` with `extra` flags on a data dir of its own (or `data`, when given). With
-    /// `key_in_file` the server generates its key and stores it in the data dir.
-    async fn start(data: Option<&Path>, key_in_file: bool, extra: &[&str]) -> Self {
-        let tmp = tempfile::Builder::new().prefix("dl-hard").tempdir().expect("temp dir");
-        let data = data.map_or_else(|| tmp.path().join("data"), Path::to_owned);
-        let log = tmp.path().join("server.log");
-        let mut s = Custom { child: None, port: 0, key: KEY.to_owned(), data, log, _tmp: tmp };
-        for _ in 0..3 {
-            if s.spawn(key_in_file, extra).await {
-                return s;
-            }
-        }
-        panic!("could not start daytona-local:\n{}", s.log());
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// Starts the server on a free port; false if the port was taken meanwhile.
-    async fn spawn(&mut self, key_in_file: bool, extra: &[&str]) -> bool {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let before = self.log().len();
-        let log = std::fs::File::options().create(true).append(true).open(&self.log).unwrap();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_daytona-local"));
-        cmd.arg("serve")
-            .args(["--listen", &format!("127.0.0.1:{port}")])
-            .arg("--data-dir")
-            .arg(&self.data)
-            .args(extra)
-            .env_remove("DAYTONA_LOCAL_API_KEY")
-            .env("DAYTONA_LOCAL_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log);
-        if !key_in_file {
-            cmd.args(["--api-key", KEY]);
-        }
-        // The most permissive umask: every mode the server relies on must be set explicitly.
-        // SAFETY: umask(2) is async-signal-safe.
-        unsafe {
-            cmd.pre_exec(|| {
-                libc::umask(0);
-                Ok(())
-            });
-        }
-        self.child = Some(cmd.spawn().expect("starting daytona-local"));
-        self.port = port;
-        // No connection pool: an idle kept-alive connection would hold a slot of a low cap.
-        let http = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
-                if self.log()[before..].contains("Address already in use") {
-                    self.child = None;
-                    return false;
-                }
-                panic!("daytona-local exited during start-up ({status}):\n{}", self.log());
-            }
-            if key_in_file {
-                if let Ok(k) = std::fs::read_to_string(self.data.join("api-key")) {
-                    self.key = k.trim().to_owned();
-                }
-            }
-            let ours = self.log()[before..].contains(&format!("listening on http://127.0.0.1:{port}"));
-            if ours {
-                let probe = http.get(self.url("/api/config")).bearer_auth(&self.key).send().await;
-                if probe.is_ok_and(|r| r.status() == StatusCode::OK) {
-                    return true;
-                }
-            }
-            assert!(Instant::now() < deadline, "daytona-local did not answer within 15 s:\n{}", self.log());
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    /// Stops the server with SIGTERM (killed after 10 s).
-    fn stop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            // SAFETY: kill(2) on our own child.
-            unsafe { libc::kill(c.id() as i32, libc::SIGTERM) };
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline && matches!(c.try_wait(), Ok(None)) {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
-
-impl Drop for Custom {
-    fn drop(&mut self) {
-        self.stop();
-        if std::thread::panicking() {
-            eprintln!("---- daytona-local log ----\n{}\n----", self.log());
-        }
-    }
+/// A server started with `serve` flags the defaults leave out.
+async fn start_with_args(args: &[&str]) -> Server {
+    Server::start_with(Options { args: args.iter().map(|a| a.to_string()).collect(), ..Options::default() }).await
 }
 
 /// Sends `request` as is on a new connection and reads until the server closes it.
@@ -228,25 +115,27 @@ fn assert_private(data: &Path) -> Vec<String> {
 
 #[tokio::test]
 async fn the_data_dir_and_its_files_are_private_whatever_the_umask() {
-    let mut s = Custom::start(None, true, &[]).await;
-    let files = assert_private(&s.data);
+    // The most permissive umask: every mode the server relies on must be set explicitly.
+    let mut s = Server::start_with(Options { key_in_file: true, umask: Some(0), ..Options::default() }).await;
+    let data = s.data_dir();
+    let files = assert_private(&data);
     for want in ["api-key", "daytona.db", "daytona.db-shm", "daytona.db-wal"] {
         assert!(files.iter().any(|f| f == want), "{want} missing from {files:?}");
     }
-    assert_eq!(mode(&s.data.join("daytona.db")), 0o600);
-    assert_eq!(mode(&s.data.join("api-key")), 0o600);
+    assert_eq!(mode(&data.join("daytona.db")), 0o600);
+    assert_eq!(mode(&data.join("api-key")), 0o600);
 
     // An existing data dir and database left readable are made private on the next start.
     s.stop();
-    let data = s.data.clone();
     for (path, m) in [(data.clone(), 0o755), (data.join("daytona.db"), 0o644), (data.join("api-key"), 0o644)] {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(m)).unwrap();
     }
-    let again = Custom::start(Some(&data), true, &[]).await;
-    assert_private(&again.data);
+    let key = s.key.clone();
+    s.restart().await;
+    assert_private(&data);
     assert_eq!(mode(&data.join("daytona.db")), 0o600);
     assert_eq!(mode(&data.join("api-key")), 0o600);
-    assert_eq!(again.key, s.key, "the stored key is still used");
+    assert_eq!(s.key, key, "the stored key is still used");
 }
 
 // ---- 3. CORS ----
@@ -347,7 +236,7 @@ async fn the_toolbox_answers_cors_as_daytonas_proxy() {
 
 #[tokio::test]
 async fn a_client_that_stalls_in_its_headers_is_disconnected() {
-    let s = Custom::start(None, false, &["--header-read-timeout-secs", "1"]).await;
+    let s = start_with_args(&["--header-read-timeout-secs", "1"]).await;
     let partial = "GET /api/config HTTP/1.1\r\nHost: x\r\n";
     for sent in [partial, ""] {
         let mut conn = TcpStream::connect(("127.0.0.1", s.port)).await.unwrap();
@@ -371,7 +260,7 @@ async fn a_client_that_stalls_in_its_headers_is_disconnected() {
 
 #[tokio::test]
 async fn connections_beyond_the_cap_wait_until_one_closes() {
-    let s = Custom::start(None, false, &["--max-connections", "1"]).await;
+    let s = start_with_args(&["--max-connections", "1"]).await;
     // The readiness probe's connection may still be closing: wait until the one slot is free.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let holder = TcpStream::connect(("127.0.0.1", s.port)).await.unwrap();
@@ -433,10 +322,10 @@ async fn a_host_header_that_is_not_a_host_is_not_reflected() {
 
 #[tokio::test]
 async fn forwarded_headers_from_a_trusted_proxy_count() {
-    let s = Custom::start(None, false, &["--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "127.0.0.1"]).await;
+    let s = start_with_args(&["--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "127.0.0.1"]).await;
     let http = reqwest::Client::new();
     let get = |host: &'static str| {
-        http.get(s.url("/api/config")).bearer_auth(&s.key).header("X-Forwarded-Host", host).header("X-Forwarded-Proto", "https")
+        http.get(s.api("/config")).bearer_auth(&s.key).header("X-Forwarded-Host", host).header("X-Forwarded-Proto", "https")
     };
     let (_, config) = send(get("daytona.example.com")).await;
     assert_eq!(config["proxyToolboxUrl"], "https://daytona.example.com/toolbox");

@@ -28,6 +28,8 @@ pub struct Options {
     pub key_in_env: bool,
     /// More arguments for `serve` (e.g. `--pids-limit`).
     pub args: Vec<String>,
+    /// Start the server under this umask (every mode it relies on must then be set explicitly).
+    pub umask: Option<u32>,
 }
 
 /// A running `daytona-local serve`; killed (SIGKILL) on drop.
@@ -113,9 +115,20 @@ impl Server {
             cmd.arg("--minute-seconds").arg(s.to_string());
         }
         cmd.args(&self.opts.args);
+        if let Some(mask) = self.opts.umask {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: umask(2) is async-signal-safe.
+            unsafe {
+                cmd.pre_exec(move || {
+                    libc::umask(mask);
+                    Ok(())
+                });
+            }
+        }
         self.child = Some(cmd.spawn().expect("starting daytona-local"));
         self.port = port;
 
+        let probe = reqwest::Client::builder().pool_max_idle_per_host(0).build().expect("http client");
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
@@ -133,9 +146,9 @@ impl Server {
             }
             // This child's own banner first: another test's server may hold the port.
             let ours = self.log()[log_len_before..].contains(&format!("listening on http://127.0.0.1:{port}"));
+            // A probe that keeps no idle connection (it would hold a slot of a low --max-connections).
             let ready = ours
-                && self
-                .http
+                && probe
                 .get(self.api("/config"))
                 .bearer_auth(&self.key)
                 .send()
