@@ -599,4 +599,17 @@ async fn a_disk_filler_gets_enospc_at_the_sandbox_limit() {
     assert_eq!(lines.next(), Some("kept"));
     let size_kib: u64 = lines.next().unwrap().parse().unwrap();
     assert!((900_000..=1_048_576).contains(&size_kib), "home is {size_kib} KiB");
+    // `resize` grows the disk of a stopped sandbox, and the files stay.
+    let (status, _) = s.post_empty(&format!("/sandbox/{id}/stop")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = s.post(&format!("/sandbox/{id}/resize"), json!({"disk": 2})).await;
+    assert_eq!((status, body["disk"].as_i64()), (StatusCode::OK, Some(2)), "{body}");
+    let (status, _) = s.post_empty(&format!("/sandbox/{id}/start")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (code, out) = s.exec(&id, "cat ~/kept; df -k ~ | tail -1 | awk '{print $2}'").await;
+    assert_eq!(code, 0);
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("kept"));
+    let size_kib: u64 = lines.next().unwrap().parse().unwrap();
+    assert!((1_900_000..=2_097_152).contains(&size_kib), "home is {size_kib} KiB after growing to 2 GiB");
 }

@@ -15,6 +15,8 @@ use std::sync::{Arc, Mutex};
 
 /// Directory of ready disks, under the sandboxes directory.
 const POOL_DIR: &str = ".pool";
+/// A sandbox's disk directory, in its directory.
+const DISK_DIR: &str = "disk";
 const IMAGE: &str = "disk.img";
 const MOUNT_POINT: &str = "home";
 
@@ -68,18 +70,28 @@ impl Disks {
     }
 
     fn disk_dir(&self, id: &str) -> PathBuf {
-        self.sandboxes_dir.join(id).join("disk")
+        self.sandboxes_dir.join(id).join(DISK_DIR)
     }
 
-    /// Makes sure sandbox `id` has its disk of `gib` GiB mounted, owned by host id `owner` at
-    /// its root; returns the home's host path. An older sandbox's plain home directory is
-    /// copied onto a new disk the first time.
+    /// Makes sure sandbox `id` has its disk of `gib` GiB mounted (a plain directory where disks
+    /// are unavailable), everything in it owned by host id `owner`; returns the home's host
+    /// path. An older sandbox's plain home directory is copied onto a new disk the first time.
     pub async fn prepare(&self, id: &str, gib: i64, owner: u32) -> Result<PathBuf, String> {
         let legacy = self.sandboxes_dir.join(id).join("home");
-        if self.unavailable.is_some() {
-            std::fs::create_dir_all(&legacy).map_err(|e| format!("creating {}: {e}", legacy.display()))?;
-            return Ok(legacy);
-        }
+        let home = match self.unavailable {
+            Some(_) => {
+                std::fs::create_dir_all(&legacy).map_err(|e| format!("creating {}: {e}", legacy.display()))?;
+                legacy
+            }
+            None => self.mounted(id, gib, &legacy).await?,
+        };
+        own(&home, owner)?;
+        Ok(home)
+    }
+
+    /// Sandbox `id`'s disk, made (or taken from the pool) and mounted if need be, with the
+    /// files of its `legacy` plain home moved onto it.
+    async fn mounted(&self, id: &str, gib: i64, legacy: &Path) -> Result<PathBuf, String> {
         let disk = self.disk_dir(id);
         let home = disk.join(MOUNT_POINT);
         if !disk.join(IMAGE).exists() {
@@ -95,9 +107,8 @@ impl Disks {
         } else if !is_mounted(&home) {
             mount(&disk.join(IMAGE), &home).await?;
         }
-        std::os::unix::fs::chown(&home, Some(owner), Some(owner)).map_err(|e| format!("chown home: {e}"))?;
         if legacy.is_dir() {
-            migrate(&legacy, &home, owner).await?;
+            migrate(legacy, &home).await?;
         }
         Ok(home)
     }
@@ -134,29 +145,49 @@ impl Disks {
         }
     }
 
-    /// Grows sandbox `id`'s disk to `gib` GiB (ext4 grows while mounted).
-    pub async fn grow(&self, id: &str, gib: i64) -> Result<(), String> {
+    /// Grows sandbox `id`'s disk to `gib` GiB. A mounted ext4 grows in place where the host
+    /// allows it (that needs `CAP_SYS_RESOURCE`); otherwise the disk of a sandbox that is not
+    /// `running` is unmounted and grown offline, and a running one is refused (stop it first).
+    pub async fn grow(&self, id: &str, gib: i64, running: bool) -> Result<(), String> {
         if let Some(why) = &self.unavailable {
             return Err(why.clone());
         }
         let disk = self.disk_dir(id);
         let image = disk.join(IMAGE);
-        if !image.exists() {
+        let Ok(old_len) = std::fs::metadata(&image).map(|m| m.len()) else {
             // Not made yet: it gets the new size when the sandbox starts.
             return Ok(());
-        }
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(&image)
-            .and_then(|f| f.set_len((gib as u64) << 30))
-            .map_err(|e| format!("growing {}: {e}", image.display()))?;
+        };
+        let set_len = |len: u64| {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(&image)
+                .and_then(|f| f.set_len(len))
+                .map_err(|e| format!("growing {}: {e}", image.display()))
+        };
+        set_len((gib as u64) << 30)?;
         let home = disk.join(MOUNT_POINT);
-        if !is_mounted(&home) {
-            return run("resize2fs", &[image.as_os_str()]).await;
+        if is_mounted(&home) {
+            let device = loop_device(&home).ok_or("the sandbox's loop device was not found")?;
+            run("losetup", &["-c".as_ref(), device.as_os_str()]).await?;
+            let online = run("resize2fs", &[device.as_os_str()]).await;
+            if online.is_ok() {
+                return Ok(());
+            }
+            if running {
+                // The filesystem kept its size: so does the image.
+                set_len(old_len)?;
+                run("losetup", &["-c".as_ref(), device.as_os_str()]).await?;
+                return Err(format!(
+                    "this host does not let a mounted disk grow ({}); stop the sandbox and resize it then",
+                    online.unwrap_err()
+                ));
+            }
+            unmount(&home);
         }
-        let device = loop_device(&home).ok_or("the sandbox's loop device was not found")?;
-        run("losetup", &["-c".as_ref(), device.as_os_str()]).await?;
-        run("resize2fs", &[device.as_os_str()]).await
+        // Offline, resize2fs wants a checked filesystem first.
+        run_accepting("e2fsck", &["-f".as_ref(), "-p".as_ref(), image.as_os_str()], &[0, 1]).await?;
+        run("resize2fs", &[image.as_os_str()]).await
     }
 
     /// Unmounts sandbox `id`'s disk (the jail must be gone); its files stay in the image.
@@ -172,7 +203,7 @@ impl Disks {
         }
         if let Ok(entries) = std::fs::read_dir(&self.sandboxes_dir) {
             for e in entries.flatten() {
-                unmount(&e.path().join("disk").join(MOUNT_POINT));
+                unmount(&e.path().join(DISK_DIR).join(MOUNT_POINT));
             }
         }
     }
@@ -219,13 +250,23 @@ async fn mount(image: &Path, at: &Path) -> Result<(), String> {
 }
 
 /// Copies a plain home made before disk limits onto the sandbox's disk, then removes it.
-async fn migrate(legacy: &Path, home: &Path, owner: u32) -> Result<(), String> {
+async fn migrate(legacy: &Path, home: &Path) -> Result<(), String> {
     tracing::info!("moving {} onto its own disk", legacy.display());
     let mut from = legacy.as_os_str().to_owned();
     from.push("/.");
     run("cp", &["-a".as_ref(), from.as_os_str(), home.as_os_str()]).await?;
-    super::identity::chown_tree(home, owner).map_err(|e| format!("chown home: {e}"))?;
     std::fs::remove_dir_all(legacy).map_err(|e| format!("removing {}: {e}", legacy.display()))
+}
+
+/// Gives `home` and everything in it to host id `owner` unless its root has that owner already:
+/// a new disk's root is root's, a home made before sandboxes had id ranges (or copied from one)
+/// belongs to the old shared uid 1000.
+fn own(home: &Path, owner: u32) -> Result<(), String> {
+    let meta = std::fs::metadata(home).map_err(|e| format!("{}: {e}", home.display()))?;
+    if std::os::unix::fs::MetadataExt::uid(&meta) == owner {
+        return Ok(());
+    }
+    super::identity::chown_tree(home, owner).map_err(|e| format!("chown {}: {e}", home.display()))
 }
 
 /// Whether `dir` is a mount point (another device than its parent's).
@@ -269,17 +310,25 @@ fn loop_device(dir: &Path) -> Option<PathBuf> {
 }
 
 async fn run(program: &str, args: &[&std::ffi::OsStr]) -> Result<(), String> {
+    run_accepting(program, args, &[0]).await
+}
+
+/// Runs `program`; success is an exit code in `ok` (e2fsck says 1 for "errors corrected").
+async fn run_accepting(program: &str, args: &[&std::ffi::OsStr], ok: &[i32]) -> Result<(), String> {
     let out = tokio::process::Command::new(which(program).unwrap_or_else(|| program.into()))
         .args(args)
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
         .output()
         .await
         .map_err(|e| format!("running {program}: {e}"))?;
-    match out.status.success() {
+    match out.status.code().is_some_and(|c| ok.contains(&c)) {
         true => Ok(()),
-        false => Err(format!("{program} failed: {}", String::from_utf8_lossy(&out.stderr).trim())),
+        false => Err(format!(
+            "{program} failed ({}): {}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout).trim(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        )),
     }
 }
 

@@ -239,12 +239,9 @@ impl AppState {
     pub async fn mark_crashed(&self, id: &str) {
         let lock = self.op_lock(id);
         let Ok(_guard) = lock.try_lock() else { return };
+        let still_dead = self.find(id).is_ok_and(|r| r.state() == SandboxState::Started) && !self.runtime.is_running(id);
         // At shutdown the jails are stopped on purpose, records staying `started` so that they
         // start again with the server: that is no crash.
-        if self.runtime.is_shutting_down() {
-            return;
-        }
-        let still_dead = self.find(id).is_ok_and(|r| r.state() == SandboxState::Started) && !self.runtime.is_running(id);
         if still_dead && !self.runtime.is_shutting_down() {
             let reason = match self.runtime.stop(id, true).await {
                 Ok(()) => "the sandbox's main process exited unexpectedly".to_owned(),
@@ -409,7 +406,7 @@ impl AppState {
         if disk != rec.dto.disk {
             self.runtime
                 .disks
-                .grow(&id, disk)
+                .grow(&id, disk, self.runtime.is_running(&id))
                 .await
                 .map_err(|why| ApiError::BadRequest(format!("Cannot grow the disk: {why}")))?;
         }
