@@ -86,7 +86,8 @@ pub fn drop_privileges(uid: u32, listen_fd: i32, lifeline_fd: Option<i32>) -> Re
         // setuid from root clears every capability; make sure nothing is left (a jail started
         // unprivileged maps the server's own uid and may carry an ambient set).
         libc::prctl(libc::PR_CAP_AMBIENT, libc::PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-        let mut header = libc_cap_header();
+        // _LINUX_CAPABILITY_VERSION_3: two 32-bit words per set, all zero.
+        let mut header = CapHeader { version: 0x2008_0522, pid: 0 };
         let data = [CapData::default(); 2];
         if libc::syscall(libc::SYS_capset, &mut header as *mut CapHeader, data.as_ptr()) != 0 {
             return Err(format!("dropping capabilities: {}", std::io::Error::last_os_error()));
@@ -107,11 +108,6 @@ struct CapData {
     effective: u32,
     permitted: u32,
     inheritable: u32,
-}
-
-fn libc_cap_header() -> CapHeader {
-    // _LINUX_CAPABILITY_VERSION_3: two 32-bit words per set.
-    CapHeader { version: 0x2008_0522, pid: 0 }
 }
 
 /// Serves the toolbox API on the inherited listening socket `listen_fd` until killed.

@@ -14,7 +14,7 @@ use tokio::process::{Child, Command};
 use super::agent_client;
 use super::disk::Disks;
 use super::firewall::Firewall;
-use super::identity::{self, Identities, IdRange};
+use super::identity::{self, Identities};
 use super::limits::{Cgroup, CgroupHost};
 use super::network::{Uplink, RESOLV_CONF};
 
@@ -521,12 +521,10 @@ fn jail_log(rt: &Runtime, id: &str) -> Result<std::fs::File, String> {
 }
 
 /// What a jail is made of, prepared before its bwrap command line: its home (on its own
-/// disk), its id range, its `/etc` files.
+/// disk), its `/etc` files, and its user namespace (over its id range; none unprivileged).
 struct Jailed {
     home: PathBuf,
     etc: PathBuf,
-    ids: Option<IdRange>,
-    /// The sandbox's user namespace (with id ranges).
     userns: Option<OwnedFd>,
 }
 
@@ -540,10 +538,8 @@ impl Jailed {
         // SAFETY: geteuid has no preconditions.
         let owner = ids.map_or_else(|| unsafe { libc::geteuid() }, |r| r.host(SANDBOX_UID));
         let home = rt.disks.prepare(&sb.id, sb.disk, owner).await?;
-        if rt.disks.unavailable().is_none() {
-            let disks = Arc::clone(&rt.disks);
-            tokio::spawn(disks.refill());
-        }
+        // Tops the pool of ready disks up again (nothing to do where disks are unavailable).
+        tokio::spawn(Arc::clone(&rt.disks).refill());
         let run = rt.run_dir.join(&sb.id);
         let etc = rt.sandboxes_dir.join(&sb.id).join("etc");
         for d in [&run, &etc] {
@@ -552,13 +548,6 @@ impl Jailed {
         // The agent's socket: the server's alone.
         std::fs::set_permissions(&run, std::os::unix::fs::PermissionsExt::from_mode(0o700))
             .map_err(|e| format!("chmod: {e}"))?;
-        if let Some(range) = ids {
-            // A home made before sandboxes had id ranges belongs to the old shared uid 1000.
-            let meta = std::fs::metadata(&home).map_err(|e| format!("home: {e}"))?;
-            if std::os::unix::fs::MetadataExt::uid(&meta) != range.host(SANDBOX_UID) {
-                identity::chown_tree(&home, range.host(SANDBOX_UID)).map_err(|e| format!("chown home: {e}"))?;
-            }
-        }
         write_identity(&etc, &sb.name).map_err(|e| format!("writing /etc files: {e}"))?;
         let userns = match ids {
             Some(range) => Some(
@@ -569,7 +558,7 @@ impl Jailed {
             ),
             None => None,
         };
-        Ok(Self { home, etc, ids, userns })
+        Ok(Self { home, etc, userns })
     }
 
     /// The bwrap command of the jail, its network uplink (none with `networkBlockAll`), the
@@ -649,7 +638,7 @@ impl Jailed {
         if sb.network_block_all {
             cmd.arg("--unshare-net");
         }
-        if self.ids.is_none() {
+        if !staged {
             // Unprivileged: bwrap's user namespace maps our own uid to the sandbox user.
             cmd.args(["--unshare-user", "--uid", &SANDBOX_UID.to_string(), "--gid", &SANDBOX_UID.to_string()]);
         }
@@ -688,8 +677,8 @@ impl Jailed {
         let listen_fd = listener.as_raw_fd();
         let env_fd = env.as_raw_fd();
         // SAFETY: dup2/fcntl are async-signal-safe; the new descriptors are not close-on-exec,
-        // so bwrap and then the agent inherit them. The memfd (opened after the listener, so
-        // numbered above both targets) is moved second.
+        // so bwrap and then the agent inherit them. The memfd is numbered above every target
+        // (see `high_fd`), so moving the listener cannot overwrite it.
         unsafe {
             cmd.pre_exec(move || {
                 let keep = |from: i32, to: i32| {
@@ -765,8 +754,9 @@ unsafe fn stage(sources: &[std::ffi::CString; 3]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// `fd` moved to a number of at least 10 (close-on-exec).
-fn high_fd(fd: OwnedFd) -> std::io::Result<OwnedFd> {
+/// `fd` moved to a number of at least 10 (close-on-exec): above the descriptors a jail's are
+/// moved to (3, 4, 5), so moving one never overwrites another.
+pub fn high_fd(fd: OwnedFd) -> std::io::Result<OwnedFd> {
     use std::os::fd::FromRawFd;
     // SAFETY: F_DUPFD_CLOEXEC on a descriptor we own returns a new one we then own.
     let high = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, 10) };
