@@ -2,7 +2,8 @@
 # create -> started latency of daytona-local builds, measured in the same run (alternating
 # rounds, median of N per build): `scripts/bench-create.sh BIN [BIN...]` prints one BENCH line
 # per build and the ratio of each to the first. Used to price isolation changes
-# (e.g. a build of the previous commit against this one).
+# (e.g. a build of the previous commit against this one). BODY sets the create request
+# (default `{}`), ARGS more `serve` flags for every build.
 set -euo pipefail
 n=${N:-20}
 bins=("$@")
@@ -18,7 +19,8 @@ cleanup() {
 trap cleanup EXIT
 for i in "${!bins[@]}"; do
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  "${bins[$i]}" serve --listen "127.0.0.1:$port" --data-dir "$tmp/d$i" --api-key bench --console-dir /nonexistent \
+  # shellcheck disable=SC2086
+  "${bins[$i]}" serve ${ARGS:-} --listen "127.0.0.1:$port" --data-dir "$tmp/d$i" --api-key bench --console-dir /nonexistent \
     > "$tmp/log$i" 2>&1 &
   pids[$i]=$!; ports[$i]=$port
 done
@@ -29,7 +31,7 @@ sleep 2  # let servers fill their pools of ready disks
 for round in $(seq "$n"); do
   for i in "${!bins[@]}"; do
     out=$(curl -s -o "$tmp/sb" -w '%{time_total}' -H 'Authorization: Bearer bench' -H 'Content-Type: application/json' \
-      -d '{}' "http://127.0.0.1:${ports[$i]}/api/sandbox")
+      -d "${BODY:-{\}}" "http://127.0.0.1:${ports[$i]}/api/sandbox")
     grep -q '"state":"started"' "$tmp/sb" || { echo "create failed on ${bins[$i]}: $(cat "$tmp/sb")" >&2; exit 1; }
     echo "$out" >> "$tmp/t$i"
     id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$tmp/sb")

@@ -1,6 +1,6 @@
 //! The firewall of a networked sandbox: an nftables rule set inside the sandbox's own network
-//! namespace, loaded by the server before the namespace gets its way out; the sandbox user has
-//! no capability to change it.
+//! namespace, loaded by the server while the sandbox starts (before anything of the sandbox's
+//! own can run); the sandbox user has no capability to change it.
 //!
 //! Always: the host's own addresses (every address of its interfaces, so also services bound to
 //! 0.0.0.0) and link-local addresses (cloud metadata services) are unreachable; slirp4netns

@@ -14,7 +14,6 @@ use std::io::{Read, Write};
 use std::os::unix::ffi::OsStringExt;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 /// Ids in each sandbox's range (uids and gids `0..RANGE` inside).
 pub const RANGE: u32 = 65_536;
@@ -45,34 +44,32 @@ impl IdRange {
 pub struct Identities {
     sandboxes_dir: PathBuf,
     base: u32,
-    allocating: Mutex<()>,
 }
 
 impl Identities {
     /// Ranges from `base` upwards, recorded under `sandboxes_dir/{id}/`.
     pub fn new(sandboxes_dir: &Path, base: u32) -> Self {
-        Self { sandboxes_dir: sandboxes_dir.to_owned(), base, allocating: Mutex::new(()) }
+        Self { sandboxes_dir: sandboxes_dir.to_owned(), base }
     }
 
     /// Sandbox `id`'s range, allocated (the lowest free one) on first use.
     pub fn range(&self, id: &str) -> std::io::Result<IdRange> {
-        let _one_at_a_time = self.allocating.lock().unwrap_or_else(|e| e.into_inner());
         let file = self.sandboxes_dir.join(id).join(RANGE_FILE);
         if let Some(first) = read_range(&file) {
             return Ok(IdRange { first });
         }
-        let mut used: Vec<u32> = std::fs::read_dir(&self.sandboxes_dir)?
-            .filter_map(|e| read_range(&e.ok()?.path().join(RANGE_FILE)))
-            .collect();
-        used.sort_unstable();
+        // One allocation at a time host-wide (this server's threads and other servers alike):
+        // claims are checked and made under an exclusive lock of the claims directory.
         std::fs::create_dir_all(CLAIMS_DIR)?;
-        // One allocation at a time host-wide (other servers too): claims are checked and made
-        // under an exclusive lock of the claims directory.
         let claims = std::fs::File::open(CLAIMS_DIR)?;
         // SAFETY: flock on a descriptor we own; released when `claims` is closed.
         if unsafe { libc::flock(std::os::fd::AsRawFd::as_raw_fd(&claims), libc::LOCK_EX) } != 0 {
             return Err(std::io::Error::last_os_error());
         }
+        let mut used: Vec<u32> = std::fs::read_dir(&self.sandboxes_dir)?
+            .filter_map(|e| read_range(&e.ok()?.path().join(RANGE_FILE)))
+            .collect();
+        used.sort_unstable();
         let slots = (u32::MAX - 1 - self.base) / RANGE;
         let first = (0..slots)
             .map(|slot| self.base + slot * RANGE)
@@ -87,11 +84,21 @@ impl Identities {
 }
 
 impl Identities {
-    /// Claims the recorded ranges of this server's sandboxes again (after a reboot cleared
-    /// the claims); a range another instance claimed meanwhile is reported.
+    /// At start: drops the claims of servers whose sandboxes dir is gone and whose ranges no
+    /// process uses any more (left by servers that were removed without deleting their
+    /// sandboxes), then claims the recorded ranges of this server's sandboxes again (a reboot
+    /// clears the claims); a range another instance claimed meanwhile is reported.
     pub fn reclaim(&self) {
-        let Ok(entries) = std::fs::read_dir(&self.sandboxes_dir) else { return };
         let _ = std::fs::create_dir_all(CLAIMS_DIR);
+        let running = host_uids();
+        for e in std::fs::read_dir(CLAIMS_DIR).into_iter().flatten().flatten() {
+            let Some(first) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
+            let abandoned = claimant(first).is_some_and(|owner| !owner.exists());
+            if abandoned && !running.iter().any(|uid| (first..first.saturating_add(RANGE)).contains(uid)) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+        let Ok(entries) = std::fs::read_dir(&self.sandboxes_dir) else { return };
         for e in entries.flatten() {
             if let Some(first) = read_range(&e.path().join(RANGE_FILE)) {
                 if !claim(first, &self.sandboxes_dir) && claimant(first).as_deref() != Some(self.sandboxes_dir.as_path()) {
@@ -109,12 +116,8 @@ impl Identities {
     }
 }
 
-/// Claims range `first` host-wide for the server of `sandboxes_dir`; whether it was free (or
-/// claimed by a server whose sandboxes dir no longer exists).
+/// Claims range `first` host-wide for the server of `sandboxes_dir`; whether it was free.
 fn claim(first: u32, sandboxes_dir: &Path) -> bool {
-    if claimant(first).is_some_and(|owner| !owner.exists()) && !in_use(first) {
-        let _ = std::fs::remove_file(Path::new(CLAIMS_DIR).join(first.to_string()));
-    }
     let file = std::fs::OpenOptions::new().write(true).create_new(true).open(Path::new(CLAIMS_DIR).join(first.to_string()));
     match file {
         Ok(mut f) => {
@@ -125,17 +128,17 @@ fn claim(first: u32, sandboxes_dir: &Path) -> bool {
     }
 }
 
-/// Whether a process on the host runs with a uid of range `first` (a jail left behind).
-fn in_use(first: u32) -> bool {
-    let ids = first..first.saturating_add(RANGE);
-    std::fs::read_dir("/proc").into_iter().flatten().flatten().any(|e| {
-        std::fs::read_to_string(e.path().join("status")).is_ok_and(|st| {
-            st.lines()
-                .find_map(|l| l.strip_prefix("Uid:"))
-                .and_then(|u| u.split_whitespace().next()?.parse::<u32>().ok())
-                .is_some_and(|uid| ids.contains(&uid))
+/// The real uids of every process on the host (a jail left behind keeps its range in use).
+fn host_uids() -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let status = std::fs::read_to_string(e.path().join("status")).ok()?;
+            status.lines().find_map(|l| l.strip_prefix("Uid:"))?.split_whitespace().next()?.parse().ok()
         })
-    })
+        .collect()
 }
 
 /// The sandboxes dir of the server that claimed range `first`.
@@ -153,39 +156,49 @@ fn read_range(file: &Path) -> Option<u32> {
 /// jail's first process enters with `setns` before it makes its other namespaces, so that
 /// they belong to this user namespace.
 ///
-/// A short-lived child makes the namespace (`unshare` is impossible in a multi-threaded
-/// process), waits until this process has written its maps, and exits; the descriptor keeps
-/// the namespace alive.
+/// A short-lived child is cloned straight into a new user namespace (`unshare` is impossible
+/// in a multi-threaded process), waits until this process has written its maps, and exits;
+/// the descriptor keeps the namespace alive. It shares our memory (`CLONE_VM`, no copy of a
+/// large server's page tables) and runs on a stack of its own, calling `read` and `write` only.
 pub fn user_namespace(range: IdRange) -> std::io::Result<OwnedFd> {
     let (mut ready, ready_w) = std::io::pipe()?;
     let (go, go_w) = std::io::pipe()?;
-    let (ready_fd, go_fd) = (ready_w.as_raw_fd(), go.as_raw_fd());
-    let (ready_r_fd, go_w_fd) = (ready.as_raw_fd(), go_w.as_raw_fd());
-    // SAFETY: the child calls only async-signal-safe functions (unshare, write, read, _exit).
-    let pid = unsafe { libc::fork() };
+    // What the child needs: its ends, and the parent's ends to close in its own fd table.
+    let fds: [i32; 4] = [ready_w.as_raw_fd(), go.as_raw_fd(), ready.as_raw_fd(), go_w.as_raw_fd()];
+    extern "C" fn child(arg: *mut libc::c_void) -> libc::c_int {
+        // SAFETY: `arg` points at `fds`, alive until the parent has waited for this child;
+        // only async-signal-safe calls.
+        unsafe {
+            let [ready_w, go, ready_r, go_w] = *(arg as *const [i32; 4]);
+            // Only the parent may hold these ends: the read below must see EOF when it closes.
+            libc::close(go_w);
+            libc::close(ready_r);
+            let ok = 1u8;
+            libc::write(ready_w, (&ok as *const u8).cast(), 1);
+            let mut byte = 0u8;
+            libc::read(go, (&mut byte as *mut u8).cast(), 1);
+        }
+        0
+    }
+    let mut stack = vec![0u8; 64 * 1024];
+    // SAFETY: the stack grows down from its (16-byte aligned) end; `stack` and `fds` outlive
+    // the child, which the parent waits for below.
+    let pid = unsafe {
+        let top = stack.as_mut_ptr().add(stack.len()) as usize & !15;
+        libc::clone(
+            child,
+            top as *mut libc::c_void,
+            libc::CLONE_VM | libc::CLONE_NEWUSER | libc::SIGCHLD,
+            &fds as *const [i32; 4] as *mut libc::c_void,
+        )
+    };
     if pid == -1 {
         return Err(std::io::Error::last_os_error());
-    }
-    if pid == 0 {
-        // SAFETY: in the forked child: async-signal-safe calls only, then _exit.
-        unsafe {
-            // Only the parent may hold these ends: the read below must see EOF when it closes.
-            libc::close(go_w_fd);
-            libc::close(ready_r_fd);
-            let ok: u8 = (libc::unshare(libc::CLONE_NEWUSER) == 0).into();
-            libc::write(ready_fd, (&ok as *const u8).cast(), 1);
-            let mut byte = 0u8;
-            libc::read(go_fd, (&mut byte as *mut u8).cast(), 1);
-            libc::_exit(0);
-        }
     }
     drop((ready_w, go));
     let result = (|| {
         let mut ok = [0u8];
         ready.read_exact(&mut ok)?;
-        if ok[0] != 1 {
-            return Err(std::io::Error::other("the kernel refused a new user namespace"));
-        }
         let map = format!("0 {} {RANGE}\n", range.first);
         for file in ["uid_map", "gid_map"] {
             std::fs::OpenOptions::new()
@@ -198,8 +211,9 @@ pub fn user_namespace(range: IdRange) -> std::io::Result<OwnedFd> {
     })();
     drop(go_w);
     let mut status = 0;
-    // SAFETY: waits for the child forked above.
+    // SAFETY: waits for the child cloned above.
     unsafe { libc::waitpid(pid, &mut status, 0) };
+    drop(stack);
     result
 }
 

@@ -5,7 +5,7 @@
 //! forwarding to the host's loopback disabled. `networkBlockAll` leaves only its own `lo`.
 
 use std::io::{PipeReader, Read};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -29,15 +29,7 @@ impl Uplink {
     /// A new, unattached uplink.
     pub fn new() -> std::io::Result<Self> {
         let (lifeline, writer) = std::io::pipe()?;
-        // Numbered above the descriptors the jail's are moved to, so moving them never
-        // overwrites it.
-        // SAFETY: F_DUPFD_CLOEXEC on a descriptor we own returns a new one we then own.
-        let high = unsafe { libc::fcntl(writer.as_raw_fd(), libc::F_DUPFD_CLOEXEC, 10) };
-        if high == -1 {
-            return Err(std::io::Error::last_os_error());
-        }
-        // SAFETY: `high` was just created and is owned by nobody else.
-        let held_by_jail = unsafe { OwnedFd::from_raw_fd(high) };
+        let held_by_jail = super::runtime::high_fd(OwnedFd::from(writer))?;
         Ok(Self { lifeline, held_by_jail })
     }
 
@@ -72,55 +64,62 @@ impl Uplink {
             }
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
-        // The firewall stands before the namespace has a way out.
-        // SAFETY: geteuid has no preconditions.
-        firewall.apply(pid, unsafe { libc::geteuid() } == 0).await?;
-        let (mut ready, ready_w) = std::io::pipe().map_err(|e| format!("network: {e}"))?;
-        let (exit_fd, ready_fd) = (lifeline.as_raw_fd(), ready_w.as_raw_fd());
-        let mut cmd = tokio::process::Command::new("slirp4netns");
-        cmd.args(["--configure", "--mtu=65520", "--disable-host-loopback", "--enable-sandbox", "--enable-seccomp"]);
-        cmd.arg(format!("--exit-fd={exit_fd}")).arg(format!("--ready-fd={ready_fd}"));
-        cmd.arg(pid.to_string()).arg("tap0");
-        cmd.env_clear();
-        if let Some(path) = std::env::var_os("PATH") {
-            cmd.env("PATH", path);
-        }
-        let err = log.try_clone().map_err(|e| format!("network: {e}"))?;
-        // Its own process group, like the jail: it lives as long as the jail does.
-        cmd.stdin(Stdio::null()).stdout(Stdio::from(log)).stderr(Stdio::from(err)).process_group(0);
-        // SAFETY: fcntl is async-signal-safe.
-        unsafe {
-            cmd.pre_exec(move || {
-                inheritable(exit_fd)?;
-                inheritable(ready_fd)
-            });
-        }
-        let mut child = cmd.spawn().map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => {
-                "slirp4netns is not installed (run scripts/setup.sh), or create the sandbox with networkBlockAll"
-                    .to_owned()
-            }
-            _ => format!("starting slirp4netns: {e}"),
-        })?;
-        drop((lifeline, ready_w));
-        // slirp4netns writes "1" once the namespace is configured, or exits (EOF) on failure.
-        let wait = tokio::task::spawn_blocking(move || {
-            let mut byte = [0u8; 1];
-            matches!(ready.read(&mut byte), Ok(1))
+        // The firewall is loaded while slirp4netns connects the namespace: nothing of the
+        // sandbox's own runs before the jail has started, and the start waits for both.
+        let (walled, connected) =
+            tokio::join!(firewall.apply(pid, super::runtime::running_as_root()), connect(pid, lifeline, log));
+        walled.and(connected)
+    }
+}
+
+/// Connects the network namespace of `pid` to the outside with slirp4netns, which ends when
+/// `lifeline` (whose write end the jail holds) closes; waits until it is up.
+async fn connect(pid: i32, lifeline: PipeReader, log: std::fs::File) -> Result<(), String> {
+    let (mut ready, ready_w) = std::io::pipe().map_err(|e| format!("network: {e}"))?;
+    let (exit_fd, ready_fd) = (lifeline.as_raw_fd(), ready_w.as_raw_fd());
+    let mut cmd = tokio::process::Command::new("slirp4netns");
+    cmd.args(["--configure", "--mtu=65520", "--disable-host-loopback", "--enable-sandbox", "--enable-seccomp"]);
+    cmd.arg(format!("--exit-fd={exit_fd}")).arg(format!("--ready-fd={ready_fd}"));
+    cmd.arg(pid.to_string()).arg("tap0");
+    cmd.env_clear();
+    if let Some(path) = std::env::var_os("PATH") {
+        cmd.env("PATH", path);
+    }
+    let err = log.try_clone().map_err(|e| format!("network: {e}"))?;
+    // Its own process group, like the jail: it lives as long as the jail does.
+    cmd.stdin(Stdio::null()).stdout(Stdio::from(log)).stderr(Stdio::from(err)).process_group(0);
+    // SAFETY: fcntl is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(move || {
+            inheritable(exit_fd)?;
+            inheritable(ready_fd)
         });
-        match tokio::time::timeout(READY_WITHIN, wait).await {
-            Ok(Ok(true)) => Ok(()),
-            Ok(_) => {
-                let _ = child.wait().await;
-                Err("slirp4netns could not set up the sandbox's network (see the sandbox's agent.log; \
-                     running as non-root needs a readable /dev/net/tun)"
-                    .into())
-            }
-            Err(_) => {
-                // Killing it closes the ready pipe, which ends the blocked read.
-                let _ = child.kill().await;
-                Err(format!("slirp4netns did not set up the network within {READY_WITHIN:?}"))
-            }
+    }
+    let mut child = cmd.spawn().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            "slirp4netns is not installed (run scripts/setup.sh), or create the sandbox with networkBlockAll"
+                .to_owned()
+        }
+        _ => format!("starting slirp4netns: {e}"),
+    })?;
+    drop((lifeline, ready_w));
+    // slirp4netns writes "1" once the namespace is configured, or exits (EOF) on failure.
+    let wait = tokio::task::spawn_blocking(move || {
+        let mut byte = [0u8; 1];
+        matches!(ready.read(&mut byte), Ok(1))
+    });
+    match tokio::time::timeout(READY_WITHIN, wait).await {
+        Ok(Ok(true)) => Ok(()),
+        Ok(_) => {
+            let _ = child.wait().await;
+            Err("slirp4netns could not set up the sandbox's network (see the sandbox's agent.log; \
+                 running as non-root needs a readable /dev/net/tun)"
+                .into())
+        }
+        Err(_) => {
+            // Killing it closes the ready pipe, which ends the blocked read.
+            let _ = child.kill().await;
+            Err(format!("slirp4netns did not set up the network within {READY_WITHIN:?}"))
         }
     }
 }
