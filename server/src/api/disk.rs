@@ -183,7 +183,29 @@ impl Disks {
                     online.unwrap_err()
                 ));
             }
-            unmount(&home);
+            if !unmount_when_free(&home).await {
+                return Err("the sandbox's disk is still in use; try again".into());
+            }
+        }
+        // Grown offline only when no filesystem instance of it is left anywhere: a mount
+        // namespace made on the host while it was mounted (another sandbox's jail started
+        // meanwhile, a service's private /tmp, `ip netns exec`) keeps a copy of the mount and so
+        // the loop device, and that instance would write its old superblock back over the grown
+        // one when it ends.
+        let mut attached = loop_devices_of(&image);
+        for _ in 0..100 {
+            if attached.is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            attached = loop_devices_of(&image);
+        }
+        if !attached.is_empty() {
+            set_len(old_len)?;
+            return Err(format!(
+                "the disk is still in use on the host ({} attached: a mount namespace made while it was mounted, such as another sandbox started since, holds it); try again once that has ended",
+                attached.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
+            ));
         }
         // Offline, resize2fs wants a checked filesystem first.
         run_accepting("e2fsck", &["-f".as_ref(), "-p".as_ref(), image.as_os_str()], &[0, 1]).await?;
@@ -191,20 +213,24 @@ impl Disks {
     }
 
     /// Unmounts sandbox `id`'s disk (the jail must be gone); its files stay in the image.
-    pub fn unmount(&self, id: &str) {
-        let home = self.disk_dir(id).join(MOUNT_POINT);
-        unmount(&home);
+    pub async fn unmount(&self, id: &str) {
+        unmount_when_free(&self.disk_dir(id).join(MOUNT_POINT)).await;
     }
 
     /// Unmounts every disk: sandboxes' and the pool's (clean shutdown).
-    pub fn unmount_all(&self) {
-        for ready in self.pool.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
-            discard(&ready);
+    pub async fn unmount_all(&self) {
+        let ready: Vec<PathBuf> = self.pool.lock().unwrap_or_else(|e| e.into_inner()).drain(..).collect();
+        for dir in ready {
+            discard(&dir);
         }
-        if let Ok(entries) = std::fs::read_dir(&self.sandboxes_dir) {
-            for e in entries.flatten() {
-                unmount(&e.path().join(DISK_DIR).join(MOUNT_POINT));
-            }
+        let entries: Vec<PathBuf> = std::fs::read_dir(&self.sandboxes_dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path().join(DISK_DIR).join(MOUNT_POINT))
+            .collect();
+        for home in entries {
+            unmount_when_free(&home).await;
         }
     }
 }
@@ -279,17 +305,44 @@ pub fn is_mounted(dir: &Path) -> bool {
     }
 }
 
-fn unmount(dir: &Path) {
+/// Unmounts `dir`; `Err(())` while it is busy.
+fn try_unmount(dir: &Path) -> Result<(), ()> {
     if !is_mounted(dir) {
-        return;
+        return Ok(());
     }
-    let Ok(path) = std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(dir.as_os_str())) else { return };
-    // SAFETY: umount2 on a path we own; a busy mount is detached (it goes once unused).
-    unsafe {
-        if libc::umount2(path.as_ptr(), 0) != 0 {
-            libc::umount2(path.as_ptr(), libc::MNT_DETACH);
+    let Ok(path) = std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(dir.as_os_str())) else { return Ok(()) };
+    // SAFETY: umount2 on a path we own.
+    match unsafe { libc::umount2(path.as_ptr(), 0) } {
+        0 => Ok(()),
+        _ => Err(()),
+    }
+}
+
+/// Unmounts `dir` at once, detaching it if busy (it goes once unused): for pooled disks,
+/// which no jail ever used.
+fn unmount(dir: &Path) {
+    if try_unmount(dir).is_err() {
+        if let Ok(path) = std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(dir.as_os_str())) {
+            // SAFETY: umount2 on a path we own.
+            unsafe { libc::umount2(path.as_ptr(), libc::MNT_DETACH) };
         }
     }
+}
+
+/// Unmounts a sandbox's disk, waiting up to 2 s while it is busy: the namespaces of a jail
+/// that has just ended let go of its mounts a moment after its processes are gone. A disk
+/// detached while still in use would stay attached to its loop device, and the next mount of
+/// the image would share that stale filesystem. Whether it is unmounted (else detached).
+async fn unmount_when_free(dir: &Path) -> bool {
+    for _ in 0..100 {
+        if try_unmount(dir).is_ok() {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    tracing::warn!("{} still busy after 2 s: detached", dir.display());
+    unmount(dir);
+    false
 }
 
 /// Unmounts and deletes a pooled disk.
@@ -307,6 +360,21 @@ fn loop_device(dir: &Path) -> Option<PathBuf> {
         let dash = fields.iter().position(|f| *f == "-")?;
         (fields.get(4) == Some(&want)).then(|| fields.get(dash + 2).map(PathBuf::from)).flatten()
     })
+}
+
+/// The loop devices whose backing file is `image`.
+fn loop_devices_of(image: &Path) -> Vec<PathBuf> {
+    let Ok(image) = image.canonicalize() else { return Vec::new() };
+    std::fs::read_dir("/sys/block")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| {
+            std::fs::read_to_string(e.path().join("loop/backing_file"))
+                .is_ok_and(|backing| Path::new(backing.trim_end()) == image)
+        })
+        .map(|e| Path::new("/dev").join(e.file_name()))
+        .collect()
 }
 
 async fn run(program: &str, args: &[&std::ffi::OsStr]) -> Result<(), String> {

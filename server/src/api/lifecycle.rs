@@ -362,7 +362,7 @@ impl AppState {
             self.stop_failed(id, e);
             return;
         }
-        self.runtime.remove_files(id);
+        self.runtime.remove_files(id).await;
         if let Err(e) = self.forget(id) {
             tracing::error!("forgetting sandbox {id}: {e}");
         }

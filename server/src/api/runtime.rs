@@ -473,7 +473,7 @@ impl Runtime {
                 tracing::error!("sandbox {id}: {e}");
             }
         }
-        self.disks.unmount_all();
+        self.disks.unmount_all().await;
     }
 
     fn release(&self, jail: Jail) {
@@ -497,8 +497,8 @@ impl Runtime {
     }
 
     /// Deletes every file of sandbox `id` (the jail must be stopped).
-    pub fn remove_files(&self, id: &str) {
-        self.disks.unmount(id);
+    pub async fn remove_files(&self, id: &str) {
+        self.disks.unmount(id).await;
         self.identities.release(id);
         for dir in [self.sandboxes_dir.join(id), self.run_dir.join(id)] {
             if let Err(e) = std::fs::remove_dir_all(&dir) {
