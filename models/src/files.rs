@@ -107,3 +107,16 @@ pub struct UploadFilesResponse {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
 }
+
+/// Answer of `POST /files/bulk-upload` when a file failed (400): the `ErrorResponse` Daytona's
+/// spec declares (its `message` joins the failures; its `code` is the first one's) with the
+/// per-file outcome beside it, which older daemon clients read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UploadFilesFailure {
+    /// The error envelope.
+    #[serde(flatten)]
+    pub error: crate::ErrorResponse,
+    /// Files written, and the failures.
+    #[serde(flatten)]
+    pub outcome: UploadFilesResponse,
+}

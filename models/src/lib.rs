@@ -31,8 +31,8 @@ pub use env_name::is_env_name;
 pub use error::ErrorResponse;
 pub use events::{SandboxStateUpdated, SANDBOX_CREATED_EVENT, SANDBOX_STATE_UPDATED_EVENT};
 pub use files::{
-    FileInfo, FilesDownloadRequest, Match, ReplaceRequest, ReplaceResult, SearchFilesResponse, UploadFilesResponse,
-    UploadedFile,
+    FileInfo, FilesDownloadRequest, Match, ReplaceRequest, ReplaceResult, SearchFilesResponse, UploadFilesFailure,
+    UploadFilesResponse, UploadedFile,
 };
 pub use log_demux::{LogDemux, LogStream, STDERR_MARKER, STDOUT_MARKER};
 pub use list::{ListSandboxesQuery, ListSandboxesResponse, SandboxSortField, SortOrder};

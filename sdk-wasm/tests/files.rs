@@ -85,7 +85,7 @@ async fn file_operations() {
     let err = fs.download_file("proj/nope.txt", &none).await.expect_err("missing download");
     assert_eq!(err.kind(), ErrorKind::NotFound);
     let err = fs.delete_file("proj", false).await.expect_err("non-empty dir without recursive");
-    assert_eq!(err.kind(), ErrorKind::Conflict);
+    assert_eq!((err.kind(), err.code()), (ErrorKind::BadRequest, Some("BAD_REQUEST")));
     fs.delete_file("proj", true).await.expect("rm -r");
     assert!(fs.list_files(".").await.expect("list home").iter().all(|f| f.name != "proj"));
     sb.delete(None).await.expect("delete");

@@ -6,6 +6,7 @@
 
 mod agent;
 mod api;
+mod drain;
 mod envelope;
 mod time;
 

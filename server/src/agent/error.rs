@@ -15,6 +15,9 @@ pub enum ToolboxError {
     /// 400 `INVALID_FILE_PATH`.
     #[error("{0}")]
     InvalidPath(String),
+    /// 413 `INVALID_REQUEST_BODY`: a body over the route's size limit.
+    #[error("{0}")]
+    TooLarge(String),
     /// 404 with the given code (`NOT_FOUND`, `FILE_NOT_FOUND`, …).
     #[error("{1}")]
     NotFound(&'static str, String),
@@ -45,6 +48,8 @@ impl ToolboxError {
         match e.kind() {
             K::NotFound => Self::NotFound("FILE_NOT_FOUND", format!("file not found: {path}")),
             K::PermissionDenied => Self::AccessDenied(format!("permission denied: {path}")),
+            K::ReadOnlyFilesystem => Self::AccessDenied(format!("read-only file system: {path}")),
+            K::StorageFull | K::QuotaExceeded | K::FileTooLarge => Self::BadRequest(format!("{path}: {e}")),
             K::AlreadyExists => Self::Conflict(format!("already exists: {path}")),
             K::DirectoryNotEmpty => Self::Conflict(format!("directory not empty: {path}")),
             K::IsADirectory | K::NotADirectory | K::InvalidInput | K::InvalidFilename => {
@@ -58,6 +63,7 @@ impl ToolboxError {
         match self {
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "BAD_REQUEST"),
             Self::InvalidPath(_) => (StatusCode::BAD_REQUEST, "INVALID_FILE_PATH"),
+            Self::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "INVALID_REQUEST_BODY"),
             Self::NotFound(code, _) => (StatusCode::NOT_FOUND, code),
             Self::AccessDenied(_) => (StatusCode::FORBIDDEN, "FILE_ACCESS_DENIED"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "CONFLICT"),
@@ -94,7 +100,10 @@ impl IntoResponse for ToolboxError {
 
 impl From<JsonRejection> for ToolboxError {
     fn from(r: JsonRejection) -> Self {
-        Self::BadRequest(r.body_text())
+        match r.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => Self::TooLarge(r.body_text()),
+            _ => Self::BadRequest(r.body_text()),
+        }
     }
 }
 
@@ -102,6 +111,21 @@ impl From<QueryRejection> for ToolboxError {
     fn from(r: QueryRejection) -> Self {
         Self::BadRequest(r.body_text())
     }
+}
+
+/// Route layer for routes whose contract (Daytona's toolbox spec) answers every client error
+/// with 400 (`/files/find`, `/files/folder`, `/files/upload-v2`, …): a 403, 404 or 409 becomes
+/// a 400 that keeps its code (`FILE_NOT_FOUND`, `FILE_ACCESS_DENIED`, …), which is what the
+/// SDKs pick their typed errors by. Server failures (5xx) and 413 stay what they are.
+pub async fn client_errors_as_400(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let mut resp = next.run(req).await;
+    if matches!(resp.status(), StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::CONFLICT) {
+        if let Some(envelope) = resp.extensions_mut().get_mut::<ErrorResponse>() {
+            envelope.status_code = StatusCode::BAD_REQUEST.as_u16();
+            *resp.status_mut() = StatusCode::BAD_REQUEST;
+        }
+    }
+    resp
 }
 
 /// Fallback for unknown toolbox routes.

@@ -138,6 +138,7 @@ pub async fn run(listen_fd: i32, home: PathBuf) -> Result<(), String> {
         .merge(files::routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(crate::envelope::fill_request))
+        .layer(axum::middleware::from_fn(crate::drain::unread_bodies))
         .with_state(agent);
     axum::serve(listener, app).await.map_err(|e| format!("agent server: {e}"))
 }

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 
+use super::runtime::which;
+
 /// Directory of ready disks, under the sandboxes directory.
 const POOL_DIR: &str = ".pool";
 /// A sandbox's disk directory, in its directory.
@@ -398,12 +400,4 @@ async fn run_accepting(program: &str, args: &[&std::ffi::OsStr], ok: &[i32]) -> 
             String::from_utf8_lossy(&out.stderr).trim()
         )),
     }
-}
-
-fn which(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .chain(["/usr/sbin".into(), "/sbin".into()])
-        .map(|d| d.join(program))
-        .find(|p| p.is_file())
 }

@@ -20,6 +20,9 @@ pub enum ApiError {
     /// 409: conflicts with existing state (e.g. a name already in use).
     #[error("{0}")]
     Conflict(String),
+    /// 413: a body over the route's size limit.
+    #[error("{0}")]
+    TooLarge(String),
     /// 502: the sandbox's toolbox agent did not answer.
     #[error("{0}")]
     BadGateway(String),
@@ -40,6 +43,7 @@ impl ApiError {
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::BadGateway(_) => StatusCode::BAD_GATEWAY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -76,7 +80,10 @@ impl IntoResponse for ApiError {
 
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
-        Self::BadRequest(r.body_text())
+        match r.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => Self::TooLarge(r.body_text()),
+            _ => Self::BadRequest(r.body_text()),
+        }
     }
 }
 

@@ -93,7 +93,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         disk_pool_gib: lifecycle::DEFAULT_DISK_GIB,
         disk_pool_size: args.disk_pool,
     };
-    let runtime = runtime::Runtime::new(&data_dir, &options).map_err(|e| format!("runtime dirs: {e}"))?;
+    let runtime = runtime::Runtime::new(&data_dir, &options).map_err(|e| format!("runtime: {e}"))?;
     if let Some(why) = runtime.limits_unavailable() {
         tracing::warn!("CPU, memory and process limits are not enforced: {why}");
     }
@@ -201,6 +201,7 @@ fn router(st: Arc<AppState>, console_dir: PathBuf) -> Router {
         .layer(middleware::from_fn(cors::by_path))
         // Outermost: previews are other origins, answered before the API's CORS applies.
         .layer(middleware::from_fn_with_state(st, preview::by_host))
+        .layer(middleware::from_fn(crate::drain::unread_bodies))
 }
 
 async fn config(axum::extract::State(st): axum::extract::State<Arc<AppState>>, url: extract::ToolboxUrl) -> Json<DaytonaConfiguration> {

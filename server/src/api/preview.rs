@@ -113,6 +113,8 @@ async fn serve(st: &Arc<AppState>, port: u16, rec: SandboxRecord, mut req: Reque
     *req.uri_mut() = path_and_query.parse().map_err(|_| ApiError::BadRequest("invalid preview path".into()))?;
     let headers = req.headers_mut();
     headers.remove(PREVIEW_TOKEN_HEADER);
+    // Answered here (see the toolbox proxy): the body is forwarded as soon as it comes.
+    headers.remove(header::EXPECT);
     if key_ok {
         headers.remove(header::AUTHORIZATION);
     }

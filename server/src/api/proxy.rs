@@ -80,7 +80,9 @@ async fn forward(st: &Arc<AppState>, mut req: Request) -> Result<Response, ApiEr
     let client_upgrade = hyper::upgrade::on(&mut req);
     let (mut parts, body) = req.into_parts();
     parts.uri = target.parse().map_err(|_| ApiError::BadRequest("invalid toolbox path".into()))?;
-    for h in [header::AUTHORIZATION, header::HOST] {
+    // `Expect` is answered here, by this server (a 100 as soon as the body is forwarded):
+    // passed on, it would let the agent answer without reading a body that is on its way.
+    for h in [header::AUTHORIZATION, header::HOST, header::EXPECT] {
         parts.headers.remove(h);
     }
     parts.headers.remove(PREVIEW_TOKEN_HEADER);

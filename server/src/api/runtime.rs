@@ -197,12 +197,24 @@ pub struct RuntimeOptions {
     pub disk_pool_size: usize,
 }
 
+/// The first `program` file on `PATH` or in the sbin directories.
+pub fn which(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin".into(), "/sbin".into()])
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
+}
+
 /// Starts, stops and tracks the jails.
 pub struct Runtime {
     sandboxes_dir: PathBuf,
     run_dir: PathBuf,
     /// The agent binary bound into jails (a private copy of this binary).
     exe: PathBuf,
+    /// bubblewrap, found on `PATH` once at start (a jail's first process could not search
+    /// directories only the server may enter, such as root's home).
+    bwrap: PathBuf,
     cgroups: CgroupHost,
     identities: Identities,
     /// The sandboxes' disks.
@@ -229,6 +241,12 @@ impl Runtime {
         }
         std::fs::create_dir_all(&run_dir)?;
         let exe = install_agent(&run_dir)?;
+        let bwrap = which("bwrap").ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "bubblewrap (bwrap) is not installed: scripts/setup.sh installs it (Debian package bubblewrap)",
+            )
+        })?;
         let identities = Identities::new(&sandboxes_dir, options.id_base);
         if running_as_root() {
             identities.reclaim();
@@ -240,6 +258,7 @@ impl Runtime {
             sandboxes_dir,
             run_dir,
             exe,
+            bwrap,
             cgroups: CgroupHost::detect(),
             pids_limit: options.pids_limit,
             jails: Mutex::new(HashMap::new()),
@@ -592,10 +611,10 @@ impl Jailed {
         let mut cmd = match (&uplink, &userns) {
             (Some(_), None) => {
                 let mut unshare = Command::new("unshare");
-                unshare.args(["--net", "--user", "--map-root-user", "bwrap"]);
+                unshare.args(["--net", "--user", "--map-root-user"]).arg(&rt.bwrap);
                 unshare
             }
-            _ => Command::new("bwrap"),
+            _ => Command::new(&rt.bwrap),
         };
         // bwrap stays in the jail as its pid 1, and the sandbox user may read its
         // /proc/1/environ: give it none of the server's environment (which may hold the API

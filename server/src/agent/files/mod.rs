@@ -12,24 +12,28 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
-use super::error::ToolboxError;
+use super::error::{client_errors_as_400, ToolboxError};
 use super::Agent;
 
 /// The `/files` routes.
 pub fn routes() -> Router<std::sync::Arc<Agent>> {
-    Router::new()
-        .route("/files", get(listing::list).delete(ops::delete))
-        .route("/files/info", get(listing::info))
+    // Routes whose contract answers every client error with 400 (see `client_errors_as_400`).
+    let only_400 = Router::new()
         .route("/files/find", get(listing::find))
         .route("/files/search", get(listing::search))
         .route("/files/folder", post(ops::create_folder))
+        .route("/files/replace", post(ops::replace))
+        .route("/files/upload-v2", post(transfer::upload_v2))
+        .route_layer(axum::middleware::from_fn(client_errors_as_400));
+    Router::new()
+        .route("/files", get(listing::list).delete(ops::delete))
+        .route("/files/info", get(listing::info))
         .route("/files/move", post(ops::move_file))
         .route("/files/permissions", post(ops::set_permissions))
-        .route("/files/replace", post(ops::replace))
         .route("/files/bulk-download", post(transfer::bulk_download))
         .route("/files/bulk-upload", post(transfer::bulk_upload))
         .route("/files/download", get(transfer::download))
-        .route("/files/upload-v2", post(transfer::upload_v2))
+        .merge(only_400)
         .layer(DefaultBodyLimit::disable())
 }
 

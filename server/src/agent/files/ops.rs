@@ -72,7 +72,13 @@ pub async fn delete(
     } else {
         tokio::fs::remove_dir(&path).await
     };
-    result.map_err(|e| ToolboxError::io(e, &q.path))?;
+    result.map_err(|e| match e.kind() {
+        // A 400 (the route's contract has no 409): the client asked for the wrong thing.
+        std::io::ErrorKind::DirectoryNotEmpty => {
+            ToolboxError::BadRequest(format!("directory not empty: {} (delete it with recursive=true)", q.path))
+        }
+        _ => ToolboxError::io(e, &q.path),
+    })?;
     Ok(StatusCode::NO_CONTENT)
 }
 

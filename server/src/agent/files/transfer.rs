@@ -10,7 +10,7 @@ use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use daytona_models::{FilesDownloadRequest, UploadFilesResponse, UploadedFile};
+use daytona_models::{FilesDownloadRequest, UploadFilesFailure, UploadFilesResponse, UploadedFile};
 use tokio::io::AsyncWriteExt;
 
 use crate::agent::error::ToolboxError;
@@ -46,33 +46,36 @@ pub async fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> 
     result
 }
 
-/// Streams `body` to `path` (parents created) through a temporary file and a rename: the
-/// file appears only when complete, so a broken upload never leaves a half-written file.
+/// Streams `body` to `path` (parents created; `shown` is the path as the client gave it) through
+/// a temporary file and a rename: the file appears only when complete, so a broken upload
+/// never leaves a half-written file.
 async fn receive_stream<E: std::fmt::Display>(
     path: &Path,
+    shown: &str,
     body: impl futures_util::Stream<Item = Result<Bytes, E>>,
-) -> Result<u64, String> {
+) -> Result<u64, ToolboxError> {
     use futures_util::StreamExt;
+    let io = |e: std::io::Error| ToolboxError::io(e, shown);
     let mut body = std::pin::pin!(body);
     if let Some(parent) = path.parent() {
-        tokio::fs::create_dir_all(parent).await.map_err(|e| e.to_string())?;
+        tokio::fs::create_dir_all(parent).await.map_err(io)?;
     }
     if tokio::fs::metadata(path).await.is_ok_and(|m| m.is_dir()) {
-        return Err("is a directory".into());
+        return Err(ToolboxError::InvalidPath(format!("is a directory: {shown}")));
     }
     // Removed on every way out (errors, and the request being dropped mid-upload) but success.
     let mut tmp = TempFile(Some(temp_path(path)));
     let tmp_path = tmp.0.clone().unwrap_or_default();
-    let mut file = tokio::fs::File::create(&tmp_path).await.map_err(|e| e.to_string())?;
+    let mut file = tokio::fs::File::create(&tmp_path).await.map_err(io)?;
     let mut bytes = 0u64;
     while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|e| format!("upload interrupted: {e}"))?;
-        file.write_all(&chunk).await.map_err(|e| e.to_string())?;
+        let chunk = chunk.map_err(|e| ToolboxError::BadRequest(format!("upload of {shown} interrupted: {e}")))?;
+        file.write_all(&chunk).await.map_err(io)?;
         bytes += chunk.len() as u64;
     }
-    file.flush().await.map_err(|e| e.to_string())?;
+    file.flush().await.map_err(io)?;
     drop(file);
-    tokio::fs::rename(&tmp_path, path).await.map_err(|e| e.to_string())?;
+    tokio::fs::rename(&tmp_path, path).await.map_err(io)?;
     tmp.0 = None;
     Ok(bytes)
 }
@@ -88,51 +91,32 @@ impl Drop for TempFile {
     }
 }
 
-/// A multipart reader over `req` whose body is always read to its end, even past the closing
-/// boundary or after an early error: answering with unread request bytes makes the
-/// connection close under the client (the proxy) while it still sends, losing the answer.
-async fn multipart_of(agent: &Arc<Agent>, req: Request) -> Result<(Multipart, Drain), ToolboxError> {
-    use futures_util::StreamExt;
-    let (parts, body) = req.into_parts();
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, axum::Error>>(8);
-    let drain = tokio::spawn(async move {
-        let mut body = body.into_data_stream();
-        let mut forwarding = true;
-        while let Some(chunk) = body.next().await {
-            if forwarding && tx.send(chunk).await.is_err() {
-                forwarding = false; // the reader is done: discard the rest
-            }
-        }
-    });
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) });
-    let req = Request::from_parts(parts, Body::from_stream(stream));
-    let multipart = Multipart::from_request(req, agent).await.map_err(|e| ToolboxError::BadRequest(e.body_text()))?;
-    Ok((multipart, Drain(drain)))
+/// A multipart reader over `req`. (What it leaves unread of the body, past the closing
+/// boundary or after an early error, is read by [`crate::drain`] before the answer goes out.)
+async fn multipart_of(agent: &Arc<Agent>, req: Request) -> Result<Multipart, ToolboxError> {
+    Multipart::from_request(req, agent).await.map_err(|e| ToolboxError::BadRequest(e.body_text()))
 }
 
-/// Waits (briefly) for a request body to be read to its end.
-struct Drain(tokio::task::JoinHandle<()>);
-
-impl Drain {
-    async fn finish(self) {
-        let _ = tokio::time::timeout(std::time::Duration::from_secs(10), self.0).await;
-    }
-}
-
-/// `POST /files/bulk-upload`: `files[i].path` then `files[i].file` parts.
+/// `POST /files/bulk-upload`: `files[i].path` then `files[i].file` parts. Each file is
+/// written or fails on its own; any failure makes the answer a 400 [`UploadFilesFailure`].
 pub async fn bulk_upload(State(agent): State<Arc<Agent>>, req: Request) -> Response {
-    let (mut multipart, drain) = match multipart_of(&agent, req).await {
+    let mut multipart = match multipart_of(&agent, req).await {
         Ok(m) => m,
         Err(e) => return e.into_response(),
     };
     let mut paths: HashMap<String, String> = HashMap::new();
     let mut out = UploadFilesResponse::default();
+    let mut first_failure = None;
+    let mut fail = |out: &mut UploadFilesResponse, e: ToolboxError| {
+        out.errors.push(e.to_string());
+        first_failure.get_or_insert(e);
+    };
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) => {
-                out.errors.push(format!("malformed multipart body: {e}"));
+                fail(&mut out, ToolboxError::BadRequest(format!("malformed multipart body: {e}")));
                 break;
             }
         };
@@ -142,28 +126,37 @@ pub async fn bulk_upload(State(agent): State<Arc<Agent>>, req: Request) -> Respo
                 Ok(p) => {
                     paths.insert(key.to_owned(), p);
                 }
-                Err(e) => out.errors.push(format!("{name}: {e}")),
+                Err(e) => fail(&mut out, ToolboxError::BadRequest(format!("{name}: {e}"))),
             }
         } else if let Some(key) = name.strip_suffix(".file") {
             let Some(dest) = paths.remove(key) else {
-                out.errors.push(format!("{name}: missing .path metadata"));
+                fail(&mut out, ToolboxError::BadRequest(format!("{name}: missing .path metadata")));
                 continue;
             };
-            match agent.resolve(&dest) {
-                Ok(path) => match receive_stream(&path, field).await {
-                    Ok(bytes) => out.files.push(UploadedFile { path: dest, bytes }),
-                    Err(e) => out.errors.push(format!("{dest}: {e}")),
-                },
-                Err(e) => out.errors.push(format!("{dest}: {e}")),
+            let written = match agent.resolve(&dest) {
+                Ok(path) => receive_stream(&path, &dest, field).await,
+                Err(e) => Err(e),
+            };
+            match written {
+                Ok(bytes) => out.files.push(UploadedFile { path: dest, bytes }),
+                Err(e) => fail(&mut out, e),
             }
         } else {
-            out.errors.push(format!("unexpected multipart field {name:?}"));
+            fail(&mut out, ToolboxError::BadRequest(format!("unexpected multipart field {name:?}")));
         }
     }
-    drop(multipart);
-    drain.finish().await;
-    let status = if out.errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    (status, Json(out)).into_response()
+    match first_failure {
+        None => Json(out).into_response(),
+        Some(first) => {
+            // A 400 whatever the failure (the route's contract), with the first one's code.
+            let (_, mut error) = first.envelope();
+            error.status_code = StatusCode::BAD_REQUEST.as_u16();
+            error.message = out.errors.join(", ");
+            error.path = "/files/bulk-upload".into();
+            error.method = Some("POST".into());
+            (StatusCode::BAD_REQUEST, Json(UploadFilesFailure { error, outcome: out })).into_response()
+        }
+    }
 }
 
 /// Quotes a filename for `Content-Disposition`, plus the RFC 5987 `filename*` form.
@@ -281,24 +274,20 @@ pub async fn upload_v2(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
-    if is_multipart {
-        let (mut multipart, drain) = multipart_of(&agent, req).await?;
-        let result = loop {
+    let written = if is_multipart {
+        let mut multipart = multipart_of(&agent, req).await?;
+        loop {
             match multipart.next_field().await {
-                Ok(Some(field)) if field.name() == Some("file") => {
-                    break receive_stream(&path, field).await.map_err(ToolboxError::Io)
-                }
+                Ok(Some(field)) if field.name() == Some("file") => break receive_stream(&path, &q.path, field).await,
                 Ok(Some(_)) => continue,
                 Ok(None) => break Err(ToolboxError::BadRequest("multipart body has no `file` field".into())),
                 Err(e) => break Err(ToolboxError::BadRequest(format!("malformed multipart body: {e}"))),
             }
-        };
-        drop(multipart);
-        drain.finish().await;
-        result?;
+        }
     } else {
-        receive_stream(&path, req.into_body().into_data_stream()).await.map_err(ToolboxError::Io)?;
-    }
+        receive_stream(&path, &q.path, req.into_body().into_data_stream()).await
+    };
+    written?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     Ok(Json(serde_json::json!({ "name": name, "path": path.display().to_string(), "type": "file" })))
 }

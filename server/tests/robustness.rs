@@ -1,0 +1,261 @@
+//! API robustness (the fuzzer's findings): answers that arrive whatever the state of the
+//! request body, client errors that are never 5xx, and error bodies in Daytona's envelope
+//! with the status codes of Daytona's toolbox spec.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// How a raw request sends its body.
+#[derive(Clone, Copy, Debug)]
+enum Framing {
+    /// `Content-Length`, all bytes at once.
+    Length,
+    /// `Transfer-Encoding: chunked`, 64 KiB chunks.
+    Chunked,
+    /// `Content-Length` and `Expect: 100-continue`: the body only after a 100.
+    ExpectContinue,
+}
+
+/// Sends `method path` with a `size`-byte body on a new connection as a plain client would
+/// (headers, then the whole body, then read), and returns the final status, or why there was
+/// none (`Err`: reset, closed without an answer, …).
+async fn raw_status(port: u16, key: &str, method: &str, path: &str, size: usize, framing: Framing) -> Result<u16, String> {
+    let mut conn = TcpStream::connect(("127.0.0.1", port)).await.map_err(|e| format!("connect: {e}"))?;
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {key}\r\nContent-Type: application/json\r\n"
+    );
+    match framing {
+        Framing::Chunked => head.push_str("Transfer-Encoding: chunked\r\n"),
+        Framing::Length => head.push_str(&format!("Content-Length: {size}\r\n")),
+        Framing::ExpectContinue => head.push_str(&format!("Content-Length: {size}\r\nExpect: 100-continue\r\n")),
+    }
+    head.push_str("\r\n");
+    conn.write_all(head.as_bytes()).await.map_err(|e| format!("writing headers: {e}"))?;
+    let mut got = Vec::new();
+    if let Framing::ExpectContinue = framing {
+        // The server asks for the body (100) or answers without it (a final status).
+        got = read_head(&mut conn).await?;
+        if !got.starts_with(b"HTTP/1.1 100") {
+            return status_of(&got);
+        }
+        got.clear();
+    }
+    let body = vec![b'x'; size];
+    // A failed write (the server answered early and stopped reading) is not a failure in
+    // itself: the answer must still be readable.
+    let _ = match framing {
+        Framing::Chunked => {
+            let mut out = Ok(());
+            for chunk in body.chunks(64 * 1024) {
+                let mut frame = format!("{:x}\r\n", chunk.len()).into_bytes();
+                frame.extend_from_slice(chunk);
+                frame.extend_from_slice(b"\r\n");
+                out = conn.write_all(&frame).await;
+                if out.is_err() {
+                    break;
+                }
+            }
+            match out {
+                Ok(()) => conn.write_all(b"0\r\n\r\n").await,
+                e => e,
+            }
+        }
+        _ => conn.write_all(&body).await,
+    };
+    got.extend(read_head(&mut conn).await?);
+    status_of(&got)
+}
+
+/// Reads until the end of a response head (or of the connection).
+async fn read_head(conn: &mut TcpStream) -> Result<Vec<u8>, String> {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+        match tokio::time::timeout(Duration::from_secs(30), conn.read(&mut buf)).await {
+            Err(_) => return Err("no answer within 30 s".into()),
+            Ok(Err(e)) => return Err(format!("reading the answer: {e}")),
+            Ok(Ok(0)) => return Err(format!("closed without an answer (got {:?})", String::from_utf8_lossy(&got))),
+            Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+    Ok(got)
+}
+
+fn status_of(head: &[u8]) -> Result<u16, String> {
+    let text = String::from_utf8_lossy(head);
+    text.split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("not an HTTP answer: {text:?}"))
+}
+
+/// Statuses of `n` requests, counted: `{400: 100}` when all is well.
+async fn tally(s: &Server, method: &str, path: &str, size: usize, framing: Framing, n: usize) -> std::collections::BTreeMap<String, usize> {
+    let mut seen = std::collections::BTreeMap::new();
+    for _ in 0..n {
+        let outcome = match raw_status(s.port, &s.key, method, path, size, framing).await {
+            Ok(status) => status.to_string(),
+            Err(why) => why,
+        };
+        *seen.entry(outcome).or_default() += 1;
+    }
+    seen
+}
+
+#[tokio::test]
+async fn early_answers_arrive_whatever_the_state_of_the_body() {
+    let mut s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    // The agent answers these before reading the body: no `path` in the query.
+    let folder = format!("/toolbox/{id}/files/folder");
+    let expected = |n: usize| std::collections::BTreeMap::from([("400".to_owned(), n)]);
+
+    // The reproduction: 200 KB with an early 400, 100 times (it gave 10-50 % 502s).
+    assert_eq!(tally(&s, "POST", &folder, 200_000, Framing::Length, 100).await, expected(100));
+    // Bigger bodies, chunked bodies, a GET with a body, and a client waiting for a 100.
+    assert_eq!(tally(&s, "POST", &folder, 2_000_000, Framing::Length, 20).await, expected(20));
+    assert_eq!(tally(&s, "POST", &folder, 2_000_000, Framing::Chunked, 20).await, expected(20));
+    let info = format!("/toolbox/{id}/files/info");
+    assert_eq!(tally(&s, "GET", &info, 500_000, Framing::Length, 20).await, expected(20));
+    assert_eq!(tally(&s, "POST", &folder, 2_000_000, Framing::ExpectContinue, 20).await, expected(20));
+
+    // The control plane: a body over its 2 MB limit is a 413 in Daytona's envelope, delivered.
+    let too_large = std::collections::BTreeMap::from([("413".to_owned(), 10)]);
+    assert_eq!(tally(&s, "POST", "/api/sandbox", 3_000_000, Framing::Length, 10).await, too_large);
+    assert_eq!(tally(&s, "POST", "/api/sandbox", 3_000_000, Framing::Chunked, 10).await, too_large);
+    let big = format!("{{\"labels\":{{\"a\":\"{}\"}}}}", "x".repeat(3_000_000));
+    let (status, body) = send(s.http.post(s.api("/sandbox")).bearer_auth(&s.key).header("content-type", "application/json").body(big)).await;
+    assert_envelope(status, &body, StatusCode::PAYLOAD_TOO_LARGE, "/api/sandbox");
+
+    // A kept-alive connection goes on serving after an early answer.
+    let client = reqwest::Client::builder().pool_max_idle_per_host(1).build().unwrap();
+    for _ in 0..5 {
+        let resp = client.post(s.toolbox(&id, "/files/folder")).bearer_auth(&s.key).body(vec![b'x'; 300_000]).send().await.unwrap();
+        assert_eq!(resp.status(), 400);
+        let resp = client.get(s.toolbox(&id, "/files/info?path=.")).bearer_auth(&s.key).send().await.unwrap();
+        assert_eq!(resp.status(), 200);
+    }
+    s.assert_alive().await;
+}
+
+/// A daemon error: the status, Daytona's daemon envelope, and the code.
+fn assert_daemon(status: StatusCode, body: &Value, expected: u16, code: &str, path: &str) {
+    assert_eq!(status.as_u16(), expected, "{body}");
+    assert_eq!(body["statusCode"].as_u64(), Some(expected as u64), "{body}");
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["source"], "DAYTONA_DAEMON", "{body}");
+    assert_eq!(body["path"], path, "{body}");
+    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    assert!(body["timestamp"].as_str().is_some_and(|t| t.ends_with('Z')), "{body}");
+}
+
+#[tokio::test]
+async fn uploads_that_cannot_be_written_are_400_with_the_reason_and_lose_nothing() {
+    let mut s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    assert_eq!(s.exec(&id, "mkdir -p work && echo original > work/keep.txt").await.0, 0);
+    let upload_v2 = |path: &str| {
+        s.http.post(s.toolbox(&id, &format!("/files/upload-v2?path={}", percent_encode(path)))).bearer_auth(&s.key).body("new bytes")
+    };
+    for (path, code) in [
+        ("work", "INVALID_FILE_PATH"),           // a directory
+        ("/tmp", "INVALID_FILE_PATH"),           // a directory outside home
+        ("/etc/passwd", "FILE_ACCESS_DENIED"),   // a read-only file system
+        ("/proc/1/x", "FILE_NOT_FOUND"),         // a parent that cannot hold files
+        ("/nonexistent/dir/x", "FILE_ACCESS_DENIED"), // a parent the sandbox user may not create
+    ] {
+        let (status, body) = send(upload_v2(path)).await;
+        assert_daemon(status, &body, 400, code, "/files/upload-v2");
+        assert!(body["message"].as_str().unwrap().contains(path), "{path}: {body}");
+    }
+    // The same as multipart, and through bulk-upload: a 400 envelope with the per-file outcome.
+    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(b"zz".to_vec()));
+    let (status, body) = send(
+        s.http.post(s.toolbox(&id, "/files/upload-v2?path=work")).bearer_auth(&s.key).multipart(form),
+    )
+    .await;
+    assert_daemon(status, &body, 400, "INVALID_FILE_PATH", "/files/upload-v2");
+    let form = reqwest::multipart::Form::new()
+        .text("files[0].path", "work/ok.txt")
+        .part("files[0].file", reqwest::multipart::Part::bytes(b"fine".to_vec()).file_name("ok.txt"))
+        .text("files[1].path", "/etc/passwd")
+        .part("files[1].file", reqwest::multipart::Part::bytes(b"evil".to_vec()).file_name("passwd"));
+    let (status, body) = send(s.http.post(s.toolbox(&id, "/files/bulk-upload")).bearer_auth(&s.key).multipart(form)).await;
+    assert_daemon(status, &body, 400, "FILE_ACCESS_DENIED", "/files/bulk-upload");
+    assert_eq!(body["method"], "POST");
+    assert!(body["message"].as_str().unwrap().contains("/etc/passwd"), "{body}");
+    assert_eq!(body["files"], json!([{ "path": "work/ok.txt", "bytes": 4 }]), "{body}");
+    assert_eq!(body["errors"].as_array().map(Vec::len), Some(1), "{body}");
+
+    // Nothing was lost or half-written: the directory holds what it held, plus the good file.
+    assert_eq!(s.exec(&id, "cat work/keep.txt work/ok.txt && echo && ls -A work").await, (0, "original\nfine\nkeep.txt\nok.txt\n".into()));
+    s.assert_alive().await;
+}
+
+#[tokio::test]
+async fn file_errors_use_the_status_codes_of_daytonas_toolbox_spec() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    assert_eq!(s.exec(&id, "mkdir -p full && touch full/f").await.0, 0);
+
+    // DELETE /files (204, 400, 403, 404): a non-empty directory without `recursive` is a 400.
+    let (status, body) = send(s.http.delete(s.toolbox(&id, "/files?path=full")).bearer_auth(&s.key)).await;
+    assert_daemon(status, &body, 400, "BAD_REQUEST", "/files");
+    assert!(body["message"].as_str().unwrap().contains("recursive"), "{body}");
+    // GET /files/find and /files/search (200, 400): a missing directory is a 400 FILE_NOT_FOUND.
+    let (status, body) = s.get_toolbox(&id, "/files/find?path=missing&pattern=x").await;
+    assert_daemon(status, &body, 400, "FILE_NOT_FOUND", "/files/find");
+    let (status, body) = s.get_toolbox(&id, "/files/search?path=missing&pattern=x").await;
+    assert_daemon(status, &body, 400, "FILE_NOT_FOUND", "/files/search");
+    // POST /files/folder (201, 400): where the sandbox user may not write, a 400 FILE_ACCESS_DENIED.
+    let (status, body) = send(s.http.post(s.toolbox(&id, "/files/folder?path=/etc/x&mode=755")).bearer_auth(&s.key)).await;
+    assert_daemon(status, &body, 400, "FILE_ACCESS_DENIED", "/files/folder");
+    // Routes whose spec has a 404 keep it.
+    let (status, body) = s.get_toolbox(&id, "/files/info?path=missing").await;
+    assert_daemon(status, &body, 404, "FILE_NOT_FOUND", "/files/info");
+    // Everything above is still there.
+    assert_eq!(s.exec(&id, "ls full").await, (0, "f\n".into()));
+}
+
+#[tokio::test]
+async fn large_websocket_messages_pass_the_proxy_both_ways() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    const SIZE: usize = 1 << 20;
+
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    let (status, body) = s.post_toolbox(&id, "/process/pty", json!({"id": "big"})).await;
+    assert_eq!(status, 201, "{body}");
+    let mut ws = s.ws(&id, "/process/pty/big/connect", "X-Daytona-Pty-Exit-Control").await;
+    // Everything on the socket until `needle` is seen.
+    async fn until(ws: &mut Ws, needle: &str) -> String {
+        let mut got = Vec::new();
+        while !String::from_utf8_lossy(&got).contains(needle) {
+            match tokio::time::timeout(Duration::from_secs(30), ws.next()).await {
+                Ok(Some(Ok(Message::Binary(b)))) => got.extend_from_slice(&b),
+                Ok(Some(Ok(_))) => {}
+                other => panic!("no {needle:?} on the socket: {other:?}"),
+            }
+        }
+        String::from_utf8_lossy(&got).into_owned()
+    }
+    // In raw mode every byte reaches the program: one 1 MiB frame in, its count and a check out.
+    ws.send(Message::Binary(b"stty raw -echo; echo ready-$((6*7))\n".to_vec().into())).await.unwrap();
+    until(&mut ws, "ready-42").await;
+    ws.send(Message::Binary(b"head -c 1048576 > in; wc -c < in; tr -d 0-9a-f < in | wc -c; base64 -w 76 in; echo end-$((6*7))\n".to_vec().into()))
+        .await
+        .unwrap();
+    let pattern = b"0123456789abcdef".repeat(SIZE / 16);
+    ws.send(Message::Binary(pattern.into())).await.unwrap();
+    let out = until(&mut ws, "end-42").await;
+    let numbers: Vec<&str> = out.split_whitespace().filter(|w| w.chars().all(|c| c.is_ascii_digit())).take(2).collect();
+    assert_eq!(numbers, ["1048576", "0"], "the sandbox got every byte, and only these");
+    // ~1.4 MB of base64 came back through the proxy.
+    assert!(out.len() > SIZE * 4 / 3, "{} bytes of output", out.len());
+}
