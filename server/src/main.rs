@@ -5,12 +5,14 @@
 //! running `agent`, which serves the toolbox API on a Unix socket.
 
 mod agent;
-mod api;
-mod drain;
-mod envelope;
+mod app;
+mod control;
+mod http;
+mod jail;
+mod proxy;
+mod store;
 mod time;
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -26,7 +28,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the control plane, toolbox proxy and console.
-    Serve(api::ServeArgs),
+    Serve(app::ServeArgs),
     /// Run the toolbox agent inside a sandbox (started by `serve`).
     Agent {
         /// Inherited file descriptor of the listening Unix socket (bound by the server).
@@ -55,11 +57,11 @@ fn main() -> std::process::ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve(args) => runtime().block_on(api::serve(args)),
+        Command::Serve(args) => runtime().block_on(app::serve(args)),
         Command::Agent { listen_fd, home, lifeline_fd, env_fd } => {
             let user_env = env_fd.map(agent::read_user_env).transpose();
             user_env
-                .and_then(|env| agent::drop_privileges(api::SANDBOX_UID, listen_fd, lifeline_fd).map(|()| env))
+                .and_then(|env| agent::drop_privileges(jail::SANDBOX_UID, listen_fd, lifeline_fd).map(|()| env))
                 .and_then(|env| {
                     // Only now, unprivileged and filtered: the sandbox's env reaches what the agent
                     // starts (commands, sessions, terminals), never a privileged process's loader.
@@ -81,9 +83,4 @@ fn main() -> std::process::ExitCode {
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Runtime::new().expect("tokio runtime")
-}
-
-/// Parses `host:port` for `--listen`.
-pub fn parse_listen(s: &str) -> Result<SocketAddr, String> {
-    s.parse().map_err(|e| format!("invalid --listen address {s:?}: {e}"))
 }

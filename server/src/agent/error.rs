@@ -94,7 +94,7 @@ impl ToolboxError {
 impl IntoResponse for ToolboxError {
     fn into_response(self) -> Response {
         let (status, envelope) = self.envelope();
-        crate::envelope::respond(status, envelope)
+        crate::http::envelope::respond(status, envelope)
     }
 }
 

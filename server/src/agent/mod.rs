@@ -137,8 +137,8 @@ pub async fn run(listen_fd: i32, home: PathBuf) -> Result<(), String> {
         .merge(pty::routes())
         .merge(files::routes())
         .fallback(error::not_found)
-        .layer(axum::middleware::from_fn(crate::envelope::fill_request))
-        .layer(axum::middleware::from_fn(crate::drain::unread_bodies))
+        .layer(axum::middleware::from_fn(crate::http::envelope::fill_request))
+        .layer(axum::middleware::from_fn(crate::http::drain::unread_bodies))
         .with_state(agent);
     axum::serve(listener, app).await.map_err(|e| format!("agent server: {e}"))
 }

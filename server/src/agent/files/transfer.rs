@@ -92,7 +92,7 @@ impl Drop for TempFile {
 }
 
 /// A multipart reader over `req`. (What it leaves unread of the body, past the closing
-/// boundary or after an early error, is read by [`crate::drain`] before the answer goes out.)
+/// boundary or after an early error, is read by [`crate::http::drain`] before the answer goes out.)
 async fn multipart_of(agent: &Arc<Agent>, req: Request) -> Result<Multipart, ToolboxError> {
     Multipart::from_request(req, agent).await.map_err(|e| ToolboxError::BadRequest(e.body_text()))
 }

@@ -9,31 +9,21 @@ use std::time::Duration;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
-use daytona_models::{SandboxState, SandboxStateUpdated, SANDBOX_CREATED_EVENT, SANDBOX_STATE_UPDATED_EVENT};
+use daytona_models::{SandboxStateUpdated, SANDBOX_CREATED_EVENT, SANDBOX_STATE_UPDATED_EVENT};
 use serde_json::{json, Value};
 use tokio::sync::broadcast::error::RecvError;
 
-use super::auth::same_secret;
-use super::extract::ToolboxUrl;
-use super::record::SandboxRecord;
-use super::state::AppState;
+use crate::app::auth::same_secret;
+use crate::app::extract::ToolboxUrl;
+use crate::store::record::SandboxEvent;
+use crate::app::state::AppState;
 
-/// What happened to a sandbox.
-#[derive(Clone, Debug)]
-pub enum SandboxEvent {
-    /// A new sandbox (`sandbox.created`).
-    Created(SandboxRecord),
-    /// `sandbox` moved from state `old` to its current one (`sandbox.state.updated`).
-    StateUpdated { sandbox: SandboxRecord, old: SandboxState },
-}
-
-impl SandboxEvent {
-    /// The Socket.IO EVENT packet (`42[name, payload]`), with sandboxes as the client sees
-    /// them through `toolbox_url`.
-    fn packet(&self, toolbox_url: &str) -> String {
-        let (name, payload) = match self {
-            Self::Created(rec) => (SANDBOX_CREATED_EVENT, json!(rec.to_wire(toolbox_url))),
-            Self::StateUpdated { sandbox, old } => (
+/// The Socket.IO EVENT packet (`42[name, payload]`) of `event`, with sandboxes as the client
+/// sees them through `toolbox_url`.
+fn packet(event: &SandboxEvent, toolbox_url: &str) -> String {
+        let (name, payload) = match event {
+            SandboxEvent::Created(rec) => (SANDBOX_CREATED_EVENT, json!(rec.to_wire(toolbox_url))),
+            SandboxEvent::StateUpdated { sandbox, old } => (
                 SANDBOX_STATE_UPDATED_EVENT,
                 json!(SandboxStateUpdated {
                     sandbox: sandbox.to_wire(toolbox_url),
@@ -43,7 +33,6 @@ impl SandboxEvent {
             ),
         };
         format!("42{}", json!([name, payload]))
-    }
 }
 
 /// Engine.IO heartbeat: the server pings this often and gives up after `PING_TIMEOUT` more.
@@ -103,7 +92,7 @@ async fn serve(st: Arc<AppState>, mut socket: WebSocket, toolbox_url: String) ->
     loop {
         tokio::select! {
             event = events.recv() => match event {
-                Ok(event) => socket.send(Message::Text(event.packet(&toolbox_url).into())).await?,
+                Ok(event) => socket.send(Message::Text(packet(&event, &toolbox_url).into())).await?,
                 // A client too slow for 256 events polls as a fallback anyway.
                 Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return Ok(()),

@@ -6,10 +6,9 @@ use std::sync::{Arc, Mutex, RwLock};
 use daytona_models::SandboxState;
 
 use super::error::ApiError;
-use super::events::SandboxEvent;
-use super::record::SandboxRecord;
-use super::runtime::Runtime;
-use super::store::Store;
+use crate::store::record::{SandboxEvent, SandboxRecord};
+use crate::jail::runtime::Runtime;
+use crate::store::Store;
 
 /// Everything the handlers share.
 pub struct AppState {

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use daytona_models::{SandboxSortField, SandboxState, SortOrder};
 
-use super::error::ApiError;
-use super::record::SandboxRecord;
+use crate::app::error::ApiError;
+use crate::store::record::SandboxRecord;
 
 /// A parsed listing query (repeated keys for arrays, JSON for labels).
 #[derive(Default)]

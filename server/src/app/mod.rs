@@ -1,30 +1,19 @@
-//! `daytona-local serve`: the control plane, the toolbox proxy and the console.
+//! `daytona-local serve`: its options, startup and the router that puts the control plane
+//! (`/api`), the toolbox proxy (`/toolbox/{id}/…`), previews and the console together; plus
+//! what every route kind shares: the state ([`state::AppState`]), the API's error type, the
+//! extractors, authentication and URL signing, CORS and the accept loop.
+//!
+//! May import every other module; `control` and `proxy` import its shared parts.
 
-mod agent_client;
-mod auth;
-mod console;
-mod cors;
-mod disk;
-mod error;
-mod events;
-mod extract;
-mod firewall;
-mod forwarded;
-mod identity;
-mod lifecycle;
-mod limits;
-mod list;
-mod listen;
-mod network;
-mod preview;
-mod proxy;
-mod record;
-mod runtime;
-mod sandboxes;
-mod signing;
-mod state;
-mod store;
-mod timers;
+pub mod auth;
+pub mod console;
+pub mod cors;
+pub mod error;
+pub mod extract;
+pub mod forwarded;
+pub mod listen;
+pub mod signing;
+pub mod state;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -34,16 +23,18 @@ use axum::routing::{any, get};
 use axum::{middleware, Json, Router};
 use daytona_models::{DaytonaConfiguration, OidcConfig};
 
+use crate::control::{events, lifecycle, sandboxes, timers};
+use crate::jail::{identity, runtime};
+use crate::proxy::{preview, toolbox};
+use crate::store;
 use error::ApiError;
 use state::AppState;
-
-pub use runtime::SANDBOX_UID;
 
 /// Options of `daytona-local serve`.
 #[derive(clap::Args)]
 pub struct ServeArgs {
     /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:3000", value_parser = crate::parse_listen)]
+    #[arg(long, default_value = "127.0.0.1:3000", value_parser = listen::parse_listen)]
     listen: SocketAddr,
     /// Directory for the database, API key and sandbox files.
     #[arg(long, default_value = ".data")]
@@ -190,18 +181,18 @@ fn router(st: Arc<AppState>, console_dir: PathBuf) -> Router {
         // After the bearer check: the event socket's key comes in its CONNECT packet.
         .route("/socket.io/", get(events::socket_io));
     let toolbox = Router::new()
-        .route("/toolbox/{id}", any(proxy::toolbox))
-        .route("/toolbox/{id}/{*path}", any(proxy::toolbox));
+        .route("/toolbox/{id}", any(toolbox::toolbox))
+        .route("/toolbox/{id}/{*path}", any(toolbox::toolbox));
     Router::new()
         .nest("/api", api)
         .merge(toolbox)
         .with_state(Arc::clone(&st))
         .merge(console::routes(console_dir))
-        .layer(middleware::from_fn(crate::envelope::fill_request))
+        .layer(middleware::from_fn(crate::http::envelope::fill_request))
         .layer(middleware::from_fn(cors::by_path))
         // Outermost: previews are other origins, answered before the API's CORS applies.
         .layer(middleware::from_fn_with_state(st, preview::by_host))
-        .layer(middleware::from_fn(crate::drain::unread_bodies))
+        .layer(middleware::from_fn(crate::http::drain::unread_bodies))
 }
 
 async fn config(axum::extract::State(st): axum::extract::State<Arc<AppState>>, url: extract::ToolboxUrl) -> Json<DaytonaConfiguration> {

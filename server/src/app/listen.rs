@@ -13,6 +13,7 @@
 
 use std::future::Future;
 use std::io;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -28,6 +29,11 @@ use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 use tower::ServiceExt;
 
 use super::forwarded::{Cidr, Conn};
+
+/// Parses `host:port` for `--listen`.
+pub fn parse_listen(s: &str) -> Result<SocketAddr, String> {
+    s.parse().map_err(|e| format!("invalid --listen address {s:?}: {e}"))
+}
 
 /// Limits on connections.
 #[derive(Clone, Copy, Debug)]

@@ -52,3 +52,12 @@ impl SandboxRecord {
         dto
     }
 }
+
+/// What happened to a sandbox.
+#[derive(Clone, Debug)]
+pub enum SandboxEvent {
+    /// A new sandbox (`sandbox.created`).
+    Created(SandboxRecord),
+    /// `sandbox` moved from state `old` to its current one (`sandbox.state.updated`).
+    StateUpdated { sandbox: SandboxRecord, old: SandboxState },
+}

@@ -8,10 +8,10 @@ use daytona_models::{CreateSandbox, ResizeSandbox, Sandbox, SandboxDesiredState,
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 
-use super::error::ApiError;
-use super::firewall::AllowList;
-use super::record::SandboxRecord;
-use super::state::{AppState, ORGANIZATION_ID};
+use crate::app::error::ApiError;
+use crate::jail::firewall::AllowList;
+use crate::store::record::SandboxRecord;
+use crate::app::state::{AppState, ORGANIZATION_ID};
 
 /// Default and maximum resources of a local sandbox.
 const DEFAULT_CPU: i64 = 1;
@@ -203,7 +203,7 @@ impl AppState {
             token: token.to_lowercase(),
             created_ms: now,
             last_activity_ms: now,
-            signing_key: super::signing::new_key(),
+            signing_key: crate::app::signing::new_key(),
             stopped_ms: None,
         };
         let lock = self.op_lock(&id);

@@ -1,11 +1,16 @@
-//! Durable sandbox records in SQLite (`daytona.db` in the data dir).
+//! Durable sandbox records: each sandbox's [`record::SandboxRecord`] (its DTO plus what only
+//! the server knows), kept in SQLite (`daytona.db` in the data dir).
+//!
+//! Imports nothing of the crate but `time`; every other layer may import it.
+
+pub mod record;
 
 use std::path::Path;
 use std::sync::Mutex;
 
 use rusqlite::{params, Connection};
 
-use super::record::SandboxRecord;
+use record::SandboxRecord;
 
 /// The sandbox table. Every write is committed before the caller answers.
 pub struct Store {

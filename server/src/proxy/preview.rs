@@ -16,12 +16,12 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use daytona_models::{SandboxState, PREVIEW_TOKEN_HEADER, SANDBOX_TOKEN_QUERY};
 
-use super::agent_client;
-use super::auth::{bearer, same_secret};
-use super::error::ApiError;
-use super::proxy::{self, TokenQuery};
-use super::record::SandboxRecord;
-use super::state::AppState;
+use crate::jail::agent_client;
+use crate::app::auth::{bearer, same_secret};
+use crate::app::error::ApiError;
+use super::toolbox::{self, TokenQuery};
+use crate::store::record::SandboxRecord;
+use crate::app::state::AppState;
 
 /// Cookie set on a preview's own origin once the token came in the query.
 const COOKIE: &str = "daytona-preview-token";
@@ -107,7 +107,7 @@ async fn serve(st: &Arc<AppState>, port: u16, rec: SandboxRecord, mut req: Reque
     if rec.state() != SandboxState::Started || !st.runtime.is_running(id) {
         return Err(ApiError::BadRequest(format!("Sandbox {id} is not started (state: {})", rec.state().as_str())));
     }
-    proxy::note_activity(st, &rec);
+    toolbox::note_activity(st, &rec);
 
     // What the sandbox's server sees: the request as sent, without our credentials.
     *req.uri_mut() = path_and_query.parse().map_err(|_| ApiError::BadRequest("invalid preview path".into()))?;
@@ -125,7 +125,7 @@ async fn serve(st: &Arc<AppState>, port: u16, rec: SandboxRecord, mut req: Reque
         .await
         .map_err(ApiError::BadGateway)?;
     if resp.status() == StatusCode::SWITCHING_PROTOCOLS {
-        proxy::relay_upgrade(st, id.to_owned(), client_upgrade, &mut resp);
+        toolbox::relay_upgrade(st, id.to_owned(), client_upgrade, &mut resp);
     }
     Ok(resp.map(Body::new))
 }

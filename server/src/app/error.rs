@@ -74,7 +74,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        crate::envelope::respond(self.status(), self.envelope(""))
+        crate::http::envelope::respond(self.status(), self.envelope(""))
     }
 }
 

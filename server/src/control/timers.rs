@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use daytona_models::SandboxState;
 
-use super::state::AppState;
+use crate::app::state::AppState;
 
 /// What a sandbox's intervals call for now, if anything.
 #[derive(Debug, PartialEq, Eq)]
@@ -27,7 +27,7 @@ fn elapsed(since_ms: i64, now: i64, minutes: i64, minute_ms: i64) -> bool {
     }
 }
 
-fn due(minute_ms: i64, rec: &super::record::SandboxRecord, now: i64) -> Option<Due> {
+fn due(minute_ms: i64, rec: &crate::store::record::SandboxRecord, now: i64) -> Option<Due> {
     match rec.state() {
         SandboxState::Started => {
             let stop_after = rec.dto.auto_stop_interval.filter(|&m| m > 0)?;
@@ -107,7 +107,7 @@ mod tests {
         assert!(elapsed(now - MINUTE_MS, now, 1, MINUTE_MS));
         assert!(!elapsed(now - MINUTE_MS + 1, now, 1, MINUTE_MS));
         assert!(elapsed(now, now, 0, MINUTE_MS));
-        let max = super::super::lifecycle::MAX_INTERVAL_MINUTES;
+        let max = super::lifecycle::MAX_INTERVAL_MINUTES;
         assert!(!elapsed(now - 1000 * MINUTE_MS, now, max, MINUTE_MS));
         assert!(elapsed(now - max * MINUTE_MS, now, max, MINUTE_MS));
     }

@@ -13,12 +13,12 @@ use hyper::body::Incoming;
 use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
 
-use super::agent_client;
-use super::auth::{bearer, same_secret};
-use super::error::ApiError;
-use super::signing;
-use super::record::SandboxRecord;
-use super::state::AppState;
+use crate::jail::agent_client;
+use crate::app::auth::{bearer, same_secret};
+use crate::app::error::ApiError;
+use crate::app::signing;
+use crate::store::record::SandboxRecord;
+use crate::app::state::AppState;
 
 /// Only persist activity this often per sandbox (ms).
 const ACTIVITY_WRITE_INTERVAL_MS: i64 = 5_000;

@@ -10,12 +10,12 @@ use daytona_models::{
     CreateSandbox, ListSandboxesResponse, PortPreviewUrl, ResizeSandbox, Sandbox, SandboxLabels, Url,
 };
 
-use super::error::ApiError;
-use super::extract::{parse_int, AppJson, AppPath, ToolboxUrl};
+use crate::app::error::ApiError;
+use crate::app::extract::{parse_int, AppJson, AppPath, ToolboxUrl};
 use super::lifecycle::{check_auto_delete, check_interval, check_labels, MAX_AUTO_ARCHIVE};
 use super::list::ListFilter;
-use super::record::SandboxRecord;
-use super::state::AppState;
+use crate::store::record::SandboxRecord;
+use crate::app::state::AppState;
 
 type S = State<Arc<AppState>>;
 type SandboxResult = Result<Json<Sandbox>, ApiError>;
@@ -170,7 +170,7 @@ async fn preview_url(
     let origin = url.0.trim_end_matches("/toolbox");
     Ok(Json(PortPreviewUrl {
         sandbox_id: rec.dto.id.clone(),
-        url: super::preview::url(origin, &port.to_string(), &rec.dto.id),
+        url: crate::proxy::preview::url(origin, &port.to_string(), &rec.dto.id),
         token: rec.token,
     }))
 }
@@ -181,13 +181,13 @@ async fn signing_key(State(st): S, AppPath(sb): AppPath<String>) -> Result<Json<
     if !rec.signing_key.is_empty() {
         return Ok(Json(rec.signing_key));
     }
-    let rec = st.update(&rec.dto.id, |r| r.signing_key = super::signing::new_key())?;
+    let rec = st.update(&rec.dto.id, |r| r.signing_key = crate::app::signing::new_key())?;
     Ok(Json(rec.signing_key))
 }
 
 /// A new key: every URL signed with the old one stops working.
 async fn rotate_signing_key(State(st): S, AppPath(sb): AppPath<String>) -> Result<Json<String>, ApiError> {
     let id = st.find(&sb)?.dto.id;
-    let rec = st.update(&id, |r| r.signing_key = super::signing::new_key())?;
+    let rec = st.update(&id, |r| r.signing_key = crate::app::signing::new_key())?;
     Ok(Json(rec.signing_key))
 }
