@@ -107,7 +107,7 @@ mod tests {
         assert!(elapsed(now - MINUTE_MS, now, 1, MINUTE_MS));
         assert!(!elapsed(now - MINUTE_MS + 1, now, 1, MINUTE_MS));
         assert!(elapsed(now, now, 0, MINUTE_MS));
-        let max = super::lifecycle::MAX_INTERVAL_MINUTES;
+        let max = crate::control::lifecycle::MAX_INTERVAL_MINUTES;
         assert!(!elapsed(now - 1000 * MINUTE_MS, now, max, MINUTE_MS));
         assert!(elapsed(now - max * MINUTE_MS, now, max, MINUTE_MS));
     }
