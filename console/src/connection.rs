@@ -48,14 +48,8 @@ impl Connection {
         let hash = location.hash().ok()?;
         let mut api_key = None;
         let mut api_url = None;
-        for (k, v) in hash
-            .trim_start_matches('#')
-            .split('&')
-            .filter_map(|pair| pair.split_once('='))
-        {
-            let v = js_sys::decode_uri_component(v)
-                .ok()
-                .and_then(|v| v.as_string());
+        for (k, v) in hash.trim_start_matches('#').split('&').filter_map(|pair| pair.split_once('=')) {
+            let v = js_sys::decode_uri_component(v).ok().and_then(|v| v.as_string());
             match k {
                 "apiKey" => api_key = v,
                 "apiUrl" => api_url = v,
@@ -69,28 +63,19 @@ impl Connection {
             let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&clean));
         }
         Some(Self {
-            api_url: api_url
-                .filter(|u| !u.is_empty())
-                .unwrap_or_else(Self::default_api_url),
+            api_url: api_url.filter(|u| !u.is_empty()).unwrap_or_else(Self::default_api_url),
             api_key: Some(api_key),
         })
     }
 
     /// A connection to `api_url` with `api_key` (an empty key means none).
     pub fn new(api_url: String, api_key: Option<String>) -> Self {
-        Self {
-            api_url,
-            api_key: api_key.filter(|k| !k.is_empty()),
-        }
+        Self { api_url, api_key: api_key.filter(|k| !k.is_empty()) }
     }
 
     /// This connection with the key replaced only if `new_key` is non-empty.
     pub fn with_url_and_key(&self, api_url: String, new_key: &str) -> Self {
-        let key = if new_key.is_empty() {
-            self.api_key.clone()
-        } else {
-            Some(new_key.to_owned())
-        };
+        let key = if new_key.is_empty() { self.api_key.clone() } else { Some(new_key.to_owned()) };
         Self::new(api_url, key)
     }
 
@@ -127,10 +112,7 @@ impl Connection {
 
     /// An SDK client for this connection; fails without a key.
     pub fn client(&self) -> Result<Daytona, DaytonaError> {
-        Daytona::new(DaytonaConfig::with_api_key(
-            &self.api_url,
-            self.api_key.as_deref().unwrap_or_default(),
-        ))
+        Daytona::new(DaytonaConfig::with_api_key(&self.api_url, self.api_key.as_deref().unwrap_or_default()))
     }
 }
 

@@ -17,11 +17,7 @@ pub struct CurrentSandbox {
 impl CurrentSandbox {
     /// Nothing loaded yet for `id`; provided as context for the page's tabs.
     pub fn provide(id: Memo<String>) -> Self {
-        let this = Self {
-            id,
-            data: RwSignal::new(None),
-            handle: StoredValue::new_local(None),
-        };
+        let this = Self { id, data: RwSignal::new(None), handle: StoredValue::new_local(None) };
         provide_context(this);
         this
     }
@@ -34,11 +30,7 @@ impl CurrentSandbox {
 
     /// The sandbox's state (reactive; `Unknown` until loaded).
     pub fn state(&self) -> SandboxState {
-        self.data.with(|s| {
-            s.as_ref()
-                .and_then(|s| s.state)
-                .unwrap_or(SandboxState::Unknown)
-        })
+        self.data.with(|s| s.as_ref().and_then(|s| s.state).unwrap_or(SandboxState::Unknown))
     }
 
     /// The SDK handle, for toolbox calls.

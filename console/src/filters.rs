@@ -32,9 +32,7 @@ impl ListFilters {
             state: param("state").and_then(|s| SandboxState::parse(&s)),
             labels: text("labels"),
             name: text("name"),
-            limit: param("limit")
-                .and_then(|l| l.parse().ok())
-                .filter(|l| PAGE_SIZES.contains(l)),
+            limit: param("limit").and_then(|l| l.parse().ok()).filter(|l| PAGE_SIZES.contains(l)),
             cursor: param("cursor").filter(|c| !c.is_empty()),
         }
     }
@@ -42,25 +40,14 @@ impl ListFilters {
     /// The dashboard URL showing these filters (`/?state=…`).
     pub fn to_url(&self) -> String {
         let pairs = [
-            (
-                "state",
-                self.state
-                    .map(|s| s.as_str().to_owned())
-                    .unwrap_or_default(),
-            ),
+            ("state", self.state.map(|s| s.as_str().to_owned()).unwrap_or_default()),
             ("labels", self.labels.clone()),
             ("name", self.name.clone()),
-            (
-                "limit",
-                self.limit.map(|l| l.to_string()).unwrap_or_default(),
-            ),
+            ("limit", self.limit.map(|l| l.to_string()).unwrap_or_default()),
             ("cursor", self.cursor.clone().unwrap_or_default()),
         ];
-        let query: Vec<String> = pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", encode(v)))
-            .collect();
+        let query: Vec<String> =
+            pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", encode(v))).collect();
         if query.is_empty() {
             "/".into()
         } else {
@@ -70,10 +57,7 @@ impl ListFilters {
 
     /// The same filters on the first page.
     pub fn first_page(self) -> Self {
-        Self {
-            cursor: None,
-            ..self
-        }
+        Self { cursor: None, ..self }
     }
 
     /// The page size in effect.
@@ -99,9 +83,7 @@ impl ListFilters {
 fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -158,11 +140,7 @@ mod tests {
             "limit" => Some("7".into()),
             _ => None,
         });
-        assert_eq!(
-            odd,
-            ListFilters::default(),
-            "unknown state and page size are ignored"
-        );
+        assert_eq!(odd, ListFilters::default(), "unknown state and page size are ignored");
     }
 
     #[test]

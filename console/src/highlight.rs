@@ -17,10 +17,9 @@ const RUST: Syntax = Syntax {
     // `'` also starts lifetimes, so char literals stay plain.
     quotes: &['"'],
     keywords: &[
-        "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-        "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
-        "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true",
-        "type", "unsafe", "use", "where", "while",
+        "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "false", "fn", "for",
+        "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self",
+        "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while",
     ],
 };
 
@@ -147,10 +146,9 @@ const PYTHON: Syntax = Syntax {
     block_comment: None,
     quotes: &['"', '\''],
     keywords: &[
-        "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
-        "elif", "else", "except", "False", "finally", "for", "from", "global", "if", "import",
-        "in", "is", "lambda", "None", "nonlocal", "not", "or", "pass", "raise", "return", "True",
-        "try", "while", "with", "yield",
+        "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else", "except",
+        "False", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "None", "nonlocal", "not",
+        "or", "pass", "raise", "return", "True", "try", "while", "with", "yield",
     ],
 };
 
@@ -159,8 +157,8 @@ const SHELL: Syntax = Syntax {
     block_comment: None,
     quotes: &['"', '\''],
     keywords: &[
-        "case", "do", "done", "elif", "else", "esac", "export", "fi", "for", "function", "if",
-        "in", "local", "return", "then", "until", "while",
+        "case", "do", "done", "elif", "else", "esac", "export", "fi", "for", "function", "if", "in", "local", "return",
+        "then", "until", "while",
     ],
 };
 
@@ -171,37 +169,24 @@ const CONFIG: Syntax = Syntax {
     keywords: &["true", "false", "null", "yes", "no", "on", "off"],
 };
 
-const JSON: Syntax = Syntax {
-    line_comments: &[],
-    block_comment: None,
-    quotes: &['"'],
-    keywords: &["true", "false", "null"],
-};
+const JSON: Syntax =
+    Syntax { line_comments: &[], block_comment: None, quotes: &['"'], keywords: &["true", "false", "null"] };
 
-const CSS: Syntax = Syntax {
-    line_comments: &[],
-    block_comment: Some(("/*", "*/")),
-    quotes: &['"', '\''],
-    keywords: &["important"],
-};
+const CSS: Syntax =
+    Syntax { line_comments: &[], block_comment: Some(("/*", "*/")), quotes: &['"', '\''], keywords: &["important"] };
 
-const MARKUP: Syntax = Syntax {
-    line_comments: &[],
-    block_comment: Some(("<!--", "-->")),
-    quotes: &['"'],
-    keywords: &[],
-};
+const MARKUP: Syntax =
+    Syntax { line_comments: &[], block_comment: Some(("<!--", "-->")), quotes: &['"'], keywords: &[] };
 
 const SQL: Syntax = Syntax {
     line_comments: &["--"],
     block_comment: Some(("/*", "*/")),
     quotes: &['\'', '"'],
     keywords: &[
-        "SELECT", "FROM", "WHERE", "INSERT", "INTO", "VALUES", "UPDATE", "SET", "DELETE", "CREATE",
-        "TABLE", "DROP", "ALTER", "JOIN", "LEFT", "RIGHT", "INNER", "ON", "AND", "OR", "NOT",
-        "NULL", "AS", "ORDER", "BY", "GROUP", "LIMIT", "select", "from", "where", "insert", "into",
-        "values", "update", "set", "delete", "create", "table", "join", "on", "and", "or", "not",
-        "null", "as", "order", "by", "group", "limit",
+        "SELECT", "FROM", "WHERE", "INSERT", "INTO", "VALUES", "UPDATE", "SET", "DELETE", "CREATE", "TABLE", "DROP",
+        "ALTER", "JOIN", "LEFT", "RIGHT", "INNER", "ON", "AND", "OR", "NOT", "NULL", "AS", "ORDER", "BY", "GROUP",
+        "LIMIT", "select", "from", "where", "insert", "into", "values", "update", "set", "delete", "create", "table",
+        "join", "on", "and", "or", "not", "null", "as", "order", "by", "group", "limit",
     ],
 };
 
@@ -213,14 +198,10 @@ pub fn syntax_for(name: &str) -> Option<&'static Syntax> {
     let ext = base.rsplit_once('.').map_or(base, |(_, e)| e);
     Some(match ext {
         "rs" | "rust" => &RUST,
-        "c" | "h" | "cc" | "cpp" | "hpp" | "java" | "go" | "cs" | "kt" | "swift" | "scala" => {
-            &C_LIKE
-        }
+        "c" | "h" | "cc" | "cpp" | "hpp" | "java" | "go" | "cs" | "kt" | "swift" | "scala" => &C_LIKE,
         "js" | "mjs" | "cjs" | "jsx" | "ts" | "tsx" | "javascript" | "typescript" => &JS,
         "py" | "python" => &PYTHON,
-        "sh" | "bash" | "zsh" | "bashrc" | "profile" | "dockerfile" | "makefile" | "shell" => {
-            &SHELL
-        }
+        "sh" | "bash" | "zsh" | "bashrc" | "profile" | "dockerfile" | "makefile" | "shell" => &SHELL,
         "toml" | "ini" | "cfg" | "conf" | "yaml" | "yml" | "env" | "properties" => &CONFIG,
         "json" => &JSON,
         "css" | "scss" => &CSS,
@@ -277,34 +258,21 @@ fn next_token(rest: &str, syntax: &Syntax) -> (Token, usize) {
     if syntax.line_comments.iter().any(|m| rest.starts_with(m)) {
         return (Token::Comment, rest.find('\n').unwrap_or(rest.len()));
     }
-    if let Some((open, close)) = syntax
-        .block_comment
-        .filter(|(open, _)| rest.starts_with(open))
-    {
-        let len = rest[open.len()..]
-            .find(close)
-            .map_or(rest.len(), |end| open.len() + end + close.len());
+    if let Some((open, close)) = syntax.block_comment.filter(|(open, _)| rest.starts_with(open)) {
+        let len = rest[open.len()..].find(close).map_or(rest.len(), |end| open.len() + end + close.len());
         return (Token::Comment, len);
     }
     if syntax.quotes.contains(&first) {
         return (Token::Str, string_len(rest, first));
     }
-    let word_end = |rest: &str| {
-        rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
-            .unwrap_or(rest.len())
-    };
+    let word_end =
+        |rest: &str| rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.')).unwrap_or(rest.len());
     if first.is_ascii_digit() {
         return (Token::Number, word_end(rest));
     }
     if first.is_alphabetic() || first == '_' {
-        let len = rest
-            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .unwrap_or(rest.len());
-        let kind = if syntax.keywords.contains(&&rest[..len]) {
-            Token::Keyword
-        } else {
-            Token::Plain
-        };
+        let len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
+        let kind = if syntax.keywords.contains(&&rest[..len]) { Token::Keyword } else { Token::Plain };
         return (kind, len);
     }
     (Token::Plain, first.len_utf8())
@@ -354,9 +322,7 @@ pub fn highlight(code: &str, syntax: Option<&Syntax>) -> SafeHtml {
     let mut out = SafeHtml::default();
     out.open("span", Some("line"));
     match syntax {
-        Some(syntax) => tokens(code, syntax)
-            .into_iter()
-            .for_each(|(t, text)| emit(&mut out, t, text)),
+        Some(syntax) => tokens(code, syntax).into_iter().for_each(|(t, text)| emit(&mut out, t, text)),
         None => emit(&mut out, Token::Plain, code),
     }
     out.close("span");
@@ -400,13 +366,6 @@ mod tests {
     #[test]
     fn unterminated_strings_stop_at_the_line_end() {
         let t = tokens("x = 'abc\ny", &PYTHON);
-        assert_eq!(
-            t,
-            vec![
-                (Token::Plain, "x = "),
-                (Token::Str, "'abc"),
-                (Token::Plain, "\ny")
-            ]
-        );
+        assert_eq!(t, vec![(Token::Plain, "x = "), (Token::Str, "'abc"), (Token::Plain, "\ny")]);
     }
 }

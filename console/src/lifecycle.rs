@@ -20,13 +20,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in button order.
-    pub const ALL: [Action; 5] = [
-        Action::Start,
-        Action::Stop,
-        Action::Archive,
-        Action::Recover,
-        Action::Delete,
-    ];
+    pub const ALL: [Action; 5] = [Action::Start, Action::Stop, Action::Archive, Action::Recover, Action::Delete];
 
     /// Button text.
     pub fn label(self) -> &'static str {

@@ -21,10 +21,7 @@ fn heading(line: &str) -> Option<(usize, &str)> {
 /// Whether `line` is a thematic break (`---`, `***`, `___`).
 fn is_rule(line: &str) -> bool {
     let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-    compact.len() >= 3
-        && ["-", "*", "_"]
-            .iter()
-            .any(|m| compact.chars().all(|c| c.to_string() == *m))
+    compact.len() >= 3 && ["-", "*", "_"].iter().any(|m| compact.chars().all(|c| c.to_string() == *m))
 }
 
 /// A list item: whether it is numbered, and its text.
@@ -59,15 +56,10 @@ pub fn render(markdown: &str) -> SafeHtml {
             i += 1;
         } else if let Some(marker) = fence(line) {
             let lang = line[marker.len()..].trim();
-            let body: Vec<&str> = lines[i + 1..]
-                .iter()
-                .take_while(|l| !l.trim_start().starts_with(marker))
-                .copied()
-                .collect();
+            let body: Vec<&str> =
+                lines[i + 1..].iter().take_while(|l| !l.trim_start().starts_with(marker)).copied().collect();
             i += body.len() + 2;
-            out.element("pre", Some("code"), |h| {
-                h.append(&highlight(&body.join("\n"), syntax_for(lang)))
-            });
+            out.element("pre", Some("code"), |h| h.append(&highlight(&body.join("\n"), syntax_for(lang))));
         } else if let Some((level, text)) = heading(line) {
             let tag = ["h1", "h2", "h3", "h4", "h5", "h6"][level - 1];
             out.element(tag, None, |h| inline(h, text));
@@ -83,9 +75,7 @@ pub fn render(markdown: &str) -> SafeHtml {
                 .map(|l| l[1..].strip_prefix(' ').unwrap_or(&l[1..]))
                 .collect();
             i += quoted.len();
-            out.element("blockquote", None, |h| {
-                h.append(&render(&quoted.join("\n")))
-            });
+            out.element("blockquote", None, |h| h.append(&render(&quoted.join("\n"))));
         } else if let Some((numbered, _)) = list_item(line) {
             let tag = if numbered { "ol" } else { "ul" };
             out.open(tag, None);
@@ -115,10 +105,7 @@ pub fn render(markdown: &str) -> SafeHtml {
 /// Where the span opened by `marker` at the start of `rest` closes: the byte offset of the
 /// closing marker, if the span is non-empty.
 fn closing(rest: &str, marker: &str) -> Option<usize> {
-    rest[marker.len()..]
-        .find(marker)
-        .filter(|&end| end > 0)
-        .map(|end| end + marker.len())
+    rest[marker.len()..].find(marker).filter(|&end| end > 0).map(|end| end + marker.len())
 }
 
 /// Appends inline markdown `text`: `code`, **bold**, *italics*, [links](https://…).
@@ -141,9 +128,7 @@ fn inline(out: &mut SafeHtml, text: &str) {
         let span = match c {
             '`' => closing(rest, "`").map(|end| ("code", "`", end)),
             '*' if rest.starts_with("**") => closing(rest, "**").map(|end| ("strong", "**", end)),
-            '_' if at_word_start && rest.starts_with("__") => {
-                closing(rest, "__").map(|end| ("strong", "__", end))
-            }
+            '_' if at_word_start && rest.starts_with("__") => closing(rest, "__").map(|end| ("strong", "__", end)),
             '*' => closing(rest, "*").map(|end| ("em", "*", end)),
             '_' if at_word_start => closing(rest, "_").map(|end| ("em", "_", end)),
             _ => None,
@@ -179,13 +164,7 @@ fn link(rest: &str) -> Option<(&str, &str, usize)> {
     for (i, c) in rest[url_from..].char_indices() {
         match c {
             '(' => depth += 1,
-            ')' if depth == 0 => {
-                return Some((
-                    &rest[1..mid],
-                    &rest[url_from..url_from + i],
-                    url_from + i + 1,
-                ))
-            }
+            ')' if depth == 0 => return Some((&rest[1..mid], &rest[url_from..url_from + i], url_from + i + 1)),
             ')' => depth -= 1,
             _ => {}
         }
@@ -199,7 +178,9 @@ mod tests {
 
     #[test]
     fn renders_blocks() {
-        let html = render("# Title\n\nSome *text*\nmore.\n\n- a\n- **b**\n\n1. one\n\n> quoted\n\n---\n\n```sh\necho <hi>\n```\n");
+        let html = render(
+            "# Title\n\nSome *text*\nmore.\n\n- a\n- **b**\n\n1. one\n\n> quoted\n\n---\n\n```sh\necho <hi>\n```\n",
+        );
         assert_eq!(
             html.as_str(),
             "<h1>Title</h1><p>Some <em>text</em> more.</p><ul><li>a</li><li><strong>b</strong></li></ul>\
@@ -221,13 +202,7 @@ mod tests {
     #[test]
     fn never_passes_html_or_script_links_through() {
         let html = render("<img src=x onerror=alert(1)> [x](javascript:alert(1)) <script>");
-        assert_eq!(
-            html.as_str(),
-            "<p>&lt;img src=x onerror=alert(1)&gt; x &lt;script&gt;</p>"
-        );
-        assert_eq!(
-            render("## <b>\"q\"</b>").as_str(),
-            "<h2>&lt;b&gt;&quot;q&quot;&lt;/b&gt;</h2>"
-        );
+        assert_eq!(html.as_str(), "<p>&lt;img src=x onerror=alert(1)&gt; x &lt;script&gt;</p>");
+        assert_eq!(render("## <b>\"q\"</b>").as_str(), "<h2>&lt;b&gt;&quot;q&quot;&lt;/b&gt;</h2>");
     }
 }

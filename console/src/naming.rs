@@ -2,10 +2,7 @@
 
 /// The first `{prefix}N` (N from 1) not among `taken`.
 pub fn next_free_id<S: AsRef<str>>(prefix: &str, taken: &[S]) -> String {
-    (1..)
-        .map(|n| format!("{prefix}{n}"))
-        .find(|id| !taken.iter().any(|t| t.as_ref() == id))
-        .unwrap_or_default()
+    (1..).map(|n| format!("{prefix}{n}")).find(|id| !taken.iter().any(|t| t.as_ref() == id)).unwrap_or_default()
 }
 
 #[cfg(test)]

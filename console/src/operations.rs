@@ -29,11 +29,7 @@ pub struct Operations {
 
 /// A new, empty tracker using the current connection (call in a component body).
 pub fn use_operations() -> Operations {
-    Operations {
-        conn: use_connection(),
-        status: RwSignal::new(HashMap::new()),
-        settled: RwSignal::new(None),
-    }
+    Operations { conn: use_connection(), status: RwSignal::new(HashMap::new()), settled: RwSignal::new(None) }
 }
 
 impl Operations {
@@ -62,10 +58,7 @@ impl Operations {
 
     /// Starts `action` on sandbox `id` unless one is already running there.
     pub fn run(&self, id: String, action: Action) {
-        if self
-            .status
-            .with_untracked(|m| matches!(m.get(&id), Some(OpStatus::Running(_))))
-        {
+        if self.status.with_untracked(|m| matches!(m.get(&id), Some(OpStatus::Running(_)))) {
             return;
         }
         let this = *self;
@@ -84,10 +77,7 @@ impl Operations {
                     m.remove(&id);
                 }
                 Err(e) => {
-                    m.insert(
-                        id.clone(),
-                        OpStatus::Failed(format!("{} failed: {}", action.label(), describe(&e))),
-                    );
+                    m.insert(id.clone(), OpStatus::Failed(format!("{} failed: {}", action.label(), describe(&e))));
                 }
             });
             this.settled.set(Some((id, action)));

@@ -17,10 +17,7 @@ impl ResizeWatch {
         let callback = Closure::<dyn FnMut(JsValue)>::new(move |_| f());
         let observer = ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
         observer.observe(element);
-        Some(Self {
-            observer,
-            _callback: callback,
-        })
+        Some(Self { observer, _callback: callback })
     }
 }
 

@@ -25,9 +25,7 @@ pub fn escape(text: &str) -> String {
 /// Whether `url` may become a link: web and mail addresses only (no `javascript:`, `data:`…).
 pub fn is_safe_url(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
-    ["http://", "https://", "mailto:"]
-        .iter()
-        .any(|p| lower.starts_with(p))
+    ["http://", "https://", "mailto:"].iter().any(|p| lower.starts_with(p))
 }
 
 impl SafeHtml {
@@ -66,12 +64,7 @@ impl SafeHtml {
     }
 
     /// Appends `<tag class="class">…</tag>` with the content `inner` writes.
-    pub fn element(
-        &mut self,
-        tag: &'static str,
-        class: Option<&'static str>,
-        inner: impl FnOnce(&mut SafeHtml),
-    ) {
+    pub fn element(&mut self, tag: &'static str, class: Option<&'static str>, inner: impl FnOnce(&mut SafeHtml)) {
         self.open(tag, class);
         inner(self);
         self.close(tag);
@@ -88,10 +81,7 @@ impl SafeHtml {
         if !is_safe_url(url) {
             return inner(self);
         }
-        self.0.push_str(&format!(
-            "<a href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\">",
-            escape(url.trim())
-        ));
+        self.0.push_str(&format!("<a href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\">", escape(url.trim())));
         inner(self);
         self.0.push_str("</a>");
     }

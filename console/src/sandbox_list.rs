@@ -54,8 +54,7 @@ impl SandboxList {
             }
             match result {
                 Ok(page) => {
-                    this.items
-                        .set(page.items.iter().map(|s| s.data()).collect());
+                    this.items.set(page.items.iter().map(|s| s.data()).collect());
                     this.next_cursor.set(page.next_cursor);
                     this.error.set(None);
                     this.loaded.set(true);

@@ -8,9 +8,7 @@ fn storage() -> Option<web_sys::Storage> {
 
 /// The value stored under `key`, if any and non-empty.
 pub fn get(key: &str) -> Option<String> {
-    storage()
-        .and_then(|s| s.get_item(key).ok().flatten())
-        .filter(|v| !v.is_empty())
+    storage().and_then(|s| s.get_item(key).ok().flatten()).filter(|v| !v.is_empty())
 }
 
 /// Stores `value` under `key`. Storage may be full or disabled; the setting then lasts for

@@ -20,11 +20,7 @@ pub struct Task {
 impl Task {
     /// An idle task (call in a component body).
     pub fn new() -> Self {
-        Self {
-            busy: RwSignal::new(false),
-            error: RwSignal::new(None),
-            generation: StoredValue::new(0),
-        }
+        Self { busy: RwSignal::new(false), error: RwSignal::new(None), generation: StoredValue::new(0) }
     }
 
     /// Whether it is running (reactive).

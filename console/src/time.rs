@@ -60,10 +60,7 @@ pub fn full(ms: f64) -> String {
     let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"long".into());
     let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options).format();
     format
-        .call1(
-            &JsValue::UNDEFINED,
-            &js_sys::Date::new(&JsValue::from_f64(ms)),
-        )
+        .call1(&JsValue::UNDEFINED, &js_sys::Date::new(&JsValue::from_f64(ms)))
         .ok()
         .and_then(|v| v.as_string())
         .unwrap_or_default()

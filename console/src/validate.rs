@@ -6,16 +6,9 @@ pub fn sandbox_name(name: &str) -> Result<(), String> {
     if name.len() > 63 {
         return Err("At most 63 characters.".into());
     }
-    match name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || "._-".contains(*c)))
-    {
-        Some(c) if c.is_whitespace() => {
-            Err("Spaces are not allowed: use letters, digits, '.', '_' or '-'.".into())
-        }
-        Some(c) => Err(format!(
-            "{c:?} is not allowed: use letters, digits, '.', '_' or '-'."
-        )),
+    match name.chars().find(|c| !(c.is_ascii_alphanumeric() || "._-".contains(*c))) {
+        Some(c) if c.is_whitespace() => Err("Spaces are not allowed: use letters, digits, '.', '_' or '-'.".into()),
+        Some(c) => Err(format!("{c:?} is not allowed: use letters, digits, '.', '_' or '-'.")),
         None => Ok(()),
     }
 }

@@ -63,8 +63,7 @@ mod sys {
 }
 
 /// Font stack of the terminal (monospace fonts commonly installed, then the generic one).
-const FONT_FAMILY: &str =
-    "ui-monospace, 'DejaVu Sans Mono', 'Liberation Mono', Menlo, Consolas, monospace";
+const FONT_FAMILY: &str = "ui-monospace, 'DejaVu Sans Mono', 'Liberation Mono', Menlo, Consolas, monospace";
 /// Lines kept above the screen.
 const SCROLLBACK: u32 = 5000;
 /// Colours matching the console's dark output panes.
@@ -108,12 +107,7 @@ impl Xterm {
         term.load_addon(&fit);
         term.open(parent);
         fit.fit();
-        Self {
-            term,
-            fit,
-            listeners: Vec::new(),
-            closures: Vec::new(),
-        }
+        Self { term, fit, listeners: Vec::new(), closures: Vec::new() }
     }
 
     /// Keeps `f` alive as long as the terminal and returns it as a JS function.
@@ -137,12 +131,7 @@ impl Xterm {
     /// Calls `f` with the new size in columns and rows whenever it changes.
     pub fn on_resize(&mut self, f: impl Fn(u16, u16) + 'static) {
         let listener = self.keep(move |size| {
-            let read = |k: &str| {
-                Reflect::get(&size, &k.into())
-                    .ok()
-                    .and_then(|v| v.as_f64())
-                    .unwrap_or(0.0) as u16
-            };
+            let read = |k: &str| Reflect::get(&size, &k.into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as u16;
             f(read("cols"), read("rows"));
             JsValue::UNDEFINED
         });

@@ -9,10 +9,7 @@ pub const MAX_ALLOWED_NETWORKS: usize = 10;
 pub fn parse_allow_list(list: &str) -> Result<Vec<(IpAddr, u8)>, String> {
     let items: Vec<&str> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
     if items.len() > MAX_ALLOWED_NETWORKS {
-        return Err(format!(
-            "networkAllowList takes at most {MAX_ALLOWED_NETWORKS} networks, got {}",
-            items.len()
-        ));
+        return Err(format!("networkAllowList takes at most {MAX_ALLOWED_NETWORKS} networks, got {}", items.len()));
     }
     items
         .into_iter()

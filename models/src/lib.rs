@@ -19,8 +19,8 @@ mod process;
 mod pty;
 mod requests;
 mod sandbox;
-mod signing;
 mod session;
+mod signing;
 mod toolbox;
 
 pub use allow_list::{parse_allow_list, MAX_ALLOWED_NETWORKS};
@@ -34,15 +34,15 @@ pub use files::{
     FileInfo, FilesDownloadRequest, Match, ReplaceRequest, ReplaceResult, SearchFilesResponse, UploadFilesFailure,
     UploadFilesResponse, UploadedFile,
 };
-pub use log_demux::{LogDemux, LogStream, STDERR_MARKER, STDOUT_MARKER};
 pub use list::{ListSandboxesQuery, ListSandboxesResponse, SandboxSortField, SortOrder};
-pub use pty::{PtyCreateRequest, PtyCreateResponse, PtyListResponse, PtyResizeRequest, PtySessionInfo};
+pub use log_demux::{LogDemux, LogStream, STDERR_MARKER, STDOUT_MARKER};
 pub use process::{ExecuteArtifacts, ExecuteRequest, ExecuteResponse};
+pub use pty::{PtyCreateRequest, PtyCreateResponse, PtyListResponse, PtyResizeRequest, PtySessionInfo};
 pub use requests::{CreateSandbox, ResizeSandbox, SandboxLabels, UpdateLastActivity};
-pub use signing::sign_file_url;
 pub use sandbox::{Sandbox, SandboxDesiredState, SandboxState, SandboxVolume};
 pub use session::{
     Command, CreateSessionRequest, Session, SessionCommandLogsResponse, SessionExecuteRequest, SessionExecuteResponse,
     SessionSendInputRequest,
 };
+pub use signing::sign_file_url;
 pub use toolbox::{DirResponse, PortPreviewUrl, Url, VersionResponse, PREVIEW_TOKEN_HEADER, SANDBOX_TOKEN_QUERY};

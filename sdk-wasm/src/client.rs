@@ -30,9 +30,10 @@ impl Client {
         let (token, organization_id) = match (&config.api_key, &config.jwt_token) {
             (Some(key), _) if !key.is_empty() => (key.clone(), None),
             (_, Some(jwt)) if !jwt.is_empty() => {
-                let org = config.organization_id.as_deref().filter(|o| !o.is_empty()).ok_or_else(|| {
-                    DaytonaError::InvalidArgument("organizationId is required with jwtToken".into())
-                })?;
+                let org =
+                    config.organization_id.as_deref().filter(|o| !o.is_empty()).ok_or_else(|| {
+                        DaytonaError::InvalidArgument("organizationId is required with jwtToken".into())
+                    })?;
                 headers.push(("X-Daytona-Organization-ID".into(), org.to_owned()));
                 (jwt.clone(), Some(org.to_owned()))
             }

@@ -42,11 +42,6 @@ impl DaytonaConfig {
 
     /// The API URL without a trailing slash.
     pub(crate) fn api_url(&self) -> String {
-        self.api_url
-            .as_deref()
-            .filter(|u| !u.is_empty())
-            .unwrap_or(DEFAULT_API_URL)
-            .trim_end_matches('/')
-            .to_owned()
+        self.api_url.as_deref().filter(|u| !u.is_empty()).unwrap_or(DEFAULT_API_URL).trim_end_matches('/').to_owned()
     }
 }

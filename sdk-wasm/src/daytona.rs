@@ -48,7 +48,11 @@ impl Daytona {
     }
 
     /// Creates a sandbox and waits until it is started (default timeout 60 s).
-    pub async fn create(&self, params: CreateSandboxParams, timeout: Option<Duration>) -> Result<Sandbox, DaytonaError> {
+    pub async fn create(
+        &self,
+        params: CreateSandboxParams,
+        timeout: Option<Duration>,
+    ) -> Result<Sandbox, DaytonaError> {
         let body = params.to_wire(self.client.target.as_deref())?;
         let timeout = timeout.unwrap_or(DEFAULT_CREATE_TIMEOUT);
         let started = js_sys::Date::now();

@@ -76,7 +76,11 @@ mod tests {
             parts.extend(d.push(&raw[cut..]));
             parts.extend(d.finish());
             let pick = |c| parts.iter().filter(|(k, _)| *k == c).map(|(_, s)| s.as_str()).collect::<String>();
-            assert_eq!((pick(Channel::Stdout), pick(Channel::Stderr)), ("out é\n".to_owned(), "err ✓\n".to_owned()), "cut at {cut}");
+            assert_eq!(
+                (pick(Channel::Stdout), pick(Channel::Stderr)),
+                ("out é\n".to_owned(), "err ✓\n".to_owned()),
+                "cut at {cut}"
+            );
         }
     }
 }

@@ -158,7 +158,10 @@ impl DaytonaError {
                 let message = match l.message {
                     Some(serde_json::Value::String(s)) => Some(s),
                     Some(serde_json::Value::Array(a)) => Some(
-                        a.iter().map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())).collect::<Vec<_>>().join(", "),
+                        a.iter()
+                            .map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
+                            .collect::<Vec<_>>()
+                            .join(", "),
                     ),
                     _ => None,
                 };
@@ -167,9 +170,13 @@ impl DaytonaError {
             }
             None => (None, None, None),
         };
-        let message = message
-            .filter(|m| !m.is_empty())
-            .unwrap_or_else(|| if body.is_empty() { format!("HTTP {status}") } else { body.to_owned() });
+        let message = message.filter(|m| !m.is_empty()).unwrap_or_else(|| {
+            if body.is_empty() {
+                format!("HTTP {status}")
+            } else {
+                body.to_owned()
+            }
+        });
         Self::Api { status, message, code, origin: source }
     }
 }

@@ -1,8 +1,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use daytona_models::{
-    FileInfo, Match, ReplaceRequest, ReplaceResult, Sandbox as SandboxDto, SearchFilesResponse};
+use daytona_models::{FileInfo, Match, ReplaceRequest, ReplaceResult, Sandbox as SandboxDto, SearchFilesResponse};
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, FormData, ReadableStream};
 
@@ -132,7 +131,12 @@ impl FileSystem {
     }
 
     /// Uploads `blob` to `remote_path` (parents created, existing file replaced atomically).
-    pub async fn upload_file(&self, blob: &Blob, remote_path: &str, opts: &TransferOptions) -> Result<(), DaytonaError> {
+    pub async fn upload_file(
+        &self,
+        blob: &Blob,
+        remote_path: &str,
+        opts: &TransferOptions,
+    ) -> Result<(), DaytonaError> {
         self.upload_files(&[(blob.clone(), remote_path.to_owned())], opts).await
     }
 
@@ -149,7 +153,11 @@ impl FileSystem {
     }
 
     /// Streams `remote_path` from the sandbox without buffering it (progress reported per chunk).
-    pub async fn download_file_stream(&self, remote_path: &str, opts: &TransferOptions) -> Result<FileStream, DaytonaError> {
+    pub async fn download_file_stream(
+        &self,
+        remote_path: &str,
+        opts: &TransferOptions,
+    ) -> Result<FileStream, DaytonaError> {
         let guard = AbortGuard::new(opts.signal.as_ref(), Some(opts.timeout()))?;
         let call = CallOptions { timeout: None, signal: Some(guard.signal.clone()) };
         let url = self.url("/files/download", &[("path", remote_path)]);

@@ -94,10 +94,9 @@ pub struct CreateSandboxParams {
 impl CreateSandboxParams {
     /// The `POST /sandbox` body, as the official SDKs build it.
     pub(crate) fn to_wire(&self, target: Option<&str>) -> Result<CreateSandbox, crate::DaytonaError> {
-        for (what, v) in [
-            ("autoStopInterval", self.auto_stop_interval),
-            ("autoArchiveInterval", self.auto_archive_interval),
-        ] {
+        for (what, v) in
+            [("autoStopInterval", self.auto_stop_interval), ("autoArchiveInterval", self.auto_archive_interval)]
+        {
             if v.is_some_and(|v| v < 0) {
                 return Err(crate::DaytonaError::InvalidArgument(format!("{what} must be a non-negative integer")));
             }

@@ -5,15 +5,15 @@ use std::time::Duration;
 
 use daytona_models::{
     Chart, CodeRunRequest, CodeRunResponse, Command, CreateSessionRequest, ExecuteArtifacts, ExecuteRequest,
-    ExecuteResponse, PortPreviewUrl, Sandbox as SandboxDto, Session, SessionCommandLogsResponse,
-    SessionExecuteRequest, SessionExecuteResponse, SessionSendInputRequest,
+    ExecuteResponse, PortPreviewUrl, Sandbox as SandboxDto, Session, SessionCommandLogsResponse, SessionExecuteRequest,
+    SessionExecuteResponse, SessionSendInputRequest,
 };
 
 use crate::client::Client;
-use crate::http::{CallOptions, Method};
-use crate::sandbox::toolbox_base;
 use crate::demux::{Channel, Demux};
 use crate::http::{encode, query_string};
+use crate::http::{CallOptions, Method};
+use crate::sandbox::toolbox_base;
 use crate::ws::{protocols, Socket, WsEvent};
 use crate::DaytonaError;
 
@@ -102,14 +102,25 @@ impl Process {
 
     /// Runs `code` in the sandbox's language (its `code-toolbox-language` label, default
     /// python); matplotlib figures come back as typed charts in `artifacts.charts`.
-    pub async fn code_run(&self, code: &str, params: CodeRunParams, timeout: Option<u64>) -> Result<ExecuteResponse, DaytonaError> {
+    pub async fn code_run(
+        &self,
+        code: &str,
+        params: CodeRunParams,
+        timeout: Option<u64>,
+    ) -> Result<ExecuteResponse, DaytonaError> {
         let language = self
             .data()
             .labels
             .get(crate::params::CODE_TOOLBOX_LANGUAGE_LABEL)
             .cloned()
             .unwrap_or_else(|| "python".into());
-        let req = CodeRunRequest { code: code.into(), language, argv: params.argv, envs: params.env, timeout: timeout.filter(|&t| t > 0) };
+        let req = CodeRunRequest {
+            code: code.into(),
+            language,
+            argv: params.argv,
+            envs: params.env,
+            timeout: timeout.filter(|&t| t > 0),
+        };
         let opts = CallOptions::timeout(req.timeout.map(|t| Duration::from_secs(t) + TIMEOUT_MARGIN));
         let resp: CodeRunResponse = self.call(Method::Post, "/process/code-run", Some(&req), &opts).await?;
         let charts: Vec<Chart> = resp.artifacts.and_then(|a| a.charts).unwrap_or_default();
@@ -126,13 +137,22 @@ impl Process {
     /// Creates a session: a long-lived shell whose state (cwd, variables) persists between commands.
     pub async fn create_session(&self, session_id: &str) -> Result<(), DaytonaError> {
         let body = CreateSessionRequest { session_id: session_id.into() };
-        self.client.http.send(Method::Post, &self.url("/process/session"), Some(&body), &CallOptions::default()).await?;
+        self.client
+            .http
+            .send(Method::Post, &self.url("/process/session"), Some(&body), &CallOptions::default())
+            .await?;
         Ok(())
     }
 
     /// A session and its commands.
     pub async fn get_session(&self, session_id: &str) -> Result<Session, DaytonaError> {
-        self.call(Method::Get, &format!("/process/session/{}", encode(session_id)), None::<&()>, &CallOptions::default()).await
+        self.call(
+            Method::Get,
+            &format!("/process/session/{}", encode(session_id)),
+            None::<&()>,
+            &CallOptions::default(),
+        )
+        .await
     }
 
     /// Every session.
@@ -175,7 +195,12 @@ impl Process {
     }
 
     /// Sends `data` to a running command's stdin (a newline is added if missing).
-    pub async fn send_session_command_input(&self, session_id: &str, command_id: &str, data: &str) -> Result<(), DaytonaError> {
+    pub async fn send_session_command_input(
+        &self,
+        session_id: &str,
+        command_id: &str,
+        data: &str,
+    ) -> Result<(), DaytonaError> {
         let path = format!("/process/session/{}/command/{}/input", encode(session_id), encode(command_id));
         let body = SessionSendInputRequest { data: data.into() };
         self.client.http.send(Method::Post, &self.url(&path), Some(&body), &CallOptions::default()).await?;
@@ -184,7 +209,12 @@ impl Process {
 
     /// Opens a WebSocket to `path` on the toolbox the way browsers must: the sandbox token
     /// in the query and the SDK version as a subprotocol.
-    pub(crate) async fn open_socket(&self, path: &str, query: &[(String, String)], extra_protocols: &[String]) -> Result<Socket, DaytonaError> {
+    pub(crate) async fn open_socket(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        extra_protocols: &[String],
+    ) -> Result<Socket, DaytonaError> {
         let dto = self.data();
         let cached = self.token.borrow().clone();
         let token = match cached {
@@ -205,7 +235,8 @@ impl Process {
             Some((_, rest)) => format!("ws://{rest}"),
             None => base,
         };
-        let socket = Socket::connect(&format!("{ws_base}{path}?{}", query_string(&pairs)), &protocols(extra_protocols)).await;
+        let socket =
+            Socket::connect(&format!("{ws_base}{path}?{}", query_string(&pairs)), &protocols(extra_protocols)).await;
         if socket.is_err() {
             // Browsers hide why an upgrade failed: fetch the token again next time.
             *self.token.borrow_mut() = None;

@@ -249,7 +249,11 @@ impl PtyHandle {
             }
             None => {
                 let offset = self.shared.borrow().offset;
-                (format!("/process/pty/{id}/connect"), vec![("offset".to_owned(), offset.to_string())], vec![EXIT_CONTROL.to_owned()])
+                (
+                    format!("/process/pty/{id}/connect"),
+                    vec![("offset".to_owned(), offset.to_string())],
+                    vec![EXIT_CONTROL.to_owned()],
+                )
             }
         };
         let mut socket = self.process.open_socket(&path, &query, &protocols).await?;
@@ -336,7 +340,9 @@ impl PtyHandle {
                         self.set_state(PtyState::Failed(e.to_string()));
                         return;
                     }
-                    if let Err(DaytonaError::Api { status: 404, .. }) = self.process.get_pty_session_info(&self.session_id).await {
+                    if let Err(DaytonaError::Api { status: 404, .. }) =
+                        self.process.get_pty_session_info(&self.session_id).await
+                    {
                         self.set_state(PtyState::Failed(format!("PTY session {} no longer exists", self.session_id)));
                         return;
                     }
@@ -398,8 +404,18 @@ impl Process {
         on_data: PtyDataFn,
         on_state: Option<PtyStateFn>,
     ) -> Result<PtyHandle, DaytonaError> {
-        let id = opts.id.filter(|i| !i.is_empty()).unwrap_or_else(|| format!("pty-{:08x}", (js_sys::Math::random() * 4e9) as u32));
-        let req = PtyCreateRequest { id: Some(id.clone()), cwd: opts.cwd, envs: opts.envs, cols: opts.cols, rows: opts.rows, lazy_start: None };
+        let id = opts
+            .id
+            .filter(|i| !i.is_empty())
+            .unwrap_or_else(|| format!("pty-{:08x}", (js_sys::Math::random() * 4e9) as u32));
+        let req = PtyCreateRequest {
+            id: Some(id.clone()),
+            cwd: opts.cwd,
+            envs: opts.envs,
+            cols: opts.cols,
+            rows: opts.rows,
+            lazy_start: None,
+        };
         let handle = self.handle(id, on_data, on_state);
         wasm_bindgen_futures::spawn_local(handle.clone().drive(Some(req)));
         handle.wait_for_connection().await?;
@@ -433,12 +449,18 @@ impl Process {
 
     /// Kills a PTY session.
     pub async fn kill_pty_session(&self, session_id: &str) -> Result<(), DaytonaError> {
-        let _: serde_json::Value = self.toolbox(Method::Delete, &format!("/process/pty/{}", encode(session_id)), None::<&()>).await?;
+        let _: serde_json::Value =
+            self.toolbox(Method::Delete, &format!("/process/pty/{}", encode(session_id)), None::<&()>).await?;
         Ok(())
     }
 
     /// Resizes a PTY session.
-    pub async fn resize_pty_session(&self, session_id: &str, cols: u16, rows: u16) -> Result<PtySessionInfo, DaytonaError> {
+    pub async fn resize_pty_session(
+        &self,
+        session_id: &str,
+        cols: u16,
+        rows: u16,
+    ) -> Result<PtySessionInfo, DaytonaError> {
         let body = PtyResizeRequest { cols, rows };
         self.toolbox(Method::Post, &format!("/process/pty/{}/resize", encode(session_id)), Some(&body)).await
     }

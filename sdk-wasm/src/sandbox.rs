@@ -3,9 +3,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;
 
-use daytona_models::{
-    DirResponse, PortPreviewUrl, ResizeSandbox, Sandbox as SandboxDto, SandboxLabels, SandboxState,
-};
+use daytona_models::{DirResponse, PortPreviewUrl, ResizeSandbox, Sandbox as SandboxDto, SandboxLabels, SandboxState};
 
 use crate::client::Client;
 use crate::http::{encode, CallOptions, Method};
@@ -110,7 +108,8 @@ impl Sandbox {
     pub async fn delete(&self, timeout: Option<Duration>) -> Result<(), DaytonaError> {
         let dto = self.client.http.json(Method::Delete, &self.url(""), None::<&()>, &CallOptions::default()).await?;
         self.set(dto);
-        let result = wait_for(self, "destroyed", Some(timeout.unwrap_or(DEFAULT_WAIT)), |s| s == SandboxState::Destroyed).await;
+        let result =
+            wait_for(self, "destroyed", Some(timeout.unwrap_or(DEFAULT_WAIT)), |s| s == SandboxState::Destroyed).await;
         match result {
             Err(DaytonaError::Api { status: 404, .. }) => {
                 self.data.borrow_mut().state = Some(SandboxState::Destroyed);
@@ -182,10 +181,7 @@ impl Sandbox {
 
     /// Tells the control plane the sandbox is in use (resets the auto-stop timer).
     pub async fn refresh_activity(&self) -> Result<(), DaytonaError> {
-        self.client
-            .http
-            .send(Method::Post, &self.url("/last-activity"), None::<&()>, &CallOptions::default())
-            .await?;
+        self.client.http.send(Method::Post, &self.url("/last-activity"), None::<&()>, &CallOptions::default()).await?;
         Ok(())
     }
 
@@ -220,7 +216,13 @@ impl Sandbox {
         Ok(key)
     }
 
-    async fn signed_url(&self, operation: &str, method: &str, path: &str, ttl_secs: Option<i64>) -> Result<String, DaytonaError> {
+    async fn signed_url(
+        &self,
+        operation: &str,
+        method: &str,
+        path: &str,
+        ttl_secs: Option<i64>,
+    ) -> Result<String, DaytonaError> {
         let key = self.signing_key().await?;
         let expires = match ttl_secs.unwrap_or(DEFAULT_URL_TTL_SECS) {
             t if t <= 0 => 0,
@@ -247,8 +249,11 @@ impl Sandbox {
 
     /// Replaces the signing key: every URL signed before stops working.
     pub async fn rotate_signing_key(&self) -> Result<(), DaytonaError> {
-        let key: String =
-            self.client.http.json(Method::Post, &self.url("/signing-key/rotate"), None::<&()>, &CallOptions::default()).await?;
+        let key: String = self
+            .client
+            .http
+            .json(Method::Post, &self.url("/signing-key/rotate"), None::<&()>, &CallOptions::default())
+            .await?;
         *self.signing_key.borrow_mut() = Some((key, js_sys::Date::now()));
         Ok(())
     }

@@ -18,6 +18,8 @@ extern "C" {
 
     /// Collects a byte stream into a `Blob`.
     #[wasm_bindgen(js_name = streamToBlob, catch)]
-    pub(crate) async fn stream_to_blob(stream: &web_sys::ReadableStream, content_type: Option<String>)
-        -> Result<JsValue, JsValue>;
+    pub(crate) async fn stream_to_blob(
+        stream: &web_sys::ReadableStream,
+        content_type: Option<String>,
+    ) -> Result<JsValue, JsValue>;
 }

@@ -48,7 +48,10 @@ async fn file_operations() {
     fs.create_folder("proj/src", "750").await.expect("mkdir");
     assert_eq!(fs.get_file_details("proj/src").await.expect("info").permissions, "0750");
     fs.upload_files(
-        &[(blob(b"fn main() { println!(\"hi\"); }\n"), "proj/src/main.rs".into()), (blob(b"# Demo\nhi there\n"), "proj/README.md".into())],
+        &[
+            (blob(b"fn main() { println!(\"hi\"); }\n"), "proj/src/main.rs".into()),
+            (blob(b"# Demo\nhi there\n"), "proj/README.md".into()),
+        ],
         &none,
     )
     .await
@@ -67,7 +70,10 @@ async fn file_operations() {
     let searched = fs.search_files("proj", "*.rs").await.expect("search");
     assert_eq!(searched.files, vec!["/home/daytona/proj/src/main.rs".to_owned()]);
 
-    let replaced = fs.replace_in_files(vec!["proj/README.md".into(), "proj/missing.md".into()], "hi", "hello").await.expect("replace");
+    let replaced = fs
+        .replace_in_files(vec!["proj/README.md".into(), "proj/missing.md".into()], "hi", "hello")
+        .await
+        .expect("replace");
     assert_eq!(replaced.iter().map(|r| r.success).collect::<Vec<_>>(), vec![Some(true), Some(false)]);
     let text = blob_text(&fs.download_file("proj/README.md", &none).await.expect("download")).await;
     assert_eq!(text, "# Demo\nhello there\n");
@@ -107,7 +113,11 @@ async fn streamed_transfer_with_progress_and_abort() {
     assert!(count >= 1, "upload progress reported");
     assert!(last >= (mib as u64) << 20, "upload progress reached the end: {last}");
     assert_eq!(fs.get_file_details("big/data.bin").await.expect("info").size, (mib as i64) << 20);
-    let sum = sb.process().exec("cmp <(head -c 1048576 big/data.bin) <(tail -c 1048576 big/data.bin) && echo same", None, None, None).await.expect("cmp");
+    let sum = sb
+        .process()
+        .exec("cmp <(head -c 1048576 big/data.bin) <(tail -c 1048576 big/data.bin) && echo same", None, None, None)
+        .await
+        .expect("cmp");
     assert_eq!(sum.result, "same\n");
 
     reports.set((0, 0));
@@ -152,7 +162,8 @@ async fn streamed_transfer_with_progress_and_abort() {
     let mut still = String::new();
     for _ in 0..20 {
         // The server notices the broken connection asynchronously; give it a moment.
-        still = blob_text(&fs.download_file("big/keep.txt", &TransferOptions::default()).await.expect("download")).await;
+        still =
+            blob_text(&fs.download_file("big/keep.txt", &TransferOptions::default()).await.expect("download")).await;
         let names: Vec<String> = fs.list_files("big").await.expect("list").into_iter().map(|f| f.name).collect();
         if names == ["data.bin", "keep.txt"] {
             break;

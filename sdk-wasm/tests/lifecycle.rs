@@ -119,7 +119,10 @@ async fn exec_timeout_and_resize() {
     let out = sandbox.process().exec("echo alive", None, None, None).await.expect("sandbox still serves");
     assert_eq!(out.result, "alive\n");
 
-    match sandbox.resize(ResizeSandbox { cpu: Some(2), memory: Some(2), disk: None }, Some(Duration::from_secs(30))).await {
+    match sandbox
+        .resize(ResizeSandbox { cpu: Some(2), memory: Some(2), disk: None }, Some(Duration::from_secs(30)))
+        .await
+    {
         Ok(()) => {
             assert_eq!((sandbox.data().cpu, sandbox.data().memory), (2, 2));
         }

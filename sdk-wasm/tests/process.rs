@@ -26,7 +26,11 @@ async fn code_run_returns_output_and_charts() {
     assert!(charts[0]["png"].as_str().is_some_and(|p| p.starts_with("iVBOR")), "base64 PNG");
 
     let args = CodeRunParams { argv: Some(vec!["a1".into()]), env: Some([("K".to_owned(), "v".to_owned())].into()) };
-    let out = sb.process().code_run("import sys, os\nprint(sys.argv[1], os.environ['K'])", args, None).await.expect("argv/env");
+    let out = sb
+        .process()
+        .code_run("import sys, os\nprint(sys.argv[1], os.environ['K'])", args, None)
+        .await
+        .expect("argv/env");
     assert_eq!(out.result.trim(), "a1 v");
     sb.delete(None).await.expect("delete");
 }
@@ -46,7 +50,8 @@ async fn sessions_keep_state_and_stream_logs() {
     assert_eq!(out.exit_code, Some(0));
 
     let asynchronous = SessionExecuteRequest {
-        command: "for i in 1 2 3; do echo out$i; echo err$i >&2; sleep 0.2; done; read name; echo got $name; exit 4".into(),
+        command: "for i in 1 2 3; do echo out$i; echo err$i >&2; sleep 0.2; done; read name; echo got $name; exit 4"
+            .into(),
         run_async: Some(true),
         ..Default::default()
     };
@@ -56,7 +61,12 @@ async fn sessions_keep_state_and_stream_logs() {
 
     let (stdout, stderr) = (Rc::new(RefCell::new(String::new())), Rc::new(RefCell::new(String::new())));
     let (o, e) = (Rc::clone(&stdout), Rc::clone(&stderr));
-    let streaming = p.stream_session_command_logs("work", &cmd, move |t| o.borrow_mut().push_str(t), move |t| e.borrow_mut().push_str(t));
+    let streaming = p.stream_session_command_logs(
+        "work",
+        &cmd,
+        move |t| o.borrow_mut().push_str(t),
+        move |t| e.borrow_mut().push_str(t),
+    );
     let input = async {
         // The echo of input is logged when it arrives: send it once the loop has printed all,
         // so the log's order does not depend on the machine's speed.

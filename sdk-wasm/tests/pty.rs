@@ -51,7 +51,8 @@ async fn io_resize_second_client_and_exit_code() {
     let sb = sandbox().await;
     let screen = Screen::default();
     let envs = Some([("PTY_VAR".to_owned(), "from-envs".to_owned())].into());
-    let opts = PtyCreateOptions { id: Some("main".into()), envs, cols: Some(100), rows: Some(30), ..Default::default() };
+    let opts =
+        PtyCreateOptions { id: Some("main".into()), envs, cols: Some(100), rows: Some(30), ..Default::default() };
     let pty = sb.process().create_pty(opts, screen.sink(), None).await.expect("create pty");
     assert_eq!(pty.state(), PtyState::Connected);
     pty.send_input(b"echo v=$PTY_VAR $((6*7)); stty size\n").await.expect("input");
@@ -98,10 +99,8 @@ async fn reconnects_without_losing_or_repeating_output() {
     }
     screen.wait_for("ALLDONE").await;
     let text = screen.text();
-    let numbers: Vec<u32> = text
-        .split(['\r', '\n'])
-        .filter_map(|l| l.strip_prefix('L').and_then(|n| n.parse().ok()))
-        .collect();
+    let numbers: Vec<u32> =
+        text.split(['\r', '\n']).filter_map(|l| l.strip_prefix('L').and_then(|n| n.parse().ok())).collect();
     assert_eq!(numbers, (1..=400).collect::<Vec<_>>(), "every line exactly once, in order");
     assert!(states.borrow().iter().any(|s| matches!(s, PtyState::Reconnecting(_))), "{:?}", states.borrow());
     assert_eq!(pty.state(), PtyState::Connected);

@@ -37,7 +37,8 @@ struct Plain {
 
 impl Plain {
     async fn open(url: &str) -> Self {
-        let protocols = js_sys::Array::of2(&"X-Daytona-SDK-Version~0.218.0".into(), &"X-Daytona-Pty-Exit-Control".into());
+        let protocols =
+            js_sys::Array::of2(&"X-Daytona-SDK-Version~0.218.0".into(), &"X-Daytona-Pty-Exit-Control".into());
         let ws = web_sys::WebSocket::new_with_str_sequence(url, &protocols).expect("ws");
         ws.set_binary_type(web_sys::BinaryType::Arraybuffer);
         let (tx, rx) = mpsc::unbounded();
@@ -128,7 +129,10 @@ async fn pty_latency_and_throughput_vs_plain_websocket() {
     let sdk_s = (now() - t) / 1000.0;
     assert_eq!(pty.wait().await.expect("exit"), 0);
 
-    let mut plain = Plain::open(&format!("{base}/process/pty/create-connect?id=bench-raw&cols=80&rows=24&DAYTONA_SANDBOX_AUTH_KEY={token}")).await;
+    let mut plain = Plain::open(&format!(
+        "{base}/process/pty/create-connect?id=bench-raw&cols=80&rows=24&DAYTONA_SANDBOX_AUTH_KEY={token}"
+    ))
+    .await;
     let t = now();
     plain.ws.send_with_u8_array(cmd.as_bytes()).expect("cmd");
     let mut got = 0usize;

@@ -60,7 +60,8 @@ async fn raw_fetch(method: &str, url: &str, body: Option<&JsValue>) -> web_sys::
         init.set_body(b);
     }
     let window = web_sys::window().expect("window");
-    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.expect("fetch").unchecked_into();
+    let resp: web_sys::Response =
+        JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.expect("fetch").unchecked_into();
     assert!(resp.ok(), "raw {method} {url}: {}", resp.status());
     resp
 }
@@ -68,7 +69,10 @@ async fn raw_fetch(method: &str, url: &str, body: Option<&JsValue>) -> web_sys::
 #[wasm_bindgen_test]
 async fn transfer_throughput_and_memory() {
     // Room for the page cache of ~1.5 GiB of writes (charged to the sandbox's memory cgroup).
-    let params = CreateSandboxParams { resources: Some(Resources { memory: Some(4), ..Default::default() }), ..Default::default() };
+    let params = CreateSandboxParams {
+        resources: Some(Resources { memory: Some(4), ..Default::default() }),
+        ..Default::default()
+    };
     let sb = common::daytona().create(params, None).await.expect("create");
     let fs = sb.fs();
     let base = format!("{}/{}", sb.data().toolbox_proxy_url, sb.id());

@@ -70,7 +70,8 @@ async fn toolbox_accepts_key_or_own_sandbox_token_only() {
     assert_401(status, &body, &path_a);
     let (status, body) = send(h.get(&url_a).header("X-Daytona-Preview-Token", "wrong")).await;
     assert_401(status, &body, &path_a);
-    let (status, body) = send(h.post(s.toolbox(&a, "/process/execute")).json(&json!({"command": "touch /home/daytona/pwned"}))).await;
+    let (status, body) =
+        send(h.post(s.toolbox(&a, "/process/execute")).json(&json!({"command": "touch /home/daytona/pwned"}))).await;
     assert_401(status, &body, &format!("/toolbox/{a}/process/execute"));
 
     // The key works.
@@ -124,7 +125,9 @@ async fn token_survives_restart_and_dies_with_the_sandbox() {
     let token = s.sandbox_token(&a).await;
     s.restart().await;
     assert_eq!(s.sandbox_token(&a).await, token, "the sandbox token is stable across restarts");
-    let up = eventually(std::time::Duration::from_secs(15), || async { s.state(&a).await.as_deref() == Some("started") }).await;
+    let up =
+        eventually(std::time::Duration::from_secs(15), || async { s.state(&a).await.as_deref() == Some("started") })
+            .await;
     assert!(up, "sandbox did not come back after the restart");
     let (status, body) = send(s.http.get(s.toolbox(&a, "/version")).header("X-Daytona-Preview-Token", &token)).await;
     assert_eq!(status, StatusCode::OK, "{body}");

@@ -41,8 +41,8 @@ async fn connect(s: &Server, token: &str) -> (Socket, String) {
 /// The next EVENT packet as `(name, payload)`.
 async fn event(ws: &mut Socket) -> (String, Value) {
     let packet = text(ws).await;
-    let body: Value = serde_json::from_str(packet.strip_prefix("42").unwrap_or_else(|| panic!("not an event: {packet}")))
-        .unwrap();
+    let body: Value =
+        serde_json::from_str(packet.strip_prefix("42").unwrap_or_else(|| panic!("not an event: {packet}"))).unwrap();
     (body[0].as_str().unwrap().to_owned(), body[1].clone())
 }
 

@@ -93,9 +93,8 @@ async fn timeout_gives_408_kills_the_command_and_the_server_stays_up() {
     let id = id_of(&s.create(json!({})).await);
     let sleeper = "sleep 30.4321";
     let t0 = Instant::now();
-    let (status, body) = s
-        .exec_req(&id, json!({"command": format!("echo started; {sleeper}; echo never"), "timeout": 1}))
-        .await;
+    let (status, body) =
+        s.exec_req(&id, json!({"command": format!("echo started; {sleeper}; echo never"), "timeout": 1})).await;
     let took = t0.elapsed();
     assert_eq!(status, StatusCode::REQUEST_TIMEOUT, "{body}");
     assert_eq!(body["statusCode"], 408);
@@ -106,10 +105,8 @@ async fn timeout_gives_408_kills_the_command_and_the_server_stays_up() {
 
     // The server and the sandbox keep working; the timed-out command was killed.
     s.assert_alive().await;
-    let killed = eventually(Duration::from_secs(3), || async {
-        !s.exec(&id, "ps -eo args").await.1.contains(sleeper)
-    })
-    .await;
+    let killed =
+        eventually(Duration::from_secs(3), || async { !s.exec(&id, "ps -eo args").await.1.contains(sleeper) }).await;
     assert!(killed, "the timed-out command is still running");
     assert_eq!(s.exec(&id, "echo still-ok").await, (0, "still-ok\n".into()));
 

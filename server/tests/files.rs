@@ -50,7 +50,8 @@ async fn malformed_uploads_are_refused_and_lose_nothing() {
 
     // A file part without its path part.
     let form = reqwest::multipart::Form::new().part("files[0].file", reqwest::multipart::Part::bytes(b"zzz".to_vec()));
-    let (status, body) = send(s.http.post(s.toolbox(&id, "/files/bulk-upload")).bearer_auth(&s.key).multipart(form)).await;
+    let (status, body) =
+        send(s.http.post(s.toolbox(&id, "/files/bulk-upload")).bearer_auth(&s.key).multipart(form)).await;
     assert_eq!(status, 400, "{body}");
     assert!(body["errors"][0].as_str().unwrap().contains("missing .path"), "{body}");
 
@@ -74,4 +75,3 @@ async fn malformed_uploads_are_refused_and_lose_nothing() {
     assert_eq!(status, 400, "an empty path is refused");
     s.assert_alive().await;
 }
-

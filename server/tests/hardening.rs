@@ -65,7 +65,8 @@ async fn intervals_beyond_the_maximum_are_refused_on_create() {
 #[tokio::test]
 async fn intervals_beyond_the_maximum_are_refused_by_the_interval_routes() {
     let s = Server::start().await;
-    let id = id_of(&s.create(json!({"autoStopInterval": 42, "autoArchiveInterval": 60, "autoDeleteInterval": 5})).await);
+    let id =
+        id_of(&s.create(json!({"autoStopInterval": 42, "autoArchiveInterval": 60, "autoDeleteInterval": 5})).await);
     for route in ["autostop", "autoarchive", "autodelete"] {
         for minutes in [WRAPS_TO_ONE_MINUTE, MAX_INTERVAL + 1, i64::MAX] {
             let path = format!("/sandbox/{id}/{route}/{minutes}");
@@ -266,7 +267,8 @@ async fn connections_beyond_the_cap_wait_until_one_closes() {
     let holder = TcpStream::connect(("127.0.0.1", s.port)).await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let mut waiting = TcpStream::connect(("127.0.0.1", s.port)).await.unwrap();
-    let request = format!("GET /api/config HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n", s.key);
+    let request =
+        format!("GET /api/config HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n", s.key);
     waiting.write_all(request.as_bytes()).await.unwrap();
     let mut buf = [0u8; 1];
     let early = tokio::time::timeout(Duration::from_millis(800), waiting.read(&mut buf)).await;
@@ -310,13 +312,19 @@ async fn a_host_header_that_is_not_a_host_is_not_reflected() {
     let s = Server::start().await;
     let ours = format!("http://127.0.0.1:{}/toolbox", s.port);
     for host in ["a\"b", "x/y", "evil.example/<script>", "a b", "h:1:2", "[::1]x"] {
-        let request = format!("GET /api/config HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n", s.key);
+        let request = format!(
+            "GET /api/config HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+            s.key
+        );
         let config = json_body(&raw_http(s.port, &request).await);
         assert_eq!(config["proxyToolboxUrl"], json!(ours), "Host {host:?}: {config}");
         assert!(!config.to_string().contains(host), "Host {host:?} reflected: {config}");
     }
     // A well-formed one is what the client reached us under.
-    let request = format!("GET /api/config HTTP/1.1\r\nHost: box.example:8443\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n", s.key);
+    let request = format!(
+        "GET /api/config HTTP/1.1\r\nHost: box.example:8443\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+        s.key
+    );
     assert_eq!(json_body(&raw_http(s.port, &request).await)["proxyToolboxUrl"], "http://box.example:8443/toolbox");
 }
 
@@ -325,7 +333,10 @@ async fn forwarded_headers_from_a_trusted_proxy_count() {
     let s = start_with_args(&["--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "127.0.0.1"]).await;
     let http = reqwest::Client::new();
     let get = |host: &'static str| {
-        http.get(s.api("/config")).bearer_auth(&s.key).header("X-Forwarded-Host", host).header("X-Forwarded-Proto", "https")
+        http.get(s.api("/config"))
+            .bearer_auth(&s.key)
+            .header("X-Forwarded-Host", host)
+            .header("X-Forwarded-Proto", "https")
     };
     let (_, config) = send(get("daytona.example.com")).await;
     assert_eq!(config["proxyToolboxUrl"], "https://daytona.example.com/toolbox");

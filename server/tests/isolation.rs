@@ -220,7 +220,8 @@ async fn network_block_all_leaves_only_loopback() {
     assert_ne!(code, 0, "blocked sandbox reached the server: {out}");
     // An outside listener (not on loopback) is out of reach too.
     let outside = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
-    let (code, out) = s.exec(&blocked, &connect(&host_address().to_string(), outside.local_addr().unwrap().port())).await;
+    let (code, out) =
+        s.exec(&blocked, &connect(&host_address().to_string(), outside.local_addr().unwrap().port())).await;
     assert_ne!(code, 0, "blocked sandbox reached the host: {out}");
     // Loopback inside the blocked sandbox still works (its own lo).
     assert_loopback_works(&s, &blocked).await;
@@ -261,14 +262,15 @@ async fn sandboxes_with_network_reach_out_but_not_the_host_loopback_or_each_othe
     }
 
     // A server in A, on all addresses, is out of B's reach; B may use the same port itself.
-    let serve = "python3 -c \"import socket,time; s=socket.socket(); s.bind(('0.0.0.0',8123)); s.listen(); time.sleep(60)\"";
+    let serve =
+        "python3 -c \"import socket,time; s=socket.socket(); s.bind(('0.0.0.0',8123)); s.listen(); time.sleep(60)\"";
     let (status, _) = s.post_toolbox(&a, "/process/session", json!({"sessionId": "srv"})).await;
     assert!(status.is_success());
-    let (status, body) = s
-        .post_toolbox(&a, "/process/session/srv/exec", json!({"command": serve, "runAsync": true}))
-        .await;
+    let (status, body) =
+        s.post_toolbox(&a, "/process/session/srv/exec", json!({"command": serve, "runAsync": true})).await;
     assert!(status.is_success(), "{body}");
-    let up = eventually(Duration::from_secs(15), || async { s.exec(&a, &connect("127.0.0.1", 8123)).await.0 == 0 }).await;
+    let up =
+        eventually(Duration::from_secs(15), || async { s.exec(&a, &connect("127.0.0.1", 8123)).await.0 == 0 }).await;
     assert!(up, "the server in A did not come up");
     for host in ["127.0.0.1", "10.0.2.2", "10.0.2.100"] {
         let (code, out) = s.exec(&b, &connect(host, 8123)).await;
@@ -309,9 +311,15 @@ async fn sandbox_user_cannot_read_root_only_host_files() {
 async fn sandbox_user_can_write_home_tmp_and_shm() {
     let s = Server::start().await;
     let id = id_of(&s.create(json!({})).await);
-    let (code, out) = s.exec(&id, "touch ~/h && touch /tmp/t && touch /dev/shm/s && stat -c '%U %a' /tmp /dev/shm ~").await;
+    let (code, out) =
+        s.exec(&id, "touch ~/h && touch /tmp/t && touch /dev/shm/s && stat -c '%U %a' /tmp /dev/shm ~").await;
     assert_eq!((code, out.as_str()), (0, "root 1777\nroot 1777\ndaytona 755\n"), "{out}");
-    let (code, out) = s.exec(&id, "python3 -c 'import multiprocessing as m, tempfile; m.Lock(); tempfile.mkstemp(); print(\"mp ok\")' 2>&1").await;
+    let (code, out) = s
+        .exec(
+            &id,
+            "python3 -c 'import multiprocessing as m, tempfile; m.Lock(); tempfile.mkstemp(); print(\"mp ok\")' 2>&1",
+        )
+        .await;
     assert_eq!((code, out.as_str()), (0, "mp ok\n"), "{out}");
     // Files the sandbox creates in its home belong to the sandbox user on the host too.
     use std::os::unix::fs::MetadataExt;
@@ -397,12 +405,13 @@ fn processes_of(uid: u32) -> Vec<i32> {
         .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
         .filter(|pid| {
             std::fs::read_to_string(format!("/proc/{pid}/status")).is_ok_and(|st| {
-                !st.contains("State:\tZ") && !st.contains("State:\tX")
+                !st.contains("State:\tZ")
+                    && !st.contains("State:\tX")
                     && st
                         .lines()
-                    .find(|l| l.starts_with("Uid:"))
-                    .and_then(|l| l.split_whitespace().nth(1).map(|u| u == uid.to_string()))
-                    .unwrap_or(false)
+                        .find(|l| l.starts_with("Uid:"))
+                        .and_then(|l| l.split_whitespace().nth(1).map(|u| u == uid.to_string()))
+                        .unwrap_or(false)
             })
         })
         .collect()
@@ -438,7 +447,8 @@ __attribute__((constructor)) static void rec(void) {
   if ((f = fopen(path, "w"))) { fputs(out, f); fclose(f); }
 }
 "#;
-    let build = format!("mkdir -p rec && cat > p.c <<'EOF'\n{payload}EOF\ngcc -shared -fPIC -o p.so p.c 2>&1 && echo built");
+    let build =
+        format!("mkdir -p rec && cat > p.c <<'EOF'\n{payload}EOF\ngcc -shared -fPIC -o p.so p.c 2>&1 && echo built");
     let (code, out) = s.exec(&id, &build).await;
     assert!(code == 0 && out.contains("built"), "compiling the payload: {out}");
     // Restart: the agent and bwrap start again with the payload in place.
@@ -504,7 +514,11 @@ def err(r): return 0 if r >= 0 else ctypes.get_errno()
 print(err(libc.syscall(248, b'user', b'k', b'secret', 6, -4)), err(libc.syscall(250, 0, -4, 0)), err(libc.unshare(0x10000000)), err(libc.syscall(304, -100, None, 0)))
 \"";
         let (code, out) = s.exec(&a, probe).await;
-        assert_eq!((code, out.as_str()), (0, "1 1 1 1\n"), "add_key, keyctl, unshare(CLONE_NEWUSER), open_by_handle_at");
+        assert_eq!(
+            (code, out.as_str()),
+            (0, "1 1 1 1\n"),
+            "add_key, keyctl, unshare(CLONE_NEWUSER), open_by_handle_at"
+        );
         let (code, out) = s.exec(&a, "unshare -U -r true 2>&1").await;
         assert_ne!(code, 0, "a nested user namespace was created: {out}");
         // Control: the same kernel lets the host make one (the refusal is the filter's).
@@ -607,7 +621,8 @@ async fn a_disk_filler_gets_enospc_at_the_sandbox_limit() {
             assert_eq!(body["disk"], json!(2), "{body}");
             break;
         }
-        let busy = status == StatusCode::BAD_REQUEST && body["message"].as_str().unwrap_or_default().contains("still in use");
+        let busy =
+            status == StatusCode::BAD_REQUEST && body["message"].as_str().unwrap_or_default().contains("still in use");
         assert!(busy && std::time::Instant::now() < deadline, "{status}: {body}");
         tokio::time::sleep(Duration::from_millis(500)).await;
     }

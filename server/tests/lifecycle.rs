@@ -59,7 +59,8 @@ async fn list_filters_by_labels_and_states_with_cursor_pagination() {
     let suite = unique("suite");
     let mut ids = Vec::new();
     for i in 0..3 {
-        let sb = s.create(json!({"name": format!("{suite}-{i}"), "labels": {"suite": suite, "n": i.to_string()}})).await;
+        let sb =
+            s.create(json!({"name": format!("{suite}-{i}"), "labels": {"suite": suite, "n": i.to_string()}})).await;
         ids.push(id_of(&sb));
     }
     let other = s.create(json!({"labels": {"suite": "other"}})).await;
@@ -290,7 +291,6 @@ async fn labels_intervals_and_public_are_updated() {
     assert_eq!(sb["autoStopInterval"], json!(42));
 }
 
-
 #[tokio::test]
 async fn a_sandbox_whose_main_process_dies_becomes_error_and_recovers() {
     let s = Server::start().await;
@@ -299,7 +299,8 @@ async fn a_sandbox_whose_main_process_dies_becomes_error_and_recovers() {
     assert_eq!(code, 0);
     // Kill the toolbox agent (pid 2 inside the jail) from inside: the jail ends.
     let _ = s.exec_req(&id, json!({"command": "kill -9 2"})).await;
-    let errored = eventually(Duration::from_secs(10), || async { s.state(&id).await.as_deref() == Some("error") }).await;
+    let errored =
+        eventually(Duration::from_secs(10), || async { s.state(&id).await.as_deref() == Some("error") }).await;
     assert!(errored, "state after the jail died: {:?}", s.state(&id).await);
     let (_, sb) = s.get(&format!("/sandbox/{id}")).await;
     assert_eq!(sb["recoverable"], json!(true));

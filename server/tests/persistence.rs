@@ -139,7 +139,8 @@ async fn after_restart_started_means_the_toolbox_answers() {
     }
     println!("{seen_starting} of {} still starting right after the restart", ids.len());
     for (i, id) in ids.iter().enumerate() {
-        let up = eventually(Duration::from_secs(15), || async { s.state(id).await.as_deref() == Some("started") }).await;
+        let up =
+            eventually(Duration::from_secs(15), || async { s.state(id).await.as_deref() == Some("started") }).await;
         assert!(up, "{id} did not come back:\n{}", s.log());
         assert_eq!(s.exec(id, "cat n").await, (0, format!("{i}\n")));
     }

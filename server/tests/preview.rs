@@ -12,9 +12,8 @@ use common::*;
 /// A sandbox with a static site on port 8000 and a byte-echoing upgrade server on 8001.
 async fn sandbox_with_servers(s: &Server) -> String {
     let id = id_of(&s.create(json!({})).await);
-    let (code, out) = s
-        .exec(&id, "mkdir -p site && printf 'hello from the sandbox' > site/index.html && echo ok")
-        .await;
+    let (code, out) =
+        s.exec(&id, "mkdir -p site && printf 'hello from the sandbox' > site/index.html && echo ok").await;
     assert_eq!((code, out.as_str()), (0, "ok\n"));
     let echo = r#"python3 -c "
 import socket, threading
@@ -34,11 +33,16 @@ while True:
     threading.Thread(target=serve, args=(srv.accept()[0],), daemon=True).start()
 ""#;
     // One session each: a session runs its commands one after the other.
-    for (session, command) in [("web", "python3 -m http.server 8000 --bind 127.0.0.1 --directory site"), ("echo", echo)] {
+    for (session, command) in [("web", "python3 -m http.server 8000 --bind 127.0.0.1 --directory site"), ("echo", echo)]
+    {
         let (status, _) = s.post_toolbox(&id, "/process/session", json!({"sessionId": session})).await;
         assert!(status.is_success());
         let (status, body) = s
-            .post_toolbox(&id, &format!("/process/session/{session}/exec"), json!({"command": command, "runAsync": true}))
+            .post_toolbox(
+                &id,
+                &format!("/process/session/{session}/exec"),
+                json!({"command": command, "runAsync": true}),
+            )
             .await;
         assert!(status.is_success(), "{body}");
     }

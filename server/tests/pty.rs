@@ -69,7 +69,9 @@ async fn framing_replay_offsets_and_exit() {
     let mut exited = None;
     while let Some(Ok(msg)) = a.next().await {
         match msg {
-            Message::Text(t) if t.contains("exited") => exited = Some(serde_json::from_str::<serde_json::Value>(&t).unwrap()),
+            Message::Text(t) if t.contains("exited") => {
+                exited = Some(serde_json::from_str::<serde_json::Value>(&t).unwrap())
+            }
             Message::Close(frame) => {
                 let frame = frame.expect("close frame");
                 assert_eq!(u16::from(frame.code), 1011);

@@ -24,7 +24,14 @@ enum Framing {
 /// Sends `method path` with a `size`-byte body on a new connection as a plain client would
 /// (headers, then the whole body, then read), and returns the final status, or why there was
 /// none (`Err`: reset, closed without an answer, …).
-async fn raw_status(port: u16, key: &str, method: &str, path: &str, size: usize, framing: Framing) -> Result<u16, String> {
+async fn raw_status(
+    port: u16,
+    key: &str,
+    method: &str,
+    path: &str,
+    size: usize,
+    framing: Framing,
+) -> Result<u16, String> {
     let mut conn = TcpStream::connect(("127.0.0.1", port)).await.map_err(|e| format!("connect: {e}"))?;
     let mut head = format!(
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {key}\r\nContent-Type: application/json\r\n"
@@ -88,14 +95,18 @@ async fn read_head(conn: &mut TcpStream) -> Result<Vec<u8>, String> {
 
 fn status_of(head: &[u8]) -> Result<u16, String> {
     let text = String::from_utf8_lossy(head);
-    text.split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| format!("not an HTTP answer: {text:?}"))
+    text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| format!("not an HTTP answer: {text:?}"))
 }
 
 /// Statuses of `n` requests, counted: `{400: 100}` when all is well.
-async fn tally(s: &Server, method: &str, path: &str, size: usize, framing: Framing, n: usize) -> std::collections::BTreeMap<String, usize> {
+async fn tally(
+    s: &Server,
+    method: &str,
+    path: &str,
+    size: usize,
+    framing: Framing,
+    n: usize,
+) -> std::collections::BTreeMap<String, usize> {
     let mut seen = std::collections::BTreeMap::new();
     for _ in 0..n {
         let outcome = match raw_status(s.port, &s.key, method, path, size, framing).await {
@@ -129,13 +140,21 @@ async fn early_answers_arrive_whatever_the_state_of_the_body() {
     assert_eq!(tally(&s, "POST", "/api/sandbox", 3_000_000, Framing::Length, 10).await, too_large);
     assert_eq!(tally(&s, "POST", "/api/sandbox", 3_000_000, Framing::Chunked, 10).await, too_large);
     let big = format!("{{\"labels\":{{\"a\":\"{}\"}}}}", "x".repeat(3_000_000));
-    let (status, body) = send(s.http.post(s.api("/sandbox")).bearer_auth(&s.key).header("content-type", "application/json").body(big)).await;
+    let (status, body) =
+        send(s.http.post(s.api("/sandbox")).bearer_auth(&s.key).header("content-type", "application/json").body(big))
+            .await;
     assert_envelope(status, &body, StatusCode::PAYLOAD_TOO_LARGE, "/api/sandbox");
 
     // A kept-alive connection goes on serving after an early answer.
     let client = reqwest::Client::builder().pool_max_idle_per_host(1).build().unwrap();
     for _ in 0..5 {
-        let resp = client.post(s.toolbox(&id, "/files/folder")).bearer_auth(&s.key).body(vec![b'x'; 300_000]).send().await.unwrap();
+        let resp = client
+            .post(s.toolbox(&id, "/files/folder"))
+            .bearer_auth(&s.key)
+            .body(vec![b'x'; 300_000])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), 400);
         let resp = client.get(s.toolbox(&id, "/files/info?path=.")).bearer_auth(&s.key).send().await.unwrap();
         assert_eq!(resp.status(), 200);
@@ -160,13 +179,16 @@ async fn uploads_that_cannot_be_written_are_400_with_the_reason_and_lose_nothing
     let id = id_of(&s.create(json!({})).await);
     assert_eq!(s.exec(&id, "mkdir -p work && echo original > work/keep.txt").await.0, 0);
     let upload_v2 = |path: &str| {
-        s.http.post(s.toolbox(&id, &format!("/files/upload-v2?path={}", percent_encode(path)))).bearer_auth(&s.key).body("new bytes")
+        s.http
+            .post(s.toolbox(&id, &format!("/files/upload-v2?path={}", percent_encode(path))))
+            .bearer_auth(&s.key)
+            .body("new bytes")
     };
     for (path, code) in [
-        ("work", "INVALID_FILE_PATH"),           // a directory
-        ("/tmp", "INVALID_FILE_PATH"),           // a directory outside home
-        ("/etc/passwd", "FILE_ACCESS_DENIED"),   // a read-only file system
-        ("/proc/1/x", "FILE_NOT_FOUND"),         // a parent that cannot hold files
+        ("work", "INVALID_FILE_PATH"),                // a directory
+        ("/tmp", "INVALID_FILE_PATH"),                // a directory outside home
+        ("/etc/passwd", "FILE_ACCESS_DENIED"),        // a read-only file system
+        ("/proc/1/x", "FILE_NOT_FOUND"),              // a parent that cannot hold files
         ("/nonexistent/dir/x", "FILE_ACCESS_DENIED"), // a parent the sandbox user may not create
     ] {
         let (status, body) = send(upload_v2(path)).await;
@@ -175,17 +197,16 @@ async fn uploads_that_cannot_be_written_are_400_with_the_reason_and_lose_nothing
     }
     // The same as multipart, and through bulk-upload: a 400 envelope with the per-file outcome.
     let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(b"zz".to_vec()));
-    let (status, body) = send(
-        s.http.post(s.toolbox(&id, "/files/upload-v2?path=work")).bearer_auth(&s.key).multipart(form),
-    )
-    .await;
+    let (status, body) =
+        send(s.http.post(s.toolbox(&id, "/files/upload-v2?path=work")).bearer_auth(&s.key).multipart(form)).await;
     assert_daemon(status, &body, 400, "INVALID_FILE_PATH", "/files/upload-v2");
     let form = reqwest::multipart::Form::new()
         .text("files[0].path", "work/ok.txt")
         .part("files[0].file", reqwest::multipart::Part::bytes(b"fine".to_vec()).file_name("ok.txt"))
         .text("files[1].path", "/etc/passwd")
         .part("files[1].file", reqwest::multipart::Part::bytes(b"evil".to_vec()).file_name("passwd"));
-    let (status, body) = send(s.http.post(s.toolbox(&id, "/files/bulk-upload")).bearer_auth(&s.key).multipart(form)).await;
+    let (status, body) =
+        send(s.http.post(s.toolbox(&id, "/files/bulk-upload")).bearer_auth(&s.key).multipart(form)).await;
     assert_daemon(status, &body, 400, "FILE_ACCESS_DENIED", "/files/bulk-upload");
     assert_eq!(body["method"], "POST");
     assert!(body["message"].as_str().unwrap().contains("/etc/passwd"), "{body}");
@@ -193,7 +214,10 @@ async fn uploads_that_cannot_be_written_are_400_with_the_reason_and_lose_nothing
     assert_eq!(body["errors"].as_array().map(Vec::len), Some(1), "{body}");
 
     // Nothing was lost or half-written: the directory holds what it held, plus the good file.
-    assert_eq!(s.exec(&id, "cat work/keep.txt work/ok.txt && echo && ls -A work").await, (0, "original\nfine\nkeep.txt\nok.txt\n".into()));
+    assert_eq!(
+        s.exec(&id, "cat work/keep.txt work/ok.txt && echo && ls -A work").await,
+        (0, "original\nfine\nkeep.txt\nok.txt\n".into())
+    );
     s.assert_alive().await;
 }
 
@@ -213,7 +237,8 @@ async fn file_errors_use_the_status_codes_of_daytonas_toolbox_spec() {
     let (status, body) = s.get_toolbox(&id, "/files/search?path=missing&pattern=x").await;
     assert_daemon(status, &body, 400, "FILE_NOT_FOUND", "/files/search");
     // POST /files/folder (201, 400): where the sandbox user may not write, a 400 FILE_ACCESS_DENIED.
-    let (status, body) = send(s.http.post(s.toolbox(&id, "/files/folder?path=/etc/x&mode=755")).bearer_auth(&s.key)).await;
+    let (status, body) =
+        send(s.http.post(s.toolbox(&id, "/files/folder?path=/etc/x&mode=755")).bearer_auth(&s.key)).await;
     assert_daemon(status, &body, 400, "FILE_ACCESS_DENIED", "/files/folder");
     // Routes whose spec has a 404 keep it.
     let (status, body) = s.get_toolbox(&id, "/files/info?path=missing").await;
@@ -248,9 +273,13 @@ async fn large_websocket_messages_pass_the_proxy_both_ways() {
     // In raw mode every byte reaches the program: one 1 MiB frame in, its count and a check out.
     ws.send(Message::Binary(b"stty raw -echo; echo ready-$((6*7))\n".to_vec().into())).await.unwrap();
     until(&mut ws, "ready-42").await;
-    ws.send(Message::Binary(b"head -c 1048576 > in; wc -c < in; tr -d 0-9a-f < in | wc -c; base64 -w 76 in; echo end-$((6*7))\n".to_vec().into()))
-        .await
-        .unwrap();
+    ws.send(Message::Binary(
+        b"head -c 1048576 > in; wc -c < in; tr -d 0-9a-f < in | wc -c; base64 -w 76 in; echo end-$((6*7))\n"
+            .to_vec()
+            .into(),
+    ))
+    .await
+    .unwrap();
     let pattern = b"0123456789abcdef".repeat(SIZE / 16);
     ws.send(Message::Binary(pattern.into())).await.unwrap();
     let out = until(&mut ws, "end-42").await;

@@ -385,9 +385,8 @@ async fn follow_streams_frames_and_closes_when_the_command_exits() {
     );
 
     // Pings are answered while the command is silent (held at `read` until then).
-    let cid = sb
-        .start("s", json!({"command": "read -r; echo late", "runAsync": true, "suppressInputEcho": true}))
-        .await;
+    let cid =
+        sb.start("s", json!({"command": "read -r; echo late", "runAsync": true, "suppressInputEcho": true})).await;
     let mut ws = sb.follow("s", &cid).await;
     ws.send(Message::Ping(b"are you there".to_vec().into())).await.unwrap();
     let pong = tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("no pong while idle");

@@ -65,7 +65,10 @@ async fn an_open_terminal_keeps_the_sandbox_from_auto_stopping() {
     tokio::time::sleep(Duration::from_secs(4)).await;
     assert_eq!(s.state(&id).await.as_deref(), Some("started"), "auto-stopped under an open terminal");
     drop(ws);
-    assert!(wait_state(&s, &id, Some("stopped"), Duration::from_secs(6)).await, "did not stop once the terminal closed");
+    assert!(
+        wait_state(&s, &id, Some("stopped"), Duration::from_secs(6)).await,
+        "did not stop once the terminal closed"
+    );
 }
 
 #[tokio::test]

@@ -7,10 +7,10 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
 use crate::components::error_alert::ErrorAlert;
+use crate::components::exit_badge::ExitBadge;
 use crate::components::spinner::Spinner;
 use crate::current_sandbox::use_current_sandbox;
 use crate::task::Task;
-use crate::components::exit_badge::ExitBadge;
 
 /// The sandbox label naming the language `code_run` uses (python when absent).
 
@@ -42,10 +42,7 @@ pub fn CodeRun() -> impl IntoView {
     let language = move || {
         current
             .data
-            .with(|s| {
-                s.as_ref()
-                    .and_then(|s| s.labels.get(daytona_wasm::CODE_TOOLBOX_LANGUAGE_LABEL).cloned())
-            })
+            .with(|s| s.as_ref().and_then(|s| s.labels.get(daytona_wasm::CODE_TOOLBOX_LANGUAGE_LABEL).cloned()))
             .unwrap_or_else(|| "python".into())
     };
 
@@ -56,11 +53,7 @@ pub fn CodeRun() -> impl IntoView {
         }
         task.run(
             async move {
-                let response = current
-                    .sandbox()?
-                    .process()
-                    .code_run(&source, CodeRunParams::default(), None)
-                    .await?;
+                let response = current.sandbox()?.process().code_run(&source, CodeRunParams::default(), None).await?;
                 let charts = response
                     .artifacts
                     .map(|a| a.charts)
@@ -68,11 +61,7 @@ pub fn CodeRun() -> impl IntoView {
                     .into_iter()
                     .filter_map(|v| serde_json::from_value::<Chart>(v).ok())
                     .collect();
-                Ok(Ran {
-                    exit_code: response.exit_code,
-                    output: response.result,
-                    charts,
-                })
+                Ok(Ran { exit_code: response.exit_code, output: response.result, charts })
             },
             move |r| ran.set(Some(r)),
         );

@@ -7,11 +7,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 
 use crate::components::error_alert::ErrorAlert;
+use crate::components::exit_badge::ExitBadge;
 use crate::components::spinner::Spinner;
 use crate::current_sandbox::use_current_sandbox;
 use crate::errors::describe;
 use crate::task::Task;
-use crate::components::exit_badge::ExitBadge;
 
 /// How close to the bottom (px) the log counts as following the output.
 const STICK_WITHIN: i32 = 24;
@@ -38,19 +38,12 @@ pub fn CommandLog(
     let ids = StoredValue::new((session, command));
 
     spawn_local_scoped_with_cancellation(async move {
-        let push = |channel: Channel| {
-            move |text: &str| chunks.update(|c| c.push((channel, text.to_owned())))
-        };
+        let push = |channel: Channel| move |text: &str| chunks.update(|c| c.push((channel, text.to_owned())));
         let (session, command) = ids.get_value();
         let outcome = async {
             let process = current.sandbox()?.process();
             process
-                .stream_session_command_logs(
-                    &session,
-                    &command,
-                    push(Channel::Stdout),
-                    push(Channel::Stderr),
-                )
+                .stream_session_command_logs(&session, &command, push(Channel::Stdout), push(Channel::Stderr))
                 .await?;
             process.get_session_command(&session, &command).await
         }
@@ -77,13 +70,7 @@ pub fn CommandLog(
         let data = input.get_untracked();
         let (session, command) = ids.get_value();
         sending.run(
-            async move {
-                current
-                    .sandbox()?
-                    .process()
-                    .send_session_command_input(&session, &command, &data)
-                    .await
-            },
+            async move { current.sandbox()?.process().send_session_command_input(&session, &command, &data).await },
             move |()| input.set(String::new()),
         );
     };

@@ -26,27 +26,18 @@ pub fn SessionList(#[prop(into)] selected: Signal<Option<String>>) -> impl IntoV
     let doomed = RwSignal::new(String::new());
 
     let reload = move || {
-        loading.latest(
-            async move { current.sandbox()?.process().list_sessions().await },
-            move |list| sessions.set(Some(list.into_iter().map(|s| s.session_id).collect())),
-        )
+        loading.latest(async move { current.sandbox()?.process().list_sessions().await }, move |list| {
+            sessions.set(Some(list.into_iter().map(|s| s.session_id).collect()))
+        })
     };
     reload();
 
     let go = move |session: Option<&str>, replace: bool| {
         let url = href(&current.id.get_untracked(), session, None);
-        navigate(
-            &url,
-            NavigateOptions {
-                replace,
-                ..Default::default()
-            },
-        );
+        navigate(&url, NavigateOptions { replace, ..Default::default() });
     };
     let open_create = move |_| {
-        new_id.set(
-            sessions.with_untracked(|s| next_free_id("session-", s.as_deref().unwrap_or_default())),
-        );
+        new_id.set(sessions.with_untracked(|s| next_free_id("session-", s.as_deref().unwrap_or_default())));
         create_open.set(true);
     };
     let create = {
@@ -58,29 +49,23 @@ pub fn SessionList(#[prop(into)] selected: Signal<Option<String>>) -> impl IntoV
             }
             let go = go.clone();
             let created = id.clone();
-            creating.run(
-                async move { current.sandbox()?.process().create_session(&id).await },
-                move |()| {
-                    create_open.set(false);
-                    reload();
-                    go(Some(&created), false);
-                },
-            );
+            creating.run(async move { current.sandbox()?.process().create_session(&id).await }, move |()| {
+                create_open.set(false);
+                reload();
+                go(Some(&created), false);
+            });
         }
     };
     let delete = move |()| {
         let id = doomed.get_untracked();
         let go = go.clone();
         let deleted = id.clone();
-        deleting.run(
-            async move { current.sandbox()?.process().delete_session(&id).await },
-            move |()| {
-                reload();
-                if selected.get_untracked().as_deref() == Some(deleted.as_str()) {
-                    go(None, true);
-                }
-            },
-        );
+        deleting.run(async move { current.sandbox()?.process().delete_session(&id).await }, move |()| {
+            reload();
+            if selected.get_untracked().as_deref() == Some(deleted.as_str()) {
+                go(None, true);
+            }
+        });
     };
 
     view! {

@@ -8,17 +8,14 @@ use leptos_router::hooks::use_navigate;
 use crate::commands::command_log::CommandLog;
 use crate::commands::location::href;
 use crate::components::error_alert::ErrorAlert;
+use crate::components::exit_badge::ExitBadge;
 use crate::components::spinner::Spinner;
 use crate::current_sandbox::use_current_sandbox;
 use crate::task::Task;
-use crate::components::exit_badge::ExitBadge;
 
 /// Session `session`, with command `selected` (an id) shown.
 #[component]
-pub fn SessionPanel(
-    session: String,
-    #[prop(into)] selected: Signal<Option<String>>,
-) -> impl IntoView {
+pub fn SessionPanel(session: String, #[prop(into)] selected: Signal<Option<String>>) -> impl IntoView {
     let current = use_current_sandbox();
     let navigate = use_navigate();
     let commands = RwSignal::new(None::<Vec<Command>>);
@@ -28,19 +25,12 @@ pub fn SessionPanel(
 
     let reload = move || {
         let id = session.get_value();
-        loading.latest(
-            async move { current.sandbox()?.process().get_session(&id).await },
-            move |s| commands.set(Some(s.commands)),
-        );
+        loading.latest(async move { current.sandbox()?.process().get_session(&id).await }, move |s| {
+            commands.set(Some(s.commands))
+        });
     };
     reload();
-    let link = move |command: Option<&str>| {
-        href(
-            &current.id.get_untracked(),
-            Some(&session.get_value()),
-            command,
-        )
-    };
+    let link = move |command: Option<&str>| href(&current.id.get_untracked(), Some(&session.get_value()), command);
 
     let run = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -50,19 +40,9 @@ pub fn SessionPanel(
         }
         let id = session.get_value();
         let navigate = navigate.clone();
-        let request = SessionExecuteRequest {
-            command: text,
-            run_async: Some(true),
-            ..Default::default()
-        };
+        let request = SessionExecuteRequest { command: text, run_async: Some(true), ..Default::default() };
         running.run(
-            async move {
-                current
-                    .sandbox()?
-                    .process()
-                    .execute_session_command(&id, &request, None)
-                    .await
-            },
+            async move { current.sandbox()?.process().execute_session_command(&id, &request, None).await },
             move |started| {
                 line.set(String::new());
                 reload();
@@ -71,19 +51,11 @@ pub fn SessionPanel(
         );
     };
     // The selected command once the session is known to have it (a stale URL shows no log).
-    let shown = Memo::new(move |_| {
-        selected.get().filter(|id| commands.with(|c| c.iter().flatten().any(|c| c.id == *id)))
-    });
+    let shown =
+        Memo::new(move |_| selected.get().filter(|id| commands.with(|c| c.iter().flatten().any(|c| c.id == *id))));
     let label = Signal::derive(move || {
         let id = selected.get().unwrap_or_default();
-        commands
-            .with(|c| {
-                c.iter()
-                    .flatten()
-                    .find(|c| c.id == id)
-                    .map(|c| c.command.clone())
-            })
-            .unwrap_or(id)
+        commands.with(|c| c.iter().flatten().find(|c| c.id == id).map(|c| c.command.clone())).unwrap_or(id)
     });
 
     view! {

@@ -19,22 +19,14 @@ pub fn BulkBar(
 ) -> impl IntoView {
     let selected = move || {
         items.with(|items| {
-            selection.with(|sel| {
-                items
-                    .iter()
-                    .filter(|s| sel.contains(&s.id))
-                    .cloned()
-                    .collect::<Vec<_>>()
-            })
+            selection.with(|sel| items.iter().filter(|s| sel.contains(&s.id)).cloned().collect::<Vec<_>>())
         })
     };
     // The selected sandboxes `action` applies to now, as (id, name).
     let eligible = move |action: Action| {
         selected()
             .into_iter()
-            .filter(|s| {
-                action.allowed(s.state.unwrap_or(SandboxState::Unknown)) && !ops.is_running(&s.id)
-            })
+            .filter(|s| action.allowed(s.state.unwrap_or(SandboxState::Unknown)) && !ops.is_running(&s.id))
             .map(|s| (s.id, s.name))
             .collect::<Vec<_>>()
     };
@@ -45,19 +37,9 @@ pub fn BulkBar(
     };
     let confirm_open = RwSignal::new(false);
     let delete_message = Signal::derive(move || {
-        let names: Vec<String> = eligible(Action::Delete)
-            .into_iter()
-            .map(|(_, name)| name)
-            .collect();
-        let what = if names.len() == 1 {
-            "1 sandbox".to_owned()
-        } else {
-            format!("{} sandboxes", names.len())
-        };
-        format!(
-            "Delete {what}: {}? Their files are removed. This cannot be undone.",
-            names.join(", ")
-        )
+        let names: Vec<String> = eligible(Action::Delete).into_iter().map(|(_, name)| name).collect();
+        let what = if names.len() == 1 { "1 sandbox".to_owned() } else { format!("{} sandboxes", names.len()) };
+        format!("Delete {what}: {}? Their files are removed. This cannot be undone.", names.join(", "))
     });
     let button = move |action: Action| {
         let count = move || eligible(action).len();

@@ -19,11 +19,7 @@ pub fn CopyId(id: String) -> impl IntoView {
         let promise = window().navigator().clipboard().write_text(&full);
         spawn_local(async move {
             // The Clipboard API needs a secure context (https or loopback) and focus.
-            let outcome = if JsFuture::from(promise).await.is_ok() {
-                "Copied"
-            } else {
-                "Failed"
-            };
+            let outcome = if JsFuture::from(promise).await.is_ok() { "Copied" } else { "Failed" };
             feedback.set(Some(outcome));
             set_timeout(move || feedback.set(None), FEEDBACK_FOR);
         });

@@ -21,10 +21,7 @@ struct NumberInput {
 
 impl NumberInput {
     fn new(min: i64) -> Self {
-        Self {
-            text: RwSignal::new(String::new()),
-            min,
-        }
+        Self { text: RwSignal::new(String::new()), min }
     }
 
     /// The number, `None` when blank (reactive).
@@ -72,11 +69,7 @@ impl FormFields {
     fn params(&self) -> Option<CreateSandboxParams> {
         let name = self.name.get().trim().to_owned();
         validate::sandbox_name(&name).ok()?;
-        let (cpu, memory, disk) = (
-            self.cpu.parsed().ok()?,
-            self.memory.parsed().ok()?,
-            self.disk.parsed().ok()?,
-        );
+        let (cpu, memory, disk) = (self.cpu.parsed().ok()?, self.memory.parsed().ok()?, self.disk.parsed().ok()?);
         let ephemeral = self.ephemeral.get();
         let auto_delete = self.auto_delete.parsed().ok()?;
         let block_all = self.network_block_all.get();
@@ -86,11 +79,7 @@ impl FormFields {
             name: Some(name).filter(|n| !n.is_empty()),
             labels: Some(self.labels.pairs()?).filter(|l| !l.is_empty()),
             env_vars: Some(self.env.pairs()?).filter(|e| !e.is_empty()),
-            resources: (cpu.is_some() || memory.is_some() || disk.is_some()).then_some(Resources {
-                cpu,
-                memory,
-                disk,
-            }),
+            resources: (cpu.is_some() || memory.is_some() || disk.is_some()).then_some(Resources { cpu, memory, disk }),
             auto_stop_interval: self.auto_stop.parsed().ok()?,
             auto_archive_interval: self.auto_archive.parsed().ok()?,
             auto_delete_interval: if ephemeral { None } else { auto_delete },

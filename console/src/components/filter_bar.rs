@@ -45,25 +45,13 @@ pub fn FilterBar(
             h.clear();
         }
         let run = move || {
-            apply.run((
-                ListFilters {
-                    name: text.trim().to_owned(),
-                    ..filters.get_untracked().first_page()
-                },
-                true,
-            ))
+            apply.run((ListFilters { name: text.trim().to_owned(), ..filters.get_untracked().first_page() }, true))
         };
         pending_search.set_value(set_timeout_with_handle(run, SEARCH_DEBOUNCE).ok());
     };
     let choose_state = move |ev| {
         let state = SandboxState::parse(&event_target_value(&ev));
-        apply.run((
-            ListFilters {
-                state,
-                ..filters.get_untracked().first_page()
-            },
-            false,
-        ));
+        apply.run((ListFilters { state, ..filters.get_untracked().first_page() }, false));
     };
     let label_text = RwSignal::new(filters.get_untracked().labels);
     Effect::new(move |_| label_text.set(filters.with(|f| f.labels.clone())));
@@ -71,25 +59,12 @@ pub fn FilterBar(
     let apply_labels = move |_| {
         if label_error().is_none() {
             let labels = label_text.get_untracked().trim().to_owned();
-            apply.run((
-                ListFilters {
-                    labels,
-                    ..filters.get_untracked().first_page()
-                },
-                false,
-            ));
+            apply.run((ListFilters { labels, ..filters.get_untracked().first_page() }, false));
         }
     };
-    let any_filter =
-        move || filters.with(|f| f.state.is_some() || !f.labels.is_empty() || !f.name.is_empty());
+    let any_filter = move || filters.with(|f| f.state.is_some() || !f.labels.is_empty() || !f.name.is_empty());
     let clear = move |_| {
-        apply.run((
-            ListFilters {
-                limit: filters.get_untracked().limit,
-                ..ListFilters::default()
-            },
-            false,
-        ));
+        apply.run((ListFilters { limit: filters.get_untracked().limit, ..ListFilters::default() }, false));
     };
 
     view! {

@@ -30,9 +30,7 @@ pub fn FormDialog(
     let form = NodeRef::<Form>::new();
     // Each time the dialog opens, its form is new: focus its first field.
     Effect::new(move |_| {
-        let first = form
-            .get()
-            .and_then(|f| f.query_selector("input, textarea, select").ok().flatten());
+        let first = form.get().and_then(|f| f.query_selector("input, textarea, select").ok().flatten());
         if let Some(field) = first.and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok()) {
             let _ = field.focus();
         }

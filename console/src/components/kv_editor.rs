@@ -24,11 +24,7 @@ pub struct KvRows {
 impl KvRows {
     /// No rows yet; keys must pass `check_key`.
     pub fn new(check_key: fn(&str) -> Result<(), String>) -> Self {
-        Self {
-            rows: RwSignal::new(Vec::new()),
-            next_id: StoredValue::new(0),
-            check_key,
-        }
+        Self { rows: RwSignal::new(Vec::new()), next_id: StoredValue::new(0), check_key }
     }
 
     /// Replaces the rows with `pairs`.
@@ -51,12 +47,7 @@ impl KvRows {
 
     /// Row `id`'s key or value (reactive).
     fn get(&self, id: usize, part: fn(&KvRow) -> &String) -> String {
-        self.rows.with(|rows| {
-            rows.iter()
-                .find(|r| r.id == id)
-                .map(|r| part(r).clone())
-                .unwrap_or_default()
-        })
+        self.rows.with(|rows| rows.iter().find(|r| r.id == id).map(|r| part(r).clone()).unwrap_or_default())
     }
 
     /// Changes row `id`'s key or value.
@@ -79,10 +70,7 @@ impl KvRows {
             if let Err(e) = (self.check_key)(&row.key) {
                 return Some(e);
             }
-            rows[..index]
-                .iter()
-                .any(|r| r.key == row.key)
-                .then(|| format!("Duplicate key {:?}.", row.key))
+            rows[..index].iter().any(|r| r.key == row.key).then(|| format!("Duplicate key {:?}.", row.key))
         })
     }
 
@@ -104,15 +92,8 @@ impl KvRows {
 /// The rows of `rows` with remove buttons and an "Add …" button. Inputs are labelled
 /// "`noun` key" / "`noun` value"; errors show once `show_errors` is true.
 #[component]
-pub fn KvEditor(
-    rows: KvRows,
-    noun: &'static str,
-    #[prop(into)] show_errors: Signal<bool>,
-) -> impl IntoView {
-    let ids = move || {
-        rows.rows
-            .with(|r| r.iter().map(|row| row.id).collect::<Vec<_>>())
-    };
+pub fn KvEditor(rows: KvRows, noun: &'static str, #[prop(into)] show_errors: Signal<bool>) -> impl IntoView {
+    let ids = move || rows.rows.with(|r| r.iter().map(|row| row.id).collect::<Vec<_>>());
     view! {
         <div class="kv">
             <For each=ids key=|id| *id let(id)>

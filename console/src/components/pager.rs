@@ -27,13 +27,7 @@ pub fn Pager(
         let mut stack = visited.get_untracked();
         let cursor = stack.pop().flatten();
         visited.set(stack);
-        apply.run((
-            ListFilters {
-                cursor,
-                ..filters.get_untracked()
-            },
-            false,
-        ));
+        apply.run((ListFilters { cursor, ..filters.get_untracked() }, false));
     };
     let next = move |_| {
         let Some(cursor) = next_cursor.get_untracked() else {
@@ -43,13 +37,7 @@ pub fn Pager(
         let mut stack = visited.get_untracked();
         stack.push(current.cursor.clone());
         visited.set(stack);
-        apply.run((
-            ListFilters {
-                cursor: Some(cursor),
-                ..current
-            },
-            false,
-        ));
+        apply.run((ListFilters { cursor: Some(cursor), ..current }, false));
     };
     let page = move || match (filters.with(|f| f.cursor.is_none()), visited.with(Vec::len)) {
         (true, _) => Some(1),
@@ -57,17 +45,8 @@ pub fn Pager(
         (false, n) => Some(n + 1),
     };
     let set_size = move |ev| {
-        let limit = event_target_value(&ev)
-            .parse()
-            .ok()
-            .filter(|l| *l != PAGE_SIZES[0]);
-        apply.run((
-            ListFilters {
-                limit,
-                ..filters.get_untracked().first_page()
-            },
-            false,
-        ));
+        let limit = event_target_value(&ev).parse().ok().filter(|l| *l != PAGE_SIZES[0]);
+        apply.run((ListFilters { limit, ..filters.get_untracked().first_page() }, false));
     };
     let mut sizes = PAGE_SIZES;
     sizes.sort_unstable();

@@ -12,7 +12,6 @@ use crate::task::Task;
 /// Lists the TCP ports in LISTEN state of the sandbox's network namespace.
 const LIST_PORTS: &str = "cat /proc/net/tcp /proc/net/tcp6 2>/dev/null";
 
-
 /// The listening ports in `/proc/net/tcp{,6}` text, sorted, without duplicates.
 fn listening_ports(proc_net_tcp: &str) -> Vec<u16> {
     let mut ports: Vec<u16> = proc_net_tcp

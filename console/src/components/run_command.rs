@@ -4,12 +4,12 @@ use daytona_wasm::models::{ExecuteResponse, SandboxState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::exit_badge::ExitBadge;
 use crate::components::field::Field;
 use crate::components::spinner::Spinner;
 use crate::connection::use_connection;
 use crate::errors::describe;
 use crate::validate;
-use crate::components::exit_badge::ExitBadge;
 
 /// A finished run.
 #[derive(Clone)]
@@ -55,19 +55,14 @@ pub fn RunCommand(id: String, #[prop(into)] state: Signal<SandboxState>) -> impl
             let outcome = match daytona.get(&id).await {
                 Ok(sandbox) => {
                     let cwd = Some(dir.as_str()).filter(|d| !d.is_empty());
-                    sandbox
-                        .process()
-                        .exec(&cmd, cwd, None, timeout_secs.map(|t| t as u64))
-                        .await
+                    sandbox.process().exec(&cmd, cwd, None, timeout_secs.map(|t| t as u64)).await
                 }
                 Err(e) => Err(e),
             };
             match outcome {
-                Ok(response) => result.set(Some(RunResult {
-                    command: cmd,
-                    response,
-                    millis: js_sys::Date::now() - begin,
-                })),
+                Ok(response) => {
+                    result.set(Some(RunResult { command: cmd, response, millis: js_sys::Date::now() - begin }))
+                }
                 Err(e) => error.set(Some(describe(&e))),
             }
             busy.set(false);

@@ -14,22 +14,10 @@ use crate::components::state_badge::StateBadge;
 use crate::operations::Operations;
 
 /// What makes a row render again: any change of what it shows.
-type RowKey = (
-    String,
-    Option<SandboxState>,
-    Option<String>,
-    Option<String>,
-    BTreeMap<String, String>,
-);
+type RowKey = (String, Option<SandboxState>, Option<String>, Option<String>, BTreeMap<String, String>);
 
 fn row_key(s: &SandboxDto) -> RowKey {
-    (
-        s.id.clone(),
-        s.state,
-        s.updated_at.clone(),
-        s.last_activity_at.clone(),
-        s.labels.clone(),
-    )
+    (s.id.clone(), s.state, s.updated_at.clone(), s.last_activity_at.clone(), s.labels.clone())
 }
 
 /// CPU, memory and disk of a sandbox, compactly.
@@ -45,9 +33,7 @@ pub fn SandboxTable(
     ops: Operations,
 ) -> impl IntoView {
     let all_selected = move || {
-        items.with(|items| {
-            !items.is_empty() && selection.with(|sel| items.iter().all(|s| sel.contains(&s.id)))
-        })
+        items.with(|items| !items.is_empty() && selection.with(|sel| items.iter().all(|s| sel.contains(&s.id))))
     };
     let toggle_all = move |_| {
         let select = !all_selected();
@@ -96,11 +82,7 @@ pub fn SandboxTable(
 
 /// One sandbox.
 #[component]
-fn SandboxRow(
-    sandbox: SandboxDto,
-    selection: RwSignal<HashSet<String>>,
-    ops: Operations,
-) -> impl IntoView {
+fn SandboxRow(sandbox: SandboxDto, selection: RwSignal<HashSet<String>>, ops: Operations) -> impl IntoView {
     let state = sandbox.state.unwrap_or(SandboxState::Unknown);
     let id = sandbox.id.clone();
     let selected = {

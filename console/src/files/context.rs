@@ -52,27 +52,14 @@ impl FilesContext {
             let dest = path::join(dir, &item.relative);
             let size = item.file.size() as u64;
             let remote = dest.clone();
-            self.transfers.add(
-                Direction::Upload,
-                dest,
-                Some(size),
-                move |opts| async move {
-                    current
-                        .sandbox()?
-                        .fs()
-                        .upload_file(&item.file, &remote, &opts)
-                        .await
-                },
-            );
+            self.transfers.add(Direction::Upload, dest, Some(size), move |opts| async move {
+                current.sandbox()?.fs().upload_file(&item.file, &remote, &opts).await
+            });
         }
         if picked.empty_dirs.is_empty() {
             return;
         }
-        let dirs: Vec<String> = picked
-            .empty_dirs
-            .iter()
-            .map(|d| path::join(dir, d))
-            .collect();
+        let dirs: Vec<String> = picked.empty_dirs.iter().map(|d| path::join(dir, d)).collect();
         let this = *self;
         spawn_local(async move {
             let outcome: Result<(), DaytonaError> = async {
@@ -84,10 +71,7 @@ impl FilesContext {
             }
             .await;
             if let Err(e) = outcome {
-                this.error.set(Some(format!(
-                    "Creating an uploaded folder failed: {}",
-                    crate::errors::describe(&e)
-                )));
+                this.error.set(Some(format!("Creating an uploaded folder failed: {}", crate::errors::describe(&e))));
             }
             this.changed();
         });
@@ -97,15 +81,14 @@ impl FilesContext {
     pub fn download(&self, remote: String, is_dir: bool) {
         let current = self.current;
         let path = remote.clone();
-        self.transfers
-            .add(Direction::Download, remote, None, move |opts| async move {
-                let sandbox = current.sandbox()?;
-                if is_dir {
-                    download_folder(&sandbox, &path, &opts).await
-                } else {
-                    download_file(&sandbox, &path, &opts).await
-                }
-            });
+        self.transfers.add(Direction::Download, remote, None, move |opts| async move {
+            let sandbox = current.sandbox()?;
+            if is_dir {
+                download_folder(&sandbox, &path, &opts).await
+            } else {
+                download_file(&sandbox, &path, &opts).await
+            }
+        });
     }
 }
 

@@ -23,10 +23,7 @@ fn close_and_refresh(open: RwSignal<bool>, files: FilesContext) -> impl FnOnce((
 
 /// The path of entry `f` listed in directory `dir`.
 pub fn entry_path(dir: &str, f: &FileInfo) -> String {
-    f.path
-        .clone()
-        .filter(|p| p.starts_with('/'))
-        .unwrap_or_else(|| path::join(dir, &f.name))
+    f.path.clone().filter(|p| p.starts_with('/')).unwrap_or_else(|| path::join(dir, &f.name))
 }
 
 /// Asks for a name (or path) and creates that folder inside `dir`.
@@ -76,8 +73,7 @@ pub fn MoveDialog(
     let files = use_files();
     let task = Task::new();
     let destination = RwSignal::new(String::new());
-    let source =
-        move || target.with_untracked(|t| t.as_ref().map(|f| entry_path(&dir.get_untracked(), f)));
+    let source = move || target.with_untracked(|t| t.as_ref().map(|f| entry_path(&dir.get_untracked(), f)));
     Effect::watch(
         move || open.get(),
         move |is_open, _, _| {
@@ -93,10 +89,7 @@ pub fn MoveDialog(
         if to == from {
             return open.set(false);
         }
-        task.run(
-            async move { current.sandbox()?.fs().move_files(&from, &to).await },
-            close_and_refresh(open, files),
-        );
+        task.run(async move { current.sandbox()?.fs().move_files(&from, &to).await }, close_and_refresh(open, files));
     };
     view! {
         <FormDialog open title="Rename or move" submit_label="Move" task on_submit=submit>
@@ -123,11 +116,7 @@ pub fn PermissionsDialog(
     let current = use_current_sandbox();
     let files = use_files();
     let task = Task::new();
-    let fields = [
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-    ];
+    let fields = [RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new())];
     let [mode, owner, group] = fields;
     // The values shown when the dialog opened (mode without leading zeros beyond 3 digits).
     let shown = move || {
@@ -142,19 +131,13 @@ pub fn PermissionsDialog(
         move || open.get(),
         move |is_open, _, _| {
             if let (true, Some(values)) = (*is_open, shown()) {
-                fields
-                    .iter()
-                    .zip(values)
-                    .for_each(|(field, value)| field.set(value));
+                fields.iter().zip(values).for_each(|(field, value)| field.set(value));
             }
         },
         false,
     );
     let mode_error = Signal::derive(move || {
-        mode.with(|m| {
-            (!is_octal_mode(m.trim()))
-                .then(|| "Use 3 or 4 octal digits, e.g. 644 or 0755.".to_owned())
-        })
+        mode.with(|m| (!is_octal_mode(m.trim())).then(|| "Use 3 or 4 octal digits, e.g. 644 or 0755.".to_owned()))
     });
     let submit = move |()| {
         let (Some(before), Some(f)) = (shown(), target.get_untracked()) else {
@@ -164,26 +147,16 @@ pub fn PermissionsDialog(
             return;
         }
         let changed = |i: usize, value: RwSignal<String>| {
-            Some(value.get_untracked().trim().to_owned())
-                .filter(|v| !v.is_empty() && *v != before[i])
+            Some(value.get_untracked().trim().to_owned()).filter(|v| !v.is_empty() && *v != before[i])
         };
-        let params = FilePermissionsParams {
-            mode: changed(0, mode),
-            owner: changed(1, owner),
-            group: changed(2, group),
-        };
+        let params =
+            FilePermissionsParams { mode: changed(0, mode), owner: changed(1, owner), group: changed(2, group) };
         if params == FilePermissionsParams::default() {
             return open.set(false);
         }
         let target_path = entry_path(&dir.get_untracked(), &f);
         task.run(
-            async move {
-                current
-                    .sandbox()?
-                    .fs()
-                    .set_file_permissions(&target_path, &params)
-                    .await
-            },
+            async move { current.sandbox()?.fs().set_file_permissions(&target_path, &params).await },
             close_and_refresh(open, files),
         );
     };

@@ -35,13 +35,8 @@ pub fn Editor(
         let blob = Blob::new_with_str_sequence(&Array::of1(&JsValue::from_str(&content)));
         saving.run(
             async move {
-                let blob = blob
-                    .map_err(|e| daytona_wasm::DaytonaError::InvalidArgument(format!("{e:?}")))?;
-                current
-                    .sandbox()?
-                    .fs()
-                    .upload_file(&blob, &target, &Default::default())
-                    .await?;
+                let blob = blob.map_err(|e| daytona_wasm::DaytonaError::InvalidArgument(format!("{e:?}")))?;
+                current.sandbox()?.fs().upload_file(&blob, &target, &Default::default()).await?;
                 Ok(content)
             },
             move |content| {
@@ -55,12 +50,7 @@ pub fn Editor(
         if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("s") {
             ev.prevent_default();
             save();
-        } else if ev.key() == "Tab"
-            && !ev.shift_key()
-            && !ev.ctrl_key()
-            && !ev.alt_key()
-            && !ev.meta_key()
-        {
+        } else if ev.key() == "Tab" && !ev.shift_key() && !ev.ctrl_key() && !ev.alt_key() && !ev.meta_key() {
             // Indent instead of leaving the field.
             ev.prevent_default();
             let area: HtmlTextAreaElement = event_target(&ev);

@@ -37,11 +37,7 @@ fn icon(is_dir: bool) -> AnyView {
 
 /// `entries` sorted for display: folders first, then by name ignoring case.
 fn sorted(mut entries: Vec<FileInfo>) -> Vec<FileInfo> {
-    entries.sort_by(|a, b| {
-        b.is_dir
-            .cmp(&a.is_dir)
-            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
-    });
+    entries.sort_by(|a, b| b.is_dir.cmp(&a.is_dir).then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase())));
     entries
 }
 
@@ -54,11 +50,7 @@ pub fn FileTable(#[prop(into)] dir: Signal<String>) -> impl IntoView {
     let loading = Task::new();
     let deleting = Task::new();
     let target = RwSignal::new(None::<FileInfo>);
-    let [moving, permissions, confirm_delete] = [
-        RwSignal::new(false),
-        RwSignal::new(false),
-        RwSignal::new(false),
-    ];
+    let [moving, permissions, confirm_delete] = [RwSignal::new(false), RwSignal::new(false), RwSignal::new(false)];
 
     Effect::new(move |previous: Option<String>| {
         let shown = dir.get();
@@ -67,10 +59,9 @@ pub fn FileTable(#[prop(into)] dir: Signal<String>) -> impl IntoView {
             entries.set(None);
         }
         let listed = shown.clone();
-        loading.latest(
-            async move { current.sandbox()?.fs().list_files(&listed).await },
-            move |list| entries.set(Some(sorted(list))),
-        );
+        loading.latest(async move { current.sandbox()?.fs().list_files(&listed).await }, move |list| {
+            entries.set(Some(sorted(list)))
+        });
         shown
     });
 
@@ -79,10 +70,9 @@ pub fn FileTable(#[prop(into)] dir: Signal<String>) -> impl IntoView {
             return;
         };
         let victim = entry_path(&dir.get_untracked(), &f);
-        deleting.run(
-            async move { current.sandbox()?.fs().delete_file(&victim, f.is_dir).await },
-            move |()| files.changed(),
-        );
+        deleting.run(async move { current.sandbox()?.fs().delete_file(&victim, f.is_dir).await }, move |()| {
+            files.changed()
+        });
     };
     let open = move |dialog: RwSignal<bool>, f: &FileInfo| {
         target.set(Some(f.clone()));
@@ -91,25 +81,12 @@ pub fn FileTable(#[prop(into)] dir: Signal<String>) -> impl IntoView {
 
     let row = move |f: FileInfo| {
         let full = entry_path(&dir.get_untracked(), &f);
-        let view_of = if f.is_dir {
-            FilesView::Dir(full.clone())
-        } else {
-            FilesView::File {
-                path: full.clone(),
-                line: None,
-            }
-        };
+        let view_of =
+            if f.is_dir { FilesView::Dir(full.clone()) } else { FilesView::File { path: full.clone(), line: None } };
         let href = view_of.href(&current.id.get_untracked());
-        let size = if f.is_dir {
-            "—".to_owned()
-        } else {
-            human_size(f.size.max(0) as u64)
-        };
-        let owner = if f.group.is_empty() || f.group == f.owner {
-            f.owner.clone()
-        } else {
-            format!("{}:{}", f.owner, f.group)
-        };
+        let size = if f.is_dir { "—".to_owned() } else { human_size(f.size.max(0) as u64) };
+        let owner =
+            if f.group.is_empty() || f.group == f.owner { f.owner.clone() } else { format!("{}:{}", f.owner, f.group) };
         let stored = StoredValue::new(f.clone());
         let act = move |dialog: RwSignal<bool>| move |_| stored.with_value(|f| open(dialog, f));
         view! {

@@ -21,13 +21,8 @@ impl FilesView {
     pub fn from_query(param: impl Fn(&str) -> Option<String>) -> Option<Self> {
         let given = |k: &str| param(k).filter(|v| !v.trim().is_empty());
         if let Some(file) = given("file") {
-            let line = given("line")
-                .and_then(|l| l.parse().ok())
-                .filter(|&l| l > 0);
-            return Some(Self::File {
-                path: path::normalize(&file),
-                line,
-            });
+            let line = given("line").and_then(|l| l.parse().ok()).filter(|&l| l > 0);
+            return Some(Self::File { path: path::normalize(&file), line });
         }
         given("path").map(|d| Self::Dir(path::normalize(&d)))
     }
@@ -52,14 +47,8 @@ impl FilesView {
         let enc = |s: &str| String::from(js_sys::encode_uri_component(s));
         let query = match self {
             Self::Dir(d) => format!("path={}", enc(d)),
-            Self::File {
-                path: p,
-                line: None,
-            } => format!("file={}", enc(p)),
-            Self::File {
-                path: p,
-                line: Some(l),
-            } => format!("file={}&line={l}", enc(p)),
+            Self::File { path: p, line: None } => format!("file={}", enc(p)),
+            Self::File { path: p, line: Some(l) } => format!("file={}&line={l}", enc(p)),
         };
         format!("/sandboxes/{sandbox}/files?{query}")
     }
@@ -72,12 +61,7 @@ mod tests {
     #[test]
     fn reads_the_query() {
         let q = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| {
-                pairs
-                    .iter()
-                    .find(|(n, _)| *n == k)
-                    .map(|(_, v)| v.to_string())
-            }
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
         };
         assert_eq!(FilesView::from_query(q(&[])), None);
         assert_eq!(
@@ -86,18 +70,8 @@ mod tests {
         );
         assert_eq!(
             FilesView::from_query(q(&[("path", "/x"), ("file", "/a/b.rs"), ("line", "7")])),
-            Some(FilesView::File {
-                path: "/a/b.rs".into(),
-                line: Some(7)
-            })
+            Some(FilesView::File { path: "/a/b.rs".into(), line: Some(7) })
         );
-        assert_eq!(
-            FilesView::File {
-                path: "/a/b.rs".into(),
-                line: Some(0)
-            }
-            .dir(),
-            "/a"
-        );
+        assert_eq!(FilesView::File { path: "/a/b.rs".into(), line: Some(0) }.dir(), "/a");
     }
 }

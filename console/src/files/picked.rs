@@ -7,8 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    DataTransfer, File, FileSystemDirectoryEntry, FileSystemDirectoryReader, FileSystemEntry,
-    FileSystemFileEntry,
+    DataTransfer, File, FileSystemDirectoryEntry, FileSystemDirectoryReader, FileSystemEntry, FileSystemFileEntry,
 };
 
 #[wasm_bindgen]
@@ -50,10 +49,7 @@ pub fn from_input(files: &web_sys::FileList) -> Picked {
             PickedFile { file, relative }
         })
         .collect();
-    Picked {
-        files,
-        empty_dirs: Vec::new(),
-    }
+    Picked { files, empty_dirs: Vec::new() }
 }
 
 /// The entries of a drop. Must be called while the drop event is being handled: the
@@ -79,27 +75,18 @@ async fn callback_future(
 
 /// The next batch of a directory's entries (empty once all were read).
 async fn read_batch(reader: &FileSystemDirectoryReader) -> Result<Vec<FileSystemEntry>, JsValue> {
-    let batch =
-        callback_future(|ok, fail| reader.read_entries_with_callback_and_callback(ok, fail))
-            .await?;
-    Ok(batch
-        .unchecked_into::<Array>()
-        .iter()
-        .map(JsCast::unchecked_into)
-        .collect())
+    let batch = callback_future(|ok, fail| reader.read_entries_with_callback_and_callback(ok, fail)).await?;
+    Ok(batch.unchecked_into::<Array>().iter().map(JsCast::unchecked_into).collect())
 }
 
 /// The files inside the dropped `entries`, folders walked to the bottom.
 pub async fn from_drop(entries: Vec<FileSystemEntry>) -> Result<Picked, JsValue> {
     let mut picked = Picked::default();
-    let mut stack: Vec<(FileSystemEntry, String)> =
-        entries.into_iter().map(|e| (e, String::new())).collect();
+    let mut stack: Vec<(FileSystemEntry, String)> = entries.into_iter().map(|e| (e, String::new())).collect();
     while let Some((entry, prefix)) = stack.pop() {
         let relative = format!("{prefix}{}", entry.name());
         if entry.is_directory() {
-            let reader = entry
-                .unchecked_ref::<FileSystemDirectoryEntry>()
-                .create_reader();
+            let reader = entry.unchecked_ref::<FileSystemDirectoryEntry>().create_reader();
             let mut empty = true;
             loop {
                 let batch = read_batch(&reader).await?;
@@ -119,10 +106,7 @@ pub async fn from_drop(entries: Vec<FileSystemEntry>) -> Result<Picked, JsValue>
                 Ok(())
             })
             .await?;
-            picked.files.push(PickedFile {
-                file: file.unchecked_into(),
-                relative,
-            });
+            picked.files.push(PickedFile { file: file.unchecked_into(), relative });
         }
     }
     Ok(picked)

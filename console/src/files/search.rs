@@ -77,33 +77,20 @@ pub fn FileSearch(#[prop(into)] dir: Signal<String>) -> impl IntoView {
                     Found::Names(fs.search_files(&under, &as_glob(&q)).await?.files)
                 })
             },
-            move |found| {
-                result.set(Some(Search {
-                    query: asked,
-                    under: place,
-                    found,
-                }))
-            },
+            move |found| result.set(Some(Search { query: asked, under: place, found })),
         );
     };
 
     let link = move |view: FilesView| view.href(&current.id.get_untracked());
     let results = move || {
-        let Search {
-            query,
-            under,
-            found,
-        } = result.get()?;
+        let Search { query, under, found } = result.get()?;
         let total = found.len();
         let items = match found {
             Found::Names(paths) => paths
                 .into_iter()
                 .take(SHOWN)
                 .map(|p| {
-                    let href = link(FilesView::File {
-                        path: p.clone(),
-                        line: None,
-                    });
+                    let href = link(FilesView::File { path: p.clone(), line: None });
                     view! { <li><a class="mono" href=href>{p}</a></li> }.into_any()
                 })
                 .collect_view(),
@@ -112,10 +99,7 @@ pub fn FileSearch(#[prop(into)] dir: Signal<String>) -> impl IntoView {
                 .take(SHOWN)
                 .map(|m| {
                     let line = u32::try_from(m.line).ok().filter(|&l| l > 0);
-                    let href = link(FilesView::File {
-                        path: m.file.clone(),
-                        line,
-                    });
+                    let href = link(FilesView::File { path: m.file.clone(), line });
                     let snippet: String = m.content.trim().chars().take(SNIPPET).collect();
                     view! {
                         <li>

@@ -66,8 +66,7 @@ pub struct Transfer {
 }
 
 /// The work of one transfer, given its options (progress callback and abort signal).
-type Job =
-    Box<dyn FnOnce(TransferOptions) -> Pin<Box<dyn Future<Output = Result<(), DaytonaError>>>>>;
+type Job = Box<dyn FnOnce(TransferOptions) -> Pin<Box<dyn Future<Output = Result<(), DaytonaError>>>>>;
 
 /// The transfers of a page. Copy it freely.
 #[derive(Clone, Copy)]
@@ -103,14 +102,12 @@ impl Transfers {
 
     /// Whether some transfer is queued or running (reactive).
     pub fn any_active(&self) -> bool {
-        self.list
-            .with(|l| l.iter().any(|t| !t.status.with(Status::is_finished)))
+        self.list.with(|l| l.iter().any(|t| !t.status.with(Status::is_finished)))
     }
 
     /// Whether some transfer is over (reactive).
     pub fn any_finished(&self) -> bool {
-        self.list
-            .with(|l| l.iter().any(|t| t.status.with(Status::is_finished)))
+        self.list.with(|l| l.iter().any(|t| t.status.with(Status::is_finished)))
     }
 
     /// Queues a transfer of `path` (`size` bytes, if known) that `job` performs.
@@ -135,8 +132,7 @@ impl Transfers {
                 status: ArcRwSignal::new(Status::Queued),
             })
         });
-        let job: Job =
-            Box::new(move |opts| Box::pin(job(opts)) as Pin<Box<dyn Future<Output = _>>>);
+        let job: Job = Box::new(move |opts| Box::pin(job(opts)) as Pin<Box<dyn Future<Output = _>>>);
         self.queue.update_value(|q| q.push_back((id, job)));
         self.pump();
     }
@@ -155,49 +151,34 @@ impl Transfers {
             if let Some(t) = self.find(id) {
                 t.status.set(Status::Cancelled);
             }
-        } else if let Some(Some(controller)) = self.running.try_with_value(|r| r.get(&id).cloned())
-        {
+        } else if let Some(Some(controller)) = self.running.try_with_value(|r| r.get(&id).cloned()) {
             controller.abort();
         }
     }
 
     /// Cancels every transfer not yet over.
     pub fn cancel_all(&self) {
-        let ids: Vec<u32> = self
-            .list
-            .with_untracked(|l| l.iter().map(|t| t.id).collect());
+        let ids: Vec<u32> = self.list.with_untracked(|l| l.iter().map(|t| t.id).collect());
         ids.into_iter().for_each(|id| self.cancel(id));
     }
 
     /// Removes the transfers that are over from the list.
     pub fn clear_finished(&self) {
-        self.list
-            .update(|l| l.retain(|t| !t.status.with_untracked(Status::is_finished)));
+        self.list.update(|l| l.retain(|t| !t.status.with_untracked(Status::is_finished)));
     }
 
     fn find(&self, id: u32) -> Option<Transfer> {
-        self.list
-            .try_with_untracked(|l| l.iter().find(|t| t.id == id).cloned())
-            .flatten()
+        self.list.try_with_untracked(|l| l.iter().find(|t| t.id == id).cloned()).flatten()
     }
 
     fn idle(&self) -> bool {
-        self.queue
-            .try_with_value(VecDeque::is_empty)
-            .unwrap_or(true)
-            && self
-                .running
-                .try_with_value(HashMap::is_empty)
-                .unwrap_or(true)
+        self.queue.try_with_value(VecDeque::is_empty).unwrap_or(true)
+            && self.running.try_with_value(HashMap::is_empty).unwrap_or(true)
     }
 
     /// Starts queued transfers while slots are free.
     fn pump(&self) {
-        while self
-            .running
-            .try_with_value(HashMap::len)
-            .is_some_and(|n| n < PARALLEL)
-        {
+        while self.running.try_with_value(HashMap::len).is_some_and(|n| n < PARALLEL) {
             let Some(Some((id, job))) = self.queue.try_update_value(VecDeque::pop_front) else {
                 return;
             };
@@ -205,9 +186,7 @@ impl Transfers {
                 continue;
             };
             let Ok(controller) = AbortController::new() else {
-                transfer.status.set(Status::Failed(
-                    "this browser cannot cancel transfers".into(),
-                ));
+                transfer.status.set(Status::Failed("this browser cannot cancel transfers".into()));
                 continue;
             };
             let progress = transfer.progress.clone();
@@ -226,9 +205,7 @@ impl Transfers {
                 this.running.try_update_value(|r| r.remove(&id));
                 transfer.status.set(match outcome {
                     Ok(()) => {
-                        transfer
-                            .progress
-                            .update(|p| p.loaded = p.total.unwrap_or(p.loaded).max(p.loaded));
+                        transfer.progress.update(|p| p.loaded = p.total.unwrap_or(p.loaded).max(p.loaded));
                         Status::Done
                     }
                     Err(DaytonaError::Aborted(_)) => Status::Cancelled,

@@ -44,11 +44,7 @@ impl Tree {
             };
             let entry = match listed {
                 Ok(list) => {
-                    let mut names: Vec<String> = list
-                        .into_iter()
-                        .filter(|f| f.is_dir)
-                        .map(|f| f.name)
-                        .collect();
+                    let mut names: Vec<String> = list.into_iter().filter(|f| f.is_dir).map(|f| f.name).collect();
                     names.sort_by_key(|n| n.to_lowercase());
                     Subfolders::Loaded(names)
                 }
@@ -96,12 +92,7 @@ pub fn DirTree(#[prop(into)] shown: Signal<String>) -> impl IntoView {
     });
     Effect::watch(
         move || files.version(),
-        move |_, _, _| {
-            tree.expanded
-                .get_untracked()
-                .into_iter()
-                .for_each(|d| tree.load(d))
-        },
+        move |_, _, _| tree.expanded.get_untracked().into_iter().for_each(|d| tree.load(d)),
         false,
     );
     view! {
@@ -135,16 +126,18 @@ fn node(tree: Tree, dir: String, depth: usize) -> AnyView {
                 return None;
             }
             Some(match subfolders.get() {
-            Some(Subfolders::Loaded(names)) if names.is_empty() => ().into_any(),
-            Some(Subfolders::Loaded(names)) => view! {
-                <ul>
-                    {names.into_iter().map(|n| node(tree, path::join(&dir, &n), depth + 1)).collect_view()}
-                </ul>
-            }
-            .into_any(),
-            Some(Subfolders::Failed(e)) => view! { <p class="tree-note tree-error" title=e.clone()>"Cannot list"</p> }.into_any(),
-            Some(Subfolders::Loading) | None => view! { <p class="tree-note">"Loading…"</p> }.into_any(),
-        })
+                Some(Subfolders::Loaded(names)) if names.is_empty() => ().into_any(),
+                Some(Subfolders::Loaded(names)) => view! {
+                    <ul>
+                        {names.into_iter().map(|n| node(tree, path::join(&dir, &n), depth + 1)).collect_view()}
+                    </ul>
+                }
+                .into_any(),
+                Some(Subfolders::Failed(e)) => {
+                    view! { <p class="tree-note tree-error" title=e.clone()>"Cannot list"</p> }.into_any()
+                }
+                Some(Subfolders::Loading) | None => view! { <p class="tree-note">"Loading…"</p> }.into_any(),
+            })
         }
     };
     let empty = move || matches!(subfolders.get(), Some(Subfolders::Loaded(n)) if n.is_empty());

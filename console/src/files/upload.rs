@@ -46,11 +46,7 @@ pub fn UploadButtons(#[prop(into)] dir: Signal<String>) -> impl IntoView {
 
 /// Whether a drag carries files (not text or links from the page).
 fn carries_files(ev: &DragEvent) -> bool {
-    ev.data_transfer().is_some_and(|dt| {
-        dt.types()
-            .iter()
-            .any(|t| t.as_string().as_deref() == Some("Files"))
-    })
+    ev.data_transfer().is_some_and(|dt| dt.types().iter().any(|t| t.as_string().as_deref() == Some("Files")))
 }
 
 /// `children` as a drop target: files and folders dropped on it are uploaded into `dir`.
@@ -76,9 +72,7 @@ pub fn DropZone(#[prop(into)] dir: Signal<String>, children: Children) -> impl I
         spawn_local(async move {
             match from_drop(entries).await {
                 Ok(picked) => files.upload(picked, &target),
-                Err(e) => files
-                    .error
-                    .set(Some(format!("Reading the dropped files failed: {e:?}"))),
+                Err(e) => files.error.set(Some(format!("Reading the dropped files failed: {e:?}"))),
             }
         });
     };

@@ -62,10 +62,7 @@ enum Content {
 
 /// Whether decoded `text` looks like it came from a binary file.
 fn looks_binary(text: &str) -> bool {
-    let replaced = text
-        .chars()
-        .filter(|&c| c == char::REPLACEMENT_CHARACTER)
-        .count();
+    let replaced = text.chars().filter(|&c| c == char::REPLACEMENT_CHARACTER).count();
     text.contains('\0') || replaced * 20 > text.chars().count().max(1)
 }
 
@@ -74,17 +71,8 @@ fn js_error(e: wasm_bindgen::JsValue) -> DaytonaError {
 }
 
 /// Downloads `remote` and prepares it for showing as `kind`.
-async fn load(
-    fs: &FileSystem,
-    remote: &str,
-    kind: Kind,
-    size: u64,
-) -> Result<Content, DaytonaError> {
-    let limit = if matches!(kind, Kind::Image(_)) {
-        MAX_IMAGE
-    } else {
-        MAX_TEXT
-    };
+async fn load(fs: &FileSystem, remote: &str, kind: Kind, size: u64) -> Result<Content, DaytonaError> {
+    let limit = if matches!(kind, Kind::Image(_)) { MAX_IMAGE } else { MAX_TEXT };
     if size > limit {
         return Ok(Content::TooLarge);
     }
@@ -93,22 +81,11 @@ async fn load(
         // Served as octet-stream; an <img> needs the type (SVG especially).
         let bag = BlobPropertyBag::new();
         bag.set_type(mime);
-        let typed =
-            Blob::new_with_blob_sequence_and_options(&Array::of1(&blob), &bag).map_err(js_error)?;
-        return Ok(Content::Image(
-            Url::create_object_url_with_blob(&typed).map_err(js_error)?,
-        ));
+        let typed = Blob::new_with_blob_sequence_and_options(&Array::of1(&blob), &bag).map_err(js_error)?;
+        return Ok(Content::Image(Url::create_object_url_with_blob(&typed).map_err(js_error)?));
     }
-    let text = JsFuture::from(blob.text())
-        .await
-        .map_err(js_error)?
-        .as_string()
-        .unwrap_or_default();
-    Ok(if looks_binary(&text) {
-        Content::Binary
-    } else {
-        Content::Text(text)
-    })
+    let text = JsFuture::from(blob.text()).await.map_err(js_error)?.as_string().unwrap_or_default();
+    Ok(if looks_binary(&text) { Content::Binary } else { Content::Text(text) })
 }
 
 /// File `path`, with `line` marked and scrolled to.
@@ -137,24 +114,15 @@ pub fn FileViewer(path: String, line: Option<u32>) -> impl IntoView {
         let loaded = async {
             let fs = current.sandbox()?.fs();
             let details = fs.get_file_details(&remote).await?;
-            let body = if details.is_dir {
-                None
-            } else {
-                Some(load(&fs, &remote, kind, details.size.max(0) as u64).await?)
-            };
+            let body =
+                if details.is_dir { None } else { Some(load(&fs, &remote, kind, details.size.max(0) as u64).await?) };
             Ok::<_, DaytonaError>((details, body))
         }
         .await;
         match loaded {
             Ok((details, None)) if details.is_dir => {
                 let to = FilesView::Dir(remote).href(&current.id.get_untracked());
-                navigate(
-                    &to,
-                    NavigateOptions {
-                        replace: true,
-                        ..Default::default()
-                    },
-                );
+                navigate(&to, NavigateOptions { replace: true, ..Default::default() });
             }
             Ok((details, body)) => {
                 if let Some(Content::Image(url)) = &body {
@@ -184,8 +152,7 @@ pub fn FileViewer(path: String, line: Option<u32>) -> impl IntoView {
     });
 
     let name = path::base_name(&path.get_value());
-    let close_href =
-        FilesView::Dir(path::parent(&path.get_value())).href(&current.id.get_untracked());
+    let close_href = FilesView::Dir(path::parent(&path.get_value())).href(&current.id.get_untracked());
     let is_text = move || matches!(content.get(), Some(Content::Text(_)));
     let body = move || {
         let shown = content.get()?;
@@ -203,7 +170,8 @@ pub fn FileViewer(path: String, line: Option<u32>) -> impl IntoView {
             }
             .into_any(),
             Content::Text(text) if kind == Kind::Markdown && !source.get() => {
-                view! { <article class="markdown" inner_html=markdown::render(&text).into_string()></article> }.into_any()
+                view! { <article class="markdown" inner_html=markdown::render(&text).into_string()></article> }
+                    .into_any()
             }
             Content::Text(text) => {
                 let html = highlight(&text, syntax_for(&path.get_value())).into_string();
@@ -213,8 +181,12 @@ pub fn FileViewer(path: String, line: Option<u32>) -> impl IntoView {
                 <div class="image-preview"><img src=url alt=path::base_name(&path.get_value())/></div>
             }
             .into_any(),
-            Content::Binary => view! { <p class="viewer-note">"This looks like a binary file. Download it to open it."</p> }.into_any(),
-            Content::TooLarge => view! { <p class="viewer-note">"Too large to preview here. Download it to open it."</p> }.into_any(),
+            Content::Binary => {
+                view! { <p class="viewer-note">"This looks like a binary file. Download it to open it."</p> }.into_any()
+            }
+            Content::TooLarge => {
+                view! { <p class="viewer-note">"Too large to preview here. Download it to open it."</p> }.into_any()
+            }
         })
     };
 

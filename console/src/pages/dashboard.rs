@@ -43,14 +43,7 @@ fn Dashboard() -> impl IntoView {
     let filters = Memo::new(move |_| query.with(|q| ListFilters::from_query(|k| q.get(k))));
     let navigate = use_navigate();
     let apply = Callback::new(move |(f, replace): (ListFilters, bool)| {
-        navigate(
-            &f.to_url(),
-            NavigateOptions {
-                replace,
-                scroll: false,
-                ..Default::default()
-            },
-        );
+        navigate(&f.to_url(), NavigateOptions { replace, scroll: false, ..Default::default() });
     });
 
     let list = SandboxList::default();
@@ -68,11 +61,7 @@ fn Dashboard() -> impl IntoView {
         conn.with(|c| list.load(c, &filters));
     });
     // Show the outcome of actions and creations at once.
-    Effect::watch(
-        move || (ops.last_settled(), created.get()),
-        move |_, _, _| reload(),
-        false,
-    );
+    Effect::watch(move || (ops.last_settled(), created.get()), move |_, _, _| reload(), false);
     // Live: every creation and state change reloads the list at once; polling only while the
     // event socket is down.
     let live = RwSignal::new(false);
@@ -89,8 +78,7 @@ fn Dashboard() -> impl IntoView {
     });
 
     let items = Signal::derive(move || list.items.get());
-    let has_filters =
-        move || filters.with(|f| f.state.is_some() || !f.labels.is_empty() || !f.name.is_empty());
+    let has_filters = move || filters.with(|f| f.state.is_some() || !f.labels.is_empty() || !f.name.is_empty());
 
     view! {
         <section class="page-head">

@@ -28,18 +28,9 @@ pub fn SettingsPage() -> impl IntoView {
 
     // The connection the form describes.
     let entered = move || {
-        let url = api_url
-            .get_untracked()
-            .trim()
-            .trim_end_matches('/')
-            .to_owned();
-        let url = if url.is_empty() {
-            Connection::default_api_url()
-        } else {
-            url
-        };
-        conn.get_untracked()
-            .with_url_and_key(url, api_key.get_untracked().trim())
+        let url = api_url.get_untracked().trim().trim_end_matches('/').to_owned();
+        let url = if url.is_empty() { Connection::default_api_url() } else { url };
+        conn.get_untracked().with_url_and_key(url, api_key.get_untracked().trim())
     };
     let url_error = Signal::derive(move || {
         api_url.with(|u| {
@@ -73,10 +64,7 @@ pub fn SettingsPage() -> impl IntoView {
         testing.set(true);
         notice.set(None);
         spawn_local(async move {
-            let query = ListSandboxesQuery {
-                limit: Some(1),
-                ..Default::default()
-            };
+            let query = ListSandboxesQuery { limit: Some(1), ..Default::default() };
             notice.set(Some(match daytona.list_page(&query).await {
                 Ok(_) => Notice::Ok(format!("Connected to {}.", candidate.api_url)),
                 Err(e) => Notice::Failed(describe(&e)),
@@ -88,9 +76,7 @@ pub fn SettingsPage() -> impl IntoView {
         let next = Connection::new(conn.get_untracked().api_url, None);
         next.save();
         conn.set(next);
-        notice.set(Some(Notice::Ok(
-            "The API key was removed from this browser.".into(),
-        )));
+        notice.set(Some(Notice::Ok("The API key was removed from this browser.".into())));
     };
 
     view! {

@@ -11,16 +11,9 @@ const DEFAULT: u16 = 13;
 
 /// The stored font size (a signal; changes are saved).
 pub fn use_font_size() -> RwSignal<u16> {
-    let stored = storage::get(KEY)
-        .and_then(|v| v.parse().ok())
-        .filter(|px| SIZES.contains(px))
-        .unwrap_or(DEFAULT);
+    let stored = storage::get(KEY).and_then(|v| v.parse().ok()).filter(|px| SIZES.contains(px)).unwrap_or(DEFAULT);
     let size = RwSignal::new(stored);
-    Effect::watch(
-        move || size.get(),
-        |px, _, _| storage::set(KEY, &px.to_string()),
-        false,
-    );
+    Effect::watch(move || size.get(), |px, _, _| storage::set(KEY, &px.to_string()), false);
     size
 }
 

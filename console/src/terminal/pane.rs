@@ -102,18 +102,11 @@ pub fn TerminalPane(
         let on_data: PtyDataFn = Rc::new(move |bytes| with_term(&|t| t.write(bytes)));
         let on_state: PtyStateFn = Rc::new(move |s| state.set(s.clone()));
         let id = session_id.get_value();
-        let (cols, rows) = term
-            .with_value(|t| t.as_ref().map(Xterm::size))
-            .unwrap_or((80, 24));
+        let (cols, rows) = term.with_value(|t| t.as_ref().map(Xterm::size)).unwrap_or((80, 24));
         spawn_local(async move {
             let process = sandbox.process();
             let result = if create {
-                let opts = PtyCreateOptions {
-                    id: Some(id),
-                    cols: Some(cols),
-                    rows: Some(rows),
-                    ..Default::default()
-                };
+                let opts = PtyCreateOptions { id: Some(id), cols: Some(cols), rows: Some(rows), ..Default::default() };
                 process.create_pty(opts, on_data, Some(on_state)).await
             } else {
                 process.connect_pty(&id, on_data, Some(on_state)).await
@@ -127,9 +120,7 @@ pub fn TerminalPane(
                     }
                     if create {
                         size.set(Some((cols, rows)));
-                    } else if let Some(Some((cols, rows))) =
-                        term.try_with_value(|t| t.as_ref().map(Xterm::size))
-                    {
+                    } else if let Some(Some((cols, rows))) = term.try_with_value(|t| t.as_ref().map(Xterm::size)) {
                         // The session may have another size from an earlier screen.
                         resize_pty(cols, rows);
                     }
@@ -147,24 +138,13 @@ pub fn TerminalPane(
         let promise = window().navigator().clipboard().write_text(&text);
         spawn_local(async move {
             let ok = JsFuture::from(promise).await.is_ok();
-            show_notice(
-                if ok {
-                    "Copied"
-                } else {
-                    "Copy failed: no clipboard access"
-                }
-                .into(),
-            );
+            show_notice(if ok { "Copied" } else { "Copy failed: no clipboard access" }.into());
         });
     };
     let paste = move || {
         let promise = window().navigator().clipboard().read_text();
         spawn_local(async move {
-            match JsFuture::from(promise)
-                .await
-                .ok()
-                .and_then(|v| v.as_string())
-            {
+            match JsFuture::from(promise).await.ok().and_then(|v| v.as_string()) {
                 Some(text) => with_term(&|t| {
                     t.paste(&text);
                     t.focus();
@@ -206,23 +186,14 @@ pub fn TerminalPane(
         watch.set_value(ResizeWatch::new(&el, move || with_term(&Xterm::fit)));
         connect(create);
     });
-    Effect::watch(
-        move || font_size.get(),
-        move |px, _, _| with_term(&|t| t.set_font_size(*px)),
-        false,
-    );
+    Effect::watch(move || font_size.get(), move |px, _, _| with_term(&|t| t.set_font_size(*px)), false);
     on_cleanup(move || {
         if let Some(h) = handle.try_get_value().flatten() {
             h.disconnect();
         }
     });
 
-    let ended = move || {
-        matches!(
-            state.get(),
-            PtyState::Exited(_) | PtyState::Failed(_) | PtyState::Disconnected
-        )
-    };
+    let ended = move || matches!(state.get(), PtyState::Exited(_) | PtyState::Failed(_) | PtyState::Disconnected);
     let exited = move || matches!(state.get(), PtyState::Exited(_));
     view! {
         <div class="term-pane" data-pty=id data-state=move || state.get().as_str()>

@@ -30,10 +30,7 @@ mod tests {
 
     #[test]
     fn describes_each_state() {
-        assert_eq!(
-            label(&PtyState::Reconnecting(3)),
-            "Reconnecting (attempt 3)…"
-        );
+        assert_eq!(label(&PtyState::Reconnecting(3)), "Reconnecting (attempt 3)…");
         assert_eq!(label(&PtyState::Exited(130)), "Exited with code 130");
         assert_eq!(tone(&PtyState::Exited(0)), "idle");
         assert_eq!(tone(&PtyState::Exited(1)), "bad");

@@ -117,7 +117,11 @@ impl JsFileSystem {
 
     /// Changes `{ mode, owner, group }`.
     #[wasm_bindgen(js_name = setFilePermissions, unchecked_return_type = "Promise<void>")]
-    pub fn set_file_permissions(&self, path: String, permissions: Ts<FilePermissionsParams>) -> Result<js_sys::Promise, JsValue> {
+    pub fn set_file_permissions(
+        &self,
+        path: String,
+        permissions: Ts<FilePermissionsParams>,
+    ) -> Result<js_sys::Promise, JsValue> {
         let params: FilePermissionsParams = from_js("permissions", permissions.js_value())?;
         let fs = self.inner.clone();
         Ok(promise(async move { fs.set_file_permissions(&path, &params).await }))

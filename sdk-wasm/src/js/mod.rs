@@ -82,5 +82,6 @@ pub(crate) fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, crate::Dayton
 
 /// Reads a JS argument into a Rust value (a type error rejects with `DaytonaInvalidArgumentError`).
 pub(crate) fn from_js<T: serde::de::DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(v).map_err(|e| error::to_js(crate::DaytonaError::InvalidArgument(format!("{what}: {e}"))))
+    serde_wasm_bindgen::from_value(v)
+        .map_err(|e| error::to_js(crate::DaytonaError::InvalidArgument(format!("{what}: {e}"))))
 }

@@ -37,7 +37,8 @@ fn get(v: &JsValue, k: &str) -> JsValue {
 /// Reads `onData` and `onStateChange` from JS options.
 fn callbacks(options: &JsValue) -> Result<(PtyDataFn, Option<PtyStateFn>), JsValue> {
     let invalid = |m: &str| error::to_js(DaytonaError::InvalidArgument(m.into()));
-    let on_data: js_sys::Function = get(options, "onData").dyn_into().map_err(|_| invalid("options.onData must be a function"))?;
+    let on_data: js_sys::Function =
+        get(options, "onData").dyn_into().map_err(|_| invalid("options.onData must be a function"))?;
     let data: PtyDataFn = Rc::new(move |bytes: &js_sys::Uint8Array| {
         let _ = on_data.call1(&JsValue::NULL, bytes);
     });
@@ -104,7 +105,10 @@ impl JsPtyHandle {
 
     /// Sends keystrokes (a string is sent as UTF-8).
     #[wasm_bindgen(js_name = sendInput, unchecked_return_type = "Promise<void>")]
-    pub fn send_input(&self, #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] data: JsValue) -> js_sys::Promise {
+    pub fn send_input(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] data: JsValue,
+    ) -> js_sys::Promise {
         let bytes = match data.as_string() {
             Some(s) => s.into_bytes(),
             None => js_sys::Uint8Array::new(&data).to_vec(),
@@ -159,7 +163,10 @@ impl JsPtyHandle {
 impl JsProcess {
     /// Creates a PTY session and connects to it; resolves once connected.
     #[wasm_bindgen(js_name = createPty, unchecked_return_type = "Promise<PtyHandle>")]
-    pub fn create_pty(&self, #[wasm_bindgen(unchecked_param_type = "PtyCreateOptions")] options: JsValue) -> Result<js_sys::Promise, JsValue> {
+    pub fn create_pty(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PtyCreateOptions")] options: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
         let (on_data, on_state) = callbacks(&options)?;
         let envs: Option<BTreeMap<String, String>> = match get(&options, "envs") {
             e if e.is_undefined() || e.is_null() => None,
@@ -174,7 +181,9 @@ impl JsProcess {
             rows: size("rows"),
         };
         let process = self.process();
-        Ok(promise(async move { Ok(JsValue::from(JsPtyHandle { inner: process.create_pty(opts, on_data, on_state).await? })) }))
+        Ok(promise(async move {
+            Ok(JsValue::from(JsPtyHandle { inner: process.create_pty(opts, on_data, on_state).await? }))
+        }))
     }
 
     /// Connects to an existing PTY session (its scrollback is replayed first).

@@ -300,14 +300,22 @@ impl JsSandbox {
 
     /// A URL that downloads `path` with no credentials (`ttlSeconds` default 3600, `<= 0` never expires).
     #[wasm_bindgen(js_name = downloadUrl, unchecked_return_type = "Promise<string>")]
-    pub fn download_url(&self, path: String, #[wasm_bindgen(js_name = "ttlSeconds")] ttl_seconds: Option<f64>) -> js_sys::Promise {
+    pub fn download_url(
+        &self,
+        path: String,
+        #[wasm_bindgen(js_name = "ttlSeconds")] ttl_seconds: Option<f64>,
+    ) -> js_sys::Promise {
         let s = self.inner.clone();
         promise(async move { s.download_url(&path, ttl_seconds.map(|t| t as i64)).await })
     }
 
     /// A URL accepting a `POST` of the file (multipart field `file`) to `path` with no credentials.
     #[wasm_bindgen(js_name = uploadUrl, unchecked_return_type = "Promise<string>")]
-    pub fn upload_url(&self, path: String, #[wasm_bindgen(js_name = "ttlSeconds")] ttl_seconds: Option<f64>) -> js_sys::Promise {
+    pub fn upload_url(
+        &self,
+        path: String,
+        #[wasm_bindgen(js_name = "ttlSeconds")] ttl_seconds: Option<f64>,
+    ) -> js_sys::Promise {
         let s = self.inner.clone();
         promise(async move { s.upload_url(&path, ttl_seconds.map(|t| t as i64)).await })
     }

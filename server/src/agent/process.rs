@@ -132,8 +132,8 @@ async fn run(
     let feed = async move {
         let _ = stdin.write_all(script.as_bytes()).await;
     };
-    let mut output = tokio::net::unix::pipe::Receiver::from_owned_fd(reader.into())
-        .map_err(|e| RunError::Start(e.to_string()))?;
+    let mut output =
+        tokio::net::unix::pipe::Receiver::from_owned_fd(reader.into()).map_err(|e| RunError::Start(e.to_string()))?;
     let mut buf = Vec::new();
     let work = async {
         let (_, status) = tokio::join!(feed, async {

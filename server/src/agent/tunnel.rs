@@ -18,18 +18,15 @@ pub async fn tunnel(Path(port): Path<String>, mut req: Request) -> Result<Respon
         .ok()
         .filter(|p| *p > 0)
         .ok_or_else(|| ToolboxError::BadRequest(format!("port must be between 1 and 65535, got {port:?}")))?;
-    let upgrade = req
-        .headers()
-        .get(header::UPGRADE)
-        .is_some_and(|u| u.as_bytes().eq_ignore_ascii_case(b"tcp"));
+    let upgrade = req.headers().get(header::UPGRADE).is_some_and(|u| u.as_bytes().eq_ignore_ascii_case(b"tcp"));
     if !upgrade {
         return Err(ToolboxError::BadRequest("the tunnel needs `Connection: upgrade` and `Upgrade: tcp`".into()));
     }
     let tcp = match TcpStream::connect(("127.0.0.1", port)).await {
         Ok(s) => s,
-        Err(v4) => TcpStream::connect(("::1", port)).await.map_err(|_| {
-            ToolboxError::PortClosed(format!("nothing listens on port {port} in the sandbox ({v4})"))
-        })?,
+        Err(v4) => TcpStream::connect(("::1", port))
+            .await
+            .map_err(|_| ToolboxError::PortClosed(format!("nothing listens on port {port} in the sandbox ({v4})")))?,
     };
     let _ = tcp.set_nodelay(true);
     let on_upgrade = hyper::upgrade::on(&mut req);

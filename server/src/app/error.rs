@@ -103,7 +103,9 @@ impl From<rusqlite::Error> for ApiError {
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {
             // The only unique columns are the id and the name: a concurrent create won the name.
-            Some(rusqlite::ErrorCode::ConstraintViolation) => Self::Conflict("Sandbox with this name already exists".into()),
+            Some(rusqlite::ErrorCode::ConstraintViolation) => {
+                Self::Conflict("Sandbox with this name already exists".into())
+            }
             _ => Self::Internal(format!("database: {e}")),
         }
     }

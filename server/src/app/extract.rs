@@ -17,9 +17,9 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<
         if !value.is_object() {
             return Err(ApiError::BadRequest("Request body must be a JSON object".into()));
         }
-        serde_json::from_value(value).map(Self).map_err(|e| {
-            ApiError::BadRequest(format!("Failed to deserialize the JSON body into the target type: {e}"))
-        })
+        serde_json::from_value(value)
+            .map(Self)
+            .map_err(|e| ApiError::BadRequest(format!("Failed to deserialize the JSON body into the target type: {e}")))
     }
 }
 

@@ -158,7 +158,9 @@ mod tests {
 
     #[test]
     fn hosts() {
-        for good in ["localhost", "localhost:3000", "127.0.0.1:3000", "[::1]:3000", "[::1]", "box.example.com", "a_b-c.d"] {
+        for good in
+            ["localhost", "localhost:3000", "127.0.0.1:3000", "[::1]:3000", "[::1]", "box.example.com", "a_b-c.d"]
+        {
             assert!(is_host(good), "{good:?} refused");
         }
         for bad in [
@@ -172,7 +174,11 @@ mod tests {
 
     #[test]
     fn forwarded_headers_count_only_from_trusted_proxies() {
-        let h = headers(&[("host", "127.0.0.1:3000"), ("x-forwarded-host", "evil.example"), ("x-forwarded-proto", "https")]);
+        let h = headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("x-forwarded-host", "evil.example"),
+            ("x-forwarded-proto", "https"),
+        ]);
         assert_eq!(origin(&h, Some(&conn(false))), "http://127.0.0.1:3000");
         assert_eq!(origin(&h, Some(&conn(true))), "https://evil.example");
         let chain = headers(&[("host", "proxy:80"), ("x-forwarded-host", "a.example, b.example")]);

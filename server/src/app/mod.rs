@@ -98,9 +98,8 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     let minute_ms = (args.minute_seconds * 1000.0).max(1.0) as i64;
     let st = Arc::new(AppState::new(api_key.clone(), minute_ms, store, runtime).map_err(|e| format!("database: {e}"))?);
 
-    let listener = tokio::net::TcpListener::bind(args.listen)
-        .await
-        .map_err(|e| format!("listening on {}: {e}", args.listen))?;
+    let listener =
+        tokio::net::TcpListener::bind(args.listen).await.map_err(|e| format!("listening on {}: {e}", args.listen))?;
     let app = router(Arc::clone(&st), args.console_dir);
     st.adopt_surviving_jails().await;
     st.mark_restarting();
@@ -195,11 +194,19 @@ fn router(st: Arc<AppState>, console_dir: PathBuf) -> Router {
         .layer(middleware::from_fn(crate::http::drain::unread_bodies))
 }
 
-async fn config(axum::extract::State(st): axum::extract::State<Arc<AppState>>, url: extract::ToolboxUrl) -> Json<DaytonaConfiguration> {
+async fn config(
+    axum::extract::State(st): axum::extract::State<Arc<AppState>>,
+    url: extract::ToolboxUrl,
+) -> Json<DaytonaConfiguration> {
     let origin = url.0.trim_end_matches("/toolbox").to_owned();
     Json(DaytonaConfiguration {
         version: env!("CARGO_PKG_VERSION").into(),
-        oidc: OidcConfig { issuer: origin.clone(), client_id: "daytona-local".into(), audience: "daytona-local".into(), provider: "none".into() },
+        oidc: OidcConfig {
+            issuer: origin.clone(),
+            client_id: "daytona-local".into(),
+            audience: "daytona-local".into(),
+            provider: "none".into(),
+        },
         linked_accounts_enabled: false,
         announcements: Default::default(),
         proxy_template_url: preview::url(&origin, "{{PORT}}", "{{sandboxId}}"),

@@ -20,7 +20,14 @@ pub fn signable(method: &str, toolbox_path: &str) -> bool {
 }
 
 /// Checks a signed request's `path`, `expires` and `signature` query values.
-pub fn verify(key: &str, method: &str, path: &str, expires: &str, signature: &str, now_secs: i64) -> Result<(), String> {
+pub fn verify(
+    key: &str,
+    method: &str,
+    path: &str,
+    expires: &str,
+    signature: &str,
+    now_secs: i64,
+) -> Result<(), String> {
     if key.is_empty() {
         return Err("no signing key".into());
     }

@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use daytona_models::SandboxState;
 
 use super::error::ApiError;
-use crate::store::record::{SandboxEvent, SandboxRecord};
 use crate::jail::runtime::Runtime;
+use crate::store::record::{SandboxEvent, SandboxRecord};
 use crate::store::Store;
 
 /// Everything the handlers share.
@@ -62,11 +62,7 @@ impl AppState {
     /// Stores a new or changed record (database first, then memory).
     pub fn put(&self, rec: SandboxRecord) -> Result<SandboxRecord, ApiError> {
         self.store.put(&rec)?;
-        let old = self
-            .records
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(rec.dto.id.clone(), rec.clone());
+        let old = self.records.write().unwrap_or_else(|e| e.into_inner()).insert(rec.dto.id.clone(), rec.clone());
         self.announce(old.map(|o| o.state()), &rec);
         Ok(rec)
     }
@@ -118,11 +114,6 @@ impl AppState {
 
     /// The lock serializing lifecycle operations on one sandbox.
     pub fn op_lock(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
-        self.op_locks
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(id.to_owned())
-            .or_default()
-            .clone()
+        self.op_locks.lock().unwrap_or_else(|e| e.into_inner()).entry(id.to_owned()).or_default().clone()
     }
 }

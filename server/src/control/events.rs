@@ -15,24 +15,24 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::app::auth::same_secret;
 use crate::app::extract::ToolboxUrl;
-use crate::store::record::SandboxEvent;
 use crate::app::state::AppState;
+use crate::store::record::SandboxEvent;
 
 /// The Socket.IO EVENT packet (`42[name, payload]`) of `event`, with sandboxes as the client
 /// sees them through `toolbox_url`.
 fn packet(event: &SandboxEvent, toolbox_url: &str) -> String {
-        let (name, payload) = match event {
-            SandboxEvent::Created(rec) => (SANDBOX_CREATED_EVENT, json!(rec.to_wire(toolbox_url))),
-            SandboxEvent::StateUpdated { sandbox, old } => (
-                SANDBOX_STATE_UPDATED_EVENT,
-                json!(SandboxStateUpdated {
-                    sandbox: sandbox.to_wire(toolbox_url),
-                    old_state: *old,
-                    new_state: sandbox.state(),
-                }),
-            ),
-        };
-        format!("42{}", json!([name, payload]))
+    let (name, payload) = match event {
+        SandboxEvent::Created(rec) => (SANDBOX_CREATED_EVENT, json!(rec.to_wire(toolbox_url))),
+        SandboxEvent::StateUpdated { sandbox, old } => (
+            SANDBOX_STATE_UPDATED_EVENT,
+            json!(SandboxStateUpdated {
+                sandbox: sandbox.to_wire(toolbox_url),
+                old_state: *old,
+                new_state: sandbox.state(),
+            }),
+        ),
+    };
+    format!("42{}", json!([name, payload]))
 }
 
 /// Engine.IO heartbeat: the server pings this often and gives up after `PING_TIMEOUT` more.
@@ -75,9 +75,8 @@ async fn serve(st: Arc<AppState>, mut socket: WebSocket, toolbox_url: String) ->
     .ok()
     .flatten();
     let Some(connect) = connect else { return Ok(()) };
-    let token = serde_json::from_str::<Value>(&connect[2..])
-        .ok()
-        .and_then(|auth| auth["token"].as_str().map(str::to_owned));
+    let token =
+        serde_json::from_str::<Value>(&connect[2..]).ok().and_then(|auth| auth["token"].as_str().map(str::to_owned));
     if !token.is_some_and(|t| same_secret(&t, &st.api_key)) {
         socket.send(Message::Text(r#"44{"message":"Unauthorized"}"#.into())).await?;
         return socket.send(Message::Close(None)).await;

@@ -9,9 +9,9 @@ use rand::distributions::Alphanumeric;
 use rand::Rng;
 
 use crate::app::error::ApiError;
+use crate::app::state::{AppState, ORGANIZATION_ID};
 use crate::jail::firewall::AllowList;
 use crate::store::record::SandboxRecord;
-use crate::app::state::{AppState, ORGANIZATION_ID};
 
 /// Default and maximum resources of a local sandbox.
 const DEFAULT_CPU: i64 = 1;
@@ -36,15 +36,12 @@ fn check_range(what: &str, v: i64, min: i64, max: i64) -> Result<i64, ApiError> 
 }
 
 fn check_name(name: &str) -> Result<(), ApiError> {
-    let ok = !name.is_empty()
-        && name.len() <= 63
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    let ok =
+        !name.is_empty() && name.len() <= 63 && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
     if ok {
         Ok(())
     } else {
-        Err(ApiError::BadRequest(format!(
-            "Invalid sandbox name {name:?}: use 1-63 letters, digits, '-', '_' or '.'"
-        )))
+        Err(ApiError::BadRequest(format!("Invalid sandbox name {name:?}: use 1-63 letters, digits, '-', '_' or '.'")))
     }
 }
 
@@ -123,11 +120,7 @@ pub fn check_auto_delete(minutes: i64) -> Result<i64, ApiError> {
 }
 
 fn wrong_state(rec: &SandboxRecord, action: &str) -> ApiError {
-    ApiError::BadRequest(format!(
-        "Sandbox {} cannot be {action} in state {}",
-        rec.dto.id,
-        rec.state().as_str()
-    ))
+    ApiError::BadRequest(format!("Sandbox {} cannot be {action} in state {}", rec.dto.id, rec.state().as_str()))
 }
 
 impl AppState {
@@ -159,9 +152,7 @@ impl AppState {
         }
         let user = req.user.filter(|u| !u.is_empty()).unwrap_or_else(|| "daytona".into());
         if user != "daytona" {
-            return Err(ApiError::BadRequest(format!(
-                "daytona-local sandboxes run as user 'daytona', not {user:?}"
-            )));
+            return Err(ApiError::BadRequest(format!("daytona-local sandboxes run as user 'daytona', not {user:?}")));
         }
         let now = crate::time::now_ms();
         let dto = Sandbox {
@@ -239,7 +230,8 @@ impl AppState {
     pub async fn mark_crashed(&self, id: &str) {
         let lock = self.op_lock(id);
         let Ok(_guard) = lock.try_lock() else { return };
-        let still_dead = self.find(id).is_ok_and(|r| r.state() == SandboxState::Started) && !self.runtime.is_running(id);
+        let still_dead =
+            self.find(id).is_ok_and(|r| r.state() == SandboxState::Started) && !self.runtime.is_running(id);
         // At shutdown the jails are stopped on purpose, records staying `started` so that they
         // start again with the server: that is no crash.
         if still_dead && !self.runtime.is_shutting_down() {
@@ -452,7 +444,10 @@ impl AppState {
                     let still_due = self.find(&id).is_ok_and(|r| {
                         matches!(
                             r.state(),
-                            SandboxState::Started | SandboxState::Creating | SandboxState::Starting | SandboxState::Restoring
+                            SandboxState::Started
+                                | SandboxState::Creating
+                                | SandboxState::Starting
+                                | SandboxState::Restoring
                         ) && !self.runtime.is_running(&id)
                     });
                     if !still_due {

@@ -10,12 +10,12 @@ use daytona_models::{
     CreateSandbox, ListSandboxesResponse, PortPreviewUrl, ResizeSandbox, Sandbox, SandboxLabels, Url,
 };
 
-use crate::app::error::ApiError;
-use crate::app::extract::{parse_int, AppJson, AppPath, ToolboxUrl};
 use super::lifecycle::{check_auto_delete, check_interval, check_labels, MAX_AUTO_ARCHIVE};
 use super::list::ListFilter;
-use crate::store::record::SandboxRecord;
+use crate::app::error::ApiError;
+use crate::app::extract::{parse_int, AppJson, AppPath, ToolboxUrl};
 use crate::app::state::AppState;
+use crate::store::record::SandboxRecord;
 
 type S = State<Arc<AppState>>;
 type SandboxResult = Result<Json<Sandbox>, ApiError>;
@@ -53,10 +53,7 @@ async fn create(State(st): S, url: ToolboxUrl, AppJson(req): AppJson<CreateSandb
 async fn list(State(st): S, url: ToolboxUrl, RawQuery(q): RawQuery) -> Result<Json<ListSandboxesResponse>, ApiError> {
     let filter = ListFilter::parse(q.as_deref())?;
     let (page, next_cursor) = filter.apply(st.all());
-    Ok(Json(ListSandboxesResponse {
-        items: page.into_iter().map(|r| r.to_wire(&url.0)).collect(),
-        next_cursor,
-    }))
+    Ok(Json(ListSandboxesResponse { items: page.into_iter().map(|r| r.to_wire(&url.0)).collect(), next_cursor }))
 }
 
 async fn get_one(State(st): S, url: ToolboxUrl, AppPath(sb): AppPath<String>) -> SandboxResult {

@@ -32,10 +32,8 @@ pub const DRAIN_MAX_TIME: Duration = Duration::from_secs(10);
 
 /// Middleware: answers only once the request's body has been read to its end (see the module).
 pub async fn unread_bodies(req: Request, next: Next) -> Response {
-    let expects_continue = req
-        .headers()
-        .get(header::EXPECT)
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+    let expects_continue =
+        req.headers().get(header::EXPECT).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
     let left = Arc::new(Left::default());
     let (parts, body) = req.into_parts();
     let watched = Watched { body: Some(body), left: Arc::clone(&left) };

@@ -11,9 +11,7 @@ use tokio::net::UnixStream;
 
 /// Sends one request to the agent listening on `socket` (upgrades are supported).
 pub async fn send(socket: &Path, req: Request<Body>) -> Result<Response<Incoming>, String> {
-    let stream = UnixStream::connect(socket)
-        .await
-        .map_err(|e| format!("toolbox agent unreachable: {e}"))?;
+    let stream = UnixStream::connect(socket).await.map_err(|e| format!("toolbox agent unreachable: {e}"))?;
     send_over(TokioIo::new(stream), req, "toolbox agent").await
 }
 
@@ -23,9 +21,8 @@ pub async fn send_over<IO>(io: IO, req: Request<Body>, peer: &str) -> Result<Res
 where
     IO: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
 {
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(io)
-        .await
-        .map_err(|e| format!("{peer} handshake: {e}"))?;
+    let (mut sender, conn) =
+        hyper::client::conn::http1::handshake(io).await.map_err(|e| format!("{peer} handshake: {e}"))?;
     tokio::spawn(async move {
         if let Err(e) = conn.with_upgrades().await {
             tracing::debug!("connection: {e}");
@@ -56,9 +53,6 @@ pub async fn tunnel(socket: &Path, port: u16) -> Result<Upgraded, String> {
 
 /// Whether the agent answers `GET /version` with 200.
 pub async fn is_ready(socket: &Path) -> bool {
-    let req = Request::get("/version")
-        .header("host", "toolbox")
-        .body(Body::empty())
-        .expect("static request");
+    let req = Request::get("/version").header("host", "toolbox").body(Body::empty()).expect("static request");
     matches!(send(socket, req).await, Ok(resp) if resp.status().is_success())
 }

@@ -312,7 +312,9 @@ fn try_unmount(dir: &Path) -> Result<(), ()> {
     if !is_mounted(dir) {
         return Ok(());
     }
-    let Ok(path) = std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(dir.as_os_str())) else { return Ok(()) };
+    let Ok(path) = std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(dir.as_os_str())) else {
+        return Ok(());
+    };
     // SAFETY: umount2 on a path we own.
     match unsafe { libc::umount2(path.as_ptr(), 0) } {
         0 => Ok(()),

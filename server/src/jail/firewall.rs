@@ -76,13 +76,10 @@ impl Firewall {
     /// made to the sandbox, asks the DNS forwarder, or targets a listed network.
     fn ruleset(&self) -> String {
         let policy = if self.allow_list.is_some() { "drop" } else { "accept" };
-        let mut rules = vec![format!("type filter hook output priority 0; policy {policy};"), "oif \"lo\" accept".to_owned()];
-        let (v4, v6): (Vec<String>, Vec<String>) = self
-            .host
-            .iter()
-            .map(IpAddr::to_string)
-            .chain(LINK_LOCAL.map(String::from))
-            .partition(|a| !a.contains(':'));
+        let mut rules =
+            vec![format!("type filter hook output priority 0; policy {policy};"), "oif \"lo\" accept".to_owned()];
+        let (v4, v6): (Vec<String>, Vec<String>) =
+            self.host.iter().map(IpAddr::to_string).chain(LINK_LOCAL.map(String::from)).partition(|a| !a.contains(':'));
         rules.push(format!("ip daddr {{ {} }} drop", v4.join(", ")));
         rules.push(format!("ip6 daddr {{ {} }} drop", v6.join(", ")));
         if let Some(list) = &self.allow_list {
@@ -162,10 +159,16 @@ mod tests {
         assert_eq!(AllowList::parse(Some(" , ")), Ok(None));
         let host = Firewall { host: vec!["192.0.2.1".parse().unwrap()], allow_list: None };
         let open = host.ruleset();
-        assert!(open.contains("policy accept;") && open.contains("ip daddr { 192.0.2.1, 169.254.0.0/16 } drop"), "{open}");
+        assert!(
+            open.contains("policy accept;") && open.contains("ip daddr { 192.0.2.1, 169.254.0.0/16 } drop"),
+            "{open}"
+        );
         let list = host.with_allow_list(Some("10.1.0.0/16, 192.0.2.7/32,2001:db8::/32")).unwrap();
         let rules = list.ruleset();
-        assert!(rules.find("192.0.2.1, 169").unwrap() < rules.find("10.1.0.0/16 accept").unwrap(), "host first: {rules}");
+        assert!(
+            rules.find("192.0.2.1, 169").unwrap() < rules.find("10.1.0.0/16 accept").unwrap(),
+            "host first: {rules}"
+        );
         assert!(rules.contains("policy drop;"), "{rules}");
         assert!(rules.contains("ip daddr 10.1.0.0/16 accept\n    ip daddr 192.0.2.7/32 accept"), "{rules}");
         assert!(rules.contains("ip6 daddr 2001:db8::/32 accept"), "{rules}");

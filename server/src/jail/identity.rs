@@ -11,8 +11,8 @@
 //! and seccomp filter only.
 
 use std::io::{Read, Write};
-use std::os::unix::ffi::OsStringExt;
 use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
 
 /// Ids in each sandbox's range (uids and gids `0..RANGE` inside).
@@ -101,8 +101,13 @@ impl Identities {
         let Ok(entries) = std::fs::read_dir(&self.sandboxes_dir) else { return };
         for e in entries.flatten() {
             if let Some(first) = read_range(&e.path().join(RANGE_FILE)) {
-                if !claim(first, &self.sandboxes_dir) && claimant(first).as_deref() != Some(self.sandboxes_dir.as_path()) {
-                    tracing::warn!("uid range {first} of {} may also be used by another daytona-local", e.path().display());
+                if !claim(first, &self.sandboxes_dir)
+                    && claimant(first).as_deref() != Some(self.sandboxes_dir.as_path())
+                {
+                    tracing::warn!(
+                        "uid range {first} of {} may also be used by another daytona-local",
+                        e.path().display()
+                    );
                 }
             }
         }
@@ -118,7 +123,8 @@ impl Identities {
 
 /// Claims range `first` host-wide for the server of `sandboxes_dir`; whether it was free.
 fn claim(first: u32, sandboxes_dir: &Path) -> bool {
-    let file = std::fs::OpenOptions::new().write(true).create_new(true).open(Path::new(CLAIMS_DIR).join(first.to_string()));
+    let file =
+        std::fs::OpenOptions::new().write(true).create_new(true).open(Path::new(CLAIMS_DIR).join(first.to_string()));
     match file {
         Ok(mut f) => {
             let _ = f.write_all(sandboxes_dir.as_os_str().as_encoded_bytes());
@@ -201,10 +207,7 @@ pub fn user_namespace(range: IdRange) -> std::io::Result<OwnedFd> {
         ready.read_exact(&mut ok)?;
         let map = format!("0 {} {RANGE}\n", range.first);
         for file in ["uid_map", "gid_map"] {
-            std::fs::OpenOptions::new()
-                .write(true)
-                .open(format!("/proc/{pid}/{file}"))?
-                .write_all(map.as_bytes())?;
+            std::fs::OpenOptions::new().write(true).open(format!("/proc/{pid}/{file}"))?.write_all(map.as_bytes())?;
         }
         let ns = std::fs::File::open(format!("/proc/{pid}/ns/user"))?;
         Ok(OwnedFd::from(ns))

@@ -97,8 +97,7 @@ async fn connect(pid: i32, lifeline: PipeReader, log: std::fs::File) -> Result<(
     }
     let mut child = cmd.spawn().map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => {
-            "slirp4netns is not installed (run scripts/setup.sh), or create the sandbox with networkBlockAll"
-                .to_owned()
+            "slirp4netns is not installed (run scripts/setup.sh), or create the sandbox with networkBlockAll".to_owned()
         }
         _ => format!("starting slirp4netns: {e}"),
     })?;

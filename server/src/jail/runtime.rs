@@ -52,10 +52,8 @@ impl Jail {
     /// The namespace's init, while it lives (looked up while bwrap still runs).
     fn init(&mut self) -> Option<i32> {
         if self.init.is_none() && self.bwrap_alive() {
-            self.init = children(self.pid)
-                .into_iter()
-                .find(|&p| is_namespace_init(p))
-                .and_then(|p| Some((p, start_time(p)?)));
+            self.init =
+                children(self.pid).into_iter().find(|&p| is_namespace_init(p)).and_then(|p| Some((p, start_time(p)?)));
         }
         self.init.filter(|&(p, started)| is_namespace_init(p) && start_time(p) == Some(started)).map(|(p, _)| p)
     }
@@ -343,10 +341,7 @@ impl Runtime {
             self.release(jail);
             return false;
         }
-        self.jails
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(sb.id.clone(), Jail::new(pid, None, cgroup));
+        self.jails.lock().unwrap_or_else(|e| e.into_inner()).insert(sb.id.clone(), Jail::new(pid, None, cgroup));
         true
     }
 
@@ -764,10 +759,18 @@ unsafe fn stage(sources: &[std::ffi::CString; 3]) -> std::io::Result<()> {
     )?;
     check(libc::mkdir(c"/tmp/home".as_ptr(), 0o755).into())?;
     check(libc::mkdir(c"/tmp/etc".as_ptr(), 0o755).into())?;
-    let file = check(libc::open(c"/tmp/agent".as_ptr(), libc::O_CREAT | libc::O_WRONLY | libc::O_CLOEXEC, 0o755).into())?;
+    let file =
+        check(libc::open(c"/tmp/agent".as_ptr(), libc::O_CREAT | libc::O_WRONLY | libc::O_CLOEXEC, 0o755).into())?;
     libc::close(file as i32);
     for (tree, at) in trees.into_iter().zip([c"/tmp/home", c"/tmp/etc", c"/tmp/agent"]) {
-        check(libc::syscall(libc::SYS_move_mount, tree, c"".as_ptr(), libc::AT_FDCWD, at.as_ptr(), MOVE_MOUNT_F_EMPTY_PATH))?;
+        check(libc::syscall(
+            libc::SYS_move_mount,
+            tree,
+            c"".as_ptr(),
+            libc::AT_FDCWD,
+            at.as_ptr(),
+            MOVE_MOUNT_F_EMPTY_PATH,
+        ))?;
         libc::close(tree);
     }
     Ok(())
@@ -826,9 +829,7 @@ pub fn running_as_root() -> bool {
 
 /// Read-only binds of the host's system directories (merged-/usr aware).
 fn system_binds() -> Vec<String> {
-    let mut args: Vec<String> = ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
-        .map(String::from)
-        .to_vec();
+    let mut args: Vec<String> = ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"].map(String::from).to_vec();
     for top in ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"] {
         let p = Path::new(top);
         match std::fs::read_link(p) {
@@ -860,5 +861,9 @@ fn hostname(name: &str) -> String {
         .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_lowercase() } else { '-' })
         .take(63)
         .collect();
-    if h.is_empty() { "sandbox".into() } else { h }
+    if h.is_empty() {
+        "sandbox".into()
+    } else {
+        h
+    }
 }

@@ -16,12 +16,12 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use daytona_models::{SandboxState, PREVIEW_TOKEN_HEADER, SANDBOX_TOKEN_QUERY};
 
-use crate::jail::agent_client;
+use super::toolbox::{self, TokenQuery};
 use crate::app::auth::{bearer, same_secret};
 use crate::app::error::ApiError;
-use super::toolbox::{self, TokenQuery};
-use crate::store::record::SandboxRecord;
 use crate::app::state::AppState;
+use crate::jail::agent_client;
+use crate::store::record::SandboxRecord;
 
 /// Cookie set on a preview's own origin once the token came in the query.
 const COOKIE: &str = "daytona-preview-token";
@@ -78,7 +78,8 @@ async fn serve(st: &Arc<AppState>, port: u16, rec: SandboxRecord, mut req: Reque
     let path_and_query = TokenQuery::rejoin(&path, kept);
     let headers = req.headers();
     let key_ok = bearer(headers).is_some_and(|k| same_secret(k, &st.api_key));
-    let header_ok = headers.get(PREVIEW_TOKEN_HEADER).and_then(|v| v.to_str().ok()).is_some_and(|t| same_secret(t, &rec.token));
+    let header_ok =
+        headers.get(PREVIEW_TOKEN_HEADER).and_then(|v| v.to_str().ok()).is_some_and(|t| same_secret(t, &rec.token));
     let cookie_ok = cookies(headers).any(|t| same_secret(t, &rec.token));
     let query_ok = match &query_token {
         Some(token) if !same_secret(token, &rec.token) => {
@@ -121,9 +122,7 @@ async fn serve(st: &Arc<AppState>, port: u16, rec: SandboxRecord, mut req: Reque
     strip_cookie(headers);
     let client_upgrade = hyper::upgrade::on(&mut req);
     let tunnel = agent_client::tunnel(&st.runtime.socket(id), port).await.map_err(ApiError::BadGateway)?;
-    let mut resp = agent_client::send_over(tunnel, req, &format!("port {port}"))
-        .await
-        .map_err(ApiError::BadGateway)?;
+    let mut resp = agent_client::send_over(tunnel, req, &format!("port {port}")).await.map_err(ApiError::BadGateway)?;
     if resp.status() == StatusCode::SWITCHING_PROTOCOLS {
         toolbox::relay_upgrade(st, id.to_owned(), client_upgrade, &mut resp);
     }

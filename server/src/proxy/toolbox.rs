@@ -13,12 +13,12 @@ use hyper::body::Incoming;
 use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
 
-use crate::jail::agent_client;
 use crate::app::auth::{bearer, same_secret};
 use crate::app::error::ApiError;
 use crate::app::signing;
-use crate::store::record::SandboxRecord;
 use crate::app::state::AppState;
+use crate::jail::agent_client;
+use crate::store::record::SandboxRecord;
 
 /// Only persist activity this often per sandbox (ms).
 const ACTIVITY_WRITE_INTERVAL_MS: i64 = 5_000;
@@ -50,14 +50,18 @@ async fn forward(st: &Arc<AppState>, mut req: Request) -> Result<Response, ApiEr
         _ => return Err(ApiError::Unauthorized("authentication failed".into())),
     };
     let header_token = req.headers().get(PREVIEW_TOKEN_HEADER).and_then(|v| v.to_str().ok());
-    let token_ok = [header_token, query_token.as_deref()]
-        .into_iter()
-        .flatten()
-        .any(|t| same_secret(t, &rec.token));
+    let token_ok = [header_token, query_token.as_deref()].into_iter().flatten().any(|t| same_secret(t, &rec.token));
     let signed = match (query("signature"), query("expires"), query("path")) {
         (Some(sig), Some(expires), Some(file)) if signing::signable(req.method().as_str(), &path) => Some(
-            signing::verify(&rec.signing_key, req.method().as_str(), &file, &expires, &sig, crate::time::now_ms() / 1000)
-                .map_err(|why| ApiError::Unauthorized(format!("authentication failed: {why}"))),
+            signing::verify(
+                &rec.signing_key,
+                req.method().as_str(),
+                &file,
+                &expires,
+                &sig,
+                crate::time::now_ms() / 1000,
+            )
+            .map_err(|why| ApiError::Unauthorized(format!("authentication failed: {why}"))),
         ),
         _ => None,
     };
@@ -69,10 +73,7 @@ async fn forward(st: &Arc<AppState>, mut req: Request) -> Result<Response, ApiEr
         _ => {}
     }
     if rec.state() != SandboxState::Started || !st.runtime.is_running(&id) {
-        return Err(ApiError::BadRequest(format!(
-            "Sandbox {id} is not started (state: {})",
-            rec.state().as_str()
-        )));
+        return Err(ApiError::BadRequest(format!("Sandbox {id} is not started (state: {})", rec.state().as_str())));
     }
     note_activity(st, &rec);
 
@@ -89,9 +90,7 @@ async fn forward(st: &Arc<AppState>, mut req: Request) -> Result<Response, ApiEr
     parts.headers.insert(header::HOST, HeaderValue::from_static("toolbox"));
     let upstream = Request::from_parts(parts, body);
 
-    let mut resp = agent_client::send(&st.runtime.socket(&id), upstream)
-        .await
-        .map_err(ApiError::BadGateway)?;
+    let mut resp = agent_client::send(&st.runtime.socket(&id), upstream).await.map_err(ApiError::BadGateway)?;
     if resp.status() == StatusCode::SWITCHING_PROTOCOLS {
         relay_upgrade(st, id, client_upgrade, &mut resp);
     }

@@ -60,10 +60,7 @@ impl Server {
     /// Starts a server with `opts`.
     pub async fn start_with(opts: Options) -> Self {
         let tmp = tempfile::Builder::new().prefix("dl-test").tempdir().expect("temp dir");
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("http client");
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("http client");
         let mut s = Server { child: None, opts, tmp, port: 0, key: KEY.to_owned(), http };
         s.spawn().await;
         s
@@ -149,11 +146,11 @@ impl Server {
             // A probe that keeps no idle connection (it would hold a slot of a low --max-connections).
             let ready = ours
                 && probe
-                .get(self.api("/config"))
-                .bearer_auth(&self.key)
-                .send()
-                .await
-                .is_ok_and(|r| r.status() == StatusCode::OK);
+                    .get(self.api("/config"))
+                    .bearer_auth(&self.key)
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status() == StatusCode::OK);
             if ready {
                 return true;
             }
@@ -410,12 +407,8 @@ pub fn host_home(data_dir: &Path, id: &str) -> PathBuf {
 pub fn mounts_under(dir: &Path) -> Vec<PathBuf> {
     let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_owned());
     let table = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
-    let mut found: Vec<PathBuf> = table
-        .lines()
-        .filter_map(|l| l.split(' ').nth(4))
-        .map(PathBuf::from)
-        .filter(|p| p.starts_with(&dir))
-        .collect();
+    let mut found: Vec<PathBuf> =
+        table.lines().filter_map(|l| l.split(' ').nth(4)).map(PathBuf::from).filter(|p| p.starts_with(&dir)).collect();
     found.sort_by_key(|p| std::cmp::Reverse(p.as_os_str().len()));
     found
 }

@@ -27,8 +27,7 @@ fn Commands() -> impl IntoView {
     let current = use_current_sandbox();
     let query = use_query_map();
     let session = Memo::new(move |_| query.with(|q| q.get("session")).filter(|s| !s.is_empty()));
-    let command =
-        Signal::derive(move || query.with(|q| q.get("command")).filter(|c| !c.is_empty()));
+    let command = Signal::derive(move || query.with(|q| q.get("command")).filter(|c| !c.is_empty()));
     let state = Signal::derive(move || current.state());
     view! {
         <RunCommand id=current.id.get_untracked() state/>

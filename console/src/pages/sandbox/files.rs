@@ -44,25 +44,13 @@ fn FileBrowser() -> impl IntoView {
             return;
         }
         let navigate = navigate.clone();
-        home.run(
-            async move { current.sandbox()?.get_user_home_dir().await },
-            move |dir| {
-                let to = FilesView::Dir(dir).href(&current.id.get_untracked());
-                navigate(
-                    &to,
-                    NavigateOptions {
-                        replace: true,
-                        ..Default::default()
-                    },
-                );
-            },
-        );
+        home.run(async move { current.sandbox()?.get_user_home_dir().await }, move |dir| {
+            let to = FilesView::Dir(dir).href(&current.id.get_untracked());
+            navigate(&to, NavigateOptions { replace: true, ..Default::default() });
+        });
     });
-    let dir =
-        Signal::derive(move || view.with(|v| v.as_ref().map(FilesView::dir).unwrap_or_default()));
-    let shown_path = Signal::derive(move || {
-        view.with(|v| v.as_ref().map(|v| v.path().to_owned()).unwrap_or_default())
-    });
+    let dir = Signal::derive(move || view.with(|v| v.as_ref().map(FilesView::dir).unwrap_or_default()));
+    let shown_path = Signal::derive(move || view.with(|v| v.as_ref().map(|v| v.path().to_owned()).unwrap_or_default()));
     let new_folder = RwSignal::new(false);
 
     // Only a change of file re-renders: moving between folders keeps the listing.

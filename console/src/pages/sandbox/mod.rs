@@ -31,12 +31,8 @@ use crate::polling::use_interval;
 const REFRESH_PERIOD: Duration = Duration::from_secs(5);
 
 /// The tabs: label and path below `/sandboxes/:id`.
-const TABS: [(&str, &str); 4] = [
-    ("Overview", ""),
-    ("Terminal", "/terminal"),
-    ("Files", "/files"),
-    ("Commands", "/commands"),
-];
+const TABS: [(&str, &str); 4] =
+    [("Overview", ""), ("Terminal", "/terminal"), ("Files", "/files"), ("Commands", "/commands")];
 
 /// The sandbox page, or the prompt to connect first.
 #[component]
@@ -143,11 +139,7 @@ fn Header(current: CurrentSandbox) -> impl IntoView {
     };
     let id = current.id.get_untracked();
     let name = read(|s| s.name.clone())();
-    let error_reason = move || {
-        current
-            .data
-            .with(|s| s.as_ref().and_then(|s| s.error_reason.clone()))
-    };
+    let error_reason = move || current.data.with(|s| s.as_ref().and_then(|s| s.error_reason.clone()));
     view! {
         <section class="page-head detail-head">
             <div>

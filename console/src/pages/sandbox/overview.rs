@@ -16,26 +16,15 @@ type Timestamp = fn(&SandboxDto) -> Option<String>;
 fn overview(s: &SandboxDto) -> Vec<(&'static str, String)> {
     let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
     let opt = |v: Option<String>| v.filter(|v| !v.is_empty()).unwrap_or_else(|| "—".into());
-    let volumes = s
-        .volumes
-        .iter()
-        .flatten()
-        .map(|v| format!("{} → {}", v.volume_id, v.mount_path))
-        .collect::<Vec<_>>();
+    let volumes = s.volumes.iter().flatten().map(|v| format!("{} → {}", v.volume_id, v.mount_path)).collect::<Vec<_>>();
     vec![
         ("ID", s.id.clone()),
         ("Name", s.name.clone()),
         ("State", opt(s.state.map(|s| s.as_str().into()))),
-        (
-            "Desired state",
-            opt(s.desired_state.map(|d| format!("{d:?}").to_lowercase())),
-        ),
+        ("Desired state", opt(s.desired_state.map(|d| format!("{d:?}").to_lowercase()))),
         ("Error reason", opt(s.error_reason.clone())),
         ("Recoverable", opt(s.recoverable.map(yes_no))),
-        (
-            "CPU",
-            format!("{} core{}", s.cpu, if s.cpu == 1 { "" } else { "s" }),
-        ),
+        ("CPU", format!("{} core{}", s.cpu, if s.cpu == 1 { "" } else { "s" })),
         ("Memory", format!("{} GiB", s.memory)),
         ("Disk", format!("{} GiB", s.disk)),
         ("GPUs", s.gpu.to_string()),

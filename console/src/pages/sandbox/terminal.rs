@@ -55,18 +55,15 @@ fn Terminals() -> impl IntoView {
     let confirm_open = RwSignal::new(false);
     let closing = RwSignal::new(String::new());
 
-    listing.run(
-        async move { current.sandbox()?.process().list_pty_sessions().await },
-        move |list| sessions.set(Some(list.into_iter().map(|s| s.id).collect())),
-    );
+    listing.run(async move { current.sandbox()?.process().list_pty_sessions().await }, move |list| {
+        sessions.set(Some(list.into_iter().map(|s| s.id).collect()))
+    });
 
     let selected = Memo::new(move |_| {
         let wanted = query.with(|q| q.get("pty"));
         sessions.with(|list| {
             let list = list.as_ref()?;
-            wanted
-                .filter(|w| list.contains(w))
-                .or_else(|| list.first().cloned())
+            wanted.filter(|w| list.contains(w)).or_else(|| list.first().cloned())
         })
     });
 
@@ -74,20 +71,13 @@ fn Terminals() -> impl IntoView {
         let navigate = navigate.clone();
         move |pty: Option<&str>, replace: bool| {
             let url = href(&current.id.get_untracked(), pty);
-            navigate(
-                &url,
-                NavigateOptions {
-                    replace,
-                    ..Default::default()
-                },
-            );
+            navigate(&url, NavigateOptions { replace, ..Default::default() });
         }
     };
     let open_new = {
         let go = go.clone();
         move |_| {
-            let id = sessions
-                .with_untracked(|l| next_free_id("term-", l.as_deref().unwrap_or_default()));
+            let id = sessions.with_untracked(|l| next_free_id("term-", l.as_deref().unwrap_or_default()));
             fresh.update_value(|f| {
                 f.insert(id.clone());
             });

@@ -162,7 +162,9 @@ pub async fn replace(
             let text = tokio::fs::read_to_string(&path).await.map_err(|e| ToolboxError::io(e, &file))?;
             if text.contains(&req.pattern) {
                 let replaced = text.replace(&req.pattern, &req.new_value);
-                super::transfer::write_atomically(&path, replaced.as_bytes()).await.map_err(|e| ToolboxError::io(e, &file))?;
+                super::transfer::write_atomically(&path, replaced.as_bytes())
+                    .await
+                    .map_err(|e| ToolboxError::io(e, &file))?;
             }
             Ok::<(), ToolboxError>(())
         }

@@ -13,8 +13,8 @@ use axum::Json;
 use daytona_models::{FilesDownloadRequest, UploadFilesFailure, UploadFilesResponse, UploadedFile};
 use tokio::io::AsyncWriteExt;
 
-use crate::agent::error::ToolboxError;
 use super::listing::PathQuery;
+use crate::agent::error::ToolboxError;
 use crate::agent::extract::{ToolboxJson, ToolboxQuery};
 use crate::agent::Agent;
 
@@ -228,13 +228,12 @@ pub async fn bulk_download(
         }
         let _ = tx.send(Bytes::from(format!("--{BOUNDARY}--\r\n"))).await;
     });
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|b| (Ok::<_, std::io::Error>(b), rx))
-    });
-    (
-        [(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))],
-        Body::from_stream(stream),
-    )
+    let stream =
+        futures_util::stream::unfold(
+            rx,
+            |mut rx| async move { rx.recv().await.map(|b| (Ok::<_, std::io::Error>(b), rx)) },
+        );
+    ([(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))], Body::from_stream(stream))
         .into_response()
 }
 
@@ -255,7 +254,10 @@ pub async fn download(
         [
             (header::CONTENT_TYPE, mime.to_string()),
             (header::CONTENT_LENGTH, meta.len().to_string()),
-            (header::CONTENT_DISPOSITION, disposition("attachment", &name).replacen("form-data; name=\"attachment\"", "attachment", 1)),
+            (
+                header::CONTENT_DISPOSITION,
+                disposition("attachment", &name).replacen("form-data; name=\"attachment\"", "attachment", 1),
+            ),
         ],
         Body::from_stream(tokio_util::io::ReaderStream::with_capacity(file, CHUNK)),
     )

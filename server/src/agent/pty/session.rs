@@ -121,11 +121,8 @@ impl PtySession {
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().map_err(|e| format!("pty reader: {e}"))?;
         let writer = pair.master.take_writer().map_err(|e| format!("pty writer: {e}"))?;
-        *running = Some(Running {
-            master: pair.master,
-            writer: Arc::new(Mutex::new(writer)),
-            killer: child.clone_killer(),
-        });
+        *running =
+            Some(Running { master: pair.master, writer: Arc::new(Mutex::new(writer)), killer: child.clone_killer() });
         lock(&self.info).active = true;
 
         let session = Arc::clone(self);

@@ -54,7 +54,13 @@ enum End {
     ReadError(std::io::Error),
 }
 
-async fn stream(socket: &mut WebSocket, format: LogFormat, command: &Command, mut file: tokio::fs::File, follow: bool) -> End {
+async fn stream(
+    socket: &mut WebSocket,
+    format: LogFormat,
+    command: &Command,
+    mut file: tokio::fs::File,
+    follow: bool,
+) -> End {
     let mut progress = command.log.subscribe();
     let mut sent = 0u64;
     // Combined format: markers are stripped as the log streams (even when cut between chunks).
