@@ -124,10 +124,12 @@ async fn fifty_mib_binary_stream_arrives_intact() {
     // Raw mode: no output processing, so the file's bytes arrive as they are.
     pty.send_input(b"stty raw -echo; printf 'ST''ART'; cat big.bin; sleep 1; exit\n").await.expect("input");
     assert_eq!(pty.wait().await.expect("wait"), 0);
-    let data = screen.0.borrow();
-    let start = data.windows(5).position(|w| w == b"START").expect("start marker") + 5;
-    assert!(data.len() >= start + size, "received {} of {size} bytes", data.len() - start);
-    let body = js_sys::Uint8Array::from(&data[start..start + size]);
+    let body = {
+        let data = screen.0.borrow();
+        let start = data.windows(5).position(|w| w == b"START").expect("start marker") + 5;
+        assert!(data.len() >= start + size, "received {} of {size} bytes", data.len() - start);
+        js_sys::Uint8Array::from(&data[start..start + size])
+    };
     let subtle = web_sys::window().unwrap().crypto().unwrap().subtle();
     let digest = JsFuture::from(subtle.digest_with_str_and_buffer_source("SHA-256", &body).unwrap()).await.unwrap();
     let hex: String = js_sys::Uint8Array::new(&digest).to_vec().iter().map(|b| format!("{b:02x}")).collect();

@@ -87,9 +87,9 @@ async fn pty_latency_and_throughput_vs_plain_websocket() {
 
     // Plain WebSocket on the same PTY.
     let mut plain = Plain::open(&format!("{base}/process/pty/bench/connect?DAYTONA_SANDBOX_AUTH_KEY={token}")).await;
-    while let Ok(Some(_)) = plain.rx.try_next() {}
+    while plain.rx.try_recv().is_ok() {}
     gloo_timers::future::TimeoutFuture::new(200).await;
-    while let Ok(Some(_)) = plain.rx.try_next() {}
+    while plain.rx.try_recv().is_ok() {}
     let mut raw_ms = Vec::with_capacity(KEYSTROKES);
     for _ in 0..KEYSTROKES {
         let t = now();

@@ -12,8 +12,6 @@ use crate::components::spinner::Spinner;
 use crate::current_sandbox::use_current_sandbox;
 use crate::task::Task;
 
-/// The sandbox label naming the language `code_run` uses (python when absent).
-
 /// What the code box starts with: output and a chart.
 const SAMPLE: &str = "import matplotlib.pyplot as plt
 

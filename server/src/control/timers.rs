@@ -65,7 +65,10 @@ pub async fn run(st: Arc<AppState>) {
             let (st, in_flight) = (Arc::clone(&st), Arc::clone(&in_flight));
             tokio::spawn(async move {
                 let result = match due {
-                    _ if crashed => Ok(st.mark_crashed(&id).await),
+                    _ if crashed => {
+                        st.mark_crashed(&id).await;
+                        Ok(())
+                    }
                     Some(Due::Stop) => st.stop_sandbox(&id, false).await.map(drop),
                     Some(Due::Archive) => st.archive_sandbox(&id).await.map(drop),
                     Some(Due::Delete) => st.delete_sandbox(&id).await.map(drop),

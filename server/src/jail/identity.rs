@@ -228,12 +228,15 @@ pub fn user_namespace(range: IdRange) -> std::io::Result<OwnedFd> {
 /// Only async-signal-safe calls: fit for `pre_exec`.
 pub unsafe fn enter(ns: i32, net: bool) -> std::io::Result<()> {
     let check = |r: libc::c_int| if r == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) };
-    check(libc::setns(ns, libc::CLONE_NEWUSER))?;
-    check(libc::setgroups(0, std::ptr::null()))?;
-    check(libc::setresgid(0, 0, 0))?;
-    check(libc::setresuid(0, 0, 0))?;
-    if net {
-        check(libc::unshare(libc::CLONE_NEWNET))?;
+    // SAFETY: system calls on integers and an empty group list; none allocates or locks.
+    unsafe {
+        check(libc::setns(ns, libc::CLONE_NEWUSER))?;
+        check(libc::setgroups(0, std::ptr::null()))?;
+        check(libc::setresgid(0, 0, 0))?;
+        check(libc::setresuid(0, 0, 0))?;
+        if net {
+            check(libc::unshare(libc::CLONE_NEWNET))?;
+        }
     }
     Ok(())
 }

@@ -740,38 +740,42 @@ unsafe fn stage(sources: &[std::ffi::CString; 3]) -> std::io::Result<()> {
     const MOVE_MOUNT_F_EMPTY_PATH: libc::c_uint = 4;
     let check = |r: libc::c_long| if r >= 0 { Ok(r) } else { Err(std::io::Error::last_os_error()) };
     let null = std::ptr::null::<libc::c_char>();
-    check(libc::unshare(libc::CLONE_NEWNS).into())?;
-    check(libc::mount(null, c"/".as_ptr(), null, libc::MS_REC | libc::MS_PRIVATE, std::ptr::null()).into())?;
-    let mut trees = [-1i32; 3];
-    for (tree, source) in trees.iter_mut().zip(sources) {
-        let flags = OPEN_TREE_CLONE | libc::O_CLOEXEC as libc::c_uint;
-        *tree = check(libc::syscall(libc::SYS_open_tree, libc::AT_FDCWD, source.as_ptr(), flags))? as i32;
-    }
-    check(
-        libc::mount(
-            c"tmpfs".as_ptr(),
-            c"/tmp".as_ptr(),
-            c"tmpfs".as_ptr(),
-            libc::MS_NOSUID | libc::MS_NODEV,
-            c"mode=0755,size=64k".as_ptr().cast(),
-        )
-        .into(),
-    )?;
-    check(libc::mkdir(c"/tmp/home".as_ptr(), 0o755).into())?;
-    check(libc::mkdir(c"/tmp/etc".as_ptr(), 0o755).into())?;
-    let file =
-        check(libc::open(c"/tmp/agent".as_ptr(), libc::O_CREAT | libc::O_WRONLY | libc::O_CLOEXEC, 0o755).into())?;
-    libc::close(file as i32);
-    for (tree, at) in trees.into_iter().zip([c"/tmp/home", c"/tmp/etc", c"/tmp/agent"]) {
-        check(libc::syscall(
-            libc::SYS_move_mount,
-            tree,
-            c"".as_ptr(),
-            libc::AT_FDCWD,
-            at.as_ptr(),
-            MOVE_MOUNT_F_EMPTY_PATH,
-        ))?;
-        libc::close(tree);
+    // SAFETY: system calls on C strings that live to the end of this function and on
+    // descriptors opened here; none allocates or locks.
+    unsafe {
+        check(libc::unshare(libc::CLONE_NEWNS).into())?;
+        check(libc::mount(null, c"/".as_ptr(), null, libc::MS_REC | libc::MS_PRIVATE, std::ptr::null()).into())?;
+        let mut trees = [-1i32; 3];
+        for (tree, source) in trees.iter_mut().zip(sources) {
+            let flags = OPEN_TREE_CLONE | libc::O_CLOEXEC as libc::c_uint;
+            *tree = check(libc::syscall(libc::SYS_open_tree, libc::AT_FDCWD, source.as_ptr(), flags))? as i32;
+        }
+        check(
+            libc::mount(
+                c"tmpfs".as_ptr(),
+                c"/tmp".as_ptr(),
+                c"tmpfs".as_ptr(),
+                libc::MS_NOSUID | libc::MS_NODEV,
+                c"mode=0755,size=64k".as_ptr().cast(),
+            )
+            .into(),
+        )?;
+        check(libc::mkdir(c"/tmp/home".as_ptr(), 0o755).into())?;
+        check(libc::mkdir(c"/tmp/etc".as_ptr(), 0o755).into())?;
+        let file =
+            check(libc::open(c"/tmp/agent".as_ptr(), libc::O_CREAT | libc::O_WRONLY | libc::O_CLOEXEC, 0o755).into())?;
+        libc::close(file as i32);
+        for (tree, at) in trees.into_iter().zip([c"/tmp/home", c"/tmp/etc", c"/tmp/agent"]) {
+            check(libc::syscall(
+                libc::SYS_move_mount,
+                tree,
+                c"".as_ptr(),
+                libc::AT_FDCWD,
+                at.as_ptr(),
+                MOVE_MOUNT_F_EMPTY_PATH,
+            ))?;
+            libc::close(tree);
+        }
     }
     Ok(())
 }

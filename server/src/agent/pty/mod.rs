@@ -49,7 +49,7 @@ impl PtyRegistry {
 
     /// Registers a new session (409 if the id is taken) and starts it unless `lazy_start`.
     pub fn create(self: &Arc<Self>, agent: &Agent, req: PtyCreateRequest) -> Result<Arc<PtySession>, ToolboxError> {
-        let id = req.id.filter(|i| !i.is_empty()).unwrap_or_else(|| uuid_like());
+        let id = req.id.filter(|i| !i.is_empty()).unwrap_or_else(uuid_like);
         if !id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) || id.len() > 128 {
             return Err(ToolboxError::BadRequest(format!("invalid PTY session id {id:?}")));
         }
