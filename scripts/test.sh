@@ -4,13 +4,22 @@
 source "$(dirname "$0")/lib.sh"
 bash scripts/setup.sh --python
 
+log "formatting (cargo fmt --check)"
+cargo fmt --all --check
+
 log "building daytona-local"
 cargo build -p daytona-local
-log "server tests"
-cargo test -p daytona-local
+log "lints: clippy -D warnings (server, models)"
+cargo clippy -p daytona-local -p daytona-models --all-targets -- -D warnings
+log "server tests, models unit tests"
+cargo test -p daytona-local -p daytona-models
+log "console unit tests (native)"
+cargo test -p daytona-console
 
 bash scripts/build-sdk.sh
 bash scripts/build-console.sh
+log "lints: clippy -D warnings (SDK, console; wasm32)"
+wasm_cargo clippy -p daytona-wasm -p daytona-console --all-targets -- -D warnings
 
 # One live server for the browser-side SDK tests (its URL is compiled into the test wasm).
 data=$(mktemp -d)
