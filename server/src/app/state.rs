@@ -99,6 +99,15 @@ impl AppState {
         Ok(rec)
     }
 
+    /// [`Self::update`] for changes no client waits on (activity, recovery after a restart): a
+    /// sandbox deleted meanwhile is no failure; a store that cannot be written is logged.
+    pub fn update_logged(&self, id: &str, f: impl FnOnce(&mut SandboxRecord)) {
+        match self.update(id, f) {
+            Ok(_) | Err(ApiError::NotFound(_)) => {}
+            Err(e) => tracing::error!("sandbox {id}: the change could not be stored: {e}"),
+        }
+    }
+
     /// Forgets a record for good.
     pub fn forget(&self, id: &str) -> Result<(), ApiError> {
         let mut records = self.records.write().unwrap_or_else(|e| e.into_inner());

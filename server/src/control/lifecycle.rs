@@ -239,7 +239,7 @@ impl AppState {
                 Ok(()) => "the sandbox's main process exited unexpectedly".to_owned(),
                 Err(e) => format!("the sandbox's main process exited unexpectedly and {e}"),
             };
-            let _ = self.update(id, |r| {
+            self.update_logged(id, |r| {
                 r.set_state(SandboxState::Error);
                 r.dto.error_reason = Some(reason);
                 r.dto.recoverable = Some(true);
@@ -426,7 +426,7 @@ impl AppState {
     pub fn mark_restarting(&self) {
         for rec in self.all() {
             if rec.state() == SandboxState::Started && !self.runtime.is_running(&rec.dto.id) {
-                let _ = self.update(&rec.dto.id, |r| r.set_state(SandboxState::Starting));
+                self.update_logged(&rec.dto.id, |r| r.set_state(SandboxState::Starting));
             }
         }
     }
@@ -458,10 +458,10 @@ impl AppState {
                     }
                 }
                 SandboxState::Stopping => {
-                    let _ = self.update(&id, |r| r.set_state(SandboxState::Stopped));
+                    self.update_logged(&id, |r| r.set_state(SandboxState::Stopped));
                 }
                 SandboxState::Archiving => {
-                    let _ = self.update(&id, |r| r.set_state(SandboxState::Archived));
+                    self.update_logged(&id, |r| r.set_state(SandboxState::Archived));
                 }
                 SandboxState::Destroying => self.finish_delete(&id).await,
                 _ => {}

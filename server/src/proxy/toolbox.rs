@@ -142,7 +142,7 @@ impl TokenQuery {
 /// always several times per auto-stop "minute").
 pub fn note_activity(st: &AppState, rec: &SandboxRecord) {
     if crate::time::now_ms() - rec.last_activity_ms > ACTIVITY_WRITE_INTERVAL_MS.min(st.minute_ms / 4) {
-        let _ = st.update(&rec.dto.id, |r| r.touch());
+        st.update_logged(&rec.dto.id, |r| r.touch());
     }
 }
 
@@ -155,7 +155,7 @@ pub fn relay_upgrade(st: &Arc<AppState>, id: String, client_upgrade: OnUpgrade, 
     tokio::spawn(async move {
         match tokio::try_join!(client_upgrade, agent_upgrade) {
             Ok((client, agent)) => {
-                let _ = st.update(&id, |r| r.touch());
+                st.update_logged(&id, |r| r.touch());
                 let (mut client, mut agent) = (TokioIo::new(client), TokioIo::new(agent));
                 let relay = tokio::io::copy_bidirectional(&mut client, &mut agent);
                 tokio::pin!(relay);
@@ -164,7 +164,7 @@ pub fn relay_upgrade(st: &Arc<AppState>, id: String, client_upgrade: OnUpgrade, 
                     tokio::select! {
                         _ = &mut relay => break,
                         _ = tokio::time::sleep(period) => {
-                            let _ = st.update(&id, |r| r.touch());
+                            st.update_logged(&id, |r| r.touch());
                         }
                     }
                 }
