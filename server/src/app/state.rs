@@ -125,4 +125,16 @@ impl AppState {
     pub fn op_lock(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
         self.op_locks.lock().unwrap_or_else(|e| e.into_inner()).entry(id.to_owned()).or_default().clone()
     }
+
+    /// The record of sandbox `id_or_name` as it is once its [`Self::op_lock`] is held (until
+    /// the guard drops): lifecycle operations on one sandbox run one at a time, each seeing the
+    /// state the previous one left.
+    pub async fn lock_sandbox(
+        &self,
+        id_or_name: &str,
+    ) -> Result<(tokio::sync::OwnedMutexGuard<()>, SandboxRecord), ApiError> {
+        let id = self.find(id_or_name)?.dto.id;
+        let guard = self.op_lock(&id).lock_owned().await;
+        Ok((guard, self.find(&id)?))
+    }
 }

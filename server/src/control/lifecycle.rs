@@ -249,10 +249,8 @@ impl AppState {
 
     /// `POST /sandbox/{id}/start`: from `stopped` or `archived` (restored) to `started`.
     pub async fn start_sandbox(&self, id_or_name: &str) -> Result<SandboxRecord, ApiError> {
-        let id = self.find(id_or_name)?.dto.id;
-        let lock = self.op_lock(&id);
-        let _guard = lock.lock().await;
-        let rec = self.find(&id)?;
+        let (_guard, rec) = self.lock_sandbox(id_or_name).await?;
+        let id = rec.dto.id.clone();
         match rec.state() {
             SandboxState::Started if self.runtime.is_running(&id) => Ok(rec),
             SandboxState::Started | SandboxState::Stopped | SandboxState::Creating | SandboxState::Starting => {
@@ -279,10 +277,8 @@ impl AppState {
 
     /// `POST /sandbox/{id}/stop`: `stopping → stopped` (SIGKILL at once when `force`).
     pub async fn stop_sandbox(&self, id_or_name: &str, force: bool) -> Result<SandboxRecord, ApiError> {
-        let id = self.find(id_or_name)?.dto.id;
-        let lock = self.op_lock(&id);
-        let _guard = lock.lock().await;
-        let rec = self.find(&id)?;
+        let (_guard, rec) = self.lock_sandbox(id_or_name).await?;
+        let id = rec.dto.id.clone();
         match rec.state() {
             SandboxState::Stopped => Ok(rec),
             SandboxState::Started | SandboxState::Error | SandboxState::Stopping | SandboxState::Starting => {
@@ -300,10 +296,8 @@ impl AppState {
 
     /// `POST /sandbox/{id}/archive`: a stopped sandbox goes `archiving → archived`.
     pub async fn archive_sandbox(&self, id_or_name: &str) -> Result<SandboxRecord, ApiError> {
-        let id = self.find(id_or_name)?.dto.id;
-        let lock = self.op_lock(&id);
-        let _guard = lock.lock().await;
-        let rec = self.find(&id)?;
+        let (_guard, rec) = self.lock_sandbox(id_or_name).await?;
+        let id = rec.dto.id.clone();
         match rec.state() {
             SandboxState::Archived => Ok(rec),
             SandboxState::Stopped => {
@@ -321,10 +315,8 @@ impl AppState {
 
     /// `POST /sandbox/{id}/recover`: restarts a sandbox in the `error` state.
     pub async fn recover_sandbox(&self, id_or_name: &str) -> Result<SandboxRecord, ApiError> {
-        let id = self.find(id_or_name)?.dto.id;
-        let lock = self.op_lock(&id);
-        let _guard = lock.lock().await;
-        let rec = self.find(&id)?;
+        let (_guard, rec) = self.lock_sandbox(id_or_name).await?;
+        let id = rec.dto.id.clone();
         if rec.state() != SandboxState::Error {
             return Err(wrong_state(&rec, "recovered (only errored sandboxes can)"));
         }
@@ -377,10 +369,8 @@ impl AppState {
 
     /// `POST /sandbox/{id}/resize`: new CPU/memory applied live as cgroup limits; disk only grows.
     pub async fn resize_sandbox(&self, id_or_name: &str, req: ResizeSandbox) -> Result<SandboxRecord, ApiError> {
-        let id = self.find(id_or_name)?.dto.id;
-        let lock = self.op_lock(&id);
-        let _guard = lock.lock().await;
-        let rec = self.find(&id)?;
+        let (_guard, rec) = self.lock_sandbox(id_or_name).await?;
+        let id = rec.dto.id.clone();
         if !matches!(rec.state(), SandboxState::Started | SandboxState::Stopped) {
             return Err(wrong_state(&rec, "resized"));
         }
