@@ -13,7 +13,7 @@ use daytona_models::{SandboxStateUpdated, SANDBOX_CREATED_EVENT, SANDBOX_STATE_U
 use serde_json::{json, Value};
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::app::auth::same_secret;
+use crate::app::auth::{authorize, Credentials, Target};
 use crate::app::extract::ToolboxUrl;
 use crate::app::state::AppState;
 use crate::store::record::SandboxEvent;
@@ -77,7 +77,8 @@ async fn serve(st: Arc<AppState>, mut socket: WebSocket, toolbox_url: String) ->
     let Some(connect) = connect else { return Ok(()) };
     let token =
         serde_json::from_str::<Value>(&connect[2..]).ok().and_then(|auth| auth["token"].as_str().map(str::to_owned));
-    if !token.is_some_and(|t| same_secret(&t, &st.api_key)) {
+    let creds = Credentials { api_key: token, ..Credentials::default() };
+    if authorize(&st.api_key, &creds, Target::Api, crate::time::now_ms() / 1000).is_err() {
         socket.send(Message::Text(r#"44{"message":"Unauthorized"}"#.into())).await?;
         return socket.send(Message::Close(None)).await;
     }

@@ -14,10 +14,10 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use daytona_models::{SandboxState, PREVIEW_TOKEN_HEADER, SANDBOX_TOKEN_QUERY};
+use daytona_models::{SandboxState, PREVIEW_TOKEN_HEADER};
 
 use super::toolbox::{self, TokenQuery};
-use crate::app::auth::{bearer, same_secret};
+use crate::app::auth::{authorize, same_secret, Credentials, Target};
 use crate::app::error::ApiError;
 use crate::app::state::AppState;
 use crate::jail::agent_client;
@@ -77,17 +77,13 @@ async fn serve(st: &Arc<AppState>, port: u16, rec: SandboxRecord, mut req: Reque
     let path = format!("/{}", req.uri().path().trim_start_matches(['/', '\\']));
     let path_and_query = TokenQuery::rejoin(&path, kept);
     let headers = req.headers();
-    let key_ok = bearer(headers).is_some_and(|k| same_secret(k, &st.api_key));
-    let header_ok =
-        headers.get(PREVIEW_TOKEN_HEADER).and_then(|v| v.to_str().ok()).is_some_and(|t| same_secret(t, &rec.token));
-    let cookie_ok = cookies(headers).any(|t| same_secret(t, &rec.token));
-    let query_ok = match &query_token {
-        Some(token) if !same_secret(token, &rec.token) => {
-            return Err(ApiError::Unauthorized("authentication failed: invalid preview token".into()))
-        }
-        Some(_) => true,
-        None => false,
-    };
+    // A wrong token in the address is refused outright (it would be set as the cookie below).
+    if query_token.as_ref().is_some_and(|t| !same_secret(t, &rec.token)) {
+        return Err(ApiError::Unauthorized("authentication failed: invalid preview token".into()));
+    }
+    let mut creds = Credentials::of_headers(headers);
+    creds.sandbox_tokens.extend(cookies(headers).map(str::to_owned).chain(query_token.clone()));
+    let key_ok = creds.has_api_key(&st.api_key);
     // A page being opened: keep the token out of the address bar, history and Referer, and let
     // a cookie of this preview's own origin carry it from now on. Anything else (WebSockets,
     // which cannot follow redirects; POSTs; scripts without a cookie jar) is let in as it is.
@@ -99,12 +95,7 @@ async fn serve(st: &Arc<AppState>, port: u16, rec: SandboxRecord, mut req: Reque
         resp.headers_mut().insert(header::SET_COOKIE, header_value(&cookie)?);
         return Ok(resp);
     }
-    if !(rec.dto.public || key_ok || header_ok || cookie_ok || query_ok) {
-        return Err(ApiError::Unauthorized(format!(
-            "authentication failed: this preview needs the sandbox's preview token (header {PREVIEW_TOKEN_HEADER} \
-             or ?{SANDBOX_TOKEN_QUERY}=…)"
-        )));
-    }
+    authorize(&st.api_key, &creds, Target::Preview(&rec), crate::time::now_ms() / 1000)?;
     if rec.state() != SandboxState::Started || !st.runtime.is_running(id) {
         return Err(ApiError::BadRequest(format!("Sandbox {id} is not started (state: {})", rec.state().as_str())));
     }

@@ -13,9 +13,8 @@ use hyper::body::Incoming;
 use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
 
-use crate::app::auth::{bearer, same_secret};
+use crate::app::auth::{authorize, Credentials, Signature, Target};
 use crate::app::error::ApiError;
-use crate::app::signing;
 use crate::app::state::AppState;
 use crate::jail::agent_client;
 use crate::store::record::SandboxRecord;
@@ -43,35 +42,20 @@ async fn forward(st: &Arc<AppState>, mut req: Request) -> Result<Response, ApiEr
     let TokenQuery { token: query_token, kept } = TokenQuery::split(req.uri().query());
     let query = |name: &str| TokenQuery::get(&kept, name);
 
-    let key_ok = bearer(req.headers()).is_some_and(|k| same_secret(k, &st.api_key));
+    let mut creds = Credentials::of_headers(req.headers());
+    creds.sandbox_tokens.extend(query_token);
+    if let (Some(signature), Some(expires), Some(path)) = (query("signature"), query("expires"), query("path")) {
+        creds.signature = Some(Signature { signature, expires, path });
+    }
     let rec = match st.find(&id) {
         Ok(r) if r.dto.id == id => r,
-        _ if key_ok => return Err(ApiError::sandbox_not_found(&id)),
+        // Only who holds the API key learns whether a sandbox exists.
+        _ if creds.has_api_key(&st.api_key) => return Err(ApiError::sandbox_not_found(&id)),
         _ => return Err(ApiError::Unauthorized("authentication failed".into())),
     };
-    let header_token = req.headers().get(PREVIEW_TOKEN_HEADER).and_then(|v| v.to_str().ok());
-    let token_ok = [header_token, query_token.as_deref()].into_iter().flatten().any(|t| same_secret(t, &rec.token));
-    let signed = match (query("signature"), query("expires"), query("path")) {
-        (Some(sig), Some(expires), Some(file)) if signing::signable(req.method().as_str(), &path) => Some(
-            signing::verify(
-                &rec.signing_key,
-                req.method().as_str(),
-                &file,
-                &expires,
-                &sig,
-                crate::time::now_ms() / 1000,
-            )
-            .map_err(|why| ApiError::Unauthorized(format!("authentication failed: {why}"))),
-        ),
-        _ => None,
-    };
-    match signed {
-        Some(result) if !(key_ok || token_ok) => result?,
-        _ if !(key_ok || token_ok) => {
-            return Err(ApiError::Unauthorized("authentication failed: invalid API key or sandbox token".into()))
-        }
-        _ => {}
-    }
+    let method = req.method().as_str();
+    let target = Target::Toolbox { sandbox: &rec, method, path: &path };
+    authorize(&st.api_key, &creds, target, crate::time::now_ms() / 1000)?;
     if rec.state() != SandboxState::Started || !st.runtime.is_running(&id) {
         return Err(ApiError::BadRequest(format!("Sandbox {id} is not started (state: {})", rec.state().as_str())));
     }
