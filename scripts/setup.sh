@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and tests need, skipping what is present:
 # Debian packages, the wasm32 standard library, the pinned wasm-bindgen CLI, npm packages,
-# and (with --python) the venv for the official-SDK compatibility tests.
+# and (with --python) the venv for the official-SDK compatibility tests and the fuzz run.
 source "$(dirname "$0")/lib.sh"
 
 want_python=0
@@ -55,10 +55,11 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 if [ $want_python -eq 1 ]; then
-  if [ ! -x .venv/bin/pytest ] || [ tests/python/requirements.txt -nt .venv/bin/pytest ]; then
-    log "creating the Python venv for the official SDK tests"
+  if [ ! -x .venv/bin/pytest ] || [ ! -x .venv/bin/st ] || [ tests/python/requirements.txt -nt .venv/bin/pytest ] \
+     || [ tests/fuzz/requirements.txt -nt .venv/bin/pytest ]; then
+    log "creating the Python venv for the official SDK tests and the fuzz run"
     python3 -m venv .venv
-    .venv/bin/pip install -q -r tests/python/requirements.txt
+    .venv/bin/pip install -q -r tests/python/requirements.txt -r tests/fuzz/requirements.txt
     touch .venv/bin/pytest
   fi
 fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: server (Rust), official Python SDK compatibility, SDK in headless Chromium,
-# the npm package from plain JS and TypeScript, and the console end to end.
+# Runs every test: server (Rust), a bounded schemathesis fuzz run, official Python SDK
+# compatibility, SDK in headless Chromium, the npm package from plain JS and TypeScript, and
+# the console end to end.
 source "$(dirname "$0")/lib.sh"
 bash scripts/setup.sh --python
 
@@ -13,6 +14,8 @@ log "lints: clippy -D warnings (server, models)"
 cargo clippy -p daytona-local -p daytona-models --all-targets -- -D warnings
 log "server tests, models unit tests"
 cargo test -p daytona-local -p daytona-models
+log "fuzz: schemathesis on the served operations of Daytona's specs (bounded; tests/fuzz)"
+bash tests/fuzz/run.sh target/debug/daytona-local
 log "console unit tests (native)"
 cargo test -p daytona-console
 
