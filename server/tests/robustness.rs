@@ -288,3 +288,46 @@ async fn large_websocket_messages_pass_the_proxy_both_ways() {
     // ~1.4 MB of base64 came back through the proxy.
     assert!(out.len() > SIZE * 4 / 3, "{} bytes of output", out.len());
 }
+
+#[tokio::test]
+async fn what_the_fuzzer_found_in_the_toolbox_stays_fixed() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+
+    // A session whose log directory the user deleted (it lives in ~/.daytona) still runs commands.
+    assert_eq!(s.post_toolbox(&id, "/process/session", json!({"sessionId": "s1"})).await.0, 201);
+    let (status, body) =
+        send(s.http.delete(s.toolbox(&id, "/files?path=/home/daytona/.daytona&recursive=true")).bearer_auth(&s.key))
+            .await;
+    assert_eq!(status, 204, "{body}");
+    let (status, body) = s.post_toolbox(&id, "/process/session/s1/exec", json!({"command": "echo still-here"})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["output"], "still-here\n", "{body}");
+
+    // A file name with control characters downloads (its header shows them as `_`; the
+    // RFC 5987 form keeps every byte).
+    let name = "/home/daytona/a\u{1b}b\u{6}c";
+    let url = s.toolbox(&id, &format!("/files/upload-v2?path={}", percent_encode(name)));
+    assert_eq!(send(s.http.post(url).bearer_auth(&s.key).body("ctl")).await.0, 200);
+    let resp = s
+        .http
+        .get(s.toolbox(&id, &format!("/files/download?path={}", percent_encode(name))))
+        .bearer_auth(&s.key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let disposition = resp.headers()["content-disposition"].to_str().unwrap().to_owned();
+    assert!(disposition.contains("filename=\"a_b_c\"") && disposition.contains("a%1Bb%06c"), "{disposition}");
+    assert_eq!(resp.text().await.unwrap(), "ctl");
+    let resp = s
+        .http
+        .post(s.toolbox(&id, "/files/bulk-download"))
+        .bearer_auth(&s.key)
+        .json(&json!({"paths": [name]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.text().await.unwrap().contains("\r\n\r\nctl\r\n"));
+}

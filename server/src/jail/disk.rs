@@ -167,19 +167,20 @@ impl Disks {
                 .and_then(|f| f.set_len(len))
                 .map_err(|e| format!("growing {}: {e}", image.display()))
         };
-        set_len((gib as u64) << 30)?;
         let home = disk.join(MOUNT_POINT);
         if is_mounted(&home) {
             let device = loop_device(&home).ok_or("the sandbox's loop device was not found")?;
+            set_len((gib as u64) << 30)?;
             run("losetup", &["-c".as_ref(), device.as_os_str()]).await?;
             let online = run("resize2fs", &[device.as_os_str()]).await;
             if online.is_ok() {
                 return Ok(());
             }
+            // The filesystem kept its size: so do the image and the device (a device left
+            // longer than its file fails every later mount of the image with I/O errors).
+            set_len(old_len)?;
+            run("losetup", &["-c".as_ref(), device.as_os_str()]).await?;
             if running {
-                // The filesystem kept its size: so does the image.
-                set_len(old_len)?;
-                run("losetup", &["-c".as_ref(), device.as_os_str()]).await?;
                 return Err(format!(
                     "this host does not let a mounted disk grow ({}); stop the sandbox and resize it then",
                     online.unwrap_err()
@@ -193,7 +194,7 @@ impl Disks {
         // namespace made on the host while it was mounted (another sandbox's jail started
         // meanwhile, a service's private /tmp, `ip netns exec`) keeps a copy of the mount and so
         // the loop device, and that instance would write its old superblock back over the grown
-        // one when it ends.
+        // one when it ends. The image keeps its length until then.
         let mut attached = loop_devices_of(&image);
         for _ in 0..100 {
             if attached.is_empty() {
@@ -203,12 +204,12 @@ impl Disks {
             attached = loop_devices_of(&image);
         }
         if !attached.is_empty() {
-            set_len(old_len)?;
             return Err(format!(
                 "the disk is still in use on the host ({} attached: a mount namespace made while it was mounted, such as another sandbox started since, holds it); try again once that has ended",
                 attached.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
             ));
         }
+        set_len((gib as u64) << 30)?;
         // Offline, resize2fs wants a checked filesystem first.
         run_accepting("e2fsck", &["-f".as_ref(), "-p".as_ref(), image.as_os_str()], &[0, 1]).await?;
         run("resize2fs", &[image.as_os_str()]).await

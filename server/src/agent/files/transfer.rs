@@ -161,7 +161,14 @@ pub async fn bulk_upload(State(agent): State<Arc<Agent>>, req: Request) -> Respo
 
 /// Quotes a filename for `Content-Disposition`, plus the RFC 5987 `filename*` form.
 fn disposition(kind: &str, path: &str) -> String {
-    let quoted = path.replace('\\', "\\\\").replace('"', "\\\"").replace(['\r', '\n'], " ");
+    // Control characters cannot be in a header at all: the plain form shows them as `_`, the
+    // `filename*` form keeps every byte.
+    let quoted: String = path
+        .chars()
+        .map(|c| if c.is_control() { '_' } else { c })
+        .collect::<String>()
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
     let encoded: String = form_urlencoded::byte_serialize(path.as_bytes()).collect::<String>().replace('+', "%20");
     format!("form-data; name=\"{kind}\"; filename=\"{quoted}\"; filename*=utf-8''{encoded}")
 }

@@ -89,7 +89,17 @@ impl Shell {
     pub fn new_command(&self, command: String, suppress_input_echo: bool) -> Result<Command, ToolboxError> {
         let id = uuid::Uuid::new_v4().to_string();
         let path = self.log_dir.join(format!("{id}.log"));
-        let log = Log::create(path).map_err(|e| ToolboxError::Io(format!("creating the command log: {e}")))?;
+        // The logs live in the user's home, where the user may have deleted them: made again.
+        let log = Log::create(path.clone())
+            .or_else(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    use std::os::unix::fs::DirBuilderExt;
+                    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(&self.log_dir)?;
+                    Log::create(path)
+                }
+                _ => Err(e),
+            })
+            .map_err(|e| ToolboxError::Io(format!("creating the command log: {e}")))?;
         Ok(Command::new(id, command, log, suppress_input_echo))
     }
 
