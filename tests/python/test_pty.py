@@ -38,16 +38,19 @@ class Screen:
 
 
 def _reader(handle, screen):
+    """Feeds `handle`'s output to `screen` in a thread; what ended the stream is kept in
+    `thread.error` (None when it ended cleanly)."""
     import threading
 
     def run():
         try:
             for chunk in handle:
                 screen(chunk)
-        except Exception:
-            pass
+        except Exception as e:  # kept for the test to assert on
+            t.error = e
 
     t = threading.Thread(target=run, daemon=True)
+    t.error = None
     t.start()
     return t
 
@@ -57,7 +60,7 @@ def test_input_output_resize_second_handle_and_kill(sandbox):
     handle = sandbox.process.create_pty_session(id=pid, envs={"PTY_GREETING": "hola"}, pty_size=PtySize(cols=100, rows=30))
     handle.wait_for_connection()
     screen = Screen()
-    _reader(handle, screen)
+    reader = _reader(handle, screen)
 
     handle.send_input("echo marker-$PTY_GREETING-$((6*7))\n")
     screen.wait_for(handle, "marker-hola-42")
@@ -83,8 +86,15 @@ def test_input_output_resize_second_handle_and_kill(sandbox):
 
     sandbox.process.kill_pty_session(pid)
     result = handle.wait(timeout=10)
-    assert result.exit_code != 0
-    assert handle.exit_code == result.exit_code
+    # A hang-up, as when a terminal closes: 128 + 1, reported to every client (wait() gives
+    # None if no exit came in time).
+    assert (result.exit_code, result.error) == (129, "SIGHUP"), result
+    assert handle.exit_code == 129
+    second.wait(timeout=10)
+    assert second.exit_code == 129
+    # The reader shares the socket with wait() (whichever reads the close ends): it may still
+    # be waiting, but it must not have failed.
+    assert reader.error is None, reader.error
     assert pid not in [s.id for s in sandbox.process.list_pty_sessions()]
 
 
