@@ -9,8 +9,6 @@ use axum::extract::{Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use rand::distributions::Alphanumeric;
-use rand::Rng;
 
 use daytona_models::PREVIEW_TOKEN_HEADER;
 
@@ -32,13 +30,20 @@ pub fn load_or_create_key(explicit: Option<String>, data_dir: &Path) -> std::io:
             return Ok((k, false));
         }
     }
-    let key: String = rand::thread_rng().sample_iter(&Alphanumeric).take(40).map(char::from).collect();
-    let key = format!("dtn_{key}");
+    let key = format!("dtn_{}", random_token(40));
     // Created private (0600) from the start: never readable by others, not even briefly.
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&file)?.write_all(key.as_bytes())?;
     Ok((key, true))
+}
+
+/// `len` random letters and digits (from the thread's CSPRNG): API keys, sandbox tokens,
+/// signing keys.
+pub fn random_token(len: usize) -> String {
+    use rand::distributions::Alphanumeric;
+    use rand::Rng;
+    rand::thread_rng().sample_iter(&Alphanumeric).take(len).map(char::from).collect()
 }
 
 /// Constant-time string equality (no early exit on the first differing byte).

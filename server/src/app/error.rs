@@ -99,6 +99,18 @@ impl From<QueryRejection> for ApiError {
     }
 }
 
+/// The one conversion of the jail layer's errors: what this host cannot do (or cannot do yet)
+/// is the client's 400 with the reason; a failed step is a 500 (logged, not sent).
+impl From<crate::jail::JailError> for ApiError {
+    fn from(e: crate::jail::JailError) -> Self {
+        use crate::jail::JailError as J;
+        match e {
+            J::Unsupported(why) | J::Busy(why) => Self::BadRequest(why),
+            J::Failed(why) => Self::Internal(why),
+        }
+    }
+}
+
 impl From<rusqlite::Error> for ApiError {
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {

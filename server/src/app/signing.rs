@@ -4,14 +4,12 @@
 //! `expires` in Unix seconds, `0` = never.
 
 use daytona_models::sign_file_url as sign;
-use rand::distributions::Alphanumeric;
-use rand::Rng;
 
 use super::auth::same_secret;
 
 /// A new random signing key.
 pub fn new_key() -> String {
-    rand::thread_rng().sample_iter(&Alphanumeric).take(43).map(char::from).collect()
+    super::auth::random_token(43)
 }
 
 /// The operations a signed URL may authorize: download (GET) and upload (POST).

@@ -1,7 +1,9 @@
 //! Shared server state: the records (in memory, written through to SQLite) and the runtime.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
+
+use parking_lot::{Mutex, RwLock};
 
 use daytona_models::SandboxState;
 
@@ -46,12 +48,12 @@ impl AppState {
 
     /// A snapshot of every record.
     pub fn all(&self) -> Vec<SandboxRecord> {
-        self.records.read().unwrap_or_else(|e| e.into_inner()).values().cloned().collect()
+        self.records.read().values().cloned().collect()
     }
 
     /// The record with this id, or else this name.
     pub fn find(&self, id_or_name: &str) -> Result<SandboxRecord, ApiError> {
-        let records = self.records.read().unwrap_or_else(|e| e.into_inner());
+        let records = self.records.read();
         records
             .get(id_or_name)
             .or_else(|| records.values().find(|r| r.dto.name == id_or_name))
@@ -62,7 +64,7 @@ impl AppState {
     /// Stores a new or changed record (database first, then memory).
     pub fn put(&self, rec: SandboxRecord) -> Result<SandboxRecord, ApiError> {
         self.store.put(&rec)?;
-        let old = self.records.write().unwrap_or_else(|e| e.into_inner()).insert(rec.dto.id.clone(), rec.clone());
+        let old = self.records.write().insert(rec.dto.id.clone(), rec.clone());
         self.announce(old.map(|o| o.state()), &rec);
         Ok(rec)
     }
@@ -81,7 +83,7 @@ impl AppState {
     /// Applies `f` to the current record of `id` (or name) and stores the result, atomically:
     /// concurrent updates never lose each other's changes, and a forgotten record stays gone.
     pub fn update(&self, id: &str, f: impl FnOnce(&mut SandboxRecord)) -> Result<SandboxRecord, ApiError> {
-        let mut records = self.records.write().unwrap_or_else(|e| e.into_inner());
+        let mut records = self.records.write();
         let key = match records.contains_key(id) {
             true => id.to_owned(),
             false => records
@@ -110,20 +112,20 @@ impl AppState {
 
     /// Forgets a record for good.
     pub fn forget(&self, id: &str) -> Result<(), ApiError> {
-        let mut records = self.records.write().unwrap_or_else(|e| e.into_inner());
+        let mut records = self.records.write();
         self.store.remove(id)?;
         if let Some(mut gone) = records.remove(id) {
             let old = gone.state();
             gone.set_state(SandboxState::Destroyed);
             self.announce(Some(old), &gone);
         }
-        self.op_locks.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
+        self.op_locks.lock().remove(id);
         Ok(())
     }
 
     /// The lock serializing lifecycle operations on one sandbox.
     pub fn op_lock(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
-        self.op_locks.lock().unwrap_or_else(|e| e.into_inner()).entry(id.to_owned()).or_default().clone()
+        self.op_locks.lock().entry(id.to_owned()).or_default().clone()
     }
 
     /// The record of sandbox `id_or_name` as it is once its [`Self::op_lock`] is held (until

@@ -5,12 +5,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use daytona_models::{CreateSandbox, ResizeSandbox, Sandbox, SandboxDesiredState, SandboxState};
-use rand::distributions::Alphanumeric;
-use rand::Rng;
 
 use crate::app::error::ApiError;
 use crate::app::state::{AppState, ORGANIZATION_ID};
 use crate::jail::firewall::AllowList;
+use crate::jail::JailError;
 use crate::store::record::SandboxRecord;
 
 /// Default and maximum resources of a local sandbox.
@@ -188,7 +187,7 @@ impl AppState {
             daemon_version: Some(env!("CARGO_PKG_VERSION").into()),
             toolbox_proxy_url: String::new(),
         };
-        let token: String = rand::thread_rng().sample_iter(&Alphanumeric).take(32).map(char::from).collect();
+        let token = crate::app::auth::random_token(32);
         let rec = SandboxRecord {
             dto,
             token: token.to_lowercase(),
@@ -218,7 +217,7 @@ impl AppState {
                 tracing::error!("sandbox {id} failed to start: {reason}");
                 self.update(id, |r| {
                     r.set_state(SandboxState::Error);
-                    r.dto.error_reason = Some(reason);
+                    r.dto.error_reason = Some(reason.to_string());
                     r.dto.recoverable = Some(true);
                 })
             }
@@ -354,7 +353,8 @@ impl AppState {
 
     /// Records that sandbox `id` could not be ended (state `error` with the reason, so that
     /// nobody takes it for stopped) and returns the error to answer with.
-    fn stop_failed(&self, id: &str, why: String) -> ApiError {
+    fn stop_failed(&self, id: &str, why: JailError) -> ApiError {
+        let why = why.to_string();
         tracing::error!("sandbox {id}: {why}");
         let recorded = self.update(id, |r| {
             r.set_state(SandboxState::Error);
@@ -381,16 +381,10 @@ impl AppState {
             return Err(ApiError::BadRequest("Disk size can only be increased".into()));
         }
         if cpu != rec.dto.cpu || memory != rec.dto.memory {
-            self.runtime
-                .resize(&id, cpu, memory)
-                .map_err(|why| ApiError::BadRequest(format!("Cannot apply CPU/memory limits: {why}")))?;
+            self.runtime.resize(&id, cpu, memory)?;
         }
         if disk != rec.dto.disk {
-            self.runtime
-                .disks
-                .grow(&id, disk, self.runtime.is_running(&id))
-                .await
-                .map_err(|why| ApiError::BadRequest(format!("Cannot grow the disk: {why}")))?;
+            self.runtime.disks.grow(&id, disk, self.runtime.is_running(&id)).await?;
         }
         self.update(&id, |r| {
             r.dto.cpu = cpu;

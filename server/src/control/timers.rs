@@ -2,7 +2,9 @@
 //! sandboxes whose jail died on its own.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use std::time::Duration;
 
 use daytona_models::SandboxState;
@@ -59,7 +61,7 @@ pub async fn run(st: Arc<AppState>) {
             let id = rec.dto.id.clone();
             let crashed = rec.state() == SandboxState::Started && !st.runtime.is_running(&id);
             let due = if crashed { None } else { due(st.minute_ms, &rec, now) };
-            if (!crashed && due.is_none()) || !in_flight.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone()) {
+            if (!crashed && due.is_none()) || !in_flight.lock().insert(id.clone()) {
                 continue;
             }
             let (st, in_flight) = (Arc::clone(&st), Arc::clone(&in_flight));
@@ -77,7 +79,7 @@ pub async fn run(st: Arc<AppState>) {
                 if let Err(e) = result {
                     tracing::warn!("auto-lifecycle of sandbox {id}: {e}");
                 }
-                in_flight.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+                in_flight.lock().remove(&id);
             });
         }
     }

@@ -14,7 +14,9 @@
 
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -38,7 +40,7 @@ pub async fn unread_bodies(req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     let watched = Watched { body: Some(body), left: Arc::clone(&left) };
     let resp = next.run(Request::from_parts(parts, Body::new(watched))).await;
-    let rest = left.body.lock().unwrap_or_else(|p| p.into_inner()).take();
+    let rest = left.body.lock().take();
     match rest {
         Some(body) if left.polled.load(Ordering::Relaxed) || !expects_continue => discard(body).await,
         _ => {}
@@ -87,7 +89,7 @@ impl HttpBody for Watched {
 impl Drop for Watched {
     fn drop(&mut self) {
         if let Some(body) = self.body.take().filter(|b| !b.is_end_stream()) {
-            *self.left.body.lock().unwrap_or_else(|p| p.into_inner()) = Some(body);
+            *self.left.body.lock() = Some(body);
         }
     }
 }

@@ -11,8 +11,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use parking_lot::Mutex;
+
+use super::error::JailError;
 use super::runtime::which;
 
 /// Directory of ready disks, under the sandboxes directory.
@@ -78,7 +81,7 @@ impl Disks {
     /// Makes sure sandbox `id` has its disk of `gib` GiB mounted (a plain directory where disks
     /// are unavailable), everything in it owned by host id `owner`; returns the home's host
     /// path. An older sandbox's plain home directory is copied onto a new disk the first time.
-    pub async fn prepare(&self, id: &str, gib: i64, owner: u32) -> Result<PathBuf, String> {
+    pub async fn prepare(&self, id: &str, gib: i64, owner: u32) -> Result<PathBuf, JailError> {
         let legacy = self.sandboxes_dir.join(id).join("home");
         let home = match self.unavailable {
             Some(_) => {
@@ -117,7 +120,7 @@ impl Disks {
 
     /// Moves a ready disk of the pool to `disk`; whether there was one.
     fn take_ready(&self, disk: &Path) -> bool {
-        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        let mut pool = self.pool.lock();
         while let Some(ready) = pool.pop() {
             if std::fs::rename(&ready, disk).is_ok() {
                 return true;
@@ -134,7 +137,7 @@ impl Disks {
         }
         let _one_at_a_time = self.refilling.lock().await;
         loop {
-            if self.pool.lock().unwrap_or_else(|e| e.into_inner()).len() >= self.pool_size {
+            if self.pool.lock().len() >= self.pool_size {
                 return;
             }
             let dir = self.pool_dir.join(uuid::Uuid::new_v4().to_string());
@@ -143,16 +146,16 @@ impl Disks {
                 discard(&dir);
                 return;
             }
-            self.pool.lock().unwrap_or_else(|e| e.into_inner()).push(dir);
+            self.pool.lock().push(dir);
         }
     }
 
     /// Grows sandbox `id`'s disk to `gib` GiB. A mounted ext4 grows in place where the host
     /// allows it (that needs `CAP_SYS_RESOURCE`); otherwise the disk of a sandbox that is not
     /// `running` is unmounted and grown offline, and a running one is refused (stop it first).
-    pub async fn grow(&self, id: &str, gib: i64, running: bool) -> Result<(), String> {
+    pub async fn grow(&self, id: &str, gib: i64, running: bool) -> Result<(), JailError> {
         if let Some(why) = &self.unavailable {
-            return Err(why.clone());
+            return Err(JailError::Unsupported(format!("Cannot grow the disk: {why}")));
         }
         let disk = self.disk_dir(id);
         let image = disk.join(IMAGE);
@@ -181,13 +184,15 @@ impl Disks {
             set_len(old_len)?;
             run("losetup", &["-c".as_ref(), device.as_os_str()]).await?;
             if running {
-                return Err(format!(
-                    "this host does not let a mounted disk grow ({}); stop the sandbox and resize it then",
+                return Err(JailError::Unsupported(format!(
+                    "Cannot grow the disk: this host does not let a mounted disk grow ({}); stop the sandbox and resize it then",
                     online.unwrap_err()
-                ));
+                )));
             }
             if !unmount_when_free(&home).await {
-                return Err("the sandbox's disk is still in use; try again".into());
+                return Err(JailError::Busy(
+                    "Cannot grow the disk: the sandbox's disk is still in use; try again".into(),
+                ));
             }
         }
         // Grown offline only when no filesystem instance of it is left anywhere: a mount
@@ -204,15 +209,15 @@ impl Disks {
             attached = loop_devices_of(&image);
         }
         if !attached.is_empty() {
-            return Err(format!(
-                "the disk is still in use on the host ({} attached: a mount namespace made while it was mounted, such as another sandbox started since, holds it); try again once that has ended",
+            return Err(JailError::Busy(format!(
+                "Cannot grow the disk: the disk is still in use on the host ({} attached: a mount namespace made while it was mounted, such as another sandbox started since, holds it); try again once that has ended",
                 attached.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
-            ));
+            )));
         }
         set_len((gib as u64) << 30)?;
         // Offline, resize2fs wants a checked filesystem first.
         run_accepting("e2fsck", &["-f".as_ref(), "-p".as_ref(), image.as_os_str()], &[0, 1]).await?;
-        run("resize2fs", &[image.as_os_str()]).await
+        Ok(run("resize2fs", &[image.as_os_str()]).await?)
     }
 
     /// Unmounts sandbox `id`'s disk (the jail must be gone); its files stay in the image.
@@ -222,7 +227,7 @@ impl Disks {
 
     /// Unmounts every disk: sandboxes' and the pool's (clean shutdown).
     pub async fn unmount_all(&self) {
-        let ready: Vec<PathBuf> = self.pool.lock().unwrap_or_else(|e| e.into_inner()).drain(..).collect();
+        let ready: Vec<PathBuf> = self.pool.lock().drain(..).collect();
         for dir in ready {
             discard(&dir);
         }

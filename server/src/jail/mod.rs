@@ -8,10 +8,12 @@
 
 pub mod agent_client;
 pub mod disk;
+pub mod error;
 pub mod firewall;
 pub mod identity;
 pub mod limits;
 pub mod network;
 pub mod runtime;
 
+pub use error::JailError;
 pub use runtime::SANDBOX_UID;

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use std::time::Duration;
 
 use daytona_models::Sandbox;
@@ -13,6 +15,7 @@ use tokio::process::{Child, Command};
 
 use super::agent_client;
 use super::disk::Disks;
+use super::error::JailError;
 use super::firewall::Firewall;
 use super::identity::{self, Identities};
 use super::limits::{Cgroup, CgroupHost};
@@ -302,7 +305,7 @@ impl Runtime {
 
     /// Whether sandbox `id`'s jail is alive.
     pub fn is_running(&self, id: &str) -> bool {
-        let mut jails = self.jails.lock().unwrap_or_else(|e| e.into_inner());
+        let mut jails = self.jails.lock();
         jails.get_mut(id).is_some_and(Jail::running)
     }
 
@@ -341,25 +344,52 @@ impl Runtime {
             self.release(jail);
             return false;
         }
-        self.jails.lock().unwrap_or_else(|e| e.into_inner()).insert(sb.id.clone(), Jail::new(pid, None, cgroup));
+        self.jails.lock().insert(sb.id.clone(), Jail::new(pid, None, cgroup));
         true
     }
 
-    /// Starts the jail of `sb` and waits until its agent answers.
-    pub async fn start(&self, sb: &Sandbox) -> Result<(), String> {
+    /// Starts the jail of `sb` and waits until its agent answers: ends what a dead jail left,
+    /// spawns the new one, brings its network up while its agent boots, and leaves nothing
+    /// behind if any of it fails.
+    pub async fn start(&self, sb: &Sandbox) -> Result<(), JailError> {
         if self.is_running(&sb.id) {
             return Ok(());
         }
-        // A jail whose agent died may have left processes behind on the same home: end them.
-        let stale = self.jails.lock().unwrap_or_else(|e| e.into_inner()).remove(&sb.id);
-        if let Some(mut stale) = stale {
-            if !stale.end().await {
-                let why = stale.remains();
-                self.jails.lock().unwrap_or_else(|e| e.into_inner()).insert(sb.id.clone(), stale);
-                return Err(why);
+        self.end_stale(&sb.id).await?;
+        let (mut jail, uplink) = self.spawn(sb).await?;
+        let failure = match self.until_ready(sb, &mut jail, uplink).await {
+            Ok(()) => {
+                self.jails.lock().insert(sb.id.clone(), jail);
+                return Ok(());
             }
-            self.release(stale);
+            Err(e) => e,
+        };
+        // Leave nothing behind: no jail, no cgroup, no pid file.
+        if jail.end().await {
+            let _ = std::fs::remove_file(self.pid_file(&sb.id));
+            self.release(jail);
+            return Err(failure.into());
         }
+        let why = jail.remains();
+        self.jails.lock().insert(sb.id.clone(), jail);
+        Err(format!("{failure}; {why}").into())
+    }
+
+    /// Ends what a jail of `id` whose agent died may have left running on the same home.
+    async fn end_stale(&self, id: &str) -> Result<(), JailError> {
+        let Some(mut stale) = self.jails.lock().remove(id) else { return Ok(()) };
+        if !stale.end().await {
+            let why = stale.remains();
+            self.jails.lock().insert(id.to_owned(), stale);
+            return Err(why.into());
+        }
+        self.release(stale);
+        Ok(())
+    }
+
+    /// Prepares and spawns the jail of `sb` in its cgroup and user namespace, with its pid
+    /// file written; returns it with its network uplink (none when `networkBlockAll`).
+    async fn spawn(&self, sb: &Sandbox) -> Result<(Jail, Option<Uplink>), JailError> {
         let jail = Jailed::prepare(self, sb).await?;
         let (mut cmd, uplink, handed_over, userns) = jail.command(self, sb)?;
         let cgroup = self.cgroup(sb);
@@ -381,16 +411,18 @@ impl Runtime {
                 if let Some(g) = cgroup {
                     g.remove();
                 }
-                return Err(match e.kind() {
-                    std::io::ErrorKind::NotFound => "bubblewrap (bwrap) is not installed; run scripts/setup.sh".into(),
-                    _ => format!("starting bwrap: {e}"),
-                });
+                return Err(format!("starting bwrap: {e}").into());
             }
         };
         let pid = child.id().map(|p| p as i32).unwrap_or_default();
         self.write_pid_file(&sb.id, pid);
-        let mut jail = Jail::new(pid, Some(child), cgroup);
-        // The network comes up while the agent boots.
+        Ok((Jail::new(pid, Some(child), cgroup), uplink))
+    }
+
+    /// Waits until the agent of `jail` answers on its socket, connecting the network (and
+    /// loading its firewall) meanwhile; the first failure ends the wait.
+    async fn until_ready(&self, sb: &Sandbox, jail: &mut Jail, uplink: Option<Uplink>) -> Result<(), String> {
+        let pid = jail.pid;
         let network = async {
             match uplink {
                 Some(uplink) => {
@@ -416,24 +448,7 @@ impl Runtime {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
         };
-        // The first failure ends the wait (the other side is dropped).
-        let failure = match tokio::try_join!(network, agent) {
-            Ok(((), ())) => {
-                self.jails.lock().unwrap_or_else(|e| e.into_inner()).insert(sb.id.clone(), jail);
-                return Ok(());
-            }
-            Err(e) => e,
-        };
-        // Leave nothing behind: no jail, no cgroup, no pid file.
-        if jail.end().await {
-            let _ = std::fs::remove_file(self.pid_file(&sb.id));
-            self.release(jail);
-        } else {
-            let why = jail.remains();
-            self.jails.lock().unwrap_or_else(|e| e.into_inner()).insert(sb.id.clone(), jail);
-            return Err(format!("{failure}; {why}"));
-        }
-        Err(failure)
+        tokio::try_join!(network, agent).map(|_| ())
     }
 
     fn write_pid_file(&self, id: &str, pid: i32) {
@@ -455,8 +470,8 @@ impl Runtime {
     /// Stops the jail of `id`: SIGTERM to its agent, then SIGKILL to the whole jail after a
     /// grace period (at once if `force`). An error when something of it is still alive after
     /// several attempts (the jail is kept, so a later stop tries again).
-    pub async fn stop(&self, id: &str, force: bool) -> Result<(), String> {
-        let jail = self.jails.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
+    pub async fn stop(&self, id: &str, force: bool) -> Result<(), JailError> {
+        let jail = self.jails.lock().remove(id);
         let Some(mut jail) = jail else { return Ok(()) };
         if !force {
             // The agent ends its sessions and PTYs; bwrap exits with it.
@@ -469,8 +484,8 @@ impl Runtime {
         // Whatever the sandbox still runs ends with its namespace's init and its cgroup.
         if !jail.end().await {
             let why = jail.remains();
-            self.jails.lock().unwrap_or_else(|e| e.into_inner()).insert(id.to_owned(), jail);
-            return Err(why);
+            self.jails.lock().insert(id.to_owned(), jail);
+            return Err(why.into());
         }
         let _ = std::fs::remove_file(self.pid_file(id));
         self.release(jail);
@@ -481,7 +496,7 @@ impl Runtime {
     /// `started`, so they start again with the server.
     pub async fn stop_all(&self) {
         self.shutting_down.store(true, std::sync::atomic::Ordering::SeqCst);
-        let ids: Vec<String> = self.jails.lock().unwrap_or_else(|e| e.into_inner()).keys().cloned().collect();
+        let ids: Vec<String> = self.jails.lock().keys().cloned().collect();
         for id in ids {
             if let Err(e) = self.stop(&id, true).await {
                 tracing::error!("sandbox {id}: {e}");
@@ -499,13 +514,13 @@ impl Runtime {
     }
 
     /// Applies new limits to a running sandbox, or checks they can be applied.
-    pub fn resize(&self, id: &str, cpus: i64, memory_gib: i64) -> Result<(), String> {
+    pub fn resize(&self, id: &str, cpus: i64, memory_gib: i64) -> Result<(), JailError> {
         if let Some(why) = self.limits_unavailable() {
-            return Err(why);
+            return Err(JailError::Unsupported(format!("Cannot apply CPU/memory limits: {why}")));
         }
-        let jails = self.jails.lock().unwrap_or_else(|e| e.into_inner());
+        let jails = self.jails.lock();
         match jails.get(id).and_then(|j| j.cgroup.as_ref()) {
-            Some(g) => g.set(cpus, memory_gib),
+            Some(g) => Ok(g.set(cpus, memory_gib)?),
             None => Ok(()),
         }
     }
@@ -543,7 +558,7 @@ struct Jailed {
 }
 
 impl Jailed {
-    async fn prepare(rt: &Runtime, sb: &Sandbox) -> Result<Self, String> {
+    async fn prepare(rt: &Runtime, sb: &Sandbox) -> Result<Self, JailError> {
         let ids = match running_as_root() {
             true => Some(rt.identities.range(&sb.id).map_err(|e| format!("allocating the sandbox's ids: {e}"))?),
             false => None,

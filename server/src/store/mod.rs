@@ -5,8 +5,8 @@
 
 pub mod record;
 
+use parking_lot::Mutex;
 use std::path::Path;
-use std::sync::Mutex;
 
 use rusqlite::{params, Connection};
 
@@ -43,7 +43,7 @@ impl Store {
 
     /// Every stored sandbox.
     pub fn load_all(&self) -> rusqlite::Result<Vec<SandboxRecord>> {
-        let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        let conn = self.conn.lock();
         let mut stmt = conn.prepare("SELECT record FROM sandboxes")?;
         let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
         let mut out = Vec::new();
@@ -59,7 +59,7 @@ impl Store {
     /// Inserts or replaces a record.
     pub fn put(&self, rec: &SandboxRecord) -> rusqlite::Result<()> {
         let json = serde_json::to_string(rec).expect("records serialize");
-        let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        let conn = self.conn.lock();
         conn.execute(
             "INSERT INTO sandboxes (id, name, record) VALUES (?1, ?2, ?3)
              ON CONFLICT(id) DO UPDATE SET name = excluded.name, record = excluded.record",
@@ -70,7 +70,7 @@ impl Store {
 
     /// Removes a record.
     pub fn remove(&self, id: &str) -> rusqlite::Result<()> {
-        let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        let conn = self.conn.lock();
         conn.execute("DELETE FROM sandboxes WHERE id = ?1", params![id])?;
         Ok(())
     }

@@ -5,7 +5,9 @@ mod session;
 mod socket;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -34,14 +36,11 @@ pub fn routes() -> Router<Arc<Agent>> {
         .route("/process/pty/{id}/connect", get(socket::connect))
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 impl PtyRegistry {
     /// The session `id`, or 404.
     pub fn get(&self, id: &str) -> Result<Arc<PtySession>, ToolboxError> {
-        lock(&self.sessions)
+        self.sessions
+            .lock()
             .get(id)
             .cloned()
             .ok_or_else(|| ToolboxError::NotFound("PROCESS_NOT_FOUND", format!("PTY session {id} not found")))
@@ -76,7 +75,7 @@ impl PtyRegistry {
         };
         let session = PtySession::new(info, cwd);
         {
-            let mut sessions = lock(&self.sessions);
+            let mut sessions = self.sessions.lock();
             if sessions.contains_key(&id) {
                 return Err(ToolboxError::Conflict(format!("PTY session {id} already exists")));
             }
@@ -94,10 +93,10 @@ impl PtyRegistry {
         let id = session.info().id;
         session
             .start(move || {
-                lock(&registry.sessions).remove(&id);
+                registry.sessions.lock().remove(&id);
             })
             .map_err(|e| {
-                lock(&self.sessions).remove(&session.info().id);
+                self.sessions.lock().remove(&session.info().id);
                 ToolboxError::Io(e)
             })
     }
@@ -117,7 +116,7 @@ async fn create(
 }
 
 async fn list(State(agent): State<Arc<Agent>>) -> Json<PtyListResponse> {
-    let mut sessions: Vec<PtySessionInfo> = lock(&agent.ptys.sessions).values().map(|s| s.info()).collect();
+    let mut sessions: Vec<PtySessionInfo> = agent.ptys.sessions.lock().values().map(|s| s.info()).collect();
     sessions.sort_by(|a, b| a.created_at.cmp(&b.created_at).then_with(|| a.id.cmp(&b.id)));
     Json(PtyListResponse { sessions })
 }
@@ -135,7 +134,7 @@ async fn remove(
 ) -> Result<Json<BTreeMap<&'static str, &'static str>>, ToolboxError> {
     let session = agent.ptys.get(&id)?;
     session.kill();
-    lock(&agent.ptys.sessions).remove(&id);
+    agent.ptys.sessions.lock().remove(&id);
     Ok(Json(BTreeMap::from([("message", "PTY session deleted")])))
 }
 

@@ -9,7 +9,9 @@
 use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 
 use axum::body::Bytes;
 use daytona_models::PtySessionInfo;
@@ -75,10 +77,6 @@ pub struct Attachment {
     pub events: mpsc::Receiver<PtyEvent>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 impl PtySession {
     /// A session (not yet started).
     pub fn new(info: PtySessionInfo, cwd: PathBuf) -> Arc<Self> {
@@ -92,17 +90,17 @@ impl PtySession {
 
     /// The session's description.
     pub fn info(&self) -> PtySessionInfo {
-        lock(&self.info).clone()
+        self.info.lock().clone()
     }
 
     /// How it ended, if it did.
     pub fn exit(&self) -> Option<Exit> {
-        lock(&self.output).exit.clone()
+        self.output.lock().exit.clone()
     }
 
     /// Starts the shell (once); `on_exit` runs after the shell has exited, just before clients are told.
     pub fn start(self: &Arc<Self>, on_exit: impl FnOnce() + Send + 'static) -> Result<(), String> {
-        let mut running = lock(&self.running);
+        let mut running = self.running.lock();
         if running.is_some() || self.exit().is_some() {
             return Ok(());
         }
@@ -123,7 +121,7 @@ impl PtySession {
         let writer = pair.master.take_writer().map_err(|e| format!("pty writer: {e}"))?;
         *running =
             Some(Running { master: pair.master, writer: Arc::new(Mutex::new(writer)), killer: child.clone_killer() });
-        lock(&self.info).active = true;
+        self.info.lock().active = true;
 
         let session = Arc::clone(self);
         std::thread::Builder::new()
@@ -156,7 +154,7 @@ impl PtySession {
     fn publish(&self, bytes: &[u8]) {
         let waited = std::time::Instant::now();
         loop {
-            let mut out = lock(&self.output);
+            let mut out = self.output.lock();
             let all_full = !out.clients.is_empty() && out.clients.iter().all(|c| c.capacity() == 0);
             if all_full && waited.elapsed() < STALL_LIMIT {
                 drop(out);
@@ -176,9 +174,9 @@ impl PtySession {
     }
 
     fn finish(&self, exit: Exit) {
-        *lock(&self.running) = None;
-        lock(&self.info).active = false;
-        let mut out = lock(&self.output);
+        *self.running.lock() = None;
+        self.info.lock().active = false;
+        let mut out = self.output.lock();
         out.exit = Some(exit.clone());
         for c in out.clients.drain(..) {
             let _ = c.try_send(PtyEvent::Exited(exit.clone()));
@@ -189,7 +187,7 @@ impl PtySession {
     /// events join without a gap or an overlap.
     pub fn attach(&self, offset: Option<u64>) -> Attachment {
         let (tx, rx) = mpsc::channel(CLIENT_QUEUE);
-        let mut out = lock(&self.output);
+        let mut out = self.output.lock();
         let start = out.total - out.ring.len() as u64;
         let from = offset.unwrap_or(start).clamp(start, out.total);
         let replay: Vec<u8> = out.ring.iter().skip((from - start) as usize).copied().collect();
@@ -204,9 +202,9 @@ impl PtySession {
 
     /// Writes keystrokes to the terminal.
     pub async fn write(&self, bytes: Vec<u8>) -> Result<(), String> {
-        let writer = lock(&self.running).as_ref().map(|r| Arc::clone(&r.writer)).ok_or("the PTY is not running")?;
+        let writer = self.running.lock().as_ref().map(|r| Arc::clone(&r.writer)).ok_or("the PTY is not running")?;
         tokio::task::spawn_blocking(move || {
-            let mut w = lock(&writer);
+            let mut w = writer.lock();
             w.write_all(&bytes).and_then(|()| w.flush())
         })
         .await
@@ -216,12 +214,12 @@ impl PtySession {
 
     /// Changes the terminal size.
     pub fn resize(&self, cols: u16, rows: u16) -> Result<PtySessionInfo, String> {
-        if let Some(r) = lock(&self.running).as_ref() {
+        if let Some(r) = self.running.lock().as_ref() {
             r.master
                 .resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
                 .map_err(|e| format!("resize: {e}"))?;
         }
-        let mut info = lock(&self.info);
+        let mut info = self.info.lock();
         info.cols = cols;
         info.rows = rows;
         Ok(info.clone())
@@ -229,7 +227,7 @@ impl PtySession {
 
     /// Kills the shell (its exit is then reported to clients).
     pub fn kill(&self) {
-        if let Some(r) = lock(&self.running).as_mut() {
+        if let Some(r) = self.running.lock().as_mut() {
             let _ = r.killer.kill();
         }
     }

@@ -1,10 +1,10 @@
 //! Session command logs: one bounded file per command in which every output line is led by
 //! its stream marker, the formats the SDK versions expect, and the demultiplexing.
 
+use parking_lot::Mutex;
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
@@ -67,7 +67,7 @@ impl Log {
             return;
         }
         let mut out = Vec::with_capacity(data.len() + 8);
-        let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let mut w = self.writer.lock();
         let mut rest = data;
         if w.open_line == Some(stream) {
             let end = rest.iter().position(|&b| b == b'\n').map_or(rest.len(), |i| i + 1);
@@ -86,7 +86,7 @@ impl Log {
 
     /// Ends the log of an exited command: closes a partial line and publishes the exit code.
     pub fn finish(&self, exit_code: i32) {
-        let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let mut w = self.writer.lock();
         if w.open_line.take().is_some() {
             self.append(&mut w, b"\n");
         }

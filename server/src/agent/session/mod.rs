@@ -13,7 +13,9 @@ mod shell;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::WebSocketUpgrade;
@@ -73,7 +75,8 @@ impl Registry {
     }
 
     fn get(&self, id: &str) -> Result<Arc<Session>, ToolboxError> {
-        lock(&self.sessions)
+        self.sessions
+            .lock()
             .get(id)
             .cloned()
             .ok_or_else(|| ToolboxError::NotFound("NOT_FOUND", format!("session not found: {id}")))
@@ -89,7 +92,7 @@ struct Session {
 
 impl Session {
     fn dto(&self) -> daytona_models::Session {
-        let commands = lock(&self.commands).iter().map(|c| c.dto()).collect();
+        let commands = self.commands.lock().iter().map(|c| c.dto()).collect();
         daytona_models::Session { session_id: self.id.clone(), commands }
     }
 
@@ -98,16 +101,13 @@ impl Session {
     }
 
     fn command(&self, id: &str) -> Result<Arc<Command>, ToolboxError> {
-        lock(&self.commands)
+        self.commands
+            .lock()
             .iter()
             .find(|c| c.id == id)
             .cloned()
             .ok_or_else(|| ToolboxError::NotFound("PROCESS_NOT_FOUND", format!("command not found: {id}")))
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Checks a new session id: 1–256 characters, no `/` and no control characters.
@@ -127,7 +127,7 @@ async fn create(
 ) -> Result<StatusCode, ToolboxError> {
     check_session_id(&req.session_id)?;
     let registry = &agent.sessions;
-    let mut sessions = lock(&registry.sessions);
+    let mut sessions = registry.sessions.lock();
     if sessions.contains_key(&req.session_id) {
         return Err(ToolboxError::Conflict(format!("session already exists: {}", req.session_id)));
     }
@@ -141,7 +141,7 @@ async fn create(
 
 /// `GET /process/session`: the sessions created through the API.
 async fn list(State(agent): State<Arc<Agent>>) -> Json<Vec<daytona_models::Session>> {
-    let sessions: Vec<_> = lock(&agent.sessions.sessions).values().cloned().collect();
+    let sessions: Vec<_> = agent.sessions.sessions.lock().values().cloned().collect();
     Json(sessions.iter().filter(|s| s.shell.is_some()).map(|s| s.dto()).collect())
 }
 
@@ -157,7 +157,7 @@ async fn get_session(
 async fn delete(State(agent): State<Arc<Agent>>, Path(session_id): Path<String>) -> Result<StatusCode, ToolboxError> {
     let session = agent.sessions.get(&session_id)?;
     let shell = session.shell()?;
-    lock(&agent.sessions.sessions).remove(&session_id);
+    agent.sessions.sessions.lock().remove(&session_id);
     shell.kill();
     shell.remove_files();
     Ok(StatusCode::NO_CONTENT)
@@ -177,9 +177,9 @@ async fn exec(
         return Err(ToolboxError::BadRequest("command must not be empty".into()));
     }
     let command = Arc::new(shell.new_command(req.command, req.suppress_input_echo.unwrap_or(false))?);
-    lock(&session.commands).push(command.clone());
+    session.commands.lock().push(command.clone());
     if let Err(e) = shell.submit(&command).await {
-        lock(&session.commands).retain(|c| c.id != command.id);
+        session.commands.lock().retain(|c| c.id != command.id);
         return Err(e);
     }
     if req.run_async.or(req.is_async).unwrap_or(false) {

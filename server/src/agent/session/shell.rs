@@ -21,7 +21,9 @@ use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::unix::pipe;
@@ -82,7 +84,7 @@ impl Shell {
 
     /// Whether the shell has exited.
     pub fn has_ended(&self) -> bool {
-        lock(&self.pending).is_none()
+        self.pending.lock().is_none()
     }
 
     /// A new command (not started) with an empty log.
@@ -133,7 +135,7 @@ impl Shell {
             drained.push(drained_rx);
         }
         let running = Running { command: command.clone(), keepalive, exited, drained, fifos: fifos.clone() };
-        match lock(&self.pending).as_mut() {
+        match self.pending.lock().as_mut() {
             Some(pending) => pending.insert(command.id.clone(), running),
             None => return Err(ended()),
         };
@@ -190,10 +192,6 @@ impl Running {
             let _ = std::fs::remove_file(fifo);
         }
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn mkfifo(path: &Path) -> std::io::Result<()> {
@@ -261,7 +259,7 @@ async fn watch_status(mut child: Child, status: ChildStdout, pending: Pending) {
     while let Ok(Some(line)) = lines.next_line().await {
         let Some((id, code)) = line.rsplit_once(' ') else { continue };
         let Ok(code) = code.parse::<i32>() else { continue };
-        let done = lock(&pending).as_mut().and_then(|p| p.remove(id));
+        let done = pending.lock().as_mut().and_then(|p| p.remove(id));
         if let Some(running) = done {
             running.finish(code).await;
         }
@@ -270,7 +268,7 @@ async fn watch_status(mut child: Child, status: ChildStdout, pending: Pending) {
         Ok(s) => s.code().or_else(|| s.signal().map(|sig| 128 + sig)).unwrap_or(-1),
         Err(_) => -1,
     };
-    let rest = lock(&pending).take().unwrap_or_default();
+    let rest = pending.lock().take().unwrap_or_default();
     for (_, running) in rest {
         running.finish(code).await;
     }
