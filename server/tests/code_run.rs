@@ -63,7 +63,14 @@ async fn python_output_argv_envs_and_exit_codes() {
     let (code, out, _) = run(&s, &id, json!({"code": "x = (", "language": "python"})).await;
     assert_eq!(code, 1);
     assert!(out.contains("SyntaxError"), "{out}");
-    // Files of the run are gone afterwards.
+    // A run has files of its own while it runs (the control), and they are gone afterwards.
+    let (code, during, _) = run(
+        &s,
+        &id,
+        json!({"code": "import glob; print(len(glob.glob('/tmp/.daytona-agent-*/run-*')))", "language": "python"}),
+    )
+    .await;
+    assert_eq!((code, during.as_str()), (0, "1\n"), "the run's own directory, seen from inside it");
     let (_, left) = s.exec(&id, "ls -a /tmp/.daytona-agent-*/ 2>/dev/null | grep run- || true").await;
     assert_eq!(left, "");
 }

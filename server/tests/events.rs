@@ -81,8 +81,15 @@ async fn state_changes_are_pushed_to_connected_clients() {
         seen.push(event(&mut ws).await.1["newState"].as_str().unwrap().to_owned());
     }
     assert_eq!(seen, ["destroying", "destroyed"]);
-    // The client answers pings; a disconnect packet ends the socket cleanly.
+    // A disconnect packet ends the socket: the server closes it.
     ws.send(Message::Text("41".into())).await.unwrap();
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("closed within 5 s") {
+            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+            Some(Ok(Message::Text(t))) => panic!("{t} after the disconnect packet"),
+            Some(Ok(_)) => {}
+        }
+    }
 }
 
 #[tokio::test]

@@ -27,8 +27,8 @@ test('create, exec, files, delete with the official TS SDK', async () => {
   const exec = await sandbox.process.executeCommand('echo $FROM_SDK; pwd; exit 4');
   assert.equal(exec.exitCode, 4);
   assert.equal(exec.result, 'ts\n/home/daytona\n');
-  const inDir = await sandbox.process.executeCommand('pwd', '/tmp', { A: '1' }, 10);
-  assert.equal(inDir.result.trim(), '/tmp');
+  const inDir = await sandbox.process.executeCommand('pwd; echo "A=$A"', '/tmp', { A: '1' }, 10);
+  assert.equal(inDir.result, '/tmp\nA=1\n');
 
   await sandbox.fs.uploadFile(Buffer.from('hello from node\n'), 'notes/hello.txt');
   await sandbox.fs.uploadFiles([
@@ -68,7 +68,11 @@ test('a session command streams its logs to onStdout/onStderr', async () => {
   await sandbox.process.createSession('ts-session');
   await sandbox.process.executeSessionCommand('ts-session', { command: 'cd /tmp && export X=kept' });
   const same = await sandbox.process.executeSessionCommand('ts-session', { command: 'echo $X in $(pwd)' });
-  assert.equal(same.stdout ?? same.output, 'kept in /tmp\n');
+  assert.equal(same.stdout, 'kept in /tmp\n');
+  // `output` is the raw log with its stream markers, as Daytona's daemon sends it to SDKs >= 0.167.
+  assert.equal(same.output, '\x01\x01\x01kept in /tmp\n');
+  assert.equal(same.stderr, '');
+  assert.equal(same.exitCode, 0);
 
   const started = await sandbox.process.executeSessionCommand('ts-session', {
     command: 'for i in 1 2 3; do echo out$i; echo err$i >&2; sleep 0.2; done',
