@@ -67,7 +67,9 @@ async fn framing_replay_offsets_and_exit() {
     assert_eq!(status, 400, "{info}");
     a.send(Message::Binary(b"exit 7\n".to_vec().into())).await.unwrap();
     let mut exited = None;
-    while let Some(Ok(msg)) = a.next().await {
+    while let Some(Ok(msg)) =
+        tokio::time::timeout(Duration::from_secs(20), a.next()).await.expect("the exit within 20 s")
+    {
         match msg {
             Message::Text(t) if t.contains("exited") => {
                 exited = Some(serde_json::from_str::<serde_json::Value>(&t).unwrap())

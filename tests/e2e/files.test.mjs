@@ -3,6 +3,7 @@
 // previews that escape what they show; editing and saving; search by content opening the
 // file at the line; downloads of a file and of a folder as .tar.gz.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -207,6 +208,12 @@ test('downloads a file, and a folder as .tar.gz', async () => {
   assert.equal(download.suggestedFilename(), 'src.tar.gz');
   const archive = readFileSync(await download.path());
   assert.deepEqual([...archive.subarray(0, 2)], [0x1f, 0x8b], 'gzip data');
+  // What is in it: the folder's files, under the folder's name.
+  const listed = execFileSync('tar', ['-tzf', await download.path()], { encoding: 'utf8' });
+  const names = listed.split('\n').filter((n) => n && !n.endsWith('/')).sort();
+  const expected = (await toolbox.exec(`cd ${HOME}/proj && find src -type f | sort`)).result.trim().split('\n');
+  assert.ok(expected.length > 0 && expected[0].startsWith('src/'), `files of src: ${expected}`);
+  assert.deepEqual(names.map((n) => n.replace(/^\.\//, '')), expected);
   const left = await toolbox.exec('ls /tmp | grep -c daytona-console || true');
   assert.equal(left.result.trim(), '0', 'the archive was removed from the sandbox');
 });
