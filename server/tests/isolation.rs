@@ -446,6 +446,12 @@ fn processes_of(uid: u32) -> Vec<i32> {
 #[tokio::test]
 async fn sandbox_env_reaches_only_unprivileged_processes_and_no_argv() {
     let s = Server::start().await;
+    env_reaches_only_unprivileged_processes(&s).await;
+}
+
+/// The `LD_PRELOAD` attack against the server `s`: a payload named in the sandbox's env
+/// records every process that loads it; only the sandbox user's own processes may.
+async fn env_reaches_only_unprivileged_processes(s: &Server) {
     let mark = unique("envmark");
     let env = json!({
         "LD_PRELOAD": "/home/daytona/p.so",
@@ -453,7 +459,7 @@ async fn sandbox_env_reaches_only_unprivileged_processes_and_no_argv() {
         "GCONV_PATH": "/home/daytona/gconv",
         "DL_MARK": mark,
     });
-    let id = id_of(&s.create(json!({ "env": env })).await);
+    let id = id_of(&s.create(json!({ "env": env, "networkBlockAll": true })).await);
     assert_eq!(host_processes(&mark), 0, "an env value is in a host process's command line");
     // The payload records the uid, capabilities and name of every process that loads it.
     let payload = r#"#include <stdio.h>
@@ -497,6 +503,52 @@ __attribute__((constructor)) static void rec(void) {
         assert!(!rec.contains("daytona-local") && !rec.contains("bwrap"), "a jail process loaded the payload:\n{rec}");
     }
     assert_eq!(host_processes(&mark), 0, "an env value is in a host process's command line");
+}
+
+/// Run by a normal user (no root: no id ranges, cgroups or disks), daytona-local still jails
+/// its sandboxes: the sandbox user without capabilities under the seccomp filter, the env
+/// attack refused, the data dir out of sight; what it cannot enforce it says, and refuses.
+#[tokio::test]
+async fn an_unprivileged_server_still_jails_its_sandboxes() {
+    if !test_runs_as_root() {
+        return; // the test drops the server to `nobody`; unprivileged already, the suite is this run
+    }
+    const NOBODY: u32 = 65534;
+    let s = Server::start_with(Options { run_as: Some(NOBODY), ..Options::default() }).await;
+    let (status, config) = s.get("/config").await;
+    assert_eq!(status, 200);
+    for what in ["resourceLimits", "diskLimits", "identities"] {
+        let why = config["localIsolation"][what].as_str().unwrap_or_default();
+        assert!(!why.is_empty(), "{what} must say why it is not enforced: {config}");
+    }
+    let (status, body) = s.post("/sandbox", json!({"disk": 5, "networkBlockAll": true})).await;
+    assert_eq!(status, 400, "an explicit disk it cannot enforce: {body}");
+
+    let id = id_of(&s.create(json!({"networkBlockAll": true})).await);
+    let agent = "/proc/$(pgrep -x daytona-local | head -1)/status";
+    let (code, out) =
+        s.exec(&id, &format!("id -u; grep -E '^(CapEff|Seccomp|NoNewPrivs):' /proc/self/status {agent}")).await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("1000\n"), "{out}");
+    assert_eq!(out.matches("CapEff:\t0000000000000000").count(), 2, "no capabilities, agent included:\n{out}");
+    assert_eq!(out.matches("Seccomp:\t2").count(), 2, "the seccomp filter, agent included:\n{out}");
+    let data = s.data_dir();
+    let (code, out) = s.exec(&id, &format!("cat {}/api-key; ls {}", data.display(), data.display())).await;
+    nonzero(code, &out, "the data dir from inside");
+    // Networked sandboxes need /dev/net/tun to be usable by the server's user (Debian makes
+    // it 0666; some containers do not): started, or refused with that reason.
+    let tun_for_all = std::fs::metadata("/dev/net/tun")
+        .is_ok_and(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o006 == 0o006);
+    let (status, body) = s.post("/sandbox", json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    match tun_for_all {
+        true => assert_eq!(body["state"], "started", "{body}"),
+        false => {
+            assert_eq!(body["state"], "error", "{body}");
+            assert!(body["errorReason"].as_str().unwrap_or_default().contains("/dev/net/tun"), "{body}");
+        }
+    }
+    env_reaches_only_unprivileged_processes(&s).await;
 }
 
 /// Findings: every sandbox was host uid 1000 (shared keyrings, process limits, signals), and

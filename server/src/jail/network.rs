@@ -58,7 +58,12 @@ impl Uplink {
         // attaching then would configure the host's namespace.
         let deadline = tokio::time::Instant::now() + READY_WITHIN;
         let ours = netns(std::process::id() as i32);
-        while netns(pid).is_none_or(|theirs| Some(&theirs) == ours.as_ref()) {
+        // Unprivileged, unshare(1) writes its user namespace's id map just after making it:
+        // until then nothing entering that namespace may configure the network it owns.
+        let as_root = super::runtime::running_as_root();
+        let mapped =
+            || as_root || std::fs::read_to_string(format!("/proc/{pid}/uid_map")).is_ok_and(|m| !m.trim().is_empty());
+        while netns(pid).is_none_or(|theirs| Some(&theirs) == ours.as_ref()) || !mapped() {
             if tokio::time::Instant::now() > deadline {
                 return Err("the sandbox did not get its own network namespace".into());
             }
@@ -66,8 +71,7 @@ impl Uplink {
         }
         // The firewall is loaded while slirp4netns connects the namespace: nothing of the
         // sandbox's own runs before the jail has started, and the start waits for both.
-        let (walled, connected) =
-            tokio::join!(firewall.apply(pid, super::runtime::running_as_root()), connect(pid, lifeline, log));
+        let (walled, connected) = tokio::join!(firewall.apply(pid, as_root), connect(pid, lifeline, log));
         walled.and(connected)
     }
 }

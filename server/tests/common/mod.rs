@@ -30,6 +30,8 @@ pub struct Options {
     pub args: Vec<String>,
     /// Start the server under this umask (every mode it relies on must then be set explicitly).
     pub umask: Option<u32>,
+    /// Run the server as this uid (and gid), not as the test's user: how a normal user runs it.
+    pub run_as: Option<u32>,
 }
 
 /// A running `daytona-local serve`; killed (SIGKILL) on drop.
@@ -112,6 +114,20 @@ impl Server {
             cmd.arg("--minute-seconds").arg(s.to_string());
         }
         cmd.args(&self.opts.args);
+        if let Some(uid) = self.opts.run_as {
+            use std::os::unix::process::CommandExt;
+            // The test's temporary directory becomes the server's (its data dir goes there).
+            std::os::unix::fs::chown(self.tmp.path(), Some(uid), Some(uid)).expect("chown the temp dir");
+            // SAFETY: setgroups/setgid/setuid are async-signal-safe.
+            unsafe {
+                cmd.pre_exec(move || {
+                    if libc::setgroups(0, std::ptr::null()) != 0 || libc::setgid(uid) != 0 || libc::setuid(uid) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+        }
         if let Some(mask) = self.opts.umask {
             use std::os::unix::process::CommandExt;
             // SAFETY: umask(2) is async-signal-safe.
