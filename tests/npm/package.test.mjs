@@ -1,10 +1,12 @@
 // The built npm package (pkg/) imported by a plain HTML page in headless Chromium,
 // driving a real daytona-local across origins (CORS) like a browser app would.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { launchBrowser } from '../support/browser.js';
-import { startDaytonaLocal } from '../support/daytona-local.js';
+import { ROOT, startDaytonaLocal } from '../support/daytona-local.js';
 import { startStaticServer } from '../support/static-server.js';
 
 let server, site, browser;
@@ -58,4 +60,65 @@ test('create, list, exec, stop/start, delete and typed errors from plain JS', as
   assert.match(out.notFound.message, /not found/);
   assert.deepEqual(out.auth, { isAuth: true, statusCode: 401 });
   assert.equal(out.noKey.isInvalidArgument, true);
+});
+
+/** `Class.method` for every method of every class in the package's `.d.ts` (but `free`). */
+function exportedMethods() {
+  const dts = readFileSync(join(ROOT, 'pkg/dist/daytona_wasm.d.ts'), 'utf8');
+  const methods = ['Daytona.constructor'];
+  for (const [, name, body] of dts.matchAll(/^export class (\w+) \{\n([\s\S]*?)^\}/gm)) {
+    for (const [, method] of body.matchAll(/^ {4}(?!constructor\b)(\w+)\(/gm)) {
+      if (method !== 'free') methods.push(`${name}.${method}`);
+    }
+  }
+  return [...new Set(methods)].sort();
+}
+
+test('every exported method, called from plain JS as users import the package', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${site.url}/tests/npm/every-method.html`);
+  await page.waitForFunction(() => window.ready === true);
+  const out = await page.evaluate(([u, k]) => window.scenario(u, k), [server.apiUrl, server.apiKey]);
+  assert.deepEqual(errors, []);
+
+  const expected = exportedMethods();
+  assert.ok(expected.length > 50, `methods found in the .d.ts: ${expected.length}`);
+  assert.deepEqual(expected.filter((m) => !out.called.includes(m)), [], 'exported methods no test calls');
+
+  assert.equal(out.iterated.length, 1);
+  assert.deepEqual([out.found, out.page, out.got], [true, 1, true]);
+  assert.deepEqual([out.home, out.work], ['/home/daytona', '/home/daytona']);
+  assert.deepEqual(out.labels, { suite: 'every', run: out.labels.run, phase: '2' });
+  assert.deepEqual(out.intervals, [30, 60, -1]);
+  assert.equal(out.cpu, 2);
+  assert.deepEqual(out.matches, [['a.txt', 1]]);
+  assert.deepEqual(out.replaced, [true]);
+  assert.equal(out.mode, '-rw-------');
+  assert.deepEqual(out.listed.sort(), ['a.txt', 'b.txt', 'd']);
+  assert.equal(out.searched, 2);
+  assert.equal(out.streamed, 'alpha thread\n');
+  assert.equal(out.downloaded, 'beta\n');
+  assert.deepEqual(out.many, ['alpha thread\n', true]);
+  assert.deepEqual([out.signedUp, out.signedDown, out.afterRotation], [200, 'signed upload', 401]);
+  assert.equal(out.gone, true);
+  assert.equal(out.exec, 'hi\n');
+  assert.deepEqual(out.code, [0, "['x'] 42\n"]);
+  assert.deepEqual(out.sessionSync, [0, 'v\n']);
+  // The input is echoed into the log as stdout, as Daytona's daemon does.
+  assert.deepEqual(out.streamedLogs, ['input\ngot input\n', 'err\n']);
+  assert.deepEqual(out.logs, ['input\ngot input\n', 'err\n']);
+  assert.equal(out.command, 0);
+  assert.equal(out.session, 2);
+  assert.deepEqual(out.sessions, ['s']);
+  assert.deepEqual([out.connected, out.ptyOut], [true, true]);
+  assert.deepEqual(out.resized, [100, 110]);
+  assert.equal(out.info, 31);
+  assert.deepEqual(out.ptys, ['t']);
+  assert.ok(out.ptyExit !== 0 && out.killedExit !== 0, `killed PTYs exit non-zero: ${out.ptyExit}, ${out.killedExit}`);
+  assert.equal(out.preview, true);
+  assert.deepEqual([out.archived, out.started], ['archived', 'started']);
+  assert.equal(out.recover, true, 'recover of a started sandbox is refused with 400');
+  assert.equal(out.left, 0);
 });
