@@ -60,20 +60,30 @@ async fn pty_latency_and_throughput_vs_plain_websocket() {
     let token = sb.get_preview_link(1).await.expect("token").token;
     let base = format!("{}/{}", sb.data().toolbox_proxy_url.replace("http://", "ws://"), sb.id());
 
-    // SDK handle: count output bytes and wake a waiter on each chunk.
+    // Keystroke echo, measured the same way on both sides: a fresh PTY each, with only the
+    // client being measured attached, ready once it has printed READY (no fixed waits).
+    const READY_CMD: &[u8] = b"stty -icanon; echo RE''ADY; cat > /dev/null\n";
+
+    // SDK handle: count output bytes, keep the text seen, and wake a waiter on each chunk.
     let received = Rc::new(Cell::new(0usize));
+    let seen = Rc::new(RefCell::new(String::new()));
     let waker: Rc<RefCell<Option<futures::channel::oneshot::Sender<()>>>> = Rc::default();
-    let (r, w) = (Rc::clone(&received), Rc::clone(&waker));
+    let (r, w, txt) = (Rc::clone(&received), Rc::clone(&waker), Rc::clone(&seen));
     let sink: PtyDataFn = Rc::new(move |chunk: &js_sys::Uint8Array| {
         r.set(r.get() + chunk.length() as usize);
+        txt.borrow_mut().push_str(&String::from_utf8_lossy(&chunk.to_vec()));
         if let Some(tx) = w.borrow_mut().take() {
             let _ = tx.send(());
         }
     });
     let opts = PtyCreateOptions { id: Some("bench".into()), ..Default::default() };
     let pty = sb.process().create_pty(opts, sink, None).await.expect("pty");
-    pty.send_input(b"stty -icanon; cat > /dev/null\n").await.expect("cat");
-    gloo_timers::future::TimeoutFuture::new(500).await;
+    pty.send_input(READY_CMD).await.expect("cat");
+    while !seen.borrow().contains("READY") {
+        let (tx, rx) = futures::channel::oneshot::channel();
+        *waker.borrow_mut() = Some(tx);
+        rx.await.expect("ready");
+    }
 
     let mut sdk_ms = Vec::with_capacity(KEYSTROKES);
     for _ in 0..KEYSTROKES {
@@ -84,11 +94,18 @@ async fn pty_latency_and_throughput_vs_plain_websocket() {
         rx.await.expect("echo");
         sdk_ms.push(now() - t);
     }
+    pty.kill().await.expect("kill");
 
-    // Plain WebSocket on the same PTY.
-    let mut plain = Plain::open(&format!("{base}/process/pty/bench/connect?DAYTONA_SANDBOX_AUTH_KEY={token}")).await;
-    while plain.rx.try_recv().is_ok() {}
-    gloo_timers::future::TimeoutFuture::new(200).await;
+    // A plain WebSocket on a PTY of its own (create-connect), nothing else attached.
+    let mut plain = Plain::open(&format!(
+        "{base}/process/pty/create-connect?id=bench-plain&cols=80&rows=24&DAYTONA_SANDBOX_AUTH_KEY={token}"
+    ))
+    .await;
+    plain.ws.send_with_u8_array(READY_CMD).expect("cat");
+    let mut text = String::new();
+    while !text.contains("READY") {
+        text.push_str(&String::from_utf8_lossy(&plain.rx.next().await.expect("ready").to_vec()));
+    }
     while plain.rx.try_recv().is_ok() {}
     let mut raw_ms = Vec::with_capacity(KEYSTROKES);
     for _ in 0..KEYSTROKES {
@@ -104,7 +121,6 @@ async fn pty_latency_and_throughput_vs_plain_websocket() {
         sdk_p99 / raw_p99
     );
     plain.ws.close().ok();
-    pty.kill().await.expect("kill");
 
     // Throughput: 64 MiB of output, through the SDK, then through a plain WebSocket.
     let size = 64usize << 20;
