@@ -52,6 +52,12 @@ test('takes the API key from the URL fragment and hides it', async () => {
 });
 
 test('shows validation errors next to fields and sends nothing', async () => {
+  // Every create the page sends (the form's submit handler shows the errors or sends it).
+  const creates = [];
+  const onRequest = (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/sandbox') creates.push(r.url());
+  };
+  page.on('request', onRequest);
   await page.getByRole('button', { name: '+ New sandbox' }).click();
   const dialog = page.getByRole('dialog', { name: 'New sandbox' });
   await dialog.locator('input[name=name]').fill('bad name!');
@@ -67,13 +73,14 @@ test('shows validation errors next to fields and sends nothing', async () => {
   assert.match(await dialog.locator('.kv-error').innerText(), /letters, digits and '_'/);
   const allowField = dialog.locator('.field', { has: page.locator('input[name=networkAllowList]') });
   assert.match(await allowField.locator('.field-error').innerText(), /CIDR notation/);
-  await page.waitForTimeout(300);
   assert.ok(await dialog.isVisible(), 'dialog stays open');
+  assert.deepEqual(creates, [], 'no create was sent');
   assert.deepEqual(await daytona.list(), [], 'nothing was created');
   await dialog.locator('input[name=name]').fill('fine-name');
   assert.equal(await nameField.locator('.field-error').count(), 0, 'error clears once the name is valid');
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
+  page.off('request', onRequest);
 });
 
 test('creates a sandbox with a label through the dialog', async () => {
