@@ -45,4 +45,7 @@ pub use session::{
     SessionSendInputRequest,
 };
 pub use signing::sign_file_url;
-pub use toolbox::{DirResponse, PortPreviewUrl, Url, VersionResponse, PREVIEW_TOKEN_HEADER, SANDBOX_TOKEN_QUERY};
+pub use toolbox::{
+    DirResponse, PortPreviewUrl, Url, VersionResponse, PREVIEW_TOKEN_HEADER, PTY_EXIT_CONTROL_SUBPROTOCOL,
+    SANDBOX_TOKEN_QUERY, SDK_VERSION_HEADER, SDK_VERSION_SUBPROTOCOL,
+};

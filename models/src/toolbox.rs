@@ -26,6 +26,15 @@ pub struct Url {
 pub const SANDBOX_TOKEN_QUERY: &str = "DAYTONA_SANDBOX_AUTH_KEY";
 /// Header carrying the sandbox (preview) token.
 pub const PREVIEW_TOKEN_HEADER: &str = "x-daytona-preview-token";
+/// Header carrying the version of the SDK a client speaks (the daemon picks the session-log
+/// format by it).
+pub const SDK_VERSION_HEADER: &str = "X-Daytona-SDK-Version";
+/// WebSocket subprotocol prefix carrying the SDK version where a browser cannot send headers
+/// (`X-Daytona-SDK-Version~0.218.0`).
+pub const SDK_VERSION_SUBPROTOCOL: &str = "X-Daytona-SDK-Version~";
+/// WebSocket subprotocol asking PTY sockets for the `exited` control message and the exit
+/// status in the close frame.
+pub const PTY_EXIT_CONTROL_SUBPROTOCOL: &str = "X-Daytona-Pty-Exit-Control";
 
 /// Answer of `GET /sandbox/{id}/ports/{port}/preview-url`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

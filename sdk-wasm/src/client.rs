@@ -25,7 +25,7 @@ impl Client {
     pub fn new(config: &DaytonaConfig) -> Result<Self, DaytonaError> {
         let mut headers = vec![
             ("X-Daytona-Source".to_owned(), "sdk-wasm".to_owned()),
-            ("X-Daytona-SDK-Version".to_owned(), COMPATIBLE_SDK_VERSION.to_owned()),
+            (daytona_models::SDK_VERSION_HEADER.to_owned(), COMPATIBLE_SDK_VERSION.to_owned()),
         ];
         let (token, organization_id) = match (&config.api_key, &config.jwt_token) {
             (Some(key), _) if !key.is_empty() => (key.clone(), None),

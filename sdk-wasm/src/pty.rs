@@ -15,8 +15,7 @@ use crate::http::{encode, js_message, Method};
 use crate::ws::WsEvent;
 use crate::{DaytonaError, Process};
 
-/// Subprotocol asking for the `exited` control message.
-const EXIT_CONTROL: &str = "X-Daytona-Pty-Exit-Control";
+use daytona_models::PTY_EXIT_CONTROL_SUBPROTOCOL as EXIT_CONTROL;
 /// First reconnect delay; doubles up to [`MAX_BACKOFF`], with jitter.
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
 const MAX_BACKOFF: Duration = Duration::from_secs(10);

@@ -34,7 +34,7 @@ pub(crate) struct Socket {
 /// The subprotocols browsers offer: the SDK version first, then `extra`.
 pub(crate) fn protocols(extra: &[String]) -> js_sys::Array {
     let all = js_sys::Array::new();
-    all.push(&format!("X-Daytona-SDK-Version~{COMPATIBLE_SDK_VERSION}").into());
+    all.push(&format!("{}{COMPATIBLE_SDK_VERSION}", daytona_models::SDK_VERSION_SUBPROTOCOL).into());
     for p in extra {
         all.push(&p.into());
     }

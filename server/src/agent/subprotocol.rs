@@ -3,10 +3,9 @@
 
 use axum::extract::ws::WebSocketUpgrade;
 
-/// Prefix of the token carrying the SDK version (browsers cannot send headers).
-pub const SDK_VERSION_PREFIX: &str = "X-Daytona-SDK-Version~";
-/// Token asking PTY sockets for the `exited` control message.
-pub const PTY_EXIT_CONTROL: &str = "X-Daytona-Pty-Exit-Control";
+pub use daytona_models::{
+    PTY_EXIT_CONTROL_SUBPROTOCOL as PTY_EXIT_CONTROL, SDK_VERSION_SUBPROTOCOL as SDK_VERSION_PREFIX,
+};
 
 /// Selects the SDK version token if offered, else the PTY exit-control token, else the
 /// first one offered.

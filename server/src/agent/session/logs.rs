@@ -14,8 +14,6 @@ use tokio::sync::watch;
 
 /// Most bytes kept per command log; later output is dropped after one notice.
 const LOG_LIMIT: u64 = 32 << 20;
-/// Header and WebSocket subprotocol prefix carrying the SDK version.
-const SDK_VERSION: &str = "x-daytona-sdk-version";
 
 /// Which stream a piece of output came from (markers and demux are shared with the SDK).
 pub use daytona_models::LogStream as Stream;
@@ -170,7 +168,7 @@ impl LogFormat {
                 .find_map(|p| p.trim().strip_prefix(crate::agent::subprotocol::SDK_VERSION_PREFIX).map(str::to_owned))
         };
         let version = headers
-            .get(SDK_VERSION)
+            .get(daytona_models::SDK_VERSION_HEADER)
             .and_then(|v| v.to_str().ok())
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty())
