@@ -1,14 +1,10 @@
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use daytona_models::{FileInfo, Match, ReplaceRequest, ReplaceResult, Sandbox as SandboxDto, SearchFilesResponse};
+use daytona_models::{FileInfo, Match, ReplaceRequest, ReplaceResult, SearchFilesResponse};
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, FormData, ReadableStream};
 
-use crate::client::Client;
-use crate::http::{js_message, query_string, AbortGuard, CallOptions, Method};
-use crate::sandbox::toolbox_base;
+use crate::http::{js_message, AbortGuard, CallOptions, Method};
 use crate::streams::{stream_to_blob, with_progress};
+use crate::toolbox::Toolbox;
 use crate::transfer::TransferOptions;
 use crate::{xhr, DaytonaError};
 
@@ -43,32 +39,26 @@ pub struct FileStream {
 /// File operations in a sandbox (`sandbox.fs`). Relative paths start at the work dir.
 #[derive(Clone, Debug)]
 pub struct FileSystem {
-    client: Rc<Client>,
-    data: Rc<RefCell<SandboxDto>>,
+    toolbox: Toolbox,
 }
 
 impl FileSystem {
-    pub(crate) fn new(client: Rc<Client>, data: Rc<RefCell<SandboxDto>>) -> Self {
-        Self { client, data }
+    pub(crate) fn new(toolbox: Toolbox) -> Self {
+        Self { toolbox }
     }
 
     fn url(&self, path: &str, query: &[(&str, &str)]) -> String {
         let pairs: Vec<(String, String)> = query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        let mut url = format!("{}{path}", toolbox_base(&self.data.borrow()));
-        if !pairs.is_empty() {
-            url.push('?');
-            url.push_str(&query_string(&pairs));
-        }
-        url
+        self.toolbox.url(path, &pairs)
     }
 
     async fn call(&self, method: Method, path: &str, query: &[(&str, &str)]) -> Result<(), DaytonaError> {
-        self.client.http.send(method, &self.url(path, query), None::<&()>, &CallOptions::default()).await?;
+        self.toolbox.client.http.send(method, &self.url(path, query), None::<&()>, &CallOptions::default()).await?;
         Ok(())
     }
 
     async fn get<T: serde::de::DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> Result<T, DaytonaError> {
-        self.client.http.json(Method::Get, &self.url(path, query), None::<&()>, &CallOptions::default()).await
+        self.toolbox.client.http.json(Method::Get, &self.url(path, query), None::<&()>, &CallOptions::default()).await
     }
 
     /// Creates a folder (with parents) with an octal `mode` such as `"755"`.
@@ -127,7 +117,7 @@ impl FileSystem {
     ) -> Result<Vec<ReplaceResult>, DaytonaError> {
         let body = ReplaceRequest { files, pattern: pattern.into(), new_value: new_value.into() };
         let url = self.url("/files/replace", &[]);
-        self.client.http.json(Method::Post, &url, Some(&body), &CallOptions::default()).await
+        self.toolbox.client.http.json(Method::Post, &url, Some(&body), &CallOptions::default()).await
     }
 
     /// Uploads `blob` to `remote_path` (parents created, existing file replaced atomically).
@@ -148,7 +138,7 @@ impl FileSystem {
             form.append_with_str(&format!("files[{i}].path"), dest).map_err(fail)?;
             form.append_with_blob_and_filename(&format!("files[{i}].file"), blob, dest).map_err(fail)?;
         }
-        xhr::post_form(&self.url("/files/bulk-upload", &[]), self.client.http.headers(), &form, opts).await?;
+        xhr::post_form(&self.url("/files/bulk-upload", &[]), self.toolbox.client.http.headers(), &form, opts).await?;
         Ok(())
     }
 
@@ -161,7 +151,7 @@ impl FileSystem {
         let guard = AbortGuard::new(opts.signal.as_ref(), Some(opts.timeout()))?;
         let call = CallOptions { timeout: None, signal: Some(guard.signal.clone()) };
         let url = self.url("/files/download", &[("path", remote_path)]);
-        let resp = self.client.http.send(Method::Get, &url, None::<&()>, &call).await.map_err(|e| match e {
+        let resp = self.toolbox.client.http.send(Method::Get, &url, None::<&()>, &call).await.map_err(|e| match e {
             DaytonaError::Aborted(m) | DaytonaError::Connection(m) => guard.error(&m, &wasm_bindgen::JsValue::NULL),
             other => other,
         })?;

@@ -30,6 +30,7 @@ mod process;
 mod pty;
 mod sandbox;
 mod streams;
+mod toolbox;
 mod transfer;
 mod wait;
 mod ws;

@@ -1,20 +1,17 @@
-use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::rc::Rc;
 use std::time::Duration;
 
 use daytona_models::{
     Chart, CodeRunRequest, CodeRunResponse, Command, CreateSessionRequest, ExecuteArtifacts, ExecuteRequest,
-    ExecuteResponse, PortPreviewUrl, Sandbox as SandboxDto, Session, SessionCommandLogsResponse, SessionExecuteRequest,
-    SessionExecuteResponse, SessionSendInputRequest,
+    ExecuteResponse, Session, SessionCommandLogsResponse, SessionExecuteRequest, SessionExecuteResponse,
+    SessionSendInputRequest,
 };
 
-use crate::client::Client;
 use crate::demux::{Channel, Demux};
-use crate::http::{encode, query_string};
+use crate::http::encode;
 use crate::http::{CallOptions, Method};
-use crate::sandbox::toolbox_base;
-use crate::ws::{protocols, Socket, WsEvent};
+use crate::toolbox::Toolbox;
+use crate::ws::{Socket, WsEvent};
 use crate::DaytonaError;
 
 /// Options of `code_run`.
@@ -37,19 +34,12 @@ const TIMEOUT_MARGIN: Duration = Duration::from_secs(5);
 /// Runs processes in a sandbox (`sandbox.process`).
 #[derive(Clone, Debug)]
 pub struct Process {
-    client: Rc<Client>,
-    data: Rc<RefCell<SandboxDto>>,
-    /// The sandbox token browsers put on WebSocket URLs, shared by the sandbox's handles.
-    token: Rc<RefCell<Option<String>>>,
+    toolbox: Toolbox,
 }
 
 impl Process {
-    pub(crate) fn new(client: Rc<Client>, data: Rc<RefCell<SandboxDto>>, token: Rc<RefCell<Option<String>>>) -> Self {
-        Self { client, data, token }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", toolbox_base(&self.data.borrow()))
+    pub(crate) fn new(toolbox: Toolbox) -> Self {
+        Self { toolbox }
     }
 
     /// Runs `command` through the sandbox's shell and returns its exit code and combined output.
@@ -68,18 +58,18 @@ impl Process {
             timeout: timeout.filter(|&t| t > 0),
         };
         let opts = CallOptions::timeout(req.timeout.map(|t| Duration::from_secs(t) + TIMEOUT_MARGIN));
-        let mut resp: ExecuteResponse =
-            self.client.http.json(Method::Post, &self.url("/process/execute"), Some(&req), &opts).await?;
+        let mut resp: ExecuteResponse = self
+            .toolbox
+            .client
+            .http
+            .json(Method::Post, &self.toolbox.url("/process/execute", &[]), Some(&req), &opts)
+            .await?;
         resp.artifacts = Some(ExecuteArtifacts { stdout: resp.result.clone(), charts: Vec::new() });
         Ok(resp)
     }
 }
 
 impl Process {
-    fn data(&self) -> SandboxDto {
-        self.data.borrow().clone()
-    }
-
     /// A JSON call to this sandbox's toolbox.
     pub(crate) async fn toolbox<T: serde::de::DeserializeOwned>(
         &self,
@@ -97,7 +87,7 @@ impl Process {
         body: Option<&(impl serde::Serialize + ?Sized)>,
         opts: &CallOptions,
     ) -> Result<T, DaytonaError> {
-        self.client.http.json(method, &self.url(path), body, opts).await
+        self.toolbox.client.http.json(method, &self.toolbox.url(path, &[]), body, opts).await
     }
 
     /// Runs `code` in the sandbox's language (its `code-toolbox-language` label, default
@@ -108,12 +98,8 @@ impl Process {
         params: CodeRunParams,
         timeout: Option<u64>,
     ) -> Result<ExecuteResponse, DaytonaError> {
-        let language = self
-            .data()
-            .labels
-            .get(crate::params::CODE_TOOLBOX_LANGUAGE_LABEL)
-            .cloned()
-            .unwrap_or_else(|| "python".into());
+        let language =
+            self.toolbox.label(crate::params::CODE_TOOLBOX_LANGUAGE_LABEL).unwrap_or_else(|| "python".into());
         let req = CodeRunRequest {
             code: code.into(),
             language,
@@ -137,10 +123,8 @@ impl Process {
     /// Creates a session: a long-lived shell whose state (cwd, variables) persists between commands.
     pub async fn create_session(&self, session_id: &str) -> Result<(), DaytonaError> {
         let body = CreateSessionRequest { session_id: session_id.into() };
-        self.client
-            .http
-            .send(Method::Post, &self.url("/process/session"), Some(&body), &CallOptions::default())
-            .await?;
+        let url = self.toolbox.url("/process/session", &[]);
+        self.toolbox.client.http.send(Method::Post, &url, Some(&body), &CallOptions::default()).await?;
         Ok(())
     }
 
@@ -162,8 +146,9 @@ impl Process {
 
     /// Deletes a session and kills its processes.
     pub async fn delete_session(&self, session_id: &str) -> Result<(), DaytonaError> {
-        let url = self.url(&format!("/process/session/{}", encode(session_id)));
-        self.client.http.send(Method::Delete, &url, None::<&()>, &CallOptions::default()).await?;
+        let path = format!("/process/session/{}", encode(session_id));
+        let url = self.toolbox.url(&path, &[]);
+        self.toolbox.client.http.send(Method::Delete, &url, None::<&()>, &CallOptions::default()).await?;
         Ok(())
     }
 
@@ -203,45 +188,19 @@ impl Process {
     ) -> Result<(), DaytonaError> {
         let path = format!("/process/session/{}/command/{}/input", encode(session_id), encode(command_id));
         let body = SessionSendInputRequest { data: data.into() };
-        self.client.http.send(Method::Post, &self.url(&path), Some(&body), &CallOptions::default()).await?;
+        let url = self.toolbox.url(&path, &[]);
+        self.toolbox.client.http.send(Method::Post, &url, Some(&body), &CallOptions::default()).await?;
         Ok(())
     }
 
-    /// Opens a WebSocket to `path` on the toolbox the way browsers must: the sandbox token
-    /// in the query and the SDK version as a subprotocol.
+    /// Opens a WebSocket to `path` on the toolbox the way browsers must (see [`Toolbox::socket`]).
     pub(crate) async fn open_socket(
         &self,
         path: &str,
         query: &[(String, String)],
         extra_protocols: &[String],
     ) -> Result<Socket, DaytonaError> {
-        let dto = self.data();
-        let cached = self.token.borrow().clone();
-        let token = match cached {
-            Some(t) => t,
-            None => {
-                let url = self.client.api(&format!("/sandbox/{}/ports/1/preview-url", encode(&dto.id)));
-                let preview: PortPreviewUrl =
-                    self.client.http.json(Method::Get, &url, None::<&()>, &CallOptions::default()).await?;
-                *self.token.borrow_mut() = Some(preview.token.clone());
-                preview.token
-            }
-        };
-        let mut pairs = query.to_vec();
-        pairs.push((daytona_models::SANDBOX_TOKEN_QUERY.into(), token));
-        let base = toolbox_base(&dto);
-        let ws_base = match base.split_once("://") {
-            Some(("https", rest)) => format!("wss://{rest}"),
-            Some((_, rest)) => format!("ws://{rest}"),
-            None => base,
-        };
-        let socket =
-            Socket::connect(&format!("{ws_base}{path}?{}", query_string(&pairs)), &protocols(extra_protocols)).await;
-        if socket.is_err() {
-            // Browsers hide why an upgrade failed: fetch the token again next time.
-            *self.token.borrow_mut() = None;
-        }
-        socket
+        self.toolbox.socket(path, query, extra_protocols).await
     }
 
     /// Streams a command's logs as they are written, calling `on_stdout`/`on_stderr` with

@@ -7,6 +7,7 @@ use daytona_models::{DirResponse, PortPreviewUrl, ResizeSandbox, Sandbox as Sand
 
 use crate::client::Client;
 use crate::http::{encode, CallOptions, Method};
+use crate::toolbox::Toolbox;
 use crate::wait::wait_for;
 use crate::{DaytonaError, FileSystem, Process};
 
@@ -21,8 +22,8 @@ pub struct Sandbox {
     data: Rc<RefCell<SandboxDto>>,
     /// Signing key of pre-signed file URLs and when it was fetched (ms), cached 15 s.
     signing_key: Rc<RefCell<Option<(String, f64)>>>,
-    /// The sandbox token for browser WebSockets (fetched once, again after a failed connect).
-    ws_token: Rc<RefCell<Option<String>>>,
+    /// The sandbox's toolbox (sharing `data`), handed to its `FileSystem` and `Process`.
+    toolbox: Toolbox,
 }
 
 /// How long a fetched signing key is reused (as the official SDKs do).
@@ -30,14 +31,11 @@ const SIGNING_KEY_CACHE_MS: f64 = 15_000.0;
 /// Default lifetime of a pre-signed URL.
 const DEFAULT_URL_TTL_SECS: i64 = 3600;
 
-/// The per-sandbox toolbox base URL: `{toolboxProxyUrl}/{id}`.
-pub(crate) fn toolbox_base(dto: &SandboxDto) -> String {
-    format!("{}/{}", dto.toolbox_proxy_url.trim_end_matches('/'), dto.id)
-}
-
 impl Sandbox {
     pub(crate) fn new(client: Rc<Client>, dto: SandboxDto) -> Self {
-        Self { client, data: Rc::new(RefCell::new(dto)), signing_key: Rc::default(), ws_token: Rc::default() }
+        let data = Rc::new(RefCell::new(dto));
+        let toolbox = Toolbox::new(Rc::clone(&client), Rc::clone(&data));
+        Self { client, data, signing_key: Rc::default(), toolbox }
     }
 
     /// The last known data (as `GET /sandbox/{id}` returned it).
@@ -62,12 +60,12 @@ impl Sandbox {
 
     /// File operations in this sandbox.
     pub fn fs(&self) -> FileSystem {
-        FileSystem::new(Rc::clone(&self.client), Rc::clone(&self.data))
+        FileSystem::new(self.toolbox.clone())
     }
 
     /// Process execution in this sandbox.
     pub fn process(&self) -> Process {
-        Process::new(Rc::clone(&self.client), Rc::clone(&self.data), Rc::clone(&self.ws_token))
+        Process::new(self.toolbox.clone())
     }
 
     fn url(&self, suffix: &str) -> String {
@@ -234,7 +232,7 @@ impl Sandbox {
             ("expires".into(), expires.to_string()),
             ("signature".into(), signature),
         ]);
-        Ok(format!("{}{operation}?{query}", toolbox_base(&self.data.borrow())))
+        Ok(format!("{}{operation}?{query}", self.toolbox.base()))
     }
 
     /// A URL that downloads `path` with no credentials (default lifetime 1 h; `<= 0` = never expires).
@@ -259,7 +257,7 @@ impl Sandbox {
     }
 
     async fn toolbox_dir(&self, path: &str) -> Result<String, DaytonaError> {
-        let url = format!("{}{path}", toolbox_base(&self.data.borrow()));
+        let url = self.toolbox.url(path, &[]);
         let dir: DirResponse = self.client.http.json(Method::Get, &url, None::<&()>, &CallOptions::default()).await?;
         Ok(dir.dir)
     }

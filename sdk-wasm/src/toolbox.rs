@@ -1,0 +1,89 @@
+//! One sandbox's toolbox as the SDK reaches it: the client, the sandbox's data (for its
+//! toolbox URL, which a refresh may change) and the sandbox token browsers put on WebSocket
+//! URLs, fetched once. `FileSystem`, `Process` and the PTYs borrow it (as will the areas to
+//! come); the sandbox shares its data and token with them.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use daytona_models::{PortPreviewUrl, Sandbox as SandboxDto};
+
+use crate::client::Client;
+use crate::http::{encode, query_string, CallOptions, Method};
+use crate::ws::{protocols, Socket};
+use crate::DaytonaError;
+
+/// A handle on one sandbox's toolbox (cheap to clone; clones share everything).
+#[derive(Clone, Debug)]
+pub(crate) struct Toolbox {
+    pub(crate) client: Rc<Client>,
+    data: Rc<RefCell<SandboxDto>>,
+    /// The sandbox token for browser WebSockets (fetched once, again after a failed connect).
+    token: Rc<RefCell<Option<String>>>,
+}
+
+impl Toolbox {
+    pub(crate) fn new(client: Rc<Client>, data: Rc<RefCell<SandboxDto>>) -> Self {
+        Self { client, data, token: Rc::default() }
+    }
+
+    /// The sandbox's id.
+    pub(crate) fn id(&self) -> String {
+        self.data.borrow().id.clone()
+    }
+
+    /// The sandbox's label `key`, as last seen.
+    pub(crate) fn label(&self, key: &str) -> Option<String> {
+        self.data.borrow().labels.get(key).cloned()
+    }
+
+    /// `{toolboxProxyUrl}/{id}`.
+    pub(crate) fn base(&self) -> String {
+        let dto = self.data.borrow();
+        format!("{}/{}", dto.toolbox_proxy_url.trim_end_matches('/'), dto.id)
+    }
+
+    /// The URL of toolbox `path` with `query`.
+    pub(crate) fn url(&self, path: &str, query: &[(String, String)]) -> String {
+        match query.is_empty() {
+            true => format!("{}{path}", self.base()),
+            false => format!("{}{path}?{}", self.base(), query_string(query)),
+        }
+    }
+
+    /// Opens a WebSocket to `path` the way browsers must: the sandbox token in the query and
+    /// the SDK version as a subprotocol (then `extra_protocols`).
+    pub(crate) async fn socket(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        extra_protocols: &[String],
+    ) -> Result<Socket, DaytonaError> {
+        let cached = self.token.borrow().clone();
+        let token = match cached {
+            Some(t) => t,
+            None => {
+                let url = self.client.api(&format!("/sandbox/{}/ports/1/preview-url", encode(&self.id())));
+                let preview: PortPreviewUrl =
+                    self.client.http.json(Method::Get, &url, None::<&()>, &CallOptions::default()).await?;
+                *self.token.borrow_mut() = Some(preview.token.clone());
+                preview.token
+            }
+        };
+        let mut pairs = query.to_vec();
+        pairs.push((daytona_models::SANDBOX_TOKEN_QUERY.into(), token));
+        let base = self.base();
+        let ws_base = match base.split_once("://") {
+            Some(("https", rest)) => format!("wss://{rest}"),
+            Some((_, rest)) => format!("ws://{rest}"),
+            None => base,
+        };
+        let socket =
+            Socket::connect(&format!("{ws_base}{path}?{}", query_string(&pairs)), &protocols(extra_protocols)).await;
+        if socket.is_err() {
+            // Browsers hide why an upgrade failed: fetch the token again next time.
+            *self.token.borrow_mut() = None;
+        }
+        socket
+    }
+}
