@@ -11,7 +11,7 @@ use crate::demux::{Channel, Demux};
 use crate::http::encode;
 use crate::http::{CallOptions, Method};
 use crate::toolbox::Toolbox;
-use crate::ws::{Socket, WsEvent};
+use crate::ws::WsEvent;
 use crate::DaytonaError;
 
 /// Options of `code_run`.
@@ -34,7 +34,7 @@ const TIMEOUT_MARGIN: Duration = Duration::from_secs(5);
 /// Runs processes in a sandbox (`sandbox.process`).
 #[derive(Clone, Debug)]
 pub struct Process {
-    toolbox: Toolbox,
+    pub(crate) toolbox: Toolbox,
 }
 
 impl Process {
@@ -193,16 +193,6 @@ impl Process {
         Ok(())
     }
 
-    /// Opens a WebSocket to `path` on the toolbox the way browsers must (see [`Toolbox::socket`]).
-    pub(crate) async fn open_socket(
-        &self,
-        path: &str,
-        query: &[(String, String)],
-        extra_protocols: &[String],
-    ) -> Result<Socket, DaytonaError> {
-        self.toolbox.socket(path, query, extra_protocols).await
-    }
-
     /// Streams a command's logs as they are written, calling `on_stdout`/`on_stderr` with
     /// text; resolves when the command has exited.
     pub async fn stream_session_command_logs(
@@ -213,7 +203,7 @@ impl Process {
         mut on_stderr: impl FnMut(&str),
     ) -> Result<(), DaytonaError> {
         let path = format!("/process/session/{}/command/{}/logs", encode(session_id), encode(command_id));
-        let mut socket = self.open_socket(&path, &[("follow".into(), "true".into())], &[]).await?;
+        let mut socket = self.toolbox.socket(&path, &[("follow".into(), "true".into())], &[]).await?;
         let mut demux = Demux::default();
         let mut deliver = |parts: Vec<(Channel, String)>| {
             for (channel, text) in parts {

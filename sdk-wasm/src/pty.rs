@@ -255,7 +255,7 @@ impl PtyHandle {
                 )
             }
         };
-        let mut socket = self.process.open_socket(&path, &query, &protocols).await?;
+        let mut socket = self.process.toolbox.socket(&path, &query, &protocols).await?;
         self.shared.borrow_mut().socket = Some(socket.raw());
         let mut attached = false;
         let ended = loop {
