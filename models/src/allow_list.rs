@@ -1,3 +1,6 @@
+//! A sandbox's `networkAllowList`: parsing and checking the comma-separated CIDR list, as the
+//! server applies it and the SDKs validate it.
+
 use std::net::IpAddr;
 
 /// Most networks in one `networkAllowList`.

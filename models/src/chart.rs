@@ -1,3 +1,6 @@
+//! Matplotlib figures of `POST /process/code-run` as Daytona's typed charts (line, scatter,
+//! bar, pie, box-and-whisker, composite).
+
 use serde::{Deserialize, Serialize};
 
 /// A matplotlib figure found by `POST /process/code-run` (`Chart`). Fields are snake_case on

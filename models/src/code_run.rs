@@ -1,3 +1,5 @@
+//! Toolbox `POST /process/code-run`: the request and its answer with artifacts.
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

@@ -1,3 +1,5 @@
+//! `GET /config`: Daytona's client configuration, plus what daytona-local enforces on its host.
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

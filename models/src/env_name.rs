@@ -1,3 +1,5 @@
+//! The rule for environment variable names, shared by the server's checks and the SDK's.
+
 /// Whether `name` is a valid environment variable name (`^[A-Za-z_][A-Za-z0-9_]*$`), the rule
 /// Daytona applies to sandbox env, command envs and PTY envs.
 pub fn is_env_name(name: &str) -> bool {

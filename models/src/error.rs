@@ -1,3 +1,5 @@
+//! Daytona's error envelope (`ErrorResponse`), as the API and the toolbox daemon send it.
+
 use serde::{Deserialize, Serialize};
 
 /// Daytona's error envelope, as both the API and the toolbox daemon send it.

@@ -1,3 +1,5 @@
+//! The event socket's messages: sandbox creations and state changes.
+
 use serde::{Deserialize, Serialize};
 
 use crate::{Sandbox, SandboxState};

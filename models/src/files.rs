@@ -1,3 +1,5 @@
+//! Toolbox `/files/…`: file info, search and find results, replace, bulk upload and download.
+
 use serde::{Deserialize, Serialize};
 
 /// A file or directory in a sandbox (`FileInfo`).

@@ -1,3 +1,5 @@
+//! `GET /sandbox`: the listing's query (filters, sort, cursor) and its page.
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

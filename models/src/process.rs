@@ -1,3 +1,5 @@
+//! Toolbox `POST /process/execute`: a command, its exit code and output.
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

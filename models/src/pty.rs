@@ -1,3 +1,5 @@
+//! Toolbox PTY sessions: create, info, resize, and the control messages of their WebSocket.
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

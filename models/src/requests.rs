@@ -1,3 +1,5 @@
+//! Control-plane request bodies: create, resize, labels.
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

@@ -1,3 +1,5 @@
+//! The sandbox DTO and its states, as the control plane describes a sandbox.
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

@@ -1,3 +1,5 @@
+//! Toolbox sessions: long-lived shells, their commands, logs and input.
+
 use serde::{Deserialize, Serialize};
 
 /// Body of toolbox `POST /process/session` (`CreateSessionRequest`).

@@ -1,3 +1,6 @@
+//! Small toolbox answers (directories, version, preview URLs) and the names of the wire's
+//! headers, query parameters and WebSocket subprotocols.
+
 use serde::{Deserialize, Serialize};
 
 /// `{"dir": …}` answers of `GET /user-home-dir` and `GET /work-dir`.

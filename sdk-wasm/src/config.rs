@@ -1,3 +1,6 @@
+//! `DaytonaConfig`: where the SDK connects and with which credentials (explicit, or Daytona's
+//! defaults).
+
 use serde::{Deserialize, Serialize};
 
 /// Daytona's default control-plane URL.

@@ -1,3 +1,5 @@
+//! `Daytona`: the control-plane client (create, get, find, list, start/stop, delete).
+
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;

@@ -1,3 +1,6 @@
+//! `DaytonaError` and its `ErrorKind`s, read from Daytona's error envelopes the way the
+//! official SDKs read them.
+
 /// Every failure of the SDK. HTTP errors keep the server's status, code and source so
 /// callers (and the JS face's typed errors) can tell them apart.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]

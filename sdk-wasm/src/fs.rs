@@ -1,3 +1,5 @@
+//! `FileSystem`: a sandbox's files through the toolbox, with streamed uploads and downloads.
+
 use daytona_models::{FileInfo, Match, ReplaceRequest, ReplaceResult, SearchFilesResponse};
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, FormData, ReadableStream};

@@ -1,3 +1,5 @@
+//! `CreateSandboxParams`: what `Daytona::create` takes, with the official SDKs' defaults.
+
 use std::collections::BTreeMap;
 
 use daytona_models::{CreateSandbox, SandboxVolume};

@@ -1,3 +1,5 @@
+//! `Process`: commands, code runs, sessions with streamed logs, and PTYs, through the toolbox.
+
 use std::collections::BTreeMap;
 use std::time::Duration;
 

@@ -1,3 +1,5 @@
+//! `Sandbox`: one sandbox's data, lifecycle, settings, pre-signed URLs, and its toolbox areas.
+
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;

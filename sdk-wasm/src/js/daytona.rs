@@ -1,3 +1,5 @@
+//! The JS face of `Daytona` (`new Daytona(config)`), named and shaped as `@daytonaio/sdk`.
+
 use daytona_models::ListSandboxesQuery;
 use serde::Deserialize;
 use tsify::Ts;

@@ -1,3 +1,5 @@
+//! Rust errors into the JS error classes of `js/errors.js`, in one place.
+
 use wasm_bindgen::prelude::*;
 
 use crate::DaytonaError;

@@ -1,3 +1,6 @@
+//! The JS face of `FileSystem`: Blobs, ArrayBuffers and ReadableStreams in and out, with
+//! progress and `AbortSignal`.
+
 use std::rc::Rc;
 
 use tsify::Ts;

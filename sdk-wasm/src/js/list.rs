@@ -1,3 +1,5 @@
+//! The JS face of sandbox listings: an async iterator fetching page after page.
+
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;

@@ -1,3 +1,5 @@
+//! The JS face of `Process`: commands, code runs, sessions and PTYs.
+
 use std::collections::BTreeMap;
 
 use wasm_bindgen::prelude::*;

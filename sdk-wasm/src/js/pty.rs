@@ -1,3 +1,5 @@
+//! The JS face of PTYs: `PtyHandle` with its data and state callbacks.
+
 use std::collections::BTreeMap;
 use std::rc::Rc;
 

@@ -1,3 +1,5 @@
+//! The JS face of `Sandbox`: data getters and operations.
+
 use std::collections::BTreeMap;
 
 use daytona_models::{ResizeSandbox, Sandbox as SandboxDto};
