@@ -44,7 +44,7 @@ pub use session::{
     Command, CreateSessionRequest, Session, SessionCommandLogsResponse, SessionExecuteRequest, SessionExecuteResponse,
     SessionSendInputRequest,
 };
-pub use signing::sign_file_url;
+pub use signing::{sign_file_url, verify_file_url};
 pub use toolbox::{
     DirResponse, PortPreviewUrl, Url, VersionResponse, PREVIEW_TOKEN_HEADER, PTY_EXIT_CONTROL_SUBPROTOCOL,
     SANDBOX_TOKEN_QUERY, SDK_VERSION_HEADER, SDK_VERSION_SUBPROTOCOL,

@@ -7,9 +7,22 @@ use hmac::{Hmac, Mac};
 /// `"v1_" + base64url(HMAC-SHA256(key, "v1:files:{METHOD}:{path}:{expires}"))`; `expires` is in
 /// Unix seconds (`0` = never).
 pub fn sign_file_url(key: &str, method: &str, path: &str, expires: i64) -> String {
+    let mac = file_url_mac(key, method, path, expires);
+    format!("v1_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+}
+
+/// Whether `signature` is [`sign_file_url`]'s for these values, compared in constant time
+/// (`Mac::verify_slice`).
+pub fn verify_file_url(key: &str, method: &str, path: &str, expires: i64, signature: &str) -> bool {
+    let Some(tag) = signature.strip_prefix("v1_") else { return false };
+    let Ok(tag) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(tag) else { return false };
+    file_url_mac(key, method, path, expires).verify_slice(&tag).is_ok()
+}
+
+fn file_url_mac(key: &str, method: &str, path: &str, expires: i64) -> Hmac<sha2::Sha256> {
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes any key length");
     mac.update(format!("v1:files:{method}:{path}:{expires}").as_bytes());
-    format!("v1_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+    mac
 }
 
 #[cfg(test)]

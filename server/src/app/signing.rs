@@ -3,9 +3,9 @@
 //! `signature = "v1_" + base64url(HMAC-SHA256(key, "v1:files:{METHOD}:{path}:{expires}"))`,
 //! `expires` in Unix seconds, `0` = never.
 
+#[cfg(test)]
 use daytona_models::sign_file_url as sign;
-
-use super::auth::same_secret;
+use daytona_models::verify_file_url;
 
 /// A new random signing key.
 pub fn new_key() -> String {
@@ -33,10 +33,9 @@ pub fn verify(
     if expires != 0 && now_secs > expires {
         return Err("signed URL expired".into());
     }
-    if same_secret(&sign(key, method, path, expires), signature) {
-        Ok(())
-    } else {
-        Err("invalid signature".into())
+    match verify_file_url(key, method, path, expires, signature) {
+        true => Ok(()),
+        false => Err("invalid signature".into()),
     }
 }
 
