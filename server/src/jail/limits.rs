@@ -1,22 +1,9 @@
 //! Real CPU, memory and process-count limits through cgroups (v1 or v2), where the host lets
 //! us, and a way to end everything a sandbox runs (freeze, kill, thaw; `cgroup.kill` on v2).
-//!
-//! On cgroup v1 what the sandbox runs (commands, sessions, terminals, code runs) goes into a
-//! `workload` child group a little below the sandbox's limits, while its toolbox agent stays
-//! in the sandbox's group: a fork bomb or a memory hog runs into the workload's limits first,
-//! and the agent keeps room to answer, start a command and stop the rest. (On v2 a cgroup
-//! namespace rooted at the agent's group could not reach a sibling: both share one group.)
 
 use std::fs;
 use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
-
-/// Memory the workload leaves to the agent, at most (never more than a quarter of the limit).
-const AGENT_MEMORY_RESERVE: u64 = 64 << 20;
-/// Processes and threads the workload leaves to the agent, at most (never more than a quarter).
-const AGENT_PIDS_RESERVE: u32 = 32;
-/// The workload's child group, in each v1 hierarchy of a sandbox's group.
-const WORKLOAD: &str = "workload";
 
 /// Which cgroup layout this host offers us, found once at start-up.
 #[derive(Clone, Debug)]
@@ -81,16 +68,16 @@ impl CgroupHost {
             Self::V2 { parent } => (vec![parent.join(&name)], None),
             Self::Unavailable(why) => return Err(why.clone()),
         };
-        let v2 = matches!(self, Self::V2 { .. });
-        let workload: Vec<PathBuf> = match v2 {
-            true => Vec::new(),
-            false => dirs.iter().map(|d| d.join(WORKLOAD)).collect(),
-        };
-        for d in dirs.iter().chain(&freezer).chain(&workload) {
+        for d in dirs.iter().chain(&freezer) {
             fs::create_dir_all(d).map_err(|e| format!("creating {}: {e}", d.display()))?;
         }
-        let group = Cgroup { v2, dirs, freezer, workload, pids };
+        let group = Cgroup { v2: matches!(self, Self::V2 { .. }), dirs, freezer };
         group.set(cpus, memory_gib)?;
+        let pids_max = match group.v2 {
+            true => group.dirs[0].join("pids.max"),
+            false => group.dirs[2].join("pids.max"),
+        };
+        fs::write(&pids_max, pids.to_string()).map_err(|e| format!("writing {}: {e}", pids_max.display()))?;
         Ok(group)
     }
 }
@@ -103,51 +90,29 @@ fn writable(dir: &Path) -> bool {
 }
 
 /// One sandbox's cgroup (one directory per v1 hierarchy — memory, cpu, pids, then the
-/// freezer apart — or one v2 directory), with its workload's child groups on v1.
+/// freezer apart — or one v2 directory).
 #[derive(Clone, Debug)]
 pub struct Cgroup {
     v2: bool,
     dirs: Vec<PathBuf>,
     freezer: Option<PathBuf>,
-    /// v1: `workload` under the memory, cpu and pids groups (empty on v2).
-    workload: Vec<PathBuf>,
-    /// The sandbox's process limit.
-    pids: u32,
 }
 
 impl Cgroup {
-    /// Applies `cpus` cores and `memory_gib` GiB (and the process limit), the workload's a
-    /// little below.
+    /// Applies `cpus` cores and `memory_gib` GiB.
     pub fn set(&self, cpus: i64, memory_gib: i64) -> Result<(), String> {
         let period = 100_000i64;
-        let bytes = (memory_gib.max(1) as u64) << 30;
+        let bytes = memory_gib.max(1) << 30;
         let quota = cpus.max(1) * period;
         let writes: Vec<(PathBuf, String)> = if self.v2 {
             let d = &self.dirs[0];
-            vec![
-                (d.join("memory.max"), bytes.to_string()),
-                (d.join("cpu.max"), format!("{quota} {period}")),
-                (d.join("pids.max"), self.pids.to_string()),
-            ]
+            vec![(d.join("memory.max"), bytes.to_string()), (d.join("cpu.max"), format!("{quota} {period}"))]
         } else {
-            let workload_bytes = bytes - AGENT_MEMORY_RESERVE.min(bytes / 4);
-            let workload_pids = self.pids - AGENT_PIDS_RESERVE.min(self.pids / 4);
-            let mut writes = vec![
+            vec![
+                (self.dirs[0].join("memory.limit_in_bytes"), bytes.to_string()),
                 (self.dirs[1].join("cpu.cfs_period_us"), period.to_string()),
                 (self.dirs[1].join("cpu.cfs_quota_us"), quota.to_string()),
-                (self.dirs[2].join("pids.max"), self.pids.to_string()),
-                (self.workload[2].join("pids.max"), workload_pids.to_string()),
-            ];
-            // A parent's memory limit may not go below a child's, nor a child's above its
-            // parent's: growing, the parent first; shrinking, the child first.
-            let parent = (self.dirs[0].join("memory.limit_in_bytes"), bytes.to_string());
-            let child = (self.workload[0].join("memory.limit_in_bytes"), workload_bytes.to_string());
-            let current = fs::read_to_string(&parent.0).ok().and_then(|v| v.trim().parse::<u64>().ok());
-            match current.is_some_and(|c| c > bytes) {
-                true => writes.extend([child, parent]),
-                false => writes.extend([parent, child]),
-            }
-            writes
+            ]
         };
         for (file, value) in writes {
             fs::write(&file, &value).map_err(|e| format!("writing {value} to {}: {e}", file.display()))?;
@@ -179,31 +144,13 @@ impl Cgroup {
         }
     }
 
-    /// The processes in the group, its workload's included.
+    /// The processes in the group.
     pub fn procs(&self) -> Vec<i32> {
-        let dirs = match self.v2 {
-            true => vec![&self.dirs[0]],
-            false => vec![&self.dirs[2], &self.workload[2]],
-        };
-        dirs.iter()
-            .flat_map(|d| {
-                fs::read_to_string(d.join("cgroup.procs"))
-                    .unwrap_or_default()
-                    .lines()
-                    .map(str::to_owned)
-                    .collect::<Vec<_>>()
-            })
-            .filter_map(|p| p.trim().parse().ok())
-            .collect()
-    }
-
-    /// The workload's `cgroup.procs` files, open for writing (close-on-exec): handed to the
-    /// agent, which moves what it starts there (the open-time credentials are what the kernel
-    /// checks, so the unprivileged agent may). Empty where there is no workload group (v2).
-    pub fn workload_procs(&self) -> std::io::Result<Vec<std::os::fd::OwnedFd>> {
-        self.workload
-            .iter()
-            .map(|d| fs::OpenOptions::new().write(true).open(d.join("cgroup.procs")).map(std::os::fd::OwnedFd::from))
+        let dir = if self.v2 { &self.dirs[0] } else { &self.dirs[2] };
+        fs::read_to_string(dir.join("cgroup.procs"))
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter_map(|p| p.parse().ok())
             .collect()
     }
 
@@ -229,7 +176,7 @@ impl Cgroup {
     /// Removes the group; whether it is gone (it cannot go while a process is in it).
     pub fn remove(&self) -> bool {
         let mut gone = true;
-        for d in self.workload.iter().chain(&self.dirs).chain(&self.freezer) {
+        for d in self.dirs.iter().chain(&self.freezer) {
             gone &= fs::remove_dir(d).is_ok() || !d.exists();
         }
         gone

@@ -29,9 +29,6 @@ const AGENT_LISTEN_FD: i32 = 3;
 const AGENT_LIFELINE_FD: i32 = 4;
 /// File descriptor on which the agent finds the sandbox's `env` (a memfd holding JSON).
 const AGENT_ENV_FD: i32 = 5;
-/// First of the file descriptors on which the agent finds its workload's `cgroup.procs` files
-/// (v1: memory, cpu, pids; see `limits`).
-const AGENT_WORKLOAD_FD: i32 = 6;
 const AGENT_IN_JAIL: &str = "/opt/daytona/daytona-local";
 
 /// A running jail: the bwrap process (our child, or adopted after a server restart) and the
@@ -394,12 +391,8 @@ impl Runtime {
     /// file written; returns it with its network uplink (none when `networkBlockAll`).
     async fn spawn(&self, sb: &Sandbox) -> Result<(Jail, Option<Uplink>), JailError> {
         let jail = Jailed::prepare(self, sb).await?;
+        let (mut cmd, uplink, handed_over, userns) = jail.command(self, sb)?;
         let cgroup = self.cgroup(sb);
-        let workload = match &cgroup {
-            Some(g) => g.workload_procs().map_err(|e| format!("the workload's cgroup: {e}"))?,
-            None => Vec::new(),
-        };
-        let (mut cmd, uplink, handed_over, userns) = jail.command(self, sb, workload)?;
         if let Some(g) = &cgroup {
             g.join_on_spawn(&mut cmd);
         }
@@ -604,7 +597,6 @@ impl Jailed {
         self,
         rt: &Runtime,
         sb: &Sandbox,
-        workload: Vec<OwnedFd>,
     ) -> Result<(Command, Option<Uplink>, Vec<OwnedFd>, Option<OwnedFd>), String> {
         // The server binds the agent's socket in a directory the jail cannot see and hands the
         // listening descriptor over: the sandbox can never swap the path for something else.
@@ -706,14 +698,6 @@ impl Jailed {
         if uplink.is_some() {
             cmd.args(["--lifeline-fd", &AGENT_LIFELINE_FD.to_string()]);
         }
-        // Numbered above every target (as the memfd), so moving them overwrites nothing.
-        let workload: Vec<OwnedFd> =
-            workload.into_iter().map(high_fd).collect::<std::io::Result<_>>().map_err(|e| e.to_string())?;
-        let workload_fds: Vec<(i32, i32)> =
-            workload.iter().enumerate().map(|(i, fd)| (fd.as_raw_fd(), AGENT_WORKLOAD_FD + i as i32)).collect();
-        for (_, to) in &workload_fds {
-            cmd.args(["--workload-fd", &to.to_string()]);
-        }
         // The agent's stderr goes to a per-sandbox log outside the jail: sandbox processes
         // (same uid as the agent) can write to it, so it must not be the server's own log.
         let log = jail_log(rt, &sb.id)?;
@@ -734,10 +718,7 @@ impl Jailed {
                         libc::dup2(from, to) != -1
                     }
                 };
-                if keep(listen_fd, AGENT_LISTEN_FD)
-                    && keep(env_fd, AGENT_ENV_FD)
-                    && workload_fds.iter().all(|&(from, to)| keep(from, to))
-                {
+                if keep(listen_fd, AGENT_LISTEN_FD) && keep(env_fd, AGENT_ENV_FD) {
                     Ok(())
                 } else {
                     Err(std::io::Error::last_os_error())
@@ -751,9 +732,7 @@ impl Jailed {
             // SAFETY: `stage` makes async-signal-safe calls only.
             unsafe { cmd.pre_exec(move || stage(&sources)) };
         }
-        let mut handed_over = vec![OwnedFd::from(listener), env];
-        handed_over.extend(workload);
-        Ok((cmd, uplink, handed_over, userns))
+        Ok((cmd, uplink, vec![OwnedFd::from(listener), env], userns))
     }
 }
 

@@ -116,10 +116,6 @@ impl PtySession {
             cmd.env(k, v);
         }
         let mut child = pair.slave.spawn_command(cmd).map_err(|e| format!("starting the shell: {e}"))?;
-        // portable-pty has no pre-exec hook: the shell moves as it starts, before it reads input.
-        if let Some(Err(e)) = child.process_id().map(crate::agent::workload::adopt) {
-            tracing::warn!("PTY shell into the workload cgroup: {e}");
-        }
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().map_err(|e| format!("pty reader: {e}"))?;
         let writer = pair.master.take_writer().map_err(|e| format!("pty writer: {e}"))?;
