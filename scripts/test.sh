@@ -53,3 +53,6 @@ node_modules/.bin/tsc -p tests/npm/tsconfig.json
 
 log "npm package, official TS SDK in Node, console in headless Chromium"
 node --test tests/npm/ tests/ts-sdk/ tests/e2e/
+
+log "the SDK against @daytonaio/sdk in one page (a few rounds; size budget checked)"
+bash scripts/bench-peer.sh

@@ -1,0 +1,68 @@
+// The SDK against @daytonaio/sdk in one headless Chromium page and one daytona-local: package
+// sizes (gzip -9 of everything each loads) and round trips, as BENCH lines with ratios.
+//   node tests/peer/bench.mjs            a few rounds (the test command)
+//   PEER_FULL=1 node tests/peer/bench.mjs  the full run
+// Needs pkg/ built (scripts/build-sdk.sh) and target/peer/official.js (scripts/bench-peer.sh).
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+import { launchBrowser } from '../support/browser.js';
+import { ROOT, startDaytonaLocal } from '../support/daytona-local.js';
+import { startStaticServer } from '../support/static-server.js';
+
+const full = process.env.PEER_FULL === '1';
+// Even counts: each client goes first equally often (the first create after a pause may wait
+// for the pool of ready disks to refill).
+const rounds = full ? { exec: 200, get: 50, create: 10 } : { exec: 30, get: 10, create: 4 };
+
+/** gzip -9 bytes of `files` (paths under the repository). */
+const gz = (files) => files.reduce((sum, f) => sum + gzipSync(readFileSync(join(ROOT, f)), { level: 9 }).length, 0);
+/** Every file of the npm package a page loads: the entry, the glue, the wasm, the snippets. */
+function ourFiles() {
+  const walk = (dir) =>
+    readdirSync(join(ROOT, dir)).flatMap((f) => {
+      const path = `${dir}/${f}`;
+      return statSync(join(ROOT, path)).isDirectory() ? walk(path) : [path];
+    });
+  return ['pkg/index.js', ...walk('pkg/dist').filter((f) => /\.(js|wasm)$/.test(f))];
+}
+
+const ours = gz(ourFiles());
+const official = gz(['target/peer/official.js']);
+const ratio = ours / official;
+console.log(
+  `BENCH package size (gzip -9, all a page loads): ours ${(ours / 1024).toFixed(1)} KB, @daytonaio/sdk ${(official / 1024).toFixed(1)} KB, ratio ${ratio.toFixed(2)}`,
+);
+// The size budget, a deterministic check (unlike times): no growth past it. The goal is 0.7;
+// the budget comes down as the size work lands (README, "Figures").
+const budget = Number(process.env.PEER_MAX_SIZE_RATIO ?? 1.6);
+if (ratio > budget) {
+  console.error(`the package is ${ratio.toFixed(2)}x the official SDK's browser bundle, over the budget of ${budget}x`);
+  process.exit(1);
+}
+
+const server = await startDaytonaLocal();
+const site = await startStaticServer();
+const browser = await launchBrowser();
+try {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${site.url}/tests/peer/page.html`);
+  await page.waitForFunction(() => window.ready === true, null, { timeout: 30_000 });
+  const out = await page.evaluate(([u, k, n]) => window.bench(u, k, n), [server.apiUrl, server.apiKey, rounds]);
+  for (const [label, what] of [
+    ['exec', `executeCommand("true") round trip, median of ${rounds.exec}`],
+    ['get', `get(id), median of ${rounds.get}`],
+    ['create', `create() -> started, median of ${rounds.create}`],
+  ]) {
+    const { ours: a, official: b } = out[label];
+    console.log(`BENCH ${what}: ours ${a?.toFixed(1)} ms, @daytonaio/sdk ${b?.toFixed(1)} ms, ratio ${(a / b).toFixed(2)}`);
+  }
+  for (const f of [...out.failures, ...errors]) console.log(`BENCH @daytonaio/sdk or ours failed in the browser: ${f}`);
+} finally {
+  await browser.close();
+  await site.stop();
+  await server.stop();
+}
