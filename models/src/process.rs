@@ -50,6 +50,5 @@ pub struct ExecuteArtifacts {
     pub stdout: String,
     /// Charts found in the output (filled by `codeRun`).
     #[serde(default)]
-    #[cfg_attr(feature = "ts", tsify(type = "Record<string, unknown>[]"))]
-    pub charts: Vec<serde_json::Value>,
+    pub charts: Vec<crate::Chart>,
 }

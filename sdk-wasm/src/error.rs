@@ -146,27 +146,30 @@ impl DaytonaError {
     /// with the same fallbacks as the official SDKs (`message`, then `error`, then the
     /// bulk-upload `errors` list, then the body).
     pub(crate) fn from_response(status: u16, body: &str) -> Self {
+        /// `message`: a string, or a list of them (validation errors), or anything else.
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Message {
+            One(String),
+            Many(Vec<String>),
+            Other(serde::de::IgnoredAny),
+        }
         #[derive(serde::Deserialize)]
         struct Loose {
-            message: Option<serde_json::Value>,
+            message: Option<Message>,
             error: Option<String>,
             code: Option<String>,
             error_code: Option<String>,
             source: Option<String>,
             errors: Option<Vec<String>>,
         }
-        let parsed: Option<Loose> = serde_json::from_str(body).ok();
+        let parsed: Option<Loose> = crate::json::from_str(body).ok();
         let (message, code, source) = match parsed {
             Some(l) => {
                 let message = match l.message {
-                    Some(serde_json::Value::String(s)) => Some(s),
-                    Some(serde_json::Value::Array(a)) => Some(
-                        a.iter()
-                            .map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    ),
-                    _ => None,
+                    Some(Message::One(s)) => Some(s),
+                    Some(Message::Many(list)) => Some(list.join(", ")),
+                    Some(Message::Other(_)) | None => None,
                 };
                 let listed = l.errors.filter(|e| !e.is_empty()).map(|e| e.join(", "));
                 (message.or(l.error).or(listed), l.code.or(l.error_code), l.source)

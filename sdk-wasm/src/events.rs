@@ -54,18 +54,21 @@ impl SandboxEvents {
         if !open.starts_with('0') {
             return Err(DaytonaError::Decode(format!("event socket: expected Engine.IO OPEN, got {open:?}")));
         }
-        let connect = serde_json::json!({ "token": client.token });
-        send(&socket, &format!("40{connect}"))?;
+        let token = crate::json::to_string(&client.token).map_err(DaytonaError::InvalidArgument)?;
+        send(&socket, &format!("40{{\"token\":{token}}}"))?;
         loop {
             let answer = next_text(&mut socket).await?;
             if answer.starts_with("40") {
                 return Ok(Self { socket });
             }
             if let Some(error) = answer.strip_prefix("44") {
-                let message = serde_json::from_str::<serde_json::Value>(error)
-                    .ok()
-                    .and_then(|e| e["message"].as_str().map(str::to_owned))
-                    .unwrap_or_else(|| error.to_owned());
+                #[derive(serde::Deserialize)]
+                struct ConnectError {
+                    message: String,
+                }
+                let message = crate::json::from_str::<ConnectError>(error)
+                    .map(|e| e.message)
+                    .unwrap_or_else(|_| error.to_owned());
                 return Err(DaytonaError::Api {
                     status: 401,
                     message: format!("event socket: {message}"),
@@ -92,10 +95,12 @@ impl SandboxEvents {
                 continue;
             }
             let Some(event) = text.strip_prefix("42") else { continue };
-            let Ok((name, payload)) = serde_json::from_str::<(String, serde_json::Value)>(event) else { continue };
+            let Ok(packet) = crate::json::parse(event) else { continue };
+            let packet = js_sys::Array::from(&packet);
+            let (name, payload) = (packet.get(0).as_string().unwrap_or_default(), packet.get(1));
             let event = match name.as_str() {
-                SANDBOX_CREATED_EVENT => serde_json::from_value(payload).ok().map(SandboxEvent::Created),
-                SANDBOX_STATE_UPDATED_EVENT => serde_json::from_value::<SandboxStateUpdated>(payload).ok().map(|u| {
+                SANDBOX_CREATED_EVENT => crate::json::from_js(payload).ok().map(SandboxEvent::Created),
+                SANDBOX_STATE_UPDATED_EVENT => crate::json::from_js::<SandboxStateUpdated>(payload).ok().map(|u| {
                     SandboxEvent::StateUpdated { sandbox: u.sandbox, old_state: u.old_state, new_state: u.new_state }
                 }),
                 _ => None,

@@ -96,7 +96,7 @@ impl Http {
         let init = RequestInit::new();
         init.set_method(method.as_str());
         if let Some(body) = body {
-            let json = serde_json::to_string(body).map_err(|e| DaytonaError::InvalidArgument(e.to_string()))?;
+            let json = crate::json::to_string(body).map_err(DaytonaError::InvalidArgument)?;
             headers
                 .set("Content-Type", "application/json")
                 .map_err(|e| DaytonaError::InvalidArgument(js_message(&e)))?;
@@ -129,8 +129,10 @@ impl Http {
         opts: &CallOptions,
     ) -> Result<T, DaytonaError> {
         let resp = self.send(method, url, body, opts).await?;
-        let body = text(&resp).await?;
-        serde_json::from_str(&body).map_err(|e| DaytonaError::Decode(format!("{url}: {e}")))
+        let promise = resp.json().map_err(|e| DaytonaError::Decode(format!("{url}: {}", js_message(&e))))?;
+        let value =
+            JsFuture::from(promise).await.map_err(|e| DaytonaError::Decode(format!("{url}: {}", js_message(&e))))?;
+        crate::json::from_js(value).map_err(|e| DaytonaError::Decode(format!("{url}: {e}")))
     }
 }
 

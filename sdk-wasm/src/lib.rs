@@ -25,6 +25,7 @@ mod error;
 mod events;
 mod fs;
 mod http;
+mod json;
 mod params;
 mod process;
 mod pty;

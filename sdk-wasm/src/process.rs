@@ -114,10 +114,7 @@ impl Process {
         let charts: Vec<Chart> = resp.artifacts.and_then(|a| a.charts).unwrap_or_default();
         Ok(ExecuteResponse {
             exit_code: resp.exit_code,
-            artifacts: Some(ExecuteArtifacts {
-                stdout: resp.result.clone(),
-                charts: charts.iter().filter_map(|c| serde_json::to_value(c).ok()).collect(),
-            }),
+            artifacts: Some(ExecuteArtifacts { stdout: resp.result.clone(), charts }),
             result: resp.result,
         })
     }

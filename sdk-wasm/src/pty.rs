@@ -96,12 +96,20 @@ enum Ended {
     Dropped(bool),
 }
 
+/// A PTY socket's control message (a text frame), or the JSON of its close reason.
+#[derive(Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Control {
+    status: Option<String>,
+    offset: Option<u64>,
+    exit_code: Option<i32>,
+    exit_reason: Option<String>,
+    error: Option<String>,
+}
+
 fn parse_exit_reason(reason: &str) -> (Option<i32>, Option<String>) {
-    let v: serde_json::Value = serde_json::from_str(reason).unwrap_or_default();
-    (
-        v.get("exitCode").and_then(|c| c.as_i64()).map(|c| c as i32),
-        v.get("exitReason").and_then(|r| r.as_str()).map(str::to_owned),
-    )
+    let c: Control = crate::json::from_str(reason).unwrap_or_default();
+    (c.exit_code, c.exit_reason)
 }
 
 impl PtyHandle {
@@ -240,7 +248,7 @@ impl PtyHandle {
                 }
                 let mut protocols = vec![EXIT_CONTROL.to_owned()];
                 if let Some(envs) = req.envs.as_ref().filter(|e| !e.is_empty()) {
-                    let json = serde_json::to_string(envs).unwrap_or_default();
+                    let json = crate::json::to_string(envs).unwrap_or_default();
                     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
                     protocols.push(format!("X-Daytona-Pty-Envs~{token}"));
                 }
@@ -261,25 +269,22 @@ impl PtyHandle {
         let ended = loop {
             match socket.next().await {
                 Some(WsEvent::Text(text)) => {
-                    let msg: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-                    match msg.get("status").and_then(|s| s.as_str()) {
+                    let msg: Control = crate::json::from_str(&text).unwrap_or_default();
+                    match msg.status.as_deref() {
                         Some("connected") => {
-                            if let Some(o) = msg.get("offset").and_then(|o| o.as_u64()) {
+                            if let Some(o) = msg.offset {
                                 self.shared.borrow_mut().offset = o;
                             }
                             attached = true;
                             self.set_state(PtyState::Connected);
                         }
                         Some("exited") => {
-                            let code = msg.get("exitCode").and_then(|c| c.as_i64()).unwrap_or(0) as i32;
-                            self.shared.borrow_mut().exit_reason =
-                                msg.get("exitReason").and_then(|r| r.as_str()).map(str::to_owned);
-                            self.set_state(PtyState::Exited(code));
+                            self.shared.borrow_mut().exit_reason = msg.exit_reason;
+                            self.set_state(PtyState::Exited(msg.exit_code.unwrap_or(0)));
                             break Ended::Exited;
                         }
                         Some("error") => {
-                            let e = msg.get("error").and_then(|e| e.as_str()).unwrap_or("PTY error").to_owned();
-                            return Err(DaytonaError::Connection(e));
+                            return Err(DaytonaError::Connection(msg.error.unwrap_or_else(|| "PTY error".into())));
                         }
                         _ => {}
                     }
@@ -448,8 +453,8 @@ impl Process {
 
     /// Kills a PTY session.
     pub async fn kill_pty_session(&self, session_id: &str) -> Result<(), DaytonaError> {
-        let _: serde_json::Value =
-            self.toolbox(Method::Delete, &format!("/process/pty/{}", encode(session_id)), None::<&()>).await?;
+        let url = self.toolbox.url(&format!("/process/pty/{}", encode(session_id)), &[]);
+        self.toolbox.client.http.send(Method::Delete, &url, None::<&()>, &crate::http::CallOptions::default()).await?;
         Ok(())
     }
 

@@ -21,9 +21,9 @@ async fn code_run_returns_output_and_charts() {
     assert!(!out.result.contains("dtn_artifact"), "chart markers are stripped: {}", out.result);
     let charts = out.artifacts.expect("artifacts").charts;
     assert_eq!(charts.len(), 1);
-    assert_eq!(charts[0]["type"], "line");
-    assert_eq!(charts[0]["title"], "growth");
-    assert!(charts[0]["png"].as_str().is_some_and(|p| p.starts_with("iVBOR")), "base64 PNG");
+    assert_eq!(charts[0].kind.as_deref(), Some("line"));
+    assert_eq!(charts[0].title.as_deref(), Some("growth"));
+    assert!(charts[0].png.as_deref().is_some_and(|p| p.starts_with("iVBOR")), "base64 PNG");
 
     let args = CodeRunParams { argv: Some(vec!["a1".into()]), env: Some([("K".to_owned(), "v".to_owned())].into()) };
     let out = sb

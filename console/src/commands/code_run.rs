@@ -52,13 +52,7 @@ pub fn CodeRun() -> impl IntoView {
         task.run(
             async move {
                 let response = current.sandbox()?.process().code_run(&source, CodeRunParams::default(), None).await?;
-                let charts = response
-                    .artifacts
-                    .map(|a| a.charts)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter_map(|v| serde_json::from_value::<Chart>(v).ok())
-                    .collect();
+                let charts = response.artifacts.map(|a| a.charts).unwrap_or_default();
                 Ok(Ran { exit_code: response.exit_code, output: response.result, charts })
             },
             move |r| ran.set(Some(r)),

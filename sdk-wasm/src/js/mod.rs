@@ -76,8 +76,7 @@ pub(crate) fn seconds(t: Option<f64>) -> Option<Duration> {
 
 /// Converts a Rust value for JS with maps as plain objects.
 pub(crate) fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, crate::DaytonaError> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| crate::DaytonaError::Decode(e.to_string()))
+    crate::json::to_js(v).map_err(crate::DaytonaError::Decode)
 }
 
 /// Reads a JS argument into a Rust value (a type error rejects with `DaytonaInvalidArgumentError`).
