@@ -5,4 +5,7 @@ declare module './dist/daytona_wasm.js' {
   interface SandboxIterator {
     [Symbol.asyncIterator](): SandboxIterator;
   }
+  interface SandboxEventStream {
+    [Symbol.asyncIterator](): SandboxEventStream;
+  }
 }

@@ -87,6 +87,9 @@ test('every exported method, called from plain JS as users import the package', 
   assert.ok(expected.length > 50, `methods found in the .d.ts: ${expected.length}`);
   assert.deepEqual(expected.filter((m) => !out.called.includes(m)), [], 'exported methods no test calls');
 
+  assert.deepEqual(out.pushed, ['sandbox.created', 'yes'], 'a creation pushed on the event socket');
+  assert.deepEqual(out.stateAfterCreate, ['sandbox.state.updated', true, 'started']);
+  assert.equal(out.afterClose, true, 'a closed stream is done');
   assert.equal(out.iterated.length, 1);
   assert.deepEqual([out.found, out.page, out.got], [true, 1, true]);
   assert.deepEqual([out.home, out.work], ['/home/daytona', '/home/daytona']);

@@ -74,6 +74,14 @@ impl JsDaytona {
         Ok(promise(async move { inner.create(params, seconds(options.timeout)).await.map(JsSandbox::from) }))
     }
 
+    /// Opens the control plane's event socket: sandbox creations and state changes as they
+    /// happen.
+    #[wasm_bindgen(unchecked_return_type = "Promise<SandboxEventStream>")]
+    pub fn events(&self) -> js_sys::Promise {
+        let daytona = self.inner.clone();
+        promise(async move { daytona.events().await.map(super::JsSandboxEvents::new) })
+    }
+
     /// The sandbox with this id or name (rejects with `DaytonaNotFoundError`).
     #[wasm_bindgen(unchecked_return_type = "Promise<Sandbox>", js_name = get)]
     pub fn get(&self, #[wasm_bindgen(js_name = "sandboxIdOrName")] sandbox_id_or_name: String) -> js_sys::Promise {

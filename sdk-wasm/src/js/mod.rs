@@ -3,6 +3,7 @@
 
 mod daytona;
 mod error;
+mod events;
 mod fs;
 mod list;
 mod process;
@@ -15,6 +16,7 @@ use std::time::Duration;
 use wasm_bindgen::prelude::*;
 
 pub use daytona::JsDaytona;
+pub use events::JsSandboxEvents;
 pub use fs::JsFileSystem;
 pub use list::JsSandboxIterator;
 pub use process::JsProcess;

@@ -1,0 +1,100 @@
+//! The JS face of the event socket: `daytona.events()` resolves to a `SandboxEventStream`, an
+//! async iterator of sandbox creations and state changes as the control plane pushes them.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+
+use super::{promise, to_js, Resolve};
+use crate::{SandboxEvent, SandboxEvents};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** One event of `daytona.events()`. */
+export interface SandboxEventData {
+  /** `sandbox.created` or `sandbox.state.updated`. */
+  type: 'sandbox.created' | 'sandbox.state.updated';
+  /** The sandbox as it is now. */
+  sandbox: SandboxDto;
+  /** Its state before (state changes only). */
+  oldState?: SandboxState;
+  /** Its state now (state changes only). */
+  newState?: SandboxState;
+}
+"#;
+
+/// Sandbox events as they happen (`for await (const e of await daytona.events())`); one
+/// `next()` at a time. `close()` disconnects.
+#[wasm_bindgen(js_name = SandboxEventStream)]
+pub struct JsSandboxEvents {
+    socket: Rc<RefCell<Option<SandboxEvents>>>,
+}
+
+impl JsSandboxEvents {
+    pub(crate) fn new(events: SandboxEvents) -> Self {
+        Self { socket: Rc::new(RefCell::new(Some(events))) }
+    }
+}
+
+impl Resolve for JsSandboxEvents {
+    fn resolve(self) -> JsValue {
+        self.into()
+    }
+}
+
+/// `{ value, done }` of an async iterator.
+fn step(value: Option<JsValue>) -> JsValue {
+    let out = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&out, &"done".into(), &value.is_none().into());
+    let _ = js_sys::Reflect::set(&out, &"value".into(), &value.unwrap_or(JsValue::UNDEFINED));
+    out.into()
+}
+
+fn event_data(event: &SandboxEvent) -> Result<JsValue, crate::DaytonaError> {
+    let out = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&out, &k.into(), v).map(drop);
+    let r = match event {
+        SandboxEvent::Created(sandbox) => {
+            set("type", &daytona_models::SANDBOX_CREATED_EVENT.into()).and(set("sandbox", &to_js(sandbox)?))
+        }
+        SandboxEvent::StateUpdated { sandbox, old_state, new_state } => {
+            set("type", &daytona_models::SANDBOX_STATE_UPDATED_EVENT.into())
+                .and(set("sandbox", &to_js(sandbox)?))
+                .and(set("oldState", &to_js(old_state)?))
+                .and(set("newState", &to_js(new_state)?))
+        }
+    };
+    r.map_err(|e| crate::DaytonaError::Decode(crate::http::js_message(&e)))?;
+    Ok(out.into())
+}
+
+#[wasm_bindgen(js_class = SandboxEventStream)]
+impl JsSandboxEvents {
+    /// The next event: `{ value, done }` (`done` once the socket has closed).
+    #[wasm_bindgen(unchecked_return_type = "Promise<IteratorResult<SandboxEventData, undefined>>")]
+    pub fn next(&self) -> js_sys::Promise {
+        let socket = Rc::clone(&self.socket);
+        promise(async move {
+            // Taken out for the wait (no borrow held across it), put back unless closed meanwhile.
+            let Some(mut events) = socket.borrow_mut().take() else { return Ok(step(None)) };
+            let event = events.next().await;
+            match event {
+                Some(event) => {
+                    let data = event_data(&event)?;
+                    let mut slot = socket.borrow_mut();
+                    if slot.is_none() {
+                        *slot = Some(events);
+                    }
+                    Ok(step(Some(data)))
+                }
+                None => Ok(step(None)),
+            }
+        })
+    }
+
+    /// Disconnects; a pending `next()` still resolves with what it was waiting for.
+    pub fn close(&self) {
+        self.socket.borrow_mut().take();
+    }
+}
