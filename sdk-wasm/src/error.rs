@@ -146,33 +146,23 @@ impl DaytonaError {
     /// with the same fallbacks as the official SDKs (`message`, then `error`, then the
     /// bulk-upload `errors` list, then the body).
     pub(crate) fn from_response(status: u16, body: &str) -> Self {
-        /// `message`: a string, or a list of them (validation errors), or anything else.
-        #[derive(serde::Deserialize)]
-        #[serde(untagged)]
-        enum Message {
-            One(String),
-            Many(Vec<String>),
-            Other(serde::de::IgnoredAny),
-        }
-        #[derive(serde::Deserialize)]
-        struct Loose {
-            message: Option<Message>,
-            error: Option<String>,
-            code: Option<String>,
-            error_code: Option<String>,
-            source: Option<String>,
-            errors: Option<Vec<String>>,
-        }
-        let parsed: Option<Loose> = crate::json::from_str(body).ok();
+        // Read field by field after the browser's JSON.parse: a field of another type is left
+        // out, not the whole envelope.
+        let parsed = crate::json::parse(body).ok().filter(|v| v.is_object());
         let (message, code, source) = match parsed {
-            Some(l) => {
-                let message = match l.message {
-                    Some(Message::One(s)) => Some(s),
-                    Some(Message::Many(list)) => Some(list.join(", ")),
-                    Some(Message::Other(_)) | None => None,
+            Some(v) => {
+                let get = |k: &str| js_sys::Reflect::get(&v, &k.into()).unwrap_or(wasm_bindgen::JsValue::UNDEFINED);
+                let text = |k: &str| get(k).as_string();
+                // The strings of a list (NestJS validation messages, bulk-upload `errors`).
+                let list = |k: &str| {
+                    let v = get(k);
+                    js_sys::Array::is_array(&v)
+                        .then(|| js_sys::Array::from(&v).iter().filter_map(|i| i.as_string()).collect::<Vec<_>>())
+                        .filter(|l| !l.is_empty())
+                        .map(|l| l.join(", "))
                 };
-                let listed = l.errors.filter(|e| !e.is_empty()).map(|e| e.join(", "));
-                (message.or(l.error).or(listed), l.code.or(l.error_code), l.source)
+                let message = text("message").or_else(|| list("message"));
+                (message.or(text("error")).or(list("errors")), text("code").or(text("error_code")), text("source"))
             }
             None => (None, None, None),
         };

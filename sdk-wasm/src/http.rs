@@ -130,9 +130,21 @@ impl Http {
     ) -> Result<T, DaytonaError> {
         let resp = self.send(method, url, body, opts).await?;
         let promise = resp.json().map_err(|e| DaytonaError::Decode(format!("{url}: {}", js_message(&e))))?;
-        let value =
-            JsFuture::from(promise).await.map_err(|e| DaytonaError::Decode(format!("{url}: {}", js_message(&e))))?;
+        let value = JsFuture::from(promise).await.map_err(|e| body_error(url, &e))?;
         crate::json::from_js(value).map_err(|e| DaytonaError::Decode(format!("{url}: {e}")))
+    }
+}
+
+/// Why reading a JSON body failed: not JSON (`SyntaxError`), the call's timeout or abort
+/// signal firing mid-body, or the connection.
+fn body_error(url: &str, e: &JsValue) -> DaytonaError {
+    let name = js_sys::Reflect::get(e, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
+    let what = format!("{url}: {}", js_message(e));
+    match name.as_str() {
+        "SyntaxError" => DaytonaError::Decode(what),
+        "TimeoutError" => DaytonaError::Timeout(what),
+        "AbortError" => DaytonaError::Aborted(what),
+        _ => DaytonaError::Connection(what),
     }
 }
 

@@ -96,9 +96,10 @@ enum Ended {
     Dropped(bool),
 }
 
-/// A PTY socket's control message (a text frame), or the JSON of its close reason.
-#[derive(Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// A PTY socket's control message (a text frame), or the JSON of its close reason. Each field
+/// is read on its own (after the browser's JSON.parse): one of an unexpected type is left out,
+/// not the whole message.
+#[derive(Default)]
 struct Control {
     status: Option<String>,
     offset: Option<u64>,
@@ -107,8 +108,23 @@ struct Control {
     error: Option<String>,
 }
 
+impl Control {
+    fn parse(text: &str) -> Self {
+        let Ok(v) = crate::json::parse(text) else { return Self::default() };
+        let get = |k: &str| js_sys::Reflect::get(&v, &k.into()).unwrap_or(wasm_bindgen::JsValue::UNDEFINED);
+        let whole = |k: &str| get(k).as_f64().filter(|n| n.fract() == 0.0);
+        Self {
+            status: get("status").as_string(),
+            offset: whole("offset").filter(|n| *n >= 0.0).map(|n| n as u64),
+            exit_code: whole("exitCode").map(|n| n as i32),
+            exit_reason: get("exitReason").as_string(),
+            error: get("error").as_string(),
+        }
+    }
+}
+
 fn parse_exit_reason(reason: &str) -> (Option<i32>, Option<String>) {
-    let c: Control = crate::json::from_str(reason).unwrap_or_default();
+    let c = Control::parse(reason);
     (c.exit_code, c.exit_reason)
 }
 
@@ -269,7 +285,7 @@ impl PtyHandle {
         let ended = loop {
             match socket.next().await {
                 Some(WsEvent::Text(text)) => {
-                    let msg: Control = crate::json::from_str(&text).unwrap_or_default();
+                    let msg = Control::parse(&text);
                     match msg.status.as_deref() {
                         Some("connected") => {
                             if let Some(o) = msg.offset {

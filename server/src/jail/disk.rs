@@ -163,6 +163,9 @@ impl Disks {
             // Not made yet: it gets the new size when the sandbox starts.
             return Ok(());
         };
+        // Never shorter than it is: a filesystem grown by an earlier resize whose record was
+        // not stored would otherwise lose its end.
+        let new_len = ((gib as u64) << 30).max(old_len);
         let set_len = |len: u64| {
             std::fs::OpenOptions::new()
                 .write(true)
@@ -173,16 +176,21 @@ impl Disks {
         let home = disk.join(MOUNT_POINT);
         if is_mounted(&home) {
             let device = loop_device(&home).ok_or("the sandbox's loop device was not found")?;
-            set_len((gib as u64) << 30)?;
+            set_len(new_len)?;
             run("losetup", &["-c".as_ref(), device.as_os_str()]).await?;
             let online = run("resize2fs", &[device.as_os_str()]).await;
             if online.is_ok() {
                 return Ok(());
             }
             // The filesystem kept its size: so do the image and the device (a device left
-            // longer than its file fails every later mount of the image with I/O errors).
-            set_len(old_len)?;
-            run("losetup", &["-c".as_ref(), device.as_os_str()]).await?;
+            // longer than its file fails every later mount of the image with I/O errors) —
+            // unless a partial resize grew it past the old length, which then stays.
+            if filesystem_bytes(&home).is_some_and(|fs| fs <= old_len) {
+                set_len(old_len)?;
+                if let Err(e) = run("losetup", &["-c".as_ref(), device.as_os_str()]).await {
+                    tracing::error!("sandbox {id}: the loop device kept the grown length: {e}");
+                }
+            }
             if running {
                 return Err(JailError::Unsupported(format!(
                     "Cannot grow the disk: this host does not let a mounted disk grow ({}); stop the sandbox and resize it then",
@@ -214,7 +222,7 @@ impl Disks {
                 attached.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
             )));
         }
-        set_len((gib as u64) << 30)?;
+        set_len(new_len)?;
         // Offline, resize2fs wants a checked filesystem first.
         run_accepting("e2fsck", &["-f".as_ref(), "-p".as_ref(), image.as_os_str()], &[0, 1]).await?;
         Ok(run("resize2fs", &[image.as_os_str()]).await?)
@@ -359,6 +367,14 @@ async fn unmount_when_free(dir: &Path) -> bool {
 fn discard(dir: &Path) {
     unmount(&dir.join(MOUNT_POINT));
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The size of the filesystem mounted on `dir`, in bytes.
+fn filesystem_bytes(dir: &Path) -> Option<u64> {
+    let path = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()).ok()?;
+    // SAFETY: statvfs on a NUL-terminated path into a zeroed struct we own.
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    (unsafe { libc::statvfs(path.as_ptr(), &mut st) } == 0).then(|| st.f_blocks as u64 * st.f_frsize as u64)
 }
 
 /// The loop device mounted on `dir`, from the mount table.
