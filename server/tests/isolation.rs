@@ -141,10 +141,10 @@ impl TestHost {
         // `ip netns add` sets /run/netns up on first use: concurrent first uses race.
         static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
         let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-        // Rarely (seen once in a full run, never alone) the kernel refuses a step with EINVAL:
+        // Rarely (twice in full runs, never alone) the kernel refuses a step with EINVAL:
         // a fresh namespace and pair is tried then, up to three times, each failure named.
         let mut failures = Vec::new();
-        let (ns, veth, n, cleanup) = loop {
+        loop {
             let k = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let n = (std::process::id() + k * 7) % 250 + 1;
             let (ns, veth, peer) = (format!("dlt-{}-{n}", std::process::id()), format!("dlt{n}h"), format!("dlt{n}n"));
@@ -165,35 +165,29 @@ impl TestHost {
                 let out = std::process::Command::new("sh").arg("-c").arg(cmd).output().expect("sh");
                 (!out.status.success()).then(|| format!("{cmd}: {}", String::from_utf8_lossy(&out.stderr).trim()))
             });
-            match failed {
-                None => break (ns, veth, n, cleanup),
-                Some(why) if failures.len() < 2 => {
+            // The listener is part of the set-up: its `ip netns exec` can meet the same refusal.
+            let started = match failed {
+                None => listen_in(&ns),
+                Some(why) => Err(why),
+            };
+            match started {
+                Ok((listener, out, port)) => {
+                    if !failures.is_empty() {
+                        eprintln!("test host set up after failures:\n{}", failures.join("\n"));
+                    }
+                    std::mem::forget(cleanup);
+                    return Self { ns, veth, addr: [10, 213, n as u8, 2].into(), port, listener, out };
+                }
+                Err(why) if failures.len() < 2 => {
                     failures.push(why);
                     drop(cleanup);
                 }
-                Some(why) => {
+                Err(why) => {
                     failures.push(why);
                     panic!("setting up a test host failed three times:\n{}", failures.join("\n"));
                 }
             }
-        };
-        if !failures.is_empty() {
-            eprintln!("test host set up after failures:\n{}", failures.join("\n"));
         }
-        // Listens, prints its port, then the peer of every connection; ends after 120 s idle.
-        let script = "import socket; s=socket.socket(); s.bind(('0.0.0.0',0)); s.listen(); \
-                      print(s.getsockname()[1], flush=True); s.settimeout(120)\nwhile True:\n c,a=s.accept(); print(a[0], flush=True); c.close()";
-        let mut listener = std::process::Command::new("ip")
-            .args(["netns", "exec", &ns, "python3", "-c", script])
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("listener in the test host");
-        let mut out = std::io::BufReader::new(listener.stdout.take().unwrap());
-        let mut line = String::new();
-        std::io::BufRead::read_line(&mut out, &mut line).unwrap();
-        let port = line.trim().parse().expect("listener port");
-        std::mem::forget(cleanup);
-        Self { ns, veth, addr: [10, 213, n as u8, 2].into(), port, listener, out }
     }
 
     /// The address the next connection came from.
@@ -201,6 +195,30 @@ impl TestHost {
         let mut line = String::new();
         std::io::BufRead::read_line(&mut self.out, &mut line).unwrap();
         line.trim().parse().expect("peer address")
+    }
+}
+
+/// Starts, in network namespace `ns`, a TCP listener that prints its port, then the peer of
+/// every connection (it ends after 120 s idle); the listener, its output and its port.
+fn listen_in(ns: &str) -> Result<(std::process::Child, std::io::BufReader<std::process::ChildStdout>, u16), String> {
+    let script = "import socket; s=socket.socket(); s.bind(('0.0.0.0',0)); s.listen(); \
+                  print(s.getsockname()[1], flush=True); s.settimeout(120)\nwhile True:\n c,a=s.accept(); print(a[0], flush=True); c.close()";
+    let mut listener = std::process::Command::new("ip")
+        .args(["netns", "exec", ns, "python3", "-c", script])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("listener in {ns}: {e}"))?;
+    let mut out = std::io::BufReader::new(listener.stdout.take().expect("piped stdout"));
+    let mut line = String::new();
+    let _ = std::io::BufRead::read_line(&mut out, &mut line);
+    match line.trim().parse() {
+        Ok(port) => Ok((listener, out, port)),
+        Err(_) => {
+            let _ = listener.kill();
+            let err = listener.wait_with_output().map(|o| String::from_utf8_lossy(&o.stderr).into_owned());
+            Err(format!("listener in {ns}: {}", err.unwrap_or_default().trim()))
+        }
     }
 }
 
