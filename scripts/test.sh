@@ -16,11 +16,12 @@ log "server tests, models unit tests"
 cargo test -p daytona-local -p daytona-models
 log "fuzz: schemathesis on the served operations of Daytona's specs (bounded; tests/fuzz)"
 bash tests/fuzz/run.sh target/debug/daytona-local
+bash scripts/build-sdk.sh
+# Before the console's unit tests: the build vendors xterm.js into the crate (its wasm-bindgen
+# snippets must exist for the crate to compile, natively too).
+bash scripts/build-console.sh
 log "console unit tests (native)"
 cargo test -p daytona-console
-
-bash scripts/build-sdk.sh
-bash scripts/build-console.sh
 log "lints: clippy -D warnings (SDK, console; wasm32)"
 wasm_cargo clippy -p daytona-wasm -p daytona-console --all-targets -- -D warnings
 
