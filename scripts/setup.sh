@@ -19,6 +19,7 @@ need_pkg chromium-driver
 need_pkg python3-venv
 need_pkg python3-matplotlib
 need_pkg python3-numpy
+need_pkg python3-pandas  # the interpreter's DataFrames (rich HTML outputs)
 
 # wasm32 std: rustup's target if present or obtainable quickly, else Debian's build-std route.
 if [ "$(wasm_route)" != rustup ]; then

@@ -13,6 +13,7 @@ mod env_name;
 mod error;
 mod events;
 mod files;
+mod interpreter;
 mod list;
 mod log_demux;
 mod process;
@@ -33,6 +34,11 @@ pub use events::{SandboxStateUpdated, SANDBOX_CREATED_EVENT, SANDBOX_STATE_UPDAT
 pub use files::{
     FileInfo, FilesDownloadRequest, Match, ReplaceRequest, ReplaceResult, SearchFilesResponse, UploadFilesFailure,
     UploadFilesResponse, UploadedFile,
+};
+pub use interpreter::{
+    ContextState, CreateContextRequest, InterpreterClientFrame, InterpreterContext, InterpreterExecuteRequest,
+    InterpreterFrame, ListContextsResponse, MimeBundle, INTERPRETER_DEFAULT_TIMEOUT_SECS,
+    INTERPRETER_TIMEOUT_CLOSE_CODE,
 };
 pub use list::{ListSandboxesQuery, ListSandboxesResponse, SandboxSortField, SortOrder};
 pub use log_demux::{LogDemux, LogStream, STDERR_MARKER, STDOUT_MARKER};

@@ -77,6 +77,10 @@ SERVED = {
         ("get", "/process/pty/{sessionId}"),
         ("delete", "/process/pty/{sessionId}"),
         ("post", "/process/pty/{sessionId}/resize"),
+        # server/src/agent/interpreter/mod.rs (execute is a WebSocket: left out)
+        ("post", "/process/interpreter/context"),
+        ("get", "/process/interpreter/context"),
+        ("delete", "/process/interpreter/context/{id}"),
         # server/src/agent/files/mod.rs
         ("get", "/files"),
         ("delete", "/files"),

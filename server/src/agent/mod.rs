@@ -6,6 +6,7 @@ mod error;
 mod extract;
 mod files;
 mod info;
+mod interpreter;
 mod process;
 mod pty;
 mod seccomp;
@@ -32,6 +33,8 @@ pub struct Agent {
     pub sessions: session::Registry,
     /// The PTY sessions.
     pub ptys: Arc<pty::PtyRegistry>,
+    /// The code interpreter's contexts.
+    pub interpreter: interpreter::Interpreter,
 }
 
 /// Reads the sandbox's own environment (its `env`, as JSON) from the inherited descriptor
@@ -124,7 +127,8 @@ pub async fn run(listen_fd: i32, home: PathBuf) -> Result<(), String> {
         .create(&scratch)
         .map_err(|e| format!("creating {}: {e}", scratch.display()))?;
     let sessions = session::Registry::new(home.join(".daytona").join("sessions"), scratch.join("sessions"));
-    let agent = Arc::new(Agent { work_dir: home.clone(), home, scratch, sessions, ptys: Arc::default() });
+    let interpreter = interpreter::Interpreter::new(scratch.join("interpreter"), &home)?;
+    let agent = Arc::new(Agent { work_dir: home.clone(), home, scratch, sessions, ptys: Arc::default(), interpreter });
     let app = Router::new()
         .route("/version", get(info::version))
         .route("/user-home-dir", get(info::user_home_dir))
@@ -135,6 +139,7 @@ pub async fn run(listen_fd: i32, home: PathBuf) -> Result<(), String> {
         .route("/tunnel/{port}", get(tunnel::tunnel))
         .merge(session::routes())
         .merge(pty::routes())
+        .merge(interpreter::routes())
         .merge(files::routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(crate::http::envelope::fill_request))

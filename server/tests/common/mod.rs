@@ -253,6 +253,11 @@ impl Server {
         send(self.http.delete(self.api(path)).bearer_auth(&self.key)).await
     }
 
+    /// DELETE a toolbox path of sandbox `id` with the key.
+    pub async fn delete_toolbox(&self, id: &str, path: &str) -> (StatusCode, Value) {
+        send(self.http.delete(self.toolbox(id, path)).bearer_auth(&self.key)).await
+    }
+
     /// Creates a sandbox; asserts 200 + `started` and returns its JSON.
     pub async fn create(&self, body: Value) -> Value {
         let (status, sb) = self.post("/sandbox", body).await;

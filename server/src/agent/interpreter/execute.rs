@@ -1,0 +1,383 @@
+//! `GET /process/interpreter/execute` (WebSocket): the first text frame is the request;
+//! output streams back as frames while the code runs; close 1000 when it ends, 4008 after
+//! its timeout (the code gets KeyboardInterrupt and the context keeps its state), 1002/1008/
+//! 1011 for the early failures Daytona's daemon reports.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::response::Response;
+use daytona_models::{
+    InterpreterClientFrame, InterpreterExecuteRequest, InterpreterFrame, INTERPRETER_DEFAULT_TIMEOUT_SECS,
+    INTERPRETER_TIMEOUT_CLOSE_CODE,
+};
+use tokio::time::Instant;
+
+use super::kernel::{Item, Message, Stream};
+use super::Context;
+use crate::agent::{subprotocol, Agent};
+
+/// How long a client has to send its request.
+const REQUEST_WITHIN: Duration = Duration::from_secs(30);
+/// How long interrupted code has to stop before its process is killed and replaced.
+const INTERRUPT_GRACE: Duration = Duration::from_secs(3);
+
+/// Handler of the execute WebSocket.
+pub async fn execute(State(agent): State<Arc<Agent>>, mut ws: WebSocketUpgrade) -> Response {
+    subprotocol::select(&mut ws);
+    ws.on_upgrade(move |socket| serve(agent, socket))
+}
+
+fn close(code: u16, reason: &str) -> WsMessage {
+    WsMessage::Close(Some(CloseFrame { code, reason: reason.into() }))
+}
+
+async fn send(socket: &mut WebSocket, frame: &InterpreterFrame) -> bool {
+    match serde_json::to_string(frame) {
+        Ok(text) => socket.send(WsMessage::Text(text.into())).await.is_ok(),
+        Err(_) => false,
+    }
+}
+
+async fn serve(agent: Arc<Agent>, mut socket: WebSocket) {
+    let request = match read_request(&mut socket).await {
+        Ok(r) => r,
+        Err((code, reason)) => {
+            let _ = socket.send(close(code, &reason)).await;
+            return;
+        }
+    };
+    let context = match &request.context_id {
+        Some(id) => match agent.interpreter.get(id) {
+            Ok(c) => c,
+            Err(_) => {
+                let _ = socket.send(close(1008, &format!("context not found: {id}"))).await;
+                return;
+            }
+        },
+        None => agent.interpreter.default_context(),
+    };
+    let (code, reason) = run(&agent, &context, request, &mut socket).await;
+    let _ = socket.send(close(code, &reason)).await;
+}
+
+/// The request of the first frame, or the close code and reason to answer it with.
+async fn read_request(socket: &mut WebSocket) -> Result<InterpreterExecuteRequest, (u16, String)> {
+    let text = loop {
+        match tokio::time::timeout(REQUEST_WITHIN, socket.recv()).await {
+            Ok(Some(Ok(WsMessage::Text(t)))) => break t.to_string(),
+            Ok(Some(Ok(WsMessage::Binary(b)))) => break String::from_utf8_lossy(&b).into_owned(),
+            Ok(Some(Ok(WsMessage::Ping(_) | WsMessage::Pong(_)))) => continue,
+            _ => return Err((1002, "failed to read first message".into())),
+        }
+    };
+    let request: InterpreterExecuteRequest =
+        serde_json::from_str(&text).map_err(|_| (1002, "invalid JSON payload".to_owned()))?;
+    if request.code.is_empty() {
+        return Err((1008, "code is required".into()));
+    }
+    if request.timeout.is_some_and(|t| t < 0) {
+        return Err((1008, "timeout must not be negative".into()));
+    }
+    if let Some(name) = request.envs.iter().flatten().map(|(k, _)| k).find(|k| !daytona_models::is_env_name(k)) {
+        return Err((1008, format!("invalid environment variable name: {name:?}")));
+    }
+    Ok(request)
+}
+
+/// Why an execution is being interrupted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Interrupted {
+    No,
+    ByClient,
+    ByTimeout,
+}
+
+/// Runs the request on the context (after the executions queued before it); returns the
+/// close code and reason.
+async fn run(
+    agent: &Agent,
+    context: &Context,
+    request: InterpreterExecuteRequest,
+    socket: &mut WebSocket,
+) -> (u16, String) {
+    let mut slot = context.kernel.lock().await;
+    if context.deleted.load(Ordering::Relaxed) {
+        return (1008, "context is not active".into());
+    }
+    if let Err(e) = context.ensure_started(&agent.interpreter.dir, &mut slot).await {
+        tracing::warn!(error = %e, "interpreter start");
+        return (1011, e);
+    }
+    let kernel = slot.as_mut().expect("started");
+    let rich = request.rich_outputs.unwrap_or(false);
+    let command = serde_json::json!({
+        "type": "execute",
+        "code": request.code,
+        "envs": request.envs.unwrap_or_default(),
+        "rich": rich,
+    });
+    if let Err(e) = kernel.send(&command).await {
+        *slot = None;
+        return (1011, e);
+    }
+    context.busy.store(true, Ordering::Relaxed);
+    let timeout = request.timeout.map_or(INTERPRETER_DEFAULT_TIMEOUT_SECS, |t| t as u64);
+    let mut deadline = (timeout > 0).then(|| Instant::now() + Duration::from_secs(timeout));
+    let mut interrupted = Interrupted::No;
+    let mut client_open = true;
+    let mut order = Order::after(kernel.last_seq);
+    let outcome = loop {
+        tokio::select! {
+            item = kernel.items.recv() => {
+                let Some(item) = item else { break None };
+                match order.take(item) {
+                    Step::Frames(frames) => {
+                        for frame in frames {
+                            if client_open && !send(socket, &frame).await {
+                                client_open = false;
+                            }
+                        }
+                    }
+                    Step::Done { status, count, seq, frames } => {
+                        kernel.last_seq = seq;
+                        for frame in frames {
+                            if client_open && !send(socket, &frame).await {
+                                client_open = false;
+                            }
+                        }
+                        context.count.store(count, Ordering::Relaxed);
+                        break Some((status, count));
+                    }
+                    Step::Exited => break None,
+                }
+            }
+            incoming = socket.recv(), if client_open => match incoming {
+                Some(Ok(WsMessage::Text(text))) => {
+                    let Ok(frame) = serde_json::from_str::<InterpreterClientFrame>(&text) else { continue };
+                    match frame.kind.as_str() {
+                        "input" if rich => {
+                            let reply = serde_json::json!({ "type": "input_reply", "value": frame.value.unwrap_or_default() });
+                            let _ = kernel.send(&reply).await;
+                        }
+                        "interrupt" => {
+                            interrupted = Interrupted::ByClient;
+                            context.interrupt();
+                        }
+                        _ => {}
+                    }
+                }
+                Some(Ok(WsMessage::Close(_))) | None | Some(Err(_)) => {
+                    // Nobody is waiting for the output: stop the code, keep the context.
+                    client_open = false;
+                    if interrupted == Interrupted::No {
+                        interrupted = Interrupted::ByClient;
+                        context.interrupt();
+                        deadline = Some(Instant::now() + INTERRUPT_GRACE);
+                    }
+                }
+                Some(Ok(_)) => {}
+            },
+            _ = sleep_until(deadline) => {
+                if interrupted == Interrupted::ByTimeout || !client_open {
+                    // It did not stop: the process goes; the next execution gets a fresh one.
+                    break None;
+                }
+                interrupted = Interrupted::ByTimeout;
+                context.interrupt();
+                deadline = Some(Instant::now() + INTERRUPT_GRACE);
+            }
+        }
+    };
+    context.busy.store(false, Ordering::Relaxed);
+    let Some((status, count)) = outcome else {
+        // The process died, was killed (delete, restart) or did not stop when interrupted.
+        let why = if context.deleted.load(Ordering::Relaxed) {
+            ("ContextDeleted", "the context was deleted while the code ran".to_owned())
+        } else if context.restarting.load(Ordering::Relaxed) {
+            ("ContextRestarted", "the context was restarted: its state is gone".to_owned())
+        } else if interrupted == Interrupted::ByTimeout {
+            ("TimeoutError", "the code did not stop when interrupted: the context restarted, its state is gone".into())
+        } else {
+            let status = kernel.exit_status().unwrap_or_else(|| "killed".into());
+            (
+                "KernelDied",
+                format!("the interpreter process ended ({status}): the context restarted, its state is gone"),
+            )
+        };
+        *slot = None;
+        context.pgid.store(0, Ordering::Relaxed);
+        context.count.store(0, Ordering::Relaxed);
+        if client_open {
+            let frame =
+                InterpreterFrame { kind: "error".into(), name: why.0.into(), value: why.1, ..Default::default() };
+            send(socket, &frame).await;
+        }
+        return match interrupted {
+            Interrupted::ByTimeout => (INTERPRETER_TIMEOUT_CLOSE_CODE, "execution timed out".into()),
+            _ => {
+                if client_open {
+                    send(socket, &control("completed", None)).await;
+                }
+                (1000, String::new())
+            }
+        };
+    };
+    let (state, code, reason) = match interrupted {
+        Interrupted::ByTimeout => ("interrupted", INTERPRETER_TIMEOUT_CLOSE_CODE, "execution timed out"),
+        _ if status == "interrupted" => ("interrupted", 1000, ""),
+        _ => ("completed", 1000, ""),
+    };
+    if client_open {
+        send(socket, &control(state, Some(count))).await;
+    }
+    (code, reason.into())
+}
+
+fn control(text: &str, count: Option<u64>) -> InterpreterFrame {
+    InterpreterFrame { execution_count: count, ..InterpreterFrame::text("control", text) }
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Puts frames in the order the kernel produced them: an event goes out once both streams
+/// have shown its mark, and text a stream wrote after a mark waits for that mark's event.
+/// The kernel numbers its events (and the end of each execution) one by one.
+struct Order {
+    held: [VecDeque<Held>; 2],
+    passed: [u64; 2],
+    emitted: u64,
+    events: BTreeMap<u64, Message>,
+}
+
+enum Held {
+    Text(String),
+    Mark(u64),
+}
+
+/// What one item leads to.
+enum Step {
+    Frames(Vec<InterpreterFrame>),
+    Done { status: String, count: u64, seq: u64, frames: Vec<InterpreterFrame> },
+    Exited,
+}
+
+impl Order {
+    /// Order for a kernel whose last event was `seq`.
+    fn after(seq: u64) -> Self {
+        Self { held: Default::default(), passed: [seq; 2], emitted: seq, events: BTreeMap::new() }
+    }
+
+    fn take(&mut self, item: Item) -> Step {
+        match item {
+            Item::Text(stream, text) => self.held[stream as usize].push_back(Held::Text(text)),
+            Item::Mark(stream, seq) => self.held[stream as usize].push_back(Held::Mark(seq)),
+            Item::Message(message @ (Message::Event { seq, .. } | Message::Done { seq, .. })) => {
+                self.events.insert(seq, message);
+            }
+            Item::Message(Message::Ready) => {}
+            Item::Exited => return Step::Exited,
+        }
+        let mut frames: Vec<InterpreterFrame> = Vec::new();
+        loop {
+            let mut progress = false;
+            for stream in [Stream::Stdout, Stream::Stderr] {
+                let s = stream as usize;
+                while let Some(front) = self.held[s].front() {
+                    match front {
+                        Held::Text(_) if self.passed[s] > self.emitted => break,
+                        Held::Text(_) => {
+                            if let Some(Held::Text(text)) = self.held[s].pop_front() {
+                                match frames.last_mut() {
+                                    Some(last) if last.kind == stream.kind() => last.text.push_str(&text),
+                                    _ => frames.push(InterpreterFrame::text(stream.kind(), text)),
+                                }
+                            }
+                        }
+                        Held::Mark(seq) => {
+                            self.passed[s] = self.passed[s].max(*seq);
+                            self.held[s].pop_front();
+                        }
+                    }
+                    progress = true;
+                }
+            }
+            let next = self.emitted + 1;
+            if self.passed.iter().all(|&p| p >= next) {
+                if let Some(message) = self.events.remove(&next) {
+                    self.emitted = next;
+                    progress = true;
+                    match message {
+                        Message::Event { frame, .. } => frames.push(frame),
+                        Message::Done { status, count, seq } => return Step::Done { status, count, seq, frames },
+                        Message::Ready => {}
+                    }
+                }
+            }
+            if !progress {
+                return Step::Frames(frames);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(seq: u64, text: &str) -> Item {
+        Item::Message(Message::Event { seq, frame: InterpreterFrame::text("display", text) })
+    }
+
+    fn kinds(step: Step) -> Vec<String> {
+        match step {
+            Step::Frames(f) => f.into_iter().map(|f| format!("{}:{}", f.kind, f.text)).collect(),
+            Step::Done { status, .. } => vec![format!("done:{status}")],
+            Step::Exited => vec!["exited".into()],
+        }
+    }
+
+    #[test]
+    fn an_event_waits_for_the_output_written_before_it_and_holds_what_came_after() {
+        let mut order = Order::after(10);
+        assert!(kinds(order.take(event(11, "figure"))).is_empty(), "no stream has reached mark 11 yet");
+        assert_eq!(kinds(order.take(Item::Text(Stream::Stdout, "before".into()))), ["stdout:before"]);
+        assert!(kinds(order.take(Item::Mark(Stream::Stdout, 11))).is_empty(), "stderr has not reached it");
+        assert!(
+            kinds(order.take(Item::Text(Stream::Stdout, "after".into()))).is_empty(),
+            "text written after the mark waits for the event"
+        );
+        assert_eq!(kinds(order.take(Item::Mark(Stream::Stderr, 11))), ["display:figure", "stdout:after"]);
+        order.take(Item::Message(Message::Done { seq: 12, status: "ok".into(), count: 1 }));
+        order.take(Item::Mark(Stream::Stderr, 12));
+        assert_eq!(kinds(order.take(Item::Mark(Stream::Stdout, 12))), ["done:ok"]);
+    }
+
+    #[test]
+    fn an_event_whose_message_is_late_holds_the_text_after_its_mark() {
+        let mut order = Order::after(0);
+        order.take(Item::Mark(Stream::Stdout, 1));
+        order.take(Item::Mark(Stream::Stderr, 1));
+        assert!(kinds(order.take(Item::Text(Stream::Stdout, "late".into()))).is_empty());
+        assert_eq!(kinds(order.take(event(1, "shown"))), ["display:shown", "stdout:late"]);
+    }
+
+    #[test]
+    fn text_of_one_stream_in_one_step_is_one_frame() {
+        let mut order = Order::after(0);
+        order.take(Item::Mark(Stream::Stdout, 1));
+        order.take(Item::Text(Stream::Stdout, "a".into()));
+        order.take(Item::Text(Stream::Stdout, "b\n".into()));
+        order.take(Item::Mark(Stream::Stderr, 1));
+        assert_eq!(kinds(order.take(event(1, "x"))), ["display:x", "stdout:ab\n"]);
+    }
+}

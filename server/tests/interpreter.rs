@@ -1,0 +1,276 @@
+//! The stateful code interpreter through the proxy: contexts (create, list, get, delete),
+//! the execute WebSocket's frames and close codes, state kept per context and never shared,
+//! timeouts and interrupts that keep the state, a crashed process replaced, the FIFO queue,
+//! and daytona-local's rich outputs (MIME bundles in order with the text, input()).
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use futures_util::{SinkExt, StreamExt};
+use tokio_tungstenite::tungstenite::Message;
+
+const PROTOCOL: &str = "X-Daytona-SDK-Version~0.226.1";
+
+/// What one execution sent: its frames, then its close code and reason.
+struct Run {
+    frames: Vec<serde_json::Value>,
+    code: u16,
+    reason: String,
+}
+
+impl Run {
+    fn text(&self, kind: &str) -> String {
+        self.frames.iter().filter(|f| f["type"] == kind).map(|f| f["text"].as_str().unwrap()).collect()
+    }
+
+    fn of(&self, kind: &str) -> Vec<&serde_json::Value> {
+        self.frames.iter().filter(|f| f["type"] == kind).collect()
+    }
+
+    fn error_name(&self) -> Option<&str> {
+        self.of("error").first().map(|e| e["name"].as_str().unwrap())
+    }
+}
+
+/// Asserts a toolbox (daemon) error envelope with `status` and `code`.
+fn daemon_error(status: reqwest::StatusCode, body: &serde_json::Value, expected: u16, code: &str) {
+    assert_eq!(status.as_u16(), expected, "{body}");
+    assert_eq!((body["statusCode"].as_u64(), body["code"].as_str()), (Some(expected as u64), Some(code)), "{body}");
+    assert_eq!(body["source"], "DAYTONA_DAEMON", "{body}");
+    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+}
+
+async fn open(s: &Server, id: &str, request: serde_json::Value) -> Ws {
+    let mut ws = s.ws(id, "/process/interpreter/execute", PROTOCOL).await;
+    ws.send(Message::Text(request.to_string().into())).await.unwrap();
+    ws
+}
+
+/// Reads frames until the close; `answer` may reply to each frame.
+async fn finish(ws: &mut Ws, mut answer: impl FnMut(&serde_json::Value) -> Option<serde_json::Value>) -> Run {
+    let mut frames = Vec::new();
+    loop {
+        match tokio::time::timeout(Duration::from_secs(60), ws.next()).await.expect("a frame within 60 s") {
+            Some(Ok(Message::Text(t))) => {
+                let frame: serde_json::Value = serde_json::from_str(&t).unwrap();
+                if let Some(reply) = answer(&frame) {
+                    ws.send(Message::Text(reply.to_string().into())).await.unwrap();
+                }
+                frames.push(frame);
+            }
+            Some(Ok(Message::Close(c))) => {
+                let (code, reason) =
+                    c.map(|c| (u16::from(c.code), c.reason.to_string())).unwrap_or((1005, String::new()));
+                return Run { frames, code, reason };
+            }
+            Some(Ok(_)) => {}
+            other => panic!("socket ended without a close frame: {other:?}"),
+        }
+    }
+}
+
+async fn run(s: &Server, id: &str, request: serde_json::Value) -> Run {
+    let mut ws = open(s, id, request).await;
+    finish(&mut ws, |_| None).await
+}
+
+async fn code(s: &Server, id: &str, code: &str) -> Run {
+    run(s, id, json!({ "code": code })).await
+}
+
+#[tokio::test]
+async fn contexts_keep_state_apart_and_frames_are_daytonas() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+
+    // The default context: state persists, the last expression shows as the REPL shows it.
+    let r = code(&s, &id, "import os\nx = 40\nprint('uid', os.getuid())").await;
+    assert_eq!((r.code, r.text("stdout").as_str()), (1000, "uid 1000\n"), "{:?}", r.frames);
+    let control = r.of("control");
+    assert_eq!(control.len(), 1);
+    assert_eq!(control[0]["text"], "completed");
+    for frame in &r.frames {
+        for key in ["type", "text", "name", "value", "traceback"] {
+            assert!(frame[key].is_string(), "{key} missing from {frame}");
+        }
+    }
+    let r = code(&s, &id, "x + 2").await;
+    assert_eq!(r.text("stdout"), "42\n");
+    // The context's process is the sandbox's: no capabilities, under the seccomp filter.
+    let r = code(&s, &id, "print(open('/proc/self/status').read())").await;
+    let status = r.text("stdout");
+    assert!(status.contains("CapEff:\t0000000000000000"), "{status}");
+    assert!(status.contains("Seccomp:\t2"), "{status}");
+
+    // A context of its own does not see the default one's variables, and vice versa.
+    let (status, ctx) = s.post_toolbox(&id, "/process/interpreter/context", json!({"cwd": "/tmp"})).await;
+    assert_eq!(s.exec(&id, "grep -l 'kernel[.]py' /proc/[0-9]*/cmdline 2>/dev/null | wc -l").await.1.trim(), "2");
+    assert_eq!(status, 200, "{ctx}");
+    let ctx_id = ctx["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        (ctx["cwd"].as_str(), ctx["language"].as_str(), ctx["active"].as_bool()),
+        (Some("/tmp"), Some("python"), Some(true))
+    );
+    let r = run(&s, &id, json!({"code": "print(x)", "contextId": ctx_id})).await;
+    assert_eq!(r.error_name(), Some("NameError"), "{:?}", r.frames);
+    assert!(r.of("error")[0]["traceback"].as_str().unwrap().contains("NameError"));
+    let r = run(&s, &id, json!({"code": "import os\ny = os.getcwd()\nprint(y)", "contextId": ctx_id})).await;
+    assert_eq!(r.text("stdout"), "/tmp\n");
+    let r = code(&s, &id, "print(y)").await;
+    assert_eq!(r.error_name(), Some("NameError"));
+
+    // Listed without the default context; the default cannot be deleted; deleted is gone.
+    let (_, listed) = s.get_toolbox(&id, "/process/interpreter/context").await;
+    let ids: Vec<_> = listed["contexts"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [ctx_id.as_str()]);
+    let (status, body) = s.delete_toolbox(&id, "/process/interpreter/context/default").await;
+    daemon_error(status, &body, 400, "BAD_REQUEST");
+    let (status, _) = s.delete_toolbox(&id, &format!("/process/interpreter/context/{ctx_id}")).await;
+    assert_eq!(status, 200);
+    let (status, body) = s.delete_toolbox(&id, &format!("/process/interpreter/context/{ctx_id}")).await;
+    daemon_error(status, &body, 404, "NOT_FOUND");
+    let r = run(&s, &id, json!({"code": "1", "contextId": ctx_id})).await;
+    assert_eq!((r.code, r.reason.as_str()), (1008, format!("context not found: {ctx_id}").as_str()));
+    // Its process is gone (the default context's stays).
+    let kernels = "grep -l 'kernel[.]py' /proc/[0-9]*/cmdline 2>/dev/null | wc -l";
+    let gone = eventually(Duration::from_secs(5), || async { s.exec(&id, kernels).await.1.trim() == "1" }).await;
+    assert!(gone, "kernel processes left: {}", s.exec(&id, kernels).await.1);
+
+    // Early failures close as Daytona's daemon does.
+    let mut ws = s.ws(&id, "/process/interpreter/execute", PROTOCOL).await;
+    ws.send(Message::Text("{not json".into())).await.unwrap();
+    let r = finish(&mut ws, |_| None).await;
+    assert_eq!((r.code, r.reason.as_str()), (1002, "invalid JSON payload"));
+    let r = run(&s, &id, json!({"code": ""})).await;
+    assert_eq!((r.code, r.reason.as_str()), (1008, "code is required"));
+    let r = run(&s, &id, json!({"code": "1", "timeout": -1})).await;
+    assert_eq!(r.code, 1008);
+    let r = run(&s, &id, json!({"code": "1", "envs": {"A=B": "x"}})).await;
+    assert_eq!(r.code, 1008);
+    let (status, body) = s.post_toolbox(&id, "/process/interpreter/context", json!({"language": "ruby"})).await;
+    daemon_error(status, &body, 400, "BAD_REQUEST");
+
+    // Env of one execution only.
+    let r = run(&s, &id, json!({"code": "print(os.environ.get('ONLY_NOW'))", "envs": {"ONLY_NOW": "yes"}})).await;
+    assert_eq!(r.text("stdout"), "yes\n");
+    let r = code(&s, &id, "print(os.environ.get('ONLY_NOW'))").await;
+    assert_eq!(r.text("stdout"), "None\n");
+}
+
+#[tokio::test]
+async fn timeouts_interrupts_and_crashes_keep_or_renew_the_context() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    code(&s, &id, "kept = 'still here'").await;
+
+    // A timeout interrupts the code (KeyboardInterrupt) and closes 4008; the state stays.
+    let r = run(&s, &id, json!({"code": "while True:\n    pass", "timeout": 1})).await;
+    assert_eq!((r.code, r.reason.as_str()), (4008, "execution timed out"), "{:?}", r.frames);
+    assert_eq!(r.error_name(), Some("KeyboardInterrupt"));
+    assert_eq!(r.of("control")[0]["text"], "interrupted");
+    assert_eq!(code(&s, &id, "kept").await.text("stdout"), "'still here'\n");
+
+    // The interrupt endpoint stops running code; the context reports itself busy meanwhile.
+    let mut ws = open(&s, &id, json!({"code": "import time\nprint('sleeping', flush=True)\ntime.sleep(60)"})).await;
+    let first = tokio::time::timeout(Duration::from_secs(20), ws.next()).await.unwrap().unwrap().unwrap();
+    assert!(first.to_text().unwrap().contains("sleeping"), "{first:?}");
+    let (_, info) = s.get_toolbox(&id, "/process/interpreter/context/default").await;
+    assert_eq!(info["state"], "busy", "{info}");
+    let (status, _) = s.post_toolbox(&id, "/process/interpreter/context/default/interrupt", json!({})).await;
+    assert_eq!(status, 200);
+    let r = finish(&mut ws, |_| None).await;
+    assert_eq!((r.code, r.error_name()), (1000, Some("KeyboardInterrupt")), "{:?}", r.frames);
+    assert_eq!(r.of("control")[0]["text"], "interrupted");
+    let (_, info) = s.get_toolbox(&id, "/process/interpreter/context/default").await;
+    assert_eq!(info["state"], "idle", "{info}");
+
+    // A process that dies becomes an error frame and a fresh process (fresh state).
+    let r = code(&s, &id, "import os\nos._exit(3)").await;
+    assert_eq!((r.code, r.error_name()), (1000, Some("KernelDied")), "{:?}", r.frames);
+    assert!(r.of("error")[0]["value"].as_str().unwrap().contains('3'), "{:?}", r.frames);
+    assert_eq!(code(&s, &id, "kept").await.error_name(), Some("NameError"));
+    assert_eq!(code(&s, &id, "print('alive')").await.text("stdout"), "alive\n");
+
+    // Restart empties the namespace.
+    code(&s, &id, "z = 1").await;
+    let (status, _) = s.post_toolbox(&id, "/process/interpreter/context/default/restart", json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(code(&s, &id, "z").await.error_name(), Some("NameError"));
+}
+
+#[tokio::test]
+async fn executions_on_one_context_queue_in_order() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    code(&s, &id, "order = []").await;
+    // The first waits for a file that appears only after the second was sent: if the second
+    // ran before the first finished, `order` would say so.
+    let gate = format!("/tmp/{}", unique("gate"));
+    let first_code = format!(
+        "import os, time\nprint('waiting', flush=True)\nfor _ in range(400):\n    if os.path.exists({gate:?}): break\n    time.sleep(0.05)\norder.append('first')"
+    );
+    let mut first = open(&s, &id, json!({ "code": first_code })).await;
+    let started = tokio::time::timeout(Duration::from_secs(20), first.next()).await.unwrap().unwrap().unwrap();
+    assert!(started.to_text().unwrap().contains("waiting"));
+    let mut second = open(&s, &id, json!({"code": "order.append('second')\nprint(order)"})).await;
+    let (exit, _) = s.exec(&id, &format!("touch {gate}")).await;
+    assert_eq!(exit, 0);
+    finish(&mut first, |_| None).await;
+    let r = finish(&mut second, |_| None).await;
+    assert_eq!(r.text("stdout"), "['first', 'second']\n", "{:?}", r.frames);
+}
+
+#[tokio::test]
+async fn rich_outputs_arrive_in_order_and_input_is_answered() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    let rich = |code: &str| json!({ "code": code, "richOutputs": true });
+
+    // A figure shown between two prints arrives between them, as a PNG.
+    let r = run(
+        &s,
+        &id,
+        rich("import matplotlib.pyplot as plt\nprint('before')\nplt.plot([1, 3, 2])\nplt.show()\nprint('after')"),
+    )
+    .await;
+    let mut kinds: Vec<_> = r.frames.iter().map(|f| f["type"].as_str().unwrap()).collect();
+    kinds.dedup();
+    assert_eq!(kinds, ["stdout", "display", "stdout", "control"], "{:?}", r.frames);
+    let png = r.of("display")[0]["data"]["image/png"].as_str().unwrap();
+    assert!(png.starts_with("iVBORw0KGgo"), "a base64 PNG: {}", &png[..png.len().min(40)]);
+
+    // A DataFrame is an HTML table with its plain text; the value is the execution's result.
+    let r = run(&s, &id, rich("import pandas as pd\npd.DataFrame({'a': [1, 2], 'b': ['x', 'y']})")).await;
+    let result = r.of("result");
+    assert_eq!(result.len(), 1, "{:?}", r.frames);
+    assert!(result[0]["data"]["text/html"].as_str().unwrap().contains("<table"));
+    assert!(result[0]["data"]["text/plain"].as_str().unwrap().contains('y'));
+    assert!(result[0]["executionCount"].as_u64().unwrap() >= 2);
+    assert_eq!(r.text("stdout"), "", "a rich client gets the value as a result, not as stdout");
+
+    // Objects with _repr_*_ methods, display ids, clear_output.
+    let r = run(
+        &s,
+        &id,
+        rich("class Card:\n    def _repr_markdown_(self): return '**bold**'\ndisplay(Card(), display_id='c')\nupdate_display(Card(), display_id='c')\nclear_output()"),
+    )
+    .await;
+    let shown = r.of("display");
+    assert_eq!(shown.len(), 2, "{:?}", r.frames);
+    assert_eq!(shown[0]["data"]["text/markdown"], "**bold**");
+    assert_eq!((shown[0]["displayId"].as_str(), shown[1]["update"].as_bool()), (Some("c"), Some(true)));
+    assert_eq!(r.of("clear").len(), 1);
+
+    // input() asks the client, which answers.
+    let mut ws = open(&s, &id, rich("name = input('who? ')\nprint('hello', name)")).await;
+    let r = finish(&mut ws, |f| (f["type"] == "input").then(|| json!({"type": "input", "value": "ada"}))).await;
+    assert_eq!(r.of("input")[0]["text"], "who? ");
+    assert_eq!(r.text("stdout"), "hello ada\n", "{:?}", r.frames);
+
+    // A client that did not ask gets none of this: input() fails, figures stay quiet.
+    let r = code(&s, &id, "input('x')").await;
+    assert_eq!(r.error_name(), Some("EOFError"));
+    assert!(r.frames.iter().all(|f| ["stdout", "stderr", "error", "control"].contains(&f["type"].as_str().unwrap())));
+}
