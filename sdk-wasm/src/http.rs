@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use futures::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -82,42 +83,57 @@ impl Http {
     }
 
     /// Sends a request; non-2xx answers become [`DaytonaError::Api`].
-    pub async fn send(
-        &self,
+    ///
+    /// Only the body's serialization is generic; the request itself is one boxed future for
+    /// every call, so its state machine is compiled once rather than into each method.
+    pub fn send<'a>(
+        &'a self,
         method: Method,
-        url: &str,
+        url: &'a str,
         body: Option<&(impl Serialize + ?Sized)>,
-        opts: &CallOptions,
-    ) -> Result<Response, DaytonaError> {
-        let headers = Headers::new().map_err(|e| DaytonaError::InvalidArgument(js_message(&e)))?;
-        for (k, v) in &self.headers {
-            headers.set(k, v).map_err(|e| DaytonaError::InvalidArgument(js_message(&e)))?;
-        }
-        let init = RequestInit::new();
-        init.set_method(method.as_str());
-        if let Some(body) = body {
-            let json = crate::json::to_string(body).map_err(DaytonaError::InvalidArgument)?;
-            headers
-                .set("Content-Type", "application/json")
+        opts: &'a CallOptions,
+    ) -> LocalBoxFuture<'a, Result<Response, DaytonaError>> {
+        self.fetch(method, url, body.map(crate::json::to_string), opts)
+    }
+
+    fn fetch<'a>(
+        &'a self,
+        method: Method,
+        url: &'a str,
+        body: Option<Result<String, String>>,
+        opts: &'a CallOptions,
+    ) -> LocalBoxFuture<'a, Result<Response, DaytonaError>> {
+        Box::pin(async move {
+            let headers = Headers::new().map_err(|e| DaytonaError::InvalidArgument(js_message(&e)))?;
+            for (k, v) in &self.headers {
+                headers.set(k, v).map_err(|e| DaytonaError::InvalidArgument(js_message(&e)))?;
+            }
+            let init = RequestInit::new();
+            init.set_method(method.as_str());
+            if let Some(json) = body {
+                let json = json.map_err(DaytonaError::InvalidArgument)?;
+                headers
+                    .set("Content-Type", "application/json")
+                    .map_err(|e| DaytonaError::InvalidArgument(js_message(&e)))?;
+                init.set_body(&JsValue::from_str(&json));
+            }
+            init.set_headers(&headers);
+            let timeout = opts.timeout.or(self.default_timeout);
+            let guard = AbortGuard::new(opts.signal.as_ref(), timeout)?;
+            init.set_signal(Some(&guard.signal));
+            let request = Request::new_with_str_and_init(url, &init)
                 .map_err(|e| DaytonaError::InvalidArgument(js_message(&e)))?;
-            init.set_body(&JsValue::from_str(&json));
-        }
-        init.set_headers(&headers);
-        let timeout = opts.timeout.or(self.default_timeout);
-        let guard = AbortGuard::new(opts.signal.as_ref(), timeout)?;
-        init.set_signal(Some(&guard.signal));
-        let request =
-            Request::new_with_str_and_init(url, &init).map_err(|e| DaytonaError::InvalidArgument(js_message(&e)))?;
-        let resp: Response = match JsFuture::from(global_fetch(&request)).await {
-            Ok(v) => v.unchecked_into(),
-            Err(e) => return Err(guard.error(&format!("{} {url}", method.as_str()), &e)),
-        };
-        if resp.ok() {
-            return Ok(resp);
-        }
-        let status = resp.status();
-        let body = text(&resp).await.unwrap_or_default();
-        Err(DaytonaError::from_response(status, &body))
+            let resp: Response = match JsFuture::from(global_fetch(&request)).await {
+                Ok(v) => v.unchecked_into(),
+                Err(e) => return Err(guard.error(&format!("{} {url}", method.as_str()), &e)),
+            };
+            if resp.ok() {
+                return Ok(resp);
+            }
+            let status = resp.status();
+            let body = text(&resp).await.unwrap_or_default();
+            Err(DaytonaError::from_response(status, &body))
+        })
     }
 
     /// Sends a request and decodes a JSON answer.
@@ -128,10 +144,23 @@ impl Http {
         body: Option<&(impl Serialize + ?Sized)>,
         opts: &CallOptions,
     ) -> Result<T, DaytonaError> {
-        let resp = self.send(method, url, body, opts).await?;
-        let promise = resp.json().map_err(|e| DaytonaError::Decode(format!("{url}: {}", js_message(&e))))?;
-        let value = JsFuture::from(promise).await.map_err(|e| body_error(url, &e))?;
+        let value = self.json_value(method, url, body.map(crate::json::to_string), opts).await?;
         crate::json::from_js(value).map_err(|e| DaytonaError::Decode(format!("{url}: {e}")))
+    }
+
+    /// The JSON answer as a JS value (one boxed future for every call, as `fetch`).
+    fn json_value<'a>(
+        &'a self,
+        method: Method,
+        url: &'a str,
+        body: Option<Result<String, String>>,
+        opts: &'a CallOptions,
+    ) -> LocalBoxFuture<'a, Result<JsValue, DaytonaError>> {
+        Box::pin(async move {
+            let resp = self.fetch(method, url, body, opts).await?;
+            let promise = resp.json().map_err(|e| DaytonaError::Decode(format!("{url}: {}", js_message(&e))))?;
+            JsFuture::from(promise).await.map_err(|e| body_error(url, &e))
+        })
     }
 }
 

@@ -25,6 +25,7 @@ mod error;
 mod events;
 mod fs;
 mod http;
+mod interpreter;
 mod json;
 mod params;
 mod process;
@@ -48,6 +49,9 @@ pub use error::{DaytonaError, ErrorKind};
 pub use events::{SandboxEvent, SandboxEvents};
 pub use fs::{FilePermissionsParams, FileStream, FileSystem};
 pub use http::CallOptions;
+pub use interpreter::{
+    CodeInterpreter, Execution, ExecutionError, ExecutionResult, Output, RichOutput, RunCodeOptions,
+};
 pub use params::{CreateSandboxParams, Resources, CODE_TOOLBOX_LANGUAGE_LABEL};
 pub use process::{CodeRunParams, Process};
 pub use pty::{PtyCreateOptions, PtyDataFn, PtyHandle, PtyState, PtyStateFn};

@@ -70,6 +70,11 @@ impl Sandbox {
         Process::new(self.toolbox.clone())
     }
 
+    /// The stateful code interpreter of this sandbox.
+    pub fn code_interpreter(&self) -> crate::CodeInterpreter {
+        crate::CodeInterpreter::new(self.toolbox.clone())
+    }
+
     fn url(&self, suffix: &str) -> String {
         self.client.api(&format!("/sandbox/{}{suffix}", encode(&self.id())))
     }

@@ -115,6 +115,16 @@ test('every exported method, called from plain JS as users import the package', 
   assert.equal(out.command, 0);
   assert.equal(out.session, 2);
   assert.deepEqual(out.sessions, ['s']);
+  assert.deepEqual(out.ciFirst, ['v 42\n', 'e\n', null, [['err', 'e\n'], ['out', 'v 42\n']]]);
+  assert.deepEqual(out.ciError, ['NameError', ['NameError']]);
+  assert.deepEqual(out.ciRich, [['display', 'result'], true, '42', ''], 'a display, then the value as a result');
+  assert.equal(out.ciIsolated, 'NameError');
+  assert.deepEqual(out.ciListed, [true]);
+  assert.equal(out.ciAborted, 'DaytonaAbortError');
+  assert.equal(out.ciInterrupted, 'KeyboardInterrupt');
+  assert.equal(out.ciState, 'idle');
+  assert.equal(out.ciRestarted, 'NameError', 'a restarted context forgot its import');
+  assert.equal(out.ciDeleted, 0);
   assert.deepEqual([out.connected, out.ptyOut], [true, true]);
   assert.deepEqual(out.resized, [100, 110]);
   assert.equal(out.info, 31);

@@ -3,8 +3,14 @@ import {
   Daytona,
   DaytonaError,
   DaytonaNotFoundError,
+  type ContextState,
   type CreateSandboxParams,
   type ExecuteResponse,
+  type ExecutionError,
+  type ExecutionResult,
+  type InterpreterContext,
+  type OutputMessage,
+  type RichOutput,
   type FileInfo,
   type Sandbox,
   type SandboxState,
@@ -41,4 +47,25 @@ export async function files(sandbox: Sandbox, signal: AbortSignal): Promise<stri
   void stream;
   const blob: Blob = await sandbox.fs.downloadFile('a.txt', { timeout: 10 });
   return infos.map((f) => f.name).join(',') + (await blob.text());
+}
+
+export async function notebook(sandbox: Sandbox, signal: AbortSignal): Promise<string> {
+  const ci = sandbox.codeInterpreter;
+  const ctx: InterpreterContext = await ci.createContext('/tmp');
+  const result: ExecutionResult = await ci.runCode('1 + 1', {
+    context: ctx,
+    envs: { A: '1' },
+    timeout: 10,
+    signal,
+    onStdout: (m: OutputMessage) => console.log(m.output),
+    onError: (e: ExecutionError) => console.log(e.name, e.value, e.traceback),
+    onResult: (r: RichOutput) => console.log(r.png ?? r.html ?? r.text, r.data['text/plain']),
+    onInput: async (prompt: string, password: boolean) => (password ? '' : prompt),
+  });
+  const state: ContextState | undefined = (await ci.getContext(ctx)).state;
+  await ci.interruptContext(ctx.id);
+  await ci.restartContext();
+  await ci.deleteContext(ctx);
+  const contexts: InterpreterContext[] = await ci.listContexts();
+  return `${result.stdout}${result.error?.name ?? ''}${result.results.length}${state}${contexts.length}`;
 }

@@ -183,6 +183,12 @@ impl JsSandbox {
         JsProcess::from(self.inner.process())
     }
 
+    /// The stateful code interpreter of this sandbox.
+    #[wasm_bindgen(getter, js_name = codeInterpreter)]
+    pub fn code_interpreter(&self) -> super::JsCodeInterpreter {
+        super::JsCodeInterpreter::from(self.inner.code_interpreter())
+    }
+
     /// Reloads the data from the control plane.
     #[wasm_bindgen(js_name = refreshData, unchecked_return_type = "Promise<void>")]
     pub fn refresh_data(&self) -> js_sys::Promise {

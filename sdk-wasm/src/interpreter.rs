@@ -1,0 +1,325 @@
+//! `CodeInterpreter`: stateful Python contexts in a sandbox (`/process/interpreter/*`). Code
+//! runs over a WebSocket whose frames reach the caller as they arrive; daytona-local's rich
+//! outputs (MIME bundles, `input()`) when asked for.
+
+use std::collections::BTreeMap;
+
+use daytona_models::{
+    CreateContextRequest, InterpreterClientFrame, InterpreterContext, InterpreterExecuteRequest, InterpreterFrame,
+    ListContextsResponse, MimeBundle, INTERPRETER_TIMEOUT_CLOSE_CODE,
+};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{AbortSignal, WebSocket};
+
+use crate::http::{encode, CallOptions, Method};
+use crate::toolbox::Toolbox;
+use crate::ws::WsEvent;
+use crate::DaytonaError;
+
+/// Options of [`CodeInterpreter::run_code`].
+#[derive(Clone, Debug, Default)]
+pub struct RunCodeOptions {
+    /// The context id (default: the sandbox's default context).
+    pub context: Option<String>,
+    /// Environment variables of this run only.
+    pub envs: Option<BTreeMap<String, String>>,
+    /// Seconds before the code is interrupted (→ [`DaytonaError::Timeout`]); `Some(0)` = none,
+    /// `None` = the server's default (10 minutes).
+    pub timeout: Option<u64>,
+    /// Ask for rich outputs (results and displays as MIME bundles, `input()` requests).
+    pub rich_outputs: bool,
+    /// Interrupts the code when it fires (the context keeps its state).
+    pub signal: Option<AbortSignal>,
+}
+
+/// An exception the code raised.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, tsify::Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecutionError {
+    /// Its class (`NameError`, `KeyboardInterrupt`, …).
+    pub name: String,
+    /// Its message.
+    pub value: String,
+    /// The formatted traceback.
+    pub traceback: String,
+}
+
+/// A rich output: the value of the last expression (`result`) or a `display()`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, tsify::Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct RichOutput {
+    /// `result` or `display`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Every representation, by MIME type (`image/png` and `image/jpeg` base64,
+    /// `application/json` as JSON text).
+    pub data: MimeBundle,
+    /// `text/plain`.
+    #[tsify(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// `text/html`.
+    #[tsify(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// `text/markdown`.
+    #[tsify(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub markdown: Option<String>,
+    /// `image/png`, base64.
+    #[tsify(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub png: Option<String>,
+    /// `image/jpeg`, base64.
+    #[tsify(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jpeg: Option<String>,
+    /// `image/svg+xml`.
+    #[tsify(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub svg: Option<String>,
+    /// `application/json`, as JSON text.
+    #[tsify(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub json: Option<String>,
+    /// `text/latex`.
+    #[tsify(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latex: Option<String>,
+    /// The id given to `display(..., display_id=)`.
+    #[tsify(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_id: Option<String>,
+    /// True when it replaces what was shown under `display_id`.
+    #[tsify(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update: Option<bool>,
+    /// For a result: the execution's number in its context.
+    #[tsify(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution_count: Option<u64>,
+}
+
+impl RichOutput {
+    fn from_frame(frame: InterpreterFrame) -> Self {
+        let data = frame.data.unwrap_or_default();
+        let get = |mime: &str| data.get(mime).cloned();
+        Self {
+            text: get("text/plain"),
+            html: get("text/html"),
+            markdown: get("text/markdown"),
+            png: get("image/png"),
+            jpeg: get("image/jpeg"),
+            svg: get("image/svg+xml"),
+            json: get("application/json"),
+            latex: get("text/latex"),
+            kind: frame.kind,
+            display_id: frame.display_id,
+            update: frame.update,
+            execution_count: frame.execution_count,
+            data,
+        }
+    }
+}
+
+/// What a run produced.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, tsify::Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecutionResult {
+    /// Everything written to stdout.
+    pub stdout: String,
+    /// Everything written to stderr.
+    pub stderr: String,
+    /// The exception the code raised, if any.
+    #[tsify(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ExecutionError>,
+    /// Rich outputs in order (only with rich outputs asked for).
+    pub results: Vec<RichOutput>,
+}
+
+/// One output of a run, as it arrives.
+#[derive(Debug)]
+pub enum Output<'a> {
+    /// Text on stdout.
+    Stdout(&'a str),
+    /// Text on stderr.
+    Stderr(&'a str),
+    /// The exception the code raised.
+    Error(&'a ExecutionError),
+    /// A result or a display.
+    Rich(&'a RichOutput),
+    /// `clear_output()`: clear now, or (`wait`) when the next output arrives.
+    Clear {
+        /// Clear when the next output arrives.
+        wait: bool,
+    },
+    /// `input()`: answer with [`Execution::send_input`].
+    Input {
+        /// The prompt.
+        prompt: &'a str,
+        /// A password prompt (do not echo).
+        password: bool,
+    },
+}
+
+/// The running code, for answers from the output callback.
+#[derive(Clone)]
+pub struct Execution {
+    ws: WebSocket,
+}
+
+impl Execution {
+    fn send(&self, kind: &str, value: Option<&str>) {
+        let frame = InterpreterClientFrame { kind: kind.into(), value: value.map(str::to_owned) };
+        if let Ok(text) = crate::json::to_string(&frame) {
+            let _ = self.ws.send_with_str(&text);
+        }
+    }
+
+    /// Answers an [`Output::Input`] request.
+    pub fn send_input(&self, value: &str) {
+        self.send("input", Some(value));
+    }
+
+    /// Interrupts the code (KeyboardInterrupt); the context keeps its state.
+    pub fn interrupt(&self) {
+        self.send("interrupt", None);
+    }
+}
+
+/// Stateful code interpreter of a sandbox (`sandbox.code_interpreter()`).
+#[derive(Clone, Debug)]
+pub struct CodeInterpreter {
+    toolbox: Toolbox,
+}
+
+impl CodeInterpreter {
+    pub(crate) fn new(toolbox: Toolbox) -> Self {
+        Self { toolbox }
+    }
+
+    async fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&(impl Serialize + ?Sized)>,
+    ) -> Result<T, DaytonaError> {
+        self.toolbox.client.http.json(method, &self.toolbox.url(path, &[]), body, &CallOptions::default()).await
+    }
+
+    /// Runs `code`, calling `on_output` as output arrives. Resolves when the code has
+    /// finished (an exception is in [`ExecutionResult::error`]); its timeout is
+    /// [`DaytonaError::Timeout`], after which the context still has its state.
+    pub async fn run_code(
+        &self,
+        code: &str,
+        options: RunCodeOptions,
+        mut on_output: impl FnMut(Output<'_>, &Execution),
+    ) -> Result<ExecutionResult, DaytonaError> {
+        let request = InterpreterExecuteRequest {
+            code: code.into(),
+            context_id: options.context,
+            envs: options.envs,
+            timeout: options.timeout.map(|t| t.min(i64::MAX as u64) as i64),
+            rich_outputs: options.rich_outputs.then_some(true),
+        };
+        let text = crate::json::to_string(&request).map_err(DaytonaError::InvalidArgument)?;
+        let mut socket = self.toolbox.socket("/process/interpreter/execute", &[], &[]).await?;
+        let execution = Execution { ws: socket.raw() };
+        execution.ws.send_with_str(&text).map_err(|e| DaytonaError::Connection(crate::http::js_message(&e)))?;
+        // An abort interrupts the code; the run then ends as the server reports it.
+        let on_abort = options.signal.as_ref().map(|signal| {
+            let ws = execution.ws.clone();
+            let interrupt = Closure::<dyn FnMut()>::new(move || {
+                let _ = ws.send_with_str(r#"{"type":"interrupt"}"#);
+            });
+            let _ = signal.add_event_listener_with_callback("abort", interrupt.as_ref().unchecked_ref());
+            (signal.clone(), interrupt)
+        });
+        let mut result = ExecutionResult::default();
+        let outcome = loop {
+            let frame = match socket.next().await {
+                Some(WsEvent::Text(text)) => text,
+                Some(WsEvent::Binary(bytes)) => String::from_utf8_lossy(&bytes.to_vec()).into_owned(),
+                Some(WsEvent::Closed { code: 1000 | 1005, .. }) | None => break Ok(()),
+                Some(WsEvent::Closed { code: INTERPRETER_TIMEOUT_CLOSE_CODE, reason }) => {
+                    break Err(DaytonaError::Timeout(format!("code execution timed out: {reason}")))
+                }
+                Some(WsEvent::Closed { code, reason }) => {
+                    break Err(DaytonaError::Connection(format!("code execution failed ({code}): {reason}")))
+                }
+            };
+            let Ok(frame) = crate::json::from_str::<InterpreterFrame>(&frame) else { continue };
+            match frame.kind.as_str() {
+                "stdout" => {
+                    on_output(Output::Stdout(&frame.text), &execution);
+                    result.stdout.push_str(&frame.text);
+                }
+                "stderr" => {
+                    on_output(Output::Stderr(&frame.text), &execution);
+                    result.stderr.push_str(&frame.text);
+                }
+                "error" => {
+                    let error = ExecutionError { name: frame.name, value: frame.value, traceback: frame.traceback };
+                    on_output(Output::Error(&error), &execution);
+                    result.error = Some(error);
+                }
+                "result" | "display" => {
+                    let rich = RichOutput::from_frame(frame);
+                    on_output(Output::Rich(&rich), &execution);
+                    result.results.push(rich);
+                }
+                "clear" => on_output(Output::Clear { wait: frame.wait == Some(true) }, &execution),
+                "input" => {
+                    on_output(Output::Input { prompt: &frame.text, password: frame.wait == Some(true) }, &execution)
+                }
+                _ => {}
+            }
+        };
+        if let Some((signal, interrupt)) = on_abort {
+            let _ = signal.remove_event_listener_with_callback("abort", interrupt.as_ref().unchecked_ref());
+            if signal.aborted() && outcome.is_ok() {
+                return Err(DaytonaError::Aborted("code execution interrupted".into()));
+            }
+        }
+        outcome.map(|()| result)
+    }
+
+    /// Creates a context: its own Python process (in `cwd`, default the work dir) whose
+    /// state no other context sees.
+    pub async fn create_context(&self, cwd: Option<&str>) -> Result<InterpreterContext, DaytonaError> {
+        let body = CreateContextRequest { cwd: cwd.map(str::to_owned), language: None };
+        self.call(Method::Post, "/process/interpreter/context", Some(&body)).await
+    }
+
+    /// The contexts created with [`Self::create_context`] (not the default one).
+    pub async fn list_contexts(&self) -> Result<Vec<InterpreterContext>, DaytonaError> {
+        let list: ListContextsResponse = self.call(Method::Get, "/process/interpreter/context", None::<&()>).await?;
+        Ok(list.contexts)
+    }
+
+    /// Deletes a context and ends its process.
+    pub async fn delete_context(&self, id: &str) -> Result<(), DaytonaError> {
+        let url = self.toolbox.url(&format!("/process/interpreter/context/{}", encode(id)), &[]);
+        self.toolbox.client.http.send(Method::Delete, &url, None::<&()>, &CallOptions::default()).await?;
+        Ok(())
+    }
+
+    /// A context with its state (`idle`/`busy`) and execution count (`default` works too).
+    pub async fn get_context(&self, id: &str) -> Result<InterpreterContext, DaytonaError> {
+        self.call(Method::Get, &format!("/process/interpreter/context/{}", encode(id)), None::<&()>).await
+    }
+
+    /// Interrupts the code running in a context (KeyboardInterrupt); it keeps its state.
+    pub async fn interrupt_context(&self, id: &str) -> Result<InterpreterContext, DaytonaError> {
+        self.call(Method::Post, &format!("/process/interpreter/context/{}/interrupt", encode(id)), None::<&()>).await
+    }
+
+    /// Gives a context a fresh process (its variables are gone).
+    pub async fn restart_context(&self, id: &str) -> Result<InterpreterContext, DaytonaError> {
+        self.call(Method::Post, &format!("/process/interpreter/context/{}/restart", encode(id)), None::<&()>).await
+    }
+}

@@ -1,0 +1,247 @@
+//! The JS face of `CodeInterpreter` (`sandbox.codeInterpreter`): `runCode` with streaming
+//! callbacks, as in `@daytonaio/sdk`, plus rich outputs, `input()` answers and an
+//! `AbortSignal` that interrupts; contexts created, listed, inspected, interrupted,
+//! restarted and deleted.
+
+use std::collections::BTreeMap;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::{error, from_js, promise, to_js};
+use crate::{CodeInterpreter, DaytonaError, Output, RunCodeOptions};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** Representations of one output by MIME type (images base64, `application/json` as JSON text). */
+export type MimeBundle = Record<string, string>;
+/** A chunk of output (`{ output }`, as in `@daytonaio/sdk`). */
+export interface OutputMessage { output: string }
+/** Options of `runCode`. */
+export interface RunCodeOptions {
+  /** The context to run in (default: the sandbox's default context). */
+  context?: InterpreterContext | string;
+  /** Environment variables of this run only. */
+  envs?: Record<string, string>;
+  /** Seconds before the code is interrupted and the run rejects with DaytonaTimeoutError (0 = none; default 600). */
+  timeout?: number;
+  onStdout?: (message: OutputMessage) => void;
+  onStderr?: (message: OutputMessage) => void;
+  onError?: (error: ExecutionError) => void;
+  /** Rich outputs (the last expression's value, display()); asks the server for them. */
+  onResult?: (output: RichOutput) => void;
+  /** clear_output(): clear now, or when the next output arrives (`wait`). Asks for rich outputs. */
+  onClear?: (wait: boolean) => void;
+  /** Answers input() (and getpass); asks for rich outputs. Without it input() raises EOFError. */
+  onInput?: (prompt: string, password: boolean) => string | Promise<string>;
+  /** Ask for rich outputs without callbacks (they are in the result's `results`). */
+  rich?: boolean;
+  /** Interrupts the code (KeyboardInterrupt; the context keeps its state); the run rejects with DaytonaAbortError. */
+  signal?: AbortSignal;
+}
+"#;
+
+fn get(v: &JsValue, k: &str) -> JsValue {
+    js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn invalid(message: &str) -> JsValue {
+    error::to_js(DaytonaError::InvalidArgument(message.into()))
+}
+
+fn function(options: &JsValue, name: &str) -> Result<Option<js_sys::Function>, JsValue> {
+    match get(options, name) {
+        f if f.is_undefined() || f.is_null() => Ok(None),
+        f => f.dyn_into().map(Some).map_err(|_| invalid(&format!("options.{name} must be a function"))),
+    }
+}
+
+/// A context argument: an `InterpreterContext` (its `id`) or an id.
+fn context_id(v: &JsValue) -> Result<String, JsValue> {
+    v.as_string()
+        .or_else(|| get(v, "id").as_string())
+        .ok_or_else(|| invalid("context must be an InterpreterContext or its id"))
+}
+
+/// The JS callbacks of one run.
+#[derive(Default)]
+struct Callbacks {
+    stdout: Option<js_sys::Function>,
+    stderr: Option<js_sys::Function>,
+    error: Option<js_sys::Function>,
+    result: Option<js_sys::Function>,
+    clear: Option<js_sys::Function>,
+    input: Option<js_sys::Function>,
+}
+
+fn read_options(options: &JsValue) -> Result<(RunCodeOptions, Callbacks), JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(Default::default());
+    }
+    let callbacks = Callbacks {
+        stdout: function(options, "onStdout")?,
+        stderr: function(options, "onStderr")?,
+        error: function(options, "onError")?,
+        result: function(options, "onResult")?,
+        clear: function(options, "onClear")?,
+        input: function(options, "onInput")?,
+    };
+    let context = match get(options, "context") {
+        c if c.is_undefined() || c.is_null() => None,
+        c => Some(context_id(&c)?),
+    };
+    let envs: Option<BTreeMap<String, String>> = match get(options, "envs") {
+        e if e.is_undefined() || e.is_null() => None,
+        e => Some(from_js("options.envs", e)?),
+    };
+    let timeout = match get(options, "timeout").as_f64() {
+        Some(t) if t < 0.0 || !t.is_finite() => return Err(invalid("options.timeout must be 0 or more seconds")),
+        Some(t) => Some(t.ceil() as u64),
+        None => None,
+    };
+    let signal = match get(options, "signal") {
+        s if s.is_undefined() || s.is_null() => None,
+        s => Some(s.dyn_into::<web_sys::AbortSignal>().map_err(|_| invalid("options.signal must be an AbortSignal"))?),
+    };
+    let rich_outputs = get(options, "rich").is_truthy()
+        || callbacks.result.is_some()
+        || callbacks.clear.is_some()
+        || callbacks.input.is_some();
+    Ok((RunCodeOptions { context, envs, timeout, rich_outputs, signal }, callbacks))
+}
+
+fn message(text: &str) -> JsValue {
+    let out = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&out, &"output".into(), &text.into());
+    out.into()
+}
+
+/// The stateful code interpreter of a sandbox (`sandbox.codeInterpreter`).
+#[wasm_bindgen(js_name = CodeInterpreter)]
+pub struct JsCodeInterpreter {
+    inner: CodeInterpreter,
+}
+
+impl From<CodeInterpreter> for JsCodeInterpreter {
+    fn from(inner: CodeInterpreter) -> Self {
+        Self { inner }
+    }
+}
+
+#[wasm_bindgen(js_class = CodeInterpreter)]
+impl JsCodeInterpreter {
+    /// Runs Python code in a context (variables, imports and functions persist there);
+    /// callbacks fire as output arrives. Resolves to `{ stdout, stderr, error?, results }`.
+    #[wasm_bindgen(js_name = runCode, unchecked_return_type = "Promise<ExecutionResult>")]
+    pub fn run_code(
+        &self,
+        code: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "RunCodeOptions")] options: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let (options, callbacks) = read_options(&options)?;
+        let inner = self.inner.clone();
+        Ok(promise(async move {
+            let call = |f: &Option<js_sys::Function>, arg: &JsValue| {
+                if let Some(f) = f {
+                    let _ = f.call1(&JsValue::NULL, arg);
+                }
+            };
+            let result = inner
+                .run_code(&code, options, |output, execution| match output {
+                    Output::Stdout(text) => call(&callbacks.stdout, &message(text)),
+                    Output::Stderr(text) => call(&callbacks.stderr, &message(text)),
+                    Output::Error(e) => call(&callbacks.error, &to_js(e).unwrap_or(JsValue::NULL)),
+                    Output::Rich(r) => call(&callbacks.result, &to_js(r).unwrap_or(JsValue::NULL)),
+                    Output::Clear { wait } => call(&callbacks.clear, &wait.into()),
+                    Output::Input { prompt, password } => {
+                        let Some(f) = &callbacks.input else { return };
+                        let answer = f.call2(&JsValue::NULL, &prompt.into(), &password.into()).unwrap_or(JsValue::NULL);
+                        match answer.dyn_into::<js_sys::Promise>() {
+                            Ok(pending) => {
+                                let execution = execution.clone();
+                                wasm_bindgen_futures::spawn_local(async move {
+                                    let value = wasm_bindgen_futures::JsFuture::from(pending).await;
+                                    execution.send_input(&value.ok().and_then(|v| v.as_string()).unwrap_or_default());
+                                });
+                            }
+                            Err(value) => execution.send_input(&value.as_string().unwrap_or_default()),
+                        }
+                    }
+                })
+                .await?;
+            to_js(&result)
+        }))
+    }
+
+    /// Creates a context: its own Python process (in `cwd`, default the work dir).
+    #[wasm_bindgen(js_name = createContext, unchecked_return_type = "Promise<InterpreterContext>")]
+    pub fn create_context(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] cwd: Option<String>,
+    ) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move { to_js(&inner.create_context(cwd.as_deref()).await?) })
+    }
+
+    /// The contexts created with `createContext` (not the default one).
+    #[wasm_bindgen(js_name = listContexts, unchecked_return_type = "Promise<InterpreterContext[]>")]
+    pub fn list_contexts(&self) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        promise(async move { to_js(&inner.list_contexts().await?) })
+    }
+
+    /// Deletes a context and ends its process.
+    #[wasm_bindgen(js_name = deleteContext, unchecked_return_type = "Promise<void>")]
+    pub fn delete_context(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "InterpreterContext | string")] context: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let id = context_id(&context)?;
+        let inner = self.inner.clone();
+        Ok(promise(async move { inner.delete_context(&id).await }))
+    }
+
+    /// A context with its `state` (`idle`/`busy`) and `executionCount` (default: the default context).
+    #[wasm_bindgen(js_name = getContext, unchecked_return_type = "Promise<InterpreterContext>")]
+    pub fn get_context(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "InterpreterContext | string")] context: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        self.context_call(context, |inner, id| async move { inner.get_context(&id).await })
+    }
+
+    /// Interrupts the code running in a context (KeyboardInterrupt); it keeps its state.
+    #[wasm_bindgen(js_name = interruptContext, unchecked_return_type = "Promise<InterpreterContext>")]
+    pub fn interrupt_context(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "InterpreterContext | string")] context: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        self.context_call(context, |inner, id| async move { inner.interrupt_context(&id).await })
+    }
+
+    /// Gives a context a fresh process: its variables are gone.
+    #[wasm_bindgen(js_name = restartContext, unchecked_return_type = "Promise<InterpreterContext>")]
+    pub fn restart_context(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "InterpreterContext | string")] context: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        self.context_call(context, |inner, id| async move { inner.restart_context(&id).await })
+    }
+}
+
+impl JsCodeInterpreter {
+    /// Runs `f` on the context named by a JS argument (absent: `default`), resolving to the
+    /// context it returns.
+    fn context_call<F, Fut>(&self, context: JsValue, f: F) -> Result<js_sys::Promise, JsValue>
+    where
+        F: FnOnce(CodeInterpreter, String) -> Fut,
+        Fut: std::future::Future<Output = Result<daytona_models::InterpreterContext, DaytonaError>> + 'static,
+    {
+        let id = match context.is_undefined() || context.is_null() {
+            true => "default".to_owned(),
+            false => context_id(&context)?,
+        };
+        let fut = f(self.inner.clone(), id);
+        Ok(promise(async move { to_js(&fut.await?) }))
+    }
+}
