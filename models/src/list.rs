@@ -110,24 +110,122 @@ impl ListSandboxesQuery {
             push("name", n.clone());
         }
         if let Some(l) = &self.labels {
-            push("labels", serde_json::to_string(l).unwrap_or_default());
+            push("labels", json_object(l));
         }
         for s in self.states.iter().flatten() {
             push("states", s.as_str().to_owned());
         }
         if let Some(s) = self.sort {
-            push("sort", enum_str(&s));
+            push("sort", s.as_str().to_owned());
         }
         if let Some(o) = self.order {
-            push("order", enum_str(&o));
+            push("order", o.as_str().to_owned());
         }
         pairs
     }
 }
 
-fn enum_str<T: Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
+impl SandboxSortField {
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Cpu => "cpu",
+            Self::MemoryGib => "memoryGib",
+            Self::DiskGib => "diskGib",
+            Self::LastActivityAt => "lastActivityAt",
+            Self::CreatedAt => "createdAt",
+        }
+    }
+}
+
+impl SortOrder {
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+        }
+    }
+}
+
+/// `map` as a JSON object (written here so the browser SDK carries no JSON serializer).
+fn json_object(map: &std::collections::BTreeMap<String, String>) -> String {
+    fn string(out: &mut String, s: &str) {
+        use std::fmt::Write;
+        out.push('"');
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if (c as u32) < 0x20 => {
+                    let _ = write!(out, "\\u{:04x}", c as u32);
+                }
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+    }
+    let mut out = String::from("{");
+    for (i, (k, v)) in map.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        string(&mut out, k);
+        out.push(':');
+        string(&mut out, v);
+    }
+    out.push('}');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::SandboxState;
+
+    #[test]
+    fn labels_are_the_json_serde_json_writes() {
+        let tricky: BTreeMap<String, String> = [
+            ("plain", "v"),
+            ("quote\"back\\slash", "line\nbreak\ttab\rret"),
+            ("ctl\u{1}", "é ✓ 😀"),
+            ("", ""),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        for map in [BTreeMap::new(), tricky] {
+            assert_eq!(json_object(&map), serde_json::to_string(&map).unwrap());
+            let back: BTreeMap<String, String> = serde_json::from_str(&json_object(&map)).unwrap();
+            assert_eq!(back, map);
+        }
+    }
+
+    #[test]
+    fn wire_spellings_match_serde() {
+        for field in [
+            SandboxSortField::Name,
+            SandboxSortField::Cpu,
+            SandboxSortField::MemoryGib,
+            SandboxSortField::DiskGib,
+            SandboxSortField::LastActivityAt,
+            SandboxSortField::CreatedAt,
+        ] {
+            assert_eq!(serde_json::to_value(field).unwrap(), field.as_str());
+        }
+        for order in [SortOrder::Asc, SortOrder::Desc] {
+            assert_eq!(serde_json::to_value(order).unwrap(), order.as_str());
+        }
+        for state in SandboxState::ALL {
+            assert_eq!(serde_json::to_value(state).unwrap(), state.as_str());
+            assert_eq!(SandboxState::parse(state.as_str()), Some(state));
+        }
+        assert_eq!(SandboxState::parse("nonsense"), None);
     }
 }

@@ -56,6 +56,9 @@ pub enum SandboxState {
 }
 
 impl SandboxState {
+    /// Every state.
+    pub const ALL: [Self; 22] = [Self::Creating, Self::Restoring, Self::Destroyed, Self::Destroying, Self::Started, Self::Stopped, Self::Starting, Self::Stopping, Self::Error, Self::BuildFailed, Self::PendingBuild, Self::BuildingSnapshot, Self::Unknown, Self::PullingSnapshot, Self::Archived, Self::Archiving, Self::Resizing, Self::Snapshotting, Self::Forking, Self::Pausing, Self::Paused, Self::Resuming];
+
     /// The wire spelling (`"started"`, `"build_failed"`, …).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -86,7 +89,7 @@ impl SandboxState {
 
     /// Parses the wire spelling; unknown strings give `None`.
     pub fn parse(s: &str) -> Option<Self> {
-        serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+        Self::ALL.into_iter().find(|state| state.as_str() == s)
     }
 }
 
