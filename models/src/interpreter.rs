@@ -98,6 +98,11 @@ pub struct InterpreterExecuteRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(optional))]
     pub rich_outputs: Option<bool>,
+    /// daytona-local: keep the socket open after the run's `control` frame and take the next
+    /// request on it (closed after 5 idle minutes); a run that times out still closes it (4008).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub keep_open: Option<bool>,
 }
 
 /// Default timeout of an execution, in seconds.
@@ -159,8 +164,8 @@ impl InterpreterFrame {
     }
 }
 
-/// A frame a rich client sends after its request: `input` (with `value`) answers an
-/// `input` frame; `interrupt` interrupts the running code.
+/// A frame a client sends after its request: `input` (with `value`) answers an `input`
+/// frame (rich clients); `interrupt` interrupts the running code.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]

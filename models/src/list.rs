@@ -191,15 +191,11 @@ mod tests {
 
     #[test]
     fn labels_are_the_json_serde_json_writes() {
-        let tricky: BTreeMap<String, String> = [
-            ("plain", "v"),
-            ("quote\"back\\slash", "line\nbreak\ttab\rret"),
-            ("ctl\u{1}", "é ✓ 😀"),
-            ("", ""),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
+        let tricky: BTreeMap<String, String> =
+            [("plain", "v"), ("quote\"back\\slash", "line\nbreak\ttab\rret"), ("ctl\u{1}", "é ✓ 😀"), ("", "")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
         for map in [BTreeMap::new(), tricky] {
             assert_eq!(json_object(&map), serde_json::to_string(&map).unwrap());
             let back: BTreeMap<String, String> = serde_json::from_str(&json_object(&map)).unwrap();

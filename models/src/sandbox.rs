@@ -57,7 +57,30 @@ pub enum SandboxState {
 
 impl SandboxState {
     /// Every state.
-    pub const ALL: [Self; 22] = [Self::Creating, Self::Restoring, Self::Destroyed, Self::Destroying, Self::Started, Self::Stopped, Self::Starting, Self::Stopping, Self::Error, Self::BuildFailed, Self::PendingBuild, Self::BuildingSnapshot, Self::Unknown, Self::PullingSnapshot, Self::Archived, Self::Archiving, Self::Resizing, Self::Snapshotting, Self::Forking, Self::Pausing, Self::Paused, Self::Resuming];
+    pub const ALL: [Self; 22] = [
+        Self::Creating,
+        Self::Restoring,
+        Self::Destroyed,
+        Self::Destroying,
+        Self::Started,
+        Self::Stopped,
+        Self::Starting,
+        Self::Stopping,
+        Self::Error,
+        Self::BuildFailed,
+        Self::PendingBuild,
+        Self::BuildingSnapshot,
+        Self::Unknown,
+        Self::PullingSnapshot,
+        Self::Archived,
+        Self::Archiving,
+        Self::Resizing,
+        Self::Snapshotting,
+        Self::Forking,
+        Self::Pausing,
+        Self::Paused,
+        Self::Resuming,
+    ];
 
     /// The wire spelling (`"started"`, `"build_failed"`, …).
     pub fn as_str(self) -> &'static str {

@@ -35,8 +35,7 @@ pub struct RunCodeOptions {
 }
 
 /// An exception the code raised.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, tsify::Tsify)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExecutionError {
     /// Its class (`NameError`, `KeyboardInterrupt`, …).
     pub name: String,
@@ -47,94 +46,97 @@ pub struct ExecutionError {
 }
 
 /// A rich output: the value of the last expression (`result`) or a `display()`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, tsify::Tsify)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RichOutput {
     /// `result` or `display`.
-    #[serde(rename = "type")]
     pub kind: String,
     /// Every representation, by MIME type (`image/png` and `image/jpeg` base64,
     /// `application/json` as JSON text).
     pub data: MimeBundle,
-    /// `text/plain`.
-    #[tsify(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    /// `text/html`.
-    #[tsify(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub html: Option<String>,
-    /// `text/markdown`.
-    #[tsify(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub markdown: Option<String>,
-    /// `image/png`, base64.
-    #[tsify(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub png: Option<String>,
-    /// `image/jpeg`, base64.
-    #[tsify(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub jpeg: Option<String>,
-    /// `image/svg+xml`.
-    #[tsify(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub svg: Option<String>,
-    /// `application/json`, as JSON text.
-    #[tsify(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub json: Option<String>,
-    /// `text/latex`.
-    #[tsify(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub latex: Option<String>,
     /// The id given to `display(..., display_id=)`.
-    #[tsify(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_id: Option<String>,
     /// True when it replaces what was shown under `display_id`.
-    #[tsify(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update: Option<bool>,
     /// For a result: the execution's number in its context.
-    #[tsify(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_count: Option<u64>,
 }
 
+/// The typed accessors of a [`RichOutput`]: (name, MIME type).
+pub const RICH_ACCESSORS: [(&str, &str); 8] = [
+    ("text", "text/plain"),
+    ("html", "text/html"),
+    ("markdown", "text/markdown"),
+    ("png", "image/png"),
+    ("jpeg", "image/jpeg"),
+    ("svg", "image/svg+xml"),
+    ("json", "application/json"),
+    ("latex", "text/latex"),
+];
+
 impl RichOutput {
     fn from_frame(frame: InterpreterFrame) -> Self {
-        let data = frame.data.unwrap_or_default();
-        let get = |mime: &str| data.get(mime).cloned();
         Self {
-            text: get("text/plain"),
-            html: get("text/html"),
-            markdown: get("text/markdown"),
-            png: get("image/png"),
-            jpeg: get("image/jpeg"),
-            svg: get("image/svg+xml"),
-            json: get("application/json"),
-            latex: get("text/latex"),
             kind: frame.kind,
+            data: frame.data.unwrap_or_default(),
             display_id: frame.display_id,
             update: frame.update,
             execution_count: frame.execution_count,
-            data,
         }
+    }
+
+    fn mime(&self, mime: &str) -> Option<&str> {
+        self.data.get(mime).map(String::as_str)
+    }
+
+    /// `text/plain`.
+    pub fn text(&self) -> Option<&str> {
+        self.mime("text/plain")
+    }
+
+    /// `text/html`.
+    pub fn html(&self) -> Option<&str> {
+        self.mime("text/html")
+    }
+
+    /// `text/markdown`.
+    pub fn markdown(&self) -> Option<&str> {
+        self.mime("text/markdown")
+    }
+
+    /// `image/png`, base64.
+    pub fn png(&self) -> Option<&str> {
+        self.mime("image/png")
+    }
+
+    /// `image/jpeg`, base64.
+    pub fn jpeg(&self) -> Option<&str> {
+        self.mime("image/jpeg")
+    }
+
+    /// `image/svg+xml`.
+    pub fn svg(&self) -> Option<&str> {
+        self.mime("image/svg+xml")
+    }
+
+    /// `application/json`, as JSON text.
+    pub fn json(&self) -> Option<&str> {
+        self.mime("application/json")
+    }
+
+    /// `text/latex`.
+    pub fn latex(&self) -> Option<&str> {
+        self.mime("text/latex")
     }
 }
 
 /// What a run produced.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, tsify::Tsify)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExecutionResult {
     /// Everything written to stdout.
     pub stdout: String,
     /// Everything written to stderr.
     pub stderr: String,
     /// The exception the code raised, if any.
-    #[tsify(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ExecutionError>,
     /// Rich outputs in order (only with rich outputs asked for).
     pub results: Vec<RichOutput>,
@@ -219,17 +221,27 @@ impl CodeInterpreter {
         options: RunCodeOptions,
         mut on_output: impl FnMut(Output<'_>, &Execution),
     ) -> Result<ExecutionResult, DaytonaError> {
+        let key = options.context.clone().unwrap_or_default();
         let request = InterpreterExecuteRequest {
             code: code.into(),
             context_id: options.context,
             envs: options.envs,
             timeout: options.timeout.map(|t| t.min(i64::MAX as u64) as i64),
             rich_outputs: options.rich_outputs.then_some(true),
+            keep_open: Some(true),
         };
         let text = crate::json::to_string(&request).map_err(DaytonaError::InvalidArgument)?;
-        let mut socket = self.toolbox.socket("/process/interpreter/execute", &[], &[]).await?;
-        let execution = Execution { ws: socket.raw() };
-        execution.ws.send_with_str(&text).map_err(|e| DaytonaError::Connection(crate::http::js_message(&e)))?;
+        // The context's socket from its last run when there is one (daytona-local keeps it open
+        // for the next request); a socket the server closed meanwhile is replaced once.
+        let kept = self.toolbox.idle.take(&key);
+        let mut retry = kept.is_some();
+        let mut socket = match kept {
+            Some(s) => s,
+            None => self.toolbox.socket("/process/interpreter/execute", &[], &[]).await?,
+        };
+        // A failed send shows as the socket's close below, and is retried there.
+        let _ = socket.raw().send_with_str(&text);
+        let mut execution = Execution { ws: socket.raw() };
         // An abort interrupts the code; the run then ends as the server reports it.
         let on_abort = options.signal.as_ref().map(|signal| {
             let ws = execution.ws.clone();
@@ -244,7 +256,18 @@ impl CodeInterpreter {
             let frame = match socket.next().await {
                 Some(WsEvent::Text(text)) => text,
                 Some(WsEvent::Binary(bytes)) => String::from_utf8_lossy(&bytes.to_vec()).into_owned(),
-                Some(WsEvent::Closed { code: 1000 | 1005, .. }) | None => break Ok(()),
+                // A kept socket the server closed as the request went out: the request was not
+                // taken (the server only closes between requests), so it goes on a new socket.
+                Some(WsEvent::Closed { .. }) | None if retry => {
+                    retry = false;
+                    socket = self.toolbox.socket("/process/interpreter/execute", &[], &[]).await?;
+                    execution.ws = socket.raw();
+                    if execution.ws.send_with_str(&text).is_err() {
+                        break Err(DaytonaError::Connection("the interpreter socket closed at once".into()));
+                    }
+                    continue;
+                }
+                Some(WsEvent::Closed { code: 1000 | 1005, .. }) | None => break Ok(false),
                 Some(WsEvent::Closed { code: INTERPRETER_TIMEOUT_CLOSE_CODE, reason }) => {
                     break Err(DaytonaError::Timeout(format!("code execution timed out: {reason}")))
                 }
@@ -252,6 +275,7 @@ impl CodeInterpreter {
                     break Err(DaytonaError::Connection(format!("code execution failed ({code}): {reason}")))
                 }
             };
+            retry = false;
             let Ok(frame) = crate::json::from_str::<InterpreterFrame>(&frame) else { continue };
             match frame.kind.as_str() {
                 "stdout" => {
@@ -276,6 +300,8 @@ impl CodeInterpreter {
                 "input" => {
                     on_output(Output::Input { prompt: &frame.text, password: frame.wait == Some(true) }, &execution)
                 }
+                // The run is over; the socket stays open for the context's next one.
+                "control" => break Ok(true),
                 _ => {}
             }
         };
@@ -285,7 +311,10 @@ impl CodeInterpreter {
                 return Err(DaytonaError::Aborted("code execution interrupted".into()));
             }
         }
-        outcome.map(|()| result)
+        if outcome? {
+            self.toolbox.idle.put(key, socket);
+        }
+        Ok(result)
     }
 
     /// Creates a context: its own Python process (in `cwd`, default the work dir) whose
@@ -310,16 +339,22 @@ impl CodeInterpreter {
 
     /// A context with its state (`idle`/`busy`) and execution count (`default` works too).
     pub async fn get_context(&self, id: &str) -> Result<InterpreterContext, DaytonaError> {
-        self.call(Method::Get, &format!("/process/interpreter/context/{}", encode(id)), None::<&()>).await
+        self.context_action(id, "").await
     }
 
     /// Interrupts the code running in a context (KeyboardInterrupt); it keeps its state.
     pub async fn interrupt_context(&self, id: &str) -> Result<InterpreterContext, DaytonaError> {
-        self.call(Method::Post, &format!("/process/interpreter/context/{}/interrupt", encode(id)), None::<&()>).await
+        self.context_action(id, "/interrupt").await
     }
 
     /// Gives a context a fresh process (its variables are gone).
     pub async fn restart_context(&self, id: &str) -> Result<InterpreterContext, DaytonaError> {
-        self.call(Method::Post, &format!("/process/interpreter/context/{}/restart", encode(id)), None::<&()>).await
+        self.context_action(id, "/restart").await
+    }
+
+    /// `GET .../context/{id}` (`action` empty) or `POST .../context/{id}{action}`.
+    pub(crate) async fn context_action(&self, id: &str, action: &str) -> Result<InterpreterContext, DaytonaError> {
+        let method = if action.is_empty() { Method::Get } else { Method::Post };
+        self.call(method, &format!("/process/interpreter/context/{}{action}", encode(id)), None::<&()>).await
     }
 }

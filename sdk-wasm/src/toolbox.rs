@@ -7,10 +7,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use daytona_models::{PortPreviewUrl, Sandbox as SandboxDto};
+use futures::future::LocalBoxFuture;
 
 use crate::client::Client;
 use crate::http::{encode, query_string, CallOptions, Method};
-use crate::ws::{protocols, Socket};
+use crate::ws::{protocols, IdleSockets, Socket};
 use crate::DaytonaError;
 
 /// A handle on one sandbox's toolbox (cheap to clone; clones share everything).
@@ -20,11 +21,13 @@ pub(crate) struct Toolbox {
     data: Rc<RefCell<SandboxDto>>,
     /// The sandbox token for browser WebSockets (fetched once, again after a failed connect).
     token: Rc<RefCell<Option<String>>>,
+    /// Sockets kept open between requests (the interpreter's, by context).
+    pub(crate) idle: Rc<IdleSockets>,
 }
 
 impl Toolbox {
     pub(crate) fn new(client: Rc<Client>, data: Rc<RefCell<SandboxDto>>) -> Self {
-        Self { client, data, token: Rc::default() }
+        Self { client, data, token: Rc::default(), idle: Rc::default() }
     }
 
     /// The sandbox's id.
@@ -52,8 +55,18 @@ impl Toolbox {
     }
 
     /// Opens a WebSocket to `path` the way browsers must: the sandbox token in the query and
-    /// the SDK version as a subprotocol (then `extra_protocols`).
-    pub(crate) async fn socket(
+    /// the SDK version as a subprotocol (then `extra_protocols`). One boxed future for every
+    /// caller, so its state machine is compiled once.
+    pub(crate) fn socket<'a>(
+        &'a self,
+        path: &'a str,
+        query: &'a [(String, String)],
+        extra_protocols: &'a [String],
+    ) -> LocalBoxFuture<'a, Result<Socket, DaytonaError>> {
+        Box::pin(self.open_socket(path, query, extra_protocols))
+    }
+
+    async fn open_socket(
         &self,
         path: &str,
         query: &[(String, String)],

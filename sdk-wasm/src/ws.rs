@@ -102,6 +102,12 @@ impl Socket {
 }
 
 impl Socket {
+    /// Whether an idle socket can take another request: still open, with nothing received
+    /// since its last use (a close the server sent meanwhile would be waiting here).
+    pub fn reusable(&mut self) -> bool {
+        self.ws.ready_state() == WebSocket::OPEN && self.events.try_recv().is_err_and(|e| e.is_empty())
+    }
+
     /// The browser socket (to send from other tasks, and to read `bufferedAmount`).
     pub fn raw(&self) -> WebSocket {
         self.ws.clone()
@@ -114,5 +120,33 @@ impl Drop for Socket {
         self.ws.set_onopen(None);
         self.ws.set_onclose(None);
         let _ = self.ws.close_with_code(1000);
+    }
+}
+
+/// Sockets kept open for the next request, by key (one each; the toolbox's areas that may
+/// reuse a socket, such as the interpreter's contexts, keep theirs here).
+#[derive(Default)]
+pub(crate) struct IdleSockets(RefCell<Vec<(String, Socket)>>);
+
+impl IdleSockets {
+    /// The idle socket of `key`, if it can take a request.
+    pub fn take(&self, key: &str) -> Option<Socket> {
+        let mut idle = self.0.borrow_mut();
+        let at = idle.iter().position(|(k, _)| k == key)?;
+        let (_, mut socket) = idle.swap_remove(at);
+        socket.reusable().then_some(socket)
+    }
+
+    /// Keeps `socket` for `key` (an older one there is closed).
+    pub fn put(&self, key: String, socket: Socket) {
+        let mut idle = self.0.borrow_mut();
+        idle.retain(|(k, _)| *k != key);
+        idle.push((key, socket));
+    }
+}
+
+impl std::fmt::Debug for IdleSockets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("IdleSockets").field(&self.0.borrow().len()).finish()
     }
 }

@@ -76,14 +76,14 @@ async fn rich_outputs_and_input() {
         .await
         .expect("figure");
     assert_eq!(*order.borrow(), ["before", "display", "after"], "outputs in the order the code made them");
-    let png = out.results[0].png.as_deref().expect("a PNG");
+    let png = out.results[0].png().expect("a PNG");
     assert!(png.starts_with("iVBORw0KGgo"), "base64 PNG");
 
     let out = ci.run_code("import pandas as pd\npd.DataFrame({'n': [1, 2]})", rich(), |_, _| {}).await.expect("df");
     let table = &out.results[0];
     assert_eq!(table.kind, "result");
-    assert!(table.html.as_deref().is_some_and(|h| h.contains("<table")), "{table:?}");
-    assert!(table.text.is_some());
+    assert!(table.html().is_some_and(|h| h.contains("<table")), "{table:?}");
+    assert!(table.text().is_some());
 
     let out = ci
         .run_code("name = input('name? ')\nprint('hi', name)", rich(), |o, run| {

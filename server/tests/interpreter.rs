@@ -274,3 +274,43 @@ async fn rich_outputs_arrive_in_order_and_input_is_answered() {
     assert_eq!(r.error_name(), Some("EOFError"));
     assert!(r.frames.iter().all(|f| ["stdout", "stderr", "error", "control"].contains(&f["type"].as_str().unwrap())));
 }
+
+#[tokio::test]
+async fn a_kept_open_socket_takes_request_after_request() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    let mut ws = s.ws(&id, "/process/interpreter/execute", PROTOCOL).await;
+    let mut next = |code: &str, extra: serde_json::Value| {
+        let mut req = json!({ "code": code, "keepOpen": true });
+        req.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        req
+    };
+    // Each run ends with its control frame and the socket stays open for the next.
+    let mut runs = Vec::new();
+    for (code, extra) in [("n = 1", json!({})), ("n += 1\nn", json!({})), ("print(n * 10)", json!({}))] {
+        ws.send(Message::Text(next(code, extra).to_string().into())).await.unwrap();
+        let mut text = String::new();
+        loop {
+            let msg = tokio::time::timeout(Duration::from_secs(20), ws.next()).await.unwrap().unwrap().unwrap();
+            let frame: serde_json::Value = match msg {
+                Message::Text(t) => serde_json::from_str(&t).unwrap(),
+                other => panic!("the kept socket ended: {other:?}"),
+            };
+            match frame["type"].as_str().unwrap() {
+                "stdout" => text.push_str(frame["text"].as_str().unwrap()),
+                "control" => break,
+                _ => {}
+            }
+        }
+        runs.push(text);
+        // A late interrupt of a finished run is not taken for a request.
+        ws.send(Message::Text(r#"{"type":"interrupt"}"#.into())).await.unwrap();
+    }
+    assert_eq!(runs, ["", "2\n", "20\n"]);
+    // A timeout closes it with 4008, without a control frame first.
+    ws.send(Message::Text(next("while True:\n    pass", json!({"timeout": 1})).to_string().into())).await.unwrap();
+    let r = finish(&mut ws, |_| None).await;
+    assert_eq!(r.code, 4008, "{:?}", r.frames);
+    assert!(r.of("control").is_empty(), "{:?}", r.frames);
+    assert_eq!(r.error_name(), Some("KeyboardInterrupt"));
+}

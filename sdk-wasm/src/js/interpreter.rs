@@ -9,12 +9,52 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::{error, from_js, promise, to_js};
-use crate::{CodeInterpreter, DaytonaError, Output, RunCodeOptions};
+use crate::interpreter::RICH_ACCESSORS;
+use crate::{CodeInterpreter, DaytonaError, ExecutionError, ExecutionResult, Output, RichOutput, RunCodeOptions};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 /** Representations of one output by MIME type (images base64, `application/json` as JSON text). */
 export type MimeBundle = Record<string, string>;
+/** An exception the code raised. */
+export interface ExecutionError { name: string; value: string; traceback: string }
+/** A rich output: the value of the last expression (`result`) or a `display()`. */
+export interface RichOutput {
+  type: "result" | "display";
+  /** Every representation by MIME type. */
+  data: MimeBundle;
+  /** `text/plain`. */
+  text?: string;
+  /** `text/html`. */
+  html?: string;
+  /** `text/markdown`. */
+  markdown?: string;
+  /** `image/png`, base64. */
+  png?: string;
+  /** `image/jpeg`, base64. */
+  jpeg?: string;
+  /** `image/svg+xml`. */
+  svg?: string;
+  /** `application/json`, as JSON text. */
+  json?: string;
+  /** `text/latex`. */
+  latex?: string;
+  /** The id given to `display(..., display_id=)`. */
+  displayId?: string;
+  /** True when it replaces what was shown under `displayId`. */
+  update?: boolean;
+  /** For a result: the execution's number in its context. */
+  executionCount?: number;
+}
+/** What a run produced. */
+export interface ExecutionResult {
+  stdout: string;
+  stderr: string;
+  /** The exception the code raised, if any. */
+  error?: ExecutionError;
+  /** Rich outputs in order (only with rich outputs asked for). */
+  results: RichOutput[];
+}
 /** A chunk of output (`{ output }`, as in `@daytonaio/sdk`). */
 export interface OutputMessage { output: string }
 /** Options of `runCode`. */
@@ -110,9 +150,59 @@ fn read_options(options: &JsValue) -> Result<(RunCodeOptions, Callbacks), JsValu
     Ok((RunCodeOptions { context, envs, timeout, rich_outputs, signal }, callbacks))
 }
 
+fn set(target: &js_sys::Object, key: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(target, &key.into(), value);
+}
+
 fn message(text: &str) -> JsValue {
     let out = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&out, &"output".into(), &text.into());
+    set(&out, "output", &text.into());
+    out.into()
+}
+
+/// `{ name, value, traceback }`.
+fn error_js(e: &ExecutionError) -> JsValue {
+    let out = js_sys::Object::new();
+    set(&out, "name", &e.name.as_str().into());
+    set(&out, "value", &e.value.as_str().into());
+    set(&out, "traceback", &e.traceback.as_str().into());
+    out.into()
+}
+
+/// A `RichOutput` with its typed accessors filled from the bundle.
+fn rich_js(r: &RichOutput) -> JsValue {
+    let out = js_sys::Object::new();
+    let data = js_sys::Object::new();
+    set(&out, "type", &r.kind.as_str().into());
+    for (mime, value) in &r.data {
+        let value = JsValue::from_str(value);
+        set(&data, mime, &value);
+        if let Some((name, _)) = RICH_ACCESSORS.iter().find(|(_, m)| m == mime) {
+            set(&out, name, &value);
+        }
+    }
+    set(&out, "data", &data);
+    if let Some(id) = &r.display_id {
+        set(&out, "displayId", &id.as_str().into());
+    }
+    if let Some(update) = r.update {
+        set(&out, "update", &update.into());
+    }
+    if let Some(count) = r.execution_count {
+        set(&out, "executionCount", &(count as f64).into());
+    }
+    out.into()
+}
+
+/// `{ stdout, stderr, error?, results }`.
+fn result_js(r: &ExecutionResult) -> JsValue {
+    let out = js_sys::Object::new();
+    set(&out, "stdout", &r.stdout.as_str().into());
+    set(&out, "stderr", &r.stderr.as_str().into());
+    if let Some(e) = &r.error {
+        set(&out, "error", &error_js(e));
+    }
+    set(&out, "results", &r.results.iter().map(rich_js).collect::<js_sys::Array>());
     out.into()
 }
 
@@ -150,8 +240,8 @@ impl JsCodeInterpreter {
                 .run_code(&code, options, |output, execution| match output {
                     Output::Stdout(text) => call(&callbacks.stdout, &message(text)),
                     Output::Stderr(text) => call(&callbacks.stderr, &message(text)),
-                    Output::Error(e) => call(&callbacks.error, &to_js(e).unwrap_or(JsValue::NULL)),
-                    Output::Rich(r) => call(&callbacks.result, &to_js(r).unwrap_or(JsValue::NULL)),
+                    Output::Error(e) => call(&callbacks.error, &error_js(e)),
+                    Output::Rich(r) => call(&callbacks.result, &rich_js(r)),
                     Output::Clear { wait } => call(&callbacks.clear, &wait.into()),
                     Output::Input { prompt, password } => {
                         let Some(f) = &callbacks.input else { return };
@@ -169,7 +259,7 @@ impl JsCodeInterpreter {
                     }
                 })
                 .await?;
-            to_js(&result)
+            Ok(result_js(&result))
         }))
     }
 
@@ -207,7 +297,7 @@ impl JsCodeInterpreter {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "InterpreterContext | string")] context: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
-        self.context_call(context, |inner, id| async move { inner.get_context(&id).await })
+        self.context_call(context, "")
     }
 
     /// Interrupts the code running in a context (KeyboardInterrupt); it keeps its state.
@@ -216,7 +306,7 @@ impl JsCodeInterpreter {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "InterpreterContext | string")] context: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
-        self.context_call(context, |inner, id| async move { inner.interrupt_context(&id).await })
+        self.context_call(context, "/interrupt")
     }
 
     /// Gives a context a fresh process: its variables are gone.
@@ -225,23 +315,19 @@ impl JsCodeInterpreter {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "InterpreterContext | string")] context: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
-        self.context_call(context, |inner, id| async move { inner.restart_context(&id).await })
+        self.context_call(context, "/restart")
     }
 }
 
 impl JsCodeInterpreter {
-    /// Runs `f` on the context named by a JS argument (absent: `default`), resolving to the
-    /// context it returns.
-    fn context_call<F, Fut>(&self, context: JsValue, f: F) -> Result<js_sys::Promise, JsValue>
-    where
-        F: FnOnce(CodeInterpreter, String) -> Fut,
-        Fut: std::future::Future<Output = Result<daytona_models::InterpreterContext, DaytonaError>> + 'static,
-    {
+    /// `action` (`""` = get, `/interrupt`, `/restart`) on the context named by a JS argument
+    /// (absent: `default`), resolving to the context: one future for the three methods.
+    fn context_call(&self, context: JsValue, action: &'static str) -> Result<js_sys::Promise, JsValue> {
         let id = match context.is_undefined() || context.is_null() {
             true => "default".to_owned(),
             false => context_id(&context)?,
         };
-        let fut = f(self.inner.clone(), id);
-        Ok(promise(async move { to_js(&fut.await?) }))
+        let inner = self.inner.clone();
+        Ok(promise(async move { to_js(&inner.context_action(&id, action).await?) }))
     }
 }

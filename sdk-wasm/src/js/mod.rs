@@ -81,7 +81,8 @@ pub(crate) fn seconds(t: Option<f64>) -> Option<Duration> {
     match t {
         None => None,
         Some(s) if s <= 0.0 || !s.is_finite() => Some(Duration::MAX),
-        Some(s) => Some(Duration::from_secs_f64(s)),
+        // Milliseconds through a saturating cast: no panicking float conversion in the wasm.
+        Some(s) => Some(Duration::from_millis((s * 1000.0) as u64)),
     }
 }
 

@@ -1,7 +1,8 @@
 //! `GET /process/interpreter/execute` (WebSocket): the first text frame is the request;
 //! output streams back as frames while the code runs; close 1000 when it ends, 4008 after
 //! its timeout (the code gets KeyboardInterrupt and the context keeps its state), 1002/1008/
-//! 1011 for the early failures Daytona's daemon reports.
+//! 1011 for the early failures Daytona's daemon reports. With `keepOpen` (daytona-local) the
+//! socket stays open after the `control` frame for the next request, saving a handshake per run.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::Ordering;
@@ -23,6 +24,8 @@ use crate::agent::{subprotocol, Agent};
 
 /// How long a client has to send its request.
 const REQUEST_WITHIN: Duration = Duration::from_secs(30);
+/// How long a socket kept open (`keepOpen`) waits for its next request.
+const KEEP_OPEN_IDLE: Duration = Duration::from_secs(300);
 /// How long interrupted code has to stop before its process is killed and replaced.
 const INTERRUPT_GRACE: Duration = Duration::from_secs(3);
 
@@ -44,34 +47,53 @@ async fn send(socket: &mut WebSocket, frame: &InterpreterFrame) -> bool {
 }
 
 async fn serve(agent: Arc<Agent>, mut socket: WebSocket) {
-    let request = match read_request(&mut socket).await {
-        Ok(r) => r,
-        Err((code, reason)) => {
+    let mut first = true;
+    loop {
+        let request = match read_request(&mut socket, first).await {
+            Ok(Some(r)) => r,
+            Ok(None) => return,
+            Err((code, reason)) => {
+                let _ = socket.send(close(code, &reason)).await;
+                return;
+            }
+        };
+        let keep_open = request.keep_open == Some(true);
+        let context = match &request.context_id {
+            Some(id) => match agent.interpreter.get(id) {
+                Ok(c) => c,
+                Err(_) => {
+                    let _ = socket.send(close(1008, &format!("context not found: {id}"))).await;
+                    return;
+                }
+            },
+            None => agent.interpreter.default_context(),
+        };
+        let (code, reason) = run(&agent, &context, request, &mut socket).await;
+        if code != 1000 || !keep_open {
             let _ = socket.send(close(code, &reason)).await;
             return;
         }
-    };
-    let context = match &request.context_id {
-        Some(id) => match agent.interpreter.get(id) {
-            Ok(c) => c,
-            Err(_) => {
-                let _ = socket.send(close(1008, &format!("context not found: {id}"))).await;
-                return;
-            }
-        },
-        None => agent.interpreter.default_context(),
-    };
-    let (code, reason) = run(&agent, &context, request, &mut socket).await;
-    let _ = socket.send(close(code, &reason)).await;
+        first = false;
+    }
 }
 
-/// The request of the first frame, or the close code and reason to answer it with.
-async fn read_request(socket: &mut WebSocket) -> Result<InterpreterExecuteRequest, (u16, String)> {
+/// The next request on the socket, or the close code and reason to answer with. After the
+/// first (on a socket kept open), `None` when the client has gone, and late `input` or
+/// `interrupt` frames of the run before are skipped.
+async fn read_request(socket: &mut WebSocket, first: bool) -> Result<Option<InterpreterExecuteRequest>, (u16, String)> {
+    let wait = if first { REQUEST_WITHIN } else { KEEP_OPEN_IDLE };
     let text = loop {
-        match tokio::time::timeout(REQUEST_WITHIN, socket.recv()).await {
-            Ok(Some(Ok(WsMessage::Text(t)))) => break t.to_string(),
+        match tokio::time::timeout(wait, socket.recv()).await {
+            Ok(Some(Ok(WsMessage::Text(t)))) => {
+                if !first && serde_json::from_str::<InterpreterClientFrame>(&t).is_ok_and(|f| f.kind != "execute") {
+                    continue;
+                }
+                break t.to_string();
+            }
             Ok(Some(Ok(WsMessage::Binary(b)))) => break String::from_utf8_lossy(&b).into_owned(),
             Ok(Some(Ok(WsMessage::Ping(_) | WsMessage::Pong(_)))) => continue,
+            Err(_) if !first => return Err((1000, "idle".into())),
+            _ if !first => return Ok(None),
             _ => return Err((1002, "failed to read first message".into())),
         }
     };
@@ -86,7 +108,7 @@ async fn read_request(socket: &mut WebSocket) -> Result<InterpreterExecuteReques
     if let Some(name) = request.envs.iter().flatten().map(|(k, _)| k).find(|k| !daytona_models::is_env_name(k)) {
         return Err((1008, format!("invalid environment variable name: {name:?}")));
     }
-    Ok(request)
+    Ok(Some(request))
 }
 
 /// Why an execution is being interrupted.
@@ -115,6 +137,9 @@ async fn run(
     }
     let kernel = slot.as_mut().expect("started");
     let rich = request.rich_outputs.unwrap_or(false);
+    // A kept-open socket's runs end with `control` while it stays usable; a timeout closes it
+    // (4008) with no `control` first, so its client cannot take the interrupted run for its end.
+    let keep_open = request.keep_open == Some(true);
     let command = serde_json::json!({
         "type": "execute",
         "code": request.code,
@@ -232,7 +257,7 @@ async fn run(
         _ if status == "interrupted" => ("interrupted", 1000, ""),
         _ => ("completed", 1000, ""),
     };
-    if client_open {
+    if client_open && !(keep_open && code == INTERPRETER_TIMEOUT_CLOSE_CODE) {
         send(socket, &control(state, Some(count))).await;
     }
     (code, reason.into())
