@@ -14,6 +14,7 @@ mod lifecycle;
 mod live;
 mod markdown;
 mod naming;
+mod notebook;
 mod operations;
 mod pages;
 mod polling;

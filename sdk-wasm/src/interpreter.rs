@@ -61,18 +61,6 @@ pub struct RichOutput {
     pub execution_count: Option<u64>,
 }
 
-/// The typed accessors of a [`RichOutput`]: (name, MIME type).
-pub const RICH_ACCESSORS: [(&str, &str); 8] = [
-    ("text", "text/plain"),
-    ("html", "text/html"),
-    ("markdown", "text/markdown"),
-    ("png", "image/png"),
-    ("jpeg", "image/jpeg"),
-    ("svg", "image/svg+xml"),
-    ("json", "application/json"),
-    ("latex", "text/latex"),
-];
-
 impl RichOutput {
     fn from_frame(frame: InterpreterFrame) -> Self {
         Self {
@@ -140,6 +128,8 @@ pub struct ExecutionResult {
     pub error: Option<ExecutionError>,
     /// Rich outputs in order (only with rich outputs asked for).
     pub results: Vec<RichOutput>,
+    /// The run's number in its context (daytona-local).
+    pub execution_count: Option<u64>,
 }
 
 /// One output of a run, as it arrives.
@@ -301,7 +291,10 @@ impl CodeInterpreter {
                     on_output(Output::Input { prompt: &frame.text, password: frame.wait == Some(true) }, &execution)
                 }
                 // The run is over; the socket stays open for the context's next one.
-                "control" => break Ok(true),
+                "control" => {
+                    result.execution_count = frame.execution_count;
+                    break Ok(true);
+                }
                 _ => {}
             }
         };

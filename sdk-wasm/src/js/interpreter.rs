@@ -9,7 +9,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::{error, from_js, promise, to_js};
-use crate::interpreter::RICH_ACCESSORS;
 use crate::{CodeInterpreter, DaytonaError, ExecutionError, ExecutionResult, Output, RichOutput, RunCodeOptions};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -54,6 +53,8 @@ export interface ExecutionResult {
   error?: ExecutionError;
   /** Rich outputs in order (only with rich outputs asked for). */
   results: RichOutput[];
+  /** The run's number in its context (daytona-local). */
+  executionCount?: number;
 }
 /** A chunk of output (`{ output }`, as in `@daytonaio/sdk`). */
 export interface OutputMessage { output: string }
@@ -150,6 +151,18 @@ fn read_options(options: &JsValue) -> Result<(RunCodeOptions, Callbacks), JsValu
     Ok((RunCodeOptions { context, envs, timeout, rich_outputs, signal }, callbacks))
 }
 
+/// The typed accessors of a `RichOutput` in JS: (name, MIME type).
+const RICH_ACCESSORS: [(&str, &str); 8] = [
+    ("text", "text/plain"),
+    ("html", "text/html"),
+    ("markdown", "text/markdown"),
+    ("png", "image/png"),
+    ("jpeg", "image/jpeg"),
+    ("svg", "image/svg+xml"),
+    ("json", "application/json"),
+    ("latex", "text/latex"),
+];
+
 fn set(target: &js_sys::Object, key: &str, value: &JsValue) {
     let _ = js_sys::Reflect::set(target, &key.into(), value);
 }
@@ -203,6 +216,9 @@ fn result_js(r: &ExecutionResult) -> JsValue {
         set(&out, "error", &error_js(e));
     }
     set(&out, "results", &r.results.iter().map(rich_js).collect::<js_sys::Array>());
+    if let Some(count) = r.execution_count {
+        set(&out, "executionCount", &(count as f64).into());
+    }
     out.into()
 }
 

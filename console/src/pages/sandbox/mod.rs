@@ -31,8 +31,13 @@ use crate::polling::use_interval;
 const REFRESH_PERIOD: Duration = Duration::from_secs(5);
 
 /// The tabs: label and path below `/sandboxes/:id`.
-const TABS: [(&str, &str); 4] =
-    [("Overview", ""), ("Terminal", "/terminal"), ("Files", "/files"), ("Commands", "/commands")];
+const TABS: [(&str, &str); 5] = [
+    ("Overview", ""),
+    ("Terminal", "/terminal"),
+    ("Files", "/files"),
+    ("Commands", "/commands"),
+    ("Notebook", "/notebook"),
+];
 
 /// The sandbox page, or the prompt to connect first.
 #[component]

@@ -1,0 +1,117 @@
+//! A code cell's outputs: streams, errors, rich MIME bundles (the richest representation
+//! this page can show safely) and the `input()` prompt.
+
+use std::collections::BTreeMap;
+
+use leptos::ev::KeyboardEvent;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::ipynb::Output;
+use super::model::Cell;
+
+/// Styles HTML outputs get in their frame (pandas tables readable without the page's CSS).
+const FRAME_STYLE: &str = "<style>body{margin:0;font:13px/1.4 system-ui,sans-serif;color:#111827}\
+table{border-collapse:collapse}th,td{border:1px solid #e3e6eb;padding:3px 8px;text-align:right}\
+thead th{background:#f5f6f8}tbody tr:nth-child(odd){background:#f9fafb}</style>";
+
+/// The outputs of `cell`, and its pending `input()`.
+#[component]
+pub fn Outputs(cell: Cell) -> impl IntoView {
+    view! {
+        <div class="nb-outputs" aria-live="polite">
+            {move || cell.outputs.get().into_iter().map(render).collect_view()}
+            {move || cell.input.get().map(|request| {
+                let answer = RwSignal::new(String::new());
+                let prompt = request.prompt.clone();
+                let send = move |ev: KeyboardEvent| {
+                    if ev.key() == "Enter" {
+                        ev.prevent_default();
+                        let value = answer.get_untracked();
+                        request.execution.send_input(&value);
+                        // Echo the answer as a terminal would (not a password).
+                        let echoed = if request.password { String::new() } else { value };
+                        cell.outputs.update(|o| Output::push_stream(o, false, &format!("{}{echoed}\n", request.prompt)));
+                        cell.input.set(None);
+                    }
+                };
+                view! {
+                    <label class="nb-input">
+                        <span class="mono">{prompt}</span>
+                        <input class="mono" type=if request.password { "password" } else { "text" }
+                            aria-label="Input for the running code" autofocus bind:value=answer on:keydown=send/>
+                    </label>
+                }
+            })}
+        </div>
+    }
+}
+
+fn render(output: Output) -> AnyView {
+    match output {
+        Output::Stream { stderr, text } => {
+            view! { <pre class="nb-stream" class:nb-stderr=stderr>{text}</pre> }.into_any()
+        }
+        Output::Error { name, value, traceback } => {
+            let trace = if traceback.is_empty() { format!("{name}: {value}") } else { traceback };
+            view! { <pre class="nb-error" role="alert"><strong>{format!("{name}: {value}")}</strong>"\n"{trace}</pre> }
+                .into_any()
+        }
+        Output::Rich { result, data, .. } => rich(result, data),
+    }
+}
+
+/// The richest representation of a bundle the page shows safely.
+fn rich(result: bool, data: BTreeMap<String, String>) -> AnyView {
+    let get = |mime: &str| data.get(mime).cloned();
+    let class = if result { "nb-rich nb-result" } else { "nb-rich" };
+    if let Some(png) = get("image/png") {
+        return view! { <div class=class><img class="nb-image" alt="Figure" src=format!("data:image/png;base64,{png}")/></div> }
+            .into_any();
+    }
+    if let Some(jpeg) = get("image/jpeg") {
+        return view! { <div class=class><img class="nb-image" alt="Image" src=format!("data:image/jpeg;base64,{jpeg}")/></div> }
+            .into_any();
+    }
+    if let Some(svg) = get("image/svg+xml") {
+        // As an image: an SVG shown through <img> runs no script.
+        let src = format!("data:image/svg+xml;charset=utf-8,{}", String::from(js_sys::encode_uri_component(&svg)));
+        return view! { <div class=class><img class="nb-image" alt="SVG figure" src=src/></div> }.into_any();
+    }
+    if let Some(html) = get("text/html") {
+        return view! { <div class=class>{html_frame(html)}</div> }.into_any();
+    }
+    if let Some(markdown) = get("text/markdown") {
+        let html = crate::markdown::render(&markdown).into_string();
+        return view! { <div class=format!("{class} markdown") inner_html=html></div> }.into_any();
+    }
+    if let Some(json) = get("application/json") {
+        let pretty = serde_json::from_str::<serde_json::Value>(&json)
+            .ok()
+            .and_then(|v| serde_json::to_string_pretty(&v).ok())
+            .unwrap_or(json);
+        return view! {
+            <details class=class open><summary class="muted">"JSON"</summary><pre class="nb-json">{pretty}</pre></details>
+        }
+        .into_any();
+    }
+    let text = get("text/latex").or_else(|| get("text/plain")).unwrap_or_default();
+    view! { <pre class=format!("{class} nb-text")>{text}</pre> }.into_any()
+}
+
+/// HTML output in a sandboxed frame: no script in it runs (no `allow-scripts`), and it
+/// cannot reach the console; same-origin only so the page can size the frame to its content.
+fn html_frame(html: String) -> impl IntoView {
+    let frame = NodeRef::<leptos::html::Iframe>::new();
+    let fit = move |_| {
+        let Some(frame) = frame.get_untracked() else { return };
+        let frame: web_sys::HtmlIFrameElement = frame.unchecked_into();
+        if let Some(height) = frame.content_document().and_then(|d| d.document_element()).map(|e| e.scroll_height()) {
+            let _ = frame.set_attribute("style", &format!("height: {}px", height + 4));
+        }
+    };
+    view! {
+        <iframe class="nb-html" title="HTML output" sandbox="allow-same-origin" node_ref=frame on:load=fit
+            srcdoc=format!("<!doctype html><meta charset=utf-8>{FRAME_STYLE}{html}")></iframe>
+    }
+}

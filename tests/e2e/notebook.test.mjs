@@ -1,0 +1,131 @@
+// The console's Notebook tab in headless Chromium against a real daytona-local: cells that
+// define a variable and use it, a matplotlib figure shown as an image, a DataFrame as a
+// table, input() answered inline, a `while True` cell interrupted, Markdown rendered, saved
+// as .ipynb (valid nbformat 4.5 for Python's nbformat), the page reloaded and reopened with
+// its outputs.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { ROOT } from '../support/daytona-local.js';
+import { artifact, consoleSuite } from './helpers.js';
+
+let suite, server, page, daytona, sandbox, toolbox;
+
+before(async () => {
+  ({ server, daytona, page } = suite = await consoleSuite({ width: 1300, height: 1000 }));
+  sandbox = await daytona.createStarted('e2e-notebook');
+  toolbox = daytona.toolbox(sandbox.id);
+});
+
+after(async () => {
+  await suite?.close();
+});
+
+const cells = () => page.locator('.nb-cell');
+const source = (i) => cells().nth(i).getByLabel('Cell source');
+
+/** Types `code` into cell `i` and runs it with Shift+Enter (the next cell gets the focus). */
+async function runCell(i, code) {
+  await source(i).fill(code);
+  await source(i).press('Shift+Enter');
+}
+
+test('runs cells with state, rich outputs, input and interrupts; saves and reopens .ipynb', async () => {
+  const panics = [];
+  page.on('console', (m) => m.type() === 'error' && m.text().includes('panicked') && panics.push(m.text().slice(0, 600)));
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}/notebook#apiKey=${encodeURIComponent(server.apiKey)}`);
+  await source(0).waitFor();
+
+  // State across cells, the last expression shown as the result with its count.
+  await runCell(0, 'x = 21');
+  await runCell(1, 'print("double:", x * 2)\nx * 3');
+  const second = cells().nth(1);
+  await second.locator('.nb-stream', { hasText: 'double: 42' }).waitFor();
+  await second.locator('.nb-result', { hasText: '63' }).waitFor();
+  assert.equal(await second.locator('.nb-gutter').innerText(), '[2]:');
+  assert.equal(await cells().count(), 3, 'Shift+Enter on the last cell added one');
+
+  // A figure as an image, a DataFrame as a table in its frame.
+  await runCell(2, 'import matplotlib.pyplot as plt\nplt.plot([1, 4, 9])\nplt.title("squares")\nplt.show()');
+  const figure = cells().nth(2).locator('img.nb-image');
+  await figure.waitFor();
+  assert.ok((await figure.getAttribute('src')).startsWith('data:image/png;base64,iVBOR'));
+  assert.ok(await figure.evaluate((img) => img.complete && img.naturalWidth > 100), 'the PNG decodes');
+  await runCell(3, 'import pandas as pd\npd.DataFrame({"name": ["ada", "bob"], "n": [1, 2]})');
+  const frame = cells().nth(3).locator('iframe.nb-html');
+  await frame.waitFor();
+  const table = page.frameLocator('.nb-cell:nth-child(4) iframe.nb-html').locator('table');
+  await table.waitFor();
+  assert.ok((await table.innerText()).includes('ada'));
+  // No script runs in HTML outputs.
+  await runCell(4, 'class H:\n    def _repr_html_(self): return "<script>parent.document.title=\'pwned\'</script><b>bold</b>"\nH()');
+  await page.frameLocator('.nb-cell:nth-child(5) iframe.nb-html').locator('b').waitFor();
+  assert.notEqual(await page.title(), 'pwned', 'a script in an HTML output did not run');
+
+  // input() answered in the page.
+  await runCell(5, 'name = input("who? ")\nprint("hello", name)');
+  const answer = cells().nth(5).getByLabel('Input for the running code');
+  await answer.waitFor();
+  await answer.fill('notebook');
+  await answer.press('Enter');
+  await cells().nth(5).locator('.nb-stream', { hasText: 'hello notebook' }).waitFor();
+
+  // A cell that never ends, interrupted from the toolbar; the state survives.
+  await runCell(6, 'import time\nprint("looping", flush=True)\nwhile True:\n    time.sleep(0.1)');
+  await cells().nth(6).locator('.nb-stream', { hasText: 'looping' }).waitFor();
+  assert.equal(await cells().nth(6).locator('.nb-gutter').innerText(), '[*]:');
+  await page.getByRole('button', { name: 'Interrupt' }).click();
+  await cells().nth(6).locator('.nb-error', { hasText: 'KeyboardInterrupt' }).waitFor();
+  await runCell(7, 'x');
+  await cells().nth(7).locator('.nb-result', { hasText: '21' }).waitFor();
+
+  // Markdown rendered (no HTML passes through).
+  await cells().nth(8).getByLabel('Cell type').selectOption('markdown');
+  await runCell(8, '# Results\n\nSome **bold** text <img src=x onerror=alert(1)>');
+  const rendered = cells().nth(8).locator('.nb-rendered');
+  await rendered.locator('h1', { hasText: 'Results' }).waitFor();
+  assert.equal(await rendered.locator('img').count(), 0, 'raw HTML in Markdown is text');
+  await page.screenshot({ path: artifact('notebook.png'), fullPage: true });
+
+  // Saved as .ipynb in the sandbox, then autosaved after a change.
+  await page.getByLabel('Notebook path').fill('work/analysis.ipynb');
+  await toolbox.exec('mkdir -p work');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page
+    .locator('.nb-saved', { hasText: /^Saved$/ })
+    .or(page.locator('.notebook .alert'))
+    .waitFor();
+  assert.deepEqual(await page.locator('.notebook .alert').allInnerTexts(), [], 'saving reported no error');
+  const saved = await toolbox.read('work/analysis.ipynb');
+  const notebook = JSON.parse(saved);
+  assert.equal(notebook.nbformat, 4);
+  assert.equal(notebook.nbformat_minor, 5);
+  assert.equal(notebook.cells[1].execution_count, 2);
+  assert.ok(notebook.cells[2].outputs.some((o) => o.output_type === 'display_data' && o.data['image/png']));
+  // Jupyter's own validator accepts it.
+  const file = join(tmpdir(), `nb-${Date.now()}.ipynb`);
+  writeFileSync(file, saved);
+  execFileSync(join(ROOT, '.venv/bin/python'), ['-c', 'import nbformat, sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))', file]);
+  await source(7).fill('x + 1');
+  await page.locator('.nb-saved', { hasText: 'Unsaved changes' }).waitFor();
+  await page.locator('.nb-saved', { hasText: /^Saved$/ }).waitFor({ timeout: 10_000 });
+  assert.ok((await toolbox.read('work/analysis.ipynb')).includes('x + 1'), 'autosaved');
+
+  // Reloaded and reopened from the URL: cells, counts and outputs are back.
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}/notebook?path=work/analysis.ipynb#apiKey=${encodeURIComponent(server.apiKey)}`);
+  await cells().nth(1).locator('.nb-stream', { hasText: 'double: 42' }).waitFor();
+  assert.equal(await cells().nth(1).locator('.nb-gutter').innerText(), '[2]:');
+  await cells().nth(2).locator('img.nb-image').waitFor();
+  assert.equal(await source(7).inputValue(), 'x + 1');
+
+  // Phone width: the notebook still fits.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: artifact('notebook-phone.png'), fullPage: false });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `no horizontal scroll at phone width (${overflow}px)`);
+  assert.deepEqual(panics, [], 'the page never panicked');
+});
