@@ -153,6 +153,14 @@ pub fn FileViewer(path: String, line: Option<u32>) -> impl IntoView {
 
     let name = path::base_name(&path.get_value());
     let close_href = FilesView::Dir(path::parent(&path.get_value())).href(&current.id.get_untracked());
+    // Notebooks open in the Notebook tab.
+    let notebook_href = path.get_value().ends_with(".ipynb").then(|| {
+        format!(
+            "/sandboxes/{}/notebook?path={}",
+            current.id.get_untracked(),
+            String::from(js_sys::encode_uri_component(&path.get_value()))
+        )
+    });
     let is_text = move || matches!(content.get(), Some(Content::Text(_)));
     let body = move || {
         let shown = content.get()?;
@@ -210,6 +218,7 @@ pub fn FileViewer(path: String, line: Option<u32>) -> impl IntoView {
                 <Show when=move || is_text() && !editing.get()>
                     <button type="button" class="btn btn-small" on:click=move |_| editing.set(true)>"Edit"</button>
                 </Show>
+                {notebook_href.map(|href| view! { <a class="btn btn-small btn-primary" href=href>"Open in notebook"</a> })}
                 <button type="button" class="btn btn-small" on:click=move |_| files.download(path.get_value(), false)>"Download"</button>
                 <a class="btn btn-small btn-ghost" href=close_href>"Close"</a>
             </header>

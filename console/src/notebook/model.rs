@@ -453,6 +453,13 @@ impl Notebook {
         .await;
         match outcome {
             Ok(cells) if !cells.is_empty() => {
+                // Another notebook: a context of its own (the previous one is deleted).
+                if let (Some(old), Ok(sandbox)) = (self.context.get_untracked(), self.current.sandbox()) {
+                    self.context.set(None);
+                    spawn_local(async move {
+                        let _ = sandbox.code_interpreter().delete_context(&old).await;
+                    });
+                }
                 self.replace(cells);
                 self.dirty.set(false);
                 self.has_file.set(true);
