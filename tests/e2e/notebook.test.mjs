@@ -60,7 +60,7 @@ test('runs cells with state, rich outputs, input and interrupts; saves and reope
   const second = cells().nth(1);
   await second.locator('.nb-stream', { hasText: 'double: 42' }).waitFor();
   await second.locator('.nb-result', { hasText: '63' }).waitFor();
-  assert.equal(await second.locator('.nb-gutter').innerText(), '[7]:');
+  assert.equal(await second.locator('.nb-gutter').innerText(), '[8]:');
   assert.equal(await cells().count(), 3, 'Shift+Enter on the last cell added one');
 
   // A figure as an image, a DataFrame as a table in its frame.
@@ -118,7 +118,7 @@ test('runs cells with state, rich outputs, input and interrupts; saves and reope
   const notebook = JSON.parse(saved);
   assert.equal(notebook.nbformat, 4);
   assert.equal(notebook.nbformat_minor, 5);
-  assert.equal(notebook.cells[1].execution_count, 7);
+  assert.equal(notebook.cells[1].execution_count, 8);
   assert.ok(notebook.cells[2].outputs.some((o) => o.output_type === 'display_data' && o.data['image/png']));
   // Jupyter's own validator accepts it.
   const file = join(tmpdir(), `nb-${Date.now()}.ipynb`);
@@ -134,7 +134,7 @@ test('runs cells with state, rich outputs, input and interrupts; saves and reope
   await page.getByRole('link', { name: 'Open in notebook' }).click();
   await page.waitForURL(/\/notebook\?path=/);
   await cells().nth(1).locator('.nb-stream', { hasText: 'double: 42' }).waitFor();
-  assert.equal(await cells().nth(1).locator('.nb-gutter').innerText(), '[7]:');
+  assert.equal(await cells().nth(1).locator('.nb-gutter').innerText(), '[8]:');
   await cells().nth(2).locator('img.nb-image').waitFor();
   assert.equal(await source(7).inputValue(), 'x + 1');
 

@@ -12,6 +12,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::components::requires_started::RequiresStarted;
 use crate::current_sandbox::use_current_sandbox;
+use crate::highlight::{highlight, syntax_for};
 use ipynb::CellKind;
 use model::{Cell, Notebook, Status};
 use output::Outputs;
@@ -253,6 +254,7 @@ fn CellView(nb: Notebook, cell: Cell) -> impl IntoView {
         (cell.kind.get() == CellKind::Markdown && !cell.editing.get())
             .then(|| crate::markdown::render(&cell.source.get()).into_string())
     };
+    let highlighted = NodeRef::<leptos::html::Pre>::new();
     let rows = move || cell.source.with(|s| s.lines().count().clamp(1, 40) + usize::from(s.ends_with('\n')));
 
     view! {
@@ -306,16 +308,30 @@ fn CellView(nb: Notebook, cell: Cell) -> impl IntoView {
                             inner_html=html></div>
                     }.into_any(),
                     None => view! {
-                        <textarea
-                            class="nb-source mono"
-                            aria-label="Cell source"
-                            spellcheck="false"
-                            rows=rows
-                            node_ref=cell.area
-                            prop:value=move || cell.source.get()
-                            on:input=move |ev| { cell.source.set(event_target_value(&ev)); nb.dirty.set(true); }
-                            on:keydown=edit_keys
-                        ></textarea>
+                        // Highlighted source under a transparent text area that stays the editor.
+                        <div class="nb-editor">
+                            <pre class="nb-hl mono" aria-hidden="true" node_ref=highlighted
+                                inner_html=move || {
+                                    let syntax = syntax_for(if cell.kind.get() == CellKind::Code { "py" } else { "md" });
+                                    highlight(&cell.source.get(), syntax).into_string()
+                                }></pre>
+                            <textarea
+                                class="nb-source mono"
+                                aria-label="Cell source"
+                                spellcheck="false"
+                                rows=rows
+                                node_ref=cell.area
+                                prop:value=move || cell.source.get()
+                                on:input=move |ev| { cell.source.set(event_target_value(&ev)); nb.dirty.set(true); }
+                                on:scroll=move |_| {
+                                    if let (Some(area), Some(pre)) = (cell.area.get_untracked(), highlighted.get_untracked()) {
+                                        pre.set_scroll_left(area.scroll_left());
+                                        pre.set_scroll_top(area.scroll_top());
+                                    }
+                                }
+                                on:keydown=edit_keys
+                            ></textarea>
+                        </div>
                     }.into_any(),
                 }}
                 <Outputs cell/>

@@ -264,10 +264,13 @@ impl Notebook {
                 cell.editing.set(false);
                 continue;
             }
-            if cell.status.get_untracked() == Status::Idle {
-                cell.status.set(Status::Queued);
-                self.queue.update_value(|q| q.push_back(key));
+            // A cell already waiting is not queued twice; a running one runs again after.
+            match cell.status.get_untracked() {
+                Status::Queued => continue,
+                Status::Idle => cell.status.set(Status::Queued),
+                Status::Running => {}
             }
+            self.queue.update_value(|q| q.push_back(key));
         }
         if !self.running.get_untracked() {
             let nb = *self;
