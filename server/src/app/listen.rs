@@ -76,6 +76,9 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        // Small writes (WebSocket frames, a response's last bytes) go out at once: with Nagle's
+        // algorithm a frame written after another waited for the client's delayed ACK (40 ms).
+        let _ = stream.set_nodelay(true);
         let Some(local) = stream.local_addr().ok().or(listen_addr) else { continue };
         let conn = Conn { peer, local, trusted_proxy: trusted_proxies.iter().any(|net| net.contains(peer.ip())) };
         let app = app.clone();
