@@ -202,7 +202,8 @@ pub fn from_ipynb(source: &str, mut new_id: impl FnMut() -> String) -> Result<Ve
                 _ => CellKind::Markdown,
             };
             let id = cell["id"].as_str().map(str::to_owned).filter(|i| valid_id(i)).unwrap_or_else(&mut new_id);
-            let outputs = cell["outputs"].as_array().map(|o| o.iter().filter_map(read_output).collect()).unwrap_or_default();
+            let outputs =
+                cell["outputs"].as_array().map(|o| o.iter().filter_map(read_output).collect()).unwrap_or_default();
             Some(CellData {
                 id,
                 kind,

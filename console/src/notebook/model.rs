@@ -331,7 +331,8 @@ impl Notebook {
             }
             Err(e) => {
                 let value = describe(&e);
-                cell.outputs.update(|o| o.push(Output::Error { name: "Error".into(), value, traceback: String::new() }));
+                cell.outputs
+                    .update(|o| o.push(Output::Error { name: "Error".into(), value, traceback: String::new() }));
                 false
             }
         }
@@ -358,9 +359,9 @@ impl Notebook {
                     Output::Stream { stderr, text } => Output::push_stream(outputs, stderr, &text),
                     Output::Rich { result, data, display_id: Some(id) } if !result => {
                         // An update replaces what the display id showed; a new display is added.
-                        let shown = outputs.iter_mut().find(
-                            |o| matches!(o, Output::Rich { display_id: Some(existing), .. } if *existing == id),
-                        );
+                        let shown = outputs
+                            .iter_mut()
+                            .find(|o| matches!(o, Output::Rich { display_id: Some(existing), .. } if *existing == id));
                         match shown {
                             Some(Output::Rich { data: old, .. }) => *old = data,
                             _ => outputs.push(Output::Rich { result, data, display_id: Some(id) }),
@@ -374,11 +375,9 @@ impl Notebook {
             .run_code(source, options, |output, execution| match output {
                 SdkOutput::Stdout(text) => push(Output::Stream { stderr: false, text: text.into() }),
                 SdkOutput::Stderr(text) => push(Output::Stream { stderr: true, text: text.into() }),
-                SdkOutput::Error(e) => push(Output::Error {
-                    name: e.name.clone(),
-                    value: e.value.clone(),
-                    traceback: e.traceback.clone(),
-                }),
+                SdkOutput::Error(e) => {
+                    push(Output::Error { name: e.name.clone(), value: e.value.clone(), traceback: e.traceback.clone() })
+                }
                 SdkOutput::Rich(r) => {
                     if r.kind == "result" {
                         cell.count.set(r.execution_count);
@@ -391,11 +390,9 @@ impl Notebook {
                 }
                 SdkOutput::Clear { wait: true } => clear_on_next.set(true),
                 SdkOutput::Clear { wait: false } => cell.outputs.set(Vec::new()),
-                SdkOutput::Input { prompt, password } => cell.input.set(Some(InputRequest {
-                    prompt: prompt.into(),
-                    password,
-                    execution: execution.clone(),
-                })),
+                SdkOutput::Input { prompt, password } => {
+                    cell.input.set(Some(InputRequest { prompt: prompt.into(), password, execution: execution.clone() }))
+                }
             })
             .await
     }
