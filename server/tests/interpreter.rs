@@ -280,7 +280,7 @@ async fn a_kept_open_socket_takes_request_after_request() {
     let s = Server::start().await;
     let id = id_of(&s.create(json!({})).await);
     let mut ws = s.ws(&id, "/process/interpreter/execute", PROTOCOL).await;
-    let mut next = |code: &str, extra: serde_json::Value| {
+    let next = |code: &str, extra: serde_json::Value| {
         let mut req = json!({ "code": code, "keepOpen": true });
         req.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
         req
