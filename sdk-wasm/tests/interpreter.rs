@@ -36,9 +36,15 @@ async fn runs_keep_state_stream_and_contexts_are_isolated() {
         .await
         .expect("run");
     assert_eq!((out.stdout.as_str(), out.stderr.as_str(), out.error.is_none()), ("out 20\n", "err\n", true));
-    let mut calls = seen.borrow().clone();
-    calls.sort();
-    assert_eq!(calls, ["stderr:err\n", "stdout:out 20\n"], "callbacks get what the result holds");
+    // Chunks as they came (a print may arrive in pieces), joined per stream.
+    let joined = |stream: &str| -> String {
+        seen.borrow().iter().filter_map(|c| c.strip_prefix(&format!("{stream}:")).map(str::to_owned)).collect()
+    };
+    assert_eq!(
+        (joined("stdout"), joined("stderr")),
+        (out.stdout.clone(), out.stderr.clone()),
+        "callbacks get what the result holds"
+    );
 
     let out = ci.run_code("x * 2 + 2", RunCodeOptions::default(), |_, _| {}).await.expect("state");
     assert_eq!(out.stdout, "42\n");

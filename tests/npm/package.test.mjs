@@ -115,7 +115,7 @@ test('every exported method, called from plain JS as users import the package', 
   assert.equal(out.command, 0);
   assert.equal(out.session, 2);
   assert.deepEqual(out.sessions, ['s']);
-  assert.deepEqual(out.ciFirst, ['v 42\n', 'e\n', null, [['err', 'e\n'], ['out', 'v 42\n']]]);
+  assert.deepEqual(out.ciFirst, ['v 42\n', 'e\n', null, ['v 42\n', 'e\n']], 'the callbacks got what the result holds');
   assert.deepEqual(out.ciError, ['NameError', ['NameError']]);
   assert.deepEqual(out.ciRich, [['display', 'result'], true, '42', ''], 'a display, then the value as a result');
   assert.equal(out.ciIsolated, 'NameError');
