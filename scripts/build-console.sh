@@ -28,4 +28,15 @@ wasm_opt "$out/pkg/daytona-console_bg.wasm"
 cp index.html "$out/index.html"
 cp -r console/static/. "$out/"
 cp "$vendor/xterm.css" "$out/xterm.css"
-log "console ready in $out"
+# Brotli (quality 11) and gzip (-9) next to every text and wasm asset: daytona-local serves
+# whichever the browser takes, with no compression work per request.
+node -e '
+  const fs = require("fs"), path = require("path"), zlib = require("zlib");
+  const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]);
+  for (const f of walk(process.argv[1]).filter((f) => /\.(wasm|js|css|html|svg|json)$/.test(f))) {
+    const data = fs.readFileSync(f);
+    fs.writeFileSync(f + ".br", zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }));
+    fs.writeFileSync(f + ".gz", zlib.gzipSync(data, { level: 9 }));
+  }' "$out"
+log "console ready in $out ($(du -ch "$out"/pkg/*.br "$out"/*.br 2>/dev/null | tail -1 | cut -f1) with Brotli)"

@@ -31,5 +31,9 @@ mod xterm;
 
 fn main() {
     console_error_panic_hook::set_once();
+    // The static shell index.html shows while the app downloads.
+    if let Some(boot) = leptos::prelude::document().get_element_by_id("boot") {
+        boot.remove();
+    }
     leptos::mount::mount_to_body(app::App);
 }

@@ -1,0 +1,67 @@
+// The console's first load as a new user gets it (empty cache), on a normal connection and
+// a throttled one (1.6 Mbit/s, 150 ms): bytes transferred per file (compressed as sent) and
+// the time to the page's shell and to the first sandbox list, printed as BENCH lines. It
+// holds the compression to what the server sends (Brotli, smaller than the file), not a time.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { consoleSuite } from './helpers.js';
+
+let suite, server, daytona, browser;
+
+before(async () => {
+  suite = await consoleSuite();
+  ({ server, daytona } = suite);
+  browser = suite.page.context().browser();
+  await daytona.createStarted('first-load');
+});
+
+after(async () => {
+  await suite?.close();
+});
+
+/** One cold load of the dashboard; `throttle` in CDP's terms or none. */
+async function coldLoad(throttle) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  if (throttle) await cdp.send('Network.emulateNetworkConditions', { offline: false, ...throttle });
+  const files = new Map();
+  cdp.on('Network.responseReceived', ({ requestId, response }) => {
+    files.set(requestId, { url: new URL(response.url).pathname, encoding: response.headers['content-encoding'] ?? '' });
+  });
+  cdp.on('Network.loadingFinished', ({ requestId, encodedDataLength }) => {
+    const f = files.get(requestId);
+    if (f) f.bytes = encodedDataLength;
+  });
+  const t0 = Date.now();
+  await page.goto(`${server.url}/#apiKey=${encodeURIComponent(server.apiKey)}`, { waitUntil: 'commit' });
+  await page.getByText('first-load', { exact: true }).first().waitFor({ timeout: 120_000 });
+  const list = Date.now() - t0;
+  // The first paint: index.html's static shell (top bar, "Loading the console…"), before the app.
+  const shell = Math.round(
+    await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN),
+  );
+  await context.close();
+  const loaded = [...files.values()].filter((f) => f.bytes !== undefined && !f.url.startsWith('/api'));
+  return { shell, list, loaded, total: loaded.reduce((sum, f) => sum + f.bytes, 0) };
+}
+
+test('first load: compressed assets, bytes and times printed', async () => {
+  const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
+  for (const [label, throttle] of [
+    ['normal', null],
+    ['throttled 1.6 Mbit/s, 150 ms', { latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 }],
+  ]) {
+    const run = await coldLoad(throttle);
+    const biggest = run.loaded.sort((a, b) => b.bytes - a.bytes).slice(0, 4);
+    console.log(
+      `BENCH console first load (${label}): ${kb(run.total)} transferred (${biggest.map((f) => `${f.url.split('/').pop()} ${kb(f.bytes)}${f.encoding ? ` ${f.encoding}` : ''}`).join(', ')}); first paint (the static shell) ${run.shell} ms, first sandbox list ${run.list} ms`,
+    );
+    const wasm = run.loaded.find((f) => f.url.endsWith('.wasm'));
+    assert.equal(wasm?.encoding, 'br', 'the console wasm is sent Brotli-compressed');
+    assert.ok(wasm.bytes < 800 * 1024, `the wasm went over the wire compressed (${kb(wasm.bytes)})`);
+  }
+});
