@@ -3,8 +3,8 @@
 //!
 //! Daytona's frames carry `type` plus the five keys `text`, `name`, `value`, `traceback`
 //! (empty strings when unused). daytona-local adds rich outputs for clients that ask for them
-//! with `richOutputs: true` in the request: `result`, `display`, `clear` and `input` frames
-//! (same five keys, plus `data`, `displayId`, `update`, `executionCount`, `wait`), and accepts
+//! with `richOutputs: true` in the request: `result`, `display`, `clear`, `input` and `files`
+//! frames (same five keys, plus `data`, `displayId`, `update`, `executionCount`, `files`, `wait`), and accepts
 //! `input` and `interrupt` frames from such a client after the request.
 
 use std::collections::BTreeMap;
@@ -120,7 +120,7 @@ pub type MimeBundle = BTreeMap<String, String>;
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "ts", tsify(hashmap_as_object))]
 pub struct InterpreterFrame {
-    /// `stdout`, `stderr`, `error`, `control`; rich: `result`, `display`, `clear`, `input`.
+    /// `stdout`, `stderr`, `error`, `control`; rich: `result`, `display`, `clear`, `input`, `files`.
     #[serde(rename = "type")]
     pub kind: String,
     /// Output text; for `control`, `completed` or `interrupted`; for `input`, the prompt.
@@ -151,6 +151,10 @@ pub struct InterpreterFrame {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(optional))]
     pub execution_count: Option<u64>,
+    /// For `files` (rich clients): the files the code opened for writing, absolute paths.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub files: Option<Vec<String>>,
     /// For `clear`: clear when the next output arrives rather than now. For `input`: a password prompt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(optional))]

@@ -130,6 +130,8 @@ pub struct ExecutionResult {
     pub results: Vec<RichOutput>,
     /// The run's number in its context (daytona-local).
     pub execution_count: Option<u64>,
+    /// Files the code opened for writing, absolute paths (rich outputs only).
+    pub files: Vec<String>,
 }
 
 /// One output of a run, as it arrives.
@@ -148,6 +150,8 @@ pub enum Output<'a> {
         /// Clear when the next output arrives.
         wait: bool,
     },
+    /// Files the code opened for writing (absolute paths).
+    Files(&'a [String]),
     /// `input()`: answer with [`Execution::send_input`].
     Input {
         /// The prompt.
@@ -287,6 +291,11 @@ impl CodeInterpreter {
                     result.results.push(rich);
                 }
                 "clear" => on_output(Output::Clear { wait: frame.wait == Some(true) }, &execution),
+                "files" => {
+                    let files = frame.files.unwrap_or_default();
+                    on_output(Output::Files(&files), &execution);
+                    result.files.extend(files);
+                }
                 "input" => {
                     on_output(Output::Input { prompt: &frame.text, password: frame.wait == Some(true) }, &execution)
                 }

@@ -269,6 +269,17 @@ async fn rich_outputs_arrive_in_order_and_input_is_answered() {
     assert_eq!(r.of("input")[0]["text"], "who? ");
     assert_eq!(r.text("stdout"), "hello ada\n", "{:?}", r.frames);
 
+    // The files the code wrote (through Python's open, as pandas and matplotlib do) are listed.
+    let r = run(
+        &s,
+        &id,
+        rich("import pandas as pd\npd.DataFrame({'a': [1]}).to_csv('out.csv')\nopen('/tmp/notes.txt', 'a').write('x')\nopen('out.csv').read()"),
+    )
+    .await;
+    let files = r.of("files");
+    assert_eq!(files.len(), 1, "{:?}", r.frames);
+    assert_eq!(files[0]["files"], json!(["/home/daytona/out.csv", "/tmp/notes.txt"]), "read-only opens are not listed");
+
     // A client that did not ask gets none of this: input() fails, figures stay quiet.
     let r = code(&s, &id, "input('x')").await;
     assert_eq!(r.error_name(), Some("EOFError"));

@@ -88,19 +88,26 @@ test('runs cells with state, rich outputs, input and interrupts; saves and reope
   await answer.press('Enter');
   await cells().nth(5).locator('.nb-stream', { hasText: 'hello notebook' }).waitFor();
 
+  // A file the cell wrote is a link to it in the Files tab (followed at the end).
+  await runCell(6, 'open("report.txt", "w").write("made by a cell")');
+  const wrote = cells().nth(6).locator('.nb-files a', { hasText: '/home/daytona/report.txt' });
+  await wrote.waitFor();
+  const wroteHref = await wrote.getAttribute('href');
+  assert.ok(wroteHref.includes('/files?file=%2Fhome%2Fdaytona%2Freport.txt'), wroteHref);
+
   // A cell that never ends, interrupted from the toolbar; the state survives.
-  await runCell(6, 'import time\nprint("looping", flush=True)\nwhile True:\n    time.sleep(0.1)');
-  await cells().nth(6).locator('.nb-stream', { hasText: 'looping' }).waitFor();
-  assert.equal(await cells().nth(6).locator('.nb-gutter').innerText(), '[*]:');
+  await runCell(7, 'import time\nprint("looping", flush=True)\nwhile True:\n    time.sleep(0.1)');
+  await cells().nth(7).locator('.nb-stream', { hasText: 'looping' }).waitFor();
+  assert.equal(await cells().nth(7).locator('.nb-gutter').innerText(), '[*]:');
   await page.getByRole('button', { name: 'Interrupt' }).click();
-  await cells().nth(6).locator('.nb-error', { hasText: 'KeyboardInterrupt' }).waitFor();
-  await runCell(7, 'x');
-  await cells().nth(7).locator('.nb-result', { hasText: '21' }).waitFor();
+  await cells().nth(7).locator('.nb-error', { hasText: 'KeyboardInterrupt' }).waitFor();
+  await runCell(8, 'x');
+  await cells().nth(8).locator('.nb-result', { hasText: '21' }).waitFor();
 
   // Markdown rendered (no HTML passes through).
-  await cells().nth(8).getByLabel('Cell type').selectOption('markdown');
-  await runCell(8, '# Results\n\nSome **bold** text <img src=x onerror=alert(1)>');
-  const rendered = cells().nth(8).locator('.nb-rendered');
+  await cells().nth(9).getByLabel('Cell type').selectOption('markdown');
+  await runCell(9, '# Results\n\nSome **bold** text <img src=x onerror=alert(1)>');
+  const rendered = cells().nth(9).locator('.nb-rendered');
   await rendered.locator('h1', { hasText: 'Results' }).waitFor();
   assert.equal(await rendered.locator('img').count(), 0, 'raw HTML in Markdown is text');
   await page.screenshot({ path: artifact('notebook.png'), fullPage: true });
@@ -124,7 +131,7 @@ test('runs cells with state, rich outputs, input and interrupts; saves and reope
   const file = join(tmpdir(), `nb-${Date.now()}.ipynb`);
   writeFileSync(file, saved);
   execFileSync(join(ROOT, '.venv/bin/python'), ['-c', 'import nbformat, sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))', file]);
-  await source(7).fill('x + 1');
+  await source(8).fill('x + 1');
   await page.locator('.nb-saved', { hasText: 'Unsaved changes' }).waitFor();
   await page.locator('.nb-saved', { hasText: /^Saved$/ }).waitFor({ timeout: 10_000 });
   assert.ok((await toolbox.read('work/analysis.ipynb')).includes('x + 1'), 'autosaved');
@@ -136,12 +143,16 @@ test('runs cells with state, rich outputs, input and interrupts; saves and reope
   await cells().nth(1).locator('.nb-stream', { hasText: 'double: 42' }).waitFor();
   assert.equal(await cells().nth(1).locator('.nb-gutter').innerText(), '[8]:');
   await cells().nth(2).locator('img.nb-image').waitFor();
-  assert.equal(await source(7).inputValue(), 'x + 1');
+  assert.equal(await source(8).inputValue(), 'x + 1');
 
   // Phone width: the notebook still fits.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: artifact('notebook-phone.png'), fullPage: false });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `no horizontal scroll at phone width (${overflow}px)`);
+  // The written file's link opens it in the Files tab.
+  await page.setViewportSize({ width: 1300, height: 1000 });
+  await page.goto(`${server.url}${wroteHref}#apiKey=${encodeURIComponent(server.apiKey)}`);
+  await page.getByText('made by a cell').waitFor();
   assert.deepEqual(panics, [], 'the page never panicked');
 });

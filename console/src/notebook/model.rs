@@ -49,6 +49,8 @@ pub struct Cell {
     pub outputs: RwSignal<Vec<Output>>,
     /// The `input()` the code waits on.
     pub input: RwSignal<Option<InputRequest>, LocalStorage>,
+    /// Files its last run wrote (absolute paths; not saved in the notebook).
+    pub written: RwSignal<Vec<String>>,
     /// Its execution count.
     pub count: RwSignal<Option<u64>>,
     /// Run state.
@@ -73,6 +75,7 @@ impl Cell {
             source: RwSignal::new(data.source),
             outputs: RwSignal::new(data.outputs),
             input: RwSignal::new_local(None),
+            written: RwSignal::new(Vec::new()),
             count: RwSignal::new(data.count),
             status: RwSignal::new(Status::Idle),
             elapsed: RwSignal::new(None),
@@ -309,6 +312,7 @@ impl Notebook {
     async fn run_cell(self, cell: Cell) -> bool {
         cell.status.set(Status::Running);
         cell.outputs.set(Vec::new());
+        cell.written.set(Vec::new());
         cell.count.set(None);
         self.dirty.set(true);
         let started = now();
@@ -388,6 +392,7 @@ impl Notebook {
                         display_id: r.display_id.clone(),
                     });
                 }
+                SdkOutput::Files(paths) => cell.written.update(|w| w.extend(paths.iter().cloned())),
                 SdkOutput::Clear { wait: true } => clear_on_next.set(true),
                 SdkOutput::Clear { wait: false } => cell.outputs.set(Vec::new()),
                 SdkOutput::Input { prompt, password } => {

@@ -15,9 +15,17 @@ const FRAME_STYLE: &str = "<style>body{margin:0;font:13px/1.4 system-ui,sans-ser
 table{border-collapse:collapse}th,td{border:1px solid #e3e6eb;padding:3px 8px;text-align:right}\
 thead th{background:#f5f6f8}tbody tr:nth-child(odd){background:#f9fafb}</style>";
 
-/// The outputs of `cell`, and its pending `input()`.
+/// The outputs of `cell`, its pending `input()`, and links to the files it wrote.
 #[component]
 pub fn Outputs(cell: Cell) -> impl IntoView {
+    let sandbox = crate::current_sandbox::use_current_sandbox().id;
+    let file_href = move |path: &str| {
+        format!(
+            "/sandboxes/{}/files?file={}",
+            sandbox.get_untracked(),
+            String::from(js_sys::encode_uri_component(path))
+        )
+    };
     view! {
         <div class="nb-outputs" aria-live="polite">
             {move || cell.outputs.get().into_iter().map(render).collect_view()}
@@ -43,6 +51,17 @@ pub fn Outputs(cell: Cell) -> impl IntoView {
                     </label>
                 }
             })}
+            {move || {
+                let written = cell.written.get();
+                (!written.is_empty()).then(|| view! {
+                    <p class="nb-files">
+                        <span class="muted">"Wrote "</span>
+                        {written.into_iter().map(|path| view! {
+                            <a class="mono" href=file_href(&path) title="Open in the Files tab">{path.clone()}</a>
+                        }).collect_view()}
+                    </p>
+                })
+            }}
         </div>
     }
 }

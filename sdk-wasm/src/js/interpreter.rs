@@ -55,6 +55,8 @@ export interface ExecutionResult {
   results: RichOutput[];
   /** The run's number in its context (daytona-local). */
   executionCount?: number;
+  /** Files the code opened for writing, absolute paths (rich outputs only). */
+  files: string[];
 }
 /** A chunk of output (`{ output }`, as in `@daytonaio/sdk`). */
 export interface OutputMessage { output: string }
@@ -73,6 +75,8 @@ export interface RunCodeOptions {
   onResult?: (output: RichOutput) => void;
   /** clear_output(): clear now, or when the next output arrives (`wait`). Asks for rich outputs. */
   onClear?: (wait: boolean) => void;
+  /** Files the code opened for writing (absolute paths); asks for rich outputs. */
+  onFiles?: (paths: string[]) => void;
   /** Answers input() (and getpass); asks for rich outputs. Without it input() raises EOFError. */
   onInput?: (prompt: string, password: boolean) => string | Promise<string>;
   /** Ask for rich outputs without callbacks (they are in the result's `results`). */
@@ -113,6 +117,7 @@ struct Callbacks {
     result: Option<js_sys::Function>,
     clear: Option<js_sys::Function>,
     input: Option<js_sys::Function>,
+    files: Option<js_sys::Function>,
 }
 
 fn read_options(options: &JsValue) -> Result<(RunCodeOptions, Callbacks), JsValue> {
@@ -126,6 +131,7 @@ fn read_options(options: &JsValue) -> Result<(RunCodeOptions, Callbacks), JsValu
         result: function(options, "onResult")?,
         clear: function(options, "onClear")?,
         input: function(options, "onInput")?,
+        files: function(options, "onFiles")?,
     };
     let context = match get(options, "context") {
         c if c.is_undefined() || c.is_null() => None,
@@ -147,7 +153,8 @@ fn read_options(options: &JsValue) -> Result<(RunCodeOptions, Callbacks), JsValu
     let rich_outputs = get(options, "rich").is_truthy()
         || callbacks.result.is_some()
         || callbacks.clear.is_some()
-        || callbacks.input.is_some();
+        || callbacks.input.is_some()
+        || callbacks.files.is_some();
     Ok((RunCodeOptions { context, envs, timeout, rich_outputs, signal }, callbacks))
 }
 
@@ -219,7 +226,12 @@ fn result_js(r: &ExecutionResult) -> JsValue {
     if let Some(count) = r.execution_count {
         set(&out, "executionCount", &(count as f64).into());
     }
+    set(&out, "files", &strings(&r.files));
     out.into()
+}
+
+fn strings(items: &[String]) -> js_sys::Array {
+    items.iter().map(|s| JsValue::from_str(s)).collect()
 }
 
 /// The stateful code interpreter of a sandbox (`sandbox.codeInterpreter`).
@@ -259,6 +271,7 @@ impl JsCodeInterpreter {
                     Output::Error(e) => call(&callbacks.error, &error_js(e)),
                     Output::Rich(r) => call(&callbacks.result, &rich_js(r)),
                     Output::Clear { wait } => call(&callbacks.clear, &wait.into()),
+                    Output::Files(paths) => call(&callbacks.files, &strings(paths)),
                     Output::Input { prompt, password } => {
                         let Some(f) = &callbacks.input else { return };
                         let answer = f.call2(&JsValue::NULL, &prompt.into(), &password.into()).unwrap_or(JsValue::NULL);

@@ -211,6 +211,37 @@ except ImportError:
     pass
 
 
+# Files the running code opens for writing (Python's audit hook sees every open()): a rich
+# client shows them as links. Recorded only while a cell runs.
+written = None
+WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+
+
+def audit(event, args):
+    if event == "open" and written is not None and len(written) < 100:
+        path, mode, flags = (list(args) + [None, None])[:3]
+        writes = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+            isinstance(flags, int) and flags & WRITE_FLAGS
+        )
+        if writes and isinstance(path, (str, bytes, os.PathLike)):
+            try:
+                written.add(os.path.abspath(os.fsdecode(path)))
+            except (TypeError, ValueError):
+                pass
+
+
+sys.addaudithook(audit)
+
+
+def emit_written(paths):
+    skipped = ("/dev/", "/proc/", "/sys/", os.path.dirname(HERE) + os.sep)
+    files = sorted(
+        p for p in paths if not p.startswith(skipped) and "/.cache/" not in p and os.path.isfile(p)
+    )
+    if rich and files:
+        emit({"type": "files", "files": files})
+
+
 def report(error):
     tb = error.__traceback__
     while tb is not None and tb.tb_frame.f_code.co_filename == HERE:
@@ -220,8 +251,9 @@ def report(error):
 
 
 def execute(request):
-    global rich, count
+    global rich, count, written
     rich = bool(request.get("rich"))
+    written = set()
     count += 1
     envs = request.get("envs") or {}
     saved = {name: os.environ.get(name) for name in envs}
@@ -250,6 +282,11 @@ def execute(request):
             status = "error"
             report(error)
     finally:
+        paths, written = written, None
+        try:
+            emit_written(paths)
+        except Exception:
+            pass
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
