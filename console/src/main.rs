@@ -1,6 +1,7 @@
 //! Daytona web console: a Leptos single-page app (client-side rendered) that manages
 //! sandboxes through the `daytona-wasm` SDK.
 
+mod ansi;
 mod app;
 mod commands;
 mod components;

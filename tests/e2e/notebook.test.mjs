@@ -89,7 +89,9 @@ test('runs cells with state, rich outputs, input and interrupts; saves and reope
   await cells().nth(5).locator('.nb-stream', { hasText: 'hello notebook' }).waitFor();
 
   // A file the cell wrote is a link to it in the Files tab (followed at the end).
-  await runCell(6, 'open("report.txt", "w").write("made by a cell")');
+  await runCell(6, 'open("report.txt", "w").write("made by a cell")\nprint("\\x1b[1;31mred alert\\x1b[0m plain")');
+  // Terminal colours in output are rendered (as classes; the text stays text).
+  await cells().nth(6).locator('.nb-stream .ansi-red', { hasText: 'red alert' }).waitFor();
   const wrote = cells().nth(6).locator('.nb-files a', { hasText: '/home/daytona/report.txt' });
   await wrote.waitFor();
   const wroteHref = await wrote.getAttribute('href');

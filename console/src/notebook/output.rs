@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 
 use super::ipynb::Output;
 use super::model::Cell;
+use crate::ansi;
 
 /// Styles HTML outputs get in their frame (pandas tables readable without the page's CSS).
 const FRAME_STYLE: &str = "<style>body{margin:0;font:13px/1.4 system-ui,sans-serif;color:#111827}\
@@ -68,13 +69,21 @@ pub fn Outputs(cell: Cell) -> impl IntoView {
 
 fn render(output: Output) -> AnyView {
     match output {
+        // Terminal colours in the text (ANSI sequences) are rendered; the text stays escaped.
+        Output::Stream { stderr, text } if ansi::has_escapes(&text) => {
+            let html = ansi::render(&text).into_string();
+            view! { <pre class="nb-stream" class:nb-stderr=stderr inner_html=html></pre> }.into_any()
+        }
         Output::Stream { stderr, text } => {
             view! { <pre class="nb-stream" class:nb-stderr=stderr>{text}</pre> }.into_any()
         }
         Output::Error { name, value, traceback } => {
             let trace = if traceback.is_empty() { format!("{name}: {value}") } else { traceback };
-            view! { <pre class="nb-error" role="alert"><strong>{format!("{name}: {value}")}</strong>"\n"{trace}</pre> }
-                .into_any()
+            let trace = ansi::render(&trace).into_string();
+            view! {
+                <pre class="nb-error" role="alert"><strong>{format!("{name}: {value}")}</strong>"\n"<span inner_html=trace></span></pre>
+            }
+            .into_any()
         }
         Output::Rich { result, data, .. } => rich(result, data),
     }
