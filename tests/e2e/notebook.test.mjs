@@ -103,8 +103,11 @@ test('runs cells with state, rich outputs, input and interrupts; saves and reope
   assert.equal(await cells().nth(7).locator('.nb-gutter').innerText(), '[*]:');
   await page.getByRole('button', { name: 'Interrupt' }).click();
   await cells().nth(7).locator('.nb-error', { hasText: 'KeyboardInterrupt' }).waitFor();
-  await runCell(8, 'x');
+  await runCell(8, 'import json\ndisplay({"application/json": json.dumps({"inner": {"deep": [1, True]}}), "text/plain": "t"}, raw=True)\nx');
   await cells().nth(8).locator('.nb-result', { hasText: '21' }).waitFor();
+  // JSON as a tree: keys at every level, opened three levels deep.
+  await cells().nth(8).locator('.nb-json .json-key', { hasText: 'deep' }).waitFor();
+  assert.equal(await cells().nth(8).locator('.nb-json .json-lit').innerText(), 'true');
 
   // Markdown rendered (no HTML passes through).
   await cells().nth(9).getByLabel('Cell type').selectOption('markdown');

@@ -114,17 +114,50 @@ fn rich(result: bool, data: BTreeMap<String, String>) -> AnyView {
         return view! { <div class=format!("{class} markdown") inner_html=html></div> }.into_any();
     }
     if let Some(json) = get("application/json") {
-        let pretty = serde_json::from_str::<serde_json::Value>(&json)
-            .ok()
-            .and_then(|v| serde_json::to_string_pretty(&v).ok())
-            .unwrap_or(json);
-        return view! {
-            <details class=class open><summary class="muted">"JSON"</summary><pre class="nb-json">{pretty}</pre></details>
-        }
-        .into_any();
+        return match serde_json::from_str::<serde_json::Value>(&json) {
+            Ok(value) => {
+                view! { <div class=format!("{class} nb-json mono")>{json_tree(None, value, 0)}</div> }.into_any()
+            }
+            Err(_) => view! { <pre class=format!("{class} nb-text")>{json}</pre> }.into_any(),
+        };
     }
     let text = get("text/latex").or_else(|| get("text/plain")).unwrap_or_default();
     view! { <pre class=format!("{class} nb-text")>{text}</pre> }.into_any()
+}
+
+/// Most entries of an array or object shown (the rest is summarised).
+const JSON_ENTRIES: usize = 200;
+
+/// A JSON value as a collapsible tree: objects and arrays fold (the first three levels open).
+fn json_tree(key: Option<String>, value: serde_json::Value, depth: usize) -> AnyView {
+    use serde_json::Value;
+    let label = key.map(|k| view! { <span class="json-key">{k}": "</span> });
+    let entries: Vec<(String, Value)> = match value {
+        Value::Object(map) => map.into_iter().collect(),
+        Value::Array(items) => items.into_iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect(),
+        scalar => {
+            let class = match scalar {
+                Value::String(_) => "json-str",
+                Value::Number(_) => "json-num",
+                _ => "json-lit",
+            };
+            return view! { <div class="json-leaf">{label}<span class=class>{scalar.to_string()}</span></div> }
+                .into_any();
+        }
+    };
+    let summary = format!("{} entries", entries.len());
+    let more = entries.len().saturating_sub(JSON_ENTRIES);
+    let children = entries.into_iter().take(JSON_ENTRIES).map(|(k, v)| json_tree(Some(k), v, depth + 1)).collect_view();
+    view! {
+        <details class="json-node" open=depth < 3>
+            <summary>{label}<span class="muted">{summary}</span></summary>
+            <div class="json-children">
+                {children}
+                {(more > 0).then(|| view! { <div class="muted">{format!("… {more} more")}</div> })}
+            </div>
+        </details>
+    }
+    .into_any()
 }
 
 /// HTML output in a sandboxed frame: no script in it runs (no `allow-scripts`), and it
