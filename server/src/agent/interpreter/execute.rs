@@ -306,10 +306,12 @@ impl Order {
         match item {
             Item::Text(stream, text) => self.held[stream as usize].push_back(Held::Text(text)),
             Item::Mark(stream, seq) => self.held[stream as usize].push_back(Held::Mark(seq)),
-            Item::Message(message @ (Message::Event { seq, .. } | Message::Done { seq, .. })) => {
-                self.events.insert(seq, message);
-            }
-            Item::Message(Message::Ready) => {}
+            Item::Message(message) => match *message {
+                Message::Event { seq, .. } | Message::Done { seq, .. } => {
+                    self.events.insert(seq, *message);
+                }
+                Message::Ready => {}
+            },
             Item::Exited => return Step::Exited,
         }
         let mut frames: Vec<InterpreterFrame> = Vec::new();
@@ -360,7 +362,7 @@ mod tests {
     use super::*;
 
     fn event(seq: u64, text: &str) -> Item {
-        Item::Message(Message::Event { seq, frame: InterpreterFrame::text("display", text) })
+        Item::Message(Box::new(Message::Event { seq, frame: InterpreterFrame::text("display", text) }))
     }
 
     fn kinds(step: Step) -> Vec<String> {
@@ -382,7 +384,7 @@ mod tests {
             "text written after the mark waits for the event"
         );
         assert_eq!(kinds(order.take(Item::Mark(Stream::Stderr, 11))), ["display:figure", "stdout:after"]);
-        order.take(Item::Message(Message::Done { seq: 12, status: "ok".into(), count: 1 }));
+        order.take(Item::Message(Box::new(Message::Done { seq: 12, status: "ok".into(), count: 1 })));
         order.take(Item::Mark(Stream::Stderr, 12));
         assert_eq!(kinds(order.take(Item::Mark(Stream::Stdout, 12))), ["done:ok"]);
     }

@@ -53,8 +53,8 @@ pub enum Item {
     Text(Stream, String),
     /// Everything a stream had before event `seq` has been read.
     Mark(Stream, u64),
-    /// A message on the socket.
-    Message(Message),
+    /// A message on the socket (boxed: a frame is much larger than a line of text).
+    Message(Box<Message>),
     /// The socket closed: the process is gone.
     Exited,
 }
@@ -114,7 +114,7 @@ impl Kernel {
         let ready = tokio::time::timeout(READY_WITHIN, async {
             loop {
                 match items.recv().await {
-                    Some(Item::Message(Message::Ready)) => return Ok(()),
+                    Some(Item::Message(m)) if matches!(*m, Message::Ready) => return Ok(()),
                     Some(Item::Text(_, text)) => tracing::debug!(%text, "interpreter start-up output"),
                     Some(Item::Exited) | None => return Err("the interpreter process exited as it started".to_owned()),
                     Some(_) => {}
@@ -191,7 +191,7 @@ async fn pump_messages(reader: tokio::net::unix::OwnedReadHalf, tx: mpsc::Sender
     while let Ok(Some(line)) = lines.next_line().await {
         match serde_json::from_str::<Message>(&line) {
             Ok(message) => {
-                if tx.send(Item::Message(message)).await.is_err() {
+                if tx.send(Item::Message(Box::new(message))).await.is_err() {
                     return;
                 }
             }
