@@ -74,14 +74,25 @@ async fn rich_outputs_and_input() {
     let sink = Rc::clone(&order);
     let code = "import matplotlib.pyplot as plt\nprint('before')\nplt.plot([1, 2])\nplt.show()\nprint('after')";
     let out = ci
-        .run_code(code, rich(), |o, _| match o {
-            Output::Stdout(t) => sink.borrow_mut().push(t.trim().to_owned()),
-            Output::Rich(r) => sink.borrow_mut().push(r.kind.clone()),
-            _ => {}
+        .run_code(code, rich(), |o, _| {
+            let mut order = sink.borrow_mut();
+            match o {
+                // A print may arrive in pieces: text after text is one entry.
+                Output::Stdout(t) => match order.last_mut() {
+                    Some(last) if last.starts_with("text:") => last.push_str(t),
+                    _ => order.push(format!("text:{t}")),
+                },
+                Output::Rich(r) => order.push(r.kind.clone()),
+                _ => {}
+            }
         })
         .await
         .expect("figure");
-    assert_eq!(*order.borrow(), ["before", "display", "after"], "outputs in the order the code made them");
+    assert_eq!(
+        *order.borrow(),
+        ["text:before\n", "display", "text:after\n"],
+        "outputs in the order the code made them"
+    );
     let png = out.results[0].png().expect("a PNG");
     assert!(png.starts_with("iVBORw0KGgo"), "base64 PNG");
 
