@@ -51,7 +51,7 @@ pub fn check_env_names(envs: &BTreeMap<String, String>) -> Result<(), ToolboxErr
 }
 
 /// Resolves a request's `cwd` (relative paths start at the work dir).
-fn resolve_cwd(agent: &Agent, cwd: Option<&str>) -> PathBuf {
+pub(super) fn resolve_cwd(agent: &Agent, cwd: Option<&str>) -> PathBuf {
     match cwd.filter(|c| !c.is_empty()) {
         Some(c) => agent.work_dir.join(c),
         None => agent.work_dir.clone(),

@@ -20,6 +20,7 @@ use tokio::time::Instant;
 
 use super::kernel::{Item, Message, Stream};
 use super::Context;
+use crate::agent::process::check_env_names;
 use crate::agent::{subprotocol, Agent};
 
 /// How long a client has to send its request.
@@ -105,8 +106,8 @@ async fn read_request(socket: &mut WebSocket, first: bool) -> Result<Option<Inte
     if request.timeout.is_some_and(|t| t < 0) {
         return Err((1008, "timeout must not be negative".into()));
     }
-    if let Some(name) = request.envs.iter().flatten().map(|(k, _)| k).find(|k| !daytona_models::is_env_name(k)) {
-        return Err((1008, format!("invalid environment variable name: {name:?}")));
+    if let Some(envs) = &request.envs {
+        check_env_names(envs).map_err(|e| (1008, e.to_string()))?;
     }
     Ok(Some(request))
 }
@@ -160,25 +161,20 @@ async fn run(
         tokio::select! {
             item = kernel.items.recv() => {
                 let Some(item) = item else { break None };
-                match order.take(item) {
-                    Step::Frames(frames) => {
-                        for frame in frames {
-                            if client_open && !send(socket, &frame).await {
-                                client_open = false;
-                            }
-                        }
+                let (frames, end) = order.take(item);
+                for frame in frames {
+                    if client_open && !send(socket, &frame).await {
+                        client_open = false;
                     }
-                    Step::Done { status, count, seq, frames } => {
+                }
+                match end {
+                    Some(End::Done { status, count, seq }) => {
                         kernel.last_seq = seq;
-                        for frame in frames {
-                            if client_open && !send(socket, &frame).await {
-                                client_open = false;
-                            }
-                        }
                         context.count.store(count, Ordering::Relaxed);
                         break Some((status, count));
                     }
-                    Step::Exited => break None,
+                    Some(End::Exited) => break None,
+                    None => {}
                 }
             }
             incoming = socket.recv(), if client_open => match incoming {
@@ -289,10 +285,11 @@ enum Held {
     Mark(u64),
 }
 
-/// What one item leads to.
-enum Step {
-    Frames(Vec<InterpreterFrame>),
-    Done { status: String, count: u64, seq: u64, frames: Vec<InterpreterFrame> },
+/// How a run ended, when an item ends it.
+enum End {
+    /// The kernel's `done`: its status, the execution count, its sequence number.
+    Done { status: String, count: u64, seq: u64 },
+    /// The kernel's socket closed.
     Exited,
 }
 
@@ -302,7 +299,8 @@ impl Order {
         Self { held: Default::default(), passed: [seq; 2], emitted: seq, events: BTreeMap::new() }
     }
 
-    fn take(&mut self, item: Item) -> Step {
+    /// Takes one item: the frames it lets out, in order, and the end of the run if it came.
+    fn take(&mut self, item: Item) -> (Vec<InterpreterFrame>, Option<End>) {
         match item {
             Item::Text(stream, text) => self.held[stream as usize].push_back(Held::Text(text)),
             Item::Mark(stream, seq) => self.held[stream as usize].push_back(Held::Mark(seq)),
@@ -312,7 +310,7 @@ impl Order {
                 }
                 Message::Ready => {}
             },
-            Item::Exited => return Step::Exited,
+            Item::Exited => return (Vec::new(), Some(End::Exited)),
         }
         let mut frames: Vec<InterpreterFrame> = Vec::new();
         loop {
@@ -345,13 +343,15 @@ impl Order {
                     progress = true;
                     match message {
                         Message::Event { frame, .. } => frames.push(frame),
-                        Message::Done { status, count, seq } => return Step::Done { status, count, seq, frames },
+                        Message::Done { status, count, seq } => {
+                            return (frames, Some(End::Done { status, count, seq }));
+                        }
                         Message::Ready => {}
                     }
                 }
             }
             if !progress {
-                return Step::Frames(frames);
+                return (frames, None);
             }
         }
     }
@@ -365,12 +365,14 @@ mod tests {
         Item::Message(Box::new(Message::Event { seq, frame: InterpreterFrame::text("display", text) }))
     }
 
-    fn kinds(step: Step) -> Vec<String> {
-        match step {
-            Step::Frames(f) => f.into_iter().map(|f| format!("{}:{}", f.kind, f.text)).collect(),
-            Step::Done { status, .. } => vec![format!("done:{status}")],
-            Step::Exited => vec!["exited".into()],
+    fn kinds((frames, end): (Vec<InterpreterFrame>, Option<End>)) -> Vec<String> {
+        let mut out: Vec<String> = frames.into_iter().map(|f| format!("{}:{}", f.kind, f.text)).collect();
+        match end {
+            Some(End::Done { status, .. }) => out.push(format!("done:{status}")),
+            Some(End::Exited) => out.push("exited".into()),
+            None => {}
         }
+        out
     }
 
     #[test]

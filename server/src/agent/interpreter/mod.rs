@@ -172,10 +172,7 @@ async fn create(
     if !language.eq_ignore_ascii_case("python") {
         return Err(ToolboxError::BadRequest(format!("unsupported language {language:?} (only python)")));
     }
-    let cwd = match req.cwd.as_deref().filter(|c| !c.is_empty()) {
-        Some(c) => agent.work_dir.join(c),
-        None => agent.work_dir.clone(),
-    };
+    let cwd = super::process::resolve_cwd(&agent, req.cwd.as_deref());
     if !cwd.is_dir() {
         return Err(ToolboxError::BadRequest(format!("cwd {} is not a directory", cwd.display())));
     }
