@@ -1,15 +1,14 @@
 //! Editing a text file: a plain text area, saved by uploading the new content over it.
 
-use js_sys::Array;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
-use web_sys::{Blob, HtmlTextAreaElement};
+use web_sys::HtmlTextAreaElement;
 
 use crate::components::error_alert::ErrorAlert;
 use crate::components::spinner::Spinner;
 use crate::current_sandbox::use_current_sandbox;
 use crate::files::context::use_files;
+use crate::files::text::write_text;
 use crate::task::Task;
 
 /// An editor of file `path` starting from `text`. Save (or Ctrl+S) writes it and calls
@@ -32,11 +31,9 @@ pub fn Editor(
     let save = move || {
         let content = value.get_untracked();
         let target = path.get_value();
-        let blob = Blob::new_with_str_sequence(&Array::of1(&JsValue::from_str(&content)));
         saving.run(
             async move {
-                let blob = blob.map_err(|e| daytona_wasm::DaytonaError::InvalidArgument(format!("{e:?}")))?;
-                current.sandbox()?.fs().upload_file(&blob, &target, &Default::default()).await?;
+                write_text(&current.sandbox()?.fs(), &target, &content).await?;
                 Ok(content)
             },
             move |content| {

@@ -12,6 +12,7 @@ pub mod location;
 pub mod path;
 pub mod picked;
 pub mod search;
+pub mod text;
 pub mod transfer_list;
 pub mod transfers;
 pub mod tree;

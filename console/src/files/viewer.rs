@@ -8,7 +8,6 @@ use leptos::html::Pre;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, ScrollIntoViewOptions, ScrollLogicalPosition, Url};
 
 use crate::components::error_alert::ErrorAlert;
@@ -20,6 +19,7 @@ use crate::files::editor::Editor;
 use crate::files::format::human_size;
 use crate::files::location::FilesView;
 use crate::files::path;
+use crate::files::text::blob_text;
 use crate::highlight::{highlight, syntax_for};
 use crate::markdown;
 
@@ -84,7 +84,7 @@ async fn load(fs: &FileSystem, remote: &str, kind: Kind, size: u64) -> Result<Co
         let typed = Blob::new_with_blob_sequence_and_options(&Array::of1(&blob), &bag).map_err(js_error)?;
         return Ok(Content::Image(Url::create_object_url_with_blob(&typed).map_err(js_error)?));
     }
-    let text = JsFuture::from(blob.text()).await.map_err(js_error)?.as_string().unwrap_or_default();
+    let text = blob_text(&blob).await?;
     Ok(if looks_binary(&text) { Content::Binary } else { Content::Text(text) })
 }
 

@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 use super::ipynb::{from_ipynb, to_ipynb, CellData, CellKind, Output};
 use crate::current_sandbox::CurrentSandbox;
 use crate::errors::describe;
+use crate::files::text::{blob_text, write_text};
 
 /// Where a code cell is in its run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -427,12 +428,7 @@ impl Notebook {
     pub async fn save(self) {
         let text = to_ipynb(&self.cells.get_untracked().iter().map(Cell::data).collect::<Vec<_>>());
         let path = self.path.get_untracked();
-        let outcome = async {
-            let blob = web_sys::Blob::new_with_str_sequence(&js_sys::Array::of1(&text.into()))
-                .map_err(|e| DaytonaError::InvalidArgument(format!("{e:?}")))?;
-            self.current.sandbox()?.fs().upload_file(&blob, &path, &Default::default()).await
-        }
-        .await;
+        let outcome = async { write_text(&self.current.sandbox()?.fs(), &path, &text).await }.await;
         match outcome {
             Ok(()) => {
                 self.dirty.set(false);
@@ -448,12 +444,7 @@ impl Notebook {
         let path = self.path.get_untracked();
         let outcome = async {
             let blob = self.current.sandbox()?.fs().download_file(&path, &Default::default()).await?;
-            let text = wasm_bindgen_futures::JsFuture::from(blob.text())
-                .await
-                .map_err(|e| DaytonaError::Decode(format!("{e:?}")))?
-                .as_string()
-                .unwrap_or_default();
-            from_ipynb(&text, new_id).map_err(DaytonaError::Decode)
+            from_ipynb(&blob_text(&blob).await?, new_id).map_err(DaytonaError::Decode)
         }
         .await;
         match outcome {

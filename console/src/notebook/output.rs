@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use super::ipynb::Output;
 use super::model::Cell;
 use crate::ansi;
+use crate::files::location::FilesView;
 
 /// Styles HTML outputs get in their frame (pandas tables readable without the page's CSS).
 const FRAME_STYLE: &str = "<style>body{margin:0;font:13px/1.4 system-ui,sans-serif;color:#111827}\
@@ -20,13 +21,8 @@ thead th{background:#f5f6f8}tbody tr:nth-child(odd){background:#f9fafb}</style>"
 #[component]
 pub fn Outputs(cell: Cell) -> impl IntoView {
     let sandbox = crate::current_sandbox::use_current_sandbox().id;
-    let file_href = move |path: &str| {
-        format!(
-            "/sandboxes/{}/files?file={}",
-            sandbox.get_untracked(),
-            String::from(js_sys::encode_uri_component(path))
-        )
-    };
+    let file_href =
+        move |path: &str| FilesView::File { path: path.to_owned(), line: None }.href(&sandbox.get_untracked());
     view! {
         <div class="nb-outputs" aria-live="polite">
             {move || cell.outputs.get().into_iter().map(render).collect_view()}

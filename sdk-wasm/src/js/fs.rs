@@ -7,7 +7,7 @@ use tsify::Ts;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{error, from_js, promise, seconds, to_js};
+use super::{error, from_js, option, optional_function, optional_signal, promise, seconds, to_js};
 use crate::streams::to_blob;
 use crate::{DaytonaError, FilePermissionsParams, FileSystem, TransferOptions, TransferProgress};
 
@@ -37,12 +37,9 @@ fn transfer_options(v: &JsValue) -> Result<TransferOptions, JsValue> {
     if v.is_undefined() || v.is_null() {
         return Ok(TransferOptions::default());
     }
-    let get = |k: &str| js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
-    let invalid = |m: &str| error::to_js(DaytonaError::InvalidArgument(m.into()));
-    let on_progress = match get("onProgress") {
-        f if f.is_undefined() || f.is_null() => None,
-        f => {
-            let f: js_sys::Function = f.dyn_into().map_err(|_| invalid("options.onProgress must be a function"))?;
+    let on_progress = match optional_function(v, "onProgress")? {
+        None => None,
+        Some(f) => {
             let cb: crate::ProgressFn = Rc::new(move |p: TransferProgress| {
                 let ev = js_sys::Object::new();
                 let _ = js_sys::Reflect::set(&ev, &"loaded".into(), &(p.loaded as f64).into());
@@ -54,11 +51,8 @@ fn transfer_options(v: &JsValue) -> Result<TransferOptions, JsValue> {
             Some(cb)
         }
     };
-    let signal = match get("signal") {
-        s if s.is_undefined() || s.is_null() => None,
-        s => Some(s.dyn_into::<web_sys::AbortSignal>().map_err(|_| invalid("options.signal must be an AbortSignal"))?),
-    };
-    let timeout = seconds(get("timeout").as_f64());
+    let signal = optional_signal(v)?;
+    let timeout = seconds(option(v, "timeout").as_f64());
     Ok(TransferOptions { on_progress, signal, timeout })
 }
 

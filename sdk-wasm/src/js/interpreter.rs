@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{error, from_js, promise, to_js};
-use crate::{CodeInterpreter, DaytonaError, ExecutionError, ExecutionResult, Output, RichOutput, RunCodeOptions};
+use super::{from_js, invalid, option, optional_function, optional_signal, promise, to_js};
+use crate::{CodeInterpreter, ExecutionError, ExecutionResult, Output, RichOutput, RunCodeOptions};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -86,25 +86,10 @@ export interface RunCodeOptions {
 }
 "#;
 
-fn get(v: &JsValue, k: &str) -> JsValue {
-    js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn invalid(message: &str) -> JsValue {
-    error::to_js(DaytonaError::InvalidArgument(message.into()))
-}
-
-fn function(options: &JsValue, name: &str) -> Result<Option<js_sys::Function>, JsValue> {
-    match get(options, name) {
-        f if f.is_undefined() || f.is_null() => Ok(None),
-        f => f.dyn_into().map(Some).map_err(|_| invalid(&format!("options.{name} must be a function"))),
-    }
-}
-
 /// A context argument: an `InterpreterContext` (its `id`) or an id.
 fn context_id(v: &JsValue) -> Result<String, JsValue> {
     v.as_string()
-        .or_else(|| get(v, "id").as_string())
+        .or_else(|| option(v, "id").as_string())
         .ok_or_else(|| invalid("context must be an InterpreterContext or its id"))
 }
 
@@ -125,32 +110,29 @@ fn read_options(options: &JsValue) -> Result<(RunCodeOptions, Callbacks), JsValu
         return Ok(Default::default());
     }
     let callbacks = Callbacks {
-        stdout: function(options, "onStdout")?,
-        stderr: function(options, "onStderr")?,
-        error: function(options, "onError")?,
-        result: function(options, "onResult")?,
-        clear: function(options, "onClear")?,
-        input: function(options, "onInput")?,
-        files: function(options, "onFiles")?,
+        stdout: optional_function(options, "onStdout")?,
+        stderr: optional_function(options, "onStderr")?,
+        error: optional_function(options, "onError")?,
+        result: optional_function(options, "onResult")?,
+        clear: optional_function(options, "onClear")?,
+        input: optional_function(options, "onInput")?,
+        files: optional_function(options, "onFiles")?,
     };
-    let context = match get(options, "context") {
+    let context = match option(options, "context") {
         c if c.is_undefined() || c.is_null() => None,
         c => Some(context_id(&c)?),
     };
-    let envs: Option<BTreeMap<String, String>> = match get(options, "envs") {
+    let envs: Option<BTreeMap<String, String>> = match option(options, "envs") {
         e if e.is_undefined() || e.is_null() => None,
         e => Some(from_js("options.envs", e)?),
     };
-    let timeout = match get(options, "timeout").as_f64() {
+    let timeout = match option(options, "timeout").as_f64() {
         Some(t) if t < 0.0 || !t.is_finite() => return Err(invalid("options.timeout must be 0 or more seconds")),
         Some(t) => Some(t.ceil() as u64),
         None => None,
     };
-    let signal = match get(options, "signal") {
-        s if s.is_undefined() || s.is_null() => None,
-        s => Some(s.dyn_into::<web_sys::AbortSignal>().map_err(|_| invalid("options.signal must be an AbortSignal"))?),
-    };
-    let rich_outputs = get(options, "rich").is_truthy()
+    let signal = optional_signal(options)?;
+    let rich_outputs = option(options, "rich").is_truthy()
         || callbacks.result.is_some()
         || callbacks.clear.is_some()
         || callbacks.input.is_some()

@@ -91,6 +91,34 @@ pub(crate) fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, crate::Dayton
     crate::json::to_js(v).map_err(crate::DaytonaError::Decode)
 }
 
+/// Field `key` of a JS options object (`undefined` when absent or not an object).
+pub(crate) fn option(options: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A `DaytonaInvalidArgumentError` with `message`, as a JS value.
+pub(crate) fn invalid(message: &str) -> JsValue {
+    error::to_js(crate::DaytonaError::InvalidArgument(message.into()))
+}
+
+/// The optional callback `options[name]` (`options.NAME must be a function` otherwise).
+pub(crate) fn optional_function(options: &JsValue, name: &str) -> Result<Option<js_sys::Function>, JsValue> {
+    use wasm_bindgen::JsCast;
+    match option(options, name) {
+        f if f.is_undefined() || f.is_null() => Ok(None),
+        f => f.dyn_into().map(Some).map_err(|_| invalid(&format!("options.{name} must be a function"))),
+    }
+}
+
+/// The optional `options.signal`.
+pub(crate) fn optional_signal(options: &JsValue) -> Result<Option<web_sys::AbortSignal>, JsValue> {
+    use wasm_bindgen::JsCast;
+    match option(options, "signal") {
+        s if s.is_undefined() || s.is_null() => Ok(None),
+        s => s.dyn_into().map(Some).map_err(|_| invalid("options.signal must be an AbortSignal")),
+    }
+}
+
 /// Reads a JS argument into a Rust value (a type error rejects with `DaytonaInvalidArgumentError`).
 pub(crate) fn from_js<T: serde::de::DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsValue> {
     serde_wasm_bindgen::from_value(v)

@@ -6,8 +6,8 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{error, from_js, promise, to_js, JsProcess};
-use crate::{DaytonaError, PtyCreateOptions, PtyDataFn, PtyHandle, PtyState, PtyStateFn};
+use super::{from_js, invalid, option, optional_function, promise, to_js, JsProcess};
+use crate::{PtyCreateOptions, PtyDataFn, PtyHandle, PtyState, PtyStateFn};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -32,22 +32,16 @@ export interface PtyCreateOptions extends PtyConnectOptions {
 export interface PtyResult { exitCode: number; error?: string }
 "#;
 
-fn get(v: &JsValue, k: &str) -> JsValue {
-    js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
-}
-
 /// Reads `onData` and `onStateChange` from JS options.
 fn callbacks(options: &JsValue) -> Result<(PtyDataFn, Option<PtyStateFn>), JsValue> {
-    let invalid = |m: &str| error::to_js(DaytonaError::InvalidArgument(m.into()));
     let on_data: js_sys::Function =
-        get(options, "onData").dyn_into().map_err(|_| invalid("options.onData must be a function"))?;
+        option(options, "onData").dyn_into().map_err(|_| invalid("options.onData must be a function"))?;
     let data: PtyDataFn = Rc::new(move |bytes: &js_sys::Uint8Array| {
         let _ = on_data.call1(&JsValue::NULL, bytes);
     });
-    let state = match get(options, "onStateChange") {
-        f if f.is_undefined() || f.is_null() => None,
-        f => {
-            let f: js_sys::Function = f.dyn_into().map_err(|_| invalid("options.onStateChange must be a function"))?;
+    let state = match optional_function(options, "onStateChange")? {
+        None => None,
+        Some(f) => {
             let cb: PtyStateFn = Rc::new(move |s: &PtyState| {
                 let detail = js_sys::Object::new();
                 let set = |k: &str, v: JsValue| {
@@ -170,14 +164,14 @@ impl JsProcess {
         #[wasm_bindgen(unchecked_param_type = "PtyCreateOptions")] options: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
         let (on_data, on_state) = callbacks(&options)?;
-        let envs: Option<BTreeMap<String, String>> = match get(&options, "envs") {
+        let envs: Option<BTreeMap<String, String>> = match option(&options, "envs") {
             e if e.is_undefined() || e.is_null() => None,
             e => Some(from_js("options.envs", e)?),
         };
-        let size = |k: &str| get(&options, k).as_f64().map(|v| v as u16);
+        let size = |k: &str| option(&options, k).as_f64().map(|v| v as u16);
         let opts = PtyCreateOptions {
-            id: get(&options, "id").as_string(),
-            cwd: get(&options, "cwd").as_string(),
+            id: option(&options, "id").as_string(),
+            cwd: option(&options, "cwd").as_string(),
             envs,
             cols: size("cols"),
             rows: size("rows"),
