@@ -733,3 +733,34 @@ async fn kept_file_and_home_size(s: &Server, id: &str) -> u64 {
     assert_eq!(lines.next(), Some("kept"), "{out}");
     lines.next().and_then(|l| l.parse().ok()).unwrap_or_else(|| panic!("no size in {out}"))
 }
+
+/// The interpreter as an attacker uses it: its processes are the sandbox user's, without
+/// capabilities and under the seccomp filter, and contexts cannot be created without bound
+/// (each is a process).
+#[tokio::test]
+async fn interpreter_contexts_are_unprivileged_and_bounded() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    let mut made = 0;
+    let refused = loop {
+        let (status, body) = s.post_toolbox(&id, "/process/interpreter/context", json!({})).await;
+        if status != 200 {
+            break (status, body);
+        }
+        made += 1;
+        assert!(made <= 64, "more than 64 contexts were created");
+    };
+    assert_eq!(made, 64, "every context up to the limit is made: {refused:?}");
+    assert_eq!(refused.0, 400, "{}", refused.1);
+    assert!(refused.1["message"].as_str().unwrap().contains("at most 64"), "{}", refused.1);
+    // Every kernel runs as the sandbox user (1000) with no capabilities, under seccomp.
+    let (code, out) = s
+        .exec(
+            &id,
+            "for p in $(grep -l 'kernel[.]py' /proc/[0-9]*/cmdline | cut -d/ -f3); do \
+             awk '/^Uid:|^CapEff:|^Seccomp:/ {printf \"%s \", $2} END {print \"\"}' /proc/$p/status; done | sort | uniq -c",
+        )
+        .await;
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.trim(), "64 1000 0000000000000000 2", "uid, effective capabilities, seccomp mode of the kernels");
+}
