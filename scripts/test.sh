@@ -14,6 +14,8 @@ log "lints: clippy -D warnings (server, models)"
 cargo clippy -p daytona-local -p daytona-models --all-targets -- -D warnings
 log "server tests, models unit tests"
 cargo test -p daytona-local -p daytona-models
+log "isolation suite with daytona-local run by a normal user"
+bash scripts/test-unprivileged.sh
 log "fuzz: schemathesis on the served operations of Daytona's specs (bounded; tests/fuzz)"
 bash tests/fuzz/run.sh target/debug/daytona-local
 bash scripts/build-sdk.sh

@@ -44,6 +44,10 @@ enum Command {
         /// Inherited descriptor holding the sandbox's `env` as JSON (read, then closed).
         #[arg(long)]
         env_fd: Option<i32>,
+        /// Inherited descriptors of the sandbox's workload cgroup (`cgroup.procs`, one per
+        /// hierarchy), which every process the agent starts joins.
+        #[arg(long)]
+        workload_fd: Vec<i32>,
     },
 }
 
@@ -57,18 +61,20 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => runtime().block_on(app::serve(args)),
-        Command::Agent { listen_fd, home, lifeline_fd, env_fd } => {
+        Command::Agent { listen_fd, home, lifeline_fd, env_fd, workload_fd } => {
             let user_env = env_fd.map(agent::read_user_env).transpose();
-            user_env
-                .and_then(|env| agent::drop_privileges(jail::SANDBOX_UID, listen_fd, lifeline_fd).map(|()| env))
-                .and_then(|env| {
+            let keep: Vec<i32> = lifeline_fd.into_iter().chain(workload_fd.iter().copied()).collect();
+            user_env.and_then(|env| agent::drop_privileges(jail::SANDBOX_UID, listen_fd, &keep).map(|()| env)).and_then(
+                |env| {
                     // Only now, unprivileged and filtered: the sandbox's env reaches what the agent
                     // starts (commands, sessions, terminals), never a privileged process's loader.
                     for (k, v) in env.unwrap_or_default() {
                         std::env::set_var(k, v);
                     }
+                    agent::workload::adopt(workload_fd);
                     runtime().block_on(agent::run(listen_fd, home))
-                })
+                },
+            )
         }
     };
     match result {

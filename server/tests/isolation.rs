@@ -354,7 +354,11 @@ async fn sandbox_user_can_write_home_tmp_and_shm() {
     let id = id_of(&s.create(json!({})).await);
     let (code, out) =
         s.exec(&id, "touch ~/h && touch /tmp/t && touch /dev/shm/s && stat -c '%U %a' /tmp /dev/shm ~").await;
-    assert_eq!((code, out.as_str()), (0, "root 1777\nroot 1777\ndaytona 755\n"), "{out}");
+    // Run by a normal user, the sandbox user is the only identity its namespace maps, so it
+    // owns the jail's tmpfs mounts too (still sticky; there is nobody else).
+    let owner = if test_runs_as_root() { "root" } else { "daytona" };
+    let expected = format!("{owner} 1777\n{owner} 1777\ndaytona 755\n");
+    assert_eq!((code, out.as_str()), (0, expected.as_str()), "{out}");
     let (code, out) = s
         .exec(
             &id,
@@ -665,6 +669,83 @@ print(n)
     };
     let ended = eventually(Duration::from_secs(3), || async { processes_of(uid).is_empty() }).await;
     assert!(ended, "processes of the stopped sandbox are left on the host: {:?}", left(processes_of(uid)));
+}
+
+/// The agent shared the sandbox's process budget with what it runs: a workload that filled
+/// the pids limit left the agent unable to start anything, even the `kill` that would end it.
+/// Everything the agent starts (commands, sessions, terminals, interpreter kernels) runs in
+/// the sandbox's workload group, whose limits stop short of the sandbox's; the agent runs in
+/// a group of its own and still starts the command that ends a fork bomb.
+#[tokio::test]
+async fn the_agent_keeps_a_share_of_the_sandbox_the_workload_cannot_take() {
+    if !test_runs_as_root() {
+        return; // cgroup limits need root here (the server refuses them otherwise)
+    }
+    let s = Server::start_with(Options { args: vec!["--pids-limit".into(), "96".into()], ..Options::default() }).await;
+    let id = id_of(&s.create(json!({"networkBlockAll": true})).await);
+    let uid = sandbox_host_uid(&s, &id);
+    // A session shell, a PTY shell and an interpreter kernel, next to the agent.
+    let (status, _) = s.post_toolbox(&id, "/process/session", json!({"sessionId": "w"})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, body) = s.post_toolbox(&id, "/process/pty", json!({"id": "w", "cols": 80, "rows": 24})).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = s.post_toolbox(&id, "/process/interpreter/context", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (code, out) = s.exec(&id, "grep pids /proc/self/cgroup").await;
+    assert_eq!((code, out.trim().ends_with("/workload")), (0, true), "a command ran outside the workload: {out}");
+    let group = |pid: i32| {
+        let text = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).unwrap_or_default();
+        let pids = text.lines().find(|l| l.contains(":pids:") || l.starts_with("0::")).unwrap_or_default();
+        pids.rsplit('/').next().unwrap_or_default().to_owned()
+    };
+    let cmdline = |pid: i32| std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    let (mut agents, mut workload) = (0, Vec::new());
+    for pid in processes_of(uid) {
+        let args = String::from_utf8_lossy(&cmdline(pid)).replace('\0', " ");
+        match args.contains(" agent --listen-fd") {
+            true => {
+                assert_eq!(group(pid), "agent", "the agent runs in {:?}", group(pid));
+                agents += 1;
+            }
+            false => {
+                assert_eq!(group(pid), "workload", "{args} runs in {:?}", group(pid));
+                workload.push(args);
+            }
+        }
+    }
+    assert_eq!(agents, 1);
+    for started in ["bash --noprofile --norc", "/bin/bash -l", "python3"] {
+        assert!(workload.iter().any(|a| a.starts_with(started)), "no {started} among {workload:?}");
+    }
+    // A bomb that keeps the workload's share full for up to 60 s: it forks idle processes
+    // (each gone after 300 s at most) and retries a failed fork at once.
+    let bomb = "setsid python3 -c \"
+import os, time
+end = time.time() + 60
+while time.time() < end:
+    try:
+        pid = os.fork()
+    except OSError:
+        time.sleep(0.002)
+        continue
+    if pid == 0:
+        os.execvp('sleep', ['sleep', '300'])
+\" >/dev/null 2>&1 &";
+    let (code, out) = s.exec(&id, bomb).await;
+    assert_eq!(code, 0, "{out}");
+    let full = eventually(Duration::from_secs(5), || async { processes_of(uid).len() >= 60 }).await;
+    assert!(full, "the bomb got {} processes", processes_of(uid).len());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let held = processes_of(uid).len();
+    assert!(held <= 73, "{held} processes of the sandbox user (the workload's share of 96 is 72, and the agent)");
+    // The agent still starts a command (one that forks nothing: the workload is full), which
+    // ends the bomb; no stop needed.
+    let (code, out) = s.exec(&id, "exec pkill -KILL -x 'sleep|python3'").await;
+    assert_eq!(code, 0, "the agent could not start a command during the bomb: {out}");
+    let cleared = eventually(Duration::from_secs(5), || async { processes_of(uid).len() < 10 }).await;
+    assert!(cleared, "{} processes left after the kill", processes_of(uid).len());
+    let (code, out) = s.exec(&id, "echo alive").await;
+    assert_eq!((code, out.trim()), (0, "alive"));
 }
 
 /// Finding: `disk` was not enforced (a 1 GiB sandbox wrote 2 GiB to the host) and /tmp had no

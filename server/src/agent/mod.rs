@@ -13,6 +13,7 @@ mod seccomp;
 mod session;
 mod subprotocol;
 mod tunnel;
+pub mod workload;
 
 use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
@@ -56,28 +57,29 @@ pub fn read_user_env(fd: i32) -> Result<Vec<(String, String)>, String> {
 /// Drops root (when started as root of the sandbox's user namespace) to the sandbox user,
 /// forbids regaining privileges through setuid binaries, installs the seccomp filter, marks
 /// the listening socket close-on-exec, and closes every inherited descriptor above
-/// `listen_fd` but `lifeline_fd`, which it keeps open, close-on-exec: no command run in the
-/// sandbox can take the server's connections, or end the sandbox's network helper early or
+/// `listen_fd` but those in `keep` (the network helper's lifeline, the workload cgroup's
+/// files), which it keeps open, close-on-exec: no command run in the sandbox can take the
+/// server's connections or those descriptors, or end the sandbox's network helper early or
 /// keep it alive.
-pub fn drop_privileges(uid: u32, listen_fd: i32, lifeline_fd: Option<i32>) -> Result<(), String> {
+pub fn drop_privileges(uid: u32, listen_fd: i32, keep: &[i32]) -> Result<(), String> {
+    let mut keep: Vec<i32> = keep.iter().copied().filter(|&fd| fd > listen_fd).collect();
+    keep.sort_unstable();
+    keep.dedup();
     // SAFETY: plain syscalls on our own process, called before any other thread exists and
     // before this process opened any descriptor of its own above `listen_fd`.
     unsafe {
-        let close = |from: i32, to: libc::c_uint| {
-            if from >= 0 && from as libc::c_uint <= to {
-                libc::syscall(libc::SYS_close_range, from as libc::c_uint, to, 0 as libc::c_uint);
-            }
-        };
         // The listening socket stays the agent's: no command may accept the server's connections.
         libc::fcntl(listen_fd, libc::F_SETFD, libc::FD_CLOEXEC);
-        match lifeline_fd {
-            Some(keep) if keep > listen_fd => {
-                close(listen_fd + 1, (keep - 1) as libc::c_uint);
-                close(keep + 1, libc::c_uint::MAX);
-                libc::fcntl(keep, libc::F_SETFD, libc::FD_CLOEXEC);
+        // Closes the gaps between the kept descriptors, and everything above the last.
+        let mut from = listen_fd + 1;
+        for &fd in &keep {
+            if fd > from {
+                libc::syscall(libc::SYS_close_range, from as libc::c_uint, (fd - 1) as libc::c_uint, 0 as libc::c_uint);
             }
-            _ => close(listen_fd + 1, libc::c_uint::MAX),
+            libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
+            from = fd + 1;
         }
+        libc::syscall(libc::SYS_close_range, from as libc::c_uint, libc::c_uint::MAX, 0 as libc::c_uint);
         if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 {
             return Err(format!("no_new_privs: {}", std::io::Error::last_os_error()));
         }

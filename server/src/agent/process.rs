@@ -114,16 +114,12 @@ async fn run(
 ) -> Result<(i32, String), RunError> {
     let (reader, writer) = std::io::pipe().map_err(|e| RunError::Start(e.to_string()))?;
     let writer_err = writer.try_clone().map_err(|e| RunError::Start(e.to_string()))?;
-    let mut child = tokio::process::Command::new(shell())
-        .current_dir(cwd)
-        .envs(envs)
-        .stdin(Stdio::piped())
-        .stdout(writer)
-        .stderr(writer_err)
-        .process_group(0)
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| RunError::Start(format!("failed to start command in {}: {e}", cwd.display())))?;
+    let mut cmd = tokio::process::Command::new(shell());
+    cmd.current_dir(cwd).envs(envs).stdin(Stdio::piped()).stdout(writer).stderr(writer_err);
+    cmd.process_group(0).kill_on_drop(true);
+    super::workload::join_on_spawn(&mut cmd);
+    let mut child =
+        cmd.spawn().map_err(|e| RunError::Start(format!("failed to start command in {}: {e}", cwd.display())))?;
     // Until the command has finished normally, its whole process group dies with this future
     // (a timeout, or the client going away mid-run): nothing is left running unobserved.
     let group = GroupGuard(child.id().map(|p| p as i32));

@@ -1,5 +1,12 @@
 //! Real CPU, memory and process-count limits through cgroups (v1 or v2), where the host lets
 //! us, and a way to end everything a sandbox runs (freeze, kill, thaw; `cgroup.kill` on v2).
+//!
+//! A sandbox's group has two children: [`AGENT_GROUP`] holds the jail's init and the toolbox
+//! agent, [`WORKLOAD_GROUP`] everything the agent starts (commands, sessions, terminals,
+//! interpreter kernels). The workload's memory and process limits stop short of the
+//! sandbox's, and the agent weighs more for the CPU, so a workload that exhausts its budget
+//! (an out-of-memory kill, a fork bomb, a busy loop) is cut in its own group while the agent
+//! still answers.
 
 use std::fs;
 use std::os::unix::ffi::OsStringExt;
@@ -71,15 +78,64 @@ impl CgroupHost {
         for d in dirs.iter().chain(&freezer) {
             fs::create_dir_all(d).map_err(|e| format!("creating {}: {e}", d.display()))?;
         }
-        let group = Cgroup { v2: matches!(self, Self::V2 { .. }), dirs, freezer };
+        let v2 = matches!(self, Self::V2 { .. });
+        let split = split(&dirs, v2);
+        let group = Cgroup { v2, dirs, freezer, split };
         group.set(cpus, memory_gib)?;
-        let pids_max = match group.v2 {
-            true => group.dirs[0].join("pids.max"),
-            false => group.dirs[2].join("pids.max"),
-        };
-        fs::write(&pids_max, pids.to_string()).map_err(|e| format!("writing {}: {e}", pids_max.display()))?;
+        let pids_max = group.pids_dir().join("pids.max");
+        write(&pids_max, pids)?;
+        if split {
+            let workload_pids = pids - AGENT_PIDS.min(pids / 4);
+            write(&group.pids_dir().join(WORKLOAD_GROUP).join("pids.max"), workload_pids)?;
+            let (cpu, file, weight) = match v2 {
+                true => (&group.dirs[0], "cpu.weight", AGENT_CPU_WEIGHT),
+                false => (&group.dirs[1], "cpu.shares", AGENT_CPU_SHARES),
+            };
+            write(&cpu.join(AGENT_GROUP).join(file), weight)?;
+        }
         Ok(group)
     }
+}
+
+/// The child group of the jail's init and the toolbox agent.
+pub const AGENT_GROUP: &str = "agent";
+/// The child group of everything the agent starts.
+pub const WORKLOAD_GROUP: &str = "workload";
+/// Memory of a sandbox's limit that the workload cannot take (the agent's share).
+const AGENT_MEMORY: i64 = 64 << 20;
+/// Processes and threads of a sandbox's limit that the workload cannot take (at most a
+/// quarter of it).
+const AGENT_PIDS: u32 = 64;
+/// CPU weight of the agent's group against the workload's (cgroup v1 `cpu.shares`, v2
+/// `cpu.weight`, the workload keeping the default).
+const AGENT_CPU_SHARES: u32 = 8192;
+const AGENT_CPU_WEIGHT: u32 = 800;
+
+/// Makes the agent and workload children of a sandbox's groups (`dirs`; on v2 the parent
+/// must hand its controllers down first, which it cannot once it holds processes itself, as
+/// a group made by an older server may); whether the sandbox has them.
+fn split(dirs: &[PathBuf], v2: bool) -> bool {
+    if v2 && !dirs[0].join(AGENT_GROUP).exists() {
+        if let Err(e) = fs::write(dirs[0].join("cgroup.subtree_control"), "+memory +cpu +pids") {
+            tracing::warn!("{}: no agent/workload split ({e})", dirs[0].display());
+            return false;
+        }
+    }
+    for d in dirs {
+        for child in [AGENT_GROUP, WORKLOAD_GROUP] {
+            if let Err(e) = fs::create_dir_all(d.join(child)) {
+                tracing::warn!("{}: no agent/workload split ({e})", d.display());
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Writes `value` to the cgroup file `file`.
+fn write(file: &Path, value: impl ToString) -> Result<(), String> {
+    let value = value.to_string();
+    fs::write(file, &value).map_err(|e| format!("writing {value} to {}: {e}", file.display()))
 }
 
 fn writable(dir: &Path) -> bool {
@@ -90,43 +146,81 @@ fn writable(dir: &Path) -> bool {
 }
 
 /// One sandbox's cgroup (one directory per v1 hierarchy — memory, cpu, pids, then the
-/// freezer apart — or one v2 directory).
+/// freezer apart — or one v2 directory), with its agent and workload children unless it was
+/// made by a server without them.
 #[derive(Clone, Debug)]
 pub struct Cgroup {
     v2: bool,
     dirs: Vec<PathBuf>,
     freezer: Option<PathBuf>,
+    split: bool,
 }
 
 impl Cgroup {
-    /// Applies `cpus` cores and `memory_gib` GiB.
+    /// Applies `cpus` cores and `memory_gib` GiB (the workload's memory stopping
+    /// [`AGENT_MEMORY`] short of it).
     pub fn set(&self, cpus: i64, memory_gib: i64) -> Result<(), String> {
         let period = 100_000i64;
         let bytes = memory_gib.max(1) << 30;
         let quota = cpus.max(1) * period;
-        let writes: Vec<(PathBuf, String)> = if self.v2 {
-            let d = &self.dirs[0];
-            vec![(d.join("memory.max"), bytes.to_string()), (d.join("cpu.max"), format!("{quota} {period}"))]
-        } else {
-            vec![
-                (self.dirs[0].join("memory.limit_in_bytes"), bytes.to_string()),
-                (self.dirs[1].join("cpu.cfs_period_us"), period.to_string()),
-                (self.dirs[1].join("cpu.cfs_quota_us"), quota.to_string()),
-            ]
+        let memory = match self.v2 {
+            true => self.dirs[0].join("memory.max"),
+            false => self.dirs[0].join("memory.limit_in_bytes"),
         };
-        for (file, value) in writes {
-            fs::write(&file, &value).map_err(|e| format!("writing {value} to {}: {e}", file.display()))?;
+        let workload = memory.parent().map(|d| d.join(WORKLOAD_GROUP)).filter(|_| self.split);
+        let workload = workload.map(|d| d.join(memory.file_name().unwrap_or_default()));
+        // Shrinking, the workload goes first, so it is never above the sandbox's new limit.
+        if let Some(w) = workload.as_ref().filter(|_| bytes < self.memory_bytes()) {
+            write(w, bytes - AGENT_MEMORY)?;
         }
-        Ok(())
+        write(&memory, bytes)?;
+        if let Some(w) = &workload {
+            write(w, bytes - AGENT_MEMORY)?;
+        }
+        match self.v2 {
+            true => write(&self.dirs[0].join("cpu.max"), format!("{quota} {period}")),
+            false => {
+                write(&self.dirs[1].join("cpu.cfs_period_us"), period)?;
+                write(&self.dirs[1].join("cpu.cfs_quota_us"), quota)
+            }
+        }
     }
 
-    /// Makes `cmd`'s process join the group between fork and exec, so that nothing it
-    /// starts can escape the limits (writing `0` to `cgroup.procs` moves the writer itself).
+    /// The sandbox's memory limit in bytes as set (0 before it is).
+    fn memory_bytes(&self) -> i64 {
+        let file = if self.v2 { "memory.max" } else { "memory.limit_in_bytes" };
+        fs::read_to_string(self.dirs[0].join(file)).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0)
+    }
+
+    /// The group directory that counts processes (v1's pids hierarchy, or the v2 group).
+    fn pids_dir(&self) -> &Path {
+        if self.v2 {
+            &self.dirs[0]
+        } else {
+            &self.dirs[2]
+        }
+    }
+
+    /// The `cgroup.procs` files of the workload group (one per v1 hierarchy but the freezer,
+    /// which only the whole sandbox uses), for the agent to put what it starts there; none
+    /// for a group without the split.
+    pub fn workload_procs(&self) -> Vec<PathBuf> {
+        match self.split {
+            true => self.dirs.iter().map(|d| d.join(WORKLOAD_GROUP).join("cgroup.procs")).collect(),
+            false => Vec::new(),
+        }
+    }
+
+    /// Makes `cmd`'s process join the group (its agent child) between fork and exec, so that
+    /// nothing it starts can escape the limits (writing `0` to `cgroup.procs` moves the
+    /// writer itself).
     pub fn join_on_spawn(&self, cmd: &mut tokio::process::Command) {
+        let agent = |d: &PathBuf| if self.split { d.join(AGENT_GROUP) } else { d.clone() };
         let files: Vec<std::ffi::CString> = self
             .dirs
             .iter()
-            .chain(&self.freezer)
+            .map(agent)
+            .chain(self.freezer.clone())
             .filter_map(|d| std::ffi::CString::new(d.join("cgroup.procs").into_os_string().into_vec()).ok())
             .collect();
         // SAFETY: the hook only calls open/write/close (async-signal-safe) on prepared paths.
@@ -144,13 +238,13 @@ impl Cgroup {
         }
     }
 
-    /// The processes in the group.
+    /// The processes in the group and its children.
     pub fn procs(&self) -> Vec<i32> {
-        let dir = if self.v2 { &self.dirs[0] } else { &self.dirs[2] };
-        fs::read_to_string(dir.join("cgroup.procs"))
-            .unwrap_or_default()
-            .split_whitespace()
-            .filter_map(|p| p.parse().ok())
+        let dir = self.pids_dir();
+        [dir.to_path_buf(), dir.join(AGENT_GROUP), dir.join(WORKLOAD_GROUP)]
+            .iter()
+            .filter_map(|d| fs::read_to_string(d.join("cgroup.procs")).ok())
+            .flat_map(|text| text.split_whitespace().filter_map(|p| p.parse().ok()).collect::<Vec<i32>>())
             .collect()
     }
 
@@ -177,6 +271,9 @@ impl Cgroup {
     pub fn remove(&self) -> bool {
         let mut gone = true;
         for d in self.dirs.iter().chain(&self.freezer) {
+            for child in [AGENT_GROUP, WORKLOAD_GROUP].map(|c| d.join(c)) {
+                gone &= fs::remove_dir(&child).is_ok() || !child.exists();
+            }
             gone &= fs::remove_dir(d).is_ok() || !d.exists();
         }
         gone

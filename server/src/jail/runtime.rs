@@ -29,6 +29,10 @@ const AGENT_LISTEN_FD: i32 = 3;
 const AGENT_LIFELINE_FD: i32 = 4;
 /// File descriptor on which the agent finds the sandbox's `env` (a memfd holding JSON).
 const AGENT_ENV_FD: i32 = 5;
+/// First of the descriptors on which the agent finds the workload group's `cgroup.procs`
+/// files (opened here, as host root, so that writing `0` to them moves a process the agent
+/// starts; see `limits`).
+const AGENT_WORKLOAD_FD: i32 = 6;
 const AGENT_IN_JAIL: &str = "/opt/daytona/daytona-local";
 
 /// A running jail: the bwrap process (our child, or adopted after a server restart) and the
@@ -391,8 +395,9 @@ impl Runtime {
     /// file written; returns it with its network uplink (none when `networkBlockAll`).
     async fn spawn(&self, sb: &Sandbox) -> Result<(Jail, Option<Uplink>), JailError> {
         let jail = Jailed::prepare(self, sb).await?;
-        let (mut cmd, uplink, handed_over, userns) = jail.command(self, sb)?;
         let cgroup = self.cgroup(sb);
+        let workload = cgroup.as_ref().map(Cgroup::workload_procs).unwrap_or_default();
+        let (mut cmd, uplink, handed_over, userns) = jail.command(self, sb, &workload)?;
         if let Some(g) = &cgroup {
             g.join_on_spawn(&mut cmd);
         }
@@ -592,11 +597,13 @@ impl Jailed {
 
     /// The bwrap command of the jail, its network uplink (none with `networkBlockAll`), the
     /// descriptors it hands the agent (to close once spawned) and the user namespace to enter.
+    /// `workload` are the `cgroup.procs` files of the sandbox's workload group, if it has one.
     #[allow(clippy::type_complexity)]
     fn command(
         self,
         rt: &Runtime,
         sb: &Sandbox,
+        workload: &[PathBuf],
     ) -> Result<(Command, Option<Uplink>, Vec<OwnedFd>, Option<OwnedFd>), String> {
         // The server binds the agent's socket in a directory the jail cannot see and hands the
         // listening descriptor over: the sandbox can never swap the path for something else.
@@ -663,6 +670,10 @@ impl Jailed {
         }
         cmd.arg("--bind").arg(&home).arg(HOME_IN_JAIL);
         cmd.arg("--ro-bind").arg(&exe).arg(AGENT_IN_JAIL);
+        // The jail's root is bwrap's own tmpfs, which belongs to the sandbox user when no id
+        // range maps it elsewhere (a server run by a normal user): read-only, as system
+        // directories are, once every mount point on it exists.
+        cmd.args(["--remount-ro", "/"]);
         cmd.args(["--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"]);
         if sb.network_block_all {
             cmd.arg("--unshare-net");
@@ -698,6 +709,13 @@ impl Jailed {
         if uplink.is_some() {
             cmd.args(["--lifeline-fd", &AGENT_LIFELINE_FD.to_string()]);
         }
+        let mut handed_over = Vec::new();
+        for (n, file) in (AGENT_WORKLOAD_FD..).zip(workload) {
+            let procs = std::fs::OpenOptions::new().write(true).open(file);
+            handed_over
+                .push(procs.and_then(|f| high_fd(f.into())).map_err(|e| format!("opening {}: {e}", file.display()))?);
+            cmd.args(["--workload-fd", &n.to_string()]);
+        }
         // The agent's stderr goes to a per-sandbox log outside the jail: sandbox processes
         // (same uid as the agent) can write to it, so it must not be the server's own log.
         let log = jail_log(rt, &sb.id)?;
@@ -725,6 +743,20 @@ impl Jailed {
                 }
             });
         }
+        // After the listener's move (it may sit on one of these numbers before).
+        let workload: Vec<(i32, i32)> = handed_over.iter().map(|f| f.as_raw_fd()).zip(AGENT_WORKLOAD_FD..).collect();
+        // SAFETY: dup2 is async-signal-safe; the copies are not close-on-exec. The sources are
+        // above every target (see `high_fd`), so no move overwrites one still to be moved.
+        unsafe {
+            cmd.pre_exec(move || {
+                for &(from, to) in &workload {
+                    if libc::dup2(from, to) == -1 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                }
+                Ok(())
+            });
+        }
         if let Some(uplink) = &uplink {
             uplink.hand_to(&mut cmd, AGENT_LIFELINE_FD);
         }
@@ -732,7 +764,8 @@ impl Jailed {
             // SAFETY: `stage` makes async-signal-safe calls only.
             unsafe { cmd.pre_exec(move || stage(&sources)) };
         }
-        Ok((cmd, uplink, vec![OwnedFd::from(listener), env], userns))
+        handed_over.extend([OwnedFd::from(listener), env]);
+        Ok((cmd, uplink, handed_over, userns))
     }
 }
 
@@ -796,7 +829,7 @@ unsafe fn stage(sources: &[std::ffi::CString; 3]) -> std::io::Result<()> {
 }
 
 /// `fd` moved to a number of at least 10 (close-on-exec): above the descriptors a jail's are
-/// moved to (3, 4, 5), so moving one never overwrites another.
+/// moved to (3 to 9), so moving one never overwrites another.
 pub fn high_fd(fd: OwnedFd) -> std::io::Result<OwnedFd> {
     use std::os::fd::FromRawFd;
     // SAFETY: F_DUPFD_CLOEXEC on a descriptor we own returns a new one we then own.

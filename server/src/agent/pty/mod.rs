@@ -3,6 +3,7 @@
 
 mod session;
 mod socket;
+mod terminal;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;

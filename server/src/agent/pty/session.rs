@@ -7,7 +7,10 @@
 //! arrives intact), but never longer than [`STALL_LIMIT`]: then the stuck clients are dropped.
 
 use std::collections::VecDeque;
+use std::fs::File;
 use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd};
+use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -15,8 +18,9 @@ use parking_lot::Mutex;
 
 use axum::body::Bytes;
 use daytona_models::PtySessionInfo;
-use portable_pty::{native_pty_system, ChildKiller, CommandBuilder, MasterPty, PtySize};
 use tokio::sync::mpsc;
+
+use super::terminal::Terminal;
 
 /// Scrollback kept for clients that attach later.
 pub const RING_BYTES: usize = 1 << 20;
@@ -24,6 +28,8 @@ pub const RING_BYTES: usize = 1 << 20;
 /// (usually 4 KiB), so a client may lag some 16–64 MiB behind before it is cut; a short
 /// stall of a client that keeps up on average never costs it its connection.
 const CLIENT_QUEUE: usize = 4096;
+/// How long a shell told to hang up has before it is killed.
+const HANGUP_GRACE: std::time::Duration = std::time::Duration::from_millis(200);
 /// Longest time the PTY waits for clients that are all full.
 const STALL_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -54,9 +60,11 @@ struct Output {
 }
 
 struct Running {
-    master: Box<dyn MasterPty + Send>,
-    writer: Arc<Mutex<Box<dyn Write + Send>>>,
-    killer: Box<dyn ChildKiller + Send + Sync>,
+    terminal: Terminal,
+    writer: Arc<Mutex<File>>,
+    /// The shell, as a pidfd: signals through it never reach another process that got the
+    /// pid after the shell was reaped.
+    shell: std::os::fd::OwnedFd,
 }
 
 /// A PTY session of the agent.
@@ -105,22 +113,16 @@ impl PtySession {
             return Ok(());
         }
         let info = self.info();
-        let pair = native_pty_system()
-            .openpty(PtySize { rows: info.rows, cols: info.cols, pixel_width: 0, pixel_height: 0 })
-            .map_err(|e| format!("openpty: {e}"))?;
-        let mut cmd = CommandBuilder::new("/bin/bash");
-        cmd.arg("-l");
-        cmd.cwd(&self.cwd);
-        cmd.env("TERM", "xterm-256color");
-        for (k, v) in &info.envs {
-            cmd.env(k, v);
-        }
-        let mut child = pair.slave.spawn_command(cmd).map_err(|e| format!("starting the shell: {e}"))?;
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().map_err(|e| format!("pty reader: {e}"))?;
-        let writer = pair.master.take_writer().map_err(|e| format!("pty writer: {e}"))?;
-        *running =
-            Some(Running { master: pair.master, writer: Arc::new(Mutex::new(writer)), killer: child.clone_killer() });
+        let (terminal, mut child) = Terminal::spawn(info.cols, info.rows, &self.cwd, &info.envs)
+            .map_err(|e| format!("starting the shell: {e}"))?;
+        let mut reader = terminal.reader().map_err(|e| format!("pty reader: {e}"))?;
+        let writer = terminal.writer().map_err(|e| format!("pty writer: {e}"))?;
+        // SAFETY: pidfd_open of our own child, not yet reaped; the new descriptor is ours.
+        let shell = match unsafe { libc::syscall(libc::SYS_pidfd_open, child.id(), 0) } {
+            -1 => return Err(format!("pidfd of the shell: {}", std::io::Error::last_os_error())),
+            fd => unsafe { std::os::fd::OwnedFd::from_raw_fd(fd as i32) },
+        };
+        *running = Some(Running { terminal, writer: Arc::new(Mutex::new(writer)), shell });
         self.info.lock().active = true;
 
         let session = Arc::clone(self);
@@ -136,8 +138,8 @@ impl PtySession {
                 }
                 let exit = match child.wait() {
                     Ok(status) => match status.signal() {
-                        Some(sig) => Exit { code: 128 + signal_number(sig), reason: Some(signal_name(sig)) },
-                        None => Exit { code: status.exit_code() as i32, reason: None },
+                        Some(sig) => Exit { code: 128 + sig, reason: Some(signal_name(sig)) },
+                        None => Exit { code: status.code().unwrap_or(-1), reason: None },
                     },
                     Err(_) => Exit { code: -1, reason: Some("lost".into()) },
                 };
@@ -215,9 +217,7 @@ impl PtySession {
     /// Changes the terminal size.
     pub fn resize(&self, cols: u16, rows: u16) -> Result<PtySessionInfo, String> {
         if let Some(r) = self.running.lock().as_ref() {
-            r.master
-                .resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
-                .map_err(|e| format!("resize: {e}"))?;
+            r.terminal.resize(cols, rows).map_err(|e| format!("resize: {e}"))?;
         }
         let mut info = self.info.lock();
         info.cols = cols;
@@ -225,34 +225,31 @@ impl PtySession {
         Ok(info.clone())
     }
 
-    /// Kills the shell (its exit is then reported to clients).
+    /// Hangs the shell up, and kills it if it is still there after [`HANGUP_GRACE`] (its
+    /// exit is then reported to clients).
     pub fn kill(&self) {
-        if let Some(r) = self.running.lock().as_mut() {
-            let _ = r.killer.kill();
-        }
+        let signal = |shell: &std::os::fd::OwnedFd, signal: i32| {
+            // SAFETY: pidfd_send_signal on a pidfd we own, with no siginfo.
+            unsafe { libc::syscall(libc::SYS_pidfd_send_signal, shell.as_raw_fd(), signal, std::ptr::null::<u8>(), 0) };
+        };
+        let Some(shell) = self.running.lock().as_ref().and_then(|r| r.shell.try_clone().ok()) else { return };
+        signal(&shell, libc::SIGHUP);
+        std::thread::spawn(move || {
+            std::thread::sleep(HANGUP_GRACE);
+            // Nothing happens if it has exited meanwhile (reaped or not).
+            signal(&shell, libc::SIGKILL);
+        });
     }
 }
 
-/// Numbers of the signals portable-pty names.
-fn signal_number(name: &str) -> i32 {
-    match name.trim_start_matches("SIG").to_ascii_uppercase().as_str() {
-        "HUP" | "HANGUP" => 1,
-        "INT" | "INTERRUPT" => 2,
-        "QUIT" => 3,
-        "KILL" | "KILLED" => 9,
-        "TERM" | "TERMINATED" => 15,
-        _ => 0,
-    }
-}
-
-fn signal_name(name: &str) -> String {
-    match signal_number(name) {
-        1 => "SIGHUP".into(),
-        2 => "Ctrl+C".into(),
-        3 => "SIGQUIT".into(),
-        9 => "SIGKILL".into(),
-        15 => "SIGTERM".into(),
-        _ => format!("signal {name}"),
+fn signal_name(signal: i32) -> String {
+    match signal {
+        libc::SIGHUP => "SIGHUP".into(),
+        libc::SIGINT => "Ctrl+C".into(),
+        libc::SIGQUIT => "SIGQUIT".into(),
+        libc::SIGKILL => "SIGKILL".into(),
+        libc::SIGTERM => "SIGTERM".into(),
+        n => format!("signal {n}"),
     }
 }
 

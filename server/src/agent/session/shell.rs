@@ -63,15 +63,12 @@ impl Shell {
         dirs.recursive(true).mode(0o700);
         dirs.create(&log_dir)?;
         dirs.create(&fifo_dir)?;
-        let mut child = tokio::process::Command::new("bash")
-            .args(["--noprofile", "--norc"])
-            .current_dir(work_dir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .kill_on_drop(true)
-            .spawn()?;
+        let mut cmd = tokio::process::Command::new("bash");
+        cmd.args(["--noprofile", "--norc"]).current_dir(work_dir);
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
+        cmd.process_group(0).kill_on_drop(true);
+        crate::agent::workload::join_on_spawn(&mut cmd);
+        let mut child = cmd.spawn()?;
         let pgid = child.id().map_or(0, |p| p as i32);
         let stdin = child.stdin.take().expect("stdin is piped");
         let status = child.stdout.take().expect("stdout is piped");
