@@ -44,10 +44,13 @@ enum Command {
         /// Inherited descriptor holding the sandbox's `env` as JSON (read, then closed).
         #[arg(long)]
         env_fd: Option<i32>,
-        /// Inherited descriptors of the sandbox's workload cgroup (`cgroup.procs`, one per
-        /// hierarchy), which every process the agent starts joins.
+        /// Inherited descriptors of the sandbox's workload cgroup (`tasks` or `cgroup.procs`,
+        /// one per hierarchy), which every process the agent starts joins.
         #[arg(long)]
         workload_fd: Vec<i32>,
+        /// How what the agent starts joins the workload group (see `agent::workload`).
+        #[arg(long, value_enum, default_value = "process")]
+        workload_join: agent::workload::Join,
     },
 }
 
@@ -61,7 +64,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => runtime().block_on(app::serve(args)),
-        Command::Agent { listen_fd, home, lifeline_fd, env_fd, workload_fd } => {
+        Command::Agent { listen_fd, home, lifeline_fd, env_fd, workload_fd, workload_join } => {
             let user_env = env_fd.map(agent::read_user_env).transpose();
             let keep: Vec<i32> = lifeline_fd.into_iter().chain(workload_fd.iter().copied()).collect();
             user_env.and_then(|env| agent::drop_privileges(jail::SANDBOX_UID, listen_fd, &keep).map(|()| env)).and_then(
@@ -71,7 +74,7 @@ fn main() -> std::process::ExitCode {
                     for (k, v) in env.unwrap_or_default() {
                         std::env::set_var(k, v);
                     }
-                    agent::workload::adopt(workload_fd);
+                    agent::workload::adopt(workload_fd, workload_join);
                     runtime().block_on(agent::run(listen_fd, home))
                 },
             )

@@ -117,9 +117,10 @@ async fn run(
     let mut cmd = tokio::process::Command::new(shell());
     cmd.current_dir(cwd).envs(envs).stdin(Stdio::piped()).stdout(writer).stderr(writer_err);
     cmd.process_group(0).kill_on_drop(true);
-    super::workload::join_on_spawn(&mut cmd);
-    let mut child =
-        cmd.spawn().map_err(|e| RunError::Start(format!("failed to start command in {}: {e}", cwd.display())))?;
+    // The command holds the pipe's write ends: `spawn` drops it, so the output ends with the shell.
+    let mut child = super::workload::spawn(cmd)
+        .await
+        .map_err(|e| RunError::Start(format!("failed to start command in {}: {e}", cwd.display())))?;
     // Until the command has finished normally, its whole process group dies with this future
     // (a timeout, or the client going away mid-run): nothing is left running unobserved.
     let group = GroupGuard(child.id().map(|p| p as i32));

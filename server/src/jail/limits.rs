@@ -97,6 +97,26 @@ impl CgroupHost {
     }
 }
 
+/// How the agent puts what it starts in the workload group (see [`Cgroup::workload_join`]);
+/// the agent's `--workload-join`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkloadJoin {
+    /// A thread of the agent moves into the group once and starts every process.
+    Thread,
+    /// Every process moves itself into the group between fork and exec.
+    Process,
+}
+
+impl WorkloadJoin {
+    /// The agent's flag value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Thread => "thread",
+            Self::Process => "process",
+        }
+    }
+}
+
 /// The child group of the jail's init and the toolbox agent.
 pub const AGENT_GROUP: &str = "agent";
 /// The child group of everything the agent starts.
@@ -201,14 +221,19 @@ impl Cgroup {
         }
     }
 
-    /// The `cgroup.procs` files of the workload group (one per v1 hierarchy but the freezer,
-    /// which only the whole sandbox uses), for the agent to put what it starts there; none
-    /// for a group without the split.
-    pub fn workload_procs(&self) -> Vec<PathBuf> {
-        match self.split {
-            true => self.dirs.iter().map(|d| d.join(WORKLOAD_GROUP).join("cgroup.procs")).collect(),
-            false => Vec::new(),
-        }
+    /// The files through which the agent puts what it starts in the workload group, and how
+    /// (none for a group without the split). cgroup v1 lets threads of one process sit in
+    /// different groups: the agent moves one thread of its own into the workload group once
+    /// (its `tasks` files, one per hierarchy but the freezer, which only the whole sandbox
+    /// uses) and starts every process from it, born there. Moving a process between groups
+    /// costs a few milliseconds (an RCU grace period), too much for every command. On v2 each
+    /// process moves itself (`cgroup.procs`) before it runs.
+    pub fn workload_join(&self) -> Option<(WorkloadJoin, Vec<PathBuf>)> {
+        let (join, file) = match self.v2 {
+            true => (WorkloadJoin::Process, "cgroup.procs"),
+            false => (WorkloadJoin::Thread, "tasks"),
+        };
+        self.split.then(|| (join, self.dirs.iter().map(|d| d.join(WORKLOAD_GROUP).join(file)).collect()))
     }
 
     /// Makes `cmd`'s process join the group (its agent child) between fork and exec, so that

@@ -18,7 +18,7 @@ use super::disk::Disks;
 use super::error::JailError;
 use super::firewall::Firewall;
 use super::identity::{self, Identities};
-use super::limits::{Cgroup, CgroupHost};
+use super::limits::{Cgroup, CgroupHost, WorkloadJoin};
 use super::network::{Uplink, RESOLV_CONF};
 
 /// Where the sandbox's home appears inside the jail.
@@ -29,9 +29,9 @@ const AGENT_LISTEN_FD: i32 = 3;
 const AGENT_LIFELINE_FD: i32 = 4;
 /// File descriptor on which the agent finds the sandbox's `env` (a memfd holding JSON).
 const AGENT_ENV_FD: i32 = 5;
-/// First of the descriptors on which the agent finds the workload group's `cgroup.procs`
-/// files (opened here, as host root, so that writing `0` to them moves a process the agent
-/// starts; see `limits`).
+/// First of the descriptors on which the agent finds the workload group's `tasks` or
+/// `cgroup.procs` files (opened here, as host root: the kernel checks the opener's
+/// credentials, so the agent can move its own thread or children with them; see `limits`).
 const AGENT_WORKLOAD_FD: i32 = 6;
 const AGENT_IN_JAIL: &str = "/opt/daytona/daytona-local";
 
@@ -396,8 +396,8 @@ impl Runtime {
     async fn spawn(&self, sb: &Sandbox) -> Result<(Jail, Option<Uplink>), JailError> {
         let jail = Jailed::prepare(self, sb).await?;
         let cgroup = self.cgroup(sb);
-        let workload = cgroup.as_ref().map(Cgroup::workload_procs).unwrap_or_default();
-        let (mut cmd, uplink, handed_over, userns) = jail.command(self, sb, &workload)?;
+        let workload = cgroup.as_ref().and_then(Cgroup::workload_join);
+        let (mut cmd, uplink, handed_over, userns) = jail.command(self, sb, workload.as_ref())?;
         if let Some(g) = &cgroup {
             g.join_on_spawn(&mut cmd);
         }
@@ -597,13 +597,14 @@ impl Jailed {
 
     /// The bwrap command of the jail, its network uplink (none with `networkBlockAll`), the
     /// descriptors it hands the agent (to close once spawned) and the user namespace to enter.
-    /// `workload` are the `cgroup.procs` files of the sandbox's workload group, if it has one.
+    /// `workload`: how the agent joins the sandbox's workload group and through which files,
+    /// if it has one.
     #[allow(clippy::type_complexity)]
     fn command(
         self,
         rt: &Runtime,
         sb: &Sandbox,
-        workload: &[PathBuf],
+        workload: Option<&(WorkloadJoin, Vec<PathBuf>)>,
     ) -> Result<(Command, Option<Uplink>, Vec<OwnedFd>, Option<OwnedFd>), String> {
         // The server binds the agent's socket in a directory the jail cannot see and hands the
         // listening descriptor over: the sandbox can never swap the path for something else.
@@ -710,7 +711,11 @@ impl Jailed {
             cmd.args(["--lifeline-fd", &AGENT_LIFELINE_FD.to_string()]);
         }
         let mut handed_over = Vec::new();
-        for (n, file) in (AGENT_WORKLOAD_FD..).zip(workload) {
+        let (join, files) = workload.map_or((None, &[][..]), |(join, files)| (Some(*join), files.as_slice()));
+        if let Some(join) = join {
+            cmd.args(["--workload-join", join.as_str()]);
+        }
+        for (n, file) in (AGENT_WORKLOAD_FD..).zip(files) {
             let procs = std::fs::OpenOptions::new().write(true).open(file);
             handed_over
                 .push(procs.and_then(|f| high_fd(f.into())).map_err(|e| format!("opening {}: {e}", file.display()))?);

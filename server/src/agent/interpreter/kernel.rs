@@ -100,8 +100,9 @@ impl Kernel {
                 Ok(())
             });
         }
-        crate::agent::workload::join_on_spawn(&mut command);
-        let mut child = command.spawn().map_err(|e| format!("starting python3 in {}: {e}", cwd.display()))?;
+        let mut child = crate::agent::workload::spawn(command)
+            .await
+            .map_err(|e| format!("starting python3 in {}: {e}", cwd.display()))?;
         drop(theirs);
         let pgid = child.id().map_or(0, |p| p as i32);
         ours.set_nonblocking(true).map_err(|e| e.to_string())?;

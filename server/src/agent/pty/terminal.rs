@@ -43,18 +43,16 @@ impl Terminal {
         let mut cmd = std::process::Command::new("/bin/bash");
         cmd.arg("-l").current_dir(cwd).env("TERM", "xterm-256color").envs(envs);
         cmd.stdin(Stdio::from(slave.try_clone()?)).stdout(Stdio::from(slave.try_clone()?)).stderr(Stdio::from(slave));
-        // SAFETY: setsid, ioctl and the workload join are async-signal-safe.
+        // SAFETY: setsid and ioctl are async-signal-safe.
         unsafe {
             cmd.pre_exec(|| {
                 check(libc::setsid())?;
-                check(libc::ioctl(0, libc::TIOCSCTTY, 0))?;
-                crate::agent::workload::join()
+                check(libc::ioctl(0, libc::TIOCSCTTY, 0)).map(drop)
             });
         }
-        let child = cmd.spawn()?;
-        // The command holds copies of the slave: closed now, so reads of the master end (EIO)
-        // once the shell and everything it left on the terminal are gone.
-        drop(cmd);
+        // The command holds copies of the slave: `spawn_std` drops it, so reads of the master
+        // end (EIO) once the shell and everything it left on the terminal are gone.
+        let child = crate::agent::workload::spawn_std(cmd)?;
         Ok((Self { master: File::from(master) }, child))
     }
 

@@ -127,13 +127,20 @@ async fn create(
 ) -> Result<StatusCode, ToolboxError> {
     check_session_id(&req.session_id)?;
     let registry = &agent.sessions;
-    let mut sessions = registry.sessions.lock();
-    if sessions.contains_key(&req.session_id) {
-        return Err(ToolboxError::Conflict(format!("session already exists: {}", req.session_id)));
+    let exists = || ToolboxError::Conflict(format!("session already exists: {}", req.session_id));
+    if registry.sessions.lock().contains_key(&req.session_id) {
+        return Err(exists());
     }
     let n = registry.next_dir.fetch_add(1, Ordering::Relaxed).to_string();
     let shell = Shell::spawn(&agent.work_dir, registry.log_root.join(&n), registry.fifo_root.join(&n))
+        .await
         .map_err(|e| ToolboxError::Io(format!("starting the session's shell: {e}")))?;
+    let mut sessions = registry.sessions.lock();
+    if sessions.contains_key(&req.session_id) {
+        // Made by a concurrent request meanwhile: this one's shell ends here.
+        shell.kill();
+        return Err(exists());
+    }
     let session = Session { id: req.session_id.clone(), shell: Some(shell), commands: Mutex::default() };
     sessions.insert(req.session_id, Arc::new(session));
     Ok(StatusCode::CREATED)

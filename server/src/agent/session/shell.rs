@@ -57,7 +57,7 @@ pub struct Shell {
 
 impl Shell {
     /// Starts a shell in `work_dir`, with logs in `log_dir` and FIFOs in `fifo_dir`.
-    pub fn spawn(work_dir: &Path, log_dir: PathBuf, fifo_dir: PathBuf) -> std::io::Result<Self> {
+    pub async fn spawn(work_dir: &Path, log_dir: PathBuf, fifo_dir: PathBuf) -> std::io::Result<Self> {
         use std::os::unix::fs::DirBuilderExt;
         let mut dirs = std::fs::DirBuilder::new();
         dirs.recursive(true).mode(0o700);
@@ -67,8 +67,7 @@ impl Shell {
         cmd.args(["--noprofile", "--norc"]).current_dir(work_dir);
         cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
         cmd.process_group(0).kill_on_drop(true);
-        crate::agent::workload::join_on_spawn(&mut cmd);
-        let mut child = cmd.spawn()?;
+        let mut child = crate::agent::workload::spawn(cmd).await?;
         let pgid = child.id().map_or(0, |p| p as i32);
         let stdin = child.stdin.take().expect("stdin is piped");
         let status = child.stdout.take().expect("stdout is piped");
