@@ -96,7 +96,7 @@ impl Disks {
 
     /// Sandbox `id`'s disk, made (or taken from the pool) and mounted if need be, with the
     /// files of its `legacy` plain home moved onto it.
-    async fn mounted(&self, id: &str, gib: i64, legacy: &Path) -> Result<PathBuf, String> {
+    async fn mounted(&self, id: &str, gib: i64, legacy: &Path) -> Result<PathBuf, JailError> {
         let disk = self.disk_dir(id);
         let home = disk.join(MOUNT_POINT);
         if !disk.join(IMAGE).exists() {
@@ -225,7 +225,7 @@ impl Disks {
         set_len(new_len)?;
         // Offline, resize2fs wants a checked filesystem first.
         run_accepting("e2fsck", &["-f".as_ref(), "-p".as_ref(), image.as_os_str()], &[0, 1]).await?;
-        Ok(run("resize2fs", &[image.as_os_str()]).await?)
+        run("resize2fs", &[image.as_os_str()]).await
     }
 
     /// Unmounts sandbox `id`'s disk (the jail must be gone); its files stay in the image.
@@ -252,7 +252,7 @@ impl Disks {
 }
 
 /// Formats a `gib` GiB image in `dir/disk.img` and mounts it on `dir/home`.
-async fn make_disk(dir: &Path, gib: i64) -> Result<(), String> {
+async fn make_disk(dir: &Path, gib: i64) -> Result<(), JailError> {
     std::fs::create_dir_all(dir.join(MOUNT_POINT)).map_err(|e| format!("creating {}: {e}", dir.display()))?;
     let image = dir.join(IMAGE);
     {
@@ -286,29 +286,29 @@ async fn make_disk(dir: &Path, gib: i64) -> Result<(), String> {
     Ok(())
 }
 
-async fn mount(image: &Path, at: &Path) -> Result<(), String> {
+async fn mount(image: &Path, at: &Path) -> Result<(), JailError> {
     std::fs::create_dir_all(at).map_err(|e| format!("creating {}: {e}", at.display()))?;
     run("mount", &["-o".as_ref(), "loop,nosuid,nodev,noatime".as_ref(), image.as_os_str(), at.as_os_str()]).await
 }
 
 /// Copies a plain home made before disk limits onto the sandbox's disk, then removes it.
-async fn migrate(legacy: &Path, home: &Path) -> Result<(), String> {
+async fn migrate(legacy: &Path, home: &Path) -> Result<(), JailError> {
     tracing::info!("moving {} onto its own disk", legacy.display());
     let mut from = legacy.as_os_str().to_owned();
     from.push("/.");
     run("cp", &["-a".as_ref(), from.as_os_str(), home.as_os_str()]).await?;
-    std::fs::remove_dir_all(legacy).map_err(|e| format!("removing {}: {e}", legacy.display()))
+    std::fs::remove_dir_all(legacy).map_err(|e| format!("removing {}: {e}", legacy.display()).into())
 }
 
 /// Gives `home` and everything in it to host id `owner` unless its root has that owner already:
 /// a new disk's root is root's, a home made before sandboxes had id ranges (or copied from one)
 /// belongs to the old shared uid 1000.
-fn own(home: &Path, owner: u32) -> Result<(), String> {
+fn own(home: &Path, owner: u32) -> Result<(), JailError> {
     let meta = std::fs::metadata(home).map_err(|e| format!("{}: {e}", home.display()))?;
     if std::os::unix::fs::MetadataExt::uid(&meta) == owner {
         return Ok(());
     }
-    super::identity::chown_tree(home, owner).map_err(|e| format!("chown {}: {e}", home.display()))
+    super::identity::chown_tree(home, owner).map_err(|e| format!("chown {}: {e}", home.display()).into())
 }
 
 /// Whether `dir` is a mount point (another device than its parent's).
@@ -403,12 +403,12 @@ fn loop_devices_of(image: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-async fn run(program: &str, args: &[&std::ffi::OsStr]) -> Result<(), String> {
+async fn run(program: &str, args: &[&std::ffi::OsStr]) -> Result<(), JailError> {
     run_accepting(program, args, &[0]).await
 }
 
 /// Runs `program`; success is an exit code in `ok` (e2fsck says 1 for "errors corrected").
-async fn run_accepting(program: &str, args: &[&std::ffi::OsStr], ok: &[i32]) -> Result<(), String> {
+async fn run_accepting(program: &str, args: &[&std::ffi::OsStr], ok: &[i32]) -> Result<(), JailError> {
     let out = tokio::process::Command::new(which(program).unwrap_or_else(|| program.into()))
         .args(args)
         .stdin(Stdio::null())
@@ -417,11 +417,11 @@ async fn run_accepting(program: &str, args: &[&std::ffi::OsStr], ok: &[i32]) -> 
         .map_err(|e| format!("running {program}: {e}"))?;
     match out.status.code().is_some_and(|c| ok.contains(&c)) {
         true => Ok(()),
-        false => Err(format!(
+        false => Err(JailError::Failed(format!(
             "{program} failed ({}): {}{}",
             out.status,
             String::from_utf8_lossy(&out.stdout).trim(),
             String::from_utf8_lossy(&out.stderr).trim()
-        )),
+        ))),
     }
 }

@@ -8,6 +8,7 @@
 //! (an out-of-memory kill, a fork bomb, a busy loop) is cut in its own group while the agent
 //! still answers.
 
+use super::JailError;
 use std::fs;
 use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
@@ -66,14 +67,14 @@ impl CgroupHost {
 
     /// Creates (or reuses) the cgroup of sandbox `id` and sets its limits: `cpus` cores,
     /// `memory_gib` GiB and at most `pids` processes and threads.
-    pub fn limit(&self, id: &str, cpus: i64, memory_gib: i64, pids: u32) -> Result<Cgroup, String> {
+    pub fn limit(&self, id: &str, cpus: i64, memory_gib: i64, pids: u32) -> Result<Cgroup, JailError> {
         let name = format!("daytona-{id}");
         let (dirs, freezer) = match self {
             Self::V1 { memory, cpu, pids, freezer } => {
                 (vec![memory.join(&name), cpu.join(&name), pids.join(&name)], freezer.as_ref().map(|f| f.join(&name)))
             }
             Self::V2 { parent } => (vec![parent.join(&name)], None),
-            Self::Unavailable(why) => return Err(why.clone()),
+            Self::Unavailable(why) => return Err(JailError::Unsupported(why.clone())),
         };
         for d in dirs.iter().chain(&freezer) {
             fs::create_dir_all(d).map_err(|e| format!("creating {}: {e}", d.display()))?;
@@ -153,9 +154,9 @@ fn split(dirs: &[PathBuf], v2: bool) -> bool {
 }
 
 /// Writes `value` to the cgroup file `file`.
-fn write(file: &Path, value: impl ToString) -> Result<(), String> {
+fn write(file: &Path, value: impl ToString) -> Result<(), JailError> {
     let value = value.to_string();
-    fs::write(file, &value).map_err(|e| format!("writing {value} to {}: {e}", file.display()))
+    fs::write(file, &value).map_err(|e| format!("writing {value} to {}: {e}", file.display()).into())
 }
 
 fn writable(dir: &Path) -> bool {
@@ -179,7 +180,7 @@ pub struct Cgroup {
 impl Cgroup {
     /// Applies `cpus` cores and `memory_gib` GiB (the workload's memory stopping
     /// [`AGENT_MEMORY`] short of it).
-    pub fn set(&self, cpus: i64, memory_gib: i64) -> Result<(), String> {
+    pub fn set(&self, cpus: i64, memory_gib: i64) -> Result<(), JailError> {
         let period = 100_000i64;
         let bytes = memory_gib.max(1) << 30;
         let quota = cpus.max(1) * period;

@@ -4,6 +4,7 @@
 //! a `tap0` device (10.0.2.100/24, gateway 10.0.2.2, DNS 10.0.2.3) with the gateway's
 //! forwarding to the host's loopback disabled. `networkBlockAll` leaves only its own `lo`.
 
+use super::JailError;
 use std::io::{PipeReader, Read};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::process::Stdio;
@@ -51,7 +52,7 @@ impl Uplink {
 
     /// Connects the network namespace of `pid` (a process of the jail) to the outside, behind
     /// `firewall`, and waits until it is up. slirp4netns writes its messages to `log`.
-    pub async fn attach(self, pid: i32, firewall: Firewall, log: std::fs::File) -> Result<(), String> {
+    pub async fn attach(self, pid: i32, firewall: Firewall, log: std::fs::File) -> Result<(), JailError> {
         let Self { lifeline, held_by_jail } = self;
         drop(held_by_jail);
         // `pid` may not have entered its own namespace yet (unshare(1) before it execs bwrap):
@@ -72,13 +73,13 @@ impl Uplink {
         // The firewall is loaded while slirp4netns connects the namespace: nothing of the
         // sandbox's own runs before the jail has started, and the start waits for both.
         let (walled, connected) = tokio::join!(firewall.apply(pid, as_root), connect(pid, lifeline, log));
-        walled.and(connected)
+        walled.map_err(JailError::from).and(connected)
     }
 }
 
 /// Connects the network namespace of `pid` to the outside with slirp4netns, which ends when
 /// `lifeline` (whose write end the jail holds) closes; waits until it is up.
-async fn connect(pid: i32, lifeline: PipeReader, log: std::fs::File) -> Result<(), String> {
+async fn connect(pid: i32, lifeline: PipeReader, log: std::fs::File) -> Result<(), JailError> {
     let (mut ready, ready_w) = std::io::pipe().map_err(|e| format!("network: {e}"))?;
     let (exit_fd, ready_fd) = (lifeline.as_raw_fd(), ready_w.as_raw_fd());
     let mut cmd = tokio::process::Command::new("slirp4netns");
@@ -122,7 +123,7 @@ async fn connect(pid: i32, lifeline: PipeReader, log: std::fs::File) -> Result<(
         Err(_) => {
             // Killing it closes the ready pipe, which ends the blocked read.
             let _ = child.kill().await;
-            Err(format!("slirp4netns did not set up the network within {READY_WITHIN:?}"))
+            Err(format!("slirp4netns did not set up the network within {READY_WITHIN:?}").into())
         }
     }
 }

@@ -372,7 +372,7 @@ impl Runtime {
         if jail.end().await {
             let _ = std::fs::remove_file(self.pid_file(&sb.id));
             self.release(jail);
-            return Err(failure.into());
+            return Err(failure);
         }
         let why = jail.remains();
         self.jails.lock().insert(sb.id.clone(), jail);
@@ -426,7 +426,7 @@ impl Runtime {
 
     /// Waits until the agent of `jail` answers on its socket, connecting the network (and
     /// loading its firewall) meanwhile; the first failure ends the wait.
-    async fn until_ready(&self, sb: &Sandbox, jail: &mut Jail, uplink: Option<Uplink>) -> Result<(), String> {
+    async fn until_ready(&self, sb: &Sandbox, jail: &mut Jail, uplink: Option<Uplink>) -> Result<(), JailError> {
         let pid = jail.pid;
         let network = async {
             match uplink {
@@ -442,18 +442,21 @@ impl Runtime {
             let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
             loop {
                 if !jail.running() {
-                    return Err(format!("sandbox exited during start-up: {}", self.agent_log_tail(&sb.id)));
+                    return Err(JailError::Failed(format!(
+                        "sandbox exited during start-up: {}",
+                        self.agent_log_tail(&sb.id)
+                    )));
                 }
                 if agent_client::is_ready(&socket).await {
                     return Ok(());
                 }
                 if tokio::time::Instant::now() > deadline {
-                    return Err("toolbox agent did not come up within 15 s".to_owned());
+                    return Err(JailError::from("toolbox agent did not come up within 15 s"));
                 }
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
         };
-        tokio::try_join!(network, agent).map(|_| ())
+        tokio::try_join!(network, agent).map(drop)
     }
 
     fn write_pid_file(&self, id: &str, pid: i32) {
@@ -545,13 +548,13 @@ impl Runtime {
 }
 
 /// The append-only log of a sandbox's jail, agent and network helper (outside the jail).
-fn jail_log(rt: &Runtime, id: &str) -> Result<std::fs::File, String> {
+fn jail_log(rt: &Runtime, id: &str) -> Result<std::fs::File, JailError> {
     let path = rt.agent_log(id);
     std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(&path)
-        .map_err(|e| format!("opening {}: {e}", path.display()))
+        .map_err(|e| format!("opening {}: {e}", path.display()).into())
 }
 
 /// What a jail is made of, prepared before its bwrap command line: its home (on its own
@@ -605,7 +608,7 @@ impl Jailed {
         rt: &Runtime,
         sb: &Sandbox,
         workload: Option<&(WorkloadJoin, Vec<PathBuf>)>,
-    ) -> Result<(Command, Option<Uplink>, Vec<OwnedFd>, Option<OwnedFd>), String> {
+    ) -> Result<(Command, Option<Uplink>, Vec<OwnedFd>, Option<OwnedFd>), JailError> {
         // The server binds the agent's socket in a directory the jail cannot see and hands the
         // listening descriptor over: the sandbox can never swap the path for something else.
         let socket = rt.socket(&sb.id);
