@@ -43,7 +43,10 @@ pub use interpreter::{
 pub use list::{ListSandboxesQuery, ListSandboxesResponse, SandboxSortField, SortOrder};
 pub use log_demux::{LogDemux, LogStream, STDERR_MARKER, STDOUT_MARKER};
 pub use process::{ExecuteArtifacts, ExecuteRequest, ExecuteResponse};
-pub use pty::{PtyCreateRequest, PtyCreateResponse, PtyListResponse, PtyResizeRequest, PtySessionInfo};
+pub use pty::{
+    pty_envs_json, pty_envs_subprotocol, PtyCreateRequest, PtyCreateResponse, PtyListResponse, PtyResizeRequest,
+    PtySessionInfo, PTY_ENVS_SUBPROTOCOL,
+};
 pub use requests::{CreateSandbox, ResizeSandbox, SandboxLabels, UpdateLastActivity};
 pub use sandbox::{Sandbox, SandboxDesiredState, SandboxState, SandboxVolume};
 pub use session::{

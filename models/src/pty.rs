@@ -84,3 +84,40 @@ pub struct PtyResizeRequest {
     /// Rows (1–1000).
     pub rows: u16,
 }
+
+/// WebSocket subprotocol prefix carrying the envs of `create-connect` (a browser cannot send
+/// them any other way on the upgrade): the base64url encoding, without padding, of their
+/// JSON object.
+pub const PTY_ENVS_SUBPROTOCOL: &str = "X-Daytona-Pty-Envs~";
+
+/// The `create-connect` subprotocol carrying envs given as the text of their JSON object.
+pub fn pty_envs_subprotocol(json: &str) -> String {
+    use base64::Engine;
+    format!("{PTY_ENVS_SUBPROTOCOL}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json))
+}
+
+/// The JSON text of the envs an offered subprotocol carries: `None` for another protocol,
+/// an error for a token that is not base64url (padding tolerated).
+pub fn pty_envs_json(protocol: &str) -> Option<Result<Vec<u8>, base64::DecodeError>> {
+    use base64::Engine;
+    let token = protocol.strip_prefix(PTY_ENVS_SUBPROTOCOL)?;
+    Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(token.trim_end_matches('=')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pty_envs_round_trip_through_the_subprotocol() {
+        let json = r#"{"A":"é ~/+?"}"#;
+        let protocol = pty_envs_subprotocol(json);
+        let token = protocol.strip_prefix(PTY_ENVS_SUBPROTOCOL).unwrap();
+        // A subprotocol is an HTTP token: no padding, no '+' or '/'.
+        assert!(token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'), "{token}");
+        assert_eq!(pty_envs_json(&protocol).unwrap().unwrap(), json.as_bytes());
+        assert_eq!(pty_envs_json(&format!("{protocol}==")).unwrap().unwrap(), json.as_bytes());
+        assert!(pty_envs_json("X-Daytona-Pty-Exit-Control").is_none());
+        assert!(pty_envs_json("X-Daytona-Pty-Envs~not base64!").unwrap().is_err());
+    }
+}

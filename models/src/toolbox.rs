@@ -51,3 +51,30 @@ pub struct PortPreviewUrl {
     /// The sandbox's auth token (`X-Daytona-Preview-Token`, `DAYTONA_SANDBOX_AUTH_KEY`).
     pub token: String,
 }
+
+impl PortPreviewUrl {
+    /// The address to open the preview at in a browser, which cannot send the token as a
+    /// header: the URL with the token as the [`SANDBOX_TOKEN_QUERY`] parameter (the server turns
+    /// it into a cookie of the preview's origin and drops it from the address). Tokens are
+    /// URL-safe as issued.
+    pub fn browser_url(&self) -> String {
+        match self.url.contains('?') {
+            true => format!("{}&{SANDBOX_TOKEN_QUERY}={}", self.url, self.token),
+            false => format!("{}/?{SANDBOX_TOKEN_QUERY}={}", self.url.trim_end_matches('/'), self.token),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_preview_opens_in_a_browser_with_its_token_as_the_query() {
+        let link = |url: &str| PortPreviewUrl { sandbox_id: "s".into(), url: url.into(), token: "t0k".into() };
+        let expected = "http://3000-s.localhost:3000/?DAYTONA_SANDBOX_AUTH_KEY=t0k";
+        assert_eq!(link("http://3000-s.localhost:3000").browser_url(), expected);
+        assert_eq!(link("http://3000-s.localhost:3000/").browser_url(), expected);
+        assert_eq!(link("https://h/p?x=1").browser_url(), "https://h/p?x=1&DAYTONA_SANDBOX_AUTH_KEY=t0k");
+    }
+}

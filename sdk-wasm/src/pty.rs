@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;
 
-use base64::Engine;
 use daytona_models::{PtyCreateRequest, PtyListResponse, PtyResizeRequest, PtySessionInfo};
 use futures::channel::oneshot;
 
@@ -265,8 +264,7 @@ impl PtyHandle {
                 let mut protocols = vec![EXIT_CONTROL.to_owned()];
                 if let Some(envs) = req.envs.as_ref().filter(|e| !e.is_empty()) {
                     let json = crate::json::to_string(envs).unwrap_or_default();
-                    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
-                    protocols.push(format!("X-Daytona-Pty-Envs~{token}"));
+                    protocols.push(daytona_models::pty_envs_subprotocol(&json));
                 }
                 ("/process/pty/create-connect".to_owned(), q, protocols)
             }

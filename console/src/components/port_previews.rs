@@ -1,7 +1,7 @@
 //! The ports a sandbox listens on, each with a link to its preview (`{port}-{id}.localhost`
 //! on daytona-local, Daytona's proxy elsewhere), and a field to preview any other port.
 
-use daytona_wasm::models::{SandboxState, SANDBOX_TOKEN_QUERY};
+use daytona_wasm::models::SandboxState;
 use leptos::prelude::*;
 
 use crate::components::error_alert::ErrorAlert;
@@ -52,8 +52,7 @@ pub fn PortPreviews() -> impl IntoView {
         let mut found = Vec::with_capacity(ports.len());
         for port in ports {
             let link = sandbox.get_preview_link(port).await?;
-            let separator = if link.url.contains('?') { '&' } else { '?' };
-            let href = format!("{}/{separator}{SANDBOX_TOKEN_QUERY}={}", link.url.trim_end_matches('/'), link.token);
+            let href = link.browser_url();
             found.push(Preview { port, shown: link.url, href });
         }
         Ok(found)

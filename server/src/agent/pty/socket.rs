@@ -7,7 +7,6 @@ use std::sync::Arc;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use base64::Engine;
 use daytona_models::PtyCreateRequest;
 use serde::Deserialize;
 
@@ -16,20 +15,14 @@ use crate::agent::error::ToolboxError;
 use crate::agent::subprotocol;
 use crate::agent::Agent;
 
-/// Subprotocol prefix carrying the envs of `create-connect` (base64url JSON).
-const ENVS_PREFIX: &str = "X-Daytona-Pty-Envs~";
-
 /// Envs from an `X-Daytona-Pty-Envs~` token.
 fn envs_from(offered: &[String]) -> Result<Option<BTreeMap<String, String>>, ToolboxError> {
-    let Some(token) = offered.iter().find_map(|p| p.strip_prefix(ENVS_PREFIX)) else {
+    let Some(json) = offered.iter().find_map(|p| daytona_models::pty_envs_json(p)) else {
         return Ok(None);
     };
-    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(token.trim_end_matches('='))
-        .map_err(|e| ToolboxError::BadRequest(format!("invalid envs subprotocol: {e}")))?;
-    serde_json::from_slice(&json)
-        .map(Some)
-        .map_err(|e| ToolboxError::BadRequest(format!("invalid envs subprotocol: {e}")))
+    let invalid = |e: &dyn std::fmt::Display| ToolboxError::BadRequest(format!("invalid envs subprotocol: {e}"));
+    let json = json.map_err(|e| invalid(&e))?;
+    serde_json::from_slice(&json).map(Some).map_err(|e| invalid(&e))
 }
 
 fn upgrade(mut ws: WebSocketUpgrade, session: Arc<PtySession>, offset: Option<u64>) -> Response {
