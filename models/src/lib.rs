@@ -8,6 +8,7 @@
 mod allow_list;
 mod chart;
 mod code_run;
+mod computer_use;
 mod config;
 mod env_name;
 mod error;
@@ -27,6 +28,14 @@ mod toolbox;
 pub use allow_list::{parse_allow_list, MAX_ALLOWED_NETWORKS};
 pub use chart::{Chart, ChartElement};
 pub use code_run::{CodeRunArtifacts, CodeRunRequest, CodeRunResponse};
+pub use computer_use::{
+    ComputerUseStartResponse, ComputerUseStatusResponse, DesktopProcess, DisplayInfo, DisplayInfoResponse,
+    KeyboardHotkeyRequest, KeyboardKeyRequest, KeyboardPressRequest, KeyboardTypeRequest, ListRecordingsResponse,
+    MouseButtonRequest, MouseClickRequest, MouseDragRequest, MouseMoveRequest, MouseScrollRequest, Position,
+    ProcessErrorsResponse, ProcessLogsResponse, ProcessRestartResponse, ProcessStatusResponse, Recording,
+    ScreenshotQuery, ScreenshotResponse, ScrollResponse, StartRecordingRequest, StopRecordingRequest, WindowInfo,
+    WindowsResponse,
+};
 pub use config::{DaytonaConfiguration, LocalIsolation, OidcConfig};
 pub use env_name::is_env_name;
 pub use error::ErrorResponse;

@@ -69,6 +69,8 @@ fn main() -> std::process::ExitCode {
             let keep: Vec<i32> = lifeline_fd.into_iter().chain(workload_fd.iter().copied()).collect();
             user_env.and_then(|env| agent::drop_privileges(jail::SANDBOX_UID, listen_fd, &keep).map(|()| env)).and_then(
                 |env| {
+                    // What the sandbox runs finds the computer-use desktop (unless its env says otherwise).
+                    std::env::set_var("DISPLAY", agent::DESKTOP_DISPLAY);
                     // Only now, unprivileged and filtered: the sandbox's env reaches what the agent
                     // starts (commands, sessions, terminals), never a privileged process's loader.
                     for (k, v) in env.unwrap_or_default() {

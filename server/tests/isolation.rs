@@ -752,6 +752,47 @@ while time.time() < end:
     assert_eq!((code, out.trim()), (0, "alive"));
 }
 
+/// Computer use: the desktop (X server, window manager, VNC, noVNC) and everything the mouse
+/// and keyboard routes run are the sandbox user's processes, in its workload group, with no
+/// capabilities; a key name that is an xdotool command (`exec`) is refused, not run.
+#[tokio::test]
+async fn the_desktop_runs_as_the_sandbox_user_and_input_cannot_run_commands() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    let (status, body) = s.post_toolbox(&id, "/computeruse/start", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (code, out) = s
+        .exec(&id, "for p in $(pgrep -x 'Xvfb|openbox|x11vnc'); do grep -E '^(Uid|CapEff):' /proc/$p/status; done")
+        .await;
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.matches("Uid:\t1000\t1000\t1000\t1000").count(), 3, "{out}");
+    assert_eq!(out.matches("CapEff:\t0000000000000000").count(), 3, "{out}");
+    if test_runs_as_root() {
+        let uid = sandbox_host_uid(&s, &id);
+        let desktop: Vec<i32> = processes_of(uid)
+            .into_iter()
+            .filter(|p| {
+                let comm = std::fs::read_to_string(format!("/proc/{p}/comm")).unwrap_or_default();
+                ["Xvfb", "openbox", "x11vnc"].contains(&comm.trim())
+            })
+            .collect();
+        assert_eq!(desktop.len(), 3, "the desktop's processes are not the sandbox user's on the host");
+        for p in desktop {
+            let groups = std::fs::read_to_string(format!("/proc/{p}/cgroup")).unwrap();
+            let pids = groups.lines().find(|l| l.contains(":pids:") || l.starts_with("0::")).unwrap();
+            assert!(pids.ends_with("/workload"), "desktop process {p} in {pids}");
+        }
+    }
+    for req in [json!({"key": "exec"}), json!({"key": "a", "modifiers": ["exec"]})] {
+        let (status, body) = s.post_toolbox(&id, "/computeruse/keyboard/key", req).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    }
+    let (status, body) = s.post_toolbox(&id, "/computeruse/keyboard/hotkey", json!({"keys": "exec+touch"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (_, out) = s.exec(&id, "ls ~").await;
+    assert!(!out.contains("touch"), "{out}");
+}
+
 /// Finding: `disk` was not enforced (a 1 GiB sandbox wrote 2 GiB to the host) and /tmp had no
 /// size. The home is the sandbox's own filesystem: ENOSPC at its limit, the host keeps the rest.
 #[tokio::test]

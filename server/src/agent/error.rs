@@ -39,6 +39,13 @@ pub enum ToolboxError {
     /// 502 `BAD_GATEWAY`: nothing answers on a port of the sandbox.
     #[error("{0}")]
     PortClosed(String),
+    /// 409 `RECORDING_STILL_ACTIVE`: a recording that must be stopped first.
+    #[error("{0}")]
+    StillActive(String),
+    /// 503 with the given code: a program this host lacks (`RECORDING_FFMPEG_NOT_FOUND`,
+    /// `NOT_FOUND` for the desktop's), the message naming its package.
+    #[error("{1}")]
+    Unavailable(&'static str, String),
 }
 
 impl ToolboxError {
@@ -71,6 +78,8 @@ impl ToolboxError {
             Self::Gone(code, _) => (StatusCode::GONE, code),
             Self::Io(_) => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_SERVER_ERROR"),
             Self::PortClosed(_) => (StatusCode::BAD_GATEWAY, "BAD_GATEWAY"),
+            Self::StillActive(_) => (StatusCode::CONFLICT, "RECORDING_STILL_ACTIVE"),
+            Self::Unavailable(code, _) => (StatusCode::SERVICE_UNAVAILABLE, code),
         }
     }
 

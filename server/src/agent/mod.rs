@@ -2,6 +2,7 @@
 //! Daytona's toolbox API on a Unix socket that the server's proxy forwards to.
 
 mod code_run;
+mod computer_use;
 mod error;
 mod extract;
 mod files;
@@ -22,6 +23,9 @@ use std::sync::Arc;
 use axum::routing::{get, post};
 use axum::Router;
 
+/// The X display of the computer-use desktop, in every sandbox.
+pub use computer_use::DISPLAY as DESKTOP_DISPLAY;
+
 /// What the toolbox handlers share.
 pub struct Agent {
     /// The user's home directory.
@@ -36,6 +40,10 @@ pub struct Agent {
     pub ptys: Arc<pty::PtyRegistry>,
     /// The code interpreter's contexts.
     pub interpreter: interpreter::Interpreter,
+    /// The desktop of computer use.
+    pub desktop: Arc<computer_use::Desktop>,
+    /// Screen recordings.
+    pub recordings: computer_use::Recordings,
 }
 
 /// Reads the sandbox's own environment (its `env`, as JSON) from the inherited descriptor
@@ -130,7 +138,18 @@ pub async fn run(listen_fd: i32, home: PathBuf) -> Result<(), String> {
         .map_err(|e| format!("creating {}: {e}", scratch.display()))?;
     let sessions = session::Registry::new(home.join(".daytona").join("sessions"), scratch.join("sessions"));
     let interpreter = interpreter::Interpreter::new(scratch.join("interpreter"), &home)?;
-    let agent = Arc::new(Agent { work_dir: home.clone(), home, scratch, sessions, ptys: Arc::default(), interpreter });
+    let desktop = computer_use::Desktop::new(scratch.join("desktop"));
+    let recordings = computer_use::Recordings::new(home.join(".daytona").join("recordings"));
+    let agent = Arc::new(Agent {
+        work_dir: home.clone(),
+        home,
+        scratch,
+        sessions,
+        ptys: Arc::default(),
+        interpreter,
+        desktop,
+        recordings,
+    });
     let app = Router::new()
         .route("/version", get(info::version))
         .route("/user-home-dir", get(info::user_home_dir))
@@ -142,6 +161,7 @@ pub async fn run(listen_fd: i32, home: PathBuf) -> Result<(), String> {
         .merge(session::routes())
         .merge(pty::routes())
         .merge(interpreter::routes())
+        .merge(computer_use::routes())
         .merge(files::routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(crate::http::envelope::fill_request))

@@ -6,6 +6,8 @@ mod listing;
 mod ops;
 mod transfer;
 
+pub use transfer::stream_file;
+
 use std::path::{Component, Path, PathBuf};
 
 use axum::extract::DefaultBodyLimit;

@@ -250,13 +250,19 @@ pub async fn download(
     ToolboxQuery(q): ToolboxQuery<PathQuery>,
 ) -> Result<Response, ToolboxError> {
     let path = agent.resolve(&q.path)?;
-    let file = tokio::fs::File::open(&path).await.map_err(|e| ToolboxError::io(e, &q.path))?;
-    let meta = file.metadata().await.map_err(|e| ToolboxError::io(e, &q.path))?;
+    stream_file(&path, &q.path).await
+}
+
+/// The file at `path` (named `shown` in errors) as an attachment: its bytes streamed, with
+/// its length and type.
+pub async fn stream_file(path: &Path, shown: &str) -> Result<Response, ToolboxError> {
+    let file = tokio::fs::File::open(path).await.map_err(|e| ToolboxError::io(e, shown))?;
+    let meta = file.metadata().await.map_err(|e| ToolboxError::io(e, shown))?;
     if meta.is_dir() {
-        return Err(ToolboxError::InvalidPath(format!("is a directory: {}", q.path)));
+        return Err(ToolboxError::InvalidPath(format!("is a directory: {shown}")));
     }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mime = mime_guess::from_path(&path).first_or_octet_stream();
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
     Ok((
         [
             (header::CONTENT_TYPE, mime.to_string()),
