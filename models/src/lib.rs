@@ -64,6 +64,6 @@ pub use session::{
 };
 pub use signing::{sign_file_url, verify_file_url};
 pub use toolbox::{
-    DirResponse, PortPreviewUrl, Url, VersionResponse, PREVIEW_TOKEN_HEADER, PTY_EXIT_CONTROL_SUBPROTOCOL,
-    SANDBOX_TOKEN_QUERY, SDK_VERSION_HEADER, SDK_VERSION_SUBPROTOCOL,
+    DirResponse, PortPreviewUrl, SignedPortPreviewUrl, Url, VersionResponse, PREVIEW_TOKEN_HEADER,
+    PTY_EXIT_CONTROL_SUBPROTOCOL, SANDBOX_TOKEN_QUERY, SDK_VERSION_HEADER, SDK_VERSION_SUBPROTOCOL,
 };

@@ -52,6 +52,23 @@ pub struct PortPreviewUrl {
     pub token: String,
 }
 
+/// Answer of `GET /sandbox/{id}/ports/{port}/signed-preview-url`: a preview URL whose host
+/// carries its own credential (`{port}-{token}`), valid for that port until it expires or is
+/// expired.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct SignedPortPreviewUrl {
+    /// Sandbox id.
+    pub sandbox_id: String,
+    /// The port.
+    pub port: u16,
+    /// The URL's token (16 lowercase letters and digits).
+    pub token: String,
+    /// The signed URL.
+    pub url: String,
+}
+
 impl PortPreviewUrl {
     /// The address to open the preview at in a browser, which cannot send the token as a
     /// header: the URL with the token as the [`SANDBOX_TOKEN_QUERY`] parameter (the server turns

@@ -303,4 +303,14 @@ async fn computer_use_refuses_what_it_cannot_do_with_clear_errors() {
         assert!([StatusCode::OK, StatusCode::CONFLICT].contains(status), "{status}: {body}");
     }
     assert!(statuses.iter().any(|(st, _)| *st == StatusCode::CONFLICT), "the stop did not land among the shots");
+    // Starts and stops at once take turns (found by the fuzz run: a stop under a start's wait
+    // for the X server made that start fail with 500).
+    let (a, b, c) = tokio::join!(
+        s.post_toolbox(&id, "/computeruse/start", json!({})),
+        s.post_toolbox(&id, "/computeruse/stop", json!({})),
+        s.post_toolbox(&id, "/computeruse/start", json!({})),
+    );
+    for (status, body) in [a, b, c] {
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
 }

@@ -189,3 +189,64 @@ async fn a_preview_passes_upgrades_through() {
     .unwrap();
     assert_eq!(echoed, "FIRST SECOND");
 }
+
+/// A signed preview URL (`{port}-{token}`) opens its port with no other credential, only that
+/// port, and stops working when it expires or is expired; it survives a server restart.
+#[tokio::test]
+async fn a_signed_preview_url_needs_nothing_else_and_stops_working_when_it_expires() {
+    let mut s = Server::start().await;
+    let id = sandbox_with_servers(&s).await;
+    let (status, body) = signed(&s, &id, 8000, Some(300)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let token = body["token"].as_str().unwrap().to_owned();
+    assert!(token.len() == 16 && token.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()), "{token}");
+    assert_eq!((body["sandboxId"].as_str(), body["port"].as_u64()), (Some(id.as_str()), Some(8000)));
+    let url = body["url"].as_str().unwrap().to_owned();
+    assert_eq!(url, format!("http://8000-{token}.localhost:{}", s.port));
+    let http = client(&s, &[&host_of(&url), &format!("8001-{token}.localhost")]);
+    let (status, body) = send(http.get(format!("{url}/index.html"))).await;
+    assert_eq!((status, body), (StatusCode::OK, json!("hello from the sandbox")), "no credential needed");
+    // Only its own port.
+    let other_port = format!("http://8001-{token}.localhost:{}/", s.port);
+    let (status, body) = send(http.get(&other_port)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+
+    // It outlives a restart of the server.
+    s.restart().await;
+    let url = url.replace(&url.rsplit(':').next().unwrap().to_string(), &s.port.to_string());
+    let http = client(&s, &[&host_of(&url)]);
+    let (status, _) = send(http.get(format!("{url}/index.html"))).await;
+    assert_eq!(status, StatusCode::OK, "lost in the restart");
+
+    // Expired on demand: refused from then on; expiring it again is a 404.
+    let expire = format!("/sandbox/{id}/ports/8000/signed-preview-url/{token}/expire");
+    let (status, _) = s.post_empty(&expire).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = send(http.get(format!("{url}/index.html"))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("expired"), "{body}");
+    let (status, _) = s.post_empty(&expire).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Expired on time.
+    let (_, body) = signed(&s, &id, 8000, Some(1)).await;
+    let short = body["url"].as_str().unwrap().to_owned();
+    let http = client(&s, &[&host_of(&short)]);
+    let (status, _) = send(http.get(format!("{short}/index.html"))).await;
+    assert_eq!(status, StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(1300)).await;
+    let (status, _) = send(http.get(format!("{short}/index.html"))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "used after its expiry");
+
+    // Lifetimes outside 1 s to a day, and ports outside 1-65535, are refused.
+    for (port, secs) in [(8000, Some(0)), (8000, Some(86_401)), (0, None), (70_000, None)] {
+        let (status, body) = signed(&s, &id, port, secs).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{port} {secs:?}: {body}");
+    }
+}
+
+/// `GET …/ports/{port}/signed-preview-url[?expiresInSeconds=secs]`.
+async fn signed(s: &Server, id: &str, port: u32, secs: Option<i64>) -> (StatusCode, serde_json::Value) {
+    let q = secs.map(|n| format!("?expiresInSeconds={n}")).unwrap_or_default();
+    s.get(&format!("/sandbox/{id}/ports/{port}/signed-preview-url{q}")).await
+}

@@ -51,6 +51,8 @@ SERVED = {
         ("post", "/sandbox/{sandboxId}/last-activity"),
         ("get", "/sandbox/{sandboxId}/toolbox-proxy-url"),
         ("get", "/sandbox/{sandboxIdOrName}/ports/{port}/preview-url"),
+        ("get", "/sandbox/{sandboxIdOrName}/ports/{port}/signed-preview-url"),
+        ("post", "/sandbox/{sandboxIdOrName}/ports/{port}/signed-preview-url/{token}/expire"),
         ("get", "/sandbox/{sandboxId}/signing-key"),
         ("post", "/sandbox/{sandboxId}/signing-key/rotate"),
     ],

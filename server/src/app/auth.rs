@@ -119,7 +119,8 @@ pub enum Target<'a> {
 /// | toolbox of S | yes | yes | only `GET /files/download`, `POST /files/upload-v2` | no |
 /// | preview of S | yes | yes | no | if S is public |
 ///
-/// Another sandbox's token never counts. The error says what was missing or wrong.
+/// Another sandbox's token never counts. The error says what was missing or wrong. A signed
+/// preview URL's host is its own credential (`proxy::preview` checks its token, port and expiry).
 pub fn authorize(api_key: &str, creds: &Credentials, target: Target, now_secs: i64) -> Result<(), ApiError> {
     if creds.has_api_key(api_key) {
         return Ok(());
@@ -169,7 +170,15 @@ mod tests {
         }))
         .expect("a sandbox DTO");
         let signing_key = format!("signing-key-of-{id}");
-        SandboxRecord { dto, token: token.into(), created_ms: 0, last_activity_ms: 0, signing_key, stopped_ms: None }
+        SandboxRecord {
+            dto,
+            token: token.into(),
+            created_ms: 0,
+            last_activity_ms: 0,
+            signing_key,
+            stopped_ms: None,
+            signed_previews: Vec::new(),
+        }
     }
 
     fn signed(sb: &SandboxRecord, method: &str, path: &str, expires: i64) -> Signature {

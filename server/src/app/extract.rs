@@ -28,6 +28,11 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct AppPath<T>(pub T);
 
+/// Query parameters; a malformed query gives a 400 envelope.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct AppQuery<T>(pub T);
+
 /// The toolbox proxy base URL as the caller reaches this server (`http://{host}/toolbox`).
 pub struct ToolboxUrl(pub String);
 

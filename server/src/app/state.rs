@@ -61,6 +61,11 @@ impl AppState {
             .ok_or_else(|| ApiError::sandbox_not_found(id_or_name))
     }
 
+    /// The sandbox whose unexpired signed preview URL of `port` has `token`, at `now_ms`.
+    pub fn find_signed_preview(&self, token: &str, port: u16, now_ms: i64) -> Option<SandboxRecord> {
+        self.records.read().values().find(|r| r.signed_preview(token, port, now_ms).is_some()).cloned()
+    }
+
     /// Stores a new or changed record (database first, then memory).
     pub fn put(&self, rec: SandboxRecord) -> Result<SandboxRecord, ApiError> {
         self.store.put(&rec)?;

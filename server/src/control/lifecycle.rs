@@ -195,6 +195,7 @@ impl AppState {
             last_activity_ms: now,
             signing_key: crate::app::signing::new_key(),
             stopped_ms: None,
+            signed_previews: Vec::new(),
         };
         let lock = self.op_lock(&id);
         let _guard = lock.lock().await;

@@ -7,15 +7,16 @@ use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use daytona_models::{
-    CreateSandbox, ListSandboxesResponse, PortPreviewUrl, ResizeSandbox, Sandbox, SandboxLabels, Url,
+    CreateSandbox, ListSandboxesResponse, PortPreviewUrl, ResizeSandbox, Sandbox, SandboxLabels, SignedPortPreviewUrl,
+    Url,
 };
 
 use super::lifecycle::{check_auto_delete, check_interval, check_labels, MAX_AUTO_ARCHIVE};
 use super::list::ListFilter;
 use crate::app::error::ApiError;
-use crate::app::extract::{parse_int, AppJson, AppPath, ToolboxUrl};
+use crate::app::extract::{parse_int, AppJson, AppPath, AppQuery, ToolboxUrl};
 use crate::app::state::AppState;
-use crate::store::record::SandboxRecord;
+use crate::store::record::{SandboxRecord, SignedPreview};
 
 type S = State<Arc<AppState>>;
 type SandboxResult = Result<Json<Sandbox>, ApiError>;
@@ -42,6 +43,8 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/sandbox/{sb}/last-activity", post(last_activity))
         .route("/sandbox/{sb}/toolbox-proxy-url", get(toolbox_proxy_url))
         .route("/sandbox/{sb}/ports/{port}/preview-url", get(preview_url))
+        .route("/sandbox/{sb}/ports/{port}/signed-preview-url", get(signed_preview_url))
+        .route("/sandbox/{sb}/ports/{port}/signed-preview-url/{token}/expire", post(expire_signed_preview_url))
         .route("/sandbox/{sb}/signing-key", get(signing_key))
         .route("/sandbox/{sb}/signing-key/rotate", post(rotate_signing_key))
 }
@@ -159,10 +162,7 @@ async fn preview_url(
     url: ToolboxUrl,
     AppPath((sb, port)): AppPath<(String, String)>,
 ) -> Result<Json<PortPreviewUrl>, ApiError> {
-    let port = parse_int("port", &port)?;
-    if !(1..=65535).contains(&port) {
-        return Err(ApiError::BadRequest(format!("port must be between 1 and 65535, got {port}")));
-    }
+    let port = preview_port(&port)?;
     let rec = st.find(&sb)?;
     let origin = url.0.trim_end_matches("/toolbox");
     Ok(Json(PortPreviewUrl {
@@ -170,6 +170,74 @@ async fn preview_url(
         url: crate::proxy::preview::url(origin, &port.to_string(), &rec.dto.id),
         token: rec.token,
     }))
+}
+
+/// Query of `signed-preview-url`.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SignedPreviewQuery {
+    expires_in_seconds: Option<String>,
+}
+
+/// Longest life of a signed preview URL, as Daytona's (a day).
+const MAX_SIGNED_PREVIEW_SECS: i64 = 86_400;
+
+/// The port of a preview route, checked.
+fn preview_port(port: &str) -> Result<u16, ApiError> {
+    let port = parse_int("port", port)?;
+    u16::try_from(port)
+        .ok()
+        .filter(|p| *p > 0)
+        .ok_or_else(|| ApiError::BadRequest(format!("port must be between 1 and 65535, got {port}")))
+}
+
+/// A preview URL of `port` that needs no other credential, for `expiresInSeconds` (1 to a
+/// day, default 60): its host is `{port}-{token}`.
+async fn signed_preview_url(
+    State(st): S,
+    url: ToolboxUrl,
+    AppPath((sb, port)): AppPath<(String, String)>,
+    AppQuery(q): AppQuery<SignedPreviewQuery>,
+) -> Result<Json<SignedPortPreviewUrl>, ApiError> {
+    let port = preview_port(&port)?;
+    let secs = match q.expires_in_seconds.as_deref() {
+        None => 60,
+        Some(s) => parse_int("expiresInSeconds", s)?,
+    };
+    if !(1..=MAX_SIGNED_PREVIEW_SECS).contains(&secs) {
+        return Err(ApiError::BadRequest(format!(
+            "expiresInSeconds must be between 1 and {MAX_SIGNED_PREVIEW_SECS}, got {secs}"
+        )));
+    }
+    let rec = st.find(&sb)?;
+    let now = crate::time::now_ms();
+    let token = crate::app::auth::random_token(16).to_lowercase();
+    let signed = SignedPreview { token: token.clone(), port, expires_ms: now + secs * 1000 };
+    st.update(&rec.dto.id, |r| {
+        r.signed_previews.retain(|p| p.expires_ms > now);
+        r.signed_previews.push(signed);
+    })?;
+    let origin = url.0.trim_end_matches("/toolbox");
+    Ok(Json(SignedPortPreviewUrl {
+        sandbox_id: rec.dto.id.clone(),
+        port,
+        url: crate::proxy::preview::url(origin, &port.to_string(), &token),
+        token,
+    }))
+}
+
+/// Ends a signed preview URL before its time (404 for a token the sandbox does not have).
+async fn expire_signed_preview_url(
+    State(st): S,
+    AppPath((sb, port, token)): AppPath<(String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let port = preview_port(&port)?;
+    let rec = st.find(&sb)?;
+    if rec.signed_preview(&token, port, i64::MIN).is_none() {
+        return Err(ApiError::NotFound(format!("no signed preview URL {token} for port {port}")));
+    }
+    st.update(&rec.dto.id, |r| r.signed_previews.retain(|p| !(p.token == token && p.port == port)))?;
+    Ok(StatusCode::OK)
 }
 
 /// The key of pre-signed file URLs, created on first use.

@@ -5,7 +5,9 @@
 //!
 //! A request is let in when the sandbox is public, or it carries the preview token (the
 //! `x-daytona-preview-token` header, the `DAYTONA_SANDBOX_AUTH_KEY` query parameter, or the
-//! cookie the latter sets) or the API key as bearer.
+//! cookie the latter sets) or the API key as bearer. A signed preview URL
+//! (`{port}-{token}`, see `signed-preview-url`) needs nothing else: its host is its
+//! credential, for that port, until it expires or is expired.
 
 use std::sync::Arc;
 
@@ -61,16 +63,40 @@ fn target(host: &str) -> Option<(u16, &str)> {
 pub async fn by_host(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
     let Some((port, id)) = target(host) else { return next.run(req).await };
-    // Only a sandbox's own id makes a preview: a server reached under a name that merely
-    // looks like one (`8080-dev.corp`) keeps serving its API and console.
-    let Some(rec) = st.find(id).ok().filter(|r| r.dto.id == id) else { return next.run(req).await };
-    match serve(&st, port, rec, req).await {
+    // Only a sandbox's own id, or the token of one of its signed preview URLs, makes a
+    // preview: a server reached under a name that merely looks like one (`8080-dev.corp`)
+    // keeps serving its API and console.
+    let (rec, signed) = match st.find(id).ok().filter(|r| r.dto.id == id) {
+        Some(rec) => (rec, false),
+        None => match st.find_signed_preview(id, port, crate::time::now_ms()) {
+            Some(rec) => (rec, true),
+            None if is_signed_token(id) => {
+                let why = "this signed preview URL has expired, was expired, or is for another port";
+                return ApiError::Unauthorized(format!("authentication failed: {why}")).into_response();
+            }
+            None => return next.run(req).await,
+        },
+    };
+    match serve(&st, port, rec, signed, req).await {
         Ok(resp) => resp,
         Err(e) => e.into_response(),
     }
 }
 
-async fn serve(st: &Arc<AppState>, port: u16, rec: SandboxRecord, mut req: Request) -> Result<Response, ApiError> {
+/// Whether a host label's id part has the shape of a signed preview URL's token.
+fn is_signed_token(id: &str) -> bool {
+    id.len() == 16 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+/// Serves preview `port` of `rec`; `signed` when the host is a signed preview URL's, which is
+/// its own credential (checked by the caller: token, port, expiry).
+async fn serve(
+    st: &Arc<AppState>,
+    port: u16,
+    rec: SandboxRecord,
+    signed: bool,
+    mut req: Request,
+) -> Result<Response, ApiError> {
     let id = rec.dto.id.as_str();
     let TokenQuery { token: query_token, kept } = TokenQuery::split(req.uri().query());
     // Never `//host` (which a Location would read as another site).
@@ -95,7 +121,9 @@ async fn serve(st: &Arc<AppState>, port: u16, rec: SandboxRecord, mut req: Reque
         resp.headers_mut().insert(header::SET_COOKIE, header_value(&cookie)?);
         return Ok(resp);
     }
-    authorize(&st.api_key, &creds, Target::Preview(&rec), crate::time::now_ms() / 1000)?;
+    if !signed {
+        authorize(&st.api_key, &creds, Target::Preview(&rec), crate::time::now_ms() / 1000)?;
+    }
     if rec.state() != SandboxState::Started || !st.runtime.is_running(id) {
         return Err(ApiError::BadRequest(format!("Sandbox {id} is not started (state: {})", rec.state().as_str())));
     }

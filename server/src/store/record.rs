@@ -20,6 +20,21 @@ pub struct SandboxRecord {
     /// When it last reached `stopped` (drives auto-archive/auto-delete).
     #[serde(default)]
     pub stopped_ms: Option<i64>,
+    /// Its signed preview URLs that have not expired yet.
+    #[serde(default)]
+    pub signed_previews: Vec<SignedPreview>,
+}
+
+/// A signed preview URL: `{port}-{token}` opens `port` without any other credential until
+/// `expires_ms`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedPreview {
+    /// 16 lowercase letters and digits.
+    pub token: String,
+    /// The port it opens.
+    pub port: u16,
+    /// When it stops working, ms since the epoch.
+    pub expires_ms: i64,
 }
 
 impl SandboxRecord {
@@ -36,6 +51,14 @@ impl SandboxRecord {
         if state == SandboxState::Stopped {
             self.stopped_ms = Some(now);
         }
+    }
+
+    /// The unexpired signed preview of `port` with `token`, at `now_ms`.
+    pub fn signed_preview(&self, token: &str, port: u16, now_ms: i64) -> Option<&SignedPreview> {
+        use subtle::ConstantTimeEq;
+        self.signed_previews
+            .iter()
+            .find(|p| bool::from(p.token.as_bytes().ct_eq(token.as_bytes())) && p.port == port && p.expires_ms > now_ms)
     }
 
     /// Records activity now.

@@ -107,6 +107,9 @@ struct State {
 pub struct Desktop {
     logs: PathBuf,
     state: Mutex<State>,
+    /// Held by start, stop and restart: one at a time (a stop while a start waits for the X
+    /// server would leave that start failing).
+    lifecycle: tokio::sync::Mutex<()>,
 }
 
 fn spec(name: &str) -> Result<&'static Spec, ToolboxError> {
@@ -127,7 +130,7 @@ fn installed(program: &str) -> bool {
 impl Desktop {
     /// A desktop (not started) keeping its processes' output in `logs`.
     pub fn new(logs: PathBuf) -> Arc<Self> {
-        Arc::new(Self { logs, state: Mutex::new(State::default()) })
+        Arc::new(Self { logs, state: Mutex::new(State::default()), lifecycle: tokio::sync::Mutex::new(()) })
     }
 
     /// The missing programs, with their Debian packages, as an error.
@@ -152,6 +155,7 @@ impl Desktop {
     /// others.
     pub async fn start(self: &Arc<Self>) -> Result<BTreeMap<String, DesktopProcess>, ToolboxError> {
         Self::check_installed()?;
+        let _one = self.lifecycle.lock().await;
         {
             let mut state = self.state.lock();
             state.on = true;
@@ -173,6 +177,7 @@ impl Desktop {
 
     /// Stops every process, last started first.
     pub async fn stop(&self) -> BTreeMap<String, DesktopProcess> {
+        let _one = self.lifecycle.lock().await;
         let pids: Vec<i32> = {
             let mut state = self.state.lock();
             state.on = false;
@@ -297,6 +302,7 @@ impl Desktop {
     pub async fn restart(self: &Arc<Self>, name: &str) -> Result<(), ToolboxError> {
         let spec = spec(name)?;
         Self::check_installed()?;
+        let _one = self.lifecycle.lock().await;
         let old = {
             let mut state = self.state.lock();
             state.on = true;
