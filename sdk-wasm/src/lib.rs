@@ -18,6 +18,7 @@
 //! ```
 
 mod client;
+mod computer_use;
 mod config;
 mod daytona;
 mod demux;
@@ -41,6 +42,9 @@ mod xhr;
 #[cfg(feature = "js")]
 pub mod js;
 
+pub use computer_use::{
+    screenshot_blob, screenshot_bytes, ComputerUse, Display, Keyboard, Mouse, Recordings, Region, Screenshot,
+};
 pub use config::DaytonaConfig;
 pub use daytona::{Daytona, SandboxPage};
 pub use daytona_models as models;

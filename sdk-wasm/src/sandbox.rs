@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;
 
-use daytona_models::{DirResponse, PortPreviewUrl, ResizeSandbox, Sandbox as SandboxDto, SandboxLabels, SandboxState};
+use daytona_models::{
+    DirResponse, PortPreviewUrl, ResizeSandbox, Sandbox as SandboxDto, SandboxLabels, SandboxState,
+    SignedPortPreviewUrl,
+};
 
 use crate::client::Client;
 use crate::http::{encode, CallOptions, Method};
@@ -68,6 +71,12 @@ impl Sandbox {
     /// Process execution in this sandbox.
     pub fn process(&self) -> Process {
         Process::new(self.toolbox.clone())
+    }
+
+    /// Computer use: the desktop of this sandbox, its mouse, keyboard, screenshots and
+    /// recordings.
+    pub fn computer_use(&self) -> crate::ComputerUse {
+        crate::ComputerUse::new(self.toolbox.clone())
     }
 
     /// The stateful code interpreter of this sandbox.
@@ -207,6 +216,25 @@ impl Sandbox {
     pub async fn get_preview_link(&self, port: u16) -> Result<PortPreviewUrl, DaytonaError> {
         let url = self.url(&format!("/ports/{port}/preview-url"));
         self.client.http.json(Method::Get, &url, None::<&()>, &CallOptions::default()).await
+    }
+
+    /// A preview URL of `port` that opens it with no other credential (its host carries a
+    /// token) for `expires_in_seconds` (1 s to a day; default 60): the link to share.
+    pub async fn create_signed_preview_url(
+        &self,
+        port: u16,
+        expires_in_seconds: Option<u32>,
+    ) -> Result<SignedPortPreviewUrl, DaytonaError> {
+        let query = expires_in_seconds.map(|s| format!("?expiresInSeconds={s}")).unwrap_or_default();
+        let url = self.url(&format!("/ports/{port}/signed-preview-url{query}"));
+        self.client.http.json(Method::Get, &url, None::<&()>, &CallOptions::default()).await
+    }
+
+    /// Ends the signed preview URL of `port` with `token` before its time.
+    pub async fn expire_signed_preview_url(&self, port: u16, token: &str) -> Result<(), DaytonaError> {
+        let url = self.url(&format!("/ports/{port}/signed-preview-url/{}/expire", encode(token)));
+        self.client.http.send(Method::Post, &url, None::<&()>, &CallOptions::default()).await?;
+        Ok(())
     }
 
     async fn signing_key(&self) -> Result<String, DaytonaError> {

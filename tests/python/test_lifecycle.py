@@ -208,6 +208,15 @@ def test_refresh_data_and_preview_link(sandbox, server):
     assert got == (200, f"served from {sandbox.id}")
     assert get({})[0] == 401
 
+    # A signed preview URL: its host alone opens the port, until it is expired.
+    signed = sandbox.create_signed_preview_url(8080, expires_in_seconds=120)
+    assert signed.port == 8080 and len(signed.token) == 16
+    host = urllib.parse.urlsplit(signed.url).netloc
+    assert host == f"8080-{signed.token}.localhost:{urllib.parse.urlsplit(server).port}"
+    assert get({}) == (200, f"served from {sandbox.id}")
+    sandbox.expire_signed_preview_url(8080, signed.token)
+    assert get({})[0] == 401
+
 
 def test_delete_then_get_raises_not_found(daytona):
     sb = daytona.create(CreateSandboxFromSnapshotParams(name=_unique("gone")))
