@@ -28,6 +28,11 @@ wasm_opt "$out/pkg/daytona-console_bg.wasm"
 cp index.html "$out/index.html"
 cp -r console/static/. "$out/"
 cp "$vendor/xterm.css" "$out/xterm.css"
+# noVNC (the Desktop tab's live view): its ES modules bundled into one file next to
+# index.html, which the tab imports when it first opens (nothing else loads it).
+[ -f node_modules/@novnc/novnc/core/rfb.js ] || { log "noVNC is missing from node_modules: run npm ci"; exit 1; }
+node_modules/.bin/esbuild node_modules/@novnc/novnc/core/rfb.js --bundle --format=esm --minify --log-level=warning \
+  --outfile="$out/novnc.js"
 # Brotli (quality 11) and gzip (-9) next to every text and wasm asset: daytona-local serves
 # whichever the browser takes, with no compression work per request.
 node -e '

@@ -32,6 +32,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("files") view=FilesTab/>
                         <Route path=path!("commands") view=CommandsTab/>
                         <Route path=path!("notebook") view=crate::notebook::NotebookTab/>
+                        <Route path=path!("desktop") view=crate::desktop::DesktopTab/>
                     </ParentRoute>
                     <Route path=path!("/settings") view=SettingsPage/>
                 </Routes>

@@ -7,6 +7,7 @@ mod commands;
 mod components;
 mod connection;
 mod current_sandbox;
+mod desktop;
 mod errors;
 mod files;
 mod filters;

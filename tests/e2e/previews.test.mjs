@@ -51,6 +51,25 @@ test('lists the listening port and opens its preview on its own origin', async (
   assert.equal(await preview.evaluate(() => localStorage.length), 0);
   await preview.close();
 
+  // A shared (signed) link opens the port in a fresh browser context, with no cookie, key
+  // or token; expired, it does not.
+  await row.getByRole('button', { name: 'Share link' }).click();
+  const shared = await page.locator('.share-link[data-shared-port="8000"] input').inputValue();
+  assert.match(shared, new RegExp(`^http://8000-[a-z0-9]{16}\\.localhost:${port}$`));
+  const stranger = await page.context().browser().newContext();
+  const visitor = await stranger.newPage();
+  await visitor.goto(shared);
+  assert.equal(await visitor.locator('h1').innerText(), 'hello preview');
+  const token = new URL(shared).hostname.split('.')[0].slice('8000-'.length);
+  const expired = await fetch(`${server.apiUrl}/sandbox/${sandbox.id}/ports/8000/signed-preview-url/${token}/expire`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${server.apiKey}` },
+  });
+  assert.equal(expired.status, 200);
+  const refused = await visitor.goto(shared);
+  assert.equal(refused.status(), 401);
+  await stranger.close();
+
   // Any port can be previewed by number.
   await page.getByLabel('Port to preview').fill('9000');
   await page.getByRole('button', { name: 'Preview port' }).click();

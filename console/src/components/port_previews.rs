@@ -37,6 +37,9 @@ struct Preview {
     href: String,
 }
 
+/// How long a shared (signed) preview link works.
+const SHARE_SECONDS: u32 = 3600;
+
 /// The "Ports" card of the overview.
 #[component]
 pub fn PortPreviews() -> impl IntoView {
@@ -90,6 +93,16 @@ pub fn PortPreviews() -> impl IntoView {
         });
     };
 
+    // A signed preview URL to share: it opens the port alone, without credentials, for an hour.
+    let share = Task::new();
+    let shared = RwSignal::new(None::<(u16, String)>);
+    let share_port = move |number: u16| {
+        let Ok(sandbox) = current.sandbox() else { return };
+        share.run(async move { sandbox.create_signed_preview_url(number, Some(SHARE_SECONDS)).await }, move |signed| {
+            shared.set(Some((signed.port, signed.url)))
+        });
+    };
+
     view! {
         <section class="card ports">
             <h2>
@@ -119,12 +132,22 @@ pub fn PortPreviews() -> impl IntoView {
                                 .into_iter()
                                 .map(|p| {
                                     let title = p.shown.clone();
+                                    let number = p.port;
                                     view! {
                                         <li data-port=p.port>
                                             <span class="port mono">{p.port}</span>
                                             <a href=p.href target="_blank" rel="noopener noreferrer" class="mono" title=title>
                                                 {p.shown}
                                             </a>
+                                            <button
+                                                class="btn btn-small"
+                                                type="button"
+                                                title="A link anyone can open for an hour, with no key or token"
+                                                disabled=move || share.busy()
+                                                on:click=move |_| share_port(number)
+                                            >
+                                                "Share link"
+                                            </button>
                                         </li>
                                     }
                                 })
@@ -134,6 +157,18 @@ pub fn PortPreviews() -> impl IntoView {
                         .into_any()
                 }
             }}
+            <ErrorAlert error=Signal::derive(move || share.error())/>
+            {move || shared.get().map(|(number, url)| view! {
+                <p class="share-link" data-shared-port=number>
+                    {format!("Anyone with this link can open port {number} for an hour: ")}
+                    <input class="mono" readonly prop:value=url.clone() aria-label="Shared link" on:focus=|ev| {
+                        use wasm_bindgen::JsCast;
+                        if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                            input.select();
+                        }
+                    }/>
+                </p>
+            })}
             <form class="inline-form" on:submit=add>
                 <input
                     type="number"

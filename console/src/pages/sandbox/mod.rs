@@ -31,12 +31,13 @@ use crate::polling::use_interval;
 const REFRESH_PERIOD: Duration = Duration::from_secs(5);
 
 /// The tabs: label and path below `/sandboxes/:id`.
-const TABS: [(&str, &str); 5] = [
+const TABS: [(&str, &str); 6] = [
     ("Overview", ""),
     ("Terminal", "/terminal"),
     ("Files", "/files"),
     ("Commands", "/commands"),
     ("Notebook", "/notebook"),
+    ("Desktop", "/desktop"),
 ];
 
 /// The sandbox page, or the prompt to connect first.

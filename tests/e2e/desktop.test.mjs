@@ -1,0 +1,97 @@
+// The console's Desktop tab in headless Chromium against a real daytona-local: start the
+// desktop, see the noVNC view connect and draw (non-blank canvas), type into the terminal
+// window through the viewer and see the effect in the sandbox and in a later screenshot, drive
+// it in screenshot mode, record a few seconds and find the recording listed, stop.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { artifact, consoleSuite, eventually } from './helpers.js';
+
+let suite, server, page, daytona, sandbox, toolbox;
+
+before(async () => {
+  ({ server, daytona, page } = suite = await consoleSuite({ width: 1400, height: 1100 }));
+  sandbox = await daytona.createStarted('e2e-desktop');
+  toolbox = daytona.toolbox(sandbox.id);
+});
+
+after(async () => {
+  await suite?.close();
+});
+
+/** How many distinct colours a sample of the noVNC canvas has (1 = blank). */
+const canvasColours = () =>
+  page.evaluate(() => {
+    const canvas = document.querySelector('.desktop-screen canvas');
+    if (!canvas || !canvas.width) return 0;
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const seen = new Set();
+    for (let i = 0; i < data.length; i += 4 * 97) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return seen.size;
+  });
+
+test('starts the desktop, shows it live over noVNC, drives it, records it, stops it', async () => {
+  const panics = [];
+  page.on('console', (m) => m.type() === 'error' && m.text().includes('panicked') && panics.push(m.text().slice(0, 600)));
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}/desktop#apiKey=${encodeURIComponent(server.apiKey)}`);
+  await page.getByRole('button', { name: 'Start desktop' }).click();
+  await page.locator('.desktop-status[data-status="active"]').waitFor({ timeout: 30_000 });
+
+  // The live view connects through the preview proxy and draws the desktop.
+  await page.locator('.desktop-link[data-link="connected"]').waitFor({ timeout: 30_000 });
+  await eventually(async () => (await canvasColours()) > 3, { what: 'a drawn desktop in the noVNC canvas' });
+  await page.screenshot({ path: artifact('desktop-live.png') });
+
+  // Typing through the viewer reaches the terminal window.
+  const windows = await toolbox.call('GET', '/computeruse/display/windows');
+  const xterm = windows.body.windows.find((w) => w.title === 'xterm');
+  assert.ok(xterm, JSON.stringify(windows.body));
+  const canvas = page.locator('.desktop-screen canvas');
+  const box = await canvas.boundingBox();
+  const scale = box.width / 1280;
+  await page.mouse.click(box.x + (xterm.x + 80) * scale, box.y + (xterm.y + 80) * scale);
+  await page.keyboard.type('echo through-novnc > ~/vnc.txt');
+  await page.keyboard.press('Enter');
+  await eventually(async () => (await toolbox.exec('cat ~/vnc.txt 2>/dev/null')).result === 'through-novnc\n', {
+    what: 'the command typed through noVNC',
+  });
+
+  // Screenshot mode: an image of the screen; a click and typing on it reach the terminal.
+  await page.getByRole('button', { name: 'Screenshots' }).click();
+  const shot = page.locator('.desktop-shot img');
+  const natural = await eventually(async () => {
+    const size = await shot.evaluate((img) => [img.naturalWidth, img.naturalHeight]);
+    return size[0] > 0 && size;
+  }, { what: 'a screenshot shown' });
+  assert.deepEqual(natural, [1280, 800]);
+  const sbox = await shot.boundingBox();
+  const k = sbox.width / 1280;
+  await page.mouse.click(sbox.x + (xterm.x + 80) * k, sbox.y + (xterm.y + 80) * k);
+  await shot.focus();
+  await page.keyboard.type('touch ~/from-shots');
+  await page.keyboard.press('Enter');
+  await eventually(async () => (await toolbox.exec('ls ~')).result.includes('from-shots'), {
+    what: 'the command typed on the screenshot',
+  });
+  await page.screenshot({ path: artifact('desktop-screenshots.png') });
+
+  // A recording of a couple of seconds, listed with its length.
+  await page.getByRole('button', { name: 'Start recording' }).click();
+  await page.getByRole('button', { name: 'Stop recording' }).waitFor();
+  await new Promise((r) => setTimeout(r, 2000));
+  await page.getByRole('button', { name: 'Stop recording' }).click();
+  const row = page.locator('.desktop-recordings tr[data-recording]').first();
+  await row.locator('td', { hasText: / s$/ }).waitFor();
+  const list = (await toolbox.call('GET', '/computeruse/recordings')).body.recordings;
+  assert.equal(list.length, 1);
+  assert.equal(list[0].status, 'completed');
+  await row.getByRole('button', { name: 'Play' }).click();
+  await page.locator('video.desktop-video').waitFor();
+
+  // Stop: the status says so and nothing is left running.
+  await page.getByRole('button', { name: 'Stop desktop' }).click();
+  await page.locator('.desktop-status[data-status="inactive"]').waitFor();
+  const status = (await toolbox.call('GET', '/computeruse/status')).body.status;
+  assert.equal(status, 'inactive');
+  assert.deepEqual(panics, []);
+});
