@@ -624,17 +624,25 @@ print(err(libc.syscall(248, b'user', b'k', b'secret', 6, -4)), err(libc.syscall(
     }
 }
 
+/// A server whose sandboxes may have 96 processes, one such sandbox (no network) and its
+/// user's host uid; none when not root (cgroup limits need root here: the server refuses
+/// them otherwise).
+async fn sandbox_of_96_processes() -> Option<(Server, String, u32)> {
+    if !test_runs_as_root() {
+        return None;
+    }
+    let s = Server::start_with(Options { args: vec!["--pids-limit".into(), "96".into()], ..Options::default() }).await;
+    let id = id_of(&s.create(json!({"networkBlockAll": true})).await);
+    let uid = sandbox_host_uid(&s, &id);
+    Some((s, id, uid))
+}
+
 /// Finding: no pids limit (a fork bomb made 7,246 processes), and `stop` answered `stopped`
 /// while the jail lived. A bounded bomb now stops at the sandbox's limit, the server stays
 /// responsive, and a stop leaves no process of the sandbox on the host.
 #[tokio::test]
 async fn a_fork_bomb_hits_the_pids_limit_and_a_stop_ends_it_all() {
-    if !test_runs_as_root() {
-        return; // cgroup limits need root here (the server refuses them otherwise)
-    }
-    let s = Server::start_with(Options { args: vec!["--pids-limit".into(), "96".into()], ..Options::default() }).await;
-    let id = id_of(&s.create(json!({"networkBlockAll": true})).await);
-    let uid = sandbox_host_uid(&s, &id);
+    let Some((s, id, uid)) = sandbox_of_96_processes().await else { return };
     // 300 idle processes wanted (each gone after 300 s at most); forks that fail are skipped.
     let bomb = "python3 -c \"
 import os
@@ -677,12 +685,7 @@ print(n)
 /// sandbox's; the agent runs in a group of its own, answers during a bomb and ends it.
 #[tokio::test]
 async fn the_agent_keeps_a_share_of_the_sandbox_the_workload_cannot_take() {
-    if !test_runs_as_root() {
-        return; // cgroup limits need root here (the server refuses them otherwise)
-    }
-    let s = Server::start_with(Options { args: vec!["--pids-limit".into(), "96".into()], ..Options::default() }).await;
-    let id = id_of(&s.create(json!({"networkBlockAll": true})).await);
-    let uid = sandbox_host_uid(&s, &id);
+    let Some((s, id, uid)) = sandbox_of_96_processes().await else { return };
     // A session shell, a PTY shell and an interpreter kernel, next to the agent.
     let (status, _) = s.post_toolbox(&id, "/process/session", json!({"sessionId": "w"})).await;
     assert_eq!(status, StatusCode::CREATED);

@@ -143,7 +143,11 @@ fn Desktop() -> impl IntoView {
     });
     Effect::new(move |_| {
         let on = view_only.get();
-        vnc.with_value(|v| if let Some(v) = v { v.set_view_only(on) });
+        vnc.with_value(|v| {
+            if let Some(v) = v {
+                v.set_view_only(on)
+            }
+        });
     });
     on_cleanup(move || vnc.set_value(None));
 
@@ -267,7 +271,9 @@ fn ScreenshotView(active: Signal<bool>) -> impl IntoView {
     });
     let click = move |ev: web_sys::MouseEvent| {
         let (Some(el), Ok(sb)) = (img.get_untracked(), current.sandbox()) else { return };
-        let scale = |offset: i32, shown: u32, natural: u32| (f64::from(offset) * f64::from(natural) / f64::from(shown.max(1))) as i32;
+        let scale = |offset: i32, shown: u32, natural: u32| {
+            (f64::from(offset) * f64::from(natural) / f64::from(shown.max(1))) as i32
+        };
         let x = scale(ev.offset_x(), el.client_width() as u32, el.natural_width());
         let y = scale(ev.offset_y(), el.client_height() as u32, el.natural_height());
         let button = match ev.button() {
@@ -275,7 +281,13 @@ fn ScreenshotView(active: Signal<bool>) -> impl IntoView {
             2 => "right",
             _ => "left",
         };
-        let req = MouseClickRequest { x, y, button: Some(button.into()), double: Some(ev.detail() == 2), ..Default::default() };
+        let req = MouseClickRequest {
+            x,
+            y,
+            button: Some(button.into()),
+            double: Some(ev.detail() == 2),
+            ..Default::default()
+        };
         let _ = el.focus();
         input.run(async move { sb.computer_use().mouse().click(&req).await }, move |_| take());
     };

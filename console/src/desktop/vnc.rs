@@ -72,7 +72,11 @@ async fn class() -> Result<Function, String> {
 impl Vnc {
     /// Connects to `url` (a `ws://` VNC WebSocket) and shows the screen in `target`, scaled to
     /// fit; `on_event` hears of the connection and the desktop's clipboard.
-    pub async fn connect(target: &web_sys::HtmlElement, url: &str, on_event: impl Fn(VncEvent) + 'static) -> Result<Self, String> {
+    pub async fn connect(
+        target: &web_sys::HtmlElement,
+        url: &str,
+        on_event: impl Fn(VncEvent) + 'static,
+    ) -> Result<Self, String> {
         let class = class().await?;
         let options = Object::new();
         let _ = Reflect::set(&options, &"shared".into(), &true.into());

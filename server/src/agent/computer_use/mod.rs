@@ -246,18 +246,22 @@ async fn keyboard_hotkey(
     Ok(done())
 }
 
+/// `keydown` or `keyup` of a request's key.
+async fn key_toggle(action: &str, req: KeyboardKeyRequest) -> Result<Json<serde_json::Value>, ToolboxError> {
+    input::xdotool(vec![action.into(), "--".into(), input::key(&req.key)?], INPUT_WITHIN).await?;
+    Ok(done())
+}
+
 async fn keyboard_down(
     ToolboxJson(req): ToolboxJson<KeyboardKeyRequest>,
 ) -> Result<Json<serde_json::Value>, ToolboxError> {
-    input::xdotool(vec!["keydown".into(), "--".into(), input::key(&req.key)?], INPUT_WITHIN).await?;
-    Ok(done())
+    key_toggle("keydown", req).await
 }
 
 async fn keyboard_up(
     ToolboxJson(req): ToolboxJson<KeyboardKeyRequest>,
 ) -> Result<Json<serde_json::Value>, ToolboxError> {
-    input::xdotool(vec!["keyup".into(), "--".into(), input::key(&req.key)?], INPUT_WITHIN).await?;
-    Ok(done())
+    key_toggle("keyup", req).await
 }
 
 /// A screenshot of the whole screen or of the query's region, PNG unless `compressed`
