@@ -20,6 +20,61 @@ async fn sleep(ms: i32) {
     gloo_timers::future::TimeoutFuture::new(ms as u32).await;
 }
 
+fn now() -> f64 {
+    web_sys::window().unwrap().performance().unwrap().now()
+}
+
+/// Median of `n` timings of `call`, in ms.
+async fn median<F: std::future::Future<Output = ()>>(n: usize, mut call: impl FnMut() -> F) -> f64 {
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t0 = now();
+        call().await;
+        times.push(now() - t0);
+    }
+    times.sort_by(f64::total_cmp);
+    times[n / 2]
+}
+
+/// Screenshot latency through the SDK against a raw `fetch` of the same route (with the API
+/// key, its JSON parsed), median of 50 each, full PNG and compressed JPEG.
+async fn bench_screenshots(sb: &daytona_wasm::Sandbox) {
+    let cu = sb.computer_use();
+    let base = format!("{}/{}", sb.data().toolbox_proxy_url.trim_end_matches('/'), sb.id());
+    let raw = |path: &'static str| {
+        let url = format!("{base}{path}");
+        async move {
+            let init = web_sys::RequestInit::new();
+            let headers = web_sys::Headers::new().unwrap();
+            headers.set("Authorization", &format!("Bearer {}", common::API_KEY)).unwrap();
+            init.set_headers(&headers);
+            let resp: web_sys::Response =
+                JsFuture::from(web_sys::window().unwrap().fetch_with_str_and_init(&url, &init))
+                    .await
+                    .unwrap()
+                    .unchecked_into();
+            assert!(resp.ok());
+            JsFuture::from(resp.json().unwrap()).await.unwrap();
+        }
+    };
+    let q = ScreenshotQuery { format: Some("jpeg".into()), quality: Some(70), ..Default::default() };
+    let sdk_png = median(50, || async {
+        cu.screenshot().take_full_screen(false).await.unwrap();
+    })
+    .await;
+    let raw_png = median(50, || raw("/computeruse/screenshot")).await;
+    let sdk_jpeg = median(50, || async {
+        cu.screenshot().take_compressed(&q).await.unwrap();
+    })
+    .await;
+    let raw_jpeg = median(50, || raw("/computeruse/screenshot/compressed?format=jpeg&quality=70")).await;
+    wasm_bindgen_test::console_log!(
+        "BENCH screenshot 1280x800, median of 50: PNG SDK {sdk_png:.1} ms vs raw fetch {raw_png:.1} ms (ratio {:.2}); JPEG q70 SDK {sdk_jpeg:.1} ms vs raw fetch {raw_jpeg:.1} ms (ratio {:.2})",
+        sdk_png / raw_png,
+        sdk_jpeg / raw_jpeg
+    );
+}
+
 /// PNG width and height from its header.
 fn png_size(bytes: &[u8]) -> (u32, u32) {
     assert_eq!(&bytes[1..4], b"PNG");
@@ -31,7 +86,9 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 async fn the_desktop_is_driven_and_seen_through_the_sdk() {
     let sb = common::daytona().create(CreateSandboxParams::default(), None).await.expect("create");
     let cu = sb.computer_use();
+    let t0 = now();
     let started = cu.start().await.expect("start");
+    wasm_bindgen_test::console_log!("BENCH desktop start through the SDK: {:.0} ms", now() - t0);
     assert!(started.status.values().all(|p| p.running), "{started:?}");
     assert_eq!(cu.get_status().await.unwrap().status, "active");
     assert!(cu.get_process_status("x11vnc").await.unwrap().running);
@@ -82,6 +139,8 @@ async fn the_desktop_is_driven_and_seen_through_the_sdk() {
     assert_eq!((bitmap.width(), bitmap.height()), (640, 400));
     let small = cu.screenshot().take_compressed_region((0, 0, 400, 200), &ScreenshotQuery::default()).await.unwrap();
     assert_eq!(png_size(&screenshot_bytes(&small).unwrap()), (400, 200));
+
+    bench_screenshots(&sb).await;
 
     // A recording, downloaded as a Blob with progress.
     let rec = cu.recording().start(Some("wasm")).await.unwrap();

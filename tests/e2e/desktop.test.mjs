@@ -42,6 +42,43 @@ test('starts the desktop, shows it live over noVNC, drives it, records it, stops
   await eventually(async () => (await canvasColours()) > 3, { what: 'a drawn desktop in the noVNC canvas' });
   await page.screenshot({ path: artifact('desktop-live.png') });
 
+  // Frames per second the view shows while a window moves (xdotool moves the terminal in the
+  // sandbox; the page counts canvas samples that differ from the one before, per frame).
+  const mover = await toolbox.exec(
+    "(for i in $(seq 120); do xdotool search --class xterm windowmove %@ $((40 + i * 4)) 60; sleep 0.02; done; " +
+      'xdotool search --class xterm windowmove %@ 40 40) >/dev/null 2>&1 &',
+  );
+  assert.equal(mover.exitCode, 0, mover.result);
+  const fps = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const canvas = document.querySelector('.desktop-screen canvas');
+        const ctx = canvas.getContext('2d');
+        const sample = () => {
+          const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+          let h = 0;
+          for (let i = 0; i < data.length; i += 4 * 211) h = (h * 31 + data[i] + data[i + 1] * 7) >>> 0;
+          return h;
+        };
+        let last = sample();
+        let changes = 0;
+        const start = performance.now();
+        const tick = () => {
+          const now = sample();
+          if (now !== last) changes++;
+          last = now;
+          if (performance.now() - start < 2000) requestAnimationFrame(tick);
+          else resolve(changes / ((performance.now() - start) / 1000));
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
+  console.log(`BENCH noVNC view while a window moves: ${fps.toFixed(1)} frames/s (headless Chromium)`);
+  assert.ok(fps >= 2, `the view hardly updated (${fps} frames/s)`);
+  await eventually(async () => (await toolbox.exec('pgrep -f "xdotool search" || echo done')).result === 'done\n', {
+    what: 'the window mover to finish',
+  });
+
   // Typing through the viewer reaches the terminal window.
   const windows = await toolbox.call('GET', '/computeruse/display/windows');
   const xterm = windows.body.windows.find((w) => w.title === 'xterm');
