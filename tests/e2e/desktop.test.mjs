@@ -130,5 +130,19 @@ test('starts the desktop, shows it live over noVNC, drives it, records it, stops
   await page.locator('.desktop-status[data-status="inactive"]').waitFor();
   const status = (await toolbox.call('GET', '/computeruse/status')).body.status;
   assert.equal(status, 'inactive');
+
+  // Phone width: the page fits, and the tab strip scrolls to show the Desktop tab it is on.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  const tab = page.locator('nav.tabs a[aria-current="page"]');
+  await tab.waitFor();
+  assert.equal(await tab.innerText(), 'Desktop');
+  await eventually(async () => {
+    const [t, n] = [await tab.boundingBox(), await page.locator('nav.tabs').boundingBox()];
+    return t.x >= n.x - 1 && t.x + t.width <= n.x + n.width + 1;
+  }, { what: 'the current tab scrolled into view' });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `no horizontal scroll at phone width (${overflow}px)`);
+  await page.screenshot({ path: artifact('desktop-phone.png') });
   assert.deepEqual(panics, []);
 });

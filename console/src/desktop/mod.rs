@@ -205,7 +205,12 @@ fn Desktop() -> impl IntoView {
                 <button class="btn btn-small" on:click=full_screen>"Full screen"</button>
             </section>
             <ErrorAlert error=Signal::derive(move || lifecycle.error())/>
-            <div class="desktop-screen" node_ref=screen hidden=move || mode.get() != Mode::Live></div>
+            <div class="desktop-screen" node_ref=screen hidden=move || mode.get() != Mode::Live || !active()></div>
+            <Show when=move || mode.get() == Mode::Live && status.get().is_some() && !active()>
+                <section class="card empty">
+                    <p class="muted">"The desktop is not running. Start it to see and use it here."</p>
+                </section>
+            </Show>
             <Show when=move || mode.get() == Mode::Screenshots>
                 <ScreenshotView active=Signal::derive(active)/>
             </Show>

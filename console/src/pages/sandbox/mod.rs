@@ -107,6 +107,25 @@ fn SandboxShell() -> impl IntoView {
     );
     let loaded = move || current.data.with(Option::is_some);
 
+    // On a narrow screen the tab strip scrolls: keep the current tab in sight.
+    let tabs = NodeRef::<leptos::html::Nav>::new();
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        // Also when the strip first appears (the sandbox loads after the route).
+        if tabs.get().is_none() {
+            return;
+        }
+        request_animation_frame(move || {
+            let Some(nav) = tabs.get_untracked() else { return };
+            if let Ok(Some(active)) = nav.query_selector("a[aria-current=\"page\"]") {
+                let opts = web_sys::ScrollIntoViewOptions::new();
+                opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                opts.set_inline(web_sys::ScrollLogicalPosition::Center);
+                active.scroll_into_view_with_scroll_into_view_options(&opts);
+            }
+        });
+    });
     view! {
         <nav class="crumbs"><A href="/">"← Sandboxes"</A></nav>
         {move || error.get().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}
@@ -122,7 +141,7 @@ fn SandboxShell() -> impl IntoView {
         </Show>
         <Show when=move || !missing.get() && loaded()>
             <Header current/>
-            <nav class="tabs" aria-label="Sandbox sections">
+            <nav class="tabs" aria-label="Sandbox sections" node_ref=tabs>
                 {TABS
                     .into_iter()
                     .map(|(label, suffix)| {
