@@ -110,7 +110,8 @@ fn Desktop() -> impl IntoView {
             };
             match Vnc::connect(&target, &ws, on_event).await {
                 Ok(v) => {
-                    v.set_view_only(view_only.get_untracked());
+                    // The tab may be gone meanwhile: then `v` is dropped (disconnected) here.
+                    v.set_view_only(view_only.try_get_untracked().unwrap_or(false));
                     vnc.set_value(Some(v));
                 }
                 Err(e) => link.set(e),
@@ -256,7 +257,7 @@ fn ScreenshotView(active: Signal<bool>) -> impl IntoView {
             match shot.and_then(|s| screenshot_blob(&s)) {
                 Ok(blob) => {
                     if let Ok(next) = Url::create_object_url_with_blob(&blob) {
-                        if let Some(old) = url.get_untracked() {
+                        if let Some(old) = url.try_get_untracked().flatten() {
                             let _ = Url::revoke_object_url(&old);
                         }
                         url.set(Some(next));
@@ -409,7 +410,7 @@ fn Recordings(active: Signal<bool>) -> impl IntoView {
             },
             move |(id, blob)| match play {
                 true => {
-                    if let Some(old) = playing.get_untracked() {
+                    if let Some(old) = playing.try_get_untracked().flatten() {
                         let _ = Url::revoke_object_url(&old);
                     }
                     playing.set(Url::create_object_url_with_blob(&blob).ok());

@@ -112,12 +112,10 @@ fn SandboxShell() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
     Effect::new(move |_| {
         location.pathname.track();
-        // Also when the strip first appears (the sandbox loads after the route).
-        if tabs.get().is_none() {
-            return;
-        }
+        // Also when the strip first appears (the sandbox loads after the route). The element
+        // itself goes to the next frame: the page may be gone by then, and its refs with it.
+        let Some(nav) = tabs.get() else { return };
         request_animation_frame(move || {
-            let Some(nav) = tabs.get_untracked() else { return };
             if let Ok(Some(active)) = nav.query_selector("a[aria-current=\"page\"]") {
                 let opts = web_sys::ScrollIntoViewOptions::new();
                 opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
