@@ -224,7 +224,7 @@ async fn run(
         } else if interrupted == Interrupted::ByTimeout {
             ("TimeoutError", "the code did not stop when interrupted: the context restarted, its state is gone".into())
         } else {
-            let status = kernel.exit_status().unwrap_or_else(|| "killed".into());
+            let status = kernel.exit_status().await.unwrap_or_else(|| "killed".into());
             (
                 "KernelDied",
                 format!("the interpreter process ended ({status}): the context restarted, its state is gone"),

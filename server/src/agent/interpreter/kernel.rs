@@ -146,9 +146,17 @@ impl Kernel {
         self.pgid
     }
 
-    /// How it ended, if it has.
-    pub fn exit_status(&mut self) -> Option<String> {
-        self.child.try_wait().ok().flatten().map(|s| s.to_string())
+    /// Whether it has ended (without waiting).
+    pub fn has_ended(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
+    }
+
+    /// How it ended, once it has (waiting a moment for it).
+    pub async fn exit_status(&mut self) -> Option<String> {
+        // Its socket and pipes close while it exits, a moment before its status exists: wait
+        // a little for that (a process that closed them but lives on counts as killed).
+        let status = tokio::time::timeout(std::time::Duration::from_millis(500), self.child.wait()).await;
+        status.ok()?.ok().map(|s| s.to_string())
     }
 }
 

@@ -135,7 +135,7 @@ impl Context {
     /// Starts a process into `slot` if it holds none (or a dead one).
     async fn ensure_started(&self, dir: &Path, slot: &mut Option<Kernel>) -> Result<(), String> {
         if let Some(k) = slot.as_mut() {
-            if k.exit_status().is_none() {
+            if !k.has_ended() {
                 return Ok(());
             }
         }
