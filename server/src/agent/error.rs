@@ -94,7 +94,7 @@ impl ToolboxError {
             source: Some("DAYTONA_DAEMON".into()),
             path: String::new(),
             method: Some(String::new()),
-            timestamp: crate::time::iso(crate::time::now_ms()),
+            timestamp: crate::time::now_iso(),
         };
         (status, envelope)
     }

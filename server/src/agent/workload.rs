@@ -31,11 +31,9 @@ struct Workload {
     spawner: OnceLock<mpsc::Sender<Job>>,
 }
 
-/// A start handed to the spawner thread, with where its answer goes.
-enum Job {
-    Tokio(tokio::process::Command, tokio::sync::oneshot::Sender<io::Result<tokio::process::Child>>),
-    Std(std::process::Command, mpsc::SyncSender<io::Result<std::process::Child>>),
-}
+/// A start handed to the spawner thread: it gets whether that thread is in the group, and
+/// sends its answer back itself.
+type Job = Box<dyn FnOnce(io::Result<()>) + Send>;
 
 static WORKLOAD: OnceLock<Workload> = OnceLock::new();
 
@@ -77,16 +75,8 @@ fn spawner(w: &'static Workload) -> &'static mpsc::Sender<Job> {
             if let Err(e) = &joined {
                 tracing::error!("the spawner thread could not join the workload group: {e}");
             }
-            let refused = |e: &String| io::Error::other(format!("joining the workload group: {e}"));
             for job in jobs {
-                match job {
-                    Job::Tokio(mut cmd, answer) => {
-                        let _ = answer.send(joined.as_ref().map_err(refused).and_then(|()| cmd.spawn()));
-                    }
-                    Job::Std(mut cmd, answer) => {
-                        let _ = answer.send(joined.as_ref().map_err(refused).and_then(|()| cmd.spawn()));
-                    }
-                }
+                job(joined.clone().map_err(|e| io::Error::other(format!("joining the workload group: {e}"))));
             }
         });
         if let Err(e) = spawned {
@@ -106,7 +96,8 @@ pub async fn spawn(mut cmd: tokio::process::Command) -> io::Result<tokio::proces
     match workload() {
         Some(w) if w.join == Join::Thread => {
             let (answer, answered) = tokio::sync::oneshot::channel();
-            spawner(w).send(Job::Tokio(cmd, answer)).map_err(|_| gone())?;
+            let job: Job = Box::new(move |joined| drop(answer.send(joined.and_then(|()| cmd.spawn()))));
+            spawner(w).send(job).map_err(|_| gone())?;
             answered.await.map_err(|_| gone())?
         }
         Some(w) => {
@@ -124,7 +115,8 @@ pub fn spawn_std(mut cmd: std::process::Command) -> io::Result<std::process::Chi
     match workload() {
         Some(w) if w.join == Join::Thread => {
             let (answer, answered) = mpsc::sync_channel(1);
-            spawner(w).send(Job::Std(cmd, answer)).map_err(|_| gone())?;
+            let job: Job = Box::new(move |joined| drop(answer.send(joined.and_then(|()| cmd.spawn()))));
+            spawner(w).send(job).map_err(|_| gone())?;
             answered.recv().map_err(|_| gone())?
         }
         Some(w) => {

@@ -67,7 +67,7 @@ impl ApiError {
             source: Some("DAYTONA_API".to_owned()),
             path: path.to_owned(),
             method: None,
-            timestamp: crate::time::iso(crate::time::now_ms()),
+            timestamp: crate::time::now_iso(),
         }
     }
 }

@@ -391,7 +391,7 @@ impl AppState {
             r.dto.cpu = cpu;
             r.dto.memory = memory;
             r.dto.disk = disk;
-            r.dto.updated_at = Some(crate::time::iso(crate::time::now_ms()));
+            r.dto.updated_at = Some(crate::time::now_iso());
         })
     }
 

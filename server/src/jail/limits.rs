@@ -9,6 +9,7 @@
 //! still answers.
 
 use super::JailError;
+use crate::agent::workload::Join as WorkloadJoin;
 use std::fs;
 use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
@@ -98,26 +99,6 @@ impl CgroupHost {
     }
 }
 
-/// How the agent puts what it starts in the workload group (see [`Cgroup::workload_join`]);
-/// the agent's `--workload-join`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WorkloadJoin {
-    /// A thread of the agent moves into the group once and starts every process.
-    Thread,
-    /// Every process moves itself into the group between fork and exec.
-    Process,
-}
-
-impl WorkloadJoin {
-    /// The agent's flag value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Thread => "thread",
-            Self::Process => "process",
-        }
-    }
-}
-
 /// The child group of the jail's init and the toolbox agent.
 pub const AGENT_GROUP: &str = "agent";
 /// The child group of everything the agent starts.
@@ -184,19 +165,21 @@ impl Cgroup {
         let period = 100_000i64;
         let bytes = memory_gib.max(1) << 30;
         let quota = cpus.max(1) * period;
-        let memory = match self.v2 {
-            true => self.dirs[0].join("memory.max"),
-            false => self.dirs[0].join("memory.limit_in_bytes"),
+        let file = if self.v2 { "memory.max" } else { "memory.limit_in_bytes" };
+        let memory = self.dirs[0].join(file);
+        // The workload's limit is never above the sandbox's: set first when shrinking, last
+        // when growing.
+        let shrinking = fs::read_to_string(&memory).ok().and_then(|s| s.trim().parse::<i64>().ok()) > Some(bytes);
+        let workload = || match self.split {
+            true => write(&self.dirs[0].join(WORKLOAD_GROUP).join(file), bytes - AGENT_MEMORY),
+            false => Ok(()),
         };
-        let workload = memory.parent().map(|d| d.join(WORKLOAD_GROUP)).filter(|_| self.split);
-        let workload = workload.map(|d| d.join(memory.file_name().unwrap_or_default()));
-        // Shrinking, the workload goes first, so it is never above the sandbox's new limit.
-        if let Some(w) = workload.as_ref().filter(|_| bytes < self.memory_bytes()) {
-            write(w, bytes - AGENT_MEMORY)?;
+        if shrinking {
+            workload()?;
         }
         write(&memory, bytes)?;
-        if let Some(w) = &workload {
-            write(w, bytes - AGENT_MEMORY)?;
+        if !shrinking {
+            workload()?;
         }
         match self.v2 {
             true => write(&self.dirs[0].join("cpu.max"), format!("{quota} {period}")),
@@ -205,12 +188,6 @@ impl Cgroup {
                 write(&self.dirs[1].join("cpu.cfs_quota_us"), quota)
             }
         }
-    }
-
-    /// The sandbox's memory limit in bytes as set (0 before it is).
-    fn memory_bytes(&self) -> i64 {
-        let file = if self.v2 { "memory.max" } else { "memory.limit_in_bytes" };
-        fs::read_to_string(self.dirs[0].join(file)).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0)
     }
 
     /// The group directory that counts processes (v1's pids hierarchy, or the v2 group).

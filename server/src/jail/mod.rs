@@ -2,7 +2,8 @@
 //! a disk each, a network namespace (slirp4netns and a firewall) and the agent's socket.
 //!
 //! Owns every host-side privilege the server uses for sandboxes. Imports nothing of the
-//! HTTP layers (`app`, `control`, `proxy`) nor the `store`: it is given what a jail needs.
+//! HTTP layers (`app`, `control`, `proxy`) nor the `store`: it is given what a jail needs;
+//! of the agent it knows only its command line (`agent::workload::Join`).
 //! A new area that runs something in a sandbox (a desktop, an LSP server) starts it here or
 //! through the agent, always under the sandbox's own identity and limits.
 

@@ -38,16 +38,7 @@ impl Uplink {
     /// agent keeps it, close-on-exec, so commands run in the sandbox never hold it). Register
     /// after any other descriptor moves of `cmd`.
     pub fn hand_to(&self, cmd: &mut tokio::process::Command, fd: RawFd) {
-        let held = self.held_by_jail.as_raw_fd();
-        // SAFETY: dup2 is async-signal-safe; the copy is not close-on-exec.
-        unsafe {
-            cmd.pre_exec(move || {
-                if libc::dup2(held, fd) == -1 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
+        super::runtime::hand_fd(cmd, self.held_by_jail.as_raw_fd(), fd);
     }
 
     /// Connects the network namespace of `pid` (a process of the jail) to the outside, behind

@@ -2,7 +2,7 @@
 //! (this binary, `agent` mode) as its main process.
 
 use std::collections::HashMap;
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Arc;
@@ -18,8 +18,9 @@ use super::disk::Disks;
 use super::error::JailError;
 use super::firewall::Firewall;
 use super::identity::{self, Identities};
-use super::limits::{Cgroup, CgroupHost, WorkloadJoin};
+use super::limits::{Cgroup, CgroupHost};
 use super::network::{Uplink, RESOLV_CONF};
+use crate::agent::workload::Join as WorkloadJoin;
 
 /// Where the sandbox's home appears inside the jail.
 pub const HOME_IN_JAIL: &str = "/home/daytona";
@@ -715,8 +716,8 @@ impl Jailed {
         }
         let mut handed_over = Vec::new();
         let (join, files) = workload.map_or((None, &[][..]), |(join, files)| (Some(*join), files.as_slice()));
-        if let Some(join) = join {
-            cmd.args(["--workload-join", join.as_str()]);
+        if let Some(join) = join.and_then(|j| clap::ValueEnum::to_possible_value(&j)) {
+            cmd.args(["--workload-join", join.get_name()]);
         }
         for (n, file) in (AGENT_WORKLOAD_FD..).zip(files) {
             let procs = std::fs::OpenOptions::new().write(true).open(file);
@@ -752,18 +753,8 @@ impl Jailed {
             });
         }
         // After the listener's move (it may sit on one of these numbers before).
-        let workload: Vec<(i32, i32)> = handed_over.iter().map(|f| f.as_raw_fd()).zip(AGENT_WORKLOAD_FD..).collect();
-        // SAFETY: dup2 is async-signal-safe; the copies are not close-on-exec. The sources are
-        // above every target (see `high_fd`), so no move overwrites one still to be moved.
-        unsafe {
-            cmd.pre_exec(move || {
-                for &(from, to) in &workload {
-                    if libc::dup2(from, to) == -1 {
-                        return Err(std::io::Error::last_os_error());
-                    }
-                }
-                Ok(())
-            });
+        for (file, n) in handed_over.iter().zip(AGENT_WORKLOAD_FD..) {
+            hand_fd(&mut cmd, file.as_raw_fd(), n);
         }
         if let Some(uplink) = &uplink {
             uplink.hand_to(&mut cmd, AGENT_LIFELINE_FD);
@@ -834,6 +825,18 @@ unsafe fn stage(sources: &[std::ffi::CString; 3]) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Hands descriptor `from` (opened by [`high_fd`], so above every target and never
+/// overwritten by another move) to the process `cmd` starts as `to`, not close-on-exec.
+pub fn hand_fd(cmd: &mut Command, from: RawFd, to: RawFd) {
+    // SAFETY: dup2 is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(move || match libc::dup2(from, to) {
+            -1 => Err(std::io::Error::last_os_error()),
+            _ => Ok(()),
+        });
+    }
 }
 
 /// `fd` moved to a number of at least 10 (close-on-exec): above the descriptors a jail's are

@@ -162,14 +162,9 @@ impl Desktop {
             state.failed.clear();
             state.restarts.clear();
         }
-        std::fs::create_dir_all(&self.logs).map_err(|e| ToolboxError::Io(format!("desktop logs: {e}")))?;
-        x_socket_dir();
         for spec in &SPECS {
             if !self.state.lock().running.contains_key(spec.name) {
                 self.spawn(spec).await?;
-            }
-            if spec.name == "xvfb" {
-                super::x11::wait_ready(Duration::from_secs(5)).await?;
             }
         }
         Ok(self.status())
@@ -191,15 +186,23 @@ impl Desktop {
         self.status()
     }
 
-    /// Starts `spec`'s process and a task that restarts it if it dies while the desktop is on.
+    /// Starts `spec`'s process and a task that restarts it if it dies while the desktop is on;
+    /// the X server is ready to take clients when this returns.
     async fn spawn(self: &Arc<Self>, spec: &'static Spec) -> Result<(), ToolboxError> {
         let started = self.launch(spec).await?;
         tokio::spawn(Arc::clone(self).supervise(spec, started));
+        if spec.name == "xvfb" {
+            super::x11::wait_ready(Duration::from_secs(5)).await?;
+        }
         Ok(())
     }
 
     /// Starts `spec`'s process, registered as running; returns it with its start's generation.
     async fn launch(&self, spec: &'static Spec) -> Result<(tokio::process::Child, u64), ToolboxError> {
+        std::fs::create_dir_all(&self.logs).map_err(|e| ToolboxError::Io(format!("desktop logs: {e}")))?;
+        if spec.name == "xvfb" {
+            x_socket_dir();
+        }
         let log = |ext: &str| {
             std::fs::File::create(self.logs.join(format!("{}.{ext}", spec.name)))
                 .map_err(|e| ToolboxError::Io(format!("{} log: {e}", spec.name)))
@@ -312,13 +315,7 @@ impl Desktop {
         if let Some(old) = old {
             end_group(old.pid).await;
         }
-        std::fs::create_dir_all(&self.logs).map_err(|e| ToolboxError::Io(format!("desktop logs: {e}")))?;
-        x_socket_dir();
-        self.spawn(spec).await?;
-        if spec.name == "xvfb" {
-            super::x11::wait_ready(Duration::from_secs(5)).await?;
-        }
-        Ok(())
+        self.spawn(spec).await
     }
 
     /// The last [`LOG_TAIL`] bytes of process `name`'s standard output (`log`) or error (`err`).

@@ -33,10 +33,6 @@ pub struct Recordings {
     found: Mutex<Option<BTreeMap<String, Recording>>>,
 }
 
-fn now() -> String {
-    crate::time::iso(crate::time::now_ms())
-}
-
 fn not_found(id: &str) -> ToolboxError {
     ToolboxError::NotFound("NOT_FOUND", format!("no recording {id}"))
 }
@@ -111,7 +107,7 @@ impl Recordings {
             id: id.clone(),
             file_name,
             file_path: path.to_string_lossy().into_owned(),
-            start_time: now(),
+            start_time: crate::time::now_iso(),
             status: RECORDING.into(),
             end_time: None,
             duration_seconds: None,
@@ -142,7 +138,7 @@ impl Recordings {
         };
         let size = std::fs::metadata(&entry.meta.file_path).map(|m| m.len()).ok();
         entry.meta.status = if ended && size.is_some_and(|s| s > 0) { COMPLETED } else { FAILED }.into();
-        entry.meta.end_time = Some(now());
+        entry.meta.end_time = Some(crate::time::now_iso());
         entry.meta.duration_seconds = Some((elapsed.as_millis() as f64 / 1000.0 * 10.0).round() / 10.0);
         entry.meta.size_bytes = size;
         Ok(entry.meta.clone())

@@ -109,7 +109,7 @@ impl Context {
         Self {
             id,
             cwd,
-            created_at: crate::time::iso(crate::time::now_ms()),
+            created_at: crate::time::now_iso(),
             kernel: tokio::sync::Mutex::new(None),
             pgid: AtomicI32::new(0),
             busy: AtomicBool::new(false),

@@ -70,7 +70,7 @@ impl PtyRegistry {
             envs,
             cols,
             rows,
-            created_at: crate::time::iso(crate::time::now_ms()),
+            created_at: crate::time::now_iso(),
             active: false,
             lazy_start: req.lazy_start.unwrap_or(false),
         };
