@@ -765,25 +765,29 @@ async fn the_desktop_runs_as_the_sandbox_user_and_input_cannot_run_commands() {
     let (status, body) = s.post_toolbox(&id, "/computeruse/start", json!({})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (code, out) = s
-        .exec(&id, "for p in $(pgrep -x 'Xvfb|openbox|x11vnc'); do grep -E '^(Uid|CapEff):' /proc/$p/status; done")
+        // The oldest of each name: openbox forks a short-lived copy of itself for its startup command.
+        .exec(&id, "for n in Xvfb openbox x11vnc; do grep -E '^(Uid|CapEff):' /proc/$(pgrep -xo $n)/status; done")
         .await;
     assert_eq!(code, 0, "{out}");
     assert_eq!(out.matches("Uid:\t1000\t1000\t1000\t1000").count(), 3, "{out}");
     assert_eq!(out.matches("CapEff:\t0000000000000000").count(), 3, "{out}");
     if test_runs_as_root() {
         let uid = sandbox_host_uid(&s, &id);
-        let desktop: Vec<i32> = processes_of(uid)
+        // (name, pids cgroup) of each desktop process; one that ended meanwhile is skipped
+        // (openbox forks a short-lived copy of itself for its startup command).
+        let desktop: Vec<(String, String)> = processes_of(uid)
             .into_iter()
-            .filter(|p| {
-                let comm = std::fs::read_to_string(format!("/proc/{p}/comm")).unwrap_or_default();
-                ["Xvfb", "openbox", "x11vnc"].contains(&comm.trim())
+            .filter_map(|p| {
+                let comm = std::fs::read_to_string(format!("/proc/{p}/comm")).ok()?.trim().to_owned();
+                let groups = std::fs::read_to_string(format!("/proc/{p}/cgroup")).ok()?;
+                let pids = groups.lines().find(|l| l.contains(":pids:") || l.starts_with("0::"))?.to_owned();
+                ["Xvfb", "openbox", "x11vnc"].contains(&comm.as_str()).then_some((comm, pids))
             })
             .collect();
-        assert_eq!(desktop.len(), 3, "the desktop's processes are not the sandbox user's on the host");
-        for p in desktop {
-            let groups = std::fs::read_to_string(format!("/proc/{p}/cgroup")).unwrap();
-            let pids = groups.lines().find(|l| l.contains(":pids:") || l.starts_with("0::")).unwrap();
-            assert!(pids.ends_with("/workload"), "desktop process {p} in {pids}");
+        let names: std::collections::BTreeSet<&str> = desktop.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names.len(), 3, "the desktop's processes are not the sandbox user's on the host: {names:?}");
+        for (name, pids) in &desktop {
+            assert!(pids.ends_with("/workload"), "desktop process {name} in {pids}");
         }
     }
     for req in [json!({"key": "exec"}), json!({"key": "a", "modifiers": ["exec"]})] {
