@@ -13,10 +13,10 @@ use daytona_models::{
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::http::{encode, CallOptions, Method};
+use crate::http::{encode, Method};
 use crate::toolbox::Toolbox;
 use crate::transfer::TransferOptions;
-use crate::{DaytonaError, FileSystem};
+use crate::{Call, DaytonaError, FileSystem};
 
 /// The computer-use API of one sandbox (cheap to clone).
 #[derive(Clone, Debug)]
@@ -34,62 +34,57 @@ impl ComputerUse {
         Self { toolbox }
     }
 
-    async fn call<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(String, String)],
-        body: Option<&(impl Serialize + ?Sized)>,
-    ) -> Result<T, DaytonaError> {
-        self.toolbox.client.http.json(method, &self.toolbox.url(path, query), body, &CallOptions::default()).await
+    /// A call to toolbox `path` (with `query`) answering JSON that reads as `T`.
+    fn call<T: DeserializeOwned>(&self, method: Method, path: &str, query: &[(String, String)]) -> Call<T> {
+        Call::new(&self.toolbox.client, method, self.toolbox.url(path, query))
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, DaytonaError> {
-        self.call(Method::Get, path, &[], None::<&()>).await
+    fn get<T: DeserializeOwned>(&self, path: &str) -> Call<T> {
+        self.call(Method::Get, path, &[])
     }
 
-    async fn post<T: DeserializeOwned>(&self, path: &str, body: &(impl Serialize + ?Sized)) -> Result<T, DaytonaError> {
-        self.call(Method::Post, path, &[], Some(body)).await
+    fn post<T: DeserializeOwned>(&self, path: &str, body: &(impl Serialize + ?Sized)) -> Call<T> {
+        self.call(Method::Post, path, &[]).body(body)
     }
 
     /// A POST without a body, as the official SDKs send these.
-    async fn post_empty<T: DeserializeOwned>(&self, path: &str) -> Result<T, DaytonaError> {
-        self.call(Method::Post, path, &[], None::<&()>).await
+    fn post_empty<T: DeserializeOwned>(&self, path: &str) -> Call<T> {
+        self.call(Method::Post, path, &[])
     }
 
     /// Starts the desktop (X server, window manager, VNC, noVNC on port 6080).
-    pub async fn start(&self) -> Result<ComputerUseStartResponse, DaytonaError> {
-        self.post_empty("/computeruse/start").await
+    pub fn start(&self) -> Call<ComputerUseStartResponse> {
+        self.post_empty("/computeruse/start")
     }
 
     /// Stops the desktop.
-    pub async fn stop(&self) -> Result<ComputerUseStartResponse, DaytonaError> {
-        self.post_empty("/computeruse/stop").await
+    pub fn stop(&self) -> Call<ComputerUseStartResponse> {
+        self.post_empty("/computeruse/stop")
     }
 
     /// `active`, `partial`, `inactive` or `error`.
-    pub async fn get_status(&self) -> Result<ComputerUseStatusResponse, DaytonaError> {
-        self.get("/computeruse/process-status").await
+    pub fn get_status(&self) -> Call<ComputerUseStatusResponse> {
+        self.get("/computeruse/process-status")
     }
 
     /// Whether process `name` (`xvfb`, `xfce4`, `x11vnc`, `novnc`) runs.
-    pub async fn get_process_status(&self, name: &str) -> Result<ProcessStatusResponse, DaytonaError> {
-        self.get(&format!("/computeruse/process/{}/status", encode(name))).await
+    pub fn get_process_status(&self, name: &str) -> Call<ProcessStatusResponse> {
+        self.get(&format!("/computeruse/process/{}/status", encode(name)))
     }
 
     /// Restarts process `name`.
-    pub async fn restart_process(&self, name: &str) -> Result<ProcessRestartResponse, DaytonaError> {
-        self.post_empty(&format!("/computeruse/process/{}/restart", encode(name))).await
+    pub fn restart_process(&self, name: &str) -> Call<ProcessRestartResponse> {
+        self.post_empty(&format!("/computeruse/process/{}/restart", encode(name)))
     }
 
     /// Process `name`'s output.
-    pub async fn get_process_logs(&self, name: &str) -> Result<ProcessLogsResponse, DaytonaError> {
-        self.get(&format!("/computeruse/process/{}/logs", encode(name))).await
+    pub fn get_process_logs(&self, name: &str) -> Call<ProcessLogsResponse> {
+        self.get(&format!("/computeruse/process/{}/logs", encode(name)))
     }
 
     /// Process `name`'s error output.
-    pub async fn get_process_errors(&self, name: &str) -> Result<ProcessErrorsResponse, DaytonaError> {
-        self.get(&format!("/computeruse/process/{}/errors", encode(name))).await
+    pub fn get_process_errors(&self, name: &str) -> Call<ProcessErrorsResponse> {
+        self.get(&format!("/computeruse/process/{}/errors", encode(name)))
     }
 
     /// The mouse.
@@ -126,39 +121,38 @@ pub struct Mouse<'a> {
 
 impl Mouse<'_> {
     /// Where the pointer is.
-    pub async fn get_position(&self) -> Result<Position, DaytonaError> {
-        self.cu.get("/computeruse/mouse/position").await
+    pub fn get_position(&self) -> Call<Position> {
+        self.cu.get("/computeruse/mouse/position")
     }
 
     /// Moves the pointer to (`x`, `y`).
-    pub async fn move_to(&self, x: i32, y: i32) -> Result<Position, DaytonaError> {
-        self.cu.post("/computeruse/mouse/move", &MouseMoveRequest { x, y }).await
+    pub fn move_to(&self, x: i32, y: i32) -> Call<Position> {
+        self.cu.post("/computeruse/mouse/move", &MouseMoveRequest { x, y })
     }
 
     /// Clicks (button, double click, repeat and modifiers in `req`).
-    pub async fn click(&self, req: &MouseClickRequest) -> Result<Position, DaytonaError> {
-        self.cu.post("/computeruse/mouse/click", req).await
+    pub fn click(&self, req: &MouseClickRequest) -> Call<Position> {
+        self.cu.post("/computeruse/mouse/click", req)
     }
 
     /// Drags from start to end with a button held.
-    pub async fn drag(&self, req: &MouseDragRequest) -> Result<Position, DaytonaError> {
-        self.cu.post("/computeruse/mouse/drag", req).await
+    pub fn drag(&self, req: &MouseDragRequest) -> Call<Position> {
+        self.cu.post("/computeruse/mouse/drag", req)
     }
 
-    /// Scrolls `up` or `down` at a point; whether it scrolled.
-    pub async fn scroll(&self, req: &MouseScrollRequest) -> Result<bool, DaytonaError> {
-        let answer: ScrollResponse = self.cu.post("/computeruse/mouse/scroll", req).await?;
-        Ok(answer.success)
+    /// Scrolls `up` or `down` at a point; whether it scrolled (`success`).
+    pub fn scroll(&self, req: &MouseScrollRequest) -> Call<ScrollResponse> {
+        self.cu.post("/computeruse/mouse/scroll", req)
     }
 
     /// Presses a button (at a point, if given) without releasing it.
-    pub async fn down(&self, req: &MouseButtonRequest) -> Result<Position, DaytonaError> {
-        self.cu.post("/computeruse/mouse/down", req).await
+    pub fn down(&self, req: &MouseButtonRequest) -> Call<Position> {
+        self.cu.post("/computeruse/mouse/down", req)
     }
 
     /// Releases a button.
-    pub async fn up(&self, req: &MouseButtonRequest) -> Result<Position, DaytonaError> {
-        self.cu.post("/computeruse/mouse/up", req).await
+    pub fn up(&self, req: &MouseButtonRequest) -> Call<Position> {
+        self.cu.post("/computeruse/mouse/up", req)
     }
 }
 
@@ -169,35 +163,34 @@ pub struct Keyboard<'a> {
 }
 
 impl Keyboard<'_> {
-    async fn send(&self, path: &str, body: &(impl Serialize + ?Sized)) -> Result<(), DaytonaError> {
-        let _: serde::de::IgnoredAny = self.cu.post(path, body).await?;
-        Ok(())
+    fn send(&self, path: &str, body: &(impl Serialize + ?Sized)) -> Call<()> {
+        Call::done(&self.cu.toolbox.client, Method::Post, self.cu.toolbox.url(path, &[])).body(body)
     }
 
     /// Types `text` (any Unicode), `delay` ms between keys.
-    pub async fn type_text(&self, text: &str, delay: Option<u32>) -> Result<(), DaytonaError> {
-        self.send("/computeruse/keyboard/type", &KeyboardTypeRequest { text: text.to_owned(), delay }).await
+    pub fn type_text(&self, text: &str, delay: Option<u32>) -> Call<()> {
+        self.send("/computeruse/keyboard/type", &KeyboardTypeRequest { text: text.to_owned(), delay })
     }
 
     /// Presses `key` (`Return`, `a`, `F5`, …) with `modifiers` (`ctrl`, `alt`, `shift`, `super`).
-    pub async fn press(&self, key: &str, modifiers: &[&str]) -> Result<(), DaytonaError> {
+    pub fn press(&self, key: &str, modifiers: &[&str]) -> Call<()> {
         let modifiers = (!modifiers.is_empty()).then(|| modifiers.iter().map(|m| (*m).to_owned()).collect());
-        self.send("/computeruse/keyboard/key", &KeyboardPressRequest { key: key.to_owned(), modifiers }).await
+        self.send("/computeruse/keyboard/key", &KeyboardPressRequest { key: key.to_owned(), modifiers })
     }
 
     /// Presses a chord such as `ctrl+shift+t`.
-    pub async fn hotkey(&self, keys: &str) -> Result<(), DaytonaError> {
-        self.send("/computeruse/keyboard/hotkey", &KeyboardHotkeyRequest { keys: keys.to_owned() }).await
+    pub fn hotkey(&self, keys: &str) -> Call<()> {
+        self.send("/computeruse/keyboard/hotkey", &KeyboardHotkeyRequest { keys: keys.to_owned() })
     }
 
     /// Holds `key` down.
-    pub async fn down(&self, key: &str) -> Result<(), DaytonaError> {
-        self.send("/computeruse/keyboard/down", &KeyboardKeyRequest { key: key.to_owned() }).await
+    pub fn down(&self, key: &str) -> Call<()> {
+        self.send("/computeruse/keyboard/down", &KeyboardKeyRequest { key: key.to_owned() })
     }
 
     /// Releases `key`.
-    pub async fn up(&self, key: &str) -> Result<(), DaytonaError> {
-        self.send("/computeruse/keyboard/up", &KeyboardKeyRequest { key: key.to_owned() }).await
+    pub fn up(&self, key: &str) -> Call<()> {
+        self.send("/computeruse/keyboard/up", &KeyboardKeyRequest { key: key.to_owned() })
     }
 }
 
@@ -211,12 +204,7 @@ pub struct Screenshot<'a> {
 pub type Region = (i32, i32, u32, u32);
 
 impl Screenshot<'_> {
-    async fn take(
-        &self,
-        path: &str,
-        region: Option<Region>,
-        q: &ScreenshotQuery,
-    ) -> Result<ScreenshotResponse, DaytonaError> {
+    fn take(&self, path: &str, region: Option<Region>, q: &ScreenshotQuery) -> Call<ScreenshotResponse> {
         let (x, y, w, h) = region.map_or((None, None, None, None), |(x, y, w, h)| (Some(x), Some(y), Some(w), Some(h)));
         let pairs = query(&[
             ("x", x.map(|v| v.to_string())),
@@ -228,33 +216,29 @@ impl Screenshot<'_> {
             ("quality", q.quality.map(|v| v.to_string())),
             ("scale", q.scale.map(|v| v.to_string())),
         ]);
-        self.cu.call(Method::Get, path, &pairs, None::<&()>).await
+        self.cu.call(Method::Get, path, &pairs)
     }
 
     /// The whole screen as PNG.
-    pub async fn take_full_screen(&self, show_cursor: bool) -> Result<ScreenshotResponse, DaytonaError> {
+    pub fn take_full_screen(&self, show_cursor: bool) -> Call<ScreenshotResponse> {
         let q = ScreenshotQuery { show_cursor: Some(show_cursor), ..Default::default() };
-        self.take("/computeruse/screenshot", None, &q).await
+        self.take("/computeruse/screenshot", None, &q)
     }
 
     /// A region as PNG.
-    pub async fn take_region(&self, region: Region, show_cursor: bool) -> Result<ScreenshotResponse, DaytonaError> {
+    pub fn take_region(&self, region: Region, show_cursor: bool) -> Call<ScreenshotResponse> {
         let q = ScreenshotQuery { show_cursor: Some(show_cursor), ..Default::default() };
-        self.take("/computeruse/screenshot/region", Some(region), &q).await
+        self.take("/computeruse/screenshot/region", Some(region), &q)
     }
 
     /// The whole screen, as `q` asks (`format` png/jpeg, `quality`, `scale`, `showCursor`).
-    pub async fn take_compressed(&self, q: &ScreenshotQuery) -> Result<ScreenshotResponse, DaytonaError> {
-        self.take("/computeruse/screenshot/compressed", None, q).await
+    pub fn take_compressed(&self, q: &ScreenshotQuery) -> Call<ScreenshotResponse> {
+        self.take("/computeruse/screenshot/compressed", None, q)
     }
 
     /// A region, as `q` asks.
-    pub async fn take_compressed_region(
-        &self,
-        region: Region,
-        q: &ScreenshotQuery,
-    ) -> Result<ScreenshotResponse, DaytonaError> {
-        self.take("/computeruse/screenshot/region/compressed", Some(region), q).await
+    pub fn take_compressed_region(&self, region: Region, q: &ScreenshotQuery) -> Call<ScreenshotResponse> {
+        self.take("/computeruse/screenshot/region/compressed", Some(region), q)
     }
 }
 
@@ -286,13 +270,13 @@ pub struct Display<'a> {
 
 impl Display<'_> {
     /// The displays.
-    pub async fn get_info(&self) -> Result<DisplayInfoResponse, DaytonaError> {
-        self.cu.get("/computeruse/display/info").await
+    pub fn get_info(&self) -> Call<DisplayInfoResponse> {
+        self.cu.get("/computeruse/display/info")
     }
 
     /// The top-level windows.
-    pub async fn get_windows(&self) -> Result<WindowsResponse, DaytonaError> {
-        self.cu.get("/computeruse/display/windows").await
+    pub fn get_windows(&self) -> Call<WindowsResponse> {
+        self.cu.get("/computeruse/display/windows")
     }
 }
 
@@ -308,31 +292,28 @@ impl Recordings<'_> {
     }
 
     /// Starts recording the screen.
-    pub async fn start(&self, label: Option<&str>) -> Result<Recording, DaytonaError> {
-        self.cu.post("/computeruse/recordings/start", &StartRecordingRequest { label: label.map(str::to_owned) }).await
+    pub fn start(&self, label: Option<&str>) -> Call<Recording> {
+        self.cu.post("/computeruse/recordings/start", &StartRecordingRequest { label: label.map(str::to_owned) })
     }
 
     /// Stops recording `id`; its file is then a playable MP4.
-    pub async fn stop(&self, id: &str) -> Result<Recording, DaytonaError> {
-        self.cu.post("/computeruse/recordings/stop", &StopRecordingRequest { id: id.to_owned() }).await
+    pub fn stop(&self, id: &str) -> Call<Recording> {
+        self.cu.post("/computeruse/recordings/stop", &StopRecordingRequest { id: id.to_owned() })
     }
 
-    /// Every recording.
-    pub async fn list(&self) -> Result<Vec<Recording>, DaytonaError> {
-        let answer: ListRecordingsResponse = self.cu.get("/computeruse/recordings").await?;
-        Ok(answer.recordings)
+    /// Every recording (`recordings`).
+    pub fn list(&self) -> Call<ListRecordingsResponse> {
+        self.cu.get("/computeruse/recordings")
     }
 
     /// Recording `id`.
-    pub async fn get(&self, id: &str) -> Result<Recording, DaytonaError> {
-        self.cu.get(&Self::path(id)).await
+    pub fn get(&self, id: &str) -> Call<Recording> {
+        self.cu.get(&Self::path(id))
     }
 
     /// Deletes recording `id` (a `Conflict` while it records).
-    pub async fn delete(&self, id: &str) -> Result<(), DaytonaError> {
-        let url = self.cu.toolbox.url(&Self::path(id), &[]);
-        self.cu.toolbox.client.http.send(Method::Delete, &url, None::<&()>, &CallOptions::default()).await?;
-        Ok(())
+    pub fn delete(&self, id: &str) -> Call<()> {
+        Call::done(&self.cu.toolbox.client, Method::Delete, self.cu.toolbox.url(&Self::path(id), &[]))
     }
 
     /// Recording `id`'s video, streamed into a `Blob` with progress and cancel as any file

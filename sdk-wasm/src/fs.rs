@@ -8,7 +8,7 @@ use crate::http::{js_message, AbortGuard, CallOptions, Method};
 use crate::streams::{stream_to_blob, with_progress};
 use crate::toolbox::Toolbox;
 use crate::transfer::TransferOptions;
-use crate::{xhr, DaytonaError};
+use crate::{xhr, Call, DaytonaError};
 
 /// Owner, group and mode changes for [`FileSystem::set_file_permissions`].
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize, tsify::Tsify)]
@@ -54,72 +54,65 @@ impl FileSystem {
         self.toolbox.url(path, &pairs)
     }
 
-    async fn call(&self, method: Method, path: &str, query: &[(&str, &str)]) -> Result<(), DaytonaError> {
-        self.toolbox.client.http.send(method, &self.url(path, query), None::<&()>, &CallOptions::default()).await?;
-        Ok(())
+    fn call(&self, method: Method, path: &str, query: &[(&str, &str)]) -> Call<()> {
+        Call::done(&self.toolbox.client, method, self.url(path, query))
     }
 
-    async fn get<T: serde::de::DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> Result<T, DaytonaError> {
-        self.toolbox.client.http.json(Method::Get, &self.url(path, query), None::<&()>, &CallOptions::default()).await
+    fn get<T>(&self, path: &str, query: &[(&str, &str)]) -> Call<T> {
+        Call::new(&self.toolbox.client, Method::Get, self.url(path, query))
     }
 
     /// Creates a folder (with parents) with an octal `mode` such as `"755"`.
-    pub async fn create_folder(&self, path: &str, mode: &str) -> Result<(), DaytonaError> {
-        self.call(Method::Post, "/files/folder", &[("path", path), ("mode", mode)]).await
+    pub fn create_folder(&self, path: &str, mode: &str) -> Call<()> {
+        self.call(Method::Post, "/files/folder", &[("path", path), ("mode", mode)])
     }
 
     /// Deletes a file, or a directory (`recursive` for a non-empty one).
-    pub async fn delete_file(&self, path: &str, recursive: bool) -> Result<(), DaytonaError> {
+    pub fn delete_file(&self, path: &str, recursive: bool) -> Call<()> {
         let recursive = if recursive { "true" } else { "false" };
-        self.call(Method::Delete, "/files", &[("path", path), ("recursive", recursive)]).await
+        self.call(Method::Delete, "/files", &[("path", path), ("recursive", recursive)])
     }
 
     /// Details of a file or directory.
-    pub async fn get_file_details(&self, path: &str) -> Result<FileInfo, DaytonaError> {
-        self.get("/files/info", &[("path", path)]).await
+    pub fn get_file_details(&self, path: &str) -> Call<FileInfo> {
+        self.get("/files/info", &[("path", path)])
     }
 
     /// The entries of a directory.
-    pub async fn list_files(&self, path: &str) -> Result<Vec<FileInfo>, DaytonaError> {
-        self.get("/files", &[("path", path)]).await
+    pub fn list_files(&self, path: &str) -> Call<Vec<FileInfo>> {
+        self.get("/files", &[("path", path)])
     }
 
     /// Moves or renames (fails with a conflict if the destination exists).
-    pub async fn move_files(&self, source: &str, destination: &str) -> Result<(), DaytonaError> {
-        self.call(Method::Post, "/files/move", &[("source", source), ("destination", destination)]).await
+    pub fn move_files(&self, source: &str, destination: &str) -> Call<()> {
+        self.call(Method::Post, "/files/move", &[("source", source), ("destination", destination)])
     }
 
     /// Changes mode, owner and/or group.
-    pub async fn set_file_permissions(&self, path: &str, params: &FilePermissionsParams) -> Result<(), DaytonaError> {
+    pub fn set_file_permissions(&self, path: &str, params: &FilePermissionsParams) -> Call<()> {
         let mut q = vec![("path", path)];
         for (k, v) in [("mode", &params.mode), ("owner", &params.owner), ("group", &params.group)] {
             if let Some(v) = v {
                 q.push((k, v.as_str()));
             }
         }
-        self.call(Method::Post, "/files/permissions", &q).await
+        self.call(Method::Post, "/files/permissions", &q)
     }
 
     /// Lines containing `pattern` in text files under `path`.
-    pub async fn find_files(&self, path: &str, pattern: &str) -> Result<Vec<Match>, DaytonaError> {
-        self.get("/files/find", &[("path", path), ("pattern", pattern)]).await
+    pub fn find_files(&self, path: &str, pattern: &str) -> Call<Vec<Match>> {
+        self.get("/files/find", &[("path", path), ("pattern", pattern)])
     }
 
     /// Paths under `path` whose names match the glob `pattern`.
-    pub async fn search_files(&self, path: &str, pattern: &str) -> Result<SearchFilesResponse, DaytonaError> {
-        self.get("/files/search", &[("path", path), ("pattern", pattern)]).await
+    pub fn search_files(&self, path: &str, pattern: &str) -> Call<SearchFilesResponse> {
+        self.get("/files/search", &[("path", path), ("pattern", pattern)])
     }
 
     /// Replaces every `pattern` with `new_value` in `files`; one result per file.
-    pub async fn replace_in_files(
-        &self,
-        files: Vec<String>,
-        pattern: &str,
-        new_value: &str,
-    ) -> Result<Vec<ReplaceResult>, DaytonaError> {
+    pub fn replace_in_files(&self, files: Vec<String>, pattern: &str, new_value: &str) -> Call<Vec<ReplaceResult>> {
         let body = ReplaceRequest { files, pattern: pattern.into(), new_value: new_value.into() };
-        let url = self.url("/files/replace", &[]);
-        self.toolbox.client.http.json(Method::Post, &url, Some(&body), &CallOptions::default()).await
+        Call::new(&self.toolbox.client, Method::Post, self.url("/files/replace", &[])).body(&body)
     }
 
     /// Uploads `blob` to `remote_path` (parents created, existing file replaced atomically).

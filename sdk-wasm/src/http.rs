@@ -46,7 +46,7 @@ pub(crate) enum Method {
 }
 
 impl Method {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Get => "GET",
             Self::Post => "POST",
@@ -96,7 +96,7 @@ impl Http {
         self.fetch(method, url, body.map(crate::json::to_string), opts)
     }
 
-    fn fetch<'a>(
+    pub(crate) fn fetch<'a>(
         &'a self,
         method: Method,
         url: &'a str,
@@ -149,7 +149,7 @@ impl Http {
     }
 
     /// The JSON answer as a JS value (one boxed future for every call, as `fetch`).
-    fn json_value<'a>(
+    pub(crate) fn json_value<'a>(
         &'a self,
         method: Method,
         url: &'a str,

@@ -8,15 +8,17 @@ use daytona_models::{
     CreateContextRequest, InterpreterClientFrame, InterpreterContext, InterpreterExecuteRequest, InterpreterFrame,
     ListContextsResponse, MimeBundle, INTERPRETER_TIMEOUT_CLOSE_CODE,
 };
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, WebSocket};
 
-use crate::http::{encode, CallOptions, Method};
+use crate::http::{encode, Method};
 use crate::toolbox::Toolbox;
 use crate::ws::WsEvent;
-use crate::DaytonaError;
+use crate::{Call, DaytonaError};
+
+/// The interpreter's contexts route.
+const CONTEXTS: &str = "/process/interpreter/context";
 
 /// Options of [`CodeInterpreter::run_code`].
 #[derive(Clone, Debug, Default)]
@@ -197,13 +199,9 @@ impl CodeInterpreter {
         Self { toolbox }
     }
 
-    async fn call<T: serde::de::DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&(impl Serialize + ?Sized)>,
-    ) -> Result<T, DaytonaError> {
-        self.toolbox.client.http.json(method, &self.toolbox.url(path, &[]), body, &CallOptions::default()).await
+    /// A call to the contexts route (`path` after it).
+    fn contexts<T>(&self, method: Method, path: &str) -> Call<T> {
+        Call::new(&self.toolbox.client, method, self.toolbox.url(&format!("{CONTEXTS}{path}"), &[]))
     }
 
     /// Runs `code`, calling `on_output` as output arrives. Resolves when the code has
@@ -321,42 +319,40 @@ impl CodeInterpreter {
 
     /// Creates a context: its own Python process (in `cwd`, default the work dir) whose
     /// state no other context sees.
-    pub async fn create_context(&self, cwd: Option<&str>) -> Result<InterpreterContext, DaytonaError> {
+    pub fn create_context(&self, cwd: Option<&str>) -> Call<InterpreterContext> {
         let body = CreateContextRequest { cwd: cwd.map(str::to_owned), language: None };
-        self.call(Method::Post, "/process/interpreter/context", Some(&body)).await
+        self.contexts(Method::Post, "").body(&body)
     }
 
     /// The contexts created with [`Self::create_context`] (not the default one).
     pub async fn list_contexts(&self) -> Result<Vec<InterpreterContext>, DaytonaError> {
-        let list: ListContextsResponse = self.call(Method::Get, "/process/interpreter/context", None::<&()>).await?;
+        let list: ListContextsResponse = self.contexts(Method::Get, "").await?;
         Ok(list.contexts)
     }
 
     /// Deletes a context and ends its process.
-    pub async fn delete_context(&self, id: &str) -> Result<(), DaytonaError> {
-        let url = self.toolbox.url(&format!("/process/interpreter/context/{}", encode(id)), &[]);
-        self.toolbox.client.http.send(Method::Delete, &url, None::<&()>, &CallOptions::default()).await?;
-        Ok(())
+    pub fn delete_context(&self, id: &str) -> Call<()> {
+        Call::done(&self.toolbox.client, Method::Delete, self.toolbox.url(&format!("{CONTEXTS}/{}", encode(id)), &[]))
     }
 
     /// A context with its state (`idle`/`busy`) and execution count (`default` works too).
-    pub async fn get_context(&self, id: &str) -> Result<InterpreterContext, DaytonaError> {
-        self.context_action(id, "").await
+    pub fn get_context(&self, id: &str) -> Call<InterpreterContext> {
+        self.context_action(id, "")
     }
 
     /// Interrupts the code running in a context (KeyboardInterrupt); it keeps its state.
-    pub async fn interrupt_context(&self, id: &str) -> Result<InterpreterContext, DaytonaError> {
-        self.context_action(id, "/interrupt").await
+    pub fn interrupt_context(&self, id: &str) -> Call<InterpreterContext> {
+        self.context_action(id, "/interrupt")
     }
 
     /// Gives a context a fresh process (its variables are gone).
-    pub async fn restart_context(&self, id: &str) -> Result<InterpreterContext, DaytonaError> {
-        self.context_action(id, "/restart").await
+    pub fn restart_context(&self, id: &str) -> Call<InterpreterContext> {
+        self.context_action(id, "/restart")
     }
 
     /// `GET .../context/{id}` (`action` empty) or `POST .../context/{id}{action}`.
-    pub(crate) async fn context_action(&self, id: &str, action: &str) -> Result<InterpreterContext, DaytonaError> {
+    pub(crate) fn context_action(&self, id: &str, action: &str) -> Call<InterpreterContext> {
         let method = if action.is_empty() { Method::Get } else { Method::Post };
-        self.call(method, &format!("/process/interpreter/context/{}{action}", encode(id)), None::<&()>).await
+        self.contexts(method, &format!("/{}{action}", encode(id)))
     }
 }

@@ -17,6 +17,7 @@
 //! # Ok(()) }
 //! ```
 
+mod call;
 mod client;
 mod computer_use;
 mod config;
@@ -42,6 +43,7 @@ mod xhr;
 #[cfg(feature = "js")]
 pub mod js;
 
+pub use call::Call;
 pub use computer_use::{
     screenshot_blob, screenshot_bytes, ComputerUse, Display, Keyboard, Mouse, Recordings, Region, Screenshot,
 };

@@ -14,7 +14,7 @@ use crate::http::encode;
 use crate::http::{CallOptions, Method};
 use crate::toolbox::Toolbox;
 use crate::ws::WsEvent;
-use crate::DaytonaError;
+use crate::{Call, DaytonaError};
 
 /// Options of `code_run`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize, tsify::Tsify)]
@@ -72,24 +72,14 @@ impl Process {
 }
 
 impl Process {
-    /// A JSON call to this sandbox's toolbox.
-    pub(crate) async fn toolbox<T: serde::de::DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&(impl serde::Serialize + ?Sized)>,
-    ) -> Result<T, DaytonaError> {
-        self.call(method, path, body, &CallOptions::default()).await
+    /// A call to toolbox `path` answering JSON that reads as `T`.
+    pub(crate) fn request<T>(&self, method: Method, path: &str) -> Call<T> {
+        Call::new(&self.toolbox.client, method, self.toolbox.url(path, &[]))
     }
 
-    async fn call<T: serde::de::DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&(impl serde::Serialize + ?Sized)>,
-        opts: &CallOptions,
-    ) -> Result<T, DaytonaError> {
-        self.toolbox.client.http.json(method, &self.toolbox.url(path, &[]), body, opts).await
+    /// A call to toolbox `path` whose answer is not read.
+    pub(crate) fn request_done(&self, method: Method, path: &str) -> Call<()> {
+        Call::done(&self.toolbox.client, method, self.toolbox.url(path, &[]))
     }
 
     /// Runs `code` in the sandbox's language (its `code-toolbox-language` label, default
@@ -109,8 +99,8 @@ impl Process {
             envs: params.env,
             timeout: timeout.filter(|&t| t > 0),
         };
-        let opts = CallOptions::timeout(req.timeout.map(|t| Duration::from_secs(t) + TIMEOUT_MARGIN));
-        let resp: CodeRunResponse = self.call(Method::Post, "/process/code-run", Some(&req), &opts).await?;
+        let margin = req.timeout.map(|t| Duration::from_secs(t) + TIMEOUT_MARGIN);
+        let resp: CodeRunResponse = self.request(Method::Post, "/process/code-run").body(&req).timeout(margin).await?;
         let charts: Vec<Chart> = resp.artifacts.and_then(|a| a.charts).unwrap_or_default();
         Ok(ExecuteResponse {
             exit_code: resp.exit_code,
@@ -120,76 +110,53 @@ impl Process {
     }
 
     /// Creates a session: a long-lived shell whose state (cwd, variables) persists between commands.
-    pub async fn create_session(&self, session_id: &str) -> Result<(), DaytonaError> {
+    pub fn create_session(&self, session_id: &str) -> Call<()> {
         let body = CreateSessionRequest { session_id: session_id.into() };
-        let url = self.toolbox.url("/process/session", &[]);
-        self.toolbox.client.http.send(Method::Post, &url, Some(&body), &CallOptions::default()).await?;
-        Ok(())
+        self.request_done(Method::Post, "/process/session").body(&body)
     }
 
     /// A session and its commands.
-    pub async fn get_session(&self, session_id: &str) -> Result<Session, DaytonaError> {
-        self.call(
-            Method::Get,
-            &format!("/process/session/{}", encode(session_id)),
-            None::<&()>,
-            &CallOptions::default(),
-        )
-        .await
+    pub fn get_session(&self, session_id: &str) -> Call<Session> {
+        self.request(Method::Get, &format!("/process/session/{}", encode(session_id)))
     }
 
     /// Every session.
-    pub async fn list_sessions(&self) -> Result<Vec<Session>, DaytonaError> {
-        self.call(Method::Get, "/process/session", None::<&()>, &CallOptions::default()).await
+    pub fn list_sessions(&self) -> Call<Vec<Session>> {
+        self.request(Method::Get, "/process/session")
     }
 
     /// Deletes a session and kills its processes.
-    pub async fn delete_session(&self, session_id: &str) -> Result<(), DaytonaError> {
-        let path = format!("/process/session/{}", encode(session_id));
-        let url = self.toolbox.url(&path, &[]);
-        self.toolbox.client.http.send(Method::Delete, &url, None::<&()>, &CallOptions::default()).await?;
-        Ok(())
+    pub fn delete_session(&self, session_id: &str) -> Call<()> {
+        self.request_done(Method::Delete, &format!("/process/session/{}", encode(session_id)))
     }
 
     /// Runs a command in a session: waits for it, or with `run_async` returns its id at once.
-    pub async fn execute_session_command(
+    /// `timeout` (seconds) bounds the wait.
+    pub fn execute_session_command(
         &self,
         session_id: &str,
         req: &SessionExecuteRequest,
         timeout: Option<u64>,
-    ) -> Result<SessionExecuteResponse, DaytonaError> {
-        let opts = CallOptions::timeout(timeout.filter(|&t| t > 0).map(Duration::from_secs));
-        self.call(Method::Post, &format!("/process/session/{}/exec", encode(session_id)), Some(req), &opts).await
+    ) -> Call<SessionExecuteResponse> {
+        let path = format!("/process/session/{}/exec", encode(session_id));
+        self.request(Method::Post, &path).body(req).timeout(timeout.filter(|&t| t > 0).map(Duration::from_secs))
     }
 
     /// A command of a session (`exit_code` is `None` while it runs).
-    pub async fn get_session_command(&self, session_id: &str, command_id: &str) -> Result<Command, DaytonaError> {
-        let path = format!("/process/session/{}/command/{}", encode(session_id), encode(command_id));
-        self.call(Method::Get, &path, None::<&()>, &CallOptions::default()).await
+    pub fn get_session_command(&self, session_id: &str, command_id: &str) -> Call<Command> {
+        self.request(Method::Get, &format!("/process/session/{}/command/{}", encode(session_id), encode(command_id)))
     }
 
     /// The logs of a command so far, split into stdout and stderr.
-    pub async fn get_session_command_logs(
-        &self,
-        session_id: &str,
-        command_id: &str,
-    ) -> Result<SessionCommandLogsResponse, DaytonaError> {
+    pub fn get_session_command_logs(&self, session_id: &str, command_id: &str) -> Call<SessionCommandLogsResponse> {
         let path = format!("/process/session/{}/command/{}/logs", encode(session_id), encode(command_id));
-        self.call(Method::Get, &path, None::<&()>, &CallOptions::default()).await
+        self.request(Method::Get, &path)
     }
 
     /// Sends `data` to a running command's stdin (a newline is added if missing).
-    pub async fn send_session_command_input(
-        &self,
-        session_id: &str,
-        command_id: &str,
-        data: &str,
-    ) -> Result<(), DaytonaError> {
+    pub fn send_session_command_input(&self, session_id: &str, command_id: &str, data: &str) -> Call<()> {
         let path = format!("/process/session/{}/command/{}/input", encode(session_id), encode(command_id));
-        let body = SessionSendInputRequest { data: data.into() };
-        let url = self.toolbox.url(&path, &[]);
-        self.toolbox.client.http.send(Method::Post, &url, Some(&body), &CallOptions::default()).await?;
-        Ok(())
+        self.request_done(Method::Post, &path).body(&SessionSendInputRequest { data: data.into() })
     }
 
     /// Streams a command's logs as they are written, calling `on_stdout`/`on_stderr` with

@@ -12,7 +12,7 @@ use futures::channel::oneshot;
 
 use crate::http::{encode, js_message, Method};
 use crate::ws::WsEvent;
-use crate::{DaytonaError, Process};
+use crate::{Call, DaytonaError, Process};
 
 use daytona_models::PTY_EXIT_CONTROL_SUBPROTOCOL as EXIT_CONTROL;
 /// First reconnect delay; doubles up to [`MAX_BACKOFF`], with jitter.
@@ -456,30 +456,23 @@ impl Process {
 
     /// Every PTY session of the sandbox.
     pub async fn list_pty_sessions(&self) -> Result<Vec<PtySessionInfo>, DaytonaError> {
-        let list: PtyListResponse = self.toolbox(Method::Get, "/process/pty", None::<&()>).await?;
+        let list: PtyListResponse = self.request(Method::Get, "/process/pty").await?;
         Ok(list.sessions)
     }
 
     /// One PTY session.
-    pub async fn get_pty_session_info(&self, session_id: &str) -> Result<PtySessionInfo, DaytonaError> {
-        self.toolbox(Method::Get, &format!("/process/pty/{}", encode(session_id)), None::<&()>).await
+    pub fn get_pty_session_info(&self, session_id: &str) -> Call<PtySessionInfo> {
+        self.request(Method::Get, &format!("/process/pty/{}", encode(session_id)))
     }
 
     /// Kills a PTY session.
-    pub async fn kill_pty_session(&self, session_id: &str) -> Result<(), DaytonaError> {
-        let url = self.toolbox.url(&format!("/process/pty/{}", encode(session_id)), &[]);
-        self.toolbox.client.http.send(Method::Delete, &url, None::<&()>, &crate::http::CallOptions::default()).await?;
-        Ok(())
+    pub fn kill_pty_session(&self, session_id: &str) -> Call<()> {
+        self.request_done(Method::Delete, &format!("/process/pty/{}", encode(session_id)))
     }
 
     /// Resizes a PTY session.
-    pub async fn resize_pty_session(
-        &self,
-        session_id: &str,
-        cols: u16,
-        rows: u16,
-    ) -> Result<PtySessionInfo, DaytonaError> {
+    pub fn resize_pty_session(&self, session_id: &str, cols: u16, rows: u16) -> Call<PtySessionInfo> {
         let body = PtyResizeRequest { cols, rows };
-        self.toolbox(Method::Post, &format!("/process/pty/{}/resize", encode(session_id)), Some(&body)).await
+        self.request(Method::Post, &format!("/process/pty/{}/resize", encode(session_id))).body(&body)
     }
 }

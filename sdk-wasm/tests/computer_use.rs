@@ -148,7 +148,7 @@ async fn the_desktop_is_driven_and_seen_through_the_sdk() {
     sleep(1200).await;
     let done = cu.recording().stop(&rec.id).await.unwrap();
     assert_eq!(done.status, "completed");
-    assert!(cu.recording().list().await.unwrap().iter().any(|r| r.id == rec.id));
+    assert!(cu.recording().list().await.unwrap().recordings.iter().any(|r| r.id == rec.id));
     let seen = Rc::new(Cell::new(0u64));
     let sink = Rc::clone(&seen);
     let opts = TransferOptions {

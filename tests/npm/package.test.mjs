@@ -125,6 +125,24 @@ test('every exported method, called from plain JS as users import the package', 
   assert.equal(out.ciState, 'idle');
   assert.equal(out.ciRestarted, 'NameError', 'a restarted context forgot its import');
   assert.equal(out.ciDeleted, 0);
+  // Computer use: every answer as the toolbox sent it, checked against what the desktop did.
+  assert.deepEqual(out.cuStarted, ['novnc', 'x11vnc', 'xfce4', 'xvfb']);
+  assert.equal(out.cuStatus, 'active');
+  assert.equal(out.cuXvfb, true);
+  assert.equal(out.cuRestarted, 'x11vnc');
+  assert.deepEqual(out.cuLogs, ['string', 'string']);
+  assert.deepEqual(out.mouse, [[100, 120], [100, 120], true, [50, 60], [40, 45], [5, 6], [5, 6]]);
+  assert.deepEqual(out.keys, [undefined, undefined, undefined, undefined, undefined], 'keyboard calls resolve to nothing');
+  assert.equal(out.keyInjection, 'DaytonaBadRequestError', 'an unknown modifier is refused');
+  const [w, h] = [out.screen[1], out.screen[2]];
+  assert.deepEqual(out.screen, [1, w, h]);
+  assert.deepEqual(out.shots, [[w, h], [64, 48], [Math.round(w / 2), Math.round(h / 2)], [100, 50]]);
+  assert.equal(out.windows, true);
+  assert.equal(out.recStopped, 'completed');
+  assert.deepEqual([out.recListed, out.recGot], [true, true]);
+  assert.deepEqual(out.video, ['ftyp', true], 'the recording downloads as an MP4 with progress to its end');
+  assert.equal(out.recGone, true);
+  assert.equal(out.cuAfterStop, 'inactive');
   assert.deepEqual([out.connected, out.ptyOut], [true, true]);
   assert.deepEqual(out.resized, [100, 110]);
   assert.equal(out.info, 31);

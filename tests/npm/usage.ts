@@ -3,16 +3,23 @@ import {
   Daytona,
   DaytonaError,
   DaytonaNotFoundError,
+  type ComputerUseStartResponse,
   type ContextState,
   type CreateSandboxParams,
   type ExecuteResponse,
   type ExecutionError,
   type ExecutionResult,
   type InterpreterContext,
+  type ListRecordingsResponse,
   type OutputMessage,
   type RichOutput,
   type FileInfo,
+  type Position,
+  type Recording,
   type Sandbox,
+  type ScreenshotOptions,
+  type ScreenshotRegion,
+  type ScreenshotResponse,
   type SandboxState,
 } from '../../pkg/index.js';
 
@@ -68,4 +75,21 @@ export async function notebook(sandbox: Sandbox, signal: AbortSignal): Promise<s
   await ci.deleteContext(ctx);
   const contexts: InterpreterContext[] = await ci.listContexts();
   return `${result.stdout}${result.error?.name ?? ''}${result.results.length}${state}${contexts.length}`;
+}
+
+export async function desktop(sandbox: Sandbox, signal: AbortSignal): Promise<string> {
+  const cu = sandbox.computerUse;
+  const started: ComputerUseStartResponse = await cu.start();
+  const at: Position = await cu.mouse.move(10, 20);
+  const scrolled: boolean = await cu.mouse.scroll(at.x, at.y, 'down', 3);
+  await cu.mouse.click(1, 2, 'right', false);
+  await cu.keyboard.press('c', ['ctrl']);
+  const region: ScreenshotRegion = { x: 0, y: 0, width: 10, height: 10 };
+  const options: ScreenshotOptions = { format: 'jpeg', quality: 80, scale: 0.5, showCursor: true };
+  const shot: ScreenshotResponse = await cu.screenshot.takeCompressedRegion(region, options);
+  const rec: Recording = await cu.recording.start('demo');
+  const list: ListRecordingsResponse = await cu.recording.list();
+  const video: Blob = await cu.recording.download(rec.id, { signal, onProgress: (p) => console.log(p.loaded) });
+  const windows = (await cu.display.getWindows()).windows.map((w) => w.title);
+  return `${started.message}${scrolled}${shot.screenshot.length}${list.recordings.length}${video.size}${windows}`;
 }

@@ -389,7 +389,7 @@ fn Recordings(active: Signal<bool>) -> impl IntoView {
     let playing = RwSignal::new(None::<String>);
     let load = move || {
         let Ok(sb) = current.sandbox() else { return };
-        task.latest(async move { sb.computer_use().recording().list().await }, move |all| list.set(all));
+        task.latest(async move { sb.computer_use().recording().list().await }, move |all| list.set(all.recordings));
     };
     load();
     let recording = move || list.with(|l| l.iter().find(|r| r.status == "recording").map(|r| r.id.clone()));

@@ -7,7 +7,7 @@ use tsify::Ts;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{error, from_js, option, optional_function, optional_signal, promise, seconds, to_js};
+use super::{error, from_js, option, optional_function, optional_signal, promise, seconds, send};
 use crate::streams::to_blob;
 use crate::{DaytonaError, FilePermissionsParams, FileSystem, TransferOptions, TransferProgress};
 
@@ -33,7 +33,7 @@ export interface FileDownloadResponse { source: string; result?: Blob; error?: E
 "#;
 
 /// Reads `{ onProgress, signal, timeout }`.
-fn transfer_options(v: &JsValue) -> Result<TransferOptions, JsValue> {
+pub(crate) fn transfer_options(v: &JsValue) -> Result<TransferOptions, JsValue> {
     if v.is_undefined() || v.is_null() {
         return Ok(TransferOptions::default());
     }
@@ -80,36 +80,31 @@ impl JsFileSystem {
     /// Creates a folder (with parents) with an octal `mode` such as `"755"`.
     #[wasm_bindgen(js_name = createFolder, unchecked_return_type = "Promise<void>")]
     pub fn create_folder(&self, path: String, mode: String) -> js_sys::Promise {
-        let fs = self.inner.clone();
-        promise(async move { fs.create_folder(&path, &mode).await })
+        send(self.inner.create_folder(&path, &mode))
     }
 
     /// Deletes a file, or a directory (`recursive` for a non-empty one).
     #[wasm_bindgen(js_name = deleteFile, unchecked_return_type = "Promise<void>")]
     pub fn delete_file(&self, path: String, recursive: Option<bool>) -> js_sys::Promise {
-        let fs = self.inner.clone();
-        promise(async move { fs.delete_file(&path, recursive.unwrap_or(false)).await })
+        send(self.inner.delete_file(&path, recursive.unwrap_or(false)))
     }
 
     /// Details of a file or directory.
     #[wasm_bindgen(js_name = getFileDetails, unchecked_return_type = "Promise<FileInfo>")]
     pub fn get_file_details(&self, path: String) -> js_sys::Promise {
-        let fs = self.inner.clone();
-        promise(async move { to_js(&fs.get_file_details(&path).await?) })
+        send(self.inner.get_file_details(&path))
     }
 
     /// The entries of a directory.
     #[wasm_bindgen(js_name = listFiles, unchecked_return_type = "Promise<FileInfo[]>")]
     pub fn list_files(&self, path: String) -> js_sys::Promise {
-        let fs = self.inner.clone();
-        promise(async move { to_js(&fs.list_files(&path).await?) })
+        send(self.inner.list_files(&path))
     }
 
     /// Moves or renames (rejects with `DaytonaConflictError` if the destination exists).
     #[wasm_bindgen(js_name = moveFiles, unchecked_return_type = "Promise<void>")]
     pub fn move_files(&self, source: String, destination: String) -> js_sys::Promise {
-        let fs = self.inner.clone();
-        promise(async move { fs.move_files(&source, &destination).await })
+        send(self.inner.move_files(&source, &destination))
     }
 
     /// Changes `{ mode, owner, group }`.
@@ -120,22 +115,19 @@ impl JsFileSystem {
         permissions: Ts<FilePermissionsParams>,
     ) -> Result<js_sys::Promise, JsValue> {
         let params: FilePermissionsParams = from_js("permissions", permissions.js_value())?;
-        let fs = self.inner.clone();
-        Ok(promise(async move { fs.set_file_permissions(&path, &params).await }))
+        Ok(send(self.inner.set_file_permissions(&path, &params)))
     }
 
     /// Lines containing `pattern` in text files under `path`.
     #[wasm_bindgen(js_name = findFiles, unchecked_return_type = "Promise<Match[]>")]
     pub fn find_files(&self, path: String, pattern: String) -> js_sys::Promise {
-        let fs = self.inner.clone();
-        promise(async move { to_js(&fs.find_files(&path, &pattern).await?) })
+        send(self.inner.find_files(&path, &pattern))
     }
 
     /// Paths under `path` whose names match the glob `pattern`.
     #[wasm_bindgen(js_name = searchFiles, unchecked_return_type = "Promise<SearchFilesResponse>")]
     pub fn search_files(&self, path: String, pattern: String) -> js_sys::Promise {
-        let fs = self.inner.clone();
-        promise(async move { to_js(&fs.search_files(&path, &pattern).await?) })
+        send(self.inner.search_files(&path, &pattern))
     }
 
     /// Replaces every `pattern` with `newValue` in `files`.
@@ -146,8 +138,7 @@ impl JsFileSystem {
         pattern: String,
         #[wasm_bindgen(js_name = "newValue")] new_value: String,
     ) -> js_sys::Promise {
-        let fs = self.inner.clone();
-        promise(async move { to_js(&fs.replace_in_files(files, &pattern, &new_value).await?) })
+        send(self.inner.replace_in_files(files, &pattern, &new_value))
     }
 
     /// Uploads `file` to `remotePath`, streamed by the browser, with progress and cancel.

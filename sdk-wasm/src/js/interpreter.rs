@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{from_js, invalid, option, optional_function, optional_signal, promise, to_js};
+use super::{from_js, invalid, option, optional_function, optional_signal, promise, send, to_js};
 use crate::{CodeInterpreter, ExecutionError, ExecutionResult, Output, RichOutput, RunCodeOptions};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -280,8 +280,7 @@ impl JsCodeInterpreter {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "string")] cwd: Option<String>,
     ) -> js_sys::Promise {
-        let inner = self.inner.clone();
-        promise(async move { to_js(&inner.create_context(cwd.as_deref()).await?) })
+        send(self.inner.create_context(cwd.as_deref()))
     }
 
     /// The contexts created with `createContext` (not the default one).
@@ -298,8 +297,7 @@ impl JsCodeInterpreter {
         #[wasm_bindgen(unchecked_param_type = "InterpreterContext | string")] context: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
         let id = context_id(&context)?;
-        let inner = self.inner.clone();
-        Ok(promise(async move { inner.delete_context(&id).await }))
+        Ok(send(self.inner.delete_context(&id)))
     }
 
     /// A context with its `state` (`idle`/`busy`) and `executionCount` (default: the default context).
@@ -338,7 +336,6 @@ impl JsCodeInterpreter {
             true => "default".to_owned(),
             false => context_id(&context)?,
         };
-        let inner = self.inner.clone();
-        Ok(promise(async move { to_js(&inner.context_action(&id, action).await?) }))
+        Ok(send(self.inner.context_action(&id, action)))
     }
 }

@@ -1,6 +1,7 @@
 //! The JS/TS face (wasm-bindgen exports), named after `@daytonaio/sdk`. This module is the
 //! only place that converts between Rust and JS values; errors become typed JS `Error`s here.
 
+mod computer_use;
 mod daytona;
 mod error;
 mod events;
@@ -16,6 +17,7 @@ use std::time::Duration;
 
 use wasm_bindgen::prelude::*;
 
+pub use computer_use::{JsComputerUse, JsDisplay, JsKeyboard, JsMouse, JsRecordingService, JsScreenshot};
 pub use daytona::JsDaytona;
 pub use events::JsSandboxEvents;
 pub use fs::JsFileSystem;
@@ -68,6 +70,17 @@ where
     T: Resolve,
 {
     spawn_promise(Box::pin(async move { fut.await.map(Resolve::resolve).map_err(error::to_js) }))
+}
+
+/// Sends `call` and resolves to its answer as the browser parsed it (`undefined` for a call
+/// answering nothing): no Rust model in between.
+pub(crate) fn send<T>(call: crate::Call<T>) -> js_sys::Promise {
+    send_request(call.request())
+}
+
+fn send_request(request: crate::call::Request) -> js_sys::Promise {
+    let sent = request.send();
+    spawn_promise(Box::pin(async move { sent.await.map_err(error::to_js) }))
 }
 
 /// The one instance of `future_to_promise` (boxing keeps it from being copied for every

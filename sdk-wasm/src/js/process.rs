@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use daytona_models::SessionExecuteRequest;
 use tsify::Ts;
 
-use super::{from_js, promise, to_js};
+use super::{from_js, promise, send, to_js};
 use crate::{CodeRunParams, Process};
 
 /// Process execution in a sandbox (`sandbox.process`).
@@ -73,29 +73,25 @@ impl JsProcess {
     /// Creates a session (a shell whose cwd and variables persist between commands).
     #[wasm_bindgen(js_name = createSession, unchecked_return_type = "Promise<void>")]
     pub fn create_session(&self, #[wasm_bindgen(js_name = "sessionId")] session_id: String) -> js_sys::Promise {
-        let inner = self.inner.clone();
-        promise(async move { inner.create_session(&session_id).await })
+        send(self.inner.create_session(&session_id))
     }
 
     /// A session and its commands.
     #[wasm_bindgen(js_name = getSession, unchecked_return_type = "Promise<Session>")]
     pub fn get_session(&self, #[wasm_bindgen(js_name = "sessionId")] session_id: String) -> js_sys::Promise {
-        let inner = self.inner.clone();
-        promise(async move { to_js(&inner.get_session(&session_id).await?) })
+        send(self.inner.get_session(&session_id))
     }
 
     /// Every session.
     #[wasm_bindgen(js_name = listSessions, unchecked_return_type = "Promise<Session[]>")]
     pub fn list_sessions(&self) -> js_sys::Promise {
-        let inner = self.inner.clone();
-        promise(async move { to_js(&inner.list_sessions().await?) })
+        send(self.inner.list_sessions())
     }
 
     /// Deletes a session and kills its processes.
     #[wasm_bindgen(js_name = deleteSession, unchecked_return_type = "Promise<void>")]
     pub fn delete_session(&self, #[wasm_bindgen(js_name = "sessionId")] session_id: String) -> js_sys::Promise {
-        let inner = self.inner.clone();
-        promise(async move { inner.delete_session(&session_id).await })
+        send(self.inner.delete_session(&session_id))
     }
 
     /// Runs `{ command, runAsync?, suppressInputEcho? }` in a session.
@@ -107,9 +103,8 @@ impl JsProcess {
         #[wasm_bindgen(unchecked_optional_param_type = "number")] timeout: Option<f64>,
     ) -> Result<js_sys::Promise, JsValue> {
         let req: SessionExecuteRequest = from_js("req", req.js_value())?;
-        let inner = self.inner.clone();
         let timeout = timeout.filter(|t| *t > 0.0).map(|t| t.ceil() as u64);
-        Ok(promise(async move { to_js(&inner.execute_session_command(&session_id, &req, timeout).await?) }))
+        Ok(send(self.inner.execute_session_command(&session_id, &req, timeout)))
     }
 
     /// A command of a session (`exitCode` is absent while it runs).
@@ -119,8 +114,7 @@ impl JsProcess {
         #[wasm_bindgen(js_name = "sessionId")] session_id: String,
         #[wasm_bindgen(js_name = "commandId")] command_id: String,
     ) -> js_sys::Promise {
-        let inner = self.inner.clone();
-        promise(async move { to_js(&inner.get_session_command(&session_id, &command_id).await?) })
+        send(self.inner.get_session_command(&session_id, &command_id))
     }
 
     /// Without callbacks: the logs so far (`{ output, stdout, stderr }`). With `onStdout` and
@@ -138,10 +132,10 @@ impl JsProcess {
         #[wasm_bindgen(js_name = "onStderr", unchecked_optional_param_type = "(chunk: string) => void")]
         on_stderr: Option<js_sys::Function>,
     ) -> js_sys::Promise {
-        let inner = self.inner.clone();
         if on_stdout.is_none() && on_stderr.is_none() {
-            return promise(async move { to_js(&inner.get_session_command_logs(&session_id, &command_id).await?) });
+            return send(self.inner.get_session_command_logs(&session_id, &command_id));
         }
+        let inner = self.inner.clone();
         let call = |f: &Option<js_sys::Function>, text: &str| {
             if let Some(f) = f {
                 let _ = f.call1(&JsValue::NULL, &JsValue::from_str(text));
@@ -162,7 +156,6 @@ impl JsProcess {
         #[wasm_bindgen(js_name = "commandId")] command_id: String,
         data: String,
     ) -> js_sys::Promise {
-        let inner = self.inner.clone();
-        promise(async move { inner.send_session_command_input(&session_id, &command_id, &data).await })
+        send(self.inner.send_session_command_input(&session_id, &command_id, &data))
     }
 }

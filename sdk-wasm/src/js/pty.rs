@@ -6,7 +6,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{from_js, invalid, option, optional_function, promise, to_js, JsProcess};
+use super::{from_js, invalid, option, optional_function, promise, send, to_js, JsProcess};
 use crate::{PtyCreateOptions, PtyDataFn, PtyHandle, PtyState, PtyStateFn};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -206,15 +206,13 @@ impl JsProcess {
     /// One PTY session.
     #[wasm_bindgen(js_name = getPtySessionInfo, unchecked_return_type = "Promise<PtySessionInfo>")]
     pub fn get_pty_session_info(&self, #[wasm_bindgen(js_name = "sessionId")] session_id: String) -> js_sys::Promise {
-        let process = self.process();
-        promise(async move { to_js(&process.get_pty_session_info(&session_id).await?) })
+        send(self.process().get_pty_session_info(&session_id))
     }
 
     /// Kills a PTY session.
     #[wasm_bindgen(js_name = killPtySession, unchecked_return_type = "Promise<void>")]
     pub fn kill_pty_session(&self, #[wasm_bindgen(js_name = "sessionId")] session_id: String) -> js_sys::Promise {
-        let process = self.process();
-        promise(async move { process.kill_pty_session(&session_id).await })
+        send(self.process().kill_pty_session(&session_id))
     }
 
     /// Resizes a PTY session.
@@ -225,7 +223,6 @@ impl JsProcess {
         cols: u16,
         rows: u16,
     ) -> js_sys::Promise {
-        let process = self.process();
-        promise(async move { to_js(&process.resize_pty_session(&session_id, cols, rows).await?) })
+        send(self.process().resize_pty_session(&session_id, cols, rows))
     }
 }

@@ -189,6 +189,12 @@ impl JsSandbox {
         super::JsCodeInterpreter::from(self.inner.code_interpreter())
     }
 
+    /// The desktop of this sandbox: mouse, keyboard, screenshots, displays, recordings.
+    #[wasm_bindgen(getter, js_name = computerUse)]
+    pub fn computer_use(&self) -> super::JsComputerUse {
+        super::JsComputerUse::from(self.inner.computer_use())
+    }
+
     /// Reloads the data from the control plane.
     #[wasm_bindgen(js_name = refreshData, unchecked_return_type = "Promise<void>")]
     pub fn refresh_data(&self) -> js_sys::Promise {
