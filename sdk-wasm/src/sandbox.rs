@@ -14,7 +14,7 @@ use crate::client::Client;
 use crate::http::{encode, CallOptions, Method};
 use crate::toolbox::Toolbox;
 use crate::wait::wait_for;
-use crate::{DaytonaError, FileSystem, Process};
+use crate::{Call, DaytonaError, FileSystem, Process};
 
 /// Default time to wait for start/stop transitions.
 const DEFAULT_WAIT: Duration = Duration::from_secs(60);
@@ -213,28 +213,24 @@ impl Sandbox {
     }
 
     /// The URL and token for reaching `port` of the sandbox.
-    pub async fn get_preview_link(&self, port: u16) -> Result<PortPreviewUrl, DaytonaError> {
-        let url = self.url(&format!("/ports/{port}/preview-url"));
-        self.client.http.json(Method::Get, &url, None::<&()>, &CallOptions::default()).await
+    pub fn get_preview_link(&self, port: u16) -> Call<PortPreviewUrl> {
+        Call::new(&self.client, Method::Get, self.url(&format!("/ports/{port}/preview-url")))
     }
 
     /// A preview URL of `port` that opens it with no other credential (its host carries a
     /// token) for `expires_in_seconds` (1 s to a day; default 60): the link to share.
-    pub async fn create_signed_preview_url(
-        &self,
-        port: u16,
-        expires_in_seconds: Option<u32>,
-    ) -> Result<SignedPortPreviewUrl, DaytonaError> {
+    pub fn create_signed_preview_url(&self, port: u16, expires_in_seconds: Option<u32>) -> Call<SignedPortPreviewUrl> {
         let query = expires_in_seconds.map(|s| format!("?expiresInSeconds={s}")).unwrap_or_default();
-        let url = self.url(&format!("/ports/{port}/signed-preview-url{query}"));
-        self.client.http.json(Method::Get, &url, None::<&()>, &CallOptions::default()).await
+        Call::new(&self.client, Method::Get, self.url(&format!("/ports/{port}/signed-preview-url{query}")))
     }
 
     /// Ends the signed preview URL of `port` with `token` before its time.
-    pub async fn expire_signed_preview_url(&self, port: u16, token: &str) -> Result<(), DaytonaError> {
-        let url = self.url(&format!("/ports/{port}/signed-preview-url/{}/expire", encode(token)));
-        self.client.http.send(Method::Post, &url, None::<&()>, &CallOptions::default()).await?;
-        Ok(())
+    pub fn expire_signed_preview_url(&self, port: u16, token: &str) -> Call<()> {
+        Call::done(
+            &self.client,
+            Method::Post,
+            self.url(&format!("/ports/{port}/signed-preview-url/{}/expire", encode(token))),
+        )
     }
 
     async fn signing_key(&self) -> Result<String, DaytonaError> {

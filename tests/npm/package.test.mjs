@@ -149,6 +149,8 @@ test('every exported method, called from plain JS as users import the package', 
   assert.deepEqual(out.ptys, ['t']);
   assert.ok(out.ptyExit !== 0 && out.killedExit !== 0, `killed PTYs exit non-zero: ${out.ptyExit}, ${out.killedExit}`);
   assert.equal(out.preview, true);
+  assert.deepEqual(out.signed, [8123, true, true], 'a signed preview URL carries its token in its host');
+  assert.equal(out.signedTwice, true, 'an expired signed URL cannot be expired again');
   assert.deepEqual([out.archived, out.started], ['archived', 'started']);
   assert.equal(out.recover, true, 'recover of a started sandbox is refused with 400');
   assert.equal(out.left, 0);

@@ -20,6 +20,7 @@ import {
   type ScreenshotOptions,
   type ScreenshotRegion,
   type ScreenshotResponse,
+  type SignedPortPreviewUrl,
   type SandboxState,
 } from '../../pkg/index.js';
 
@@ -92,4 +93,10 @@ export async function desktop(sandbox: Sandbox, signal: AbortSignal): Promise<st
   const video: Blob = await cu.recording.download(rec.id, { signal, onProgress: (p) => console.log(p.loaded) });
   const windows = (await cu.display.getWindows()).windows.map((w) => w.title);
   return `${started.message}${scrolled}${shot.screenshot.length}${list.recordings.length}${video.size}${windows}`;
+}
+
+export async function share(sandbox: Sandbox): Promise<string> {
+  const signed: SignedPortPreviewUrl = await sandbox.getSignedPreviewUrl(3000, 3600);
+  await sandbox.expireSignedPreviewUrl(signed.port, signed.token);
+  return signed.url;
 }

@@ -6,7 +6,7 @@ use daytona_models::{ResizeSandbox, Sandbox as SandboxDto};
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
-use super::{error, from_js, promise, seconds, to_js, JsFileSystem, JsProcess};
+use super::{error, from_js, promise, seconds, send, to_js, JsFileSystem, JsProcess};
 use crate::Sandbox;
 
 /// One sandbox: its data (refreshed by every call) and its operations.
@@ -344,7 +344,24 @@ impl JsSandbox {
     /// `{ sandboxId, url, token }` for reaching `port`.
     #[wasm_bindgen(js_name = getPreviewLink, unchecked_return_type = "Promise<PortPreviewUrl>")]
     pub fn get_preview_link(&self, port: u16) -> js_sys::Promise {
-        let s = self.inner.clone();
-        promise(async move { to_js(&s.get_preview_link(port).await?) })
+        send(self.inner.get_preview_link(port))
+    }
+
+    /// `{ sandboxId, port, token, url }`: a URL that opens `port` alone with no other
+    /// credential (its host carries the token) for `expiresInSeconds` (1 s to a day; default
+    /// 60): the link to share.
+    #[wasm_bindgen(js_name = getSignedPreviewUrl, unchecked_return_type = "Promise<SignedPortPreviewUrl>")]
+    pub fn get_signed_preview_url(
+        &self,
+        port: u16,
+        #[wasm_bindgen(js_name = expiresInSeconds, unchecked_optional_param_type = "number")] expires: Option<f64>,
+    ) -> js_sys::Promise {
+        send(self.inner.create_signed_preview_url(port, expires.map(|s| s as u32)))
+    }
+
+    /// Ends the signed preview URL of `port` with `token` before its time.
+    #[wasm_bindgen(js_name = expireSignedPreviewUrl, unchecked_return_type = "Promise<void>")]
+    pub fn expire_signed_preview_url(&self, port: u16, token: String) -> js_sys::Promise {
+        send(self.inner.expire_signed_preview_url(port, &token))
     }
 }
