@@ -326,8 +326,12 @@ impl CodeInterpreter {
 
     /// The contexts created with [`Self::create_context`] (not the default one).
     pub async fn list_contexts(&self) -> Result<Vec<InterpreterContext>, DaytonaError> {
-        let list: ListContextsResponse = self.contexts(Method::Get, "").await?;
-        Ok(list.contexts)
+        Ok(self.context_list().await?.contexts)
+    }
+
+    /// `GET /process/interpreter/context` as the toolbox answers it (`{ contexts }`).
+    pub(crate) fn context_list(&self) -> Call<ListContextsResponse> {
+        self.contexts(Method::Get, "")
     }
 
     /// Deletes a context and ends its process.

@@ -11,7 +11,7 @@ use daytona_models::{
 
 use crate::demux::{Channel, Demux};
 use crate::http::encode;
-use crate::http::{CallOptions, Method};
+use crate::http::Method;
 use crate::toolbox::Toolbox;
 use crate::ws::WsEvent;
 use crate::{Call, DaytonaError};
@@ -53,22 +53,28 @@ impl Process {
         env: Option<BTreeMap<String, String>>,
         timeout: Option<u64>,
     ) -> Result<ExecuteResponse, DaytonaError> {
-        let req = ExecuteRequest {
-            command: command.to_owned(),
-            cwd: cwd.map(str::to_owned),
-            envs: env,
-            timeout: timeout.filter(|&t| t > 0),
-        };
-        let opts = CallOptions::timeout(req.timeout.map(|t| Duration::from_secs(t) + TIMEOUT_MARGIN));
-        let mut resp: ExecuteResponse = self
-            .toolbox
-            .client
-            .http
-            .json(Method::Post, &self.toolbox.url("/process/execute", &[]), Some(&req), &opts)
-            .await?;
+        let mut resp = self.execute(command, cwd, env, timeout).await?;
         resp.artifacts = Some(ExecuteArtifacts { stdout: resp.result.clone(), charts: Vec::new() });
         Ok(resp)
     }
+
+    /// `POST /process/execute` as the toolbox answers it (no `artifacts`).
+    pub(crate) fn execute(
+        &self,
+        command: &str,
+        cwd: Option<&str>,
+        envs: Option<BTreeMap<String, String>>,
+        timeout: Option<u64>,
+    ) -> Call<ExecuteResponse> {
+        let timeout = timeout.filter(|&t| t > 0);
+        let req = ExecuteRequest { command: command.to_owned(), cwd: cwd.map(str::to_owned), envs, timeout };
+        self.request(Method::Post, "/process/execute").body(&req).timeout(with_margin(timeout))
+    }
+}
+
+/// The HTTP timeout of a command with a `timeout` (seconds) of its own.
+fn with_margin(timeout: Option<u64>) -> Option<Duration> {
+    timeout.map(|t| Duration::from_secs(t) + TIMEOUT_MARGIN)
 }
 
 impl Process {
@@ -90,23 +96,27 @@ impl Process {
         params: CodeRunParams,
         timeout: Option<u64>,
     ) -> Result<ExecuteResponse, DaytonaError> {
-        let language =
-            self.toolbox.label(crate::params::CODE_TOOLBOX_LANGUAGE_LABEL).unwrap_or_else(|| "python".into());
-        let req = CodeRunRequest {
-            code: code.into(),
-            language,
-            argv: params.argv,
-            envs: params.env,
-            timeout: timeout.filter(|&t| t > 0),
-        };
-        let margin = req.timeout.map(|t| Duration::from_secs(t) + TIMEOUT_MARGIN);
-        let resp: CodeRunResponse = self.request(Method::Post, "/process/code-run").body(&req).timeout(margin).await?;
+        let resp = self.code_run_call(code, params, timeout).await?;
         let charts: Vec<Chart> = resp.artifacts.and_then(|a| a.charts).unwrap_or_default();
         Ok(ExecuteResponse {
             exit_code: resp.exit_code,
             artifacts: Some(ExecuteArtifacts { stdout: resp.result.clone(), charts }),
             result: resp.result,
         })
+    }
+
+    /// `POST /process/code-run` as the toolbox answers it (charts, if any, in `artifacts`).
+    pub(crate) fn code_run_call(
+        &self,
+        code: &str,
+        params: CodeRunParams,
+        timeout: Option<u64>,
+    ) -> Call<CodeRunResponse> {
+        let language =
+            self.toolbox.label(crate::params::CODE_TOOLBOX_LANGUAGE_LABEL).unwrap_or_else(|| "python".into());
+        let timeout = timeout.filter(|&t| t > 0);
+        let req = CodeRunRequest { code: code.into(), language, argv: params.argv, envs: params.env, timeout };
+        self.request(Method::Post, "/process/code-run").body(&req).timeout(with_margin(timeout))
     }
 
     /// Creates a session: a long-lived shell whose state (cwd, variables) persists between commands.

@@ -456,8 +456,12 @@ impl Process {
 
     /// Every PTY session of the sandbox.
     pub async fn list_pty_sessions(&self) -> Result<Vec<PtySessionInfo>, DaytonaError> {
-        let list: PtyListResponse = self.request(Method::Get, "/process/pty").await?;
-        Ok(list.sessions)
+        Ok(self.pty_sessions().await?.sessions)
+    }
+
+    /// `GET /process/pty` as the toolbox answers it (`{ sessions }`).
+    pub(crate) fn pty_sessions(&self) -> Call<PtyListResponse> {
+        self.request(Method::Get, "/process/pty")
     }
 
     /// One PTY session.

@@ -10,10 +10,12 @@ use daytona_models::{
     SignedPortPreviewUrl,
 };
 
+use futures::future::LocalBoxFuture;
+
 use crate::client::Client;
 use crate::http::{encode, CallOptions, Method};
 use crate::toolbox::Toolbox;
-use crate::wait::wait_for;
+use crate::wait::{wait_for, Until};
 use crate::{Call, DaytonaError, FileSystem, Process};
 
 /// Default time to wait for start/stop transitions.
@@ -92,84 +94,86 @@ impl Sandbox {
         *self.data.borrow_mut() = dto;
     }
 
-    /// `POST`s a lifecycle action and stores the returned data.
-    async fn action(&self, suffix: &str) -> Result<(), DaytonaError> {
-        let dto = self.client.http.json(Method::Post, &self.url(suffix), None::<&()>, &CallOptions::default()).await?;
-        self.set(dto);
-        Ok(())
+    /// Records that the sandbox is gone.
+    pub(crate) fn mark_destroyed(&self) {
+        self.data.borrow_mut().state = Some(SandboxState::Destroyed);
+    }
+
+    /// One lifecycle step: sends `call`, stores the sandbox data it answers, then waits
+    /// `until` a state (default 60 s). One boxed future for every step.
+    fn step(
+        &self,
+        call: Call<SandboxDto>,
+        until: Option<Until>,
+        timeout: Option<Duration>,
+    ) -> LocalBoxFuture<'static, Result<(), DaytonaError>> {
+        let sandbox = self.clone();
+        Box::pin(async move {
+            sandbox.set(call.await?);
+            match until {
+                Some(until) => wait_for(&sandbox, until, Some(timeout.unwrap_or(DEFAULT_WAIT))).await,
+                None => Ok(()),
+            }
+        })
+    }
+
+    /// A call to `/sandbox/{id}{suffix}` answering the sandbox's data.
+    fn call(&self, method: Method, suffix: &str) -> Call<SandboxDto> {
+        Call::new(&self.client, method, self.url(suffix))
     }
 
     /// Reloads the data from the control plane.
     pub async fn refresh_data(&self) -> Result<(), DaytonaError> {
-        let dto = self.client.http.json(Method::Get, &self.url(""), None::<&()>, &CallOptions::default()).await?;
-        self.set(dto);
-        Ok(())
+        self.step(self.call(Method::Get, ""), None, None).await
     }
 
     /// Starts the sandbox and waits until it is started.
     pub async fn start(&self, timeout: Option<Duration>) -> Result<(), DaytonaError> {
-        self.action("/start").await?;
-        self.wait_until_started(timeout).await
+        self.step(self.call(Method::Post, "/start"), Some(Until::Started), timeout).await
     }
 
     /// Stops the sandbox (SIGKILL at once when `force`) and waits until it is stopped.
     pub async fn stop(&self, timeout: Option<Duration>, force: bool) -> Result<(), DaytonaError> {
-        self.action(if force { "/stop?force=true" } else { "/stop" }).await?;
-        self.wait_until_stopped(timeout).await
+        let suffix = if force { "/stop?force=true" } else { "/stop" };
+        self.step(self.call(Method::Post, suffix), Some(Until::Stopped), timeout).await
     }
 
     /// Deletes the sandbox and waits until it is gone (default 60 s).
     pub async fn delete(&self, timeout: Option<Duration>) -> Result<(), DaytonaError> {
-        let dto = self.client.http.json(Method::Delete, &self.url(""), None::<&()>, &CallOptions::default()).await?;
-        self.set(dto);
-        let result =
-            wait_for(self, "destroyed", Some(timeout.unwrap_or(DEFAULT_WAIT)), |s| s == SandboxState::Destroyed).await;
-        match result {
-            Err(DaytonaError::Api { status: 404, .. }) => {
-                self.data.borrow_mut().state = Some(SandboxState::Destroyed);
-                Ok(())
-            }
-            other => other,
-        }
+        self.step(self.call(Method::Delete, ""), Some(Until::Destroyed), timeout).await
     }
 
     /// Archives a stopped sandbox.
     pub async fn archive(&self) -> Result<(), DaytonaError> {
-        self.action("/archive").await
+        self.step(self.call(Method::Post, "/archive"), None, None).await
     }
 
     /// Recovers a sandbox from the `error` state and waits until it is started.
     pub async fn recover(&self, timeout: Option<Duration>) -> Result<(), DaytonaError> {
-        self.action("/recover").await?;
-        self.wait_until_started(timeout).await
+        self.step(self.call(Method::Post, "/recover"), Some(Until::Started), timeout).await
     }
 
     /// Changes CPU (cores), memory and disk (GiB); waits until the resize is done.
     pub async fn resize(&self, resources: ResizeSandbox, timeout: Option<Duration>) -> Result<(), DaytonaError> {
-        let dto = self
-            .client
-            .http
-            .json(Method::Post, &self.url("/resize"), Some(&resources), &CallOptions::default())
-            .await?;
-        self.set(dto);
-        wait_for(self, "resized", Some(timeout.unwrap_or(DEFAULT_WAIT)), |s| s != SandboxState::Resizing).await
+        self.step(self.call(Method::Post, "/resize").body(&resources), Some(Until::Resized), timeout).await
     }
 
     /// Replaces all labels; returns the stored set.
     pub async fn set_labels(&self, labels: BTreeMap<String, String>) -> Result<BTreeMap<String, String>, DaytonaError> {
         let body = SandboxLabels { labels };
-        let out: SandboxLabels =
-            self.client.http.json(Method::Put, &self.url("/labels"), Some(&body), &CallOptions::default()).await?;
+        let out: SandboxLabels = Call::new(&self.client, Method::Put, self.url("/labels")).body(&body).await?;
         self.data.borrow_mut().labels = out.labels.clone();
         Ok(out.labels)
     }
 
-    async fn interval(&self, kind: &str, minutes: i64) -> Result<(), DaytonaError> {
-        self.client
-            .http
-            .send(Method::Post, &self.url(&format!("/{kind}/{minutes}")), None::<&()>, &CallOptions::default())
-            .await?;
-        self.refresh_data().await
+    /// Sets interval `kind` and reloads the data (one boxed future for the three setters).
+    fn interval(&self, kind: &str, minutes: i64) -> LocalBoxFuture<'static, Result<(), DaytonaError>> {
+        let set = Call::done(&self.client, Method::Post, self.url(&format!("/{kind}/{minutes}")));
+        let sandbox = self.clone();
+        Box::pin(async move {
+            set.await?;
+            sandbox.refresh_data().await
+        })
     }
 
     /// Minutes of inactivity before the sandbox stops by itself (0 = never).
@@ -194,22 +198,18 @@ impl Sandbox {
     }
 
     /// Tells the control plane the sandbox is in use (resets the auto-stop timer).
-    pub async fn refresh_activity(&self) -> Result<(), DaytonaError> {
-        self.client.http.send(Method::Post, &self.url("/last-activity"), None::<&()>, &CallOptions::default()).await?;
-        Ok(())
+    pub fn refresh_activity(&self) -> Call<()> {
+        Call::done(&self.client, Method::Post, self.url("/last-activity"))
     }
 
     /// Waits until the state is `started` (default 60 s).
     pub async fn wait_until_started(&self, timeout: Option<Duration>) -> Result<(), DaytonaError> {
-        wait_for(self, "started", Some(timeout.unwrap_or(DEFAULT_WAIT)), |s| s == SandboxState::Started).await
+        wait_for(self, Until::Started, Some(timeout.unwrap_or(DEFAULT_WAIT))).await
     }
 
     /// Waits until the state is `stopped` (or `destroyed`) (default 60 s).
     pub async fn wait_until_stopped(&self, timeout: Option<Duration>) -> Result<(), DaytonaError> {
-        wait_for(self, "stopped", Some(timeout.unwrap_or(DEFAULT_WAIT)), |s| {
-            matches!(s, SandboxState::Stopped | SandboxState::Destroyed)
-        })
-        .await
+        wait_for(self, Until::Stopped, Some(timeout.unwrap_or(DEFAULT_WAIT))).await
     }
 
     /// The URL and token for reaching `port` of the sandbox.

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use daytona_models::SandboxState;
+use futures::future::LocalBoxFuture;
 
 use crate::{DaytonaError, Sandbox};
 
@@ -10,40 +11,83 @@ use crate::{DaytonaError, Sandbox};
 const FIRST_POLL: Duration = Duration::from_millis(50);
 const MAX_POLL: Duration = Duration::from_millis(1000);
 
-/// Refreshes `sandbox` until its state satisfies `done`, fails on `error`/`build_failed`,
-/// and gives up after `timeout` (`None` = wait forever).
-pub(crate) async fn wait_for(
+/// A state a lifecycle call waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Until {
+    /// `started`.
+    Started,
+    /// `stopped` (or `destroyed`).
+    Stopped,
+    /// `destroyed`, or gone (404).
+    Destroyed,
+    /// Any state but `resizing`.
+    Resized,
+}
+
+impl Until {
+    fn what(self) -> &'static str {
+        match self {
+            Self::Started => "started",
+            Self::Stopped => "stopped",
+            Self::Destroyed => "destroyed",
+            Self::Resized => "resized",
+        }
+    }
+
+    fn reached(self, state: SandboxState) -> bool {
+        match self {
+            Self::Started => state == SandboxState::Started,
+            Self::Stopped => matches!(state, SandboxState::Stopped | SandboxState::Destroyed),
+            Self::Destroyed => state == SandboxState::Destroyed,
+            Self::Resized => state != SandboxState::Resizing,
+        }
+    }
+}
+
+/// Refreshes `sandbox` until its state is `until`, fails on `error`/`build_failed`, and gives
+/// up after `timeout` (`None` = wait forever). One boxed future for every wait.
+pub(crate) fn wait_for(
     sandbox: &Sandbox,
-    what: &str,
+    until: Until,
     timeout: Option<Duration>,
-    done: impl Fn(SandboxState) -> bool,
-) -> Result<(), DaytonaError> {
-    let start = js_sys::Date::now();
-    let mut poll = FIRST_POLL;
-    loop {
-        let state = sandbox.state();
-        if done(state) {
-            return Ok(());
-        }
-        if matches!(state, SandboxState::Error | SandboxState::BuildFailed) {
-            return Err(DaytonaError::SandboxFailed(format!(
-                "Sandbox {} failed while waiting to be {what}: {}",
-                sandbox.id(),
-                sandbox.data().error_reason.unwrap_or_else(|| state.as_str().to_owned())
-            )));
-        }
-        if let Some(t) = timeout {
-            if js_sys::Date::now() - start > t.as_millis() as f64 {
-                return Err(DaytonaError::Timeout(format!(
-                    "Sandbox {} did not become {what} within {} s (state: {})",
+) -> LocalBoxFuture<'static, Result<(), DaytonaError>> {
+    let sandbox = sandbox.clone();
+    Box::pin(async move {
+        let what = until.what();
+        let start = js_sys::Date::now();
+        let mut poll = FIRST_POLL;
+        loop {
+            let state = sandbox.state();
+            if until.reached(state) {
+                return Ok(());
+            }
+            if matches!(state, SandboxState::Error | SandboxState::BuildFailed) {
+                return Err(DaytonaError::SandboxFailed(format!(
+                    "Sandbox {} failed while waiting to be {what}: {}",
                     sandbox.id(),
-                    t.as_secs_f64(),
-                    state.as_str()
+                    sandbox.data().error_reason.unwrap_or_else(|| state.as_str().to_owned())
                 )));
             }
+            if let Some(t) = timeout {
+                if js_sys::Date::now() - start > t.as_millis() as f64 {
+                    return Err(DaytonaError::Timeout(format!(
+                        "Sandbox {} did not become {what} within {} s (state: {})",
+                        sandbox.id(),
+                        t.as_secs_f64(),
+                        state.as_str()
+                    )));
+                }
+            }
+            gloo_timers::future::TimeoutFuture::new(poll.as_millis() as u32).await;
+            poll = (poll * 3 / 2).min(MAX_POLL);
+            match sandbox.refresh_data().await {
+                // A deleted sandbox may be gone before it is seen as `destroyed`.
+                Err(DaytonaError::Api { status: 404, .. }) if until == Until::Destroyed => {
+                    sandbox.mark_destroyed();
+                    return Ok(());
+                }
+                other => other?,
+            }
         }
-        gloo_timers::future::TimeoutFuture::new(poll.as_millis() as u32).await;
-        poll = (poll * 3 / 2).min(MAX_POLL);
-        sandbox.refresh_data().await?;
-    }
+    })
 }

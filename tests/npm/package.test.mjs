@@ -106,8 +106,9 @@ test('every exported method, called from plain JS as users import the package', 
   assert.deepEqual(out.many, ['alpha thread\n', true]);
   assert.deepEqual([out.signedUp, out.signedDown, out.afterRotation], [200, 'signed upload', 401]);
   assert.equal(out.gone, true);
-  assert.equal(out.exec, 'hi\n');
-  assert.deepEqual(out.code, [0, "['x'] 42\n"]);
+  assert.deepEqual(out.exec, ['hi\n', 'hi\n', []], 'artifacts as @daytonaio/sdk gives them');
+  assert.deepEqual(out.code, [0, "['x'] 42\n", true]);
+  assert.deepEqual(out.charts, [['line', 't', true, 1]], 'a matplotlib figure comes back as a typed chart');
   assert.deepEqual(out.sessionSync, [0, 'v\n']);
   // The input is echoed into the log as stdout, as Daytona's daemon does.
   assert.deepEqual(out.streamedLogs, ['input\ngot input\n', 'err\n']);

@@ -5,7 +5,7 @@
 use daytona_models::{MouseButtonRequest, MouseClickRequest, MouseDragRequest, MouseScrollRequest, ScreenshotQuery};
 use wasm_bindgen::prelude::*;
 
-use super::{option, promise, send};
+use super::{option, promise, send, send_field};
 use crate::{ComputerUse, Region};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -188,8 +188,7 @@ impl JsMouse {
     ) -> js_sys::Promise {
         let req =
             MouseScrollRequest { x: int(x), y: int(y), direction, amount: amount.map(|a| a as u32), modifiers: None };
-        let sent = self.cu.mouse().scroll(&req).request().send();
-        promise(async move { Ok(option(&sent.await?, "success")) })
+        send_field(self.cu.mouse().scroll(&req), "success")
     }
 
     /// Presses `button` (at (`x`, `y`) if given) without releasing it.

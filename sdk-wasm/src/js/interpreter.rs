@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{from_js, invalid, option, optional_function, optional_signal, promise, send, to_js};
+use super::{from_js, invalid, option, optional_function, optional_signal, promise, send, send_field};
 use crate::{CodeInterpreter, ExecutionError, ExecutionResult, Output, RichOutput, RunCodeOptions};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -286,8 +286,7 @@ impl JsCodeInterpreter {
     /// The contexts created with `createContext` (not the default one).
     #[wasm_bindgen(js_name = listContexts, unchecked_return_type = "Promise<InterpreterContext[]>")]
     pub fn list_contexts(&self) -> js_sys::Promise {
-        let inner = self.inner.clone();
-        promise(async move { to_js(&inner.list_contexts().await?) })
+        send_field(self.inner.context_list(), "contexts")
     }
 
     /// Deletes a context and ends its process.

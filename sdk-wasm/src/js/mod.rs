@@ -78,6 +78,12 @@ pub(crate) fn send<T>(call: crate::Call<T>) -> js_sys::Promise {
     send_request(call.request())
 }
 
+/// Sends `call` and resolves to field `key` of its answer (`{ sessions: [...] }` → the list).
+pub(crate) fn send_field<T>(call: crate::Call<T>, key: &'static str) -> js_sys::Promise {
+    let sent = call.request().send();
+    spawn_promise(Box::pin(async move { sent.await.map(|v| option(&v, key)).map_err(error::to_js) }))
+}
+
 fn send_request(request: crate::call::Request) -> js_sys::Promise {
     let sent = request.send();
     spawn_promise(Box::pin(async move { sent.await.map_err(error::to_js) }))

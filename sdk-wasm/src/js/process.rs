@@ -7,7 +7,8 @@ use wasm_bindgen::prelude::*;
 use daytona_models::SessionExecuteRequest;
 use tsify::Ts;
 
-use super::{from_js, promise, send, to_js};
+use super::{from_js, option, promise, send};
+use crate::call::Request;
 use crate::{CodeRunParams, Process};
 
 /// Process execution in a sandbox (`sandbox.process`).
@@ -29,6 +30,24 @@ impl JsProcess {
     }
 }
 
+/// Sends a command or code run and resolves to the toolbox's answer with `artifacts:
+/// { stdout, charts }` added, as `@daytonaio/sdk` gives it (charts as the toolbox sent them).
+fn with_artifacts(request: Request) -> js_sys::Promise {
+    let sent = request.send();
+    promise(async move {
+        let answer = sent.await?;
+        let charts = match option(&option(&answer, "artifacts"), "charts") {
+            c if c.is_undefined() || c.is_null() => js_sys::Array::new().into(),
+            c => c,
+        };
+        let artifacts = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&artifacts, &"stdout".into(), &option(&answer, "result"));
+        let _ = js_sys::Reflect::set(&artifacts, &"charts".into(), &charts);
+        let _ = js_sys::Reflect::set(&answer, &"artifacts".into(), &artifacts);
+        Ok(answer)
+    })
+}
+
 #[wasm_bindgen(js_class = Process)]
 impl JsProcess {
     /// Runs a shell command; resolves to `{ exitCode, result, artifacts }`.
@@ -45,12 +64,8 @@ impl JsProcess {
             Some(obj) => Some(from_js("env", obj.into())?),
             None => None,
         };
-        let inner = self.inner.clone();
         let timeout = timeout.filter(|t| *t > 0.0).map(|t| t.ceil() as u64);
-        Ok(promise(async move {
-            let resp = inner.exec(&command, cwd.as_deref(), env, timeout).await?;
-            to_js(&resp)
-        }))
+        Ok(with_artifacts(self.inner.execute(&command, cwd.as_deref(), env, timeout).request()))
     }
 
     /// Runs code in the sandbox's language; charts arrive in `artifacts.charts`.
@@ -65,9 +80,8 @@ impl JsProcess {
             true => CodeRunParams::default(),
             false => from_js("params", params)?,
         };
-        let inner = self.inner.clone();
         let timeout = timeout.filter(|t| *t > 0.0).map(|t| t.ceil() as u64);
-        Ok(promise(async move { to_js(&inner.code_run(&code, params, timeout).await?) }))
+        Ok(with_artifacts(self.inner.code_run_call(&code, params, timeout).request()))
     }
 
     /// Creates a session (a shell whose cwd and variables persist between commands).

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{from_js, invalid, option, optional_function, promise, send, to_js, JsProcess};
+use super::{from_js, invalid, option, optional_function, promise, send, send_field, to_js, JsProcess};
 use crate::{PtyCreateOptions, PtyDataFn, PtyHandle, PtyState, PtyStateFn};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -199,8 +199,7 @@ impl JsProcess {
     /// Every PTY session.
     #[wasm_bindgen(js_name = listPtySessions, unchecked_return_type = "Promise<PtySessionInfo[]>")]
     pub fn list_pty_sessions(&self) -> js_sys::Promise {
-        let process = self.process();
-        promise(async move { to_js(&process.list_pty_sessions().await?) })
+        send_field(self.process().pty_sessions(), "sessions")
     }
 
     /// One PTY session.

@@ -280,8 +280,7 @@ impl JsSandbox {
     /// Resets the auto-stop timer.
     #[wasm_bindgen(js_name = refreshActivity, unchecked_return_type = "Promise<void>")]
     pub fn refresh_activity(&self) -> js_sys::Promise {
-        let s = self.inner.clone();
-        promise(async move { s.refresh_activity().await })
+        send(self.inner.refresh_activity())
     }
 
     /// Resolves once the sandbox is started.
