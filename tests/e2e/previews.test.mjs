@@ -74,5 +74,17 @@ test('lists the listening port and opens its preview on its own origin', async (
   await page.getByLabel('Port to preview').fill('9000');
   await page.getByRole('button', { name: 'Preview port' }).click();
   await page.locator('.ports li[data-port="9000"]').waitFor();
+  // Another update of the sandbox (an interval set) keeps the port added by hand (it used to
+  // rescan and drop it); so does a rescan, which finds 8000 again.
+  await page.getByLabel('Auto-stop minutes').fill('45');
+  await page.locator('form.interval', { has: page.getByLabel('Auto-stop minutes') }).getByRole('button', { name: 'Set' }).click();
+  await page.locator('.interval-value', { hasText: '45 min' }).waitFor();
+  await page.waitForTimeout(500);
+  assert.deepEqual(await page.locator('.ports li').evaluateAll((l) => l.map((e) => e.dataset.port)), ['8000', '9000']);
+  await page.getByRole('button', { name: 'Rescan' }).click();
+  await page.waitForTimeout(300);
+  await page.getByRole('button', { name: 'Rescan' }).waitFor({ state: 'visible' });
+  await eventually(async () => (await page.getByRole('button', { name: 'Rescan' }).isEnabled()), { what: 'the rescan done' });
+  assert.deepEqual(await page.locator('.ports li').evaluateAll((l) => l.map((e) => e.dataset.port)), ['8000', '9000']);
   assert.deepEqual(page.problems, []);
 });

@@ -35,6 +35,22 @@ struct Preview {
     port: u16,
     shown: String,
     href: String,
+    /// Added by hand (kept by a rescan that does not find it listening).
+    by_hand: bool,
+}
+
+/// `found` merged into `all`, sorted by port: a scan (`rescan`) replaces what it scanned
+/// before but keeps the ports added by hand; a port added by hand joins the list once.
+fn merge(all: &mut Vec<Preview>, found: Vec<Preview>, rescan: bool) {
+    if rescan {
+        all.retain(|p| p.by_hand && !found.iter().any(|f| f.port == p.port));
+    }
+    for p in found {
+        if !all.iter().any(|q| q.port == p.port) {
+            all.push(p);
+        }
+    }
+    all.sort_by_key(|p| p.port);
 }
 
 /// How long a shared (signed) preview link works.
@@ -56,7 +72,7 @@ pub fn PortPreviews() -> impl IntoView {
         for port in ports {
             let link = sandbox.get_preview_link(port).await?;
             let href = link.browser_url();
-            found.push(Preview { port, shown: link.url, href });
+            found.push(Preview { port, shown: link.url, href, by_hand: false });
         }
         Ok(found)
     };
@@ -66,14 +82,18 @@ pub fn PortPreviews() -> impl IntoView {
                 let output = current.sandbox()?.process().exec(LIST_PORTS, None, None, Some(10)).await?;
                 links(listening_ports(&output.result)).await
             },
-            move |found| previews.set(found),
+            // Ports added by hand stay (a server may listen only later, or elsewhere).
+            move |found| previews.update(|all| merge(all, found, true)),
         );
     };
-    // Scan whenever the sandbox (re)starts.
-    Effect::new(move |_| {
-        if started() {
+    // Scan when the sandbox starts (not on every other update of its data, such as an
+    // interval being set, which would also drop the ports added by hand).
+    Effect::new(move |was: Option<bool>| {
+        let now = started();
+        if now && was != Some(true) {
             refresh();
         }
+        now
     });
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -81,14 +101,9 @@ pub fn PortPreviews() -> impl IntoView {
             return open.fail("A port is a number from 1 to 65535.");
         };
         open.run(links(vec![wanted]), move |found| {
-            previews.update(|all| {
-                for p in found {
-                    if !all.iter().any(|q| q.port == p.port) {
-                        all.push(p);
-                    }
-                }
-                all.sort_by_key(|p| p.port);
-            });
+            for p in found {
+                previews.update(|all| merge(all, vec![Preview { by_hand: true, ..p }], false));
+            }
             port.set(String::new());
         });
     };
@@ -184,5 +199,29 @@ pub fn PortPreviews() -> impl IntoView {
                 </button>
             </form>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn preview(port: u16, by_hand: bool) -> Preview {
+        Preview { port, shown: format!("p{port}"), href: String::new(), by_hand }
+    }
+
+    #[test]
+    fn a_rescan_keeps_the_ports_added_by_hand_and_drops_closed_ones() {
+        let mut all = vec![preview(3000, false), preview(9000, true)];
+        merge(&mut all, vec![preview(8000, false)], true);
+        let ports: Vec<(u16, bool)> = all.iter().map(|p| (p.port, p.by_hand)).collect();
+        assert_eq!(ports, [(8000, false), (9000, true)], "3000 stopped listening; 9000 was added by hand");
+        // Found listening later, a port added by hand is a scanned one again.
+        merge(&mut all, vec![preview(8000, false), preview(9000, false)], true);
+        assert_eq!(all.iter().map(|p| (p.port, p.by_hand)).collect::<Vec<_>>(), [(8000, false), (9000, false)]);
+        // Adding a listed port again changes nothing.
+        merge(&mut all, vec![preview(8000, true)], false);
+        assert_eq!(all.len(), 2);
+        assert!(!all[0].by_hand);
     }
 }
