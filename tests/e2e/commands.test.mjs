@@ -23,6 +23,10 @@ test('streams a session command live, sends it input and shows its exit code', a
   await page.getByRole('button', { name: '+ New session' }).click();
   const dialog = page.getByRole('dialog', { name: 'New session' });
   assert.equal(await dialog.getByLabel('Session id').inputValue(), 'session-1');
+  // The suggestion is selected: typing replaces it (it used to append to it).
+  await page.keyboard.type('typed');
+  assert.equal(await dialog.getByLabel('Session id').inputValue(), 'typed');
+  await dialog.getByLabel('Session id').fill('session-1');
   await dialog.getByRole('button', { name: 'Create' }).click();
   await page.waitForURL(/\/commands\?session=session-1$/);
   assert.deepEqual((await toolbox.call('GET', '/process/session')).body.map((s) => s.sessionId), ['session-1']);

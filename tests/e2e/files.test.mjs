@@ -228,7 +228,9 @@ test('creates a folder, renames it, changes its mode and deletes it', async () =
   await row('made').getByRole('button', { name: 'Rename' }).click();
   const move = page.getByRole('dialog', { name: 'Rename or move' });
   assert.equal(await move.getByLabel('New path').inputValue(), `${HOME}/proj/made`);
-  await move.getByLabel('New path').fill('renamed');
+  // The name is selected: typing renames in place (it used to append to the path).
+  await page.keyboard.type('renamed');
+  assert.equal(await move.getByLabel('New path').inputValue(), `${HOME}/proj/renamed`);
   await move.getByRole('button', { name: 'Move' }).click();
   await row('renamed').waitFor();
   assert.equal(await row('made').count(), 0);

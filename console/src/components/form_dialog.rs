@@ -28,11 +28,20 @@ pub fn FormDialog(
         task.clear();
     };
     let form = NodeRef::<Form>::new();
-    // Each time the dialog opens, its form is new: focus its first field.
+    // Each time the dialog opens, its form is new: focus its first field, with a prefilled
+    // value selected so that typing replaces it (of a path, its last segment: the name).
     Effect::new(move |_| {
         let first = form.get().and_then(|f| f.query_selector("input, textarea, select").ok().flatten());
         if let Some(field) = first.and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok()) {
             let _ = field.focus();
+            let field: web_sys::Element = field.into();
+            if let Ok(input) = field.dyn_into::<web_sys::HtmlInputElement>() {
+                // After this frame's bindings have written the prefilled value.
+                let select = wasm_bindgen::closure::Closure::once_into_js(move || select_name(&input));
+                if let Some(window) = web_sys::window() {
+                    let _ = window.set_timeout_with_callback(select.unchecked_ref());
+                }
+            }
         }
     });
     let dialog = move || {
@@ -61,4 +70,17 @@ pub fn FormDialog(
         }
     };
     move || open.get().then(&dialog)
+}
+
+/// Selects the value of `input`, or of a path its last segment.
+fn select_name(input: &web_sys::HtmlInputElement) {
+    let value = input.value();
+    match value.trim_end_matches('/').rfind('/') {
+        // Offsets in UTF-16 units, as the DOM counts them.
+        Some(slash) => {
+            let start = value[..=slash].encode_utf16().count() as u32;
+            let _ = input.set_selection_range(start, value.encode_utf16().count() as u32);
+        }
+        None => input.select(),
+    }
 }
