@@ -184,6 +184,13 @@ test('filters by name, label and state, with the filters in the URL', async () =
 
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await row('e2e-b').waitFor();
+  // Typed labels apply as the name does, without Enter (only Enter applied them before).
+  await page.getByLabel('Filter by labels').pressSequentially('group=x');
+  await page.waitForURL(/[?&]labels=group%3Dx/);
+  await row('e2e-b').waitFor({ state: 'detached' });
+  assert.equal(await row('e2e-a').count(), 1);
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await row('e2e-b').waitFor();
   await page.getByLabel('Filter by state').selectOption('stopped');
   await page.waitForURL(/[?&]state=stopped/);
   await page.getByText('No sandboxes match these filters.').waitFor();

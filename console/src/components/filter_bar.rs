@@ -33,21 +33,22 @@ pub fn FilterBar(
     #[prop(into)] filters: Signal<ListFilters>,
     #[prop(into)] apply: Callback<(ListFilters, bool)>,
 ) -> impl IntoView {
+    // Typing applies after a pause (name and labels each have their pending change).
     let pending_search = StoredValue::new(None::<TimeoutHandle>);
-    on_cleanup(move || {
-        if let Some(h) = pending_search.get_value() {
-            h.clear();
+    let pending_labels = StoredValue::new(None::<TimeoutHandle>);
+    let cancel_typing = move || {
+        for pending in [pending_search, pending_labels] {
+            if let Some(h) = pending.get_value() {
+                h.clear();
+            }
         }
-    });
+    };
+    on_cleanup(cancel_typing);
     let search = move |ev| {
         let text = event_target_value(&ev);
-        if let Some(h) = pending_search.get_value() {
-            h.clear();
-        }
-        let run = move || {
+        debounce(pending_search, move || {
             apply.run((ListFilters { name: text.trim().to_owned(), ..filters.get_untracked().first_page() }, true))
-        };
-        pending_search.set_value(set_timeout_with_handle(run, SEARCH_DEBOUNCE).ok());
+        });
     };
     let choose_state = move |ev| {
         let state = SandboxState::parse(&event_target_value(&ev));
@@ -56,14 +57,20 @@ pub fn FilterBar(
     let label_text = RwSignal::new(filters.get_untracked().labels);
     Effect::new(move |_| label_text.set(filters.with(|f| f.labels.clone())));
     let label_error = move || label_text.with(|t| parse_labels(t).err());
-    let apply_labels = move |_| {
-        if label_error().is_none() {
-            let labels = label_text.get_untracked().trim().to_owned();
-            apply.run((ListFilters { labels, ..filters.get_untracked().first_page() }, false));
+    // Labels apply as they are typed, as the name does, once they read as `key=value, …`.
+    let apply_labels = move |replace: bool| {
+        let labels = label_text.get_untracked().trim().to_owned();
+        if parse_labels(&labels).is_ok() && labels != filters.with_untracked(|f| f.labels.clone()) {
+            apply.run((ListFilters { labels, ..filters.get_untracked().first_page() }, replace));
         }
+    };
+    let type_labels = move |ev| {
+        label_text.set(event_target_value(&ev));
+        debounce(pending_labels, move || apply_labels(true));
     };
     let any_filter = move || filters.with(|f| f.state.is_some() || !f.labels.is_empty() || !f.name.is_empty());
     let clear = move |_| {
+        cancel_typing();
         apply.run((ListFilters { limit: filters.get_untracked().limit, ..ListFilters::default() }, false));
     };
 
@@ -101,9 +108,14 @@ pub fn FilterBar(
                     type="text"
                     placeholder="key=value, …"
                     aria-label="Filter by labels"
-                    title="Press Enter to apply"
-                    bind:value=label_text
-                    on:change=apply_labels
+                    prop:value=label_text
+                    on:input=type_labels
+                    on:change=move |_| {
+                        if let Some(h) = pending_labels.get_value() {
+                            h.clear();
+                        }
+                        apply_labels(false)
+                    }
                 />
             </label>
             <Show when=any_filter>
@@ -112,4 +124,12 @@ pub fn FilterBar(
             {move || label_error().map(|e| view! { <p class="field-error filter-error" role="alert">{e}</p> })}
         </div>
     }
+}
+
+/// Runs `run` after [`SEARCH_DEBOUNCE`] unless called again meanwhile with the same `pending`.
+fn debounce(pending: StoredValue<Option<TimeoutHandle>>, run: impl FnOnce() + 'static) {
+    if let Some(h) = pending.get_value() {
+        h.clear();
+    }
+    pending.set_value(set_timeout_with_handle(run, SEARCH_DEBOUNCE).ok());
 }
