@@ -73,6 +73,7 @@ fn Header() -> impl IntoView {
 /// Shown for unknown paths.
 #[component]
 fn NotFound() -> impl IntoView {
+    crate::title::set_title("Page not found");
     view! {
         <section class="card empty">
             <h1>"Page not found"</h1>

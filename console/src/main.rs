@@ -28,6 +28,7 @@ mod storage;
 mod task;
 mod terminal;
 mod time;
+mod title;
 mod validate;
 mod xterm;
 

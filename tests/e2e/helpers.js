@@ -82,9 +82,9 @@ export function api(server) {
     async byName(name) {
       return (await this.list()).find((s) => s.name === name);
     },
-    /** Creates sandbox `name` and waits until it has started; returns it. */
-    async createStarted(name) {
-      const created = await call('POST', '/sandbox', { name });
+    /** Creates sandbox `name` (with `extra` fields of the request) and waits until it has started; returns it. */
+    async createStarted(name, extra = {}) {
+      const created = await call('POST', '/sandbox', { name, ...extra });
       assert.equal(created.status, 200, `create ${name}: ${JSON.stringify(created.body)}`);
       return eventually(async () => {
         const s = (await call('GET', `/sandbox/${created.body.id}`)).body;

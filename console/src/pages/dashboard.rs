@@ -28,6 +28,7 @@ const REFRESH_PERIOD: Duration = Duration::from_secs(5);
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let conn = use_connection();
+    crate::title::set_title("Sandboxes");
     view! {
         <Show when=move || conn.with(|c| c.has_key()) fallback=ConnectPrompt>
             <Dashboard/>

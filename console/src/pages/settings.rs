@@ -21,6 +21,7 @@ enum Notice {
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let conn = use_connection();
+    crate::title::set_title("Settings");
     let api_url = RwSignal::new(conn.get_untracked().api_url);
     let api_key = RwSignal::new(String::new());
     let notice = RwSignal::new(None::<Notice>);

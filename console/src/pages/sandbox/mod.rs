@@ -124,6 +124,17 @@ fn SandboxShell() -> impl IntoView {
             }
         });
     });
+    // The title names the sandbox and the tab.
+    Effect::new(move |_| {
+        let path = location.pathname.get();
+        let tab = TABS
+            .iter()
+            .rev()
+            .find(|(_, suffix)| !suffix.is_empty() && path.ends_with(suffix))
+            .map_or("Overview", |t| t.0);
+        let name = current.data.with(|d| d.as_ref().map(|d| d.name.clone())).unwrap_or_else(|| id.get());
+        crate::title::set_title(&format!("{name} · {tab}"));
+    });
     view! {
         <nav class="crumbs"><A href="/">"← Sandboxes"</A></nav>
         {move || error.get().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}

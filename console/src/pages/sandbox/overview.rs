@@ -53,6 +53,7 @@ pub fn OverviewTab() -> impl IntoView {
         ("Last activity", |s| s.last_activity_at.clone()),
     ];
     let env = move || sandbox.with(|s| s.as_ref().map(|s| s.env.clone()).unwrap_or_default());
+    let revealed = RwSignal::new(false);
 
     view! {
         <div class="detail-grid">
@@ -96,15 +97,36 @@ pub fn OverviewTab() -> impl IntoView {
                 </section>
 
                 <section class="card">
-                    <h2>"Environment"</h2>
+                    <h2>
+                        "Environment"
+                        <Show when=move || !env().is_empty()>
+                            <button
+                                class="btn btn-small btn-ghost"
+                                type="button"
+                                aria-pressed=move || revealed.get().to_string()
+                                on:click=move |_| revealed.update(|r| *r = !*r)
+                            >
+                                {move || if revealed.get() { "Hide values" } else { "Show values" }}
+                            </button>
+                        </Show>
+                    </h2>
                     {move || {
                         let env = env();
                         if env.is_empty() {
                             view! { <p class="muted">"No environment variables."</p> }.into_any()
                         } else {
+                            // Values are often secrets: hidden until asked for, so a screen
+                            // share or a glance over the shoulder shows only the names.
+                            let shown = revealed.get();
                             view! {
-                                <dl class="props mono">
-                                    {env.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+                                <dl class="props mono env-list">
+                                    {env
+                                        .into_iter()
+                                        .map(|(k, v)| {
+                                            let value = if shown { v } else { "••••••".to_owned() };
+                                            view! { <dt>{k}</dt><dd class:masked=!shown>{value}</dd> }
+                                        })
+                                        .collect_view()}
                                 </dl>
                             }
                                 .into_any()
