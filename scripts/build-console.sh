@@ -2,22 +2,8 @@
 # Builds the console into dist/console (served by daytona-local at /).
 source "$(dirname "$0")/lib.sh"
 
-# xterm.js 6 and its fit addon: self-contained ES modules from npm, vendored into the crate
-# (gitignored) as `.js` wasm-bindgen snippets before cargo needs them. Copied only when
-# changed, so an unchanged vendor dir does not force a rebuild.
-vendor=console/vendor
-xterm=node_modules/@xterm
-[ -f "$xterm/xterm/lib/xterm.mjs" ] && [ -f "$xterm/addon-fit/lib/addon-fit.mjs" ] \
+[ -f node_modules/@xterm/xterm/lib/xterm.mjs ] && [ -f node_modules/@xterm/addon-fit/lib/addon-fit.mjs ] \
   || { log "xterm.js is missing from node_modules: run npm ci"; exit 1; }
-mkdir -p "$vendor"
-vendor_copy() { # SOURCE DEST: copy without the source-map comment (the maps are not shipped)
-  local tmp; tmp=$(mktemp)
-  sed '/^\/\/# sourceMappingURL=/d' "$1" > "$tmp"
-  if cmp -s "$tmp" "$2"; then rm "$tmp"; else mv "$tmp" "$2"; fi
-}
-vendor_copy "$xterm/xterm/lib/xterm.mjs" "$vendor/xterm.js"
-vendor_copy "$xterm/addon-fit/lib/addon-fit.mjs" "$vendor/addon-fit.js"
-vendor_copy "$xterm/xterm/css/xterm.css" "$vendor/xterm.css"
 
 log "building daytona-console (wasm32, size profile)"
 wasm_cargo build -p daytona-console --profile wasm-release
@@ -27,7 +13,11 @@ rm -rf "$out"; mkdir -p "$out"
 wasm_opt "$out/pkg/daytona-console_bg.wasm"
 cp index.html "$out/index.html"
 cp -r console/static/. "$out/"
-cp "$vendor/xterm.css" "$out/xterm.css"
+# xterm.js 6 and its fit addon bundled into one module next to index.html, with its
+# stylesheet: the Terminal tab loads both when its first terminal opens (nothing else does).
+echo "export { Terminal } from '@xterm/xterm'; export { FitAddon } from '@xterm/addon-fit';" \
+  | node_modules/.bin/esbuild --bundle --format=esm --minify --log-level=warning --outfile="$out/xterm.js"
+cp node_modules/@xterm/xterm/css/xterm.css "$out/xterm.css"
 # noVNC (the Desktop tab's live view): its ES modules bundled into one file next to
 # index.html, which the tab imports when it first opens (nothing else loads it).
 [ -f node_modules/@novnc/novnc/core/rfb.js ] || { log "noVNC is missing from node_modules: run npm ci"; exit 1; }

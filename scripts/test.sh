@@ -19,8 +19,6 @@ bash scripts/test-unprivileged.sh
 log "fuzz: schemathesis on the served operations of Daytona's specs (bounded; tests/fuzz)"
 bash tests/fuzz/run.sh target/debug/daytona-local
 bash scripts/build-sdk.sh
-# Before the console's unit tests: the build vendors xterm.js into the crate (its wasm-bindgen
-# snippets must exist for the crate to compile, natively too).
 bash scripts/build-console.sh
 log "console unit tests (native)"
 cargo test -p daytona-console

@@ -1,8 +1,9 @@
-//! xterm.js 6 and its fit addon, bound directly.
+//! xterm.js 6 and its fit addon, bound directly and loaded when the first terminal opens.
 //!
-//! `scripts/build-console.sh` copies `@xterm/xterm`'s and `@xterm/addon-fit`'s self-contained
-//! ES modules from `node_modules` into `console/vendor/` (as `.js`), and wasm-bindgen ships
-//! them as local snippets. The raw bindings stay private; [`Xterm`] is the safe face.
+//! `scripts/build-console.sh` bundles `@xterm/xterm` and `@xterm/addon-fit` from
+//! `node_modules` into `/xterm.js` next to the console's `index.html`; `terminal/loader.js`
+//! imports it (and its stylesheet) on first use, so pages without a terminal never download
+//! it. The raw bindings stay private; [`Xterm`] is the safe face.
 
 use js_sys::{Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -12,12 +13,17 @@ use web_sys::{HtmlElement, KeyboardEvent};
 mod sys {
     use wasm_bindgen::prelude::*;
 
-    #[wasm_bindgen(module = "/vendor/xterm.js")]
+    #[wasm_bindgen(module = "/src/terminal/loader.js")]
+    extern "C" {
+        /// The bundle's module (`Terminal`, `FitAddon`), loaded once.
+        #[wasm_bindgen(js_name = loadXterm)]
+        pub fn load_xterm() -> js_sys::Promise;
+    }
+
+    #[wasm_bindgen]
     extern "C" {
         pub type Terminal;
 
-        #[wasm_bindgen(constructor)]
-        pub fn new(options: &JsValue) -> Terminal;
         #[wasm_bindgen(method)]
         pub fn open(this: &Terminal, parent: &web_sys::HtmlElement);
         #[wasm_bindgen(method)]
@@ -51,12 +57,10 @@ mod sys {
         pub fn dispose(this: &Disposable);
     }
 
-    #[wasm_bindgen(module = "/vendor/addon-fit.js")]
+    #[wasm_bindgen]
     extern "C" {
         pub type FitAddon;
 
-        #[wasm_bindgen(constructor)]
-        pub fn new() -> FitAddon;
         #[wasm_bindgen(method)]
         pub fn fit(this: &FitAddon);
     }
@@ -90,8 +94,15 @@ fn set(target: &Object, key: &str, value: &JsValue) {
 }
 
 impl Xterm {
-    /// Opens a terminal with `font_size` (px) in `parent` and fits it to the element.
-    pub fn open(parent: &HtmlElement, font_size: u16) -> Self {
+    /// Opens a terminal with `font_size` (px) in `parent` and fits it to the element, once
+    /// xterm.js has loaded (an error if it cannot be).
+    pub async fn open(parent: &HtmlElement, font_size: u16) -> Result<Self, JsValue> {
+        let module = wasm_bindgen_futures::JsFuture::from(sys::load_xterm()).await?;
+        let create = |name: &str, args: &js_sys::Array| {
+            Reflect::get(&module, &name.into())
+                .and_then(|c| c.dyn_into::<Function>())
+                .and_then(|c| Reflect::construct(&c, args))
+        };
         let theme = Object::new();
         for (k, v) in THEME {
             set(&theme, k, &v.into());
@@ -102,12 +113,12 @@ impl Xterm {
         set(&options, "cursorBlink", &true.into());
         set(&options, "scrollback", &SCROLLBACK.into());
         set(&options, "theme", &theme);
-        let term = sys::Terminal::new(&options);
-        let fit = sys::FitAddon::new();
+        let term: sys::Terminal = create("Terminal", &js_sys::Array::of1(&options))?.unchecked_into();
+        let fit: sys::FitAddon = create("FitAddon", &js_sys::Array::new())?.unchecked_into();
         term.load_addon(&fit);
         term.open(parent);
         fit.fit();
-        Self { term, fit, listeners: Vec::new(), closures: Vec::new() }
+        Ok(Self { term, fit, listeners: Vec::new(), closures: Vec::new() })
     }
 
     /// Keeps `f` alive as long as the terminal and returns it as a JS function.

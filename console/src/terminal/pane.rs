@@ -11,6 +11,7 @@ use daytona_wasm::{PtyCreateOptions, PtyDataFn, PtyHandle, PtyState, PtyStateFn}
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::KeyboardEvent;
 
@@ -170,8 +171,7 @@ pub fn TerminalPane(
         }
     };
 
-    host.on_load(move |el| {
-        let mut xterm = Xterm::open(&el, font_size.get_untracked());
+    let attach = move |xterm: &mut Xterm| {
         xterm.on_input(move |text| {
             if let Some(h) = attached() {
                 spawn_local(async move {
@@ -182,9 +182,28 @@ pub fn TerminalPane(
         });
         xterm.on_resize(resize_pty);
         xterm.intercept_keys(clipboard_keys);
-        term.set_value(Some(xterm));
-        watch.set_value(ResizeWatch::new(&el, move || with_term(&Xterm::fit)));
-        connect(create);
+    };
+
+    host.on_load(move |el| {
+        let px = font_size.get_untracked();
+        spawn_local(async move {
+            let opened = Xterm::open(&el, px).await;
+            // The pane may have been closed while xterm.js loaded.
+            if term.is_disposed() {
+                return;
+            }
+            let mut xterm = match opened {
+                Ok(x) => x,
+                Err(e) => {
+                    let why = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message()));
+                    return show_notice(format!("The terminal could not load: {}", why.unwrap_or_default()));
+                }
+            };
+            attach(&mut xterm);
+            term.set_value(Some(xterm));
+            watch.set_value(ResizeWatch::new(&el, move || with_term(&Xterm::fit)));
+            connect(create);
+        });
     });
     Effect::watch(move || font_size.get(), move |px, _, _| with_term(&|t| t.set_font_size(*px)), false);
     on_cleanup(move || {
