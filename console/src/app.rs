@@ -1,5 +1,6 @@
 //! The application shell: header, navigation and routes.
 
+use daytona_wasm::ErrorKind;
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
 use leptos_router::hooks::use_location;
@@ -48,6 +49,7 @@ fn Header() -> impl IntoView {
     let pathname = use_location().pathname;
     // "/" is matched exactly (it prefixes every path), so sandbox pages are added here.
     let in_sandboxes = move || pathname.with(|p| p.starts_with("/sandboxes/"));
+    let health = check_connection(conn);
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">
@@ -59,15 +61,79 @@ fn Header() -> impl IntoView {
                 <A href="/" exact=true {..} class:active=in_sandboxes>"Sandboxes"</A>
                 <A href="/settings">"Settings"</A>
             </nav>
-            <div class="conn" title="Control plane in use">
-                <span class=move || {
-                    if conn.with(|c| c.has_key()) { "dot dot-ok" } else { "dot dot-off" }
-                }></span>
+            <div class="conn" title=move || health.get().describe()>
+                <span class=move || health.get().dot() data-health=move || format!("{:?}", health.get())></span>
                 <span class="conn-url">{move || conn.with(|c| c.api_url.clone())}</span>
                 <span class="conn-key">{move || conn.with(|c| c.masked_key())}</span>
             </div>
         </header>
     }
+}
+
+/// What the header's dot says about the connection in use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Health {
+    /// No API key.
+    NoKey,
+    /// Being checked.
+    Checking,
+    /// The control plane answered with this key.
+    Connected,
+    /// The key was refused (401/403).
+    Rejected,
+    /// The control plane could not be reached, or failed otherwise.
+    Unreachable,
+}
+
+impl Health {
+    fn dot(self) -> &'static str {
+        match self {
+            Self::Connected => "dot dot-ok",
+            Self::Rejected => "dot dot-bad",
+            Self::Unreachable => "dot dot-warn",
+            Self::NoKey | Self::Checking => "dot dot-off",
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::NoKey => "No API key: add one in Settings",
+            Self::Checking => "Checking the connection…",
+            Self::Connected => "Connected to this control plane",
+            Self::Rejected => "The API key was rejected: check Settings",
+            Self::Unreachable => "The control plane could not be reached",
+        }
+    }
+}
+
+/// Checks the connection each time it changes (one small listing); a later check wins over
+/// an earlier one still in flight.
+fn check_connection(conn: RwSignal<crate::connection::Connection>) -> RwSignal<Health> {
+    let health = RwSignal::new(Health::Checking);
+    let generation = StoredValue::new(0_u32);
+    Effect::new(move |_| {
+        let connection = conn.get();
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        let daytona = match connection.client() {
+            Ok(d) if connection.has_key() => d,
+            _ => return health.set(Health::NoKey),
+        };
+        health.set(Health::Checking);
+        leptos::task::spawn_local(async move {
+            let query = daytona_wasm::models::ListSandboxesQuery { limit: Some(1), ..Default::default() };
+            let outcome = daytona.list_page(&query).await;
+            if generation.try_get_value() != Some(mine) {
+                return;
+            }
+            health.set(match outcome {
+                Ok(_) => Health::Connected,
+                Err(e) if matches!(e.kind(), ErrorKind::Authentication | ErrorKind::Forbidden) => Health::Rejected,
+                Err(_) => Health::Unreachable,
+            });
+        });
+    });
+    health
 }
 
 /// Shown for unknown paths.

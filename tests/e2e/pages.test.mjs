@@ -47,3 +47,34 @@ test("hides the environment's values until asked", async () => {
   assert.equal(await env.locator('dd').innerText(), '••••••');
   assert.deepEqual(page.problems, []);
 });
+
+test('a rejected API key is not saved, and the header and alerts say where to fix it', async () => {
+  const stored = () => page.evaluate(() => localStorage.getItem('daytona.console.apiKey'));
+  const health = () => page.locator('.conn .dot').getAttribute('data-health');
+  await page.goto(`${server.url}/settings`);
+  await page.waitForFunction(() => document.querySelector('.conn .dot')?.dataset.health === 'Connected');
+
+  // Save checks the key first (it used to store a key the server had just refused).
+  await page.locator('input[name=apiKey]').fill('not-the-key');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Not saved: the server rejected this API key (HTTP 401).').waitFor();
+  assert.equal(await stored(), server.apiKey);
+  assert.equal(await health(), 'Connected');
+
+  // A stored key the server no longer takes: the dot turns red (it stayed green), and the
+  // list's error links to Settings.
+  await page.evaluate(() => localStorage.setItem('daytona.console.apiKey', 'revoked-key'));
+  await page.goto(`${server.url}/`);
+  await page.waitForFunction(() => document.querySelector('.conn .dot')?.dataset.health === 'Rejected');
+  assert.match(await page.locator('.conn').getAttribute('title'), /rejected/);
+  const alert = page.getByRole('alert').filter({ hasText: 'The API key was rejected' });
+  await alert.getByRole('link', { name: 'Settings' }).click();
+  await page.waitForURL(/\/settings$/);
+
+  await page.locator('input[name=apiKey]').fill(server.apiKey);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Saved. Connected.').waitFor();
+  assert.equal(await stored(), server.apiKey);
+  await page.waitForFunction(() => document.querySelector('.conn .dot')?.dataset.health === 'Connected');
+  assert.deepEqual(page.problems, []);
+});

@@ -4,6 +4,7 @@ use daytona_wasm::{CreateSandboxParams, Resources};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::error_alert::Alert;
 use crate::components::field::Field;
 use crate::components::kv_editor::{KvEditor, KvRows};
 use crate::components::modal::Modal;
@@ -217,7 +218,7 @@ fn CreateForm(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> impl I
                     <KvEditor rows=form.env noun="Variable" show_errors=submitted/>
                 </fieldset>
 
-                {move || server_error.get().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}
+                {move || server_error.get().map(|e| view! { <Alert message=e/> })}
 
                 <footer class="modal-foot">
                     <button type="button" class="btn" on:click=move |_| open.set(false)>"Cancel"</button>

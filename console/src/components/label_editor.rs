@@ -3,6 +3,7 @@
 use daytona_wasm::models::Sandbox as SandboxDto;
 use leptos::prelude::*;
 
+use crate::components::error_alert::Alert;
 use crate::components::kv_editor::{KvEditor, KvRows};
 use crate::components::labels::LabelChips;
 use crate::components::spinner::Spinner;
@@ -61,7 +62,7 @@ pub fn LabelEditor(sandbox: RwSignal<Option<SandboxDto>>) -> impl IntoView {
             }
         >
             <KvEditor rows noun="Label" show_errors=true/>
-            {move || task.error().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}
+            {move || task.error().map(|e| view! { <Alert message=e/> })}
             <div class="btn-group editor-actions">
                 <button type="button" class="btn btn-small" on:click=move |_| editing.set(false)>"Cancel"</button>
                 <button type="button" class="btn btn-small btn-primary" disabled=move || task.busy() on:click=save>

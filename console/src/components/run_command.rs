@@ -4,6 +4,7 @@ use daytona_wasm::models::{ExecuteResponse, SandboxState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::error_alert::Alert;
 use crate::components::exit_badge::ExitBadge;
 use crate::components::field::Field;
 use crate::components::spinner::Spinner;
@@ -106,7 +107,7 @@ pub fn RunCommand(id: String, #[prop(into)] state: Signal<SandboxState>) -> impl
                     </Show>
                 </div>
             </form>
-            {move || error.get().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}
+            {move || error.get().map(|e| view! { <Alert message=e/> })}
             {move || {
                 result
                     .get()

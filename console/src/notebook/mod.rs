@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
+use crate::components::error_alert::Alert;
 use crate::components::requires_started::RequiresStarted;
 use crate::current_sandbox::use_current_sandbox;
 use crate::highlight::{highlight, syntax_for};
@@ -94,7 +95,7 @@ fn NotebookView() -> impl IntoView {
                     on:click=move |_| nb.restart()>"Restart"</button>
                 <button type="button" class="btn btn-small" on:click=move |_| nb.clear_outputs()>"Clear outputs"</button>
             </div>
-            {move || nb.error.get().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}
+            {move || nb.error.get().map(|e| view! { <Alert message=e/> })}
             <div class="nb-cells">
                 <For each=move || nb.cells.get() key=|c| c.key let:cell>
                     <CellView nb cell/>

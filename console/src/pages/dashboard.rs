@@ -10,6 +10,7 @@ use leptos_router::NavigateOptions;
 use crate::components::bulk_bar::BulkBar;
 use crate::components::connect_prompt::ConnectPrompt;
 use crate::components::create_dialog::CreateDialog;
+use crate::components::error_alert::Alert;
 use crate::components::filter_bar::FilterBar;
 use crate::components::pager::Pager;
 use crate::components::sandbox_table::SandboxTable;
@@ -126,7 +127,7 @@ fn Dashboard() -> impl IntoView {
 
         <FilterBar filters=filters apply=apply/>
         <BulkBar items selection ops/>
-        {move || list.error.get().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}
+        {move || list.error.get().map(|e| view! { <Alert message=e/> })}
 
         <SandboxTable items selection ops/>
         <Show when=move || list.loaded.get() && list.items.with(Vec::is_empty)>

@@ -1,9 +1,11 @@
 //! `/settings`: which Daytona to talk to (API URL and key).
 
 use daytona_wasm::models::ListSandboxesQuery;
+use daytona_wasm::ErrorKind;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::error_alert::Alert;
 use crate::components::field::Field;
 use crate::components::spinner::Spinner;
 use crate::connection::{use_connection, Connection};
@@ -41,17 +43,42 @@ pub fn SettingsPage() -> impl IntoView {
         })
     });
 
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if url_error.get_untracked().is_some() {
-            return;
-        }
-        let next = entered();
+    let store = move |next: Connection, message: String| {
         next.save();
         api_url.set(next.api_url.clone());
         api_key.set(String::new());
         conn.set(next);
-        notice.set(Some(Notice::Ok("Saved.".into())));
+        notice.set(Some(Notice::Ok(message)));
+    };
+    // Saving checks the settings first: a key the server refuses is not stored (a server
+    // that cannot be reached does not stop the save, which says so).
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if url_error.get_untracked().is_some() || testing.get_untracked() {
+            return;
+        }
+        let next = entered();
+        let daytona = match next.client() {
+            Ok(d) if next.has_key() => d,
+            _ => return store(next, "Saved.".into()),
+        };
+        testing.set(true);
+        notice.set(None);
+        spawn_local(async move {
+            let outcome = daytona.list_page(&ListSandboxesQuery { limit: Some(1), ..Default::default() }).await;
+            if testing.is_disposed() {
+                return;
+            }
+            testing.set(false);
+            match outcome {
+                Ok(_) => store(next, "Saved. Connected.".into()),
+                Err(e) if matches!(e.kind(), ErrorKind::Authentication | ErrorKind::Forbidden) => {
+                    let status = e.status_code().map(|s| format!(" (HTTP {s})")).unwrap_or_default();
+                    notice.set(Some(Notice::Failed(format!("Not saved: the server rejected this API key{status}."))));
+                }
+                Err(e) => store(next, format!("Saved, but the connection failed: {}", describe(&e))),
+            }
+        });
     };
     let test = move |_| {
         if url_error.get_untracked().is_some() {
@@ -66,7 +93,11 @@ pub fn SettingsPage() -> impl IntoView {
         notice.set(None);
         spawn_local(async move {
             let query = ListSandboxesQuery { limit: Some(1), ..Default::default() };
-            notice.set(Some(match daytona.list_page(&query).await {
+            let outcome = daytona.list_page(&query).await;
+            if testing.is_disposed() {
+                return;
+            }
+            notice.set(Some(match outcome {
                 Ok(_) => Notice::Ok(format!("Connected to {}.", candidate.api_url)),
                 Err(e) => Notice::Failed(describe(&e)),
             }));
@@ -110,7 +141,7 @@ pub fn SettingsPage() -> impl IntoView {
                         .get()
                         .map(|n| match n {
                             Notice::Ok(m) => view! { <p class="alert alert-ok" role="status">{m}</p> }.into_any(),
-                            Notice::Failed(m) => view! { <p class="alert alert-error" role="alert">{m}</p> }.into_any(),
+                            Notice::Failed(m) => view! { <Alert message=m/> }.into_any(),
                         })
                 }}
                 <footer class="form-foot">
@@ -121,7 +152,7 @@ pub fn SettingsPage() -> impl IntoView {
                         {move || testing.get().then(|| view! { <Spinner/> })}
                         "Test connection"
                     </button>
-                    <button type="submit" class="btn btn-primary">"Save"</button>
+                    <button type="submit" class="btn btn-primary" disabled=move || testing.get()>"Save"</button>
                 </footer>
             </form>
         </section>

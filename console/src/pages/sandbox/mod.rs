@@ -18,6 +18,7 @@ use leptos_router::NavigateOptions;
 use crate::components::action_buttons::ActionButtons;
 use crate::components::connect_prompt::ConnectPrompt;
 use crate::components::copy_id::CopyId;
+use crate::components::error_alert::Alert;
 use crate::components::spinner::Spinner;
 use crate::components::state_badge::StateBadge;
 use crate::connection::use_connection;
@@ -137,7 +138,7 @@ fn SandboxShell() -> impl IntoView {
     });
     view! {
         <nav class="crumbs"><A href="/">"← Sandboxes"</A></nav>
-        {move || error.get().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}
+        {move || error.get().map(|e| view! { <Alert message=e/> })}
         <Show when=move || missing.get()>
             <section class="card empty">
                 <h1>"Sandbox not found"</h1>
