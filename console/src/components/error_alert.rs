@@ -17,9 +17,9 @@ pub fn Alert(message: String) -> impl IntoView {
         _ => (message, false),
     };
     view! {
+        // One inline run: the alert box lays out its children apart.
         <p class="alert alert-error" role="alert">
-            {text}
-            {settings.then(|| view! { <A href="/settings">"Settings"</A> "." })}
+            <span>{text} {settings.then(|| view! { <A href="/settings">"Settings"</A> "." })}</span>
         </p>
     }
 }
