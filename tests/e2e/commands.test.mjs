@@ -24,6 +24,7 @@ test('streams a session command live, sends it input and shows its exit code', a
   const dialog = page.getByRole('dialog', { name: 'New session' });
   assert.equal(await dialog.getByLabel('Session id').inputValue(), 'session-1');
   // The suggestion is selected: typing replaces it (it used to append to it).
+  await page.waitForFunction(() => document.activeElement?.selectionEnd > document.activeElement?.selectionStart);
   await page.keyboard.type('typed');
   assert.equal(await dialog.getByLabel('Session id').inputValue(), 'typed');
   await dialog.getByLabel('Session id').fill('session-1');

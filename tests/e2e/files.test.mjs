@@ -229,6 +229,7 @@ test('creates a folder, renames it, changes its mode and deletes it', async () =
   const move = page.getByRole('dialog', { name: 'Rename or move' });
   assert.equal(await move.getByLabel('New path').inputValue(), `${HOME}/proj/made`);
   // The name is selected: typing renames in place (it used to append to the path).
+  await page.waitForFunction(() => document.activeElement?.selectionEnd > document.activeElement?.selectionStart);
   await page.keyboard.type('renamed');
   assert.equal(await move.getByLabel('New path').inputValue(), `${HOME}/proj/renamed`);
   await move.getByRole('button', { name: 'Move' }).click();
