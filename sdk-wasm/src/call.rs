@@ -57,9 +57,9 @@ impl Request {
     }
 }
 
-/// Reads a JSON answer into `T`.
-fn decode<T: DeserializeOwned>(v: JsValue) -> Result<T, DaytonaError> {
-    crate::json::from_js(v).map_err(DaytonaError::Decode)
+/// Reads the JSON answer of `url` into `T`.
+fn decode<T: DeserializeOwned>(url: &str, v: JsValue) -> Result<T, DaytonaError> {
+    crate::json::from_js(v).map_err(|e| DaytonaError::Decode(format!("{url}: {e}")))
 }
 
 impl Call<()> {
@@ -103,7 +103,8 @@ impl<T: DeserializeOwned + 'static> IntoFuture for Call<T> {
     type IntoFuture = LocalBoxFuture<'static, Result<T, DaytonaError>>;
 
     fn into_future(self) -> Self::IntoFuture {
+        let url = self.request.url.clone();
         let sent = self.request.send();
-        Box::pin(async move { decode(sent.await?) })
+        Box::pin(async move { decode(&url, sent.await?) })
     }
 }

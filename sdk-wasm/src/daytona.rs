@@ -7,8 +7,8 @@ use std::time::Duration;
 use daytona_models::{ListSandboxesQuery, ListSandboxesResponse, Sandbox as SandboxDto};
 
 use crate::client::Client;
-use crate::http::{encode, query_string, CallOptions, Method};
-use crate::{CreateSandboxParams, DaytonaConfig, DaytonaError, Sandbox, SandboxEvents};
+use crate::http::{encode, query_string, Method};
+use crate::{Call, CreateSandboxParams, DaytonaConfig, DaytonaError, Sandbox, SandboxEvents};
 
 /// Default time to wait for a new sandbox to start.
 pub const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -58,10 +58,9 @@ impl Daytona {
         let body = params.to_wire(self.client.target.as_deref())?;
         let timeout = timeout.unwrap_or(DEFAULT_CREATE_TIMEOUT);
         let started = js_sys::Date::now();
-        let dto: SandboxDto = self
-            .client
-            .http
-            .json(Method::Post, &self.client.api("/sandbox"), Some(&body), &CallOptions::timeout(Some(timeout)))
+        let dto: SandboxDto = Call::new(&self.client, Method::Post, self.client.api("/sandbox"))
+            .body(&body)
+            .timeout(Some(timeout))
             .await?;
         let sandbox = self.wrap(dto);
         let elapsed = Duration::from_millis((js_sys::Date::now() - started) as u64);
@@ -75,8 +74,7 @@ impl Daytona {
             return Err(DaytonaError::InvalidArgument("sandbox id or name is required".into()));
         }
         let url = self.client.api(&format!("/sandbox/{}", encode(id_or_name)));
-        let dto = self.client.http.json(Method::Get, &url, None::<&()>, &CallOptions::default()).await?;
-        Ok(self.wrap(dto))
+        Ok(self.wrap(Call::new(&self.client, Method::Get, url).await?))
     }
 
     /// The sandbox with `id_or_name`, else the first one carrying all `labels`.
@@ -106,8 +104,7 @@ impl Daytona {
             url.push('?');
             url.push_str(&query_string(&pairs));
         }
-        let resp: ListSandboxesResponse =
-            self.client.http.json(Method::Get, &url, None::<&()>, &CallOptions::default()).await?;
+        let resp: ListSandboxesResponse = Call::new(&self.client, Method::Get, url).await?;
         Ok(SandboxPage {
             items: resp.items.into_iter().map(|d| self.wrap(d)).collect(),
             next_cursor: resp.next_cursor.filter(|c| !c.is_empty()),

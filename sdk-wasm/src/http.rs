@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use futures::future::LocalBoxFuture;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -134,18 +133,6 @@ impl Http {
             let body = text(&resp).await.unwrap_or_default();
             Err(DaytonaError::from_response(status, &body))
         })
-    }
-
-    /// Sends a request and decodes a JSON answer.
-    pub async fn json<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        url: &str,
-        body: Option<&(impl Serialize + ?Sized)>,
-        opts: &CallOptions,
-    ) -> Result<T, DaytonaError> {
-        let value = self.json_value(method, url, body.map(crate::json::to_string), opts).await?;
-        crate::json::from_js(value).map_err(|e| DaytonaError::Decode(format!("{url}: {e}")))
     }
 
     /// The JSON answer as a JS value (one boxed future for every call, as `fetch`).

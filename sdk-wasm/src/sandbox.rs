@@ -13,7 +13,7 @@ use daytona_models::{
 use futures::future::LocalBoxFuture;
 
 use crate::client::Client;
-use crate::http::{encode, CallOptions, Method};
+use crate::http::{encode, Method};
 use crate::toolbox::Toolbox;
 use crate::wait::{wait_for, Until};
 use crate::{Call, DaytonaError, FileSystem, Process};
@@ -239,8 +239,7 @@ impl Sandbox {
                 return Ok(key);
             }
         }
-        let key: String =
-            self.client.http.json(Method::Get, &self.url("/signing-key"), None::<&()>, &CallOptions::default()).await?;
+        let key: String = Call::new(&self.client, Method::Get, self.url("/signing-key")).await?;
         *self.signing_key.borrow_mut() = Some((key.clone(), js_sys::Date::now()));
         Ok(key)
     }
@@ -278,18 +277,13 @@ impl Sandbox {
 
     /// Replaces the signing key: every URL signed before stops working.
     pub async fn rotate_signing_key(&self) -> Result<(), DaytonaError> {
-        let key: String = self
-            .client
-            .http
-            .json(Method::Post, &self.url("/signing-key/rotate"), None::<&()>, &CallOptions::default())
-            .await?;
+        let key: String = Call::new(&self.client, Method::Post, self.url("/signing-key/rotate")).await?;
         *self.signing_key.borrow_mut() = Some((key, js_sys::Date::now()));
         Ok(())
     }
 
     async fn toolbox_dir(&self, path: &str) -> Result<String, DaytonaError> {
-        let url = self.toolbox.url(path, &[]);
-        let dir: DirResponse = self.client.http.json(Method::Get, &url, None::<&()>, &CallOptions::default()).await?;
+        let dir: DirResponse = Call::new(&self.client, Method::Get, self.toolbox.url(path, &[])).await?;
         Ok(dir.dir)
     }
 

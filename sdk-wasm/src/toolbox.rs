@@ -10,9 +10,9 @@ use daytona_models::{PortPreviewUrl, Sandbox as SandboxDto};
 use futures::future::LocalBoxFuture;
 
 use crate::client::Client;
-use crate::http::{encode, query_string, CallOptions, Method};
+use crate::http::{encode, query_string, Method};
 use crate::ws::{protocols, IdleSockets, Socket};
-use crate::DaytonaError;
+use crate::{Call, DaytonaError};
 
 /// A handle on one sandbox's toolbox (cheap to clone; clones share everything).
 #[derive(Clone, Debug)]
@@ -77,8 +77,7 @@ impl Toolbox {
             Some(t) => t,
             None => {
                 let url = self.client.api(&format!("/sandbox/{}/ports/1/preview-url", encode(&self.id())));
-                let preview: PortPreviewUrl =
-                    self.client.http.json(Method::Get, &url, None::<&()>, &CallOptions::default()).await?;
+                let preview: PortPreviewUrl = Call::new(&self.client, Method::Get, url).await?;
                 *self.token.borrow_mut() = Some(preview.token.clone());
                 preview.token
             }

@@ -7,7 +7,7 @@ use tsify::Ts;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{error, from_js, option, optional_function, optional_signal, promise, seconds, send};
+use super::{error, from_js, option, optional_function, optional_signal, promise, seconds, send, set};
 use crate::streams::to_blob;
 use crate::{DaytonaError, FilePermissionsParams, FileSystem, TransferOptions, TransferProgress};
 
@@ -42,9 +42,9 @@ pub(crate) fn transfer_options(v: &JsValue) -> Result<TransferOptions, JsValue> 
         Some(f) => {
             let cb: crate::ProgressFn = Rc::new(move |p: TransferProgress| {
                 let ev = js_sys::Object::new();
-                let _ = js_sys::Reflect::set(&ev, &"loaded".into(), &(p.loaded as f64).into());
+                set(&ev, "loaded", &(p.loaded as f64).into());
                 if let Some(t) = p.total {
-                    let _ = js_sys::Reflect::set(&ev, &"total".into(), &(t as f64).into());
+                    set(&ev, "total", &(t as f64).into());
                 }
                 let _ = f.call1(&JsValue::NULL, &ev);
             });
@@ -216,12 +216,12 @@ impl JsFileSystem {
             let out = js_sys::Array::new();
             for (source, result) in fs.download_files(&remote_paths, &opts).await {
                 let item = js_sys::Object::new();
-                let _ = js_sys::Reflect::set(&item, &"source".into(), &source.into());
+                set(&item, "source", &source.into());
                 let (key, value) = match result {
                     Ok(blob) => ("result", JsValue::from(blob)),
                     Err(e) => ("error", error::to_js(e)),
                 };
-                let _ = js_sys::Reflect::set(&item, &key.into(), &value);
+                set(&item, key, &value);
                 out.push(&item);
             }
             Ok(JsValue::from(out))

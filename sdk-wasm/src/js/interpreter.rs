@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{from_js, invalid, option, optional_function, optional_signal, promise, send, send_field};
+use super::{from_js, invalid, option, optional_function, optional_signal, promise, send, send_field, set};
 use crate::{CodeInterpreter, ExecutionError, ExecutionResult, Output, RichOutput, RunCodeOptions};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -151,10 +151,6 @@ const RICH_ACCESSORS: [(&str, &str); 8] = [
     ("json", "application/json"),
     ("latex", "text/latex"),
 ];
-
-fn set(target: &js_sys::Object, key: &str, value: &JsValue) {
-    let _ = js_sys::Reflect::set(target, &key.into(), value);
-}
 
 fn message(text: &str) -> JsValue {
     let out = js_sys::Object::new();

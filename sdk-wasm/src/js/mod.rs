@@ -75,18 +75,23 @@ where
 /// Sends `call` and resolves to its answer as the browser parsed it (`undefined` for a call
 /// answering nothing): no Rust model in between.
 pub(crate) fn send<T>(call: crate::Call<T>) -> js_sys::Promise {
-    send_request(call.request())
+    send_request(call.request(), None)
 }
 
 /// Sends `call` and resolves to field `key` of its answer (`{ sessions: [...] }` → the list).
 pub(crate) fn send_field<T>(call: crate::Call<T>, key: &'static str) -> js_sys::Promise {
-    let sent = call.request().send();
-    spawn_promise(Box::pin(async move { sent.await.map(|v| option(&v, key)).map_err(error::to_js) }))
+    send_request(call.request(), Some(key))
 }
 
-fn send_request(request: crate::call::Request) -> js_sys::Promise {
+fn send_request(request: crate::call::Request, field: Option<&'static str>) -> js_sys::Promise {
     let sent = request.send();
-    spawn_promise(Box::pin(async move { sent.await.map_err(error::to_js) }))
+    spawn_promise(Box::pin(async move {
+        let answer = sent.await.map_err(error::to_js)?;
+        Ok(match field {
+            Some(key) => option(&answer, key),
+            None => answer,
+        })
+    }))
 }
 
 /// The one instance of `future_to_promise` (boxing keeps it from being copied for every
@@ -113,6 +118,11 @@ pub(crate) fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, crate::Dayton
 /// Field `key` of a JS options object (`undefined` when absent or not an object).
 pub(crate) fn option(options: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Sets field `key` of a JS object (cannot fail on a plain object).
+pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
 }
 
 /// A `DaytonaInvalidArgumentError` with `message`, as a JS value.

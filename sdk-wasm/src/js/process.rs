@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use daytona_models::SessionExecuteRequest;
 use tsify::Ts;
 
-use super::{from_js, option, promise, send};
+use super::{from_js, option, promise, send, set};
 use crate::call::Request;
 use crate::{CodeRunParams, Process};
 
@@ -41,9 +41,9 @@ fn with_artifacts(request: Request) -> js_sys::Promise {
             c => c,
         };
         let artifacts = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&artifacts, &"stdout".into(), &option(&answer, "result"));
-        let _ = js_sys::Reflect::set(&artifacts, &"charts".into(), &charts);
-        let _ = js_sys::Reflect::set(&answer, &"artifacts".into(), &artifacts);
+        set(&artifacts, "stdout", &option(&answer, "result"));
+        set(&artifacts, "charts", &charts);
+        set(&answer, "artifacts", &artifacts);
         Ok(answer)
     })
 }

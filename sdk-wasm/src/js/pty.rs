@@ -6,7 +6,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{from_js, invalid, option, optional_function, promise, send, send_field, to_js, JsProcess};
+use super::{from_js, invalid, option, optional_function, promise, send, send_field, set, to_js, JsProcess};
 use crate::{PtyCreateOptions, PtyDataFn, PtyHandle, PtyState, PtyStateFn};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -44,13 +44,10 @@ fn callbacks(options: &JsValue) -> Result<(PtyDataFn, Option<PtyStateFn>), JsVal
         Some(f) => {
             let cb: PtyStateFn = Rc::new(move |s: &PtyState| {
                 let detail = js_sys::Object::new();
-                let set = |k: &str, v: JsValue| {
-                    let _ = js_sys::Reflect::set(&detail, &k.into(), &v);
-                };
                 match s {
-                    PtyState::Reconnecting(n) => set("attempt", (*n).into()),
-                    PtyState::Exited(c) => set("exitCode", (*c).into()),
-                    PtyState::Failed(e) => set("error", e.as_str().into()),
+                    PtyState::Reconnecting(n) => set(&detail, "attempt", &(*n).into()),
+                    PtyState::Exited(c) => set(&detail, "exitCode", &(*c).into()),
+                    PtyState::Failed(e) => set(&detail, "error", &e.as_str().into()),
                     _ => {}
                 }
                 let _ = f.call2(&JsValue::NULL, &s.as_str().into(), &detail);
@@ -134,9 +131,9 @@ impl JsPtyHandle {
         promise(async move {
             let code = h.wait().await?;
             let out = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&out, &"exitCode".into(), &code.into());
+            set(&out, "exitCode", &code.into());
             if let Some(e) = h.error() {
-                let _ = js_sys::Reflect::set(&out, &"error".into(), &e.into());
+                set(&out, "error", &e.into());
             }
             Ok(JsValue::from(out))
         })
