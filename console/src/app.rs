@@ -1,6 +1,5 @@
 //! The application shell: header, navigation and routes.
 
-use daytona_wasm::ErrorKind;
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
 use leptos_router::hooks::use_location;
@@ -121,14 +120,13 @@ fn check_connection(conn: RwSignal<crate::connection::Connection>) -> RwSignal<H
         };
         health.set(Health::Checking);
         leptos::task::spawn_local(async move {
-            let query = daytona_wasm::models::ListSandboxesQuery { limit: Some(1), ..Default::default() };
-            let outcome = daytona.list_page(&query).await;
+            let outcome = crate::connection::probe(&daytona).await;
             if generation.try_get_value() != Some(mine) {
                 return;
             }
             health.set(match outcome {
                 Ok(_) => Health::Connected,
-                Err(e) if matches!(e.kind(), ErrorKind::Authentication | ErrorKind::Forbidden) => Health::Rejected,
+                Err(e) if crate::connection::key_refused(&e) => Health::Rejected,
                 Err(_) => Health::Unreachable,
             });
         });

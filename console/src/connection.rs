@@ -4,7 +4,8 @@
 //! `#apiKey=KEY[&apiUrl=URL]` (what `daytona-local` prints) overrides them and is then
 //! removed from the address bar so the key does not linger in history.
 
-use daytona_wasm::{Daytona, DaytonaConfig, DaytonaError};
+use daytona_wasm::models::ListSandboxesQuery;
+use daytona_wasm::{Daytona, DaytonaConfig, DaytonaError, ErrorKind};
 use leptos::prelude::*;
 
 use crate::storage;
@@ -133,4 +134,15 @@ pub fn provide_connection() {
 /// The shared connection (a signal: Settings may change it).
 pub fn use_connection() -> RwSignal<Connection> {
     expect_context()
+}
+
+/// Whether the control plane answers `daytona` with its key: a listing of one sandbox (what
+/// the header's dot, Test connection and Save each check).
+pub async fn probe(daytona: &Daytona) -> Result<(), DaytonaError> {
+    daytona.list_page(&ListSandboxesQuery { limit: Some(1), ..Default::default() }).await.map(drop)
+}
+
+/// Whether `err` says the key itself was refused (rather than the server being unreachable).
+pub fn key_refused(err: &DaytonaError) -> bool {
+    matches!(err.kind(), ErrorKind::Authentication | ErrorKind::Forbidden)
 }

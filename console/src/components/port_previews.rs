@@ -101,9 +101,8 @@ pub fn PortPreviews() -> impl IntoView {
             return open.fail("A port is a number from 1 to 65535.");
         };
         open.run(links(vec![wanted]), move |found| {
-            for p in found {
-                previews.update(|all| merge(all, vec![Preview { by_hand: true, ..p }], false));
-            }
+            let by_hand = found.into_iter().map(|p| Preview { by_hand: true, ..p }).collect();
+            previews.update(|all| merge(all, by_hand, false));
             port.set(String::new());
         });
     };

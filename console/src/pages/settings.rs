@@ -1,14 +1,12 @@
 //! `/settings`: which Daytona to talk to (API URL and key).
 
-use daytona_wasm::models::ListSandboxesQuery;
-use daytona_wasm::ErrorKind;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::error_alert::Alert;
 use crate::components::field::Field;
 use crate::components::spinner::Spinner;
-use crate::connection::{use_connection, Connection};
+use crate::connection::{key_refused, probe, use_connection, Connection};
 use crate::errors::describe;
 
 /// The outcome shown under the form.
@@ -65,14 +63,14 @@ pub fn SettingsPage() -> impl IntoView {
         testing.set(true);
         notice.set(None);
         spawn_local(async move {
-            let outcome = daytona.list_page(&ListSandboxesQuery { limit: Some(1), ..Default::default() }).await;
+            let outcome = probe(&daytona).await;
             if testing.is_disposed() {
                 return;
             }
             testing.set(false);
             match outcome {
                 Ok(_) => store(next, "Saved. Connected.".into()),
-                Err(e) if matches!(e.kind(), ErrorKind::Authentication | ErrorKind::Forbidden) => {
+                Err(e) if key_refused(&e) => {
                     let status = e.status_code().map(|s| format!(" (HTTP {s})")).unwrap_or_default();
                     notice.set(Some(Notice::Failed(format!("Not saved: the server rejected this API key{status}."))));
                 }
@@ -92,8 +90,7 @@ pub fn SettingsPage() -> impl IntoView {
         testing.set(true);
         notice.set(None);
         spawn_local(async move {
-            let query = ListSandboxesQuery { limit: Some(1), ..Default::default() };
-            let outcome = daytona.list_page(&query).await;
+            let outcome = probe(&daytona).await;
             if testing.is_disposed() {
                 return;
             }
