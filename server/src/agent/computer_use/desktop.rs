@@ -48,7 +48,10 @@ const SPECS: [Spec; 4] = [
         package: "xvfb",
         args: || {
             let screen = format!("{}x{}x24", SCREEN.0, SCREEN.1);
-            [DISPLAY, "-screen", "0", &screen, "-nolisten", "tcp", "-dpi", "96"].map(str::to_owned).to_vec()
+            // -noreset: without it the server resets when its last client leaves, and a
+            // request connecting at that moment fails its handshake ("failed to read whole
+            // buffer", seen once as a 409 on the windows right after start).
+            [DISPLAY, "-screen", "0", &screen, "-nolisten", "tcp", "-noreset", "-dpi", "96"].map(str::to_owned).to_vec()
         },
     },
     Spec {
