@@ -20,6 +20,7 @@ need_pkg python3-venv
 need_pkg python3-matplotlib
 need_pkg python3-numpy
 need_pkg python3-pandas  # the interpreter's DataFrames (rich HTML outputs)
+need_pkg git            # toolbox git (/git/*) runs the git CLI inside sandboxes
 # Computer use: the sandboxes' desktop (X server, window manager, terminal, VNC, noVNC),
 # mouse and keyboard, recordings.
 for p in xvfb openbox xterm x11vnc websockify novnc xdotool ffmpeg; do need_pkg "$p"; done

@@ -14,6 +14,7 @@ mod env_name;
 mod error;
 mod events;
 mod files;
+mod git;
 mod interpreter;
 mod list;
 mod log_demux;
@@ -43,6 +44,13 @@ pub use events::{SandboxStateUpdated, SANDBOX_CREATED_EVENT, SANDBOX_STATE_UPDAT
 pub use files::{
     FileInfo, FilesDownloadRequest, Match, ReplaceRequest, ReplaceResult, SearchFilesResponse, UploadFilesFailure,
     UploadFilesResponse, UploadedFile,
+};
+pub use git::{
+    file_status, FileStatus, GitAddRemoteRequest, GitAddRequest, GitAuthenticateRequest, GitBranchRequest,
+    GitCheckoutRequest, GitCloneRequest, GitCommitInfo, GitCommitRequest, GitCommitResponse, GitConfigQuery,
+    GitConfigResponse, GitConfigureUserRequest, GitErrorCode, GitInitRequest, GitPullRequest, GitPushRequest,
+    GitRemote, GitRepoQuery, GitResetRequest, GitRestoreRequest, GitSetConfigRequest, GitStatus, ListBranchResponse,
+    ListRemotesResponse,
 };
 pub use interpreter::{
     ContextState, CreateContextRequest, InterpreterClientFrame, InterpreterContext, InterpreterExecuteRequest,

@@ -207,7 +207,7 @@ impl AbortGuard {
     pub fn error(&self, what: &str, e: &JsValue) -> DaytonaError {
         if let Some((t, d)) = &self.timer {
             if t.aborted() {
-                return DaytonaError::Timeout(format!("{what} timed out after {} ms", d.as_millis()));
+                return DaytonaError::Timeout(format!("{what} timed out after {} ms", d.as_millis() as u64));
             }
         }
         if self.user.as_ref().is_some_and(AbortSignal::aborted) {

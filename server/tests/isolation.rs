@@ -897,3 +897,104 @@ async fn interpreter_contexts_are_unprivileged_and_bounded() {
     assert_eq!(code, 0, "{out}");
     assert_eq!(out.trim(), "64 1000 0000000000000000 2", "uid, effective capabilities, seccomp mode of the kernels");
 }
+
+/// Git runs as the sandbox user, in the workload cgroup, with nothing of a request reaching
+/// an option of git or a line of its credential protocol, and credentials given with a request
+/// never appear in a process's argv (inside or on the host) nor stay behind.
+#[tokio::test]
+async fn git_runs_unprivileged_and_requests_cannot_inject_options_or_leak_credentials() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    // A hook records who runs git's children and where.
+    let (code, out) = s
+        .exec(
+            &id,
+            "git init -q repo && printf '#!/bin/sh\\n{ id -u; grep CapEff /proc/self/status; cat /proc/self/cgroup; } > ~/hook.out\\n' > repo/.git/hooks/pre-commit && chmod +x repo/.git/hooks/pre-commit",
+        )
+        .await;
+    assert_eq!(code, 0, "{out}");
+    let commit = json!({"path": "repo", "message": "m", "author": "A", "email": "a@x.org", "allow_empty": true});
+    let (status, body) = s.post_toolbox(&id, "/git/commit", commit).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, hook) = s.exec(&id, "cat ~/hook.out").await;
+    assert!(hook.starts_with("1000\n"), "{hook}");
+    assert!(hook.contains("CapEff:\t0000000000000000"), "{hook}");
+    if test_runs_as_root() {
+        let pids = hook.lines().find(|l| l.contains(":pids:") || l.starts_with("0::")).unwrap_or_default();
+        assert!(pids.ends_with("/workload"), "git's hook ran in {pids}");
+    }
+
+    // Option injection through every value that lands in git's argv.
+    let pwned = "touch /tmp/pwned";
+    let attacks = [
+        (
+            "/git/clone",
+            json!({"url": "http://127.0.0.1:9/r.git", "path": "c1", "branch": format!("--upload-pack={pwned}")}),
+        ),
+        ("/git/clone", json!({"url": format!("--upload-pack={pwned}"), "path": "c2"})),
+        ("/git/clone", json!({"url": format!("ext::sh -c {pwned}"), "path": "c3"})),
+        ("/git/clone", json!({"url": "repo", "path": "c4", "commit_id": "--output=/tmp/pwned"})),
+        ("/git/checkout", json!({"path": "repo", "branch": "--orphan=x"})),
+        ("/git/branches", json!({"path": "repo", "name": "-D"})),
+        ("/git/push", json!({"path": "repo", "remote": format!("--receive-pack={pwned}")})),
+        ("/git/pull", json!({"path": "repo", "remote": format!("--upload-pack={pwned}")})),
+        ("/git/reset", json!({"path": "repo", "target": "--hard"})),
+        ("/git/restore", json!({"path": "repo", "files": ["x"], "source": "--worktree"})),
+        ("/git/config", json!({"key": "--file=/tmp/pwned", "value": "x"})),
+        ("/git/credentials", json!({"username": "u", "password": "p\nhost=evil.example", "host": "h"})),
+        ("/git/reset", json!({"path": "repo", "mode": "hard --no-verify"})),
+    ];
+    for (route, body) in attacks {
+        let (status, answer) = s.post_toolbox(&id, route, body.clone()).await;
+        assert!(status.is_client_error() || status == StatusCode::BAD_GATEWAY, "{route} {body}: {status} {answer}");
+    }
+    let (code, _) = s.exec(&id, "test -e /tmp/pwned").await;
+    assert_ne!(code, 0, "an injected git option ran");
+    let (_, creds) = s.exec(&id, "cat ~/.git-credentials 2>/dev/null; true").await;
+    assert!(!creds.contains("evil"), "{creds}");
+
+    // Credentials of a clone that hangs (a server that accepts and never answers): in no argv
+    // while git runs, and git is gone once the client gives up.
+    let password = format!("pw-{}", unique("git"));
+    let (status, body) = s.post_toolbox(&id, "/process/session", json!({"sessionId": "hang"})).await;
+    assert!(status.is_success(), "{body}");
+    let hang = "python3 -c \"import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', 8999)); s.listen(); c=s.accept(); time.sleep(60)\"";
+    let (status, body) =
+        s.post_toolbox(&id, "/process/session/hang/exec", json!({"command": hang, "runAsync": true})).await;
+    assert!(status.is_success(), "{body}");
+    assert!(
+        eventually(Duration::from_secs(10), || async { s.exec(&id, "ss -ltn | grep -q :8999").await.0 == 0 }).await
+    );
+    let url = s.toolbox(&id, "/git/clone");
+    let request = s
+        .http
+        .post(url)
+        .bearer_auth(&s.key)
+        .timeout(Duration::from_secs(4))
+        .json(&json!({"url": "http://127.0.0.1:8999/r.git", "path": "hung", "username": "bob", "password": password}))
+        .send();
+    let watch = async {
+        let running =
+            eventually(Duration::from_secs(3), || async { s.exec(&id, "pgrep -x git-remote-http").await.0 == 0 }).await;
+        let (_, inside) = s.exec(&id, "cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' ' '").await;
+        let host: String = std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+            .map(|c| String::from_utf8_lossy(&c).into_owned())
+            .collect();
+        (running, inside, host)
+    };
+    let (answer, (running, inside, host)) = tokio::join!(request, watch);
+    assert!(answer.is_err(), "the clone against a silent server should still be running: {answer:?}");
+    assert!(running, "git-remote-http never ran");
+    assert!(!inside.contains(&password), "the password is in an argv inside the sandbox");
+    assert!(!host.contains(&password), "the password is in an argv on the host");
+    assert!(
+        eventually(Duration::from_secs(10), || async { s.exec(&id, "pgrep -x git-remote-http").await.0 != 0 }).await,
+        "git outlived the request that started it"
+    );
+    let (_, config) = s.exec(&id, "cat hung/.git/config ~/.gitconfig ~/.git-credentials 2>/dev/null; true").await;
+    assert!(!config.contains(&password), "{config}");
+}

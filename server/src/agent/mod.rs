@@ -6,6 +6,7 @@ mod computer_use;
 mod error;
 mod extract;
 mod files;
+mod git;
 mod info;
 mod interpreter;
 mod process;
@@ -44,6 +45,8 @@ pub struct Agent {
     pub desktop: Arc<computer_use::Desktop>,
     /// Screen recordings.
     pub recordings: computer_use::Recordings,
+    /// The askpass helper through which git gets a request's credentials.
+    pub git_askpass: PathBuf,
 }
 
 /// Reads the sandbox's own environment (its `env`, as JSON) from the inherited descriptor
@@ -140,6 +143,7 @@ pub async fn run(listen_fd: i32, home: PathBuf) -> Result<(), String> {
     let interpreter = interpreter::Interpreter::new(scratch.join("interpreter"), &home)?;
     let desktop = computer_use::Desktop::new(scratch.join("desktop"));
     let recordings = computer_use::Recordings::new(home.join(".daytona").join("recordings"));
+    let git_askpass = git::install_askpass(&scratch.join("git"))?;
     let agent = Arc::new(Agent {
         work_dir: home.clone(),
         home,
@@ -149,6 +153,7 @@ pub async fn run(listen_fd: i32, home: PathBuf) -> Result<(), String> {
         interpreter,
         desktop,
         recordings,
+        git_askpass,
     });
     let app = Router::new()
         .route("/version", get(info::version))
@@ -163,6 +168,7 @@ pub async fn run(listen_fd: i32, home: PathBuf) -> Result<(), String> {
         .merge(interpreter::routes())
         .merge(computer_use::routes())
         .merge(files::routes())
+        .merge(git::routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(crate::http::envelope::fill_request))
         .layer(axum::middleware::from_fn(crate::http::drain::unread_bodies))

@@ -95,7 +95,7 @@ enum RunError {
 }
 
 /// Kills a command's process group when dropped (disarmed with `mem::forget` on success).
-struct GroupGuard(Option<i32>);
+pub(super) struct GroupGuard(pub(super) Option<i32>);
 
 impl Drop for GroupGuard {
     fn drop(&mut self) {

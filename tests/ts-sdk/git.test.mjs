@@ -1,0 +1,67 @@
+// The official TypeScript SDK's git (sandbox.git) in Node against a real daytona-local and a
+// real git server (git's smart-HTTP backend behind Basic auth, run inside the sandbox: see
+// tests/support/git-fixture.sh): clone with and without credentials, status, add, commit,
+// push, branches, and the typed errors.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+
+import { Daytona, DaytonaGitAuthFailedError, DaytonaGitBranchNotFoundError } from '@daytonaio/sdk';
+
+import { startDaytonaLocal } from '../support/daytona-local.js';
+
+const PORT = 8418;
+const BASE = `http://127.0.0.1:${PORT}`;
+const USER = 'carol';
+const PASSWORD = `pw-${Math.random().toString(36).slice(2)}`;
+
+let server, daytona, sandbox;
+
+before(async () => {
+  server = await startDaytonaLocal();
+  daytona = new Daytona({ apiUrl: server.apiUrl, apiKey: server.apiKey });
+  sandbox = await daytona.create();
+  for (const name of ['git-fixture.sh', 'git_http_server.py']) {
+    const data = await readFile(new URL(`../support/${name}`, import.meta.url));
+    await sandbox.fs.uploadFile(data, `gitfix/${name}`);
+  }
+  const r = await sandbox.process.executeCommand(`sh gitfix/git-fixture.sh ${PORT}`, undefined, {
+    GIT_SERVER_USER: USER,
+    GIT_SERVER_PASSWORD: PASSWORD,
+  });
+  assert.equal(r.exitCode, 0, r.result);
+});
+
+after(async () => {
+  await server?.stop();
+});
+
+test('clone, status, add, commit, push, branches', async () => {
+  const git = sandbox.git;
+  await assert.rejects(git.clone(`${BASE}/private/app.git`, 'nope'), DaytonaGitAuthFailedError);
+  await git.clone(`${BASE}/private/app.git`, 'app', undefined, undefined, USER, PASSWORD);
+  const clean = await git.status('app');
+  assert.deepEqual(
+    [clean.currentBranch, clean.ahead, clean.behind, clean.branchPublished, clean.fileStatus],
+    ['main', 0, 0, true, []],
+  );
+
+  await sandbox.fs.uploadFile(Buffer.from('from node\n'), 'app/node.txt');
+  assert.deepEqual((await git.status('app')).fileStatus, [
+    { name: 'node.txt', staging: 'Untracked', worktree: 'Untracked', extra: '' },
+  ]);
+  await git.add('app', ['node.txt']);
+  const { sha } = await git.commit('app', 'from node', 'Node', 'node@example.org');
+  assert.match(sha, /^[0-9a-f]{40}$/);
+  assert.equal((await git.status('app')).ahead, 1);
+  await git.push('app', USER, PASSWORD);
+  assert.equal((await git.status('app')).ahead, 0);
+  const pushed = await sandbox.process.executeCommand('git --git-dir=srv/private/app.git log -1 --format=%H:%s main');
+  assert.equal(pushed.result.trim(), `${sha}:from node`);
+
+  await git.createBranch('app', 'topic');
+  await git.checkoutBranch('app', 'topic');
+  const branches = await git.branches('app');
+  assert.deepEqual([branches.branches.sort(), branches.current], [['main', 'topic'], 'topic']);
+  await assert.rejects(git.checkoutBranch('app', 'missing'), DaytonaGitBranchNotFoundError);
+});
