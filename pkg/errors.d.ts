@@ -42,3 +42,21 @@ export declare class DaytonaAbortError extends DaytonaError {}
 export declare class DaytonaValidationError extends DaytonaBadRequestError {}
 /** An argument was rejected before anything was sent. */
 export declare class DaytonaInvalidArgumentError extends DaytonaValidationError {}
+/** 401 `GIT_AUTH_FAILED`: the git server refused or wanted credentials. */
+export declare class DaytonaGitAuthFailedError extends DaytonaAuthenticationError {}
+/** 404 `GIT_REPO_NOT_FOUND`: no repository there (locally or on the server). */
+export declare class DaytonaGitRepoNotFoundError extends DaytonaNotFoundError {}
+/** 404 `GIT_BRANCH_NOT_FOUND`: no such branch or revision. */
+export declare class DaytonaGitBranchNotFoundError extends DaytonaNotFoundError {}
+/** 409 `GIT_BRANCH_EXISTS`. */
+export declare class DaytonaGitBranchExistsError extends DaytonaConflictError {}
+/** 409 `GIT_PUSH_REJECTED`: not a fast-forward (pull first). */
+export declare class DaytonaGitPushRejectedError extends DaytonaConflictError {}
+/** 409 `GIT_DIRTY_WORKTREE`: local changes would be overwritten. */
+export declare class DaytonaGitDirtyWorktreeError extends DaytonaConflictError {}
+/** 409 `GIT_MERGE_CONFLICT`: the merge stopped on conflicts. */
+export declare class DaytonaGitMergeConflictError extends DaytonaConflictError {}
+/** 502 `GIT_TRANSPORT_FAILED`: the git server could not be reached. */
+export declare class DaytonaGitTransportFailedError extends DaytonaBadGatewayError {}
+/** 422 `GIT_REMOTE_REJECTED`: the server refused the update (a hook, a protected branch). */
+export declare class DaytonaGitRemoteRejectedError extends DaytonaUnprocessableEntityError {}

@@ -6,12 +6,15 @@ wasm_cargo build -p daytona-wasm --profile wasm-release
 rm -rf pkg/dist
 "$WASM_BINDGEN" --target web --out-dir pkg/dist "target/$WASM_TARGET/wasm-release/daytona_wasm.wasm"
 wasm_opt pkg/dist/daytona_wasm_bg.wasm
-# The JS glue minified in place (as a bundler would; names kept, so classes keep theirs, and
-# imports untouched): 14.6 -> 9.5 KB gzip. The .d.ts carries the documentation.
-for js in pkg/dist/daytona_wasm.js pkg/dist/snippets/*/js/*.js; do
-  node_modules/.bin/esbuild "$js" --minify --keep-names --format=esm --log-level=warning --outfile="$js.min" \
-    && mv "$js.min" "$js"
-done
+# The JS glue minified in place (as a bundler would; imports untouched): 14.6 -> 8.7 KB gzip.
+# The error classes' snippet keeps its names (`err.name` is the class's); the glue's classes are
+# exported under their names, and keeping every function's name cost 1.1 KB gzip. The .d.ts
+# carries the documentation.
+minify() {
+  node_modules/.bin/esbuild "$1" --minify "${@:2}" --format=esm --log-level=warning --outfile="$1.min" && mv "$1.min" "$1"
+}
+minify pkg/dist/daytona_wasm.js
+for js in pkg/dist/snippets/*/js/*.js; do minify "$js" --keep-names; done
 # Re-export the typed error classes from wasm-bindgen's snippet (its folder name has a hash).
 errors=$(cd pkg/dist && ls snippets/*/js/errors.js)
 printf "export * from './%s';\n" "$errors" > pkg/dist/errors.js

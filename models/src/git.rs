@@ -4,13 +4,14 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Declares a request model: `Clone, Debug, Default, PartialEq`, serde, tsify; optional
-/// fields are left out when `None`.
+/// Declares a request model: `Clone, Debug, Default, PartialEq`, serde, tsify. Unknown fields
+/// are refused (400), not dropped: daytona-local cannot honour what it does not know.
 macro_rules! git_request {
     ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
         #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+        #[serde(deny_unknown_fields)]
         pub struct $name {
             $($(#[$fmeta])* pub $field: $ty,)*
         }

@@ -27,6 +27,15 @@ export class DaytonaConnectionError extends DaytonaError {}
 export class DaytonaAbortError extends DaytonaError {}
 export class DaytonaValidationError extends DaytonaBadRequestError {}
 export class DaytonaInvalidArgumentError extends DaytonaValidationError {}
+export class DaytonaGitAuthFailedError extends DaytonaAuthenticationError {}
+export class DaytonaGitRepoNotFoundError extends DaytonaNotFoundError {}
+export class DaytonaGitBranchNotFoundError extends DaytonaNotFoundError {}
+export class DaytonaGitBranchExistsError extends DaytonaConflictError {}
+export class DaytonaGitPushRejectedError extends DaytonaConflictError {}
+export class DaytonaGitDirtyWorktreeError extends DaytonaConflictError {}
+export class DaytonaGitMergeConflictError extends DaytonaConflictError {}
+export class DaytonaGitTransportFailedError extends DaytonaBadGatewayError {}
+export class DaytonaGitRemoteRejectedError extends DaytonaUnprocessableEntityError {}
 
 const classes = {
   DaytonaError, DaytonaBadRequestError, DaytonaAuthenticationError, DaytonaForbiddenError,
@@ -36,8 +45,17 @@ const classes = {
   DaytonaAbortError, DaytonaInvalidArgumentError,
 };
 
+// The daemon's git codes have classes of their own (GIT_AUTH_FAILED → DaytonaGitAuthFailedError).
+const byCode = {
+  GIT_AUTH_FAILED: DaytonaGitAuthFailedError, GIT_REPO_NOT_FOUND: DaytonaGitRepoNotFoundError,
+  GIT_BRANCH_NOT_FOUND: DaytonaGitBranchNotFoundError, GIT_BRANCH_EXISTS: DaytonaGitBranchExistsError,
+  GIT_PUSH_REJECTED: DaytonaGitPushRejectedError, GIT_DIRTY_WORKTREE: DaytonaGitDirtyWorktreeError,
+  GIT_MERGE_CONFLICT: DaytonaGitMergeConflictError, GIT_TRANSPORT_FAILED: DaytonaGitTransportFailedError,
+  GIT_REMOTE_REJECTED: DaytonaGitRemoteRejectedError,
+};
+
 // Called from Rust (the one conversion point of SDK errors into JS values).
 export function createDaytonaError(className, message, statusCode, code, source) {
-  const Cls = classes[className] || DaytonaError;
+  const Cls = byCode[code] || classes[className] || DaytonaError;
   return new Cls(message, statusCode, code, source);
 }

@@ -85,6 +85,14 @@ impl<T> Call<T> {
         self
     }
 
+    /// Sends `body`, a JS value, as JSON (the JS face's bodies: what the caller passed, with
+    /// no Rust model in between).
+    #[cfg_attr(not(feature = "js"), allow(dead_code))]
+    pub(crate) fn js_body(mut self, body: &JsValue) -> Self {
+        self.request.body = Some(crate::json::stringify(body));
+        self
+    }
+
     /// Gives up after `timeout` instead of the client's default.
     pub(crate) fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.request.opts.timeout = timeout;

@@ -215,7 +215,7 @@ impl Screenshot<'_> {
             ("format", q.format.clone()),
             ("quality", q.quality.map(|v| v.to_string())),
             // The browser writes the number (Rust's float formatting costs ~5 KB gzip in the wasm).
-            ("scale", q.scale.and_then(|v| js_sys::Number::from(v).to_string(10).ok().map(String::from))),
+            ("scale", q.scale.and_then(|v| js_sys::Number::from(v).to_string_with_radix(10).ok().map(String::from))),
         ]);
         self.cu.call(Method::Get, path, &pairs)
     }

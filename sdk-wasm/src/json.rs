@@ -18,8 +18,13 @@ pub(crate) fn from_js<T: DeserializeOwned>(v: JsValue) -> Result<T, String> {
 
 /// `v` as JSON text.
 pub(crate) fn to_string<T: Serialize + ?Sized>(v: &T) -> Result<String, String> {
-    let js = to_js(v)?;
-    js_sys::JSON::stringify(&js).map(String::from).map_err(|e| crate::http::js_message(&e))
+    stringify(&to_js(v)?)
+}
+
+/// A JS value as JSON text (not generic: one copy for every body).
+#[inline(never)]
+pub(crate) fn stringify(js: &JsValue) -> Result<String, String> {
+    js_sys::JSON::stringify(js).map(String::from).map_err(|e| crate::http::js_message(&e))
 }
 
 /// JSON text parsed into a JS value.

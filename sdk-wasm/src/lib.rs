@@ -26,6 +26,7 @@ mod demux;
 mod error;
 mod events;
 mod fs;
+mod git;
 mod http;
 mod interpreter;
 mod json;
@@ -54,6 +55,7 @@ pub use demux::{Channel, Demux};
 pub use error::{DaytonaError, ErrorKind};
 pub use events::{SandboxEvent, SandboxEvents};
 pub use fs::{FilePermissionsParams, FileStream, FileSystem};
+pub use git::Git;
 pub use http::CallOptions;
 pub use interpreter::{
     CodeInterpreter, Execution, ExecutionError, ExecutionResult, Output, RichOutput, RunCodeOptions,

@@ -50,6 +50,12 @@ impl Sandbox {
         self.data.borrow().clone()
     }
 
+    /// The data as last seen, borrowed (for reading a field without copying the rest).
+    #[cfg_attr(not(feature = "js"), allow(dead_code))]
+    pub(crate) fn dto(&self) -> std::cell::Ref<'_, SandboxDto> {
+        self.data.borrow()
+    }
+
     /// Sandbox id.
     pub fn id(&self) -> String {
         self.data.borrow().id.clone()
@@ -79,6 +85,11 @@ impl Sandbox {
     /// recordings.
     pub fn computer_use(&self) -> crate::ComputerUse {
         crate::ComputerUse::new(self.toolbox.clone())
+    }
+
+    /// Git in this sandbox.
+    pub fn git(&self) -> crate::Git {
+        crate::Git::new(self.toolbox.clone())
     }
 
     /// The stateful code interpreter of this sandbox.

@@ -53,6 +53,10 @@ async fn history_statuses_and_error_envelopes() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let (status, body) = s.get_toolbox(&id, "/git/remotes?path=r").await;
     assert_eq!((status, body.clone()), (StatusCode::OK, json!({"remotes": [{"name": "origin", "url": "/tmp/x"}]})));
+    // A field daytona-local does not know is refused, not dropped.
+    let (status, body) = s.post_toolbox(&id, "/git/init", json!({"path": "r2", "template": "/etc"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["message"].as_str().is_some_and(|m| m.contains("unknown field `template`")), "{body}");
     let (status, body) = s.get_toolbox(&id, "/git/config?key=user.name&scope=nowhere").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }

@@ -144,6 +144,23 @@ test('every exported method, called from plain JS as users import the package', 
   assert.deepEqual(out.video, ['ftyp', true], 'the recording downloads as an MP4 with progress to its end');
   assert.equal(out.recGone, true);
   assert.equal(out.cuAfterStop, 'inactive');
+  // Git through the JS face, against git's own HTTP backend in the sandbox.
+  assert.equal(out.gitFixture, 0);
+  assert.equal(out.gitAuth, 'DaytonaGitAuthFailedError');
+  assert.deepEqual(out.gitAt, [true, true], 'commitId checks out that commit, detached');
+  assert.deepEqual(out.gitStaged, [['new.txt', 'Added']]);
+  assert.deepEqual([out.gitSha, out.gitAhead], [true, 1]);
+  assert.deepEqual(out.gitPushed, [0, 'origin/main']);
+  assert.deepEqual(out.gitHistory, ['from the browser', 'init']);
+  assert.equal(out.gitCurrent, 'topic');
+  assert.deepEqual(out.gitBranches, ['main']);
+  assert.equal(out.gitExists, 'DaytonaGitBranchExistsError');
+  assert.deepEqual(out.gitRestored, [0, 'new\n'], 'unstaged, then restored from HEAD');
+  assert.equal(out.gitInit, 'trunk');
+  assert.deepEqual(out.gitRemotes, [['origin', 'http://127.0.0.1:8419/open.git']]);
+  assert.deepEqual(out.gitRemoteGet, ['http://127.0.0.1:8419/open.git', undefined]);
+  assert.deepEqual(out.gitConfig, ['Dora D', 'dd@example.org', undefined]);
+  assert.equal(out.gitStored, 'cloned', 'stored credentials serve a later clone');
   assert.deepEqual([out.connected, out.ptyOut], [true, true]);
   assert.deepEqual(out.resized, [100, 110]);
   assert.equal(out.info, 31);

@@ -3,6 +3,11 @@ import {
   Daytona,
   DaytonaError,
   DaytonaNotFoundError,
+  DaytonaGitAuthFailedError,
+  type GitCommitInfo,
+  type GitCommitResponse,
+  type GitStatus,
+  type ListBranchResponse,
   type ComputerUseStartResponse,
   type ContextState,
   type CreateSandboxParams,
@@ -99,4 +104,23 @@ export async function share(sandbox: Sandbox): Promise<string> {
   const signed: SignedPortPreviewUrl = await sandbox.getSignedPreviewUrl(3000, 3600);
   await sandbox.expireSignedPreviewUrl(signed.port, signed.token);
   return signed.url;
+}
+
+export async function sourceControl(sandbox: Sandbox, password: string): Promise<string> {
+  const git = sandbox.git;
+  try {
+    await git.clone('https://example.org/r.git', 'r', 'main', undefined, 'me', password, false, 1);
+  } catch (e) {
+    if (!(e instanceof DaytonaGitAuthFailedError)) throw e;
+  }
+  const status: GitStatus = await git.status('r');
+  const changed = status.fileStatus.map((f) => `${f.name}:${f.staging}/${f.worktree}${f.extra}`);
+  await git.add('r', ['.']);
+  const commit: GitCommitResponse = await git.commit('r', 'msg', 'Me', 'me@example.org', true);
+  await git.push('r', 'me', password, undefined, 'origin', true);
+  const branches: ListBranchResponse = await git.branches('r');
+  const log: GitCommitInfo[] = await git.history('r');
+  const url: string | undefined = await git.remoteGet('r', 'origin');
+  const name: string | undefined = await git.getConfig('user.name', 'local', 'r');
+  return `${changed}${commit.sha}${branches.current}${log[0]?.timestamp}${url}${name}${status.ahead ?? 0}`;
 }

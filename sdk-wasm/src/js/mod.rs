@@ -6,6 +6,7 @@ mod daytona;
 mod error;
 mod events;
 mod fs;
+mod git;
 mod interpreter;
 mod list;
 mod process;
@@ -21,6 +22,7 @@ pub use computer_use::{JsComputerUse, JsDisplay, JsKeyboard, JsMouse, JsRecordin
 pub use daytona::JsDaytona;
 pub use events::JsSandboxEvents;
 pub use fs::JsFileSystem;
+pub use git::JsGit;
 pub use interpreter::JsCodeInterpreter;
 pub use list::JsSandboxIterator;
 pub use process::JsProcess;
@@ -75,21 +77,37 @@ where
 /// Sends `call` and resolves to its answer as the browser parsed it (`undefined` for a call
 /// answering nothing): no Rust model in between.
 pub(crate) fn send<T>(call: crate::Call<T>) -> js_sys::Promise {
-    send_request(call.request(), None)
+    send_request(call.request(), Pick::Whole)
 }
 
-/// Sends `call` and resolves to field `key` of its answer (`{ sessions: [...] }` → the list).
+/// Sends `call` and resolves to field `key` of its answer (`{ sessions: [...] }` → the list;
+/// `undefined` for a null field).
 pub(crate) fn send_field<T>(call: crate::Call<T>, key: &'static str) -> js_sys::Promise {
-    send_request(call.request(), Some(key))
+    send_request(call.request(), Pick::Field(key))
 }
 
-fn send_request(request: crate::call::Request, field: Option<&'static str>) -> js_sys::Promise {
+/// Sends `call` and resolves to `{ [to]: answer[from] }` (`{ hash }` → `{ sha }`, as the
+/// official SDK names what the toolbox answers).
+pub(crate) fn send_renamed<T>(call: crate::Call<T>, from: &'static str, to: &'static str) -> js_sys::Promise {
+    send_request(call.request(), Pick::Renamed(from, to))
+}
+
+/// What of an answer a promise resolves to.
+enum Pick {
+    Whole,
+    Field(&'static str),
+    Renamed(&'static str, &'static str),
+}
+
+fn send_request(request: crate::call::Request, pick: Pick) -> js_sys::Promise {
     let sent = request.send();
     spawn_promise(Box::pin(async move {
         let answer = sent.await.map_err(error::to_js)?;
-        Ok(match field {
-            Some(key) => option(&answer, key),
-            None => answer,
+        Ok(match pick {
+            Pick::Whole => answer,
+            // A field that is null (git's unset config value) resolves to `undefined`.
+            Pick::Field(key) => Some(option(&answer, key)).filter(|v| !v.is_null()).unwrap_or(JsValue::UNDEFINED),
+            Pick::Renamed(from, to) => object(&[(to, &option(&answer, from))]),
         })
     }))
 }
@@ -123,6 +141,18 @@ pub(crate) fn option(options: &JsValue, key: &str) -> JsValue {
 /// Sets field `key` of a JS object (cannot fail on a plain object).
 pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
     let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// A JS object of `fields`, leaving out those `undefined` or `null` (a request body built
+/// from the JS values a method was given).
+pub(crate) fn object(fields: &[(&str, &JsValue)]) -> JsValue {
+    let target = js_sys::Object::new();
+    for (key, value) in fields {
+        if !value.is_undefined() && !value.is_null() {
+            set(&target, key, value);
+        }
+    }
+    target.into()
 }
 
 /// A `DaytonaInvalidArgumentError` with `message`, as a JS value.

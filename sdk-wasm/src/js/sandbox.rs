@@ -42,7 +42,7 @@ impl JsSandbox {
     /// Organization id.
     #[wasm_bindgen(getter, js_name = organizationId)]
     pub fn organization_id(&self) -> String {
-        self.inner.data().organization_id
+        self.inner.dto().organization_id.clone()
     }
 
     /// Current state (`started`, `stopped`, …) as last seen.
@@ -54,115 +54,115 @@ impl JsSandbox {
     /// Snapshot it was created from.
     #[wasm_bindgen(getter)]
     pub fn snapshot(&self) -> Option<String> {
-        self.inner.data().snapshot
+        self.inner.dto().snapshot.clone()
     }
 
     /// OS user.
     #[wasm_bindgen(getter)]
     pub fn user(&self) -> String {
-        self.inner.data().user
+        self.inner.dto().user.clone()
     }
 
     /// Region.
     #[wasm_bindgen(getter)]
     pub fn target(&self) -> String {
-        self.inner.data().target
+        self.inner.dto().target.clone()
     }
 
     /// Labels.
     #[wasm_bindgen(getter, unchecked_return_type = "Record<string, string>")]
     pub fn labels(&self) -> JsValue {
-        map_js(&self.inner.data().labels)
+        map_js(&self.inner.dto().labels)
     }
 
     /// Environment variables.
     #[wasm_bindgen(getter, unchecked_return_type = "Record<string, string>")]
     pub fn env(&self) -> JsValue {
-        map_js(&self.inner.data().env)
+        map_js(&self.inner.dto().env)
     }
 
     /// Whether preview URLs are public.
     #[wasm_bindgen(getter)]
     pub fn public(&self) -> bool {
-        self.inner.data().public
+        self.inner.dto().public
     }
 
     /// Whether all network access is blocked.
     #[wasm_bindgen(getter, js_name = networkBlockAll)]
     pub fn network_block_all(&self) -> bool {
-        self.inner.data().network_block_all
+        self.inner.dto().network_block_all
     }
 
     /// CPU cores.
     #[wasm_bindgen(getter)]
     pub fn cpu(&self) -> f64 {
-        self.inner.data().cpu as f64
+        self.inner.dto().cpu as f64
     }
 
     /// GPUs.
     #[wasm_bindgen(getter)]
     pub fn gpu(&self) -> f64 {
-        self.inner.data().gpu as f64
+        self.inner.dto().gpu as f64
     }
 
     /// Memory in GiB.
     #[wasm_bindgen(getter)]
     pub fn memory(&self) -> f64 {
-        self.inner.data().memory as f64
+        self.inner.dto().memory as f64
     }
 
     /// Disk in GiB.
     #[wasm_bindgen(getter)]
     pub fn disk(&self) -> f64 {
-        self.inner.data().disk as f64
+        self.inner.dto().disk as f64
     }
 
     /// Why the sandbox is in the `error` state.
     #[wasm_bindgen(getter, js_name = errorReason)]
     pub fn error_reason(&self) -> Option<String> {
-        self.inner.data().error_reason
+        self.inner.dto().error_reason.clone()
     }
 
     /// Auto-stop interval in minutes.
     #[wasm_bindgen(getter, js_name = autoStopInterval)]
     pub fn auto_stop_interval(&self) -> Option<f64> {
-        self.inner.data().auto_stop_interval.map(|v| v as f64)
+        self.inner.dto().auto_stop_interval.map(|v| v as f64)
     }
 
     /// Auto-archive interval in minutes.
     #[wasm_bindgen(getter, js_name = autoArchiveInterval)]
     pub fn auto_archive_interval(&self) -> Option<f64> {
-        self.inner.data().auto_archive_interval.map(|v| v as f64)
+        self.inner.dto().auto_archive_interval.map(|v| v as f64)
     }
 
     /// Auto-delete interval in minutes.
     #[wasm_bindgen(getter, js_name = autoDeleteInterval)]
     pub fn auto_delete_interval(&self) -> Option<f64> {
-        self.inner.data().auto_delete_interval.map(|v| v as f64)
+        self.inner.dto().auto_delete_interval.map(|v| v as f64)
     }
 
     /// Creation time (ISO-8601).
     #[wasm_bindgen(getter, js_name = createdAt)]
     pub fn created_at(&self) -> Option<String> {
-        self.inner.data().created_at
+        self.inner.dto().created_at.clone()
     }
 
     /// Last update time (ISO-8601).
     #[wasm_bindgen(getter, js_name = updatedAt)]
     pub fn updated_at(&self) -> Option<String> {
-        self.inner.data().updated_at
+        self.inner.dto().updated_at.clone()
     }
 
     /// Last activity time (ISO-8601).
     #[wasm_bindgen(getter, js_name = lastActivityAt)]
     pub fn last_activity_at(&self) -> Option<String> {
-        self.inner.data().last_activity_at
+        self.inner.dto().last_activity_at.clone()
     }
 
     /// Base URL of the toolbox proxy.
     #[wasm_bindgen(getter, js_name = toolboxProxyUrl)]
     pub fn toolbox_proxy_url(&self) -> String {
-        self.inner.data().toolbox_proxy_url
+        self.inner.dto().toolbox_proxy_url.clone()
     }
 
     /// Every field as the control plane sent it.
@@ -181,6 +181,12 @@ impl JsSandbox {
     #[wasm_bindgen(getter)]
     pub fn process(&self) -> JsProcess {
         JsProcess::from(self.inner.process())
+    }
+
+    /// Git in this sandbox.
+    #[wasm_bindgen(getter)]
+    pub fn git(&self) -> super::JsGit {
+        super::JsGit::from(self.inner.git())
     }
 
     /// The stateful code interpreter of this sandbox.
