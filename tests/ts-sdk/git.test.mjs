@@ -65,3 +65,39 @@ test('clone, status, add, commit, push, branches', async () => {
   assert.deepEqual([branches.branches.sort(), branches.current], [['main', 'topic'], 'topic']);
   await assert.rejects(git.checkoutBranch('app', 'missing'), DaytonaGitBranchNotFoundError);
 });
+
+test('BENCH clone of a 10 MB repository: the git route against git clone run in the sandbox', async () => {
+  // 10 MB of incompressible data in one commit, served by the same HTTP backend.
+  const seeded = await sandbox.process.executeCommand(
+    'set -e; git init -q -b main big && head -c 10485760 /dev/urandom > big/blob.bin && git -C big add . && ' +
+      'git -C big -c user.name=B -c user.email=b@example.org commit -qm big && git init -q --bare -b main srv/big.git && ' +
+      'git -C big push -q ../srv/big.git main',
+  );
+  assert.equal(seeded.exitCode, 0, seeded.result);
+  const rounds = Number(process.env.GIT_BENCH_ROUNDS ?? 4);
+  const [route, direct] = [[], []];
+  for (let i = 0; i < rounds; i++) {
+    // Alternating which goes first.
+    const runs = [
+      async () => {
+        const t = performance.now();
+        await sandbox.git.clone(`${BASE}/big.git`, `b/route-${i}`);
+        route.push(performance.now() - t);
+      },
+      async () => {
+        const t = performance.now();
+        const r = await sandbox.process.executeCommand(`git clone -q ${BASE}/big.git b/direct-${i}`);
+        direct.push(performance.now() - t);
+        assert.equal(r.exitCode, 0, r.result);
+      },
+    ];
+    if (i % 2) runs.reverse();
+    for (const run of runs) await run();
+  }
+  const size = await sandbox.process.executeCommand('stat -c %s b/route-0/blob.bin');
+  assert.equal(size.result.trim(), '10485760');
+  const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+  const [r, d] = [median(route), median(direct)];
+  console.log(`BENCH git clone 10 MB: route ${r.toFixed(0)} ms, git clone via exec ${d.toFixed(0)} ms, ratio ${(r / d).toFixed(2)} (median of ${rounds})`);
+  await sandbox.process.executeCommand('rm -rf b big');
+});
