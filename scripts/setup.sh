@@ -54,6 +54,23 @@ if [ ! -f "$(npm root -g)/typescript/lib/typescript.js" ]; then
   $SUDO npm install -g --no-audit --no-fund typescript@5
 fi
 
+# Language servers for toolbox LSP, where sandboxes see them (the host's /usr, read-only):
+# typescript-language-server over the TypeScript 5 above (TypeScript 7 has no tsserver), and
+# pylsp with pyflakes (diagnostics) in a venv of its own that sees Debian's Python packages.
+if [ ! -x "$(npm root -g)/../../bin/typescript-language-server" ]; then
+  log "installing typescript-language-server (toolbox LSP)"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO npm install -g --no-audit --no-fund typescript-language-server@5
+fi
+lsp_venv=/usr/local/lib/daytona-lsp/python  # Debian's Python (the one sandboxes run), not a PATH python
+if [ ! -x /usr/local/bin/pylsp ] || [ "$(readlink -f "$lsp_venv/bin/python3")" != "$(readlink -f /usr/bin/python3)" ]; then
+  log "installing pylsp (toolbox LSP) into $lsp_venv"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO /usr/bin/python3 -m venv --system-site-packages "$lsp_venv"
+  $SUDO "$lsp_venv/bin/pip" install -q 'python-lsp-server[pyflakes]==1.*'
+  $SUDO ln -sf "$lsp_venv/bin/pylsp" /usr/local/bin/pylsp
+fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm packages from package-lock.json"
   npm ci --no-audit --no-fund

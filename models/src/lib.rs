@@ -18,6 +18,7 @@ mod git;
 mod interpreter;
 mod list;
 mod log_demux;
+mod lsp;
 mod process;
 mod pty;
 mod requests;
@@ -59,6 +60,10 @@ pub use interpreter::{
 };
 pub use list::{ListSandboxesQuery, ListSandboxesResponse, SandboxSortField, SortOrder};
 pub use log_demux::{LogDemux, LogStream, STDERR_MARKER, STDOUT_MARKER};
+pub use lsp::{
+    CompletionContext, CompletionItem, CompletionList, LspCompletionParams, LspDiagnostic, LspDocumentRequest,
+    LspLocation, LspPosition, LspPositionRequest, LspRange, LspServerRequest, LspSymbol, LspWorkspaceSymbolsQuery,
+};
 pub use process::{ExecuteArtifacts, ExecuteRequest, ExecuteResponse};
 pub use pty::{
     pty_envs_json, pty_envs_subprotocol, PtyCreateRequest, PtyCreateResponse, PtyListResponse, PtyResizeRequest,

@@ -998,3 +998,35 @@ async fn git_runs_unprivileged_and_requests_cannot_inject_options_or_leak_creden
     let (_, config) = s.exec(&id, "cat hung/.git/config ~/.gitconfig ~/.git-credentials 2>/dev/null; true").await;
     assert!(!config.contains(&password), "{config}");
 }
+
+/// Language servers run as the sandbox user in the workload group; a document URI reaches only
+/// what that user may read, and a language id names a server from a fixed table, never a program.
+#[tokio::test]
+async fn language_servers_run_unprivileged_and_requests_name_no_program() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    let (code, out) = s.exec(&id, "mkdir -p p && echo 'x = 1' > p/a.py").await;
+    assert_eq!(code, 0, "{out}");
+    for language in ["python; touch /tmp/pwned", "../../bin/sh", "sh"] {
+        let (status, body) = s.post_toolbox(&id, "/lsp/start", json!({"languageId": language, "pathToProject": "p"})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{language}: {body}");
+    }
+    let (status, body) = s.post_toolbox(&id, "/lsp/start", json!({"languageId": "python", "pathToProject": "p"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let doc = json!({"languageId": "python", "pathToProject": "p", "uri": "file:///etc/shadow"});
+    let (status, body) = s.post_toolbox(&id, "/lsp/did-open", doc).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a root-only file opened for the language server: {body}");
+    let (code, _) = s.exec(&id, "test -e /tmp/pwned").await;
+    assert_ne!(code, 0);
+    if test_runs_as_root() {
+        let uid = sandbox_host_uid(&s, &id);
+        let servers: Vec<String> = processes_of(uid)
+            .into_iter()
+            .filter(|p| std::fs::read(format!("/proc/{p}/cmdline")).is_ok_and(|c| String::from_utf8_lossy(&c).contains("pylsp")))
+            .filter_map(|p| std::fs::read_to_string(format!("/proc/{p}/cgroup")).ok())
+            .filter_map(|g| g.lines().find(|l| l.contains(":pids:") || l.starts_with("0::")).map(str::to_owned))
+            .collect();
+        assert!(!servers.is_empty(), "pylsp is not the sandbox user's on the host");
+        assert!(servers.iter().all(|g| g.ends_with("/workload")), "{servers:?}");
+    }
+}

@@ -46,6 +46,9 @@ pub enum ToolboxError {
     /// `NOT_FOUND` for the desktop's), the message naming its package.
     #[error("{1}")]
     Unavailable(&'static str, String),
+    /// 400 `LSP_SERVER_NOT_INITIALIZED`: no language server started for that project.
+    #[error("{0}")]
+    LspNotStarted(String),
     /// A git failure with its daemon code (`GIT_AUTH_FAILED` 401, `GIT_PUSH_REJECTED` 409, …).
     #[error("{1}")]
     Git(daytona_models::GitErrorCode, String),
@@ -83,6 +86,7 @@ impl ToolboxError {
             Self::PortClosed(_) => (StatusCode::BAD_GATEWAY, "BAD_GATEWAY"),
             Self::StillActive(_) => (StatusCode::CONFLICT, "RECORDING_STILL_ACTIVE"),
             Self::Unavailable(code, _) => (StatusCode::SERVICE_UNAVAILABLE, code),
+            Self::LspNotStarted(_) => (StatusCode::BAD_REQUEST, "LSP_SERVER_NOT_INITIALIZED"),
             Self::Git(code, _) => {
                 (StatusCode::from_u16(code.status()).unwrap_or(StatusCode::BAD_REQUEST), code.as_str())
             }

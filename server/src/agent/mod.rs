@@ -9,6 +9,7 @@ mod files;
 mod git;
 mod info;
 mod interpreter;
+mod lsp;
 mod process;
 mod pty;
 mod seccomp;
@@ -47,6 +48,8 @@ pub struct Agent {
     pub recordings: computer_use::Recordings,
     /// The askpass helper through which git gets a request's credentials.
     pub git_askpass: PathBuf,
+    /// The running language servers.
+    pub lsp: lsp::Servers,
 }
 
 /// Reads the sandbox's own environment (its `env`, as JSON) from the inherited descriptor
@@ -154,6 +157,7 @@ pub async fn run(listen_fd: i32, home: PathBuf) -> Result<(), String> {
         desktop,
         recordings,
         git_askpass,
+        lsp: lsp::Servers::default(),
     });
     let app = Router::new()
         .route("/version", get(info::version))
@@ -169,6 +173,7 @@ pub async fn run(listen_fd: i32, home: PathBuf) -> Result<(), String> {
         .merge(computer_use::routes())
         .merge(files::routes())
         .merge(git::routes())
+        .merge(lsp::routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(crate::http::envelope::fill_request))
         .layer(axum::middleware::from_fn(crate::http::drain::unread_bodies))
