@@ -87,6 +87,12 @@ impl Sandbox {
         crate::ComputerUse::new(self.toolbox.clone())
     }
 
+    /// A language server of this sandbox for `language_id` (`python`, `typescript`,
+    /// `javascript`) on the project at `path_to_project`; `start` it first.
+    pub fn create_lsp_server(&self, language_id: &str, path_to_project: &str) -> crate::LspServer {
+        crate::LspServer::new(self.toolbox.clone(), language_id, path_to_project)
+    }
+
     /// Git in this sandbox.
     pub fn git(&self) -> crate::Git {
         crate::Git::new(self.toolbox.clone())

@@ -1008,7 +1008,8 @@ async fn language_servers_run_unprivileged_and_requests_name_no_program() {
     let (code, out) = s.exec(&id, "mkdir -p p && echo 'x = 1' > p/a.py").await;
     assert_eq!(code, 0, "{out}");
     for language in ["python; touch /tmp/pwned", "../../bin/sh", "sh"] {
-        let (status, body) = s.post_toolbox(&id, "/lsp/start", json!({"languageId": language, "pathToProject": "p"})).await;
+        let (status, body) =
+            s.post_toolbox(&id, "/lsp/start", json!({"languageId": language, "pathToProject": "p"})).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{language}: {body}");
     }
     let (status, body) = s.post_toolbox(&id, "/lsp/start", json!({"languageId": "python", "pathToProject": "p"})).await;
@@ -1022,7 +1023,9 @@ async fn language_servers_run_unprivileged_and_requests_name_no_program() {
         let uid = sandbox_host_uid(&s, &id);
         let servers: Vec<String> = processes_of(uid)
             .into_iter()
-            .filter(|p| std::fs::read(format!("/proc/{p}/cmdline")).is_ok_and(|c| String::from_utf8_lossy(&c).contains("pylsp")))
+            .filter(|p| {
+                std::fs::read(format!("/proc/{p}/cmdline")).is_ok_and(|c| String::from_utf8_lossy(&c).contains("pylsp"))
+            })
             .filter_map(|p| std::fs::read_to_string(format!("/proc/{p}/cgroup")).ok())
             .filter_map(|g| g.lines().find(|l| l.contains(":pids:") || l.starts_with("0::")).map(str::to_owned))
             .collect();
