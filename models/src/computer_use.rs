@@ -102,6 +102,7 @@ pub struct Position {
 /// Body of `POST /computeruse/mouse/move`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(deny_unknown_fields)]
 pub struct MouseMoveRequest {
     /// Target x.
     #[serde(default)]
@@ -114,6 +115,7 @@ pub struct MouseMoveRequest {
 /// Body of `POST /computeruse/mouse/click`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(deny_unknown_fields)]
 pub struct MouseClickRequest {
     /// Where to click.
     #[serde(default)]
@@ -143,6 +145,7 @@ pub struct MouseClickRequest {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields)]
 pub struct MouseDragRequest {
     /// Where the drag starts.
     #[serde(default)]
@@ -169,6 +172,7 @@ pub struct MouseDragRequest {
 /// Body of `POST /computeruse/mouse/scroll`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(deny_unknown_fields)]
 pub struct MouseScrollRequest {
     /// Where to scroll.
     #[serde(default)]
@@ -201,6 +205,7 @@ pub struct ScrollResponse {
 /// and `y` are given.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(deny_unknown_fields)]
 pub struct MouseButtonRequest {
     /// Where (with `y`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -219,6 +224,7 @@ pub struct MouseButtonRequest {
 /// Body of `POST /computeruse/keyboard/type`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(deny_unknown_fields)]
 pub struct KeyboardTypeRequest {
     /// The text, typed as it is.
     #[serde(default)]
@@ -232,6 +238,7 @@ pub struct KeyboardTypeRequest {
 /// Body of `POST /computeruse/keyboard/key`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(deny_unknown_fields)]
 pub struct KeyboardPressRequest {
     /// A key name (`Return`, `a`, `F5`, `Page_Down`, …).
     #[serde(default)]
@@ -245,6 +252,7 @@ pub struct KeyboardPressRequest {
 /// Body of `POST /computeruse/keyboard/hotkey`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(deny_unknown_fields)]
 pub struct KeyboardHotkeyRequest {
     /// Keys joined by `+` (`ctrl+c`, `ctrl+shift+t`).
     #[serde(default)]
@@ -254,6 +262,7 @@ pub struct KeyboardHotkeyRequest {
 /// Body of `POST /computeruse/keyboard/down` and `/up`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(deny_unknown_fields)]
 pub struct KeyboardKeyRequest {
     /// A key name.
     #[serde(default)]
@@ -367,6 +376,7 @@ pub struct WindowsResponse {
 /// Body of `POST /computeruse/recordings/start`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(deny_unknown_fields)]
 pub struct StartRecordingRequest {
     /// A label, part of the file name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -377,6 +387,7 @@ pub struct StartRecordingRequest {
 /// Body of `POST /computeruse/recordings/stop`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(deny_unknown_fields)]
 pub struct StopRecordingRequest {
     /// The recording.
     pub id: String,

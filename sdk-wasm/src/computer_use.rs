@@ -18,6 +18,22 @@ use crate::toolbox::Toolbox;
 use crate::transfer::TransferOptions;
 use crate::{Call, DaytonaError, FileSystem};
 
+/// The routes with a JSON body, named once for the Rust face (typed bodies) and the JS face
+/// (bodies of the JS values it was given); all are POSTs.
+pub(crate) const MOUSE_MOVE: &str = "/computeruse/mouse/move";
+pub(crate) const MOUSE_CLICK: &str = "/computeruse/mouse/click";
+pub(crate) const MOUSE_DRAG: &str = "/computeruse/mouse/drag";
+pub(crate) const MOUSE_SCROLL: &str = "/computeruse/mouse/scroll";
+pub(crate) const MOUSE_DOWN: &str = "/computeruse/mouse/down";
+pub(crate) const MOUSE_UP: &str = "/computeruse/mouse/up";
+pub(crate) const KEY_TYPE: &str = "/computeruse/keyboard/type";
+pub(crate) const KEY_PRESS: &str = "/computeruse/keyboard/key";
+pub(crate) const KEY_HOTKEY: &str = "/computeruse/keyboard/hotkey";
+pub(crate) const KEY_DOWN: &str = "/computeruse/keyboard/down";
+pub(crate) const KEY_UP: &str = "/computeruse/keyboard/up";
+pub(crate) const RECORDING_START: &str = "/computeruse/recordings/start";
+pub(crate) const RECORDING_STOP: &str = "/computeruse/recordings/stop";
+
 /// The computer-use API of one sandbox (cheap to clone).
 #[derive(Clone, Debug)]
 pub struct ComputerUse {
@@ -45,6 +61,16 @@ impl ComputerUse {
 
     fn post<T: DeserializeOwned>(&self, path: &str, body: &(impl Serialize + ?Sized)) -> Call<T> {
         self.call(Method::Post, path, &[]).body(body)
+    }
+
+    /// A POST to `path` (one of the route constants) whose body the caller adds.
+    pub(crate) fn route<T>(&self, path: &str) -> Call<T> {
+        Call::new(&self.toolbox.client, Method::Post, self.toolbox.url(path, &[]))
+    }
+
+    /// [`route`](Self::route) for an answer that is not read (the keyboard's `{}`).
+    pub(crate) fn route_done(&self, path: &str) -> Call<()> {
+        Call::done(&self.toolbox.client, Method::Post, self.toolbox.url(path, &[]))
     }
 
     /// A POST without a body, as the official SDKs send these.
@@ -127,32 +153,32 @@ impl Mouse<'_> {
 
     /// Moves the pointer to (`x`, `y`).
     pub fn move_to(&self, x: i32, y: i32) -> Call<Position> {
-        self.cu.post("/computeruse/mouse/move", &MouseMoveRequest { x, y })
+        self.cu.post(MOUSE_MOVE, &MouseMoveRequest { x, y })
     }
 
     /// Clicks (button, double click, repeat and modifiers in `req`).
     pub fn click(&self, req: &MouseClickRequest) -> Call<Position> {
-        self.cu.post("/computeruse/mouse/click", req)
+        self.cu.post(MOUSE_CLICK, req)
     }
 
     /// Drags from start to end with a button held.
     pub fn drag(&self, req: &MouseDragRequest) -> Call<Position> {
-        self.cu.post("/computeruse/mouse/drag", req)
+        self.cu.post(MOUSE_DRAG, req)
     }
 
     /// Scrolls `up` or `down` at a point; whether it scrolled (`success`).
     pub fn scroll(&self, req: &MouseScrollRequest) -> Call<ScrollResponse> {
-        self.cu.post("/computeruse/mouse/scroll", req)
+        self.cu.post(MOUSE_SCROLL, req)
     }
 
     /// Presses a button (at a point, if given) without releasing it.
     pub fn down(&self, req: &MouseButtonRequest) -> Call<Position> {
-        self.cu.post("/computeruse/mouse/down", req)
+        self.cu.post(MOUSE_DOWN, req)
     }
 
     /// Releases a button.
     pub fn up(&self, req: &MouseButtonRequest) -> Call<Position> {
-        self.cu.post("/computeruse/mouse/up", req)
+        self.cu.post(MOUSE_UP, req)
     }
 }
 
@@ -164,33 +190,33 @@ pub struct Keyboard<'a> {
 
 impl Keyboard<'_> {
     fn send(&self, path: &str, body: &(impl Serialize + ?Sized)) -> Call<()> {
-        Call::done(&self.cu.toolbox.client, Method::Post, self.cu.toolbox.url(path, &[])).body(body)
+        self.cu.route_done(path).body(body)
     }
 
     /// Types `text` (any Unicode), `delay` ms between keys.
     pub fn type_text(&self, text: &str, delay: Option<u32>) -> Call<()> {
-        self.send("/computeruse/keyboard/type", &KeyboardTypeRequest { text: text.to_owned(), delay })
+        self.send(KEY_TYPE, &KeyboardTypeRequest { text: text.to_owned(), delay })
     }
 
     /// Presses `key` (`Return`, `a`, `F5`, …) with `modifiers` (`ctrl`, `alt`, `shift`, `super`).
     pub fn press(&self, key: &str, modifiers: &[&str]) -> Call<()> {
         let modifiers = (!modifiers.is_empty()).then(|| modifiers.iter().map(|m| (*m).to_owned()).collect());
-        self.send("/computeruse/keyboard/key", &KeyboardPressRequest { key: key.to_owned(), modifiers })
+        self.send(KEY_PRESS, &KeyboardPressRequest { key: key.to_owned(), modifiers })
     }
 
     /// Presses a chord such as `ctrl+shift+t`.
     pub fn hotkey(&self, keys: &str) -> Call<()> {
-        self.send("/computeruse/keyboard/hotkey", &KeyboardHotkeyRequest { keys: keys.to_owned() })
+        self.send(KEY_HOTKEY, &KeyboardHotkeyRequest { keys: keys.to_owned() })
     }
 
     /// Holds `key` down.
     pub fn down(&self, key: &str) -> Call<()> {
-        self.send("/computeruse/keyboard/down", &KeyboardKeyRequest { key: key.to_owned() })
+        self.send(KEY_DOWN, &KeyboardKeyRequest { key: key.to_owned() })
     }
 
     /// Releases `key`.
     pub fn up(&self, key: &str) -> Call<()> {
-        self.send("/computeruse/keyboard/up", &KeyboardKeyRequest { key: key.to_owned() })
+        self.send(KEY_UP, &KeyboardKeyRequest { key: key.to_owned() })
     }
 }
 
@@ -294,12 +320,12 @@ impl Recordings<'_> {
 
     /// Starts recording the screen.
     pub fn start(&self, label: Option<&str>) -> Call<Recording> {
-        self.cu.post("/computeruse/recordings/start", &StartRecordingRequest { label: label.map(str::to_owned) })
+        self.cu.post(RECORDING_START, &StartRecordingRequest { label: label.map(str::to_owned) })
     }
 
     /// Stops recording `id`; its file is then a playable MP4.
     pub fn stop(&self, id: &str) -> Call<Recording> {
-        self.cu.post("/computeruse/recordings/stop", &StopRecordingRequest { id: id.to_owned() })
+        self.cu.post(RECORDING_STOP, &StopRecordingRequest { id: id.to_owned() })
     }
 
     /// Every recording (`recordings`).

@@ -2,10 +2,11 @@
 //! with its `mouse`, `keyboard`, `screenshot`, `display` and `recording`. Answers are handed
 //! on as the toolbox sent them (see `Call`); a recording downloads as a `Blob`.
 
-use daytona_models::{MouseButtonRequest, MouseClickRequest, MouseDragRequest, MouseScrollRequest, ScreenshotQuery};
+use daytona_models::ScreenshotQuery;
 use wasm_bindgen::prelude::*;
 
-use super::{option, promise, send, send_field};
+use super::{object, option, promise, send, send_field};
+use crate::computer_use as cu;
 use crate::{ComputerUse, Region};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -124,9 +125,16 @@ impl JsComputerUse {
     }
 }
 
-/// A whole number from JS (coordinates, counts), saturating.
-fn int(v: f64) -> i32 {
-    v as i32
+/// Sends `fields` as the JSON body of the POST `route`, resolving to the answer. Arguments stay
+/// JS values and the body is a JS object of them (no request model serialized in the wasm);
+/// daytona-local refuses unknown fields of these bodies, so a misspelt one fails the tests.
+fn post(cu: &ComputerUse, route: &str, fields: &[(&str, &JsValue)]) -> js_sys::Promise {
+    send(cu.route::<()>(route).js_body(&object(fields)))
+}
+
+/// [`post`] resolving to nothing (the keyboard's answers are `{}`).
+fn post_done(cu: &ComputerUse, route: &str, fields: &[(&str, &JsValue)]) -> js_sys::Promise {
+    send(cu.route_done(route).js_body(&object(fields)))
 }
 
 #[wasm_bindgen(js_class = Mouse)]
@@ -139,83 +147,75 @@ impl JsMouse {
 
     /// Moves the pointer; resolves to where it is.
     #[wasm_bindgen(js_name = move, unchecked_return_type = "Promise<Position>")]
-    pub fn move_to(&self, x: f64, y: f64) -> js_sys::Promise {
-        send(self.cu.mouse().move_to(int(x), int(y)))
+    pub fn move_to(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] x: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] y: JsValue,
+    ) -> js_sys::Promise {
+        post(&self.cu, cu::MOUSE_MOVE, &[("x", &x), ("y", &y)])
     }
 
     /// Clicks at (`x`, `y`) with `button` (`left`, `right`, `middle`), twice if `double`.
     #[wasm_bindgen(unchecked_return_type = "Promise<Position>")]
     pub fn click(
         &self,
-        x: f64,
-        y: f64,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] button: Option<String>,
-        #[wasm_bindgen(unchecked_optional_param_type = "boolean")] double: Option<bool>,
+        #[wasm_bindgen(unchecked_param_type = "number")] x: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] y: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] button: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "boolean")] double: JsValue,
     ) -> js_sys::Promise {
-        let req = MouseClickRequest { x: int(x), y: int(y), button, double, ..Default::default() };
-        send(self.cu.mouse().click(&req))
+        post(&self.cu, cu::MOUSE_CLICK, &[("x", &x), ("y", &y), ("button", &button), ("double", &double)])
     }
 
     /// Drags from (`startX`, `startY`) to (`endX`, `endY`) with `button` held.
     #[wasm_bindgen(unchecked_return_type = "Promise<Position>")]
     pub fn drag(
         &self,
-        #[wasm_bindgen(js_name = startX)] start_x: f64,
-        #[wasm_bindgen(js_name = startY)] start_y: f64,
-        #[wasm_bindgen(js_name = endX)] end_x: f64,
-        #[wasm_bindgen(js_name = endY)] end_y: f64,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] button: Option<String>,
+        #[wasm_bindgen(js_name = startX, unchecked_param_type = "number")] start_x: JsValue,
+        #[wasm_bindgen(js_name = startY, unchecked_param_type = "number")] start_y: JsValue,
+        #[wasm_bindgen(js_name = endX, unchecked_param_type = "number")] end_x: JsValue,
+        #[wasm_bindgen(js_name = endY, unchecked_param_type = "number")] end_y: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] button: JsValue,
     ) -> js_sys::Promise {
-        let req = MouseDragRequest {
-            start_x: int(start_x),
-            start_y: int(start_y),
-            end_x: int(end_x),
-            end_y: int(end_y),
-            button,
-            modifiers: None,
-        };
-        send(self.cu.mouse().drag(&req))
+        let fields =
+            [("startX", &start_x), ("startY", &start_y), ("endX", &end_x), ("endY", &end_y), ("button", &button)];
+        post(&self.cu, cu::MOUSE_DRAG, &fields)
     }
 
     /// Scrolls `up` or `down` by `amount` wheel steps (default 1) at (`x`, `y`); whether it scrolled.
     #[wasm_bindgen(unchecked_return_type = "Promise<boolean>")]
     pub fn scroll(
         &self,
-        x: f64,
-        y: f64,
-        #[wasm_bindgen(unchecked_param_type = "'up' | 'down'")] direction: String,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] amount: Option<f64>,
+        #[wasm_bindgen(unchecked_param_type = "number")] x: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] y: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "'up' | 'down'")] direction: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] amount: JsValue,
     ) -> js_sys::Promise {
-        let req =
-            MouseScrollRequest { x: int(x), y: int(y), direction, amount: amount.map(|a| a as u32), modifiers: None };
-        send_field(self.cu.mouse().scroll(&req), "success")
+        let fields = [("x", &x), ("y", &y), ("direction", &direction), ("amount", &amount)];
+        send_field(self.cu.route::<()>(cu::MOUSE_SCROLL).js_body(&object(&fields)), "success")
     }
 
     /// Presses `button` (at (`x`, `y`) if given) without releasing it.
     #[wasm_bindgen(unchecked_return_type = "Promise<Position>")]
     pub fn down(
         &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] x: Option<f64>,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] y: Option<f64>,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] button: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] x: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] y: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] button: JsValue,
     ) -> js_sys::Promise {
-        send(self.cu.mouse().down(&button_request(x, y, button)))
+        post(&self.cu, cu::MOUSE_DOWN, &[("x", &x), ("y", &y), ("button", &button)])
     }
 
     /// Releases `button` (at (`x`, `y`) if given).
     #[wasm_bindgen(unchecked_return_type = "Promise<Position>")]
     pub fn up(
         &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] x: Option<f64>,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] y: Option<f64>,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] button: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] x: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] y: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] button: JsValue,
     ) -> js_sys::Promise {
-        send(self.cu.mouse().up(&button_request(x, y, button)))
+        post(&self.cu, cu::MOUSE_UP, &[("x", &x), ("y", &y), ("button", &button)])
     }
-}
-
-fn button_request(x: Option<f64>, y: Option<f64>, button: Option<String>) -> MouseButtonRequest {
-    MouseButtonRequest { x: x.map(int), y: y.map(int), button }
 }
 
 #[wasm_bindgen(js_class = Keyboard)]
@@ -224,47 +224,45 @@ impl JsKeyboard {
     #[wasm_bindgen(js_name = type, unchecked_return_type = "Promise<void>")]
     pub fn type_text(
         &self,
-        text: String,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] delay: Option<f64>,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] delay: JsValue,
     ) -> js_sys::Promise {
-        send(self.cu.keyboard().type_text(&text, delay.map(|d| d as u32)))
+        post_done(&self.cu, cu::KEY_TYPE, &[("text", &text), ("delay", &delay)])
     }
 
     /// Presses `key` (`Return`, `a`, `F5`, …) with `modifiers` (`ctrl`, `alt`, `shift`, `super`).
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn press(
         &self,
-        key: String,
-        #[wasm_bindgen(unchecked_optional_param_type = "string[]")] modifiers: Option<Vec<String>>,
+        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string[]")] modifiers: JsValue,
     ) -> js_sys::Promise {
-        let modifiers = modifiers.unwrap_or_default();
-        let modifiers: Vec<&str> = modifiers.iter().map(String::as_str).collect();
-        send(self.cu.keyboard().press(&key, &modifiers))
+        post_done(&self.cu, cu::KEY_PRESS, &[("key", &key), ("modifiers", &modifiers)])
     }
 
     /// Presses a chord such as `ctrl+shift+t`.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn hotkey(&self, keys: String) -> js_sys::Promise {
-        send(self.cu.keyboard().hotkey(&keys))
+    pub fn hotkey(&self, #[wasm_bindgen(unchecked_param_type = "string")] keys: JsValue) -> js_sys::Promise {
+        post_done(&self.cu, cu::KEY_HOTKEY, &[("keys", &keys)])
     }
 
     /// Holds `key` down.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn down(&self, key: String) -> js_sys::Promise {
-        send(self.cu.keyboard().down(&key))
+    pub fn down(&self, #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue) -> js_sys::Promise {
+        post_done(&self.cu, cu::KEY_DOWN, &[("key", &key)])
     }
 
     /// Releases `key`.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn up(&self, key: String) -> js_sys::Promise {
-        send(self.cu.keyboard().up(&key))
+    pub fn up(&self, #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue) -> js_sys::Promise {
+        post_done(&self.cu, cu::KEY_UP, &[("key", &key)])
     }
 }
 
 /// `{ x, y, width, height }` from JS.
 fn region(v: &JsValue) -> Region {
     let n = |k| option(v, k).as_f64().unwrap_or(0.0);
-    (int(n("x")), int(n("y")), n("width") as u32, n("height") as u32)
+    (n("x") as i32, n("y") as i32, n("width") as u32, n("height") as u32)
 }
 
 /// `{ showCursor, format, quality, scale }` from JS.
@@ -335,17 +333,14 @@ impl JsDisplay {
 impl JsRecordingService {
     /// Starts recording the screen.
     #[wasm_bindgen(unchecked_return_type = "Promise<Recording>")]
-    pub fn start(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] label: Option<String>,
-    ) -> js_sys::Promise {
-        send(self.cu.recording().start(label.as_deref()))
+    pub fn start(&self, #[wasm_bindgen(unchecked_optional_param_type = "string")] label: JsValue) -> js_sys::Promise {
+        post(&self.cu, cu::RECORDING_START, &[("label", &label)])
     }
 
     /// Stops recording `id`; its file is then a playable MP4.
     #[wasm_bindgen(unchecked_return_type = "Promise<Recording>")]
-    pub fn stop(&self, id: String) -> js_sys::Promise {
-        send(self.cu.recording().stop(&id))
+    pub fn stop(&self, #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue) -> js_sys::Promise {
+        post(&self.cu, cu::RECORDING_STOP, &[("id", &id)])
     }
 
     /// Every recording: `{ recordings }`.
