@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields)]
 pub struct LspServerRequest {
     /// `python`, `typescript` or `javascript`.
     pub language_id: String,
@@ -19,6 +20,7 @@ pub struct LspServerRequest {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields)]
 pub struct LspDocumentRequest {
     /// `python`, `typescript` or `javascript`.
     pub language_id: String,
@@ -87,6 +89,7 @@ pub struct CompletionContext {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields)]
 pub struct LspCompletionParams {
     /// `python`, `typescript` or `javascript`.
     pub language_id: String,
@@ -163,6 +166,7 @@ pub struct LspWorkspaceSymbolsQuery {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields)]
 pub struct LspPositionRequest {
     /// `python`, `typescript` or `javascript`.
     pub language_id: String,

@@ -93,6 +93,13 @@ impl<T> Call<T> {
         self
     }
 
+    /// Leaves the answer unread (the call resolves to nothing).
+    #[cfg_attr(not(feature = "js"), allow(dead_code))]
+    pub(crate) fn unanswered(mut self) -> Self {
+        self.request.void = true;
+        self
+    }
+
     /// Gives up after `timeout` instead of the client's default.
     pub(crate) fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.request.opts.timeout = timeout;

@@ -161,6 +161,17 @@ test('every exported method, called from plain JS as users import the package', 
   assert.deepEqual(out.gitRemoteGet, ['http://127.0.0.1:8419/open.git', undefined]);
   assert.deepEqual(out.gitConfig, ['Dora D', 'dd@example.org', undefined]);
   assert.equal(out.gitStored, 'cloned', 'stored credentials serve a later clone');
+  // LSP through the JS face, on pylsp.
+  assert.equal(out.lspEarly, 'LSP_SERVER_NOT_INITIALIZED');
+  assert.equal(out.lspCompletions, true, 'os.pa completes to path');
+  assert.deepEqual(out.lspSymbols, [['greet', 12]]);
+  assert.deepEqual([out.lspSandbox, out.lspWorkspace], [['greet'], ['greet']]);
+  assert.deepEqual(out.lspDiagnostic, [7], "pyflakes' undefined name, on its line");
+  assert.equal(out.lspHover, true);
+  assert.deepEqual([out.lspDefinition, out.lspReferences], [[3], 2]);
+  assert.ok(out.lspRename >= 2, `rename edits: ${out.lspRename}`);
+  assert.equal(out.lspFormatting, true);
+  assert.equal(out.lspStopped, 'LSP_SERVER_NOT_INITIALIZED');
   assert.deepEqual([out.connected, out.ptyOut], [true, true]);
   assert.deepEqual(out.resized, [100, 110]);
   assert.equal(out.info, 31);

@@ -5,6 +5,10 @@ import {
   DaytonaNotFoundError,
   DaytonaGitAuthFailedError,
   type GitCommitInfo,
+  type CompletionList,
+  type LspDiagnostic,
+  type LspLocation,
+  type LspSymbol,
   type GitCommitResponse,
   type GitStatus,
   type ListBranchResponse,
@@ -123,4 +127,16 @@ export async function sourceControl(sandbox: Sandbox, password: string): Promise
   const url: string | undefined = await git.remoteGet('r', 'origin');
   const name: string | undefined = await git.getConfig('user.name', 'local', 'r');
   return `${changed}${commit.sha}${branches.current}${log[0]?.timestamp}${url}${name}${status.ahead ?? 0}`;
+}
+
+export async function languageServer(sandbox: Sandbox): Promise<string> {
+  const lsp = await sandbox.createLspServer('python', 'proj');
+  await lsp.start();
+  await lsp.didOpen('/home/daytona/proj/main.py');
+  const list: CompletionList = await lsp.completions('/home/daytona/proj/main.py', { line: 1, character: 4 });
+  const symbols: LspSymbol[] = await lsp.sandboxSymbols('main');
+  const problems: LspDiagnostic[] = await lsp.diagnostics('/home/daytona/proj/main.py');
+  const defs: LspLocation[] = await lsp.definition('/home/daytona/proj/main.py', { line: 0, character: 0 });
+  await lsp.stop();
+  return `${list.items[0]?.label}${symbols.length}${problems[0]?.severity}${defs[0]?.uri}`;
 }

@@ -9,6 +9,7 @@ mod fs;
 mod git;
 mod interpreter;
 mod list;
+mod lsp;
 mod process;
 mod pty;
 mod sandbox;
@@ -25,6 +26,7 @@ pub use fs::JsFileSystem;
 pub use git::JsGit;
 pub use interpreter::JsCodeInterpreter;
 pub use list::JsSandboxIterator;
+pub use lsp::JsLspServer;
 pub use process::JsProcess;
 pub use sandbox::JsSandbox;
 

@@ -183,6 +183,18 @@ impl JsSandbox {
         JsProcess::from(self.inner.process())
     }
 
+    /// A language server for `languageId` (`python`, `typescript`, `javascript`) on the
+    /// project at `pathToProject`; resolves at once (as `@daytonaio/sdk`'s, a promise).
+    #[wasm_bindgen(js_name = createLspServer, unchecked_return_type = "Promise<LspServer>")]
+    pub fn create_lsp_server(
+        &self,
+        #[wasm_bindgen(js_name = languageId)] language_id: String,
+        #[wasm_bindgen(js_name = pathToProject)] path_to_project: String,
+    ) -> js_sys::Promise {
+        let server = super::JsLspServer::new(self.inner.create_lsp_server(&language_id, &path_to_project));
+        js_sys::Promise::resolve(&JsValue::from(server))
+    }
+
     /// Git in this sandbox.
     #[wasm_bindgen(getter)]
     pub fn git(&self) -> super::JsGit {
