@@ -6,21 +6,20 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 
-import { Daytona, DaytonaGitAuthFailedError, DaytonaGitBranchNotFoundError } from '@daytonaio/sdk';
+import { DaytonaGitAuthFailedError, DaytonaGitBranchNotFoundError } from '@daytonaio/sdk';
 
-import { startDaytonaLocal } from '../support/daytona-local.js';
+import { officialSdkSandbox } from '../support/official-sdk.js';
 
 const PORT = 8418;
 const BASE = `http://127.0.0.1:${PORT}`;
 const USER = 'carol';
 const PASSWORD = `pw-${Math.random().toString(36).slice(2)}`;
 
-let server, daytona, sandbox;
+let ctx, sandbox;
 
 before(async () => {
-  server = await startDaytonaLocal();
-  daytona = new Daytona({ apiUrl: server.apiUrl, apiKey: server.apiKey });
-  sandbox = await daytona.create();
+  ctx = await officialSdkSandbox();
+  sandbox = ctx.sandbox;
   for (const name of ['git-fixture.sh', 'git_http_server.py']) {
     const data = await readFile(new URL(`../support/${name}`, import.meta.url));
     await sandbox.fs.uploadFile(data, `gitfix/${name}`);
@@ -33,7 +32,7 @@ before(async () => {
 });
 
 after(async () => {
-  await server?.stop();
+  await ctx?.stop();
 });
 
 test('clone, status, add, commit, push, branches', async () => {

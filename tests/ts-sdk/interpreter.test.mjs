@@ -4,20 +4,19 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { Daytona, DaytonaTimeoutError } from '@daytonaio/sdk';
+import { DaytonaTimeoutError } from '@daytonaio/sdk';
 
-import { startDaytonaLocal } from '../support/daytona-local.js';
+import { officialSdkSandbox } from '../support/official-sdk.js';
 
-let server, daytona, sandbox;
+let ctx, sandbox;
 
 before(async () => {
-  server = await startDaytonaLocal();
-  daytona = new Daytona({ apiUrl: server.apiUrl, apiKey: server.apiKey, useDeprecatedPolling: true });
-  sandbox = await daytona.create();
+  ctx = await officialSdkSandbox({ useDeprecatedPolling: true });
+  sandbox = ctx.sandbox;
 });
 
 after(async () => {
-  await server?.stop();
+  await ctx?.stop();
 });
 
 test('runCode streams to its callbacks and keeps state', async () => {

@@ -3,21 +3,17 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { Daytona } from '@daytonaio/sdk';
+import { officialSdkSandbox } from '../support/official-sdk.js';
 
-import { startDaytonaLocal } from '../support/daytona-local.js';
-
-let server, daytona, sandbox;
+let ctx, sandbox;
 
 before(async () => {
-  server = await startDaytonaLocal();
-  daytona = new Daytona({ apiUrl: server.apiUrl, apiKey: server.apiKey, useDeprecatedPolling: true });
-  sandbox = await daytona.create();
+  ctx = await officialSdkSandbox({ useDeprecatedPolling: true });
+  sandbox = ctx.sandbox;
 });
 
 after(async () => {
-  await sandbox?.delete();
-  await server?.stop();
+  await ctx?.stop();
 });
 
 /** Resolves once `text` has appeared in the collected output. */
