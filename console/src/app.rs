@@ -31,6 +31,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("terminal") view=TerminalTab/>
                         <Route path=path!("files") view=FilesTab/>
                         <Route path=path!("commands") view=CommandsTab/>
+                        <Route path=path!("git") view=crate::git::GitTab/>
                         <Route path=path!("notebook") view=crate::notebook::NotebookTab/>
                         <Route path=path!("desktop") view=crate::desktop::DesktopTab/>
                     </ParentRoute>

@@ -11,6 +11,7 @@ mod desktop;
 mod errors;
 mod files;
 mod filters;
+mod git;
 mod highlight;
 mod lifecycle;
 mod live;

@@ -28,6 +28,11 @@ impl Task {
         self.busy.get()
     }
 
+    /// Whether it is running, without subscribing (timers, event handlers).
+    pub fn busy_untracked(&self) -> bool {
+        self.busy.get_untracked()
+    }
+
     /// The last failure, described for people (reactive).
     pub fn error(&self) -> Option<String> {
         self.error.get()

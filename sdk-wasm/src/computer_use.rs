@@ -64,6 +64,7 @@ impl ComputerUse {
     }
 
     /// A POST to `path` (one of the route constants) whose body the caller adds.
+    #[cfg_attr(not(feature = "js"), allow(dead_code))]
     pub(crate) fn route<T>(&self, path: &str) -> Call<T> {
         Call::new(&self.toolbox.client, Method::Post, self.toolbox.url(path, &[]))
     }

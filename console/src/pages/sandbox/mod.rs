@@ -32,11 +32,12 @@ use crate::polling::use_interval;
 const REFRESH_PERIOD: Duration = Duration::from_secs(5);
 
 /// The tabs: label and path below `/sandboxes/:id`.
-const TABS: [(&str, &str); 6] = [
+const TABS: [(&str, &str); 7] = [
     ("Overview", ""),
     ("Terminal", "/terminal"),
     ("Files", "/files"),
     ("Commands", "/commands"),
+    ("Source control", "/git"),
     ("Notebook", "/notebook"),
     ("Desktop", "/desktop"),
 ];
