@@ -94,7 +94,6 @@ impl<T> Call<T> {
     }
 
     /// Leaves the answer unread (the call resolves to nothing).
-    #[cfg_attr(not(feature = "js"), allow(dead_code))]
     pub(crate) fn unanswered(mut self) -> Self {
         self.request.void = true;
         self

@@ -14,25 +14,24 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::http::{encode, Method};
-use crate::toolbox::Toolbox;
+use crate::toolbox::{Route, Toolbox};
 use crate::transfer::TransferOptions;
 use crate::{Call, DaytonaError, FileSystem};
 
-/// The routes with a JSON body, named once for the Rust face (typed bodies) and the JS face
-/// (bodies of the JS values it was given); all are POSTs.
-pub(crate) const MOUSE_MOVE: &str = "/computeruse/mouse/move";
-pub(crate) const MOUSE_CLICK: &str = "/computeruse/mouse/click";
-pub(crate) const MOUSE_DRAG: &str = "/computeruse/mouse/drag";
-pub(crate) const MOUSE_SCROLL: &str = "/computeruse/mouse/scroll";
-pub(crate) const MOUSE_DOWN: &str = "/computeruse/mouse/down";
-pub(crate) const MOUSE_UP: &str = "/computeruse/mouse/up";
-pub(crate) const KEY_TYPE: &str = "/computeruse/keyboard/type";
-pub(crate) const KEY_PRESS: &str = "/computeruse/keyboard/key";
-pub(crate) const KEY_HOTKEY: &str = "/computeruse/keyboard/hotkey";
-pub(crate) const KEY_DOWN: &str = "/computeruse/keyboard/down";
-pub(crate) const KEY_UP: &str = "/computeruse/keyboard/up";
-pub(crate) const RECORDING_START: &str = "/computeruse/recordings/start";
-pub(crate) const RECORDING_STOP: &str = "/computeruse/recordings/stop";
+/// The routes with a JSON body (see [`Route`]).
+pub(crate) const MOUSE_MOVE: Route = (Method::Post, "/computeruse/mouse/move");
+pub(crate) const MOUSE_CLICK: Route = (Method::Post, "/computeruse/mouse/click");
+pub(crate) const MOUSE_DRAG: Route = (Method::Post, "/computeruse/mouse/drag");
+pub(crate) const MOUSE_SCROLL: Route = (Method::Post, "/computeruse/mouse/scroll");
+pub(crate) const MOUSE_DOWN: Route = (Method::Post, "/computeruse/mouse/down");
+pub(crate) const MOUSE_UP: Route = (Method::Post, "/computeruse/mouse/up");
+pub(crate) const KEY_TYPE: Route = (Method::Post, "/computeruse/keyboard/type");
+pub(crate) const KEY_PRESS: Route = (Method::Post, "/computeruse/keyboard/key");
+pub(crate) const KEY_HOTKEY: Route = (Method::Post, "/computeruse/keyboard/hotkey");
+pub(crate) const KEY_DOWN: Route = (Method::Post, "/computeruse/keyboard/down");
+pub(crate) const KEY_UP: Route = (Method::Post, "/computeruse/keyboard/up");
+pub(crate) const RECORDING_START: Route = (Method::Post, "/computeruse/recordings/start");
+pub(crate) const RECORDING_STOP: Route = (Method::Post, "/computeruse/recordings/stop");
 
 /// The computer-use API of one sandbox (cheap to clone).
 #[derive(Clone, Debug)]
@@ -59,19 +58,14 @@ impl ComputerUse {
         self.call(Method::Get, path, &[])
     }
 
-    fn post<T: DeserializeOwned>(&self, path: &str, body: &(impl Serialize + ?Sized)) -> Call<T> {
-        self.call(Method::Post, path, &[]).body(body)
+    /// A call of `route` with `body`, answering `T`.
+    fn post<T: DeserializeOwned>(&self, route: Route, body: &(impl Serialize + ?Sized)) -> Call<T> {
+        self.route(route).body(body)
     }
 
-    /// A POST to `path` (one of the route constants) whose body the caller adds.
-    #[cfg_attr(not(feature = "js"), allow(dead_code))]
-    pub(crate) fn route<T>(&self, path: &str) -> Call<T> {
-        Call::new(&self.toolbox.client, Method::Post, self.toolbox.url(path, &[]))
-    }
-
-    /// [`route`](Self::route) for an answer that is not read (the keyboard's `{}`).
-    pub(crate) fn route_done(&self, path: &str) -> Call<()> {
-        Call::done(&self.toolbox.client, Method::Post, self.toolbox.url(path, &[]))
+    /// A call of `route` (see [`Toolbox::route`]).
+    pub(crate) fn route<T>(&self, route: Route) -> Call<T> {
+        self.toolbox.route(route)
     }
 
     /// A POST without a body, as the official SDKs send these.
@@ -190,8 +184,8 @@ pub struct Keyboard<'a> {
 }
 
 impl Keyboard<'_> {
-    fn send(&self, path: &str, body: &(impl Serialize + ?Sized)) -> Call<()> {
-        self.cu.route_done(path).body(body)
+    fn send(&self, route: Route, body: &(impl Serialize + ?Sized)) -> Call<()> {
+        self.cu.route(route).unanswered().body(body)
     }
 
     /// Types `text` (any Unicode), `delay` ms between keys.

@@ -12,12 +12,8 @@ use daytona_models::{
 use serde::Serialize;
 
 use crate::http::Method;
-use crate::toolbox::Toolbox;
+use crate::toolbox::{Route, Toolbox};
 use crate::Call;
-
-/// A toolbox route: method and path. The routes with a JSON body are named once here, for
-/// the Rust face (typed bodies) and the JS face (bodies of the JS values it was given).
-pub(crate) type Route = (Method, &'static str);
 
 pub(crate) const CLONE: Route = (Method::Post, "/git/clone");
 pub(crate) const INIT: Route = (Method::Post, "/git/init");
@@ -52,20 +48,14 @@ impl Git {
         Call::new(&self.toolbox.client, method, self.toolbox.url(path, &pairs))
     }
 
-    /// A call of `route` whose answer is not read; the body is the caller's to add (the JS
-    /// face adds the JS values it was given).
-    pub(crate) fn route(&self, route: Route) -> Call<()> {
-        Call::done(&self.toolbox.client, route.0, self.toolbox.url(route.1, &[]))
-    }
-
-    /// A call of `route` whose JSON answer reads as `T`.
-    pub(crate) fn route_answering<T>(&self, route: Route) -> Call<T> {
-        Call::new(&self.toolbox.client, route.0, self.toolbox.url(route.1, &[]))
+    /// A call of `route` (see [`Toolbox::route`]).
+    pub(crate) fn route<T>(&self, route: Route) -> Call<T> {
+        self.toolbox.route(route)
     }
 
     /// A call of `route` with `body`, whose answer is not read.
     fn send(&self, route: Route, body: &(impl Serialize + ?Sized)) -> Call<()> {
-        self.route(route).body(body)
+        self.route(route).unanswered().body(body)
     }
 
     /// Clones `req.url` into `req.path` (credentials used for this clone only).
@@ -85,7 +75,7 @@ impl Git {
 
     /// Commits what is staged; the answer's `hash` is the new commit.
     pub fn commit(&self, req: &GitCommitRequest) -> Call<GitCommitResponse> {
-        self.route_answering(COMMIT).body(req)
+        self.route(COMMIT).body(req)
     }
 
     /// Pushes (the current branch to `origin` unless `req` says otherwise).

@@ -12,11 +12,8 @@ use daytona_models::{
 use serde::Serialize;
 
 use crate::http::Method;
-use crate::toolbox::Toolbox;
+use crate::toolbox::{Route, Toolbox};
 use crate::Call;
-
-/// A route: method and path (named once for both faces, as git's).
-pub(crate) type Route = crate::git::Route;
 
 pub(crate) const START: Route = (Method::Post, "/lsp/start");
 pub(crate) const STOP: Route = (Method::Post, "/lsp/stop");
@@ -57,13 +54,13 @@ impl LspServer {
         &self.path_to_project
     }
 
-    /// A call of `route` with `body`, answering `T`.
+    /// A call of `route` (see [`Toolbox::route`]).
     pub(crate) fn route<T>(&self, route: Route) -> Call<T> {
-        Call::new(&self.toolbox.client, route.0, self.toolbox.url(route.1, &[]))
+        self.toolbox.route(route)
     }
 
     fn send(&self, route: Route, body: &impl Serialize) -> Call<()> {
-        Call::done(&self.toolbox.client, route.0, self.toolbox.url(route.1, &[])).body(body)
+        self.route(route).unanswered().body(body)
     }
 
     fn server(&self) -> LspServerRequest {

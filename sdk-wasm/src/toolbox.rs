@@ -14,6 +14,11 @@ use crate::http::{encode, query_string, Method};
 use crate::ws::{protocols, IdleSockets, Socket};
 use crate::{Call, DaytonaError};
 
+/// A toolbox route with a JSON body: method and path. Each area names its routes once, as
+/// constants, for the Rust face (typed bodies) and the JS face (bodies of the JS values it was
+/// given).
+pub(crate) type Route = (Method, &'static str);
+
 /// A handle on one sandbox's toolbox (cheap to clone; clones share everything).
 #[derive(Clone, Debug)]
 pub(crate) struct Toolbox {
@@ -44,6 +49,12 @@ impl Toolbox {
     pub(crate) fn base(&self) -> String {
         let dto = self.data.borrow();
         format!("{}/{}", dto.toolbox_proxy_url.trim_end_matches('/'), dto.id)
+    }
+
+    /// A call of `route` answering JSON that reads as `T` (`unanswered()` for a call whose
+    /// answer is not read); the body is the caller's to add.
+    pub(crate) fn route<T>(&self, route: Route) -> Call<T> {
+        Call::new(&self.client, route.0, self.url(route.1, &[]))
     }
 
     /// The URL of toolbox `path` with `query`.

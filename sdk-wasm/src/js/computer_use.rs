@@ -5,8 +5,9 @@
 use daytona_models::ScreenshotQuery;
 use wasm_bindgen::prelude::*;
 
-use super::{object, option, promise, send, send_field};
+use super::{object, option, promise, send, send_field, send_fields};
 use crate::computer_use as cu;
+use crate::toolbox::Route;
 use crate::{ComputerUse, Region};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -125,16 +126,14 @@ impl JsComputerUse {
     }
 }
 
-/// Sends `fields` as the JSON body of the POST `route`, resolving to the answer. Arguments stay
-/// JS values and the body is a JS object of them (no request model serialized in the wasm);
-/// daytona-local refuses unknown fields of these bodies, so a misspelt one fails the tests.
-fn post(cu: &ComputerUse, route: &str, fields: &[(&str, &JsValue)]) -> js_sys::Promise {
-    send(cu.route::<()>(route).js_body(&object(fields)))
+/// Sends `fields` as the JSON body of `route`, resolving to the answer.
+fn post(cu: &ComputerUse, route: Route, fields: &[(&str, &JsValue)]) -> js_sys::Promise {
+    send_fields(cu.route::<()>(route), fields)
 }
 
 /// [`post`] resolving to nothing (the keyboard's answers are `{}`).
-fn post_done(cu: &ComputerUse, route: &str, fields: &[(&str, &JsValue)]) -> js_sys::Promise {
-    send(cu.route_done(route).js_body(&object(fields)))
+fn post_done(cu: &ComputerUse, route: Route, fields: &[(&str, &JsValue)]) -> js_sys::Promise {
+    send_fields(cu.route::<()>(route).unanswered(), fields)
 }
 
 #[wasm_bindgen(js_class = Mouse)]

@@ -9,8 +9,9 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{object, option, promise, send, send_field, send_renamed};
-use crate::git::{self as routes, Route};
+use super::{object, option, promise, send, send_field, send_fields, send_renamed};
+use crate::git as routes;
+use crate::toolbox::Route;
 use crate::Git;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -35,7 +36,7 @@ impl From<Git> for JsGit {
 impl JsGit {
     /// Sends `fields` as the JSON body of `route`, resolving to nothing.
     fn post(&self, route: Route, fields: &[(&str, &JsValue)]) -> js_sys::Promise {
-        send(self.inner.route(route).js_body(&object(fields)))
+        send_fields(self.inner.route::<()>(route).unanswered(), fields)
     }
 }
 
@@ -131,8 +132,7 @@ impl JsGit {
             ("email", &email),
             ("allow_empty", &allow_empty),
         ];
-        let call: crate::Call<()> = self.inner.route_answering(routes::COMMIT);
-        send_renamed(call.js_body(&object(&fields)), "hash", "sha")
+        send_renamed(self.inner.route::<()>(routes::COMMIT).js_body(&object(&fields)), "hash", "sha")
     }
 
     /// Pushes the current branch (or `branch`) to `origin` (or `remote`).

@@ -5,8 +5,9 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{object, send};
-use crate::lsp::{self as routes, Route};
+use super::{send, send_fields};
+use crate::lsp as routes;
+use crate::toolbox::Route;
 use crate::LspServer;
 
 /// A language server of a sandbox for one language and project; `start` it first. Positions
@@ -30,8 +31,8 @@ impl JsLspServer {
     fn post(&self, route: Route, fields: &[(&str, &JsValue)], answered: bool) -> js_sys::Promise {
         let mut all = vec![("languageId", &self.language), ("pathToProject", &self.project)];
         all.extend_from_slice(fields);
-        let call = self.inner.route::<()>(route).js_body(&object(&all));
-        send(if answered { call } else { call.unanswered() })
+        let call = self.inner.route::<()>(route);
+        send_fields(if answered { call } else { call.unanswered() }, &all)
     }
 }
 

@@ -82,6 +82,14 @@ pub(crate) fn send<T>(call: crate::Call<T>) -> js_sys::Promise {
     send_request(call.request(), Pick::Whole)
 }
 
+/// Sends `call` with a JSON body of `fields` (those `undefined` or `null` left out): the
+/// arguments stay the JS values the caller gave, and no Rust model is serialized. The areas
+/// built this way (git, LSP, computer use's input) are held to their wire names by
+/// daytona-local, which refuses unknown fields of their bodies.
+pub(crate) fn send_fields<T>(call: crate::Call<T>, fields: &[(&str, &JsValue)]) -> js_sys::Promise {
+    send(call.js_body(&object(fields)))
+}
+
 /// Sends `call` and resolves to field `key` of its answer (`{ sessions: [...] }` → the list;
 /// `undefined` for a null field).
 pub(crate) fn send_field<T>(call: crate::Call<T>, key: &'static str) -> js_sys::Promise {
