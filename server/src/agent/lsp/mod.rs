@@ -90,16 +90,9 @@ fn document(agent: &Agent, uri: &str) -> Answer<(PathBuf, String)> {
         true => path,
         false => agent.resolve(&path.to_string_lossy())?,
     };
-    let mut canonical = String::from("file://");
-    for c in path.to_string_lossy().chars() {
-        match c {
-            ' ' => canonical.push_str("%20"),
-            '%' => canonical.push_str("%25"),
-            '#' => canonical.push_str("%23"),
-            '?' => canonical.push_str("%3F"),
-            c => canonical.push(c),
-        }
-    }
+    /// What a path may not carry raw in a URI: what would end it or be read as an escape.
+    const ESCAPED: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b' ').add(b'%').add(b'#').add(b'?');
+    let canonical = format!("file://{}", percent_encoding::utf8_percent_encode(&path.to_string_lossy(), ESCAPED));
     Ok((path, canonical))
 }
 
@@ -107,24 +100,8 @@ fn document(agent: &Agent, uri: &str) -> Answer<(PathBuf, String)> {
 fn file_of(uri: &str) -> Answer<PathBuf> {
     let path =
         uri.strip_prefix("file://").ok_or_else(|| ToolboxError::InvalidPath(format!("not a file:// URI: {uri}")))?;
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    let path =
-        PathBuf::from(String::from_utf8(out).map_err(|_| ToolboxError::InvalidPath(format!("{uri} is not UTF-8")))?);
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8();
+    let path = PathBuf::from(decoded.map_err(|_| ToolboxError::InvalidPath(format!("{uri} is not UTF-8")))?.as_ref());
     if path.as_os_str().is_empty() || path.as_os_str().as_encoded_bytes().contains(&0) {
         return Err(ToolboxError::InvalidPath(format!("not a file path: {uri}")));
     }
@@ -263,28 +240,25 @@ fn source_files(project: &Path, language: &str) -> Vec<PathBuf> {
         "python" => &["py"],
         _ => &["ts", "tsx", "js", "jsx", "mjs", "cjs"],
     };
-    let mut found = Vec::new();
-    let mut dirs = vec![project.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let Ok(kind) = entry.file_type() else { continue };
-            if kind.is_dir() {
-                if !name.starts_with('.') && !matches!(name.as_str(), "node_modules" | "venv" | "__pycache__" | "dist")
-                {
-                    dirs.push(entry.path());
-                }
-            } else if kind.is_file() && exts.iter().any(|e| name.ends_with(&format!(".{e}"))) {
-                found.push(entry.path());
-                if found.len() >= MAX_SCANNED_FILES {
-                    return found;
-                }
-            }
-        }
-    }
-    found.sort();
-    found
+    let skipped = |e: &walkdir::DirEntry| {
+        let name = e.file_name().to_string_lossy();
+        e.depth() > 0
+            && e.file_type().is_dir()
+            && (name.starts_with('.') || matches!(name.as_ref(), "node_modules" | "venv" | "__pycache__" | "dist"))
+    };
+    let source = |e: &walkdir::DirEntry| {
+        let name = e.file_name().to_string_lossy();
+        e.file_type().is_file() && name.rsplit_once('.').is_some_and(|(_, ext)| exts.contains(&ext))
+    };
+    walkdir::WalkDir::new(project)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !skipped(e))
+        .flatten()
+        .filter(source)
+        .take(MAX_SCANNED_FILES)
+        .map(walkdir::DirEntry::into_path)
+        .collect()
 }
 
 /// Handler of `GET /lsp/workspacesymbols` (`sandbox_symbols`): the server's workspace search,
