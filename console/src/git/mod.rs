@@ -65,23 +65,34 @@ fn SourceControl() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let notice = RwSignal::new(None::<String>);
 
-    let reload = move || {
+    // The status alone is read every few seconds; branches and history (a `git log` of the
+    // whole branch) only when the status moved, or on an open or an action.
+    let load = move |full: bool| {
         let path = repo_path.get_untracked();
         if path.is_empty() {
             repo.set(Repo::default());
             return;
         }
+        let known = repo.with_untracked(|r| r.status.clone());
         loading.latest(
             async move {
                 let git = current.sandbox()?.git();
                 let status = git.status(&path).await?;
+                if !full && known.as_ref() == Some(&status) {
+                    return Ok(None);
+                }
                 let branches = git.branches(&path).await?;
                 let history = git.history(&path).await?;
-                Ok(Repo { status: Some(status), branches: Some(branches), history })
+                Ok(Some(Repo { status: Some(status), branches: Some(branches), history }))
             },
-            move |loaded| repo.set(loaded),
+            move |loaded| {
+                if let Some(loaded) = loaded {
+                    repo.set(loaded);
+                }
+            },
         );
     };
+    let reload = move || load(true);
     Effect::new(move |_| {
         repo_path.track();
         path_input.set(repo_path.get_untracked());
@@ -90,7 +101,7 @@ fn SourceControl() -> impl IntoView {
     // Changes made elsewhere (the terminal, the editor) show up without a click.
     crate::polling::use_interval(REFRESH_PERIOD, move || {
         if !loading.busy_untracked() && !acting.busy_untracked() {
-            reload();
+            load(false);
         }
     });
 
