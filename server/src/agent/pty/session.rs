@@ -30,6 +30,8 @@ pub const RING_BYTES: usize = 1 << 20;
 const CLIENT_QUEUE: usize = 4096;
 /// How long a shell told to hang up has before it is killed.
 const HANGUP_GRACE: std::time::Duration = std::time::Duration::from_millis(200);
+/// How long a full client may take to drain while others keep up, before it is cut.
+const FULL_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
 /// Longest time the PTY waits for clients that are all full.
 const STALL_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -157,8 +159,13 @@ impl PtySession {
         let waited = std::time::Instant::now();
         loop {
             let mut out = self.output.lock();
-            let all_full = !out.clients.is_empty() && out.clients.iter().all(|c| c.capacity() == 0);
-            if all_full && waited.elapsed() < STALL_LIMIT {
+            let full = out.clients.iter().filter(|c| c.capacity() == 0).count();
+            let all_full = full > 0 && full == out.clients.len();
+            // A full client gets a moment to drain before it counts as slower than the others
+            // (a reader that lags for an instant, while another socket's kernel buffer still
+            // absorbs output, is not a slow consumer); when every client is full, longer.
+            let limit = if all_full { STALL_LIMIT } else { FULL_GRACE };
+            if full > 0 && waited.elapsed() < limit {
                 drop(out);
                 std::thread::sleep(std::time::Duration::from_millis(2));
                 continue;
