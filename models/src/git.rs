@@ -413,6 +413,42 @@ pub struct GitConfigQuery {
     pub scope: Option<String>,
 }
 
+/// Where `GET /git/show` reads a file from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GitShowSource {
+    /// The last commit (`HEAD`): what a working-tree change is compared with.
+    #[default]
+    #[serde(rename = "HEAD")]
+    Head,
+    /// The index: what is staged.
+    #[serde(rename = "index")]
+    Index,
+}
+
+impl GitShowSource {
+    /// The wire spelling (`HEAD`, `index`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Head => "HEAD",
+            Self::Index => "index",
+        }
+    }
+}
+
+/// Query of `GET /git/show` (ours, not Daytona's): one file's bytes as they are at `HEAD` or
+/// in the index, for per-file diffs. Unknown fields are refused (400).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GitShowQuery {
+    /// The repository (or a directory in it), as the other `/git` routes' `path`.
+    pub path: String,
+    /// The file, relative to the repository's root (not absolute, no `..`, no leading `-`).
+    pub file: String,
+    /// `HEAD` (default) or `index`.
+    #[serde(default)]
+    pub source: GitShowSource,
+}
+
 /// The daemon's git error codes (`DaemonErrorCode`), each with its HTTP status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GitErrorCode {

@@ -50,8 +50,8 @@ pub use git::{
     file_status, FileStatus, GitAddRemoteRequest, GitAddRequest, GitAuthenticateRequest, GitBranchRequest,
     GitCheckoutRequest, GitCloneRequest, GitCommitInfo, GitCommitRequest, GitCommitResponse, GitConfigQuery,
     GitConfigResponse, GitConfigureUserRequest, GitErrorCode, GitInitRequest, GitPullRequest, GitPushRequest,
-    GitRemote, GitRepoQuery, GitResetRequest, GitRestoreRequest, GitSetConfigRequest, GitStatus, ListBranchResponse,
-    ListRemotesResponse,
+    GitRemote, GitRepoQuery, GitResetRequest, GitRestoreRequest, GitSetConfigRequest, GitShowQuery, GitShowSource,
+    GitStatus, ListBranchResponse, ListRemotesResponse,
 };
 pub use interpreter::{
     ContextState, CreateContextRequest, InterpreterClientFrame, InterpreterContext, InterpreterExecuteRequest,

@@ -1,19 +1,20 @@
 //! Git in a sandbox (`sandbox.git()`), as `@daytonaio/sdk`'s `Git`: clone, status, stage,
 //! commit, push, pull, branches, history, remotes, config and credentials, run by the
-//! sandbox's own `git`. Failures come back as typed errors by their `GIT_*` code
-//! ([`DaytonaError::Api`] with `code`), e.g. `GIT_AUTH_FAILED` for refused credentials.
+//! sandbox's own `git`; in the Rust face also (ours) a file as it is at HEAD or in the index.
+//! Failures come back as typed errors by their `GIT_*` code ([`DaytonaError::Api`] with
+//! `code`), e.g. `GIT_AUTH_FAILED` for refused credentials.
 
 use daytona_models::{
     GitAddRemoteRequest, GitAddRequest, GitAuthenticateRequest, GitBranchRequest, GitCheckoutRequest, GitCloneRequest,
     GitCommitInfo, GitCommitRequest, GitCommitResponse, GitConfigResponse, GitConfigureUserRequest, GitInitRequest,
-    GitPullRequest, GitPushRequest, GitResetRequest, GitRestoreRequest, GitSetConfigRequest, GitStatus,
+    GitPullRequest, GitPushRequest, GitResetRequest, GitRestoreRequest, GitSetConfigRequest, GitShowSource, GitStatus,
     ListBranchResponse, ListRemotesResponse,
 };
 use serde::Serialize;
 
-use crate::http::Method;
+use crate::http::{CallOptions, Method};
 use crate::toolbox::{Route, Toolbox};
-use crate::Call;
+use crate::{Call, DaytonaError};
 
 pub(crate) const CLONE: Route = (Method::Post, "/git/clone");
 pub(crate) const INIT: Route = (Method::Post, "/git/init");
@@ -43,9 +44,13 @@ impl Git {
         Self { toolbox }
     }
 
-    fn call<T>(&self, method: Method, path: &str, query: &[(&str, &str)]) -> Call<T> {
+    fn url(&self, path: &str, query: &[(&str, &str)]) -> String {
         let pairs: Vec<(String, String)> = query.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-        Call::new(&self.toolbox.client, method, self.toolbox.url(path, &pairs))
+        self.toolbox.url(path, &pairs)
+    }
+
+    fn call<T>(&self, method: Method, path: &str, query: &[(&str, &str)]) -> Call<T> {
+        Call::new(&self.toolbox.client, method, self.url(path, query))
     }
 
     /// A call of `route` (see [`Toolbox::route`]).
@@ -96,6 +101,15 @@ impl Git {
     /// The commits reachable from HEAD, newest first.
     pub fn history(&self, path: &str) -> Call<Vec<GitCommitInfo>> {
         self.call(Method::Get, "/git/history", &[("path", path)])
+    }
+
+    /// The bytes of `file` (relative to the repository's root) as they are at HEAD or in the
+    /// index, to diff against the working tree: daytona-local's `GET /git/show`, not Daytona's.
+    /// A file not there (a new one, or any before the first commit at HEAD) fails with code
+    /// `FILE_NOT_FOUND`, one over 16 MiB or a directory with `BAD_REQUEST` / `INVALID_FILE_PATH`.
+    pub async fn show(&self, path: &str, file: &str, source: GitShowSource) -> Result<Vec<u8>, DaytonaError> {
+        let url = self.url("/git/show", &[("path", path), ("file", file), ("source", source.as_str())]);
+        self.toolbox.client.http.bytes(Method::Get, &url, &CallOptions::default()).await
     }
 
     /// The local branches and the current one.

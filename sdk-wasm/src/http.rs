@@ -149,10 +149,27 @@ impl Http {
             JsFuture::from(promise).await.map_err(|e| body_error(url, &e))
         })
     }
+
+    /// The whole answer as bytes (one boxed future for every caller, as `fetch`); the call's
+    /// timeout and signal govern the body too.
+    pub(crate) fn bytes<'a>(
+        &'a self,
+        method: Method,
+        url: &'a str,
+        opts: &'a CallOptions,
+    ) -> LocalBoxFuture<'a, Result<Vec<u8>, DaytonaError>> {
+        Box::pin(async move {
+            let resp = self.fetch(method, url, None, opts).await?;
+            let promise =
+                resp.array_buffer().map_err(|e| DaytonaError::Decode(format!("{url}: {}", js_message(&e))))?;
+            let buffer = JsFuture::from(promise).await.map_err(|e| body_error(url, &e))?;
+            Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+        })
+    }
 }
 
-/// Why reading a JSON body failed: not JSON (`SyntaxError`), the call's timeout or abort
-/// signal firing mid-body, or the connection.
+/// Why reading a body failed: not JSON (`SyntaxError`), the call's timeout or abort signal
+/// firing mid-body, or the connection.
 fn body_error(url: &str, e: &JsValue) -> DaytonaError {
     let name = js_sys::Reflect::get(e, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
     let what = format!("{url}: {}", js_message(e));

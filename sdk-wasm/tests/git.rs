@@ -3,7 +3,7 @@
 
 mod common;
 
-use daytona_wasm::models::{GitCloneRequest, GitCommitRequest, GitPushRequest};
+use daytona_wasm::models::{GitCloneRequest, GitCommitRequest, GitPushRequest, GitRestoreRequest, GitShowSource};
 use daytona_wasm::{CreateSandboxParams, ErrorKind, Sandbox, TransferOptions};
 use wasm_bindgen_test::*;
 
@@ -67,6 +67,23 @@ async fn clone_commit_push_with_credentials_and_typed_errors() {
     };
     let hash = git.commit(&commit).await.expect("commit").hash;
     assert_eq!(hash.len(), 40);
+    // A file as it is at HEAD and in the index (daytona-local's own `GET /git/show`).
+    sb.fs().upload_file(&blob(b"staged\n"), "app/rust.txt", &TransferOptions::default()).await.expect("upload");
+    git.add("app", vec!["rust.txt".into()]).await.expect("add");
+    sb.fs().upload_file(&blob(b"working\n"), "app/rust.txt", &TransferOptions::default()).await.expect("upload");
+    assert_eq!(git.show("app", "rust.txt", GitShowSource::Head).await.expect("show HEAD"), b"from rust\n");
+    assert_eq!(git.show("app", "rust.txt", GitShowSource::Index).await.expect("show index"), b"staged\n");
+    let new = git.show("app", "new.txt", GitShowSource::Head).await.expect_err("not committed");
+    assert_eq!((new.kind(), new.code()), (ErrorKind::NotFound, Some("FILE_NOT_FOUND")), "{new}");
+    git.restore(&GitRestoreRequest {
+        path: "app".into(),
+        files: vec!["rust.txt".into()],
+        staged: Some(true),
+        worktree: Some(true),
+        ..Default::default()
+    })
+    .await
+    .expect("restore");
     assert_eq!(git.status("app").await.expect("status").ahead, Some(1));
     let push = GitPushRequest {
         path: "app".into(),

@@ -948,6 +948,33 @@ async fn git_runs_unprivileged_and_requests_cannot_inject_options_or_leak_creden
         let (status, answer) = s.post_toolbox(&id, route, body.clone()).await;
         assert!(status.is_client_error() || status == StatusCode::BAD_GATEWAY, "{route} {body}: {status} {answer}");
     }
+    // `GET /git/show` reads the repository's objects only: a committed symlink answers its
+    // link text (not what it points at), a path through one is not in the tree, and a file
+    // out of the repository or an option is refused.
+    let (code, out) = s
+        .exec(
+            &id,
+            "cd repo && ln -s /etc/passwd link && ln -s /etc etc && git add link etc && git -c user.name=A -c user.email=a@x.org commit -qm links",
+        )
+        .await;
+    assert_eq!(code, 0, "{out}");
+    let get = |file: &str| {
+        let url = s.toolbox(&id, &format!("/git/show?path=repo&file={}", percent_encode(file)));
+        let request = s.http.get(url).bearer_auth(&s.key);
+        async move {
+            let resp = request.send().await.unwrap();
+            (resp.status(), resp.text().await.unwrap())
+        }
+    };
+    assert_eq!(get("link").await, (StatusCode::OK, "/etc/passwd".to_owned()), "the link's text");
+    let (status, body) = get("etc/passwd").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a path through a committed symlink: {body}");
+    assert!(!body.contains("root:x:0:0"), "{body}");
+    for file in ["../../../../etc/passwd", "/etc/passwd", "--output=/tmp/pwned", "-p"] {
+        let (status, body) = get(file).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{file}: {body}");
+        assert!(!body.contains("root:x:0:0"), "{body}");
+    }
     let (code, _) = s.exec(&id, "test -e /tmp/pwned").await;
     assert_ne!(code, 0, "an injected git option ran");
     let (_, creds) = s.exec(&id, "cat ~/.git-credentials 2>/dev/null; true").await;

@@ -117,6 +117,12 @@ impl<'a> Git<'a> {
 
     /// Runs git: (exit code, stdout, stderr with credentials scrubbed).
     pub async fn run_raw(self) -> Result<(i32, String, String), ToolboxError> {
+        let (code, stdout, stderr) = self.run_bytes().await?;
+        Ok((code, String::from_utf8_lossy(&stdout).into_owned(), stderr))
+    }
+
+    /// Runs git: (exit code, stdout as bytes, stderr with credentials scrubbed).
+    pub async fn run_bytes(self) -> Result<(i32, Vec<u8>, String), ToolboxError> {
         let mut cmd = tokio::process::Command::new("git");
         cmd.current_dir(self.dir);
         // Messages in English (they are classified), text in UTF-8; never a prompt.
@@ -156,12 +162,11 @@ impl<'a> Git<'a> {
             }
         };
         std::mem::forget(group);
-        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
         let mut stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         if let Some(auth) = &self.auth {
             stderr = auth.redact(&stderr);
         }
-        Ok((output.status.code().unwrap_or(-1), stdout, stderr))
+        Ok((output.status.code().unwrap_or(-1), output.stdout, stderr))
     }
 }
 

@@ -11,14 +11,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use daytona_models::{
     GitAddRemoteRequest, GitAddRequest, GitAuthenticateRequest, GitBranchRequest, GitCheckoutRequest, GitCloneRequest,
     GitCommitInfo, GitCommitRequest, GitCommitResponse, GitConfigQuery, GitConfigResponse, GitConfigureUserRequest,
     GitErrorCode, GitInitRequest, GitPullRequest, GitPushRequest, GitRemote, GitRepoQuery, GitResetRequest,
-    GitRestoreRequest, GitSetConfigRequest, GitStatus, ListBranchResponse, ListRemotesResponse,
+    GitRestoreRequest, GitSetConfigRequest, GitShowQuery, GitShowSource, GitStatus, ListBranchResponse,
+    ListRemotesResponse,
 };
 
 use self::cli::{not_option, Auth, Git};
@@ -37,6 +39,7 @@ pub fn routes() -> Router<Arc<Agent>> {
         .route("/git/pull", post(pull))
         .route("/git/status", get(status))
         .route("/git/history", get(history))
+        .route("/git/show", get(show))
         .route("/git/branches", get(branches).post(create_branch).delete(delete_branch))
         .route("/git/checkout", post(checkout))
         .route("/git/reset", post(reset))
@@ -200,6 +203,83 @@ async fn history(
         return Err(cli::classify(&err, &out));
     }
     Ok(Json(status::parse_log(&out)))
+}
+
+/// The largest file `GET /git/show` answers with.
+const SHOW_LIMIT: u64 = 16 << 20;
+
+/// `file` as a path from the repository's root for `<rev>:<path>` (empty and `.` components
+/// dropped); an absolute path, a `..` component or a leading `-` is refused (400).
+fn repo_relative(file: &str) -> Answer<String> {
+    not_option("file", file)?;
+    if file.starts_with('/') {
+        return Err(ToolboxError::InvalidPath(format!("file must be relative to the repository's root: {file:?}")));
+    }
+    let mut parts = Vec::new();
+    for part in file.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return Err(ToolboxError::InvalidPath(format!("file must not contain '..': {file:?}"))),
+            part => parts.push(part),
+        }
+    }
+    match parts.is_empty() {
+        true => Err(ToolboxError::InvalidPath("file is required".into())),
+        false => Ok(parts.join("/")),
+    }
+}
+
+/// Handler of `GET /git/show` (ours): the bytes of one file as they are at HEAD or in the
+/// index (`application/octet-stream`), for per-file diffs; 404 `FILE_NOT_FOUND` when it is
+/// not there (a new file, or no commit yet), 400 for a directory or a file over 16 MiB.
+/// Read with git's plumbing (`cat-file`, as `git show <rev>:<path>` would show a blob, but
+/// without the textconv filters of the user's config), never fetching from a promisor remote.
+async fn show(State(agent): State<Arc<Agent>>, ToolboxQuery(q): ToolboxQuery<GitShowQuery>) -> Answer<Response> {
+    let dir = repo(&agent, &q.path)?;
+    let file = repo_relative(&q.file)?;
+    let (spec, place) = match q.source {
+        GitShowSource::Head => (format!("HEAD:{file}"), "HEAD"),
+        GitShowSource::Index => (format!(":{file}"), "the index"),
+    };
+    let not_there = || ToolboxError::NotFound("FILE_NOT_FOUND", format!("{file} is not in {place}"));
+    // The name reaches git on its standard input (NUL-terminated, so any file name works),
+    // not in its argv; the blob is then read by its id, so what was measured is what is sent.
+    let (code, out, err) =
+        Git::new(&dir, &["cat-file", "-z", "--batch-check=%(objecttype) %(objectsize) %(objectname)"])
+            .env("GIT_NO_LAZY_FETCH", "1")
+            .stdin(format!("{spec}\0").into_bytes())
+            .run_raw()
+            .await?;
+    if code != 0 {
+        return Err(cli::classify(&err, ""));
+    }
+    let line = out.strip_suffix('\n').unwrap_or(&out);
+    let found = match line.split(' ').collect::<Vec<_>>()[..] {
+        [kind, size, oid] if !oid.is_empty() && oid.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            size.parse::<u64>().ok().map(|size| (kind, size, oid))
+        }
+        _ => None,
+    };
+    let (size, oid) = match found {
+        Some(("blob", size, oid)) => (size, oid),
+        Some(("tree", _, _)) => return Err(ToolboxError::InvalidPath(format!("{file} is a directory in {place}"))),
+        // A submodule's commit, or nothing of that name.
+        Some(_) => return Err(not_there()),
+        None if line.ends_with(" missing") || line.ends_with(" ambiguous") => return Err(not_there()),
+        None => return Err(ToolboxError::Io(format!("unexpected answer of git cat-file: {line:?}"))),
+    };
+    if size > SHOW_LIMIT {
+        return Err(ToolboxError::BadRequest(format!(
+            "{file} is {size} bytes in {place}, over the {} MiB /git/show answers with (download the file instead)",
+            SHOW_LIMIT >> 20
+        )));
+    }
+    let (code, bytes, err) =
+        Git::new(&dir, &["cat-file", "blob", oid]).env("GIT_NO_LAZY_FETCH", "1").run_bytes().await?;
+    if code != 0 {
+        return Err(cli::classify(&err, ""));
+    }
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
 }
 
 /// Handler of `GET /git/branches`: the local branches.
@@ -423,4 +503,19 @@ async fn authenticate(
     }
     let input = format!("protocol={protocol}\nhost={host}\nusername={}\npassword={}\n\n", req.username, req.password);
     Git::new(&agent.home, &["credential", "approve"]).stdin(input.into_bytes()).run().await.map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::repo_relative;
+
+    #[test]
+    fn show_takes_files_from_the_repository_root_only() {
+        assert_eq!(repo_relative("a/b.txt").unwrap(), "a/b.txt");
+        assert_eq!(repo_relative("./a//b.txt").unwrap(), "a/b.txt");
+        assert_eq!(repo_relative("a/-x").unwrap(), "a/-x");
+        for bad in ["", ".", "/etc/passwd", "../x", "a/../../x", "-x", "--output=/tmp/x", "a\0b"] {
+            assert!(repo_relative(bad).is_err(), "{bad:?}");
+        }
+    }
 }
