@@ -61,7 +61,7 @@ pub use http::CallOptions;
 pub use interpreter::{
     CodeInterpreter, Execution, ExecutionError, ExecutionResult, Output, RichOutput, RunCodeOptions,
 };
-pub use lsp::LspServer;
+pub use lsp::{LspSender, LspServer, LspSocket};
 pub use params::{CreateSandboxParams, Resources, CODE_TOOLBOX_LANGUAGE_LABEL};
 pub use process::{CodeRunParams, Process};
 pub use pty::{PtyCreateOptions, PtyDataFn, PtyHandle, PtyState, PtyStateFn};

@@ -179,3 +179,58 @@ impl LspServer {
         self.route(FORMATTING).body(&self.at(path, LspPosition::default(), None))
     }
 }
+
+/// A raw LSP JSON-RPC connection to a language server of its own (daytona-local's
+/// `WS /lsp/socket`): each text message is one JSON-RPC message, without the
+/// `Content-Length` framing. What a browser editor's LSP client speaks over; the server
+/// stops when this is dropped.
+pub struct LspSocket {
+    socket: crate::ws::Socket,
+}
+
+impl LspServer {
+    /// Opens a JSON-RPC connection to a new server for this language and project (the client
+    /// sends `initialize` itself; [`start`](Self::start) is not needed for it).
+    pub async fn connect(&self) -> Result<LspSocket, crate::DaytonaError> {
+        let query = [
+            ("languageId".to_owned(), self.language_id.clone()),
+            ("pathToProject".to_owned(), self.path_to_project.clone()),
+        ];
+        let socket = self.toolbox.socket("/lsp/socket", &query, &[]).await?;
+        Ok(LspSocket { socket })
+    }
+}
+
+/// The sending side of an [`LspSocket`], to send from elsewhere while a task reads.
+#[derive(Clone)]
+pub struct LspSender(web_sys::WebSocket);
+
+impl LspSender {
+    /// Sends one JSON-RPC message.
+    pub fn send(&self, message: &str) -> Result<(), crate::DaytonaError> {
+        self.0
+            .send_with_str(message)
+            .map_err(|e| crate::DaytonaError::Connection(format!("LSP socket: {}", crate::http::js_message(&e))))
+    }
+}
+
+impl LspSocket {
+    /// Sends one JSON-RPC message.
+    pub fn send(&self, message: &str) -> Result<(), crate::DaytonaError> {
+        self.sender().send(message)
+    }
+
+    /// A sender of messages on this connection.
+    pub fn sender(&self) -> LspSender {
+        LspSender(self.socket.raw())
+    }
+
+    /// The next message from the server; `None` once the connection has closed.
+    pub async fn next(&mut self) -> Option<String> {
+        match self.socket.next().await? {
+            crate::ws::WsEvent::Text(text) => Some(text),
+            crate::ws::WsEvent::Binary(bytes) => String::from_utf8(bytes.to_vec()).ok(),
+            crate::ws::WsEvent::Closed { .. } => None,
+        }
+    }
+}

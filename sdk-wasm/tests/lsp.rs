@@ -61,5 +61,38 @@ async fn pylsp_through_the_rust_face() {
     lsp.stop().await.expect("stop");
     let after = lsp.completions(file, LspPosition { line: 8, character: 5 }, None).await.expect_err("stopped");
     assert_eq!(after.code(), Some("LSP_SERVER_NOT_INITIALIZED"));
+
+    // The raw JSON-RPC socket (what the console's editor speaks over): a server of its own,
+    // answering `initialize` and publishing pyflakes' diagnostics for a document opened on it.
+    let mut socket = lsp.connect().await.expect("socket");
+    let root = "file:///home/daytona/proj";
+    socket
+        .send(&format!(
+            r#"{{"jsonrpc":"2.0","id":1,"method":"initialize","params":{{"processId":null,"rootUri":"{root}","capabilities":{{}}}}}}"#
+        ))
+        .expect("send");
+    let answer = next_json(&mut socket, |m| m["id"] == 1).await;
+    assert!(answer["result"]["capabilities"]["completionProvider"].is_object(), "{answer}");
+    socket.send(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#).expect("send");
+    let open = serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": format!("file://{file}"), "languageId": "python", "version": 1, "text": MAIN}}});
+    socket.sender().send(&open.to_string()).expect("send from a sender");
+    let published = next_json(&mut socket, |m| m["method"] == "textDocument/publishDiagnostics").await;
+    assert!(published.to_string().contains("missing_name"), "{published}");
+    drop(socket);
     sb.delete(None).await.expect("delete");
+}
+
+/// The next message of `socket` that `wanted` picks (others, such as log messages, skipped).
+async fn next_json(
+    socket: &mut daytona_wasm::LspSocket,
+    wanted: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    loop {
+        let text = socket.next().await.expect("the socket closed");
+        let message: serde_json::Value = serde_json::from_str(&text).expect("one JSON-RPC message per frame");
+        if wanted(&message) {
+            return message;
+        }
+    }
 }
