@@ -23,6 +23,12 @@ cp node_modules/@xterm/xterm/css/xterm.css "$out/xterm.css"
 [ -f node_modules/@novnc/novnc/core/rfb.js ] || { log "noVNC is missing from node_modules: run npm ci"; exit 1; }
 node_modules/.bin/esbuild node_modules/@novnc/novnc/core/rfb.js --bundle --format=esm --minify --log-level=warning \
   --outfile="$out/novnc.js"
+# CodeMirror 6 (the code editor: its LSP client, merge view and languages) from
+# console/src/code/codemirror.js into /cm/: a core and a chunk per language, imported when
+# the first editor or diff opens (nothing else loads them).
+[ -f node_modules/@codemirror/lsp-client/dist/index.js ] || { log "CodeMirror is missing from node_modules: run npm ci"; exit 1; }
+node_modules/.bin/esbuild console/src/code/codemirror.js --bundle --splitting --format=esm --minify \
+  --log-level=warning --chunk-names='[name]-[hash]' --outdir="$out/cm"
 # Brotli (quality 11) and gzip (-9) next to every text and wasm asset: daytona-local serves
 # whichever the browser takes, with no compression work per request.
 node -e '

@@ -3,6 +3,7 @@
 
 mod ansi;
 mod app;
+mod code;
 mod commands;
 mod components;
 mod connection;

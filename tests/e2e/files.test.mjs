@@ -148,21 +148,24 @@ test('previews an image', async () => {
   await eventually(async () => (await img.evaluate((i) => i.complete && i.naturalWidth)) === 1, { what: 'the PNG decoded' });
 });
 
-test('edits a file and saves it', async () => {
+test('edits a file in the code editor and saves it', async () => {
   await page.goto(`${server.url}/sandboxes/${sandbox.id}/files?file=${encodeURIComponent(`${HOME}/proj/src/main.py`)}`);
-  const code = page.locator('.viewer pre.code');
+  const code = page.locator('.viewer .cm-content');
   await code.waitFor();
-  assert.equal(await code.locator('.tok-kw').first().innerText(), 'def');
-  assert.equal(await code.locator('.line').count(), 2);
+  const lines = () => page.locator('.viewer .cm-line').allTextContents();
+  assert.deepEqual(await lines(), MAIN_PY.split('\n'));
+  const save = page.getByRole('button', { name: 'Save', exact: true });
+  assert.ok(await save.isDisabled(), 'nothing to save yet');
 
-  await page.getByRole('button', { name: 'Edit', exact: true }).click();
-  const area = page.getByLabel('File content');
-  assert.equal(await area.inputValue(), MAIN_PY);
-  await area.fill('def greet():\n    return "edited <here>"\n');
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await area.waitFor({ state: 'detached' });
+  // Select all and type over it: the text is escaped on screen and written as typed.
+  await code.click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText('def greet():\n    return "edited <here>"\n');
+  await page.getByText('Modified', { exact: true }).waitFor();
+  await save.click();
+  await page.getByText('Saved', { exact: true }).waitFor();
   assert.equal(await toolbox.read(`${HOME}/proj/src/main.py`), 'def greet():\n    return "edited <here>"\n');
-  assert.match(await code.innerText(), /return "edited <here>"/);
+  assert.match((await lines()).join('\n'), /return "edited <here>"/);
   await page.screenshot({ path: artifact('files-viewer.png') });
 });
 
@@ -187,8 +190,13 @@ test('search by content opens the file at the matching line', async () => {
   assert.match(await results.locator('strong').innerText(), /^1 match for “needle” in \/home\/daytona\/proj\/src$/);
   await hit.click();
   await page.waitForURL(/file=%2Fhome%2Fdaytona%2Fproj%2Fsrc%2Fnotes\.txt&line=3$/);
-  await page.locator('.viewer[data-path$="notes.txt"] .line.target').waitFor();
-  assert.equal(await page.locator('.line.target').innerText(), 'the needle line');
+  // The editor opens with the cursor on the match.
+  await page.locator('.viewer[data-path$="notes.txt"] .cm-content').waitFor();
+  await eventually(
+    async () => (await page.locator('.viewer .cm-lineNumbers .cm-activeLineGutter').innerText()) === '3',
+    { what: 'the cursor on line 3' },
+  );
+  assert.equal(await page.locator('.viewer .cm-activeLine').innerText(), 'the needle line');
   await page.screenshot({ path: artifact('files-search.png') });
 });
 

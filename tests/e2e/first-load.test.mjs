@@ -63,8 +63,9 @@ test('first load: compressed assets, bytes and times printed', async () => {
     const wasm = run.loaded.find((f) => f.url.endsWith('.wasm'));
     assert.equal(wasm?.encoding, 'br', 'the console wasm is sent Brotli-compressed');
     assert.ok(wasm.bytes < 800 * 1024, `the wasm went over the wire compressed (${kb(wasm.bytes)})`);
-    // xterm.js and noVNC are their tabs' own: the sandbox list does not load them.
+    // xterm.js, noVNC and CodeMirror are their tabs' own: the sandbox list does not load them.
     const names = run.loaded.map((f) => f.url.split('/').pop());
     assert.deepEqual(names.filter((n) => /^(xterm|novnc)\./.test(n)), [], `loaded: ${names.join(', ')}`);
+    assert.deepEqual(run.loaded.filter((f) => f.url.startsWith('/cm/')), [], 'the code editor is not loaded');
   }
 });

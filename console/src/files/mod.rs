@@ -5,7 +5,6 @@ pub mod breadcrumbs;
 pub mod context;
 pub mod dialogs;
 pub mod download;
-pub mod editor;
 pub mod format;
 pub mod listing;
 pub mod location;

@@ -1,30 +1,30 @@
-//! Showing one file: text with light highlighting and line numbers (a line can be marked),
-//! markdown rendered, images; text can be edited. Everything from the file is escaped.
+//! Showing one file: text in the code editor (kept open in the sandbox's workspace, a line
+//! can be marked), markdown rendered (or edited), images. Everything from the file is escaped.
 
 use daytona_wasm::models::FileInfo;
 use daytona_wasm::{DaytonaError, FileSystem};
 use js_sys::Array;
-use leptos::html::Pre;
+use leptos::html::Div;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
-use web_sys::{Blob, BlobPropertyBag, ScrollIntoViewOptions, ScrollLogicalPosition, Url};
+use web_sys::{Blob, BlobPropertyBag, Url};
 
+use crate::code::outline::Outline;
+use crate::code::workspace::{use_workspace, LspStatus, OpenDoc};
 use crate::components::error_alert::ErrorAlert;
 use crate::components::relative_time::RelativeTime;
 use crate::components::spinner::Spinner;
 use crate::current_sandbox::use_current_sandbox;
 use crate::files::context::use_files;
-use crate::files::editor::Editor;
 use crate::files::format::human_size;
 use crate::files::location::FilesView;
 use crate::files::path;
 use crate::files::text::blob_text;
-use crate::highlight::{highlight, syntax_for};
 use crate::markdown;
 
-/// Largest text file previewed.
-const MAX_TEXT: u64 = 2 << 20;
+/// Largest text file opened (the editor draws only what is in view).
+const MAX_TEXT: u64 = 16 << 20;
 /// Largest image previewed.
 const MAX_IMAGE: u64 = 20 << 20;
 
@@ -53,7 +53,10 @@ fn kind_of(name: &str) -> Kind {
 /// What was loaded.
 #[derive(Clone, PartialEq)]
 enum Content {
+    /// Markdown text, shown rendered.
     Text(String),
+    /// Open in the workspace's editor.
+    Open,
     /// An object URL of the image.
     Image(String),
     Binary,
@@ -93,13 +96,12 @@ async fn load(fs: &FileSystem, remote: &str, kind: Kind, size: u64) -> Result<Co
 pub fn FileViewer(path: String, line: Option<u32>) -> impl IntoView {
     let current = use_current_sandbox();
     let files = use_files();
+    let workspace = use_workspace();
     let navigate = use_navigate();
     let kind = kind_of(&path);
     let info = RwSignal::new(None::<FileInfo>);
-    let content = RwSignal::new(None::<Content>);
+    let content = RwSignal::new(workspace.doc(&path).map(|_| Content::Open));
     let error = RwSignal::new(None::<String>);
-    let editing = RwSignal::new(false);
-    let source = RwSignal::new(false);
     let object_url = StoredValue::new(None::<String>);
     let path = StoredValue::new(path);
     let revoke = move || {
@@ -114,8 +116,13 @@ pub fn FileViewer(path: String, line: Option<u32>) -> impl IntoView {
         let loaded = async {
             let fs = current.sandbox()?.fs();
             let details = fs.get_file_details(&remote).await?;
-            let body =
-                if details.is_dir { None } else { Some(load(&fs, &remote, kind, details.size.max(0) as u64).await?) };
+            // An open file with changes keeps them; one without is refreshed from the sandbox.
+            let keep = workspace.doc(&remote).is_some_and(|d| d.dirty.get_untracked());
+            let body = if details.is_dir || keep {
+                None
+            } else {
+                Some(load(&fs, &remote, kind, details.size.max(0) as u64).await?)
+            };
             Ok::<_, DaytonaError>((details, body))
         }
         .await;
@@ -132,22 +139,20 @@ pub fn FileViewer(path: String, line: Option<u32>) -> impl IntoView {
                     }
                 }
                 info.set(Some(details));
-                content.set(body);
+                match body {
+                    Some(Content::Text(text)) if workspace.doc(&remote).is_some() => {
+                        workspace.reload(&remote, &text);
+                        content.set(Some(Content::Open));
+                    }
+                    Some(Content::Text(text)) if kind != Kind::Markdown => {
+                        workspace.open(&remote, text);
+                        content.set(Some(Content::Open));
+                    }
+                    None => content.set(Some(Content::Open)),
+                    body => content.set(body),
+                }
             }
             Err(e) => error.set(Some(crate::errors::describe(&e))),
-        }
-    });
-
-    let code = NodeRef::<Pre>::new();
-    Effect::new(move |_| {
-        let (Some(pre), Some(n)) = (code.get(), line) else {
-            return;
-        };
-        if let Ok(Some(row)) = pre.query_selector(&format!(":scope > .line:nth-child({n})")) {
-            let _ = row.class_list().add_1("target");
-            let opts = ScrollIntoViewOptions::new();
-            opts.set_block(ScrollLogicalPosition::Center);
-            row.scroll_into_view_with_scroll_into_view_options(&opts);
         }
     });
 
@@ -161,29 +166,22 @@ pub fn FileViewer(path: String, line: Option<u32>) -> impl IntoView {
             String::from(js_sys::encode_uri_component(&path.get_value()))
         )
     });
-    let is_text = move || matches!(content.get(), Some(Content::Text(_)));
+    let edit_markdown = move |_| {
+        if let Some(Content::Text(text)) = content.get_untracked() {
+            workspace.open(&path.get_value(), text);
+            content.set(Some(Content::Open));
+        }
+    };
     let body = move || {
         let shown = content.get()?;
         Some(match shown {
-            Content::Text(text) if editing.get() => view! {
-                <Editor
-                    path=path.get_value()
-                    text
-                    on_saved=move |saved| {
-                        content.set(Some(Content::Text(saved)));
-                        editing.set(false);
-                    }
-                    on_cancel=move |()| editing.set(false)
-                />
-            }
-            .into_any(),
-            Content::Text(text) if kind == Kind::Markdown && !source.get() => {
+            Content::Open => match workspace.doc(&path.get_value()) {
+                Some(doc) => view! { <EditorPane doc line/> }.into_any(),
+                None => view! { <p class="viewer-note">"This file was closed."</p> }.into_any(),
+            },
+            Content::Text(text) => {
                 view! { <article class="markdown" inner_html=markdown::render(&text).into_string()></article> }
                     .into_any()
-            }
-            Content::Text(text) => {
-                let html = highlight(&text, syntax_for(&path.get_value())).into_string();
-                view! { <pre class="code numbered" node_ref=code inner_html=html></pre> }.into_any()
             }
             Content::Image(url) => view! {
                 <div class="image-preview"><img src=url alt=path::base_name(&path.get_value())/></div>
@@ -193,7 +191,7 @@ pub fn FileViewer(path: String, line: Option<u32>) -> impl IntoView {
                 view! { <p class="viewer-note">"This looks like a binary file. Download it to open it."</p> }.into_any()
             }
             Content::TooLarge => {
-                view! { <p class="viewer-note">"Too large to preview here. Download it to open it."</p> }.into_any()
+                view! { <p class="viewer-note">"Too large to open here. Download it to open it."</p> }.into_any()
             }
         })
     };
@@ -210,13 +208,8 @@ pub fn FileViewer(path: String, line: Option<u32>) -> impl IntoView {
                     })}
                 </div>
                 <span class="spacer"></span>
-                <Show when=move || kind == Kind::Markdown && is_text() && !editing.get()>
-                    <button type="button" class="btn btn-small" on:click=move |_| source.update(|s| *s = !*s)>
-                        {move || if source.get() { "Preview" } else { "Source" }}
-                    </button>
-                </Show>
-                <Show when=move || is_text() && !editing.get()>
-                    <button type="button" class="btn btn-small" on:click=move |_| editing.set(true)>"Edit"</button>
+                <Show when=move || matches!(content.get(), Some(Content::Text(_)))>
+                    <button type="button" class="btn btn-small" on:click=edit_markdown>"Edit"</button>
                 </Show>
                 {notebook_href.map(|href| view! { <a class="btn btn-small btn-primary" href=href>"Open in notebook"</a> })}
                 <button type="button" class="btn btn-small" on:click=move |_| files.download(path.get_value(), false)>"Download"</button>
@@ -228,6 +221,79 @@ pub fn FileViewer(path: String, line: Option<u32>) -> impl IntoView {
             </Show>
             {body}
         </section>
+    }
+}
+
+/// The editor of open file `doc` (put at `line`), with its save state, language server and
+/// outline.
+#[component]
+fn EditorPane(doc: OpenDoc, line: Option<u32>) -> impl IntoView {
+    let workspace = use_workspace();
+    let slot = NodeRef::<Div>::new();
+    let path = doc.path.get_value();
+    let outline = RwSignal::new(true);
+    Effect::new({
+        let path = path.clone();
+        move |_| {
+            if let Some(el) = slot.get() {
+                workspace.attach(&path, &el, line);
+            }
+        }
+    });
+    on_cleanup({
+        let path = path.clone();
+        move || workspace.detach(&path)
+    });
+    let has_lsp = move || matches!(doc.lsp.get(), LspStatus::Ready(..));
+    let lsp_note = move || match doc.lsp.get() {
+        LspStatus::None => None,
+        LspStatus::Starting => Some("Starting the language server…".to_owned()),
+        LspStatus::Ready(server, root) => {
+            Some(format!("{} language server · {root}", if server == "python" { "Python" } else { "TypeScript" }))
+        }
+        LspStatus::Failed(e) => Some(format!("No language server: {e}")),
+    };
+    let save_path = path.clone();
+    let pick_path = path.clone();
+
+    view! {
+        <div class="code-pane">
+            <div class="editor-bar">
+                <span class="muted" aria-live="polite">
+                    {move || if doc.saving.get() { "Saving…" } else if doc.dirty.get() { "Modified" } else { "Saved" }}
+                </span>
+                <span class="muted lsp-note">{lsp_note}</span>
+                <span class="spacer"></span>
+                <Show when=has_lsp>
+                    <button type="button" class="btn btn-small" aria-pressed=move || outline.get().to_string() on:click=move |_| outline.update(|o| *o = !*o)>
+                        "Outline"
+                    </button>
+                </Show>
+                <button
+                    type="button"
+                    class="btn btn-small btn-primary"
+                    title="Save (Ctrl+S)"
+                    disabled=move || doc.saving.get() || !doc.dirty.get()
+                    on:click=move |_| workspace.save(&save_path)
+                >
+                    {move || doc.saving.get().then(|| view! { <Spinner/> })}
+                    "Save"
+                </button>
+            </div>
+            <ErrorAlert error=Signal::derive(move || doc.error.get())/>
+            <div class="code-layout">
+                <Show when=move || !doc.ready.get() && doc.error.with(Option::is_none)>
+                    <div class="empty-table"><Spinner/>" Opening the editor…"</div>
+                </Show>
+                <div class="code-slot" node_ref=slot></div>
+                <Show when=move || has_lsp() && outline.get()>
+                    <Outline doc on_pick=Callback::new({
+                        let path = pick_path.clone();
+                        move |l| workspace.goto(&path, l)
+                    })/>
+                </Show>
+            </div>
+        </div>
     }
 }
 

@@ -2,8 +2,9 @@
 //! SDK's `sandbox.git()`: clone (credentials used once, never stored), the branch and where it
 //! stands against its upstream, changes grouped as staged, changed and untracked with stage,
 //! unstage and discard, commit with an author kept in this browser, push and pull with
-//! credentials asked for when needed, branches and history.
+//! credentials asked for when needed, branches and history; a changed file's diff.
 
+mod diff;
 mod status;
 
 use daytona_wasm::models::{
@@ -20,6 +21,7 @@ use crate::components::form_dialog::FormDialog;
 use crate::components::requires_started::RequiresStarted;
 use crate::current_sandbox::use_current_sandbox;
 use crate::task::Task;
+use diff::FileDiff;
 use status::{FileGroup, Group};
 
 /// How often the open repository's status is read again.
@@ -256,6 +258,15 @@ fn SourceControl() -> impl IntoView {
 
     let groups = Memo::new(move |_| repo.with(|r| r.status.as_ref().map(status::groups).unwrap_or_default()));
     let staged_count = Memo::new(move |_| groups.with(|g| g.iter().filter(|f| f.group == Group::Staged).count()));
+    // The change whose diff is shown; it goes when the change does (committed, staged, …).
+    let diffed = RwSignal::new(None::<FileGroup>);
+    Effect::new(move |_| {
+        let gone = diffed.with(|d| d.as_ref().is_some_and(|d| groups.with(|g| !g.contains(d))));
+        if gone {
+            diffed.set(None);
+        }
+    });
+    let show_diff = Callback::new(move |f: FileGroup| diffed.set(Some(f)));
 
     view! {
         <section class="card git-repo">
@@ -286,7 +297,7 @@ fn SourceControl() -> impl IntoView {
                     </Show>
                     {[Group::Staged, Group::Changed, Group::Untracked]
                         .into_iter()
-                        .map(|group| view! { <ChangeGroup group files=groups act=Callback::new(act)/> })
+                        .map(|group| view! { <ChangeGroup group files=groups act=Callback::new(act) on_diff=show_diff/> })
                         .collect_view()}
                     <form class="git-commit" on:submit=commit>
                         <textarea
@@ -315,6 +326,9 @@ fn SourceControl() -> impl IntoView {
                     </form>
                     {move || notice.get().map(|n| view! { <p class="git-notice" role="status">{n}</p> })}
                 </section>
+                {move || diffed.get().map(|file| view! {
+                    <FileDiff repo=repo_path.get_untracked() file on_close=move |()| diffed.set(None)/>
+                })}
                 <section class="card git-side">
                     <h2>"Sync"</h2>
                     <div class="git-sync">
@@ -453,7 +467,12 @@ fn StatusLine(status: GitStatus) -> impl IntoView {
 
 /// One group of changed files with its actions.
 #[component]
-fn ChangeGroup(group: Group, files: Memo<Vec<FileGroup>>, act: Callback<ActionFn>) -> impl IntoView {
+fn ChangeGroup(
+    group: Group,
+    files: Memo<Vec<FileGroup>>,
+    act: Callback<ActionFn>,
+    on_diff: Callback<FileGroup>,
+) -> impl IntoView {
     let mine = Memo::new(move |_| files.with(|f| f.iter().filter(|x| x.group == group).cloned().collect::<Vec<_>>()));
     let names = move || mine.with(|m| m.iter().map(|f| f.name.clone()).collect::<Vec<_>>());
     let all_action = move |_| {
@@ -481,7 +500,7 @@ fn ChangeGroup(group: Group, files: Memo<Vec<FileGroup>>, act: Callback<ActionFn
                     <For
                         each=move || mine.get()
                         key=|f| (f.name.clone(), f.state)
-                        children=move |f| view! { <ChangeRow file=f act/> }
+                        children=move |f| view! { <ChangeRow file=f act on_diff/> }
                     />
                 </ul>
             </div>
@@ -491,13 +510,15 @@ fn ChangeGroup(group: Group, files: Memo<Vec<FileGroup>>, act: Callback<ActionFn
 
 /// One changed file: its state and what can be done with it.
 #[component]
-fn ChangeRow(file: FileGroup, act: Callback<ActionFn>) -> impl IntoView {
+fn ChangeRow(file: FileGroup, act: Callback<ActionFn>, on_diff: Callback<FileGroup>) -> impl IntoView {
     let (stage, unstage, discard) = (file.name.clone(), file.name.clone(), file.name.clone());
+    let diff_of = file.clone();
     let letter = status::letter(file.state);
     view! {
         <li data-file=file.name.clone()>
             <span class="git-state mono" title=file.state>{letter}</span>
             <span class="mono git-file">{file.name.clone()}{file.extra.clone().map(|from| format!(" ← {from}"))}</span>
+            <button type="button" class="btn btn-small" title="Show the change" on:click=move |_| on_diff.run(diff_of.clone())>"Diff"</button>
             {match file.group {
                 Group::Staged => view! {
                     <button type="button" class="btn btn-small" title="Unstage" on:click=move |_| {

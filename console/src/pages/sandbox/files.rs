@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
+use crate::code::tabs::OpenFiles;
 use crate::components::error_alert::ErrorAlert;
 use crate::components::requires_started::RequiresStarted;
 use crate::current_sandbox::use_current_sandbox;
@@ -98,6 +99,7 @@ fn FileBrowser() -> impl IntoView {
                 </div>
                 <FileSearch dir/>
                 <TransferList/>
+                <OpenFiles shown=Signal::derive(move || file.get().flatten().map(|(p, _)| p))/>
                 {main}
             </div>
         </div>

@@ -61,6 +61,9 @@ fn SandboxShell() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let current = CurrentSandbox::provide(id);
+    // Files open in the editor stay open across the sandbox's tabs, not across sandboxes.
+    let workspace = crate::code::workspace::Workspace::provide();
+    Effect::watch(move || id.get(), move |_, _, _| workspace.clear(), false);
     let missing = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
 
