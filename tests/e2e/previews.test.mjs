@@ -66,7 +66,8 @@ test('lists the listening port and opens its preview on its own origin', async (
     headers: { Authorization: `Bearer ${server.apiKey}` },
   });
   assert.equal(expired.status, 200);
-  const refused = await visitor.goto(shared);
+  // (Another URL of the same origin: the page itself may come from the browser's cache.)
+  const refused = await visitor.goto(`${shared}/?after-expiry`);
   assert.equal(refused.status(), 401);
   await stranger.close();
 
