@@ -111,6 +111,33 @@ SERVED = {
         ("get", "/computeruse/recordings/{id}"),
         ("delete", "/computeruse/recordings/{id}"),
         ("get", "/computeruse/recordings/{id}/download"),
+        # server/src/agent/git/mod.rs (left out: clone, pull and push, which would reach out to
+        # whatever host an example names and wait on it)
+        ("post", "/git/add"),
+        ("get", "/git/branches"),
+        ("post", "/git/branches"),
+        ("delete", "/git/branches"),
+        ("post", "/git/checkout"),
+        ("post", "/git/commit"),
+        ("get", "/git/config"),
+        ("post", "/git/config"),
+        ("post", "/git/config/user"),
+        ("post", "/git/credentials"),
+        ("get", "/git/history"),
+        ("post", "/git/init"),
+        ("get", "/git/remotes"),
+        ("post", "/git/remotes"),
+        ("post", "/git/reset"),
+        ("post", "/git/restore"),
+        ("get", "/git/status"),
+        # server/src/agent/lsp/mod.rs (the socket is a WebSocket: left out)
+        ("post", "/lsp/start"),
+        ("post", "/lsp/stop"),
+        ("post", "/lsp/did-open"),
+        ("post", "/lsp/did-close"),
+        ("get", "/lsp/document-symbols"),
+        ("get", "/lsp/workspacesymbols"),
+        ("post", "/lsp/completions"),
         # server/src/agent/files/mod.rs
         ("get", "/files"),
         ("delete", "/files"),
@@ -141,6 +168,10 @@ CORRECTIONS = {
         # their 4xx/5xx) but Swagger 2 has one `produces` per operation: add JSON where it is
         # missing, so an error's content type is not taken for a violation.
         ("produces-add", ("post", "/files/bulk-download"), ["application/json"]),
+        # GET /git/config answers `{"value": null}` for a key that is not set, as the spec's own
+        # description says ("null when the key is not set") and the SDKs read it; Swagger 2
+        # cannot say nullable but for the `x-nullable` extension.
+        ("nullable", "#/definitions/GitConfigResponse/properties/value", None),
     ],
 }
 
@@ -234,6 +265,8 @@ def correct(spec, corrections):
             method, path = where
             op = spec["paths"][path][method]
             op["produces"] = op.get("produces", []) + [v for v in values if v not in op.get("produces", [])]
+        elif kind == "nullable":
+            resolve(spec, where)["x-nullable"] = True
         else:
             sys.exit(f"unknown correction {kind}")
 
