@@ -136,6 +136,14 @@ test('an unsaved change is kept when the file is shown again, and closing asks f
   await tab.getByRole('link').click();
   await page.locator('.viewer[data-path$="main.py"] .cm-content').waitFor();
   assert.match(await editorText(), /^# draft\n/);
+  // A link out of the sandbox asks first; declined, the page stays with the draft.
+  let asked = '';
+  page.once('dialog', (d) => ((asked = d.message()), d.dismiss()));
+  await page.getByRole('link', { name: '← Sandboxes' }).click();
+  await eventually(async () => asked !== '', { what: 'the question' });
+  assert.match(asked, /unsaved changes/);
+  assert.match(page.url(), /file=%2Fhome%2Fdaytona%2Fproj%2Fmain\.py/);
+  assert.match(await editorText(), /^# draft\n/);
   // Declining the question keeps the tab; accepting closes it and loses the draft.
   page.once('dialog', (d) => d.dismiss());
   await tab.getByRole('button', { name: 'Close main.py' }).click();
@@ -167,6 +175,39 @@ test('the change is committed from the Source control tab, with its diff, and sh
   const shown = await toolbox.exec(`git -C ${PROJ} show --format=%s --stat HEAD`);
   assert.match(shown.result, /^Edited in the editor\n/);
   assert.match(shown.result, /main\.py/);
+  assert.deepEqual(page.problems, []);
+});
+
+test('a TypeScript file gets its type errors from typescript-language-server; find and replace', async () => {
+  const ts = 'export function twice(v: number): number {\n  return v * 2;\n}\n\nconst n: number = "x";\nconsole.log(twice(n));\n';
+  const made = await toolbox.exec(
+    `mkdir -p ${HOME}/web && cd ${HOME}/web && echo '{"compilerOptions":{"strict":true}}' > tsconfig.json` +
+      ` && echo ${Buffer.from(ts).toString('base64')} | base64 -d > app.ts`,
+  );
+  assert.equal(made.exitCode, 0, made.result);
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}/files?file=${encodeURIComponent(`${HOME}/web/app.ts`)}`);
+  await page.locator('.viewer .cm-content').waitFor();
+  await page.locator('.lsp-note', { hasText: `TypeScript language server · ${HOME}/web` }).waitFor({ timeout: 30_000 });
+  const squiggle = page.locator('.viewer .cm-lintRange-error', { hasText: 'n' }).first();
+  await squiggle.waitFor({ timeout: 60_000 });
+  await squiggle.hover();
+  await page.locator('.cm-tooltip-lint', { hasText: "Type 'string' is not assignable to type 'number'" }).waitFor();
+  await page.mouse.move(0, 0);
+
+  // Find and replace (CodeMirror's search panel, Ctrl+F): every `twice` becomes `double`.
+  await page.locator('.viewer .cm-content').click();
+  await page.keyboard.press('Control+f');
+  const panel = page.locator('.viewer .cm-search');
+  await panel.locator('input[name=search]').fill('twice');
+  await panel.locator('input[name=replace]').fill('double');
+  await panel.locator('button[name=replaceAll]').click();
+  assert.equal(await editorText(), ts.replaceAll('twice', 'double'));
+  await page.locator('.open-file', { hasText: 'app.ts' }).locator('.dirty-dot').waitFor();
+  await page.keyboard.press('Escape');
+  await page.locator('.viewer .cm-content').click();
+  await page.keyboard.press('Control+s');
+  await page.locator('.open-file', { hasText: 'app.ts' }).locator('.dirty-dot').waitFor({ state: 'detached' });
+  assert.equal((await toolbox.exec(`cat ${HOME}/web/app.ts`)).result, ts.replaceAll('twice', 'double'));
   assert.deepEqual(page.problems, []);
 });
 

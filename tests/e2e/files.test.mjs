@@ -81,8 +81,13 @@ test('opens in the home folder and uploads a folder with its tree', async () => 
     'README.md',
   ]);
   const info = (await toolbox.call('GET', `/files?path=${encodeURIComponent(`${HOME}/proj`)}`)).body.find((f) => f.name === 'data.bin');
+  // The wire has the owner's uid (as Daytona sends it); the listing shows the sandbox's name for it.
+  assert.deepEqual([info.owner, info.group], ['1000', '1000']);
+  await eventually(async () => (await row('data.bin').locator('td').nth(3).innerText()) === 'daytona', {
+    what: 'the owner by name',
+  });
   const cells = await row('data.bin').locator('td').allInnerTexts();
-  assert.deepEqual(cells.slice(1, 5), ['3.0 MB', info.mode, info.owner, 'just now']);
+  assert.deepEqual(cells.slice(1, 5), ['3.0 MB', info.mode, 'daytona', 'just now']);
   assert.ok(await page.locator('.tree-row.current', { hasText: 'proj' }).isVisible(), 'the tree shows the folder');
   await page.screenshot({ path: artifact('files-listing.png') });
 });
@@ -165,6 +170,8 @@ test('edits a file in the code editor and saves it', async () => {
   await save.click();
   await page.getByText('Saved', { exact: true }).waitFor();
   assert.equal(await toolbox.read(`${HOME}/proj/src/main.py`), 'def greet():\n    return "edited <here>"\n');
+  // The header follows the save: the new size (40 bytes, it was 47).
+  await page.locator('.viewer-title', { hasText: '40 B' }).waitFor();
   assert.match((await lines()).join('\n'), /return "edited <here>"/);
   await page.screenshot({ path: artifact('files-viewer.png') });
 });

@@ -61,6 +61,8 @@ pub struct OpenDoc {
     pub ready: RwSignal<bool>,
     /// Whether a save is under way.
     pub saving: RwSignal<bool>,
+    /// Counts the saves that succeeded.
+    pub saves: RwSignal<u32>,
     /// The last failure (opening or saving).
     pub error: RwSignal<Option<String>>,
     /// Its language server.
@@ -90,8 +92,8 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// New and empty, provided to the sandbox page's components. Leaving the page while a
-    /// file has unsaved changes asks first.
+    /// New and empty, provided to the sandbox page's components. Closing the page, or
+    /// following a link out of the sandbox's pages, while a file has unsaved changes asks first.
     pub fn provide() -> Self {
         let navigate = leptos_router::hooks::use_navigate();
         let this = Self {
@@ -101,17 +103,47 @@ impl Workspace {
             servers: StoredValue::new_local(HashMap::new()),
             navigate: StoredValue::new_local(Rc::new(move |to: &str| navigate(to, Default::default()))),
         };
-        let guard = Closure::<dyn Fn(web_sys::BeforeUnloadEvent)>::new(move |ev: web_sys::BeforeUnloadEvent| {
+        // Closing or reloading the page with unsaved changes: the browser asks.
+        let unload = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
             if this.any_dirty() {
                 ev.prevent_default();
-                ev.set_return_value("unsaved");
+                if let Some(ev) = ev.dyn_ref::<web_sys::BeforeUnloadEvent>() {
+                    ev.set_return_value("unsaved");
+                }
             }
         });
-        let _ = window().add_event_listener_with_callback("beforeunload", guard.as_ref().unchecked_ref());
-        let guard = StoredValue::new_local(Some(guard));
+        // A link out of this sandbox's pages (the open files go with them): we ask, before the
+        // router sees the click (it leaves a click whose default was prevented alone).
+        let leave = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            let Some(link) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest("a[href]").ok().flatten())
+                .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+            else {
+                return;
+            };
+            let page = format!("/sandboxes/{}", this.current.id.get_untracked());
+            let to = link.pathname();
+            if to == page || to.starts_with(&format!("{page}/")) || !this.any_dirty() {
+                return;
+            }
+            let ask = "Files open in the editor have unsaved changes. Leave this sandbox and lose them?";
+            if !window().confirm_with_message(ask).unwrap_or(false) {
+                ev.prevent_default();
+            }
+        });
+        let _ = window().add_event_listener_with_callback("beforeunload", unload.as_ref().unchecked_ref());
+        let _ = document().add_event_listener_with_callback_and_bool("click", leave.as_ref().unchecked_ref(), true);
+        let guards = StoredValue::new_local(Some((unload, leave)));
         on_cleanup(move || {
-            if let Some(Some(guard)) = guard.try_update_value(Option::take) {
-                let _ = window().remove_event_listener_with_callback("beforeunload", guard.as_ref().unchecked_ref());
+            if let Some(Some((unload, leave))) = guards.try_update_value(Option::take) {
+                let _ = window().remove_event_listener_with_callback("beforeunload", unload.as_ref().unchecked_ref());
+                let _ = document().remove_event_listener_with_callback_and_bool(
+                    "click",
+                    leave.as_ref().unchecked_ref(),
+                    true,
+                );
             }
         });
         provide_context(this);
@@ -152,6 +184,7 @@ impl Workspace {
             edits: RwSignal::new(0),
             ready: RwSignal::new(false),
             saving: RwSignal::new(false),
+            saves: RwSignal::new(0),
             error: RwSignal::new(None),
             lsp: RwSignal::new(LspStatus::None),
         };
@@ -264,6 +297,7 @@ impl Workspace {
                         editor.mark_saved(&text);
                     }
                     doc.error.set(None);
+                    doc.saves.update(|n| *n += 1);
                 }
                 Err(e) => doc.error.set(Some(format!("Saving failed: {}", crate::errors::describe(&e)))),
             }

@@ -1,5 +1,7 @@
-//! What the Files tab's parts share: a change counter that makes listings reload, and the
-//! transfers with the actions that start them.
+//! What the Files tab's parts share: a change counter that makes listings reload, the
+//! transfers with the actions that start them, and the sandbox's user and group names.
+
+use std::collections::HashMap;
 
 use daytona_wasm::DaytonaError;
 use leptos::prelude::*;
@@ -20,6 +22,21 @@ pub struct FilesContext {
     pub transfers: Transfers,
     /// The last failure of a background action (e.g. creating an uploaded empty folder).
     pub error: RwSignal<Option<String>>,
+    /// User and group names by id, from the sandbox's `/etc/passwd` and `/etc/group` (files
+    /// carry numeric ids on the wire, as Daytona sends them).
+    names: RwSignal<(HashMap<String, String>, HashMap<String, String>)>,
+}
+
+/// `name → id` lines of an `/etc/passwd`-style file as `id → name`.
+fn names_by_id(text: &str) -> HashMap<String, String> {
+    text.lines()
+        .filter_map(|l| {
+            let mut f = l.split(':');
+            let name = f.next()?;
+            let id = f.nth(1)?;
+            (!name.is_empty() && id.parse::<u32>().is_ok()).then(|| (id.to_owned(), name.to_owned()))
+        })
+        .collect()
 }
 
 impl FilesContext {
@@ -30,9 +47,33 @@ impl FilesContext {
             changes: RwSignal::new(0),
             transfers: Transfers::new(),
             error: RwSignal::new(None),
+            names: RwSignal::new(Default::default()),
         };
         provide_context(this);
+        spawn_local(async move {
+            let read = |path: &'static str| async move {
+                let fs = this.current.sandbox().ok()?.fs();
+                let blob = fs.download_file(path, &Default::default()).await.ok()?;
+                crate::files::text::blob_text(&blob).await.ok()
+            };
+            let (users, groups) = (read("/etc/passwd").await, read("/etc/group").await);
+            let parsed = (names_by_id(&users.unwrap_or_default()), names_by_id(&groups.unwrap_or_default()));
+            let _ = this.names.try_set(parsed);
+        });
         this
+    }
+
+    /// The owner of a file as `user` or `user:group`, by name where the sandbox has one.
+    pub fn owner_label(&self, uid: &str, gid: &str) -> String {
+        self.names.with(|(users, groups)| {
+            let user = users.get(uid).map_or(uid, String::as_str);
+            let group = groups.get(gid).map_or(gid, String::as_str);
+            if gid.is_empty() || group == user {
+                user.to_owned()
+            } else {
+                format!("{user}:{group}")
+            }
+        })
     }
 
     /// Notes that files changed, so listings and the tree reload.
@@ -95,4 +136,17 @@ impl FilesContext {
 /// The Files tab's shared state.
 pub fn use_files() -> FilesContext {
     expect_context()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_by_id;
+
+    #[test]
+    fn reads_ids_of_passwd_lines() {
+        let users = names_by_id("root:x:0:0:root:/root:/bin/bash\ndaytona:x:1000:1000::/home/daytona:/bin/bash\nbad\n");
+        assert_eq!(users.get("1000").map(String::as_str), Some("daytona"));
+        assert_eq!(users.get("0").map(String::as_str), Some("root"));
+        assert_eq!(users.len(), 2);
+    }
 }

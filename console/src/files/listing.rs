@@ -85,8 +85,8 @@ pub fn FileTable(#[prop(into)] dir: Signal<String>) -> impl IntoView {
             if f.is_dir { FilesView::Dir(full.clone()) } else { FilesView::File { path: full.clone(), line: None } };
         let href = view_of.href(&current.id.get_untracked());
         let size = if f.is_dir { "—".to_owned() } else { human_size(f.size.max(0) as u64) };
-        let owner =
-            if f.group.is_empty() || f.group == f.owner { f.owner.clone() } else { format!("{}:{}", f.owner, f.group) };
+        let (uid, gid) = (f.owner.clone(), f.group.clone());
+        let owner = move || files.owner_label(&uid, &gid);
         let stored = StoredValue::new(f.clone());
         let act = move |dialog: RwSignal<bool>| move |_| stored.with_value(|f| open(dialog, f));
         view! {

@@ -156,6 +156,20 @@ pub fn FileViewer(path: String, line: Option<u32>) -> impl IntoView {
         }
     });
 
+    // A save changes the file's size and time: read them again.
+    Effect::new(move |seen: Option<u32>| {
+        let saves = workspace.doc(&path.get_value()).map_or(0, |d| d.saves.get());
+        if seen.is_some_and(|s| s != saves) {
+            let remote = path.get_value();
+            leptos::task::spawn_local(async move {
+                if let Ok(details) = async { current.sandbox()?.fs().get_file_details(&remote).await }.await {
+                    let _ = info.try_set(Some(details));
+                }
+            });
+        }
+        saves
+    });
+
     let name = path::base_name(&path.get_value());
     let close_href = FilesView::Dir(path::parent(&path.get_value())).href(&current.id.get_untracked());
     // Notebooks open in the Notebook tab.
