@@ -84,6 +84,11 @@ pub struct CreateSandbox {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(optional))]
     pub volumes: Option<Vec<SandboxVolume>>,
+    /// A declarative image to build and run (`{dockerfileContent, contextHashes?}`), instead
+    /// of a snapshot. Read so that daytona-local can refuse it: it builds no images yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional, type = "unknown"))]
+    pub build_info: Option<serde_json::Value>,
 }
 
 /// Body of `POST /sandbox/{id}/resize`.

@@ -130,6 +130,7 @@ impl CreateSandboxParams {
             auto_archive_interval: self.auto_archive_interval,
             auto_delete_interval: auto_delete,
             volumes: self.volumes.clone(),
+            build_info: None,
         })
     }
 }

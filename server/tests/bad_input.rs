@@ -68,6 +68,11 @@ async fn invalid_values_on_create_are_400() {
         ("too long name", json!({"name": "x".repeat(64)})),
         ("other user", json!({"user": "root"})),
         ("negative autostop", json!({"autoStopInterval": -1})),
+        // What daytona-local cannot honour is refused, never dropped.
+        ("a snapshot it does not have", json!({"snapshot": "daytonaio/sandbox:0.5.0"})),
+        ("an image to build", json!({"buildInfo": {"dockerfileContent": "FROM python:3.12-slim\n"}})),
+        ("volumes", json!({"volumes": [{"volumeId": "v1", "mountPath": "/home/daytona/data"}]})),
+        ("kvm", json!({"kvm": true})),
     ];
     for (what, body) in cases {
         let (status, env) = s.post("/sandbox", body).await;
@@ -76,9 +81,12 @@ async fn invalid_values_on_create_are_400() {
     }
     s.assert_alive().await;
     assert_eq!(sandbox_count(&s).await, 0, "no invalid request may create a sandbox");
-    // Valid edge values are accepted.
-    let sb = s.create(json!({"name": "a".repeat(63), "env": {"_Ok_9": "v"}})).await;
+    // Valid edge values are accepted, so are the default snapshot by name and no volumes.
+    let sb = s
+        .create(json!({"name": "a".repeat(63), "env": {"_Ok_9": "v"}, "snapshot": "daytona-local", "volumes": []}))
+        .await;
     assert_eq!(sb["env"], json!({"_Ok_9": "v"}));
+    assert_eq!(sb["snapshot"], "daytona-local");
 }
 
 #[tokio::test]

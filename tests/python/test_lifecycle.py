@@ -258,3 +258,31 @@ def test_state_waits_ride_the_event_socket(daytona):
             unsubscribe()
     finally:
         daytona.delete(sb)
+
+
+def test_what_daytona_local_cannot_honour_is_refused(daytona):
+    """A snapshot it does not have, an image, volumes: a clear 400, never a default sandbox."""
+    from daytona import CreateSandboxFromImageParams, VolumeMount
+
+    before = {s.id for s in daytona.list()}
+    with pytest.raises(DaytonaError, match="Snapshot no-such-snapshot not found") as refused:
+        daytona.create(CreateSandboxFromSnapshotParams(snapshot="no-such-snapshot"))
+    assert refused.value.status_code == 400
+    with pytest.raises(DaytonaError, match="from an image") as refused:
+        daytona.create(CreateSandboxFromImageParams(image="python:3.12-slim"))
+    assert refused.value.status_code == 400
+    with pytest.raises(DaytonaError, match="Volumes cannot be mounted") as refused:
+        daytona.create(
+            CreateSandboxFromSnapshotParams(
+                volumes=[VolumeMount(volume_id="0b7c1e9e-0000-4000-8000-000000000000", mount_path="/home/daytona/v")]
+            )
+        )
+    assert refused.value.status_code == 400
+    assert {s.id for s in daytona.list()} == before, "no sandbox was made"
+    # The default snapshot by its name is what a plain create runs.
+    sb = daytona.create(CreateSandboxFromSnapshotParams(snapshot="daytona-local"))
+    try:
+        assert sb.snapshot == "daytona-local"
+        assert sb.process.exec("echo ok").result == "ok\n"
+    finally:
+        daytona.delete(sb)

@@ -211,7 +211,7 @@ async fn config(
         announcements: Default::default(),
         proxy_template_url: preview::url(&origin, "{{PORT}}", "{{sandboxId}}"),
         proxy_toolbox_url: url.0,
-        default_snapshot: "daytona-local".into(),
+        default_snapshot: crate::control::lifecycle::DEFAULT_SNAPSHOT.into(),
         dashboard_url: format!("{origin}/"),
         max_auto_archive_interval: lifecycle::MAX_AUTO_ARCHIVE,
         maintanance_mode: false,

@@ -13,6 +13,8 @@ use crate::jail::JailError;
 use crate::store::record::SandboxRecord;
 
 /// Default and maximum resources of a local sandbox.
+/// The one snapshot daytona-local has: its host's userland.
+pub const DEFAULT_SNAPSHOT: &str = "daytona-local";
 const DEFAULT_CPU: i64 = 1;
 const DEFAULT_MEMORY_GIB: i64 = 1;
 /// The default `disk` (GiB), also the size of the disks kept ready.
@@ -141,6 +143,27 @@ impl AppState {
         if req.gpu.unwrap_or(0) > 0 {
             return Err(ApiError::BadRequest("GPUs are not available on daytona-local".into()));
         }
+        // What daytona-local cannot honour is refused, not dropped.
+        if let Some(other) = req.snapshot.as_deref().filter(|s| !s.is_empty() && *s != DEFAULT_SNAPSHOT) {
+            return Err(ApiError::BadRequest(format!(
+                "Snapshot {other} not found: daytona-local runs sandboxes on its host's userland, the snapshot \
+                 {DEFAULT_SNAPSHOT:?} (snapshots from images are not supported yet)"
+            )));
+        }
+        if req.build_info.is_some() {
+            return Err(ApiError::BadRequest(
+                "Sandboxes from an image (buildInfo) are not supported by daytona-local yet: create one without it"
+                    .into(),
+            ));
+        }
+        if req.volumes.as_ref().is_some_and(|v| !v.is_empty()) {
+            return Err(ApiError::BadRequest(
+                "Volumes cannot be mounted by daytona-local yet: create the sandbox without them".into(),
+            ));
+        }
+        if req.kvm == Some(true) {
+            return Err(ApiError::BadRequest("KVM is not available in daytona-local sandboxes".into()));
+        }
         let auto_stop = check_interval("autoStopInterval", req.auto_stop_interval.unwrap_or(DEFAULT_AUTO_STOP))?;
         let auto_archive =
             check_interval("autoArchiveInterval", req.auto_archive_interval.unwrap_or(DEFAULT_AUTO_ARCHIVE))?;
@@ -158,7 +181,7 @@ impl AppState {
             id: id.clone(),
             organization_id: ORGANIZATION_ID.into(),
             name,
-            snapshot: Some(req.snapshot.unwrap_or_else(|| "daytona-local".into())),
+            snapshot: Some(DEFAULT_SNAPSHOT.into()),
             user,
             env,
             labels,
