@@ -28,7 +28,31 @@ node_modules/.bin/esbuild node_modules/@novnc/novnc/core/rfb.js --bundle --forma
 # the first editor or diff opens (nothing else loads them).
 [ -f node_modules/@codemirror/lsp-client/dist/index.js ] || { log "CodeMirror is missing from node_modules: run npm ci"; exit 1; }
 node_modules/.bin/esbuild console/src/code/codemirror.js --bundle --splitting --format=esm --minify \
-  --log-level=warning --chunk-names='[name]-[hash]' --outdir="$out/cm"
+  --log-level=warning --chunk-names='[name].[hash]' --outdir="$out/cm"
+# Content hashes in the names of the app's own files (its wasm, JS glue and stylesheet) and of
+# CodeMirror's chunks: daytona-local serves a name of the form `name.HASH.ext` as immutable for
+# a year, so a second visit downloads none of them; index.html and the few entry modules keep
+# their names and are revalidated (no-cache).
+node -e '
+  const fs = require("fs"), path = require("path"), crypto = require("crypto");
+  const out = process.argv[1];
+  const hash = (data) => crypto.createHash("sha256").update(data).digest("hex").slice(0, 12);
+  const rename = (dir, from, to) => fs.renameSync(path.join(out, dir, from), path.join(out, dir, to));
+  const swap = (file, from, to) => {
+    const text = fs.readFileSync(path.join(out, file), "utf8");
+    if (!text.includes(from)) throw new Error(`${file} does not name ${from}`);
+    fs.writeFileSync(path.join(out, file), text.split(from).join(to));
+  };
+  const wasm = `daytona-console_bg.${hash(fs.readFileSync(path.join(out, "pkg/daytona-console_bg.wasm")))}.wasm`;
+  rename("pkg", "daytona-console_bg.wasm", wasm);
+  swap("pkg/daytona-console.js", "\x27daytona-console_bg.wasm\x27", `\x27${wasm}\x27`);
+  const glue = `daytona-console.${hash(fs.readFileSync(path.join(out, "pkg/daytona-console.js")))}.js`;
+  rename("pkg", "daytona-console.js", glue);
+  const css = `style.${hash(fs.readFileSync(path.join(out, "style.css")))}.css`;
+  rename(".", "style.css", css);
+  swap("index.html", "/pkg/daytona-console.js", `/pkg/${glue}`);
+  swap("index.html", "/style.css", `/${css}`);
+' "$out"
 # Brotli (quality 11) and gzip (-9) next to every text and wasm asset: daytona-local serves
 # whichever the browser takes, with no compression work per request.
 node -e '

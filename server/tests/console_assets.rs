@@ -1,7 +1,8 @@
 //! The console's files as browsers get them: the Brotli or gzip file written next to an
 //! asset when the browser accepts it (with its own type, not the compressed file's), the
 //! plain one otherwise, `Cache-Control: no-cache` with `Last-Modified` so a reload revalidates
-//! (304) instead of downloading again, and `index.html` for the app's routes.
+//! (304) instead of downloading again, a year's immutable caching for a file named by its
+//! content hash (a missing one is a 404, not the app), and `index.html` for the app's routes.
 
 mod common;
 
@@ -20,6 +21,8 @@ async fn compressed_cached_and_routed() {
     std::fs::write(dir.join("pkg/app.wasm"), b"\0asm-plain-module").unwrap();
     std::fs::write(dir.join("pkg/app.wasm.br"), b"BR").unwrap();
     std::fs::write(dir.join("pkg/app.wasm.gz"), b"GZ").unwrap();
+    std::fs::write(dir.join("pkg/app.0123abcd4567.wasm"), b"\0asm-hashed").unwrap();
+    std::fs::write(dir.join("pkg/app.0123abcd4567.wasm.br"), b"BR-HASHED").unwrap();
     let s = Server::start_with(Options {
         args: vec!["--console-dir".into(), dir.display().to_string()],
         ..Default::default()
@@ -58,6 +61,16 @@ async fn compressed_cached_and_routed() {
         .await
         .unwrap();
     assert_eq!(again.status(), 304);
+
+    // A file named by its content is kept for a year; a hashed name that is not there is a 404.
+    let hashed = get("/pkg/app.0123abcd4567.wasm", Some("br")).await.unwrap();
+    assert_eq!(hashed.headers()[CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert_eq!(hashed.headers()[CONTENT_ENCODING], "br");
+    assert_eq!(hashed.headers()[CONTENT_TYPE], "application/wasm");
+    assert_eq!(hashed.bytes().await.unwrap(), "BR-HASHED");
+    let gone = get("/pkg/app.ffffeeee0000.wasm", Some("br")).await.unwrap();
+    assert_eq!(gone.status(), 404);
+    assert_eq!(gone.headers()[CACHE_CONTROL], "no-cache");
 
     // The app's own routes get index.html (compressed too).
     let route = get("/sandboxes/abc/notebook", Some("br")).await.unwrap();

@@ -20,17 +20,23 @@ after(async () => {
   await suite?.close();
 });
 
-/** One cold load of the dashboard; `throttle` in CDP's terms or none. */
-async function coldLoad(throttle) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+/** One cold load of the dashboard (empty cache), or with `warm` a second visit in `warm`'s
+ * browser context; `throttle` in CDP's terms or none. */
+async function coldLoad(throttle, warm) {
+  const context = warm ?? (await browser.newContext({ viewport: { width: 1280, height: 800 } }));
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  if (!warm) await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   if (throttle) await cdp.send('Network.emulateNetworkConditions', { offline: false, ...throttle });
   const files = new Map();
   cdp.on('Network.responseReceived', ({ requestId, response }) => {
-    files.set(requestId, { url: new URL(response.url).pathname, encoding: response.headers['content-encoding'] ?? '' });
+    files.set(requestId, {
+      url: new URL(response.url).pathname,
+      encoding: response.headers['content-encoding'] ?? '',
+      cacheControl: response.headers['cache-control'] ?? '',
+      cached: response.fromDiskCache || response.fromMemoryCache,
+    });
   });
   cdp.on('Network.loadingFinished', ({ requestId, encodedDataLength }) => {
     const f = files.get(requestId);
@@ -44,9 +50,9 @@ async function coldLoad(throttle) {
   const shell = Math.round(
     await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN),
   );
-  await context.close();
+  if (!warm) await page.close();
   const loaded = [...files.values()].filter((f) => f.bytes !== undefined && !f.url.startsWith('/api'));
-  return { shell, list, loaded, total: loaded.reduce((sum, f) => sum + f.bytes, 0) };
+  return { context, shell, list, loaded, total: loaded.reduce((sum, f) => sum + (f.cached ? 0 : f.bytes), 0) };
 }
 
 test('first load: compressed assets, bytes and times printed', async () => {
@@ -62,6 +68,21 @@ test('first load: compressed assets, bytes and times printed', async () => {
     );
     const wasm = run.loaded.find((f) => f.url.endsWith('.wasm'));
     assert.equal(wasm?.encoding, 'br', 'the console wasm is sent Brotli-compressed');
+    // Named by its content, it is kept for a year: a second visit takes it (and the glue and
+    // the stylesheet) from the cache and downloads only what is revalidated.
+    assert.match(wasm.url, /\/pkg\/daytona-console_bg\.[0-9a-f]{12}\.wasm$/);
+    assert.equal(wasm.cacheControl, 'public, max-age=31536000, immutable');
+    const again = await coldLoad(throttle, run.context);
+    await run.context.close();
+    const fromCache = again.loaded.filter((f) => f.cached).map((f) => f.url.split('/').pop());
+    console.log(
+      `BENCH console second visit (${label}): ${kb(again.total)} transferred, ${fromCache.length} files from the cache (${fromCache.join(', ')}); first sandbox list ${again.list} ms`,
+    );
+    assert.ok(
+      again.loaded.some((f) => f.cached && f.url === wasm.url),
+      `the wasm came from the cache: ${JSON.stringify(again.loaded.filter((f) => f.url.endsWith('.wasm')))}`,
+    );
+    assert.ok(again.total < 64 * 1024, `a second visit transferred ${kb(again.total)}`);
     assert.ok(wasm.bytes < 800 * 1024, `the wasm went over the wire compressed (${kb(wasm.bytes)})`);
     // xterm.js, noVNC and CodeMirror are their tabs' own: the sandbox list does not load them.
     const names = run.loaded.map((f) => f.url.split('/').pop());

@@ -11,7 +11,7 @@ export { launchBrowser, startDaytonaLocal };
 
 /** Fails fast, with the fix, when the console has not been built into dist/console. */
 export function requireBuiltConsole() {
-  if (!existsSync(join(ROOT, 'dist/console/pkg/daytona-console.js'))) {
+  if (!existsSync(join(ROOT, 'dist/console/index.html')) || !existsSync(join(ROOT, 'dist/console/pkg'))) {
     throw new Error('dist/console is not built: run scripts/build-console.sh first');
   }
 }

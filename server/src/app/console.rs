@@ -1,26 +1,30 @@
 //! Serves the built console (a single-page app) with an `index.html` fallback: the
 //! Brotli or gzip file `scripts/build-console.sh` wrote next to each asset when the browser
-//! takes it, and `Cache-Control: no-cache` so a browser keeps its copy and revalidates it
-//! (`Last-Modified` → 304) rather than fetching it again.
+//! takes it. A file whose name carries its content hash (`name.HASH.ext`, as the build names
+//! the wasm, its glue, the stylesheet and CodeMirror's chunks) is cached for a year as
+//! immutable; everything else gets `Cache-Control: no-cache`, so a browser keeps its copy and
+//! revalidates it (`Last-Modified` → 304) rather than fetching it again.
 
 use std::path::PathBuf;
 
+use axum::extract::Request;
 use axum::http::header::CACHE_CONTROL;
 use axum::http::HeaderValue;
-use axum::response::{Html, IntoResponse};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
-use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Routes for `/`: the console from `dir`, or a page explaining how to build it.
 pub fn routes<S: Clone + Send + Sync + 'static>(dir: PathBuf) -> Router<S> {
     if dir.join("index.html").is_file() {
         let index = ServeFile::new(dir.join("index.html")).precompressed_br().precompressed_gzip();
-        let files = ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(index);
+        let files = ServeDir::new(&dir).precompressed_br().precompressed_gzip().fallback(index);
+        let root = std::sync::Arc::new(dir);
         Router::new()
             .fallback_service(files)
-            .layer(SetResponseHeaderLayer::if_not_present(CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+            .layer(axum::middleware::from_fn(move |req, next| cache_policy(root.clone(), req, next)))
     } else {
         let msg = format!(
             "<!doctype html><title>daytona-local</title><h1>daytona-local is running</h1>\
@@ -33,6 +37,66 @@ pub fn routes<S: Clone + Send + Sync + 'static>(dir: PathBuf) -> Router<S> {
     }
 }
 
+/// Whether the last segment of `path` names a file by its content: `name.HASH.ext`, the hash
+/// 8 to 16 letters and digits (the build's are 12 hex digits, esbuild's 8 base32 letters).
+fn is_fingerprinted(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let parts: Vec<&str> = file.split('.').collect();
+    parts.len() >= 3
+        && !parts[0].is_empty()
+        && parts[parts.len() - 2].len() >= 8
+        && parts[parts.len() - 2].len() <= 16
+        && parts[parts.len() - 2].bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// `Cache-Control` of a console file: a year, immutable, for a fingerprinted file of `root`;
+/// `no-cache` for the rest (index.html and entry modules are revalidated). A fingerprinted
+/// name that is not there is a 404, not the app's index.html (which a browser would then keep
+/// for a year under that name).
+async fn cache_policy(root: std::sync::Arc<PathBuf>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let immutable = is_fingerprinted(path);
+    if immutable && (path.split('/').any(|p| p == "..") || !root.join(path.trim_start_matches('/')).is_file()) {
+        return (axum::http::StatusCode::NOT_FOUND, [(CACHE_CONTROL, "no-cache")], "not found").into_response();
+    }
+    let mut res = next.run(req).await;
+    let value = if immutable && res.status().is_success() { "public, max-age=31536000, immutable" } else { "no-cache" };
+    if !res.headers().contains_key(CACHE_CONTROL) {
+        res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    res
+}
+
 fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_fingerprinted;
+
+    #[test]
+    fn tells_hashed_names_apart() {
+        for hashed in [
+            "/pkg/daytona-console.3f9a1c2b7d04.js",
+            "/pkg/daytona-console_bg.0a1b2c3d4e5f.wasm",
+            "/cm/chunk.ASUE4T5I.js",
+            "/style.1234abcd9876.css",
+        ] {
+            assert!(is_fingerprinted(hashed), "{hashed}");
+        }
+        for plain in [
+            "/",
+            "/index.html",
+            "/xterm.js",
+            "/cm/codemirror.js",
+            "/pkg/daytona-console.js",
+            "/sandboxes/abc",
+            "/a.min.js",
+            "/.abcdefgh.js",
+            "/x.abc-defgh.js",
+        ] {
+            assert!(!is_fingerprinted(plain), "{plain}");
+        }
+    }
 }
