@@ -85,8 +85,9 @@ pub struct CreateSandbox {
     #[cfg_attr(feature = "ts", tsify(optional))]
     pub volumes: Option<Vec<SandboxVolume>>,
     /// A declarative image to build and run (`{dockerfileContent, contextHashes?}`), instead
-    /// of a snapshot. Read so that daytona-local can refuse it: it builds no images yet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// of a snapshot. Only read, so that daytona-local can refuse it (it builds no images yet);
+    /// never sent by this SDK, which has no image builder.
+    #[serde(default, skip_serializing)]
     #[cfg_attr(feature = "ts", tsify(optional, type = "unknown"))]
     pub build_info: Option<serde_json::Value>,
 }

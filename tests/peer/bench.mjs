@@ -14,7 +14,9 @@ import { startStaticServer } from '../support/static-server.js';
 const full = process.env.PEER_FULL === '1';
 // Even counts: each client goes first equally often (the first create after a pause may wait
 // for the pool of ready disks to refill).
-const rounds = full ? { exec: 200, get: 50, create: 10, context: 20 } : { exec: 30, get: 10, create: 4, context: 4 };
+const rounds = full
+  ? { exec: 200, get: 50, create: 10, context: 20, transfer: 6, transferMiB: 64 }
+  : { exec: 30, get: 10, create: 4, context: 4, transfer: 2, transferMiB: 64 };
 
 /** gzip -9 bytes of `files` (paths under the repository). */
 const gz = (files) => files.reduce((sum, f) => sum + gzipSync(readFileSync(join(ROOT, f)), { level: 9 }).length, 0);
@@ -58,6 +60,8 @@ try {
     ['runCode', `codeInterpreter.runCode("1+1") round trip, median of ${rounds.exec}`],
     ['createContext', `codeInterpreter.createContext(), median of ${rounds.context}`],
     ['create', `create() -> started, median of ${rounds.create}`],
+    ['upload', `uploadFile of ${rounds.transferMiB} MiB, median of ${rounds.transfer}`],
+    ['download', `downloadFile of ${rounds.transferMiB} MiB, median of ${rounds.transfer}`],
   ]) {
     const { ours: a, official: b, raw } = out[label];
     const floor = raw ? `; a bare fetch of the route ${raw.toFixed(1)} ms, ours/fetch ${(a / raw).toFixed(2)}` : '';
