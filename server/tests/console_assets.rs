@@ -71,6 +71,11 @@ async fn compressed_cached_and_routed() {
     let gone = get("/pkg/app.ffffeeee0000.wasm", Some("br")).await.unwrap();
     assert_eq!(gone.status(), 404);
     assert_eq!(gone.headers()[CACHE_CONTROL], "no-cache");
+    // A sandbox whose name looks like a hashed file is still the app's page.
+    let route = get("/sandboxes/api.backend01.js", None).await.unwrap();
+    assert_eq!(route.status(), 200);
+    assert!(route.headers()[reqwest::header::VARY].to_str().unwrap().contains("accept-encoding"));
+    assert!(route.text().await.unwrap().contains("<title>console</title>"));
 
     // The app's own routes get index.html (compressed too).
     let route = get("/sandboxes/abc/notebook", Some("br")).await.unwrap();

@@ -12,7 +12,7 @@ import { artifact, consoleSuite, eventually } from './helpers.js';
 const HOME = '/home/daytona';
 const PROJ = `${HOME}/proj`;
 const MAIN_PY = 'import os\nfrom util import helper\n\n\ndef greet(name):\n    return "hi " + name\n\n\nprint(helper(2))\n';
-const UTIL_PY = 'def helper(value):\n    """Doubles value."""\n    return value * 2\n';
+const UTIL_PY = '"""Small helpers."""\n\n\ndef helper(value):\n    """Doubles value."""\n    return value * 2\n';
 
 let suite, server, page, daytona, sandbox, toolbox;
 
@@ -114,7 +114,7 @@ test('a Python file gets completions, diagnostics, hover, an outline and a jump 
   await page.waitForURL(/file=%2Fhome%2Fdaytona%2Fproj%2Futil\.py/);
   await page.locator('.viewer[data-path$="util.py"] .cm-content').waitFor();
   await eventually(async () => (await editorText()) === UTIL_PY, { what: 'util.py in the editor' });
-  await eventually(async () => (await cursorLine()) === 1, { what: 'the cursor on the definition' });
+  await eventually(async () => (await cursorLine()) === 4, { what: 'the cursor on the definition (line 4)' });
   assert.deepEqual(await page.locator('.open-file a').allInnerTexts(), ['main.py', 'util.py']);
   await page.screenshot({ path: artifact('editor-python.png') });
 
@@ -208,6 +208,24 @@ test('a TypeScript file gets its type errors from typescript-language-server; fi
   await page.keyboard.press('Control+s');
   await page.locator('.open-file', { hasText: 'app.ts' }).locator('.dirty-dot').waitFor({ state: 'detached' });
   assert.equal((await toolbox.exec(`cat ${HOME}/web/app.ts`)).result, ts.replaceAll('twice', 'double'));
+  assert.deepEqual(page.problems, []);
+});
+
+test('a file with Windows line ends keeps them; a file that is not UTF-8 is not opened for editing', async () => {
+  const made = await toolbox.exec(`printf 'one\\r\\ntwo\\r\\n' > ${HOME}/crlf.txt && printf 'caf\\351\\n' > ${HOME}/latin1.txt`);
+  assert.equal(made.exitCode, 0, made.result);
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}/files?file=${encodeURIComponent(`${HOME}/crlf.txt`)}`);
+  await page.locator('.viewer .cm-content').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('three');
+  await page.keyboard.press('Control+s');
+  await page.locator('.open-file', { hasText: 'crlf.txt' }).locator('.dirty-dot').waitFor({ state: 'detached' });
+  const saved = await toolbox.exec(`od -c ${HOME}/crlf.txt | head -2`);
+  assert.equal((await toolbox.exec(`cat ${HOME}/crlf.txt`)).result, 'one\r\ntwo\r\nthree', saved.result);
+
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}/files?file=${encodeURIComponent(`${HOME}/latin1.txt`)}`);
+  await page.getByText(/not UTF-8 text/).waitFor();
+  assert.equal(await page.locator('.viewer .cm-content').count(), 0);
   assert.deepEqual(page.problems, []);
 });
 

@@ -143,6 +143,20 @@ test('renders markdown without running the HTML in it', async () => {
   assert.match(await preview.innerText(), /<img src=x onerror="window.__xss = 1">/);
   assert.equal(await preview.locator('img, script').count(), 0, 'no element from the file');
   assert.equal(await page.evaluate(() => window.__xss), undefined);
+
+  // Edit opens it in the code editor; back in the folder, its tab is still there and works
+  // (the open file belongs to the sandbox page, not to the viewer that opened it).
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  await page.locator('.viewer .cm-content').waitFor();
+  await page.goBack();
+  await row('README.md').waitFor();
+  const tab = page.locator('.open-file', { hasText: 'README.md' });
+  await tab.getByRole('link').click();
+  await page.locator('.viewer .cm-content').waitFor();
+  assert.match(await page.locator('.viewer .cm-content').innerText(), /# Project/);
+  await tab.getByRole('button', { name: 'Close README.md' }).click();
+  await tab.waitFor({ state: 'detached' });
+  assert.deepEqual(page.problems, []);
 });
 
 test('previews an image', async () => {

@@ -61,11 +61,15 @@ const theme = EditorView.theme({
  */
 export async function openEditor(parent, opts) {
   const lang = await language(opts.path);
-  let saved = EditorState.create({ doc: opts.doc }).doc;
+  // A file with Windows line ends keeps them (CodeMirror would write \n otherwise).
+  const lineEnds = EditorState.lineSeparator.of(opts.doc.includes('\r\n') ? '\r\n' : '\n');
+  const textOf = (doc) => EditorState.create({ doc, extensions: lineEnds }).doc;
+  let saved = textOf(opts.doc);
   let dirty = false;
   const readOnly = new Compartment();
   const extensions = [
     basicSetup,
+    lineEnds,
     keymap.of([
       { key: 'Mod-s', preventDefault: true, run: () => (opts.onSave(), true) },
       indentWithTab,
@@ -84,10 +88,10 @@ export async function openEditor(parent, opts) {
   const view = new EditorView({ doc: opts.doc, extensions, parent });
   return {
     view,
-    text: () => view.state.doc.toString(),
+    text: () => view.state.sliceDoc(),
     /** Marks `text` (what was written) as saved. */
     saved(text) {
-      saved = EditorState.create({ doc: text }).doc;
+      saved = textOf(text);
       const now = !view.state.doc.eq(saved);
       if (now !== dirty) opts.onDirty((dirty = now));
     },
@@ -143,11 +147,17 @@ export function connectLsp(send, rootUri, displayFile) {
   const client = new LSPClient({
     rootUri,
     timeout: 15000,
-    sanitizeHTML: (dirty) => DOMPurify.sanitize(dirty),
+    // Text, code and links only: no styles, forms, images or media a hostile server could use
+    // to restyle the page, fake a prompt or track the reader.
+    sanitizeHTML: (dirty) =>
+      DOMPurify.sanitize(dirty, {
+        FORBID_TAGS: ['style', 'form', 'input', 'textarea', 'select', 'button', 'img', 'svg', 'math', 'video', 'audio', 'iframe'],
+        FORBID_ATTR: ['style', 'class', 'id'],
+      }),
     extensions: languageServerExtensions(),
   });
-  client.workspace.displayFile = async (uri) =>
-    client.workspace.getFile(uri)?.getView() ?? (await displayFile(uri))?.view ?? null;
+  // A jump into a file (open or not) goes through the console, which shows its tab first.
+  client.workspace.displayFile = async (uri) => (await displayFile(uri)) ?? null;
   client.connect({
     send,
     subscribe: (h) => handlers.add(h),

@@ -69,6 +69,20 @@ pub struct OpenDoc {
     pub lsp: RwSignal<LspStatus>,
 }
 
+impl OpenDoc {
+    /// Frees its signals (the file was closed).
+    fn dispose(self) {
+        self.path.dispose();
+        self.dirty.dispose();
+        self.edits.dispose();
+        self.ready.dispose();
+        self.saving.dispose();
+        self.saves.dispose();
+        self.error.dispose();
+        self.lsp.dispose();
+    }
+}
+
 /// What is kept of an open file beside its signals.
 struct DocState {
     host: HtmlElement,
@@ -89,6 +103,9 @@ pub struct Workspace {
     states: StoredValue<HashMap<String, Rc<DocState>>, LocalStorage>,
     servers: StoredValue<HashMap<(&'static str, String), SharedLink>, LocalStorage>,
     navigate: StoredValue<Navigate, LocalStorage>,
+    /// The sandbox page's owner: open files' signals live under it (not under whichever
+    /// component or handler opened them) until the file is closed.
+    owner: StoredValue<Owner>,
 }
 
 impl Workspace {
@@ -102,6 +119,7 @@ impl Workspace {
             states: StoredValue::new_local(HashMap::new()),
             servers: StoredValue::new_local(HashMap::new()),
             navigate: StoredValue::new_local(Rc::new(move |to: &str| navigate(to, Default::default()))),
+            owner: StoredValue::new(Owner::current().expect("Workspace::provide runs in a component")),
         };
         // Closing or reloading the page with unsaved changes: the browser asks.
         let unload = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
@@ -178,7 +196,10 @@ impl Workspace {
         let host: HtmlElement = document().create_element("div").unwrap_throw().unchecked_into();
         host.set_class_name("code-host");
         let state = Rc::new(DocState { host, editor: RefCell::new(None), pending_line: Cell::new(None) });
-        let doc = OpenDoc {
+        let Some(owner) = self.owner.try_get_value() else {
+            return;
+        };
+        let doc = owner.with(|| OpenDoc {
             path: StoredValue::new(path.to_owned()),
             dirty: RwSignal::new(false),
             edits: RwSignal::new(0),
@@ -187,7 +208,7 @@ impl Workspace {
             saves: RwSignal::new(0),
             error: RwSignal::new(None),
             lsp: RwSignal::new(LspStatus::None),
-        };
+        });
         self.states.update_value(|s| {
             s.insert(path.to_owned(), state.clone());
         });
@@ -238,8 +259,12 @@ impl Workspace {
     async fn link(&self, server: &'static str, dir: &str) -> Result<(Rc<LspLink>, String), String> {
         let sandbox = self.current.sandbox().map_err(|e| crate::errors::describe(&e))?;
         let root = project_root(&sandbox.fs(), dir).await;
+        // The page may have gone, or moved to another sandbox, meanwhile.
+        if self.current.id.try_get_untracked() != Some(sandbox.id()) {
+            return Err("the sandbox page changed".into());
+        }
         let key = (server, root.clone());
-        let known = self.servers.with_value(|s| s.get(&key).cloned());
+        let known = self.servers.try_with_value(|s| s.get(&key).cloned()).ok_or("the sandbox page closed")?;
         let shared = match known {
             Some(shared) if shared.peek().is_none_or(|r| r.as_ref().is_ok_and(|l| l.alive.get())) => shared,
             _ => {
@@ -249,9 +274,7 @@ impl Workspace {
                     async move { LspLink::connect(&lsp, move |path| this.display(path)).await.map(Rc::new) }
                         .boxed_local();
                 let shared = connecting.shared();
-                self.servers.update_value(|s| {
-                    s.insert(key, shared.clone());
-                });
+                self.servers.try_update_value(|s| s.insert(key, shared.clone()));
                 shared
             }
         };
@@ -263,8 +286,10 @@ impl Workspace {
     fn display(&self, path: String) -> js_sys::Promise {
         let this = *self;
         wasm_bindgen_futures::future_to_promise(async move {
-            let id = this.current.id.get_untracked();
-            this.navigate.with_value(|n| n(&FilesView::File { path: path.clone(), line: None }.href(&id)));
+            let Some(id) = this.current.id.try_get_untracked() else {
+                return Ok(JsValue::NULL);
+            };
+            this.navigate.try_with_value(|n| n(&FilesView::File { path: path.clone(), line: None }.href(&id)));
             for _ in 0..300 {
                 if let Some(view) = this.state(&path).and_then(|s| s.editor.borrow().as_ref().map(CodeEditor::view)) {
                     return Ok(view);
@@ -333,13 +358,18 @@ impl Workspace {
         }
     }
 
-    /// Refreshes open file `path` with `text` as the sandbox has it, unless it has unsaved
-    /// changes (they are kept).
-    pub fn reload(&self, path: &str, text: &str) {
+    /// Where open file `path` stands (its edits and saves), to tell later whether it moved.
+    pub fn mark(&self, path: &str) -> Option<(u32, u32)> {
+        self.doc(path).map(|d| (d.edits.get_untracked(), d.saves.get_untracked()))
+    }
+
+    /// Refreshes open file `path` with `text` as the sandbox had it at `mark`, unless it has
+    /// unsaved changes (they are kept) or was edited or saved since (the text is older).
+    pub fn reload(&self, path: &str, text: &str, mark: Option<(u32, u32)>) {
         let (Some(state), Some(doc)) = (self.state(path), self.doc(path)) else {
             return;
         };
-        if doc.dirty.get_untracked() {
+        if doc.dirty.get_untracked() || self.mark(path) != mark {
             return;
         }
         if let Some(editor) = state.editor.borrow().as_ref() {
@@ -375,17 +405,23 @@ impl Workspace {
                 return false;
             }
         }
+        let closed = self.doc(path);
         self.docs.update(|d| d.retain(|d| d.path.with_value(|p| p != path)));
         let gone = self.states.try_update_value(|s| s.remove(path)).flatten();
         if let Some(state) = gone {
             state.host.remove();
+        }
+        if let Some(doc) = closed {
+            doc.dispose();
         }
         true
     }
 
     /// Closes every file and language server (for another sandbox).
     pub fn clear(&self) {
-        self.docs.set(Vec::new());
+        for doc in self.docs.try_update(std::mem::take).unwrap_or_default() {
+            doc.dispose();
+        }
         for (_, state) in self.states.try_update_value(std::mem::take).unwrap_or_default() {
             state.host.remove();
         }

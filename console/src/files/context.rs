@@ -28,15 +28,18 @@ pub struct FilesContext {
 }
 
 /// `name → id` lines of an `/etc/passwd`-style file as `id → name`.
+/// The first name of an id wins, as `getpwuid` answers.
 fn names_by_id(text: &str) -> HashMap<String, String> {
-    text.lines()
-        .filter_map(|l| {
-            let mut f = l.split(':');
-            let name = f.next()?;
-            let id = f.nth(1)?;
-            (!name.is_empty() && id.parse::<u32>().is_ok()).then(|| (id.to_owned(), name.to_owned()))
-        })
-        .collect()
+    let mut names = HashMap::new();
+    for (id, name) in text.lines().filter_map(|l| {
+        let mut f = l.split(':');
+        let name = f.next()?;
+        let id = f.nth(1)?;
+        (!name.is_empty() && id.parse::<u32>().is_ok()).then(|| (id.to_owned(), name.to_owned()))
+    }) {
+        names.entry(id).or_insert(name);
+    }
+    names
 }
 
 impl FilesContext {
@@ -144,7 +147,9 @@ mod tests {
 
     #[test]
     fn reads_ids_of_passwd_lines() {
-        let users = names_by_id("root:x:0:0:root:/root:/bin/bash\ndaytona:x:1000:1000::/home/daytona:/bin/bash\nbad\n");
+        let users = names_by_id(
+            "root:x:0:0:root:/root:/bin/bash\ndaytona:x:1000:1000::/home/daytona:/bin/bash\nbad\ntoor:x:0:0::/:/bin/sh\n",
+        );
         assert_eq!(users.get("1000").map(String::as_str), Some("daytona"));
         assert_eq!(users.get("0").map(String::as_str), Some("root"));
         assert_eq!(users.len(), 2);

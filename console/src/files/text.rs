@@ -18,3 +18,10 @@ pub async fn blob_text(blob: &Blob) -> Result<String, DaytonaError> {
     let text = JsFuture::from(blob.text()).await.map_err(|e| DaytonaError::Decode(format!("{e:?}")))?;
     Ok(text.as_string().unwrap_or_default())
 }
+
+/// The text of `blob` if it is valid UTF-8 (a byte-order mark kept as U+FEFF, so that a save
+/// writes it back); `None` otherwise, so that nothing edits and re-encodes it lossily.
+pub async fn blob_utf8(blob: &Blob) -> Result<Option<String>, DaytonaError> {
+    let buffer = JsFuture::from(blob.array_buffer()).await.map_err(|e| DaytonaError::Decode(format!("{e:?}")))?;
+    Ok(String::from_utf8(js_sys::Uint8Array::new(&buffer).to_vec()).ok())
+}

@@ -20,7 +20,7 @@ use crate::files::context::use_files;
 use crate::files::format::human_size;
 use crate::files::location::FilesView;
 use crate::files::path;
-use crate::files::text::blob_text;
+use crate::files::text::blob_utf8;
 use crate::markdown;
 
 /// Largest text file opened (the editor draws only what is in view).
@@ -87,8 +87,12 @@ async fn load(fs: &FileSystem, remote: &str, kind: Kind, size: u64) -> Result<Co
         let typed = Blob::new_with_blob_sequence_and_options(&Array::of1(&blob), &bag).map_err(js_error)?;
         return Ok(Content::Image(Url::create_object_url_with_blob(&typed).map_err(js_error)?));
     }
-    let text = blob_text(&blob).await?;
-    Ok(if looks_binary(&text) { Content::Binary } else { Content::Text(text) })
+    // Only valid UTF-8 opens as text: the editor writes back what it shows, and a lossy decode
+    // would change the file's other bytes on save.
+    Ok(match blob_utf8(&blob).await? {
+        Some(text) if !looks_binary(&text) => Content::Text(text),
+        _ => Content::Binary,
+    })
 }
 
 /// File `path`, with `line` marked and scrolled to.
@@ -112,6 +116,8 @@ pub fn FileViewer(path: String, line: Option<u32>) -> impl IntoView {
     on_cleanup(revoke);
 
     let remote = path.get_value();
+    let started_in = current.id.get_untracked();
+    let mark = workspace.mark(&remote);
     leptos::task::spawn_local(async move {
         let loaded = async {
             let fs = current.sandbox()?.fs();
@@ -126,6 +132,10 @@ pub fn FileViewer(path: String, line: Option<u32>) -> impl IntoView {
             Ok::<_, DaytonaError>((details, body))
         }
         .await;
+        // Gone meanwhile, or another sandbox's page now: this file is not for it.
+        if content.try_get_untracked().is_none() || current.id.try_get_untracked() != Some(started_in) {
+            return;
+        }
         match loaded {
             Ok((details, None)) if details.is_dir => {
                 let to = FilesView::Dir(remote).href(&current.id.get_untracked());
@@ -141,7 +151,7 @@ pub fn FileViewer(path: String, line: Option<u32>) -> impl IntoView {
                 info.set(Some(details));
                 match body {
                     Some(Content::Text(text)) if workspace.doc(&remote).is_some() => {
-                        workspace.reload(&remote, &text);
+                        workspace.reload(&remote, &text, mark);
                         content.set(Some(Content::Open));
                     }
                     Some(Content::Text(text)) if kind != Kind::Markdown => {
@@ -186,10 +196,12 @@ pub fn FileViewer(path: String, line: Option<u32>) -> impl IntoView {
             content.set(Some(Content::Open));
         }
     };
+    // Other files opening or closing leave this one's editor in place.
+    let is_open = Memo::new(move |_| workspace.doc(&path.get_value()).is_some());
     let body = move || {
         let shown = content.get()?;
         Some(match shown {
-            Content::Open => match workspace.doc(&path.get_value()) {
+            Content::Open => match is_open.get().then(|| untrack(|| workspace.doc(&path.get_value()))).flatten() {
                 Some(doc) => view! { <EditorPane doc line/> }.into_any(),
                 None => view! { <p class="viewer-note">"This file was closed."</p> }.into_any(),
             },
@@ -202,7 +214,7 @@ pub fn FileViewer(path: String, line: Option<u32>) -> impl IntoView {
             }
             .into_any(),
             Content::Binary => {
-                view! { <p class="viewer-note">"This looks like a binary file. Download it to open it."</p> }.into_any()
+                view! { <p class="viewer-note">"This is not UTF-8 text (a binary file, or another encoding). Download it to open it."</p> }.into_any()
             }
             Content::TooLarge => {
                 view! { <p class="viewer-note">"Too large to open here. Download it to open it."</p> }.into_any()

@@ -37,16 +37,22 @@ pub fn routes<S: Clone + Send + Sync + 'static>(dir: PathBuf) -> Router<S> {
     }
 }
 
-/// Whether the last segment of `path` names a file by its content: `name.HASH.ext`, the hash
-/// 8 to 16 letters and digits (the build's are 12 hex digits, esbuild's 8 base32 letters).
+/// Whether `path` is one of the build's files named by content: `name.HASH.js|css|wasm` at the
+/// top or under `/pkg/` or `/cm/`, the hash 8 to 16 letters and digits (the build's are 12 hex
+/// digits, esbuild's 8 base32 letters). The app's own routes (`/sandboxes/a.b12345678.js`…)
+/// never are.
 fn is_fingerprinted(path: &str) -> bool {
-    let file = path.rsplit('/').next().unwrap_or_default();
+    let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
+    if !matches!(dir, "" | "/pkg" | "/cm") {
+        return false;
+    }
     let parts: Vec<&str> = file.split('.').collect();
+    let hash = parts.len().checked_sub(2).map(|i| parts[i]).unwrap_or_default();
     parts.len() >= 3
         && !parts[0].is_empty()
-        && parts[parts.len() - 2].len() >= 8
-        && parts[parts.len() - 2].len() <= 16
-        && parts[parts.len() - 2].bytes().all(|b| b.is_ascii_alphanumeric())
+        && matches!(parts[parts.len() - 1], "js" | "css" | "wasm")
+        && (8..=16).contains(&hash.len())
+        && hash.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// `Cache-Control` of a console file: a year, immutable, for a fingerprinted file of `root`;
@@ -64,6 +70,8 @@ async fn cache_policy(root: std::sync::Arc<PathBuf>, req: Request, next: Next) -
     if !res.headers().contains_key(CACHE_CONTROL) {
         res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(value));
     }
+    // The body depends on Accept-Encoding (Brotli, gzip or plain): caches must key on it.
+    res.headers_mut().append(axum::http::header::VARY, HeaderValue::from_static("accept-encoding"));
     res
 }
 
