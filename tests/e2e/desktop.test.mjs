@@ -91,6 +91,7 @@ test('starts the desktop, shows it live over noVNC, drives it, records it, stops
   await page.keyboard.press('Enter');
   await eventually(async () => (await toolbox.exec('cat ~/vnc.txt 2>/dev/null')).result === 'through-novnc\n', {
     what: 'the command typed through noVNC',
+    timeout: 60_000,
   });
 
   // Screenshot mode: an image of the screen; a click and typing on it reach the terminal.
@@ -107,8 +108,11 @@ test('starts the desktop, shows it live over noVNC, drives it, records it, stops
   await shot.focus();
   await page.keyboard.type('touch ~/from-shots');
   await page.keyboard.press('Enter');
+  // Each key is a computer-use call queued in order: under a loaded machine (the other e2e files
+  // run beside this one) the 19 keys can take longer than the default 20 s.
   await eventually(async () => (await toolbox.exec('ls ~')).result.includes('from-shots'), {
     what: 'the command typed on the screenshot',
+    timeout: 90_000,
   });
   await page.screenshot({ path: artifact('desktop-screenshots.png') });
 
