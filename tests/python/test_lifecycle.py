@@ -278,7 +278,7 @@ def test_what_daytona_local_cannot_honour_is_refused(daytona):
             )
         )
     assert refused.value.status_code == 400
-    assert {s.id for s in daytona.list()} == before, "no sandbox was made"
+    assert {s.id for s in daytona.list()} <= before, "no sandbox was made"
     # The default snapshot by its name is what a plain create runs.
     sb = daytona.create(CreateSandboxFromSnapshotParams(snapshot="daytona-local"))
     try:
