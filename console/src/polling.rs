@@ -1,4 +1,4 @@
-//! Repeating timers tied to a component's lifetime.
+//! Timers of components: repeating ones tied to a component's lifetime, and debouncing.
 
 use std::time::Duration;
 
@@ -10,4 +10,13 @@ pub fn use_interval(period: Duration, tick: impl Fn() + 'static) {
     if let Ok(handle) = set_interval_with_handle(tick, period) {
         on_cleanup(move || handle.clear());
     }
+}
+
+/// Runs `run` after `delay` unless called again meanwhile with the same `pending` (which then
+/// cancels the earlier run).
+pub fn debounce(pending: StoredValue<Option<TimeoutHandle>>, delay: Duration, run: impl FnOnce() + 'static) {
+    if let Some(h) = pending.get_value() {
+        h.clear();
+    }
+    pending.set_value(set_timeout_with_handle(run, delay).ok());
 }

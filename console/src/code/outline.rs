@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::code::workspace::{use_workspace, OpenDoc};
 use crate::code::Symbol;
+use crate::polling::debounce;
 
 /// How long the text must rest before the outline is asked again.
 const SETTLE: Duration = Duration::from_millis(700);
@@ -36,28 +37,23 @@ pub fn Outline(doc: OpenDoc, #[prop(into)] on_pick: Callback<u32>) -> impl IntoV
     let workspace = use_workspace();
     let symbols = RwSignal::new(None::<Result<Vec<Symbol>, String>>);
     let asked = StoredValue::new(0u32);
+    let pending = StoredValue::new(None::<TimeoutHandle>);
     Effect::new(move |_| {
         if !doc.ready.get() {
             return;
         }
         let round = doc.edits.get();
         asked.set_value(round);
-        set_timeout(
-            move || {
-                // Only the last edit's timer asks.
-                if asked.try_get_value() != Some(round) {
-                    return;
+        debounce(pending, if round == 0 { Duration::ZERO } else { SETTLE }, move || {
+            let path = doc.path.get_value();
+            spawn_local(async move {
+                let found = workspace.symbols(&path).await;
+                // An answer overtaken by later edits is dropped.
+                if asked.try_get_value() == Some(round) {
+                    symbols.set(Some(found));
                 }
-                let path = doc.path.get_value();
-                spawn_local(async move {
-                    let found = workspace.symbols(&path).await;
-                    if asked.try_get_value() == Some(round) {
-                        symbols.set(Some(found));
-                    }
-                });
-            },
-            if round == 0 { Duration::ZERO } else { SETTLE },
-        );
+            });
+        });
     });
 
     view! {

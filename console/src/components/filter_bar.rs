@@ -6,6 +6,7 @@ use daytona_wasm::models::SandboxState;
 use leptos::prelude::*;
 
 use crate::filters::{parse_labels, ListFilters};
+use crate::polling::debounce;
 
 /// Pause after the last keystroke before a name search runs.
 const SEARCH_DEBOUNCE: Duration = Duration::from_millis(300);
@@ -46,7 +47,7 @@ pub fn FilterBar(
     on_cleanup(cancel_typing);
     let search = move |ev| {
         let text = event_target_value(&ev);
-        debounce(pending_search, move || {
+        debounce(pending_search, SEARCH_DEBOUNCE, move || {
             apply.run((ListFilters { name: text.trim().to_owned(), ..filters.get_untracked().first_page() }, true))
         });
     };
@@ -66,7 +67,7 @@ pub fn FilterBar(
     };
     let type_labels = move |ev| {
         label_text.set(event_target_value(&ev));
-        debounce(pending_labels, move || apply_labels(true));
+        debounce(pending_labels, SEARCH_DEBOUNCE, move || apply_labels(true));
     };
     let any_filter = move || filters.with(|f| f.state.is_some() || !f.labels.is_empty() || !f.name.is_empty());
     let clear = move |_| {
@@ -124,12 +125,4 @@ pub fn FilterBar(
             {move || label_error().map(|e| view! { <p class="field-error filter-error" role="alert">{e}</p> })}
         </div>
     }
-}
-
-/// Runs `run` after [`SEARCH_DEBOUNCE`] unless called again meanwhile with the same `pending`.
-fn debounce(pending: StoredValue<Option<TimeoutHandle>>, run: impl FnOnce() + 'static) {
-    if let Some(h) = pending.get_value() {
-        h.clear();
-    }
-    pending.set_value(set_timeout_with_handle(run, SEARCH_DEBOUNCE).ok());
 }

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use axum::extract::Request;
-use axum::http::header::CACHE_CONTROL;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
@@ -20,11 +20,8 @@ use tower_http::services::{ServeDir, ServeFile};
 pub fn routes<S: Clone + Send + Sync + 'static>(dir: PathBuf) -> Router<S> {
     if dir.join("index.html").is_file() {
         let index = ServeFile::new(dir.join("index.html")).precompressed_br().precompressed_gzip();
-        let files = ServeDir::new(&dir).precompressed_br().precompressed_gzip().fallback(index);
-        let root = std::sync::Arc::new(dir);
-        Router::new()
-            .fallback_service(files)
-            .layer(axum::middleware::from_fn(move |req, next| cache_policy(root.clone(), req, next)))
+        let files = ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(index);
+        Router::new().fallback_service(files).layer(axum::middleware::from_fn(cache_policy))
     } else {
         let msg = format!(
             "<!doctype html><title>daytona-local</title><h1>daytona-local is running</h1>\
@@ -55,17 +52,18 @@ fn is_fingerprinted(path: &str) -> bool {
         && hash.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
-/// `Cache-Control` of a console file: a year, immutable, for a fingerprinted file of `root`;
+/// `Cache-Control` of a console file: a year, immutable, for a fingerprinted file;
 /// `no-cache` for the rest (index.html and entry modules are revalidated). A fingerprinted
-/// name that is not there is a 404, not the app's index.html (which a browser would then keep
-/// for a year under that name).
-async fn cache_policy(root: std::sync::Arc<PathBuf>, req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    let immutable = is_fingerprinted(path);
-    if immutable && (path.split('/').any(|p| p == "..") || !root.join(path.trim_start_matches('/')).is_file()) {
+/// name that is not there is a 404, not the app's index.html that the file service falls back
+/// to (a browser would keep it for a year under that name): a js, css or wasm file is never
+/// HTML.
+async fn cache_policy(req: Request, next: Next) -> Response {
+    let immutable = is_fingerprinted(req.uri().path());
+    let mut res = next.run(req).await;
+    let fell_back = res.headers().get(CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    if immutable && fell_back {
         return (axum::http::StatusCode::NOT_FOUND, [(CACHE_CONTROL, "no-cache")], "not found").into_response();
     }
-    let mut res = next.run(req).await;
     let value = if immutable && res.status().is_success() { "public, max-age=31536000, immutable" } else { "no-cache" };
     if !res.headers().contains_key(CACHE_CONTROL) {
         res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(value));
