@@ -243,7 +243,6 @@ fn ScreenshotView(active: Signal<bool>) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let busy = StoredValue::new(false);
     let img = NodeRef::<html::Img>::new();
-    let input = Task::new();
     let take = move || {
         if !active.get_untracked() || busy.get_value() {
             return;
@@ -275,8 +274,44 @@ fn ScreenshotView(active: Signal<bool>) -> impl IntoView {
             let _ = Url::revoke_object_url(&old);
         }
     });
+    // Clicks and keys are sent one call after the other, in the order they happened (runs of
+    // characters as one `type`): a key typed right after a click reaches the window the click
+    // chose, however slow the calls are.
+    let keys = StoredValue::new_local(std::collections::VecDeque::<Key>::new());
+    let sending = StoredValue::new(false);
+    let drain = move || {
+        let Ok(sb) = current.sandbox() else { return };
+        sending.set_value(true);
+        spawn_local(async move {
+            let cu = sb.computer_use();
+            while let Some(next) = keys.try_update_value(|q| q.pop_front()).flatten() {
+                let clicked = matches!(next, Key::Click(_));
+                let sent = match next {
+                    Key::Click(req) => cu.mouse().click(&req).await.map(drop),
+                    // xdotool's own pace between characters (a delay of 0 can drop keys).
+                    Key::Text(text) => cu.keyboard().type_text(&text, None).await,
+                    Key::Press(name, mods) => cu.keyboard().press(&name, &mods).await,
+                };
+                match sent {
+                    Err(e) => error.set(Some(e.to_string())),
+                    Ok(()) if clicked => take(),
+                    Ok(()) => {}
+                }
+            }
+            sending.set_value(false);
+        });
+    };
+    let send = move |next: Key| {
+        keys.update_value(|q| match (q.back_mut(), next) {
+            (Some(Key::Text(run)), Key::Text(more)) => run.push_str(&more),
+            (_, next) => q.push_back(next),
+        });
+        if !sending.get_value() {
+            drain();
+        }
+    };
     let click = move |ev: web_sys::MouseEvent| {
-        let (Some(el), Ok(sb)) = (img.get_untracked(), current.sandbox()) else { return };
+        let Some(el) = img.get_untracked() else { return };
         let scale = |offset: i32, shown: u32, natural: u32| {
             (f64::from(offset) * f64::from(natural) / f64::from(shown.max(1))) as i32
         };
@@ -295,27 +330,7 @@ fn ScreenshotView(active: Signal<bool>) -> impl IntoView {
             ..Default::default()
         };
         let _ = el.focus();
-        input.run(async move { sb.computer_use().mouse().click(&req).await }, move |_| take());
-    };
-    // Keys are sent one call after the other, in order (runs of characters as one `type`).
-    let keys = StoredValue::new_local(std::collections::VecDeque::<Key>::new());
-    let sending = StoredValue::new(false);
-    let drain = move || {
-        let Ok(sb) = current.sandbox() else { return };
-        sending.set_value(true);
-        spawn_local(async move {
-            let cu = sb.computer_use();
-            while let Some(next) = keys.try_update_value(|q| q.pop_front()).flatten() {
-                let sent = match next {
-                    Key::Text(text) => cu.keyboard().type_text(&text, Some(0)).await,
-                    Key::Press(name, mods) => cu.keyboard().press(&name, &mods).await,
-                };
-                if let Err(e) = sent {
-                    error.set(Some(e.to_string()));
-                }
-            }
-            sending.set_value(false);
-        });
+        send(Key::Click(req));
     };
     let key = move |ev: web_sys::KeyboardEvent| {
         let name = ev.key();
@@ -332,17 +347,10 @@ fn ScreenshotView(active: Signal<bool>) -> impl IntoView {
             (1, false) => Key::Press(name.to_lowercase(), mods),
             _ => Key::Press(x_key(&name).to_owned(), mods),
         };
-        keys.update_value(|q| match (q.back_mut(), next) {
-            (Some(Key::Text(run)), Key::Text(more)) => run.push_str(&more),
-            (_, next) => q.push_back(next),
-        });
-        if !sending.get_value() {
-            drain();
-        }
+        send(next);
     };
     view! {
         <ErrorAlert error=error/>
-        <ErrorAlert error=Signal::derive(move || input.error())/>
         <div class="desktop-shot">
             <img node_ref=img tabindex="0" alt="The desktop (click and type here)"
                 src=move || url.get().unwrap_or_default() hidden=move || url.with(Option::is_none)
@@ -356,8 +364,10 @@ fn ScreenshotView(active: Signal<bool>) -> impl IntoView {
     }
 }
 
-/// A keystroke of screenshot mode, queued.
+/// A click or keystroke of screenshot mode, queued.
 enum Key {
+    /// A mouse click.
+    Click(MouseClickRequest),
     /// Characters typed as they are.
     Text(String),
     /// A key (X name) with modifiers.
