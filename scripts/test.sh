@@ -5,6 +5,23 @@
 source "$(dirname "$0")/lib.sh"
 bash scripts/setup.sh --python
 
+# Every temporary file of the run (test servers' data dirs, browser profiles, chromedriver's
+# scoped dirs) goes under one directory, removed at the end, with any disk image a killed test
+# server left mounted there: a run leaves nothing on the machine's disk. Sticky and
+# world-writable as /tmp is, for the isolation suite's unprivileged run.
+run_tmp=$(mktemp -d /tmp/dl-run.XXXXXX)
+chmod 1777 "$run_tmp"
+export TMPDIR="$run_tmp"
+server=
+cleanup() {
+  [ -z "$server" ] || { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
+  findmnt -rn -o TARGET | grep "^$run_tmp/" | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  rm -rf "$run_tmp" 2>/dev/null || true
+}
+trap cleanup EXIT
+# CI builds once: incremental compilation's caches would only take disk (2 GB).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
 log "formatting (cargo fmt --check)"
 cargo fmt --all --check
 
@@ -32,8 +49,6 @@ key="test-$(date +%s)-$RANDOM"
 target/debug/daytona-local serve --listen "127.0.0.1:$port" --data-dir "$data" --api-key "$key" \
   --console-dir dist/console > "$data/server.log" 2>&1 &
 server=$!
-cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$data"; }
-trap cleanup EXIT
 # Ready means *this* server answers with *this* key (not some other process on the port).
 for _ in $(seq 150); do
   curl -fs -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/config" >/dev/null 2>&1 && break

@@ -869,15 +869,33 @@ fn env_memfd(env: &std::collections::BTreeMap<String, String>) -> std::io::Resul
     high_fd(OwnedFd::from(file))
 }
 
-/// Copies this very binary (via `/proc/self/exe`, which stays valid even if the file on disk
-/// is replaced by a rebuild or an upgrade) next to the sockets; jails run that copy as agent.
+/// Puts this very binary next to the sockets; jails run it as their agent. A hard link when
+/// the file this process was started from is still there and on the same filesystem (a debug
+/// build is 100+ MB: every test server copying it filled CI's disk), else a copy made through
+/// `/proc/self/exe`, which stays valid even if the file on disk was replaced by a rebuild or an
+/// upgrade. Either way the jail binds it read-only.
 fn install_agent(run_dir: &Path) -> std::io::Result<PathBuf> {
-    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let target = run_dir.join("daytona-agent");
     let tmp = run_dir.join(format!(".daytona-agent.{}", std::process::id()));
-    std::fs::copy("/proc/self/exe", &tmp)?;
-    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))?;
+    let _ = std::fs::remove_file(&tmp);
+    let running = std::fs::metadata("/proc/self/exe")?;
+    let same_file = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.dev() == running.dev() && m.ino() == running.ino());
+    // The jail's user must be able to read and run it: a link keeps the original's mode.
+    let world_runnable = running.mode() & 0o555 == 0o555;
+    let linked = world_runnable
+        && std::env::current_exe()
+            .ok()
+            .filter(|exe| same_file(exe))
+            .is_some_and(|exe| std::fs::hard_link(&exe, &tmp).is_ok() && same_file(&tmp));
+    if !linked {
+        let _ = std::fs::remove_file(&tmp);
+        std::fs::copy("/proc/self/exe", &tmp)?;
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))?;
+    }
     std::fs::rename(&tmp, &target)?;
+    // Renaming a link onto another link of the same file does nothing: drop the spare name.
+    let _ = std::fs::remove_file(&tmp);
     Ok(target)
 }
 
