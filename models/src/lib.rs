@@ -26,6 +26,7 @@ mod sandbox;
 mod session;
 mod signing;
 mod toolbox;
+mod volume;
 
 pub use allow_list::{parse_allow_list, MAX_ALLOWED_NETWORKS};
 pub use chart::{Chart, ChartElement};
@@ -80,3 +81,4 @@ pub use toolbox::{
     DirResponse, PortPreviewUrl, SignedPortPreviewUrl, Url, VersionResponse, PREVIEW_TOKEN_HEADER,
     PTY_EXIT_CONTROL_SUBPROTOCOL, SANDBOX_TOKEN_QUERY, SDK_VERSION_HEADER, SDK_VERSION_SUBPROTOCOL,
 };
+pub use volume::{CreateVolume, Volume, VolumeState};

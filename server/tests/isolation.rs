@@ -399,6 +399,43 @@ async fn server_side_files_of_a_sandbox_are_out_of_its_reach() {
     assert!(host.join("jail.pid").exists(), "the pid file is kept by the server");
 }
 
+/// A sandbox writes what it likes into a volume, symlinks included; another sandbox mounting a
+/// subpath of it must never get what a link points to (the host's root, were the server to
+/// follow it as root). Files keep sandbox ids on the host, never the server's root.
+#[tokio::test]
+async fn a_volume_subpath_never_follows_a_link_out_of_the_volume() {
+    let s = Server::start().await;
+    let (status, vol) = s.post("/volumes", json!({ "name": unique("trap") })).await;
+    assert_eq!(status, StatusCode::OK, "{vol}");
+    let vid = vol["id"].as_str().unwrap().to_owned();
+    let planter = id_of(&s.create(json!({ "volumes": [{ "volumeId": vid, "mountPath": "/data" }] })).await);
+    let plant = "ln -s / /data/root && ln -s ../.. /data/up && mkdir -p /data/ok && ln -s /etc /data/ok/etc && echo x > /data/file";
+    assert_eq!(s.exec(&planter, plant).await.0, 0);
+    for subpath in ["root", "up", "ok/etc", "root/etc", "file"] {
+        let volumes = json!([{ "volumeId": vid, "mountPath": "/data", "subpath": subpath }]);
+        let (status, sb) = s.post("/sandbox", json!({ "volumes": volumes })).await;
+        assert_eq!(status, StatusCode::OK, "{sb}");
+        assert_eq!(sb["state"], "error", "subpath {subpath} must not be mounted: {sb}");
+        let why = sb["errorReason"].as_str().unwrap_or_default();
+        assert!(why.contains("is not a directory"), "subpath {subpath}: {why}");
+        assert_eq!(s.delete(&format!("/sandbox/{}", id_of(&sb))).await.0, StatusCode::OK);
+    }
+    // The volume's files on the host: the ids sandboxes see (1000) when the server is root,
+    // else the server's own; never root's, so nothing in them is the host's root's to run.
+    use std::os::unix::fs::MetadataExt;
+    let host_file = s.data_dir().join("volumes").join(&vid).join("file");
+    let owner = std::fs::metadata(&host_file).expect("the file on the host").uid();
+    // SAFETY: geteuid has no preconditions.
+    let expected = match unsafe { libc::geteuid() } {
+        0 => 1000,
+        me => me,
+    };
+    assert_eq!(owner, expected, "owner of a sandbox's volume file on the host");
+    // The mount is nosuid and nodev in the sandbox.
+    let (_, opts) = s.exec(&planter, "grep ' /data ' /proc/self/mounts").await;
+    assert!(opts.contains("nosuid") && opts.contains("nodev"), "{opts}");
+}
+
 /// `networkAllowList` is enforced inside the sandbox: only listed networks (and DNS) are
 /// reachable, and the sandbox user cannot lift the rule. Bad lists are refused at create.
 #[tokio::test]

@@ -145,7 +145,9 @@ log "fuzz: control plane ($base/api, seed $seed, $examples examples per operatio
 FUZZ_SANDBOX=$(new_sandbox control-plane)
 FUZZ_DELETE_SANDBOX=$(new_sandbox delete)
 FUZZ_AUTODELETE_SANDBOX=$(new_sandbox autodelete)
-export FUZZ_SANDBOX FUZZ_DELETE_SANDBOX FUZZ_AUTODELETE_SANDBOX
+FUZZ_VOLUME=$(api -X POST -H 'Content-Type: application/json' -d '{"name":"fuzz-volume"}' "$base/api/volumes" | json 'd["id"]')
+FUZZ_DELETE_VOLUME=$(api -X POST -H 'Content-Type: application/json' -d '{"name":"fuzz-delete-volume"}' "$base/api/volumes" | json 'd["id"]')
+export FUZZ_SANDBOX FUZZ_DELETE_SANDBOX FUZZ_AUTODELETE_SANDBOX FUZZ_VOLUME FUZZ_DELETE_VOLUME
 run_area api "$here/api.toml" "$here/specs/api.json" "$base/api" || failed=1
 note_processes
 api_requests=$requests api_seconds=$seconds api_creates=$creates

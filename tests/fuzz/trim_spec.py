@@ -55,6 +55,12 @@ SERVED = {
         ("post", "/sandbox/{sandboxIdOrName}/ports/{port}/signed-preview-url/{token}/expire"),
         ("get", "/sandbox/{sandboxId}/signing-key"),
         ("post", "/sandbox/{sandboxId}/signing-key/rotate"),
+        # server/src/control/volumes.rs (routes)
+        ("get", "/volumes"),
+        ("post", "/volumes"),
+        ("get", "/volumes/{volumeId}"),
+        ("delete", "/volumes/{volumeId}"),
+        ("get", "/volumes/by-name/{name}"),
     ],
     "toolbox": [
         # server/src/agent/mod.rs (run)

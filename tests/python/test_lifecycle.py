@@ -261,7 +261,8 @@ def test_state_waits_ride_the_event_socket(daytona):
 
 
 def test_what_daytona_local_cannot_honour_is_refused(daytona):
-    """A snapshot it does not have, an image, volumes: a clear 400, never a default sandbox."""
+    """A snapshot it does not have, an image, a volume that does not exist: a clear error, never
+    a default sandbox."""
     from daytona import CreateSandboxFromImageParams, VolumeMount
 
     before = {s.id for s in daytona.list()}
@@ -271,13 +272,12 @@ def test_what_daytona_local_cannot_honour_is_refused(daytona):
     with pytest.raises(DaytonaError, match="from an image") as refused:
         daytona.create(CreateSandboxFromImageParams(image="python:3.12-slim"))
     assert refused.value.status_code == 400
-    with pytest.raises(DaytonaError, match="Volumes cannot be mounted") as refused:
+    with pytest.raises(DaytonaNotFoundError, match="Volume 0b7c1e9e-0000-4000-8000-000000000000 not found"):
         daytona.create(
             CreateSandboxFromSnapshotParams(
                 volumes=[VolumeMount(volume_id="0b7c1e9e-0000-4000-8000-000000000000", mount_path="/home/daytona/v")]
             )
         )
-    assert refused.value.status_code == 400
     assert {s.id for s in daytona.list()} <= before, "no sandbox was made"
     # The default snapshot by its name is what a plain create runs.
     sb = daytona.create(CreateSandboxFromSnapshotParams(snapshot="daytona-local"))

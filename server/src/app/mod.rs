@@ -23,7 +23,7 @@ use axum::routing::{any, get};
 use axum::{middleware, Json, Router};
 use daytona_models::{DaytonaConfiguration, OidcConfig};
 
-use crate::control::{events, lifecycle, sandboxes, timers};
+use crate::control::{events, lifecycle, sandboxes, timers, volumes};
 use crate::jail::{identity, runtime};
 use crate::proxy::{preview, toolbox};
 use crate::store;
@@ -174,6 +174,7 @@ async fn shutdown_signal() {
 fn router(st: Arc<AppState>, console_dir: PathBuf) -> Router {
     let api = Router::new()
         .merge(sandboxes::routes())
+        .merge(volumes::routes())
         .route("/config", get(config))
         .fallback(|| async { ApiError::NotFound("Cannot find this API route".into()) })
         .route_layer(middleware::from_fn_with_state(Arc::clone(&st), auth::require_api_key))

@@ -26,6 +26,9 @@ pub struct AppState {
     /// Every creation and state change, for the event socket.
     pub events: tokio::sync::broadcast::Sender<SandboxEvent>,
     op_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Held while volumes are created or deleted and while a new sandbox's mounts are checked
+    /// and recorded: a volume in use is never deleted.
+    pub volume_lock: Mutex<()>,
 }
 
 /// The organization every local sandbox belongs to.
@@ -43,6 +46,7 @@ impl AppState {
             records: RwLock::new(records),
             events: tokio::sync::broadcast::channel(256).0,
             op_locks: Mutex::new(HashMap::new()),
+            volume_lock: Mutex::new(()),
         })
     }
 

@@ -156,11 +156,6 @@ impl AppState {
                     .into(),
             ));
         }
-        if req.volumes.as_ref().is_some_and(|v| !v.is_empty()) {
-            return Err(ApiError::BadRequest(
-                "Volumes cannot be mounted by daytona-local yet: create the sandbox without them".into(),
-            ));
-        }
         if req.kvm == Some(true) {
             return Err(ApiError::BadRequest("KVM is not available in daytona-local sandboxes".into()));
         }
@@ -202,7 +197,7 @@ impl AppState {
             auto_stop_interval: Some(auto_stop),
             auto_archive_interval: Some(auto_archive),
             auto_delete_interval: Some(auto_delete),
-            volumes: Some(req.volumes.unwrap_or_default()),
+            volumes: Some(Vec::new()),
             created_at: Some(crate::time::iso(now)),
             updated_at: Some(crate::time::iso(now)),
             last_activity_at: Some(crate::time::iso(now)),
@@ -222,7 +217,12 @@ impl AppState {
         };
         let lock = self.op_lock(&id);
         let _guard = lock.lock().await;
-        self.put(rec)?;
+        {
+            // No volume it mounts is deleted between the check and the record.
+            let _volumes = self.volume_lock.lock();
+            let volumes = self.check_volume_mounts(req.volumes.unwrap_or_default())?;
+            self.put(SandboxRecord { dto: Sandbox { volumes: Some(volumes), ..rec.dto }, ..rec })?;
+        }
         self.boot(&id).await
     }
 

@@ -11,3 +11,4 @@ pub mod lifecycle;
 pub mod list;
 pub mod sandboxes;
 pub mod timers;
+pub mod volumes;

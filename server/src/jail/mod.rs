@@ -1,5 +1,5 @@
 //! The sandboxes' runtime: bubblewrap jails in their own user namespace, with cgroup limits,
-//! a disk each, a network namespace (slirp4netns and a firewall) and the agent's socket.
+//! a disk each, a network namespace (slirp4netns and a firewall), volumes and the agent's socket.
 //!
 //! Owns every host-side privilege the server uses for sandboxes. Imports nothing of the
 //! HTTP layers (`app`, `control`, `proxy`) nor the `store`: it is given what a jail needs;
@@ -15,6 +15,7 @@ pub mod identity;
 pub mod limits;
 pub mod network;
 pub mod runtime;
+pub mod volume;
 
 pub use error::JailError;
 pub use runtime::SANDBOX_UID;

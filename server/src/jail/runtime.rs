@@ -20,6 +20,7 @@ use super::firewall::Firewall;
 use super::identity::{self, Identities};
 use super::limits::{Cgroup, CgroupHost};
 use super::network::{Uplink, RESOLV_CONF};
+use super::volume::{self, Volumes};
 use crate::agent::workload::Join as WorkloadJoin;
 
 /// Where the sandbox's home appears inside the jail.
@@ -225,6 +226,8 @@ pub struct Runtime {
     identities: Identities,
     /// The sandboxes' disks.
     pub disks: Arc<Disks>,
+    /// The volumes sandboxes mount.
+    pub volumes: Volumes,
     firewall: Firewall,
     pids_limit: u32,
     jails: Mutex<HashMap<String, Jail>>,
@@ -257,8 +260,10 @@ impl Runtime {
         if running_as_root() {
             identities.reclaim();
         }
+        let volumes = Volumes::new(data_dir)?;
         Ok(Self {
             identities,
+            volumes,
             disks: Arc::new(Disks::new(&sandboxes_dir, options.disk_pool_gib, options.disk_pool_size)),
             firewall: Firewall::for_this_host(),
             sandboxes_dir,
@@ -564,6 +569,8 @@ struct Jailed {
     home: PathBuf,
     etc: PathBuf,
     userns: Option<OwnedFd>,
+    /// Its volumes, parents first.
+    volumes: Vec<volume::Mount>,
 }
 
 impl Jailed {
@@ -596,7 +603,13 @@ impl Jailed {
             ),
             None => None,
         };
-        Ok(Self { home, etc, userns })
+        let mut volumes = rt.volumes.prepare(&wanted_volumes(sb)?, userns.as_ref())?;
+        // Numbered above the descriptors a jail's are moved to, as [`high_fd`] says.
+        for m in &mut volumes {
+            let fd = m.source.try_clone().and_then(high_fd).map_err(|e| format!("volume descriptor: {e}"))?;
+            m.source = fd;
+        }
+        Ok(Self { home, etc, userns, volumes })
     }
 
     /// The bwrap command of the jail, its network uplink (none with `networkBlockAll`), the
@@ -675,6 +688,24 @@ impl Jailed {
         }
         cmd.arg("--bind").arg(&home).arg(HOME_IN_JAIL);
         cmd.arg("--ro-bind").arg(&exe).arg(AGENT_IN_JAIL);
+        // Volumes, over the home if mounted in it: staged (idmapped) trees, or unprivileged,
+        // the descriptor of the directory itself (bwrap closes it once bound).
+        let mut volume_stages = Vec::new();
+        for (n, m) in self.volumes.iter().enumerate() {
+            match staged {
+                true => {
+                    let at = format!("{STAGE_VOLUMES}/{n}");
+                    cmd.arg("--bind").arg(&at).arg(&m.target);
+                    let at = std::ffi::CString::new(at).map_err(|e| e.to_string())?;
+                    volume_stages.push((m.source.as_raw_fd(), at));
+                }
+                false => {
+                    let fd = m.source.as_raw_fd();
+                    cmd.args(["--bind-fd", &fd.to_string(), &m.target]);
+                    hand_fd(&mut cmd, fd, fd);
+                }
+            }
+        }
         // The jail's root is bwrap's own tmpfs, which belongs to the sandbox user when no id
         // range maps it elsewhere (a server run by a normal user): read-only, as system
         // directories are, once every mount point on it exists.
@@ -761,9 +792,10 @@ impl Jailed {
         }
         if let Ok(sources) = <[std::ffi::CString; 3]>::try_from(sources) {
             // SAFETY: `stage` makes async-signal-safe calls only.
-            unsafe { cmd.pre_exec(move || stage(&sources)) };
+            unsafe { cmd.pre_exec(move || stage(&sources, &volume_stages)) };
         }
         handed_over.extend([OwnedFd::from(listener), env]);
+        handed_over.extend(self.volumes.into_iter().map(|m| m.source));
         Ok((cmd, uplink, handed_over, userns))
     }
 }
@@ -772,17 +804,20 @@ impl Jailed {
 const STAGE_HOME: &str = "/tmp/home";
 const STAGE_ETC: &str = "/tmp/etc";
 const STAGE_AGENT: &str = "/tmp/agent";
+/// Where volume `n`'s idmapped tree appears for bwrap: `{STAGE_VOLUMES}/{n}`.
+const STAGE_VOLUMES: &str = "/tmp/volumes";
 
 /// For a `pre_exec` hook, as host root: a private mount namespace whose /tmp is a small
 /// tmpfs with the jail's home, /etc files and agent binary (`[home, etc, exe]`, host paths)
 /// bind-mounted at [`STAGE_HOME`], [`STAGE_ETC`] and [`STAGE_AGENT`]. bwrap, as the sandbox's
 /// root, reaches them there whatever the modes of the data dir and its parents; nobody else
 /// sees them, and bwrap's own root hides them from the sandbox. The binds are cloned before
-/// the tmpfs covers /tmp (where the data dir may be) and moved in after.
+/// the tmpfs covers /tmp (where the data dir may be) and moved in after. `volumes`: detached
+/// mount trees (descriptors) to move to their staging paths, `{STAGE_VOLUMES}/{n}`.
 ///
 /// # Safety
 /// Only async-signal-safe calls: fit for `pre_exec`.
-unsafe fn stage(sources: &[std::ffi::CString; 3]) -> std::io::Result<()> {
+unsafe fn stage(sources: &[std::ffi::CString; 3], volumes: &[(RawFd, std::ffi::CString)]) -> std::io::Result<()> {
     const OPEN_TREE_CLONE: libc::c_uint = 1;
     const MOVE_MOUNT_F_EMPTY_PATH: libc::c_uint = 4;
     let check = |r: libc::c_long| if r >= 0 { Ok(r) } else { Err(std::io::Error::last_os_error()) };
@@ -823,18 +858,45 @@ unsafe fn stage(sources: &[std::ffi::CString; 3]) -> std::io::Result<()> {
             ))?;
             libc::close(tree);
         }
+        if !volumes.is_empty() {
+            check(libc::mkdir(c"/tmp/volumes".as_ptr(), 0o755).into())?;
+        }
+        for (tree, at) in volumes {
+            check(libc::mkdir(at.as_ptr(), 0o755).into())?;
+            let flags = MOVE_MOUNT_F_EMPTY_PATH;
+            check(libc::syscall(libc::SYS_move_mount, *tree, c"".as_ptr(), libc::AT_FDCWD, at.as_ptr(), flags))?;
+        }
     }
     Ok(())
 }
 
+/// The volumes `sb` mounts, checked again (the control plane checked them at create).
+fn wanted_volumes(sb: &Sandbox) -> Result<Vec<volume::Wanted>, JailError> {
+    let mounts = sb.volumes.as_deref().unwrap_or_default();
+    let mut wanted = Vec::with_capacity(mounts.len());
+    for v in mounts {
+        wanted.push(volume::Wanted {
+            id: v.volume_id.clone(),
+            mount_path: volume::check_mount_path(&v.mount_path)?,
+            subpath: volume::subpath_components(v.subpath.as_deref().unwrap_or_default())?,
+        });
+    }
+    Ok(wanted)
+}
+
 /// Hands descriptor `from` (opened by [`high_fd`], so above every target and never
-/// overwritten by another move) to the process `cmd` starts as `to`, not close-on-exec.
+/// overwritten by another move) to the process `cmd` starts as `to`, not close-on-exec
+/// (`to` may be `from` itself).
 pub fn hand_fd(cmd: &mut Command, from: RawFd, to: RawFd) {
-    // SAFETY: dup2 is async-signal-safe.
+    // SAFETY: dup2 and fcntl are async-signal-safe.
     unsafe {
-        cmd.pre_exec(move || match libc::dup2(from, to) {
-            -1 => Err(std::io::Error::last_os_error()),
-            _ => Ok(()),
+        cmd.pre_exec(move || {
+            // dup2 onto itself would keep close-on-exec: clear it instead.
+            let r = if from == to { libc::fcntl(from, libc::F_SETFD, 0) } else { libc::dup2(from, to) };
+            match r {
+                -1 => Err(std::io::Error::last_os_error()),
+                _ => Ok(()),
+            }
         });
     }
 }

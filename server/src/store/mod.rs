@@ -1,5 +1,5 @@
-//! Durable sandbox records: each sandbox's [`record::SandboxRecord`] (its DTO plus what only
-//! the server knows), kept in SQLite (`daytona.db` in the data dir).
+//! Durable records, kept in SQLite (`daytona.db` in the data dir): each sandbox's
+//! [`record::SandboxRecord`] (its DTO plus what only the server knows) and each volume's DTO.
 //!
 //! Imports nothing of the crate but `time`; every other layer may import it.
 
@@ -10,6 +10,7 @@ use std::path::Path;
 
 use rusqlite::{params, Connection};
 
+use daytona_models::Volume;
 use record::SandboxRecord;
 
 /// The sandbox table. Every write is committed before the caller answers.
@@ -33,6 +34,11 @@ impl Store {
         }
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS sandboxes (
+                 id TEXT PRIMARY KEY,
+                 name TEXT NOT NULL UNIQUE,
+                 record TEXT NOT NULL
+             );
+             CREATE TABLE IF NOT EXISTS volumes (
                  id TEXT PRIMARY KEY,
                  name TEXT NOT NULL UNIQUE,
                  record TEXT NOT NULL
@@ -72,6 +78,45 @@ impl Store {
     pub fn remove(&self, id: &str) -> rusqlite::Result<()> {
         let conn = self.conn.lock();
         conn.execute("DELETE FROM sandboxes WHERE id = ?1", params![id])?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Every stored volume.
+    pub fn volumes(&self) -> rusqlite::Result<Vec<Volume>> {
+        let conn = self.conn.lock();
+        let mut stmt = conn.prepare("SELECT record FROM volumes")?;
+        let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for json in rows {
+            match serde_json::from_str(&json?) {
+                Ok(v) => out.push(v),
+                Err(e) => tracing::error!("skipping unreadable volume record: {e}"),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Inserts a new volume; a constraint violation if its id or name is taken.
+    pub fn insert_volume(&self, v: &Volume) -> rusqlite::Result<()> {
+        let json = serde_json::to_string(v).expect("volumes serialize");
+        self.conn
+            .lock()
+            .execute("INSERT INTO volumes (id, name, record) VALUES (?1, ?2, ?3)", params![v.id, v.name, json])?;
+        Ok(())
+    }
+
+    /// Replaces a stored volume's record.
+    pub fn update_volume(&self, v: &Volume) -> rusqlite::Result<()> {
+        let json = serde_json::to_string(v).expect("volumes serialize");
+        self.conn.lock().execute("UPDATE volumes SET record = ?2 WHERE id = ?1", params![v.id, json])?;
+        Ok(())
+    }
+
+    /// Removes a volume's record.
+    pub fn remove_volume(&self, id: &str) -> rusqlite::Result<()> {
+        self.conn.lock().execute("DELETE FROM volumes WHERE id = ?1", params![id])?;
         Ok(())
     }
 }
