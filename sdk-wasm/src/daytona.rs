@@ -8,7 +8,7 @@ use daytona_models::{ListSandboxesQuery, ListSandboxesResponse, Sandbox as Sandb
 
 use crate::client::Client;
 use crate::http::{encode, query_string, Method};
-use crate::{Call, CreateSandboxParams, DaytonaConfig, DaytonaError, Sandbox, SandboxEvents};
+use crate::{Call, CreateSandboxParams, DaytonaConfig, DaytonaError, Sandbox, SandboxEvents, VolumeService};
 
 /// Default time to wait for a new sandbox to start.
 pub const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -37,6 +37,11 @@ impl Daytona {
     /// The control-plane URL in use.
     pub fn api_url(&self) -> &str {
         &self.client.api_url
+    }
+
+    /// Its volumes: list, get (or create) by name, create, delete.
+    pub fn volume(&self) -> VolumeService {
+        VolumeService::new(Rc::clone(&self.client))
     }
 
     /// Opens the control plane's event socket: sandbox creations and state changes as they

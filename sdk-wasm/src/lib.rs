@@ -38,6 +38,7 @@ mod sandbox;
 mod streams;
 mod toolbox;
 mod transfer;
+mod volume;
 mod wait;
 mod ws;
 mod xhr;
@@ -67,6 +68,7 @@ pub use process::{CodeRunParams, Process};
 pub use pty::{PtyCreateOptions, PtyDataFn, PtyHandle, PtyState, PtyStateFn};
 pub use sandbox::Sandbox;
 pub use transfer::{ProgressFn, TransferOptions, TransferProgress, DEFAULT_TRANSFER_TIMEOUT};
+pub use volume::VolumeService;
 
 /// The `@daytonaio/sdk` version whose wire behaviour this SDK follows; sent as
 /// `X-Daytona-SDK-Version` because daemons pick response formats by it.
