@@ -35,6 +35,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("notebook") view=crate::notebook::NotebookTab/>
                         <Route path=path!("desktop") view=crate::desktop::DesktopTab/>
                     </ParentRoute>
+                    <Route path=path!("/volumes") view=crate::pages::volumes::VolumesPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                 </Routes>
             </main>
@@ -52,13 +53,14 @@ fn Header() -> impl IntoView {
     let health = check_connection(conn);
     view! {
         <header class="topbar">
-            <A href="/" attr:class="brand">
+            <A href="/" attr:class="brand" attr:aria-label="Daytona Console home">
                 <span class="brand-mark">"D"</span>
-                <span>"Daytona"</span>
+                <span class="brand-name">"Daytona"</span>
                 <span class="brand-sub">"Console"</span>
             </A>
             <nav class="nav">
                 <A href="/" exact=true {..} class:active=in_sandboxes>"Sandboxes"</A>
+                <A href="/volumes">"Volumes"</A>
                 <A href="/settings">"Settings"</A>
             </nav>
             <div class="conn" title=move || health.get().describe()>

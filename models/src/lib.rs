@@ -81,4 +81,6 @@ pub use toolbox::{
     DirResponse, PortPreviewUrl, SignedPortPreviewUrl, Url, VersionResponse, PREVIEW_TOKEN_HEADER,
     PTY_EXIT_CONTROL_SUBPROTOCOL, SANDBOX_TOKEN_QUERY, SDK_VERSION_HEADER, SDK_VERSION_SUBPROTOCOL,
 };
-pub use volume::{CreateVolume, Volume, VolumeState};
+pub use volume::{
+    check_mount_path, check_volume_name, subpath_components, CreateVolume, Volume, VolumeState, MAX_VOLUME_MOUNTS,
+};

@@ -9,6 +9,7 @@ use crate::components::field::Field;
 use crate::components::kv_editor::{KvEditor, KvRows};
 use crate::components::modal::Modal;
 use crate::components::spinner::Spinner;
+use crate::components::volume_mounts::{MountRows, VolumeMountsEditor};
 use crate::connection::use_connection;
 use crate::errors::describe;
 use crate::validate;
@@ -46,6 +47,7 @@ struct FormFields {
     network_block_all: RwSignal<bool>,
     network_allow_list: RwSignal<String>,
     ephemeral: RwSignal<bool>,
+    volumes: MountRows,
 }
 
 impl FormFields {
@@ -63,6 +65,7 @@ impl FormFields {
             network_block_all: RwSignal::new(false),
             network_allow_list: RwSignal::new(String::new()),
             ephemeral: RwSignal::new(false),
+            volumes: MountRows::new(),
         }
     }
 
@@ -87,6 +90,7 @@ impl FormFields {
             network_block_all: block_all.then_some(true),
             network_allow_list: Some(allow_list).filter(|l| !block_all && !l.is_empty()),
             ephemeral: ephemeral.then_some(true),
+            volumes: Some(self.volumes.mounts()?).filter(|v| !v.is_empty()),
             ..Default::default()
         })
     }
@@ -206,6 +210,11 @@ fn CreateForm(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> impl I
                             bind:value=form.network_allow_list
                         />
                     </Field>
+                </fieldset>
+
+                <fieldset>
+                    <legend>"Volumes"</legend>
+                    <VolumeMountsEditor rows=form.volumes show_errors=submitted/>
                 </fieldset>
 
                 <fieldset>

@@ -24,3 +24,4 @@ pub mod run_command;
 pub mod sandbox_table;
 pub mod spinner;
 pub mod state_badge;
+pub mod volume_mounts;

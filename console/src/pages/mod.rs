@@ -3,3 +3,4 @@
 pub mod dashboard;
 pub mod sandbox;
 pub mod settings;
+pub mod volumes;

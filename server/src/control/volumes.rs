@@ -9,13 +9,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use daytona_models::{CreateVolume, SandboxVolume, Volume, VolumeState};
+use daytona_models::{
+    check_mount_path, check_volume_name, subpath_components, CreateVolume, SandboxVolume, Volume, VolumeState,
+    MAX_VOLUME_MOUNTS,
+};
 use serde::Deserialize;
 
 use crate::app::error::ApiError;
 use crate::app::extract::{AppJson, AppPath, AppQuery};
 use crate::app::state::{AppState, ORGANIZATION_ID};
-use crate::jail::volume;
 
 type S = State<Arc<AppState>>;
 
@@ -25,21 +27,6 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/volumes", get(list).post(create))
         .route("/volumes/by-name/{name}", get(get_by_name))
         .route("/volumes/{id}", get(get_one).delete(remove))
-}
-
-/// Longest volume name, in bytes.
-const MAX_NAME_BYTES: usize = 255;
-
-fn check_name(name: &str) -> Result<(), ApiError> {
-    let ok = !name.is_empty()
-        && name.len() <= MAX_NAME_BYTES
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-    match ok {
-        true => Ok(()),
-        false => Err(ApiError::BadRequest(format!(
-            "Invalid volume name {name:?}: use 1-{MAX_NAME_BYTES} letters, digits, '-', '_' or '.'"
-        ))),
-    }
 }
 
 fn not_found(what: &str) -> ApiError {
@@ -62,7 +49,7 @@ async fn list(State(st): S, AppQuery(_): AppQuery<ListQuery>) -> Result<Json<Vec
 }
 
 async fn create(State(st): S, AppJson(req): AppJson<CreateVolume>) -> Result<Json<Volume>, ApiError> {
-    check_name(&req.name)?;
+    check_volume_name(&req.name).map_err(ApiError::BadRequest)?;
     let _one_change_at_a_time = st.volume_lock.lock();
     if st.store.volumes()?.iter().any(|v| v.name == req.name) {
         return Err(ApiError::Conflict(format!("Volume with name {} already exists", req.name)));
@@ -148,8 +135,8 @@ impl AppState {
     /// [`AppState::volume_lock`] held until the sandbox is recorded, so that no volume it
     /// names is deleted meanwhile.
     pub fn check_volume_mounts(&self, mounts: Vec<SandboxVolume>) -> Result<Vec<SandboxVolume>, ApiError> {
-        if mounts.len() > volume::MAX_MOUNTS {
-            return Err(ApiError::BadRequest(format!("A sandbox can mount at most {} volumes", volume::MAX_MOUNTS)));
+        if mounts.len() > MAX_VOLUME_MOUNTS {
+            return Err(ApiError::BadRequest(format!("A sandbox can mount at most {} volumes", MAX_VOLUME_MOUNTS)));
         }
         if mounts.is_empty() {
             return Ok(mounts);
@@ -166,11 +153,11 @@ impl AppState {
                 let state = serde_json::to_string(&vol.state).unwrap_or_default();
                 return Err(ApiError::BadRequest(format!("Volume {} is not ready (state {state})", vol.name)));
             }
-            let mount_path = volume::check_mount_path(&m.mount_path).map_err(ApiError::BadRequest)?;
+            let mount_path = check_mount_path(&m.mount_path).map_err(ApiError::BadRequest)?;
             if checked.iter().any(|c| c.mount_path == mount_path) {
                 return Err(ApiError::BadRequest(format!("Two volumes are mounted at {mount_path}")));
             }
-            let subpath = match m.subpath.as_deref().map(volume::subpath_components).transpose() {
+            let subpath = match m.subpath.as_deref().map(subpath_components).transpose() {
                 Ok(parts) => parts.filter(|p| !p.is_empty()).map(|p| p.join("/")),
                 Err(why) => return Err(ApiError::BadRequest(why)),
             };

@@ -877,8 +877,8 @@ fn wanted_volumes(sb: &Sandbox) -> Result<Vec<volume::Wanted>, JailError> {
     for v in mounts {
         wanted.push(volume::Wanted {
             id: v.volume_id.clone(),
-            mount_path: volume::check_mount_path(&v.mount_path)?,
-            subpath: volume::subpath_components(v.subpath.as_deref().unwrap_or_default())?,
+            mount_path: daytona_models::check_mount_path(&v.mount_path)?,
+            subpath: daytona_models::subpath_components(v.subpath.as_deref().unwrap_or_default())?,
         });
     }
     Ok(wanted)

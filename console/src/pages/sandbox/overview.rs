@@ -16,7 +16,15 @@ type Timestamp = fn(&SandboxDto) -> Option<String>;
 fn overview(s: &SandboxDto) -> Vec<(&'static str, String)> {
     let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
     let opt = |v: Option<String>| v.filter(|v| !v.is_empty()).unwrap_or_else(|| "—".into());
-    let volumes = s.volumes.iter().flatten().map(|v| format!("{} → {}", v.volume_id, v.mount_path)).collect::<Vec<_>>();
+    let volumes = s
+        .volumes
+        .iter()
+        .flatten()
+        .map(|v| match &v.subpath {
+            Some(sub) => format!("{} ← volume {} ({sub})", v.mount_path, v.volume_id),
+            None => format!("{} ← volume {}", v.mount_path, v.volume_id),
+        })
+        .collect::<Vec<_>>();
     vec![
         ("ID", s.id.clone()),
         ("Name", s.name.clone()),
