@@ -25,6 +25,7 @@ mod requests;
 mod sandbox;
 mod session;
 mod signing;
+mod snapshot;
 mod toolbox;
 mod volume;
 
@@ -77,6 +78,7 @@ pub use session::{
     SessionSendInputRequest,
 };
 pub use signing::{sign_file_url, verify_file_url};
+pub use snapshot::{check_image_name, CreateSnapshot, PaginatedSnapshots, Snapshot, SnapshotState};
 pub use toolbox::{
     DirResponse, PortPreviewUrl, SignedPortPreviewUrl, Url, VersionResponse, PREVIEW_TOKEN_HEADER,
     PTY_EXIT_CONTROL_SUBPROTOCOL, SANDBOX_TOKEN_QUERY, SDK_VERSION_HEADER, SDK_VERSION_SUBPROTOCOL,

@@ -61,6 +61,14 @@ SERVED = {
         ("get", "/volumes/{volumeId}"),
         ("delete", "/volumes/{volumeId}"),
         ("get", "/volumes/by-name/{name}"),
+        # server/src/control/snapshots.rs (routes). Not POST /snapshots: an accepted one starts
+        # a pull from the registry the generated name points at (no network here: each hangs
+        # until its timeout); tests/python/test_snapshots.py and server/tests/snapshots.rs cover it.
+        ("get", "/snapshots"),
+        ("get", "/snapshots/{id}"),
+        ("delete", "/snapshots/{id}"),
+        ("post", "/snapshots/{id}/activate"),
+        ("post", "/snapshots/{id}/deactivate"),
     ],
     "toolbox": [
         # server/src/agent/mod.rs (run)

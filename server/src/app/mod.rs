@@ -23,7 +23,7 @@ use axum::routing::{any, get};
 use axum::{middleware, Json, Router};
 use daytona_models::{DaytonaConfiguration, OidcConfig};
 
-use crate::control::{events, lifecycle, sandboxes, timers, volumes};
+use crate::control::{events, lifecycle, sandboxes, snapshots, timers, volumes};
 use crate::jail::{identity, runtime};
 use crate::proxy::{preview, toolbox};
 use crate::store;
@@ -105,6 +105,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     st.mark_restarting();
     tokio::spawn(Arc::clone(&st).recover_after_restart());
     tokio::spawn(timers::run(Arc::clone(&st)));
+    st.resume_pulls();
 
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("daytona-local listening on http://{addr}");
@@ -175,6 +176,7 @@ fn router(st: Arc<AppState>, console_dir: PathBuf) -> Router {
     let api = Router::new()
         .merge(sandboxes::routes())
         .merge(volumes::routes())
+        .merge(snapshots::routes())
         .route("/config", get(config))
         .fallback(|| async { ApiError::NotFound("Cannot find this API route".into()) })
         .route_layer(middleware::from_fn_with_state(Arc::clone(&st), auth::require_api_key))

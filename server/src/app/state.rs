@@ -29,6 +29,8 @@ pub struct AppState {
     /// Held while volumes are created or deleted and while a new sandbox's mounts are checked
     /// and recorded: a volume in use is never deleted.
     pub volume_lock: Mutex<()>,
+    /// When this server process started (ISO 8601): the default snapshot's dates.
+    pub started_at: String,
 }
 
 /// The organization every local sandbox belongs to.
@@ -47,6 +49,7 @@ impl AppState {
             events: tokio::sync::broadcast::channel(256).0,
             op_locks: Mutex::new(HashMap::new()),
             volume_lock: Mutex::new(()),
+            started_at: crate::time::now_iso(),
         })
     }
 

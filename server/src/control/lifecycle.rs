@@ -15,20 +15,26 @@ use crate::store::record::SandboxRecord;
 /// Default and maximum resources of a local sandbox.
 /// The one snapshot daytona-local has: its host's userland.
 pub const DEFAULT_SNAPSHOT: &str = "daytona-local";
-const DEFAULT_CPU: i64 = 1;
-const DEFAULT_MEMORY_GIB: i64 = 1;
+/// CPU cores of a sandbox that names none.
+pub const DEFAULT_CPU: i64 = 1;
+/// Memory (GiB) of a sandbox that names none.
+pub const DEFAULT_MEMORY_GIB: i64 = 1;
 /// The default `disk` (GiB), also the size of the disks kept ready.
 pub const DEFAULT_DISK_GIB: i64 = 3;
-const MAX_CPU: i64 = 16;
-const MAX_MEMORY_GIB: i64 = 64;
-const MAX_DISK_GIB: i64 = 100;
+/// Most CPU cores of one sandbox.
+pub const MAX_CPU: i64 = 16;
+/// Most memory (GiB) of one sandbox.
+pub const MAX_MEMORY_GIB: i64 = 64;
+/// Most disk (GiB) of one sandbox.
+pub const MAX_DISK_GIB: i64 = 100;
 /// Daytona's default intervals (minutes).
 const DEFAULT_AUTO_STOP: i64 = 15;
 const DEFAULT_AUTO_ARCHIVE: i64 = 7 * 24 * 60;
 /// The largest auto-archive interval (0 means this).
 pub const MAX_AUTO_ARCHIVE: i64 = 30 * 24 * 60;
 
-fn check_range(what: &str, v: i64, min: i64, max: i64) -> Result<i64, ApiError> {
+/// `v` if it is within `min..=max`, else a 400 naming `what`.
+pub fn check_range(what: &str, v: i64, min: i64, max: i64) -> Result<i64, ApiError> {
     if (min..=max).contains(&v) {
         Ok(v)
     } else {
@@ -145,10 +151,17 @@ impl AppState {
         }
         // What daytona-local cannot honour is refused, not dropped.
         if let Some(other) = req.snapshot.as_deref().filter(|s| !s.is_empty() && *s != DEFAULT_SNAPSHOT) {
-            return Err(ApiError::BadRequest(format!(
-                "Snapshot {other} not found: daytona-local runs sandboxes on its host's userland, the snapshot \
-                 {DEFAULT_SNAPSHOT:?} (snapshots from images are not supported yet)"
-            )));
+            return Err(ApiError::BadRequest(match self.find_snapshot(other) {
+                Ok(snap) => format!(
+                    "Snapshot {} is pulled, but daytona-local cannot run sandboxes on images yet: create the sandbox \
+                     on the default snapshot {DEFAULT_SNAPSHOT:?} (the host's userland)",
+                    snap.name
+                ),
+                Err(_) => format!(
+                    "Snapshot {other} not found: daytona-local runs sandboxes on its host's userland, the snapshot \
+                     {DEFAULT_SNAPSHOT:?}"
+                ),
+            }));
         }
         if req.build_info.is_some() {
             return Err(ApiError::BadRequest(

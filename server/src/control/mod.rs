@@ -10,5 +10,6 @@ pub mod events;
 pub mod lifecycle;
 pub mod list;
 pub mod sandboxes;
+pub mod snapshots;
 pub mod timers;
 pub mod volumes;

@@ -18,6 +18,7 @@ use serde::Deserialize;
 use crate::app::error::ApiError;
 use crate::app::extract::{AppJson, AppPath, AppQuery};
 use crate::app::state::{AppState, ORGANIZATION_ID};
+use crate::store::Table;
 
 type S = State<Arc<AppState>>;
 
@@ -43,7 +44,7 @@ struct ListQuery {
 }
 
 async fn list(State(st): S, AppQuery(_): AppQuery<ListQuery>) -> Result<Json<Vec<Volume>>, ApiError> {
-    let mut all = st.store.volumes()?;
+    let mut all = st.store.records::<Volume>(Table::Volumes)?;
     all.sort_by(|a, b| a.created_at.cmp(&b.created_at).then_with(|| a.name.cmp(&b.name)));
     Ok(Json(all))
 }
@@ -51,7 +52,7 @@ async fn list(State(st): S, AppQuery(_): AppQuery<ListQuery>) -> Result<Json<Vec
 async fn create(State(st): S, AppJson(req): AppJson<CreateVolume>) -> Result<Json<Volume>, ApiError> {
     check_volume_name(&req.name).map_err(ApiError::BadRequest)?;
     let _one_change_at_a_time = st.volume_lock.lock();
-    if st.store.volumes()?.iter().any(|v| v.name == req.name) {
+    if st.store.records::<Volume>(Table::Volumes)?.iter().any(|v| v.name == req.name) {
         return Err(ApiError::Conflict(format!("Volume with name {} already exists", req.name)));
     }
     let now = crate::time::now_iso();
@@ -66,7 +67,7 @@ async fn create(State(st): S, AppJson(req): AppJson<CreateVolume>) -> Result<Jso
         error_reason: None,
     };
     st.runtime.volumes.create(&vol.id)?;
-    if let Err(e) = st.store.insert_volume(&vol) {
+    if let Err(e) = st.store.insert(Table::Volumes, &vol) {
         // Nothing half made stays behind.
         let _ = std::fs::remove_dir(st.runtime.volumes.path(&vol.id));
         return Err(e.into());
@@ -75,19 +76,24 @@ async fn create(State(st): S, AppJson(req): AppJson<CreateVolume>) -> Result<Jso
 }
 
 async fn get_one(State(st): S, AppPath(id): AppPath<String>) -> Result<Json<Volume>, ApiError> {
-    let all = st.store.volumes()?;
+    let all = st.store.records::<Volume>(Table::Volumes)?;
     all.into_iter().find(|v| v.id == id).map(Json).ok_or_else(|| not_found(&id))
 }
 
 async fn get_by_name(State(st): S, AppPath(name): AppPath<String>) -> Result<Json<Volume>, ApiError> {
-    let all = st.store.volumes()?;
+    let all = st.store.records::<Volume>(Table::Volumes)?;
     all.into_iter().find(|v| v.name == name).map(Json).ok_or_else(|| not_found(&format!("with name {name}")))
 }
 
 async fn remove(State(st): S, AppPath(id): AppPath<String>) -> Result<StatusCode, ApiError> {
     let vol = {
         let _one_change_at_a_time = st.volume_lock.lock();
-        let mut vol = st.store.volumes()?.into_iter().find(|v| v.id == id).ok_or_else(|| not_found(&id))?;
+        let mut vol = st
+            .store
+            .records::<Volume>(Table::Volumes)?
+            .into_iter()
+            .find(|v| v.id == id)
+            .ok_or_else(|| not_found(&id))?;
         if vol.state == VolumeState::Deleting {
             return Ok(StatusCode::OK);
         }
@@ -106,20 +112,20 @@ async fn remove(State(st): S, AppPath(id): AppPath<String>) -> Result<StatusCode
         }
         vol.state = VolumeState::Deleting;
         vol.updated_at = crate::time::now_iso();
-        st.store.update_volume(&vol)?;
+        st.store.replace(Table::Volumes, &vol)?;
         vol
     };
     tokio::spawn(async move {
         match st.runtime.volumes.remove(&vol.id).await {
             Ok(()) => {
-                if let Err(e) = st.store.remove_volume(&vol.id) {
+                if let Err(e) = st.store.delete(Table::Volumes, &vol.id) {
                     tracing::error!("volume {}: forgetting it: {e}", vol.id);
                 }
             }
             Err(e) => {
                 tracing::error!("volume {}: {e}", vol.id);
                 let failed = Volume { state: VolumeState::Error, error_reason: Some(e.to_string()), ..vol };
-                if let Err(e) = st.store.update_volume(&failed) {
+                if let Err(e) = st.store.replace(Table::Volumes, &failed) {
                     tracing::error!("volume {}: recording the failure: {e}", failed.id);
                 }
             }
@@ -141,7 +147,7 @@ impl AppState {
         if mounts.is_empty() {
             return Ok(mounts);
         }
-        let all = self.store.volumes()?;
+        let all = self.store.records::<Volume>(Table::Volumes)?;
         let mut checked: Vec<SandboxVolume> = Vec::with_capacity(mounts.len());
         for m in mounts {
             let vol = all
@@ -165,7 +171,7 @@ impl AppState {
         }
         let now = crate::time::now_iso();
         for vol in all.into_iter().filter(|v| checked.iter().any(|c| c.volume_id == v.id)) {
-            self.store.update_volume(&Volume { last_used_at: Some(now.clone()), ..vol })?;
+            self.store.replace(Table::Volumes, &Volume { last_used_at: Some(now.clone()), ..vol })?;
         }
         Ok(checked)
     }

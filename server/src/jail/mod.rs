@@ -12,6 +12,7 @@ pub mod disk;
 pub mod error;
 pub mod firewall;
 pub mod identity;
+pub mod images;
 pub mod limits;
 pub mod network;
 pub mod runtime;

@@ -18,6 +18,7 @@ use super::disk::Disks;
 use super::error::JailError;
 use super::firewall::Firewall;
 use super::identity::{self, Identities};
+use super::images::Images;
 use super::limits::{Cgroup, CgroupHost};
 use super::network::{Uplink, RESOLV_CONF};
 use super::volume::{self, Volumes};
@@ -228,6 +229,8 @@ pub struct Runtime {
     pub disks: Arc<Disks>,
     /// The volumes sandboxes mount.
     pub volumes: Volumes,
+    /// The snapshots' images.
+    pub images: Images,
     firewall: Firewall,
     pids_limit: u32,
     jails: Mutex<HashMap<String, Jail>>,
@@ -261,9 +264,11 @@ impl Runtime {
             identities.reclaim();
         }
         let volumes = Volumes::new(data_dir)?;
+        let images = Images::new(data_dir)?;
         Ok(Self {
             identities,
             volumes,
+            images,
             disks: Arc::new(Disks::new(&sandboxes_dir, options.disk_pool_gib, options.disk_pool_size)),
             firewall: Firewall::for_this_host(),
             sandboxes_dir,

@@ -1,5 +1,6 @@
 //! Durable records, kept in SQLite (`daytona.db` in the data dir): each sandbox's
-//! [`record::SandboxRecord`] (its DTO plus what only the server knows) and each volume's DTO.
+//! [`record::SandboxRecord`] (its DTO plus what only the server knows), each volume's and each
+//! snapshot's DTO.
 //!
 //! Imports nothing of the crate but `time`; every other layer may import it.
 
@@ -10,7 +11,7 @@ use std::path::Path;
 
 use rusqlite::{params, Connection};
 
-use daytona_models::Volume;
+use daytona_models::{Snapshot, Volume};
 use record::SandboxRecord;
 
 /// The sandbox table. Every write is committed before the caller answers.
@@ -39,6 +40,11 @@ impl Store {
                  record TEXT NOT NULL
              );
              CREATE TABLE IF NOT EXISTS volumes (
+                 id TEXT PRIMARY KEY,
+                 name TEXT NOT NULL UNIQUE,
+                 record TEXT NOT NULL
+             );
+             CREATE TABLE IF NOT EXISTS snapshots (
                  id TEXT PRIMARY KEY,
                  name TEXT NOT NULL UNIQUE,
                  record TEXT NOT NULL
@@ -82,41 +88,85 @@ impl Store {
     }
 }
 
+/// The tables of records other than sandboxes: JSON records keyed by id, with unique names.
+#[derive(Clone, Copy, Debug)]
+pub enum Table {
+    /// [`Volume`]s.
+    Volumes,
+    /// [`Snapshot`]s.
+    Snapshots,
+}
+
+impl Table {
+    fn sql_name(self) -> &'static str {
+        match self {
+            Self::Volumes => "volumes",
+            Self::Snapshots => "snapshots",
+        }
+    }
+}
+
+/// A record of a [`Table`]: its id and unique name.
+pub trait Named {
+    /// Primary key.
+    fn id(&self) -> &str;
+    /// Unique name.
+    fn name(&self) -> &str;
+}
+
+impl Named for Volume {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Named for Snapshot {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
 impl Store {
-    /// Every stored volume.
-    pub fn volumes(&self) -> rusqlite::Result<Vec<Volume>> {
+    /// Every record of `table` (unreadable ones are logged and skipped).
+    pub fn records<T: serde::de::DeserializeOwned>(&self, table: Table) -> rusqlite::Result<Vec<T>> {
         let conn = self.conn.lock();
-        let mut stmt = conn.prepare("SELECT record FROM volumes")?;
+        let mut stmt = conn.prepare(&format!("SELECT record FROM {}", table.sql_name()))?;
         let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
         let mut out = Vec::new();
         for json in rows {
             match serde_json::from_str(&json?) {
                 Ok(v) => out.push(v),
-                Err(e) => tracing::error!("skipping unreadable volume record: {e}"),
+                Err(e) => tracing::error!("skipping an unreadable record of {}: {e}", table.sql_name()),
             }
         }
         Ok(out)
     }
 
-    /// Inserts a new volume; a constraint violation if its id or name is taken.
-    pub fn insert_volume(&self, v: &Volume) -> rusqlite::Result<()> {
-        let json = serde_json::to_string(v).expect("volumes serialize");
-        self.conn
-            .lock()
-            .execute("INSERT INTO volumes (id, name, record) VALUES (?1, ?2, ?3)", params![v.id, v.name, json])?;
+    /// Inserts a new record; a constraint violation if its id or name is taken.
+    pub fn insert<T: serde::Serialize + Named>(&self, table: Table, rec: &T) -> rusqlite::Result<()> {
+        let json = serde_json::to_string(rec).expect("records serialize");
+        let sql = format!("INSERT INTO {} (id, name, record) VALUES (?1, ?2, ?3)", table.sql_name());
+        self.conn.lock().execute(&sql, params![rec.id(), rec.name(), json])?;
         Ok(())
     }
 
-    /// Replaces a stored volume's record.
-    pub fn update_volume(&self, v: &Volume) -> rusqlite::Result<()> {
-        let json = serde_json::to_string(v).expect("volumes serialize");
-        self.conn.lock().execute("UPDATE volumes SET record = ?2 WHERE id = ?1", params![v.id, json])?;
+    /// Replaces a stored record (by id).
+    pub fn replace<T: serde::Serialize + Named>(&self, table: Table, rec: &T) -> rusqlite::Result<()> {
+        let json = serde_json::to_string(rec).expect("records serialize");
+        let sql = format!("UPDATE {} SET record = ?2 WHERE id = ?1", table.sql_name());
+        self.conn.lock().execute(&sql, params![rec.id(), json])?;
         Ok(())
     }
 
-    /// Removes a volume's record.
-    pub fn remove_volume(&self, id: &str) -> rusqlite::Result<()> {
-        self.conn.lock().execute("DELETE FROM volumes WHERE id = ?1", params![id])?;
+    /// Removes a record.
+    pub fn delete(&self, table: Table, id: &str) -> rusqlite::Result<()> {
+        self.conn.lock().execute(&format!("DELETE FROM {} WHERE id = ?1", table.sql_name()), params![id])?;
         Ok(())
     }
 }

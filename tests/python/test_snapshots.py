@@ -1,0 +1,72 @@
+"""Snapshots through the official Python SDK, unmodified: pulled from a real registry on
+127.0.0.1 (tests/support/oci-registry.sh), listed, got, deactivated and activated, deleted; a
+`:latest` image refused as Daytona does; a sandbox on one refused with the reason."""
+
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import uuid
+
+import pytest
+from daytona import CreateSandboxFromSnapshotParams, CreateSnapshotParams, DaytonaError, DaytonaNotFoundError
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+@pytest.fixture(scope="module")
+def registry():
+    """`127.0.0.1:PORT` of a registry holding test/busybox:1.0."""
+    tmp = tempfile.mkdtemp(prefix="dl-registry")
+    out = subprocess.run(
+        ["bash", os.path.join(ROOT, "tests/support/oci-registry.sh"), tmp],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    port, pid = out.stdout.split()
+    yield f"127.0.0.1:{port}"
+    os.kill(int(pid), signal.SIGKILL)
+    subprocess.run(["rm", "-rf", tmp], check=False)
+
+
+def test_snapshot_pulled_listed_toggled_deleted(daytona, registry):
+    name = f"py-snap-{uuid.uuid4().hex[:8]}"
+    logs = []
+    snap = daytona.snapshot.create(
+        CreateSnapshotParams(name=name, image=f"{registry}/test/busybox:1.0"), on_logs=logs.append
+    )
+    assert snap.state == "active" and snap.name == name
+    assert snap.entrypoint == ["/bin/sh"]
+    assert logs[-1].startswith(f"Created snapshot {name}"), logs
+
+    assert daytona.snapshot.get(name).id == snap.id
+    listed = daytona.snapshot.list()
+    assert {s.name for s in listed.items} >= {name, "daytona-local"}
+    assert listed.total == len(listed.items)
+
+    with pytest.raises(DaytonaError, match="cannot run sandboxes on images yet") as refused:
+        daytona.create(CreateSandboxFromSnapshotParams(snapshot=name))
+    assert refused.value.status_code == 400
+
+    daytona.snapshot.activate(snap)  # already active: answered as it is
+    daytona.snapshot.delete(snap)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            daytona.snapshot.get(snap.id)
+        except DaytonaNotFoundError:
+            break
+        assert time.monotonic() < deadline, "the deleted snapshot stays"
+        time.sleep(0.2)
+
+
+def test_latest_and_missing_images_are_refused(daytona, registry):
+    with pytest.raises(DaytonaError, match="latest tag or no tag is not allowed") as refused:
+        daytona.snapshot.create(CreateSnapshotParams(name=f"py-{uuid.uuid4().hex[:8]}", image="busybox:latest"))
+    assert refused.value.status_code == 400
+    name = f"py-missing-{uuid.uuid4().hex[:8]}"
+    with pytest.raises(DaytonaError, match="pulling the image failed"):
+        daytona.snapshot.create(CreateSnapshotParams(name=name, image=f"{registry}/test/none:1.0"))
+    daytona.snapshot.delete(daytona.snapshot.get(name))

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# A throwaway OCI registry for tests: Debian's docker-registry (the reference distribution
+# server) on 127.0.0.1, holding a small image the script makes itself with umoci and pushes
+# with skopeo: `test/busybox:1.0`, a static busybox with ENV GREETING=hello, WORKDIR /work and
+# CMD /bin/sh (about 1 MB).
+#
+#   bash tests/support/oci-registry.sh DIR     → prints "PORT PID" once the image is pushed
+#
+# Everything lives under DIR; the caller kills PID and removes DIR.
+set -euo pipefail
+dir=$1
+mkdir -p "$dir"
+port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat > "$dir/config.yml" <<YML
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: $dir/storage
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$port
+log:
+  level: error
+YML
+setsid docker-registry serve "$dir/config.yml" > "$dir/registry.log" 2>&1 < /dev/null &
+pid=$!
+for _ in $(seq 100); do
+  curl -fs "http://127.0.0.1:$port/v2/" > /dev/null 2>&1 && break
+  kill -0 "$pid" 2>/dev/null || { cat "$dir/registry.log" >&2; exit 1; }
+  sleep 0.1
+done
+layout="$dir/layout"
+umoci init --layout "$layout"
+umoci new --image "$layout:busybox"
+umoci unpack --image "$layout:busybox" "$dir/bundle" > /dev/null
+mkdir -p "$dir/bundle/rootfs/bin" "$dir/bundle/rootfs/work"
+cp /bin/busybox "$dir/bundle/rootfs/bin/busybox"
+for applet in sh ls cat echo id env pwd mkdir; do ln -s busybox "$dir/bundle/rootfs/bin/$applet"; done
+umoci repack --image "$layout:busybox" "$dir/bundle"
+umoci config --image "$layout:busybox" --config.env GREETING=hello --config.workingdir /work --config.cmd /bin/sh
+skopeo copy -q --dest-tls-verify=false "oci:$layout:busybox" "docker://127.0.0.1:$port/test/busybox:1.0"
+echo "$port $pid"
