@@ -35,6 +35,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("notebook") view=crate::notebook::NotebookTab/>
                         <Route path=path!("desktop") view=crate::desktop::DesktopTab/>
                     </ParentRoute>
+                    <Route path=path!("/snapshots") view=crate::pages::snapshots::SnapshotsPage/>
                     <Route path=path!("/volumes") view=crate::pages::volumes::VolumesPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                 </Routes>
@@ -60,6 +61,7 @@ fn Header() -> impl IntoView {
             </A>
             <nav class="nav">
                 <A href="/" exact=true {..} class:active=in_sandboxes>"Sandboxes"</A>
+                <A href="/snapshots">"Snapshots"</A>
                 <A href="/volumes">"Volumes"</A>
                 <A href="/settings">"Settings"</A>
             </nav>

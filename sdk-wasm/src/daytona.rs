@@ -8,7 +8,9 @@ use daytona_models::{ListSandboxesQuery, ListSandboxesResponse, Sandbox as Sandb
 
 use crate::client::Client;
 use crate::http::{encode, query_string, Method};
-use crate::{Call, CreateSandboxParams, DaytonaConfig, DaytonaError, Sandbox, SandboxEvents, VolumeService};
+use crate::{
+    Call, CreateSandboxParams, DaytonaConfig, DaytonaError, Sandbox, SandboxEvents, SnapshotService, VolumeService,
+};
 
 /// Default time to wait for a new sandbox to start.
 pub const DEFAULT_CREATE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -37,6 +39,11 @@ impl Daytona {
     /// The control-plane URL in use.
     pub fn api_url(&self) -> &str {
         &self.client.api_url
+    }
+
+    /// Its snapshots: list, get, create from an image, delete, activate, deactivate.
+    pub fn snapshot(&self) -> SnapshotService {
+        SnapshotService::new(Rc::clone(&self.client))
     }
 
     /// Its volumes: list, get (or create) by name, create, delete.

@@ -35,6 +35,7 @@ mod params;
 mod process;
 mod pty;
 mod sandbox;
+mod snapshot;
 mod streams;
 mod toolbox;
 mod transfer;
@@ -67,6 +68,7 @@ pub use params::{CreateSandboxParams, Resources, CODE_TOOLBOX_LANGUAGE_LABEL};
 pub use process::{CodeRunParams, Process};
 pub use pty::{PtyCreateOptions, PtyDataFn, PtyHandle, PtyState, PtyStateFn};
 pub use sandbox::Sandbox;
+pub use snapshot::SnapshotService;
 pub use transfer::{ProgressFn, TransferOptions, TransferProgress, DEFAULT_TRANSFER_TIMEOUT};
 pub use volume::VolumeService;
 

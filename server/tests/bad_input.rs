@@ -71,7 +71,6 @@ async fn invalid_values_on_create_are_400() {
         // What daytona-local cannot honour is refused, never dropped.
         ("a snapshot it does not have", json!({"snapshot": "daytonaio/sandbox:0.5.0"})),
         ("an image to build", json!({"buildInfo": {"dockerfileContent": "FROM python:3.12-slim\n"}})),
-        ("volumes", json!({"volumes": [{"volumeId": "v1", "mountPath": "/home/daytona/data"}]})),
         ("kvm", json!({"kvm": true})),
     ];
     for (what, body) in cases {
@@ -79,6 +78,9 @@ async fn invalid_values_on_create_are_400() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {env}");
         assert_envelope(status, &env, StatusCode::BAD_REQUEST, "/api/sandbox");
     }
+    // A volume that does not exist is not found (tests/volumes.rs has the bad mounts).
+    let (status, env) = s.post("/sandbox", json!({"volumes": [{"volumeId": "v1", "mountPath": "/data"}]})).await;
+    assert_envelope(status, &env, StatusCode::NOT_FOUND, "/api/sandbox");
     s.assert_alive().await;
     assert_eq!(sandbox_count(&s).await, 0, "no invalid request may create a sandbox");
     // Valid edge values are accepted, so are the default snapshot by name and no volumes.

@@ -6,6 +6,9 @@ mod common;
 use common::*;
 use std::time::Duration;
 
+/// Held by the tests that fill a disk: one of them measures the host's free space.
+static DISK_FILLERS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn nonzero(code: i64, out: &str, what: &str) {
     assert_ne!(code, 0, "{what} should fail inside the sandbox, got: {out}");
 }
@@ -436,6 +439,33 @@ async fn a_volume_subpath_never_follows_a_link_out_of_the_volume() {
     assert!(opts.contains("nosuid") && opts.contains("nodev"), "{opts}");
 }
 
+/// A sandbox on a pulled image sees the image and its own writable layer, never the host's
+/// userland; the layer is on the sandbox's disk, so a filler outside the home stops at the
+/// sandbox's `disk`; the agent's loader and libraries are read-only to it.
+#[tokio::test]
+async fn a_sandbox_on_an_image_sees_only_the_image_and_fills_only_its_disk() {
+    let _alone = DISK_FILLERS.lock().await;
+    let registry = Registry::start();
+    let s = Server::start().await;
+    let (status, snap) =
+        s.post("/snapshots", json!({ "name": "iso", "imageName": registry.image("test/busybox:1.0") })).await;
+    assert_eq!(status, StatusCode::OK, "{snap}");
+    assert_eq!(settled(&s, snap["id"].as_str().unwrap()).await["state"], "active");
+    let id = id_of(&s.create(json!({ "snapshot": "iso", "disk": 1 })).await);
+    let (_, out) = s.exec(&id, "ls /usr /lib 2>&1; cat /etc/os-release 2>&1; ls /opt/daytona").await;
+    assert!(!out.contains("bin\n") && out.contains("No such file"), "host userland visible: {out}");
+    let (code, out) = s.exec(&id, "touch /opt/daytona/lib/x 2>&1 || touch /opt/daytona/daytona-local 2>&1").await;
+    assert_ne!(code, 0, "the agent's files must be read-only: {out}");
+    // 1 GiB disk: writing 1.5 GiB into the image's /data (the writable layer) stops short.
+    let (code, out) = s.exec(&id, "dd if=/dev/zero of=/data/fill bs=1M count=1536 2>&1; echo rc=$?").await;
+    assert_eq!(code, 0);
+    assert!(out.contains("No space left on device"), "{out}");
+    let (_, size) = s.exec(&id, "du -m /data/fill | cut -f1").await;
+    let mb: u64 = size.trim().parse().unwrap_or(u64::MAX);
+    assert!(mb < 1100, "the layer grew past its disk: {mb} MB");
+    assert_eq!(s.delete(&format!("/sandbox/{id}")).await.0, StatusCode::OK);
+}
+
 /// `networkAllowList` is enforced inside the sandbox: only listed networks (and DNS) are
 /// reachable, and the sandbox user cannot lift the rule. Bad lists are refused at create.
 #[tokio::test]
@@ -753,7 +783,7 @@ async fn the_agent_keeps_a_share_of_the_sandbox_the_workload_cannot_take() {
         }
     }
     assert_eq!(agents, 1);
-    for started in ["bash --noprofile --norc", "/bin/bash -l", "python3"] {
+    for started in ["/bin/bash --noprofile --norc", "/bin/bash -l", "python3"] {
         assert!(workload.iter().any(|a| a.starts_with(started)), "no {started} among {workload:?}");
     }
     // A bomb that keeps the workload's share full for up to 60 s, in a session: it forks idle
@@ -844,6 +874,8 @@ async fn a_disk_filler_gets_enospc_at_the_sandbox_limit() {
     if !test_runs_as_root() {
         return; // disk images need root; the server refuses an explicit disk otherwise
     }
+    // It measures the host's free space: no other filler may run meanwhile.
+    let _alone = DISK_FILLERS.lock().await;
     let s = Server::start().await;
     let id = id_of(&s.create(json!({"disk": 1, "networkBlockAll": true})).await);
     let free = || {

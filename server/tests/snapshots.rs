@@ -1,60 +1,13 @@
 //! Snapshots: pulled from a real OCI registry on 127.0.0.1 (Debian's docker-registry, with an
 //! image made by tests/support/oci-registry.sh), `pending → pulling → active`, listed, paged,
-//! deactivated and activated, kept across a crash of the server, deleted; bad requests refused.
+//! deactivated and activated, kept across a crash of the server, deleted; bad requests refused;
+//! sandboxes running on the image, their writes kept in a layer of their own.
 
 mod common;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use common::*;
-
-/// The test registry: its port; killed and removed on drop.
-struct Registry {
-    port: u16,
-    pid: i32,
-    dir: tempfile::TempDir,
-}
-
-impl Registry {
-    fn start() -> Self {
-        let dir = tempfile::Builder::new().prefix("dl-registry").tempdir().expect("temp dir");
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/support/oci-registry.sh");
-        let out = std::process::Command::new("bash").arg(script).arg(dir.path()).output().expect("oci-registry.sh");
-        assert!(out.status.success(), "registry: {}", String::from_utf8_lossy(&out.stderr));
-        let text = String::from_utf8_lossy(&out.stdout);
-        let mut words = text.split_whitespace();
-        let port = words.next().and_then(|p| p.parse().ok()).expect("port");
-        let pid = words.next().and_then(|p| p.parse().ok()).expect("pid");
-        Self { port, pid, dir }
-    }
-
-    fn image(&self, path: &str) -> String {
-        format!("127.0.0.1:{}/{path}", self.port)
-    }
-}
-
-impl Drop for Registry {
-    fn drop(&mut self) {
-        // SAFETY: kill on the registry this test started.
-        unsafe { libc::kill(self.pid, libc::SIGKILL) };
-        let _ = &self.dir;
-    }
-}
-
-/// Polls snapshot `id` until it leaves `pending`/`pulling`; returns it.
-async fn settled(s: &Server, id: &str) -> Value {
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let (status, snap) = s.get(&format!("/snapshots/{id}")).await;
-        assert_eq!(status, StatusCode::OK, "{snap}");
-        if !["pending", "pulling"].contains(&snap["state"].as_str().unwrap_or_default()) {
-            return snap;
-        }
-        assert!(std::time::Instant::now() < deadline, "snapshot {id} still pulling: {snap}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 #[tokio::test]
 async fn a_snapshot_is_pulled_listed_toggled_kept_and_deleted() {
@@ -100,10 +53,12 @@ async fn a_snapshot_is_pulled_listed_toggled_kept_and_deleted() {
     let (status, again) = s.post_empty(&format!("/snapshots/{id}/activate")).await;
     assert_eq!((status, again["state"].as_str()), (StatusCode::OK, Some("active")));
 
-    // Not run yet: a create naming it is refused and says so, no sandbox made.
+    // An inactive snapshot makes no sandbox.
+    assert_eq!(s.post_empty(&format!("/snapshots/{id}/deactivate")).await.0, StatusCode::NO_CONTENT);
     let (status, body) = s.post("/sandbox", json!({ "snapshot": "busybox-test" })).await;
     assert_envelope(status, &body, StatusCode::BAD_REQUEST, "/api/sandbox");
-    assert!(body["message"].as_str().unwrap().contains("cannot run sandboxes on images yet"), "{body}");
+    assert!(body["message"].as_str().unwrap().contains("not active"), "{body}");
+    assert_eq!(s.post_empty(&format!("/snapshots/{id}/activate")).await.0, StatusCode::OK);
 
     // Kept across a crash.
     s.kill9();
@@ -152,4 +107,64 @@ async fn bad_snapshots_are_refused_or_fail_with_the_reason() {
     let (status, _) = s.post("/snapshots", json!({ "name": "missing", "imageName": "python:3.12" })).await;
     assert_eq!(status, StatusCode::CONFLICT, "a failed snapshot keeps its name until deleted");
     assert_eq!(s.delete("/snapshots/missing").await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_sandbox_runs_on_the_image_and_keeps_its_writes() {
+    let registry = Registry::start();
+    let mut s = Server::start().await;
+    let image = registry.image("test/busybox:1.0");
+    let (status, snap) = s.post("/snapshots", json!({ "name": "bb", "imageName": image })).await;
+    assert_eq!(status, StatusCode::OK, "{snap}");
+    let snap_id = snap["id"].as_str().unwrap().to_owned();
+    assert_eq!(settled(&s, &snap_id).await["state"], "active");
+
+    let sb = s.create(json!({ "snapshot": "bb", "env": { "MINE": "mine" } })).await;
+    assert_eq!(sb["snapshot"], "bb");
+    assert!(s.get("/snapshots/bb").await.1["lastUsedAt"].is_string(), "marked used");
+    let id = id_of(&sb);
+    // The image's files, ENV and WORKDIR, not the host's userland; the sandbox's env on top.
+    assert_eq!(s.exec(&id, "echo $GREETING $MINE; pwd").await, (0, "hello mine\n/work\n".into()));
+    let (code, out) = s.exec(&id, "ls /bin/busybox; test -e /usr/bin/python3 || echo no-host-userland").await;
+    assert_eq!((code, out.as_str()), (0, "/bin/busybox\nno-host-userland\n"));
+    // As the sandbox user: the image's root-owned files stay as they are.
+    let (code, out) = s.exec(&id, "id -u; touch /bin/x").await;
+    assert_ne!(code, 0, "{out}");
+    assert!(out.starts_with("1000\n"), "{out}");
+    // Writes land in the sandbox's own layer: in the image's /data (uid 1000) and the home.
+    assert_eq!(s.exec(&id, "echo kept > /data/kept && echo home > ~/home.txt").await.0, 0);
+    let host_rootfs = s.data_dir().join("images").join(&snap_id).join("bundle/rootfs");
+    assert!(host_rootfs.join("data").is_dir() && !host_rootfs.join("data/kept").exists(), "the image is untouched");
+
+    // A session keeps its shell's state (sh: the image has no bash).
+    let (status, _) = s.post_toolbox(&id, "/process/session", json!({ "sessionId": "s1" })).await;
+    assert!(status.is_success(), "{status}");
+    let run = |cmd: &str| json!({ "command": cmd, "runAsync": false });
+    let (status, _) = s.post_toolbox(&id, "/process/session/s1/exec", run("cd /data && export X=42")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, out) = s.post_toolbox(&id, "/process/session/s1/exec", run("echo $X $(pwd) $(cat kept)")).await;
+    assert_eq!(out["output"].as_str().or(out["stdout"].as_str()), Some("42 /data kept\n"), "{out}");
+
+    // Kept across a stop and start, and a crash of the server.
+    assert_eq!(s.post_empty(&format!("/sandbox/{id}/stop")).await.0, StatusCode::OK);
+    assert_eq!(s.post_empty(&format!("/sandbox/{id}/start")).await.0, StatusCode::OK);
+    assert_eq!(s.exec(&id, "cat /data/kept ~/home.txt").await, (0, "kept\nhome\n".into()));
+    s.kill9();
+    s.restart().await;
+    assert!(
+        eventually(Duration::from_secs(20), || async { s.state(&id).await.as_deref() == Some("started") }).await,
+        "back after the crash:\n{}",
+        s.log()
+    );
+    assert_eq!(s.exec(&id, "cat /data/kept").await, (0, "kept\n".into()));
+
+    // The snapshot stays while a sandbox runs on it.
+    let (status, body) = s.delete(&format!("/snapshots/{snap_id}")).await;
+    assert_envelope(status, &body, StatusCode::CONFLICT, &format!("/api/snapshots/{snap_id}"));
+    assert_eq!(s.delete(&format!("/sandbox/{id}")).await.0, StatusCode::OK);
+    let freed = eventually(Duration::from_secs(20), || async {
+        s.delete(&format!("/snapshots/{snap_id}")).await.0 == StatusCode::OK
+    })
+    .await;
+    assert!(freed, "snapshot delete still refused after its sandbox went");
 }

@@ -1,6 +1,6 @@
 """Snapshots through the official Python SDK, unmodified: pulled from a real registry on
 127.0.0.1 (tests/support/oci-registry.sh), listed, got, deactivated and activated, deleted; a
-`:latest` image refused as Daytona does; a sandbox on one refused with the reason."""
+`:latest` image refused as Daytona does; a sandbox running on one (its ENV, WORKDIR and files)."""
 
 import os
 import signal
@@ -46,9 +46,19 @@ def test_snapshot_pulled_listed_toggled_deleted(daytona, registry):
     assert {s.name for s in listed.items} >= {name, "daytona-local"}
     assert listed.total == len(listed.items)
 
-    with pytest.raises(DaytonaError, match="cannot run sandboxes on images yet") as refused:
-        daytona.create(CreateSandboxFromSnapshotParams(snapshot=name))
-    assert refused.value.status_code == 400
+    sb = daytona.create(CreateSandboxFromSnapshotParams(snapshot=name, env_vars={"MINE": "yes"}))
+    try:
+        assert sb.snapshot == name
+        run = sb.process.exec("echo $GREETING $MINE; pwd; test -e /usr/bin/python3 || echo image-only")
+        assert run.result == "hello yes\n/work\nimage-only\n"
+        sb.fs.upload_file(b"uploaded\n", "/data/up.txt")
+        assert sb.fs.download_file("/data/up.txt") == b"uploaded\n"
+        assert sb.process.exec("cat /data/up.txt").result == "uploaded\n"
+        with pytest.raises(DaytonaError) as in_use:
+            daytona.snapshot.delete(snap)
+        assert in_use.value.status_code == 409
+    finally:
+        daytona.delete(sb, wait=True)
 
     daytona.snapshot.activate(snap)  # already active: answered as it is
     daytona.snapshot.delete(snap)

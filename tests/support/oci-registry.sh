@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway OCI registry for tests: Debian's docker-registry (the reference distribution
 # server) on 127.0.0.1, holding a small image the script makes itself with umoci and pushes
-# with skopeo: `test/busybox:1.0`, a static busybox with ENV GREETING=hello, WORKDIR /work and
-# CMD /bin/sh (about 1 MB).
+# with skopeo: `test/busybox:1.0`, a static busybox with ENV GREETING=hello, WORKDIR /work,
+# CMD /bin/sh and a /data directory of uid 1000 (about 1 MB).
 #
 #   bash tests/support/oci-registry.sh DIR     → prints "PORT PID" once the image is pushed
 #
@@ -34,7 +34,8 @@ layout="$dir/layout"
 umoci init --layout "$layout"
 umoci new --image "$layout:busybox"
 umoci unpack --image "$layout:busybox" "$dir/bundle" > /dev/null
-mkdir -p "$dir/bundle/rootfs/bin" "$dir/bundle/rootfs/work"
+mkdir -p "$dir/bundle/rootfs/bin" "$dir/bundle/rootfs/work" "$dir/bundle/rootfs/data"
+chown 1000:1000 "$dir/bundle/rootfs/data"
 cp /bin/busybox "$dir/bundle/rootfs/bin/busybox"
 for applet in sh ls cat echo id env pwd mkdir; do ln -s busybox "$dir/bundle/rootfs/bin/$applet"; done
 umoci repack --image "$layout:busybox" "$dir/bundle"

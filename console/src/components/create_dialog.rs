@@ -48,6 +48,8 @@ struct FormFields {
     network_allow_list: RwSignal<String>,
     ephemeral: RwSignal<bool>,
     volumes: MountRows,
+    /// The snapshot's name; empty for the default.
+    snapshot: RwSignal<String>,
 }
 
 impl FormFields {
@@ -66,6 +68,7 @@ impl FormFields {
             network_allow_list: RwSignal::new(String::new()),
             ephemeral: RwSignal::new(false),
             volumes: MountRows::new(),
+            snapshot: RwSignal::new(String::new()),
         }
     }
 
@@ -91,6 +94,7 @@ impl FormFields {
             network_allow_list: Some(allow_list).filter(|l| !block_all && !l.is_empty()),
             ephemeral: ephemeral.then_some(true),
             volumes: Some(self.volumes.mounts()?).filter(|v| !v.is_empty()),
+            snapshot: Some(self.snapshot.get()).filter(|s| !s.is_empty()),
             ..Default::default()
         })
     }
@@ -156,6 +160,10 @@ fn CreateForm(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> impl I
             <form class="form" on:submit=submit novalidate>
                 <Field label="Name" hint="Letters, digits, '.', '_' and '-'. Blank: the id is used." error=name_error>
                     <input type="text" name="name" autocomplete="off" node_ref=name_input bind:value=form.name/>
+                </Field>
+
+                <Field label="Snapshot" hint="The image it runs on; pull more on the Snapshots page.">
+                    <SnapshotPicker chosen=form.snapshot/>
                 </Field>
 
                 <fieldset>
@@ -238,5 +246,49 @@ fn CreateForm(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> impl I
                 </footer>
             </form>
         </Modal>
+    }
+}
+
+/// A select of the active snapshots (the default, the host's userland, first).
+#[component]
+fn SnapshotPicker(chosen: RwSignal<String>) -> impl IntoView {
+    let conn = use_connection();
+    let names = RwSignal::new(Vec::<(String, String)>::new());
+    Effect::new(move |_| {
+        let Ok(daytona) = conn.get_untracked().client() else { return };
+        spawn_local(async move {
+            // Without the list the select offers the default alone.
+            if let Ok(page) = daytona.snapshot().list(1, 200).await {
+                let active = page.items.into_iter().filter(|s| s.state == daytona_wasm::models::SnapshotState::Active);
+                names.set(
+                    active
+                        .map(|s| {
+                            let label = match (&s.image_name, s.general) {
+                                (_, true) => format!("{} (default)", s.name),
+                                (Some(image), false) => format!("{} ({image})", s.name),
+                                (None, false) => s.name.clone(),
+                            };
+                            (if s.general { String::new() } else { s.name }, label)
+                        })
+                        .collect(),
+                );
+            }
+        });
+    });
+    view! {
+        <select name="snapshot" prop:value=move || chosen.get() on:change=move |ev| chosen.set(event_target_value(&ev))>
+            {move || match names.with(Vec::is_empty) {
+                true => view! { <option value="">"default"</option> }.into_any(),
+                false => names
+                    .get()
+                    .into_iter()
+                    .map(|(value, label)| {
+                        let selected = value == chosen.get_untracked();
+                        view! { <option value=value selected=selected>{label}</option> }
+                    })
+                    .collect_view()
+                    .into_any(),
+            }}
+        </select>
     }
 }

@@ -3,4 +3,5 @@
 pub mod dashboard;
 pub mod sandbox;
 pub mod settings;
+pub mod snapshots;
 pub mod volumes;

@@ -32,7 +32,7 @@ pub use computer_use::DISPLAY as DESKTOP_DISPLAY;
 pub struct Agent {
     /// The user's home directory.
     pub home: PathBuf,
-    /// The default working directory of commands (the home here).
+    /// The default working directory of commands (the home, or the image's `WORKDIR`).
     pub work_dir: PathBuf,
     /// The agent's private temporary directory (code-run files, session FIFOs).
     pub scratch: PathBuf,
@@ -148,7 +148,8 @@ pub async fn run(listen_fd: i32, home: PathBuf) -> Result<(), String> {
     let recordings = computer_use::Recordings::new(home.join(".daytona").join("recordings"));
     let git_askpass = git::install_askpass(&scratch.join("git"))?;
     let agent = Arc::new(Agent {
-        work_dir: home.clone(),
+        // Where the jail started it: the home, or an image's WORKDIR.
+        work_dir: std::env::current_dir().unwrap_or_else(|_| home.clone()),
         home,
         scratch,
         sessions,

@@ -37,6 +37,18 @@ fn shell() -> &'static str {
     })
 }
 
+/// bash if the sandbox has it (sessions and terminals are bash on Daytona), else the shell
+/// [`shell`] picks (an image without bash, e.g. busybox's `sh`).
+pub(super) fn bash_or_shell() -> &'static str {
+    static BASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BASH.get_or_init(|| {
+        ["/bin/bash", "/usr/bin/bash"]
+            .into_iter()
+            .find(|p| Path::new(p).exists())
+            .map_or_else(|| shell().to_owned(), str::to_owned)
+    })
+}
+
 /// `s` as one single-quoted shell word.
 pub(super) fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))

@@ -150,18 +150,23 @@ impl AppState {
             return Err(ApiError::BadRequest("GPUs are not available on daytona-local".into()));
         }
         // What daytona-local cannot honour is refused, not dropped.
-        if let Some(other) = req.snapshot.as_deref().filter(|s| !s.is_empty() && *s != DEFAULT_SNAPSHOT) {
-            return Err(ApiError::BadRequest(match self.find_snapshot(other) {
-                Ok(snap) => format!(
-                    "Snapshot {} is pulled, but daytona-local cannot run sandboxes on images yet: create the sandbox \
-                     on the default snapshot {DEFAULT_SNAPSHOT:?} (the host's userland)",
-                    snap.name
-                ),
-                Err(_) => format!(
-                    "Snapshot {other} not found: daytona-local runs sandboxes on its host's userland, the snapshot \
-                     {DEFAULT_SNAPSHOT:?}"
-                ),
-            }));
+        let snapshot = match req.snapshot.as_deref().filter(|s| !s.is_empty()) {
+            None => self.default_snapshot(),
+            Some(wanted) => self.find_snapshot(wanted).map_err(|_| {
+                ApiError::BadRequest(format!(
+                    "Snapshot {wanted} not found: pull it first (POST /snapshots), or use the default snapshot \
+                     {DEFAULT_SNAPSHOT:?} (the host's userland)"
+                ))
+            })?,
+        };
+        if let (false, Some(why)) = (snapshot.general, self.runtime.identities_unavailable()) {
+            return Err(ApiError::BadRequest(format!(
+                "Sandboxes on images need daytona-local to run as root (overlay and idmapped mounts): {why}"
+            )));
+        }
+        if snapshot.state != daytona_models::SnapshotState::Active {
+            let state = serde_json::to_string(&snapshot.state).unwrap_or_default();
+            return Err(ApiError::BadRequest(format!("Snapshot {} is not active (state {state})", snapshot.name)));
         }
         if req.build_info.is_some() {
             return Err(ApiError::BadRequest(
@@ -189,7 +194,7 @@ impl AppState {
             id: id.clone(),
             organization_id: ORGANIZATION_ID.into(),
             name,
-            snapshot: Some(DEFAULT_SNAPSHOT.into()),
+            snapshot: Some(snapshot.name.clone()),
             user,
             env,
             labels,
@@ -236,13 +241,21 @@ impl AppState {
             let volumes = self.check_volume_mounts(req.volumes.unwrap_or_default())?;
             self.put(SandboxRecord { dto: Sandbox { volumes: Some(volumes), ..rec.dto }, ..rec })?;
         }
+        if let Err(e) = self.mark_snapshot_used(snapshot) {
+            tracing::warn!("sandbox {id}: marking its snapshot used: {e}");
+        }
         self.boot(&id).await
     }
 
     /// Starts the jail of `id` and records `started`, or `error` with the reason.
     async fn boot(&self, id: &str) -> Result<SandboxRecord, ApiError> {
         let rec = self.find(id)?;
-        match self.runtime.start(&rec.dto).await {
+        // A sandbox on a pulled image names its snapshot; the default one is the host's userland.
+        let image = match rec.dto.snapshot.as_deref() {
+            Some(name) if name != DEFAULT_SNAPSHOT => Some(self.find_snapshot(name)?.id),
+            _ => None,
+        };
+        match self.runtime.start(&rec.dto, image.as_deref()).await {
             Ok(()) => self.update(id, |r| {
                 r.set_state(SandboxState::Started);
                 r.dto.desired_state = Some(SandboxDesiredState::Started);

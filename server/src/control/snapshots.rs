@@ -4,8 +4,8 @@
 //! default snapshot, the host's userland every plain sandbox runs on, is listed too, under
 //! [`DEFAULT_SNAPSHOT`], and can be neither deleted nor deactivated.
 //!
-//! Running sandboxes on a pulled image is the next step of this area: until then a create
-//! naming one is refused with a 400 that says so.
+//! A sandbox names its snapshot; one on a pulled image runs on that image's files (see
+//! [`crate::jail::runtime`]).
 
 use std::sync::Arc;
 
@@ -56,7 +56,7 @@ fn not_found(id_or_name: &str) -> ApiError {
 
 impl AppState {
     /// The default snapshot: the host's userland.
-    fn default_snapshot(&self) -> Snapshot {
+    pub fn default_snapshot(&self) -> Snapshot {
         Snapshot {
             id: DEFAULT_SNAPSHOT.into(),
             organization_id: ORGANIZATION_ID.into(),
@@ -99,6 +99,14 @@ impl AppState {
         snap.updated_at = crate::time::now_iso();
         self.store.replace(Table::Snapshots, &snap)?;
         Ok(snap)
+    }
+
+    /// Records that a sandbox was made on `snap` now (`lastUsedAt`).
+    pub fn mark_snapshot_used(&self, snap: Snapshot) -> Result<(), ApiError> {
+        if !snap.general {
+            self.save_snapshot(Snapshot { last_used_at: Some(crate::time::now_iso()), ..snap })?;
+        }
+        Ok(())
     }
 
     /// Pulls snapshot `id`'s image: `pulling`, then `active` with its size and command, or

@@ -27,6 +27,17 @@ pub struct ImageInfo {
     pub command: Vec<String>,
 }
 
+/// What a jail takes of its snapshot's image: the root filesystem and how to run in it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RootImage {
+    /// The unpacked root filesystem (host path; files with the image's own ids).
+    pub rootfs: PathBuf,
+    /// The image's environment (`ENV`), under the sandbox's own.
+    pub env: Vec<(String, String)>,
+    /// The image's `WORKDIR`, if it sets one other than `/`.
+    pub work_dir: Option<String>,
+}
+
 /// The images' directory (or why images cannot be pulled here).
 pub struct Images {
     dir: PathBuf,
@@ -88,6 +99,25 @@ impl Images {
             .map_err(JailError::from)
     }
 
+    /// The root filesystem and run settings of snapshot `id`'s pulled image.
+    pub fn root_image(&self, id: &str) -> Result<RootImage, JailError> {
+        let bundle = self.path(id).join("bundle");
+        let config = read_config(&bundle)?;
+        let env = config["process"]["env"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str()?.split_once('='))
+            .filter(|(k, _)| daytona_models::is_env_name(k))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        let work_dir = config["process"]["cwd"]
+            .as_str()
+            .filter(|d| d.starts_with('/') && *d != "/" && !d.split('/').any(|c| c == ".."))
+            .map(str::to_owned);
+        Ok(RootImage { rootfs: bundle.join("rootfs"), env, work_dir })
+    }
+
     /// Removes the image of snapshot `id`, if any.
     pub async fn remove(&self, id: &str) -> Result<(), JailError> {
         let root = self.path(id);
@@ -131,10 +161,7 @@ async fn run(mut cmd: Command, what: &str) -> Result<(), JailError> {
 /// The size and command of the unpacked bundle at `bundle` (its `config.json` is the OCI
 /// runtime config umoci wrote from the image's).
 fn inspect(bundle: &Path) -> Result<ImageInfo, String> {
-    let config: serde_json::Value = std::fs::read(bundle.join("config.json"))
-        .map_err(|e| e.to_string())
-        .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
-        .map_err(|e| format!("reading the image's config: {e}"))?;
+    let config = read_config(bundle)?;
     let command = config["process"]["args"]
         .as_array()
         .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
@@ -147,6 +174,27 @@ fn inspect(bundle: &Path) -> Result<ImageInfo, String> {
         }
     }
     Ok(ImageInfo { size_bytes, command })
+}
+
+/// The OCI runtime config umoci wrote into `bundle`.
+fn read_config(bundle: &Path) -> Result<serde_json::Value, String> {
+    std::fs::read(bundle.join("config.json"))
+        .map_err(|e| e.to_string())
+        .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
+        .map_err(|e| format!("reading the image's config: {e}"))
+}
+
+/// The host's dynamic loader (its file name) and the directory of the libraries this binary
+/// was loaded with: an agent runs in any image through them, bound at a private path.
+pub fn host_loader() -> Option<(PathBuf, String)> {
+    let maps = std::fs::read_to_string("/proc/self/maps").ok()?;
+    let loader = maps
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(5))
+        .find(|p| p.rsplit('/').next().is_some_and(|f| f.starts_with("ld-linux") || f.starts_with("ld64")))?;
+    let loader = std::fs::canonicalize(loader).ok()?;
+    let name = loader.file_name()?.to_str()?.to_owned();
+    Some((loader.parent()?.to_owned(), name))
 }
 
 #[cfg(test)]

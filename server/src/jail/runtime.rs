@@ -231,6 +231,8 @@ pub struct Runtime {
     pub volumes: Volumes,
     /// The snapshots' images.
     pub images: Images,
+    /// The host's loader and library directory, through which agents run on images.
+    host_loader: Option<(PathBuf, String)>,
     firewall: Firewall,
     pids_limit: u32,
     jails: Mutex<HashMap<String, Jail>>,
@@ -269,6 +271,7 @@ impl Runtime {
             identities,
             volumes,
             images,
+            host_loader: super::images::host_loader(),
             disks: Arc::new(Disks::new(&sandboxes_dir, options.disk_pool_gib, options.disk_pool_size)),
             firewall: Firewall::for_this_host(),
             sandboxes_dir,
@@ -366,12 +369,14 @@ impl Runtime {
     /// Starts the jail of `sb` and waits until its agent answers: ends what a dead jail left,
     /// spawns the new one, brings its network up while its agent boots, and leaves nothing
     /// behind if any of it fails.
-    pub async fn start(&self, sb: &Sandbox) -> Result<(), JailError> {
+    /// Starts the jail of `sb`, on the image of snapshot `image` (its id) if given, else on
+    /// the host's userland.
+    pub async fn start(&self, sb: &Sandbox, image: Option<&str>) -> Result<(), JailError> {
         if self.is_running(&sb.id) {
             return Ok(());
         }
         self.end_stale(&sb.id).await?;
-        let (mut jail, uplink) = self.spawn(sb).await?;
+        let (mut jail, uplink) = self.spawn(sb, image).await?;
         let failure = match self.until_ready(sb, &mut jail, uplink).await {
             Ok(()) => {
                 self.jails.lock().insert(sb.id.clone(), jail);
@@ -404,8 +409,8 @@ impl Runtime {
 
     /// Prepares and spawns the jail of `sb` in its cgroup and user namespace, with its pid
     /// file written; returns it with its network uplink (none when `networkBlockAll`).
-    async fn spawn(&self, sb: &Sandbox) -> Result<(Jail, Option<Uplink>), JailError> {
-        let jail = Jailed::prepare(self, sb).await?;
+    async fn spawn(&self, sb: &Sandbox, image: Option<&str>) -> Result<(Jail, Option<Uplink>), JailError> {
+        let jail = Jailed::prepare(self, sb, image).await?;
         let cgroup = self.cgroup(sb);
         let workload = cgroup.as_ref().and_then(Cgroup::workload_join);
         let (mut cmd, uplink, handed_over, userns) = jail.command(self, sb, workload.as_ref())?;
@@ -576,10 +581,26 @@ struct Jailed {
     userns: Option<OwnedFd>,
     /// Its volumes, parents first.
     volumes: Vec<volume::Mount>,
+    /// Its snapshot's image, if it runs on one (else on the host's userland).
+    image: Option<ImageRootfs>,
+}
+
+/// A jail's root on an image: the image's files idmapped through the sandbox's user namespace
+/// (a detached mount tree), under a writable layer on the sandbox's disk (`upper/`, `work/`
+/// beside what is otherwise its home), and how to run in it.
+struct ImageRootfs {
+    lower: OwnedFd,
+    env: Vec<(String, String)>,
+    work_dir: Option<String>,
 }
 
 impl Jailed {
-    async fn prepare(rt: &Runtime, sb: &Sandbox) -> Result<Self, JailError> {
+    async fn prepare(rt: &Runtime, sb: &Sandbox, image: Option<&str>) -> Result<Self, JailError> {
+        if image.is_some() && (!running_as_root() || rt.host_loader.is_none()) {
+            return Err(JailError::Unsupported(
+                "sandboxes on images need daytona-local to run as root on a glibc host".into(),
+            ));
+        }
         let ids = match running_as_root() {
             true => Some(rt.identities.range(&sb.id).map_err(|e| format!("allocating the sandbox's ids: {e}"))?),
             false => None,
@@ -608,13 +629,17 @@ impl Jailed {
             ),
             None => None,
         };
+        let image = match (image, &userns, ids) {
+            (Some(id), Some(ns), Some(range)) => Some(image_rootfs(rt, id, &home, ns, range)?),
+            _ => None,
+        };
         let mut volumes = rt.volumes.prepare(&wanted_volumes(sb)?, userns.as_ref())?;
         // Numbered above the descriptors a jail's are moved to, as [`high_fd`] says.
         for m in &mut volumes {
             let fd = m.source.try_clone().and_then(high_fd).map_err(|e| format!("volume descriptor: {e}"))?;
             m.source = fd;
         }
-        Ok(Self { home, etc, userns, volumes })
+        Ok(Self { home, etc, userns, volumes, image })
     }
 
     /// The bwrap command of the jail, its network uplink (none with `networkBlockAll`), the
@@ -663,7 +688,18 @@ impl Jailed {
         if let Some(path) = std::env::var_os("PATH") {
             cmd.env("PATH", path);
         }
-        cmd.args(system_binds());
+        // The root: the host's system directories, read-only, or the sandbox's image under its
+        // writable layer (an overlay `stage` mounts), with the host's loader and libraries at a
+        // private path for the agent alone.
+        match (&self.image, &rt.host_loader) {
+            (Some(_), Some((libs, _))) => {
+                cmd.args(["--bind", STAGE_ROOT, "/"]);
+                cmd.arg("--ro-bind").arg(libs).arg(HOST_LIBS_IN_JAIL);
+            }
+            _ => {
+                cmd.args(system_binds());
+            }
+        }
         // /tmp and /dev/shm (POSIX semaphores, e.g. Python multiprocessing) must be writable
         // by the unprivileged sandbox user: sticky and world-writable, as on a normal system;
         // both memory, so bounded by half and a quarter of the sandbox's memory (a full /tmp
@@ -691,7 +727,10 @@ impl Jailed {
         for parent in ["/home", "/opt"] {
             cmd.args(["--perms", "0755", "--dir", parent]);
         }
-        cmd.arg("--bind").arg(&home).arg(HOME_IN_JAIL);
+        // On an image the home is in the writable layer, on the same disk.
+        if self.image.is_none() {
+            cmd.arg("--bind").arg(&home).arg(HOME_IN_JAIL);
+        }
         cmd.arg("--ro-bind").arg(&exe).arg(AGENT_IN_JAIL);
         // Volumes, over the home if mounted in it: staged (idmapped) trees, or unprivileged,
         // the descriptor of the directory itself (bwrap closes it once bound).
@@ -713,8 +752,10 @@ impl Jailed {
         }
         // The jail's root is bwrap's own tmpfs, which belongs to the sandbox user when no id
         // range maps it elsewhere (a server run by a normal user): read-only, as system
-        // directories are, once every mount point on it exists.
-        cmd.args(["--remount-ro", "/"]);
+        // directories are, once every mount point on it exists. (An image's root is writable.)
+        if self.image.is_none() {
+            cmd.args(["--remount-ro", "/"]);
+        }
         cmd.args(["--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"]);
         if sb.network_block_all {
             cmd.arg("--unshare-net");
@@ -726,7 +767,12 @@ impl Jailed {
         // As root of the sandbox's own user namespace, bwrap runs without one of its own: the
         // agent drops to the sandbox user itself, after it has read the sandbox's env.
         // No --die-with-parent: a jail outlives a crash of the server, which adopts it on restart.
-        cmd.args(["--hostname", &hostname(&sb.name), "--chdir", HOME_IN_JAIL]);
+        let work_dir = self.image.as_ref().and_then(|i| i.work_dir.clone()).unwrap_or_else(|| HOME_IN_JAIL.into());
+        if work_dir != HOME_IN_JAIL {
+            // An image's WORKDIR, made if the image lacks it.
+            cmd.args(["--dir", &work_dir]);
+        }
+        cmd.args(["--hostname", &hostname(&sb.name), "--chdir", &work_dir]);
         cmd.arg("--clearenv");
         let base_env = [
             ("HOME", HOME_IN_JAIL),
@@ -744,7 +790,15 @@ impl Jailed {
         // The sandbox's own env never goes into an argv or the environment of bwrap (root of
         // the namespace, whose loader would honour LD_PRELOAD): the agent reads it from a
         // descriptor once it is the unprivileged sandbox user.
-        let env = env_memfd(&sb.env).map_err(|e| format!("passing the env: {e}"))?;
+        // An image's ENV comes the same way, under the sandbox's own.
+        let mut env: std::collections::BTreeMap<String, String> =
+            self.image.as_ref().map(|i| i.env.iter().cloned().collect()).unwrap_or_default();
+        env.extend(sb.env.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let env = env_memfd(&env).map_err(|e| format!("passing the env: {e}"))?;
+        if let (Some(_), Some((_, loader))) = (&self.image, &rt.host_loader) {
+            // The image's own loader and libraries, if any, are not the ones it was built for.
+            cmd.arg(format!("{HOST_LIBS_IN_JAIL}/{loader}")).args(["--library-path", HOST_LIBS_IN_JAIL]);
+        }
         cmd.args([AGENT_IN_JAIL, "agent", "--listen-fd", &AGENT_LISTEN_FD.to_string(), "--home", HOME_IN_JAIL]);
         cmd.args(["--env-fd", &AGENT_ENV_FD.to_string()]);
         if uplink.is_some() {
@@ -795,12 +849,14 @@ impl Jailed {
         if let Some(uplink) = &uplink {
             uplink.hand_to(&mut cmd, AGENT_LIFELINE_FD);
         }
+        let image_lower = self.image.as_ref().map(|i| i.lower.as_raw_fd());
         if let Ok(sources) = <[std::ffi::CString; 3]>::try_from(sources) {
             // SAFETY: `stage` makes async-signal-safe calls only.
-            unsafe { cmd.pre_exec(move || stage(&sources, &volume_stages)) };
+            unsafe { cmd.pre_exec(move || stage(&sources, &volume_stages, image_lower)) };
         }
         handed_over.extend([OwnedFd::from(listener), env]);
         handed_over.extend(self.volumes.into_iter().map(|m| m.source));
+        handed_over.extend(self.image.map(|i| i.lower));
         Ok((cmd, uplink, handed_over, userns))
     }
 }
@@ -811,6 +867,10 @@ const STAGE_ETC: &str = "/tmp/etc";
 const STAGE_AGENT: &str = "/tmp/agent";
 /// Where volume `n`'s idmapped tree appears for bwrap: `{STAGE_VOLUMES}/{n}`.
 const STAGE_VOLUMES: &str = "/tmp/volumes";
+/// Where the overlay of an image and its writable layer is mounted for bwrap, as the root.
+const STAGE_ROOT: &str = "/tmp/root";
+/// Where the host's loader and libraries are bound in a jail on an image (for the agent).
+const HOST_LIBS_IN_JAIL: &str = "/opt/daytona/lib";
 
 /// For a `pre_exec` hook, as host root: a private mount namespace whose /tmp is a small
 /// tmpfs with the jail's home, /etc files and agent binary (`[home, etc, exe]`, host paths)
@@ -818,11 +878,18 @@ const STAGE_VOLUMES: &str = "/tmp/volumes";
 /// root, reaches them there whatever the modes of the data dir and its parents; nobody else
 /// sees them, and bwrap's own root hides them from the sandbox. The binds are cloned before
 /// the tmpfs covers /tmp (where the data dir may be) and moved in after. `volumes`: detached
-/// mount trees (descriptors) to move to their staging paths, `{STAGE_VOLUMES}/{n}`.
+/// mount trees (descriptors) to move to their staging paths, `{STAGE_VOLUMES}/{n}`. `image`:
+/// the detached, idmapped tree of the jail's image, moved to `/tmp/lower` and overlaid at
+/// [`STAGE_ROOT`] with the writable layer of the disk staged as the home (its `upper/` and
+/// `work/`).
 ///
 /// # Safety
 /// Only async-signal-safe calls: fit for `pre_exec`.
-unsafe fn stage(sources: &[std::ffi::CString; 3], volumes: &[(RawFd, std::ffi::CString)]) -> std::io::Result<()> {
+unsafe fn stage(
+    sources: &[std::ffi::CString; 3],
+    volumes: &[(RawFd, std::ffi::CString)],
+    image: Option<RawFd>,
+) -> std::io::Result<()> {
     const OPEN_TREE_CLONE: libc::c_uint = 1;
     const MOVE_MOUNT_F_EMPTY_PATH: libc::c_uint = 4;
     let check = |r: libc::c_long| if r >= 0 { Ok(r) } else { Err(std::io::Error::last_os_error()) };
@@ -871,8 +938,69 @@ unsafe fn stage(sources: &[std::ffi::CString; 3], volumes: &[(RawFd, std::ffi::C
             let flags = MOVE_MOUNT_F_EMPTY_PATH;
             check(libc::syscall(libc::SYS_move_mount, *tree, c"".as_ptr(), libc::AT_FDCWD, at.as_ptr(), flags))?;
         }
+        if let Some(tree) = image {
+            check(libc::mkdir(c"/tmp/lower".as_ptr(), 0o755).into())?;
+            check(libc::mkdir(c"/tmp/root".as_ptr(), 0o755).into())?;
+            let flags = MOVE_MOUNT_F_EMPTY_PATH;
+            check(libc::syscall(
+                libc::SYS_move_mount,
+                tree,
+                c"".as_ptr(),
+                libc::AT_FDCWD,
+                c"/tmp/lower".as_ptr(),
+                flags,
+            ))?;
+            check(
+                libc::mount(
+                    c"overlay".as_ptr(),
+                    c"/tmp/root".as_ptr(),
+                    c"overlay".as_ptr(),
+                    libc::MS_NOSUID | libc::MS_NODEV,
+                    c"lowerdir=/tmp/lower,upperdir=/tmp/home/upper,workdir=/tmp/home/work".as_ptr().cast(),
+                )
+                .into(),
+            )?;
+        }
     }
     Ok(())
+}
+
+/// Prepares the root of a jail on snapshot `id`'s image: the writable layer's directories on
+/// the sandbox's disk (`disk` is the disk's root; made on the first start: the layer's root
+/// and `/home` the sandbox's root's, `/home/daytona` its user's) and the image's files
+/// idmapped through `userns`, whose ids `range` maps.
+fn image_rootfs(
+    rt: &Runtime,
+    id: &str,
+    disk: &Path,
+    userns: &OwnedFd,
+    range: identity::IdRange,
+) -> Result<ImageRootfs, JailError> {
+    use std::os::unix::fs::PermissionsExt;
+    let image = rt.images.root_image(id)?;
+    let (root, user) = (range.host(0), range.host(SANDBOX_UID));
+    let upper = disk.join("upper");
+    let layer = [
+        (disk.join("work"), 0, 0o700),
+        (upper.clone(), root, 0o755),
+        (upper.join("home"), root, 0o755),
+        (upper.join(HOME_IN_JAIL.trim_start_matches('/')), user, 0o755),
+    ];
+    for (dir, owner, mode) in layer {
+        if dir.exists() {
+            continue;
+        }
+        let made = std::fs::create_dir(&dir)
+            .and_then(|()| std::os::unix::fs::chown(&dir, Some(owner), Some(owner)))
+            .and_then(|()| std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(mode)));
+        made.map_err(|e| format!("making the writable layer ({}): {e}", dir.display()))?;
+    }
+    let rootfs = volume::cstring(image.rootfs.as_os_str().as_encoded_bytes())?;
+    let lower = volume::open_dir(libc::AT_FDCWD, &rootfs)
+        .and_then(|dir| volume::idmapped_tree(&dir, userns))
+        .and_then(high_fd)
+        .map_err(|e| format!("mounting the image: {e}"))?;
+    Ok(ImageRootfs { lower, env: image.env, work_dir: image.work_dir })
 }
 
 /// The volumes `sb` mounts, checked again (the control plane checked them at create).

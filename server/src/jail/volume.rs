@@ -121,12 +121,13 @@ impl Volumes {
     }
 }
 
-fn cstring(bytes: &[u8]) -> Result<CString, String> {
+/// `bytes` as a C string (no NUL inside).
+pub(super) fn cstring(bytes: &[u8]) -> Result<CString, String> {
     CString::new(bytes).map_err(|_| "a path with a NUL byte".to_owned())
 }
 
 /// Opens directory `name` under `at` (a descriptor or `AT_FDCWD`), never through a symlink.
-fn open_dir(at: libc::c_int, name: &CString) -> std::io::Result<OwnedFd> {
+pub(super) fn open_dir(at: libc::c_int, name: &CString) -> std::io::Result<OwnedFd> {
     let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC;
     // SAFETY: a C string that outlives the call; the descriptor returned is ours.
     let fd = unsafe { libc::openat(at, name.as_ptr(), flags) };
@@ -157,7 +158,7 @@ fn make_dir(dir: &OwnedFd, name: &CString) -> std::io::Result<()> {
 
 /// A detached copy of the mount at `dir`, rooted there, whose ids are shown through `userns`'s
 /// map (on-disk 1000 is the sandbox's host id of its user 1000), nosuid and nodev.
-fn idmapped_tree(dir: &OwnedFd, userns: &OwnedFd) -> std::io::Result<OwnedFd> {
+pub(super) fn idmapped_tree(dir: &OwnedFd, userns: &OwnedFd) -> std::io::Result<OwnedFd> {
     let flags = libc::OPEN_TREE_CLONE | libc::OPEN_TREE_CLOEXEC | libc::AT_EMPTY_PATH as libc::c_uint;
     // SAFETY: a live descriptor and a static empty C string.
     let tree = unsafe { libc::syscall(libc::SYS_open_tree, dir.as_raw_fd(), c"".as_ptr(), flags) };

@@ -453,3 +453,53 @@ pub fn percent_encode(s: &str) -> String {
         })
         .collect()
 }
+
+/// The test registry: its port; killed and removed on drop.
+pub struct Registry {
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+    pid: i32,
+    dir: tempfile::TempDir,
+}
+
+impl Registry {
+    /// Starts one with test/busybox:1.0 pushed.
+    pub fn start() -> Self {
+        let dir = tempfile::Builder::new().prefix("dl-registry").tempdir().expect("temp dir");
+        let script = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/support/oci-registry.sh");
+        let out = std::process::Command::new("bash").arg(script).arg(dir.path()).output().expect("oci-registry.sh");
+        assert!(out.status.success(), "registry: {}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut words = text.split_whitespace();
+        let port = words.next().and_then(|p| p.parse().ok()).expect("port");
+        let pid = words.next().and_then(|p| p.parse().ok()).expect("pid");
+        Self { port, pid, dir }
+    }
+
+    /// The reference of `path` (e.g. `test/busybox:1.0`) on it.
+    pub fn image(&self, path: &str) -> String {
+        format!("127.0.0.1:{}/{path}", self.port)
+    }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        // SAFETY: kill on the registry this test started.
+        unsafe { libc::kill(self.pid, libc::SIGKILL) };
+        let _ = &self.dir;
+    }
+}
+
+/// Polls snapshot `id` until it leaves `pending`/`pulling`; returns it.
+pub async fn settled(s: &Server, id: &str) -> Value {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let (status, snap) = s.get(&format!("/snapshots/{id}")).await;
+        assert_eq!(status, StatusCode::OK, "{snap}");
+        if !["pending", "pulling"].contains(&snap["state"].as_str().unwrap_or_default()) {
+            return snap;
+        }
+        assert!(std::time::Instant::now() < deadline, "snapshot {id} still pulling: {snap}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

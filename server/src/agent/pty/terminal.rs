@@ -40,7 +40,7 @@ impl Terminal {
             // SAFETY: fcntl on a descriptor we own; the shell gets the slave as 0, 1 and 2 only.
             check(unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC) })?;
         }
-        let mut cmd = std::process::Command::new("/bin/bash");
+        let mut cmd = std::process::Command::new(crate::agent::process::bash_or_shell());
         cmd.arg("-l").current_dir(cwd).env("TERM", "xterm-256color").envs(envs);
         cmd.stdin(Stdio::from(slave.try_clone()?)).stdout(Stdio::from(slave.try_clone()?)).stderr(Stdio::from(slave));
         // SAFETY: setsid and ioctl are async-signal-safe.

@@ -63,8 +63,12 @@ impl Shell {
         dirs.recursive(true).mode(0o700);
         dirs.create(&log_dir)?;
         dirs.create(&fifo_dir)?;
-        let mut cmd = tokio::process::Command::new("bash");
-        cmd.args(["--noprofile", "--norc"]).current_dir(work_dir);
+        let shell = crate::agent::process::bash_or_shell();
+        let mut cmd = tokio::process::Command::new(shell);
+        if shell.ends_with("/bash") {
+            cmd.args(["--noprofile", "--norc"]);
+        }
+        cmd.current_dir(work_dir);
         cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
         cmd.process_group(0).kill_on_drop(true);
         let mut child = crate::agent::workload::spawn(cmd).await?;

@@ -1,0 +1,82 @@
+// Snapshots in the console: pulled from a real registry on 127.0.0.1 with the state followed
+// live, chosen in the New sandbox dialog (the sandbox runs on the image), deactivated and
+// activated, deletion refused while in use (the reason shown), then done.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { artifact, consoleSuite, eventually } from './helpers.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+let suite, server, page, daytona, registry, registryPid, registryDir;
+
+before(async () => {
+  registryDir = mkdtempSync(join(tmpdir(), 'dl-registry'));
+  const out = execFileSync('bash', [join(ROOT, 'tests/support/oci-registry.sh'), registryDir], { encoding: 'utf8' });
+  const [port, pid] = out.trim().split(/\s+/);
+  registry = `127.0.0.1:${port}`;
+  registryPid = Number(pid);
+  ({ server, daytona, page } = suite = await consoleSuite());
+});
+
+after(async () => {
+  await suite?.close();
+  if (registryPid) process.kill(registryPid, 'SIGKILL');
+  if (registryDir) rmSync(registryDir, { recursive: true, force: true });
+});
+
+test('pull a snapshot, run a sandbox on it, toggle, refuse then delete', async () => {
+  await page.goto(`${server.url}/#apiKey=${encodeURIComponent(server.apiKey)}`);
+  await page.getByRole('link', { name: 'Snapshots', exact: true }).click();
+  await page.getByRole('heading', { name: 'Snapshots' }).waitFor();
+  assert.equal(await page.title(), 'Snapshots — Daytona Console');
+  const fallback = page.locator('tr[data-snapshot="daytona-local"]');
+  await fallback.locator('[data-state=active]').waitFor();
+  assert.equal(await fallback.getByRole('button', { name: /Delete/ }).count(), 0, 'the default cannot be deleted');
+
+  const form = page.getByRole('form', { name: 'New snapshot' });
+  await form.getByLabel('Snapshot name').fill('bb-console');
+  await form.getByLabel('Image').fill('busybox');
+  await form.getByRole('button', { name: 'Pull' }).click();
+  await form.getByText('latest tag or no tag is not allowed').waitFor();
+  await form.getByLabel('Image').fill(`${registry}/test/busybox:1.0`);
+  await form.getByRole('button', { name: 'Pull' }).click();
+  const row = page.locator('tr[data-snapshot="bb-console"]');
+  await row.locator('[data-state=active]').waitFor({ timeout: 60_000 });
+  assert.match(await row.innerText(), /MB/);
+  assert.match(await row.innerText(), new RegExp(`${registry}/test/busybox:1.0`));
+  await page.screenshot({ path: artifact('snapshots.png') });
+
+  // The dialog offers it; the sandbox runs on it.
+  await page.getByRole('link', { name: 'Sandboxes', exact: true }).click();
+  await page.getByRole('button', { name: '+ New sandbox' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.locator('input[name=name]').fill('on-busybox');
+  await dialog.locator('select[name=snapshot] option', { hasText: 'bb-console' }).waitFor({ state: 'attached' });
+  await dialog.locator('select[name=snapshot]').selectOption({ label: `bb-console (${registry}/test/busybox:1.0)` });
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await page.getByText('Sandbox on-busybox created and started.').waitFor({ timeout: 60_000 });
+  const sb = await daytona.byName('on-busybox');
+  assert.equal(sb.snapshot, 'bb-console');
+  assert.equal((await daytona.toolbox(sb.id).exec('echo $GREETING; pwd')).result, 'hello\n/work\n');
+
+  // Deactivated, activated; deletion refused while the sandbox runs on it.
+  await page.getByRole('link', { name: 'Snapshots', exact: true }).click();
+  await row.getByRole('button', { name: 'Deactivate' }).click();
+  await row.locator('[data-state=inactive]').waitFor();
+  await row.getByRole('button', { name: 'Activate' }).click();
+  await row.locator('[data-state=active]').waitFor();
+  await row.getByRole('button', { name: 'Delete snapshot bb-console' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+  await page.getByText(/bb-console could not be deleted: .*on-busybox/).waitFor();
+
+  assert.equal((await daytona.call('DELETE', `/sandbox/${sb.id}`)).status, 200);
+  await eventually(async () => (await daytona.list()).length === 0, { what: 'sandbox gone' });
+  await row.getByRole('button', { name: 'Delete snapshot bb-console' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+  await row.waitFor({ state: 'detached', timeout: 30_000 });
+  assert.deepEqual(page.problems, []);
+});
