@@ -65,19 +65,20 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Serve(args) => runtime().block_on(app::serve(args)),
         Command::Agent { listen_fd, home, lifeline_fd, env_fd, workload_fd, workload_join } => {
-            let user_env = env_fd.map(agent::read_user_env).transpose();
+            let input = env_fd.map(agent::read_jail_input).transpose();
             let keep: Vec<i32> = lifeline_fd.into_iter().chain(workload_fd.iter().copied()).collect();
-            user_env.and_then(|env| agent::drop_privileges(jail::SANDBOX_UID, listen_fd, &keep).map(|()| env)).and_then(
-                |env| {
+            input.and_then(|i| agent::drop_privileges(jail::SANDBOX_UID, listen_fd, &keep).map(|()| i)).and_then(
+                |input| {
+                    let input = input.unwrap_or_default();
                     // What the sandbox runs finds the computer-use desktop (unless its env says otherwise).
                     std::env::set_var("DISPLAY", agent::DESKTOP_DISPLAY);
                     // Only now, unprivileged and filtered: the sandbox's env reaches what the agent
                     // starts (commands, sessions, terminals), never a privileged process's loader.
-                    for (k, v) in env.unwrap_or_default() {
+                    for (k, v) in input.env {
                         std::env::set_var(k, v);
                     }
                     agent::workload::adopt(workload_fd, workload_join);
-                    runtime().block_on(agent::run(listen_fd, home))
+                    runtime().block_on(agent::run(listen_fd, home, input.entrypoint))
                 },
             )
         }

@@ -168,3 +168,33 @@ async fn a_sandbox_runs_on_the_image_and_keeps_its_writes() {
     .await;
     assert!(freed, "snapshot delete still refused after its sandbox went");
 }
+
+#[tokio::test]
+async fn the_snapshots_entrypoint_runs_as_the_entrypoint_session() {
+    let registry = Registry::start();
+    let s = Server::start().await;
+    let entrypoint =
+        json!(["sh", "-c", "echo started as $(id -u) with $GREETING; echo $$ > /tmp/ep.pid; exec sleep 1000"]);
+    let body = json!({ "name": "ep", "imageName": registry.image("test/busybox:1.0"), "entrypoint": entrypoint });
+    let (status, snap) = s.post("/snapshots", body).await;
+    assert_eq!(status, StatusCode::OK, "{snap}");
+    let active = settled(&s, snap["id"].as_str().unwrap()).await;
+    assert_eq!(active["entrypoint"], entrypoint, "an explicit entrypoint is kept");
+    let id = id_of(&s.create(json!({ "snapshot": "ep" })).await);
+    let logged = eventually(Duration::from_secs(10), || async {
+        let (_, logs) = s.get_toolbox(&id, "/process/session/entrypoint/logs").await;
+        logs.to_string().contains("started as 1000 with hello")
+    })
+    .await;
+    assert!(logged, "entrypoint log: {:?}", s.get_toolbox(&id, "/process/session/entrypoint/logs").await);
+    let (_, session) = s.get_toolbox(&id, "/process/session/entrypoint").await;
+    assert_eq!(session["commands"].as_array().map(Vec::len), Some(1), "{session}");
+    assert!(session["commands"][0]["command"].as_str().unwrap_or_default().contains("exec sleep 1000"), "{session}");
+    let (_, running) = s.exec(&id, "cat /proc/$(cat /tmp/ep.pid)/cmdline").await;
+    assert_eq!(running, "sleep\u{0}1000\u{0}", "it runs");
+    // The session stays read-only, and is no API session.
+    let (status, _) = s.post_toolbox(&id, "/process/session/entrypoint/exec", json!({ "command": "echo no" })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (_, sessions) = s.get_toolbox(&id, "/process/session").await;
+    assert_eq!(sessions, json!([]), "{sessions}");
+}

@@ -5,6 +5,7 @@
 # CMD /bin/sh and a /data directory of uid 1000 (about 1 MB).
 #
 #   bash tests/support/oci-registry.sh DIR     → prints "PORT PID" once the image is pushed
+#   (OCI_BIG_MB=50: a second image, test/big:1.0, of about that size)
 #
 # Everything lives under DIR; the caller kills PID and removes DIR.
 set -euo pipefail
@@ -41,4 +42,12 @@ for applet in sh ls cat echo id env pwd mkdir; do ln -s busybox "$dir/bundle/roo
 umoci repack --image "$layout:busybox" "$dir/bundle"
 umoci config --image "$layout:busybox" --config.env GREETING=hello --config.workingdir /work --config.cmd /bin/sh
 skopeo copy -q --dest-tls-verify=false "oci:$layout:busybox" "docker://127.0.0.1:$port/test/busybox:1.0"
+# With OCI_BIG_MB=N also `test/big:1.0`: the busybox image plus a layer of N MB of random data
+# (incompressible, so the pull moves that much), for the image benchmark.
+if [ -n "${OCI_BIG_MB:-}" ]; then
+  umoci unpack --image "$layout:busybox" "$dir/big" > /dev/null
+  head -c "${OCI_BIG_MB}M" /dev/urandom > "$dir/big/rootfs/blob"
+  umoci repack --image "$layout:big" "$dir/big"
+  skopeo copy -q --dest-tls-verify=false "oci:$layout:big" "docker://127.0.0.1:$port/test/big:1.0"
+fi
 echo "$port $pid"

@@ -52,20 +52,30 @@ pub struct Agent {
     pub lsp: lsp::Servers,
 }
 
-/// Reads the sandbox's own environment (its `env`, as JSON) from the inherited descriptor
-/// `fd` and closes it. The server hands it over this way, never in an argv or in the
-/// environment of a process that runs before the agent has dropped its privileges.
-pub fn read_user_env(fd: i32) -> Result<Vec<(String, String)>, String> {
+/// What the server hands the agent of a jail through a descriptor (as JSON), never in an argv
+/// or in the environment of a process that runs before the agent has dropped its privileges.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct JailInput {
+    /// The sandbox's environment (its image's `ENV` under its own `env`).
+    pub env: std::collections::BTreeMap<String, String>,
+    /// The command its image starts with, run as the entrypoint session (none: nothing).
+    #[serde(default)]
+    pub entrypoint: Vec<String>,
+}
+
+/// Reads the sandbox's [`JailInput`] from the inherited descriptor `fd` and closes it; env
+/// names the C library would misread are dropped.
+pub fn read_jail_input(fd: i32) -> Result<JailInput, String> {
     use std::io::Read;
     use std::os::fd::FromRawFd;
     // SAFETY: the server passes a memfd on this descriptor, owned by us alone.
     let mut file = unsafe { std::fs::File::from_raw_fd(fd) };
     let mut text = String::new();
     file.read_to_string(&mut text).map_err(|e| format!("reading the sandbox env: {e}"))?;
-    let env: std::collections::BTreeMap<String, String> =
-        serde_json::from_str(&text).map_err(|e| format!("reading the sandbox env: {e}"))?;
+    let mut input: JailInput = serde_json::from_str(&text).map_err(|e| format!("reading the sandbox env: {e}"))?;
     // Names were checked by the server; a name the C library would misread is skipped anyway.
-    Ok(env.into_iter().filter(|(k, v)| daytona_models::is_env_name(k) && !v.contains('\0')).collect())
+    input.env.retain(|k, v| daytona_models::is_env_name(k) && !v.contains('\0'));
+    Ok(input)
 }
 
 /// Drops root (when started as root of the sandbox's user namespace) to the sandbox user,
@@ -130,7 +140,8 @@ struct CapData {
 }
 
 /// Serves the toolbox API on the inherited listening socket `listen_fd` until killed.
-pub async fn run(listen_fd: i32, home: PathBuf) -> Result<(), String> {
+/// `entrypoint`: the sandbox's image's command, started first as the entrypoint session.
+pub async fn run(listen_fd: i32, home: PathBuf, entrypoint: Vec<String>) -> Result<(), String> {
     use std::os::fd::FromRawFd;
     // SAFETY: the server passes a listening Unix socket on this descriptor, owned by us alone.
     let listener = unsafe { std::os::unix::net::UnixListener::from_raw_fd(listen_fd) };
@@ -160,6 +171,12 @@ pub async fn run(listen_fd: i32, home: PathBuf) -> Result<(), String> {
         git_askpass,
         lsp: lsp::Servers::default(),
     });
+    if !entrypoint.is_empty() {
+        // A failure is the entrypoint's: logged for the jail's log, the toolbox serves anyway.
+        if let Err(e) = agent.sessions.start_entrypoint(&agent.work_dir, &entrypoint).await {
+            eprintln!("daytona-local agent: {e}");
+        }
+    }
     let app = Router::new()
         .route("/version", get(info::version))
         .route("/user-home-dir", get(info::user_home_dir))

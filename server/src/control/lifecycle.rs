@@ -9,6 +9,7 @@ use daytona_models::{CreateSandbox, ResizeSandbox, Sandbox, SandboxDesiredState,
 use crate::app::error::ApiError;
 use crate::app::state::{AppState, ORGANIZATION_ID};
 use crate::jail::firewall::AllowList;
+use crate::jail::images::ImageRun;
 use crate::jail::JailError;
 use crate::store::record::SandboxRecord;
 
@@ -252,10 +253,13 @@ impl AppState {
         let rec = self.find(id)?;
         // A sandbox on a pulled image names its snapshot; the default one is the host's userland.
         let image = match rec.dto.snapshot.as_deref() {
-            Some(name) if name != DEFAULT_SNAPSHOT => Some(self.find_snapshot(name)?.id),
+            Some(name) if name != DEFAULT_SNAPSHOT => {
+                let snap = self.find_snapshot(name)?;
+                Some(ImageRun { id: snap.id, entrypoint: snap.entrypoint.unwrap_or_default() })
+            }
             _ => None,
         };
-        match self.runtime.start(&rec.dto, image.as_deref()).await {
+        match self.runtime.start(&rec.dto, image.as_ref()).await {
             Ok(()) => self.update(id, |r| {
                 r.set_state(SandboxState::Started);
                 r.dto.desired_state = Some(SandboxDesiredState::Started);

@@ -27,6 +27,16 @@ pub struct ImageInfo {
     pub command: Vec<String>,
 }
 
+/// A jail to run on an image: its snapshot's id and the command to start first (the
+/// snapshot's `entrypoint`; empty: none).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImageRun {
+    /// The snapshot's id (its image's directory).
+    pub id: String,
+    /// Run as the entrypoint session.
+    pub entrypoint: Vec<String>,
+}
+
 /// What a jail takes of its snapshot's image: the root filesystem and how to run in it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RootImage {

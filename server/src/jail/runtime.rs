@@ -18,7 +18,7 @@ use super::disk::Disks;
 use super::error::JailError;
 use super::firewall::Firewall;
 use super::identity::{self, Identities};
-use super::images::Images;
+use super::images::{ImageRun, Images};
 use super::limits::{Cgroup, CgroupHost};
 use super::network::{Uplink, RESOLV_CONF};
 use super::volume::{self, Volumes};
@@ -371,7 +371,7 @@ impl Runtime {
     /// behind if any of it fails.
     /// Starts the jail of `sb`, on the image of snapshot `image` (its id) if given, else on
     /// the host's userland.
-    pub async fn start(&self, sb: &Sandbox, image: Option<&str>) -> Result<(), JailError> {
+    pub async fn start(&self, sb: &Sandbox, image: Option<&ImageRun>) -> Result<(), JailError> {
         if self.is_running(&sb.id) {
             return Ok(());
         }
@@ -409,7 +409,7 @@ impl Runtime {
 
     /// Prepares and spawns the jail of `sb` in its cgroup and user namespace, with its pid
     /// file written; returns it with its network uplink (none when `networkBlockAll`).
-    async fn spawn(&self, sb: &Sandbox, image: Option<&str>) -> Result<(Jail, Option<Uplink>), JailError> {
+    async fn spawn(&self, sb: &Sandbox, image: Option<&ImageRun>) -> Result<(Jail, Option<Uplink>), JailError> {
         let jail = Jailed::prepare(self, sb, image).await?;
         let cgroup = self.cgroup(sb);
         let workload = cgroup.as_ref().and_then(Cgroup::workload_join);
@@ -592,10 +592,12 @@ struct ImageRootfs {
     lower: OwnedFd,
     env: Vec<(String, String)>,
     work_dir: Option<String>,
+    /// Run first, as the entrypoint session.
+    entrypoint: Vec<String>,
 }
 
 impl Jailed {
-    async fn prepare(rt: &Runtime, sb: &Sandbox, image: Option<&str>) -> Result<Self, JailError> {
+    async fn prepare(rt: &Runtime, sb: &Sandbox, image: Option<&ImageRun>) -> Result<Self, JailError> {
         if image.is_some() && (!running_as_root() || rt.host_loader.is_none()) {
             return Err(JailError::Unsupported(
                 "sandboxes on images need daytona-local to run as root on a glibc host".into(),
@@ -630,7 +632,7 @@ impl Jailed {
             None => None,
         };
         let image = match (image, &userns, ids) {
-            (Some(id), Some(ns), Some(range)) => Some(image_rootfs(rt, id, &home, ns, range)?),
+            (Some(run), Some(ns), Some(range)) => Some(image_rootfs(rt, run, &home, ns, range)?),
             _ => None,
         };
         let mut volumes = rt.volumes.prepare(&wanted_volumes(sb)?, userns.as_ref())?;
@@ -794,7 +796,9 @@ impl Jailed {
         let mut env: std::collections::BTreeMap<String, String> =
             self.image.as_ref().map(|i| i.env.iter().cloned().collect()).unwrap_or_default();
         env.extend(sb.env.iter().map(|(k, v)| (k.clone(), v.clone())));
-        let env = env_memfd(&env).map_err(|e| format!("passing the env: {e}"))?;
+        let entrypoint = self.image.as_ref().map(|i| i.entrypoint.clone()).unwrap_or_default();
+        let env =
+            env_memfd(&crate::agent::JailInput { env, entrypoint }).map_err(|e| format!("passing the env: {e}"))?;
         if let (Some(_), Some((_, loader))) = (&self.image, &rt.host_loader) {
             // The image's own loader and libraries, if any, are not the ones it was built for.
             cmd.arg(format!("{HOST_LIBS_IN_JAIL}/{loader}")).args(["--library-path", HOST_LIBS_IN_JAIL]);
@@ -965,19 +969,19 @@ unsafe fn stage(
     Ok(())
 }
 
-/// Prepares the root of a jail on snapshot `id`'s image: the writable layer's directories on
+/// Prepares the root of a jail on the image of `run`'s snapshot: the writable layer's directories on
 /// the sandbox's disk (`disk` is the disk's root; made on the first start: the layer's root
 /// and `/home` the sandbox's root's, `/home/daytona` its user's) and the image's files
 /// idmapped through `userns`, whose ids `range` maps.
 fn image_rootfs(
     rt: &Runtime,
-    id: &str,
+    run: &ImageRun,
     disk: &Path,
     userns: &OwnedFd,
     range: identity::IdRange,
 ) -> Result<ImageRootfs, JailError> {
     use std::os::unix::fs::PermissionsExt;
-    let image = rt.images.root_image(id)?;
+    let image = rt.images.root_image(&run.id)?;
     let (root, user) = (range.host(0), range.host(SANDBOX_UID));
     let upper = disk.join("upper");
     let layer = [
@@ -1000,7 +1004,7 @@ fn image_rootfs(
         .and_then(|dir| volume::idmapped_tree(&dir, userns))
         .and_then(high_fd)
         .map_err(|e| format!("mounting the image: {e}"))?;
-    Ok(ImageRootfs { lower, env: image.env, work_dir: image.work_dir })
+    Ok(ImageRootfs { lower, env: image.env, work_dir: image.work_dir, entrypoint: run.entrypoint.clone() })
 }
 
 /// The volumes `sb` mounts, checked again (the control plane checked them at create).
@@ -1049,7 +1053,7 @@ pub fn high_fd(fd: OwnedFd) -> std::io::Result<OwnedFd> {
 
 /// The sandbox's env as JSON in a sealed-off memory file (close-on-exec here; the jail's
 /// first process moves it to [`AGENT_ENV_FD`]).
-fn env_memfd(env: &std::collections::BTreeMap<String, String>) -> std::io::Result<OwnedFd> {
+fn env_memfd(input: &crate::agent::JailInput) -> std::io::Result<OwnedFd> {
     use std::io::{Seek, Write};
     use std::os::fd::FromRawFd;
     // SAFETY: memfd_create with a static name; the descriptor is ours.
@@ -1059,7 +1063,7 @@ fn env_memfd(env: &std::collections::BTreeMap<String, String>) -> std::io::Resul
     }
     // SAFETY: just created, owned by nobody else.
     let mut file = unsafe { std::fs::File::from_raw_fd(fd) };
-    file.write_all(&serde_json::to_vec(env).map_err(std::io::Error::other)?)?;
+    file.write_all(&serde_json::to_vec(input).map_err(std::io::Error::other)?)?;
     file.rewind()?;
     high_fd(OwnedFd::from(file))
 }

@@ -2,8 +2,9 @@
 //! synchronously or in the background, with logs kept per command (see `shell` for how a
 //! command runs, `logs` for the log format and the SDK version rule, `follow` for streaming).
 //!
-//! The read-only `entrypoint` session stands for the sandbox's entrypoint; daytona-local
-//! sandboxes have none, so it has no commands and empty logs.
+//! The read-only `entrypoint` session stands for the sandbox's entrypoint: on an image with one
+//! (its snapshot's `entrypoint`), the command that runs it at start, with its logs; else no
+//! commands and empty logs.
 
 mod command;
 mod follow;
@@ -65,13 +66,30 @@ impl Registry {
     /// leftovers from an earlier run are removed) and FIFOs under `fifo_root`.
     pub fn new(log_root: PathBuf, fifo_root: PathBuf) -> Self {
         let _ = std::fs::remove_dir_all(&log_root);
-        let entrypoint = Arc::new(Session { id: ENTRYPOINT.into(), shell: None, commands: Mutex::default() });
+        let entrypoint =
+            Arc::new(Session { id: ENTRYPOINT.into(), shell: None, read_only: true, commands: Mutex::default() });
         Self {
             sessions: Mutex::new(BTreeMap::from([(ENTRYPOINT.to_owned(), entrypoint)])),
             log_root,
             fifo_root,
             next_dir: AtomicU64::new(0),
         }
+    }
+
+    /// Runs the sandbox's entrypoint (`argv`, from its image) in `work_dir` as the read-only
+    /// entrypoint session's one command.
+    pub async fn start_entrypoint(&self, work_dir: &std::path::Path, argv: &[String]) -> Result<(), String> {
+        let dir = self.log_root.join(ENTRYPOINT);
+        let shell = Shell::spawn(work_dir, dir.join("logs"), self.fifo_root.join(ENTRYPOINT))
+            .await
+            .map_err(|e| format!("starting the entrypoint's shell: {e}"))?;
+        let line = argv.iter().map(|a| crate::agent::process::quote(a)).collect::<Vec<_>>().join(" ");
+        let command = Arc::new(shell.new_command(line, false).map_err(|e| e.to_string())?);
+        shell.submit(&command).await.map_err(|e| e.to_string())?;
+        let session =
+            Session { id: ENTRYPOINT.into(), shell: Some(shell), read_only: true, commands: Mutex::new(vec![command]) };
+        self.sessions.lock().insert(ENTRYPOINT.to_owned(), Arc::new(session));
+        Ok(())
     }
 
     fn get(&self, id: &str) -> Result<Arc<Session>, ToolboxError> {
@@ -83,10 +101,13 @@ impl Registry {
     }
 }
 
-/// A session: its shell (none for the read-only entrypoint session) and commands.
+/// A session: its shell (for the read-only entrypoint session, the one that runs the
+/// entrypoint, if any, never the API's) and commands.
 struct Session {
     id: String,
     shell: Option<Shell>,
+    /// The entrypoint session: listed by nobody, its shell not the API's.
+    read_only: bool,
     commands: Mutex<Vec<Arc<Command>>>,
 }
 
@@ -97,7 +118,11 @@ impl Session {
     }
 
     fn shell(&self) -> Result<&Shell, ToolboxError> {
-        self.shell.as_ref().ok_or_else(|| ToolboxError::BadRequest(format!("session {} is read-only", self.id)))
+        let read_only = || ToolboxError::BadRequest(format!("session {} is read-only", self.id));
+        match self.read_only {
+            true => Err(read_only()),
+            false => self.shell.as_ref().ok_or_else(read_only),
+        }
     }
 
     fn command(&self, id: &str) -> Result<Arc<Command>, ToolboxError> {
@@ -141,7 +166,8 @@ async fn create(
         shell.kill();
         return Err(exists());
     }
-    let session = Session { id: req.session_id.clone(), shell: Some(shell), commands: Mutex::default() };
+    let session =
+        Session { id: req.session_id.clone(), shell: Some(shell), read_only: false, commands: Mutex::default() };
     sessions.insert(req.session_id, Arc::new(session));
     Ok(StatusCode::CREATED)
 }
@@ -149,7 +175,7 @@ async fn create(
 /// `GET /process/session`: the sessions created through the API.
 async fn list(State(agent): State<Arc<Agent>>) -> Json<Vec<daytona_models::Session>> {
     let sessions: Vec<_> = agent.sessions.sessions.lock().values().cloned().collect();
-    Json(sessions.iter().filter(|s| s.shell.is_some()).map(|s| s.dto()).collect())
+    Json(sessions.iter().filter(|s| !s.read_only).map(|s| s.dto()).collect())
 }
 
 /// `GET /process/session/{sessionId}`.
@@ -226,13 +252,16 @@ async fn logs(
     Ok(respond_logs(Some(command), query.follow, &headers, ws).await)
 }
 
-/// `GET /process/session/entrypoint/logs[?follow=true]`: the entrypoint's (empty) log.
+/// `GET /process/session/entrypoint/logs[?follow=true]`: the entrypoint's log (empty without
+/// one).
 async fn entrypoint_logs(
+    State(agent): State<Arc<Agent>>,
     ToolboxQuery(query): ToolboxQuery<LogsQuery>,
     headers: HeaderMap,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
-    respond_logs(None, query.follow, &headers, ws).await
+    let command = agent.sessions.get(ENTRYPOINT).ok().and_then(|s| s.commands.lock().first().cloned());
+    respond_logs(command, query.follow, &headers, ws).await
 }
 
 /// A log as the request asks for it: streamed on a WebSocket upgrade, else whole in the
