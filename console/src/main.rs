@@ -16,6 +16,7 @@ mod git;
 mod highlight;
 mod lifecycle;
 mod live;
+mod loaded;
 mod markdown;
 mod naming;
 mod notebook;

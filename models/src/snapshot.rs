@@ -116,6 +116,7 @@ pub struct CreateSnapshot {
 #[serde(rename_all = "camelCase")]
 pub struct PaginatedSnapshots {
     /// The snapshots on this page.
+    #[cfg_attr(feature = "ts", tsify(type = "SnapshotDto[]"))]
     pub items: Vec<Snapshot>,
     /// How many match in all.
     pub total: u64,

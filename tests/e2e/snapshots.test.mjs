@@ -2,30 +2,22 @@
 // live, chosen in the New sandbox dialog (the sandbox runs on the image), deactivated and
 // activated, deletion refused while in use (the reason shown), then done.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { startRegistry } from '../support/registry.js';
 import { artifact, consoleSuite, eventually } from './helpers.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-let suite, server, page, daytona, registry, registryPid, registryDir;
+let suite, server, page, daytona, reg, registry;
 
 before(async () => {
-  registryDir = mkdtempSync(join(tmpdir(), 'dl-registry'));
-  const out = execFileSync('bash', [join(ROOT, 'tests/support/oci-registry.sh'), registryDir], { encoding: 'utf8' });
-  const [port, pid] = out.trim().split(/\s+/);
-  registry = `127.0.0.1:${port}`;
-  registryPid = Number(pid);
+  reg = startRegistry();
+  registry = reg.host;
   ({ server, daytona, page } = suite = await consoleSuite());
 });
 
 after(async () => {
   await suite?.close();
-  if (registryPid) process.kill(registryPid, 'SIGKILL');
-  if (registryDir) rmSync(registryDir, { recursive: true, force: true });
+  reg?.stop();
 });
 
 test('pull a snapshot, run a sandbox on it, toggle, refuse then delete', async () => {

@@ -2,30 +2,22 @@
 // daytona-local and a real registry on 127.0.0.1 (tests/support/oci-registry.sh): create from
 // an image, list, get, a sandbox on it (the image's ENV and WORKDIR), delete.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { officialSdkSandbox } from '../support/official-sdk.js';
+import { startRegistry } from '../support/registry.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-let ctx, registry, registryPid, registryDir;
+let ctx, reg, registry;
 
 before(async () => {
-  registryDir = mkdtempSync(join(tmpdir(), 'dl-registry'));
-  const out = execFileSync('bash', [join(ROOT, 'tests/support/oci-registry.sh'), registryDir], { encoding: 'utf8' });
-  const [port, pid] = out.trim().split(/\s+/);
-  registry = `127.0.0.1:${port}`;
-  registryPid = Number(pid);
+  reg = startRegistry();
+  registry = reg.host;
   ctx = await officialSdkSandbox();
 });
 
 after(async () => {
   await ctx?.stop();
-  if (registryPid) process.kill(registryPid, 'SIGKILL');
-  if (registryDir) rmSync(registryDir, { recursive: true, force: true });
+  reg?.stop();
 });
 
 test('snapshot create, list, get, a sandbox on it, delete', async () => {

@@ -20,6 +20,7 @@ pub mod pager;
 pub mod port_previews;
 pub mod relative_time;
 pub mod requires_started;
+pub mod rows;
 pub mod run_command;
 pub mod sandbox_table;
 pub mod spinner;

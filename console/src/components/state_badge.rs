@@ -26,3 +26,15 @@ pub fn StateBadge(#[prop(into)] state: Signal<SandboxState>) -> impl IntoView {
         </span>
     }
 }
+
+/// A state as a coloured pill of colour family `tone` (`ok`, `idle`, `busy`, `bad`, `none`),
+/// for what is not a sandbox (snapshots, volumes).
+#[component]
+pub fn ToneBadge(label: &'static str, tone: &'static str) -> impl IntoView {
+    view! {
+        <span class=format!("badge tone-{tone}") data-state=label>
+            <span class="badge-dot"></span>
+            {label}
+        </span>
+    }
+}

@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
+use crate::components::rows::{Row, Rows};
+
 use crate::connection::use_connection;
 use crate::errors::describe;
 
@@ -21,43 +23,32 @@ struct MountRow {
 /// The rows of a form. Rows whose volume is not chosen are errors once anything is typed.
 #[derive(Clone, Copy)]
 pub struct MountRows {
-    rows: RwSignal<Vec<MountRow>>,
-    next_id: StoredValue<usize>,
+    rows: Rows<MountRow>,
+}
+
+impl Row for MountRow {
+    fn id(&self) -> usize {
+        self.id
+    }
 }
 
 impl MountRows {
     /// No volumes.
     pub fn new() -> Self {
-        Self { rows: RwSignal::new(Vec::new()), next_id: StoredValue::new(0) }
+        Self { rows: Rows::new() }
     }
 
     fn add(&self) {
-        let id = self.next_id.get_value();
-        self.next_id.set_value(id + 1);
-        let path = format!("/home/daytona/volume{}", if id == 0 { String::new() } else { (id + 1).to_string() });
-        self.rows
-            .update(|r| r.push(MountRow { id, volume_id: String::new(), mount_path: path, subpath: String::new() }));
-    }
-
-    fn remove(&self, id: usize) {
-        self.rows.update(|r| r.retain(|row| row.id != id));
-    }
-
-    fn get(&self, id: usize, part: fn(&MountRow) -> &String) -> String {
-        self.rows.with(|rows| rows.iter().find(|r| r.id == id).map(|r| part(r).clone()).unwrap_or_default())
-    }
-
-    fn set(&self, id: usize, part: fn(&mut MountRow) -> &mut String, text: String) {
-        self.rows.update(|rows| {
-            if let Some(row) = rows.iter_mut().find(|r| r.id == id) {
-                *part(row) = text;
-            }
+        self.rows.push(|id| {
+            let mount_path =
+                format!("/home/daytona/volume{}", if id == 0 { String::new() } else { (id + 1).to_string() });
+            MountRow { id, volume_id: String::new(), mount_path, subpath: String::new() }
         });
     }
 
     /// What is wrong with row `id` (reactive).
     fn row_error(&self, id: usize) -> Option<String> {
-        self.rows.with(|rows| {
+        self.rows.rows.with(|rows| {
             let index = rows.iter().position(|r| r.id == id)?;
             let row = &rows[index];
             if row.volume_id.is_empty() {
@@ -77,11 +68,11 @@ impl MountRows {
 
     /// The mounts, or `None` while any row is invalid (reactive).
     pub fn mounts(&self) -> Option<Vec<SandboxVolume>> {
-        let ids: Vec<usize> = self.rows.with(|rows| rows.iter().map(|r| r.id).collect());
+        let ids = self.rows.ids();
         if ids.into_iter().any(|id| self.row_error(id).is_some()) {
             return None;
         }
-        Some(self.rows.with(|rows| {
+        Some(self.rows.rows.with(|rows| {
             rows.iter()
                 .map(|r| SandboxVolume {
                     volume_id: r.volume_id.clone(),
@@ -105,7 +96,7 @@ pub fn VolumeMountsEditor(rows: MountRows, #[prop(into)] show_errors: Signal<boo
             volumes.set(Some(listed.map(|l| l.into_iter().filter(|v| v.state == VolumeState::Ready).collect())));
         });
     });
-    let ids = move || rows.rows.with(|r| r.iter().map(|row| row.id).collect::<Vec<_>>());
+    let ids = move || rows.rows.ids();
     let choices = move || volumes.get().and_then(Result::ok).unwrap_or_default();
     view! {
         <div class="volume-rows">
@@ -113,12 +104,12 @@ pub fn VolumeMountsEditor(rows: MountRows, #[prop(into)] show_errors: Signal<boo
                 <div class="volume-row">
                     <select
                         aria-label="Volume"
-                        prop:value=move || rows.get(id, |r| &r.volume_id)
-                        on:change=move |ev| rows.set(id, |r| &mut r.volume_id, event_target_value(&ev))
+                        prop:value=move || rows.rows.get(id, |r| &r.volume_id)
+                        on:change=move |ev| rows.rows.set(id, |r| &mut r.volume_id, event_target_value(&ev))
                     >
                         <option value="">"Choose a volume…"</option>
                         {move || {
-                            let chosen = rows.get(id, |r| &r.volume_id);
+                            let chosen = rows.rows.get(id, |r| &r.volume_id);
                             choices()
                                 .into_iter()
                                 .map(|v| {
@@ -132,17 +123,17 @@ pub fn VolumeMountsEditor(rows: MountRows, #[prop(into)] show_errors: Signal<boo
                         type="text"
                         aria-label="Mount path"
                         placeholder="/home/daytona/data"
-                        prop:value=move || rows.get(id, |r| &r.mount_path)
-                        on:input=move |ev| rows.set(id, |r| &mut r.mount_path, event_target_value(&ev))
+                        prop:value=move || rows.rows.get(id, |r| &r.mount_path)
+                        on:input=move |ev| rows.rows.set(id, |r| &mut r.mount_path, event_target_value(&ev))
                     />
                     <input
                         type="text"
                         aria-label="Subpath"
                         placeholder="subpath (optional)"
-                        prop:value=move || rows.get(id, |r| &r.subpath)
-                        on:input=move |ev| rows.set(id, |r| &mut r.subpath, event_target_value(&ev))
+                        prop:value=move || rows.rows.get(id, |r| &r.subpath)
+                        on:input=move |ev| rows.rows.set(id, |r| &mut r.subpath, event_target_value(&ev))
                     />
-                    <button type="button" class="btn-icon" aria-label="Remove volume" on:click=move |_| rows.remove(id)>
+                    <button type="button" class="btn-icon" aria-label="Remove volume" on:click=move |_| rows.rows.remove(id)>
                         "×"
                     </button>
                     {move || {

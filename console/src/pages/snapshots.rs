@@ -14,8 +14,10 @@ use crate::components::connect_prompt::ConnectPrompt;
 use crate::components::error_alert::{Alert, ErrorAlert};
 use crate::components::relative_time::RelativeTime;
 use crate::components::spinner::Spinner;
+use crate::components::state_badge::ToneBadge;
 use crate::connection::use_connection;
 use crate::errors::describe;
+use crate::loaded::{use_loaded, Loaded};
 use crate::polling::use_interval;
 
 /// How often the list reloads while a snapshot is being pulled.
@@ -67,27 +69,9 @@ pub fn SnapshotsPage() -> impl IntoView {
 #[component]
 fn Snapshots() -> impl IntoView {
     let conn = use_connection();
-    let rows = RwSignal::new(None::<Vec<Snapshot>>);
-    let error = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(false);
-    let reload = move || {
-        let Ok(daytona) = conn.get_untracked().client() else { return };
-        loading.set(true);
-        spawn_local(async move {
-            match load(&daytona).await {
-                Ok(r) => {
-                    rows.set(Some(r));
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            loading.set(false);
-        });
-    };
-    Effect::new(move |_| {
-        conn.track();
-        reload();
-    });
+    let list = use_loaded(|daytona: Daytona| async move { load(&daytona).await });
+    let Loaded { items: rows, error, loading, .. } = list;
+    let reload = move || list.reload();
     // Live progress: while any snapshot is on its way, the list follows it.
     use_interval(PULL_POLL, move || {
         let moving = rows.with_untracked(|r| {
@@ -246,10 +230,7 @@ fn SnapshotRow(
     view! {
         <tr data-snapshot=snap.name.clone()>
             <td>
-                <span class=format!("badge tone-{tone}") data-state=label>
-                    <span class="badge-dot"></span>
-                    {label}
-                </span>
+                <ToneBadge label tone/>
             </td>
             <td class="col-name">
                 <span class="name-text">{snap.name.clone()}</span>

@@ -16,8 +16,10 @@ use crate::components::copy_id::CopyId;
 use crate::components::error_alert::{Alert, ErrorAlert};
 use crate::components::relative_time::RelativeTime;
 use crate::components::spinner::Spinner;
+use crate::components::state_badge::ToneBadge;
 use crate::connection::use_connection;
 use crate::errors::describe;
+use crate::loaded::{use_loaded, Loaded};
 
 /// A volume and the names of the sandboxes that mount it.
 #[derive(Clone, Debug, PartialEq)]
@@ -71,27 +73,9 @@ async fn load(daytona: &Daytona) -> Result<Vec<VolumeRow>, String> {
 #[component]
 fn Volumes() -> impl IntoView {
     let conn = use_connection();
-    let rows = RwSignal::new(None::<Vec<VolumeRow>>);
-    let error = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(false);
-    let reload = move || {
-        let Ok(daytona) = conn.get_untracked().client() else { return };
-        loading.set(true);
-        spawn_local(async move {
-            match load(&daytona).await {
-                Ok(r) => {
-                    rows.set(Some(r));
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            loading.set(false);
-        });
-    };
-    Effect::new(move |_| {
-        conn.track();
-        reload();
-    });
+    let list = use_loaded(|daytona: Daytona| async move { load(&daytona).await });
+    let Loaded { items: rows, error, loading, .. } = list;
+    let reload = move || list.reload();
 
     let name = RwSignal::new(String::new());
     let tried = RwSignal::new(false);
@@ -223,10 +207,7 @@ fn VolumeRowView(row: VolumeRow, on_delete: impl Fn(Volume) + Copy + 'static) ->
     view! {
         <tr data-volume=row.volume.name.clone()>
             <td>
-                <span class=format!("badge tone-{tone}") data-state=label>
-                    <span class="badge-dot"></span>
-                    {label}
-                </span>
+                <ToneBadge label tone/>
             </td>
             <td class="col-name">
                 <span class="name-text">{row.volume.name.clone()}</span>
