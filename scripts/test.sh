@@ -72,3 +72,6 @@ node --test tests/npm/ tests/ts-sdk/ tests/e2e/
 
 log "the SDK against @daytonaio/sdk in one page (a few rounds; size budget checked)"
 bash scripts/bench-peer.sh
+
+log "snapshots and volumes against references in the same run (pull, create on an image, throughput)"
+bash scripts/bench-images.sh target/debug/daytona-local
