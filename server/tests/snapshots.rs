@@ -114,13 +114,14 @@ async fn a_sandbox_runs_on_the_image_and_keeps_its_writes() {
     let registry = Registry::start();
     let mut s = Server::start().await;
     let image = registry.image("test/busybox:1.0");
-    let (status, snap) = s.post("/snapshots", json!({ "name": "bb", "imageName": image })).await;
+    let (status, snap) = s.post("/snapshots", json!({ "name": "bb", "imageName": image, "cpu": 2, "memory": 2 })).await;
     assert_eq!(status, StatusCode::OK, "{snap}");
     let snap_id = snap["id"].as_str().unwrap().to_owned();
     assert_eq!(settled(&s, &snap_id).await["state"], "active");
 
     let sb = s.create(json!({ "snapshot": "bb", "env": { "MINE": "mine" } })).await;
     assert_eq!(sb["snapshot"], "bb");
+    assert_eq!((sb["cpu"].as_i64(), sb["memory"].as_i64()), (Some(2), Some(2)), "the snapshot's resources: {sb}");
     assert!(s.get("/snapshots/bb").await.1["lastUsedAt"].is_string(), "marked used");
     let id = id_of(&sb);
     // The image's files, ENV and WORKDIR, not the host's userland; the sandbox's env on top.

@@ -141,16 +141,7 @@ impl AppState {
         check_env(&env)?;
         let labels = req.labels.unwrap_or_default();
         check_labels(&labels)?;
-        let cpu = check_range("cpu", req.cpu.unwrap_or(DEFAULT_CPU), 1, MAX_CPU)?;
-        let memory = check_range("memory", req.memory.unwrap_or(DEFAULT_MEMORY_GIB), 1, MAX_MEMORY_GIB)?;
-        let disk = check_range("disk", req.disk.unwrap_or(DEFAULT_DISK_GIB), 1, MAX_DISK_GIB)?;
-        if let (Some(_), Some(why)) = (req.disk, self.runtime.disks.unavailable()) {
-            return Err(ApiError::BadRequest(format!("disk limits cannot be enforced here: {why}")));
-        }
-        if req.gpu.unwrap_or(0) > 0 {
-            return Err(ApiError::BadRequest("GPUs are not available on daytona-local".into()));
-        }
-        // What daytona-local cannot honour is refused, not dropped.
+        // The snapshot first: its resources are the defaults of sandboxes made on it.
         let snapshot = match req.snapshot.as_deref().filter(|s| !s.is_empty()) {
             None => self.default_snapshot(),
             Some(wanted) => self.find_snapshot(wanted).map_err(|_| {
@@ -169,6 +160,16 @@ impl AppState {
             let state = serde_json::to_string(&snapshot.state).unwrap_or_default();
             return Err(ApiError::BadRequest(format!("Snapshot {} is not active (state {state})", snapshot.name)));
         }
+        let cpu = check_range("cpu", req.cpu.unwrap_or(snapshot.cpu as i64), 1, MAX_CPU)?;
+        let memory = check_range("memory", req.memory.unwrap_or(snapshot.mem as i64), 1, MAX_MEMORY_GIB)?;
+        let disk = check_range("disk", req.disk.unwrap_or(snapshot.disk as i64), 1, MAX_DISK_GIB)?;
+        if let (Some(_), Some(why)) = (req.disk, self.runtime.disks.unavailable()) {
+            return Err(ApiError::BadRequest(format!("disk limits cannot be enforced here: {why}")));
+        }
+        if req.gpu.unwrap_or(0) > 0 {
+            return Err(ApiError::BadRequest("GPUs are not available on daytona-local".into()));
+        }
+        // What daytona-local cannot honour is refused, not dropped.
         if req.build_info.is_some() {
             return Err(ApiError::BadRequest(
                 "Sandboxes from an image (buildInfo) are not supported by daytona-local yet: create one without it"
