@@ -10,7 +10,7 @@ use daytona_models::SandboxState;
 use super::error::ApiError;
 use crate::jail::runtime::Runtime;
 use crate::store::record::{SandboxEvent, SandboxRecord};
-use crate::store::Store;
+use crate::store::{Named, Store, Table};
 
 /// Everything the handlers share.
 pub struct AppState {
@@ -26,8 +26,8 @@ pub struct AppState {
     /// Every creation and state change, for the event socket.
     pub events: tokio::sync::broadcast::Sender<SandboxEvent>,
     op_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-    /// Held while volumes are created or deleted and while a new sandbox's mounts are checked
-    /// and recorded: a volume in use is never deleted.
+    /// Held while a volume is deleted and while a new sandbox's mounts are checked and
+    /// recorded: a volume in use is never deleted.
     pub volume_lock: Mutex<()>,
     /// When this server process started (ISO 8601): the default snapshot's dates.
     pub started_at: String,
@@ -39,7 +39,8 @@ pub const ORGANIZATION_ID: &str = "local";
 impl AppState {
     /// State over an opened store, loading every record.
     pub fn new(api_key: String, minute_ms: i64, store: Store, runtime: Runtime) -> rusqlite::Result<Self> {
-        let records = store.load_all()?.into_iter().map(|r| (r.dto.id.clone(), r)).collect();
+        let records =
+            store.records::<SandboxRecord>(Table::Sandboxes)?.into_iter().map(|r| (r.dto.id.clone(), r)).collect();
         Ok(Self {
             api_key,
             minute_ms,
@@ -79,6 +80,17 @@ impl AppState {
         let old = self.records.write().insert(rec.dto.id.clone(), rec.clone());
         self.announce(old.map(|o| o.state()), &rec);
         Ok(rec)
+    }
+
+    /// Stores the new `rec` of `table`; a name already taken (by a concurrent request, too) is
+    /// a 409 naming the `kind` of record.
+    pub fn insert_named<T: serde::Serialize + Named>(&self, table: Table, rec: &T, kind: &str) -> Result<(), ApiError> {
+        self.store.insert(table, rec).map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::ConstraintViolation) => {
+                ApiError::Conflict(format!("{kind} with name {} already exists", rec.name()))
+            }
+            _ => e.into(),
+        })
     }
 
     /// Tells the event socket about `rec`, new (`old` = None) or changed from state `old`.
@@ -125,7 +137,7 @@ impl AppState {
     /// Forgets a record for good.
     pub fn forget(&self, id: &str) -> Result<(), ApiError> {
         let mut records = self.records.write();
-        self.store.remove(id)?;
+        self.store.delete(Table::Sandboxes, id)?;
         if let Some(mut gone) = records.remove(id) {
             let old = gone.state();
             gone.set_state(SandboxState::Destroyed);

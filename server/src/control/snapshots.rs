@@ -244,12 +244,7 @@ async fn create(State(st): S, AppJson(req): AppJson<CreateSnapshot>) -> Result<J
         last_used_at: None,
         source_sandbox_id: None,
     };
-    st.store.insert(Table::Snapshots, &snap).map_err(|e| match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::ConstraintViolation) => {
-            ApiError::Conflict(format!("Snapshot with name {} already exists", snap.name))
-        }
-        _ => e.into(),
-    })?;
+    st.insert_named(Table::Snapshots, &snap, "Snapshot")?;
     tokio::spawn(Arc::clone(&st).pull_snapshot(snap.id.clone()));
     Ok(Json(snap))
 }

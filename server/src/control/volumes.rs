@@ -51,10 +51,6 @@ async fn list(State(st): S, AppQuery(_): AppQuery<ListQuery>) -> Result<Json<Vec
 
 async fn create(State(st): S, AppJson(req): AppJson<CreateVolume>) -> Result<Json<Volume>, ApiError> {
     check_volume_name(&req.name).map_err(ApiError::BadRequest)?;
-    let _one_change_at_a_time = st.volume_lock.lock();
-    if st.store.records::<Volume>(Table::Volumes)?.iter().any(|v| v.name == req.name) {
-        return Err(ApiError::Conflict(format!("Volume with name {} already exists", req.name)));
-    }
     let now = crate::time::now_iso();
     let vol = Volume {
         id: uuid::Uuid::new_v4().to_string(),
@@ -67,17 +63,22 @@ async fn create(State(st): S, AppJson(req): AppJson<CreateVolume>) -> Result<Jso
         error_reason: None,
     };
     st.runtime.volumes.create(&vol.id)?;
-    if let Err(e) = st.store.insert(Table::Volumes, &vol) {
+    if let Err(e) = st.insert_named(Table::Volumes, &vol, "Volume") {
         // Nothing half made stays behind.
         let _ = std::fs::remove_dir(st.runtime.volumes.path(&vol.id));
-        return Err(e.into());
+        return Err(e);
     }
     Ok(Json(vol))
 }
 
-async fn get_one(State(st): S, AppPath(id): AppPath<String>) -> Result<Json<Volume>, ApiError> {
+/// The volume with id `id`.
+fn volume(st: &AppState, id: &str) -> Result<Volume, ApiError> {
     let all = st.store.records::<Volume>(Table::Volumes)?;
-    all.into_iter().find(|v| v.id == id).map(Json).ok_or_else(|| not_found(&id))
+    all.into_iter().find(|v| v.id == id).ok_or_else(|| not_found(id))
+}
+
+async fn get_one(State(st): S, AppPath(id): AppPath<String>) -> Result<Json<Volume>, ApiError> {
+    volume(&st, &id).map(Json)
 }
 
 async fn get_by_name(State(st): S, AppPath(name): AppPath<String>) -> Result<Json<Volume>, ApiError> {
@@ -88,12 +89,7 @@ async fn get_by_name(State(st): S, AppPath(name): AppPath<String>) -> Result<Jso
 async fn remove(State(st): S, AppPath(id): AppPath<String>) -> Result<StatusCode, ApiError> {
     let vol = {
         let _one_change_at_a_time = st.volume_lock.lock();
-        let mut vol = st
-            .store
-            .records::<Volume>(Table::Volumes)?
-            .into_iter()
-            .find(|v| v.id == id)
-            .ok_or_else(|| not_found(&id))?;
+        let mut vol = volume(&st, &id)?;
         if vol.state == VolumeState::Deleting {
             return Ok(StatusCode::OK);
         }

@@ -368,8 +368,7 @@ impl Runtime {
 
     /// Starts the jail of `sb` and waits until its agent answers: ends what a dead jail left,
     /// spawns the new one, brings its network up while its agent boots, and leaves nothing
-    /// behind if any of it fails.
-    /// Starts the jail of `sb`, on the image of snapshot `image` (its id) if given, else on
+    /// behind if any of it fails. It runs on the image of `image`'s snapshot if given, else on
     /// the host's userland.
     pub async fn start(&self, sb: &Sandbox, image: Option<&ImageRun>) -> Result<(), JailError> {
         if self.is_running(&sb.id) {
@@ -635,12 +634,14 @@ impl Jailed {
             (Some(run), Some(ns), Some(range)) => Some(image_rootfs(rt, run, &home, ns, range)?),
             _ => None,
         };
-        let mut volumes = rt.volumes.prepare(&wanted_volumes(sb)?, userns.as_ref())?;
         // Numbered above the descriptors a jail's are moved to, as [`high_fd`] says.
-        for m in &mut volumes {
-            let fd = m.source.try_clone().and_then(high_fd).map_err(|e| format!("volume descriptor: {e}"))?;
-            m.source = fd;
-        }
+        let volumes = rt
+            .volumes
+            .prepare(&wanted_volumes(sb)?, userns.as_ref())?
+            .into_iter()
+            .map(|m| Ok(volume::Mount { source: high_fd(m.source)?, ..m }))
+            .collect::<std::io::Result<Vec<_>>>()
+            .map_err(|e| format!("volume descriptor: {e}"))?;
         Ok(Self { home, etc, userns, volumes, image })
     }
 
@@ -898,6 +899,20 @@ unsafe fn stage(
     const MOVE_MOUNT_F_EMPTY_PATH: libc::c_uint = 4;
     let check = |r: libc::c_long| if r >= 0 { Ok(r) } else { Err(std::io::Error::last_os_error()) };
     let null = std::ptr::null::<libc::c_char>();
+    // Attaches the detached mount tree `tree` at `at`.
+    // SAFETY (of the calls): a descriptor and a C string that outlive the call.
+    let move_to = |tree: RawFd, at: &std::ffi::CStr| {
+        check(unsafe {
+            libc::syscall(
+                libc::SYS_move_mount,
+                tree,
+                c"".as_ptr(),
+                libc::AT_FDCWD,
+                at.as_ptr(),
+                MOVE_MOUNT_F_EMPTY_PATH,
+            )
+        })
+    };
     // SAFETY: system calls on C strings that live to the end of this function and on
     // descriptors opened here; none allocates or locks.
     unsafe {
@@ -924,14 +939,7 @@ unsafe fn stage(
             check(libc::open(c"/tmp/agent".as_ptr(), libc::O_CREAT | libc::O_WRONLY | libc::O_CLOEXEC, 0o755).into())?;
         libc::close(file as i32);
         for (tree, at) in trees.into_iter().zip([c"/tmp/home", c"/tmp/etc", c"/tmp/agent"]) {
-            check(libc::syscall(
-                libc::SYS_move_mount,
-                tree,
-                c"".as_ptr(),
-                libc::AT_FDCWD,
-                at.as_ptr(),
-                MOVE_MOUNT_F_EMPTY_PATH,
-            ))?;
+            move_to(tree, at)?;
             libc::close(tree);
         }
         if !volumes.is_empty() {
@@ -939,21 +947,12 @@ unsafe fn stage(
         }
         for (tree, at) in volumes {
             check(libc::mkdir(at.as_ptr(), 0o755).into())?;
-            let flags = MOVE_MOUNT_F_EMPTY_PATH;
-            check(libc::syscall(libc::SYS_move_mount, *tree, c"".as_ptr(), libc::AT_FDCWD, at.as_ptr(), flags))?;
+            move_to(*tree, at)?;
         }
         if let Some(tree) = image {
             check(libc::mkdir(c"/tmp/lower".as_ptr(), 0o755).into())?;
             check(libc::mkdir(c"/tmp/root".as_ptr(), 0o755).into())?;
-            let flags = MOVE_MOUNT_F_EMPTY_PATH;
-            check(libc::syscall(
-                libc::SYS_move_mount,
-                tree,
-                c"".as_ptr(),
-                libc::AT_FDCWD,
-                c"/tmp/lower".as_ptr(),
-                flags,
-            ))?;
+            move_to(tree, c"/tmp/lower")?;
             check(
                 libc::mount(
                     c"overlay".as_ptr(),

@@ -14,7 +14,7 @@ use rusqlite::{params, Connection};
 use daytona_models::{Snapshot, Volume};
 use record::SandboxRecord;
 
-/// The sandbox table. Every write is committed before the caller answers.
+/// The database. Every write is committed before the caller answers.
 pub struct Store {
     conn: Mutex<Connection>,
 }
@@ -33,39 +33,13 @@ impl Store {
             side.push(suffix);
             make_private(Path::new(&side), false).map_err(|e| io_error(Path::new(&side), e))?;
         }
-        conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS sandboxes (
-                 id TEXT PRIMARY KEY,
-                 name TEXT NOT NULL UNIQUE,
-                 record TEXT NOT NULL
-             );
-             CREATE TABLE IF NOT EXISTS volumes (
-                 id TEXT PRIMARY KEY,
-                 name TEXT NOT NULL UNIQUE,
-                 record TEXT NOT NULL
-             );
-             CREATE TABLE IF NOT EXISTS snapshots (
-                 id TEXT PRIMARY KEY,
-                 name TEXT NOT NULL UNIQUE,
-                 record TEXT NOT NULL
-             );",
-        )?;
-        Ok(Self { conn: Mutex::new(conn) })
-    }
-
-    /// Every stored sandbox.
-    pub fn load_all(&self) -> rusqlite::Result<Vec<SandboxRecord>> {
-        let conn = self.conn.lock();
-        let mut stmt = conn.prepare("SELECT record FROM sandboxes")?;
-        let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
-        let mut out = Vec::new();
-        for json in rows {
-            match serde_json::from_str(&json?) {
-                Ok(rec) => out.push(rec),
-                Err(e) => tracing::error!("skipping unreadable sandbox record: {e}"),
-            }
+        for table in Table::ALL {
+            conn.execute_batch(&format!(
+                "CREATE TABLE IF NOT EXISTS {} (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, record TEXT NOT NULL);",
+                table.sql_name()
+            ))?;
         }
-        Ok(out)
+        Ok(Self { conn: Mutex::new(conn) })
     }
 
     /// Inserts or replaces a record.
@@ -79,18 +53,13 @@ impl Store {
         )?;
         Ok(())
     }
-
-    /// Removes a record.
-    pub fn remove(&self, id: &str) -> rusqlite::Result<()> {
-        let conn = self.conn.lock();
-        conn.execute("DELETE FROM sandboxes WHERE id = ?1", params![id])?;
-        Ok(())
-    }
 }
 
-/// The tables of records other than sandboxes: JSON records keyed by id, with unique names.
+/// The tables: JSON records keyed by id, with unique names.
 #[derive(Clone, Copy, Debug)]
 pub enum Table {
+    /// [`SandboxRecord`]s.
+    Sandboxes,
     /// [`Volume`]s.
     Volumes,
     /// [`Snapshot`]s.
@@ -98,8 +67,11 @@ pub enum Table {
 }
 
 impl Table {
+    const ALL: [Self; 3] = [Self::Sandboxes, Self::Volumes, Self::Snapshots];
+
     fn sql_name(self) -> &'static str {
         match self {
+            Self::Sandboxes => "sandboxes",
             Self::Volumes => "volumes",
             Self::Snapshots => "snapshots",
         }
