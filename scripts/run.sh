@@ -6,6 +6,9 @@ source "$(dirname "$0")/lib.sh"
 bash scripts/setup.sh
 log "building daytona-local (release)"
 cargo build --release -p daytona-local
+# Its HTTPS port's certificates come from a local CA: trusted here, clients that speak HTTPS
+# only (the Python SDK's uploads of image contexts) reach it.
+target/release/daytona-local trust-ca || log "the local CA is not trusted: see the message above"
 bash scripts/build-sdk.sh
 bash scripts/build-console.sh
 

@@ -24,6 +24,9 @@ need_pkg git            # toolbox git (/git/*) runs the git CLI inside sandboxes
 # Snapshots: images pulled from OCI registries (skopeo) and unpacked (umoci); the tests' own
 # registry (docker-registry, the reference OCI distribution server, on 127.0.0.1).
 for p in skopeo umoci docker-registry busybox-static; do need_pkg "$p"; done
+# Image builds (buildah bud, in a user namespace per build); the HTTPS port's local CA joins
+# the host's trusted certificates with update-ca-certificates.
+for p in buildah ca-certificates; do need_pkg "$p"; done
 # Computer use: the sandboxes' desktop (X server, window manager, terminal, VNC, noVNC),
 # mouse and keyboard, recordings.
 for p in xvfb openbox xterm x11vnc websockify novnc xdotool ffmpeg; do need_pkg "$p"; done

@@ -27,6 +27,9 @@ cargo fmt --all --check
 
 log "building daytona-local"
 cargo build -p daytona-local
+# The official Python SDK uploads image contexts over HTTPS only, trusting the system's store.
+log "trusting daytona-local's local CA (its HTTPS port)"
+target/debug/daytona-local trust-ca
 log "lints: clippy -D warnings (server, models)"
 cargo clippy -p daytona-local -p daytona-models --all-targets -- -D warnings
 log "server tests, models unit tests"

@@ -6,6 +6,7 @@
 //! TypeScript declarations of the SDK's npm package.
 
 mod allow_list;
+mod build;
 mod chart;
 mod code_run;
 mod computer_use;
@@ -30,6 +31,9 @@ mod toolbox;
 mod volume;
 
 pub use allow_list::{parse_allow_list, MAX_ALLOWED_NETWORKS};
+pub use build::{
+    context_key, is_context_hash, BuildInfo, SnapshotBuildInfo, StorageAccess, MAX_CONTEXT_HASHES, MAX_DOCKERFILE_BYTES,
+};
 pub use chart::{Chart, ChartElement};
 pub use code_run::{CodeRunArtifacts, CodeRunRequest, CodeRunResponse};
 pub use computer_use::{
@@ -78,7 +82,9 @@ pub use session::{
     SessionSendInputRequest,
 };
 pub use signing::{sign_file_url, verify_file_url};
-pub use snapshot::{check_image_name, CreateSnapshot, PaginatedSnapshots, Snapshot, SnapshotState};
+pub use snapshot::{
+    check_image_name, check_image_reference, CreateSnapshot, PaginatedSnapshots, Snapshot, SnapshotState,
+};
 pub use toolbox::{
     DirResponse, PortPreviewUrl, SignedPortPreviewUrl, Url, VersionResponse, PREVIEW_TOKEN_HEADER,
     PTY_EXIT_CONTROL_SUBPROTOCOL, SANDBOX_TOKEN_QUERY, SDK_VERSION_HEADER, SDK_VERSION_SUBPROTOCOL,

@@ -84,12 +84,10 @@ pub struct CreateSandbox {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(optional))]
     pub volumes: Option<Vec<SandboxVolume>>,
-    /// A declarative image to build and run (`{dockerfileContent, contextHashes?}`), instead
-    /// of a snapshot. Only read, so that daytona-local can refuse it (it builds no images yet);
-    /// never sent by this SDK, which has no image builder.
-    #[serde(default, skip_serializing)]
-    #[cfg_attr(feature = "ts", tsify(optional, type = "unknown"))]
-    pub build_info: Option<serde_json::Value>,
+    /// A declarative image to build and run, instead of a snapshot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub build_info: Option<crate::BuildInfo>,
 }
 
 /// Body of `POST /sandbox/{id}/resize`.

@@ -71,6 +71,10 @@ pub struct Snapshot {
     pub last_used_at: Option<String>,
     /// The sandbox it was made from, if any.
     pub source_sandbox_id: Option<String>,
+    /// The Dockerfile and contexts it was built from, if it was built.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub build_info: Option<crate::SnapshotBuildInfo>,
 }
 
 /// Body of `POST /snapshots`.
@@ -104,10 +108,10 @@ pub struct CreateSnapshot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(optional))]
     pub disk: Option<i64>,
-    /// A declarative image build (refused by daytona-local, which pulls images only).
+    /// A declarative image to build, instead of an image to pull.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ts", tsify(optional, type = "unknown"))]
-    pub build_info: Option<serde_json::Value>,
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub build_info: Option<crate::BuildInfo>,
 }
 
 /// One page of `GET /snapshots` (`PaginatedSnapshots`).
@@ -126,13 +130,20 @@ pub struct PaginatedSnapshots {
     pub total_pages: u64,
 }
 
-/// Checks an image reference for a pull: a registry path with a tag other than `latest`, or a
-/// digest, in the characters references are made of (it goes to `skopeo` after `docker://`).
-pub fn check_image_name(image: &str) -> Result<(), String> {
+/// Checks that `image` has the form of an image reference (`[registry/]name[:tag|@digest]`,
+/// no whitespace, nothing an argv could take for an option); any tag, `latest` too.
+pub fn check_image_reference(image: &str) -> Result<(), String> {
     let ok_chars = image.chars().all(|c| c.is_ascii_alphanumeric() || "._-/:@+".contains(c));
     if image.is_empty() || image.len() > 512 || !ok_chars || image.starts_with(['-', '/', '.', ':', '@']) {
         return Err(format!("Invalid image name {image:?}"));
     }
+    Ok(())
+}
+
+/// Checks an image reference for a pull: a registry path with a tag other than `latest`, or a
+/// digest, in the characters references are made of (it goes to `skopeo` after `docker://`).
+pub fn check_image_name(image: &str) -> Result<(), String> {
+    check_image_reference(image)?;
     if image.contains('@') {
         return Ok(());
     }

@@ -9,6 +9,7 @@ mod app;
 mod control;
 mod http;
 mod jail;
+mod objects;
 mod proxy;
 mod store;
 mod time;
@@ -29,6 +30,14 @@ struct Cli {
 enum Command {
     /// Run the control plane, toolbox proxy and console.
     Serve(app::ServeArgs),
+    /// Make the local certificate authority of `serve`'s HTTPS port (if there is none yet) and
+    /// add it to this host's trusted certificates (root).
+    TrustCa {
+        /// Directory of the authority (default: /var/lib/daytona-local/ca for root, else
+        /// ~/.local/share/daytona-local/ca).
+        #[arg(long)]
+        ca_dir: Option<PathBuf>,
+    },
     /// Run the toolbox agent inside a sandbox (started by `serve`).
     Agent {
         /// Inherited file descriptor of the listening Unix socket (bound by the server).
@@ -64,6 +73,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => runtime().block_on(app::serve(args)),
+        Command::TrustCa { ca_dir } => app::tls::trust(&ca_dir.unwrap_or_else(app::tls::default_ca_dir)),
         Command::Agent { listen_fd, home, lifeline_fd, env_fd, workload_fd, workload_join } => {
             let input = env_fd.map(agent::read_jail_input).transpose();
             let keep: Vec<i32> = lifeline_fd.into_iter().chain(workload_fd.iter().copied()).collect();

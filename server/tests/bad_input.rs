@@ -70,7 +70,11 @@ async fn invalid_values_on_create_are_400() {
         ("negative autostop", json!({"autoStopInterval": -1})),
         // What daytona-local cannot honour is refused, never dropped.
         ("a snapshot it does not have", json!({"snapshot": "daytonaio/sandbox:0.5.0"})),
-        ("an image to build", json!({"buildInfo": {"dockerfileContent": "FROM python:3.12-slim\n"}})),
+        ("an image from a build argument", json!({"buildInfo": {"dockerfileContent": "ARG B\nFROM $B\n"}})),
+        (
+            "an image and a snapshot",
+            json!({"snapshot": "daytona-local", "buildInfo": {"dockerfileContent": "FROM a:1\n"}}),
+        ),
         ("kvm", json!({"kvm": true})),
     ];
     for (what, body) in cases {

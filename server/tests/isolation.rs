@@ -1129,3 +1129,79 @@ async fn language_servers_run_unprivileged_and_requests_name_no_program() {
         assert!(servers.iter().all(|g| g.ends_with("/workload")), "{servers:?}");
     }
 }
+
+/// The processes of the host whose command line contains `needle`: (pid, real uid).
+fn host_processes_with(needle: &str) -> Vec<(i32, u32)> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|p| p.parse::<i32>().ok()) else { continue };
+        let Ok(cmdline) = std::fs::read(e.path().join("cmdline")) else { continue };
+        if !String::from_utf8_lossy(&cmdline).contains(needle) {
+            continue;
+        }
+        let status = std::fs::read_to_string(e.path().join("status")).unwrap_or_default();
+        let uid = status.lines().find_map(|l| l.strip_prefix("Uid:")).and_then(|l| l.split_whitespace().next());
+        if let Some(uid) = uid.and_then(|u| u.parse().ok()) {
+            found.push((pid, uid));
+        }
+    }
+    found
+}
+
+/// An image build is confined like a sandbox: its RUN steps are an unprivileged host id of a
+/// range of their own, in a cgroup with limits and a pid namespace of their own, and their
+/// network reaches neither the host's loopback (the API) nor the host's own address.
+#[tokio::test]
+async fn image_builds_run_unprivileged_confined_and_off_the_host_network() {
+    if !test_runs_as_root() {
+        return; // builds need a root server (a user namespace per build)
+    }
+    let registry = Registry::start();
+    let s = Server::start().await;
+    let marker = unique("buildiso");
+    let host = host_address();
+    // The echoed words are split by quotes: the log shows each RUN line as written.
+    let dockerfile = format!(
+        "FROM {}\n\
+         RUN busybox sleep 4 # {marker}\n\
+         RUN (busybox nc -l -p 5555 -e busybox echo hi &) ; busybox sleep 0.3; \
+             busybox nc -w 2 127.0.0.1 5555 </dev/null && echo own-\"\"loopback-ok; \
+             busybox nc -w 2 10.0.2.2 {port} </dev/null && echo API-\"\"REACHED-VIA-GATEWAY; \
+             busybox nc -w 2 {host} {port} </dev/null && echo API-\"\"REACHED-VIA-HOST; \
+             busybox ls /proc | busybox grep -c '^[0-9]' > /pids; true\n",
+        registry.image("test/busybox:1.0"),
+        port = s.port,
+    );
+    let (status, snap) =
+        s.post("/snapshots", json!({ "name": "iso-build", "buildInfo": { "dockerfileContent": dockerfile } })).await;
+    assert_eq!(status, StatusCode::OK, "{snap}");
+    let id = snap["id"].as_str().unwrap().to_owned();
+
+    // While the first RUN sleeps: who it is on the host.
+    let mut seen = Vec::new();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while seen.is_empty() && std::time::Instant::now() < deadline {
+        seen = host_processes_with(&marker);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(!seen.is_empty(), "the RUN step was never seen running");
+    let ours = std::fs::read_link("/proc/self/ns/pid").unwrap();
+    for (pid, uid) in &seen {
+        assert!(*uid >= 100_000, "RUN runs as host uid {uid}: not an unprivileged range");
+        let cgroup = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).unwrap_or_default();
+        assert!(cgroup.contains("daytona-build-"), "RUN outside the build's cgroup: {cgroup}");
+        let ns = std::fs::read_link(format!("/proc/{pid}/ns/pid")).unwrap();
+        assert_ne!(ns, ours, "RUN shares the host's pid namespace");
+    }
+    let built = settled(&s, &id).await;
+    assert_eq!(built["state"], "active", "{built}");
+    let (_, log) = s.get(&format!("/snapshots/{id}/build-logs")).await;
+    let log = log.as_str().unwrap_or_default().to_owned();
+    assert!(log.contains("own-loopback-ok"), "the probe itself must work: {log}");
+    assert!(!log.contains("API-REACHED"), "a build reached the host's API: {log}");
+    // The build's pid namespace holds the build alone (a few processes, not the host's).
+    let rootfs = s.data_dir().join("images").join(&id).join("bundle/rootfs");
+    let pids: usize = std::fs::read_to_string(rootfs.join("pids")).unwrap().trim().parse().unwrap();
+    assert!(pids < 20, "{pids} processes visible to a RUN step");
+    assert!(host_processes_with(&marker).is_empty(), "nothing of the build outlives it");
+}

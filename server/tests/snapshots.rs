@@ -85,7 +85,6 @@ async fn bad_snapshots_are_refused_or_fail_with_the_reason() {
         (json!({ "name": "x", "imageName": registry.image("test/busybox") }), StatusCode::BAD_REQUEST),
         (json!({ "name": "x", "imageName": "--src-creds=a:b" }), StatusCode::BAD_REQUEST),
         (json!({ "name": "x" }), StatusCode::BAD_REQUEST),
-        (json!({ "name": "x", "buildInfo": { "dockerfileContent": "FROM busybox:1\n" } }), StatusCode::BAD_REQUEST),
         (json!({ "name": "-x", "imageName": "python:3.12" }), StatusCode::BAD_REQUEST),
         (json!({ "name": "x", "imageName": "python:3.12", "gpu": 1 }), StatusCode::BAD_REQUEST),
         (json!({ "name": "daytona-local", "imageName": "python:3.12" }), StatusCode::CONFLICT),
@@ -103,7 +102,7 @@ async fn bad_snapshots_are_refused_or_fail_with_the_reason() {
     let failed = settled(&s, snap["id"].as_str().unwrap()).await;
     assert_eq!(failed["state"], "error", "{failed}");
     let why = failed["errorReason"].as_str().unwrap_or_default();
-    assert!(why.contains("pulling the image failed"), "{why}");
+    assert!(why.contains("pulling ") && why.contains("/test/none:1.0 failed"), "{why}");
     let (status, _) = s.post("/snapshots", json!({ "name": "missing", "imageName": "python:3.12" })).await;
     assert_eq!(status, StatusCode::CONFLICT, "a failed snapshot keeps its name until deleted");
     assert_eq!(s.delete("/snapshots/missing").await.0, StatusCode::OK);

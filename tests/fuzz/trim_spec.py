@@ -69,6 +69,12 @@ SERVED = {
         ("delete", "/snapshots/{id}"),
         ("post", "/snapshots/{id}/activate"),
         ("post", "/snapshots/{id}/deactivate"),
+        # server/src/control/builds.rs (routes)
+        ("get", "/object-storage/push-access"),
+        ("get", "/snapshots/{id}/build-logs-url"),
+        ("get", "/snapshots/{id}/build-logs"),
+        ("get", "/sandbox/{sandboxIdOrName}/build-logs-url"),
+        ("get", "/sandbox/{sandboxIdOrName}/build-logs"),
     ],
     "toolbox": [
         # server/src/agent/mod.rs (run)

@@ -8,6 +8,7 @@ daytona-local's own, so state waits end on pushed events (polling only as the SD
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -20,6 +21,8 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_BIN = os.path.join(ROOT, "target", "debug", "daytona-local")
 API_KEY = "py-sdk-test-" + uuid.uuid4().hex
+# The running server's data dir (set by the `server` fixture).
+_DATA_DIR = {}
 
 
 def _free_port() -> int:
@@ -53,6 +56,7 @@ def server():
     if not os.path.exists(binary):
         pytest.fail(f"daytona-local binary not found at {binary} (build it: cargo build -p daytona-local)")
     tmp = tempfile.mkdtemp(prefix="dl-py")
+    _DATA_DIR["path"] = os.path.join(tmp, "data")
     log_path = os.path.join(tmp, "server.log")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "DAYTONA_LOCAL_API_KEY"}
@@ -100,3 +104,24 @@ def daytona(server):
     if callable(close):
         close()
 
+
+@pytest.fixture(scope="session")
+def data_dir(server):
+    """The running server's data dir (to look at what it stored)."""
+    return _DATA_DIR["path"]
+
+
+@pytest.fixture(scope="session")
+def registry():
+    """`127.0.0.1:PORT` of a registry holding test/busybox:1.0 (tests/support/oci-registry.sh)."""
+    tmp = tempfile.mkdtemp(prefix="dl-registry")
+    out = subprocess.run(
+        ["bash", os.path.join(ROOT, "tests/support/oci-registry.sh"), tmp],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    port, pid = out.stdout.split()
+    yield f"127.0.0.1:{port}"
+    os.kill(int(pid), signal.SIGKILL)
+    subprocess.run(["rm", "-rf", tmp], check=False)

@@ -60,6 +60,8 @@ pub struct Conn {
     pub local: SocketAddr,
     /// Whether the peer is a `--trusted-proxy`, whose `X-Forwarded-*` headers count.
     pub trusted_proxy: bool,
+    /// Whether it came over TLS (`--tls-listen`).
+    pub tls: bool,
 }
 
 /// `scheme://host[:port]` of this server as the client sees it: the forwarded host and scheme
@@ -82,7 +84,9 @@ pub fn origin(headers: &HeaderMap, conn: Option<&Conn>) -> String {
         .unwrap_or_else(|| conn.map_or_else(|| "127.0.0.1:3000".to_owned(), |c| c.local.to_string()));
     let proto = match forwarded("x-forwarded-proto") {
         Some(p) if p.eq_ignore_ascii_case("https") => "https",
-        _ => "http",
+        Some(_) => "http",
+        None if conn.is_some_and(|c| c.tls) => "https",
+        None => "http",
     };
     format!("{proto}://{host}")
 }
@@ -128,7 +132,12 @@ mod tests {
     use super::*;
 
     fn conn(trusted_proxy: bool) -> Conn {
-        Conn { peer: "10.1.2.3:5555".parse().unwrap(), local: "127.0.0.1:3000".parse().unwrap(), trusted_proxy }
+        Conn {
+            peer: "10.1.2.3:5555".parse().unwrap(),
+            local: "127.0.0.1:3000".parse().unwrap(),
+            trusted_proxy,
+            tls: false,
+        }
     }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {

@@ -44,13 +44,14 @@ pub struct Limits {
     pub max_connections: usize,
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves; then stops accepting, lets open
-/// requests finish for at most `grace` and returns.
+/// Serves `app` on `listener` (over TLS with `tls`) until `shutdown` resolves; then stops
+/// accepting, lets open requests finish for at most `grace` and returns.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     limits: Limits,
     trusted_proxies: Arc<[Cidr]>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     shutdown: impl Future<Output = ()>,
     grace: Duration,
 ) {
@@ -80,28 +81,17 @@ pub async fn serve(
         // algorithm a frame written after another waited for the client's delayed ACK (40 ms).
         let _ = stream.set_nodelay(true);
         let Some(local) = stream.local_addr().ok().or(listen_addr) else { continue };
-        let conn = Conn { peer, local, trusted_proxy: trusted_proxies.iter().any(|net| net.contains(peer.ip())) };
-        let app = app.clone();
-        let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
-            req.extensions_mut().insert(conn);
-            req.extensions_mut().insert(ConnectInfo(conn.peer));
-            app.clone().oneshot(req)
-        });
-        let io = TokioIo::new(Counted { stream, _slot: slot });
-        let connection = http.serve_connection(io, service).with_upgrades();
-        let mut stopping = stopping.clone();
+        let trusted_proxy = trusted_proxies.iter().any(|net| net.contains(peer.ip()));
+        let conn = Conn { peer, local, trusted_proxy, tls: tls.is_some() };
+        let socket = Counted { stream, _slot: slot };
+        let (app, http, stopping, tls) = (app.clone(), http.clone(), stopping.clone(), tls.clone());
         tokio::spawn(async move {
-            let mut connection = std::pin::pin!(connection);
-            let result = tokio::select! {
-                result = connection.as_mut() => result,
-                // The one change there is: to `true`, when the server stops.
-                _ = stopping.changed() => {
-                    connection.as_mut().graceful_shutdown();
-                    connection.await
-                }
-            };
-            if let Err(e) = result {
-                tracing::debug!("connection from {peer}: {e}");
+            let Some(acceptor) = tls else { return drive(http, socket, app, conn, stopping).await };
+            // The handshake within the time a request's headers may take.
+            match tokio::time::timeout(limits.header_read_timeout, acceptor.accept(socket)).await {
+                Ok(Ok(socket)) => drive(http, socket, app, conn, stopping).await,
+                Ok(Err(e)) => tracing::debug!("TLS handshake with {peer}: {e}"),
+                Err(_) => tracing::debug!("TLS handshake with {peer}: timed out"),
             }
         });
     }
@@ -114,6 +104,33 @@ pub async fn serve(
         tracing::warn!("requests still open {grace:?} after the shutdown signal: closing them");
     }
 }
+
+/// Serves one connection's requests until it closes, or gracefully once `stopping` changes.
+async fn drive<I>(http: Http1, socket: I, app: Router, conn: Conn, mut stopping: watch::Receiver<bool>)
+where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+        req.extensions_mut().insert(conn);
+        req.extensions_mut().insert(ConnectInfo(conn.peer));
+        app.clone().oneshot(req)
+    });
+    let connection = http.serve_connection(TokioIo::new(socket), service).with_upgrades();
+    let mut connection = std::pin::pin!(connection);
+    let result = tokio::select! {
+        result = connection.as_mut() => result,
+        // The one change there is: to `true`, when the server stops.
+        _ = stopping.changed() => {
+            connection.as_mut().graceful_shutdown();
+            connection.await
+        }
+    };
+    if let Err(e) = result {
+        tracing::debug!("connection from {}: {e}", conn.peer);
+    }
+}
+
+type Http1 = hyper::server::conn::http1::Builder;
 
 /// After a failed `accept`: errors of that one connection are skipped; others (out of file
 /// descriptors) are waited out briefly, instead of spinning.

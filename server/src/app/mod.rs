@@ -14,6 +14,7 @@ pub mod forwarded;
 pub mod listen;
 pub mod signing;
 pub mod state;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -23,7 +24,7 @@ use axum::routing::{any, get};
 use axum::{middleware, Json, Router};
 use daytona_models::{DaytonaConfiguration, OidcConfig};
 
-use crate::control::{events, lifecycle, sandboxes, snapshots, timers, volumes};
+use crate::control::{builds, events, lifecycle, sandboxes, snapshots, timers, volumes};
 use crate::jail::{identity, runtime};
 use crate::proxy::{preview, toolbox};
 use crate::store;
@@ -39,6 +40,18 @@ pub struct ServeArgs {
     /// Directory for the database, API key and sandbox files.
     #[arg(long, default_value = ".data")]
     data_dir: PathBuf,
+    /// Address of the HTTPS port (the same routes; port 0: any free one). For clients that
+    /// refuse plain HTTP, such as the Python SDK's uploads of image contexts.
+    #[arg(long, value_parser = listen::parse_listen)]
+    tls_listen: Option<SocketAddr>,
+    /// Directory of the local certificate authority that issues the HTTPS port's certificate
+    /// (made if missing; `daytona-local trust-ca` adds it to the host's trusted ones).
+    #[arg(long)]
+    ca_dir: Option<PathBuf>,
+    /// A further name (DNS name or IP address) the HTTPS certificate covers (repeatable;
+    /// localhost, the loopback addresses, the host's name and the listen address always are).
+    #[arg(long = "tls-name", value_name = "NAME")]
+    tls_names: Vec<String>,
     /// API key clients must send (default: $DAYTONA_LOCAL_API_KEY, else stored/generated).
     #[arg(long, env = "DAYTONA_LOCAL_API_KEY", hide_env_values = true)]
     api_key: Option<String>,
@@ -96,21 +109,35 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     }
     tokio::spawn(Arc::clone(&runtime.disks).refill());
     let minute_ms = (args.minute_seconds * 1000.0).max(1.0) as i64;
-    let st = Arc::new(AppState::new(api_key.clone(), minute_ms, store, runtime).map_err(|e| format!("database: {e}"))?);
+    let objects = crate::objects::ObjectStorage::new(&data_dir).map_err(|e| format!("object storage: {e}"))?;
+    let st = Arc::new(
+        AppState::new(api_key.clone(), minute_ms, store, runtime, objects).map_err(|e| format!("database: {e}"))?,
+    );
 
     let listener =
         tokio::net::TcpListener::bind(args.listen).await.map_err(|e| format!("listening on {}: {e}", args.listen))?;
+    let tls_addr = args.tls_listen.unwrap_or(SocketAddr::new(args.listen.ip(), 0));
+    let tls_listener =
+        tokio::net::TcpListener::bind(tls_addr).await.map_err(|e| format!("listening on {tls_addr}: {e}"))?;
+    let ca_dir = args.ca_dir.clone().unwrap_or_else(tls::default_ca_dir);
+    let ca = tls::LocalCa::load_or_create(&ca_dir).map_err(|e| format!("the local CA in {}: {e}", ca_dir.display()))?;
+    let names = tls::certificate_names(args.listen.ip(), &args.tls_names);
+    let acceptor = tokio_rustls::TlsAcceptor::from(ca.server_config(&names).map_err(|e| format!("TLS: {e}"))?);
+    let tls_port = tls_listener.local_addr().map_err(|e| e.to_string())?.port();
+    st.tls_port.store(tls_port, std::sync::atomic::Ordering::Relaxed);
     let app = router(Arc::clone(&st), args.console_dir);
     st.adopt_surviving_jails().await;
     st.mark_restarting();
     tokio::spawn(Arc::clone(&st).recover_after_restart());
     tokio::spawn(timers::run(Arc::clone(&st)));
     st.resume_pulls();
+    tokio::spawn(Arc::clone(&st).resume_builds());
 
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("daytona-local listening on http://{addr}");
     println!("  console:  http://{addr}/#apiKey={api_key}");
     println!("  API URL:  http://{addr}/api");
+    println!("  HTTPS:    port {tls_port} (certificates from the CA in {})", ca_dir.display());
     if generated {
         println!("  API key:  {api_key}  (new; stored in {}/api-key)", data_dir.display());
     } else {
@@ -120,7 +147,28 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout_secs),
         max_connections: args.max_connections as usize,
     };
-    listen::serve(listener, app, limits, args.trusted_proxies.into(), shutdown_signal(), SHUTDOWN_GRACE).await;
+    // One signal stops both ports.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    });
+    let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    let trusted: std::sync::Arc<[forwarded::Cidr]> = args.trusted_proxies.into();
+    tokio::join!(
+        listen::serve(
+            listener,
+            app.clone(),
+            limits,
+            trusted.clone(),
+            None,
+            until_stopped(stopped.clone()),
+            SHUTDOWN_GRACE
+        ),
+        listen::serve(tls_listener, app, limits, trusted, Some(acceptor), until_stopped(stopped), SHUTDOWN_GRACE),
+    );
     // A clean shutdown stops the jails (a crash leaves them to be adopted on restart).
     st.runtime.stop_all().await;
     Ok(())
@@ -177,17 +225,25 @@ fn router(st: Arc<AppState>, console_dir: PathBuf) -> Router {
         .merge(sandboxes::routes())
         .merge(volumes::routes())
         .merge(snapshots::routes())
+        .merge(builds::routes())
         .route("/config", get(config))
         .fallback(|| async { ApiError::NotFound("Cannot find this API route".into()) })
         .route_layer(middleware::from_fn_with_state(Arc::clone(&st), auth::require_api_key))
         // After the bearer check: the event socket's key comes in its CONNECT packet.
         .route("/socket.io/", get(events::socket_io));
+    // S3, path-style: the bucket is the first path component (s3s checks the signature over
+    // the whole path, so the request reaches it unchanged).
+    let objects = Router::new()
+        .route(&format!("/{}", crate::objects::BUCKET), any(object_storage))
+        .route(&format!("/{}/", crate::objects::BUCKET), any(object_storage))
+        .route(&format!("/{}/{{*key}}", crate::objects::BUCKET), any(object_storage));
     let toolbox = Router::new()
         .route("/toolbox/{id}", any(toolbox::toolbox))
         .route("/toolbox/{id}/{*path}", any(toolbox::toolbox));
     Router::new()
         .nest("/api", api)
         .merge(toolbox)
+        .merge(objects)
         .with_state(Arc::clone(&st))
         .merge(console::routes(console_dir))
         .layer(middleware::from_fn(crate::http::envelope::fill_request))
@@ -195,6 +251,13 @@ fn router(st: Arc<AppState>, console_dir: PathBuf) -> Router {
         // Outermost: previews are other origins, answered before the API's CORS applies.
         .layer(middleware::from_fn_with_state(st, preview::by_host))
         .layer(middleware::from_fn(crate::http::drain::unread_bodies))
+}
+
+async fn object_storage(
+    axum::extract::State(st): axum::extract::State<Arc<AppState>>,
+    req: axum::extract::Request,
+) -> axum::response::Response {
+    st.objects.serve(req).await
 }
 
 async fn config(

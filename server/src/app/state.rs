@@ -22,6 +22,10 @@ pub struct AppState {
     pub store: Store,
     /// Live jails.
     pub runtime: Runtime,
+    /// Build contexts (S3).
+    pub objects: crate::objects::ObjectStorage,
+    /// The HTTPS port (0 until it listens).
+    pub tls_port: std::sync::atomic::AtomicU16,
     records: RwLock<HashMap<String, SandboxRecord>>,
     /// Every creation and state change, for the event socket.
     pub events: tokio::sync::broadcast::Sender<SandboxEvent>,
@@ -38,7 +42,13 @@ pub const ORGANIZATION_ID: &str = "local";
 
 impl AppState {
     /// State over an opened store, loading every record.
-    pub fn new(api_key: String, minute_ms: i64, store: Store, runtime: Runtime) -> rusqlite::Result<Self> {
+    pub fn new(
+        api_key: String,
+        minute_ms: i64,
+        store: Store,
+        runtime: Runtime,
+        objects: crate::objects::ObjectStorage,
+    ) -> rusqlite::Result<Self> {
         let records =
             store.records::<SandboxRecord>(Table::Sandboxes)?.into_iter().map(|r| (r.dto.id.clone(), r)).collect();
         Ok(Self {
@@ -46,6 +56,8 @@ impl AppState {
             minute_ms,
             store,
             runtime,
+            objects,
+            tls_port: Default::default(),
             records: RwLock::new(records),
             events: tokio::sync::broadcast::channel(256).0,
             op_locks: Mutex::new(HashMap::new()),

@@ -141,10 +141,24 @@ impl AppState {
         check_env(&env)?;
         let labels = req.labels.unwrap_or_default();
         check_labels(&labels)?;
-        // The snapshot first: its resources are the defaults of sandboxes made on it.
-        let snapshot = match req.snapshot.as_deref().filter(|s| !s.is_empty()) {
-            None => self.default_snapshot(),
-            Some(wanted) => self.find_snapshot(wanted).map_err(|_| {
+        // The snapshot first: its resources are the defaults of sandboxes made on it. One from
+        // an image (buildInfo) runs on the snapshot of that build, which may still be building.
+        let wanted = req.snapshot.as_deref().filter(|s| !s.is_empty());
+        let snapshot = match (wanted, req.build_info.clone()) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::BadRequest("Name a snapshot or an image to build (buildInfo), not both".into()))
+            }
+            (None, Some(info)) => {
+                self.check_build(&info)?;
+                if let Some(why) = self.runtime.identities_unavailable() {
+                    return Err(ApiError::BadRequest(format!(
+                        "Sandboxes on images need daytona-local to run as root: {why}"
+                    )));
+                }
+                self.snapshot_for_build(info)?
+            }
+            (None, None) => self.default_snapshot(),
+            (Some(wanted), None) => self.find_snapshot(wanted).map_err(|_| {
                 ApiError::BadRequest(format!(
                     "Snapshot {wanted} not found: pull it first (POST /snapshots), or use the default snapshot \
                      {DEFAULT_SNAPSHOT:?} (the host's userland)"
@@ -156,7 +170,8 @@ impl AppState {
                 "Sandboxes on images need daytona-local to run as root (overlay and idmapped mounts): {why}"
             )));
         }
-        if snapshot.state != daytona_models::SnapshotState::Active {
+        let building = req.build_info.is_some() && snapshot.state != daytona_models::SnapshotState::Active;
+        if snapshot.state != daytona_models::SnapshotState::Active && !building {
             let state = serde_json::to_string(&snapshot.state).unwrap_or_default();
             return Err(ApiError::BadRequest(format!("Snapshot {} is not active (state {state})", snapshot.name)));
         }
@@ -170,12 +185,6 @@ impl AppState {
             return Err(ApiError::BadRequest("GPUs are not available on daytona-local".into()));
         }
         // What daytona-local cannot honour is refused, not dropped.
-        if req.build_info.is_some() {
-            return Err(ApiError::BadRequest(
-                "Sandboxes from an image (buildInfo) are not supported by daytona-local yet: create one without it"
-                    .into(),
-            ));
-        }
         if req.kvm == Some(true) {
             return Err(ApiError::BadRequest("KVM is not available in daytona-local sandboxes".into()));
         }
@@ -209,7 +218,7 @@ impl AppState {
             gpu: 0,
             memory,
             disk,
-            state: Some(SandboxState::Creating),
+            state: Some(if building { SandboxState::PendingBuild } else { SandboxState::Creating }),
             desired_state: Some(SandboxDesiredState::Started),
             error_reason: None,
             recoverable: None,
@@ -243,6 +252,11 @@ impl AppState {
             let volumes = self.check_volume_mounts(req.volumes.unwrap_or_default())?;
             self.put(SandboxRecord { dto: Sandbox { volumes: Some(volumes), ..rec.dto }, ..rec })?;
         }
+        if building {
+            // Started once its snapshot is built (and marked used then).
+            tokio::spawn(Arc::clone(self).boot_after_build(id.clone()));
+            return self.find(&id);
+        }
         if let Err(e) = self.mark_snapshot_used(snapshot) {
             tracing::warn!("sandbox {id}: marking its snapshot used: {e}");
         }
@@ -250,7 +264,7 @@ impl AppState {
     }
 
     /// Starts the jail of `id` and records `started`, or `error` with the reason.
-    async fn boot(&self, id: &str) -> Result<SandboxRecord, ApiError> {
+    pub(super) async fn boot(&self, id: &str) -> Result<SandboxRecord, ApiError> {
         let rec = self.find(id)?;
         // A sandbox on a pulled image names its snapshot; the default one is the host's userland.
         let image = match rec.dto.snapshot.as_deref() {

@@ -6,6 +6,7 @@
 //! preview URLs a sandbox lists); nothing imports it but `app`'s wiring. A new control-plane
 //! area (snapshots, volumes, SSH access) is a file here.
 
+pub mod builds;
 pub mod events;
 pub mod lifecycle;
 pub mod list;

@@ -75,6 +75,7 @@ impl AppState {
             updated_at: self.started_at.clone(),
             last_used_at: None,
             source_sandbox_id: None,
+            build_info: None,
         }
     }
 
@@ -95,7 +96,7 @@ impl AppState {
     }
 
     /// Stores a changed snapshot with its `updatedAt` now.
-    fn save_snapshot(&self, mut snap: Snapshot) -> Result<Snapshot, ApiError> {
+    pub(super) fn save_snapshot(&self, mut snap: Snapshot) -> Result<Snapshot, ApiError> {
         snap.updated_at = crate::time::now_iso();
         self.store.replace(Table::Snapshots, &snap)?;
         Ok(snap)
@@ -203,26 +204,32 @@ async fn list(State(st): S, AppQuery(q): AppQuery<ListQuery>) -> Result<Json<Pag
 
 async fn create(State(st): S, AppJson(req): AppJson<CreateSnapshot>) -> Result<Json<Snapshot>, ApiError> {
     check_name(&req.name)?;
-    if req.build_info.is_some() {
-        return Err(ApiError::BadRequest(
-            "Snapshots built from a declarative image (buildInfo) are not supported by daytona-local yet: name an \
-             image to pull (imageName)"
-                .into(),
-        ));
-    }
-    let image = req.image_name.clone().ok_or_else(|| ApiError::BadRequest("imageName is required".into()))?;
-    check_image_name(&image).map_err(ApiError::BadRequest)?;
     if req.gpu.unwrap_or(0) > 0 {
         return Err(ApiError::BadRequest("GPUs are not available on daytona-local".into()));
     }
     let cpu = check_range("cpu", req.cpu.unwrap_or(DEFAULT_CPU), 1, MAX_CPU)?;
     let mem = check_range("memory", req.memory.unwrap_or(DEFAULT_MEMORY_GIB), 1, MAX_MEMORY_GIB)?;
     let disk = check_range("disk", req.disk.unwrap_or(DEFAULT_DISK_GIB), 1, MAX_DISK_GIB)?;
-    if let Some(why) = st.runtime.images.unavailable() {
-        return Err(ApiError::BadRequest(format!("Snapshots cannot be pulled here: {why}")));
-    }
     if st.find_snapshot(&req.name).is_ok() {
         return Err(ApiError::Conflict(format!("Snapshot with name {} already exists", req.name)));
+    }
+    let entrypoint = req.entrypoint.filter(|e| !e.is_empty());
+    let image = match (req.image_name, req.build_info) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::BadRequest(
+                "Name an image to pull (imageName) or one to build (buildInfo), not both".into(),
+            ))
+        }
+        (None, Some(info)) => {
+            st.check_build(&info)?;
+            return Ok(Json(st.start_build(req.name, info, (cpu, mem, disk), entrypoint)?));
+        }
+        (None, None) => return Err(ApiError::BadRequest("imageName or buildInfo is required".into())),
+        (Some(image), None) => image,
+    };
+    check_image_name(&image).map_err(ApiError::BadRequest)?;
+    if let Some(why) = st.runtime.images.unavailable() {
+        return Err(ApiError::BadRequest(format!("Snapshots cannot be pulled here: {why}")));
     }
     let now = crate::time::now_iso();
     let snap = Snapshot {
@@ -233,7 +240,7 @@ async fn create(State(st): S, AppJson(req): AppJson<CreateSnapshot>) -> Result<J
         image_name: Some(image),
         state: SnapshotState::Pending,
         size: None,
-        entrypoint: req.entrypoint.filter(|e| !e.is_empty()),
+        entrypoint,
         cpu: cpu as f64,
         gpu: 0.0,
         mem: mem as f64,
@@ -243,6 +250,7 @@ async fn create(State(st): S, AppJson(req): AppJson<CreateSnapshot>) -> Result<J
         updated_at: now,
         last_used_at: None,
         source_sandbox_id: None,
+        build_info: None,
     };
     st.insert_named(Table::Snapshots, &snap, "Snapshot")?;
     tokio::spawn(Arc::clone(&st).pull_snapshot(snap.id.clone()));
@@ -275,6 +283,7 @@ async fn remove(State(st): S, AppPath(id): AppPath<String>) -> Result<StatusCode
             let _ = st.save_snapshot(failed);
             return;
         }
+        let _ = tokio::fs::remove_file(st.runtime.builds.log(&snap.id)).await;
         if let Err(e) = st.store.delete(Table::Snapshots, &snap.id) {
             tracing::error!("snapshot {}: forgetting it: {e}", snap.id);
         }

@@ -83,24 +83,26 @@ impl Images {
             return Err(JailError::Unsupported(why.clone()));
         }
         daytona_models::check_image_name(image).map_err(JailError::Unsupported)?;
-        let root = self.path(id);
-        self.remove(id).await?;
-        std::fs::create_dir(&root).map_err(|e| format!("creating the image's directory: {e}"))?;
-        let layout = format!("{}:image", root.join("oci").display());
-        let mut copy = Command::new("skopeo");
-        copy.args(["copy", "--quiet", "--retry-times", "2"]);
-        if is_loopback_registry(image) {
-            copy.arg("--src-tls-verify=false");
-        }
-        copy.arg(format!("docker://{image}")).arg(format!("oci:{layout}"));
-        run(copy, "pulling the image").await?;
+        let layout = self.make_dir(id).await?.join("oci");
+        fetch(image, &layout, "image").await?;
+        let info = self.unpack(id, &layout, "image").await;
+        // The unpacked bundle is all sandboxes use: the downloaded layers would only double the
+        // image's room on disk.
+        let _ = tokio::task::spawn_blocking(move || std::fs::remove_dir_all(&layout)).await;
+        info
+    }
+
+    /// Unpacks the image tagged `tag` of the OCI layout at `layout` as snapshot `id`'s (whose
+    /// directory must exist and hold no bundle yet).
+    pub async fn unpack(&self, id: &str, layout: &Path, tag: &str) -> Result<ImageInfo, JailError> {
+        let image = format!("{}:{tag}", layout.display());
         // `raw unpack` applies the layers without umoci's own bundle manifest (an mtree of every
         // file's digest: a third of the unpack's time); the run settings come from `raw
         // runtime-config`.
-        let bundle = root.join("bundle");
+        let bundle = self.path(id).join("bundle");
         std::fs::create_dir(&bundle).map_err(|e| format!("creating the image's bundle: {e}"))?;
         let mut unpack = Command::new("umoci");
-        unpack.args(["raw", "unpack", "--image", &layout]);
+        unpack.args(["raw", "unpack", "--image", &image]);
         if !super::runtime::running_as_root() {
             // A normal user cannot give files other owners: umoci records them instead.
             unpack.arg("--rootless");
@@ -108,18 +110,20 @@ impl Images {
         unpack.arg(bundle.join("rootfs"));
         run(unpack, "unpacking the image").await?;
         let mut config = Command::new("umoci");
-        config.args(["raw", "runtime-config", "--image", &layout]).arg(bundle.join("config.json"));
+        config.args(["raw", "runtime-config", "--image", &image]).arg(bundle.join("config.json"));
         run(config, "reading the image's config").await?;
-        // The unpacked bundle is all sandboxes use: the downloaded layers would only double the
-        // image's room on disk.
-        let oci = root.join("oci");
-        tokio::task::spawn_blocking(move || {
-            let _ = std::fs::remove_dir_all(&oci);
-            inspect(&bundle)
-        })
-        .await
-        .map_err(|e| format!("reading the image: {e}"))?
-        .map_err(JailError::from)
+        tokio::task::spawn_blocking(move || inspect(&bundle))
+            .await
+            .map_err(|e| format!("reading the image: {e}"))?
+            .map_err(JailError::from)
+    }
+
+    /// Makes the (empty) directory of snapshot `id`'s image, replacing an earlier attempt's.
+    pub async fn make_dir(&self, id: &str) -> Result<PathBuf, JailError> {
+        let root = self.path(id);
+        self.remove(id).await?;
+        std::fs::create_dir(&root).map_err(|e| format!("creating the image's directory: {e}"))?;
+        Ok(root)
     }
 
     /// The root filesystem and run settings of snapshot `id`'s pulled image.
@@ -162,6 +166,20 @@ fn is_loopback_registry(image: &str) -> bool {
         _ => host,
     };
     name == "localhost" || name.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Downloads `image` from its registry into the OCI layout at `layout`, tagged `tag` (plain
+/// HTTP only for a registry on a loopback address). Checks the reference's form first: it
+/// goes into skopeo's argv.
+pub async fn fetch(image: &str, layout: &Path, tag: &str) -> Result<(), JailError> {
+    daytona_models::check_image_reference(image).map_err(JailError::Unsupported)?;
+    let mut copy = Command::new("skopeo");
+    copy.args(["copy", "--quiet", "--retry-times", "2"]);
+    if is_loopback_registry(image) {
+        copy.arg("--src-tls-verify=false");
+    }
+    copy.arg(format!("docker://{image}")).arg(format!("oci:{}:{tag}", layout.display()));
+    run(copy, &format!("pulling {image}")).await
 }
 
 /// Runs a helper to the end (within [`PULL_TIMEOUT`]); its error output is the failure's reason.

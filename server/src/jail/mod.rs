@@ -9,6 +9,7 @@
 //! through the agent, always under the sandbox's own identity and limits.
 
 pub mod agent_client;
+pub mod build;
 pub mod disk;
 pub mod error;
 pub mod firewall;

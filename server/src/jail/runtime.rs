@@ -223,8 +223,10 @@ pub struct Runtime {
     /// bubblewrap, found on `PATH` once at start (a jail's first process could not search
     /// directories only the server may enter, such as root's home).
     bwrap: PathBuf,
-    cgroups: CgroupHost,
+    pub(super) cgroups: CgroupHost,
     identities: Identities,
+    /// Image builds.
+    pub builds: super::build::Builds,
     /// The sandboxes' disks.
     pub disks: Arc<Disks>,
     /// The volumes sandboxes mount.
@@ -233,8 +235,8 @@ pub struct Runtime {
     pub images: Images,
     /// The host's loader and library directory, through which agents run on images.
     host_loader: Option<(PathBuf, String)>,
-    firewall: Firewall,
-    pids_limit: u32,
+    pub(super) firewall: Firewall,
+    pub(super) pids_limit: u32,
     jails: Mutex<HashMap<String, Jail>>,
     /// Set once the server shuts down: jails go away on purpose from then on.
     shutting_down: std::sync::atomic::AtomicBool,
@@ -267,7 +269,9 @@ impl Runtime {
         }
         let volumes = Volumes::new(data_dir)?;
         let images = Images::new(data_dir)?;
+        let builds = super::build::Builds::new(data_dir, options.id_base)?;
         Ok(Self {
+            builds,
             identities,
             volumes,
             images,

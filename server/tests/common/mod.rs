@@ -490,13 +490,13 @@ impl Drop for Registry {
     }
 }
 
-/// Polls snapshot `id` until it leaves `pending`/`pulling`; returns it.
+/// Polls snapshot `id` until it leaves `pending`/`pulling`/`building`; returns it.
 pub async fn settled(s: &Server, id: &str) -> Value {
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
     loop {
         let (status, snap) = s.get(&format!("/snapshots/{id}")).await;
         assert_eq!(status, StatusCode::OK, "{snap}");
-        if !["pending", "pulling"].contains(&snap["state"].as_str().unwrap_or_default()) {
+        if !["pending", "pulling", "building"].contains(&snap["state"].as_str().unwrap_or_default()) {
             return snap;
         }
         assert!(std::time::Instant::now() < deadline, "snapshot {id} still pulling: {snap}");
