@@ -4,7 +4,9 @@
 #     snapshot (the host's userland), alternating rounds, medians (issue goal: ratio <= 1.5);
 #   - pulling an image of about 50 MB (one incompressible layer) from a registry on 127.0.0.1
 #     into a snapshot (download and unpack) against `skopeo copy` of the same image;
-#   - sequential write and read (dd, 1 MiB blocks) on a volume against the sandbox's own disk.
+#   - sequential write and read (dd, 1 MiB blocks) on a volume against the sandbox's own disk;
+#   - an image build (buildInfo) against `buildah bud` run directly, and a build's cache hit
+#     against the default create (root only: builds need it).
 #
 #   bash scripts/bench-images.sh [BIN]      (default target/debug/daytona-local; N rounds, default 7)
 source "$(dirname "$0")/lib.sh"
@@ -95,3 +97,49 @@ done
 vw=$(median < "$tmp/vw"); hw=$(median < "$tmp/hw"); vr=$(median < "$tmp/vr"); hr=$(median < "$tmp/hr")
 echo "BENCH volume sequential write: ${vw} MB/s, the sandbox's disk ${hw} MB/s, ratio $(python3 -c "print(round($vw/max($hw,1), 2))")"
 echo "BENCH volume sequential read (cached): ${vr} MB/s, the sandbox's disk ${hr} MB/s, ratio $(python3 -c "print(round($vr/max($hr,1), 2))")"
+
+# Builds: the server's build of a small Dockerfile (a base pulled from the registry, RUN, ENV)
+# into an active snapshot, against `buildah bud` run directly on the same Dockerfile (vfs,
+# chroot isolation, pulling the base itself into fresh storage), alternating; then a cache hit:
+# create -> started of a sandbox from a buildInfo already built, against the default create.
+if [ "$(id -u)" = 0 ] && command -v buildah > /dev/null; then
+  mkdir -p "$tmp/ctx"
+  for round in $(seq 3); do
+    printf 'FROM %s/test/busybox:1.0\nRUN echo %s > /round && mkdir -p /opt/app\nENV ROUND=%s\nWORKDIR /opt/app\n' \
+      "$reg" "$round" "$round" > "$tmp/Dockerfile$round"
+    t0=$(now)
+    buildah --root "$tmp/bs$round" --runroot "$tmp/br$round" --storage-driver vfs bud -q --isolation chroot \
+      --tls-verify=false -f "$tmp/Dockerfile$round" -t "bench$round" "$tmp/ctx" > /dev/null
+    ms "$t0" "$(now)" >> "$tmp/bud"
+    buildah --root "$tmp/bs$round" --runroot "$tmp/br$round" --storage-driver vfs rmi -a -f > /dev/null 2>&1 || true
+    rm -rf "$tmp/bs$round" "$tmp/br$round"
+    body=$(python3 -c 'import json, sys; print(json.dumps({"name": sys.argv[1], "buildInfo": {"dockerfileContent": open(sys.argv[2]).read()}}))' "built$round" "$tmp/Dockerfile$round")
+    t0=$(now)
+    id=$(call -d "$body" "$api/snapshots" | json 'd["id"]')
+    for _ in $(seq 6000); do
+      state=$(call "$api/snapshots/$id" | json 'd["state"]')
+      [ "$state" = building ] || break
+      sleep 0.02
+    done
+    [ "$state" = active ] || { call "$api/snapshots/$id" >&2; exit 1; }
+    ms "$t0" "$(now)" >> "$tmp/build"
+  done
+  bd=$(median < "$tmp/bud"); bl=$(median < "$tmp/build")
+  echo "BENCH image build (pull + RUN + ENV): snapshot active in ${bl} ms, buildah bud directly ${bd} ms, ratio $(python3 -c "print(round($bl/$bd, 2))")"
+  body=$(python3 -c 'import json, sys; print(json.dumps({"buildInfo": {"dockerfileContent": open(sys.argv[1]).read()}}))' "$tmp/Dockerfile1")
+  sid=$(call -d "$body" "$api/sandbox" | json 'd["id"]')
+  for _ in $(seq 3000); do
+    [ "$(call "$api/sandbox/$sid" | json 'd["state"]')" = started ] && break
+    sleep 0.05
+  done
+  call -o /dev/null -X DELETE "$api/sandbox/$sid"
+  for round in $(seq "$n"); do
+    t=$(curl -s -o "$tmp/sb" -w '%{time_total}' -H 'Authorization: Bearer bench' -H 'Content-Type: application/json' -d "$body" "$api/sandbox")
+    grep -q '"state":"started"' "$tmp/sb" || { echo "cached build create failed: $(cat "$tmp/sb")" >&2; exit 1; }
+    python3 -c "print(round($t * 1000))" >> "$tmp/create-cached"
+    call -o /dev/null -X DELETE "$api/sandbox/$(json 'd["id"]' < "$tmp/sb")"
+    sleep 0.3
+  done
+  c=$(median < "$tmp/create-cached")
+  echo "BENCH create->started from an image already built (cache hit): ${c} ms, default create ${d} ms, ratio $(python3 -c "print(round($c/$d, 2))")"
+fi

@@ -119,8 +119,18 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     let tls_addr = args.tls_listen.unwrap_or(SocketAddr::new(args.listen.ip(), 0));
     let tls_listener =
         tokio::net::TcpListener::bind(tls_addr).await.map_err(|e| format!("listening on {tls_addr}: {e}"))?;
-    let ca_dir = args.ca_dir.clone().unwrap_or_else(tls::default_ca_dir);
-    let ca = tls::LocalCa::load_or_create(&ca_dir).map_err(|e| format!("the local CA in {}: {e}", ca_dir.display()))?;
+    // The host-wide CA unless told otherwise; one in the data dir if that one is out of reach.
+    let (ca_dir, ca) = match &args.ca_dir {
+        Some(dir) => (dir.clone(), tls::LocalCa::load_or_create(dir)),
+        None => match tls::LocalCa::load_or_create(&tls::default_ca_dir()) {
+            Ok(ca) => (tls::default_ca_dir(), Ok(ca)),
+            Err(e) => {
+                tracing::warn!("the local CA: {e}; using one in the data dir");
+                (data_dir.join("ca"), tls::LocalCa::load_or_create(&data_dir.join("ca")))
+            }
+        },
+    };
+    let ca = ca.map_err(|e| format!("the local CA in {}: {e}", ca_dir.display()))?;
     let names = tls::certificate_names(args.listen.ip(), &args.tls_names);
     let acceptor = tokio_rustls::TlsAcceptor::from(ca.server_config(&names).map_err(|e| format!("TLS: {e}"))?);
     let tls_port = tls_listener.local_addr().map_err(|e| e.to_string())?.port();
