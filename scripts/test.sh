@@ -12,9 +12,10 @@ bash scripts/setup.sh --python
 run_tmp=$(mktemp -d /tmp/dl-run.XXXXXX)
 chmod 1777 "$run_tmp"
 export TMPDIR="$run_tmp"
-server=
+server= registry=
 cleanup() {
   [ -z "$server" ] || { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
+  [ -z "$registry" ] || kill "$registry" 2>/dev/null || true
   findmnt -rn -o TARGET | grep "^$run_tmp/" | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   rm -rf "$run_tmp" 2>/dev/null || true
 }
@@ -59,8 +60,12 @@ for _ in $(seq 150); do
   sleep 0.1
 done
 
+# And a registry holding test/busybox:1.0, for the images the browser tests build.
+read -r registry_port registry < <(bash tests/support/oci-registry.sh "$data/registry")
+
 log "SDK tests in headless Chromium"
 DAYTONA_TEST_API_URL="http://127.0.0.1:$port/api" DAYTONA_TEST_API_KEY="$key" \
+  DAYTONA_TEST_REGISTRY="127.0.0.1:$registry_port" \
   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 WASM_BINDGEN_TEST_DRIVER_TIMEOUT=30 \
   wasm_cargo test -p daytona-wasm -- --nocapture
 

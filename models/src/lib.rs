@@ -16,6 +16,7 @@ mod error;
 mod events;
 mod files;
 mod git;
+mod image;
 mod interpreter;
 mod list;
 mod log_demux;
@@ -58,6 +59,10 @@ pub use git::{
     GitConfigResponse, GitConfigureUserRequest, GitErrorCode, GitInitRequest, GitPullRequest, GitPushRequest,
     GitRemote, GitRepoQuery, GitResetRequest, GitRestoreRequest, GitSetConfigRequest, GitShowQuery, GitShowSource,
     GitStatus, ListBranchResponse, ListRemotesResponse,
+};
+pub use image::{
+    archive_base_path, json_string, shell_quote, Dockerfile, PipOptions, RunCommand, DEFAULT_PYTHON_SERIES,
+    PYTHON_VERSIONS,
 };
 pub use interpreter::{
     ContextState, CreateContextRequest, InterpreterClientFrame, InterpreterContext, InterpreterExecuteRequest,

@@ -84,8 +84,10 @@ pub struct CreateSandbox {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(optional))]
     pub volumes: Option<Vec<SandboxVolume>>,
-    /// A declarative image to build and run, instead of a snapshot.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A declarative image to build and run, instead of a snapshot. Only read: the SDK, which
+    /// sends it only from `Daytona::create_from_image`, adds it to the body there, so that the
+    /// npm package's `create` carries no encoder for it.
+    #[serde(default, skip_serializing)]
     #[cfg_attr(feature = "ts", tsify(optional))]
     pub build_info: Option<crate::BuildInfo>,
 }

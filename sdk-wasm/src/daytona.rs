@@ -36,6 +36,10 @@ impl Daytona {
         Ok(Self { client: Rc::new(Client::new(&config)?) })
     }
 
+    pub(crate) fn client(&self) -> &Rc<Client> {
+        &self.client
+    }
+
     /// The control-plane URL in use.
     pub fn api_url(&self) -> &str {
         &self.client.api_url

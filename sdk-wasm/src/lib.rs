@@ -17,6 +17,7 @@
 //! # Ok(()) }
 //! ```
 
+mod build;
 mod call;
 mod client;
 mod computer_use;
@@ -28,9 +29,11 @@ mod events;
 mod fs;
 mod git;
 mod http;
+mod image;
 mod interpreter;
 mod json;
 mod lsp;
+mod object_storage;
 mod params;
 mod process;
 mod pty;
@@ -47,6 +50,7 @@ mod xhr;
 #[cfg(feature = "js")]
 pub mod js;
 
+pub use build::{ImageBuildOptions, LogFn, DEFAULT_BUILD_TIMEOUT};
 pub use call::Call;
 pub use computer_use::{
     screenshot_blob, screenshot_bytes, ComputerUse, Display, Keyboard, Mouse, Recordings, Region, Screenshot,
@@ -54,16 +58,19 @@ pub use computer_use::{
 pub use config::DaytonaConfig;
 pub use daytona::{Daytona, SandboxPage};
 pub use daytona_models as models;
+pub use daytona_models::{PipOptions, RunCommand};
 pub use demux::{Channel, Demux};
 pub use error::{DaytonaError, ErrorKind};
 pub use events::{SandboxEvent, SandboxEvents};
 pub use fs::{FilePermissionsParams, FileStream, FileSystem};
 pub use git::Git;
 pub use http::CallOptions;
+pub use image::Image;
 pub use interpreter::{
     CodeInterpreter, Execution, ExecutionError, ExecutionResult, Output, RichOutput, RunCodeOptions,
 };
 pub use lsp::{LspSender, LspServer, LspSocket};
+pub use object_storage::PART_SIZE;
 pub use params::{CreateSandboxParams, Resources, CODE_TOOLBOX_LANGUAGE_LABEL};
 pub use process::{CodeRunParams, Process};
 pub use pty::{PtyCreateOptions, PtyDataFn, PtyHandle, PtyState, PtyStateFn};

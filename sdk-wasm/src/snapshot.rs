@@ -1,5 +1,5 @@
-//! `daytona.snapshot`: the images sandboxes run on (list, get, create from an image name,
-//! delete, activate, deactivate). Name one with [`crate::CreateSandboxParams::snapshot`].
+//! `daytona.snapshot`: the images sandboxes run on (list, get, create from an image name or
+//! from an [`crate::Image`] (see [`crate::build`]), delete, activate, deactivate). Name one with [`crate::CreateSandboxParams::snapshot`].
 
 use std::rc::Rc;
 
@@ -20,7 +20,11 @@ impl SnapshotService {
         Self { client }
     }
 
-    fn url(&self, id: &str, action: &str) -> String {
+    pub(crate) fn client(&self) -> &Rc<Client> {
+        &self.client
+    }
+
+    pub(crate) fn url(&self, id: &str, action: &str) -> String {
         self.client.api(&format!("/snapshots/{}{action}", encode(id)))
     }
 

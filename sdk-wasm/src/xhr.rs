@@ -1,5 +1,6 @@
 //! Uploads through `XMLHttpRequest`: unlike `fetch`, it reports upload progress, and the
-//! browser streams `Blob`/`File` parts of a `FormData` body from disk.
+//! browser streams `Blob`/`File` parts of a `FormData` body from disk. Also the object
+//! storage's requests, whose answers' `ETag` headers it reads.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -26,10 +27,42 @@ pub(crate) async fn post_form(
     form: &FormData,
     opts: &TransferOptions,
 ) -> Result<String, DaytonaError> {
-    let what = format!("upload to {url}");
+    send("POST", url, headers, Body::Form(form), opts).await.map(|answer| answer.body)
+}
+
+/// What a request sends.
+pub(crate) enum Body<'a> {
+    /// Nothing.
+    None,
+    /// A multipart form.
+    Form(&'a FormData),
+    /// Bytes.
+    Bytes(&'a [u8]),
+    /// Text.
+    Text(&'a str),
+}
+
+/// A 2xx answer.
+pub(crate) struct Answer {
+    /// Its body.
+    pub body: String,
+    /// Its `ETag` header, if it has one the page may read.
+    pub etag: Option<String>,
+}
+
+/// Sends `body` to `url` with `method` and `headers`, reporting upload progress to `opts`;
+/// resolves to the answer on a 2xx status.
+pub(crate) async fn send(
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+    body: Body<'_>,
+    opts: &TransferOptions,
+) -> Result<Answer, DaytonaError> {
+    let what = format!("{method} {url}");
     let guard = AbortGuard::new(opts.signal.as_ref(), Some(opts.timeout()))?;
     let xhr = XmlHttpRequest::new().map_err(|e| DaytonaError::Connection(js_message(&e)))?;
-    xhr.open_with_async("POST", url, true).map_err(|e| DaytonaError::InvalidArgument(js_message(&e)))?;
+    xhr.open_with_async(method, url, true).map_err(|e| DaytonaError::InvalidArgument(js_message(&e)))?;
     for (k, v) in headers {
         xhr.set_request_header(k, v).map_err(|e| DaytonaError::InvalidArgument(js_message(&e)))?;
     }
@@ -71,7 +104,13 @@ pub(crate) async fn post_form(
         .add_event_listener_with_callback("abort", abort_xhr.as_ref().unchecked_ref())
         .map_err(|e| DaytonaError::Connection(js_message(&e)))?;
 
-    xhr.send_with_opt_form_data(Some(form)).map_err(|e| DaytonaError::Connection(js_message(&e)))?;
+    let sent = match body {
+        Body::None => xhr.send(),
+        Body::Form(form) => xhr.send_with_opt_form_data(Some(form)),
+        Body::Bytes(bytes) => xhr.send_with_opt_u8_array(Some(bytes)),
+        Body::Text(text) => xhr.send_with_opt_str(Some(text)),
+    };
+    sent.map_err(|e| DaytonaError::Connection(js_message(&e)))?;
     let outcome = rx.await.unwrap_or(Outcome::Failed);
     let _ = guard.signal.remove_event_listener_with_callback("abort", abort_xhr.as_ref().unchecked_ref());
     if let Ok(upload) = xhr.upload() {
@@ -87,7 +126,7 @@ pub(crate) async fn post_form(
     let status = xhr.status().unwrap_or(0);
     let body = xhr.response_text().ok().flatten().unwrap_or_default();
     if (200..300).contains(&status) {
-        Ok(body)
+        Ok(Answer { body, etag: xhr.get_response_header("ETag").ok().flatten() })
     } else {
         Err(DaytonaError::from_response(status, &body))
     }

@@ -1,6 +1,7 @@
 // Snapshots in the console: pulled from a real registry on 127.0.0.1 with the state followed
 // live, chosen in the New sandbox dialog (the sandbox runs on the image), deactivated and
-// activated, deletion refused while in use (the reason shown), then done.
+// activated, deletion refused while in use (the reason shown), then done; one built from a
+// Dockerfile and a file picked in the browser, its build log followed live, a sandbox on it.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -70,5 +71,37 @@ test('pull a snapshot, run a sandbox on it, toggle, refuse then delete', async (
   await row.getByRole('button', { name: 'Delete snapshot bb-console' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
   await row.waitFor({ state: 'detached', timeout: 30_000 });
+  assert.deepEqual(page.problems, []);
+});
+
+test('build a snapshot from a Dockerfile and a picked file, watch its log, run a sandbox on it', async () => {
+  await page.goto(`${server.url}/#apiKey=${encodeURIComponent(server.apiKey)}`);
+  await page.getByRole('link', { name: 'Snapshots', exact: true }).click();
+  await page.getByText('Build from a Dockerfile…').click();
+  const form = page.getByRole('form', { name: 'Build a snapshot' });
+  const marker = `console-${Date.now().toString(36)}`;
+  await form.getByLabel('Name', { exact: true }).fill('built-console');
+  await form.getByLabel('Dockerfile', { exact: true }).fill(
+    `FROM ${registry}/test/busybox:1.0\nRUN echo ${marker} > /marker\nCOPY app.py /app/app.py\nWORKDIR /app\n`,
+  );
+  await form.getByLabel('Files the Dockerfile copies').setInputFiles({
+    name: 'app.py',
+    mimeType: 'text/x-python',
+    buffer: Buffer.from(`print("${marker}")\n`),
+  });
+  await form.getByText('Sent with it: app.py').waitFor();
+  await form.getByRole('button', { name: 'Build' }).click();
+  const log = page.getByLabel('Build log');
+  await log.getByText(`RUN echo ${marker} > /marker`).waitFor({ timeout: 60_000 });
+  await page.getByText('Snapshot built-console is built.').waitFor({ timeout: 120_000 });
+  assert.match(await log.innerText(), /Build succeeded/);
+  const row = page.locator('tr[data-snapshot="built-console"]');
+  await row.locator('[data-state=active]').waitFor();
+  assert.match(await row.innerText(), new RegExp(`built: FROM ${registry}/test/busybox:1.0`));
+  await page.screenshot({ path: artifact('snapshot-build.png') });
+
+  const sb = await daytona.createStarted('on-built', { snapshot: 'built-console' });
+  assert.equal((await daytona.toolbox(sb.id).exec('cat /marker app.py')).result, `${marker}\nprint("${marker}")\n`);
+  assert.equal((await daytona.call('DELETE', `/sandbox/${sb.id}`)).status, 200);
   assert.deepEqual(page.problems, []);
 });

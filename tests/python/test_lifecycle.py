@@ -261,16 +261,16 @@ def test_state_waits_ride_the_event_socket(daytona):
 
 
 def test_what_daytona_local_cannot_honour_is_refused(daytona):
-    """A snapshot it does not have, an image, a volume that does not exist: a clear error, never
-    a default sandbox."""
+    """A snapshot it does not have, an image it cannot build, a volume that does not exist: a clear
+    error, never a default sandbox."""
     from daytona import CreateSandboxFromImageParams, VolumeMount
 
     before = {s.id for s in daytona.list()}
     with pytest.raises(DaytonaError, match="Snapshot no-such-snapshot not found") as refused:
         daytona.create(CreateSandboxFromSnapshotParams(snapshot="no-such-snapshot"))
     assert refused.value.status_code == 400
-    with pytest.raises(DaytonaError, match="from an image") as refused:
-        daytona.create(CreateSandboxFromImageParams(image="python:3.12-slim"))
+    with pytest.raises(DaytonaError, match="images named by build arguments") as refused:
+        daytona.create(CreateSandboxFromImageParams(image="$BASE_IMAGE"))
     assert refused.value.status_code == 400
     with pytest.raises(DaytonaNotFoundError, match="Volume 0b7c1e9e-0000-4000-8000-000000000000 not found"):
         daytona.create(
