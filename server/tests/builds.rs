@@ -166,38 +166,23 @@ async fn the_object_storage_needs_valid_signed_credentials() {
     // Unsigned, or signed with a key that was never handed out: refused, nothing stored.
     let unsigned = s.http.put(&object).body("x").send().await.unwrap();
     assert_eq!(unsigned.status(), StatusCode::FORBIDDEN, "{:?}", unsigned.text().await);
-    let forged = s
-        .http
-        .put(&object)
-        .header("x-amz-date", "20261205T000000Z")
-        .header("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
-        .header(
-            "authorization",
-            "AWS4-HMAC-SHA256 Credential=NOPE/20261205/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, \
-             Signature=0000000000000000000000000000000000000000000000000000000000000000",
-        )
-        .body("x")
-        .send()
-        .await
-        .unwrap();
+    // A request signed (with a signature of zeros) as `access_key`.
+    let signed_as = |access_key: &str| {
+        let credential = format!("Credential={access_key}/20261205/us-east-1/s3/aws4_request");
+        s.http
+            .put(&object)
+            .header("x-amz-date", "20261205T000000Z")
+            .header("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
+            .header(
+                "authorization",
+                format!("AWS4-HMAC-SHA256 {credential}, SignedHeaders=host;x-amz-date, Signature={}", "0".repeat(64)),
+            )
+            .body("x")
+            .send()
+    };
+    let forged = signed_as("NOPE").await.unwrap();
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
-    let signed_wrong = s
-        .http
-        .put(&object)
-        .header("x-amz-date", "20261205T000000Z")
-        .header("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
-        .header(
-            "authorization",
-            format!(
-                "AWS4-HMAC-SHA256 Credential={}/20261205/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, \
-                 Signature=0000000000000000000000000000000000000000000000000000000000000000",
-                access["accessKey"].as_str().unwrap()
-            ),
-        )
-        .body("x")
-        .send()
-        .await
-        .unwrap();
+    let signed_wrong = signed_as(access["accessKey"].as_str().unwrap()).await.unwrap();
     assert_eq!(signed_wrong.status(), StatusCode::FORBIDDEN, "a wrong signature");
     assert!(!s.data_dir().join("objects/data/local").exists(), "nothing stored");
 }

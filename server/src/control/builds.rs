@@ -81,27 +81,9 @@ impl AppState {
         entrypoint: Option<Vec<String>>,
     ) -> Result<Snapshot, ApiError> {
         let now = crate::time::now_iso();
-        let (cpu, mem, disk) = resources;
+        // Its build starts at once (the official SDKs follow the log of a snapshot that is past
+        // `pending` when they look).
         let snap = Snapshot {
-            id: uuid::Uuid::new_v4().to_string(),
-            organization_id: ORGANIZATION_ID.into(),
-            general: false,
-            name,
-            image_name: None,
-            // Its build starts at once (the official SDKs follow the log of a snapshot that is
-            // past `pending` when they look).
-            state: SnapshotState::Building,
-            size: None,
-            entrypoint,
-            cpu: cpu as f64,
-            gpu: 0.0,
-            mem: mem as f64,
-            disk: disk as f64,
-            error_reason: None,
-            created_at: now.clone(),
-            updated_at: now.clone(),
-            last_used_at: None,
-            source_sandbox_id: None,
             build_info: Some(SnapshotBuildInfo {
                 snapshot_ref: format!("daytona-local/build:{}", build_ref(&info)),
                 dockerfile_content: info.dockerfile_content,
@@ -109,6 +91,7 @@ impl AppState {
                 created_at: now.clone(),
                 updated_at: now,
             }),
+            ..super::snapshots::new_snapshot(name, SnapshotState::Building, entrypoint, resources)
         };
         self.insert_named(crate::store::Table::Snapshots, &snap, "Snapshot")?;
         tokio::spawn(Arc::clone(self).build_snapshot(snap.id.clone()));
@@ -168,26 +151,7 @@ impl AppState {
                 self.runtime.build_image(build).await
             }
         };
-        if self.find_snapshot(&id).is_err() {
-            let _ = self.runtime.images.remove(&id).await;
-            return;
-        }
-        let done = match built {
-            Ok(image) => Snapshot {
-                state: SnapshotState::Active,
-                size: Some((image.size_bytes as f64 / 1e9 * 1000.0).round() / 1000.0),
-                entrypoint: snap.entrypoint.clone().or(Some(image.command)),
-                error_reason: None,
-                ..snap
-            },
-            Err(e) => {
-                tracing::warn!("snapshot {id}: build failed: {e}");
-                Snapshot { state: SnapshotState::BuildFailed, error_reason: Some(e.to_string()), ..snap }
-            }
-        };
-        if let Err(e) = self.save_snapshot(done) {
-            tracing::error!("snapshot {id}: {e}");
-        }
+        self.image_done(snap, built, SnapshotState::BuildFailed).await;
     }
 
     /// Waits for the build of sandbox `id`'s snapshot, showing its progress in the sandbox's

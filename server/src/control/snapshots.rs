@@ -50,6 +50,38 @@ fn check_name(name: &str) -> Result<(), ApiError> {
     }
 }
 
+/// A new snapshot of this organization, made now: `resources` are its sandboxes' CPU, memory
+/// and disk.
+pub(super) fn new_snapshot(
+    name: String,
+    state: SnapshotState,
+    entrypoint: Option<Vec<String>>,
+    resources: (i64, i64, i64),
+) -> Snapshot {
+    let now = crate::time::now_iso();
+    let (cpu, mem, disk) = resources;
+    Snapshot {
+        id: uuid::Uuid::new_v4().to_string(),
+        organization_id: ORGANIZATION_ID.into(),
+        general: false,
+        name,
+        image_name: None,
+        state,
+        size: None,
+        entrypoint,
+        cpu: cpu as f64,
+        gpu: 0.0,
+        mem: mem as f64,
+        disk: disk as f64,
+        error_reason: None,
+        created_at: now.clone(),
+        updated_at: now,
+        last_used_at: None,
+        source_sandbox_id: None,
+        build_info: None,
+    }
+}
+
 fn not_found(id_or_name: &str) -> ApiError {
     ApiError::NotFound(format!("Snapshot {id_or_name} not found"))
 }
@@ -120,11 +152,24 @@ impl AppState {
             Err(e) => return tracing::error!("snapshot {id}: {e}"),
         };
         let pulled = self.runtime.images.pull(&id, &image).await;
+        self.image_done(snap, pulled, SnapshotState::Error).await;
+    }
+
+    /// Records how getting snapshot `snap`'s image (a pull or a build) ended: `active` with its
+    /// size and command, or `failed` with the reason. A snapshot deleted meanwhile stays
+    /// deleted, its image files removed.
+    pub(super) async fn image_done(
+        &self,
+        snap: Snapshot,
+        got: Result<crate::jail::images::ImageInfo, crate::jail::JailError>,
+        failed: SnapshotState,
+    ) {
+        let id = snap.id.clone();
         if self.find_snapshot(&id).is_err() {
             let _ = self.runtime.images.remove(&id).await;
             return;
         }
-        let done = match pulled {
+        let done = match got {
             Ok(info) => Snapshot {
                 state: SnapshotState::Active,
                 size: Some((info.size_bytes as f64 / 1e9 * 1000.0).round() / 1000.0),
@@ -134,7 +179,7 @@ impl AppState {
             },
             Err(e) => {
                 tracing::warn!("snapshot {id}: {e}");
-                Snapshot { state: SnapshotState::Error, error_reason: Some(e.to_string()), ..snap }
+                Snapshot { state: failed, error_reason: Some(e.to_string()), ..snap }
             }
         };
         if let Err(e) = self.save_snapshot(done) {
@@ -231,26 +276,9 @@ async fn create(State(st): S, AppJson(req): AppJson<CreateSnapshot>) -> Result<J
     if let Some(why) = st.runtime.images.unavailable() {
         return Err(ApiError::BadRequest(format!("Snapshots cannot be pulled here: {why}")));
     }
-    let now = crate::time::now_iso();
     let snap = Snapshot {
-        id: uuid::Uuid::new_v4().to_string(),
-        organization_id: ORGANIZATION_ID.into(),
-        general: false,
-        name: req.name,
         image_name: Some(image),
-        state: SnapshotState::Pending,
-        size: None,
-        entrypoint,
-        cpu: cpu as f64,
-        gpu: 0.0,
-        mem: mem as f64,
-        disk: disk as f64,
-        error_reason: None,
-        created_at: now.clone(),
-        updated_at: now,
-        last_used_at: None,
-        source_sandbox_id: None,
-        build_info: None,
+        ..new_snapshot(req.name, SnapshotState::Pending, entrypoint, (cpu, mem, disk))
     };
     st.insert_named(Table::Snapshots, &snap, "Snapshot")?;
     tokio::spawn(Arc::clone(&st).pull_snapshot(snap.id.clone()));
