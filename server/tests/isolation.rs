@@ -1205,3 +1205,30 @@ async fn image_builds_run_unprivileged_confined_and_off_the_host_network() {
     assert!(pids < 20, "{pids} processes visible to a RUN step");
     assert!(host_processes_with(&marker).is_empty(), "nothing of the build outlives it");
 }
+
+/// A RUN step that leaves buildah's chroot (as root of the build's namespace may) lands in the
+/// build's own minimal root, not the host's filesystem: a world-readable file the test leaves in
+/// the host's temporary directory is not there.
+#[tokio::test]
+async fn a_build_step_leaving_its_chroot_does_not_reach_the_host() {
+    if !test_runs_as_root() {
+        return; // builds need a root server
+    }
+    let registry = Registry::start_with(&[("OCI_ESCAPE", "1")]);
+    let s = Server::start().await;
+    let marker = std::env::temp_dir().join(unique("escape-marker"));
+    std::fs::write(&marker, "host\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&marker, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let dockerfile = format!("FROM {}\nRUN /escape {}\n", registry.image("test/escape:1.0"), marker.display());
+    let (status, snap) =
+        s.post("/snapshots", json!({ "name": "escape", "buildInfo": { "dockerfileContent": dockerfile } })).await;
+    assert_eq!(status, StatusCode::OK, "{snap}");
+    let built = settled(&s, snap["id"].as_str().unwrap()).await;
+    let (_, log) = s.get(&format!("/snapshots/{}/build-logs", snap["id"].as_str().unwrap())).await;
+    let log = log.as_str().unwrap_or_default().to_owned();
+    let _ = std::fs::remove_file(&marker);
+    assert_eq!(built["state"], "active", "the escape program must run: {log}");
+    assert!(log.contains("host file not visible"), "{log}");
+    assert!(!log.contains("host file visible\n"), "a RUN step reached the host's files: {log}");
+}

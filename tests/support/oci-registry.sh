@@ -5,7 +5,7 @@
 # CMD /bin/sh and a /data directory of uid 1000 (about 1 MB).
 #
 #   bash tests/support/oci-registry.sh DIR     → prints "PORT PID" once the image is pushed
-#   (OCI_BIG_MB=50: a second image, test/big:1.0, of about that size)
+#   (OCI_BIG_MB=50: a second image, test/big:1.0, of about that size; OCI_ESCAPE=1: test/escape:1.0)
 #
 # Everything lives under DIR; the caller kills PID and removes DIR.
 set -euo pipefail
@@ -49,5 +49,14 @@ if [ -n "${OCI_BIG_MB:-}" ]; then
   head -c "${OCI_BIG_MB}M" /dev/urandom > "$dir/big/rootfs/blob"
   umoci repack --image "$layout:big" "$dir/big"
   skopeo copy -q --dest-tls-verify=false "oci:$layout:big" "docker://127.0.0.1:$port/test/big:1.0"
+fi
+# With OCI_ESCAPE=1 also `test/escape:1.0`: the busybox image plus /escape, a static program
+# that leaves a chroot the classic way (tests/support/chroot-escape.c), for the builds'
+# isolation test.
+if [ -n "${OCI_ESCAPE:-}" ]; then
+  umoci unpack --image "$layout:busybox" "$dir/escape" > /dev/null
+  cc -static -O2 -o "$dir/escape/rootfs/escape" "$(dirname "$0")/chroot-escape.c"
+  umoci repack --image "$layout:escape" "$dir/escape"
+  skopeo copy -q --dest-tls-verify=false "oci:$layout:escape" "docker://127.0.0.1:$port/test/escape:1.0"
 fi
 echo "$port $pid"

@@ -2,8 +2,9 @@
 //! (no Dockerfile interpreter of our own), run like a sandbox: as root of a user namespace
 //! of its own that maps onto a fresh range of unprivileged host ids, in a cgroup with the
 //! snapshot's CPU and memory and the sandboxes' process limit, on a disk of its own
-//! ([`BUILD_DISK_GIB`], loop-mounted `nosuid,nodev`), within [`BUILD_TIMEOUT`]. `RUN` steps
-//! run in buildah's chroot isolation inside that namespace, in a network namespace whose only
+//! ([`BUILD_DISK_GIB`], loop-mounted `nosuid,nodev`), within [`BUILD_TIMEOUT`], under
+//! bubblewrap in a root of its own (see [`Step::run`]). `RUN` steps run in buildah's chroot
+//! isolation inside that namespace, in a network namespace whose only
 //! way out is slirp4netns behind the sandboxes' firewall (the internet, not this host nor its
 //! private networks). The images the Dockerfile starts from are pulled by the server first
 //! (skopeo, as snapshots are: loopback registries over plain HTTP), so a build needs no
@@ -57,7 +58,6 @@ pub struct Builds {
     disks: super::disk::Disks,
     buildah: Option<PathBuf>,
     skopeo: Option<PathBuf>,
-    unshare: Option<PathBuf>,
     unavailable: Option<String>,
     /// At most [`MAX_CONCURRENT_BUILDS`] run at once; the others wait their turn.
     slots: tokio::sync::Semaphore,
@@ -72,7 +72,7 @@ impl Builds {
     pub fn new(data_dir: &Path, id_base: u32) -> std::io::Result<Self> {
         let dir = data_dir.join("builds");
         std::fs::create_dir_all(dir.join(LOGS))?;
-        let (buildah, skopeo, unshare) = (which("buildah"), which("skopeo"), which("unshare"));
+        let (buildah, skopeo) = (which("buildah"), which("skopeo"));
         if super::runtime::running_as_root() {
             use std::os::unix::fs::PermissionsExt;
             std::fs::create_dir_all(INNER)?;
@@ -90,7 +90,7 @@ impl Builds {
         let identities = Identities::new(&dir, id_base);
         let disks = super::disk::Disks::new(&dir, BUILD_DISK_GIB, 0);
         let slots = tokio::sync::Semaphore::new(MAX_CONCURRENT_BUILDS);
-        Ok(Self { dir, identities, disks, buildah, skopeo, unshare, unavailable, slots })
+        Ok(Self { dir, identities, disks, buildah, skopeo, unavailable, slots })
     }
 
     /// The build log of snapshot `id` (kept after the build, until the snapshot is deleted).
@@ -216,7 +216,7 @@ impl Runtime {
             }
             Err(e) => return Err(e),
         };
-        let step = Step { work: &work, bases: &pulled, ns: &ns, cgroup: cgroup.as_ref(), log };
+        let step = Step { work: &work, bases: &pulled, ns: &ns, cgroup: cgroup.as_ref(), log, bwrap: &self.bwrap };
         // What the steps see of the build's directory (see [`INNER`]); `work` is the host's.
         let inner = Path::new(INNER);
         let storage = format!("[vfs@{}+{}]", inner.join("storage").display(), inner.join("run").display());
@@ -228,7 +228,6 @@ impl Runtime {
                 step.run("storing the base image", skopeo, &["copy", "--quiet", &from, &to], None).await?;
             }
             let buildah = builds.buildah.as_deref().unwrap_or(Path::new("buildah"));
-            let unshare = builds.unshare.as_deref().unwrap_or(Path::new("unshare"));
             let global: Vec<OsString> = os([
                 "--root".as_ref(),
                 inner.join("storage").as_os_str(),
@@ -237,15 +236,11 @@ impl Runtime {
                 "--storage-driver".as_ref(),
                 "vfs".as_ref(),
             ]);
-            // Its own mount and pid namespaces (owned by the build's user namespace), so that
-            // RUN steps see only the build's processes.
-            let mut bud = os(["--mount", "--pid", "--fork", "--kill-child", "--mount-proc"]);
-            bud.push(buildah.into());
-            bud.extend(global.iter().cloned());
+            let mut bud = global.clone();
             bud.extend(os(["bud", "--pull-never", "--isolation", "chroot", "--dns", "10.0.2.3", "--format", "oci"]));
             bud.extend(os(["-f".as_ref(), inner.join("Dockerfile").as_os_str(), "-t".as_ref(), RESULT.as_ref()]));
             bud.push(inner.join("context").into());
-            step.run("the build", unshare, &bud, Some(&self.firewall)).await?;
+            step.run("the build", buildah, &bud, Some(&self.firewall)).await?;
             let mut push = global;
             push.extend(os(["push", "--quiet", RESULT]));
             push.push(format!("oci:{}:image", inner.join("image").display()).into());
@@ -271,6 +266,8 @@ fn os<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> Vec<OsString> {
 /// A command of a build, run as root of its user namespace.
 struct Step<'a> {
     work: &'a Path,
+    /// bubblewrap, which gives every command a root of its own (see [`Step::run`]).
+    bwrap: &'a Path,
     /// The pulled base images, bound at `bases/` of the work dir.
     bases: &'a Path,
     ns: &'a OwnedFd,
@@ -279,8 +276,14 @@ struct Step<'a> {
 }
 
 impl Step<'_> {
-    /// Runs `program` with `args` (`what` it does, for errors) to its end; with `firewall`, in a network namespace of its
-    /// own connected through slirp4netns behind it.
+    /// Runs `program` with `args` (`what` it does, for errors) to its end; with `firewall`, in
+    /// a network namespace of its own connected through slirp4netns behind it.
+    ///
+    /// Under bubblewrap, in a root of its own as a sandbox's: the host's `/usr`, `/etc` and
+    /// `/sys` read-only, a fresh `/proc` (its own pid namespace), a minimal `/dev`, a private
+    /// `/tmp`, and the build's directory; nothing else of the host. buildah's chroot isolation lets a
+    /// RUN step's root (with `CAP_SYS_CHROOT` in the build's namespace) leave its chroot: it
+    /// lands here, not in the host's filesystem.
     async fn run<S: AsRef<std::ffi::OsStr>>(
         &self,
         what: &str,
@@ -290,9 +293,26 @@ impl Step<'_> {
     ) -> Result<(), JailError> {
         let out = self.log.try_clone().map_err(|e| format!("build log: {e}"))?;
         let err = self.log.try_clone().map_err(|e| format!("build log: {e}"))?;
-        let mut cmd = Command::new(program);
+        let mut cmd = Command::new(self.bwrap);
         let inner = Path::new(INNER);
-        cmd.args(args).env_clear();
+        cmd.args(super::runtime::system_binds());
+        // buildah's chroot isolation binds the root's /sys into each RUN: the host's, read-only.
+        cmd.args([
+            "--proc",
+            "/proc",
+            "--dev",
+            "/dev",
+            "--ro-bind",
+            "/sys",
+            "/sys",
+            "--tmpfs",
+            "/tmp",
+            "--dir",
+            "/var/tmp",
+        ]);
+        cmd.arg("--bind").arg(inner).arg(inner);
+        cmd.args(["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--cap-add", "ALL", "--"]);
+        cmd.arg(program).args(args).env_clear();
         cmd.env("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
             .env("HOME", inner)
             .env("TMPDIR", inner.join("tmp"))

@@ -222,7 +222,7 @@ pub struct Runtime {
     exe: PathBuf,
     /// bubblewrap, found on `PATH` once at start (a jail's first process could not search
     /// directories only the server may enter, such as root's home).
-    bwrap: PathBuf,
+    pub(super) bwrap: PathBuf,
     pub(super) cgroups: CgroupHost,
     identities: Identities,
     /// Image builds.
@@ -1111,7 +1111,7 @@ pub fn running_as_root() -> bool {
 }
 
 /// Read-only binds of the host's system directories (merged-/usr aware).
-fn system_binds() -> Vec<String> {
+pub(super) fn system_binds() -> Vec<String> {
     let mut args: Vec<String> = ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"].map(String::from).to_vec();
     for top in ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"] {
         let p = Path::new(top);

@@ -465,9 +465,16 @@ pub struct Registry {
 impl Registry {
     /// Starts one with test/busybox:1.0 pushed.
     pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// Starts one with test/busybox:1.0 pushed and the images `env` asks oci-registry.sh for.
+    pub fn start_with(env: &[(&str, &str)]) -> Self {
         let dir = tempfile::Builder::new().prefix("dl-registry").tempdir().expect("temp dir");
         let script = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/support/oci-registry.sh");
-        let out = std::process::Command::new("bash").arg(script).arg(dir.path()).output().expect("oci-registry.sh");
+        let mut cmd = std::process::Command::new("bash");
+        cmd.arg(script).arg(dir.path()).envs(env.iter().copied());
+        let out = cmd.output().expect("oci-registry.sh");
         assert!(out.status.success(), "registry: {}", String::from_utf8_lossy(&out.stderr));
         let text = String::from_utf8_lossy(&out.stdout);
         let mut words = text.split_whitespace();
