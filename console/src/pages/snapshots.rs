@@ -298,7 +298,7 @@ fn BuildForm(on_done: Callback<()>) -> impl IntoView {
                     <input type="file" multiple aria-label="Files the Dockerfile copies" node_ref=input on:change=picked/>
                     <span class="muted">
                         {move || file_names.with(|n| match n.len() {
-                            0 => "No files: the Dockerfile copies none.".to_owned(),
+                            0 => "No files picked: pick those its COPY lines name.".to_owned(),
                             _ => format!("Sent with it: {}", n.join(", ")),
                         })}
                     </span>
