@@ -110,10 +110,12 @@ test('a Python file gets completions, diagnostics, hover, an outline and a jump 
   // (The outline scrolled the editor: where the call is now.)
   // pylsp may still be analysing the project when the first request comes (a clean-clone run
   // under load once got no answer in 30 s): pressed again, as a user would, until it jumps.
-  const target = await wordAt('print(helper(2))', 'helper');
+  // Where the call is is looked up again on each try: a scroll still under way when it was
+  // first measured would send every click elsewhere.
   await eventually(
     async () => {
       if (!/util\.py/.test(page.url())) {
+        const target = await wordAt('print(helper(2))', 'helper');
         await page.mouse.click(target.x, target.y);
         await page.keyboard.press('F12');
       }
