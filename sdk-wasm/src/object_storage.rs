@@ -74,7 +74,7 @@ async fn context_hash(context: &Context) -> Result<String, DaytonaError> {
             at = end;
         }
     }
-    Ok(md5.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex(&md5.finalize()))
 }
 
 /// Bytes `start..end` of `blob`.

@@ -62,14 +62,16 @@ impl AppState {
         }
         info.check().map_err(ApiError::BadRequest)?;
         crate::jail::build::base_images(&info.dockerfile_content).map_err(ApiError::BadRequest)?;
-        for hash in info.context_hashes.as_deref().unwrap_or_default() {
-            if self.objects.object(&context_key(ORGANIZATION_ID, hash)).is_none() {
-                return Err(ApiError::BadRequest(format!(
-                    "Build context {hash} was not uploaded to the object storage (GET /object-storage/push-access)"
-                )));
-            }
-        }
-        Ok(())
+        self.context_files(info.context_hashes.as_deref().unwrap_or_default()).map(drop).map_err(|hash| {
+            ApiError::BadRequest(format!(
+                "Build context {hash} was not uploaded to the object storage (GET /object-storage/push-access)"
+            ))
+        })
+    }
+
+    /// The stored files of the contexts `hashes`, or the first hash not stored.
+    fn context_files(&self, hashes: &[String]) -> Result<Vec<PathBuf>, String> {
+        hashes.iter().map(|h| self.objects.object(&context_key(ORGANIZATION_ID, h)).ok_or_else(|| h.clone())).collect()
     }
 
     /// A new snapshot record to be built from `info` (stored, and its build started).
@@ -131,13 +133,8 @@ impl AppState {
             Err(e) => return tracing::error!("snapshot {id}: {e}"),
         };
         let log = self.runtime.builds.log(&id);
-        let contexts: Result<Vec<PathBuf>, String> = info
-            .context_hashes
-            .iter()
-            .map(|h| self.objects.object(&context_key(ORGANIZATION_ID, h)).ok_or(format!("build context {h} is gone")))
-            .collect();
-        let built = match contexts {
-            Err(why) => Err(crate::jail::JailError::Failed(why)),
+        let built = match self.context_files(&info.context_hashes) {
+            Err(hash) => Err(crate::jail::JailError::Failed(format!("build context {hash} is gone"))),
             Ok(contexts) => {
                 let _ = std::fs::write(&log, format!("Building snapshot {} ({})\n", snap.name, info.snapshot_ref));
                 let build = Build {
@@ -270,12 +267,12 @@ fn built_snapshot(st: &AppState, id: &str) -> Result<Snapshot, ApiError> {
     }
 }
 
-/// The snapshot sandbox `sb` was built on.
-fn sandbox_snapshot(st: &AppState, sb: &str) -> Result<Snapshot, ApiError> {
+/// Sandbox `sb`'s id and the snapshot it was built on.
+fn sandbox_snapshot(st: &AppState, sb: &str) -> Result<(String, Snapshot), ApiError> {
     let rec = st.find(sb)?;
     let snap = rec.dto.snapshot.as_deref().and_then(|s| st.find_snapshot(s).ok());
     match snap {
-        Some(s) if s.build_info.is_some() => Ok(s),
+        Some(s) if s.build_info.is_some() => Ok((rec.dto.id, s)),
         _ => Err(ApiError::BadRequest(format!(
             "Sandbox {} was not built from an image: it has no build log",
             rec.dto.id
@@ -290,8 +287,7 @@ async fn snapshot_logs_url(State(st): S, AppPath(id): AppPath<String>, req: Requ
 }
 
 async fn sandbox_logs_url(State(st): S, AppPath(sb): AppPath<String>, req: Request) -> Result<Json<Url>, ApiError> {
-    sandbox_snapshot(&st, &sb)?;
-    let id = st.find(&sb)?.dto.id;
+    let (id, _) = sandbox_snapshot(&st, &sb)?;
     let origin = crate::app::extract::origin(&req.into_parts().0);
     Ok(Json(Url { url: format!("{origin}/api/sandbox/{id}/build-logs") }))
 }
@@ -315,7 +311,7 @@ async fn sandbox_logs(
     AppPath(sb): AppPath<String>,
     AppQuery(q): AppQuery<LogQuery>,
 ) -> Result<Response, ApiError> {
-    let snap = sandbox_snapshot(&st, &sb)?;
+    let (_, snap) = sandbox_snapshot(&st, &sb)?;
     Ok(log_response(st, snap.id, q.follow.unwrap_or(false)))
 }
 

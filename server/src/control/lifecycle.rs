@@ -148,13 +148,10 @@ impl AppState {
             (Some(_), Some(_)) => {
                 return Err(ApiError::BadRequest("Name a snapshot or an image to build (buildInfo), not both".into()))
             }
+            // A build is refused before it starts where sandboxes could not run on it (builds
+            // need root, as sandboxes on images do).
             (None, Some(info)) => {
                 self.check_build(&info)?;
-                if let Some(why) = self.runtime.identities_unavailable() {
-                    return Err(ApiError::BadRequest(format!(
-                        "Sandboxes on images need daytona-local to run as root: {why}"
-                    )));
-                }
                 self.snapshot_for_build(info)?
             }
             (None, None) => self.default_snapshot(),
@@ -170,8 +167,9 @@ impl AppState {
                 "Sandboxes on images need daytona-local to run as root (overlay and idmapped mounts): {why}"
             )));
         }
-        let building = req.build_info.is_some() && snapshot.state != daytona_models::SnapshotState::Active;
-        if snapshot.state != daytona_models::SnapshotState::Active && !building {
+        // Only the snapshot of a build may be on its way; the sandbox then waits for it.
+        let building = snapshot.state != daytona_models::SnapshotState::Active;
+        if building && req.build_info.is_none() {
             let state = serde_json::to_string(&snapshot.state).unwrap_or_default();
             return Err(ApiError::BadRequest(format!("Snapshot {} is not active (state {state})", snapshot.name)));
         }

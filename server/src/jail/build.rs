@@ -333,15 +333,14 @@ impl Step<'_> {
         let (ns, net) = (self.ns.as_raw_fd(), uplink.is_some());
         let c =
             |p: &Path| std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).map_err(|e| format!("build path: {e}"));
-        let (work, inner_c) = (c(self.work)?, c(inner)?);
+        let (work, inner_work) = (c(self.work)?, c(inner)?);
         let (bases, inner_bases) = (c(self.bases)?, c(&inner.join("bases"))?);
-        let inner = inner_c;
         // SAFETY: bind_work and identity::enter make async-signal-safe calls only.
         unsafe {
             cmd.pre_exec(move || {
-                bind_work(&[(&work, &inner), (&bases, &inner_bases)])?;
+                bind_work(&[(&work, &inner_work), (&bases, &inner_bases)])?;
                 identity::enter(ns, net)?;
-                match libc::chdir(inner.as_ptr()) {
+                match libc::chdir(inner_work.as_ptr()) {
                     0 => Ok(()),
                     _ => Err(std::io::Error::last_os_error()),
                 }
@@ -387,11 +386,10 @@ unsafe fn bind_work(binds: &[(&std::ffi::CStr, &std::ffi::CStr)]) -> std::io::Re
 
 /// The last lines of the build log at `log`, for the failure's reason.
 fn log_tail(log: &Path) -> String {
-    let text = std::fs::read_to_string(log).unwrap_or_default();
-    let tail: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).rev().take(8).collect();
+    let tail = super::error::last_lines(&std::fs::read_to_string(log).unwrap_or_default(), 8, "\n");
     match tail.is_empty() {
         true => String::new(),
-        false => format!(":\n{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n")),
+        false => format!(":\n{tail}"),
     }
 }
 

@@ -30,3 +30,10 @@ impl From<&str> for JailError {
         Self::Failed(why.to_owned())
     }
 }
+
+/// The last `n` non-blank lines of `text`, in order, joined with `sep`: a failed helper's
+/// output, shortened for a reason.
+pub fn last_lines(text: &str, n: usize, sep: &str) -> String {
+    let tail: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).rev().take(n).collect();
+    tail.into_iter().rev().collect::<Vec<_>>().join(sep)
+}

@@ -194,8 +194,7 @@ async fn run(mut cmd: Command, what: &str) -> Result<(), JailError> {
         return Ok(());
     }
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let tail: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).rev().take(3).collect();
-    let why = tail.into_iter().rev().collect::<Vec<_>>().join(" | ");
+    let why = super::error::last_lines(&stderr, 3, " | ");
     Err(format!("{what} failed: {}", if why.is_empty() { out.status.to_string() } else { why }).into())
 }
 
