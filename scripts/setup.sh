@@ -27,6 +27,9 @@ for p in skopeo umoci docker-registry busybox-static; do need_pkg "$p"; done
 # Image builds (buildah bud, in a user namespace per build); the HTTPS port's local CA joins
 # the host's trusted certificates with update-ca-certificates.
 for p in buildah ca-certificates; do need_pkg "$p"; done
+# SSH access: OpenSSH's clients for the gateway's tests, and the SFTP server sandboxes run
+# for `sftp`/`scp` (the default snapshot is the host's userland).
+for p in openssh-client openssh-sftp-server; do need_pkg "$p"; done
 # Computer use: the sandboxes' desktop (X server, window manager, terminal, VNC, noVNC),
 # mouse and keyboard, recordings.
 for p in xvfb openbox xterm x11vnc websockify novnc xdotool ffmpeg; do need_pkg "$p"; done

@@ -48,6 +48,21 @@ pub struct DaytonaConfiguration {
     /// Analytics API (none locally).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analytics_api_url: Option<String>,
+    /// The command that opens an SSH session (`ssh -p <port> <token>@<host>` with the token left out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_gateway_command: Option<String>,
+    /// The SSH gateway's host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_gateway_host: Option<String>,
+    /// The SSH gateway's port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_gateway_port: Option<u16>,
+    /// The SSH gateway's host keys, in OpenSSH's `known_hosts` form (`ssh-ed25519 AAAA…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_gateway_host_keys: Option<Vec<String>>,
+    /// Their SHA-256 fingerprints (`SHA256:…`), as `ssh` shows them on first connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_gateway_host_key_fingerprints: Option<Vec<String>>,
     /// daytona-local only: which isolation and limits this host lets it enforce (absent on
     /// Daytona's cloud; official clients ignore it).
     #[serde(default, skip_serializing_if = "Option::is_none")]

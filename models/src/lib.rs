@@ -28,6 +28,7 @@ mod sandbox;
 mod session;
 mod signing;
 mod snapshot;
+mod ssh;
 mod toolbox;
 mod volume;
 
@@ -69,7 +70,7 @@ pub use interpreter::{
     InterpreterFrame, ListContextsResponse, MimeBundle, INTERPRETER_DEFAULT_TIMEOUT_SECS,
     INTERPRETER_TIMEOUT_CLOSE_CODE,
 };
-pub use list::{ListSandboxesQuery, ListSandboxesResponse, SandboxSortField, SortOrder};
+pub use list::{ListSandboxesQuery, ListSandboxesResponse, PaginatedSandboxes, SandboxSortField, SortOrder};
 pub use log_demux::{LogDemux, LogStream, STDERR_MARKER, STDOUT_MARKER};
 pub use lsp::{
     CompletionContext, CompletionItem, CompletionList, LspCompletionParams, LspDiagnostic, LspDocumentRequest,
@@ -90,9 +91,11 @@ pub use signing::{sign_file_url, verify_file_url};
 pub use snapshot::{
     check_image_name, check_image_reference, CreateSnapshot, PaginatedSnapshots, Snapshot, SnapshotState,
 };
+pub use ssh::{SshAccess, SshAccessValidation};
 pub use toolbox::{
-    DirResponse, PortPreviewUrl, SignedPortPreviewUrl, Url, VersionResponse, PREVIEW_TOKEN_HEADER,
-    PTY_EXIT_CONTROL_SUBPROTOCOL, SANDBOX_TOKEN_QUERY, SDK_VERSION_HEADER, SDK_VERSION_SUBPROTOCOL,
+    DirResponse, IsPortInUse, PortList, PortPreviewUrl, SignedPortPreviewUrl, SystemMetrics, UpdateEnvRequest, Url,
+    VersionResponse, PREVIEW_TOKEN_HEADER, PTY_EXIT_CONTROL_SUBPROTOCOL, SANDBOX_TOKEN_QUERY, SDK_VERSION_HEADER,
+    SDK_VERSION_SUBPROTOCOL,
 };
 pub use volume::{
     check_mount_path, check_volume_name, subpath_components, CreateVolume, Volume, VolumeState, MAX_VOLUME_MOUNTS,

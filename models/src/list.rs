@@ -19,6 +19,21 @@ pub struct ListSandboxesResponse {
     pub next_cursor: Option<String>,
 }
 
+/// Answer of `GET /sandbox/paginated` (numbered pages, `PaginatedSandboxes`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct PaginatedSandboxes {
+    /// The sandboxes on this page.
+    pub items: Vec<Sandbox>,
+    /// How many match in all.
+    pub total: u64,
+    /// This page's number (from 1).
+    pub page: u64,
+    /// How many pages there are.
+    pub total_pages: u64,
+}
+
 /// Field to sort a sandbox listing by.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]

@@ -95,3 +95,68 @@ mod tests {
         assert_eq!(link("https://h/p?x=1").browser_url(), "https://h/p?x=1&DAYTONA_SANDBOX_AUTH_KEY=t0k");
     }
 }
+
+/// Answer of toolbox `GET /port`: the TCP ports something listens on in the sandbox.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct PortList {
+    /// Listening ports, ascending.
+    pub ports: Vec<u16>,
+}
+
+/// Answer of toolbox `GET /port/{port}/in-use`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct IsPortInUse {
+    /// Whether something listens on the port.
+    pub is_in_use: bool,
+}
+
+/// Body of toolbox `POST /env`: changes the environment of what the toolbox starts from now
+/// on (commands, sessions, terminals); running processes keep theirs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateEnvRequest {
+    /// Variables to set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub set: Option<std::collections::BTreeMap<String, String>>,
+    /// Variables to remove (before `set` applies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub unset: Option<Vec<String>>,
+    /// Removes every variable whose value starts with this and whose name `set` does not
+    /// name (before `set` applies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub unset_value_prefix: Option<String>,
+}
+
+/// Answer of toolbox `GET /system/metrics`: the sandbox's latest CPU, memory and disk use.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct SystemMetrics {
+    /// CPU cores the sandbox may use.
+    pub cpu_count: u32,
+    /// CPU used over the last sample window, percent of `cpu_count` cores.
+    pub cpu_used_pct: f64,
+    /// Memory the sandbox may use, bytes.
+    pub mem_total: u64,
+    /// Memory in use, page cache excluded, bytes.
+    pub mem_used: u64,
+    /// Page cache, bytes.
+    pub mem_cache: u64,
+    /// Size of the sandbox's disk, bytes.
+    pub disk_total: u64,
+    /// Used, bytes.
+    pub disk_used: u64,
+    /// Free, bytes.
+    pub disk_free: u64,
+    /// When measured (ISO 8601).
+    pub timestamp: String,
+    /// When measured, seconds since the epoch.
+    pub timestamp_unix: i64,
+}

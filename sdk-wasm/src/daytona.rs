@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;
 
-use daytona_models::{ListSandboxesQuery, ListSandboxesResponse, Sandbox as SandboxDto};
+use daytona_models::{
+    ListSandboxesQuery, ListSandboxesResponse, PaginatedSandboxes, Sandbox as SandboxDto, SshAccessValidation,
+};
 
 use crate::client::Client;
 use crate::http::{encode, query_string, Method};
@@ -28,6 +30,19 @@ pub struct SandboxPage {
     pub items: Vec<Sandbox>,
     /// Cursor of the next page, if any.
     pub next_cursor: Option<String>,
+}
+
+/// A numbered page of sandboxes ([`Daytona::list_numbered`]).
+#[derive(Clone, Debug)]
+pub struct NumberedPage {
+    /// The sandboxes on this page.
+    pub items: Vec<Sandbox>,
+    /// How many match in all.
+    pub total: u64,
+    /// This page's number, from 1.
+    pub page: u64,
+    /// How many pages there are.
+    pub total_pages: u64,
 }
 
 impl Daytona {
@@ -125,6 +140,33 @@ impl Daytona {
             items: resp.items.into_iter().map(|d| self.wrap(d)).collect(),
             next_cursor: resp.next_cursor.filter(|c| !c.is_empty()),
         })
+    }
+
+    /// Page `page` (from 1) of `limit` sandboxes matching `query`, with the total count
+    /// (`GET /sandbox/paginated`; `query`'s cursor and limit are not used).
+    pub async fn list_numbered(
+        &self,
+        query: &ListSandboxesQuery,
+        page: u32,
+        limit: u32,
+    ) -> Result<NumberedPage, DaytonaError> {
+        let mut pairs = ListSandboxesQuery { cursor: None, limit: None, ..query.clone() }.to_pairs();
+        pairs.push(("page".into(), page.max(1).to_string()));
+        pairs.push(("limit".into(), limit.to_string()));
+        let url = format!("{}?{}", self.client.api("/sandbox/paginated"), query_string(&pairs));
+        let resp: PaginatedSandboxes = Call::new(&self.client, Method::Get, url).await?;
+        Ok(NumberedPage {
+            items: resp.items.into_iter().map(|d| self.wrap(d)).collect(),
+            total: resp.total,
+            page: resp.page,
+            total_pages: resp.total_pages,
+        })
+    }
+
+    /// Whether SSH access `token` opens a sandbox now, and which.
+    pub fn validate_ssh_access(&self, token: &str) -> Call<SshAccessValidation> {
+        let url = format!("{}?token={}", self.client.api("/sandbox/ssh-access/validate"), encode(token));
+        Call::new(&self.client, Method::Get, url)
     }
 
     /// Every sandbox matching `query`, following cursors across pages.

@@ -56,7 +56,7 @@ pub use computer_use::{
     screenshot_blob, screenshot_bytes, ComputerUse, Display, Keyboard, Mouse, Recordings, Region, Screenshot,
 };
 pub use config::DaytonaConfig;
-pub use daytona::{Daytona, SandboxPage};
+pub use daytona::{Daytona, NumberedPage, SandboxPage};
 pub use daytona_models as models;
 pub use daytona_models::{PipOptions, RunCommand};
 pub use demux::{Channel, Demux};

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use daytona_models::{
     DirResponse, PortPreviewUrl, ResizeSandbox, Sandbox as SandboxDto, SandboxLabels, SandboxState,
-    SignedPortPreviewUrl,
+    SignedPortPreviewUrl, SshAccess, SystemMetrics,
 };
 
 use futures::future::LocalBoxFuture;
@@ -173,6 +173,29 @@ impl Sandbox {
     /// Changes CPU (cores), memory and disk (GiB); waits until the resize is done.
     pub async fn resize(&self, resources: ResizeSandbox, timeout: Option<Duration>) -> Result<(), DaytonaError> {
         self.step(self.call(Method::Post, "/resize").body(&resources), Some(Until::Resized), timeout).await
+    }
+
+    /// Makes the sandbox's previews open to anyone (`true`) or only with its token.
+    pub async fn set_public(&self, public: bool) -> Result<(), DaytonaError> {
+        self.step(self.call(Method::Post, &format!("/public/{public}")), None, None).await
+    }
+
+    /// An SSH access token valid for `expires_in_minutes` (default 60): its `sshCommand`
+    /// (`ssh -p <port> <token>@<host>`) logs into the sandbox.
+    pub fn create_ssh_access(&self, expires_in_minutes: Option<u32>) -> Call<SshAccess> {
+        let query = expires_in_minutes.map(|m| format!("?expiresInMinutes={m}")).unwrap_or_default();
+        Call::new(&self.client, Method::Post, self.url(&format!("/ssh-access{query}")))
+    }
+
+    /// Revokes the SSH access of `token`, or every one of the sandbox's (`None`).
+    pub async fn revoke_ssh_access(&self, token: Option<&str>) -> Result<(), DaytonaError> {
+        let query = token.map(|t| format!("?token={}", encode(t))).unwrap_or_default();
+        self.step(self.call(Method::Delete, &format!("/ssh-access{query}")), None, None).await
+    }
+
+    /// The sandbox's CPU, memory and disk use now (CPU averaged since the previous call).
+    pub fn get_metrics_latest(&self) -> Call<SystemMetrics> {
+        Call::new(&self.client, Method::Get, self.toolbox.url("/system/metrics", &[]))
     }
 
     /// Replaces all labels; returns the stored set.

@@ -11,6 +11,7 @@ mod http;
 mod jail;
 mod objects;
 mod proxy;
+mod ssh;
 mod store;
 mod time;
 
@@ -29,7 +30,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the control plane, toolbox proxy and console.
-    Serve(app::ServeArgs),
+    Serve(Box<app::ServeArgs>),
     /// Make the local certificate authority of `serve`'s HTTPS port (if there is none yet) and
     /// add it to this host's trusted certificates (root).
     TrustCa {
@@ -72,7 +73,7 @@ fn main() -> std::process::ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve(args) => runtime().block_on(app::serve(args)),
+        Command::Serve(args) => runtime().block_on(app::serve(*args)),
         Command::TrustCa { ca_dir } => app::tls::trust(&ca_dir.unwrap_or_else(app::tls::default_ca_dir)),
         Command::Agent { listen_fd, home, lifeline_fd, env_fd, workload_fd, workload_join } => {
             let input = env_fd.map(agent::read_jail_input).transpose();

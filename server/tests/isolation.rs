@@ -1232,3 +1232,58 @@ async fn a_build_step_leaving_its_chroot_does_not_reach_the_host() {
     assert!(log.contains("host file not visible"), "{log}");
     assert!(!log.contains("host file visible\n"), "a RUN step reached the host's files: {log}");
 }
+
+#[tokio::test]
+async fn ssh_sessions_stay_in_the_sandbox_and_end_with_their_client() {
+    use common::ssh::{login, run, text};
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let l = login(&s, &id, dir.path()).await;
+    let target = format!("{}@127.0.0.1", l.token);
+
+    // The same identity as the toolbox's commands: the sandbox user, in the jail's user namespace.
+    let out = l.exec("id -u; cat /proc/self/uid_map");
+    let (_, toolbox) = s.exec(&id, "id -u; cat /proc/self/uid_map").await;
+    assert_eq!(text(&out.stdout), toolbox, "an SSH session runs as the toolbox's commands do");
+    assert_ne!(toolbox.lines().next(), Some("0"));
+
+    // Only locale variables pass: a client's LD_PRELOAD or PATH never reaches the shell.
+    let out = l.ssh(
+        &[
+            "-o",
+            "SetEnv=LD_PRELOAD=/tmp/evil.so PATH=/tmp/evil LANG=C.UTF-8",
+            &target,
+            "echo \"[$LD_PRELOAD][$PATH][$LANG]\"",
+        ],
+        b"",
+    );
+    let shown = text(&out.stdout);
+    assert!(shown.starts_with("[][") && shown.ends_with("][C.UTF-8]\n") && !shown.contains("/tmp/evil"), "{shown}");
+
+    // `ssh -L`/`-W` reach the sandbox's own loopback, not the host's: the API port is not there.
+    let mut cmd = std::process::Command::new("ssh");
+    cmd.args(l.options()).args(["-p", &l.port.to_string(), "-W", &format!("127.0.0.1:{}", s.port), &target]);
+    let out = run(cmd, b"GET /api/config HTTP/1.0\r\n\r\n");
+    assert!(!text(&out.stdout).contains("HTTP/1."), "the host's API answered through the gateway");
+    assert!(text(&out.stderr).contains("nothing listens"), "{}", text(&out.stderr));
+    // Remote forwarding (a listener on the host) and agent forwarding are refused.
+    let out = l.ssh(&["-o", "ExitOnForwardFailure=yes", "-R", "0:localhost:22", &target, "true"], b"");
+    assert_ne!(out.status.code(), Some(0), "remote forwarding: {}", text(&out.stderr));
+
+    // A command whose client goes away is ended, with what it started.
+    let tag = format!("{}", 700 + std::process::id() % 200);
+    let mut cmd = std::process::Command::new("ssh");
+    cmd.args(l.options())
+        .args(["-p", &l.port.to_string(), &target, &format!("sleep 1{tag}.5 & sleep 1{tag}.6")])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut client = cmd.spawn().expect("ssh");
+    let count = format!("pgrep -fc '^sleep 1{tag}' || true");
+    assert!(eventually(Duration::from_secs(10), || async { s.exec(&id, &count).await.1.trim() == "2" }).await);
+    let _ = client.kill();
+    let _ = client.wait();
+    let gone = eventually(Duration::from_secs(10), || async { s.exec(&id, &count).await.1.trim() == "0" }).await;
+    assert!(gone, "the session's processes outlived their client");
+}

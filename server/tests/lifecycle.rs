@@ -136,6 +136,100 @@ async fn list_filters_by_labels_and_states_with_cursor_pagination() {
 }
 
 #[tokio::test]
+async fn every_listing_filter_narrows_and_numbered_pages_count_the_whole() {
+    let s = Server::start().await;
+    let suite = unique("filters");
+    let label = |extra: Value| {
+        let mut labels = json!({"suite": suite});
+        labels.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        labels
+    };
+    let small = id_of(&s.create(json!({"labels": label(json!({"k": "small"})), "autoStopInterval": 0})).await);
+    let big =
+        id_of(&s.create(json!({"labels": label(json!({"k": "big"})), "cpu": 2, "memory": 2, "public": true})).await);
+    let stopped = id_of(&s.create(json!({"labels": label(json!({"k": "stopped"})), "autoDeleteInterval": 30})).await);
+    let (status, _) = s.post_empty(&format!("/sandbox/{stopped}/stop")).await;
+    assert_eq!(status, StatusCode::OK);
+    let q = format!("labels={}", percent_encode(&json!({"suite": suite}).to_string()));
+    let ids = |body: &Value| body["items"].as_array().unwrap().iter().map(id_of).collect::<BTreeSet<_>>();
+    let listed = |filter: &str| {
+        let (s, q) = (&s, &q);
+        let filter = filter.to_owned();
+        async move {
+            let (status, body) = s.get(&format!("/sandbox?{q}&{filter}")).await;
+            assert_eq!(status, StatusCode::OK, "{filter}: {body}");
+            ids(&body)
+        }
+    };
+    let set = |v: &[&String]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+    assert_eq!(listed("minCpu=2").await, set(&[&big]));
+    assert_eq!(listed("maxCpu=1").await, set(&[&small, &stopped]));
+    assert_eq!(listed("minMemoryGiB=2&maxMemoryGiB=2").await, set(&[&big]));
+    assert_eq!(listed("minDiskGiB=1000").await, set(&[]));
+    assert_eq!(listed("isPublic=true").await, set(&[&big]));
+    assert_eq!(listed("isPublic=false").await, set(&[&small, &stopped]));
+    assert_eq!(listed("snapshots=daytona-local").await.len(), 3, "the default snapshot's name");
+    assert_eq!(listed("snapshots=other").await, set(&[]));
+    assert_eq!(listed("regionIds=local").await.len(), 3);
+    assert_eq!(listed("regionIds=eu").await, set(&[]));
+    assert_eq!(listed("sandboxClasses=container").await.len(), 3);
+    assert_eq!(listed("sandboxClasses=linux-vm").await, set(&[]));
+    assert_eq!(listed("isRecoverable=true").await, set(&[]));
+    assert_eq!(listed("includeWarm=true&includeErroredDeleted=true").await.len(), 3);
+    assert_eq!(listed("createdAtAfter=2000-01-01T00:00:00Z").await.len(), 3);
+    assert_eq!(listed("createdAtBefore=2000-01-01T00:00:00Z").await, set(&[]));
+    assert_eq!(listed("lastEventAfter=2999-01-01T00:00:00Z").await, set(&[]));
+    // Only the stopped one with an auto-delete interval has a time of deletion.
+    assert_eq!(listed("autoDestroyAtAfter=2000-01-01T00:00:00Z").await, set(&[&stopped]));
+    assert_eq!(listed("autoDestroyAtBefore=2000-01-01T00:00:00Z").await, set(&[]));
+
+    // What makes no sense is a 400 naming the parameter, never ignored.
+    for bad in [
+        "minCpu=lots",
+        "isPublic=maybe",
+        "createdAtAfter=yesterday",
+        "sandboxClasses=mainframe",
+        "sort=state",
+        "page=2",
+        "shape=round",
+    ] {
+        let (status, body) = s.get(&format!("/sandbox?{bad}")).await;
+        assert_envelope(status, &body, StatusCode::BAD_REQUEST, "/api/sandbox");
+        let key = bad.split('=').next().unwrap();
+        assert!(body["message"].as_str().unwrap().contains(key) || bad.starts_with("sort"), "{bad}: {body}");
+    }
+
+    // Numbered pages: totals over the whole listing, the same filters, its own sort fields.
+    let page = |p: u32| {
+        let (s, q) = (&s, &q);
+        async move {
+            let (status, body) = s.get(&format!("/sandbox/paginated?{q}&page={p}&limit=2&sort=id&order=asc")).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            body
+        }
+    };
+    let (one, two, three) = (page(1).await, page(2).await, page(3).await);
+    assert_eq!((one["total"].clone(), one["page"].clone(), one["totalPages"].clone()), (json!(3), json!(1), json!(2)));
+    assert_eq!(one["items"].as_array().unwrap().len(), 2);
+    assert_eq!(two["items"].as_array().unwrap().len(), 1);
+    assert_eq!(three["items"], json!([]), "past the last page: empty");
+    let mut all: Vec<String> =
+        one["items"].as_array().unwrap().iter().chain(two["items"].as_array().unwrap()).map(id_of).collect();
+    assert!(all.windows(2).all(|w| w[0] < w[1]), "sorted by id: {all:?}");
+    all.sort();
+    let mut expected = vec![small.clone(), big.clone(), stopped.clone()];
+    expected.sort();
+    assert_eq!(all, expected);
+    let (_, body) = s.get(&format!("/sandbox/paginated?{q}&states=stopped")).await;
+    assert_eq!(ids(&body), set(&[&stopped]));
+    assert_eq!(body["total"], 1);
+    for bad in ["page=0", "cursor=1", "sort=cpu", "limit=500"] {
+        let (status, body) = s.get(&format!("/sandbox/paginated?{bad}")).await;
+        assert_envelope(status, &body, StatusCode::BAD_REQUEST, "/api/sandbox/paginated");
+    }
+}
+
+#[tokio::test]
 async fn stop_start_archive_and_start_from_archived_keep_files() {
     let s = Server::start().await;
     let sb = s.create(json!({})).await;
@@ -309,5 +403,17 @@ async fn a_sandbox_whose_main_process_dies_becomes_error_and_recovers() {
     let (status, sb) = s.post_empty(&format!("/sandbox/{id}/recover")).await;
     assert_eq!(status, 200, "{sb}");
     assert_eq!(sb["state"], "started");
+    assert_eq!(s.exec(&id, "cat kept.txt").await, (0, "before\n".to_owned()));
+
+    // Again, recovered with `skipStart`: left stopped, its error gone, its files kept; a start boots it.
+    let _ = s.exec_req(&id, json!({"command": "kill -9 2"})).await;
+    assert!(eventually(Duration::from_secs(10), || async { s.state(&id).await.as_deref() == Some("error") }).await);
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/recover?skipStart=maybe")).await;
+    assert_envelope(status, &body, StatusCode::BAD_REQUEST, &format!("/api/sandbox/{id}/recover"));
+    let (status, sb) = s.post_empty(&format!("/sandbox/{id}/recover?skipStart=true")).await;
+    assert_eq!(status, 200, "{sb}");
+    assert_eq!((sb["state"].as_str(), sb.get("errorReason")), (Some("stopped"), None), "{sb}");
+    let (status, _) = s.post_empty(&format!("/sandbox/{id}/start")).await;
+    assert_eq!(status, 200);
     assert_eq!(s.exec(&id, "cat kept.txt").await, (0, "before\n".to_owned()));
 }

@@ -27,8 +27,7 @@ REFERENCE = os.path.join(os.path.dirname(ROOT), "shared", "reference", "openapi"
 # Operations served by daytona-local that Daytona's specs also describe, per area.
 # Left out on purpose (see README.md): WebSocket-only operations (101), routes that exist only
 # in daytona-local (PTY create-connect, tunnel, /project-dir), and spec operations that the
-# server's routes would match under another meaning (GET /sandbox/paginated is not served, but
-# GET /sandbox/{id} would take "paginated" as an id).
+# server's routes would match under another meaning.
 SERVED = {
     "api": [
         # server/src/app/mod.rs (router)
@@ -36,6 +35,7 @@ SERVED = {
         # server/src/control/sandboxes.rs (routes)
         ("post", "/sandbox"),
         ("get", "/sandbox"),
+        ("get", "/sandbox/paginated"),
         ("get", "/sandbox/{sandboxIdOrName}"),
         ("delete", "/sandbox/{sandboxIdOrName}"),
         ("post", "/sandbox/{sandboxIdOrName}/start"),
@@ -55,6 +55,10 @@ SERVED = {
         ("post", "/sandbox/{sandboxIdOrName}/ports/{port}/signed-preview-url/{token}/expire"),
         ("get", "/sandbox/{sandboxId}/signing-key"),
         ("post", "/sandbox/{sandboxId}/signing-key/rotate"),
+        # server/src/control/ssh_access.rs (routes)
+        ("post", "/sandbox/{sandboxIdOrName}/ssh-access"),
+        ("delete", "/sandbox/{sandboxIdOrName}/ssh-access"),
+        ("get", "/sandbox/ssh-access/validate"),
         # server/src/control/volumes.rs (routes)
         ("get", "/volumes"),
         ("post", "/volumes"),
@@ -83,6 +87,11 @@ SERVED = {
         ("get", "/work-dir"),
         ("post", "/process/execute"),
         ("post", "/process/code-run"),
+        # server/src/agent/ports.rs, env.rs; server/src/proxy/metrics.rs
+        ("get", "/port"),
+        ("get", "/port/{port}/in-use"),
+        ("post", "/env"),
+        ("get", "/system/metrics"),
         # server/src/agent/session/mod.rs
         ("post", "/process/session"),
         ("get", "/process/session"),

@@ -3,6 +3,7 @@
 
 mod code_run;
 mod computer_use;
+mod env;
 mod error;
 mod extract;
 mod files;
@@ -10,10 +11,12 @@ mod git;
 mod info;
 mod interpreter;
 mod lsp;
+mod ports;
 mod process;
 mod pty;
 mod seccomp;
 mod session;
+pub mod ssh;
 mod subprotocol;
 mod tunnel;
 pub mod workload;
@@ -185,6 +188,10 @@ pub async fn run(listen_fd: i32, home: PathBuf, entrypoint: Vec<String>) -> Resu
         .route("/process/execute", post(process::execute))
         .route("/process/code-run", post(code_run::code_run))
         .route("/tunnel/{port}", get(tunnel::tunnel))
+        .route("/ssh/channel", get(ssh::channel))
+        .route("/port", get(ports::list))
+        .route("/port/{port}/in-use", get(ports::in_use))
+        .route("/env", post(env::update))
         .merge(session::routes())
         .merge(pty::routes())
         .merge(interpreter::routes())

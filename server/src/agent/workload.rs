@@ -93,6 +93,7 @@ fn gone() -> io::Error {
 /// Starts `cmd` in the workload group. The command is dropped once started, which closes
 /// the descriptors it held for the child (pipe ends the caller reads to their end).
 pub async fn spawn(mut cmd: tokio::process::Command) -> io::Result<tokio::process::Child> {
+    super::env::apply(cmd.as_std_mut());
     match workload() {
         Some(w) if w.join == Join::Thread => {
             let (answer, answered) = tokio::sync::oneshot::channel();
@@ -112,6 +113,7 @@ pub async fn spawn(mut cmd: tokio::process::Command) -> io::Result<tokio::proces
 /// [`spawn`] for a `std` command (blocking while the spawner starts it).
 pub fn spawn_std(mut cmd: std::process::Command) -> io::Result<std::process::Child> {
     use std::os::unix::process::CommandExt;
+    super::env::apply(&mut cmd);
     match workload() {
         Some(w) if w.join == Join::Thread => {
             let (answer, answered) = mpsc::sync_channel(1);

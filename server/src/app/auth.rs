@@ -178,6 +178,7 @@ mod tests {
             signing_key,
             stopped_ms: None,
             signed_previews: Vec::new(),
+            ssh_accesses: Vec::new(),
         }
     }
 

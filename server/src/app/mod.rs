@@ -24,7 +24,7 @@ use axum::routing::{any, get};
 use axum::{middleware, Json, Router};
 use daytona_models::{DaytonaConfiguration, OidcConfig};
 
-use crate::control::{builds, events, lifecycle, sandboxes, snapshots, timers, volumes};
+use crate::control::{builds, events, lifecycle, sandboxes, snapshots, ssh_access, timers, volumes};
 use crate::jail::{identity, runtime};
 use crate::proxy::{preview, toolbox};
 use crate::store;
@@ -52,6 +52,11 @@ pub struct ServeArgs {
     /// localhost, the loopback addresses, the host's name and the listen address always are).
     #[arg(long = "tls-name", value_name = "NAME")]
     tls_names: Vec<String>,
+    /// Address of the SSH gateway (`ssh -p <port> <token>@<host>` with a token of
+    /// `POST /sandbox/{id}/ssh-access`; port 0: any free one). Default: the listen address's
+    /// host, port 2222, or any free port if that one is taken.
+    #[arg(long, value_parser = listen::parse_listen)]
+    ssh_listen: Option<SocketAddr>,
     /// API key clients must send (default: $DAYTONA_LOCAL_API_KEY, else stored/generated).
     #[arg(long, env = "DAYTONA_LOCAL_API_KEY", hide_env_values = true)]
     api_key: Option<String>,
@@ -135,6 +140,28 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     let acceptor = tokio_rustls::TlsAcceptor::from(ca.server_config(&names).map_err(|e| format!("TLS: {e}"))?);
     let tls_port = tls_listener.local_addr().map_err(|e| e.to_string())?.port();
     st.tls_port.store(tls_port, std::sync::atomic::Ordering::Relaxed);
+    let ssh_listener = match args.ssh_listen {
+        Some(addr) => tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("listening on {addr}: {e}"))?,
+        None => {
+            match tokio::net::TcpListener::bind(SocketAddr::new(args.listen.ip(), crate::ssh::DEFAULT_PORT)).await {
+                Ok(l) => l,
+                Err(e) => {
+                    tracing::warn!(
+                        "SSH gateway: port {} is not free ({e}); using another one",
+                        crate::ssh::DEFAULT_PORT
+                    );
+                    let any = SocketAddr::new(args.listen.ip(), 0);
+                    tokio::net::TcpListener::bind(any).await.map_err(|e| format!("listening on {any}: {e}"))?
+                }
+            }
+        }
+    };
+    let host_key = crate::ssh::load_or_create_host_key(&data_dir).map_err(|e| format!("SSH host key: {e}"))?;
+    let ssh_port = ssh_listener.local_addr().map_err(|e| e.to_string())?.port();
+    let gateway = crate::ssh::info(ssh_port, &host_key);
+    let ssh_fingerprint = gateway.fingerprint.clone();
+    let _ = st.ssh.set(gateway);
+    tokio::spawn(crate::ssh::serve(Arc::clone(&st), ssh_listener, host_key));
     let app = router(Arc::clone(&st), args.console_dir);
     st.adopt_surviving_jails().await;
     st.mark_restarting();
@@ -148,6 +175,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     println!("  console:  http://{addr}/#apiKey={api_key}");
     println!("  API URL:  http://{addr}/api");
     println!("  HTTPS:    port {tls_port} (certificates from the CA in {})", ca_dir.display());
+    println!("  SSH:      port {ssh_port} (host key {ssh_fingerprint})");
     if generated {
         println!("  API key:  {api_key}  (new; stored in {}/api-key)", data_dir.display());
     } else {
@@ -236,6 +264,7 @@ fn router(st: Arc<AppState>, console_dir: PathBuf) -> Router {
         .merge(volumes::routes())
         .merge(snapshots::routes())
         .merge(builds::routes())
+        .merge(ssh_access::routes())
         .route("/config", get(config))
         .fallback(|| async { ApiError::NotFound("Cannot find this API route".into()) })
         .route_layer(middleware::from_fn_with_state(Arc::clone(&st), auth::require_api_key))
@@ -275,6 +304,8 @@ async fn config(
     url: extract::ToolboxUrl,
 ) -> Json<DaytonaConfiguration> {
     let origin = url.0.trim_end_matches("/toolbox").to_owned();
+    let gateway = st.ssh.get();
+    let host = ssh_access::host_of(&url.0);
     Json(DaytonaConfiguration {
         version: env!("CARGO_PKG_VERSION").into(),
         oidc: OidcConfig {
@@ -293,6 +324,11 @@ async fn config(
         maintanance_mode: false,
         environment: "local".into(),
         analytics_api_url: None,
+        ssh_gateway_command: gateway.map(|g| ssh_access::ssh_command(&host, g.port, "<token>")),
+        ssh_gateway_host: gateway.map(|_| host.clone()),
+        ssh_gateway_port: gateway.map(|g| g.port),
+        ssh_gateway_host_keys: gateway.map(|g| vec![g.host_key.clone()]),
+        ssh_gateway_host_key_fingerprints: gateway.map(|g| vec![g.fingerprint.clone()]),
         local_isolation: Some(daytona_models::LocalIsolation {
             resource_limits: st.runtime.limits_unavailable(),
             disk_limits: st.runtime.disks.unavailable().map(str::to_owned),

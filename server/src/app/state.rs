@@ -26,6 +26,10 @@ pub struct AppState {
     pub objects: crate::objects::ObjectStorage,
     /// The HTTPS port (0 until it listens).
     pub tls_port: std::sync::atomic::AtomicU16,
+    /// The sandboxes' last CPU samples (`GET /system/metrics`).
+    pub cpu_samples: crate::proxy::metrics::CpuSamples,
+    /// The SSH gateway (its port and host key), once it listens.
+    pub ssh: std::sync::OnceLock<crate::ssh::GatewayInfo>,
     records: RwLock<HashMap<String, SandboxRecord>>,
     /// Every creation and state change, for the event socket.
     pub events: tokio::sync::broadcast::Sender<SandboxEvent>,
@@ -58,6 +62,8 @@ impl AppState {
             runtime,
             objects,
             tls_port: Default::default(),
+            ssh: Default::default(),
+            cpu_samples: Default::default(),
             records: RwLock::new(records),
             events: tokio::sync::broadcast::channel(256).0,
             op_locks: Mutex::new(HashMap::new()),
@@ -84,6 +90,11 @@ impl AppState {
     /// The sandbox whose unexpired signed preview URL of `port` has `token`, at `now_ms`.
     pub fn find_signed_preview(&self, token: &str, port: u16, now_ms: i64) -> Option<SandboxRecord> {
         self.records.read().values().find(|r| r.signed_preview(token, port, now_ms).is_some()).cloned()
+    }
+
+    /// The sandbox whose unexpired SSH access has `token`, at `now_ms`.
+    pub fn find_ssh_access(&self, token: &str, now_ms: i64) -> Option<SandboxRecord> {
+        self.records.read().values().find(|r| r.ssh_access(token, now_ms).is_some()).cloned()
     }
 
     /// Stores a new or changed record (database first, then memory).

@@ -241,6 +241,7 @@ impl AppState {
             signing_key: crate::app::signing::new_key(),
             stopped_ms: None,
             signed_previews: Vec::new(),
+            ssh_accesses: Vec::new(),
         };
         let lock = self.op_lock(&id);
         let _guard = lock.lock().await;
@@ -380,13 +381,22 @@ impl AppState {
     }
 
     /// `POST /sandbox/{id}/recover`: restarts a sandbox in the `error` state.
-    pub async fn recover_sandbox(&self, id_or_name: &str) -> Result<SandboxRecord, ApiError> {
+    pub async fn recover_sandbox(&self, id_or_name: &str, skip_start: bool) -> Result<SandboxRecord, ApiError> {
         let (_guard, rec) = self.lock_sandbox(id_or_name).await?;
         let id = rec.dto.id.clone();
         if rec.state() != SandboxState::Error {
             return Err(wrong_state(&rec, "recovered (only errored sandboxes can)"));
         }
         self.runtime.stop(&id, true).await.map_err(|e| self.stop_failed(&id, e))?;
+        if skip_start {
+            // Recovered, left stopped: its files are as they were, and `start` boots it.
+            return self.update(&id, |r| {
+                r.set_state(SandboxState::Stopped);
+                r.dto.desired_state = Some(SandboxDesiredState::Stopped);
+                r.dto.error_reason = None;
+                r.dto.recoverable = None;
+            });
+        }
         self.update(&id, |r| r.set_state(SandboxState::Starting))?;
         self.boot(&id).await
     }
@@ -413,6 +423,7 @@ impl AppState {
             return;
         }
         self.runtime.remove_files(id).await;
+        self.cpu_samples.forget(id);
         if let Err(e) = self.forget(id) {
             tracing::error!("forgetting sandbox {id}: {e}");
         }

@@ -12,5 +12,6 @@ pub mod lifecycle;
 pub mod list;
 pub mod sandboxes;
 pub mod snapshots;
+pub mod ssh_access;
 pub mod timers;
 pub mod volumes;

@@ -7,12 +7,12 @@ use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use daytona_models::{
-    CreateSandbox, ListSandboxesResponse, PortPreviewUrl, ResizeSandbox, Sandbox, SandboxLabels, SignedPortPreviewUrl,
-    Url,
+    CreateSandbox, ListSandboxesResponse, PaginatedSandboxes, PortPreviewUrl, ResizeSandbox, Sandbox, SandboxLabels,
+    SignedPortPreviewUrl, Url,
 };
 
 use super::lifecycle::{check_auto_delete, check_interval, check_labels, MAX_AUTO_ARCHIVE};
-use super::list::ListFilter;
+use super::list::{ListFilter, Paging};
 use crate::app::error::ApiError;
 use crate::app::extract::{parse_int, AppJson, AppPath, AppQuery, ToolboxUrl};
 use crate::app::state::AppState;
@@ -29,6 +29,7 @@ fn wire(rec: SandboxRecord, url: &ToolboxUrl) -> SandboxResult {
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/sandbox", post(create).get(list))
+        .route("/sandbox/paginated", get(list_paginated))
         .route("/sandbox/{sb}", get(get_one).delete(remove))
         .route("/sandbox/{sb}/start", post(start))
         .route("/sandbox/{sb}/stop", post(stop))
@@ -54,9 +55,24 @@ async fn create(State(st): S, url: ToolboxUrl, AppJson(req): AppJson<CreateSandb
 }
 
 async fn list(State(st): S, url: ToolboxUrl, RawQuery(q): RawQuery) -> Result<Json<ListSandboxesResponse>, ApiError> {
-    let filter = ListFilter::parse(q.as_deref())?;
-    let (page, next_cursor) = filter.apply(st.all());
-    Ok(Json(ListSandboxesResponse { items: page.into_iter().map(|r| r.to_wire(&url.0)).collect(), next_cursor }))
+    let page = ListFilter::parse(Paging::Cursor, q.as_deref(), st.minute_ms)?.apply(st.all());
+    let items = page.items.into_iter().map(|r| r.to_wire(&url.0)).collect();
+    Ok(Json(ListSandboxesResponse { items, next_cursor: page.next_cursor }))
+}
+
+/// `GET /sandbox/paginated`: the listing in numbered pages (older SDKs' `list(labels, page, limit)`).
+async fn list_paginated(
+    State(st): S,
+    url: ToolboxUrl,
+    RawQuery(q): RawQuery,
+) -> Result<Json<PaginatedSandboxes>, ApiError> {
+    let page = ListFilter::parse(Paging::Numbered, q.as_deref(), st.minute_ms)?.apply(st.all());
+    Ok(Json(PaginatedSandboxes {
+        items: page.items.into_iter().map(|r| r.to_wire(&url.0)).collect(),
+        total: page.total as u64,
+        page: page.page as u64,
+        total_pages: page.total_pages as u64,
+    }))
 }
 
 async fn get_one(State(st): S, url: ToolboxUrl, AppPath(sb): AppPath<String>) -> SandboxResult {
@@ -91,8 +107,27 @@ async fn archive(State(st): S, url: ToolboxUrl, AppPath(sb): AppPath<String>) ->
     wire(st.archive_sandbox(&sb).await?, &url)
 }
 
-async fn recover(State(st): S, url: ToolboxUrl, AppPath(sb): AppPath<String>) -> SandboxResult {
-    wire(st.recover_sandbox(&sb).await?, &url)
+/// Query of `recover`.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RecoverQuery {
+    /// Leave the recovered sandbox stopped.
+    #[serde(default)]
+    skip_start: Option<String>,
+}
+
+async fn recover(
+    State(st): S,
+    url: ToolboxUrl,
+    AppPath(sb): AppPath<String>,
+    AppQuery(q): AppQuery<RecoverQuery>,
+) -> SandboxResult {
+    let skip_start = match q.skip_start.as_deref() {
+        None | Some("false" | "0") => false,
+        Some("true" | "1") => true,
+        Some(other) => return Err(ApiError::BadRequest(format!("skipStart must be true or false, got {other:?}"))),
+    };
+    wire(st.recover_sandbox(&sb, skip_start).await?, &url)
 }
 
 async fn resize(

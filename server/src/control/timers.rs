@@ -29,6 +29,16 @@ fn elapsed(since_ms: i64, now: i64, minutes: i64, minute_ms: i64) -> bool {
     }
 }
 
+/// When a stopped sandbox is due to be deleted by its auto-delete interval (ms since the
+/// epoch), if it is.
+pub fn auto_delete_at(minute_ms: i64, rec: &crate::store::record::SandboxRecord) -> Option<i64> {
+    if rec.state() != SandboxState::Stopped {
+        return None;
+    }
+    let delete_after = rec.dto.auto_delete_interval.filter(|&m| m >= 0)?;
+    rec.stopped_ms?.checked_add(delete_after.checked_mul(minute_ms)?)
+}
+
 fn due(minute_ms: i64, rec: &crate::store::record::SandboxRecord, now: i64) -> Option<Due> {
     match rec.state() {
         SandboxState::Started => {

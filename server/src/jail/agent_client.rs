@@ -34,12 +34,18 @@ where
 /// A byte stream to `localhost:{port}` inside the sandbox whose agent listens on `socket`
 /// (the agent's `/tunnel/{port}`); why not, when nothing listens there.
 pub async fn tunnel(socket: &Path, port: u16) -> Result<Upgraded, String> {
-    let req = Request::get(format!("/tunnel/{port}"))
+    upgrade(socket, &format!("/tunnel/{port}"), "tcp").await
+}
+
+/// The connection of `GET path` with `Upgrade: protocol` to the agent listening on `socket`,
+/// once switched; the agent's message when it refuses.
+pub async fn upgrade(socket: &Path, path: &str, protocol: &'static str) -> Result<Upgraded, String> {
+    let req = Request::get(path)
         .header("host", "toolbox")
         .header("connection", "upgrade")
-        .header("upgrade", "tcp")
+        .header("upgrade", protocol)
         .body(Body::empty())
-        .expect("static request");
+        .map_err(|e| e.to_string())?;
     let mut resp = send(socket, req).await?;
     if resp.status() != hyper::StatusCode::SWITCHING_PROTOCOLS {
         let body = axum::body::to_bytes(Body::new(resp.into_body()), 64 * 1024).await.unwrap_or_default();
@@ -48,7 +54,7 @@ pub async fn tunnel(socket: &Path, port: u16) -> Result<Upgraded, String> {
             .unwrap_or_else(|_| String::from_utf8_lossy(&body).into_owned());
         return Err(message);
     }
-    hyper::upgrade::on(&mut resp).await.map_err(|e| format!("tunnel to port {port}: {e}"))
+    hyper::upgrade::on(&mut resp).await.map_err(|e| e.to_string())
 }
 
 /// Whether the agent answers `GET /version` with 200.

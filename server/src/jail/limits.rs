@@ -17,8 +17,9 @@ use std::path::{Path, PathBuf};
 /// Which cgroup layout this host offers us, found once at start-up.
 #[derive(Clone, Debug)]
 pub enum CgroupHost {
-    /// cgroup v1: parent directories of our memory, cpu, pids and freezer hierarchies.
-    V1 { memory: PathBuf, cpu: PathBuf, pids: PathBuf, freezer: Option<PathBuf> },
+    /// cgroup v1: parent directories of our memory, cpu, pids and freezer hierarchies, and of
+    /// cpuacct where it is a hierarchy apart from cpu (CPU time used, for metrics).
+    V1 { memory: PathBuf, cpu: PathBuf, pids: PathBuf, freezer: Option<PathBuf>, cpuacct: Option<PathBuf> },
     /// cgroup v2: a directory we may create children in, with memory and cpu enabled.
     V2 { parent: PathBuf },
     /// No writable cgroups (non-root without delegation): limits are refused.
@@ -59,8 +60,10 @@ impl CgroupHost {
         let cpu = root.join(cpu_dir).join(find("cpu").unwrap_or_default().trim_start_matches('/'));
         let pids = root.join("pids").join(find("pids").unwrap_or_default().trim_start_matches('/'));
         let freezer = root.join("freezer").join(find("freezer").unwrap_or_default().trim_start_matches('/'));
+        let cpuacct = root.join("cpuacct").join(find("cpuacct").unwrap_or_default().trim_start_matches('/'));
+        let cpuacct = (cpu_dir == "cpu" && writable(&cpuacct)).then_some(cpuacct);
         if writable(&memory) && writable(&cpu) && writable(&pids) {
-            Self::V1 { memory, cpu, pids, freezer: writable(&freezer).then_some(freezer) }
+            Self::V1 { memory, cpu, pids, freezer: writable(&freezer).then_some(freezer), cpuacct }
         } else {
             Self::Unavailable("no writable cgroup v1 memory/cpu/pids hierarchy (run as root to enforce limits)".into())
         }
@@ -70,19 +73,21 @@ impl CgroupHost {
     /// `memory_gib` GiB and at most `pids` processes and threads.
     pub fn limit(&self, id: &str, cpus: i64, memory_gib: i64, pids: u32) -> Result<Cgroup, JailError> {
         let name = format!("daytona-{id}");
-        let (dirs, freezer) = match self {
-            Self::V1 { memory, cpu, pids, freezer } => {
-                (vec![memory.join(&name), cpu.join(&name), pids.join(&name)], freezer.as_ref().map(|f| f.join(&name)))
-            }
-            Self::V2 { parent } => (vec![parent.join(&name)], None),
+        let (dirs, freezer, cpuacct) = match self {
+            Self::V1 { memory, cpu, pids, freezer, cpuacct } => (
+                vec![memory.join(&name), cpu.join(&name), pids.join(&name)],
+                freezer.as_ref().map(|f| f.join(&name)),
+                cpuacct.as_ref().map(|c| c.join(&name)),
+            ),
+            Self::V2 { parent } => (vec![parent.join(&name)], None, None),
             Self::Unavailable(why) => return Err(JailError::Unsupported(why.clone())),
         };
-        for d in dirs.iter().chain(&freezer) {
+        for d in dirs.iter().chain(&freezer).chain(&cpuacct) {
             fs::create_dir_all(d).map_err(|e| format!("creating {}: {e}", d.display()))?;
         }
         let v2 = matches!(self, Self::V2 { .. });
         let split = split(&dirs, v2);
-        let group = Cgroup { v2, dirs, freezer, split };
+        let group = Cgroup { v2, dirs, freezer, cpuacct, split };
         group.set(cpus, memory_gib)?;
         let pids_max = group.pids_dir().join("pids.max");
         write(&pids_max, pids)?;
@@ -155,7 +160,30 @@ pub struct Cgroup {
     v2: bool,
     dirs: Vec<PathBuf>,
     freezer: Option<PathBuf>,
+    /// v1's cpuacct group, where cpuacct is a hierarchy apart (whole sandbox, as the freezer).
+    cpuacct: Option<PathBuf>,
     split: bool,
+}
+
+/// What a sandbox's group has used, from the kernel's counters.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Usage {
+    /// CPU time of everything in it since it was made, ns.
+    pub cpu_ns: Option<u64>,
+    /// Memory in use (page cache included), bytes.
+    pub memory: Option<u64>,
+    /// Of which page cache, bytes.
+    pub cache: Option<u64>,
+}
+
+/// The value of `key` in a cgroup `*.stat` file.
+fn stat_value(dir: &Path, file: &str, key: &str) -> Option<u64> {
+    let text = fs::read_to_string(dir.join(file)).ok()?;
+    text.lines().find_map(|l| l.strip_prefix(key)?.strip_prefix(' ')?.trim().parse().ok())
+}
+
+fn read_u64(file: &Path) -> Option<u64> {
+    fs::read_to_string(file).ok()?.trim().parse().ok()
 }
 
 impl Cgroup {
@@ -187,6 +215,23 @@ impl Cgroup {
                 write(&self.dirs[1].join("cpu.cfs_period_us"), period)?;
                 write(&self.dirs[1].join("cpu.cfs_quota_us"), quota)
             }
+        }
+    }
+
+    /// What the group has used so far.
+    pub fn usage(&self) -> Usage {
+        let memory_dir = &self.dirs[0];
+        match self.v2 {
+            true => Usage {
+                cpu_ns: stat_value(memory_dir, "cpu.stat", "usage_usec").map(|us| us * 1000),
+                memory: read_u64(&memory_dir.join("memory.current")),
+                cache: stat_value(memory_dir, "memory.stat", "file"),
+            },
+            false => Usage {
+                cpu_ns: read_u64(&self.cpuacct.as_ref().unwrap_or(&self.dirs[1]).join("cpuacct.usage")),
+                memory: read_u64(&memory_dir.join("memory.usage_in_bytes")),
+                cache: stat_value(memory_dir, "memory.stat", "total_cache"),
+            },
         }
     }
 
@@ -224,6 +269,7 @@ impl Cgroup {
             .iter()
             .map(agent)
             .chain(self.freezer.clone())
+            .chain(self.cpuacct.clone())
             .filter_map(|d| std::ffi::CString::new(d.join("cgroup.procs").into_os_string().into_vec()).ok())
             .collect();
         // SAFETY: the hook only calls open/write/close (async-signal-safe) on prepared paths.
@@ -273,7 +319,7 @@ impl Cgroup {
     /// Removes the group; whether it is gone (it cannot go while a process is in it).
     pub fn remove(&self) -> bool {
         let mut gone = true;
-        for d in self.dirs.iter().chain(&self.freezer) {
+        for d in self.dirs.iter().chain(&self.freezer).chain(&self.cpuacct) {
             for child in [AGENT_GROUP, WORKLOAD_GROUP].map(|c| d.join(c)) {
                 gone &= fs::remove_dir(&child).is_ok() || !child.exists();
             }

@@ -331,6 +331,31 @@ impl Runtime {
         jails.get_mut(id).is_some_and(Jail::running)
     }
 
+    /// What sandbox `id`'s cgroup has used, if it runs in one.
+    pub fn usage(&self, id: &str) -> Option<super::limits::Usage> {
+        self.jails.lock().get(id).and_then(|j| j.cgroup.as_ref()).map(Cgroup::usage)
+    }
+
+    /// Size, used and free bytes of the filesystem of sandbox `id`'s home (its own disk where
+    /// disks are available, else the host's filesystem it shares).
+    pub fn disk_usage(&self, id: &str) -> Option<(u64, u64, u64)> {
+        let dir = self.sandboxes_dir.join(id);
+        let home = [dir.join("disk").join("home"), dir.join("home")].into_iter().find(|p| p.exists())?;
+        let path = std::ffi::CString::new(home.into_os_string().into_encoded_bytes()).ok()?;
+        // SAFETY: statvfs(3) fills the zeroed struct for a NUL-terminated path that outlives the call.
+        let st = unsafe {
+            let mut st: libc::statvfs = std::mem::zeroed();
+            if libc::statvfs(path.as_ptr(), &mut st) != 0 {
+                return None;
+            }
+            st
+        };
+        let block = st.f_frsize;
+        let total = st.f_blocks * block;
+        let free = st.f_bavail * block;
+        Some((total, total.saturating_sub(st.f_bfree * block), free))
+    }
+
     /// Where the jail's pid is kept: outside anything mounted into the jail.
     fn pid_file(&self, id: &str) -> PathBuf {
         self.sandboxes_dir.join(id).join("jail.pid")

@@ -5,5 +5,6 @@
 //! upgrades. May import `app` (state, errors, auth), `store` (records) and `jail` (the agent's
 //! socket); the toolbox API itself lives in `agent`.
 
+pub mod metrics;
 pub mod preview;
 pub mod toolbox;

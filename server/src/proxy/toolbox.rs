@@ -59,6 +59,11 @@ async fn forward(st: &Arc<AppState>, mut req: Request) -> Result<Response, ApiEr
     if rec.state() != SandboxState::Started || !st.runtime.is_running(&id) {
         return Err(ApiError::BadRequest(format!("Sandbox {id} is not started (state: {})", rec.state().as_str())));
     }
+    // Answered here (the sandbox cannot see its own cgroup), and not activity: a dashboard
+    // that watches a sandbox does not keep it from stopping.
+    if path == "/system/metrics" && req.method() == axum::http::Method::GET {
+        return Ok(axum::Json(super::metrics::system_metrics(st, &rec).await).into_response());
+    }
     note_activity(st, &rec);
 
     let target = TokenQuery::rejoin(&path, kept);
@@ -139,23 +144,26 @@ pub fn relay_upgrade(st: &Arc<AppState>, id: String, client_upgrade: OnUpgrade, 
     tokio::spawn(async move {
         match tokio::try_join!(client_upgrade, agent_upgrade) {
             Ok((client, agent)) => {
-                st.update_logged(&id, |r| r.touch());
                 let (mut client, mut agent) = (TokioIo::new(client), TokioIo::new(agent));
-                let relay = tokio::io::copy_bidirectional(&mut client, &mut agent);
-                tokio::pin!(relay);
-                let period = Duration::from_millis((st.minute_ms / 2).max(1) as u64);
-                loop {
-                    tokio::select! {
-                        _ = &mut relay => break,
-                        _ = tokio::time::sleep(period) => {
-                            st.update_logged(&id, |r| r.touch());
-                        }
-                    }
-                }
+                let _ = while_active(&st, &id, tokio::io::copy_bidirectional(&mut client, &mut agent)).await;
             }
             Err(e) => tracing::debug!("upgrade failed: {e}"),
         }
     });
+}
+
+/// Runs `work` (a terminal, a stream, an SSH channel…) counting it as activity of sandbox
+/// `id` from its start to its end: it keeps auto-stop away for as long as it runs.
+pub async fn while_active<F: std::future::Future>(st: &AppState, id: &str, work: F) -> F::Output {
+    st.update_logged(id, |r| r.touch());
+    tokio::pin!(work);
+    let period = Duration::from_millis((st.minute_ms / 2).max(1) as u64);
+    loop {
+        tokio::select! {
+            out = &mut work => return out,
+            _ = tokio::time::sleep(period) => st.update_logged(id, |r| r.touch()),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,29 @@ pub struct SandboxRecord {
     /// Its signed preview URLs that have not expired yet.
     #[serde(default)]
     pub signed_previews: Vec<SignedPreview>,
+    /// Its SSH access tokens that have not expired yet.
+    #[serde(default)]
+    pub ssh_accesses: Vec<SshAccessGrant>,
+}
+
+/// An SSH access token: `ssh <token>@host` logs into the sandbox until `expires_ms`. Only the
+/// token's SHA-256 is kept; the token itself is shown once, when it is made.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SshAccessGrant {
+    /// Id of the access.
+    pub id: String,
+    /// SHA-256 of the token, lowercase hex.
+    pub token_sha256: String,
+    /// When it was made, ms since the epoch.
+    pub created_ms: i64,
+    /// When it stops working, ms since the epoch.
+    pub expires_ms: i64,
+}
+
+/// The SHA-256 of an SSH access token, as kept in [`SshAccessGrant::token_sha256`].
+pub fn ssh_token_digest(token: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A signed preview URL: `{port}-{token}` opens `port` without any other credential until
@@ -59,6 +82,15 @@ impl SandboxRecord {
         self.signed_previews
             .iter()
             .find(|p| bool::from(p.token.as_bytes().ct_eq(token.as_bytes())) && p.port == port && p.expires_ms > now_ms)
+    }
+
+    /// The unexpired SSH access of `token`, at `now_ms`.
+    pub fn ssh_access(&self, token: &str, now_ms: i64) -> Option<&SshAccessGrant> {
+        use subtle::ConstantTimeEq;
+        let digest = ssh_token_digest(token);
+        self.ssh_accesses
+            .iter()
+            .find(|a| bool::from(a.token_sha256.as_bytes().ct_eq(digest.as_bytes())) && a.expires_ms > now_ms)
     }
 
     /// Records activity now.

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+pub mod ssh;
+
 pub use reqwest::StatusCode;
 pub use serde_json::{json, Value};
 

@@ -7,6 +7,8 @@ use crate::components::interval_setting::{IntervalKind, IntervalSetting};
 use crate::components::label_editor::LabelEditor;
 use crate::components::port_previews::PortPreviews;
 use crate::components::relative_time::RelativeTime;
+use crate::components::resource_use::ResourceUse;
+use crate::components::ssh_access::SshAccessCard;
 use crate::current_sandbox::use_current_sandbox;
 
 /// Reads one of a sandbox's timestamps.
@@ -89,6 +91,10 @@ pub fn OverviewTab() -> impl IntoView {
             </section>
 
             <div class="stack">
+                <ResourceUse/>
+
+                <SshAccessCard/>
+
                 <section class="card">
                     <h2>"Labels"</h2>
                     <LabelEditor sandbox/>

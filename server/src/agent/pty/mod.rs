@@ -3,7 +3,7 @@
 
 mod session;
 mod socket;
-mod terminal;
+pub(super) mod terminal;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;

@@ -115,7 +115,7 @@ impl PtySession {
             return Ok(());
         }
         let info = self.info();
-        let (terminal, mut child) = Terminal::spawn(info.cols, info.rows, &self.cwd, &info.envs)
+        let (terminal, mut child) = Terminal::spawn(info.cols, info.rows, &self.cwd, &info.envs, None)
             .map_err(|e| format!("starting the shell: {e}"))?;
         let mut reader = terminal.reader().map_err(|e| format!("pty reader: {e}"))?;
         let writer = terminal.writer().map_err(|e| format!("pty writer: {e}"))?;

@@ -26,9 +26,16 @@ fn check(result: libc::c_int) -> std::io::Result<libc::c_int> {
 }
 
 impl Terminal {
-    /// Opens a terminal of `cols` × `rows` and starts `bash -l` on it in `cwd`, with `envs`
-    /// on top of the agent's environment and `TERM=xterm-256color`.
-    pub fn spawn(cols: u16, rows: u16, cwd: &Path, envs: &BTreeMap<String, String>) -> std::io::Result<(Self, Child)> {
+    /// Opens a terminal of `cols` × `rows` and starts `bash -l` on it in `cwd` (`bash -lc
+    /// command` with a `command`), with `envs` on top of the agent's environment and
+    /// `TERM=xterm-256color` unless `envs` has a `TERM`.
+    pub fn spawn(
+        cols: u16,
+        rows: u16,
+        cwd: &Path,
+        envs: &BTreeMap<String, String>,
+        command: Option<&str>,
+    ) -> std::io::Result<(Self, Child)> {
         let (mut master, mut slave) = (-1, -1);
         let size = size(cols, rows);
         // SAFETY: openpty writes two new descriptors, owned here from then on.
@@ -41,7 +48,11 @@ impl Terminal {
             check(unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC) })?;
         }
         let mut cmd = std::process::Command::new(crate::agent::process::bash_or_shell());
-        cmd.arg("-l").current_dir(cwd).env("TERM", "xterm-256color").envs(envs);
+        cmd.arg("-l");
+        if let Some(command) = command {
+            cmd.arg("-c").arg(command);
+        }
+        cmd.current_dir(cwd).env("TERM", "xterm-256color").envs(envs);
         cmd.stdin(Stdio::from(slave.try_clone()?)).stdout(Stdio::from(slave.try_clone()?)).stderr(Stdio::from(slave));
         // SAFETY: setsid and ioctl are async-signal-safe.
         unsafe {

@@ -1,0 +1,64 @@
+// The official TypeScript SDK (@daytonaio/sdk, pinned) in Node against a real daytona-local:
+// SSH access (create, log in with OpenSSH, validate, revoke), listing across cursor pages
+// with a label filter, metrics, unmodified.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { after, before, test } from 'node:test';
+
+import { Daytona } from '@daytonaio/sdk';
+
+import { startDaytonaLocal } from '../support/daytona-local.js';
+
+let server, daytona;
+
+before(async () => {
+  server = await startDaytonaLocal();
+  daytona = new Daytona({ apiUrl: server.apiUrl, apiKey: server.apiKey, useDeprecatedPolling: true });
+});
+
+after(async () => {
+  await server?.stop();
+});
+
+/** Runs the API's `sshCommand` with OpenSSH and `remote` as its command. */
+function ssh(command, remote) {
+  const [program, ...args] = command.split(' ');
+  const options = ['-F', '/dev/null', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
+    '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR'];
+  return spawnSync(program, [...options, ...args, remote], { encoding: 'utf8', timeout: 60_000 });
+}
+
+test('SSH access: create, log in, validate and revoke with the official TS SDK', async () => {
+  const sandbox = await daytona.create({ labels: { suite: 'ts-ssh' } });
+  try {
+    const access = await sandbox.createSshAccess(10);
+    assert.equal(access.sandboxId, sandbox.id);
+    assert.match(access.sshCommand, new RegExp(`^ssh (-p \\d+ )?${access.token}@`));
+    const out = ssh(access.sshCommand, 'echo "$((20+22))"; exit 5');
+    assert.equal(out.status, 5, out.stderr);
+    assert.equal(out.stdout, '42\n');
+    assert.deepEqual(await sandbox.validateSshAccess(access.token), { valid: true, sandboxId: sandbox.id });
+    await sandbox.revokeSshAccess(access.token);
+    assert.equal((await sandbox.validateSshAccess(access.token)).valid, false);
+    assert.equal(ssh(access.sshCommand, 'true').status, 255, 'a revoked token no longer logs in');
+
+    const metrics = await sandbox.getMetricsLatest();
+    assert.equal(metrics.cpuCount, sandbox.cpu);
+    assert.ok(metrics.diskTotal > metrics.diskUsed && metrics.diskUsed > 0, JSON.stringify(metrics));
+  } finally {
+    await daytona.delete(sandbox);
+  }
+});
+
+test('listing follows cursor pages under a label filter', async () => {
+  const tag = `pages-${Date.now()}`;
+  const created = [];
+  for (let i = 0; i < 3; i++) created.push(await daytona.create({ labels: { pagetag: tag } }));
+  try {
+    const seen = [];
+    for await (const sb of daytona.list({ labels: { pagetag: tag }, limit: 1 })) seen.push(sb.id);
+    assert.deepEqual(seen.sort(), created.map((s) => s.id).sort());
+  } finally {
+    for (const sb of created) await daytona.delete(sb);
+  }
+});
