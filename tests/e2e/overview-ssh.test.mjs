@@ -1,0 +1,84 @@
+// The Overview's SSH and Resource use cards in headless Chromium against a real daytona-local:
+// a token made in the console logs in with OpenSSH and runs a command in the sandbox, its
+// revoke button ends it; the meters show the sandbox's own CPU, memory and disk, and a busy
+// loop started in the sandbox shows on the CPU meter. Screenshots at desktop and phone width.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { after, before, test } from 'node:test';
+
+import { artifact, consoleSuite, eventually } from './helpers.js';
+
+let suite, server, page, sandbox, toolbox, daytona;
+
+before(async () => {
+  ({ server, daytona, page } = suite = await consoleSuite({ width: 1300, height: 1100 }));
+  sandbox = await daytona.createStarted('e2e-ssh');
+  toolbox = daytona.toolbox(sandbox.id);
+});
+
+after(async () => {
+  await suite?.close();
+});
+
+function ssh(command, remote) {
+  const [program, ...args] = command.split(' ');
+  const options = ['-F', '/dev/null', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
+    '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR'];
+  return spawnSync(program, [...options, ...args, remote], { encoding: 'utf8', timeout: 60_000 });
+}
+
+test('an SSH token made in the console logs in, and its revoke ends it', async () => {
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}#apiKey=${encodeURIComponent(server.apiKey)}`);
+  const card = page.locator('.ssh-access');
+  await card.getByLabel('Token lifetime').selectOption('15');
+  await card.getByRole('button', { name: 'Create SSH access' }).click();
+  const field = card.getByLabel('SSH command');
+  await field.waitFor();
+  const command = await field.inputValue();
+  assert.match(command, /^ssh -p \d+ [A-Za-z0-9]{32}@127\.0\.0\.1$/);
+  assert.match(await card.locator('.ssh-expiry').innerText(), /Expires in (14|15) min/);
+  await toolbox.exec('echo made-in-the-console > who.txt');
+  const out = ssh(command, 'cat who.txt');
+  assert.equal(out.status, 0, out.stderr);
+  assert.equal(out.stdout, 'made-in-the-console\n');
+  await card.screenshot({ path: artifact('overview-ssh.png') });
+
+  await card.getByRole('button', { name: 'Revoke', exact: true }).click();
+  await field.waitFor({ state: 'detached' });
+  assert.equal(ssh(command, 'true').status, 255, 'the revoked token no longer logs in');
+});
+
+test('resource use shows the sandbox\'s own CPU, memory and disk, and a busy loop', async () => {
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}#apiKey=${encodeURIComponent(server.apiKey)}`);
+  const card = page.locator('.resource-use');
+  const disk = card.getByRole('meter', { name: 'Disk' });
+  await eventually(async () => /GiB$/.test(await card.locator('.meter.disk .meter-head').innerText()), {
+    what: 'disk use shown',
+  });
+  // 200 MB written show on the disk meter (of a 3 GiB disk: some 6 %).
+  await toolbox.exec('head -c 200M /dev/zero > filler.bin && sync');
+  await eventually(async () => Number(await disk.getAttribute('aria-valuenow')) >= 5, { what: 'the written file on the disk meter' });
+  assert.match(await card.locator('.meter.mem .meter-head').innerText(), /\/ 1\.0 GiB/);
+  assert.match(await card.locator('.meter.cpu .meter-head').innerText(), /of 1 core/);
+  const config = await (await fetch(`${server.apiUrl}/config`, { headers: { Authorization: `Bearer ${server.apiKey}` } })).json();
+  if (config.localIsolation?.resourceLimits == null) {
+    await toolbox.call('POST', '/process/session', { sessionId: 'busy' });
+    await toolbox.call('POST', '/process/session/busy/exec', { command: "timeout 20 sh -c 'while :; do :; done'", runAsync: true });
+    const cpu = card.getByRole('meter', { name: 'CPU' });
+    await eventually(async () => Number(await cpu.getAttribute('aria-valuenow')) > 50, {
+      timeout: 15_000,
+      what: 'the busy loop on the CPU meter',
+    });
+    // The chart has drawn several samples.
+    await eventually(async () => ((await card.locator('.line-cpu').getAttribute('points')) ?? '').split(' ').length >= 2, {
+      what: 'the CPU line',
+    });
+  }
+  await card.screenshot({ path: artifact('overview-resources.png') });
+  await page.setViewportSize({ width: 390, height: 900 });
+  await card.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: artifact('overview-resources-phone.png'), fullPage: false });
+  const box = await card.boundingBox();
+  assert.ok(box.width <= 390, `the card fits a phone's width (${box.width})`);
+  await page.setViewportSize({ width: 1300, height: 1100 });
+});
