@@ -49,6 +49,20 @@ if [ ${#apt_missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${apt_missing[@]}"
 fi
+# The SSH benchmark's reference: OpenSSH's sshd, run by the benchmark on a loopback port. Its
+# package would start a host-wide sshd on port 22 when installed: a policy-rc.d keeps it off.
+if ! [ -x /usr/sbin/sshd ]; then
+  log "installing openssh-server (the SSH benchmark's reference; its service is not started)"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  policy=/usr/sbin/policy-rc.d
+  own_policy=0
+  if ! [ -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null && $SUDO chmod 755 "$policy" && own_policy=1
+  fi
+  [ ${#apt_missing[@]} -gt 0 ] || $SUDO apt-get update -qq || true
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends openssh-server || true
+  [ "$own_policy" = 0 ] || $SUDO rm -f "$policy"
+fi
 
 if [ ! -x "$WASM_BINDGEN" ] || [ ! -x "$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER" ] \
    || [ Cargo.lock -nt "$WASM_BINDGEN" ]; then

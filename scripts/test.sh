@@ -83,3 +83,6 @@ bash scripts/bench-peer.sh
 
 log "snapshots and volumes against references in the same run (pull, create on an image, throughput)"
 bash scripts/bench-images.sh target/debug/daytona-local
+
+log "the SSH gateway against OpenSSH's sshd and the toolbox's download in the same run"
+N=5 bash scripts/bench-ssh.sh target/debug/daytona-local

@@ -90,7 +90,7 @@ async fn scp_copies_both_ways_with_sftp_and_the_legacy_protocol() {
     let dir = tempfile::tempdir().expect("temp dir");
     let l = login(&s, &id, dir.path()).await;
     let local = dir.path().join("up.bin");
-    let data: Vec<u8> = (0..3_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    let data: Vec<u8> = (0..24_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
     std::fs::write(&local, &data).expect("local file");
     for (mode, extra) in [("sftp", None), ("legacy", Some("-O"))] {
         let up = format!("up-{mode}.bin");

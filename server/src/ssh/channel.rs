@@ -124,33 +124,36 @@ async fn bridge(
     let (mut from_agent, mut to_agent) = tokio::io::split(stream);
     let open = serde_json::to_vec(&request).map_err(|e| e.to_string())?;
     write_frame(&mut to_agent, kind::OPEN, &open).await.map_err(|e| format!("the sandbox's agent: {e}"))?;
-    loop {
-        tokio::select! {
-            msg = read.wait() => {
-                let frame = match msg {
-                    Some(ChannelMsg::Data { data }) => Some((kind::STDIN, data.to_vec())),
-                    Some(ChannelMsg::Eof) => Some((kind::EOF, Vec::new())),
-                    Some(ChannelMsg::WindowChange { col_width, row_height, .. }) => {
-                        let mut size = clamp(col_width).to_be_bytes().to_vec();
-                        size.extend(clamp(row_height).to_be_bytes());
-                        Some((kind::WINDOW, size))
-                    }
-                    Some(ChannelMsg::Signal { signal }) => Some((kind::SIGNAL, signal_name(&signal).into_bytes())),
-                    // The client closed the channel: dropping the stream ends the process.
-                    Some(ChannelMsg::Close) | None => return Ok(()),
-                    Some(_) => None,
-                };
-                if let Some((k, payload)) = frame {
-                    // A failed write shows as the end of the agent's side below.
-                    let _ = write_frame(&mut to_agent, k, &payload).await;
+    // The two directions run apart: a client that sends (an upload) while the process's
+    // output waits to be read (SFTP's answers) never holds the other direction up, and each
+    // frame is read whole (a frame read is not cancel-safe).
+    let upstream = async {
+        loop {
+            let frame = match read.wait().await {
+                Some(ChannelMsg::Data { data }) => (kind::STDIN, data.to_vec()),
+                Some(ChannelMsg::Eof) => (kind::EOF, Vec::new()),
+                Some(ChannelMsg::WindowChange { col_width, row_height, .. }) => {
+                    let mut size = clamp(col_width).to_be_bytes().to_vec();
+                    size.extend(clamp(row_height).to_be_bytes());
+                    (kind::WINDOW, size)
                 }
+                Some(ChannelMsg::Signal { signal }) => (kind::SIGNAL, signal_name(&signal).into_bytes()),
+                // The client closed the channel: dropping the stream ends the process.
+                Some(ChannelMsg::Close) | None => return,
+                Some(_) => continue,
+            };
+            if write_frame(&mut to_agent, frame.0, &frame.1).await.is_err() {
+                // The agent's side is gone: the downstream half reports it.
+                return std::future::pending().await;
             }
-            frame = read_frame(&mut from_agent) => match frame {
-                Ok(Some((kind::STDOUT, data))) => {
-                    write.data_bytes(data).await.map_err(|e| e.to_string())?;
-                }
+        }
+    };
+    let downstream = async {
+        loop {
+            match read_frame(&mut from_agent).await {
+                Ok(Some((kind::STDOUT, data))) => write.data_bytes(data).await.map_err(|e| e.to_string())?,
                 Ok(Some((kind::STDERR, data))) => {
-                    write.extended_data_bytes(1, data).await.map_err(|e| e.to_string())?;
+                    write.extended_data_bytes(1, data).await.map_err(|e| e.to_string())?
                 }
                 Ok(Some((kind::EXIT, json))) => {
                     let exit: ChannelExit = serde_json::from_slice(&json).map_err(|e| e.to_string())?;
@@ -164,6 +167,10 @@ async fn bridge(
                 Ok(None) | Err(_) => return Err("the sandbox's agent ended the session".into()),
             }
         }
+    };
+    tokio::select! {
+        () = upstream => Ok(()),
+        outcome = downstream => outcome,
     }
 }
 
