@@ -81,7 +81,7 @@ pub use pty::{
     pty_envs_json, pty_envs_subprotocol, PtyCreateRequest, PtyCreateResponse, PtyListResponse, PtyResizeRequest,
     PtySessionInfo, PTY_ENVS_SUBPROTOCOL,
 };
-pub use requests::{CreateSandbox, ResizeSandbox, SandboxLabels, UpdateLastActivity};
+pub use requests::{CreateSandbox, NetworkSettings, ResizeSandbox, SandboxLabels, UpdateLastActivity};
 pub use sandbox::{Sandbox, SandboxDesiredState, SandboxState, SandboxVolume};
 pub use session::{
     Command, CreateSessionRequest, Session, SessionCommandLogsResponse, SessionExecuteRequest, SessionExecuteResponse,

@@ -128,3 +128,23 @@ pub struct UpdateLastActivity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity_type: Option<String>,
 }
+
+/// Body of `POST /sandbox/{id}/network-settings`: a sandbox's network rules, changed while it
+/// runs where that is possible.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkSettings {
+    /// No network at all but the sandbox's own loopback.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub network_block_all: Option<bool>,
+    /// The only networks it may reach (comma-separated CIDRs; empty: anywhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub network_allow_list: Option<String>,
+    /// The only domains it may reach (not enforced by daytona-local: refused unless empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub domain_allow_list: Option<String>,
+}

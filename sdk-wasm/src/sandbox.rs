@@ -6,7 +6,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use daytona_models::{
-    DirResponse, PortPreviewUrl, ResizeSandbox, Sandbox as SandboxDto, SandboxLabels, SandboxState,
+    DirResponse, NetworkSettings, PortPreviewUrl, ResizeSandbox, Sandbox as SandboxDto, SandboxLabels, SandboxState,
     SignedPortPreviewUrl, SshAccess, SystemMetrics,
 };
 
@@ -178,6 +178,12 @@ impl Sandbox {
     /// Makes the sandbox's previews open to anyone (`true`) or only with its token.
     pub async fn set_public(&self, public: bool) -> Result<(), DaytonaError> {
         self.step(self.call(Method::Post, &format!("/public/{public}")), None, None).await
+    }
+
+    /// Changes the sandbox's network rules (`networkBlockAll`, `networkAllowList`); a running
+    /// sandbox gets them at once where that is possible.
+    pub async fn update_network_settings(&self, settings: NetworkSettings) -> Result<(), DaytonaError> {
+        self.step(self.call(Method::Post, "/network-settings").body(&settings), None, None).await
     }
 
     /// An SSH access token valid for `expires_in_minutes` (default 60): its `sshCommand`

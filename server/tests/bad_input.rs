@@ -235,3 +235,30 @@ async fn bad_execute_requests_are_400_from_the_daemon() {
     assert_eq!(status, StatusCode::NOT_FOUND, "{env}");
     assert_eq!(env["source"], "DAYTONA_DAEMON");
 }
+
+#[tokio::test]
+async fn create_refuses_what_it_cannot_honour_instead_of_dropping_it() {
+    let s = Server::start().await;
+    for (body, says) in [
+        (json!({"domainAllowList": "example.com"}), "networkAllowList"),
+        (json!({"spot": true}), "spot"),
+        (json!({"gpuType": ["H100"]}), "GPU"),
+        (json!({"ttlMinutes": 30}), "autoDeleteInterval"),
+        (json!({"autoPauseInterval": 5}), "paused"),
+        (json!({"secrets": [{"TOKEN": "my-secret"}]}), "secrets"),
+        (json!({"outboundProxyUrl": "http://proxy:3128"}), "proxies"),
+        (json!({"sandboxClass": "linux-vm"}), "containers"),
+        (json!({"somethingNew": "on"}), "unknown field \"somethingNew\""),
+    ] {
+        let (status, err) = s.post("/sandbox", body.clone()).await;
+        assert_envelope(status, &err, StatusCode::BAD_REQUEST, "/api/sandbox");
+        assert!(err["message"].as_str().unwrap().contains(says), "{body}: {err}");
+    }
+    assert_eq!(sandbox_count(&s).await, 0, "nothing was made");
+    // The same fields asking for nothing (as generated clients send their defaults), and
+    // what is only metadata here, are accepted.
+    let defaults = json!({"spot": false, "kvm": false, "gpuType": [], "domainAllowList": "", "ttlMinutes": 0,
+        "autoPauseInterval": 0, "secrets": [], "somethingNew": null, "queueTimeout": 5, "sandboxClass": "container"});
+    let (status, sb) = s.post("/sandbox", defaults).await;
+    assert_eq!(status, StatusCode::OK, "{sb}");
+}

@@ -502,6 +502,61 @@ async fn network_allow_list_limits_where_a_sandbox_may_connect() {
     }
 }
 
+#[tokio::test]
+async fn network_settings_change_a_running_sandboxs_reach_at_once() {
+    let s = Server::start().await;
+    let remote = TestHost::new();
+    let (host, port) = (remote.addr, remote.port);
+    let id = id_of(&s.create(json!({})).await);
+    let reach = || async { s.exec(&id, &connect(&host.to_string(), port)).await.0 == 0 };
+    assert!(reach().await, "open network: the test host is reachable");
+    let settings = |body: Value| {
+        let (s, id) = (&s, &id);
+        async move { s.post(&format!("/sandbox/{id}/network-settings"), body).await }
+    };
+
+    // An allow list without the host: cut at once, no restart.
+    let (status, sb) = settings(json!({"networkAllowList": "192.0.2.123/32"})).await;
+    assert_eq!(status, StatusCode::OK, "{sb}");
+    assert_eq!((sb["networkAllowList"].as_str(), sb["state"].as_str()), (Some("192.0.2.123/32"), Some("started")));
+    assert!(!reach().await, "an unlisted network stayed reachable");
+    // The host listed: back.
+    let (status, _) = settings(json!({"networkAllowList": format!("{host}/32")})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(reach().await, "a listed network stayed unreachable");
+    // Everything blocked, even DNS; loopback still works; then open again.
+    let (status, sb) = settings(json!({"networkBlockAll": true})).await;
+    assert_eq!((status, sb["networkBlockAll"].as_bool()), (StatusCode::OK, Some(true)));
+    assert!(!reach().await, "networkBlockAll left the network open");
+    let (code, out) = s.exec(&id, &connect("10.0.2.3", 53)).await;
+    assert_ne!(code, 0, "DNS stayed reachable: {out}");
+    assert_loopback_works(&s, &id).await;
+    let (status, _) = settings(json!({"networkBlockAll": false, "networkAllowList": ""})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(reach().await, "unblocked, the network stayed closed");
+    // Kept across a stop and start.
+    settings(json!({"networkAllowList": "192.0.2.123/32"})).await;
+    let (status, _) = s.post_empty(&format!("/sandbox/{id}/stop")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = s.post_empty(&format!("/sandbox/{id}/start")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!reach().await, "the allow list was lost over a restart");
+
+    // Started without network: no uplink to open while it runs (a clear 400); a stop, the
+    // change, a start, and it has one.
+    let blocked = id_of(&s.create(json!({"networkBlockAll": true})).await);
+    let (status, body) =
+        s.post(&format!("/sandbox/{blocked}/network-settings"), json!({"networkBlockAll": false})).await;
+    assert_envelope(status, &body, StatusCode::BAD_REQUEST, &format!("/api/sandbox/{blocked}/network-settings"));
+    assert!(body["message"].as_str().unwrap().contains("started without network"), "{body}");
+    // What is not enforced is refused; a bad list too.
+    for bad in [json!({"domainAllowList": "example.com"}), json!({"networkAllowList": "10.0.0.0"})] {
+        let (status, body) = settings(bad.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+    }
+    drop(remote);
+}
+
 /// The host uid of sandbox `id`'s user (the owner of its home on the host).
 fn sandbox_host_uid(s: &Server, id: &str) -> u32 {
     use std::os::unix::fs::MetadataExt;

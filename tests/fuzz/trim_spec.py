@@ -43,6 +43,7 @@ SERVED = {
         ("post", "/sandbox/{sandboxIdOrName}/archive"),
         ("post", "/sandbox/{sandboxIdOrName}/recover"),
         ("post", "/sandbox/{sandboxIdOrName}/resize"),
+        ("post", "/sandbox/{sandboxIdOrName}/network-settings"),
         ("put", "/sandbox/{sandboxIdOrName}/labels"),
         ("post", "/sandbox/{sandboxIdOrName}/public/{isPublic}"),
         ("post", "/sandbox/{sandboxIdOrName}/autostop/{interval}"),

@@ -17,10 +17,14 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<
         if !value.is_object() {
             return Err(ApiError::BadRequest("Request body must be a JSON object".into()));
         }
-        serde_json::from_value(value)
-            .map(Self)
-            .map_err(|e| ApiError::BadRequest(format!("Failed to deserialize the JSON body into the target type: {e}")))
+        from_json(value).map(Self)
     }
+}
+
+/// A request body, already read as a JSON object, as `T` (the same 400 as [`AppJson`]'s).
+pub fn from_json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_json::from_value(value)
+        .map_err(|e| ApiError::BadRequest(format!("Failed to deserialize the JSON body into the target type: {e}")))
 }
 
 /// Path parameters; a malformed one gives a 400 envelope.

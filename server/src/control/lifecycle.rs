@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use daytona_models::{CreateSandbox, ResizeSandbox, Sandbox, SandboxDesiredState, SandboxState};
+use daytona_models::{CreateSandbox, NetworkSettings, ResizeSandbox, Sandbox, SandboxDesiredState, SandboxState};
 
 use crate::app::error::ApiError;
 use crate::app::state::{AppState, ORGANIZATION_ID};
@@ -125,6 +125,77 @@ pub fn check_auto_delete(minutes: i64) -> Result<i64, ApiError> {
         true => Ok(-1),
         false => check_interval("autoDeleteInterval", minutes),
     }
+}
+
+/// Fields of Daytona's `CreateSandbox` that daytona-local cannot honour, and why: each is
+/// refused unless it asks for nothing (absent, null, false, 0 or empty).
+const NOT_HONOURED: [(&str, &str); 9] = [
+    ("domainAllowList", "domain allow lists are not enforced by daytona-local: use networkAllowList (CIDR networks)"),
+    ("spot", "spot sandboxes do not exist on daytona-local"),
+    ("gpuType", "GPUs are not available on daytona-local"),
+    ("ttlMinutes", "wall-clock TTLs are not supported by daytona-local: use autoDeleteInterval"),
+    ("autoPauseInterval", "daytona-local sandboxes cannot be paused: use autoStopInterval"),
+    ("secrets", "secrets are not supported by daytona-local: pass env"),
+    ("outboundProxyUrl", "outbound proxies are not supported by daytona-local"),
+    ("otelEndpointOverride", "daytona-local exports no telemetry"),
+    ("linkedSandbox", "linked sandboxes are not supported by daytona-local"),
+];
+
+/// Fields of `CreateSandbox` that are metadata here (there is no queue): accepted as sent.
+const METADATA_ONLY: [&str; 1] = ["queueTimeout"];
+
+/// Whether a JSON value asks for nothing (a default a client may send without meaning it).
+fn asks_for_nothing(v: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match v {
+        Value::Null | Value::Bool(false) => true,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        Value::Bool(true) => false,
+    }
+}
+
+/// Refuses a create body that asks for what daytona-local cannot honour (a field of
+/// [`NOT_HONOURED`], or one it does not know) instead of dropping it.
+pub fn check_create_fields(body: &serde_json::Value) -> Result<(), ApiError> {
+    const KNOWN: [&str; 19] = [
+        "name",
+        "snapshot",
+        "user",
+        "env",
+        "labels",
+        "public",
+        "networkBlockAll",
+        "networkAllowList",
+        "kvm",
+        "target",
+        "cpu",
+        "gpu",
+        "memory",
+        "disk",
+        "autoStopInterval",
+        "autoArchiveInterval",
+        "autoDeleteInterval",
+        "volumes",
+        "buildInfo",
+    ];
+    let Some(fields) = body.as_object() else { return Ok(()) };
+    for (key, value) in fields {
+        if KNOWN.contains(&key.as_str()) || METADATA_ONLY.contains(&key.as_str()) || asks_for_nothing(value) {
+            continue;
+        }
+        if key == "sandboxClass" {
+            if value == "container" {
+                continue;
+            }
+            return Err(ApiError::BadRequest(format!("daytona-local sandboxes are containers, not {value}")));
+        }
+        let why = NOT_HONOURED.iter().find(|(k, _)| k == key).map(|(_, why)| (*why).to_owned());
+        return Err(ApiError::BadRequest(why.unwrap_or_else(|| format!("unknown field {key:?}"))));
+    }
+    Ok(())
 }
 
 fn wrong_state(rec: &SandboxRecord, action: &str) -> ApiError {
@@ -468,6 +539,33 @@ impl AppState {
             r.dto.cpu = cpu;
             r.dto.memory = memory;
             r.dto.disk = disk;
+            r.dto.updated_at = Some(crate::time::now_iso());
+        })
+    }
+
+    /// `POST /sandbox/{id}/network-settings`: new network rules, loaded into the running
+    /// sandbox at once (its firewall), or kept for its next start.
+    pub async fn update_network_settings(
+        &self,
+        id_or_name: &str,
+        req: NetworkSettings,
+    ) -> Result<SandboxRecord, ApiError> {
+        if req.domain_allow_list.as_deref().is_some_and(|d| !d.trim().is_empty()) {
+            return Err(ApiError::BadRequest(NOT_HONOURED[0].1.into()));
+        }
+        AllowList::parse(req.network_allow_list.as_deref()).map_err(ApiError::BadRequest)?;
+        let (_guard, rec) = self.lock_sandbox(id_or_name).await?;
+        let mut dto = rec.dto.clone();
+        if let Some(block) = req.network_block_all {
+            dto.network_block_all = block;
+        }
+        if let Some(list) = req.network_allow_list {
+            dto.network_allow_list = Some(list).filter(|l| !l.trim().is_empty());
+        }
+        self.runtime.apply_network(&dto).await?;
+        self.update(&rec.dto.id, |r| {
+            r.dto.network_block_all = dto.network_block_all;
+            r.dto.network_allow_list = dto.network_allow_list;
             r.dto.updated_at = Some(crate::time::now_iso());
         })
     }

@@ -7,14 +7,14 @@ use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use daytona_models::{
-    CreateSandbox, ListSandboxesResponse, PaginatedSandboxes, PortPreviewUrl, ResizeSandbox, Sandbox, SandboxLabels,
-    SignedPortPreviewUrl, Url,
+    CreateSandbox, ListSandboxesResponse, NetworkSettings, PaginatedSandboxes, PortPreviewUrl, ResizeSandbox, Sandbox,
+    SandboxLabels, SignedPortPreviewUrl, Url,
 };
 
-use super::lifecycle::{check_auto_delete, check_interval, check_labels, MAX_AUTO_ARCHIVE};
+use super::lifecycle::{check_auto_delete, check_create_fields, check_interval, check_labels, MAX_AUTO_ARCHIVE};
 use super::list::{ListFilter, Paging};
 use crate::app::error::ApiError;
-use crate::app::extract::{parse_int, AppJson, AppPath, AppQuery, ToolboxUrl};
+use crate::app::extract::{from_json, parse_int, AppJson, AppPath, AppQuery, ToolboxUrl};
 use crate::app::state::AppState;
 use crate::store::record::{SandboxRecord, SignedPreview};
 
@@ -36,6 +36,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/sandbox/{sb}/archive", post(archive))
         .route("/sandbox/{sb}/recover", post(recover))
         .route("/sandbox/{sb}/resize", post(resize))
+        .route("/sandbox/{sb}/network-settings", post(network_settings))
         .route("/sandbox/{sb}/labels", put(set_labels))
         .route("/sandbox/{sb}/public/{flag}", post(set_public))
         .route("/sandbox/{sb}/autostop/{minutes}", post(set_autostop))
@@ -50,7 +51,9 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/sandbox/{sb}/signing-key/rotate", post(rotate_signing_key))
 }
 
-async fn create(State(st): S, url: ToolboxUrl, AppJson(req): AppJson<CreateSandbox>) -> SandboxResult {
+async fn create(State(st): S, url: ToolboxUrl, AppJson(body): AppJson<serde_json::Value>) -> SandboxResult {
+    check_create_fields(&body)?;
+    let req: CreateSandbox = from_json(body)?;
     wire(st.create_sandbox(req).await?, &url)
 }
 
@@ -137,6 +140,15 @@ async fn resize(
     AppJson(req): AppJson<ResizeSandbox>,
 ) -> SandboxResult {
     wire(st.resize_sandbox(&sb, req).await?, &url)
+}
+
+async fn network_settings(
+    State(st): S,
+    url: ToolboxUrl,
+    AppPath(sb): AppPath<String>,
+    AppJson(req): AppJson<NetworkSettings>,
+) -> SandboxResult {
+    wire(st.update_network_settings(&sb, req).await?, &url)
 }
 
 async fn set_labels(

@@ -58,23 +58,34 @@ const LINK_LOCAL: [&str; 2] = ["169.254.0.0/16", "fe80::/10"];
 pub struct Firewall {
     host: Vec<IpAddr>,
     allow_list: Option<AllowList>,
+    /// Nothing out but loopback (`networkBlockAll` set while the sandbox runs).
+    block_all: bool,
 }
 
 impl Firewall {
     /// Blocks this host's addresses (read now, from its interfaces).
     pub fn for_this_host() -> Self {
-        Self { host: host_addresses(), allow_list: None }
+        Self { host: host_addresses(), allow_list: None, block_all: false }
     }
 
     /// This firewall plus a sandbox's `networkAllowList`.
     pub fn with_allow_list(&self, list: Option<&str>) -> Result<Self, String> {
-        Ok(Self { host: self.host.clone(), allow_list: AllowList::parse(list)? })
+        Ok(Self { host: self.host.clone(), allow_list: AllowList::parse(list)?, block_all: false })
+    }
+
+    /// This firewall letting nothing out but loopback.
+    pub fn blocking_all(&self) -> Self {
+        Self { host: self.host.clone(), allow_list: None, block_all: true }
     }
 
     /// The nftables rule set: outgoing traffic to the host or link-local addresses dropped;
     /// with an allow list, everything dropped unless it goes to loopback, answers a connection
     /// made to the sandbox, asks the DNS forwarder, or targets a listed network.
     fn ruleset(&self) -> String {
+        if self.block_all {
+            let rules = "type filter hook output priority 0; policy drop;\n    oif \"lo\" accept";
+            return format!("flush ruleset\ntable inet daytona {{\n  chain output {{\n    {rules}\n  }}\n}}\n");
+        }
         let policy = if self.allow_list.is_some() { "drop" } else { "accept" };
         let mut rules =
             vec![format!("type filter hook output priority 0; policy {policy};"), "oif \"lo\" accept".to_owned()];
@@ -85,7 +96,8 @@ impl Firewall {
         if let Some(list) = &self.allow_list {
             rules.extend(list.rules());
         }
-        format!("table inet daytona {{\n  chain output {{\n    {}\n  }}\n}}\n", rules.join("\n    "))
+        // `flush ruleset` first: loaded again into a running sandbox, the new rules replace the old.
+        format!("flush ruleset\ntable inet daytona {{\n  chain output {{\n    {}\n  }}\n}}\n", rules.join("\n    "))
     }
 
     /// Loads the rule set into the network namespace of `pid`, entering its user namespace
@@ -157,7 +169,12 @@ mod tests {
     fn lists_become_rules() {
         assert_eq!(AllowList::parse(None), Ok(None));
         assert_eq!(AllowList::parse(Some(" , ")), Ok(None));
-        let host = Firewall { host: vec!["192.0.2.1".parse().unwrap()], allow_list: None };
+        let host = Firewall { host: vec!["192.0.2.1".parse().unwrap()], allow_list: None, block_all: false };
+        let closed = host.blocking_all().ruleset();
+        assert!(
+            closed.contains("policy drop;") && closed.contains("oif \"lo\" accept") && !closed.contains("53"),
+            "{closed}"
+        );
         let open = host.ruleset();
         assert!(
             open.contains("policy accept;") && open.contains("ip daddr { 192.0.2.1, 169.254.0.0/16 } drop"),

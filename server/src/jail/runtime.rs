@@ -331,6 +331,37 @@ impl Runtime {
         jails.get_mut(id).is_some_and(Jail::running)
     }
 
+    /// Applies `sb`'s network settings to its running jail (nothing when it does not run):
+    /// its firewall is loaded again, letting nothing out with `networkBlockAll`, else what
+    /// its allow list allows. A jail started with `networkBlockAll` has no uplink to open while
+    /// it runs: refused, it takes a restart.
+    pub async fn apply_network(&self, sb: &Sandbox) -> Result<(), JailError> {
+        let pid = {
+            let mut jails = self.jails.lock();
+            let Some(j) = jails.get_mut(&sb.id) else { return Ok(()) };
+            if !j.running() {
+                return Ok(());
+            }
+            j.init().unwrap_or(j.pid)
+        };
+        let devices = std::fs::read_to_string(format!("/proc/{pid}/net/dev")).unwrap_or_default();
+        let uplinked = devices.lines().any(|l| l.trim_start().starts_with("tap0:"));
+        if !uplinked {
+            if sb.network_block_all {
+                return Ok(());
+            }
+            return Err(JailError::Unsupported(format!(
+                "sandbox {} was started without network (networkBlockAll): stop it, then start it again to open its network",
+                sb.id
+            )));
+        }
+        let firewall = match sb.network_block_all {
+            true => self.firewall.blocking_all(),
+            false => self.firewall.with_allow_list(sb.network_allow_list.as_deref())?,
+        };
+        firewall.apply(pid, running_as_root()).await.map_err(JailError::Failed)
+    }
+
     /// What sandbox `id`'s cgroup has used, if it runs in one.
     pub fn usage(&self, id: &str) -> Option<super::limits::Usage> {
         self.jails.lock().get(id).and_then(|j| j.cgroup.as_ref()).map(Cgroup::usage)
