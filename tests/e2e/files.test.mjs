@@ -221,6 +221,24 @@ test('search by content opens the file at the matching line', async () => {
   await page.screenshot({ path: artifact('files-search.png') });
 });
 
+test('replace in files rewrites every file the content search found', async () => {
+  await toolbox.exec(`mkdir -p ${HOME}/proj/ren && printf 'old_name()\nkeep\nold_name()\n' > ${HOME}/proj/ren/a.py && printf 'x = old_name\n' > ${HOME}/proj/ren/b.py`);
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}/files?path=${encodeURIComponent(`${HOME}/proj/ren`)}`);
+  await page.getByLabel('Search by').selectOption('content');
+  await page.getByLabel('Search files').fill('old_name');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  const results = page.getByRole('region', { name: 'Search results' });
+  await results.getByRole('link', { name: `${HOME}/proj/ren/b.py:1` }).waitFor();
+  assert.equal(await results.getByRole('link').count(), 3);
+  await results.getByLabel('Replace with').fill('new_name');
+  await results.getByRole('button', { name: 'Replace in files' }).click();
+  await results.getByRole('status').filter({ hasText: 'Replaced in 2 files.' }).waitFor();
+  // Searched again: nothing left.
+  await results.locator('strong', { hasText: 'Nothing matches “old_name”' }).waitFor();
+  assert.equal(await toolbox.read(`${HOME}/proj/ren/a.py`), 'new_name()\nkeep\nnew_name()\n');
+  assert.equal(await toolbox.read(`${HOME}/proj/ren/b.py`), 'x = new_name\n');
+});
+
 test('downloads a file, and a folder as .tar.gz', async () => {
   await page.goto(`${server.url}/sandboxes/${sandbox.id}/files?path=${encodeURIComponent(`${HOME}/proj`)}`);
   let [download] = await Promise.all([

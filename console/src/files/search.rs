@@ -58,6 +58,9 @@ pub fn FileSearch(#[prop(into)] dir: Signal<String>) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let result = RwSignal::new(None::<Search>);
     let task = Task::new();
+    let replacement = RwSignal::new(String::new());
+    let replace_task = Task::new();
+    let replaced = RwSignal::new(None::<String>);
 
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -77,7 +80,45 @@ pub fn FileSearch(#[prop(into)] dir: Signal<String>) -> impl IntoView {
                     Found::Names(fs.search_files(&under, &as_glob(&q)).await?.files)
                 })
             },
-            move |found| result.set(Some(Search { query: asked, under: place, found })),
+            move |found| {
+                replaced.set(None);
+                result.set(Some(Search { query: asked, under: place, found }))
+            },
+        );
+    };
+
+    // Replace the searched text (literally) in every file the content search found, then
+    // search again: what is left shows.
+    let replace = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(Search { query: pattern, under, found: Found::Lines(lines) }) = result.get_untracked() else {
+            return;
+        };
+        let mut files: Vec<String> = lines.into_iter().map(|m| m.file).collect();
+        files.sort();
+        files.dedup();
+        let with = replacement.get_untracked();
+        replace_task.run(
+            async move {
+                let fs = current.sandbox()?.fs();
+                let outcome = fs.replace_in_files(files, &pattern, &with).await?;
+                let after = fs.find_files(&under, &pattern).await?;
+                Ok((outcome, Search { query: pattern, under, found: Found::Lines(after) }))
+            },
+            move |(outcome, again)| {
+                let failed: Vec<String> = outcome
+                    .iter()
+                    .filter(|r| r.success != Some(true))
+                    .map(|r| format!("{}: {}", r.file.clone().unwrap_or_default(), r.error.clone().unwrap_or_default()))
+                    .collect();
+                let done = outcome.len() - failed.len();
+                let files = if done == 1 { "file" } else { "files" };
+                replaced.set(Some(match failed.is_empty() {
+                    true => format!("Replaced in {done} {files}."),
+                    false => format!("Replaced in {done} {files}; not in {}", failed.join("; ")),
+                }));
+                result.set(Some(again));
+            },
         );
     };
 
@@ -85,6 +126,7 @@ pub fn FileSearch(#[prop(into)] dir: Signal<String>) -> impl IntoView {
     let results = move || {
         let Search { query, under, found } = result.get()?;
         let total = found.len();
+        let content_hits = matches!(&found, Found::Lines(l) if !l.is_empty());
         let items = match found {
             Found::Names(paths) => paths
                 .into_iter()
@@ -124,6 +166,22 @@ pub fn FileSearch(#[prop(into)] dir: Signal<String>) -> impl IntoView {
                     <span class="spacer"></span>
                     <button type="button" class="btn-icon" aria-label="Close search results" on:click=move |_| result.set(None)>"×"</button>
                 </header>
+                <p class="replace-outcome" role="status">{move || replaced.get()}</p>
+                <Show when=move || content_hits>
+                    <form class="replace-form inline-form" on:submit=replace>
+                        <input
+                            type="text"
+                            aria-label="Replace with"
+                            placeholder=format!("Replace “{query}” with…")
+                            bind:value=replacement
+                        />
+                        <button type="submit" class="btn" disabled=move || replace_task.busy()>
+                            {move || replace_task.busy().then(|| view! { <Spinner/> })}
+                            "Replace in files"
+                        </button>
+                    </form>
+                    <ErrorAlert error=Signal::derive(move || replace_task.error())/>
+                </Show>
                 <ul>{items}</ul>
             </section>
         })
