@@ -72,6 +72,20 @@ async fn an_open_terminal_keeps_the_sandbox_from_auto_stopping() {
 }
 
 #[tokio::test]
+async fn an_open_ssh_session_keeps_the_sandbox_from_auto_stopping() {
+    let s = fast_server().await;
+    let id = id_of(&s.create(json!({"autoStopInterval": 2})).await);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let login = common::ssh::login(&s, &id, dir.path()).await;
+    // One session of 4 s (twice the interval), and no other request meanwhile.
+    let session = tokio::task::spawn_blocking(move || login.exec("sleep 4; echo still-here"));
+    let out = session.await.expect("ssh");
+    assert_eq!(common::ssh::text(&out.stdout), "still-here\n", "{}", common::ssh::text(&out.stderr));
+    assert_eq!(s.state(&id).await.as_deref(), Some("started"), "auto-stopped under an open SSH session");
+    assert!(wait_state(&s, &id, Some("stopped"), Duration::from_secs(6)).await, "did not stop once the session ended");
+}
+
+#[tokio::test]
 async fn autodelete_zero_deletes_on_stop() {
     let s = fast_server().await;
     let a = id_of(&s.create(json!({})).await);

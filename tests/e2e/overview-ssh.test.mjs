@@ -82,3 +82,37 @@ test('resource use shows the sandbox\'s own CPU, memory and disk, and a busy loo
   assert.ok(box.width <= 390, `the card fits a phone's width (${box.width})`);
   await page.setViewportSize({ width: 1300, height: 1100 });
 });
+
+test('resize and network rules are applied from the Overview', async () => {
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}#apiKey=${encodeURIComponent(server.apiKey)}`);
+  const card = page.locator('.sandbox-settings');
+  const api = async () =>
+    (await fetch(`${server.apiUrl}/sandbox/${sandbox.id}`, { headers: { Authorization: `Bearer ${server.apiKey}` } })).json();
+  const config = await (await fetch(`${server.apiUrl}/config`, { headers: { Authorization: `Bearer ${server.apiKey}` } })).json();
+  if (config.localIsolation?.resourceLimits == null) {
+    await card.getByLabel('CPU cores').fill('2');
+    await card.getByLabel('Memory GiB').fill('2');
+    await card.getByRole('button', { name: 'Resize' }).click();
+    await page.locator('.props dd', { hasText: '2 cores' }).waitFor();
+    const sb = await api();
+    assert.deepEqual([sb.cpu, sb.memory], [2, 2]);
+    // The metrics follow the new limits.
+    await page.locator('.meter.cpu .meter-head', { hasText: 'of 2 cores' }).waitFor({ timeout: 10_000 });
+  }
+  // A disk cannot shrink: the server's reason is shown.
+  await card.getByLabel('Disk GiB').fill('1');
+  await card.getByRole('button', { name: 'Resize' }).click();
+  await card.getByRole('alert').filter({ hasText: /only be increased/ }).waitFor();
+
+  await card.getByLabel('Allowed networks').fill('203.0.113.0/24');
+  await card.getByRole('button', { name: 'Apply network rules' }).click();
+  await eventually(async () => (await api()).networkAllowList === '203.0.113.0/24', { what: 'the allow list stored' });
+  await page.locator('.props dd', { hasText: '203.0.113.0/24' }).waitFor();
+  await card.getByLabel('Block all network').check();
+  assert.ok(await card.getByLabel('Allowed networks').isDisabled());
+  await card.getByRole('button', { name: 'Apply network rules' }).click();
+  await eventually(async () => (await api()).networkBlockAll === true, { what: 'networkBlockAll stored' });
+  const blocked = await toolbox.exec("python3 -c \"import socket; socket.create_connection(('10.0.2.3', 53), 2)\"");
+  assert.notEqual(blocked.exitCode, 0, 'the sandbox still reached its DNS forwarder');
+  await card.screenshot({ path: artifact('overview-settings.png') });
+});

@@ -23,6 +23,7 @@ pub mod requires_started;
 pub mod resource_use;
 pub mod rows;
 pub mod run_command;
+pub mod sandbox_settings;
 pub mod sandbox_table;
 pub mod spinner;
 pub mod ssh_access;

@@ -8,6 +8,7 @@ use crate::components::label_editor::LabelEditor;
 use crate::components::port_previews::PortPreviews;
 use crate::components::relative_time::RelativeTime;
 use crate::components::resource_use::ResourceUse;
+use crate::components::sandbox_settings::SandboxSettings;
 use crate::components::ssh_access::SshAccessCard;
 use crate::current_sandbox::use_current_sandbox;
 
@@ -94,6 +95,8 @@ pub fn OverviewTab() -> impl IntoView {
                 <ResourceUse/>
 
                 <SshAccessCard/>
+
+                <SandboxSettings/>
 
                 <section class="card">
                     <h2>"Labels"</h2>
