@@ -108,6 +108,11 @@ test('opens a second terminal; closing its tab kills its PTY', async () => {
   await eventually(async () => (await ptys()).join() === 'term-1', { what: 'term-2 gone on the server' });
   await page.locator('.term-pane[data-pty="term-1"][data-state="connected"]').waitFor();
   assert.match(page.url(), /pty=term-1$/);
+  // Opened again, the tab describes its session as the sandbox lists it.
+  await page.reload();
+  await page.locator('.term-pane[data-pty="term-1"][data-state="connected"]').waitFor();
+  const title = await page.locator('.subtab[data-pty="term-1"] a').getAttribute('title');
+  assert.match(title, /^\d+×\d+ · \/home\/daytona · started .+ · running$/);
 });
 
 test('shows the exit code when the shell ends', async () => {

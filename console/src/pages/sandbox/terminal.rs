@@ -30,6 +30,16 @@ pub fn TerminalTab() -> impl IntoView {
     }
 }
 
+/// One line about a PTY session: its size, folder, start and whether its shell runs (made
+/// when the list arrives, outside the page's reactive context: the time is read directly).
+fn session_summary(s: &daytona_wasm::models::PtySessionInfo) -> String {
+    let since = crate::time::parse_iso(&s.created_at)
+        .map(|ms| crate::time::relative(ms, js_sys::Date::now()))
+        .unwrap_or_else(|| s.created_at.clone());
+    let state = if s.active { "running" } else { "ended" };
+    format!("{}×{} · {} · started {since} · {state}", s.cols, s.rows, s.cwd)
+}
+
 /// The URL of sandbox `sandbox`'s terminal tab showing session `pty`.
 fn href(sandbox: &str, pty: Option<&str>) -> String {
     let base = format!("/sandboxes/{sandbox}/terminal");
@@ -55,7 +65,10 @@ fn Terminals() -> impl IntoView {
     let confirm_open = RwSignal::new(false);
     let closing = RwSignal::new(String::new());
 
+    // What the sandbox says of each session it had when the tab opened (shown on hover).
+    let infos = RwSignal::new(std::collections::HashMap::<String, String>::new());
     listing.run(async move { current.sandbox()?.process().list_pty_sessions().await }, move |list| {
+        infos.set(list.iter().map(|s| (s.id.clone(), session_summary(s))).collect());
         sessions.set(Some(list.into_iter().map(|s| s.id).collect()))
     });
 
@@ -122,9 +135,11 @@ fn Terminals() -> impl IntoView {
                             };
                             let url = href(&current.id.get_untracked(), Some(&id));
                             let (label, data_pty, close_label) = (id.clone(), id.clone(), format!("Close terminal {id}"));
+                            let info_id = id.clone();
+                            let title = move || infos.with(|i| i.get(&info_id).cloned()).unwrap_or_else(|| "New terminal".into());
                             view! {
                                 <div class="subtab" class:active=is_selected data-pty=data_pty>
-                                    <a href=url role="tab" aria-selected=aria_selected>{label}</a>
+                                    <a href=url role="tab" aria-selected=aria_selected title=title>{label}</a>
                                     <button
                                         type="button"
                                         class="btn-icon"
