@@ -165,8 +165,7 @@ impl Daytona {
 
     /// Whether SSH access `token` opens a sandbox now, and which.
     pub fn validate_ssh_access(&self, token: &str) -> Call<SshAccessValidation> {
-        let url = format!("{}?token={}", self.client.api("/sandbox/ssh-access/validate"), encode(token));
-        Call::new(&self.client, Method::Get, url)
+        crate::sandbox::validate_ssh_access(&self.client, token)
     }
 
     /// Every sandbox matching `query`, following cursors across pages.

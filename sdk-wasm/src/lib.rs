@@ -74,7 +74,7 @@ pub use object_storage::PART_SIZE;
 pub use params::{CreateSandboxParams, Resources, CODE_TOOLBOX_LANGUAGE_LABEL};
 pub use process::{CodeRunParams, Process};
 pub use pty::{PtyCreateOptions, PtyDataFn, PtyHandle, PtyState, PtyStateFn};
-pub use sandbox::Sandbox;
+pub use sandbox::{Sandbox, Step};
 pub use snapshot::SnapshotService;
 pub use transfer::{ProgressFn, TransferOptions, TransferProgress, DEFAULT_TRANSFER_TIMEOUT};
 pub use volume::VolumeService;

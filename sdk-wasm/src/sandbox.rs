@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use daytona_models::{
     DirResponse, NetworkSettings, PortPreviewUrl, ResizeSandbox, Sandbox as SandboxDto, SandboxLabels, SandboxState,
-    SignedPortPreviewUrl, SshAccess, SystemMetrics,
+    SignedPortPreviewUrl, SshAccess, SshAccessValidation, SystemMetrics,
 };
 
 use futures::future::LocalBoxFuture;
@@ -17,6 +17,15 @@ use crate::http::{encode, Method};
 use crate::toolbox::Toolbox;
 use crate::wait::{wait_for, Until};
 use crate::{Call, DaytonaError, FileSystem, Process};
+
+/// A lifecycle step of a sandbox (a call, then maybe a wait): every one is this one boxed
+/// future type, so the JS face compiles one promise for all of them.
+pub type Step = LocalBoxFuture<'static, Result<(), DaytonaError>>;
+
+/// A step refused before it starts.
+fn refused(why: &str) -> Step {
+    Box::pin(std::future::ready(Err(DaytonaError::InvalidArgument(why.into()))))
+}
 
 /// Default time to wait for start/stop transitions.
 const DEFAULT_WAIT: Duration = Duration::from_secs(60);
@@ -31,6 +40,11 @@ pub struct Sandbox {
     signing_key: Rc<RefCell<Option<(String, f64)>>>,
     /// The sandbox's toolbox (sharing `data`), handed to its `FileSystem` and `Process`.
     toolbox: Toolbox,
+}
+
+/// `GET /sandbox/ssh-access/validate?token=` (on `Daytona` and `Sandbox`, as the official SDKs).
+pub(crate) fn validate_ssh_access(client: &Rc<Client>, token: &str) -> Call<SshAccessValidation> {
+    Call::new(client, Method::Get, format!("{}?token={}", client.api("/sandbox/ssh-access/validate"), encode(token)))
 }
 
 /// How long a fetched signing key is reused (as the official SDKs do).
@@ -140,50 +154,60 @@ impl Sandbox {
     }
 
     /// Reloads the data from the control plane.
-    pub async fn refresh_data(&self) -> Result<(), DaytonaError> {
-        self.step(self.call(Method::Get, ""), None, None).await
+    pub fn refresh_data(&self) -> Step {
+        self.step(self.call(Method::Get, ""), None, None)
     }
 
     /// Starts the sandbox and waits until it is started.
-    pub async fn start(&self, timeout: Option<Duration>) -> Result<(), DaytonaError> {
-        self.step(self.call(Method::Post, "/start"), Some(Until::Started), timeout).await
+    pub fn start(&self, timeout: Option<Duration>) -> Step {
+        self.step(self.call(Method::Post, "/start"), Some(Until::Started), timeout)
     }
 
     /// Stops the sandbox (SIGKILL at once when `force`) and waits until it is stopped.
-    pub async fn stop(&self, timeout: Option<Duration>, force: bool) -> Result<(), DaytonaError> {
+    pub fn stop(&self, timeout: Option<Duration>, force: bool) -> Step {
         let suffix = if force { "/stop?force=true" } else { "/stop" };
-        self.step(self.call(Method::Post, suffix), Some(Until::Stopped), timeout).await
+        self.step(self.call(Method::Post, suffix), Some(Until::Stopped), timeout)
     }
 
     /// Deletes the sandbox and waits until it is gone (default 60 s).
-    pub async fn delete(&self, timeout: Option<Duration>) -> Result<(), DaytonaError> {
-        self.step(self.call(Method::Delete, ""), Some(Until::Destroyed), timeout).await
+    pub fn delete(&self, timeout: Option<Duration>) -> Step {
+        self.step(self.call(Method::Delete, ""), Some(Until::Destroyed), timeout)
     }
 
     /// Archives a stopped sandbox.
-    pub async fn archive(&self) -> Result<(), DaytonaError> {
-        self.step(self.call(Method::Post, "/archive"), None, None).await
+    pub fn archive(&self) -> Step {
+        self.step(self.call(Method::Post, "/archive"), None, None)
     }
 
     /// Recovers a sandbox from the `error` state and waits until it is started.
-    pub async fn recover(&self, timeout: Option<Duration>) -> Result<(), DaytonaError> {
-        self.step(self.call(Method::Post, "/recover"), Some(Until::Started), timeout).await
+    pub fn recover(&self, timeout: Option<Duration>) -> Step {
+        self.step(self.call(Method::Post, "/recover"), Some(Until::Started), timeout)
     }
 
     /// Changes CPU (cores), memory and disk (GiB); waits until the resize is done.
-    pub async fn resize(&self, resources: ResizeSandbox, timeout: Option<Duration>) -> Result<(), DaytonaError> {
-        self.step(self.call(Method::Post, "/resize").body(&resources), Some(Until::Resized), timeout).await
+    pub fn resize(&self, resources: ResizeSandbox, timeout: Option<Duration>) -> Step {
+        self.step(self.call(Method::Post, "/resize").body(&resources), Some(Until::Resized), timeout)
     }
 
     /// Makes the sandbox's previews open to anyone (`true`) or only with its token.
-    pub async fn set_public(&self, public: bool) -> Result<(), DaytonaError> {
-        self.step(self.call(Method::Post, &format!("/public/{public}")), None, None).await
+    pub fn set_public(&self, public: bool) -> Step {
+        self.step(self.call(Method::Post, &format!("/public/{public}")), None, None)
     }
 
     /// Changes the sandbox's network rules (`networkBlockAll`, `networkAllowList`); a running
     /// sandbox gets them at once where that is possible.
-    pub async fn update_network_settings(&self, settings: NetworkSettings) -> Result<(), DaytonaError> {
-        self.step(self.call(Method::Post, "/network-settings").body(&settings), None, None).await
+    pub fn update_network_settings(&self, settings: NetworkSettings) -> Step {
+        self.step(self.call(Method::Post, "/network-settings").body(&settings), None, None)
+    }
+
+    /// [`Sandbox::update_network_settings`] with the body as a JS object (the JS face's).
+    pub(crate) fn update_network_settings_js(&self, settings: &wasm_bindgen::JsValue) -> Step {
+        self.step(self.call(Method::Post, "/network-settings").js_body(settings), None, None)
+    }
+
+    /// Whether SSH access `token` opens a sandbox now, and which (any sandbox's token).
+    pub fn validate_ssh_access(&self, token: &str) -> Call<SshAccessValidation> {
+        validate_ssh_access(&self.client, token)
     }
 
     /// An SSH access token valid for `expires_in_minutes` (default 60): its `sshCommand`
@@ -194,9 +218,9 @@ impl Sandbox {
     }
 
     /// Revokes the SSH access of `token`, or every one of the sandbox's (`None`).
-    pub async fn revoke_ssh_access(&self, token: Option<&str>) -> Result<(), DaytonaError> {
+    pub fn revoke_ssh_access(&self, token: Option<&str>) -> Step {
         let query = token.map(|t| format!("?token={}", encode(t))).unwrap_or_default();
-        self.step(self.call(Method::Delete, &format!("/ssh-access{query}")), None, None).await
+        self.step(self.call(Method::Delete, &format!("/ssh-access{query}")), None, None)
     }
 
     /// The sandbox's CPU, memory and disk use now (CPU averaged since the previous call).
@@ -213,7 +237,7 @@ impl Sandbox {
     }
 
     /// Sets interval `kind` and reloads the data (one boxed future for the three setters).
-    fn interval(&self, kind: &str, minutes: i64) -> LocalBoxFuture<'static, Result<(), DaytonaError>> {
+    fn interval(&self, kind: &str, minutes: i64) -> Step {
         let set = Call::done(&self.client, Method::Post, self.url(&format!("/{kind}/{minutes}")));
         let sandbox = self.clone();
         Box::pin(async move {
@@ -223,24 +247,24 @@ impl Sandbox {
     }
 
     /// Minutes of inactivity before the sandbox stops by itself (0 = never).
-    pub async fn set_autostop_interval(&self, minutes: i64) -> Result<(), DaytonaError> {
-        if minutes < 0 {
-            return Err(DaytonaError::InvalidArgument("autoStopInterval must be a non-negative integer".into()));
+    pub fn set_autostop_interval(&self, minutes: i64) -> Step {
+        match minutes < 0 {
+            true => refused("autoStopInterval must be a non-negative integer"),
+            false => self.interval("autostop", minutes),
         }
-        self.interval("autostop", minutes).await
     }
 
     /// Minutes stopped before the sandbox is archived (0 = the maximum).
-    pub async fn set_auto_archive_interval(&self, minutes: i64) -> Result<(), DaytonaError> {
-        if minutes < 0 {
-            return Err(DaytonaError::InvalidArgument("autoArchiveInterval must be a non-negative integer".into()));
+    pub fn set_auto_archive_interval(&self, minutes: i64) -> Step {
+        match minutes < 0 {
+            true => refused("autoArchiveInterval must be a non-negative integer"),
+            false => self.interval("autoarchive", minutes),
         }
-        self.interval("autoarchive", minutes).await
     }
 
     /// Minutes stopped before the sandbox is deleted (negative = never, 0 = on stop).
-    pub async fn set_auto_delete_interval(&self, minutes: i64) -> Result<(), DaytonaError> {
-        self.interval("autodelete", minutes).await
+    pub fn set_auto_delete_interval(&self, minutes: i64) -> Step {
+        self.interval("autodelete", minutes)
     }
 
     /// Tells the control plane the sandbox is in use (resets the auto-stop timer).
@@ -249,13 +273,15 @@ impl Sandbox {
     }
 
     /// Waits until the state is `started` (default 60 s).
-    pub async fn wait_until_started(&self, timeout: Option<Duration>) -> Result<(), DaytonaError> {
-        wait_for(self, Until::Started, Some(timeout.unwrap_or(DEFAULT_WAIT))).await
+    pub fn wait_until_started(&self, timeout: Option<Duration>) -> Step {
+        let sandbox = self.clone();
+        Box::pin(async move { wait_for(&sandbox, Until::Started, Some(timeout.unwrap_or(DEFAULT_WAIT))).await })
     }
 
     /// Waits until the state is `stopped` (or `destroyed`) (default 60 s).
-    pub async fn wait_until_stopped(&self, timeout: Option<Duration>) -> Result<(), DaytonaError> {
-        wait_for(self, Until::Stopped, Some(timeout.unwrap_or(DEFAULT_WAIT))).await
+    pub fn wait_until_stopped(&self, timeout: Option<Duration>) -> Step {
+        let sandbox = self.clone();
+        Box::pin(async move { wait_for(&sandbox, Until::Stopped, Some(timeout.unwrap_or(DEFAULT_WAIT))).await })
     }
 
     /// The URL and token for reaching `port` of the sandbox.

@@ -71,9 +71,10 @@ pub(crate) fn wait_for(
             if let Some(t) = timeout {
                 if js_sys::Date::now() - start > t.as_millis() as f64 {
                     return Err(DaytonaError::Timeout(format!(
-                        "Sandbox {} did not become {what} within {} s (state: {})",
+                        "Sandbox {} did not become {what} within {} ms (state: {})",
                         sandbox.id(),
-                        t.as_secs_f64(),
+                        // Whole ms: formatting a float would bring float printing into the package.
+                        t.as_millis() as u64,
                         state.as_str()
                     )));
                 }

@@ -178,6 +178,10 @@ test('every exported method, called from plain JS as users import the package', 
   assert.deepEqual(out.ptys, ['t']);
   assert.ok(out.ptyExit !== 0 && out.killedExit !== 0, `killed PTYs exit non-zero: ${out.ptyExit}, ${out.killedExit}`);
   assert.equal(out.preview, true);
+  assert.deepEqual(out.ssh, [true, true, true, false], 'an SSH token made, valid, then revoked');
+  assert.equal(out.public, true);
+  assert.equal(out.allowList, '192.0.2.0/24');
+  assert.deepEqual(out.metrics, [2, true], 'metrics of the resized sandbox');
   assert.deepEqual(out.signed, [8123, true, true], 'a signed preview URL carries its token in its host');
   assert.equal(out.signedTwice, true, 'an expired signed URL cannot be expired again');
   assert.deepEqual([out.archived, out.started], ['archived', 'started']);

@@ -31,6 +31,9 @@ import {
   type ScreenshotResponse,
   type SignedPortPreviewUrl,
   type SandboxState,
+  type SshAccessDto,
+  type SshAccessValidationDto,
+  type SystemMetrics,
 } from '../../pkg/index.js';
 
 export async function demo(apiUrl: string, apiKey: string): Promise<number> {
@@ -40,6 +43,15 @@ export async function demo(apiUrl: string, apiKey: string): Promise<number> {
   const state: SandboxState = sandbox.state;
   const labels: Record<string, string> = sandbox.labels;
   const res: ExecuteResponse = await sandbox.process.executeCommand('echo hi', undefined, { A: '1' }, 5);
+  const ssh: SshAccessDto = await sandbox.createSshAccess(30);
+  const command: string = ssh.sshCommand;
+  const valid: SshAccessValidationDto = await sandbox.validateSshAccess(ssh.token);
+  await sandbox.revokeSshAccess(valid.valid ? ssh.token : undefined);
+  await sandbox.setPublic(false);
+  await sandbox.updateNetworkSettings({ networkBlockAll: false, networkAllowList: '10.0.0.0/8' });
+  const metrics: SystemMetrics = await sandbox.getMetricsLatest();
+  const used: number = metrics.cpuUsedPct + metrics.memUsed + command.length;
+  void used;
   for await (const s of daytona.list({ labels, states: [state] })) {
     const id: string = s.id;
     void id;

@@ -9,6 +9,14 @@ use wasm_bindgen::prelude::*;
 use super::{error, from_js, promise, seconds, send, to_js, JsFileSystem, JsProcess};
 use crate::Sandbox;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** An SSH access token and the command that logs in with it (`@daytonaio/sdk`'s name). */
+export type SshAccessDto = SshAccess;
+/** Whether an SSH access token opens a sandbox now (`@daytonaio/sdk`'s name). */
+export type SshAccessValidationDto = SshAccessValidation;
+"#;
+
 /// One sandbox: its data (refreshed by every call) and its operations.
 #[wasm_bindgen(js_name = Sandbox)]
 pub struct JsSandbox {
@@ -216,51 +224,44 @@ impl JsSandbox {
     /// Reloads the data from the control plane.
     #[wasm_bindgen(js_name = refreshData, unchecked_return_type = "Promise<void>")]
     pub fn refresh_data(&self) -> js_sys::Promise {
-        let s = self.inner.clone();
-        promise(async move { s.refresh_data().await })
+        promise(self.inner.refresh_data())
     }
 
     /// Starts the sandbox; resolves once started (`timeout` in seconds, 0 = none).
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn start(&self, timeout: Option<f64>) -> js_sys::Promise {
-        let s = self.inner.clone();
-        promise(async move { s.start(seconds(timeout)).await })
+        promise(self.inner.start(seconds(timeout)))
     }
 
     /// Stops the sandbox (`force` kills at once); resolves once stopped.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn stop(&self, timeout: Option<f64>, force: Option<bool>) -> js_sys::Promise {
-        let s = self.inner.clone();
-        promise(async move { s.stop(seconds(timeout), force.unwrap_or(false)).await })
+        promise(self.inner.stop(seconds(timeout), force.unwrap_or(false)))
     }
 
     /// Deletes the sandbox; resolves once it is gone.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn delete(&self, timeout: Option<f64>) -> js_sys::Promise {
-        let s = self.inner.clone();
-        promise(async move { s.delete(seconds(timeout)).await })
+        promise(self.inner.delete(seconds(timeout)))
     }
 
     /// Archives a stopped sandbox.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn archive(&self) -> js_sys::Promise {
-        let s = self.inner.clone();
-        promise(async move { s.archive().await })
+        promise(self.inner.archive())
     }
 
     /// Recovers a sandbox from the `error` state.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn recover(&self, timeout: Option<f64>) -> js_sys::Promise {
-        let s = self.inner.clone();
-        promise(async move { s.recover(seconds(timeout)).await })
+        promise(self.inner.recover(seconds(timeout)))
     }
 
     /// Changes `{ cpu, memory, disk }` (cores, GiB).
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn resize(&self, resources: Ts<ResizeSandbox>, timeout: Option<f64>) -> Result<js_sys::Promise, JsValue> {
         let r: ResizeSandbox = from_js("resources", resources.js_value())?;
-        let s = self.inner.clone();
-        Ok(promise(async move { s.resize(r, seconds(timeout)).await }))
+        Ok(promise(self.inner.resize(r, seconds(timeout))))
     }
 
     /// Replaces all labels; resolves to the stored labels.
@@ -277,22 +278,63 @@ impl JsSandbox {
     /// Minutes of inactivity before auto-stop (0 = never).
     #[wasm_bindgen(js_name = setAutostopInterval, unchecked_return_type = "Promise<void>")]
     pub fn set_autostop_interval(&self, interval: f64) -> js_sys::Promise {
-        let s = self.inner.clone();
-        promise(async move { s.set_autostop_interval(interval as i64).await })
+        promise(self.inner.set_autostop_interval(interval as i64))
     }
 
     /// Minutes stopped before auto-archive (0 = the maximum).
     #[wasm_bindgen(js_name = setAutoArchiveInterval, unchecked_return_type = "Promise<void>")]
     pub fn set_auto_archive_interval(&self, interval: f64) -> js_sys::Promise {
-        let s = self.inner.clone();
-        promise(async move { s.set_auto_archive_interval(interval as i64).await })
+        promise(self.inner.set_auto_archive_interval(interval as i64))
     }
 
     /// Minutes stopped before auto-delete (negative = never, 0 = on stop).
     #[wasm_bindgen(js_name = setAutoDeleteInterval, unchecked_return_type = "Promise<void>")]
     pub fn set_auto_delete_interval(&self, interval: f64) -> js_sys::Promise {
-        let s = self.inner.clone();
-        promise(async move { s.set_auto_delete_interval(interval as i64).await })
+        promise(self.inner.set_auto_delete_interval(interval as i64))
+    }
+
+    /// `{ id, sandboxId, token, expiresAt, createdAt, updatedAt, sshCommand }`: a token that
+    /// logs into the sandbox (`sshCommand`, `ssh -p <port> <token>@<host>`) for
+    /// `expiresInMinutes` (default 60).
+    #[wasm_bindgen(js_name = createSshAccess, unchecked_return_type = "Promise<SshAccessDto>")]
+    pub fn create_ssh_access(
+        &self,
+        #[wasm_bindgen(js_name = expiresInMinutes, unchecked_optional_param_type = "number")] minutes: Option<f64>,
+    ) -> js_sys::Promise {
+        send(self.inner.create_ssh_access(minutes.map(|m| m as u32)))
+    }
+
+    /// Revokes the SSH access of `token` (every one of the sandbox's without a token).
+    #[wasm_bindgen(js_name = revokeSshAccess, unchecked_return_type = "Promise<void>")]
+    pub fn revoke_ssh_access(&self, token: Option<String>) -> js_sys::Promise {
+        promise(self.inner.revoke_ssh_access(token.as_deref()))
+    }
+
+    /// `{ valid, sandboxId }`: whether SSH access `token` opens a sandbox now.
+    #[wasm_bindgen(js_name = validateSshAccess, unchecked_return_type = "Promise<SshAccessValidationDto>")]
+    pub fn validate_ssh_access(&self, token: &str) -> js_sys::Promise {
+        send(self.inner.validate_ssh_access(token))
+    }
+
+    /// Makes the sandbox's previews open to anyone (`true`) or only with its token.
+    #[wasm_bindgen(js_name = setPublic, unchecked_return_type = "Promise<void>")]
+    pub fn set_public(&self, public: bool) -> js_sys::Promise {
+        promise(self.inner.set_public(public))
+    }
+
+    /// Changes `{ networkBlockAll?, networkAllowList? }`, at once in a running sandbox.
+    #[wasm_bindgen(js_name = updateNetworkSettings, unchecked_return_type = "Promise<void>")]
+    pub fn update_network_settings(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "NetworkSettings")] settings: JsValue,
+    ) -> js_sys::Promise {
+        promise(self.inner.update_network_settings_js(&settings))
+    }
+
+    /// The sandbox's CPU, memory and disk use now (CPU averaged since the previous call).
+    #[wasm_bindgen(js_name = getMetricsLatest, unchecked_return_type = "Promise<SystemMetrics>")]
+    pub fn get_metrics_latest(&self) -> js_sys::Promise {
+        send(self.inner.get_metrics_latest())
     }
 
     /// Resets the auto-stop timer.
@@ -304,15 +346,13 @@ impl JsSandbox {
     /// Resolves once the sandbox is started.
     #[wasm_bindgen(js_name = waitUntilStarted, unchecked_return_type = "Promise<void>")]
     pub fn wait_until_started(&self, timeout: Option<f64>) -> js_sys::Promise {
-        let s = self.inner.clone();
-        promise(async move { s.wait_until_started(seconds(timeout)).await })
+        promise(self.inner.wait_until_started(seconds(timeout)))
     }
 
     /// Resolves once the sandbox is stopped.
     #[wasm_bindgen(js_name = waitUntilStopped, unchecked_return_type = "Promise<void>")]
     pub fn wait_until_stopped(&self, timeout: Option<f64>) -> js_sys::Promise {
-        let s = self.inner.clone();
-        promise(async move { s.wait_until_stopped(seconds(timeout)).await })
+        promise(self.inner.wait_until_stopped(seconds(timeout)))
     }
 
     /// The sandbox user's home directory.
