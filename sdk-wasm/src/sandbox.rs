@@ -201,6 +201,7 @@ impl Sandbox {
     }
 
     /// [`Sandbox::update_network_settings`] with the body as a JS object (the JS face's).
+    #[cfg(feature = "js")]
     pub(crate) fn update_network_settings_js(&self, settings: &wasm_bindgen::JsValue) -> Step {
         self.step(self.call(Method::Post, "/network-settings").js_body(settings), None, None)
     }

@@ -21,3 +21,12 @@ pub fn Field(
         </div>
     }
 }
+
+/// Selects all the text of the input that got the focus (a read-only field of a link or
+/// command to copy).
+pub fn select_all(ev: leptos::ev::FocusEvent) {
+    use wasm_bindgen::JsCast;
+    if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+        input.select();
+    }
+}

@@ -5,6 +5,7 @@ use daytona_wasm::models::SandboxState;
 use leptos::prelude::*;
 
 use crate::components::error_alert::ErrorAlert;
+use crate::components::field::select_all;
 use crate::components::spinner::Spinner;
 use crate::current_sandbox::use_current_sandbox;
 use crate::task::Task;
@@ -175,12 +176,7 @@ pub fn PortPreviews() -> impl IntoView {
             {move || shared.get().map(|(number, url)| view! {
                 <p class="share-link" data-shared-port=number>
                     {format!("Anyone with this link can open port {number} for an hour: ")}
-                    <input class="mono" readonly prop:value=url.clone() aria-label="Shared link" on:focus=|ev| {
-                        use wasm_bindgen::JsCast;
-                        if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                            input.select();
-                        }
-                    }/>
+                    <input class="mono" readonly prop:value=url.clone() aria-label="Shared link" on:focus=select_all/>
                 </p>
             })}
             <form class="inline-form" on:submit=add>

@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::components::error_alert::ErrorAlert;
+use crate::components::field::select_all;
 use crate::components::relative_time::RelativeTime;
 use crate::current_sandbox::use_current_sandbox;
 use crate::task::Task;
@@ -95,15 +96,7 @@ pub fn SshAccessCard() -> impl IntoView {
                                         readonly
                                         prop:value=shown
                                         aria-label="SSH command"
-                                        on:focus=|ev| {
-                                            use wasm_bindgen::JsCast;
-                                            if let Some(input) = ev
-                                                .target()
-                                                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-                                            {
-                                                input.select();
-                                            }
-                                        }
+                                        on:focus=select_all
                                     />
                                     <button class="btn btn-small" type="button" on:click=move |_| copy(for_copy.clone())>
                                         {move || if is_copied() { "Copied" } else { "Copy" }}

@@ -53,6 +53,15 @@ pub fn origin(parts: &Parts) -> String {
     super::forwarded::origin(&parts.headers, parts.extensions.get::<super::forwarded::Conn>())
 }
 
+/// Parses a boolean query parameter `key` (`true`/`false`, `1`/`0`).
+pub fn parse_bool(key: &str, v: &str) -> Result<bool, ApiError> {
+    match v {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err(ApiError::BadRequest(format!("invalid {key} {v:?}: expected true or false"))),
+    }
+}
+
 /// Parses a numeric path segment.
 pub fn parse_int(what: &str, s: &str) -> Result<i64, ApiError> {
     s.parse().map_err(|_| ApiError::BadRequest(format!("{what} must be an integer, got {s:?}")))

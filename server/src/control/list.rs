@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use daytona_models::{SandboxDesiredState, SandboxState, SortOrder};
 
 use crate::app::error::ApiError;
+use crate::app::extract::parse_bool;
 use crate::store::record::SandboxRecord;
 
 /// Which of the two listings a query is for.
@@ -140,14 +141,6 @@ pub struct Page {
 
 fn bad(what: &str, v: &str, expected: &str) -> ApiError {
     ApiError::BadRequest(format!("invalid {what} {v:?}: expected {expected}"))
-}
-
-fn parse_bool(key: &str, v: &str) -> Result<bool, ApiError> {
-    match v {
-        "true" | "1" => Ok(true),
-        "false" | "0" => Ok(false),
-        _ => Err(bad(key, v, "true or false")),
-    }
 }
 
 fn parse_number(key: &str, v: &str) -> Result<f64, ApiError> {

@@ -14,7 +14,7 @@ use daytona_models::{
 use super::lifecycle::{check_auto_delete, check_create_fields, check_interval, check_labels, MAX_AUTO_ARCHIVE};
 use super::list::{ListFilter, Paging};
 use crate::app::error::ApiError;
-use crate::app::extract::{from_json, parse_int, AppJson, AppPath, AppQuery, ToolboxUrl};
+use crate::app::extract::{from_json, parse_bool, parse_int, AppJson, AppPath, AppQuery, ToolboxUrl};
 use crate::app::state::AppState;
 use crate::store::record::{SandboxRecord, SignedPreview};
 
@@ -125,11 +125,7 @@ async fn recover(
     AppPath(sb): AppPath<String>,
     AppQuery(q): AppQuery<RecoverQuery>,
 ) -> SandboxResult {
-    let skip_start = match q.skip_start.as_deref() {
-        None | Some("false" | "0") => false,
-        Some("true" | "1") => true,
-        Some(other) => return Err(ApiError::BadRequest(format!("skipStart must be true or false, got {other:?}"))),
-    };
+    let skip_start = q.skip_start.as_deref().map(|v| parse_bool("skipStart", v)).transpose()?.unwrap_or(false);
     wire(st.recover_sandbox(&sb, skip_start).await?, &url)
 }
 
