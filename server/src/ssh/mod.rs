@@ -66,23 +66,54 @@ pub fn load_or_create_host_key(dir: &Path) -> Result<PrivateKey, String> {
     PrivateKey::new(keypair.into(), "daytona-local").map_err(|e| e.to_string())
 }
 
+/// Most SSH connections open at once; further clients wait to be accepted until one closes.
+const MAX_CONNECTIONS: usize = 512;
+/// How long a new connection may take to say which SSH it speaks.
+const HELLO_WITHIN: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Serves the gateway on `listener` with `host_key` until the process ends.
 pub async fn serve(st: Arc<AppState>, listener: tokio::net::TcpListener, host_key: PrivateKey) {
-    let config = russh::server::Config {
+    let config = Arc::new(russh::server::Config {
         server_id: russh::SshId::Standard("SSH-2.0-daytona-local".into()),
         methods: MethodSet::from(&[MethodKind::PublicKey][..]),
         // The first `none` probe of a client is answered at once; a wrong token slowly.
         auth_rejection_time: std::time::Duration::from_millis(500),
         auth_rejection_time_initial: Some(std::time::Duration::ZERO),
         keys: vec![host_key],
-        inactivity_timeout: None,
+        // A client that answers nothing, not even keepalives, for 5 minutes is gone; an idle
+        // shell whose client answers the keepalives stays.
+        inactivity_timeout: Some(std::time::Duration::from_secs(300)),
         keepalive_interval: Some(std::time::Duration::from_secs(30)),
         nodelay: true,
         ..Default::default()
-    };
-    let mut server = Gateway { st };
-    if let Err(e) = russh::server::Server::run_on_socket(&mut server, Arc::new(config), &listener).await {
-        tracing::error!("SSH gateway: {e}");
+    });
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let Ok(permit) = Arc::clone(&slots).acquire_owned().await else { return };
+        let (socket, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                // Out of descriptors, a connection reset before it was accepted: not the end.
+                tracing::warn!("SSH gateway: accepting a connection: {e}");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let _ = socket.set_nodelay(true);
+        let handler = Connection { st: Arc::clone(&st), peer: Some(peer), token: None };
+        let config = Arc::clone(&config);
+        tokio::spawn(async move {
+            let _permit = permit;
+            match tokio::time::timeout(HELLO_WITHIN, russh::server::run_stream(config, socket, handler)).await {
+                Ok(Ok(session)) => {
+                    if let Err(e) = session.await {
+                        tracing::debug!("ssh session of {peer}: {e:?}");
+                    }
+                }
+                Ok(Err(e)) => tracing::debug!("ssh handshake with {peer}: {e:?}"),
+                Err(_) => tracing::debug!("ssh: {peer} said nothing within {HELLO_WITHIN:?}"),
+            }
+        });
     }
 }
 
@@ -93,18 +124,6 @@ pub fn info(port: u16, key: &PrivateKey) -> GatewayInfo {
         port,
         host_key: public.to_openssh().map(|k| k.trim_end_matches(" daytona-local").to_owned()).unwrap_or_default(),
         fingerprint: public.fingerprint(HashAlg::Sha256).to_string(),
-    }
-}
-
-struct Gateway {
-    st: Arc<AppState>,
-}
-
-impl russh::server::Server for Gateway {
-    type Handler = Connection;
-
-    fn new_client(&mut self, peer: Option<SocketAddr>) -> Connection {
-        Connection { st: Arc::clone(&self.st), peer, token: None }
     }
 }
 
