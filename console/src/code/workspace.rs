@@ -141,7 +141,8 @@ impl Workspace {
             else {
                 return;
             };
-            let page = format!("/sandboxes/{}", this.current.id.get_untracked());
+            let Some(id) = this.current.id.try_get_untracked() else { return };
+            let page = format!("/sandboxes/{id}");
             let to = link.pathname();
             if to == page || to.starts_with(&format!("{page}/")) || !this.any_dirty() {
                 return;
@@ -180,7 +181,9 @@ impl Workspace {
 
     /// Whether any open file has unsaved changes.
     pub fn any_dirty(&self) -> bool {
-        self.docs.try_with_untracked(|d| d.iter().any(|d| d.dirty.get_untracked())).unwrap_or(false)
+        // A closed file's flag may be gone before it leaves the list (a page unload then
+        // asks this from the browser's `beforeunload`): gone counts as clean.
+        self.docs.try_with_untracked(|d| d.iter().any(|d| d.dirty.try_get_untracked() == Some(true))).unwrap_or(false)
     }
 
     fn state(&self, path: &str) -> Option<Rc<DocState>> {
