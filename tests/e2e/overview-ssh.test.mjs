@@ -3,10 +3,10 @@
 // revoke button ends it; the meters show the sandbox's own CPU, memory and disk, and a busy
 // loop started in the sandbox shows on the CPU meter. Screenshots at desktop and phone width.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 
 import { artifact, consoleSuite, eventually } from './helpers.js';
+import { ssh } from '../support/ssh.js';
 
 let suite, server, page, sandbox, toolbox, daytona;
 
@@ -19,13 +19,6 @@ before(async () => {
 after(async () => {
   await suite?.close();
 });
-
-function ssh(command, remote) {
-  const [program, ...args] = command.split(' ');
-  const options = ['-F', '/dev/null', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
-    '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR'];
-  return spawnSync(program, [...options, ...args, remote], { encoding: 'utf8', timeout: 60_000 });
-}
 
 test('an SSH token made in the console logs in, and its revoke ends it', async () => {
   await page.goto(`${server.url}/sandboxes/${sandbox.id}#apiKey=${encodeURIComponent(server.apiKey)}`);

@@ -2,12 +2,12 @@
 // SSH access (create, log in with OpenSSH, validate, revoke), listing across cursor pages
 // with a label filter, metrics, unmodified.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 
 import { Daytona } from '@daytonaio/sdk';
 
 import { startDaytonaLocal } from '../support/daytona-local.js';
+import { ssh } from '../support/ssh.js';
 
 let server, daytona;
 
@@ -19,14 +19,6 @@ before(async () => {
 after(async () => {
   await server?.stop();
 });
-
-/** Runs the API's `sshCommand` with OpenSSH and `remote` as its command. */
-function ssh(command, remote) {
-  const [program, ...args] = command.split(' ');
-  const options = ['-F', '/dev/null', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
-    '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR'];
-  return spawnSync(program, [...options, ...args, remote], { encoding: 'utf8', timeout: 60_000 });
-}
 
 test('SSH access: create, log in, validate and revoke with the official TS SDK', async () => {
   const sandbox = await daytona.create({ labels: { suite: 'ts-ssh' } });

@@ -247,7 +247,7 @@ async fn push_access(State(st): S, req: Request) -> Result<Json<StorageAccess>, 
 }
 
 /// `host` of `host[:port]` (an IPv6 address keeps its brackets).
-fn host_without_port(host: &str) -> &str {
+pub(super) fn host_without_port(host: &str) -> &str {
     match host.rsplit_once(':') {
         Some((name, port))
             if port.bytes().all(|b| b.is_ascii_digit()) && (!name.contains(':') || name.ends_with(']')) =>

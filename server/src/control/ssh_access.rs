@@ -39,11 +39,8 @@ struct CreateQuery {
 /// The host part of `url` as `ssh` takes it (an IPv6 address without brackets).
 pub fn host_of(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let authority = rest.split('/').next().unwrap_or_default();
-    match authority.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default().to_owned(),
-        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h).to_owned(),
-    }
+    let host = super::builds::host_without_port(rest.split('/').next().unwrap_or_default());
+    host.trim_start_matches('[').trim_end_matches(']').to_owned()
 }
 
 /// The command that logs in with `token` through the gateway reached at `host`.
