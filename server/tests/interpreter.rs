@@ -201,6 +201,37 @@ async fn timeouts_interrupts_and_crashes_keep_or_renew_the_context() {
 }
 
 #[tokio::test]
+async fn a_burst_of_interrupts_ends_the_run_once_and_keeps_the_state() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    code(&s, &id, "kept = 'still here'").await;
+    // A user who presses interrupt again and again: the interrupts after the first land while
+    // the KeyboardInterrupt is being reported. None of them may lose the run's end (it once
+    // waited for its 10-minute timeout) or a frame of it.
+    let interrupt = Message::Text(r#"{"type":"interrupt"}"#.into());
+    for round in 0..3 {
+        let mut ws = open(&s, &id, json!({"code": "import time\nprint('go', flush=True)\ntime.sleep(60)"})).await;
+        let first = tokio::time::timeout(Duration::from_secs(20), ws.next()).await.unwrap().unwrap().unwrap();
+        assert!(first.to_text().unwrap().contains("go"), "{first:?}");
+        for _ in 0..40 {
+            ws.send(interrupt.clone()).await.unwrap();
+        }
+        let burst = async {
+            for _ in 0..20 {
+                s.post_toolbox(&id, "/process/interpreter/context/default/interrupt", json!({})).await;
+            }
+        };
+        let (r, ()) = tokio::join!(finish(&mut ws, |_| None), burst);
+        assert_eq!((r.code, r.error_name()), (1000, Some("KeyboardInterrupt")), "round {round}: {:?}", r.frames);
+        assert_eq!(r.of("error").len(), 1, "one interrupted run, one error: {:?}", r.frames);
+        assert_eq!(r.of("control")[0]["text"], "interrupted");
+    }
+    // The context kept its state, and no interrupt is left over for the next run.
+    let r = code(&s, &id, "import time\ntime.sleep(0.5)\nkept").await;
+    assert_eq!((r.text("stdout").as_str(), r.error_name()), ("'still here'\n", None), "{:?}", r.frames);
+}
+
+#[tokio::test]
 async fn executions_on_one_context_queue_in_order() {
     let s = Server::start().await;
     let id = id_of(&s.create(json!({})).await);

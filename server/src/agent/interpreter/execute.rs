@@ -193,13 +193,16 @@ async fn run(
                     }
                 }
                 Some(Ok(WsMessage::Close(_))) | None | Some(Err(_)) => {
-                    // Nobody is waiting for the output: stop the code, keep the context.
+                    // Nobody is waiting for the output: stop the code, keep the context; code
+                    // that does not stop within the grace (interrupted before or now) loses its
+                    // process rather than holding the context's queue.
                     client_open = false;
                     if interrupted == Interrupted::No {
                         interrupted = Interrupted::ByClient;
                         context.interrupt();
-                        deadline = Some(Instant::now() + INTERRUPT_GRACE);
                     }
+                    let grace = Instant::now() + INTERRUPT_GRACE;
+                    deadline = Some(deadline.map_or(grace, |d| d.min(grace)));
                 }
                 Some(Ok(_)) => {}
             },
@@ -278,6 +281,9 @@ struct Order {
     passed: [u64; 2],
     emitted: u64,
     events: BTreeMap<u64, Message>,
+    /// The sequence number of the run's `done`, once it came: events before it that never
+    /// came are skipped rather than waited for.
+    done: Option<u64>,
 }
 
 enum Held {
@@ -296,7 +302,7 @@ enum End {
 impl Order {
     /// Order for a kernel whose last event was `seq`.
     fn after(seq: u64) -> Self {
-        Self { held: Default::default(), passed: [seq; 2], emitted: seq, events: BTreeMap::new() }
+        Self { held: Default::default(), passed: [seq; 2], emitted: seq, events: BTreeMap::new(), done: None }
     }
 
     /// Takes one item: the frames it lets out, in order, and the end of the run if it came.
@@ -306,6 +312,9 @@ impl Order {
             Item::Mark(stream, seq) => self.held[stream as usize].push_back(Held::Mark(seq)),
             Item::Message(message) => match *message {
                 Message::Event { seq, .. } | Message::Done { seq, .. } => {
+                    if matches!(*message, Message::Done { .. }) {
+                        self.done = Some(seq);
+                    }
                     self.events.insert(seq, *message);
                 }
                 Message::Ready => {}
@@ -338,7 +347,11 @@ impl Order {
             }
             let next = self.emitted + 1;
             if self.passed.iter().all(|&p| p >= next) {
-                if let Some(message) = self.events.remove(&next) {
+                if !self.events.contains_key(&next) && self.done.is_some_and(|done| done > next) {
+                    // Its message never came (the kernel sends them in order, `done` last).
+                    self.emitted = next;
+                    progress = true;
+                } else if let Some(message) = self.events.remove(&next) {
                     self.emitted = next;
                     progress = true;
                     match message {
@@ -398,6 +411,19 @@ mod tests {
         order.take(Item::Mark(Stream::Stderr, 1));
         assert!(kinds(order.take(Item::Text(Stream::Stdout, "late".into()))).is_empty());
         assert_eq!(kinds(order.take(event(1, "shown"))), ["display:shown", "stdout:late"]);
+    }
+
+    #[test]
+    fn an_event_that_never_came_does_not_hold_the_end_of_the_run() {
+        let mut order = Order::after(0);
+        for stream in [Stream::Stdout, Stream::Stderr] {
+            order.take(Item::Mark(stream, 1));
+        }
+        order.take(Item::Text(Stream::Stdout, "after the lost one".into()));
+        order.take(Item::Mark(Stream::Stdout, 2));
+        order.take(Item::Mark(Stream::Stderr, 2));
+        let end = order.take(Item::Message(Box::new(Message::Done { seq: 2, status: "interrupted".into(), count: 1 })));
+        assert_eq!(kinds(end), ["stdout:after the lost one", "done:interrupted"]);
     }
 
     #[test]

@@ -18,6 +18,7 @@ import base64
 import builtins
 import json
 import os
+import signal
 import socket
 import sys
 import traceback
@@ -46,7 +47,50 @@ seq = 0
 count = 0
 rich = False
 
+# Interrupts (SIGINT from the agent) raise KeyboardInterrupt only while the cell's code runs
+# (`armed`), and never half-way through a message to the agent (`shielded`: they wait for its
+# end). An interrupt that lands anywhere else (between cells, or while an interrupted cell is
+# being reported, as when a user presses interrupt twice) is dropped: it can no longer lose a
+# request, a mark or the `done` the agent waits for.
+armed = False
+shielded = False
+deferred = False
 
+
+def on_interrupt(signum, frame):
+    global deferred
+    if not armed:
+        return
+    if shielded:
+        deferred = True
+        return
+    raise KeyboardInterrupt
+
+
+signal.signal(signal.SIGINT, on_interrupt)
+
+
+def shield(function):
+    """Runs `function` whole: an interrupt that comes meanwhile is raised when it returns."""
+
+    def whole(*args):
+        global shielded, deferred
+        if shielded:
+            return function(*args)
+        shielded = True
+        try:
+            return function(*args)
+        finally:
+            shielded = False
+            if deferred:
+                deferred = False
+                if armed:
+                    raise KeyboardInterrupt
+
+    return whole
+
+
+@shield
 def send(message):
     channel.sendall((json.dumps(message) + "\n").encode())
 
@@ -69,6 +113,7 @@ def next_mark():
     return seq
 
 
+@shield
 def emit(frame):
     """Sends a frame for the client, ordered after the output written before it."""
     frame.setdefault("text", "")
@@ -250,21 +295,16 @@ def report(error):
     emit({"type": "error", "name": type(error).__name__, "value": str(error), "traceback": text})
 
 
-def execute(request):
-    global rich, count, written
-    rich = bool(request.get("rich"))
-    written = set()
-    count += 1
-    envs = request.get("envs") or {}
-    saved = {name: os.environ.get(name) for name in envs}
-    os.environ.update(envs)
-    status = "ok"
+def run_cell(code):
+    """Runs a cell's code, interrupts armed while it runs; its status."""
+    global armed
     try:
+        tree = ast.parse(code, CELL, "exec")
+        last = None
+        if tree.body and isinstance(tree.body[-1], ast.Expr):
+            last = ast.Expression(tree.body.pop().value)
+        armed = True
         try:
-            tree = ast.parse(request.get("code", ""), CELL, "exec")
-            last = None
-            if tree.body and isinstance(tree.body[-1], ast.Expr):
-                last = ast.Expression(tree.body.pop().value)
             exec(compile(tree, CELL, "exec", dont_inherit=True), main.__dict__)
             if last is not None:
                 value = eval(compile(last, CELL, "eval", dont_inherit=True), main.__dict__)
@@ -275,12 +315,30 @@ def execute(request):
                     else:
                         print(repr(value))
             show_figures()
-        except KeyboardInterrupt as error:
-            status = "interrupted"
-            report(error)
-        except BaseException as error:  # SystemExit too: the context lives on, as in Jupyter
-            status = "error"
-            report(error)
+        finally:
+            armed = False
+        return "ok"
+    except KeyboardInterrupt as error:
+        armed = False
+        report(error)
+        return "interrupted"
+    except BaseException as error:  # SystemExit too: the context lives on, as in Jupyter
+        armed = False
+        report(error)
+        return "error"
+
+
+def execute(request):
+    global rich, count, written, owed
+    rich = bool(request.get("rich"))
+    written = set()
+    count += 1
+    owed = True
+    envs = request.get("envs") or {}
+    saved = {name: os.environ.get(name) for name in envs}
+    os.environ.update(envs)
+    try:
+        status = run_cell(request.get("code", ""))
     finally:
         paths, written = written, None
         try:
@@ -295,11 +353,19 @@ def execute(request):
     emit_done(status)
 
 
+# Whether the agent still waits for the running request's `done`.
+owed = False
+
+
+@shield
 def emit_done(status):
+    global owed
     send({"type": "done", "seq": next_mark(), "status": status, "count": count})
+    owed = False
 
 
 def serve():
+    global armed
     send({"type": "ready"})
     while True:
         try:
@@ -310,8 +376,10 @@ def serve():
             if request.get("type") == "execute":
                 execute(request)
         except KeyboardInterrupt:
-            # An interrupt that came between executions: nothing was running.
-            continue
+            # One that slipped past a cell's edge: the agent still gets the cell's end.
+            armed = False
+            if owed:
+                emit_done("interrupted")
 
 
 serve()
