@@ -51,7 +51,7 @@ data=$(mktemp -d)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 key="test-$(date +%s)-$RANDOM"
 target/debug/daytona-local serve --listen "127.0.0.1:$port" --data-dir "$data" --api-key "$key" \
-  --console-dir dist/console > "$data/server.log" 2>&1 &
+  --console-dir dist/console --metrics-interval 1 > "$data/server.log" 2>&1 &
 server=$!
 # Ready means *this* server answers with *this* key (not some other process on the port).
 for _ in $(seq 150); do

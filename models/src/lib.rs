@@ -29,6 +29,7 @@ mod session;
 mod signing;
 mod snapshot;
 mod ssh;
+mod telemetry;
 mod toolbox;
 mod volume;
 
@@ -92,6 +93,7 @@ pub use snapshot::{
     check_image_name, check_image_reference, CreateSnapshot, PaginatedSnapshots, Snapshot, SnapshotState,
 };
 pub use ssh::{SshAccess, SshAccessValidation};
+pub use telemetry::{MetricDataPoint, MetricSeries, MetricsResponse, SandboxMetrics, SANDBOX_METRIC_NAMES};
 pub use toolbox::{
     DirResponse, IsPortInUse, PortList, PortPreviewUrl, SignedPortPreviewUrl, SystemMetrics, UpdateEnvRequest, Url,
     VersionResponse, PREVIEW_TOKEN_HEADER, PTY_EXIT_CONTROL_SUBPROTOCOL, SANDBOX_TOKEN_QUERY, SDK_VERSION_HEADER,

@@ -134,3 +134,80 @@ async fn metrics_show_the_sandboxs_own_cpu_memory_and_disk_and_are_not_activity(
     .await;
     assert!(busy, "busy loop and 256 MiB not seen: {}", metrics().await);
 }
+
+#[tokio::test]
+async fn metrics_history_is_sampled_while_started_and_served_as_telemetry_series() {
+    let s = Server::start_with(Options { args: vec!["--metrics-interval".into(), "0.3".into()], ..Options::default() })
+        .await;
+    let created = s.create(json!({"autoStopInterval": 0})).await;
+    let id = id_of(&created).to_owned();
+    let since = created["createdAt"].as_str().unwrap().to_owned();
+    let names = daytona_models::SANDBOX_METRIC_NAMES;
+    let series = |from: String, names: &[&str]| {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.append_pair("from", &from).append_pair("to", &now_iso());
+        for name in names {
+            query.append_pair("metricNames", name);
+        }
+        let path = format!("/sandbox/{id}/telemetry/metrics?{}", query.finish());
+        let s = &s;
+        async move {
+            let (status, body) = s.get(&path).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            serde_json::from_value::<daytona_models::MetricsResponse>(body).unwrap()
+        }
+    };
+    let sampled =
+        eventually(Duration::from_secs(10), || async { series(since.clone(), &names).await.samples().len() >= 3 })
+            .await;
+    assert!(sampled, "no samples within 10 s: {:?}", series(since.clone(), &names).await);
+    let before = series(since.clone(), &names).await;
+    assert_eq!(before.series.len(), 7, "every metric asked for has a series");
+    let first = before.samples();
+    assert!(first.windows(2).all(|w| w[0].timestamp < w[1].timestamp), "oldest first, one sample per time");
+    assert!(first.iter().all(|m| m.cpu_count == 1.0 && m.mem_total == f64::from(1u32 << 30) && m.disk_total > 0.0));
+
+    // 64 MB written shows in the samples taken afterwards, and only there.
+    let written = now_iso();
+    s.exec(&id, "head -c 64M /dev/urandom > big.bin && sync").await;
+    let grew = eventually(Duration::from_secs(10), || async {
+        series(written.clone(), &["daytona.sandbox.filesystem.usage"])
+            .await
+            .samples()
+            .last()
+            .is_some_and(|m| m.disk_used >= first[0].disk_used + f64::from(48u32 << 20))
+    })
+    .await;
+    assert!(grew, "64 MB not seen in the history");
+    let only_disk = series(written.clone(), &["daytona.sandbox.filesystem.usage", "not.a.metric"]).await;
+    assert_eq!(only_disk.series.len(), 1, "one series per known metric asked for: {only_disk:?}");
+    assert!(only_disk.series[0].data_points.len() < series(since.clone(), &names).await.series[0].data_points.len());
+
+    // A stopped sandbox is not sampled.
+    let (status, _) = s.post(&format!("/sandbox/{id}/stop"), json!({})).await;
+    assert!(status.is_success());
+    let count = |r: daytona_models::MetricsResponse| r.samples().len();
+    let stopped = count(series(since.clone(), &names).await);
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert!(count(series(since.clone(), &names).await) <= stopped + 1, "sampled while stopped");
+
+    // Bad queries are refused clearly; logs and traces are not collected.
+    for query in [
+        "from=2026-01-01T00:00:00Z",
+        "from=yesterday&to=2026-01-01T00:00:00Z",
+        "from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z",
+        "from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&x=1",
+    ] {
+        let (status, body) = s.get(&format!("/sandbox/{id}/telemetry/metrics?{query}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
+    }
+    let (status, body) = s.get(&format!("/sandbox/{id}/telemetry/logs?from=2026-01-01T00:00:00Z")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, _) =
+        s.get("/sandbox/no-such-sandbox/telemetry/metrics?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+fn now_iso() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

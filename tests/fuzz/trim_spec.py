@@ -60,6 +60,10 @@ SERVED = {
         ("post", "/sandbox/{sandboxIdOrName}/ssh-access"),
         ("delete", "/sandbox/{sandboxIdOrName}/ssh-access"),
         ("get", "/sandbox/ssh-access/validate"),
+        # server/src/control/telemetry.rs (routes)
+        ("get", "/sandbox/{sandboxId}/telemetry/metrics"),
+        ("get", "/sandbox/{sandboxId}/telemetry/logs"),
+        ("get", "/sandbox/{sandboxId}/telemetry/traces"),
         # server/src/control/volumes.rs (routes)
         ("get", "/volumes"),
         ("post", "/volumes"),

@@ -64,7 +64,7 @@ def server():
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [binary, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", os.path.join(tmp, "data"),
-             "--api-key", API_KEY],
+             "--api-key", API_KEY, "--metrics-interval", "1"],
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
         )
     api_url = f"http://127.0.0.1:{port}/api"

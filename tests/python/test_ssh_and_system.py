@@ -8,6 +8,7 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from daytona import CreateSandboxFromSnapshotParams, DaytonaNotFoundError
@@ -58,6 +59,20 @@ def test_metrics_env_and_public(sandbox):
     assert m.mem_total == sandbox.memory << 30
     assert 0 < m.disk_used < m.disk_total
     assert 0.0 <= m.cpu_used_pct <= 100.0
+
+    # The history (the suite's server samples every second): oldest first, the sandbox's limits.
+    samples = []
+    for _ in range(20):
+        samples = sandbox.get_metrics()
+        if len(samples) >= 2:
+            break
+        time.sleep(0.5)
+    assert len(samples) >= 2, samples
+    assert all(a.timestamp < b.timestamp for a, b in zip(samples, samples[1:]))
+    assert samples[-1].cpu_count == sandbox.cpu and samples[-1].mem_total == sandbox.memory << 30
+    assert 0 < samples[-1].disk_used < samples[-1].disk_total
+    before = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    assert sandbox.get_metrics(start=before, end=before + timedelta(days=1)) == []
 
     sandbox.update_env({"PY_SDK_VAR": "set-by-update-env"})
     assert sandbox.process.exec("echo $PY_SDK_VAR").result.strip() == "set-by-update-env"

@@ -34,7 +34,8 @@ export async function startDaytonaLocal({ consoleDir = join(ROOT, 'dist/console'
     const port = await freePort();
     const child = spawn(
       bin,
-      ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--api-key', apiKey, '--console-dir', consoleDir],
+      ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--api-key', apiKey, '--console-dir', consoleDir,
+        '--metrics-interval', '1'],
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
     const url = `http://127.0.0.1:${port}`;

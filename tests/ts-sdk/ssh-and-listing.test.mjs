@@ -37,6 +37,16 @@ test('SSH access: create, log in, validate and revoke with the official TS SDK',
     const metrics = await sandbox.getMetricsLatest();
     assert.equal(metrics.cpuCount, sandbox.cpu);
     assert.ok(metrics.diskTotal > metrics.diskUsed && metrics.diskUsed > 0, JSON.stringify(metrics));
+    // The history (the suite's server samples every second), oldest first.
+    let samples = [];
+    for (let i = 0; i < 20 && samples.length < 2; i++) {
+      samples = await sandbox.getMetrics();
+      if (samples.length < 2) await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(samples.length >= 2, JSON.stringify(samples));
+    assert.ok(samples.every((s, i) => i === 0 || samples[i - 1].timestamp < s.timestamp));
+    assert.equal(samples.at(-1).cpuCount, sandbox.cpu);
+    assert.ok(samples.at(-1).diskUsed > 0);
   } finally {
     await daytona.delete(sandbox);
   }

@@ -24,7 +24,7 @@ use axum::routing::{any, get};
 use axum::{middleware, Json, Router};
 use daytona_models::{DaytonaConfiguration, OidcConfig};
 
-use crate::control::{builds, events, lifecycle, sandboxes, snapshots, ssh_access, timers, volumes};
+use crate::control::{builds, events, lifecycle, sandboxes, snapshots, ssh_access, telemetry, timers, volumes};
 use crate::jail::{identity, runtime};
 use crate::proxy::{preview, toolbox};
 use crate::store;
@@ -63,6 +63,10 @@ pub struct ServeArgs {
     /// Directory of the built console.
     #[arg(long, default_value = "dist/console")]
     console_dir: PathBuf,
+    /// Seconds between two samples of each started sandbox's resource use (the history
+    /// `getMetrics` reads; the last 5760 samples of each are kept).
+    #[arg(long, default_value_t = 15.0, value_parser = parse_interval)]
+    metrics_interval: f64,
     /// Seconds in a "minute" of auto-stop/archive/delete intervals (for tests).
     #[arg(long, default_value_t = 60.0, hide = true)]
     minute_seconds: f64,
@@ -167,6 +171,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     st.mark_restarting();
     tokio::spawn(Arc::clone(&st).recover_after_restart());
     tokio::spawn(timers::run(Arc::clone(&st)));
+    tokio::spawn(telemetry::sample(Arc::clone(&st), std::time::Duration::from_secs_f64(args.metrics_interval)));
     st.resume_pulls();
     tokio::spawn(Arc::clone(&st).resume_builds());
 
@@ -247,6 +252,14 @@ fn make_data_dir_private(data_dir: &std::path::Path) -> std::io::Result<()> {
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Resolves on SIGINT or SIGTERM.
+/// A `--metrics-interval`: seconds, at least 0.1, at most a day.
+fn parse_interval(v: &str) -> Result<f64, String> {
+    v.parse::<f64>()
+        .ok()
+        .filter(|s| (0.1..=86_400.0).contains(s))
+        .ok_or_else(|| format!("{v:?} is not a number of seconds between 0.1 and 86400"))
+}
+
 async fn shutdown_signal() {
     use tokio::signal::unix::{signal, SignalKind};
     let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
@@ -265,6 +278,7 @@ fn router(st: Arc<AppState>, console_dir: PathBuf) -> Router {
         .merge(snapshots::routes())
         .merge(builds::routes())
         .merge(ssh_access::routes())
+        .merge(telemetry::routes())
         .route("/config", get(config))
         .fallback(|| async { ApiError::NotFound("Cannot find this API route".into()) })
         .route_layer(middleware::from_fn_with_state(Arc::clone(&st), auth::require_api_key))

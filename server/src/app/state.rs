@@ -28,6 +28,8 @@ pub struct AppState {
     pub tls_port: std::sync::atomic::AtomicU16,
     /// The sandboxes' last CPU samples (`GET /system/metrics`).
     pub cpu_samples: crate::proxy::metrics::CpuSamples,
+    /// The sandboxes' resource-use history (`GET /sandbox/{id}/telemetry/metrics`).
+    pub metrics_history: crate::control::telemetry::History,
     /// The SSH gateway (its port and host key), once it listens.
     pub ssh: std::sync::OnceLock<crate::ssh::GatewayInfo>,
     records: RwLock<HashMap<String, SandboxRecord>>,
@@ -64,6 +66,7 @@ impl AppState {
             tls_port: Default::default(),
             ssh: Default::default(),
             cpu_samples: Default::default(),
+            metrics_history: Default::default(),
             records: RwLock::new(records),
             events: tokio::sync::broadcast::channel(256).0,
             op_locks: Mutex::new(HashMap::new()),

@@ -495,6 +495,7 @@ impl AppState {
         }
         self.runtime.remove_files(id).await;
         self.cpu_samples.forget(id);
+        self.metrics_history.forget(id);
         if let Err(e) = self.forget(id) {
             tracing::error!("forgetting sandbox {id}: {e}");
         }

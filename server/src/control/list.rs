@@ -147,9 +147,15 @@ fn parse_number(key: &str, v: &str) -> Result<f64, ApiError> {
     v.parse::<f64>().ok().filter(|n| n.is_finite() && *n >= 0.0).ok_or_else(|| bad(key, v, "a number ≥ 0"))
 }
 
-fn parse_time(key: &str, v: &str) -> Result<i64, ApiError> {
+/// An ISO 8601 date and time: RFC 3339, or with an offset without its colon (`+0000`, as
+/// Python's generated clients send), or without an offset (UTC).
+pub(super) fn parse_time(key: &str, v: &str) -> Result<i64, ApiError> {
     chrono::DateTime::parse_from_rfc3339(v)
+        .or_else(|_| chrono::DateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S%.f%z"))
         .map(|t| t.timestamp_millis())
+        .or_else(|_| {
+            chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S%.f").map(|t| t.and_utc().timestamp_millis())
+        })
         .map_err(|_| bad(key, v, "an ISO 8601 date and time, e.g. 2026-01-01T00:00:00Z"))
 }
 
@@ -338,5 +344,25 @@ impl ListFilter {
             items,
             total,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_time;
+
+    #[test]
+    fn times_parse_as_the_clients_write_them() {
+        let ms = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+        for v in [
+            "2026-01-01T00:00:00Z",
+            "2026-01-01T00:00:00.000+00:00",
+            "2026-01-01T00:00:00.000000+0000",
+            "2026-01-01T01:00:00+0100",
+            "2026-01-01T00:00:00",
+        ] {
+            assert_eq!(parse_time("from", v).ok(), Some(ms), "{v}");
+        }
+        assert!(parse_time("from", "yesterday").is_err());
     }
 }

@@ -13,5 +13,6 @@ pub mod list;
 pub mod sandboxes;
 pub mod snapshots;
 pub mod ssh_access;
+pub mod telemetry;
 pub mod timers;
 pub mod volumes;
