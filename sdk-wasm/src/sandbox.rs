@@ -6,8 +6,9 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use daytona_models::{
-    DirResponse, NetworkSettings, PortPreviewUrl, ResizeSandbox, Sandbox as SandboxDto, SandboxLabels, SandboxState,
-    SignedPortPreviewUrl, SshAccess, SshAccessValidation, SystemMetrics,
+    DirResponse, MetricsResponse, NetworkSettings, PortPreviewUrl, ResizeSandbox, Sandbox as SandboxDto, SandboxLabels,
+    SandboxMetrics, SandboxState, SignedPortPreviewUrl, SshAccess, SshAccessValidation, SystemMetrics,
+    SANDBOX_METRIC_NAMES,
 };
 
 use futures::future::LocalBoxFuture;
@@ -227,6 +228,30 @@ impl Sandbox {
     /// The sandbox's CPU, memory and disk use now (CPU averaged since the previous call).
     pub fn get_metrics_latest(&self) -> Call<SystemMetrics> {
         Call::new(&self.client, Method::Get, self.toolbox.url("/system/metrics", &[]))
+    }
+
+    /// The sandbox's resource-use history from `start` (default: its creation) to `end`
+    /// (default: now), ISO 8601 times: one sample per time, oldest first.
+    pub async fn get_metrics(
+        &self,
+        start: Option<&str>,
+        end: Option<&str>,
+    ) -> Result<Vec<SandboxMetrics>, DaytonaError> {
+        let response: MetricsResponse = self.metrics_call(start, end).await?;
+        Ok(response.samples())
+    }
+
+    /// The telemetry request of [`Sandbox::get_metrics`] (the JS face turns its series into
+    /// samples itself).
+    pub(crate) fn metrics_call(&self, start: Option<&str>, end: Option<&str>) -> Call<MetricsResponse> {
+        let end = end.map_or_else(|| String::from(js_sys::Date::new_0().to_iso_string()), str::to_owned);
+        let start = start.map(str::to_owned).or_else(|| self.dto().created_at.clone()).unwrap_or_else(|| end.clone());
+        let mut query = format!("/telemetry/metrics?from={}&to={}", encode(&start), encode(&end));
+        for name in SANDBOX_METRIC_NAMES {
+            query.push_str("&metricNames=");
+            query.push_str(name);
+        }
+        Call::new(&self.client, Method::Get, self.url(&query))
     }
 
     /// Replaces all labels; returns the stored set.

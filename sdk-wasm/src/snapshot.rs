@@ -41,17 +41,32 @@ impl SnapshotService {
     /// Asks for a snapshot of an image; it is `pending` or `pulling` until `active` (or
     /// `error`): poll [`Self::get`].
     pub fn create(&self, params: &CreateSnapshot) -> Call<Snapshot> {
-        Call::new(&self.client, Method::Post, self.client.api("/snapshots")).body(params)
+        self.create_call().body(params)
+    }
+
+    /// `POST /snapshots`, its body still to give.
+    pub(crate) fn create_call(&self) -> Call<Snapshot> {
+        Call::new(&self.client, Method::Post, self.client.api("/snapshots"))
     }
 
     /// Deletes `snapshot` (refused while a sandbox runs on it).
     pub fn delete(&self, snapshot: &Snapshot) -> Call<()> {
-        Call::done(&self.client, Method::Delete, self.url(&snapshot.id, ""))
+        self.delete_id(&snapshot.id)
+    }
+
+    /// [`Self::delete`] by id or name.
+    pub(crate) fn delete_id(&self, id_or_name: &str) -> Call<()> {
+        Call::done(&self.client, Method::Delete, self.url(id_or_name, ""))
     }
 
     /// Offers an inactive snapshot again.
     pub fn activate(&self, snapshot: &Snapshot) -> Call<Snapshot> {
-        Call::new(&self.client, Method::Post, self.url(&snapshot.id, "/activate"))
+        self.activate_id(&snapshot.id)
+    }
+
+    /// [`Self::activate`] by id or name.
+    pub(crate) fn activate_id(&self, id_or_name: &str) -> Call<Snapshot> {
+        Call::new(&self.client, Method::Post, self.url(id_or_name, "/activate"))
     }
 
     /// Keeps a snapshot but stops offering it.

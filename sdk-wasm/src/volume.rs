@@ -31,11 +31,15 @@ impl VolumeService {
         if name.is_empty() {
             return Err(DaytonaError::InvalidArgument("volume name is required".into()));
         }
-        let url = self.client.api(&format!("/volumes/by-name/{}", encode(name)));
-        match Call::<Volume>::new(&self.client, Method::Get, url).await {
+        match self.by_name(name).await {
             Err(e) if create && e.kind() == ErrorKind::NotFound => self.create(name).await,
             other => other,
         }
+    }
+
+    /// `GET /volumes/by-name/{name}`.
+    pub(crate) fn by_name(&self, name: &str) -> Call<Volume> {
+        Call::new(&self.client, Method::Get, self.client.api(&format!("/volumes/by-name/{}", encode(name))))
     }
 
     /// Makes a volume named `name`.
@@ -45,6 +49,11 @@ impl VolumeService {
 
     /// Deletes `volume` (refused with a conflict while a sandbox mounts it).
     pub fn delete(&self, volume: &Volume) -> Call<()> {
-        Call::done(&self.client, Method::Delete, self.client.api(&format!("/volumes/{}", encode(&volume.id))))
+        self.delete_id(&volume.id)
+    }
+
+    /// [`Self::delete`] by id.
+    pub(crate) fn delete_id(&self, id: &str) -> Call<()> {
+        Call::done(&self.client, Method::Delete, self.client.api(&format!("/volumes/{}", encode(id))))
     }
 }

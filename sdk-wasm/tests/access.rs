@@ -54,6 +54,26 @@ async fn ssh_access_numbered_pages_public_and_metrics() {
     assert_eq!(m.cpu_count as i64, sandbox.data().cpu);
     assert_eq!(m.mem_total, (sandbox.data().memory as u64) << 30);
     assert!(m.disk_total > 0 && m.disk_used + m.disk_free <= m.disk_total, "{m:?}");
+    // The history (the suite's server samples every second), oldest first.
+    let mut samples = Vec::new();
+    for _ in 0..20 {
+        samples = sandbox.get_metrics(None, None).await.expect("metrics history");
+        if samples.len() >= 2 {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(500).await;
+    }
+    assert!(samples.len() >= 2, "{samples:?}");
+    assert!(samples.windows(2).all(|w| w[0].timestamp < w[1].timestamp), "{samples:?}");
+    let last = samples.last().unwrap();
+    assert_eq!(
+        (last.cpu_count, last.mem_total),
+        (sandbox.data().cpu as f64, ((sandbox.data().memory as u64) << 30) as f64)
+    );
+    let none = sandbox.get_metrics(Some("2020-01-01T00:00:00Z"), Some("2020-01-02T00:00:00Z")).await.expect("window");
+    assert!(none.is_empty(), "{none:?}");
+    let refused = sandbox.get_metrics(Some("yesterday"), None).await.expect_err("a bad time");
+    assert_eq!(refused.kind(), ErrorKind::BadRequest, "{refused:?}");
 
     for s in made {
         s.delete(None).await.expect("delete");

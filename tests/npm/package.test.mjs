@@ -7,11 +7,13 @@ import { after, before, test } from 'node:test';
 
 import { launchBrowser } from '../support/browser.js';
 import { ROOT, startDaytonaLocal } from '../support/daytona-local.js';
+import { startRegistry } from '../support/registry.js';
 import { startStaticServer } from '../support/static-server.js';
 
-let server, site, browser;
+let server, site, browser, registry;
 
 before(async () => {
+  registry = startRegistry();
   server = await startDaytonaLocal();
   site = await startStaticServer();
   browser = await launchBrowser();
@@ -21,6 +23,7 @@ after(async () => {
   await browser?.close();
   await site?.stop();
   await server?.stop();
+  registry?.stop();
 });
 
 test('create, list, exec, stop/start, delete and typed errors from plain JS', async () => {
@@ -80,7 +83,7 @@ test('every exported method, called from plain JS as users import the package', 
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${site.url}/tests/npm/every-method.html`);
   await page.waitForFunction(() => window.ready === true);
-  const out = await page.evaluate(([u, k]) => window.scenario(u, k), [server.apiUrl, server.apiKey]);
+  const out = await page.evaluate(([u, k, r]) => window.scenario(u, k, r), [server.apiUrl, server.apiKey, registry.host]);
   assert.deepEqual(errors, []);
 
   const expected = exportedMethods();
@@ -182,6 +185,14 @@ test('every exported method, called from plain JS as users import the package', 
   assert.equal(out.public, true);
   assert.equal(out.allowList, '192.0.2.0/24');
   assert.deepEqual(out.metrics, [2, true], 'metrics of the resized sandbox');
+  assert.deepEqual(out.history, [true, true, 0], 'the metrics history: samples of the last hour, none of 2020');
+  assert.deepEqual(out.snapshot, ['active', true, true], 'a snapshot made from the registry, got and listed');
+  assert.equal(out.activated, 'active');
+  assert.equal(out.snapshotGone, true, 'a deleted snapshot is gone');
+  assert.deepEqual(out.badImage, ['DaytonaError', true], 'an image that cannot be pulled rejects naming the snapshot');
+  assert.equal(out.badParams, 'DaytonaInvalidArgumentError', 'a snapshot without an image is refused before any request');
+  assert.deepEqual(out.volume, [out.volume[0], true, true]);
+  assert.equal(out.volumeGone, true, 'a deleted volume is gone');
   assert.deepEqual(out.signed, [8123, true, true], 'a signed preview URL carries its token in its host');
   assert.equal(out.signedTwice, true, 'an expired signed URL cannot be expired again');
   assert.deepEqual([out.archived, out.started], ['archived', 'started']);

@@ -33,6 +33,10 @@ import {
   type SandboxState,
   type SshAccessDto,
   type SshAccessValidationDto,
+  type SandboxMetrics,
+  type PaginatedSnapshots,
+  type Snapshot,
+  type Volume,
   type SystemMetrics,
 } from '../../pkg/index.js';
 
@@ -50,7 +54,15 @@ export async function demo(apiUrl: string, apiKey: string): Promise<number> {
   await sandbox.setPublic(false);
   await sandbox.updateNetworkSettings({ networkBlockAll: false, networkAllowList: '10.0.0.0/8' });
   const metrics: SystemMetrics = await sandbox.getMetricsLatest();
-  const used: number = metrics.cpuUsedPct + metrics.memUsed + command.length;
+  const snap: Snapshot = await daytona.snapshot.create({ name: 'typed', image: 'alpine:3', resources: { cpu: 1 } }, { timeout: 60 });
+  const snaps: PaginatedSnapshots = await daytona.snapshot.list(1, 10);
+  await daytona.snapshot.activate(snaps.items[0] ?? snap.name);
+  await daytona.snapshot.delete(snap);
+  const vol: Volume = await daytona.volume.get('data', true);
+  const vols: Volume[] = await daytona.volume.list();
+  await daytona.volume.delete(vols[0] ?? vol);
+  const history: SandboxMetrics[] = await sandbox.getMetrics(new Date(0), '2030-01-01T00:00:00Z');
+  const used: number = metrics.cpuUsedPct + metrics.memUsed + command.length + (history[0]?.diskUsed ?? 0);
   void used;
   for await (const s of daytona.list({ labels, states: [state] })) {
     const id: string = s.id;

@@ -55,6 +55,18 @@ impl JsDaytona {
         self.inner.api_url().to_owned()
     }
 
+    /// Snapshots: list, get, create from an image, delete, activate.
+    #[wasm_bindgen(getter)]
+    pub fn snapshot(&self) -> super::JsSnapshotService {
+        self.inner.snapshot().into()
+    }
+
+    /// Volumes: list, get (or create) by name, create, delete.
+    #[wasm_bindgen(getter)]
+    pub fn volume(&self) -> super::JsVolumeService {
+        self.inner.volume().into()
+    }
+
     /// Creates a sandbox and resolves once it is started.
     #[wasm_bindgen(unchecked_return_type = "Promise<Sandbox>")]
     pub fn create(

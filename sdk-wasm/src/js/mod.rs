@@ -13,6 +13,7 @@ mod lsp;
 mod process;
 mod pty;
 mod sandbox;
+mod services;
 
 use std::future::Future;
 use std::time::Duration;
@@ -29,6 +30,7 @@ pub use list::JsSandboxIterator;
 pub use lsp::JsLspServer;
 pub use process::JsProcess;
 pub use sandbox::JsSandbox;
+pub use services::{JsSnapshotService, JsVolumeService};
 
 /// The npm package's allocator: talc, 2 KB (gzip) smaller in wasm than the default dlmalloc.
 /// Only with the JS face (the package is a binary of its own); Rust users keep their choice.
@@ -124,7 +126,7 @@ fn send_request(request: crate::call::Request, pick: Pick) -> js_sys::Promise {
 
 /// The one instance of `future_to_promise` (boxing keeps it from being copied for every
 /// exported method, which made up much of the wasm size).
-fn spawn_promise(fut: std::pin::Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> js_sys::Promise {
+pub(crate) fn spawn_promise(fut: std::pin::Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> js_sys::Promise {
     wasm_bindgen_futures::future_to_promise(fut)
 }
 

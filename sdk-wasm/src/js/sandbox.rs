@@ -29,6 +29,28 @@ impl From<Sandbox> for JsSandbox {
     }
 }
 
+#[wasm_bindgen(module = "/js/telemetry.js")]
+extern "C" {
+    /// The samples of (a promise of) a telemetry answer's series.
+    #[wasm_bindgen(js_name = metricSamples)]
+    fn metric_samples(answer: js_sys::Promise) -> js_sys::Promise;
+}
+
+/// A time argument as ISO 8601: a string as given, a `Date` (or epoch ms) converted; `None`
+/// when absent. An invalid date is sent as it reads, for the server to refuse.
+fn iso_time(v: &JsValue) -> Option<String> {
+    if v.is_undefined() || v.is_null() {
+        return None;
+    }
+    v.as_string().or_else(|| {
+        let date = js_sys::Date::new(v);
+        Some(match date.get_time().is_nan() {
+            true => "Invalid Date".to_owned(),
+            false => date.to_iso_string().into(),
+        })
+    })
+}
+
 fn map_js(m: &BTreeMap<String, String>) -> JsValue {
     to_js(m).unwrap_or(JsValue::NULL)
 }
@@ -335,6 +357,18 @@ impl JsSandbox {
     #[wasm_bindgen(js_name = getMetricsLatest, unchecked_return_type = "Promise<SystemMetrics>")]
     pub fn get_metrics_latest(&self) -> js_sys::Promise {
         send(self.inner.get_metrics_latest())
+    }
+
+    /// The resource-use history from `start` (default: the sandbox's creation) to `end`
+    /// (default: now): one sample per time, oldest first.
+    #[wasm_bindgen(js_name = getMetrics, unchecked_return_type = "Promise<SandboxMetrics[]>")]
+    pub fn get_metrics(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "Date | string")] start: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Date | string")] end: JsValue,
+    ) -> js_sys::Promise {
+        let call = self.inner.metrics_call(iso_time(&start).as_deref(), iso_time(&end).as_deref());
+        metric_samples(send(call))
     }
 
     /// Resets the auto-stop timer.

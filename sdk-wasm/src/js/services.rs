@@ -1,0 +1,196 @@
+//! The JS face of `daytona.snapshot` and `daytona.volume`, named and shaped as in
+//! `@daytonaio/sdk`. Answers stay the JS values the browser parsed (no Rust model decoded);
+//! `snapshot.create` waits until the snapshot is active as the official SDK does.
+
+use std::time::Duration;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use super::{error, invalid, object, option, seconds, send, spawn_promise};
+use crate::{DaytonaError, SnapshotService, VolumeService};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** A snapshot (`@daytonaio/sdk`'s name for the control plane's `SnapshotDto`). */
+export type Snapshot = SnapshotDto;
+/** A volume (`@daytonaio/sdk`'s name for the control plane's `VolumeDto`). */
+export type Volume = VolumeDto;
+/** What `daytona.snapshot.create` makes: a snapshot of an image from a registry. */
+export interface CreateSnapshotParams {
+  /** The snapshot's name (what `daytona.create({ snapshot })` names). */
+  name: string;
+  /** The image, e.g. `python:3.12-slim` or `registry.example.com/team/app:1`. */
+  image: string;
+  /** Default resources of sandboxes made from it. */
+  resources?: { cpu?: number; memory?: number; disk?: number };
+  /** The image's entrypoint, replaced. */
+  entrypoint?: string[];
+}
+/** Options of `daytona.snapshot.create`. */
+export interface CreateSnapshotOptions {
+  /** Seconds to wait until it is active (default 600, 0 = no limit). */
+  timeout?: number;
+}
+"#;
+
+/// Default wait of `snapshot.create`: pulls of big images take minutes.
+const DEFAULT_SNAPSHOT_WAIT: Duration = Duration::from_secs(600);
+
+/// The id (or name) a JS argument names: a string as is, else its `key` field.
+fn named(v: &JsValue, key: &str, what: &str) -> Result<String, JsValue> {
+    v.as_string()
+        .or_else(|| option(v, key).as_string())
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| invalid(&format!("{what} must be a {what} object or its {key}")))
+}
+
+/// Snapshots: the images sandboxes run on (`daytona.snapshot`).
+#[wasm_bindgen(js_name = SnapshotService)]
+pub struct JsSnapshotService {
+    inner: SnapshotService,
+}
+
+impl From<SnapshotService> for JsSnapshotService {
+    fn from(inner: SnapshotService) -> Self {
+        Self { inner }
+    }
+}
+
+#[wasm_bindgen(js_class = SnapshotService)]
+impl JsSnapshotService {
+    /// One page of snapshots (`page` from 1, `limit` per page, default 100).
+    #[wasm_bindgen(unchecked_return_type = "Promise<PaginatedSnapshots>")]
+    pub fn list(&self, page: Option<u32>, limit: Option<u32>) -> js_sys::Promise {
+        send(self.inner.list(page.unwrap_or(1), limit.unwrap_or(100)))
+    }
+
+    /// The snapshot with this id or name (rejects with `DaytonaNotFoundError`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<Snapshot>")]
+    pub fn get(&self, #[wasm_bindgen(js_name = idOrName)] id_or_name: String) -> js_sys::Promise {
+        send(self.inner.get(&id_or_name))
+    }
+
+    /// Deletes a snapshot (refused while a sandbox runs on it).
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn delete(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Snapshot | string")] snapshot: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        Ok(send(self.inner.delete_id(&named(&snapshot, "id", "snapshot")?)))
+    }
+
+    /// Offers an inactive snapshot again.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Snapshot>")]
+    pub fn activate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Snapshot | string")] snapshot: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        Ok(send(self.inner.activate_id(&named(&snapshot, "id", "snapshot")?)))
+    }
+
+    /// Makes a snapshot of an image and resolves once it is active (rejects with the
+    /// server's reason if the pull fails, `DaytonaTimeoutError` after `options.timeout`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<Snapshot>")]
+    pub fn create(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CreateSnapshotParams")] params: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CreateSnapshotOptions")] options: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let name = option(&params, "name").as_string().filter(|n| !n.is_empty());
+        let name = name.ok_or_else(|| invalid("params.name is required"))?;
+        let image = option(&params, "image");
+        if !image.is_string() {
+            return Err(invalid(
+                "params.image must be an image name (an Image is built with the Rust face's create_from_image)",
+            ));
+        }
+        let resources = option(&params, "resources");
+        let body = object(&[
+            ("name", &JsValue::from_str(&name)),
+            ("imageName", &image),
+            ("entrypoint", &option(&params, "entrypoint")),
+            ("cpu", &option(&resources, "cpu")),
+            ("memory", &option(&resources, "memory")),
+            ("disk", &option(&resources, "disk")),
+        ]);
+        let wait = seconds(option(&options, "timeout").as_f64()).unwrap_or(DEFAULT_SNAPSHOT_WAIT);
+        let service = self.inner.clone();
+        let sent = send(service.create_call().js_body(&body));
+        Ok(spawn_promise(Box::pin(async move {
+            let until = js_sys::Date::now() + wait.as_millis().min(u64::MAX as u128) as f64;
+            let mut snapshot = JsFuture::from(sent).await?;
+            loop {
+                let failed = match option(&snapshot, "state").as_string().as_deref() {
+                    Some("active") => return Ok(snapshot),
+                    Some("error" | "build_failed") => option(&snapshot, "errorReason").as_string(),
+                    _ if js_sys::Date::now() >= until => {
+                        let why = format!("snapshot {name} was not active within {} s", wait.as_secs());
+                        return Err(error::to_js(DaytonaError::Timeout(why)));
+                    }
+                    _ => None,
+                };
+                if let Some(why) = failed {
+                    return Err(error::to_js(DaytonaError::SandboxFailed(format!("snapshot {name}: {why}"))));
+                }
+                gloo_timers::future::sleep(Duration::from_millis(500)).await;
+                snapshot = JsFuture::from(send(service.get(&name))).await?;
+            }
+        })))
+    }
+}
+
+/// Volumes: storage that outlives sandboxes and is shared between them (`daytona.volume`).
+#[wasm_bindgen(js_name = VolumeService)]
+pub struct JsVolumeService {
+    inner: VolumeService,
+}
+
+impl From<VolumeService> for JsVolumeService {
+    fn from(inner: VolumeService) -> Self {
+        Self { inner }
+    }
+}
+
+#[wasm_bindgen(js_class = VolumeService)]
+impl JsVolumeService {
+    /// Every volume.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Volume[]>")]
+    pub fn list(&self) -> js_sys::Promise {
+        send(self.inner.list())
+    }
+
+    /// The volume named `name`; with `create`, made if there is none (else rejects with
+    /// `DaytonaNotFoundError`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<Volume>")]
+    pub fn get(&self, name: String, create: Option<bool>) -> js_sys::Promise {
+        let found = send(self.inner.by_name(&name));
+        if create != Some(true) {
+            return found;
+        }
+        let service = self.inner.clone();
+        spawn_promise(Box::pin(async move {
+            match JsFuture::from(found).await {
+                Err(e) if option(&e, "statusCode").as_f64() == Some(404.0) => {
+                    JsFuture::from(send(service.create(&name))).await
+                }
+                other => other,
+            }
+        }))
+    }
+
+    /// Makes a volume named `name`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Volume>")]
+    pub fn create(&self, name: String) -> js_sys::Promise {
+        send(self.inner.create(&name))
+    }
+
+    /// Deletes a volume (refused with `DaytonaConflictError` while a sandbox mounts it).
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn delete(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Volume | string")] volume: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        Ok(send(self.inner.delete_id(&named(&volume, "id", "volume")?)))
+    }
+}
