@@ -67,6 +67,16 @@ test('resource use shows the sandbox\'s own CPU, memory and disk, and a busy loo
       what: 'the CPU line',
     });
   }
+  // Opened afresh, the chart starts from the server's history (sampled every second here), not
+  // from the few samples the page itself could have taken since (one per 3 s); so does the
+  // longer range.
+  const opened = Date.now();
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}#apiKey=${encodeURIComponent(server.apiKey)}`);
+  const drawn = async () => ((await card.locator('.line-mem').getAttribute('points')) ?? '').split(' ').filter(Boolean).length;
+  await eventually(async () => (await drawn()) >= 8, { what: 'the history drawn' });
+  assert.ok((await drawn()) > (Date.now() - opened) / 3000 + 2, 'more points than the page sampled itself');
+  await card.getByLabel('Chart range').selectOption('hour');
+  await eventually(async () => (await drawn()) >= 8, { what: 'the last hour drawn' });
   await card.screenshot({ path: artifact('overview-resources.png') });
   await page.setViewportSize({ width: 390, height: 900 });
   await card.scrollIntoViewIfNeeded();

@@ -1,12 +1,12 @@
-//! The "Resource use" card of the overview: the sandbox's CPU, memory and disk use
-//! (`GET /system/metrics`), sampled every few seconds while the page is open, with the last
-//! minutes of CPU and memory drawn as lines. Reading metrics is no activity: an open page
-//! does not keep the sandbox from stopping.
+//! The "Resource use" card of the overview: the sandbox's CPU, memory and disk use now
+//! (`GET /system/metrics`, every few seconds while the page is open) and CPU and memory drawn
+//! over a chosen range (3 minutes, an hour, a day): the server's history
+//! (`getMetrics`) when the card opens or the range changes, then each new sample added.
+//! Reading metrics is no activity: an open page does not keep the sandbox from stopping.
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
-use daytona_wasm::models::{SandboxState, SystemMetrics};
+use daytona_wasm::models::{SandboxMetrics, SandboxState, SystemMetrics};
 use leptos::prelude::*;
 
 use crate::components::error_alert::ErrorAlert;
@@ -16,8 +16,28 @@ use crate::task::Task;
 
 /// How often the card samples.
 const PERIOD: Duration = Duration::from_secs(3);
-/// Samples drawn (3 minutes).
-const HISTORY: usize = 60;
+
+/// The ranges the chart can show: label, length in ms.
+const RANGES: [(&str, f64); 3] = [("3 minutes", 180e3), ("hour", 3600e3), ("day", 86_400e3)];
+
+/// One point of the chart: when (ms since the epoch), CPU and memory in percent.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Point {
+    at: f64,
+    cpu: f64,
+    mem: f64,
+}
+
+impl Point {
+    fn of_sample(m: &SandboxMetrics) -> Self {
+        let mem = if m.mem_total > 0.0 { (m.mem_used / m.mem_total * 100.0).clamp(0.0, 100.0) } else { 0.0 };
+        Self { at: js_sys::Date::parse(&m.timestamp), cpu: m.cpu_used_pct, mem }
+    }
+
+    fn of_latest(m: &SystemMetrics) -> Self {
+        Self { at: m.timestamp_unix as f64 * 1000.0, cpu: m.cpu_used_pct, mem: percent(m.mem_used, m.mem_total) }
+    }
+}
 
 /// `bytes` in GiB or MiB, one decimal.
 fn size(bytes: u64) -> String {
@@ -39,15 +59,18 @@ fn percent(part: u64, whole: u64) -> f64 {
     }
 }
 
-/// SVG polyline points of `values` (percent) in a 100 × 30 box, newest on the right.
-fn points(values: impl Iterator<Item = f64>) -> String {
-    let step = 100.0 / (HISTORY - 1) as f64;
-    let values: Vec<f64> = values.collect();
-    let start = HISTORY.saturating_sub(values.len());
-    values
+/// SVG polyline points of `value` of `points` in a 100 × 30 box spanning the `range` ms up to
+/// `now`, or from the oldest point when the history is shorter (older points left out).
+fn polyline(points: &[Point], now: f64, range: f64, value: fn(&Point) -> f64) -> String {
+    let shown: Vec<&Point> = points.iter().filter(|p| p.at >= now - range).collect();
+    let start = shown.first().map_or(now - range, |p| p.at);
+    let span = (now - start).max(1.0);
+    shown
         .iter()
-        .enumerate()
-        .map(|(i, v)| format!("{:.1},{:.1}", (start + i) as f64 * step, 30.0 - v.clamp(0.0, 100.0) * 0.3))
+        .map(|p| {
+            let x = ((p.at - start) / span * 100.0).clamp(0.0, 100.0);
+            format!("{x:.2},{:.1}", 30.0 - value(p).clamp(0.0, 100.0) * 0.3)
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -80,21 +103,41 @@ fn Meter(label: &'static str, pct: Signal<f64>, detail: Signal<String>, class: &
 pub fn ResourceUse() -> impl IntoView {
     let current = use_current_sandbox();
     let latest = RwSignal::new(None::<SystemMetrics>);
-    let history = RwSignal::new(VecDeque::<(f64, f64)>::new());
+    let points = RwSignal::new(Vec::<Point>::new());
+    let range = RwSignal::new(RANGES[0].1);
+    let now = RwSignal::new(js_sys::Date::now());
     let sample = Task::new();
+    let load = Task::new();
     let started = move || current.state() == SandboxState::Started;
+    // The history of the range, when the card opens and when the range changes.
+    Effect::new(move |_| {
+        let range = range.get();
+        if !started() {
+            return;
+        }
+        let Ok(sandbox) = current.sandbox() else { return };
+        let from = String::from(js_sys::Date::new(&(js_sys::Date::now() - range).into()).to_iso_string());
+        load.latest(async move { sandbox.get_metrics(Some(&from), None).await }, move |samples| {
+            let mut loaded: Vec<Point> = samples.iter().map(Point::of_sample).collect();
+            // Live samples taken meanwhile stay.
+            let last = loaded.last().map_or(f64::MIN, |p| p.at);
+            points.with_untracked(|p| loaded.extend(p.iter().filter(|p| p.at > last)));
+            points.set(loaded);
+        });
+    });
     let tick = move || {
         if !started() || sample.busy_untracked() {
             return;
         }
         let Ok(sandbox) = current.sandbox() else { return };
         sample.latest(async move { sandbox.get_metrics_latest().await }, move |m| {
-            history.update(|h| {
-                h.push_back((m.cpu_used_pct, percent(m.mem_used, m.mem_total)));
-                while h.len() > HISTORY {
-                    h.pop_front();
-                }
+            let point = Point::of_latest(&m);
+            let oldest = point.at - RANGES[RANGES.len() - 1].1;
+            points.update(|p| {
+                p.retain(|q| q.at >= oldest && q.at < point.at);
+                p.push(point);
             });
+            now.set(point.at);
             latest.set(Some(m));
         });
     };
@@ -128,18 +171,40 @@ pub fn ResourceUse() -> impl IntoView {
                 <Meter label="Memory" pct=pct(mem) detail=detail(mem) class="mem"/>
                 <Meter label="Disk" pct=pct(disk) detail=detail(disk) class="disk"/>
                 <svg class="usage-chart" viewBox="0 0 100 30" preserveAspectRatio="none" role="img"
-                    aria-label="CPU and memory over the last minutes">
-                    <polyline class="line-cpu" points=move || history.with(|h| points(h.iter().map(|s| s.0)))/>
-                    <polyline class="line-mem" points=move || history.with(|h| points(h.iter().map(|s| s.1)))/>
+                    aria-label="CPU and memory over time">
+                    <polyline class="line-cpu" points=move || points.with(|p| polyline(p, now.get(), range.get(), |p| p.cpu))/>
+                    <polyline class="line-mem" points=move || points.with(|p| polyline(p, now.get(), range.get(), |p| p.mem))/>
                 </svg>
                 <p class="chart-legend muted">
                     <span class="key-cpu">"CPU"</span>
                     " and "
                     <span class="key-mem">"memory"</span>
-                    " over the last 3 minutes"
+                    " over the last "
+                    <select
+                        class="chart-range"
+                        aria-label="Chart range"
+                        on:change=move |ev| {
+                            let label = event_target_value(&ev);
+                            if let Some((_, ms)) = RANGES.iter().find(|(l, _)| *l == label) {
+                                range.set(*ms);
+                            }
+                        }
+                    >
+                        {RANGES.iter().map(|(label, _)| view! { <option value=*label>{*label}</option> }).collect_view()}
+                    </select>
+                    {move || {
+                        let (now, range) = (now.get(), range.get());
+                        points
+                            .with(|p| p.iter().find(|p| p.at >= now - range).map(|p| p.at))
+                            .filter(|first| *first > now - range + 2.0 * PERIOD.as_millis() as f64)
+                            .map(|first| {
+                                let since = js_sys::Date::new(&first.into()).to_locale_time_string("en-GB");
+                                format!(" (sampled since {})", String::from(since))
+                            })
+                    }}
                 </p>
             </Show>
-            <ErrorAlert error=Signal::derive(move || sample.error())/>
+            <ErrorAlert error=Signal::derive(move || sample.error().or_else(|| load.error()))/>
         </section>
     }
 }
@@ -154,6 +219,10 @@ mod tests {
         assert_eq!(size(300 << 20), "300 MiB");
         assert_eq!(percent(1, 4), 25.0);
         assert_eq!(percent(5, 0), 0.0);
-        assert_eq!(points([0.0, 100.0].into_iter()), format!("{:.1},30.0 100.0,0.0", 100.0 / 59.0 * 58.0));
+        let at = |at, cpu| Point { at, cpu, mem: 50.0 };
+        let line = polyline(&[at(0.0, 0.0), at(500.0, 100.0), at(1000.0, 40.0)], 1000.0, 500.0, |p| p.cpu);
+        assert_eq!(line, "0.00,0.0 100.00,18.0", "points older than the range are left out");
+        let short = polyline(&[at(900.0, 0.0), at(1000.0, 100.0)], 1000.0, 3600e3, |p| p.cpu);
+        assert_eq!(short, "0.00,30.0 100.00,0.0", "a history shorter than the range fills the chart");
     }
 }
