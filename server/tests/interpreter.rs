@@ -206,8 +206,9 @@ async fn a_burst_of_interrupts_ends_the_run_once_and_keeps_the_state() {
     let id = id_of(&s.create(json!({})).await);
     code(&s, &id, "kept = 'still here'").await;
     // A user who presses interrupt again and again: the interrupts after the first land while
-    // the KeyboardInterrupt is being reported. None of them may lose the run's end (it once
-    // waited for its 10-minute timeout) or a frame of it.
+    // the KeyboardInterrupt is being reported, and some only after the run ended. None of them
+    // may lose the run's end (it once waited for its 10-minute timeout), a frame of it, or its
+    // close frame (a socket dropped with unread interrupts was reset).
     let interrupt = Message::Text(r#"{"type":"interrupt"}"#.into());
     for round in 0..3 {
         let mut ws = open(&s, &id, json!({"code": "import time\nprint('go', flush=True)\ntime.sleep(60)"})).await;

@@ -1,6 +1,7 @@
 //! `daytona-local agent`: the toolbox daemon running inside each sandbox, serving
 //! Daytona's toolbox API on a Unix socket that the server's proxy forwards to.
 
+mod closing;
 mod code_run;
 mod computer_use;
 mod env;
@@ -14,7 +15,7 @@ mod lsp;
 mod ports;
 mod process;
 mod pty;
-mod seccomp;
+pub mod seccomp;
 mod session;
 pub mod ssh;
 mod subprotocol;

@@ -36,8 +36,10 @@ pub async fn execute(State(agent): State<Arc<Agent>>, mut ws: WebSocketUpgrade) 
     ws.on_upgrade(move |socket| serve(agent, socket))
 }
 
-fn close(code: u16, reason: &str) -> WsMessage {
-    WsMessage::Close(Some(CloseFrame { code, reason: reason.into() }))
+/// Ends the socket with a close frame of `code` and `reason` (and the closing handshake).
+async fn close_with(mut socket: WebSocket, code: u16, reason: &str) {
+    let frame = WsMessage::Close(Some(CloseFrame { code, reason: reason.into() }));
+    crate::agent::closing::send_close(&mut socket, frame).await;
 }
 
 async fn send(socket: &mut WebSocket, frame: &InterpreterFrame) -> bool {
@@ -54,7 +56,7 @@ async fn serve(agent: Arc<Agent>, mut socket: WebSocket) {
             Ok(Some(r)) => r,
             Ok(None) => return,
             Err((code, reason)) => {
-                let _ = socket.send(close(code, &reason)).await;
+                close_with(socket, code, &reason).await;
                 return;
             }
         };
@@ -63,7 +65,7 @@ async fn serve(agent: Arc<Agent>, mut socket: WebSocket) {
             Some(id) => match agent.interpreter.get(id) {
                 Ok(c) => c,
                 Err(_) => {
-                    let _ = socket.send(close(1008, &format!("context not found: {id}"))).await;
+                    close_with(socket, 1008, &format!("context not found: {id}")).await;
                     return;
                 }
             },
@@ -71,7 +73,7 @@ async fn serve(agent: Arc<Agent>, mut socket: WebSocket) {
         };
         let (code, reason) = run(&agent, &context, request, &mut socket).await;
         if code != 1000 || !keep_open {
-            let _ = socket.send(close(code, &reason)).await;
+            close_with(socket, code, &reason).await;
             return;
         }
         first = false;

@@ -121,24 +121,24 @@ async fn serve(mut socket: WebSocket, session: Arc<PtySession>, offset: Option<u
                             .to_string(),
                         ),
                     };
-                    let _ = socket.send(frame).await;
+                    crate::agent::closing::send_close(&mut socket, frame).await;
                     return;
                 }
                 None => {
-                    let _ = socket.send(close(1008, "slow consumer".into())).await;
+                    crate::agent::closing::send_close(&mut socket, close(1008, "slow consumer".into())).await;
                     return;
                 }
             },
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Binary(bytes))) => {
                     if session.write(bytes.to_vec()).await.is_err() {
-                        let _ = socket.send(close(1011, "PTY session unavailable".into())).await;
+                        crate::agent::closing::send_close(&mut socket, close(1011, "PTY session unavailable".into())).await;
                         return;
                     }
                 }
                 Some(Ok(Message::Text(text))) => {
                     if session.write(text.as_bytes().to_vec()).await.is_err() {
-                        let _ = socket.send(close(1011, "PTY session unavailable".into())).await;
+                        crate::agent::closing::send_close(&mut socket, close(1011, "PTY session unavailable".into())).await;
                         return;
                     }
                 }

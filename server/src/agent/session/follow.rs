@@ -40,7 +40,8 @@ pub fn serve(mut ws: WebSocketUpgrade, format: LogFormat, command: Option<Arc<Co
             }
             End::ClientGone => return,
         };
-        let _ = socket.send(Message::Close(Some(CloseFrame { code, reason: "".into() }))).await;
+        crate::agent::closing::send_close(&mut socket, Message::Close(Some(CloseFrame { code, reason: "".into() })))
+            .await;
     })
 }
 
