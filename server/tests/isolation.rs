@@ -1263,9 +1263,11 @@ async fn image_builds_run_unprivileged_confined_and_off_the_host_network() {
 
 /// A RUN step that leaves buildah's chroot (as root of the build's namespace may) lands in the
 /// build's own minimal root, not the host's filesystem: a world-readable file the test leaves in
-/// the host's temporary directory is not there.
+/// the host's temporary directory is not there. And the kernel's attack surface a sandbox is
+/// refused (keyrings, BPF, io_uring, perf events, userfaultfd, file handles) is refused to a
+/// build's steps too.
 #[tokio::test]
-async fn a_build_step_leaving_its_chroot_does_not_reach_the_host() {
+async fn a_build_step_neither_leaves_its_root_nor_reaches_the_kernels_surface() {
     if !test_runs_as_root() {
         return; // builds need a root server
     }
@@ -1275,7 +1277,8 @@ async fn a_build_step_leaving_its_chroot_does_not_reach_the_host() {
     std::fs::write(&marker, "host\n").unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&marker, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let dockerfile = format!("FROM {}\nRUN /escape {}\n", registry.image("test/escape:1.0"), marker.display());
+    let dockerfile =
+        format!("FROM {}\nRUN /escape {}\nRUN /probe\n", registry.image("test/escape:1.0"), marker.display());
     let (status, snap) =
         s.post("/snapshots", json!({ "name": "escape", "buildInfo": { "dockerfileContent": dockerfile } })).await;
     assert_eq!(status, StatusCode::OK, "{snap}");
@@ -1286,6 +1289,9 @@ async fn a_build_step_leaving_its_chroot_does_not_reach_the_host() {
     assert_eq!(built["state"], "active", "the escape program must run: {log}");
     assert!(log.contains("host file not visible"), "{log}");
     assert!(!log.contains("host file visible\n"), "a RUN step reached the host's files: {log}");
+    for call in ["keyctl", "bpf", "io_uring_setup", "perf_event_open", "userfaultfd", "open_by_handle_at"] {
+        assert!(log.contains(&format!("{call} refused\n")), "{call} reached the kernel from a build: {log}");
+    }
 }
 
 #[tokio::test]

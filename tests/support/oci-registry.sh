@@ -51,11 +51,13 @@ if [ -n "${OCI_BIG_MB:-}" ]; then
   skopeo copy -q --dest-tls-verify=false "oci:$layout:big" "docker://127.0.0.1:$port/test/big:1.0"
 fi
 # With OCI_ESCAPE=1 also `test/escape:1.0`: the busybox image plus /escape, a static program
-# that leaves a chroot the classic way (tests/support/chroot-escape.c), for the builds'
-# isolation test.
+# that leaves a chroot the classic way (tests/support/chroot-escape.c), and /probe, which tries
+# system calls a build is refused (tests/support/syscall-probe.c), for the builds' isolation
+# tests.
 if [ -n "${OCI_ESCAPE:-}" ]; then
   umoci unpack --image "$layout:busybox" "$dir/escape" > /dev/null
   cc -static -O2 -o "$dir/escape/rootfs/escape" "$(dirname "$0")/chroot-escape.c"
+  cc -static -O2 -o "$dir/escape/rootfs/probe" "$(dirname "$0")/syscall-probe.c"
   umoci repack --image "$layout:escape" "$dir/escape"
   skopeo copy -q --dest-tls-verify=false "oci:$layout:escape" "docker://127.0.0.1:$port/test/escape:1.0"
 fi

@@ -7,6 +7,9 @@
 //! full capability set over namespaces of its own). `clone3` answers `ENOSYS`, as in Docker's
 //! profile, because its flags cannot be inspected: the C library then falls back to `clone`,
 //! whose flags can. A system call of another architecture (32-bit `int 0x80`) kills the process.
+//!
+//! Image builds get [`build_filters`]: the same refusals but those of mounts and namespaces,
+//! which bubblewrap and buildah's chroot isolation need to set up each `RUN` step.
 
 use std::collections::BTreeMap;
 
@@ -14,8 +17,9 @@ use seccompiler::{
     BpfProgram, SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition, SeccompFilter, SeccompRule,
 };
 
-/// System calls refused with `EPERM`, whatever their arguments.
-const DENIED: &[i64] = &[
+/// System calls refused with `EPERM` to sandboxes and builds, whatever their arguments: the
+/// kernel's attack surface no workload here needs.
+const KERNEL_SURFACE: &[i64] = &[
     libc::SYS_keyctl,
     libc::SYS_add_key,
     libc::SYS_request_key,
@@ -32,17 +36,6 @@ const DENIED: &[i64] = &[
     libc::SYS_io_uring_setup,
     libc::SYS_io_uring_enter,
     libc::SYS_io_uring_register,
-    libc::SYS_mount,
-    libc::SYS_umount2,
-    libc::SYS_pivot_root,
-    libc::SYS_move_mount,
-    libc::SYS_open_tree,
-    libc::SYS_fsopen,
-    libc::SYS_fsconfig,
-    libc::SYS_fsmount,
-    libc::SYS_fspick,
-    libc::SYS_mount_setattr,
-    libc::SYS_setns,
     libc::SYS_swapon,
     libc::SYS_swapoff,
     libc::SYS_reboot,
@@ -57,19 +50,50 @@ const DENIED: &[i64] = &[
     libc::SYS_ioperm,
 ];
 
-/// The filters to install: the main one, then `clone3` → `ENOSYS` (a filter has one action).
+/// System calls refused to sandboxes beyond [`KERNEL_SURFACE`]: mounts and joining namespaces
+/// (new user namespaces are refused by the flags of `unshare` and `clone`).
+const MOUNTS_AND_NAMESPACES: &[i64] = &[
+    libc::SYS_mount,
+    libc::SYS_umount2,
+    libc::SYS_pivot_root,
+    libc::SYS_move_mount,
+    libc::SYS_open_tree,
+    libc::SYS_fsopen,
+    libc::SYS_fsconfig,
+    libc::SYS_fsmount,
+    libc::SYS_fspick,
+    libc::SYS_mount_setattr,
+    libc::SYS_setns,
+];
+
+/// A sandbox's filters: the main one, then `clone3` → `ENOSYS` (a filter has one action).
 pub fn filters() -> Result<Vec<BpfProgram>, String> {
+    compile(&[KERNEL_SURFACE, MOUNTS_AND_NAMESPACES], true)
+}
+
+/// An image build's filters: [`KERNEL_SURFACE`] refused; mounts and namespaces allowed (its
+/// own namespaces confine it, as [`crate::jail::build`] sets them up).
+pub fn build_filters() -> Result<Vec<BpfProgram>, String> {
+    compile(&[KERNEL_SURFACE], false)
+}
+
+/// The filters refusing `denied` (and, with `no_new_users`, new user namespaces), plus
+/// `clone3` → `ENOSYS`.
+fn compile(denied: &[&[i64]], no_new_users: bool) -> Result<Vec<BpfProgram>, String> {
     let arch = std::env::consts::ARCH.try_into().map_err(|e| format!("seccomp: {e:?}"))?;
     let flag = |arg: u8, bit: u64| -> Result<SeccompRule, String> {
         let cond = SeccompCondition::new(arg, SeccompCmpArgLen::Qword, SeccompCmpOp::MaskedEq(bit), bit)
             .map_err(|e| format!("seccomp: {e}"))?;
         SeccompRule::new(vec![cond]).map_err(|e| format!("seccomp: {e}"))
     };
-    let mut rules: BTreeMap<i64, Vec<SeccompRule>> = DENIED.iter().map(|&nr| (nr, Vec::new())).collect();
-    let newuser = libc::CLONE_NEWUSER as u64;
-    rules.insert(libc::SYS_unshare, vec![flag(0, newuser)?]);
-    // clone(flags, ...): flags are the first argument on every architecture Linux has.
-    rules.insert(libc::SYS_clone, vec![flag(0, newuser)?]);
+    let mut rules: BTreeMap<i64, Vec<SeccompRule>> =
+        denied.iter().flat_map(|l| l.iter()).map(|&nr| (nr, Vec::new())).collect();
+    if no_new_users {
+        let newuser = libc::CLONE_NEWUSER as u64;
+        rules.insert(libc::SYS_unshare, vec![flag(0, newuser)?]);
+        // clone(flags, ...): flags are the first argument on every architecture Linux has.
+        rules.insert(libc::SYS_clone, vec![flag(0, newuser)?]);
+    }
     // TIOCSTI pushes input into a terminal, TIOCLINUX into the console: never needed.
     let ioctl = |req: u64| -> Result<SeccompRule, String> {
         let cond = SeccompCondition::new(1, SeccompCmpArgLen::Dword, SeccompCmpOp::Eq, req)
@@ -86,8 +110,8 @@ pub fn filters() -> Result<Vec<BpfProgram>, String> {
         arch,
     )
     .map_err(|e| format!("seccomp: {e}"))?;
-    let compile = |f: SeccompFilter| BpfProgram::try_from(f).map_err(|e| format!("seccomp: {e}"));
-    Ok(vec![compile(main)?, compile(clone3)?])
+    let to_bpf = |f: SeccompFilter| BpfProgram::try_from(f).map_err(|e| format!("seccomp: {e}"));
+    Ok(vec![to_bpf(main)?, to_bpf(clone3)?])
 }
 
 /// Installs the filters on the calling thread (and so on everything it starts from now on).
@@ -105,6 +129,8 @@ mod tests {
     fn filters_compile() {
         let programs = super::filters().expect("filters");
         assert_eq!(programs.len(), 2);
-        assert!(programs[0].len() > super::DENIED.len(), "one comparison per refused call at least");
+        assert!(programs[0].len() > super::KERNEL_SURFACE.len() + super::MOUNTS_AND_NAMESPACES.len());
+        let build = super::build_filters().expect("build filters");
+        assert!(build[0].len() > super::KERNEL_SURFACE.len() && build[0].len() < programs[0].len());
     }
 }

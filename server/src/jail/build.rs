@@ -3,7 +3,8 @@
 //! of its own that maps onto a fresh range of unprivileged host ids, in a cgroup with the
 //! snapshot's CPU and memory and the sandboxes' process limit, on a disk of its own
 //! ([`BUILD_DISK_GIB`], loop-mounted `nosuid,nodev`), within [`BUILD_TIMEOUT`], under
-//! bubblewrap in a root of its own (see [`Step::run`]). `RUN` steps run in buildah's chroot
+//! bubblewrap in a root of its own (see [`Step::run`]), under a seccomp filter refusing the
+//! kernel's attack surface as a sandbox's does (`agent::seccomp::build_filters`). `RUN` steps run in buildah's chroot
 //! isolation inside that namespace, in a network namespace whose only
 //! way out is slirp4netns behind the sandboxes' firewall (the internet, not this host nor its
 //! private networks). The images the Dockerfile starts from are pulled by the server first
@@ -331,15 +332,24 @@ impl Step<'_> {
             g.join_on_spawn(&mut cmd);
         }
         let (ns, net) = (self.ns.as_raw_fd(), uplink.is_some());
+        // Compiled here: the child only installs them (no allocation after the fork).
+        let filters = crate::agent::seccomp::build_filters()?;
         let c =
             |p: &Path| std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).map_err(|e| format!("build path: {e}"));
         let (work, inner_work) = (c(self.work)?, c(inner)?);
         let (bases, inner_bases) = (c(self.bases)?, c(&inner.join("bases"))?);
-        // SAFETY: bind_work and identity::enter make async-signal-safe calls only.
+        // SAFETY: bind_work, identity::enter and installing a compiled filter (prctl, seccomp)
+        // make async-signal-safe calls only.
         unsafe {
             cmd.pre_exec(move || {
                 bind_work(&[(&work, &inner_work), (&bases, &inner_bases)])?;
                 identity::enter(ns, net)?;
+                // The kernel's attack surface refused to everything the build runs (as to a
+                // sandbox; mounts and namespaces stay, bubblewrap and buildah need them), with
+                // no_new_privs: no setuid program gains anything.
+                for filter in &filters {
+                    seccompiler::apply_filter(filter).map_err(|_| std::io::Error::from_raw_os_error(libc::EPERM))?;
+                }
                 match libc::chdir(inner_work.as_ptr()) {
                     0 => Ok(()),
                     _ => Err(std::io::Error::last_os_error()),

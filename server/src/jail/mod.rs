@@ -3,8 +3,8 @@
 //!
 //! Owns every host-side privilege the server uses for sandboxes. Imports nothing of the
 //! HTTP layers (`app`, `control`, `proxy`) nor the `store`: it is given what a jail needs;
-//! of the agent it knows only its command line (`agent::workload::Join`) and what it reads
-//! from its input descriptor (`agent::JailInput`).
+//! of the agent it knows only its command line (`agent::workload::Join`), what it reads
+//! from its input descriptor (`agent::JailInput`) and the seccomp profiles (`agent::seccomp`).
 //! A new area that runs something in a sandbox (a desktop, an LSP server) starts it here or
 //! through the agent, always under the sandbox's own identity and limits.
 
