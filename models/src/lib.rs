@@ -50,7 +50,11 @@ pub use computer_use::{
 pub use config::{DaytonaConfiguration, LocalIsolation, OidcConfig};
 pub use env_name::is_env_name;
 pub use error::ErrorResponse;
-pub use events::{SandboxStateUpdated, SANDBOX_CREATED_EVENT, SANDBOX_STATE_UPDATED_EVENT};
+pub use events::{
+    SandboxStateUpdated, SnapshotStateUpdated, VolumeStateUpdated, SANDBOX_CREATED_EVENT, SANDBOX_STATE_UPDATED_EVENT,
+    SNAPSHOT_CREATED_EVENT, SNAPSHOT_REMOVED_EVENT, SNAPSHOT_STATE_UPDATED_EVENT, VOLUME_CREATED_EVENT,
+    VOLUME_STATE_UPDATED_EVENT,
+};
 pub use files::{
     FileInfo, FilesDownloadRequest, Match, ReplaceRequest, ReplaceResult, SearchFilesResponse, UploadFilesFailure,
     UploadFilesResponse, UploadedFile,
@@ -88,7 +92,7 @@ pub use session::{
     Command, CreateSessionRequest, Session, SessionCommandLogsResponse, SessionExecuteRequest, SessionExecuteResponse,
     SessionSendInputRequest,
 };
-pub use signing::{sign_file_url, verify_file_url};
+pub use signing::{hex, sign_file_url, verify_file_url};
 pub use snapshot::{
     check_image_name, check_image_reference, CreateSnapshot, PaginatedSnapshots, Snapshot, SnapshotState,
 };

@@ -8,7 +8,7 @@
 
 use std::rc::Rc;
 
-use daytona_models::{context_key, StorageAccess};
+use daytona_models::{context_key, hex, StorageAccess};
 use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
 use sha2::Sha256;
@@ -327,10 +327,6 @@ fn hmac(key: &[u8], data: &str) -> Vec<u8> {
     let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(data.as_bytes());
     mac.finalize().into_bytes().to_vec()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The headers of a SigV4-signed request (unsigned payload, the session token signed).

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
+use daytona_models::hex;
 use futures_util::StreamExt;
 use md5::{Digest, Md5};
 use parking_lot::Mutex;
@@ -233,10 +234,6 @@ async fn commit(dir: &Path, key: &str, tmp: &Path, etag: &str) -> S3Result<()> {
     }
     tokio::fs::write(&etag_file, etag).await.map_err(internal)?;
     tokio::fs::rename(tmp, &path).await.map_err(internal)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The files behind the S3 operations.

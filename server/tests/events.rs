@@ -107,3 +107,48 @@ async fn a_wrong_key_gets_connect_error_and_no_events() {
         }
     }
 }
+
+/// Snapshots and volumes are pushed too (the console's lists follow them): a snapshot's
+/// creation, its pull to `active` and its removal; a volume's creation and deletion.
+#[tokio::test]
+async fn snapshot_and_volume_changes_are_pushed() {
+    let registry = Registry::start();
+    let s = Server::start().await;
+    let (mut ws, _) = connect(&s, &s.key).await;
+
+    let (status, snap) =
+        s.post("/snapshots", json!({"name": "pushed", "imageName": registry.image("test/busybox:1.0")})).await;
+    assert_eq!(status, StatusCode::OK, "{snap}");
+    let id = snap["id"].as_str().unwrap().to_owned();
+    let (name, created) = event(&mut ws).await;
+    assert_eq!((name.as_str(), &created["id"], &created["name"]), ("snapshot.created", &json!(id), &json!("pushed")));
+    let mut states = vec![created["state"].as_str().unwrap().to_owned()];
+    while states.last().map(String::as_str) != Some("active") {
+        let (name, e) = tokio::time::timeout(Duration::from_secs(120), event(&mut ws)).await.expect("the pull's end");
+        assert_eq!(name, "snapshot.state.updated", "{e}");
+        assert_eq!((&e["snapshot"]["id"], &e["oldState"]), (&json!(id), &json!(states.last().unwrap())), "{e}");
+        assert_eq!(e["newState"], e["snapshot"]["state"], "{e}");
+        states.push(e["newState"].as_str().unwrap().to_owned());
+        assert!(states.len() < 8, "{states:?}");
+    }
+    let (status, _) = s.delete(&format!("/snapshots/{id}")).await;
+    assert!(status.is_success());
+    let (name, e) = event(&mut ws).await;
+    assert_eq!((name.as_str(), &e["newState"]), ("snapshot.state.updated", &json!("removing")), "{e}");
+    let (name, e) = event(&mut ws).await;
+    assert_eq!((name.as_str(), &e["id"]), ("snapshot.removed", &json!(id)), "{e}");
+
+    let (status, vol) = s.post("/volumes", json!({"name": "pushed-volume"})).await;
+    assert_eq!(status, StatusCode::OK, "{vol}");
+    let (name, e) = event(&mut ws).await;
+    assert_eq!((name.as_str(), &e["id"], &e["state"]), ("volume.created", &vol["id"], &json!("ready")), "{e}");
+    let (status, _) = s.delete(&format!("/volumes/{}", vol["id"].as_str().unwrap())).await;
+    assert!(status.is_success());
+    let mut seen = Vec::new();
+    while seen.last().map(String::as_str) != Some("deleted") {
+        let (name, e) = event(&mut ws).await;
+        assert_eq!((name.as_str(), &e["volume"]["id"]), ("volume.state.updated", &vol["id"]), "{e}");
+        seen.push(e["newState"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(seen, ["deleting", "deleted"]);
+}

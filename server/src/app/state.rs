@@ -9,7 +9,7 @@ use daytona_models::SandboxState;
 
 use super::error::ApiError;
 use crate::jail::runtime::Runtime;
-use crate::store::record::{SandboxEvent, SandboxRecord};
+use crate::store::record::{ControlEvent, SandboxRecord};
 use crate::store::{Named, Store, Table};
 
 /// Everything the handlers share.
@@ -34,7 +34,7 @@ pub struct AppState {
     pub ssh: std::sync::OnceLock<crate::ssh::GatewayInfo>,
     records: RwLock<HashMap<String, SandboxRecord>>,
     /// Every creation and state change, for the event socket.
-    pub events: tokio::sync::broadcast::Sender<SandboxEvent>,
+    pub events: tokio::sync::broadcast::Sender<ControlEvent>,
     op_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Held while a volume is deleted and while a new sandbox's mounts are checked and
     /// recorded: a volume in use is never deleted.
@@ -122,11 +122,15 @@ impl AppState {
     /// Tells the event socket about `rec`, new (`old` = None) or changed from state `old`.
     fn announce(&self, old: Option<SandboxState>, rec: &SandboxRecord) {
         let event = match old {
-            None => SandboxEvent::Created(rec.clone()),
-            Some(old) if old != rec.state() => SandboxEvent::StateUpdated { sandbox: rec.clone(), old },
+            None => ControlEvent::Created(rec.clone()),
+            Some(old) if old != rec.state() => ControlEvent::StateUpdated { sandbox: rec.clone(), old },
             Some(_) => return,
         };
-        // No subscriber is fine: nobody listens.
+        self.tell(event);
+    }
+
+    /// Pushes `event` to the event socket's clients (none listening is fine).
+    pub fn tell(&self, event: ControlEvent) {
         let _ = self.events.send(event);
     }
 

@@ -51,7 +51,7 @@ fn build_ref(info: &BuildInfo) -> String {
         hash.update(b"\0");
         hash.update(h.as_bytes());
     }
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    daytona_models::hex(&hash.finalize())
 }
 
 impl AppState {
@@ -95,7 +95,7 @@ impl AppState {
             }),
             ..super::snapshots::new_snapshot(name, SnapshotState::Building, entrypoint, resources)
         };
-        self.insert_named(crate::store::Table::Snapshots, &snap, "Snapshot")?;
+        self.insert_snapshot(&snap)?;
         tokio::spawn(Arc::clone(self).build_snapshot(snap.id.clone()));
         Ok(snap)
     }

@@ -1,7 +1,10 @@
 //! The event socket the official SDKs connect to at start-up: Socket.IO 4 over Engine.IO 4,
 //! WebSocket transport only, at `/api/socket.io/`. After the CONNECT packet's `{"token"}`
 //! matches the API key, every `sandbox.created` and `sandbox.state.updated` is pushed as it
-//! happens, so the SDKs' waits end at once instead of on their next poll. Clients never emit.
+//! happens, so the SDKs' waits end at once instead of on their next poll; so are
+//! `snapshot.created`, `snapshot.state.updated`, `snapshot.removed`, `volume.created` and
+//! `volume.state.updated` (payloads as Daytona's: the DTO, or `{snapshot|volume, oldState,
+//! newState}`), which the official SDKs ignore and dashboards follow. Clients never emit.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,27 +12,42 @@ use std::time::Duration;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
-use daytona_models::{SandboxStateUpdated, SANDBOX_CREATED_EVENT, SANDBOX_STATE_UPDATED_EVENT};
+use daytona_models::{
+    SandboxStateUpdated, SnapshotStateUpdated, VolumeStateUpdated, SANDBOX_CREATED_EVENT, SANDBOX_STATE_UPDATED_EVENT,
+    SNAPSHOT_CREATED_EVENT, SNAPSHOT_REMOVED_EVENT, SNAPSHOT_STATE_UPDATED_EVENT, VOLUME_CREATED_EVENT,
+    VOLUME_STATE_UPDATED_EVENT,
+};
 use serde_json::{json, Value};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::app::auth::{authorize, Credentials, Target};
 use crate::app::extract::ToolboxUrl;
 use crate::app::state::AppState;
-use crate::store::record::SandboxEvent;
+use crate::store::record::ControlEvent;
 
 /// The Socket.IO EVENT packet (`42[name, payload]`) of `event`, with sandboxes as the client
 /// sees them through `toolbox_url`.
-fn packet(event: &SandboxEvent, toolbox_url: &str) -> String {
+fn packet(event: &ControlEvent, toolbox_url: &str) -> String {
     let (name, payload) = match event {
-        SandboxEvent::Created(rec) => (SANDBOX_CREATED_EVENT, json!(rec.to_wire(toolbox_url))),
-        SandboxEvent::StateUpdated { sandbox, old } => (
+        ControlEvent::Created(rec) => (SANDBOX_CREATED_EVENT, json!(rec.to_wire(toolbox_url))),
+        ControlEvent::StateUpdated { sandbox, old } => (
             SANDBOX_STATE_UPDATED_EVENT,
             json!(SandboxStateUpdated {
                 sandbox: sandbox.to_wire(toolbox_url),
                 old_state: *old,
                 new_state: sandbox.state(),
             }),
+        ),
+        ControlEvent::SnapshotCreated(snapshot) => (SNAPSHOT_CREATED_EVENT, json!(snapshot)),
+        ControlEvent::SnapshotStateUpdated { snapshot, old } => (
+            SNAPSHOT_STATE_UPDATED_EVENT,
+            json!(SnapshotStateUpdated { snapshot: snapshot.clone(), old_state: *old, new_state: snapshot.state }),
+        ),
+        ControlEvent::SnapshotRemoved(snapshot) => (SNAPSHOT_REMOVED_EVENT, json!(snapshot)),
+        ControlEvent::VolumeCreated(volume) => (VOLUME_CREATED_EVENT, json!(volume)),
+        ControlEvent::VolumeStateUpdated { volume, old } => (
+            VOLUME_STATE_UPDATED_EVENT,
+            json!(VolumeStateUpdated { volume: volume.clone(), old_state: *old, new_state: volume.state }),
         ),
     };
     format!("42{}", json!([name, payload]))

@@ -21,6 +21,7 @@ use super::lifecycle::{MAX_DISK_GIB, MAX_MEMORY_GIB};
 use crate::app::error::ApiError;
 use crate::app::extract::{AppJson, AppPath, AppQuery};
 use crate::app::state::{AppState, ORGANIZATION_ID};
+use crate::store::record::ControlEvent;
 use crate::store::Table;
 
 type S = State<Arc<AppState>>;
@@ -127,11 +128,23 @@ impl AppState {
         Ok(all.into_iter().nth(at).expect("found above"))
     }
 
-    /// Stores a changed snapshot with its `updatedAt` now.
+    /// Stores a changed snapshot with its `updatedAt` now (a change of state goes to the
+    /// event socket).
     pub(super) fn save_snapshot(&self, mut snap: Snapshot) -> Result<Snapshot, ApiError> {
         snap.updated_at = crate::time::now_iso();
+        let old = self.snapshots()?.into_iter().find(|s| s.id == snap.id).map(|s| s.state);
         self.store.replace(Table::Snapshots, &snap)?;
+        if let Some(old) = old.filter(|old| *old != snap.state) {
+            self.tell(ControlEvent::SnapshotStateUpdated { snapshot: snap.clone(), old });
+        }
         Ok(snap)
+    }
+
+    /// Stores a new snapshot (a name taken is a 409) and tells the event socket.
+    pub(super) fn insert_snapshot(&self, snap: &Snapshot) -> Result<(), ApiError> {
+        self.insert_named(Table::Snapshots, snap, "Snapshot")?;
+        self.tell(ControlEvent::SnapshotCreated(snap.clone()));
+        Ok(())
     }
 
     /// Records that a sandbox was made on `snap` now (`lastUsedAt`).
@@ -280,7 +293,7 @@ async fn create(State(st): S, AppJson(req): AppJson<CreateSnapshot>) -> Result<J
         image_name: Some(image),
         ..new_snapshot(req.name, SnapshotState::Pending, entrypoint, (cpu, mem, disk))
     };
-    st.insert_named(Table::Snapshots, &snap, "Snapshot")?;
+    st.insert_snapshot(&snap)?;
     tokio::spawn(Arc::clone(&st).pull_snapshot(snap.id.clone()));
     Ok(Json(snap))
 }
@@ -312,8 +325,9 @@ async fn remove(State(st): S, AppPath(id): AppPath<String>) -> Result<StatusCode
             return;
         }
         let _ = tokio::fs::remove_file(st.runtime.builds.log(&snap.id)).await;
-        if let Err(e) = st.store.delete(Table::Snapshots, &snap.id) {
-            tracing::error!("snapshot {}: forgetting it: {e}", snap.id);
+        match st.store.delete(Table::Snapshots, &snap.id) {
+            Ok(()) => st.tell(ControlEvent::SnapshotRemoved(snap)),
+            Err(e) => tracing::error!("snapshot {}: forgetting it: {e}", snap.id),
         }
     });
     Ok(StatusCode::OK)

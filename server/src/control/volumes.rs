@@ -18,6 +18,7 @@ use serde::Deserialize;
 use crate::app::error::ApiError;
 use crate::app::extract::{AppJson, AppPath, AppQuery};
 use crate::app::state::{AppState, ORGANIZATION_ID};
+use crate::store::record::ControlEvent;
 use crate::store::Table;
 
 type S = State<Arc<AppState>>;
@@ -68,6 +69,7 @@ async fn create(State(st): S, AppJson(req): AppJson<CreateVolume>) -> Result<Jso
         let _ = std::fs::remove_dir(st.runtime.volumes.path(&vol.id));
         return Err(e);
     }
+    st.tell(ControlEvent::VolumeCreated(vol.clone()));
     Ok(Json(vol))
 }
 
@@ -106,23 +108,27 @@ async fn remove(State(st): S, AppPath(id): AppPath<String>) -> Result<StatusCode
                 users.join(", ")
             )));
         }
-        vol.state = VolumeState::Deleting;
+        let old = std::mem::replace(&mut vol.state, VolumeState::Deleting);
         vol.updated_at = crate::time::now_iso();
         st.store.replace(Table::Volumes, &vol)?;
+        st.tell(ControlEvent::VolumeStateUpdated { volume: vol.clone(), old });
         vol
     };
     tokio::spawn(async move {
         match st.runtime.volumes.remove(&vol.id).await {
-            Ok(()) => {
-                if let Err(e) = st.store.delete(Table::Volumes, &vol.id) {
-                    tracing::error!("volume {}: forgetting it: {e}", vol.id);
+            Ok(()) => match st.store.delete(Table::Volumes, &vol.id) {
+                Ok(()) => {
+                    let gone = Volume { state: VolumeState::Deleted, updated_at: crate::time::now_iso(), ..vol };
+                    st.tell(ControlEvent::VolumeStateUpdated { volume: gone, old: VolumeState::Deleting });
                 }
-            }
+                Err(e) => tracing::error!("volume {}: forgetting it: {e}", vol.id),
+            },
             Err(e) => {
                 tracing::error!("volume {}: {e}", vol.id);
                 let failed = Volume { state: VolumeState::Error, error_reason: Some(e.to_string()), ..vol };
-                if let Err(e) = st.store.replace(Table::Volumes, &failed) {
-                    tracing::error!("volume {}: recording the failure: {e}", failed.id);
+                match st.store.replace(Table::Volumes, &failed) {
+                    Ok(()) => st.tell(ControlEvent::VolumeStateUpdated { volume: failed, old: VolumeState::Deleting }),
+                    Err(e) => tracing::error!("volume {}: recording the failure: {e}", failed.id),
                 }
             }
         }

@@ -45,7 +45,7 @@ pub fn load_or_create_host_key(dir: &Path) -> Result<PrivateKey, String> {
         Ok(hex) => hex,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let seed: [u8; 32] = rand::random();
-            let hex: String = seed.iter().map(|b| format!("{b:02x}")).collect();
+            let hex = daytona_models::hex(&seed);
             let mut file = std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)

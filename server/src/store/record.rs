@@ -45,7 +45,7 @@ pub struct SshAccessGrant {
 /// The SHA-256 of an SSH access token, as kept in [`SshAccessGrant::token_sha256`].
 pub fn ssh_token_digest(token: &str) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    daytona_models::hex(&sha2::Sha256::digest(token.as_bytes()))
 }
 
 /// A signed preview URL: `{port}-{token}` opens `port` without any other credential until
@@ -108,11 +108,21 @@ impl SandboxRecord {
     }
 }
 
-/// What happened to a sandbox.
+/// What happened to a sandbox, snapshot or volume (the event socket's events).
 #[derive(Clone, Debug)]
-pub enum SandboxEvent {
+pub enum ControlEvent {
     /// A new sandbox (`sandbox.created`).
     Created(SandboxRecord),
     /// `sandbox` moved from state `old` to its current one (`sandbox.state.updated`).
     StateUpdated { sandbox: SandboxRecord, old: SandboxState },
+    /// A new snapshot (`snapshot.created`).
+    SnapshotCreated(daytona_models::Snapshot),
+    /// `snapshot` moved from state `old` to its current one (`snapshot.state.updated`).
+    SnapshotStateUpdated { snapshot: daytona_models::Snapshot, old: daytona_models::SnapshotState },
+    /// A snapshot gone, as it was last (`snapshot.removed`).
+    SnapshotRemoved(daytona_models::Snapshot),
+    /// A new volume (`volume.created`).
+    VolumeCreated(daytona_models::Volume),
+    /// `volume` moved from state `old` to its current one (`volume.state.updated`).
+    VolumeStateUpdated { volume: daytona_models::Volume, old: daytona_models::VolumeState },
 }
