@@ -18,4 +18,6 @@ for js in pkg/dist/snippets/*/js/*.js; do minify "$js" --keep-names; done
 # Re-export the typed error classes from wasm-bindgen's snippet (its folder name has a hash).
 errors=$(cd pkg/dist && ls snippets/*/js/errors.js)
 printf "export * from './%s';\n" "$errors" > pkg/dist/errors.js
+# The license travels with the package (npm pack takes it from pkg/).
+cp LICENSE pkg/LICENSE
 log "SDK package ready in pkg/ ($(du -sh pkg/dist | cut -f1))"

@@ -1,7 +1,9 @@
 // The built npm package (pkg/) imported by a plain HTML page in headless Chromium,
 // driving a real daytona-local across origins (CORS) like a browser app would.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -63,6 +65,52 @@ test('create, list, exec, stop/start, delete and typed errors from plain JS', as
   assert.match(out.notFound.message, /not found/);
   assert.deepEqual(out.auth, { isAuth: true, statusCode: 401 });
   assert.equal(out.noKey.isInvalidArgument, true);
+});
+
+test('daytona-wasm/init loads the wasm when asked, and names the fix when a server answers HTML', async () => {
+  const page = await browser.newPage();
+  const wasm = [];
+  page.on('request', (r) => r.url().endsWith('.wasm') && wasm.push(r.url()));
+  await page.goto(`${site.url}/tests/npm/init.html`);
+  await page.waitForFunction(() => window.ready === true);
+  assert.deepEqual(wasm, [], 'importing daytona-wasm/init fetches no wasm');
+  const out = await page.evaluate(([u, k]) => window.scenario(u, k), [server.apiUrl, server.apiKey]);
+  assert.match(out.htmlInstead, /init\.html is not the SDK's WebAssembly.*optimizeDeps/s);
+  assert.equal(out.listed, true);
+  assert.equal(wasm.filter((u) => u.endsWith('/pkg/dist/daytona_wasm_bg.wasm')).length, 1, `wasm fetched once: ${wasm}`);
+});
+
+test('daytona-wasm/errors alone loads no WebAssembly', async () => {
+  const page = await browser.newPage();
+  const loaded = [];
+  page.on('request', (r) => loaded.push(new URL(r.url()).pathname));
+  await page.goto(`${site.url}/tests/npm/errors-only.html`);
+  await page.waitForFunction(() => window.ready === true);
+  assert.deepEqual(await page.evaluate(() => window.out), { subclass: true });
+  assert.ok(loaded.includes('/pkg/dist/errors.js'), loaded.join(' '));
+  assert.deepEqual(loaded.filter((p) => p.endsWith('.wasm') || p.endsWith('daytona_wasm.js')), [], 'no wasm, no glue');
+});
+
+test('the package exports its entries, errors, wasm and package.json, and ships its license', async () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'pkg/package.json'), 'utf8'));
+  for (const target of Object.values(pkg.exports).flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e)))) {
+    assert.ok(existsSync(join(ROOT, 'pkg', target)), `exported ${target} exists`);
+  }
+  assert.ok(pkg.files.includes('LICENSE') && existsSync(join(ROOT, 'pkg/LICENSE')));
+  // Resolved by name as Node and bundlers resolve it: the errors subpath works without wasm.
+  const dir = mkdtempSync(join(tmpdir(), 'daytona-wasm-consumer-'));
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(join(ROOT, 'pkg'), join(dir, 'node_modules', 'daytona-wasm'));
+  writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+  writeFileSync(
+    join(dir, 'probe.js'),
+    `import { DaytonaNotFoundError } from 'daytona-wasm/errors';
+     import meta from 'daytona-wasm/package.json' with { type: 'json' };
+     console.log(JSON.stringify([typeof DaytonaNotFoundError, meta.name]));`,
+  );
+  const out = execFileSync(process.execPath, ['probe.js'], { cwd: dir, encoding: 'utf8' });
+  rmSync(dir, { recursive: true, force: true });
+  assert.deepEqual(JSON.parse(out), ['function', 'daytona-wasm']);
 });
 
 /** `Class.method` for every method of every class in the package's `.d.ts` (but `free`). */

@@ -27,7 +27,7 @@ function ourFiles() {
       const path = `${dir}/${f}`;
       return statSync(join(ROOT, path)).isDirectory() ? walk(path) : [path];
     });
-  return ['pkg/index.js', ...walk('pkg/dist').filter((f) => /\.(js|wasm)$/.test(f))];
+  return ['pkg/index.js', 'pkg/init.js', ...walk('pkg/dist').filter((f) => /\.(js|wasm)$/.test(f))];
 }
 
 const ours = gz(ourFiles());
