@@ -126,6 +126,22 @@ impl Sandbox {
         *self.data.borrow_mut() = dto;
     }
 
+    /// Refreshes the data from the listing filtered by its id, marking it destroyed when it is
+    /// no longer listed: how a deletion is awaited without a 404 (which browsers log as a failed
+    /// request in the console, though it is the expected answer).
+    pub(crate) fn refresh_unless_gone(&self) -> Step {
+        let (sandbox, id) = (self.clone(), self.id());
+        let listed: Call<daytona_models::ListSandboxesResponse> =
+            Call::new(&self.client, Method::Get, self.client.api(&format!("/sandbox?id={}&limit=10", encode(&id))));
+        Box::pin(async move {
+            match listed.await?.items.into_iter().find(|dto| dto.id == id) {
+                Some(dto) => sandbox.set(dto),
+                None => sandbox.mark_destroyed(),
+            }
+            Ok(())
+        })
+    }
+
     /// Records that the sandbox is gone.
     pub(crate) fn mark_destroyed(&self) {
         self.data.borrow_mut().state = Some(SandboxState::Destroyed);

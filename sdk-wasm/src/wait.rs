@@ -18,7 +18,7 @@ pub(crate) enum Until {
     Started,
     /// `stopped` (or `destroyed`).
     Stopped,
-    /// `destroyed`, or gone (404).
+    /// `destroyed`, or gone from the listing.
     Destroyed,
     /// Any state but `resizing`.
     Resized,
@@ -81,14 +81,12 @@ pub(crate) fn wait_for(
             }
             gloo_timers::future::TimeoutFuture::new(poll.as_millis() as u32).await;
             poll = (poll * 3 / 2).min(MAX_POLL);
-            match sandbox.refresh_data().await {
-                // A deleted sandbox may be gone before it is seen as `destroyed`.
-                Err(DaytonaError::Api { status: 404, .. }) if until == Until::Destroyed => {
-                    sandbox.mark_destroyed();
-                    return Ok(());
-                }
-                other => other?,
-            }
+            // A deleted sandbox is gone from the listing (no 404 to log in the console).
+            let refresh = match until {
+                Until::Destroyed => sandbox.refresh_unless_gone(),
+                _ => sandbox.refresh_data(),
+            };
+            refresh.await?;
         }
     })
 }

@@ -74,9 +74,15 @@ test('daytona-wasm/init loads the wasm when asked, and names the fix when a serv
   await page.goto(`${site.url}/tests/npm/init.html`);
   await page.waitForFunction(() => window.ready === true);
   assert.deepEqual(wasm, [], 'importing daytona-wasm/init fetches no wasm');
+  const consoleErrors = [];
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   const out = await page.evaluate(([u, k]) => window.scenario(u, k), [server.apiUrl, server.apiKey]);
   assert.match(out.htmlInstead, /init\.html is not the SDK's WebAssembly.*optimizeDeps/s);
   assert.equal(out.listed, true);
+  const before = consoleErrors.length;
+  assert.equal(await page.evaluate(([u, k]) => window.deleteOne(u, k), [server.apiUrl, server.apiKey]), 'destroyed');
+  await new Promise((r) => setTimeout(r, 200)); // console events arrive after the page's promise
+  assert.deepEqual(consoleErrors.slice(before), [], 'a deletion awaited to its end logs nothing in the console');
   assert.equal(wasm.filter((u) => u.endsWith('/pkg/dist/daytona_wasm_bg.wasm')).length, 1, `wasm fetched once: ${wasm}`);
 });
 
