@@ -31,11 +31,13 @@ pub fn SandboxSettings() -> impl IntoView {
     let network = Task::new();
     let block_all = RwSignal::new(false);
     let allow_list = RwSignal::new(String::new());
-    // The form starts from the sandbox's rules, and follows them when they change elsewhere.
+    // The form starts from the sandbox's rules, and follows them when *they* change elsewhere:
+    // a refresh of the sandbox's other data (activity, state) must not undo an edit in progress.
+    let rules = Memo::new(move |_| {
+        current.data.with(|s| s.as_ref().map(|s| (s.network_block_all, s.network_allow_list.clone())))
+    });
     Effect::new(move |_| {
-        if let Some((block, list)) =
-            current.data.with(|s| s.as_ref().map(|s| (s.network_block_all, s.network_allow_list.clone())))
-        {
+        if let Some((block, list)) = rules.get() {
             block_all.set(block);
             allow_list.set(list.unwrap_or_default());
         }
