@@ -6,13 +6,14 @@
 
 use std::time::Duration;
 
-use axum::extract::ws::{Message, WebSocket};
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
 
 /// How long a closed socket waits for its client's close.
 const HANDSHAKE_WITHIN: Duration = Duration::from_secs(2);
 
-/// Sends `frame` (a close frame) and completes the closing handshake.
-pub async fn send_close(socket: &mut WebSocket, frame: Message) {
+/// Sends a close frame of `code` and `reason` and completes the closing handshake.
+pub async fn close(socket: &mut WebSocket, code: u16, reason: impl Into<String>) {
+    let frame = Message::Close(Some(CloseFrame { code, reason: reason.into().into() }));
     if socket.send(frame).await.is_err() {
         return;
     }

@@ -169,7 +169,7 @@ fn parse_enum<T: serde::de::DeserializeOwned>(what: &str, v: &str) -> Result<T, 
 }
 
 /// The values of an array parameter: each repetition, split at commas.
-fn items(v: &str) -> impl Iterator<Item = &str> {
+pub(super) fn items(v: &str) -> impl Iterator<Item = &str> {
     v.split(',').map(str::trim).filter(|s| !s.is_empty())
 }
 

@@ -100,7 +100,7 @@ async fn metrics(
             "from" => from = Some(super::list::parse_time("from", &v.replace(' ', "+"))?),
             "to" => to = Some(super::list::parse_time("to", &v.replace(' ', "+"))?),
             "metricNames" | "metricNames[]" => {
-                names.extend(v.split(',').map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned));
+                names.extend(super::list::items(&v).map(str::to_owned));
             }
             other => return Err(ApiError::BadRequest(format!("unknown query parameter {other:?}"))),
         }

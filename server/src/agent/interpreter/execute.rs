@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
 use daytona_models::{
@@ -21,7 +21,7 @@ use tokio::time::Instant;
 use super::kernel::{Item, Message, Stream};
 use super::Context;
 use crate::agent::process::check_env_names;
-use crate::agent::{subprotocol, Agent};
+use crate::agent::{closing, subprotocol, Agent};
 
 /// How long a client has to send its request.
 const REQUEST_WITHIN: Duration = Duration::from_secs(30);
@@ -34,12 +34,6 @@ const INTERRUPT_GRACE: Duration = Duration::from_secs(3);
 pub async fn execute(State(agent): State<Arc<Agent>>, mut ws: WebSocketUpgrade) -> Response {
     subprotocol::select(&mut ws);
     ws.on_upgrade(move |socket| serve(agent, socket))
-}
-
-/// Ends the socket with a close frame of `code` and `reason` (and the closing handshake).
-async fn close_with(mut socket: WebSocket, code: u16, reason: &str) {
-    let frame = WsMessage::Close(Some(CloseFrame { code, reason: reason.into() }));
-    crate::agent::closing::send_close(&mut socket, frame).await;
 }
 
 async fn send(socket: &mut WebSocket, frame: &InterpreterFrame) -> bool {
@@ -56,7 +50,7 @@ async fn serve(agent: Arc<Agent>, mut socket: WebSocket) {
             Ok(Some(r)) => r,
             Ok(None) => return,
             Err((code, reason)) => {
-                close_with(socket, code, &reason).await;
+                closing::close(&mut socket, code, &reason).await;
                 return;
             }
         };
@@ -65,7 +59,7 @@ async fn serve(agent: Arc<Agent>, mut socket: WebSocket) {
             Some(id) => match agent.interpreter.get(id) {
                 Ok(c) => c,
                 Err(_) => {
-                    close_with(socket, 1008, &format!("context not found: {id}")).await;
+                    closing::close(&mut socket, 1008, &format!("context not found: {id}")).await;
                     return;
                 }
             },
@@ -73,7 +67,7 @@ async fn serve(agent: Arc<Agent>, mut socket: WebSocket) {
         };
         let (code, reason) = run(&agent, &context, request, &mut socket).await;
         if code != 1000 || !keep_open {
-            close_with(socket, code, &reason).await;
+            closing::close(&mut socket, code, &reason).await;
             return;
         }
         first = false;

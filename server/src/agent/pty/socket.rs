@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use daytona_models::PtyCreateRequest;
@@ -12,8 +12,8 @@ use serde::Deserialize;
 
 use super::session::{Exit, PtyEvent, PtySession};
 use crate::agent::error::ToolboxError;
-use crate::agent::subprotocol;
 use crate::agent::Agent;
+use crate::agent::{closing, subprotocol};
 
 /// Envs from an `X-Daytona-Pty-Envs~` token.
 fn envs_from(offered: &[String]) -> Result<Option<BTreeMap<String, String>>, ToolboxError> {
@@ -84,10 +84,6 @@ fn control_with(mut msg: serde_json::Value, exit: Option<&Exit>) -> Message {
     Message::Text(msg.to_string().into())
 }
 
-fn close(code: u16, reason: String) -> Message {
-    Message::Close(Some(CloseFrame { code, reason: reason.into() }))
-}
-
 async fn serve(mut socket: WebSocket, session: Arc<PtySession>, offset: Option<u64>) {
     let mut attachment = session.attach(offset);
     // Beyond Daytona: `offset` lets a client that reconnects resume without gaps or repeats.
@@ -110,9 +106,9 @@ async fn serve(mut socket: WebSocket, session: Arc<PtySession>, offset: Option<u
                 }
                 Some(PtyEvent::Exited(exit)) => {
                     let _ = socket.send(control("exited", Some(&exit))).await;
-                    let frame = match exit.code {
-                        0 => close(1000, String::new()),
-                        code => close(
+                    let (code, reason) = match exit.code {
+                        0 => (1000, String::new()),
+                        code => (
                             1011,
                             serde_json::json!({
                                 "exitCode": code,
@@ -121,24 +117,24 @@ async fn serve(mut socket: WebSocket, session: Arc<PtySession>, offset: Option<u
                             .to_string(),
                         ),
                     };
-                    crate::agent::closing::send_close(&mut socket, frame).await;
+                    closing::close(&mut socket, code, reason).await;
                     return;
                 }
                 None => {
-                    crate::agent::closing::send_close(&mut socket, close(1008, "slow consumer".into())).await;
+                    closing::close(&mut socket, 1008, "slow consumer").await;
                     return;
                 }
             },
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Binary(bytes))) => {
                     if session.write(bytes.to_vec()).await.is_err() {
-                        crate::agent::closing::send_close(&mut socket, close(1011, "PTY session unavailable".into())).await;
+                        closing::close(&mut socket, 1011, "PTY session unavailable").await;
                         return;
                     }
                 }
                 Some(Ok(Message::Text(text))) => {
                     if session.write(text.as_bytes().to_vec()).await.is_err() {
-                        crate::agent::closing::send_close(&mut socket, close(1011, "PTY session unavailable".into())).await;
+                        closing::close(&mut socket, 1011, "PTY session unavailable").await;
                         return;
                     }
                 }

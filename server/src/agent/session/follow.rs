@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use tokio::io::AsyncReadExt;
 
@@ -40,8 +40,7 @@ pub fn serve(mut ws: WebSocketUpgrade, format: LogFormat, command: Option<Arc<Co
             }
             End::ClientGone => return,
         };
-        crate::agent::closing::send_close(&mut socket, Message::Close(Some(CloseFrame { code, reason: "".into() })))
-            .await;
+        crate::agent::closing::close(&mut socket, code, "").await;
     })
 }
 
