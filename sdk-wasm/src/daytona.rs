@@ -45,6 +45,18 @@ pub struct NumberedPage {
     pub total_pages: u64,
 }
 
+/// `GET /sandbox` with `query` (one cursor page; on `Daytona` and, to see whether a deleted
+/// sandbox is gone, on `Sandbox`).
+pub(crate) fn list_call(client: &Rc<Client>, query: &ListSandboxesQuery) -> Call<ListSandboxesResponse> {
+    let pairs = query.to_pairs();
+    let mut url = client.api("/sandbox");
+    if !pairs.is_empty() {
+        url.push('?');
+        url.push_str(&query_string(&pairs));
+    }
+    Call::new(client, Method::Get, url)
+}
+
 impl Daytona {
     /// A client for `config`; fails if no credentials are given.
     pub fn new(config: DaytonaConfig) -> Result<Self, DaytonaError> {
@@ -129,13 +141,7 @@ impl Daytona {
 
     /// One page of sandboxes (pass `next_cursor` back as `query.cursor` for the next).
     pub async fn list_page(&self, query: &ListSandboxesQuery) -> Result<SandboxPage, DaytonaError> {
-        let pairs = query.to_pairs();
-        let mut url = self.client.api("/sandbox");
-        if !pairs.is_empty() {
-            url.push('?');
-            url.push_str(&query_string(&pairs));
-        }
-        let resp: ListSandboxesResponse = Call::new(&self.client, Method::Get, url).await?;
+        let resp = list_call(&self.client, query).await?;
         Ok(SandboxPage {
             items: resp.items.into_iter().map(|d| self.wrap(d)).collect(),
             next_cursor: resp.next_cursor.filter(|c| !c.is_empty()),

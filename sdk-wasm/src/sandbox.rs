@@ -131,8 +131,8 @@ impl Sandbox {
     /// request in the console, though it is the expected answer).
     pub(crate) fn refresh_unless_gone(&self) -> Step {
         let (sandbox, id) = (self.clone(), self.id());
-        let listed: Call<daytona_models::ListSandboxesResponse> =
-            Call::new(&self.client, Method::Get, self.client.api(&format!("/sandbox?id={}&limit=10", encode(&id))));
+        let query = daytona_models::ListSandboxesQuery { id: Some(id.clone()), limit: Some(10), ..Default::default() };
+        let listed = crate::daytona::list_call(&self.client, &query);
         Box::pin(async move {
             match listed.await?.items.into_iter().find(|dto| dto.id == id) {
                 Some(dto) => sandbox.set(dto),
