@@ -5,12 +5,23 @@ source "$(dirname "$0")/lib.sh"
 [ -f node_modules/@xterm/xterm/lib/xterm.mjs ] && [ -f node_modules/@xterm/addon-fit/lib/addon-fit.mjs ] \
   || { log "xterm.js is missing from node_modules: run npm ci"; exit 1; }
 
+[ -x "$WASM_SPLIT" ] || { log "the wasm splitter is missing: run scripts/setup.sh"; exit 1; }
 log "building daytona-console (wasm32, size profile)"
-wasm_cargo build -p daytona-console --profile wasm-release
+# Linked with its relocations, which the splitter reads to cut the module at the lazy routes.
+wasm_cargo rustc -p daytona-console --bin daytona-console --profile wasm-release -- -C link-arg=--emit-relocs
 out=dist/console
-rm -rf "$out"; mkdir -p "$out"
-"$WASM_BINDGEN" --target web --no-typescript --out-dir "$out/pkg" "target/$WASM_TARGET/wasm-release/daytona-console.wasm"
-wasm_opt "$out/pkg/daytona-console_bg.wasm"
+rm -rf "$out"; mkdir -p "$out/pkg"
+# The routes declared with `lazy_view!` (console/src/app.rs) become wasm modules of their own
+# (and what only they share, chunks), fetched by pkg/__wasm_split.js when a route first opens;
+# the main module keeps what the first page needs, and exports what the parts share with it.
+built="target/$WASM_TARGET/wasm-release"
+"$WASM_SPLIT" "$built/daytona-console.wasm" "$out/pkg" "$built/daytona-console.main.wasm" >/dev/null
+"$WASM_BINDGEN" --target web --no-typescript --keep-lld-exports --no-demangle --out-name daytona-console \
+  --out-dir "$out/pkg" "$built/daytona-console.main.wasm"
+# (wasm-opt does not know the splitter's name subsection 3 and says so once per part: dropped.)
+for wasm in "$out"/pkg/*.wasm; do
+  wasm_opt "$wasm" 2>&1 | { grep -v "unknown name subsection" || true; } >&2
+done
 cp index.html "$out/index.html"
 cp -r console/static/. "$out/"
 # xterm.js 6 and its fit addon bundled into one module next to index.html, with its
@@ -43,11 +54,19 @@ node -e '
     if (!text.includes(from)) throw new Error(`${file} does not name ${from}`);
     fs.writeFileSync(path.join(out, file), text.split(from).join(to));
   };
+  // The lazy routes\x27 modules, named in their loader; the loader keeps its name (it names
+  // the glue, which names it: one of them cannot carry the other\x27s hash) and is revalidated.
+  for (const part of fs.readdirSync(path.join(out, "pkg")).filter((f) => f.endsWith(".wasm") && !f.startsWith("daytona-console"))) {
+    const named = `${part.slice(0, -5)}.${hash(fs.readFileSync(path.join(out, "pkg", part)))}.wasm`;
+    rename("pkg", part, named);
+    swap("pkg/__wasm_split.js", `"./${part}"`, `"./${named}"`);
+  }
   const wasm = `daytona-console_bg.${hash(fs.readFileSync(path.join(out, "pkg/daytona-console_bg.wasm")))}.wasm`;
   rename("pkg", "daytona-console_bg.wasm", wasm);
   swap("pkg/daytona-console.js", "\x27daytona-console_bg.wasm\x27", `\x27${wasm}\x27`);
   const glue = `daytona-console.${hash(fs.readFileSync(path.join(out, "pkg/daytona-console.js")))}.js`;
   rename("pkg", "daytona-console.js", glue);
+  swap("pkg/__wasm_split.js", `"./daytona-console.js"`, `"./${glue}"`);
   const css = `style.${hash(fs.readFileSync(path.join(out, "style.css")))}.css`;
   rename(".", "style.css", css);
   swap("index.html", "/pkg/daytona-console.js", `/pkg/${glue}`);

@@ -5,6 +5,7 @@ cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$PATH"
 WASM_TARGET=wasm32-unknown-unknown
 WASM_BINDGEN="$ROOT/target/release/wasm-bindgen-cli"
+WASM_SPLIT="$ROOT/target/release/wasm-split"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$ROOT/target/release/wasm-bindgen-test-runner"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }

@@ -64,7 +64,7 @@ if ! [ -x /usr/sbin/sshd ]; then
   [ "$own_policy" = 0 ] || $SUDO rm -f "$policy"
 fi
 
-if [ ! -x "$WASM_BINDGEN" ] || [ ! -x "$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER" ] \
+if [ ! -x "$WASM_BINDGEN" ] || [ ! -x "$WASM_SPLIT" ] || [ ! -x "$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER" ] \
    || [ Cargo.lock -nt "$WASM_BINDGEN" ]; then
   log "building the pinned wasm-bindgen CLI and test runner (first time: several minutes)"
   cargo build --release -p wasm-bindgen-tools

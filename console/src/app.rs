@@ -3,9 +3,12 @@
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
 use leptos_router::hooks::use_location;
-use leptos_router::path;
+use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 
 use crate::connection::{provide_connection, use_connection};
+use crate::desktop::DesktopTab;
+use crate::git::GitTab;
+use crate::notebook::NotebookTab;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::sandbox::commands::CommandsTab;
 use crate::pages::sandbox::files::FilesTab;
@@ -13,7 +16,61 @@ use crate::pages::sandbox::overview::OverviewTab;
 use crate::pages::sandbox::terminal::TerminalTab;
 use crate::pages::sandbox::SandboxPage;
 use crate::pages::settings::SettingsPage;
+use crate::pages::snapshots::SnapshotsPage;
+use crate::pages::volumes::VolumesPage;
 use crate::time::provide_clock;
+
+/// Declares a route whose view is a part of the wasm of its own, downloaded when the route
+/// first opens: `scripts/build-console.sh` splits the module at each of these (Leptos's lazy
+/// routes), so the first page loads neither the tabs nor the pages it does not show.
+macro_rules! lazy_view {
+    ($($route:ident => $component:ident),* $(,)?) => {$(
+        #[doc = concat!("The lazily loaded route of `", stringify!($component), "`.")]
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$component/> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_view! {
+    TerminalRoute => TerminalTab,
+    FilesRoute => FilesTab,
+    CommandsRoute => CommandsTab,
+    GitRoute => GitTab,
+    NotebookRoute => NotebookTab,
+    DesktopRoute => DesktopTab,
+    SnapshotsRoute => SnapshotsPage,
+    VolumesRoute => VolumesPage,
+    SettingsRoute => SettingsPage,
+}
+
+/// Starts downloading the part of the wasm behind a link (the last segment of its path:
+/// `/terminal`, `/settings`…) when the pointer or the focus reaches it, so the click that
+/// follows finds it loaded. A part is downloaded once; other paths do nothing.
+pub fn preload(path: &str) {
+    let part: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> = match path.rsplit('/').next() {
+        Some("terminal") => Box::pin(TerminalRoute::preload()),
+        Some("files") => Box::pin(FilesRoute::preload()),
+        Some("commands") => Box::pin(CommandsRoute::preload()),
+        Some("git") => Box::pin(GitRoute::preload()),
+        Some("notebook") => Box::pin(NotebookRoute::preload()),
+        Some("desktop") => Box::pin(DesktopRoute::preload()),
+        Some("snapshots") => Box::pin(SnapshotsRoute::preload()),
+        Some("volumes") => Box::pin(VolumesRoute::preload()),
+        Some("settings") => Box::pin(SettingsRoute::preload()),
+        _ => return,
+    };
+    leptos::task::spawn_local(part);
+}
 
 /// The root component: provides the connection and clock, then routes.
 #[component]
@@ -28,16 +85,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=DashboardPage/>
                     <ParentRoute path=path!("/sandboxes/:id") view=SandboxPage>
                         <Route path=path!("") view=OverviewTab/>
-                        <Route path=path!("terminal") view=TerminalTab/>
-                        <Route path=path!("files") view=FilesTab/>
-                        <Route path=path!("commands") view=CommandsTab/>
-                        <Route path=path!("git") view=crate::git::GitTab/>
-                        <Route path=path!("notebook") view=crate::notebook::NotebookTab/>
-                        <Route path=path!("desktop") view=crate::desktop::DesktopTab/>
+                        <Route path=path!("terminal") view={Lazy::<TerminalRoute>::new()}/>
+                        <Route path=path!("files") view={Lazy::<FilesRoute>::new()}/>
+                        <Route path=path!("commands") view={Lazy::<CommandsRoute>::new()}/>
+                        <Route path=path!("git") view={Lazy::<GitRoute>::new()}/>
+                        <Route path=path!("notebook") view={Lazy::<NotebookRoute>::new()}/>
+                        <Route path=path!("desktop") view={Lazy::<DesktopRoute>::new()}/>
                     </ParentRoute>
-                    <Route path=path!("/snapshots") view=crate::pages::snapshots::SnapshotsPage/>
-                    <Route path=path!("/volumes") view=crate::pages::volumes::VolumesPage/>
-                    <Route path=path!("/settings") view=SettingsPage/>
+                    <Route path=path!("/snapshots") view={Lazy::<SnapshotsRoute>::new()}/>
+                    <Route path=path!("/volumes") view={Lazy::<VolumesRoute>::new()}/>
+                    <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()}/>
                 </Routes>
             </main>
         </Router>
@@ -61,9 +118,16 @@ fn Header() -> impl IntoView {
             </A>
             <nav class="nav">
                 <A href="/" exact=true {..} class:active=in_sandboxes>"Sandboxes"</A>
-                <A href="/snapshots">"Snapshots"</A>
-                <A href="/volumes">"Volumes"</A>
-                <A href="/settings">"Settings"</A>
+                {["Snapshots", "Volumes", "Settings"]
+                    .map(|label| {
+                        let href = format!("/{}", label.to_lowercase());
+                        let path = href.clone();
+                        let warm = move || preload(&path);
+                        let warm_too = warm.clone();
+                        view! {
+                            <A href={href} {..} on:pointerenter=move |_| warm() on:focus=move |_| warm_too()>{label}</A>
+                        }
+                    })}
             </nav>
             <div class="conn" title=move || health.get().describe()>
                 <span class=move || health.get().dot() data-health=move || format!("{:?}", health.get())></span>

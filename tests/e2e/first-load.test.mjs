@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { consoleSuite } from './helpers.js';
+import { consoleSuite, eventually } from './helpers.js';
 
 let suite, server, daytona, browser;
 
@@ -84,9 +84,47 @@ test('first load: compressed assets, bytes and times printed', async () => {
     );
     assert.ok(again.total < 64 * 1024, `a second visit transferred ${kb(again.total)}`);
     assert.ok(wasm.bytes < 800 * 1024, `the wasm went over the wire compressed (${kb(wasm.bytes)})`);
-    // xterm.js, noVNC and CodeMirror are their tabs' own: the sandbox list does not load them.
+    // xterm.js, noVNC and CodeMirror are their tabs' own: the sandbox list does not load them;
+    // nor the parts of the wasm split off with the tabs and pages it does not show.
     const names = run.loaded.map((f) => f.url.split('/').pop());
     assert.deepEqual(names.filter((n) => /^(xterm|novnc)\./.test(n)), [], `loaded: ${names.join(', ')}`);
     assert.deepEqual(run.loaded.filter((f) => f.url.startsWith('/cm/')), [], 'the code editor is not loaded');
+    assert.deepEqual(names.filter((n) => /^(split_|chunk_)/.test(n)), [], `loaded: ${names.join(', ')}`);
+    // The issue's budget for a first visit, all files compressed as sent.
+    assert.ok(run.total <= 450 * 1024, `the first load transferred ${kb(run.total)} (budget 450 KB)`);
   }
+});
+
+test('a tab is its own part of the wasm: fetched when its link is pointed at, and working', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const fetched = [];
+  page.on('response', (r) => {
+    const name = new URL(r.url()).pathname.split('/').pop();
+    if (/^(split_|chunk_)/.test(name)) fetched.push({ name, status: r.status(), type: r.headers()['content-type'] });
+  });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  const sandbox = await daytona.byName('first-load');
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}#apiKey=${encodeURIComponent(server.apiKey)}`);
+  await page.getByRole('link', { name: 'Files', exact: true }).waitFor();
+  assert.deepEqual(fetched, [], 'the Overview loads no tab part');
+
+  // Pointing at the tab starts its download before any click.
+  await page.getByRole('link', { name: 'Files', exact: true }).hover();
+  const files = await eventually(() => fetched.find((f) => f.name.startsWith('split___files_route_view')), {
+    what: 'the Files part fetched on hover',
+  });
+  assert.equal(files.status, 200);
+  assert.equal(files.type, 'application/wasm');
+  assert.ok(!fetched.some((f) => f.name.startsWith('split___terminal_route_view')), 'only the pointed tab');
+  // …and the tab works from it: the (empty) home folder is listed.
+  await page.getByRole('link', { name: 'Files', exact: true }).click();
+  await page.getByText('This folder is empty').waitFor({ timeout: 30_000 });
+
+  // A tab opened by its URL (no hover first) loads its part on the way.
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}/commands`);
+  await page.getByRole('button', { name: 'Run', exact: true }).first().waitFor({ timeout: 30_000 });
+  assert.ok(fetched.some((f) => f.name.startsWith('split___commands_route_view')), JSON.stringify(fetched));
+  assert.deepEqual(problems, []);
+  await page.close();
 });

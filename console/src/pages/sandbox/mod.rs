@@ -159,7 +159,14 @@ fn SandboxShell() -> impl IntoView {
                 {TABS
                     .into_iter()
                     .map(|(label, suffix)| {
-                        view! { <A href=move || format!("/sandboxes/{}{suffix}", id.get()) exact=true>{label}</A> }
+                        view! {
+                            <A href=move || format!("/sandboxes/{}{suffix}", id.get()) exact=true {..}
+                                on:pointerenter=move |_| crate::app::preload(suffix)
+                                on:focus=move |_| crate::app::preload(suffix)
+                            >
+                                {label}
+                            </A>
+                        }
                     })
                     .collect_view()}
             </nav>
