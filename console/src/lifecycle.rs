@@ -44,9 +44,19 @@ impl Action {
         }
     }
 
-    /// Whether the action needs a confirmation first.
+    /// Whether the action loses something for good (its buttons are red).
     pub fn is_destructive(self) -> bool {
         self == Self::Delete
+    }
+
+    /// Whether the action asks before it runs: a deletion and an archive (slow to undo)
+    /// always, a stop when it is for several sandboxes at once (`bulk`).
+    pub fn asks_first(self, bulk: bool) -> bool {
+        match self {
+            Self::Delete | Self::Archive => true,
+            Self::Stop => bulk,
+            Self::Start | Self::Recover => false,
+        }
     }
 
     /// Whether the action makes sense for a sandbox in `state`.

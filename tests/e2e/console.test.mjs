@@ -106,6 +106,25 @@ test('stops and starts it from its row', async () => {
   await row('e2e-one').getByRole('button', { name: 'Stop', exact: true }).click();
   await expectState('e2e-one', 'stopped');
   assert.ok(await row('e2e-one').getByRole('button', { name: 'Stop', exact: true }).isDisabled(), 'Stop disabled when stopped');
+
+  // Archive asks first, in a dialog named by its heading that keeps the focus: Cancel has it
+  // on opening, Tab and Shift+Tab go round the dialog's controls, Escape gives it back.
+  await row('e2e-one').getByRole('button', { name: 'Archive', exact: true }).click();
+  const ask = page.getByRole('dialog', { name: 'Archive sandbox' });
+  assert.match(await ask.innerText(), /Archive sandbox e2e-one\? Its files move to archive storage/);
+  const focused = () => page.evaluate(() => ({
+    text: document.activeElement?.textContent?.trim(),
+    inDialog: !!document.activeElement?.closest('[role=dialog]'),
+  }));
+  assert.deepEqual(await focused(), { text: 'Cancel', inDialog: true });
+  for (const key of ['Tab', 'Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+    await page.keyboard.press(key);
+    assert.ok((await focused()).inDialog, `the focus left the dialog after ${key}`);
+  }
+  await page.keyboard.press('Escape');
+  await ask.waitFor({ state: 'detached' });
+  assert.deepEqual(await focused(), { text: 'Archive', inDialog: false });
+  assert.equal((await daytona.byName('e2e-one')).state, 'stopped', 'a cancelled archive did nothing');
   await row('e2e-one').getByRole('button', { name: 'Start', exact: true }).click();
   await expectState('e2e-one', 'started');
   await page.screenshot({ path: artifact('console-dashboard.png') });
@@ -205,7 +224,16 @@ test('bulk-stops and bulk-deletes a selection', async () => {
   await row('e2e-b').getByRole('checkbox').check();
   const bulk = page.getByRole('region', { name: 'Bulk actions' });
   assert.match(await bulk.innerText(), /2 selected/);
+  // Stopping several asks first, naming them; Cancel stops nothing.
   await bulk.getByRole('button', { name: 'Stop (2)' }).click();
+  let ask = page.getByRole('dialog', { name: 'Stop sandboxes' });
+  assert.match(await ask.innerText(), /Stop 2 sandboxes: (e2e-a, e2e-b|e2e-b, e2e-a)\? Their processes end/);
+  await ask.getByRole('button', { name: 'Cancel' }).click();
+  await ask.waitFor({ state: 'detached' });
+  assert.equal((await daytona.byName('e2e-a')).state, 'started');
+  await bulk.getByRole('button', { name: 'Stop (2)' }).click();
+  ask = page.getByRole('dialog', { name: 'Stop sandboxes' });
+  await ask.getByRole('button', { name: 'Stop all' }).click();
   await expectState('e2e-a', 'stopped');
   await expectState('e2e-b', 'stopped');
 

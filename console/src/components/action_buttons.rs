@@ -10,7 +10,7 @@ use crate::operations::{OpStatus, Operations};
 
 /// Start/Stop/Archive/Delete (and Recover for errored sandboxes), enabled per `state`.
 /// While an action runs they give way to a spinner; a failure shows below them.
-/// Delete asks for confirmation first.
+/// Delete and Archive ask for a confirmation first.
 #[component]
 pub fn ActionButtons(
     ops: Operations,
@@ -20,6 +20,8 @@ pub fn ActionButtons(
     #[prop(into)] state: Signal<SandboxState>,
 ) -> impl IntoView {
     let confirm_open = RwSignal::new(false);
+    // The action waiting for its confirmation.
+    let pending = RwSignal::new(None::<Action>);
     // Only this sandbox's status: other rows' actions do not re-render these buttons.
     let status = {
         let id = id.clone();
@@ -31,7 +33,8 @@ pub fn ActionButtons(
             let id = id.clone();
             let visible = move || action != Action::Recover || action.allowed(state.get());
             let run = move |_| {
-                if action.is_destructive() {
+                if action.asks_first(false) {
+                    pending.set(Some(action));
                     confirm_open.set(true);
                 } else {
                     ops.run(id.clone(), action);
@@ -51,7 +54,7 @@ pub fn ActionButtons(
             }
         }
     };
-    let delete_id = id.clone();
+    let confirmed_id = id.clone();
     let dismiss_id = id;
     view! {
         <div class="actions">
@@ -83,11 +86,28 @@ pub fn ActionButtons(
             }}
             <ConfirmDialog
                 open=confirm_open
-                title="Delete sandbox"
-                message=format!("Delete sandbox {name}? Its files are removed. This cannot be undone.")
-                confirm_label="Delete"
-                on_confirm=move |_| ops.run(delete_id.clone(), Action::Delete)
+                title=Signal::derive(move || pending.get().map(|a| format!("{} sandbox", a.label())).unwrap_or_default())
+                message=Signal::derive(move || pending.get().map(|a| question(a, &name)).unwrap_or_default())
+                confirm_label=Signal::derive(move || pending.get().map(|a| a.label().to_owned()).unwrap_or_default())
+                danger=Signal::derive(move || pending.get().is_some_and(Action::is_destructive))
+                on_confirm=move |_| {
+                    if let Some(action) = pending.get_untracked() {
+                        ops.run(confirmed_id.clone(), action);
+                    }
+                }
             />
         </div>
+    }
+}
+
+/// What the confirmation of `action` on sandbox `name` asks.
+fn question(action: Action, name: &str) -> String {
+    match action {
+        Action::Delete => format!("Delete sandbox {name}? Its files are removed. This cannot be undone."),
+        Action::Archive => format!(
+            "Archive sandbox {name}? Its files move to archive storage: starting it again restores them, \
+             which takes longer than a start."
+        ),
+        other => format!("{} sandbox {name}?", other.label()),
     }
 }

@@ -10,7 +10,7 @@ use crate::lifecycle::Action;
 use crate::operations::Operations;
 
 /// While rows of `items` are selected: their count and Start/Stop/Archive/Delete for
-/// those whose state allows it (Delete after a confirmation).
+/// those whose state allows it (Stop, Archive and Delete after a confirmation naming them).
 #[component]
 pub fn BulkBar(
     #[prop(into)] items: Signal<Vec<SandboxDto>>,
@@ -36,15 +36,25 @@ pub fn BulkBar(
         }
     };
     let confirm_open = RwSignal::new(false);
-    let delete_message = Signal::derive(move || {
-        let names: Vec<String> = eligible(Action::Delete).into_iter().map(|(_, name)| name).collect();
+    // The action waiting for its confirmation.
+    let pending = RwSignal::new(None::<Action>);
+    let question = Signal::derive(move || {
+        let Some(action) = pending.get() else { return String::new() };
+        let names: Vec<String> = eligible(action).into_iter().map(|(_, name)| name).collect();
         let what = if names.len() == 1 { "1 sandbox".to_owned() } else { format!("{} sandboxes", names.len()) };
-        format!("Delete {what}: {}? Their files are removed. This cannot be undone.", names.join(", "))
+        let consequence = match action {
+            Action::Delete => "Their files are removed. This cannot be undone.",
+            Action::Archive => "Their files move to archive storage: starting them again takes longer than a start.",
+            Action::Stop => "Their processes end; their files are kept.",
+            Action::Start | Action::Recover => "",
+        };
+        format!("{} {what}: {}? {consequence}", action.label(), names.join(", "))
     });
     let button = move |action: Action| {
         let count = move || eligible(action).len();
         let click = move |_| {
-            if action.is_destructive() {
+            if action.asks_first(true) {
+                pending.set(Some(action));
                 confirm_open.set(true);
             } else {
                 run_all(action);
@@ -76,12 +86,18 @@ pub fn BulkBar(
         </Show>
         <ConfirmDialog
             open=confirm_open
-            title="Delete sandboxes"
-            message=delete_message
-            confirm_label="Delete all"
+            title=Signal::derive(move || pending.get().map(|a| format!("{} sandboxes", a.label())).unwrap_or_default())
+            message=question
+            confirm_label=Signal::derive(move || pending.get().map(|a| format!("{} all", a.label())).unwrap_or_default())
+            danger=Signal::derive(move || pending.get().is_some_and(Action::is_destructive))
             on_confirm=move |_| {
-                run_all(Action::Delete);
-                selection.set(HashSet::new());
+                if let Some(action) = pending.get_untracked() {
+                    run_all(action);
+                    // Deleted rows go; stopped or archived ones stay selected for what follows.
+                    if action == Action::Delete {
+                        selection.set(HashSet::new());
+                    }
+                }
             }
         />
     }
