@@ -75,8 +75,8 @@ DAYTONA_LOCAL_BIN="$ROOT/target/debug/daytona-local" .venv/bin/pytest tests/pyth
 log "npm package types (tsc --noEmit)"
 node_modules/.bin/tsc -p tests/npm/tsconfig.json
 
-log "npm package, official TS SDK in Node, console in headless Chromium"
-node --test tests/npm/ tests/ts-sdk/ tests/e2e/
+log "npm package (and in apps built by Vite 6/7/8, webpack 5, esbuild), official TS SDK in Node, console in headless Chromium"
+node --test tests/npm/ tests/ts-sdk/ tests/e2e/ tests/bundlers/
 
 log "the SDK against @daytonaio/sdk in one page (a few rounds; size budget checked)"
 bash scripts/bench-peer.sh

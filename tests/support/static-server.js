@@ -1,4 +1,5 @@
-// Serves files under the repository root (for pages that import the built npm package).
+// Serves files under the repository root (for pages that import the built npm package), or
+// under another folder (a bundler's output).
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
@@ -11,17 +12,19 @@ const TYPES = {
   '.css': 'text/css; charset=utf-8',
 };
 
-/** Starts a static server on a free port; returns `{ url, stop() }`. */
-export async function startStaticServer() {
+/** Starts a static server of `root` on a free port; returns `{ url, stop() }`. A folder's
+ * `index.html` answers for the folder. */
+export async function startStaticServer(root = ROOT) {
   const port = await freePort();
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
-    const file = join(ROOT, path);
-    if (!file.startsWith(ROOT + '/')) {
+    let file = join(root, path);
+    if (file !== root && !file.startsWith(root + '/')) {
       res.writeHead(403).end();
       return;
     }
     try {
+      if (statSync(file).isDirectory()) file = join(file, 'index.html');
       if (!statSync(file).isFile()) throw new Error('not a file');
     } catch {
       res.writeHead(404).end();

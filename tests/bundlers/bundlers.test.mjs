@@ -1,0 +1,143 @@
+// The npm package as web developers install it: `npm pack`'s tarball installed into a small app
+// per bundler (Vite 6, 7 and 8, webpack 5, esbuild; each folder here is the tool's own starter
+// with no configuration file), built, served and driven in headless Chromium against
+// daytona-local: create a sandbox, run a command, list, delete, with nothing in the browser's
+// console. Vite's dev servers are driven too. Prints each build's emitted sizes (raw and gzip)
+// as BENCH lines. The fixtures' npm installs stay in their node_modules between runs.
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+
+import { launchBrowser } from '../support/browser.js';
+import { ROOT, freePort, startDaytonaLocal } from '../support/daytona-local.js';
+import { startStaticServer } from '../support/static-server.js';
+
+const run = promisify(execFile);
+const HERE = import.meta.dirname;
+
+/** Each fixture: how it builds, and the folder its built page is served from. */
+const FIXTURES = {
+  vite6: { build: ['vite', 'build', '--logLevel', 'warn'], site: 'dist', dev: true },
+  vite7: { build: ['vite', 'build', '--logLevel', 'warn'], site: 'dist', dev: true },
+  vite8: { build: ['vite', 'build', '--logLevel', 'warn'], site: 'dist', dev: true },
+  webpack: { build: ['webpack'], site: '.', out: 'dist' },
+  esbuild: { build: ['esbuild', 'src/main.js', '--bundle', '--format=esm', '--loader:.wasm=file', '--outdir=out', '--log-level=warning'], site: '.', out: 'out' },
+};
+
+let server, browser, tarball;
+const sites = [];
+
+before(async () => {
+  const packed = mkdtempSync(join(tmpdir(), 'daytona-wasm-pack-'));
+  const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', packed], { cwd: join(ROOT, 'pkg') });
+  tarball = join(packed, stdout.trim().split('\n').pop());
+  // The installs (each fixture's tool and the tarball) run side by side; npm's cache and the
+  // fixtures' node_modules make later runs quick.
+  await Promise.all(
+    Object.keys(FIXTURES).map(async (name) => {
+      const dir = join(HERE, name);
+      copyFileSync(join(HERE, 'scenario.js'), join(dir, 'src/scenario.js'));
+      const started = Date.now();
+      await run('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
+        cwd: dir,
+        maxBuffer: 16 << 20,
+      });
+      console.log(`npm install of the ${name} fixture: ${Date.now() - started} ms`);
+    }),
+  );
+  server = await startDaytonaLocal();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  for (const s of sites) await s.stop();
+  await server?.stop();
+  if (tarball) rmSync(join(tarball, '..'), { recursive: true, force: true });
+});
+
+/** Opens `url` with daytona-local in its fragment and returns the scenario's outcome and what
+ * the browser's console said. */
+async function drive(url) {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('requestfailed', (r) => problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()}: ${r.url()}`));
+  await page.goto(`${url}#api=${encodeURIComponent(server.apiUrl)}&key=${encodeURIComponent(server.apiKey)}`);
+  // The outcome, or the first uncaught error (an entry that failed to load sets no outcome).
+  const failed = new Promise((resolve) => page.once('pageerror', (e) => resolve({ error: `uncaught: ${e.message}` })));
+  const outcome = await Promise.race([
+    page.waitForFunction(() => window.outcome, null, { timeout: 120_000 }).then((h) => h.jsonValue()),
+    failed,
+  ]);
+  await page.close();
+  return { outcome, problems };
+}
+
+function assertRan({ outcome, problems }, what) {
+  assert.deepEqual(outcome, { state: outcome.state, result: 'bundled\n', listed: true }, `${what}: ${JSON.stringify(outcome)}`);
+  assert.ok(['destroyed', 'destroying'].includes(outcome.state), `${what}: deleted, ${outcome.state}`);
+  assert.deepEqual(problems, [], `${what}: the browser's console`);
+}
+
+/** The emitted .js and .wasm files under `dir` with their raw and gzip sizes. */
+function emitted(dir) {
+  const walk = (d) => readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]);
+  return walk(dir)
+    .filter((f) => /\.(m?js|wasm)$/.test(f))
+    .map((f) => ({ file: relative(dir, f), raw: statSync(f).size, gzip: gzipSync(readFileSync(f), { level: 9 }).length }));
+}
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+
+for (const [name, fixture] of Object.entries(FIXTURES)) {
+  test(`${name}: built with no configuration, the app creates, runs, lists and deletes`, async () => {
+    const dir = join(HERE, name);
+    rmSync(join(dir, fixture.out ?? fixture.site), { recursive: true, force: true });
+    const [tool, ...args] = fixture.build;
+    await run(join(dir, 'node_modules/.bin', tool), args, { cwd: dir, maxBuffer: 16 << 20 });
+    const files = emitted(join(dir, fixture.out ?? fixture.site));
+    const wasm = files.filter((f) => f.file.endsWith('.wasm'));
+    assert.equal(wasm.length, 1, `${name} emitted the wasm once: ${JSON.stringify(files)}`);
+    const total = files.reduce((t, f) => ({ raw: t.raw + f.raw, gzip: t.gzip + f.gzip }), { raw: 0, gzip: 0 });
+    console.log(
+      `BENCH bundler ${name}: ${kb(total.raw)} raw, ${kb(total.gzip)} gzip (${files.map((f) => `${f.file} ${kb(f.raw)}/${kb(f.gzip)}`).join(', ')})`,
+    );
+    const site = await startStaticServer(join(dir, fixture.site));
+    sites.push(site);
+    assertRan(await drive(`${site.url}/`), `${name} build`);
+  });
+
+  if (fixture.dev) {
+    test(`${name}: its dev server, with no configuration`, async () => {
+      const dir = join(HERE, name);
+      const port = await freePort();
+      const dev = spawn(join(dir, 'node_modules/.bin/vite'), ['--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let log = '';
+      dev.stdout.on('data', (d) => (log += d));
+      dev.stderr.on('data', (d) => (log += d));
+      try {
+        const url = `http://127.0.0.1:${port}/`;
+        for (let i = 0; ; i++) {
+          if (await fetch(url).then((r) => r.ok, () => false)) break;
+          assert.ok(i < 300 && dev.exitCode === null, `the ${name} dev server did not start: ${log}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        assertRan(await drive(url), `${name} dev server`);
+      } finally {
+        dev.kill();
+      }
+    });
+  }
+}

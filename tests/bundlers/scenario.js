@@ -1,0 +1,18 @@
+// The fixture apps' one scenario (copied next to each app's entry as src/scenario.js by
+// bundlers.test.mjs): what a first app does with the SDK, against the daytona-local named in
+// the page's fragment (#api=…&key=…). The outcome lands in window.outcome.
+export async function scenario(Daytona) {
+  try {
+    const hash = new URLSearchParams(location.hash.slice(1));
+    const daytona = new Daytona({ apiUrl: hash.get('api'), apiKey: hash.get('key') });
+    const run = `bundled-${Date.now()}`;
+    const sandbox = await daytona.create({ labels: { suite: 'bundlers', run } });
+    const exec = await sandbox.process.executeCommand('echo bundled');
+    const listed = [];
+    for await (const s of daytona.list({ labels: { run } })) listed.push(s.id);
+    await sandbox.delete();
+    window.outcome = { state: sandbox.state, result: exec.result, listed: listed.length === 1 && listed[0] === sandbox.id };
+  } catch (e) {
+    window.outcome = { error: `${e?.name}: ${e?.message}` };
+  }
+}
