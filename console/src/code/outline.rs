@@ -38,6 +38,12 @@ pub fn Outline(doc: OpenDoc, #[prop(into)] on_pick: Callback<u32>) -> impl IntoV
     let symbols = RwSignal::new(None::<Result<Vec<Symbol>, String>>);
     let asked = StoredValue::new(0u32);
     let pending = StoredValue::new(None::<TimeoutHandle>);
+    // A question still waiting for the text to rest goes with the outline.
+    on_cleanup(move || {
+        if let Some(Some(handle)) = pending.try_get_value() {
+            handle.clear();
+        }
+    });
     Effect::new(move |_| {
         if !doc.ready.get() {
             return;
@@ -45,7 +51,8 @@ pub fn Outline(doc: OpenDoc, #[prop(into)] on_pick: Callback<u32>) -> impl IntoV
         let round = doc.edits.get();
         asked.set_value(round);
         debounce(pending, if round == 0 { Duration::ZERO } else { SETTLE }, move || {
-            let path = doc.path.get_value();
+            // The file may have been closed meanwhile (its values disposed): nothing to ask.
+            let Some(path) = doc.path.try_get_value() else { return };
             spawn_local(async move {
                 let found = workspace.symbols(&path).await;
                 // An answer overtaken by later edits is dropped.
