@@ -111,9 +111,12 @@ fn Header() -> impl IntoView {
     let health = check_connection(conn);
     view! {
         <header class="topbar">
-            <A href="/" attr:class="brand" attr:aria-label="Daytona Console home">
-                <span class="brand-mark">"D"</span>
+            <A href="/" attr:class="brand">
+                // The mark is decoration; the link is named by its text, "Daytona Console" (the
+                // space is not drawn between flex items).
+                <span class="brand-mark" aria-hidden="true">"D"</span>
                 <span class="brand-name">"Daytona"</span>
+                " "
                 <span class="brand-sub">"Console"</span>
             </A>
             <nav class="nav">

@@ -44,6 +44,17 @@ impl Action {
         }
     }
 
+    /// What the action did, as a verb in the past tense ("Stopped").
+    pub fn done(self) -> &'static str {
+        match self {
+            Self::Start => "Started",
+            Self::Stop => "Stopped",
+            Self::Archive => "Archived",
+            Self::Recover => "Recovered",
+            Self::Delete => "Deleted",
+        }
+    }
+
     /// Whether the action loses something for good (its buttons are red).
     pub fn is_destructive(self) -> bool {
         self == Self::Delete

@@ -105,6 +105,13 @@ impl<T> Call<T> {
         self
     }
 
+    /// Cancels the request when `signal` fires (the call ends with `DaytonaError::Aborted`;
+    /// the toolbox ends a command whose request went away).
+    pub fn signal(mut self, signal: web_sys::AbortSignal) -> Self {
+        self.request.opts.signal = Some(signal);
+        self
+    }
+
     /// The request, for the JS face (which hands the answer on undecoded).
     #[cfg_attr(not(feature = "js"), allow(dead_code))]
     pub(crate) fn request(self) -> Request {

@@ -58,8 +58,9 @@ impl Process {
         Ok(resp)
     }
 
-    /// `POST /process/execute` as the toolbox answers it (no `artifacts`).
-    pub(crate) fn execute(
+    /// `POST /process/execute` as the toolbox answers it (no `artifacts`), as a [`Call`] to
+    /// await (e.g. with a [`Call::signal`] to cancel it).
+    pub fn execute(
         &self,
         command: &str,
         cwd: Option<&str>,

@@ -100,6 +100,8 @@ test('creates a sandbox with a label through the dialog', async () => {
   assert.equal((await daytona.byName('e2e-one')).labels.team, 'qa');
   assert.equal((await daytona.byName('e2e-one')).networkAllowList, '10.0.0.0/8, 192.0.2.7/32');
   await page.getByText('Sandbox e2e-one created and started.').waitFor();
+  // A success notice goes by itself.
+  await page.getByText('Sandbox e2e-one created and started.').waitFor({ state: 'detached', timeout: 15_000 });
 });
 
 test('stops and starts it from its row', async () => {
@@ -170,6 +172,30 @@ test('edits labels and auto-stop, and runs a command from the Commands tab', asy
   await page.locator('form.run-form').getByRole('button', { name: 'Run', exact: true }).click();
   await eventually(async () => (await output.innerText()).trim() === '/tmp', { what: 'pwd in /tmp' });
   assert.equal(await page.locator('.exit').innerText(), 'exit 0');
+
+  // A long command: the last output goes while it runs, Cancel ends it (on the sandbox too)
+  // and frees the form; ArrowUp brings back the commands run before, ArrowDown what was typed.
+  const run = page.locator('form.run-form').getByRole('button', { name: 'Run', exact: true });
+  await page.locator('input[name=cwd]').fill('');
+  await page.locator('input[name=command]').fill('echo started > /tmp/long.txt; sleep 30; echo done >> /tmp/long.txt');
+  await run.click();
+  await page.getByRole('button', { name: 'Running…' }).waitFor();
+  assert.equal(await output.count(), 0, 'the previous output is gone while the command runs');
+  const toolbox = daytona.toolbox(id);
+  await eventually(async () => (await toolbox.exec('cat /tmp/long.txt')).result === 'started\n', { what: 'the command started' });
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await page.getByText(/^Cancelled after \d+\.\d s\.$/).waitFor();
+  assert.equal(await run.isEnabled(), true, 'the form is free again');
+  await eventually(async () => !(await toolbox.exec('pgrep -f "sleep [3]0"')).result.trim(), { what: 'the sleep ended on the sandbox' });
+  const field = page.locator('input[name=command]');
+  await field.fill('typed but not run');
+  await field.press('ArrowUp');
+  assert.match(await field.inputValue(), /^echo started > \/tmp\/long\.txt; sleep 30/);
+  await field.press('ArrowUp');
+  assert.equal(await field.inputValue(), 'pwd');
+  await field.press('ArrowDown');
+  await field.press('ArrowDown');
+  assert.equal(await field.inputValue(), 'typed but not run');
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: artifact('console-detail.png'), fullPage: true });
   await page.getByRole('link', { name: '← Sandboxes' }).click();
@@ -236,6 +262,10 @@ test('bulk-stops and bulk-deletes a selection', async () => {
   await ask.getByRole('button', { name: 'Stop all' }).click();
   await expectState('e2e-a', 'stopped');
   await expectState('e2e-b', 'stopped');
+  // When all are done, a notice says so, and goes by itself.
+  const stopped = page.getByRole('status').filter({ hasText: 'Stopped 2 sandboxes.' });
+  await stopped.waitFor();
+  await stopped.waitFor({ state: 'detached', timeout: 15_000 });
 
   await bulk.getByRole('button', { name: 'Delete (2)' }).click();
   const confirm = page.getByRole('dialog', { name: 'Delete sandboxes' });
@@ -244,6 +274,7 @@ test('bulk-stops and bulk-deletes a selection', async () => {
   await row('e2e-a').waitFor({ state: 'detached', timeout: 30_000 });
   await row('e2e-b').waitFor({ state: 'detached', timeout: 30_000 });
   await eventually(async () => (await daytona.list()).length === 0, { what: 'all sandboxes gone on the server' });
+  await page.getByRole('status').filter({ hasText: 'Deleted 2 sandboxes.' }).waitFor();
   await page.getByText('No sandboxes yet.').waitFor();
 });
 

@@ -7,10 +7,14 @@ use leptos::prelude::*;
 
 use crate::components::confirm::ConfirmDialog;
 use crate::lifecycle::Action;
-use crate::operations::Operations;
+use crate::operations::{OpStatus, Operations};
+
+/// How long a finished bulk action's notice stays.
+const NOTICE_MS: u64 = 8_000;
 
 /// While rows of `items` are selected: their count and Start/Stop/Archive/Delete for
 /// those whose state allows it (Stop, Archive and Delete after a confirmation naming them).
+/// When all of a bulk action's sandboxes are done, a notice says how it went.
 #[component]
 pub fn BulkBar(
     #[prop(into)] items: Signal<Vec<SandboxDto>>,
@@ -30,11 +34,46 @@ pub fn BulkBar(
             .map(|s| (s.id, s.name))
             .collect::<Vec<_>>()
     };
+    // The bulk action in flight (its sandboxes), and the notice of the last one finished.
+    let batch = RwSignal::new(None::<(Action, Vec<String>)>);
+    let notice = RwSignal::new(None::<(String, bool)>);
     let run_all = move |action: Action| {
-        for (id, _) in eligible(action) {
-            ops.run(id, action);
+        let ids: Vec<String> = eligible(action).into_iter().map(|(id, _)| id).collect();
+        for id in &ids {
+            ops.run(id.clone(), action);
         }
+        batch.set(Some((action, ids)));
     };
+    Effect::new(move |_| {
+        let Some((action, ids)) = batch.get() else { return };
+        if ids.iter().any(|id| ops.is_running(id)) {
+            return;
+        }
+        let failed = ids.iter().filter(|id| matches!(ops.status(id), Some(OpStatus::Failed(_)))).count();
+        let what = |n: usize| if n == 1 { "1 sandbox".to_owned() } else { format!("{n} sandboxes") };
+        let text = match failed {
+            0 => format!("{} {}.", action.done(), what(ids.len())),
+            _ => format!(
+                "{} {} of {}; {failed} failed (the reason is on its row).",
+                action.done(),
+                ids.len() - failed,
+                what(ids.len())
+            ),
+        };
+        batch.set(None);
+        notice.set(Some((text.clone(), failed == 0)));
+        // A success goes by itself; a failure stays until dismissed.
+        if failed == 0 {
+            set_timeout(
+                move || {
+                    if notice.with_untracked(|n| n.as_ref().is_some_and(|(t, _)| *t == text)) {
+                        notice.set(None);
+                    }
+                },
+                std::time::Duration::from_millis(NOTICE_MS),
+            );
+        }
+    });
     let confirm_open = RwSignal::new(false);
     // The action waiting for its confirmation.
     let pending = RwSignal::new(None::<Action>);
@@ -84,6 +123,20 @@ pub fn BulkBar(
                 </button>
             </div>
         </Show>
+        {move || {
+            notice
+                .get()
+                .map(|(text, ok)| {
+                    view! {
+                        <p class=if ok { "alert alert-ok" } else { "alert alert-error" } role="status">
+                            <span>{text}</span>
+                            <button type="button" class="btn-icon" aria-label="Dismiss" on:click=move |_| notice.set(None)>
+                                "×"
+                            </button>
+                        </p>
+                    }
+                })
+        }}
         <ConfirmDialog
             open=confirm_open
             title=Signal::derive(move || pending.get().map(|a| format!("{} sandboxes", a.label())).unwrap_or_default())

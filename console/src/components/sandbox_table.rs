@@ -49,7 +49,7 @@ pub fn SandboxTable(
         });
     };
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Sandboxes">
             <table class="table">
                 <thead>
                     <tr>

@@ -122,7 +122,7 @@ pub fn FileTable(#[prop(into)] dir: Signal<String>) -> impl IntoView {
 
     view! {
         <ErrorAlert error=Signal::derive(move || loading.error().or_else(|| deleting.error()))/>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Files">
             <table class="table files-table">
                 <thead>
                     <tr>

@@ -53,6 +53,22 @@ fn Dashboard() -> impl IntoView {
     let selection = RwSignal::new(HashSet::<String>::new());
     let create_open = RwSignal::new(false);
     let created = RwSignal::new(None::<String>);
+    // The "created" notice goes by itself after a while (a later one restarts the wait).
+    Effect::watch(
+        move || created.get(),
+        move |name, _, _| {
+            let Some(name) = name.clone() else { return };
+            set_timeout(
+                move || {
+                    if created.with_untracked(|c| c.as_ref() == Some(&name)) {
+                        created.set(None);
+                    }
+                },
+                std::time::Duration::from_secs(8),
+            );
+        },
+        false,
+    );
     let auto_refresh = RwSignal::new(true);
     let reloads = RwSignal::new(0u64);
     let reload = move || reloads.update(|n| *n += 1);

@@ -185,7 +185,7 @@ fn Snapshots() -> impl IntoView {
         <ErrorAlert error=action_error/>
         {move || error.get().map(|e| view! { <Alert message=e/> })}
 
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Snapshots">
             <table class="table snapshots-table">
                 <thead>
                     <tr>

@@ -160,7 +160,7 @@ fn Volumes() -> impl IntoView {
         <ErrorAlert error=delete_error/>
         {move || error.get().map(|e| view! { <Alert message=e/> })}
 
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Volumes">
             <table class="table volumes-table">
                 <thead>
                     <tr>

@@ -122,16 +122,17 @@ fn Terminals() -> impl IntoView {
     view! {
         <section class="terminals">
             <div class="subtabs">
-                <div class="subtab-list" role="tablist" aria-label="Terminals">
+                <nav class="subtab-list" aria-label="Terminals">
                     <For
                         each=move || sessions.get().unwrap_or_default()
                         key=|id| id.clone()
                         children=move |id| {
                             let tab_id = id.clone();
                             let is_selected = move || selected.get().as_deref() == Some(tab_id.as_str());
-                            let aria_selected = {
+                            // Links to each terminal's URL: the shown one is the current page.
+                            let aria_current = {
                                 let is_selected = is_selected.clone();
-                                move || is_selected().to_string()
+                                move || is_selected().then_some("page")
                             };
                             let url = href(&current.id.get_untracked(), Some(&id));
                             let (label, data_pty, close_label) = (id.clone(), id.clone(), format!("Close terminal {id}"));
@@ -139,7 +140,7 @@ fn Terminals() -> impl IntoView {
                             let title = move || infos.with(|i| i.get(&info_id).cloned()).unwrap_or_else(|| "New terminal".into());
                             view! {
                                 <div class="subtab" class:active=is_selected data-pty=data_pty>
-                                    <a href=url role="tab" aria-selected=aria_selected title=title>{label}</a>
+                                    <a href=url aria-current=aria_current title=title>{label}</a>
                                     <button
                                         type="button"
                                         class="btn-icon"
@@ -156,7 +157,7 @@ fn Terminals() -> impl IntoView {
                     <button type="button" class="btn btn-small btn-dark" aria-label="New terminal" title="New terminal" on:click=open_new.clone()>
                         "+"
                     </button>
-                </div>
+                </nav>
                 <FontSizeSetting size=font_size/>
             </div>
             <ErrorAlert error=Signal::derive(move || listing.error().or_else(|| closing_task.error()))/>
