@@ -11,7 +11,7 @@ log "building daytona-console (wasm32, size profile)"
 wasm_cargo rustc -p daytona-console --bin daytona-console --profile wasm-release -- -C link-arg=--emit-relocs
 out=dist/console
 rm -rf "$out"; mkdir -p "$out/pkg"
-# The routes declared with `lazy_view!` (console/src/app.rs) become wasm modules of their own
+# The routes declared with `lazy_views!` (console/src/app.rs) become wasm modules of their own
 # (and what only they share, chunks), fetched by pkg/__wasm_split.js when a route first opens;
 # the main module keeps what the first page needs, and exports what the parts share with it.
 built="target/$WASM_TARGET/wasm-release"

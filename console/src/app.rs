@@ -20,56 +20,51 @@ use crate::pages::snapshots::SnapshotsPage;
 use crate::pages::volumes::VolumesPage;
 use crate::time::provide_clock;
 
-/// Declares a route whose view is a part of the wasm of its own, downloaded when the route
-/// first opens: `scripts/build-console.sh` splits the module at each of these (Leptos's lazy
-/// routes), so the first page loads neither the tabs nor the pages it does not show.
-macro_rules! lazy_view {
-    ($($route:ident => $component:ident),* $(,)?) => {$(
-        #[doc = concat!("The lazily loaded route of `", stringify!($component), "`.")]
-        struct $route;
+/// Declares the routes whose views are parts of the wasm of their own, downloaded when the
+/// route first opens: `scripts/build-console.sh` splits the module at each of these (Leptos's
+/// lazy routes), so the first page loads neither the tabs nor the pages it does not show.
+/// Each is named with the last segment of its path, for [`preload`].
+macro_rules! lazy_views {
+    ($($segment:literal: $route:ident => $component:ident),* $(,)?) => {
+        $(
+            #[doc = concat!("The lazily loaded route of `", stringify!($component), "`.")]
+            struct $route;
 
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                Self
-            }
+            #[lazy_route]
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    Self
+                }
 
-            fn view(_this: Self) -> AnyView {
-                view! { <$component/> }.into_any()
+                fn view(_this: Self) -> AnyView {
+                    view! { <$component/> }.into_any()
+                }
             }
+        )*
+
+        /// Starts downloading the part of the wasm behind a link (by the last segment of its
+        /// path: `/terminal`, `/settings`…) when the pointer or the focus reaches it, so the
+        /// click that follows finds it loaded. A part is downloaded once; other paths do nothing.
+        pub fn preload(path: &str) {
+            let part: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> = match path.rsplit('/').next() {
+                $(Some($segment) => Box::pin($route::preload()),)*
+                _ => return,
+            };
+            leptos::task::spawn_local(part);
         }
-    )*};
-}
-
-lazy_view! {
-    TerminalRoute => TerminalTab,
-    FilesRoute => FilesTab,
-    CommandsRoute => CommandsTab,
-    GitRoute => GitTab,
-    NotebookRoute => NotebookTab,
-    DesktopRoute => DesktopTab,
-    SnapshotsRoute => SnapshotsPage,
-    VolumesRoute => VolumesPage,
-    SettingsRoute => SettingsPage,
-}
-
-/// Starts downloading the part of the wasm behind a link (the last segment of its path:
-/// `/terminal`, `/settings`…) when the pointer or the focus reaches it, so the click that
-/// follows finds it loaded. A part is downloaded once; other paths do nothing.
-pub fn preload(path: &str) {
-    let part: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> = match path.rsplit('/').next() {
-        Some("terminal") => Box::pin(TerminalRoute::preload()),
-        Some("files") => Box::pin(FilesRoute::preload()),
-        Some("commands") => Box::pin(CommandsRoute::preload()),
-        Some("git") => Box::pin(GitRoute::preload()),
-        Some("notebook") => Box::pin(NotebookRoute::preload()),
-        Some("desktop") => Box::pin(DesktopRoute::preload()),
-        Some("snapshots") => Box::pin(SnapshotsRoute::preload()),
-        Some("volumes") => Box::pin(VolumesRoute::preload()),
-        Some("settings") => Box::pin(SettingsRoute::preload()),
-        _ => return,
     };
-    leptos::task::spawn_local(part);
+}
+
+lazy_views! {
+    "terminal": TerminalRoute => TerminalTab,
+    "files": FilesRoute => FilesTab,
+    "commands": CommandsRoute => CommandsTab,
+    "git": GitRoute => GitTab,
+    "notebook": NotebookRoute => NotebookTab,
+    "desktop": DesktopRoute => DesktopTab,
+    "snapshots": SnapshotsRoute => SnapshotsPage,
+    "volumes": VolumesRoute => VolumesPage,
+    "settings": SettingsRoute => SettingsPage,
 }
 
 /// The root component: provides the connection and clock, then routes.
@@ -121,14 +116,12 @@ fn Header() -> impl IntoView {
             </A>
             <nav class="nav">
                 <A href="/" exact=true {..} class:active=in_sandboxes>"Sandboxes"</A>
-                {["Snapshots", "Volumes", "Settings"]
-                    .map(|label| {
-                        let href = format!("/{}", label.to_lowercase());
-                        let path = href.clone();
-                        let warm = move || preload(&path);
-                        let warm_too = warm.clone();
+                {[("Snapshots", "/snapshots"), ("Volumes", "/volumes"), ("Settings", "/settings")]
+                    .map(|(label, path)| {
                         view! {
-                            <A href={href} {..} on:pointerenter=move |_| warm() on:focus=move |_| warm_too()>{label}</A>
+                            <A href={path} {..} on:pointerenter=move |_| preload(path) on:focus=move |_| preload(path)>
+                                {label}
+                            </A>
                         }
                     })}
             </nav>

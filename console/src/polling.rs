@@ -1,4 +1,5 @@
-//! Timers of components: repeating ones tied to a component's lifetime, and debouncing.
+//! Timers of components: repeating ones tied to a component's lifetime, debouncing, and
+//! notices that go by themselves.
 
 use std::time::Duration;
 
@@ -10,6 +11,23 @@ pub fn use_interval(period: Duration, tick: impl Fn() + 'static) {
     if let Ok(handle) = set_interval_with_handle(tick, period) {
         on_cleanup(move || handle.clear());
     }
+}
+
+/// How long a success notice stays.
+pub const NOTICE_FOR: Duration = Duration::from_secs(8);
+
+/// Clears `notice` after `delay` unless it shows something else by then (a success notice
+/// that goes by itself).
+pub fn clear_later<T: Clone + PartialEq + Send + Sync + 'static>(notice: RwSignal<Option<T>>, delay: Duration) {
+    let shown = notice.get_untracked();
+    set_timeout(
+        move || {
+            if notice.try_with_untracked(|n| *n == shown) == Some(true) {
+                notice.set(None);
+            }
+        },
+        delay,
+    );
 }
 
 /// Runs `run` after `delay` unless called again meanwhile with the same `pending` (which then

@@ -9,9 +9,6 @@ use crate::components::confirm::ConfirmDialog;
 use crate::lifecycle::Action;
 use crate::operations::{OpStatus, Operations};
 
-/// How long a finished bulk action's notice stays.
-const NOTICE_MS: u64 = 8_000;
-
 /// While rows of `items` are selected: their count and Start/Stop/Archive/Delete for
 /// those whose state allows it (Stop, Archive and Delete after a confirmation naming them).
 /// When all of a bulk action's sandboxes are done, a notice says how it went.
@@ -61,17 +58,10 @@ pub fn BulkBar(
             ),
         };
         batch.set(None);
-        notice.set(Some((text.clone(), failed == 0)));
+        notice.set(Some((text, failed == 0)));
         // A success goes by itself; a failure stays until dismissed.
         if failed == 0 {
-            set_timeout(
-                move || {
-                    if notice.with_untracked(|n| n.as_ref().is_some_and(|(t, _)| *t == text)) {
-                        notice.set(None);
-                    }
-                },
-                std::time::Duration::from_millis(NOTICE_MS),
-            );
+            crate::polling::clear_later(notice, crate::polling::NOTICE_FOR);
         }
     });
     let confirm_open = RwSignal::new(false);

@@ -116,13 +116,6 @@ pub fn CreateDialog(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> 
 fn CreateForm(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> impl IntoView {
     let conn = use_connection();
     let form = FormFields::new();
-    let name_input = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move |_| {
-        if let Some(input) = name_input.get() {
-            // Focus is a convenience; failing to take it changes nothing.
-            let _ = input.focus();
-        }
-    });
     let submitted = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let server_error = RwSignal::new(None::<String>);
@@ -159,7 +152,7 @@ fn CreateForm(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> impl I
         <Modal title="New sandbox" on_close=move |_| open.set(false) class="modal-wide">
             <form class="form" on:submit=submit novalidate>
                 <Field label="Name" hint="Letters, digits, '.', '_' and '-'. Blank: the id is used." error=name_error>
-                    <input type="text" name="name" autocomplete="off" node_ref=name_input bind:value=form.name/>
+                    <input type="text" name="name" autocomplete="off" bind:value=form.name/>
                 </Field>
 
                 <Field label="Snapshot" hint="The image it runs on; pull more on the Snapshots page.">

@@ -4,7 +4,6 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use leptos::ev;
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 
 /// What can take the focus in a dialog, in document order.
@@ -37,10 +36,10 @@ pub fn Modal(
     let heading_id = title_id.clone();
     let panel = NodeRef::<leptos::html::Div>::new();
     // Where the focus was: it goes back there on closing, if that element is still shown.
-    let before = SendWrapper::new(document().active_element());
-    let before = std::sync::Mutex::new(Some(before));
+    let before = StoredValue::new_local(document().active_element());
     on_cleanup(move || {
-        let before = before.lock().ok().and_then(|mut b| b.take()).and_then(SendWrapper::take);
+        // (A component's cleanups run before its own values are disposed.)
+        let before = before.try_update_value(Option::take).flatten();
         if let Some(el) = before.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
             if el.is_connected() {
                 let _ = el.focus();

@@ -54,21 +54,11 @@ fn Dashboard() -> impl IntoView {
     let create_open = RwSignal::new(false);
     let created = RwSignal::new(None::<String>);
     // The "created" notice goes by itself after a while (a later one restarts the wait).
-    Effect::watch(
-        move || created.get(),
-        move |name, _, _| {
-            let Some(name) = name.clone() else { return };
-            set_timeout(
-                move || {
-                    if created.with_untracked(|c| c.as_ref() == Some(&name)) {
-                        created.set(None);
-                    }
-                },
-                std::time::Duration::from_secs(8),
-            );
-        },
-        false,
-    );
+    Effect::new(move |_| {
+        if created.with(Option::is_some) {
+            crate::polling::clear_later(created, crate::polling::NOTICE_FOR);
+        }
+    });
     let auto_refresh = RwSignal::new(true);
     let reloads = RwSignal::new(0u64);
     let reload = move || reloads.update(|n| *n += 1);
