@@ -13,6 +13,10 @@ export * from './errors.js';
 export declare function initDaytona(wasmUrl?: string | URL): Promise<void>;
 
 declare module './dist/daytona_wasm.js' {
+  interface Daytona {
+    /** `close()`, for `await using daytona = new Daytona(…)`. */
+    [Symbol.asyncDispose](): Promise<void>;
+  }
   interface SandboxIterator {
     [Symbol.asyncIterator](): SandboxIterator;
   }

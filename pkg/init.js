@@ -1,7 +1,9 @@
 // daytona-wasm without a top-level await (documented in init.d.ts).
-import init, { SandboxEventStream, SandboxIterator } from './dist/daytona_wasm.js';
+import init, { Daytona, SandboxEventStream, SandboxIterator } from './dist/daytona_wasm.js';
 
 for (const I of [SandboxEventStream, SandboxIterator]) I.prototype[Symbol.asyncIterator] = function () { return this; };
+// `await using daytona = new Daytona(…)` (browsers without Symbol.asyncDispose call close()).
+if (Symbol.asyncDispose) Daytona.prototype[Symbol.asyncDispose] = async function () { this.close(); };
 
 let ready;
 export function initDaytona(url) {

@@ -2,9 +2,9 @@
 # Builds the SDK's npm package into pkg/dist (wasm + ES module glue + .d.ts).
 source "$(dirname "$0")/lib.sh"
 log "building daytona-wasm (wasm32, size profile)"
-wasm_cargo build -p daytona-wasm --profile wasm-release
+sdk_cargo build -p daytona-wasm --profile wasm-release
 rm -rf pkg/dist
-"$WASM_BINDGEN" --target web --out-dir pkg/dist "target/$WASM_TARGET/wasm-release/daytona_wasm.wasm"
+"$WASM_BINDGEN" --target web --out-dir pkg/dist "$SDK_TARGET_DIR/$WASM_TARGET/wasm-release/daytona_wasm.wasm"
 wasm_opt pkg/dist/daytona_wasm_bg.wasm
 # The JS glue minified in place (as a bundler would; imports untouched): 14.6 -> 8.7 KB gzip.
 # The error classes' snippet keeps its names (`err.name` is the class's); the glue's classes are

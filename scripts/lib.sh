@@ -26,6 +26,27 @@ wasm_cargo() {
   fi
 }
 
+# cargo for the npm package's wasm, built for size: the standard library rebuilt with Debian's
+# Rust for the web (its std sources and wasm linker; scripts/setup.sh installs them) so that a
+# panic aborts at once with no message formatting or location (-Cpanic=immediate-abort,
+# -Zlocation-detail=none), and with `Debug` compiled out (-Zfmt-debug=none: messages quote their
+# values with daytona_models::Quoted, never `{:?}`). -23 KB gzip. Its own target dir (another
+# std and other flags than the console's and the tests' wasm builds). Without Debian's Rust,
+# the plain wasm build (bigger; the size check says so).
+SDK_TARGET_DIR="$ROOT/target/pkg"
+sdk_cargo() {
+  local sub="$1"; shift
+  if [ -d /usr/lib/rustlib/src/rust/library ] && [ -x /usr/bin/rustc ] && command -v wasm-ld-19 >/dev/null; then
+    RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-19 RUSTC=/usr/bin/rustc \
+      CARGO_TARGET_DIR="$SDK_TARGET_DIR" \
+      RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
+      /usr/bin/cargo "$sub" --target "$WASM_TARGET" -Zbuild-std=std,panic_abort "$@"
+  else
+    log "Debian's rustc-web is missing (scripts/setup.sh installs it): the package is built without its size flags"
+    CARGO_TARGET_DIR="$SDK_TARGET_DIR" wasm_cargo "$sub" "$@"
+  fi
+}
+
 # Optional size pass with wasm-opt (binaryen from npm when installed); never fatal.
 wasm_opt() {
   local f="$1" opt="$ROOT/node_modules/.bin/wasm-opt"

@@ -34,13 +34,15 @@ for p in openssh-client openssh-sftp-server; do need_pkg "$p"; done
 # mouse and keyboard, recordings.
 for p in xvfb openbox xterm x11vnc websockify novnc xdotool ffmpeg; do need_pkg "$p"; done
 
-# wasm32 std: rustup's target if present or obtainable quickly, else Debian's build-std route.
+# Debian's Rust for the web, its std sources and wasm linker: the npm package's wasm is built
+# with them (std rebuilt for size: lib.sh's sdk_cargo), and they are the wasm32 route of a
+# machine whose rustup has no wasm32 target.
+for p in rustc-web cargo-web rust-web-src lld-19; do need_pkg "$p"; done
+# wasm32 std of the other wasm builds: rustup's target if present or obtainable quickly, else
+# Debian's build-std route.
 if [ "$(wasm_route)" != rustup ]; then
   log "adding the wasm32 target with rustup (bounded wait)"
-  if ! timeout 180 rustup target add "$WASM_TARGET"; then
-    log "rustup target unavailable; using Debian rustc-web with -Zbuild-std"
-    for p in rustc-web cargo-web rust-web-src lld-19; do need_pkg "$p"; done
-  fi
+  timeout 180 rustup target add "$WASM_TARGET" || log "rustup target unavailable; using Debian rustc-web with -Zbuild-std"
 fi
 
 if [ ${#apt_missing[@]} -gt 0 ]; then

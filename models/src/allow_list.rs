@@ -1,6 +1,7 @@
 //! A sandbox's `networkAllowList`: parsing and checking the comma-separated CIDR list, as the
 //! server applies it and the SDKs validate it.
 
+use crate::Quoted;
 use std::net::IpAddr;
 
 /// Most networks in one `networkAllowList`.
@@ -17,7 +18,9 @@ pub fn parse_allow_list(list: &str) -> Result<Vec<(IpAddr, u8)>, String> {
     items
         .into_iter()
         .map(|item| {
-            let bad = || format!("networkAllowList: {item:?} is not a network in CIDR notation (e.g. 192.168.1.0/24)");
+            let bad = || {
+                format!("networkAllowList: {} is not a network in CIDR notation (e.g. 192.168.1.0/24)", Quoted(item))
+            };
             let (addr, prefix) = item.split_once('/').ok_or_else(bad)?;
             let addr: IpAddr = addr.parse().map_err(|_| bad())?;
             let prefix: u8 = prefix.parse().map_err(|_| bad())?;

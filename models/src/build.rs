@@ -2,6 +2,7 @@
 //! image (`buildInfo`), and the temporary object-storage credentials their contexts are
 //! uploaded with (`GET /object-storage/push-access`).
 
+use crate::Quoted;
 use serde::{Deserialize, Serialize};
 
 /// Most build contexts one build may name.
@@ -38,7 +39,7 @@ impl BuildInfo {
             return Err(format!("buildInfo.contextHashes has more than {MAX_CONTEXT_HASHES} entries"));
         }
         match hashes.iter().find(|h| !is_context_hash(h)) {
-            Some(bad) => Err(format!("Invalid context hash {bad:?}: 32 to 64 hex digits")),
+            Some(bad) => Err(format!("Invalid context hash {}: 32 to 64 hex digits", Quoted(bad))),
             None => Ok(()),
         }
     }

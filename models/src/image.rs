@@ -4,6 +4,8 @@
 //! hash, and with it the snapshot daytona-local or Daytona reuses). The SDK's `Image` keeps the
 //! contexts beside it; this is the text alone.
 
+use crate::Quoted;
+
 /// Python series the official SDK supports in `debian_slim`, each with its latest micro
 /// version.
 pub const PYTHON_VERSIONS: [&str; 5] = ["3.9.22", "3.10.17", "3.11.12", "3.12.10", "3.13.3"];
@@ -199,14 +201,18 @@ fn python_version_of(version: &str) -> Result<String, String> {
         && (2..=3).contains(&parts.len())
         && parts[1..].iter().all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
     if !well_formed {
-        return Err(format!("Invalid Python version: {version:?}"));
+        return Err(format!("Invalid Python version: {}", Quoted(version)));
     }
     let components: Vec<&str> = version.split('.').collect();
     let series = format!("{}.{}", components[0], components[1]);
     let latest = PYTHON_VERSIONS.iter().find(|v| v.rsplit_once('.').is_some_and(|(s, _)| s == series));
     let Some(latest) = latest else {
         let supported: Vec<&str> = PYTHON_VERSIONS.iter().filter_map(|v| v.rsplit_once('.').map(|(s, _)| s)).collect();
-        return Err(format!("Unsupported Python version: {version:?}. Daytona supports the series {supported:?}."));
+        return Err(format!(
+            "Unsupported Python version: {}. Daytona supports the series {}.",
+            Quoted(version),
+            supported.join(", ")
+        ));
     };
     match components.len() > 2 {
         true => Ok(version.to_owned()),

@@ -23,6 +23,7 @@ mod log_demux;
 mod lsp;
 mod process;
 mod pty;
+mod quoted;
 mod requests;
 mod sandbox;
 mod session;
@@ -86,6 +87,7 @@ pub use pty::{
     pty_envs_json, pty_envs_subprotocol, PtyCreateRequest, PtyCreateResponse, PtyListResponse, PtyResizeRequest,
     PtySessionInfo, PTY_ENVS_SUBPROTOCOL,
 };
+pub use quoted::Quoted;
 pub use requests::{CreateSandbox, NetworkSettings, ResizeSandbox, SandboxLabels, UpdateLastActivity};
 pub use sandbox::{Sandbox, SandboxDesiredState, SandboxState, SandboxVolume};
 pub use session::{

@@ -1,5 +1,6 @@
 //! Snapshots: the images sandboxes run from (`/snapshots`).
 
+use crate::Quoted;
 use serde::{Deserialize, Serialize};
 
 /// Lifecycle state of a snapshot (`SnapshotState` in Daytona's API).
@@ -135,7 +136,7 @@ pub struct PaginatedSnapshots {
 pub fn check_image_reference(image: &str) -> Result<(), String> {
     let ok_chars = image.chars().all(|c| c.is_ascii_alphanumeric() || "._-/:@+".contains(c));
     if image.is_empty() || image.len() > 512 || !ok_chars || image.starts_with(['-', '/', '.', ':', '@']) {
-        return Err(format!("Invalid image name {image:?}"));
+        return Err(format!("Invalid image name {}", Quoted(image)));
     }
     Ok(())
 }

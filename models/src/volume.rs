@@ -1,5 +1,6 @@
 //! Volumes: storage that outlives sandboxes and is shared between them (`/volumes`).
 
+use crate::Quoted;
 use serde::{Deserialize, Serialize};
 
 /// Lifecycle state of a volume (`VolumeState` in Daytona's API).
@@ -70,9 +71,10 @@ pub fn check_volume_name(name: &str) -> Result<(), String> {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
     match ok {
         true => Ok(()),
-        false => {
-            Err(format!("Invalid volume name {name:?}: use 1-{MAX_VOLUME_NAME_BYTES} letters, digits, '-', '_' or '.'"))
-        }
+        false => Err(format!(
+            "Invalid volume name {}: use 1-{MAX_VOLUME_NAME_BYTES} letters, digits, '-', '_' or '.'",
+            Quoted(name)
+        )),
     }
 }
 
@@ -95,17 +97,17 @@ pub fn check_mount_path(path: &str) -> Result<String, String> {
         false => path,
     };
     if !trimmed.starts_with('/') {
-        return Err(format!("Invalid mount path {path:?}: it must be absolute"));
+        return Err(format!("Invalid mount path {}: it must be absolute", Quoted(path)));
     }
     if trimmed.len() > MAX_PATH_BYTES || trimmed.contains('\0') {
-        return Err(format!("Invalid mount path {path:?}: too long or not text"));
+        return Err(format!("Invalid mount path {}: too long or not text", Quoted(path)));
     }
     if trimmed.len() > 1 && trimmed[1..].split('/').any(|c| c.is_empty() || c == "." || c == "..") {
-        return Err(format!("Invalid mount path {path:?}: no empty, '.' or '..' components"));
+        return Err(format!("Invalid mount path {}: no empty, '.' or '..' components", Quoted(path)));
     }
     let under = |tree: &str| trimmed == tree || trimmed.starts_with(&format!("{tree}/"));
     if RESERVED_POINTS.contains(&trimmed) || RESERVED_TREES.iter().any(|t| under(t)) {
-        return Err(format!("Invalid mount path {path:?}: a system directory of the sandbox"));
+        return Err(format!("Invalid mount path {}: a system directory of the sandbox", Quoted(path)));
     }
     Ok(trimmed.to_owned())
 }
@@ -115,14 +117,14 @@ pub fn check_mount_path(path: &str) -> Result<String, String> {
 pub fn subpath_components(subpath: &str) -> Result<Vec<String>, String> {
     let trimmed = subpath.trim_matches('/');
     if trimmed.len() > MAX_PATH_BYTES || trimmed.contains('\0') {
-        return Err(format!("Invalid subpath {subpath:?}: too long or not text"));
+        return Err(format!("Invalid subpath {}: too long or not text", Quoted(subpath)));
     }
     if trimmed.is_empty() {
         return Ok(Vec::new());
     }
     let parts: Vec<String> = trimmed.split('/').map(str::to_owned).collect();
     if parts.iter().any(|c| c.is_empty() || c == "." || c == "..") {
-        return Err(format!("Invalid subpath {subpath:?}: no empty, '.' or '..' components"));
+        return Err(format!("Invalid subpath {}: no empty, '.' or '..' components", Quoted(subpath)));
     }
     Ok(parts)
 }

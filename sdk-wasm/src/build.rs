@@ -153,7 +153,10 @@ impl SnapshotService {
                     return Err(DaytonaError::SandboxFailed(format!("snapshot {name}: {why}")));
                 }
                 _ if left(timeout, started).is_zero() => {
-                    return Err(DaytonaError::Timeout(format!("snapshot {name} was not built within {timeout:?}")));
+                    return Err(DaytonaError::Timeout(format!(
+                        "snapshot {name} was not built within {} s",
+                        timeout.as_secs()
+                    )));
                 }
                 _ => {}
             }

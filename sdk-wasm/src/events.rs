@@ -52,7 +52,10 @@ impl SandboxEvents {
         let mut socket = Socket::connect(&url, &js_sys::Array::new()).await?;
         let open = next_text(&mut socket).await?;
         if !open.starts_with('0') {
-            return Err(DaytonaError::Decode(format!("event socket: expected Engine.IO OPEN, got {open:?}")));
+            return Err(DaytonaError::Decode(format!(
+                "event socket: expected Engine.IO OPEN, got {}",
+                daytona_models::Quoted(&open)
+            )));
         }
         let token = crate::json::to_string(&client.token).map_err(DaytonaError::InvalidArgument)?;
         send(&socket, &format!("40{{\"token\":{token}}}"))?;
@@ -80,6 +83,11 @@ impl SandboxEvents {
                 send(&socket, "3")?;
             }
         }
+    }
+
+    /// The browser socket: closing it ends a pending [`Self::next`] too (`None`).
+    pub(crate) fn raw_socket(&self) -> web_sys::WebSocket {
+        self.socket.raw()
     }
 
     /// The next event; `None` once the socket has closed. Heartbeats are answered on the way.

@@ -67,7 +67,9 @@ pub(crate) fn js_message(v: &JsValue) -> String {
     v.dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| v.as_string())
-        .unwrap_or_else(|| format!("{v:?}"))
+        // Anything else as JSON (`Debug` is compiled out of the npm package).
+        .or_else(|| js_sys::JSON::stringify(v).ok().map(String::from))
+        .unwrap_or_else(|| "unknown error".into())
 }
 
 impl Http {

@@ -106,7 +106,10 @@ impl CreateSandboxParams {
         let mut labels = self.labels.clone().unwrap_or_default();
         let language = self.language.clone().unwrap_or_else(|| "python".into());
         if !["python", "typescript", "javascript"].contains(&language.as_str()) {
-            return Err(crate::DaytonaError::InvalidArgument(format!("unsupported language {language:?}")));
+            return Err(crate::DaytonaError::InvalidArgument(format!(
+                "unsupported language {}",
+                daytona_models::Quoted(&language)
+            )));
         }
         labels.insert(CODE_TOOLBOX_LANGUAGE_LABEL.into(), language);
         let auto_delete = if self.ephemeral == Some(true) { Some(0) } else { self.auto_delete_interval };

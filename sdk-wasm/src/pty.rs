@@ -209,7 +209,9 @@ impl PtyHandle {
                 Some(_) => gloo_timers::future::TimeoutFuture::new(10).await,
                 None => match self.state() {
                     PtyState::Connecting | PtyState::Reconnecting(_) => self.changed().await,
-                    other => return Err(DaytonaError::Connection(format!("PTY is not connected ({other:?})"))),
+                    other => {
+                        return Err(DaytonaError::Connection(format!("PTY is not connected ({})", other.as_str())))
+                    }
                 },
             }
         }

@@ -147,6 +147,8 @@ test('every exported method, called from plain JS as users import the package', 
   assert.deepEqual(out.pushed, ['sandbox.created', 'yes'], 'a creation pushed on the event socket');
   assert.deepEqual(out.stateAfterCreate, ['sandbox.state.updated', true, 'started']);
   assert.equal(out.afterClose, true, 'a closed stream is done');
+  assert.equal(out.endedByClose, true, 'closing the client ends its streams, a pending next() included');
+  assert.equal(out.endedAfterClose, true);
   assert.equal(out.iterated.length, 1);
   assert.deepEqual([out.found, out.page, out.got], [true, 1, true]);
   assert.deepEqual([out.home, out.work], ['/home/daytona', '/home/daytona']);

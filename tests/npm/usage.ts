@@ -58,6 +58,9 @@ export async function demo(apiUrl: string, apiKey: string): Promise<number> {
   const snaps: PaginatedSnapshots = await daytona.snapshot.list(1, 10);
   await daytona.snapshot.activate(snaps.items[0] ?? snap.name);
   await daytona.snapshot.delete(snap);
+  const dispose: () => Promise<void> = () => daytona[Symbol.asyncDispose]();
+  daytona.close();
+  await dispose();
   const vol: Volume = await daytona.volume.get('data', true);
   const vols: Volume[] = await daytona.volume.list();
   await daytona.volume.delete(vols[0] ?? vol);

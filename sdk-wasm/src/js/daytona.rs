@@ -1,5 +1,8 @@
 //! The JS face of `Daytona` (`new Daytona(config)`), named and shaped as `@daytonaio/sdk`.
 
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
 use daytona_models::ListSandboxesQuery;
 use serde::Deserialize;
 use tsify::Ts;
@@ -35,6 +38,16 @@ pub struct FindOneParams {
 #[wasm_bindgen(js_name = Daytona)]
 pub struct JsDaytona {
     inner: Daytona,
+    /// The event streams it opened (`close()` ends them), and how many times it was closed
+    /// (a stream still connecting at a `close()` is closed as it arrives).
+    streams: Rc<RefCell<Streams>>,
+}
+
+/// The event streams a client opened.
+#[derive(Default)]
+struct Streams {
+    open: Vec<Weak<RefCell<super::events::Slot>>>,
+    closes: u32,
 }
 
 #[wasm_bindgen(js_class = Daytona)]
@@ -46,7 +59,7 @@ impl JsDaytona {
             Some(c) => c.to_rust().map_err(|e| error::to_js(crate::DaytonaError::InvalidArgument(e.to_string())))?,
             None => DaytonaConfig::default(),
         };
-        Ok(Self { inner: Daytona::new(config).map_err(error::to_js)? })
+        Ok(Self { inner: Daytona::new(config).map_err(error::to_js)?, streams: Rc::default() })
     }
 
     /// The control-plane URL in use.
@@ -91,7 +104,31 @@ impl JsDaytona {
     #[wasm_bindgen(unchecked_return_type = "Promise<SandboxEventStream>")]
     pub fn events(&self) -> js_sys::Promise {
         let daytona = self.inner.clone();
-        promise(async move { daytona.events().await.map(super::JsSandboxEvents::new) })
+        let streams = Rc::clone(&self.streams);
+        let closes = streams.borrow().closes;
+        promise(async move {
+            let events = super::JsSandboxEvents::new(daytona.events().await?);
+            let mut streams = streams.borrow_mut();
+            match streams.closes == closes {
+                true => {
+                    streams.open.retain(|s| s.strong_count() > 0);
+                    streams.open.push(events.slot());
+                }
+                false => events.close(),
+            }
+            Ok(events)
+        })
+    }
+
+    /// Closes what the client keeps open: the event streams of `events()` end (a pending
+    /// `next()` resolves `done`). Requests still work afterwards. `await using daytona = new
+    /// Daytona(…)` calls it (`Symbol.asyncDispose`), as with `@daytonaio/sdk`.
+    pub fn close(&self) {
+        let mut streams = self.streams.borrow_mut();
+        streams.closes += 1;
+        for slot in streams.open.drain(..).filter_map(|s| s.upgrade()) {
+            slot.borrow_mut().close();
+        }
     }
 
     /// The sandbox with this id or name (rejects with `DaytonaNotFoundError`).

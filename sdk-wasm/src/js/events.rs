@@ -25,15 +25,39 @@ export interface SandboxEventData {
 "#;
 
 /// Sandbox events as they happen (`for await (const e of await daytona.events())`); one
-/// `next()` at a time. `close()` disconnects.
+/// `next()` at a time. `close()` disconnects, as does closing the `Daytona` that opened it.
 #[wasm_bindgen(js_name = SandboxEventStream)]
 pub struct JsSandboxEvents {
-    socket: Rc<RefCell<Option<SandboxEvents>>>,
+    slot: Rc<RefCell<Slot>>,
+}
+
+/// What a stream shares with the client that opened it: its socket while no `next()` holds
+/// it, a way to close the socket while one does, and whether it was closed.
+pub(crate) struct Slot {
+    events: Option<SandboxEvents>,
+    socket: web_sys::WebSocket,
+    closed: bool,
+}
+
+impl Slot {
+    /// Disconnects: a pending `next()` resolves with what it was waiting for, or `done` once
+    /// the socket's close arrives; later ones are `done` at once.
+    pub(crate) fn close(&mut self) {
+        self.closed = true;
+        self.events = None;
+        let _ = self.socket.close_with_code(1000);
+    }
 }
 
 impl JsSandboxEvents {
     pub(crate) fn new(events: SandboxEvents) -> Self {
-        Self { socket: Rc::new(RefCell::new(Some(events))) }
+        let socket = events.raw_socket();
+        Self { slot: Rc::new(RefCell::new(Slot { events: Some(events), socket, closed: false })) }
+    }
+
+    /// The stream's shared state, for the client that opened it.
+    pub(crate) fn slot(&self) -> std::rc::Weak<RefCell<Slot>> {
+        Rc::downgrade(&self.slot)
     }
 }
 
@@ -74,17 +98,17 @@ impl JsSandboxEvents {
     /// The next event: `{ value, done }` (`done` once the socket has closed).
     #[wasm_bindgen(unchecked_return_type = "Promise<IteratorResult<SandboxEventData, undefined>>")]
     pub fn next(&self) -> js_sys::Promise {
-        let socket = Rc::clone(&self.socket);
+        let slot = Rc::clone(&self.slot);
         promise(async move {
             // Taken out for the wait (no borrow held across it), put back unless closed meanwhile.
-            let Some(mut events) = socket.borrow_mut().take() else { return Ok(step(None)) };
+            let Some(mut events) = slot.borrow_mut().events.take() else { return Ok(step(None)) };
             let event = events.next().await;
             match event {
                 Some(event) => {
                     let data = event_data(&event)?;
-                    let mut slot = socket.borrow_mut();
-                    if slot.is_none() {
-                        *slot = Some(events);
+                    let mut slot = slot.borrow_mut();
+                    if !slot.closed {
+                        slot.events = Some(events);
                     }
                     Ok(step(Some(data)))
                 }
@@ -93,8 +117,8 @@ impl JsSandboxEvents {
         })
     }
 
-    /// Disconnects; a pending `next()` still resolves with what it was waiting for.
+    /// Disconnects; a pending `next()` resolves with what it was waiting for, or `done`.
     pub fn close(&self) {
-        self.socket.borrow_mut().take();
+        self.slot.borrow_mut().close();
     }
 }
