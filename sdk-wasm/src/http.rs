@@ -8,7 +8,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, Headers, Request, RequestInit, Response};
+use web_sys::{AbortController, AbortSignal, RequestInit, Response};
 
 use crate::error::DaytonaError;
 
@@ -16,7 +16,7 @@ use crate::error::DaytonaError;
 extern "C" {
     /// The global `fetch` (works in windows and workers alike).
     #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(req: &Request) -> js_sys::Promise;
+    fn global_fetch(url: &str, init: &RequestInit) -> js_sys::Promise;
 }
 
 /// Per-call options: a timeout and a caller's `AbortSignal`.
@@ -59,6 +59,10 @@ impl Method {
 #[derive(Clone, Debug)]
 pub(crate) struct Http {
     headers: Vec<(String, String)>,
+    /// The headers as the JS object every request takes, without and with the JSON body's
+    /// `Content-Type` (made once: no header crosses from the wasm per request).
+    plain: js_sys::Object,
+    json: js_sys::Object,
     default_timeout: Option<Duration>,
 }
 
@@ -75,7 +79,15 @@ pub(crate) fn js_message(v: &JsValue) -> String {
 impl Http {
     /// A client sending `headers` on every request.
     pub fn new(headers: Vec<(String, String)>, default_timeout: Option<Duration>) -> Self {
-        Self { headers, default_timeout }
+        let object = |extra: Option<(&str, &str)>| {
+            let o = js_sys::Object::new();
+            for (k, v) in headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).chain(extra) {
+                let _ = js_sys::Reflect::set(&o, &k.into(), &v.into());
+            }
+            o
+        };
+        let (plain, json) = (object(None), object(Some(("Content-Type", "application/json"))));
+        Self { headers, plain, json, default_timeout }
     }
 
     /// The headers sent on every request (auth and SDK identification).
@@ -105,28 +117,33 @@ impl Http {
         opts: &'a CallOptions,
     ) -> LocalBoxFuture<'a, Result<Response, DaytonaError>> {
         Box::pin(async move {
-            let headers = Headers::new().map_err(|e| DaytonaError::InvalidArgument(js_message(&e)))?;
-            for (k, v) in &self.headers {
-                headers.set(k, v).map_err(|e| DaytonaError::InvalidArgument(js_message(&e)))?;
-            }
             let init = RequestInit::new();
             init.set_method(method.as_str());
-            if let Some(json) = body {
-                let json = json.map_err(DaytonaError::InvalidArgument)?;
-                headers
-                    .set("Content-Type", "application/json")
-                    .map_err(|e| DaytonaError::InvalidArgument(js_message(&e)))?;
-                init.set_body(&JsValue::from_str(&json));
+            match body {
+                Some(json) => {
+                    init.set_body(&JsValue::from_str(&json.map_err(DaytonaError::InvalidArgument)?));
+                    init.set_headers(&self.json);
+                }
+                None => init.set_headers(&self.plain),
             }
-            init.set_headers(&headers);
             let timeout = opts.timeout.or(self.default_timeout);
-            let guard = AbortGuard::new(opts.signal.as_ref(), timeout)?;
-            init.set_signal(Some(&guard.signal));
-            let request = Request::new_with_str_and_init(url, &init)
-                .map_err(|e| DaytonaError::InvalidArgument(js_message(&e)))?;
-            let resp: Response = match JsFuture::from(global_fetch(&request)).await {
+            // A signal only when there is something to cancel with (none is the common case).
+            let guard = match (&opts.signal, timeout) {
+                (None, None) => None,
+                (signal, timeout) => Some(AbortGuard::new(signal.as_ref(), timeout)?),
+            };
+            if let Some(guard) = &guard {
+                init.set_signal(Some(&guard.signal));
+            }
+            let resp: Response = match JsFuture::from(global_fetch(url, &init)).await {
                 Ok(v) => v.unchecked_into(),
-                Err(e) => return Err(guard.error(&format!("{} {url}", method.as_str()), &e)),
+                Err(e) => {
+                    let what = format!("{} {url}", method.as_str());
+                    return Err(match &guard {
+                        Some(guard) => guard.error(&what, &e),
+                        None => DaytonaError::Connection(format!("{what}: {}", js_message(&e))),
+                    });
+                }
             };
             if resp.ok() {
                 return Ok(resp);

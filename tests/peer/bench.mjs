@@ -67,6 +67,12 @@ try {
     const floor = raw ? `; a bare fetch of the route ${raw.toFixed(1)} ms, ours/fetch ${(a / raw).toFixed(2)}` : '';
     console.log(`BENCH ${what}: ours ${a?.toFixed(1)} ms, @daytonaio/sdk ${b?.toFixed(1)} ms, ratio ${(a / b).toFixed(2)}${floor}`);
   }
+  if (out.breakdown) {
+    const { config, version, exec } = out.breakdown;
+    console.log(
+      `BENCH exec breakdown, bare fetches (median of ${rounds.exec}): GET /api/config ${config.toFixed(1)} ms, toolbox GET /version ${version.toFixed(1)} ms (+${(version - config).toFixed(1)}: proxy to agent), POST /process/execute "true" ${exec.toFixed(1)} ms (+${(exec - version).toFixed(1)}: the command)`,
+    );
+  }
   // The interpreter against the plain command on the same sandbox and client (goal <= 1.5).
   const { ours: run, oursP99: runP99 } = out.runCode;
   console.log(
