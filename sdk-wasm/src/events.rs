@@ -86,6 +86,7 @@ impl SandboxEvents {
     }
 
     /// The browser socket: closing it ends a pending [`Self::next`] too (`None`).
+    #[cfg_attr(not(feature = "js"), allow(dead_code))]
     pub(crate) fn raw_socket(&self) -> web_sys::WebSocket {
         self.socket.raw()
     }

@@ -68,8 +68,8 @@ test('first load: compressed assets, bytes and times printed', async () => {
     );
     const wasm = run.loaded.find((f) => f.url.endsWith('.wasm'));
     assert.equal(wasm?.encoding, 'br', 'the console wasm is sent Brotli-compressed');
-    // Named by its content, it is kept for a year: a second visit takes it (and the glue and
-    // the stylesheet) from the cache and downloads only what is revalidated.
+    // Named by its content, it is kept for a year: a second visit takes it (and the glue) from
+    // the cache and downloads only what is revalidated.
     assert.match(wasm.url, /\/pkg\/daytona-console_bg\.[0-9a-f]{12}\.wasm$/);
     assert.equal(wasm.cacheControl, 'public, max-age=31536000, immutable');
     const again = await coldLoad(throttle, run.context);
@@ -88,6 +88,8 @@ test('first load: compressed assets, bytes and times printed', async () => {
     // nor the parts of the wasm split off with the tabs and pages it does not show.
     const names = run.loaded.map((f) => f.url.split('/').pop());
     assert.deepEqual(names.filter((n) => /^(xterm|novnc)\./.test(n)), [], `loaded: ${names.join(', ')}`);
+    // The stylesheet is index.html's own: the shell paints without waiting for another file.
+    assert.deepEqual(names.filter((n) => n.endsWith('.css')), [], `loaded: ${names.join(', ')}`);
     assert.deepEqual(run.loaded.filter((f) => f.url.startsWith('/cm/')), [], 'the code editor is not loaded');
     assert.deepEqual(names.filter((n) => /^(split_|chunk_)/.test(n)), [], `loaded: ${names.join(', ')}`);
     // The issue's budget for a first visit, all files compressed as sent.
