@@ -83,6 +83,37 @@ test('shows validation errors next to fields and sends nothing', async () => {
   page.off('request', onRequest);
 });
 
+test("a resource the server refuses is shown beside its field, with Create in sight", async () => {
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: 1280, height: 720 });
+  try {
+    await page.getByRole('button', { name: '+ New sandbox' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New sandbox' });
+    const create = dialog.getByRole('button', { name: 'Create', exact: true });
+    // The footer stays at the bottom of the window while the form is taller than it.
+    const box = await create.boundingBox();
+    assert.ok(box && box.y + box.height <= 720, `Create at y=${box?.y} in a 720 px window`);
+    await dialog.locator('input[name=cpu]').fill('999');
+    await create.click();
+    // daytona-local's limit, beside the CPU field (the footer says nothing).
+    const cpuField = dialog.locator('.field', { has: page.locator('input[name=cpu]') });
+    await cpuField.locator('.field-error').waitFor();
+    assert.match(await cpuField.locator('.field-error').innerText(), /cpu must be between 1 and 16, got 999/);
+    assert.equal(await dialog.locator('.alert').count(), 0, 'no footer alert');
+    assert.deepEqual(await daytona.list(), [], 'nothing was created');
+    // Editing the field answers the objection; -1 (never) is a valid auto-delete.
+    await dialog.locator('input[name=cpu]').fill('2');
+    assert.equal(await cpuField.locator('.field-error').count(), 0);
+    await dialog.locator('input[name=autoDelete]').fill('-1');
+    const deleteField = dialog.locator('.field', { has: page.locator('input[name=autoDelete]') });
+    assert.equal(await deleteField.locator('.field-error').count(), 0);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  } finally {
+    await page.setViewportSize(viewport);
+  }
+});
+
 test('creates a sandbox with a label through the dialog', async () => {
   await page.getByRole('button', { name: '+ New sandbox' }).click();
   await page.getByRole('dialog', { name: 'New sandbox' }).locator('input[name=name]').fill('e2e-one');

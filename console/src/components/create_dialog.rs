@@ -14,22 +14,44 @@ use crate::connection::use_connection;
 use crate::errors::describe;
 use crate::validate;
 
-/// A text input holding a whole number (validated on submit).
+/// A text input holding a whole number (validated on submit), and what the server said of
+/// it last (until it is edited).
 #[derive(Clone, Copy)]
 struct NumberInput {
     text: RwSignal<String>,
     min: i64,
+    refused: RwSignal<Option<String>>,
 }
 
 impl NumberInput {
     fn new(min: i64) -> Self {
-        Self { text: RwSignal::new(String::new()), min }
+        let (text, refused) = (RwSignal::new(String::new()), RwSignal::new(None));
+        // An edit answers the server's objection (it checks again on the next submit).
+        Effect::new(move |_| {
+            text.track();
+            refused.set(None);
+        });
+        Self { text, min, refused }
     }
 
     /// The number, `None` when blank (reactive).
     fn parsed(&self) -> Result<Option<i64>, String> {
         validate::whole_number(&self.text.get(), self.min)
     }
+
+    /// The field's message: its own check's, else the server's (reactive).
+    fn error(&self) -> Option<String> {
+        self.parsed().err().or_else(|| self.refused.get())
+    }
+}
+
+/// The resource field a refusal of the server is about (its limits are the server's: a
+/// daytona-local or a Daytona organization's quota), by the word its message names.
+fn refused_field(form: &FormFields, message: &str) -> Option<NumberInput> {
+    let lower = message.to_lowercase();
+    [("cpu", form.cpu), ("memory", form.memory), ("disk", form.disk)]
+        .into_iter()
+        .find_map(|(word, input)| lower.contains(word).then_some(input))
 }
 
 /// Everything the form holds.
@@ -63,7 +85,8 @@ impl FormFields {
             disk: NumberInput::new(1),
             auto_stop: NumberInput::new(0),
             auto_archive: NumberInput::new(0),
-            auto_delete: NumberInput::new(0),
+            // -1 (or blank) is never, as on the Overview; 0 deletes it as it stops.
+            auto_delete: NumberInput::new(-1),
             network_block_all: RwSignal::new(false),
             network_allow_list: RwSignal::new(String::new()),
             ephemeral: RwSignal::new(false),
@@ -122,7 +145,7 @@ fn CreateForm(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> impl I
 
     // A field's message, shown once the user has tried to submit.
     let shown = move |check: Result<(), String>| submitted.get().then_some(check.err()).flatten();
-    let number_error = move |n: NumberInput| Signal::derive(move || shown(n.parsed().map(drop)));
+    let number_error = move |n: NumberInput| Signal::derive(move || submitted.get().then(|| n.error()).flatten());
     let name_error = Signal::derive(move || shown(validate::sandbox_name(form.name.get().trim())));
     let allow_list_error = Signal::derive(move || shown(validate::allow_list(&form.network_allow_list.get())));
 
@@ -142,7 +165,12 @@ fn CreateForm(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> impl I
                     created.set(Some(sandbox.name()));
                     open.set(false);
                 }
-                Err(e) => server_error.set(Some(describe(&e))),
+                // A refused resource is shown beside its field (the footer is out of sight in
+                // a long form).
+                Err(e) => match (e.status_code(), refused_field(&form, &e.to_string())) {
+                    (Some(400), Some(field)) => field.refused.set(Some(e.to_string())),
+                    _ => server_error.set(Some(describe(&e))),
+                },
             }
             busy.set(false);
         });
@@ -183,7 +211,7 @@ fn CreateForm(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> impl I
                         <Field label="Auto-archive" hint="after stop; 0 = max" error=number_error(form.auto_archive)>
                             <input type="text" inputmode="numeric" name="autoArchive" placeholder="10080" bind:value=form.auto_archive.text/>
                         </Field>
-                        <Field label="Auto-delete" hint="after stop; blank = never" error=number_error(form.auto_delete)>
+                        <Field label="Auto-delete" hint="after stop; -1 or blank = never" error=number_error(form.auto_delete)>
                             <input
                                 type="text"
                                 inputmode="numeric"
