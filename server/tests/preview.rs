@@ -93,6 +93,13 @@ async fn a_preview_serves_the_sandbox_port_with_the_token_only() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, _) = send(http.get(format!("{url}/?DAYTONA_SANDBOX_AUTH_KEY=wrong"))).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // A browser opening the page without its token: the same 401 with a page saying how to
+    // open it, not the API's JSON.
+    let resp = http.get(&url).header("accept", "text/html,application/xhtml+xml,*/*;q=0.8").send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(resp.headers()["content-type"], "text/html; charset=utf-8");
+    let page = resp.text().await.unwrap();
+    assert!(page.contains("This preview is private") && page.contains("Ports card"), "{page}");
 
     // The header token, or the API key: the sandbox's own page.
     let (status, body) = send(http.get(format!("{url}/index.html")).header("x-daytona-preview-token", &token)).await;

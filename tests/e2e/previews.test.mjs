@@ -69,6 +69,9 @@ test('lists the listening port and opens its preview on its own origin', async (
   // (Another URL of the same origin: the page itself may come from the browser's cache.)
   const refused = await visitor.goto(`${shared}/?after-expiry`);
   assert.equal(refused.status(), 401);
+  // The browser shows why, not the API's JSON.
+  assert.equal(await visitor.locator('h1').innerText(), 'This preview is private');
+  assert.match(await visitor.locator('body').innerText(), /may have expired/);
   await stranger.close();
 
   // Any port can be previewed by number.

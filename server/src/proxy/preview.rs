@@ -63,6 +63,7 @@ fn target(host: &str) -> Option<(u16, &str)> {
 pub async fn by_host(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
     let Some((port, id)) = target(host) else { return next.run(req).await };
+    let page = opens_page(&req);
     // Only a sandbox's own id, or the token of one of its signed preview URLs, makes a
     // preview: a server reached under a name that merely looks like one (`8080-dev.corp`)
     // keeps serving its API and console.
@@ -72,15 +73,40 @@ pub async fn by_host(State(st): State<Arc<AppState>>, req: Request, next: Next) 
             Some(rec) => (rec, true),
             None if is_signed_token(id) => {
                 let why = "this signed preview URL has expired, was expired, or is for another port";
-                return ApiError::Unauthorized(format!("authentication failed: {why}")).into_response();
+                return refused(page, ApiError::Unauthorized(format!("authentication failed: {why}")));
             }
             None => return next.run(req).await,
         },
     };
     match serve(&st, port, rec, signed, req).await {
         Ok(resp) => resp,
-        Err(e) => e.into_response(),
+        Err(e) => refused(page, e),
     }
+}
+
+/// Whether `req` is a browser opening a page (a GET that takes HTML), which a refusal
+/// answers with a page saying what to do rather than the API's JSON.
+fn opens_page(req: &Request) -> bool {
+    let accept = req.headers().get(header::ACCEPT).and_then(|a| a.to_str().ok()).unwrap_or_default();
+    req.method() == Method::GET && accept.contains("text/html")
+}
+
+/// The response of a refused preview: Daytona's error envelope, or for a page being opened
+/// (`page`) a short page explaining why and how to open it, with the same 401.
+fn refused(page: bool, e: ApiError) -> Response {
+    if !page || !matches!(e, ApiError::Unauthorized(_)) {
+        return e.into_response();
+    }
+    const PAGE: &str = "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">\
+        <title>Private preview</title><body style=\"font:16px/1.5 system-ui,sans-serif;max-width:34em;margin:12vh auto;padding:0 16px;color:#111827\">\
+        <h1 style=\"font-size:22px\">This preview is private</h1>\
+        <p>A sandbox's ports open only with its preview token. Open the port from the sandbox's page in the \
+        Daytona console (the Ports card), or ask whoever shared it for a link that carries its token \
+        or a signed link.</p><p>A signed link works for its own port until it expires: \
+        this one may have expired, been revoked, or be for another port.</p>";
+    let mut resp = (StatusCode::UNAUTHORIZED, PAGE).into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    resp
 }
 
 /// Whether a host label's id part has the shape of a signed preview URL's token.
