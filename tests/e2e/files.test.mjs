@@ -89,6 +89,10 @@ test('opens in the home folder and uploads a folder with its tree', async () => 
   const cells = await row('data.bin').locator('td').allInnerTexts();
   assert.deepEqual(cells.slice(1, 5), ['3.0 MB', info.mode, 'daytona', 'just now']);
   assert.ok(await page.locator('.tree-row.current', { hasText: 'proj' }).isVisible(), 'the tree shows the folder');
+  // A link to a folder is a folder of the tree (on a merged-/usr userland, /bin → usr/bin).
+  const root = (await toolbox.call('GET', `/files?path=${encodeURIComponent('/')}`)).body;
+  assert.match(root.find((f) => f.name === 'bin')?.mode ?? '', /^L/, "the sandbox's /bin is a link");
+  await page.locator('.tree-row a[title="/bin"]').waitFor();
   await page.screenshot({ path: artifact('files-listing.png') });
 });
 

@@ -38,17 +38,27 @@ impl Tree {
         });
         let current = self.current;
         spawn_local(async move {
-            let listed = match current.sandbox() {
-                Ok(sandbox) => sandbox.fs().list_files(&dir).await,
-                Err(e) => Err(e),
+            let fs = current.sandbox().map(|s| s.fs());
+            let listed = match &fs {
+                Ok(fs) => fs.list_files(&dir).await,
+                Err(e) => Err(e.clone()),
             };
-            let entry = match listed {
-                Ok(list) => {
-                    let mut names: Vec<String> = list.into_iter().filter(|f| f.is_dir).map(|f| f.name).collect();
+            let entry = match (listed, fs) {
+                (Ok(list), Ok(fs)) => {
+                    // A listing describes links themselves (`L` modes); those leading to a
+                    // folder (`/bin` → `usr/bin`) are folders of the tree too.
+                    let (folders, links): (Vec<_>, Vec<_>) =
+                        list.into_iter().filter(|f| f.is_dir || f.mode.starts_with('L')).partition(|f| f.is_dir);
+                    let mut names: Vec<String> = folders.into_iter().map(|f| f.name).collect();
+                    for link in links {
+                        if fs.get_file_details(&path::join(&dir, &link.name)).await.is_ok_and(|f| f.is_dir) {
+                            names.push(link.name);
+                        }
+                    }
                     names.sort_by_key(|n| n.to_lowercase());
                     Subfolders::Loaded(names)
                 }
-                Err(e) => Subfolders::Failed(describe(&e)),
+                (Err(e), _) | (_, Err(e)) => Subfolders::Failed(describe(&e)),
             };
             self.subfolders.update(|s| {
                 s.insert(dir, entry);
