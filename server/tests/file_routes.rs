@@ -67,6 +67,10 @@ async fn every_file_route_does_what_daytonas_spec_says() {
     // move (409 onto an existing file), permissions.
     let (status, body) = send(post("/files/move?source=proj/notes.txt&destination=proj/src/main.py")).await;
     assert_eq!(status, 409, "{body}");
+    // Into a folder that does not exist: 404 naming the folder (not the file as if missing).
+    let (status, body) = send(post("/files/move?source=proj/notes.txt&destination=proj/nowhere/notes.md")).await;
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(body["message"], "no folder to move into: proj/nowhere", "{body}");
     assert_eq!(send(post("/files/move?source=proj/notes.txt&destination=proj/src/notes.md")).await.0, 200);
     assert_eq!(file_text(&s, &id, "proj/src/notes.md").await, (StatusCode::OK, "needle two\n".into()));
     assert_eq!(file_text(&s, &id, "proj/notes.txt").await.0, 404);

@@ -107,8 +107,23 @@ pub async fn move_file(
     if tokio::fs::symlink_metadata(&destination).await.is_ok() {
         return Err(ToolboxError::Conflict(format!("destination already exists: {}", q.destination)));
     }
-    tokio::fs::rename(&source, &destination).await.map_err(|e| ToolboxError::io(e, &q.destination))?;
+    tokio::fs::rename(&source, &destination).await.map_err(|e| match e.kind() {
+        // The source is there (checked above): what is missing is the destination's folder.
+        std::io::ErrorKind::NotFound => {
+            ToolboxError::NotFound("FILE_NOT_FOUND", format!("no folder to move into: {}", parent_of(&q.destination)))
+        }
+        _ => ToolboxError::io(e, &q.destination),
+    })?;
     Ok(StatusCode::OK)
+}
+
+/// The folder part of a path as the client wrote it (`.` for a bare name).
+fn parent_of(path: &str) -> &str {
+    match path.trim_end_matches('/').rsplit_once('/') {
+        Some(("", _)) => "/",
+        Some((parent, _)) => parent,
+        None => ".",
+    }
 }
 
 /// Looks a user or group up in the jail's own files, or takes a number.
