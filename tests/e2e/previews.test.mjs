@@ -92,3 +92,20 @@ test('lists the listening port and opens its preview on its own origin', async (
   assert.deepEqual(await page.locator('.ports li').evaluateAll((l) => l.map((e) => e.dataset.port)), ['8000', '9000']);
   assert.deepEqual(page.problems, []);
 });
+
+test('public previews: switched on, a port opens for anyone with its URL; off, it does not', async () => {
+  const origin = `http://8000-${sandbox.id}.localhost:${new URL(server.url).port}`;
+  const stranger = await page.context().browser().newContext();
+  const open = async () => (await (await stranger.newPage()).goto(`${origin}/`)).status();
+  assert.equal(await open(), 401, 'private at first');
+  const box = page.getByRole('checkbox', { name: 'Public previews' });
+  assert.equal(await box.isChecked(), false);
+  await box.check();
+  await eventually(async () => (await daytona.byName('e2e-previews')).public === true, { what: 'the sandbox public' });
+  assert.equal(await open(), 200, 'no token needed');
+  await box.uncheck();
+  await eventually(async () => (await daytona.byName('e2e-previews')).public === false, { what: 'the sandbox private again' });
+  assert.equal(await open(), 401);
+  await stranger.close();
+  assert.deepEqual(page.problems, []);
+});

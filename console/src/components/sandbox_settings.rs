@@ -1,6 +1,6 @@
 //! The "Resources and network" card of the overview: resize (CPU, memory, disk; where the
-//! host enforces limits) and the network rules (block all, or an allow list of CIDRs),
-//! applied to a running sandbox at once.
+//! host enforces limits), the network rules (block all, or an allow list of CIDRs), applied
+//! to a running sandbox at once, and whether its previews are public.
 
 use daytona_wasm::models::{NetworkSettings, ResizeSandbox, SandboxState};
 use leptos::prelude::*;
@@ -42,6 +42,26 @@ pub fn SandboxSettings() -> impl IntoView {
             allow_list.set(list.unwrap_or_default());
         }
     });
+    // Public previews: the box follows the sandbox, and goes back if the change fails.
+    let public = Task::new();
+    let public_on = RwSignal::new(false);
+    let is_public = Memo::new(move |_| current.data.with(|s| s.as_ref().is_some_and(|s| s.public)));
+    Effect::new(move |_| public_on.set(is_public.get()));
+    let set_public = move |ev: leptos::ev::Event| {
+        let on = event_target_checked(&ev);
+        let Ok(sandbox) = current.sandbox() else { return };
+        public_on.set(on);
+        public.run(
+            async move {
+                if let Err(e) = sandbox.set_public(on).await {
+                    let _ = public_on.try_set(!on);
+                    return Err(e);
+                }
+                Ok(sandbox.data())
+            },
+            move |dto| current.data.set(Some(dto)),
+        );
+    };
     let editable = move || matches!(current.state(), SandboxState::Started | SandboxState::Stopped);
     let placeholder = move |f: fn(&daytona_wasm::models::Sandbox) -> i64| {
         move || current.data.with(|s| s.as_ref().map(|s| f(s).to_string())).unwrap_or_default()
@@ -125,6 +145,12 @@ pub fn SandboxSettings() -> impl IntoView {
                 </button>
             </form>
             <ErrorAlert error=Signal::derive(move || network.error())/>
+            <label class="check public-previews">
+                <input type="checkbox" aria-label="Public previews" prop:checked=public_on
+                    disabled=move || public.busy() on:change=set_public/>
+                "Public previews: anyone with a port's URL opens it, with no token"
+            </label>
+            <ErrorAlert error=Signal::derive(move || public.error())/>
         </section>
     }
 }
