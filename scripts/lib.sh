@@ -7,6 +7,9 @@ WASM_TARGET=wasm32-unknown-unknown
 WASM_BINDGEN="$ROOT/target/release/wasm-bindgen-cli"
 WASM_SPLIT="$ROOT/target/release/wasm-split"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$ROOT/target/release/wasm-bindgen-test-runner"
+WASM_PACK_VERSION=0.15.1
+# The pinned wasm-bindgen and test runner under the names wasm-pack looks for.
+WASM_PACK_BIN="$ROOT/target/wasm-pack-bin"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 
@@ -44,6 +47,19 @@ sdk_cargo() {
   else
     log "Debian's rustc-web is missing (scripts/setup.sh installs it): the package is built without its size flags"
     CARGO_TARGET_DIR="$SDK_TARGET_DIR" wasm_cargo "$sub" "$@"
+  fi
+}
+
+# The SDK's browser tests in headless Chromium: `wasm-pack test --headless --chrome sdk-wasm`,
+# offline (--mode no-install: the pinned tools in $WASM_PACK_BIN, Debian's chromedriver); on
+# the Debian route (no rustup wasm32 target, std built from source) cargo runs them with the
+# same runner. Arguments go to the test binaries (`--nocapture`, a test's name).
+sdk_browser_tests() {
+  if [ "$(wasm_route)" = rustup ]; then
+    PATH="$WASM_PACK_BIN:$PATH" wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver \
+      --mode no-install sdk-wasm -- "$@"
+  else
+    CHROMEDRIVER=/usr/bin/chromedriver wasm_cargo test -p daytona-wasm -- "$@"
   fi
 }
 

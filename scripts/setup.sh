@@ -71,6 +71,16 @@ if [ ! -x "$WASM_BINDGEN" ] || [ ! -x "$WASM_SPLIT" ] || [ ! -x "$CARGO_TARGET_W
   log "building the pinned wasm-bindgen CLI and test runner (first time: several minutes)"
   cargo build --release -p wasm-bindgen-tools
 fi
+# wasm-pack, which runs the SDK's browser tests (lib.sh's sdk_browser_tests), from crates.io;
+# offline (--mode no-install) it takes the pinned wasm-bindgen and test runner from
+# target/wasm-pack-bin.
+if ! wasm-pack --version 2>/dev/null | grep -qx "wasm-pack $WASM_PACK_VERSION"; then
+  log "building wasm-pack $WASM_PACK_VERSION (first time: about 3 minutes)"
+  cargo install wasm-pack --version "=$WASM_PACK_VERSION" --locked
+fi
+mkdir -p "$WASM_PACK_BIN"
+ln -sf "$WASM_BINDGEN" "$WASM_PACK_BIN/wasm-bindgen"
+ln -sf "$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER" "$WASM_PACK_BIN/wasm-bindgen-test-runner"
 
 # TypeScript for the sandboxes' codeRun (they see the host's /usr read-only).
 if [ ! -f "$(npm root -g)/typescript/lib/typescript.js" ]; then

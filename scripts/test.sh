@@ -63,11 +63,11 @@ done
 # And a registry holding test/busybox:1.0, for the images the browser tests build.
 read -r registry_port registry < <(bash tests/support/oci-registry.sh "$data/registry")
 
-log "SDK tests in headless Chromium"
+log "SDK tests in headless Chromium (wasm-pack test)"
 DAYTONA_TEST_API_URL="http://127.0.0.1:$port/api" DAYTONA_TEST_API_KEY="$key" \
   DAYTONA_TEST_REGISTRY="127.0.0.1:$registry_port" \
-  CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 WASM_BINDGEN_TEST_DRIVER_TIMEOUT=30 \
-  wasm_cargo test -p daytona-wasm -- --nocapture
+  WASM_BINDGEN_TEST_TIMEOUT=180 WASM_BINDGEN_TEST_DRIVER_TIMEOUT=30 \
+  sdk_browser_tests --nocapture
 
 log "official Python SDK against daytona-local"
 DAYTONA_LOCAL_BIN="$ROOT/target/debug/daytona-local" .venv/bin/pytest tests/python -q
