@@ -40,20 +40,9 @@ node_modules/.bin/esbuild node_modules/@novnc/novnc/core/rfb.js --bundle --forma
 [ -f node_modules/@codemirror/lsp-client/dist/index.js ] || { log "CodeMirror is missing from node_modules: run npm ci"; exit 1; }
 node_modules/.bin/esbuild console/src/code/codemirror.js --bundle --splitting --format=esm --minify \
   --log-level=warning --chunk-names='[name].[hash]' --outdir="$out/cm"
-# The stylesheet, minified, goes into index.html: the page's shell paints from the first
-# response instead of waiting another round trip for a stylesheet (150 ms and more on a slow
-# link); index.html is revalidated, so a second visit downloads it no more than a file would.
+# The stylesheet, minified (inlined into index.html below).
 node_modules/.bin/esbuild "$out/style.css" --minify --log-level=warning --outfile="$out/style.min.css"
-node -e '
-  const fs = require("fs");
-  const [html, css] = process.argv.slice(1);
-  const style = fs.readFileSync(css, "utf8").trim();
-  const link = "<link rel=\"stylesheet\" href=\"/style.css\">";
-  const page = fs.readFileSync(html, "utf8");
-  if (!page.includes(link) || /<\/style/i.test(style)) throw new Error("index.html cannot take the stylesheet inline");
-  fs.writeFileSync(html, page.split(link).join(`<style>${style}</style>`));
-' "$out/index.html" "$out/style.min.css"
-rm "$out/style.css" "$out/style.min.css"
+rm "$out/style.css"
 # Content hashes in the names of the app's own files (its wasm and JS glue) and of
 # CodeMirror's chunks: daytona-local serves a name of the form `name.HASH.ext` as immutable for
 # a year, so a second visit downloads none of them; index.html and the few entry modules keep
@@ -82,6 +71,13 @@ node -e '
   rename("pkg", "daytona-console.js", glue);
   swap("pkg/__wasm_split.js", `"./daytona-console.js"`, `"./${glue}"`);
   swap("index.html", "/pkg/daytona-console.js", `/pkg/${glue}`);
+  // The stylesheet goes into index.html: the page\x27s shell paints from the first response
+  // instead of waiting another round trip for a stylesheet (150 ms and more on a slow link);
+  // index.html is revalidated, so a second visit downloads it no more than a file would.
+  const style = fs.readFileSync(path.join(out, "style.min.css"), "utf8").trim();
+  if (/<\/style/i.test(style)) throw new Error("the stylesheet cannot go inline: it names </style>");
+  swap("index.html", "<link rel=\"stylesheet\" href=\"/style.css\">", `<style>${style}</style>`);
+  fs.unlinkSync(path.join(out, "style.min.css"));
 ' "$out"
 # Brotli (quality 11) and gzip (-9) next to every text and wasm asset: daytona-local serves
 # whichever the browser takes, with no compression work per request.

@@ -18,14 +18,21 @@ wasm_route() {
   if rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"; then echo rustup; else echo debian; fi
 }
 
+# cargo for the wasm32 target with Debian's Rust for the web, the standard library built from
+# its sources (rust-web-src) and linked by wasm-ld-19.
+debian_wasm_cargo() {
+  local sub="$1"; shift
+  RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-19 RUSTC=/usr/bin/rustc \
+    /usr/bin/cargo "$sub" --target "$WASM_TARGET" -Zbuild-std=std,panic_abort "$@"
+}
+
 # cargo for the wasm32 target, by whichever route works here.
 wasm_cargo() {
   local sub="$1"; shift
   if [ "$(wasm_route)" = rustup ]; then
     cargo "$sub" --target "$WASM_TARGET" "$@"
   else
-    RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-19 RUSTC=/usr/bin/rustc \
-      /usr/bin/cargo "$sub" --target "$WASM_TARGET" -Zbuild-std=std,panic_abort "$@"
+    debian_wasm_cargo "$sub" "$@"
   fi
 }
 
@@ -33,20 +40,18 @@ wasm_cargo() {
 # Rust for the web (its std sources and wasm linker; scripts/setup.sh installs them) so that a
 # panic aborts at once with no message formatting or location (-Cpanic=immediate-abort,
 # -Zlocation-detail=none), and with `Debug` compiled out (-Zfmt-debug=none: messages quote their
-# values with daytona_models::Quoted, never `{:?}`). -23 KB gzip. Its own target dir (another
-# std and other flags than the console's and the tests' wasm builds). Without Debian's Rust,
-# the plain wasm build (bigger; the size check says so).
+# values with daytona_models::Quoted, never `{:?}`): 146.3 -> 132.8 KB gzip of wasm. Its own
+# target dir (another std and other flags than the console's and the tests' wasm builds).
+# Without Debian's Rust, the plain wasm build (bigger; the size check says so).
 SDK_TARGET_DIR="$ROOT/target/pkg"
 sdk_cargo() {
-  local sub="$1"; shift
   if [ -d /usr/lib/rustlib/src/rust/library ] && [ -x /usr/bin/rustc ] && command -v wasm-ld-19 >/dev/null; then
-    RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-19 RUSTC=/usr/bin/rustc \
-      CARGO_TARGET_DIR="$SDK_TARGET_DIR" \
+    CARGO_TARGET_DIR="$SDK_TARGET_DIR" \
       RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
-      /usr/bin/cargo "$sub" --target "$WASM_TARGET" -Zbuild-std=std,panic_abort "$@"
+      debian_wasm_cargo "$@"
   else
     log "Debian's rustc-web is missing (scripts/setup.sh installs it): the package is built without its size flags"
-    CARGO_TARGET_DIR="$SDK_TARGET_DIR" wasm_cargo "$sub" "$@"
+    CARGO_TARGET_DIR="$SDK_TARGET_DIR" wasm_cargo "$@"
   fi
 }
 

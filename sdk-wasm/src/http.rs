@@ -139,10 +139,7 @@ impl Http {
                 Ok(v) => v.unchecked_into(),
                 Err(e) => {
                     let what = format!("{} {url}", method.as_str());
-                    return Err(match &guard {
-                        Some(guard) => guard.error(&what, &e),
-                        None => DaytonaError::Connection(format!("{what}: {}", js_message(&e))),
-                    });
+                    return Err(guard.as_ref().map_or_else(|| connection_error(&what, &e), |g| g.error(&what, &e)));
                 }
             };
             if resp.ok() {
@@ -249,8 +246,13 @@ impl AbortGuard {
         if self.user.as_ref().is_some_and(AbortSignal::aborted) {
             return DaytonaError::Aborted(format!("{what} was aborted"));
         }
-        DaytonaError::Connection(format!("{what}: {}", js_message(e)))
+        connection_error(what, e)
     }
+}
+
+/// A request `what` that failed for a reason other than its timeout or abort signal.
+fn connection_error(what: &str, e: &JsValue) -> DaytonaError {
+    DaytonaError::Connection(format!("{what}: {}", js_message(e)))
 }
 
 /// Percent-encodes one URL path segment or query value.
