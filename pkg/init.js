@@ -10,7 +10,7 @@ export function initDaytona(url) {
   return (ready ??= load(url).catch((e) => {
     ready = undefined;
     throw e instanceof WebAssembly.CompileError
-      ? new Error(`daytona-wasm: ${url ?? own()} is not the SDK's WebAssembly (often an HTML page): serve the package's .wasm as a file (esbuild: --loader:.wasm=file; Vite 6/7 with a linked package: optimizeDeps.exclude: ['daytona-wasm']) or pass its URL to initDaytona(url)`, { cause: e })
+      ? new Error(`daytona-wasm: ${url ?? own()} is not the SDK's WebAssembly (often an HTML page): serve the package's .wasm as a file (esbuild: --loader:.wasm=file) or pass its URL to initDaytona(url) (Vite: import url from 'daytona-wasm/daytona_wasm_bg.wasm?url')`, { cause: e })
       : e;
   }));
 }
@@ -19,18 +19,27 @@ export function initDaytona(url) {
 const own = () => new URL('./dist/daytona_wasm_bg.wasm', import.meta.url);
 
 async function load(url) {
-  if (url !== undefined) return init({ module_or_path: url });
+  return init({ module_or_path: url ?? (await located()) });
+}
+
+/**
+ * Where this page gets the package's .wasm: beside this module, except on Vite's dev servers,
+ * which serve it there only where they may. Versions 6 and 7 serve this module pre-bundled from
+ * node_modules/.vite/deps/, away from its .wasm (answering that URL with their HTML page), and a
+ * package linked from outside the project (`npm i ../daytona-wasm`) is served from its real
+ * folder as /@fs/…, where the .wasm is refused (403: outside `server.fs.allow`). Both serve the
+ * package's own copy from its folder in the app's node_modules (through the link), which is
+ * asked first: answered with something else (a monorepo's package hoisted above the app), the
+ * .wasm beside this module it is, without a refused request in the browser's console.
+ */
+async function located() {
   const beside = own();
-  try {
-    return await init({ module_or_path: beside });
-  } catch (e) {
-    // The dev servers of Vite 6 and 7 serve this module pre-bundled from node_modules/.vite/deps/,
-    // away from its .wasm (answering that URL with their HTML page): the package's own copy is
-    // still served from its folder in node_modules.
-    const deps = beside.pathname.indexOf('/.vite/deps/');
-    if (!(e instanceof WebAssembly.CompileError) || deps < 0) throw e;
-    return init({ module_or_path: new URL(`${beside.pathname.slice(0, deps)}/daytona-wasm/dist/daytona_wasm_bg.wasm`, beside) });
-  }
+  const { pathname } = beside;
+  const at = pathname.indexOf('/.vite/deps/');
+  const modules = at >= 0 ? pathname.slice(0, at) : pathname.startsWith('/@fs/') ? '/node_modules' : undefined;
+  if (modules === undefined) return beside;
+  const copy = await fetch(new URL(`${modules}/daytona-wasm/dist/daytona_wasm_bg.wasm`, beside)).catch(() => undefined);
+  return copy?.ok && copy.headers.get('content-type')?.startsWith('application/wasm') ? copy : beside;
 }
 
 export * from './dist/daytona_wasm.js';

@@ -1,6 +1,7 @@
 // The npm package as web developers install it: `npm pack`'s tarball installed into a small app
 // per bundler (Vite 6, 7 and 8, webpack 5, esbuild; each folder here is the tool's own starter
-// with no configuration file), built, served and driven in headless Chromium against
+// with no configuration file), and linked from its folder into a Vite 8 app (`npm i ../pkg`),
+// built, served and driven in headless Chromium against
 // daytona-local: create a sandbox, run a command, list, delete, with nothing in the browser's
 // console. Vite's dev servers are driven too. Prints each build's emitted sizes (raw and gzip)
 // as BENCH lines. The fixtures' npm installs stay in their node_modules between runs.
@@ -20,11 +21,14 @@ import { startStaticServer } from '../support/static-server.js';
 const run = promisify(execFile);
 const HERE = import.meta.dirname;
 
-/** Each fixture: how it builds, and the folder its built page is served from. */
+/** Each fixture: how it builds, the folder its built page is served from, and whether the
+ * package is linked from pkg/ (a `file:` dependency of its package.json) rather than installed
+ * from the tarball. */
 const FIXTURES = {
   vite6: { build: ['vite', 'build', '--logLevel', 'warn'], site: 'dist', dev: true },
   vite7: { build: ['vite', 'build', '--logLevel', 'warn'], site: 'dist', dev: true },
   vite8: { build: ['vite', 'build', '--logLevel', 'warn'], site: 'dist', dev: true },
+  'vite8-linked': { build: ['vite', 'build', '--logLevel', 'warn'], site: 'dist', dev: true, linked: true },
   webpack: { build: ['webpack'], site: '.', out: 'dist' },
   esbuild: { build: ['esbuild', 'src/main.js', '--bundle', '--format=esm', '--loader:.wasm=file', '--outdir=out', '--log-level=warning'], site: '.', out: 'out' },
 };
@@ -43,7 +47,8 @@ before(async () => {
       const dir = join(HERE, name);
       copyFileSync(join(HERE, 'scenario.js'), join(dir, 'src/scenario.js'));
       const started = Date.now();
-      await run('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
+      const from = FIXTURES[name].linked ? [] : [tarball];
+      await run('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', ...from], {
         cwd: dir,
         maxBuffer: 16 << 20,
       });

@@ -77,7 +77,7 @@ test('daytona-wasm/init loads the wasm when asked, and names the fix when a serv
   const consoleErrors = [];
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   const out = await page.evaluate(([u, k]) => window.scenario(u, k), [server.apiUrl, server.apiKey]);
-  assert.match(out.htmlInstead, /init\.html is not the SDK's WebAssembly.*optimizeDeps/s);
+  assert.match(out.htmlInstead, /init\.html is not the SDK's WebAssembly.*--loader:\.wasm=file.*initDaytona\(url\)/s);
   assert.equal(out.listed, true);
   const before = consoleErrors.length;
   assert.equal(await page.evaluate(([u, k]) => window.deleteOne(u, k), [server.apiUrl, server.apiKey]), 'destroyed');

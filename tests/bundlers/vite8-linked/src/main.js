@@ -1,0 +1,7 @@
+// Vite 8's starter with the package linked from its folder (`npm i ../pkg`: a symlink whose real
+// folder is outside the app, which Vite's dev server serves as /@fs/… only where it may), no
+// configuration: the package's main entry (ready on import).
+import { Daytona } from 'daytona-wasm';
+import { scenario } from './scenario.js';
+
+scenario(Daytona);
