@@ -48,6 +48,14 @@ pub fn whole_number(input: &str, min: i64) -> Result<Option<i64>, String> {
     }
 }
 
+/// [`whole_number`], and at most `max` when one is known.
+pub fn whole_number_at_most(input: &str, min: i64, max: Option<i64>) -> Result<Option<i64>, String> {
+    match (whole_number(input, min)?, max) {
+        (Some(n), Some(max)) if n > max => Err(format!("At most {max} per sandbox here.")),
+        (n, _) => Ok(n),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +78,10 @@ mod tests {
 
     #[test]
     fn numbers() {
+        assert_eq!(whole_number_at_most("16", 1, Some(16)), Ok(Some(16)));
+        assert_eq!(whole_number_at_most("17", 1, Some(16)), Err("At most 16 per sandbox here.".into()));
+        assert_eq!(whole_number_at_most("17", 1, None), Ok(Some(17)));
+        assert!(whole_number_at_most("0", 1, Some(16)).is_err());
         assert_eq!(whole_number(" ", 0), Ok(None));
         assert_eq!(whole_number("15", 0), Ok(Some(15)));
         assert!(whole_number("-1", 0).is_err());

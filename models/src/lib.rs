@@ -21,6 +21,7 @@ mod interpreter;
 mod list;
 mod log_demux;
 mod lsp;
+mod organization;
 mod process;
 mod pty;
 mod quoted;
@@ -82,6 +83,7 @@ pub use lsp::{
     CompletionContext, CompletionItem, CompletionList, LspCompletionParams, LspDiagnostic, LspDocumentRequest,
     LspLocation, LspPosition, LspPositionRequest, LspRange, LspServerRequest, LspSymbol, LspWorkspaceSymbolsQuery,
 };
+pub use organization::{Organization, OrganizationUsageOverview, RegionUsageOverview};
 pub use process::{ExecuteArtifacts, ExecuteRequest, ExecuteResponse};
 pub use pty::{
     pty_envs_json, pty_envs_subprotocol, PtyCreateRequest, PtyCreateResponse, PtyListResponse, PtyResizeRequest,

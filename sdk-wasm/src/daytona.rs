@@ -5,7 +5,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use daytona_models::{
-    ListSandboxesQuery, ListSandboxesResponse, PaginatedSandboxes, Sandbox as SandboxDto, SshAccessValidation,
+    ListSandboxesQuery, ListSandboxesResponse, Organization, OrganizationUsageOverview, PaginatedSandboxes,
+    Sandbox as SandboxDto, SshAccessValidation,
 };
 
 use crate::client::Client;
@@ -172,6 +173,17 @@ impl Daytona {
     /// Whether SSH access `token` opens a sandbox now, and which.
     pub fn validate_ssh_access(&self, token: &str) -> Call<SshAccessValidation> {
         crate::sandbox::validate_ssh_access(&self.client, token)
+    }
+
+    /// The organizations of the caller (`GET /organizations`): an API key's own.
+    pub fn organizations(&self) -> Call<Vec<Organization>> {
+        Call::new(&self.client, Method::Get, self.client.api("/organizations"))
+    }
+
+    /// What organization `id`'s sandboxes use of its quotas, and what one sandbox may ask for,
+    /// per region (`GET /organizations/{id}/usage`).
+    pub fn organization_usage(&self, id: &str) -> Call<OrganizationUsageOverview> {
+        Call::new(&self.client, Method::Get, self.client.api(&format!("/organizations/{}/usage", encode(id))))
     }
 
     /// Every sandbox matching `query`, following cursors across pages.

@@ -417,3 +417,45 @@ async fn a_sandbox_whose_main_process_dies_becomes_error_and_recovers() {
     assert_eq!(status, 200);
     assert_eq!(s.exec(&id, "cat kept.txt").await, (0, "before\n".to_owned()));
 }
+
+#[tokio::test]
+async fn the_organization_states_its_limits_and_counts_what_sandboxes_use() {
+    let s = Server::start().await;
+    let (status, orgs) = s.get("/organizations").await;
+    assert_eq!(status, 200, "{orgs}");
+    let org = &orgs[0];
+    assert_eq!((orgs.as_array().map(Vec::len), org["id"].as_str()), (Some(1), Some("local")), "{orgs}");
+    let (status, same) = s.get("/organizations/local").await;
+    assert_eq!((status.as_u16(), &same), (200, org));
+    // The limits it states are the ones a create is held to.
+    let max_cpu = org["maxCpuPerSandbox"].as_f64().unwrap() as i64;
+    let (status, refused) = s.post("/sandbox", json!({"cpu": max_cpu + 1})).await;
+    assert_eq!(status, 400, "{refused}");
+    assert!(refused["message"].as_str().unwrap().contains(&max_cpu.to_string()), "{refused}");
+
+    let usage = || async {
+        let (status, usage) = s.get("/organizations/local/usage").await;
+        assert_eq!(status, 200, "{usage}");
+        let local = usage["regionUsage"].as_array().unwrap().iter().find(|r| r["regionId"] == "local").unwrap().clone();
+        assert_eq!(local["maxCpuPerSandbox"], org["maxCpuPerSandbox"], "{usage}");
+        assert!(local["totalCpuQuota"].as_f64().unwrap() >= 1.0, "the host's cores: {usage}");
+        let n = |k: &str| local[k].as_f64().unwrap();
+        (n("currentCpuUsage"), n("currentMemoryUsage"), n("currentDiskUsage"), usage["currentSnapshotUsage"].clone())
+    };
+    let before = usage().await;
+    let sb = s.create(json!({"cpu": 2, "memory": 2, "disk": 3})).await;
+    let id = id_of(&sb);
+    let started = usage().await;
+    assert_eq!((started.0 - before.0, started.1 - before.1, started.2 - before.2), (2.0, 2.0, 3.0));
+    // Stopped: no CPU or memory, its disk still kept.
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/stop")).await;
+    assert_eq!(status, 200, "{body}");
+    let stopped = usage().await;
+    assert_eq!((stopped.0, stopped.1, stopped.2), (before.0, before.1, before.2 + 3.0));
+    // Snapshots are counted as listed.
+    let (_, snapshots) = s.get("/snapshots").await;
+    assert_eq!(stopped.3.as_f64(), snapshots["total"].as_f64(), "{snapshots}");
+
+    let (status, body) = s.get("/organizations/elsewhere/usage").await;
+    assert_envelope(status, &body, StatusCode::NOT_FOUND, "/api/organizations/elsewhere/usage");
+}

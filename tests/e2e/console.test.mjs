@@ -1,6 +1,7 @@
 // The web console in headless Chromium against a real daytona-local: connecting via the
-// URL fragment, creating through the dialog, row and bulk lifecycle actions, the detail
-// page's tabs and command runner, deletion with confirmation and form validation.
+// URL fragment, creating through the dialog (with the organization's limits), the resources in
+// use, row and bulk lifecycle actions, the detail page's tabs and command runner, deletion with
+// confirmation and form validation.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -16,6 +17,13 @@ async function expectState(name, state) {
   await eventually(async () => (await rowState(name)) === state, { what: `${name} shown as ${state}` });
   const s = await daytona.byName(name);
   assert.equal(s?.state, state, `server state of ${name}`);
+}
+
+/** The dashboard's "In use" figures of `meter` (cpu, mem, disk), once shown. */
+async function inUse(meter) {
+  const figures = page.locator(`section[aria-label="Resources in use"] .meter.${meter} .meter-head .mono`);
+  await figures.waitFor();
+  return figures.innerText();
 }
 
 /** Fills and submits the create dialog; waits until it closes. */
@@ -49,6 +57,9 @@ test('takes the API key from the URL fragment and hides it', async () => {
   assert.ok(stored.includes(server.apiKey), 'key kept in localStorage');
   assert.ok(!(await page.content()).includes(server.apiKey), 'key rendered in the page');
   assert.match(await page.locator('.conn-key').innerText(), new RegExp(`••••${server.apiKey.slice(-4)}$`));
+  // The organization's resources in use: nothing yet, against what the host has.
+  assert.match(await inUse('cpu'), /^0 of \d+ cores$/);
+  assert.match(await inUse('disk'), /^0 of \d+ GiB$/);
 });
 
 test('shows validation errors next to fields and sends nothing', async () => {
@@ -83,9 +94,14 @@ test('shows validation errors next to fields and sends nothing', async () => {
   page.off('request', onRequest);
 });
 
-test("a resource the server refuses is shown beside its field, with Create in sight", async () => {
+test("the create dialog states the organization's limits and holds resources to them as typed; a refusal is shown beside its field, with Create in sight", async () => {
   const viewport = page.viewportSize();
   await page.setViewportSize({ width: 1280, height: 720 });
+  const creates = [];
+  const onRequest = (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/sandbox') creates.push(r.url());
+  };
+  page.on('request', onRequest);
   try {
     await page.getByRole('button', { name: '+ New sandbox' }).click();
     const dialog = page.getByRole('dialog', { name: 'New sandbox' });
@@ -93,14 +109,19 @@ test("a resource the server refuses is shown beside its field, with Create in si
     // The footer stays at the bottom of the window while the form is taller than it.
     const box = await create.boundingBox();
     assert.ok(box && box.y + box.height <= 720, `Create at y=${box?.y} in a 720 px window`);
+    // daytona-local's limits per sandbox (GET /organizations/local/usage), before any submit.
+    const limits = dialog.locator('.limits');
+    await limits.waitFor();
+    assert.match(
+      await limits.innerText(),
+      /^Up to 16 cores, 64 GiB memory and 100 GiB disk per sandbox; in use now: 0 of \d+ cores, 0 of \d+ GiB memory\.$/,
+    );
+    // Past a limit is said as it is typed, beside the field, and Create sends nothing.
     await dialog.locator('input[name=cpu]').fill('999');
-    await create.click();
-    // daytona-local's limit, beside the CPU field (the footer says nothing).
     const cpuField = dialog.locator('.field', { has: page.locator('input[name=cpu]') });
-    await cpuField.locator('.field-error').waitFor();
-    assert.match(await cpuField.locator('.field-error').innerText(), /cpu must be between 1 and 16, got 999/);
-    assert.equal(await dialog.locator('.alert').count(), 0, 'no footer alert');
-    assert.deepEqual(await daytona.list(), [], 'nothing was created');
+    assert.equal(await cpuField.locator('.field-error').innerText(), 'At most 16 per sandbox here.');
+    await create.click();
+    assert.deepEqual(creates, [], 'no create was sent');
     // Editing the field answers the objection; -1 (never) is a valid auto-delete.
     await dialog.locator('input[name=cpu]').fill('2');
     assert.equal(await cpuField.locator('.field-error').count(), 0);
@@ -109,7 +130,23 @@ test("a resource the server refuses is shown beside its field, with Create in si
     assert.equal(await deleteField.locator('.field-error').count(), 0);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
+
+    // A control plane that states no limits (here: no organization listed): the server's
+    // refusal is shown beside the field it is about, not in the footer.
+    await page.route('**/api/organizations', (r) => r.fulfill({ status: 200, contentType: 'application/json', body: '[]' }));
+    await page.getByRole('button', { name: '+ New sandbox' }).click();
+    await dialog.locator('input[name=cpu]').fill('999');
+    await create.click();
+    await cpuField.locator('.field-error').waitFor();
+    assert.match(await cpuField.locator('.field-error').innerText(), /cpu must be between 1 and 16, got 999/);
+    assert.equal(await dialog.locator('.limits').count(), 0, 'no limits stated');
+    assert.equal(await dialog.locator('.alert').count(), 0, 'no footer alert');
+    assert.deepEqual(await daytona.list(), [], 'nothing was created');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
   } finally {
+    await page.unroute('**/api/organizations');
+    page.off('request', onRequest);
     await page.setViewportSize(viewport);
   }
 });
@@ -131,6 +168,10 @@ test('creates a sandbox with a label through the dialog', async () => {
   assert.equal((await daytona.byName('e2e-one')).labels.team, 'qa');
   assert.equal((await daytona.byName('e2e-one')).networkAllowList, '10.0.0.0/8, 192.0.2.7/32');
   await page.getByText('Sandbox e2e-one created and started.').waitFor();
+  // Its CPU, memory and disk count in the dashboard's "In use" (defaults: 1 core, 1 GiB, 3 GiB).
+  await eventually(async () => /^1 of \d+ cores$/.test(await inUse('cpu')), { what: 'one core in use' });
+  assert.match(await inUse('mem'), /^1 of \d+ GiB$/);
+  assert.match(await inUse('disk'), /^3 of \d+ GiB$/);
   // A success notice goes by itself.
   await page.getByText('Sandbox e2e-one created and started.').waitFor({ state: 'detached', timeout: 15_000 });
 });
@@ -139,6 +180,9 @@ test('stops and starts it from its row', async () => {
   await row('e2e-one').getByRole('button', { name: 'Stop', exact: true }).click();
   await expectState('e2e-one', 'stopped');
   assert.ok(await row('e2e-one').getByRole('button', { name: 'Stop', exact: true }).isDisabled(), 'Stop disabled when stopped');
+  // Stopped: no CPU in use, its disk still kept.
+  await eventually(async () => /^0 of \d+ cores$/.test(await inUse('cpu')), { what: 'no core in use' });
+  assert.match(await inUse('disk'), /^3 of \d+ GiB$/);
 
   // Archive asks first, in a dialog named by its heading that keeps the focus: Cancel has it
   // on opening, Tab and Shift+Tab go round the dialog's controls, Escape gives it back.

@@ -8,6 +8,7 @@ use crate::components::error_alert::Alert;
 use crate::components::field::Field;
 use crate::components::kv_editor::{KvEditor, KvRows};
 use crate::components::modal::Modal;
+use crate::components::org_usage::{limits_hint, use_region_usage};
 use crate::components::spinner::Spinner;
 use crate::components::volume_mounts::{MountRows, VolumeMountsEditor};
 use crate::connection::use_connection;
@@ -20,6 +21,8 @@ use crate::validate;
 struct NumberInput {
     text: RwSignal<String>,
     min: i64,
+    /// The most the server takes, once it has said (the organization's limit per sandbox).
+    max: RwSignal<Option<i64>>,
     refused: RwSignal<Option<String>>,
 }
 
@@ -31,12 +34,12 @@ impl NumberInput {
             text.track();
             refused.set(None);
         });
-        Self { text, min, refused }
+        Self { text, min, max: RwSignal::new(None), refused }
     }
 
     /// The number, `None` when blank (reactive).
     fn parsed(&self) -> Result<Option<i64>, String> {
-        validate::whole_number(&self.text.get(), self.min)
+        validate::whole_number_at_most(&self.text.get(), self.min, self.max.get())
     }
 
     /// The field's message: its own check's, else the server's (reactive).
@@ -142,10 +145,33 @@ fn CreateForm(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> impl I
     let submitted = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let server_error = RwSignal::new(None::<String>);
+    // What one sandbox may have, checked as the user types instead of after a refusal.
+    let usage = use_region_usage(Signal::stored(0));
+    Effect::new(move |_| {
+        usage.with(|u| {
+            let Some(u) = u else { return };
+            for (input, max) in [
+                (form.cpu, u.max_cpu_per_sandbox),
+                (form.memory, u.max_memory_per_sandbox),
+                (form.disk, u.max_disk_per_sandbox),
+            ] {
+                input.max.set(max.map(|m| m as i64));
+            }
+        })
+    });
+    let limits = move || usage.with(|u| u.as_ref().and_then(limits_hint));
 
     // A field's message, shown once the user has tried to submit.
     let shown = move |check: Result<(), String>| submitted.get().then_some(check.err()).flatten();
-    let number_error = move |n: NumberInput| Signal::derive(move || submitted.get().then(|| n.error()).flatten());
+    // Resources beyond the limits are said at once: the limit is shown, so typing past it is
+    // news; other checks wait for a submit.
+    let number_error = move |n: NumberInput| {
+        Signal::derive(move || {
+            let over_limit =
+                n.max.get().is_some_and(|max| n.text.with(|t| t.trim().parse::<i64>().is_ok_and(|v| v > max)));
+            (submitted.get() || over_limit).then(|| n.error()).flatten()
+        })
+    };
     let name_error = Signal::derive(move || shown(validate::sandbox_name(form.name.get().trim())));
     let allow_list_error = Signal::derive(move || shown(validate::allow_list(&form.network_allow_list.get())));
 
@@ -200,6 +226,7 @@ fn CreateForm(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> impl I
                             <input type="text" inputmode="numeric" name="disk" placeholder="3" bind:value=form.disk.text/>
                         </Field>
                     </div>
+                    {move || limits().map(|hint| view! { <p class="field-hint limits">{hint}</p> })}
                 </fieldset>
 
                 <fieldset>

@@ -16,6 +16,7 @@ pub mod kv_editor;
 pub mod label_editor;
 pub mod labels;
 pub mod modal;
+pub mod org_usage;
 pub mod pager;
 pub mod port_previews;
 pub mod relative_time;

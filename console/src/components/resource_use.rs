@@ -75,9 +75,9 @@ fn polyline(points: &[Point], now: f64, range: f64, value: fn(&Point) -> f64) ->
         .join(" ")
 }
 
-/// One meter: a label, a bar and the figures.
+/// One meter: a label, a bar and the figures (also the dashboard's organization usage).
 #[component]
-fn Meter(label: &'static str, pct: Signal<f64>, detail: Signal<String>, class: &'static str) -> impl IntoView {
+pub fn Meter(label: &'static str, pct: Signal<f64>, detail: Signal<String>, class: &'static str) -> impl IntoView {
     view! {
         <div class=format!("meter {class}")>
             <div class="meter-head">

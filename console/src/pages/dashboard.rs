@@ -12,6 +12,7 @@ use crate::components::connect_prompt::ConnectPrompt;
 use crate::components::create_dialog::CreateDialog;
 use crate::components::error_alert::Alert;
 use crate::components::filter_bar::FilterBar;
+use crate::components::org_usage::{use_region_usage, OrgUsage};
 use crate::components::pager::Pager;
 use crate::components::sandbox_table::SandboxTable;
 use crate::components::spinner::Spinner;
@@ -85,6 +86,8 @@ fn Dashboard() -> impl IntoView {
         }
     });
 
+    // The organization's resources in use, read again with the list.
+    let usage = use_region_usage(reloads.into());
     let items = Signal::derive(move || list.items.get());
     let has_filters = move || filters.with(|f| f.state.is_some() || !f.labels.is_empty() || !f.name.is_empty());
 
@@ -131,6 +134,7 @@ fn Dashboard() -> impl IntoView {
                 })
         }}
 
+        <OrgUsage usage/>
         <FilterBar filters=filters apply=apply/>
         <BulkBar items selection ops/>
         {move || list.error.get().map(|e| view! { <Alert message=e/> })}

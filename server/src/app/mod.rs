@@ -24,7 +24,9 @@ use axum::routing::{any, get};
 use axum::{middleware, Json, Router};
 use daytona_models::{DaytonaConfiguration, OidcConfig};
 
-use crate::control::{builds, events, lifecycle, sandboxes, snapshots, ssh_access, telemetry, timers, volumes};
+use crate::control::{
+    builds, events, lifecycle, organizations, sandboxes, snapshots, ssh_access, telemetry, timers, volumes,
+};
 use crate::jail::{identity, runtime};
 use crate::proxy::{preview, toolbox};
 use crate::store;
@@ -279,6 +281,7 @@ fn router(st: Arc<AppState>, console_dir: PathBuf) -> Router {
         .merge(builds::routes())
         .merge(ssh_access::routes())
         .merge(telemetry::routes())
+        .merge(organizations::routes())
         .route("/config", get(config))
         .fallback(|| async { ApiError::NotFound("Cannot find this API route".into()) })
         .route_layer(middleware::from_fn_with_state(Arc::clone(&st), auth::require_api_key))

@@ -10,6 +10,7 @@ pub mod builds;
 pub mod events;
 pub mod lifecycle;
 pub mod list;
+pub mod organizations;
 pub mod sandboxes;
 pub mod snapshots;
 pub mod ssh_access;

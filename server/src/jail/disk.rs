@@ -370,7 +370,7 @@ fn discard(dir: &Path) {
 }
 
 /// The size of the filesystem mounted on `dir`, in bytes.
-fn filesystem_bytes(dir: &Path) -> Option<u64> {
+pub(super) fn filesystem_bytes(dir: &Path) -> Option<u64> {
     let path = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()).ok()?;
     // SAFETY: statvfs on a NUL-terminated path into a zeroed struct we own.
     let mut st: libc::statvfs = unsafe { std::mem::zeroed() };

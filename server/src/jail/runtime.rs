@@ -214,6 +214,17 @@ pub fn which(program: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// What a host can give its sandboxes together ([`Runtime::capacity`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HostCapacity {
+    /// CPU cores.
+    pub cpus: u64,
+    /// Memory, GiB.
+    pub memory_gib: u64,
+    /// Size of the filesystem of the sandboxes' files, GiB.
+    pub disk_gib: u64,
+}
+
 /// Starts, stops and tracks the jails.
 pub struct Runtime {
     sandboxes_dir: PathBuf,
@@ -385,6 +396,20 @@ impl Runtime {
         let total = st.f_blocks * block;
         let free = st.f_bavail * block;
         Some((total, total.saturating_sub(st.f_bfree * block), free))
+    }
+
+    /// What this host can give its sandboxes together: its CPU cores, its memory and the size
+    /// of the filesystem their files live on (GiB, rounded down).
+    pub fn capacity(&self) -> HostCapacity {
+        const GIB: u64 = 1 << 30;
+        let memory_kib = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
+            m.lines().find_map(|l| l.strip_prefix("MemTotal:")?.trim().strip_suffix("kB")?.trim().parse::<u64>().ok())
+        });
+        HostCapacity {
+            cpus: std::thread::available_parallelism().map_or(1, |n| n.get() as u64),
+            memory_gib: memory_kib.unwrap_or(0) * 1024 / GIB,
+            disk_gib: super::disk::filesystem_bytes(&self.sandboxes_dir).unwrap_or(0) / GIB,
+        }
     }
 
     /// Where the jail's pid is kept: outside anything mounted into the jail.

@@ -1,0 +1,99 @@
+//! The organization's resources: what one sandbox may ask for (the create dialog's limits)
+//! and what its sandboxes use of its quotas (the dashboard's "In use" meters), from
+//! `GET /organizations` and `GET /organizations/{id}/usage`. A control plane that does not
+//! answer them (a key without the permission) shows neither; the server still checks.
+
+use daytona_wasm::models::RegionUsageOverview;
+use daytona_wasm::Daytona;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::components::resource_use::Meter;
+use crate::connection::use_connection;
+
+/// The usage of the caller's organization in its default region (else its first), or `None`
+/// when the control plane does not say.
+pub async fn region_usage(daytona: &Daytona) -> Option<RegionUsageOverview> {
+    let org = daytona.organizations().await.ok()?.into_iter().next()?;
+    let regions = daytona.organization_usage(&org.id).await.ok()?.region_usage;
+    let default = org.default_region_id.as_deref();
+    let i = regions.iter().position(|r| Some(r.region_id.as_str()) == default).unwrap_or(0);
+    regions.into_iter().nth(i)
+}
+
+/// A signal of [`region_usage`], loaded again whenever `reloads` changes.
+pub fn use_region_usage(reloads: Signal<u64>) -> RwSignal<Option<RegionUsageOverview>> {
+    let conn = use_connection();
+    let usage = RwSignal::new(None);
+    Effect::new(move |_| {
+        reloads.track();
+        let Ok(daytona) = conn.with(|c| c.client()) else { return };
+        spawn_local(async move {
+            let got = region_usage(&daytona).await;
+            // The page may have gone while the answer came.
+            let _ = usage.try_set(got);
+        });
+    });
+    usage
+}
+
+/// `used` of `total` as a percentage for a meter (0 without a total).
+fn percent(used: f64, total: f64) -> f64 {
+    match total > 0.0 {
+        true => (used / total * 100.0).clamp(0.0, 100.0),
+        false => 0.0,
+    }
+}
+
+/// The dashboard's meters: the CPU and memory of started sandboxes and the disk of all that
+/// keep one, against the organization's quotas (daytona-local: what the host has).
+#[component]
+pub fn OrgUsage(usage: RwSignal<Option<RegionUsageOverview>>) -> impl IntoView {
+    let meter = move |label: &'static str,
+                      class: &'static str,
+                      unit: &'static str,
+                      pick: fn(&RegionUsageOverview) -> (f64, f64)| {
+        let figures = move || usage.with(|u| u.as_ref().map(pick)).unwrap_or_default();
+        view! {
+            <Meter
+                label
+                class
+                pct=Signal::derive(move || { let (used, total) = figures(); percent(used, total) })
+                detail=Signal::derive(move || { let (used, total) = figures(); format!("{used} of {total} {unit}") })
+            />
+        }
+    };
+    view! {
+        <Show when=move || usage.with(Option::is_some)>
+            <section class="card org-usage" aria-label="Resources in use">
+                <h2>"In use"</h2>
+                <div class="org-meters">
+                    {meter("CPU", "cpu", "cores", |u| (u.current_cpu_usage, u.total_cpu_quota))}
+                    {meter("Memory", "mem", "GiB", |u| (u.current_memory_usage, u.total_memory_quota))}
+                    {meter("Disk", "disk", "GiB", |u| (u.current_disk_usage, u.total_disk_quota))}
+                </div>
+            </section>
+        </Show>
+    }
+}
+
+/// The create dialog's line under its resources: the most one sandbox may have.
+pub fn limits_hint(u: &RegionUsageOverview) -> Option<String> {
+    let (cpu, memory, disk) = (u.max_cpu_per_sandbox?, u.max_memory_per_sandbox?, u.max_disk_per_sandbox?);
+    Some(format!(
+        "Up to {cpu} cores, {memory} GiB memory and {disk} GiB disk per sandbox; in use now: {} of {} cores, {} of {} GiB memory.",
+        u.current_cpu_usage, u.total_cpu_quota, u.current_memory_usage, u.total_memory_quota
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_is_bounded_and_zero_without_a_total() {
+        assert_eq!(percent(1.0, 4.0), 25.0);
+        assert_eq!(percent(9.0, 4.0), 100.0);
+        assert_eq!(percent(3.0, 0.0), 0.0);
+    }
+}
