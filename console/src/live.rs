@@ -12,8 +12,9 @@ use crate::connection::use_connection;
 /// Pause before connecting again after the socket closed or could not open.
 const RETRY_AFTER: Duration = Duration::from_secs(5);
 
-/// Calls `on_event` for every sandbox event while the calling component lives; `live` says
-/// whether the socket is connected (pages keep polling as the fallback).
+/// Calls `on_event` for every event of the control plane while the calling component lives
+/// (sandbox events decoded; a snapshot's or a volume's by name); `live` says whether the
+/// socket is connected (pages keep polling as the fallback).
 pub fn use_sandbox_events(live: RwSignal<bool>, on_event: impl Fn(&SandboxEvent) + 'static) {
     let conn = use_connection();
     spawn_local_scoped_with_cancellation(async move {
@@ -28,6 +29,18 @@ pub fn use_sandbox_events(live: RwSignal<bool>, on_event: impl Fn(&SandboxEvent)
                 }
             }
             gloo_timers::future::sleep(RETRY_AFTER).await;
+        }
+    });
+}
+
+/// Calls `reload` whenever the event socket tells of a change to a thing of `kind`
+/// (`snapshot`, `volume`: the prefix of its events' names) while the calling component lives.
+pub fn reload_on_events_of(kind: &'static str, reload: impl Fn() + 'static) {
+    use_sandbox_events(RwSignal::new(false), move |event| {
+        if let SandboxEvent::Other(name) = event {
+            if name.strip_prefix(kind).is_some_and(|rest| rest.starts_with('.')) {
+                reload();
+            }
         }
     });
 }

@@ -24,7 +24,13 @@ pub fn env_name(name: &str) -> Result<(), String> {
 
 /// A `networkAllowList`: comma-separated CIDRs (blank = no limit), by the server's own rule.
 pub fn allow_list(list: &str) -> Result<(), String> {
-    daytona_wasm::models::parse_allow_list(list).map(drop)
+    daytona_wasm::models::parse_allow_list(list).map(drop).map_err(|e| format!("{}.", capitalized(&e)))
+}
+
+/// `s` with its first letter in capitals.
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// A label key: anything non-blank.
@@ -74,6 +80,14 @@ mod tests {
         assert!(env_name("1A").is_err());
         assert!(env_name("A-B").is_err());
         assert!(env_name("").is_err());
+    }
+
+    #[test]
+    fn allow_lists_are_worded_for_the_field() {
+        let e = allow_list("10.0.0.0").unwrap_err();
+        assert_eq!(e, "\"10.0.0.0\" is not a network in CIDR notation (e.g. 192.168.1.0/24).");
+        assert!(!e.contains("networkAllowList"), "{e}");
+        assert_eq!(allow_list(&["10.0.0.0/8"; 11].join(",")).unwrap_err(), "At most 10 networks, got 11.");
     }
 
     #[test]

@@ -9,18 +9,17 @@ pub const MAX_ALLOWED_NETWORKS: usize = 10;
 
 /// Parses a sandbox's `networkAllowList` (comma-separated CIDRs such as `10.0.0.0/8`) into
 /// `(address, prefix length)` pairs; empty for an absent or blank list. The rule the server
-/// enforces and the console checks as you type.
+/// enforces and the console checks as you type; the messages name no field (the server's say
+/// `networkAllowList`, the console's field is "Allowed networks").
 pub fn parse_allow_list(list: &str) -> Result<Vec<(IpAddr, u8)>, String> {
     let items: Vec<&str> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
     if items.len() > MAX_ALLOWED_NETWORKS {
-        return Err(format!("networkAllowList takes at most {MAX_ALLOWED_NETWORKS} networks, got {}", items.len()));
+        return Err(format!("at most {MAX_ALLOWED_NETWORKS} networks, got {}", items.len()));
     }
     items
         .into_iter()
         .map(|item| {
-            let bad = || {
-                format!("networkAllowList: {} is not a network in CIDR notation (e.g. 192.168.1.0/24)", Quoted(item))
-            };
+            let bad = || format!("{} is not a network in CIDR notation (e.g. 192.168.1.0/24)", Quoted(item));
             let (addr, prefix) = item.split_once('/').ok_or_else(bad)?;
             let addr: IpAddr = addr.parse().map_err(|_| bad())?;
             let prefix: u8 = prefix.parse().map_err(|_| bad())?;

@@ -11,7 +11,7 @@ use crate::http::encode;
 use crate::ws::{Socket, WsEvent};
 use crate::DaytonaError;
 
-/// Something that happened to a sandbox.
+/// Something that happened on the control plane: to a sandbox (decoded), or to something else.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SandboxEvent {
     /// A sandbox was created (`sandbox.created`).
@@ -25,13 +25,17 @@ pub enum SandboxEvent {
         /// Its state now.
         new_state: SandboxState,
     },
+    /// Another event, by name (a snapshot's or a volume's: `snapshot.created`,
+    /// `volume.state.updated`, …), its payload left undecoded: something to read again.
+    Other(String),
 }
 
 impl SandboxEvent {
-    /// The sandbox the event is about.
-    pub fn sandbox(&self) -> &SandboxDto {
+    /// The sandbox the event is about, if it is about one.
+    pub fn sandbox(&self) -> Option<&SandboxDto> {
         match self {
-            Self::Created(sandbox) | Self::StateUpdated { sandbox, .. } => sandbox,
+            Self::Created(sandbox) | Self::StateUpdated { sandbox, .. } => Some(sandbox),
+            Self::Other(_) => None,
         }
     }
 }
@@ -112,7 +116,7 @@ impl SandboxEvents {
                 SANDBOX_STATE_UPDATED_EVENT => crate::json::from_js::<SandboxStateUpdated>(payload).ok().map(|u| {
                     SandboxEvent::StateUpdated { sandbox: u.sandbox, old_state: u.old_state, new_state: u.new_state }
                 }),
-                _ => None,
+                _ => Some(SandboxEvent::Other(name)),
             };
             if event.is_some() {
                 return event;

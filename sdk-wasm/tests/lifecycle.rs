@@ -151,12 +151,13 @@ async fn the_event_socket_pushes_creation_and_state_changes() {
     let mut seen = Vec::new();
     while seen.last() != Some(&"stopped".to_owned()) {
         let event = events.next().await.expect("socket open");
-        if event.sandbox().id != sandbox.id() {
+        if event.sandbox().map(|dto| &dto.id) != Some(&sandbox.id()) {
             continue;
         }
         seen.push(match event {
             SandboxEvent::Created(dto) => format!("created {}", dto.name),
             SandboxEvent::StateUpdated { new_state, .. } => new_state.as_str().to_owned(),
+            SandboxEvent::Other(name) => unreachable!("{name} is about no sandbox"),
         });
     }
     assert_eq!(seen, [format!("created {name}"), "started".into(), "stopping".into(), "stopped".into()]);

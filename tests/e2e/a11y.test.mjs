@@ -1,5 +1,6 @@
 // An accessibility scan (axe-core, WCAG 2 A and AA rules) of every page and tab of the console,
-// and of its dialogs, at desktop and phone width: no serious or critical violation.
+// and of the New sandbox dialog, at desktop and phone width: no serious or critical violation;
+// and at both widths no page scrolls sideways.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
@@ -49,6 +50,16 @@ const PAGES = [
   ['settings', '/settings', () => page.getByRole('heading', { name: 'Settings' })],
 ];
 
+test('at phone width the dashboard keeps its actions in sight', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${server.url}/#apiKey=${encodeURIComponent(server.apiKey)}`);
+  await page.getByText('a11y', { exact: true }).first().waitFor();
+  for (const name of ['+ New sandbox', 'Refresh']) {
+    const box = await page.getByRole('button', { name, exact: true }).boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `${name} at x=${box?.x}, width ${box?.width} in 390 px`);
+  }
+});
+
 for (const [width, height] of [[1280, 800], [390, 844]]) {
   test(`no serious or critical accessibility violation on any page at ${width} px`, async () => {
     await page.setViewportSize({ width, height });
@@ -58,6 +69,8 @@ for (const [width, height] of [[1280, 800], [390, 844]]) {
       await page.goto(`${server.url}${to}#apiKey=${encodeURIComponent(server.apiKey)}`);
       await (await ready()).waitFor({ timeout: 30_000 }).catch((e) => assert.fail(`${what} did not show: ${e.message}`));
       found.push(...(await scan(`${what} (${width} px)`)));
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      if (overflow > 0) found.push(`${what} (${width} px): scrolls sideways by ${overflow} px`);
     }
     assert.deepEqual(found, []);
   });

@@ -83,7 +83,8 @@ test('shows validation errors next to fields and sends nothing', async () => {
   assert.match(await cpuField.locator('.field-error').innerText(), /whole number ≥ 1/);
   assert.match(await dialog.locator('.kv-error').innerText(), /letters, digits and '_'/);
   const allowField = dialog.locator('.field', { has: page.locator('input[name=networkAllowList]') });
-  assert.match(await allowField.locator('.field-error').innerText(), /CIDR notation/);
+  assert.match(await allowField.locator('.field-error').innerText(), /^"10\.0\.0\.0" is not a network in CIDR notation/);
+  assert.doesNotMatch(await dialog.innerText(), /networkAllowList/, 'no wire names in the form');
   assert.ok(await dialog.isVisible(), 'dialog stays open');
   assert.deepEqual(creates, [], 'no create was sent');
   assert.deepEqual(await daytona.list(), [], 'nothing was created');
@@ -189,6 +190,10 @@ test('stops and starts it from its row', async () => {
   await row('e2e-one').getByRole('button', { name: 'Archive', exact: true }).click();
   const ask = page.getByRole('dialog', { name: 'Archive sandbox' });
   assert.match(await ask.innerText(), /Archive sandbox e2e-one\? Its files move to archive storage/);
+  // Named by its heading (aria-labelledby), not by a label of its own.
+  const heading = await ask.getAttribute('aria-labelledby');
+  assert.equal(await page.locator(`[id="${heading}"]`).innerText(), 'Archive sandbox');
+  assert.equal(await ask.getAttribute('aria-label'), null);
   const focused = () => page.evaluate(() => ({
     text: document.activeElement?.textContent?.trim(),
     inDialog: !!document.activeElement?.closest('[role=dialog]'),
@@ -277,13 +282,24 @@ test('edits labels and auto-stop, and runs a command from the Commands tab', asy
   await page.getByRole('heading', { name: 'Sandboxes' }).waitFor();
 });
 
-test('deletes it after confirmation', async () => {
+test('deletes it after confirmation, and asks nothing more of it', async () => {
+  const id = (await daytona.byName('e2e-one')).id;
+  // Every answer about the sandbox from here on (a 404 would be the page still asking after it).
+  const refused = [];
+  const onResponse = (r) => {
+    if (r.status() >= 400 && new URL(r.url()).pathname.includes(id)) refused.push(`${r.status()} ${r.url()}`);
+  };
+  page.on('response', onResponse);
   await row('e2e-one').getByRole('button', { name: 'Delete', exact: true }).click();
   const confirm = page.getByRole('dialog', { name: 'Delete sandbox' });
   assert.match(await confirm.innerText(), /Delete sandbox e2e-one\?/);
   await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
   await row('e2e-one').waitFor({ state: 'detached', timeout: 30_000 });
   await eventually(async () => (await daytona.byName('e2e-one')) === undefined, { what: 'e2e-one gone on the server' });
+  // Past the list's polling period, with the dashboard live.
+  await page.waitForTimeout(6000);
+  page.off('response', onResponse);
+  assert.deepEqual(refused, [], 'requests about the deleted sandbox that failed');
 });
 
 test('filters by name, label and state, with the filters in the URL', async () => {
@@ -353,6 +369,9 @@ test('bulk-stops and bulk-deletes a selection', async () => {
   await page.getByText('No sandboxes yet.').waitFor();
 });
 
-test('ran without page errors', () => {
+test('ran without page errors or requests left unanswered', () => {
   assert.deepEqual(page.problems, []);
+  // The one request meant to be dropped: the command the Cancel button stopped.
+  assert.deepEqual(page.failed.filter((f) => !f.startsWith('POST /toolbox/') || !f.endsWith('/process/execute: net::ERR_ABORTED')), []);
+  assert.equal(page.failed.length, 1, `the cancelled command's request: ${page.failed}`);
 });

@@ -157,6 +157,21 @@ test('an unsaved change is kept when the file is shown again, and closing asks f
   assert.match(asked, /unsaved changes/);
   assert.match(page.url(), /file=%2Fhome%2Fdaytona%2Fproj%2Fmain\.py/);
   assert.match(await editorText(), /^# draft\n/);
+  // Going to another tab of the sandbox and back keeps the draft.
+  await page.getByRole('link', { name: 'Commands', exact: true }).click();
+  await page.getByRole('button', { name: 'Run', exact: true }).first().waitFor();
+  await page.getByRole('link', { name: 'Files', exact: true }).click();
+  await tab.locator('.dirty-dot').waitFor();
+  await tab.getByRole('link').click();
+  await page.locator('.viewer[data-path$="main.py"] .cm-content').waitFor();
+  assert.match(await editorText(), /^# draft\n/);
+  // Reloading the page asks the browser's own question (beforeunload); declined, nothing is lost.
+  let unload = '';
+  page.once('dialog', (d) => ((unload = d.type()), d.dismiss()));
+  await page.reload({ timeout: 3000 }).catch(() => {});
+  await eventually(async () => unload !== '', { what: 'the browser asking before the reload' });
+  assert.equal(unload, 'beforeunload');
+  assert.match(await editorText(), /^# draft\n/);
   // Declining the question keeps the tab; accepting closes it and loses the draft.
   page.once('dialog', (d) => d.dismiss());
   await tab.getByRole('button', { name: 'Close main.py' }).click();

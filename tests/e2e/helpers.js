@@ -34,12 +34,16 @@ export async function newPage(browser, { width = 1400, height = 900 } = {}) {
   page.problems = [];
   page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    // Chromium logs every 4xx/5xx fetch ("Failed to load resource"), including the 404s
-    // the SDK expects while waiting for a deletion; tests check statuses themselves.
+    // Chromium logs every 4xx/5xx answer ("Failed to load resource"); some are the point of a
+    // test (a refused key, a refusal shown beside its field), so tests check statuses
+    // themselves (`page.failed`, and the responses they watch).
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) {
       page.problems.push(`console: ${m.text()}`);
     }
   });
+  // Requests that got no answer (`net::ERR_ABORTED` and the like), as "METHOD path: error".
+  page.failed = [];
+  page.on('requestfailed', (r) => page.failed.push(`${r.method()} ${new URL(r.url()).pathname}: ${r.failure()?.errorText}`));
   return page;
 }
 

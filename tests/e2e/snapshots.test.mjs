@@ -30,6 +30,15 @@ test('pull a snapshot, run a sandbox on it, toggle, refuse then delete', async (
   await fallback.locator('[data-state=active]').waitFor();
   assert.equal(await fallback.getByRole('button', { name: /Delete/ }).count(), 0, 'the default cannot be deleted');
 
+  // One pulled elsewhere (here through the API) shows up and follows its pull by itself: the
+  // page follows the event socket.
+  const made = await daytona.call('POST', '/snapshots', { name: 'bb-elsewhere', imageName: `${registry}/test/busybox:1.0` });
+  assert.equal(made.status, 200, JSON.stringify(made.body));
+  const elsewhere = page.locator('tr[data-snapshot="bb-elsewhere"]');
+  await elsewhere.locator('[data-state=active]').waitFor({ timeout: 60_000 });
+  assert.equal((await daytona.call('DELETE', `/snapshots/${made.body.id}`)).status, 200);
+  await elsewhere.waitFor({ state: 'detached', timeout: 30_000 });
+
   const form = page.getByRole('form', { name: 'New snapshot' });
   await form.getByLabel('Snapshot name').fill('bb-console');
   await form.getByLabel('Image').fill('busybox');

@@ -50,6 +50,12 @@ test('opens a terminal and runs a command in it', async () => {
   await type('echo $((6*7))\n');
   await onScreen(/^42$/, '42 on the screen');
   assert.deepEqual(await ptys(), ['term-1']);
+  // The session's folder and start, as the sandbox says, in sight on the status line.
+  const { cwd } = (await toolbox.call('GET', '/process/pty/term-1')).body;
+  assert.ok(cwd.startsWith('/'), cwd);
+  await eventually(async () => (await page.locator('.term-info').innerText()).startsWith(`${cwd} · started `), {
+    what: 'the session info',
+  });
 });
 
 test('resizes the PTY with the window', async () => {
@@ -71,6 +77,7 @@ test('a reload reattaches to the same shell and replays its screen', async () =>
   await page.reload();
   await page.locator('.term-pane[data-state="connected"]').waitFor();
   await onScreen(/^marker-42$/, 'the marker replayed after the reload');
+  await eventually(async () => / · started /.test(await page.locator('.term-info').innerText()), { what: 'the info of the attached session' });
   assert.deepEqual(await ptys(), ['term-1'], 'no new PTY');
   assert.deepEqual(await page.locator('.subtab').evaluateAll((tabs) => tabs.map((t) => t.dataset.pty)), ['term-1']);
   await type('echo still-$((1+1))\n');

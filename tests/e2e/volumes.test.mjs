@@ -1,4 +1,5 @@
-// Volumes in the console: made on the Volumes page, mounted (with a subpath) from the New
+// Volumes in the console: one made elsewhere shown and removed as it happens, one made on the
+// Volumes page, mounted (with a subpath) from the New
 // sandbox dialog, the file one sandbox writes seen by another, which sandboxes mount each
 // volume, the in-use refusal shown as the server words it, then deletion.
 import assert from 'node:assert/strict';
@@ -22,6 +23,14 @@ test('make a volume, mount it from the dialog, share a file, refuse then delete'
   await page.getByRole('heading', { name: 'Volumes' }).waitFor();
   assert.equal(await page.title(), 'Volumes — Daytona Console');
   await page.getByText('No volumes yet.').waitFor();
+  // One made elsewhere (here through the API) shows up, and goes, by itself: the page follows
+  // the event socket (it does not poll).
+  await daytona.call('POST', '/volumes', { name: 'made-elsewhere' });
+  const elsewhere = page.locator('tr[data-volume="made-elsewhere"]');
+  await elsewhere.waitFor({ timeout: 10_000 });
+  const other = (await daytona.call('GET', '/volumes/by-name/made-elsewhere')).body;
+  assert.equal((await daytona.call('DELETE', `/volumes/${other.id}`)).status, 200);
+  await elsewhere.waitFor({ state: 'detached', timeout: 10_000 });
 
   // A bad name is refused in the form, a good one makes a ready volume.
   const form = page.getByRole('form', { name: 'New volume' });

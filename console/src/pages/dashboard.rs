@@ -74,8 +74,8 @@ fn Dashboard() -> impl IntoView {
     // Live: every creation and state change reloads the list at once; polling only while the
     // event socket is down.
     let live = RwSignal::new(false);
-    use_sandbox_events(live, move |_| {
-        if auto_refresh.get_untracked() {
+    use_sandbox_events(live, move |event| {
+        if event.sandbox().is_some() && auto_refresh.get_untracked() {
             reload();
         }
     });

@@ -74,6 +74,8 @@ fn Snapshots() -> impl IntoView {
     let list = use_loaded(|daytona: Daytona| async move { load(&daytona).await });
     let Loaded { items: rows, error, loading, .. } = list;
     let reload = move || list.reload();
+    // Changes made elsewhere (another tab, a script, the SDKs) show as they happen.
+    crate::live::reload_on_events_of("snapshot", reload);
     // Live progress: while any snapshot is on its way, the list follows it.
     use_interval(PULL_POLL, move || {
         let moving = rows.with_untracked(|r| {

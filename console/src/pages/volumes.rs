@@ -76,6 +76,8 @@ fn Volumes() -> impl IntoView {
     let list = use_loaded(|daytona: Daytona| async move { load(&daytona).await });
     let Loaded { items: rows, error, loading, .. } = list;
     let reload = move || list.reload();
+    // Changes made elsewhere (another tab, a script, the SDKs) show as they happen.
+    crate::live::reload_on_events_of("volume", reload);
 
     let name = RwSignal::new(String::new());
     let tried = RwSignal::new(false);

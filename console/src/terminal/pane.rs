@@ -41,6 +41,8 @@ pub fn TerminalPane(
     // The PTY's size as the server last confirmed it.
     let size = RwSignal::new(None::<(u16, u16)>);
     let notice = RwSignal::new(None::<String>);
+    // Where the shell runs and since when, as the sandbox says once attached.
+    let info = RwSignal::new(None::<String>);
     let term = StoredValue::new_local(None::<Xterm>);
     let watch = StoredValue::new_local(None::<ResizeWatch>);
     let handle = StoredValue::new_local(None::<PtyHandle>);
@@ -126,6 +128,10 @@ pub fn TerminalPane(
                         resize_pty(cols, rows);
                     }
                     with_term(&Xterm::focus);
+                    let Some(id) = session_id.try_get_value() else { return };
+                    if let Ok(i) = process.get_pty_session_info(&id).await {
+                        let _ = info.try_set(Some(status::started(&i, js_sys::Date::now())));
+                    }
                 }
                 Err(e) => state.set(PtyState::Failed(describe(&e))),
             }
@@ -222,6 +228,7 @@ pub fn TerminalPane(
                     <span class="badge-dot"></span>
                     {move || status::label(&state.get())}
                 </span>
+                <span class="term-info" title="The shell's working folder and start">{move || info.get()}</span>
                 <span class="term-size" title="Columns × rows of the PTY">
                     {move || size.get().map(|(c, r)| format!("{c}×{r}"))}
                 </span>

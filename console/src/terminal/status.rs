@@ -24,6 +24,15 @@ pub fn label(state: &PtyState) -> String {
     }
 }
 
+/// Where session `info`'s shell runs and since when ("/home/daytona · started 3 min ago"),
+/// against `now` (ms since the epoch).
+pub fn started(info: &daytona_wasm::models::PtySessionInfo, now: f64) -> String {
+    let since = crate::time::parse_iso(&info.created_at)
+        .map(|ms| crate::time::relative(ms, now))
+        .unwrap_or_else(|| info.created_at.clone());
+    format!("{} · started {since}", info.cwd)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

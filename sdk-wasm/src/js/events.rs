@@ -88,6 +88,7 @@ fn event_data(event: &SandboxEvent) -> Result<JsValue, crate::DaytonaError> {
                 .and(set("oldState", &to_js(old_state)?))
                 .and(set("newState", &to_js(new_state)?))
         }
+        SandboxEvent::Other(name) => set("type", &name.into()),
     };
     r.map_err(|e| crate::DaytonaError::Decode(crate::http::js_message(&e)))?;
     Ok(out.into())
@@ -102,7 +103,13 @@ impl JsSandboxEvents {
         promise(async move {
             // Taken out for the wait (no borrow held across it), put back unless closed meanwhile.
             let Some(mut events) = slot.borrow_mut().events.take() else { return Ok(step(None)) };
-            let event = events.next().await;
+            // Sandbox events only, as @daytonaio/sdk streams them.
+            let event = loop {
+                match events.next().await {
+                    Some(SandboxEvent::Other(_)) => continue,
+                    event => break event,
+                }
+            };
             match event {
                 Some(event) => {
                     let data = event_data(&event)?;

@@ -27,7 +27,8 @@ pub struct AllowList {
 impl AllowList {
     /// Parses Daytona's comma-separated CIDR list; `None` for an absent or empty list.
     pub fn parse(list: Option<&str>) -> Result<Option<Self>, String> {
-        let networks = daytona_models::parse_allow_list(list.unwrap_or(""))?;
+        let networks =
+            daytona_models::parse_allow_list(list.unwrap_or("")).map_err(|e| format!("networkAllowList: {e}"))?;
         if networks.is_empty() {
             return Ok(None);
         }

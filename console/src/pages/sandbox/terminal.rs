@@ -33,11 +33,8 @@ pub fn TerminalTab() -> impl IntoView {
 /// One line about a PTY session: its size, folder, start and whether its shell runs (made
 /// when the list arrives, outside the page's reactive context: the time is read directly).
 fn session_summary(s: &daytona_wasm::models::PtySessionInfo) -> String {
-    let since = crate::time::parse_iso(&s.created_at)
-        .map(|ms| crate::time::relative(ms, js_sys::Date::now()))
-        .unwrap_or_else(|| s.created_at.clone());
     let state = if s.active { "running" } else { "ended" };
-    format!("{}×{} · {} · started {since} · {state}", s.cols, s.rows, s.cwd)
+    format!("{}×{} · {} · {state}", s.cols, s.rows, crate::terminal::status::started(s, js_sys::Date::now()))
 }
 
 /// The URL of sandbox `sandbox`'s terminal tab showing session `pty`.
