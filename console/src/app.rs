@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
     provide_clock();
     view! {
         <Router>
+            <crate::leave_guard::TrackShown/>
             <Header/>
             <main class="page">
                 <Routes fallback=NotFound>

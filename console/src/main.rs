@@ -14,6 +14,7 @@ mod files;
 mod filters;
 mod git;
 mod highlight;
+mod leave_guard;
 mod lifecycle;
 mod live;
 mod loaded;
@@ -41,5 +42,7 @@ fn main() {
     if let Some(boot) = leptos::prelude::document().get_element_by_id("boot") {
         boot.remove();
     }
+    // Before the router: a page with unsaved work may decline Back and Forward.
+    leave_guard::install();
     leptos::mount::mount_to_body(app::App);
 }

@@ -172,6 +172,22 @@ test('an unsaved change is kept when the file is shown again, and closing asks f
   await eventually(async () => unload !== '', { what: 'the browser asking before the reload' });
   assert.equal(unload, 'beforeunload');
   assert.match(await editorText(), /^# draft\n/);
+  // Back to a page outside the sandbox asks too (the entry before this one made the
+  // dashboard's, as when the user came from it); declined, the page and the draft stay.
+  const here = page.url();
+  await page.evaluate(() => {
+    const url = location.href;
+    history.replaceState(history.state, '', '/');
+    history.pushState(null, '', url);
+  });
+  let back = '';
+  page.once('dialog', (d) => ((back = d.message()), d.dismiss()));
+  await page.goBack();
+  await eventually(async () => back !== '', { what: 'the question on Back' });
+  assert.match(back, /unsaved changes/);
+  assert.equal(page.url(), here);
+  await tab.locator('.dirty-dot').waitFor();
+  assert.match(await editorText(), /^# draft\n/);
   // Declining the question keeps the tab; accepting closes it and loses the draft.
   page.once('dialog', (d) => d.dismiss());
   await tab.getByRole('button', { name: 'Close main.py' }).click();

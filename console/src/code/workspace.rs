@@ -130,32 +130,38 @@ impl Workspace {
                 }
             }
         });
-        // A link out of this sandbox's pages (the open files go with them): we ask, before the
-        // router sees the click (it leaves a click whose default was prevented alone).
+        // Leaving this sandbox's pages (the open files go with them) with unsaved changes: we
+        // ask, for a link before the router sees the click (it leaves a click whose default was
+        // prevented alone), for Back and Forward through the leave guard.
+        let may_leave = move |to: &str| {
+            let Some(id) = this.current.id.try_get_untracked() else { return true };
+            let page = format!("/sandboxes/{id}");
+            if to == page || to.starts_with(&format!("{page}/")) || !this.any_dirty() {
+                return true;
+            }
+            let ask = "Files open in the editor have unsaved changes. Leave this sandbox and lose them?";
+            window().confirm_with_message(ask).unwrap_or(false)
+        };
         let leave = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
-            let Some(link) = ev
+            let link = ev
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                 .and_then(|el| el.closest("a[href]").ok().flatten())
-                .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-            else {
-                return;
-            };
-            let Some(id) = this.current.id.try_get_untracked() else { return };
-            let page = format!("/sandboxes/{id}");
-            let to = link.pathname();
-            if to == page || to.starts_with(&format!("{page}/")) || !this.any_dirty() {
-                return;
-            }
-            let ask = "Files open in the editor have unsaved changes. Leave this sandbox and lose them?";
-            if !window().confirm_with_message(ask).unwrap_or(false) {
+                .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+            if link.is_some_and(|link| !may_leave(&link.pathname())) {
                 ev.prevent_default();
             }
         });
+        let guard: crate::leave_guard::Guard = Rc::new(may_leave);
+        crate::leave_guard::set(Rc::clone(&guard));
         let _ = window().add_event_listener_with_callback("beforeunload", unload.as_ref().unchecked_ref());
         let _ = document().add_event_listener_with_callback_and_bool("click", leave.as_ref().unchecked_ref(), true);
         let guards = StoredValue::new_local(Some((unload, leave)));
+        let guard = StoredValue::new_local(guard);
         on_cleanup(move || {
+            if let Some(guard) = guard.try_get_value() {
+                crate::leave_guard::clear(&guard);
+            }
             if let Some(Some((unload, leave))) = guards.try_update_value(Option::take) {
                 let _ = window().remove_event_listener_with_callback("beforeunload", unload.as_ref().unchecked_ref());
                 let _ = document().remove_event_listener_with_callback_and_bool(
