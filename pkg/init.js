@@ -22,16 +22,8 @@ async function load(url) {
   return init({ module_or_path: url ?? (await located()) });
 }
 
-/**
- * Where this page gets the package's .wasm: beside this module, except on Vite's dev servers,
- * which serve it there only where they may. Versions 6 and 7 serve this module pre-bundled from
- * node_modules/.vite/deps/, away from its .wasm (answering that URL with their HTML page), and a
- * package linked from outside the project (`npm i ../daytona-wasm`) is served from its real
- * folder as /@fs/…, where the .wasm is refused (403: outside `server.fs.allow`). Both serve the
- * package's own copy from its folder in the app's node_modules (through the link), which is
- * asked first: answered with something else (a monorepo's package hoisted above the app), the
- * .wasm beside this module it is, without a refused request in the browser's console.
- */
+// Vite's dev servers serve the .wasm beside this module only where they may: then the app's
+// node_modules copy, if it is one (README: bundlers).
 async function located() {
   const beside = own();
   const { pathname } = beside;

@@ -96,7 +96,7 @@ pub use session::{
     Command, CreateSessionRequest, Session, SessionCommandLogsResponse, SessionExecuteRequest, SessionExecuteResponse,
     SessionSendInputRequest,
 };
-pub use signing::{hex, sign_file_url, verify_file_url};
+pub use signing::{base64url, hex, sign_file_url, verify_file_url};
 pub use snapshot::{
     check_image_name, check_image_reference, CreateSnapshot, PaginatedSnapshots, Snapshot, SnapshotState,
 };

@@ -92,8 +92,7 @@ pub const PTY_ENVS_SUBPROTOCOL: &str = "X-Daytona-Pty-Envs~";
 
 /// The `create-connect` subprotocol carrying envs given as the text of their JSON object.
 pub fn pty_envs_subprotocol(json: &str) -> String {
-    use base64::Engine;
-    format!("{PTY_ENVS_SUBPROTOCOL}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json))
+    format!("{PTY_ENVS_SUBPROTOCOL}{}", crate::base64url(json.as_bytes()))
 }
 
 /// The JSON text of the envs an offered subprotocol carries: `None` for another protocol,
