@@ -1,7 +1,10 @@
 // daytona-wasm without a top-level await (documented in init.d.ts).
-import init, { Daytona, SandboxEventStream, SandboxIterator } from './dist/daytona_wasm.js';
+import init, { Daytona, Sandbox, SandboxEventStream, SandboxIterator } from './dist/daytona_wasm.js';
 
 for (const I of [SandboxEventStream, SandboxIterator]) I.prototype[Symbol.asyncIterator] = function () { return this; };
+// A sandbox's data fields, each read from its `data` (declared on Sandbox in the .d.ts).
+for (const k of 'organizationId snapshot user target labels env public networkBlockAll cpu gpu memory disk errorReason autoStopInterval autoArchiveInterval autoDeleteInterval createdAt updatedAt lastActivityAt toolboxProxyUrl'.split(' '))
+  Object.defineProperty(Sandbox.prototype, k, { get() { return this.data[k]; } });
 // `await using daytona = new Daytona(…)` (browsers without Symbol.asyncDispose call close()).
 if (Symbol.asyncDispose) Daytona.prototype[Symbol.asyncDispose] = async function () { this.close(); };
 

@@ -15,6 +15,49 @@ const TS_TYPES: &'static str = r#"
 export type SshAccessDto = SshAccess;
 /** Whether an SSH access token opens a sandbox now (`@daytonaio/sdk`'s name). */
 export type SshAccessValidationDto = SshAccessValidation;
+/** The sandbox's data as last seen (each read from `data`: the package's init.js defines them). */
+export interface Sandbox {
+  /** Organization id. */
+  readonly organizationId: string;
+  /** Snapshot it was created from. */
+  readonly snapshot: string | undefined;
+  /** OS user. */
+  readonly user: string;
+  /** Region. */
+  readonly target: string;
+  /** Labels. */
+  readonly labels: Record<string, string>;
+  /** Environment variables. */
+  readonly env: Record<string, string>;
+  /** Whether preview URLs are public. */
+  readonly public: boolean;
+  /** Whether all network access is blocked. */
+  readonly networkBlockAll: boolean;
+  /** CPU cores. */
+  readonly cpu: number;
+  /** GPUs. */
+  readonly gpu: number;
+  /** Memory in GiB. */
+  readonly memory: number;
+  /** Disk in GiB. */
+  readonly disk: number;
+  /** Why the sandbox is in the `error` state. */
+  readonly errorReason: string | undefined;
+  /** Auto-stop interval in minutes. */
+  readonly autoStopInterval: number | undefined;
+  /** Auto-archive interval in minutes. */
+  readonly autoArchiveInterval: number | undefined;
+  /** Auto-delete interval in minutes. */
+  readonly autoDeleteInterval: number | undefined;
+  /** Creation time (ISO-8601). */
+  readonly createdAt: string | undefined;
+  /** Last update time (ISO-8601). */
+  readonly updatedAt: string | undefined;
+  /** Last activity time (ISO-8601). */
+  readonly lastActivityAt: string | undefined;
+  /** Base URL of the toolbox proxy. */
+  readonly toolboxProxyUrl: string;
+}
 "#;
 
 /// One sandbox: its data (refreshed by every call) and its operations.
@@ -51,10 +94,6 @@ fn iso_time(v: &JsValue) -> Option<String> {
     })
 }
 
-fn map_js(m: &BTreeMap<String, String>) -> JsValue {
-    to_js(m).unwrap_or(JsValue::NULL)
-}
-
 #[wasm_bindgen(js_class = Sandbox)]
 impl JsSandbox {
     /// Sandbox id.
@@ -69,130 +108,10 @@ impl JsSandbox {
         self.inner.name()
     }
 
-    /// Organization id.
-    #[wasm_bindgen(getter, js_name = organizationId)]
-    pub fn organization_id(&self) -> String {
-        self.inner.dto().organization_id.clone()
-    }
-
     /// Current state (`started`, `stopped`, …) as last seen.
     #[wasm_bindgen(getter, unchecked_return_type = "SandboxState")]
     pub fn state(&self) -> String {
         self.inner.state().as_str().to_owned()
-    }
-
-    /// Snapshot it was created from.
-    #[wasm_bindgen(getter)]
-    pub fn snapshot(&self) -> Option<String> {
-        self.inner.dto().snapshot.clone()
-    }
-
-    /// OS user.
-    #[wasm_bindgen(getter)]
-    pub fn user(&self) -> String {
-        self.inner.dto().user.clone()
-    }
-
-    /// Region.
-    #[wasm_bindgen(getter)]
-    pub fn target(&self) -> String {
-        self.inner.dto().target.clone()
-    }
-
-    /// Labels.
-    #[wasm_bindgen(getter, unchecked_return_type = "Record<string, string>")]
-    pub fn labels(&self) -> JsValue {
-        map_js(&self.inner.dto().labels)
-    }
-
-    /// Environment variables.
-    #[wasm_bindgen(getter, unchecked_return_type = "Record<string, string>")]
-    pub fn env(&self) -> JsValue {
-        map_js(&self.inner.dto().env)
-    }
-
-    /// Whether preview URLs are public.
-    #[wasm_bindgen(getter)]
-    pub fn public(&self) -> bool {
-        self.inner.dto().public
-    }
-
-    /// Whether all network access is blocked.
-    #[wasm_bindgen(getter, js_name = networkBlockAll)]
-    pub fn network_block_all(&self) -> bool {
-        self.inner.dto().network_block_all
-    }
-
-    /// CPU cores.
-    #[wasm_bindgen(getter)]
-    pub fn cpu(&self) -> f64 {
-        self.inner.dto().cpu as f64
-    }
-
-    /// GPUs.
-    #[wasm_bindgen(getter)]
-    pub fn gpu(&self) -> f64 {
-        self.inner.dto().gpu as f64
-    }
-
-    /// Memory in GiB.
-    #[wasm_bindgen(getter)]
-    pub fn memory(&self) -> f64 {
-        self.inner.dto().memory as f64
-    }
-
-    /// Disk in GiB.
-    #[wasm_bindgen(getter)]
-    pub fn disk(&self) -> f64 {
-        self.inner.dto().disk as f64
-    }
-
-    /// Why the sandbox is in the `error` state.
-    #[wasm_bindgen(getter, js_name = errorReason)]
-    pub fn error_reason(&self) -> Option<String> {
-        self.inner.dto().error_reason.clone()
-    }
-
-    /// Auto-stop interval in minutes.
-    #[wasm_bindgen(getter, js_name = autoStopInterval)]
-    pub fn auto_stop_interval(&self) -> Option<f64> {
-        self.inner.dto().auto_stop_interval.map(|v| v as f64)
-    }
-
-    /// Auto-archive interval in minutes.
-    #[wasm_bindgen(getter, js_name = autoArchiveInterval)]
-    pub fn auto_archive_interval(&self) -> Option<f64> {
-        self.inner.dto().auto_archive_interval.map(|v| v as f64)
-    }
-
-    /// Auto-delete interval in minutes.
-    #[wasm_bindgen(getter, js_name = autoDeleteInterval)]
-    pub fn auto_delete_interval(&self) -> Option<f64> {
-        self.inner.dto().auto_delete_interval.map(|v| v as f64)
-    }
-
-    /// Creation time (ISO-8601).
-    #[wasm_bindgen(getter, js_name = createdAt)]
-    pub fn created_at(&self) -> Option<String> {
-        self.inner.dto().created_at.clone()
-    }
-
-    /// Last update time (ISO-8601).
-    #[wasm_bindgen(getter, js_name = updatedAt)]
-    pub fn updated_at(&self) -> Option<String> {
-        self.inner.dto().updated_at.clone()
-    }
-
-    /// Last activity time (ISO-8601).
-    #[wasm_bindgen(getter, js_name = lastActivityAt)]
-    pub fn last_activity_at(&self) -> Option<String> {
-        self.inner.dto().last_activity_at.clone()
-    }
-
-    /// Base URL of the toolbox proxy.
-    #[wasm_bindgen(getter, js_name = toolboxProxyUrl)]
-    pub fn toolbox_proxy_url(&self) -> String {
-        self.inner.dto().toolbox_proxy_url.clone()
     }
 
     /// Every field as the control plane sent it.
