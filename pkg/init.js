@@ -4,7 +4,7 @@ import init, { Daytona, Sandbox, SandboxEventStream, SandboxIterator } from './d
 for (const I of [SandboxEventStream, SandboxIterator]) I.prototype[Symbol.asyncIterator] = function () { return this; };
 // A sandbox's data fields, each read from its `data` (declared on Sandbox in the .d.ts).
 for (const k of 'organizationId snapshot user target labels env public networkBlockAll cpu gpu memory disk errorReason autoStopInterval autoArchiveInterval autoDeleteInterval createdAt updatedAt lastActivityAt toolboxProxyUrl'.split(' '))
-  Object.defineProperty(Sandbox.prototype, k, { get() { return this.data[k]; } });
+  Object.defineProperty(Sandbox.prototype, k, { get() { return this.data[k]; }, configurable: true });
 // `await using daytona = new Daytona(…)` (browsers without Symbol.asyncDispose call close()).
 if (Symbol.asyncDispose) Daytona.prototype[Symbol.asyncDispose] = async function () { this.close(); };
 
@@ -30,8 +30,8 @@ async function load(url) {
 async function located() {
   const beside = own();
   const { pathname } = beside;
-  const at = pathname.indexOf('/.vite/deps/');
-  const modules = at >= 0 ? pathname.slice(0, at) : pathname.startsWith('/@fs/') ? '/node_modules' : undefined;
+  const deps = pathname.indexOf('/.vite/deps/'), fs = pathname.indexOf('/@fs/');
+  const modules = deps >= 0 ? pathname.slice(0, deps) : fs >= 0 ? `${pathname.slice(0, fs)}/node_modules` : undefined;
   if (modules === undefined) return beside;
   const copy = await fetch(new URL(`${modules}/daytona-wasm/dist/daytona_wasm_bg.wasm`, beside)).catch(() => undefined);
   return copy?.ok && copy.headers.get('content-type')?.startsWith('application/wasm') ? copy : beside;

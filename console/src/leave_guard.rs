@@ -2,7 +2,8 @@
 //! code workspace's own listener), the browser's Back and Forward here. A history move fires
 //! `popstate` after the address has changed, which the router follows; this listener is added
 //! before the router's (at start, in `main`), so a page's guard can decline the move: the
-//! router never hears of it and the address is put back.
+//! router never hears of it and the address is put back (as a new entry: the entries after it
+//! are dropped, as after any new page).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -66,10 +67,11 @@ pub fn install() {
 pub fn TrackShown() -> impl leptos::IntoView {
     use leptos::prelude::*;
     let location = leptos_router::hooks::use_location();
+    // From the router's own location: the browser's address changes only once the new page
+    // is ready (a lazy route's module loaded), after this runs.
     Effect::new(move |_| {
-        location.pathname.track();
-        location.search.track();
-        location.hash.track();
-        shown(window().location().href().unwrap_or_default());
+        let search = location.search.get();
+        let query = if search.is_empty() { String::new() } else { format!("?{search}") };
+        shown(format!("{}{query}{}", location.pathname.get(), location.hash.get()));
     });
 }

@@ -35,8 +35,20 @@ pub fn use_sandbox_events(live: RwSignal<bool>, on_event: impl Fn(&SandboxEvent)
 
 /// Calls `reload` whenever the event socket tells of a change to a thing of `kind`
 /// (`snapshot`, `volume`: the prefix of its events' names) while the calling component lives.
-pub fn reload_on_events_of(kind: &'static str, reload: impl Fn() + 'static) {
-    use_sandbox_events(RwSignal::new(false), move |event| {
+/// Reloads too whenever the socket (re)connects: what changed while it was down told nobody.
+pub fn reload_on_events_of(kind: &'static str, reload: impl Fn() + Clone + 'static) {
+    let live = RwSignal::new(false);
+    let on_connect = reload.clone();
+    Effect::watch(
+        move || live.get(),
+        move |connected, _, _| {
+            if *connected {
+                on_connect()
+            }
+        },
+        false,
+    );
+    use_sandbox_events(live, move |event| {
         if let SandboxEvent::Other(name) = event {
             if name.strip_prefix(kind).is_some_and(|rest| rest.starts_with('.')) {
                 reload();

@@ -1,7 +1,8 @@
 //! Organizations: who owns sandboxes, what one sandbox may ask for, and what the
 //! organization's sandboxes use of its quotas (`GET /organizations`,
 //! `GET /organizations/{organizationId}`, `GET /organizations/{organizationId}/usage`).
-//! Numbers are JSON numbers (`number` in Daytona's API): cores, GiB, counts.
+//! Numbers are JSON numbers (`number` in Daytona's API): cores, GiB, counts. Fields some
+//! versions of Daytona's API leave out read as their defaults.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,14 +15,19 @@ pub struct Organization {
     /// Display name.
     pub name: String,
     /// The user who created it.
+    #[serde(default)]
     pub created_by: String,
     /// Whether it is a user's personal organization.
+    #[serde(default)]
     pub personal: bool,
     /// Creation time (ISO 8601).
+    #[serde(default)]
     pub created_at: String,
     /// Last change (ISO 8601).
+    #[serde(default)]
     pub updated_at: String,
     /// Whether it is suspended (no sandbox starts).
+    #[serde(default)]
     pub suspended: bool,
     /// When it was suspended (ISO 8601).
     #[serde(default)]
@@ -33,6 +39,7 @@ pub struct Organization {
     #[serde(default)]
     pub suspended_until: Option<String>,
     /// Hours a suspended organization's sandboxes are kept.
+    #[serde(default)]
     pub suspension_cleanup_grace_period_hours: f64,
     /// Most CPU cores of one sandbox.
     pub max_cpu_per_sandbox: f64,
@@ -41,16 +48,22 @@ pub struct Organization {
     /// Most disk (GiB) of one sandbox.
     pub max_disk_per_sandbox: f64,
     /// Most secrets of the organization.
+    #[serde(default)]
     pub secret_quota: f64,
     /// Most secrets one sandbox may use.
+    #[serde(default)]
     pub max_secrets_per_sandbox: f64,
     /// Minutes before an unused snapshot is deactivated.
+    #[serde(default)]
     pub snapshot_deactivation_timeout_minutes: f64,
     /// Whether sandboxes' outbound network is limited.
+    #[serde(default)]
     pub sandbox_limited_network_egress: bool,
     /// Whether previews open behind a warning page.
+    #[serde(default)]
     pub preview_warning_enabled: bool,
     /// Whether single sign-on is on.
+    #[serde(default)]
     pub sso_enabled: bool,
     /// Region of sandboxes that name none.
     #[serde(default)]
@@ -108,19 +121,21 @@ pub struct RegionUsageOverview {
     pub sandbox_class: String,
     /// Most CPU cores of the organization's started sandboxes together.
     pub total_cpu_quota: f64,
-    /// CPU cores of its started sandboxes.
+    /// CPU cores of its running sandboxes (and those starting or stopping).
     pub current_cpu_usage: f64,
     /// Most memory (GiB) of its started sandboxes together.
     pub total_memory_quota: f64,
-    /// Memory (GiB) of its started sandboxes.
+    /// Memory (GiB) of its running sandboxes (and those starting or stopping).
     pub current_memory_usage: f64,
     /// Most disk (GiB) of its sandboxes together.
     pub total_disk_quota: f64,
-    /// Disk (GiB) of its sandboxes that keep one (all but archived and destroyed).
+    /// Disk (GiB) of its sandboxes that keep one.
     pub current_disk_usage: f64,
     /// Most GPUs.
+    #[serde(default)]
     pub total_gpu_quota: f64,
     /// GPUs in use.
+    #[serde(default)]
     pub current_gpu_usage: f64,
     /// GPU types a sandbox may ask for.
     #[serde(default)]

@@ -55,6 +55,34 @@ pub enum SandboxState {
 }
 
 impl SandboxState {
+    /// Whether a sandbox in this state holds CPU and memory, as an organization's usage counts
+    /// them: running, or on its way in or out of running (Daytona's compute-consuming states,
+    /// and the transitions of a running sandbox).
+    pub fn consumes_compute(self) -> bool {
+        matches!(
+            self,
+            Self::Creating
+                | Self::Restoring
+                | Self::Started
+                | Self::Starting
+                | Self::Stopping
+                | Self::PendingBuild
+                | Self::BuildingSnapshot
+                | Self::Unknown
+                | Self::PullingSnapshot
+                | Self::Resizing
+                | Self::Snapshotting
+                | Self::Forking
+                | Self::Pausing
+                | Self::Resuming
+        )
+    }
+
+    /// Whether a sandbox in this state keeps its disk (all but archived and gone ones).
+    pub fn keeps_disk(self) -> bool {
+        !matches!(self, Self::Archived | Self::Destroyed | Self::Destroying)
+    }
+
     /// Every state.
     pub const ALL: [Self; 22] = [
         Self::Creating,

@@ -116,6 +116,8 @@ impl SandboxEvents {
                 SANDBOX_STATE_UPDATED_EVENT => crate::json::from_js::<SandboxStateUpdated>(payload).ok().map(|u| {
                     SandboxEvent::StateUpdated { sandbox: u.sandbox, old_state: u.old_state, new_state: u.new_state }
                 }),
+                // A packet without a name is nothing to tell.
+                _ if name.is_empty() => None,
                 _ => Some(SandboxEvent::Other(name)),
             };
             if event.is_some() {

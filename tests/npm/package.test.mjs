@@ -131,6 +131,16 @@ function exportedMethods() {
   return [...new Set(methods)].sort();
 }
 
+test("a sandbox's data getters defined by init.js are the ones its .d.ts declares", () => {
+  const init = readFileSync(join(ROOT, 'pkg/init.js'), 'utf8');
+  const defined = init.match(/for \(const k of '([^']+)'\.split/)[1].split(' ');
+  const dts = readFileSync(join(ROOT, 'pkg/dist/daytona_wasm.d.ts'), 'utf8');
+  const body = dts.match(/export interface Sandbox \{([^}]*)\}/)[1];
+  const declared = [...body.matchAll(/readonly (\w+):/g)].map((m) => m[1]);
+  assert.ok(defined.length >= 20, `${defined}`);
+  assert.deepEqual([...defined].sort(), [...declared].sort());
+});
+
 test('every exported method, called from plain JS as users import the package', async () => {
   const page = await browser.newPage();
   const errors = [];

@@ -142,13 +142,20 @@ impl Workspace {
             let ask = "Files open in the editor have unsaved changes. Leave this sandbox and lose them?";
             window().confirm_with_message(ask).unwrap_or(false)
         };
-        let leave = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        let leave = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
             let link = ev
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                 .and_then(|el| el.closest("a[href]").ok().flatten())
                 .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
-            if link.is_some_and(|link| !may_leave(&link.pathname())) {
+            // Only a link this page follows itself: not one opening a new tab or window, a
+            // download, or another site.
+            let stays = |link: &web_sys::HtmlAnchorElement| {
+                let plain = ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key());
+                let here = window().location().origin().is_ok_and(|o| o == link.origin());
+                plain && here && matches!(link.target().as_str(), "" | "_self") && !link.has_attribute("download")
+            };
+            if link.is_some_and(|link| stays(&link) && !may_leave(&link.pathname())) {
                 ev.prevent_default();
             }
         });

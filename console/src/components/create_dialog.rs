@@ -155,7 +155,8 @@ fn CreateForm(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> impl I
                 (form.memory, u.max_memory_per_sandbox),
                 (form.disk, u.max_disk_per_sandbox),
             ] {
-                input.max.set(max.map(|m| m as i64));
+                // A maximum below 1 would refuse everything: not a limit to hold input to.
+                input.max.set(max.map(|m| m as i64).filter(|m| *m >= 1));
             }
         })
     });

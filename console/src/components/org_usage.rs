@@ -6,10 +6,10 @@
 use daytona_wasm::models::RegionUsageOverview;
 use daytona_wasm::Daytona;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::components::resource_use::Meter;
 use crate::connection::use_connection;
+use crate::task::Task;
 
 /// The usage of the caller's organization in its default region (else its first), or `None`
 /// when the control plane does not say.
@@ -21,18 +21,18 @@ pub async fn region_usage(daytona: &Daytona) -> Option<RegionUsageOverview> {
     regions.into_iter().nth(i)
 }
 
-/// A signal of [`region_usage`], loaded again whenever `reloads` changes.
+/// A signal of [`region_usage`], loaded again whenever `reloads` changes (the last load's
+/// answer wins; none without a connection).
 pub fn use_region_usage(reloads: Signal<u64>) -> RwSignal<Option<RegionUsageOverview>> {
     let conn = use_connection();
     let usage = RwSignal::new(None);
+    let load = Task::new();
     Effect::new(move |_| {
         reloads.track();
-        let Ok(daytona) = conn.with(|c| c.client()) else { return };
-        spawn_local(async move {
-            let got = region_usage(&daytona).await;
-            // The page may have gone while the answer came.
-            let _ = usage.try_set(got);
-        });
+        match conn.with(|c| c.client()) {
+            Ok(daytona) => load.latest(async move { Ok(region_usage(&daytona).await) }, move |got| usage.set(got)),
+            Err(_) => usage.set(None),
+        }
     });
     usage
 }

@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::KeyboardEvent;
 
+use crate::components::relative_time::RelativeTime;
 use crate::current_sandbox::use_current_sandbox;
 use crate::errors::describe;
 use crate::resize_watch::ResizeWatch;
@@ -41,8 +42,8 @@ pub fn TerminalPane(
     // The PTY's size as the server last confirmed it.
     let size = RwSignal::new(None::<(u16, u16)>);
     let notice = RwSignal::new(None::<String>);
-    // Where the shell runs and since when, as the sandbox says once attached.
-    let info = RwSignal::new(None::<String>);
+    // Where the shell runs and since when (folder, ISO time), as the sandbox says once attached.
+    let info = RwSignal::new(None::<(String, String)>);
     let term = StoredValue::new_local(None::<Xterm>);
     let watch = StoredValue::new_local(None::<ResizeWatch>);
     let handle = StoredValue::new_local(None::<PtyHandle>);
@@ -130,7 +131,7 @@ pub fn TerminalPane(
                     with_term(&Xterm::focus);
                     let Some(id) = session_id.try_get_value() else { return };
                     if let Ok(i) = process.get_pty_session_info(&id).await {
-                        let _ = info.try_set(Some(status::started(&i, js_sys::Date::now())));
+                        let _ = info.try_set(Some((i.cwd, i.created_at)));
                     }
                 }
                 Err(e) => state.set(PtyState::Failed(describe(&e))),
@@ -228,7 +229,9 @@ pub fn TerminalPane(
                     <span class="badge-dot"></span>
                     {move || status::label(&state.get())}
                 </span>
-                <span class="term-info" title="The shell's working folder and start">{move || info.get()}</span>
+                <span class="term-info" title="The shell's working folder and start">
+                    {move || info.get().map(|(cwd, at)| view! { {cwd} " · started " <RelativeTime iso=Some(at)/> })}
+                </span>
                 <span class="term-size" title="Columns × rows of the PTY">
                     {move || size.get().map(|(c, r)| format!("{c}×{r}"))}
                 </span>

@@ -1,7 +1,8 @@
 //! The one organization of daytona-local (`local`, which every API key belongs to):
 //! `GET /organizations`, `GET /organizations/{organizationId}` and
 //! `GET /organizations/{organizationId}/usage`, which the console reads for what one sandbox may
-//! ask for and what the sandboxes use. daytona-local sets no quota of its own: the CPU, memory
+//! ask for and what the sandboxes use (CPU and memory of running sandboxes and those starting
+//! or stopping, disk of all but archived ones). daytona-local sets no quota of its own: the CPU, memory
 //! and disk quotas it reports are what the host has (sandboxes may ask for more together, the
 //! host is then overcommitted), and it counts snapshots and volumes without a limit (a quota of
 //! 0 means none).
@@ -12,7 +13,7 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use daytona_models::{Organization, OrganizationUsageOverview, RegionUsageOverview, SandboxState};
+use daytona_models::{Organization, OrganizationUsageOverview, RegionUsageOverview, SnapshotState};
 
 use super::lifecycle::{MAX_CPU, MAX_DISK_GIB, MAX_MEMORY_GIB};
 use crate::app::error::ApiError;
@@ -68,6 +69,14 @@ fn organization(st: &AppState) -> Organization {
     }
 }
 
+/// Whether a snapshot in `state` counts against the snapshot quota.
+fn counts(state: SnapshotState) -> bool {
+    !matches!(
+        state,
+        SnapshotState::Error | SnapshotState::BuildFailed | SnapshotState::Inactive | SnapshotState::Removing
+    )
+}
+
 /// 404 unless `id` is the organization.
 fn check(id: &str) -> Result<(), ApiError> {
     match id == ORGANIZATION_ID {
@@ -112,18 +121,19 @@ async fn usage(State(st): S, AppPath(id): AppPath<String>) -> Result<Json<Organi
     let mut regions = BTreeMap::from([(DEFAULT_REGION.to_owned(), region(DEFAULT_REGION))]);
     for rec in st.all() {
         let state = rec.state();
-        let keeps_disk = !matches!(state, SandboxState::Archived | SandboxState::Destroyed | SandboxState::Destroying);
         let target = rec.dto.target.clone();
         let r = regions.entry(target.clone()).or_insert_with(|| region(&target));
-        if state == SandboxState::Started {
+        if state.consumes_compute() {
             r.current_cpu_usage += rec.dto.cpu as f64;
             r.current_memory_usage += rec.dto.memory as f64;
         }
-        if keeps_disk {
+        if state.keeps_disk() {
             r.current_disk_usage += rec.dto.disk as f64;
         }
     }
-    let snapshots = st.snapshots()?.len();
+    // The organization's own snapshots that count (not the host's default, not failed,
+    // inactive or being removed), as Daytona counts them.
+    let snapshots = st.snapshots()?.into_iter().filter(|s| !s.general && counts(s.state)).count();
     let volumes = st.store.records::<daytona_models::Volume>(Table::Volumes)?.len();
     Ok(Json(OrganizationUsageOverview {
         region_usage: regions.into_values().collect(),

@@ -130,9 +130,11 @@ async fn mouse_position() -> Result<Json<Position>, ToolboxError> {
     Ok(Json(pointer().await?))
 }
 
-/// `mousemove X Y` for xdotool, checked.
+/// `mousemove --sync X Y` for xdotool, checked. `--sync` waits until the X server has moved the
+/// pointer: without it xdotool can exit with its requests still queued, and the position the
+/// call answers with (read on a connection of our own) was at times the one before the move.
 fn moved_to(x: i32, y: i32) -> Result<Vec<String>, ToolboxError> {
-    Ok(vec!["mousemove".into(), input::coordinate(x, "x")?, input::coordinate(y, "y")?])
+    Ok(vec!["mousemove".into(), "--sync".into(), input::coordinate(x, "x")?, input::coordinate(y, "y")?])
 }
 
 /// `args` wrapped in presses and releases of `modifiers`.
