@@ -78,6 +78,10 @@ SERVED = {
         ("delete", "/snapshots/{id}"),
         ("post", "/snapshots/{id}/activate"),
         ("post", "/snapshots/{id}/deactivate"),
+        # server/src/control/organizations.rs (routes)
+        ("get", "/organizations"),
+        ("get", "/organizations/{organizationId}"),
+        ("get", "/organizations/{organizationId}/usage"),
         # server/src/control/builds.rs (routes)
         ("get", "/object-storage/push-access"),
         ("get", "/snapshots/{id}/build-logs-url"),
@@ -192,6 +196,13 @@ SERVED = {
 # Where the published spec file is wrong about Daytona itself. Each is applied to the trimmed
 # output; keep them few and say why.
 CORRECTIONS = {
+    "api": [
+        # An organization that is not suspended has no suspension time or reason: the spec
+        # marks the three required and not nullable, which no server can answer truthfully.
+        ("nullable", "#/components/schemas/Organization/properties/suspendedAt", None),
+        ("nullable", "#/components/schemas/Organization/properties/suspensionReason", None),
+        ("nullable", "#/components/schemas/Organization/properties/suspendedUntil", None),
+    ],
     "toolbox": [
         # The daemon's error codes: the generated toolbox client of the pinned SDK
         # (daytona-toolbox-api-client 0.226.1, DaemonErrorCode) and the SDK's error mapping
@@ -300,7 +311,8 @@ def correct(spec, corrections):
             op = spec["paths"][path][method]
             op["produces"] = op.get("produces", []) + [v for v in values if v not in op.get("produces", [])]
         elif kind == "nullable":
-            resolve(spec, where)["x-nullable"] = True
+            # OpenAPI 3's keyword, or Swagger 2's extension.
+            resolve(spec, where)["nullable" if "openapi" in spec else "x-nullable"] = True
         else:
             sys.exit(f"unknown correction {kind}")
 
