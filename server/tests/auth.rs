@@ -15,7 +15,7 @@ async fn api_requires_the_key() {
     let id = id_of(&sb);
     let h = &s.http;
 
-    for path in ["/api/sandbox", &format!("/api/sandbox/{id}"), "/api/config"] {
+    for path in ["/api/sandbox", &format!("/api/sandbox/{id}"), "/api/config", "/api/organizations/local/usage"] {
         let url = format!("{}{path}", s.origin());
         let (status, body) = send(h.get(&url)).await;
         assert_401(status, &body, path);

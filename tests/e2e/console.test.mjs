@@ -121,8 +121,15 @@ test("the create dialog states the organization's limits and holds resources to 
     await dialog.locator('input[name=cpu]').fill('999');
     const cpuField = dialog.locator('.field', { has: page.locator('input[name=cpu]') });
     assert.equal(await cpuField.locator('.field-error').innerText(), 'At most 16 per sandbox here.');
+    for (const [field, past, max] of [['memory', '65', 64], ['disk', '101', 100]]) {
+      await dialog.locator(`input[name=${field}]`).fill(past);
+      const at = dialog.locator('.field', { has: page.locator(`input[name=${field}]`) });
+      assert.equal(await at.locator('.field-error').innerText(), `At most ${max} per sandbox here.`, field);
+    }
     await create.click();
     assert.deepEqual(creates, [], 'no create was sent');
+    await dialog.locator('input[name=memory]').fill('');
+    await dialog.locator('input[name=disk]').fill('');
     // Editing the field answers the objection; -1 (never) is a valid auto-delete.
     await dialog.locator('input[name=cpu]').fill('2');
     assert.equal(await cpuField.locator('.field-error').count(), 0);
