@@ -286,6 +286,15 @@ test('creates a folder, renames it, changes its mode and deletes it', async () =
   await move.getByRole('button', { name: 'Move' }).click();
   await row('renamed').waitFor();
   assert.equal(await row('made').count(), 0);
+  // Into a folder that does not exist: the dialog says so (it said "file not found" of the
+  // destination) and stays open; nothing moved.
+  await row('renamed').getByRole('button', { name: 'Rename' }).click();
+  await move.getByLabel('New path').fill(`${HOME}/proj/nowhere/renamed`);
+  await move.getByRole('button', { name: 'Move' }).click();
+  await move.getByText(`no folder to move into: ${HOME}/proj/nowhere`).waitFor();
+  await page.keyboard.press('Escape');
+  await move.waitFor({ state: 'detached' });
+  await row('renamed').waitFor();
 
   await row('renamed').getByRole('button', { name: 'Permissions' }).click();
   const perms = page.getByRole('dialog', { name: 'Permissions' });
