@@ -1,5 +1,7 @@
 // daytona-wasm without a top-level await (documented in init.d.ts).
-import init, { Daytona, Sandbox, SandboxEventStream, SandboxIterator } from './dist/daytona_wasm.js';
+import init, * as glue from './dist/daytona_wasm.js';
+
+const { Daytona, Sandbox, SandboxEventStream, SandboxIterator } = glue;
 
 for (const I of [SandboxEventStream, SandboxIterator]) I.prototype[Symbol.asyncIterator] = function () { return this; };
 // A sandbox's data fields, each read from its `data` (declared on Sandbox in the .d.ts).
@@ -22,7 +24,17 @@ export function initDaytona(url) {
 const own = () => new URL('./dist/daytona_wasm_bg.wasm', import.meta.url);
 
 async function load(url) {
-  return init({ module_or_path: url ?? (await located()) });
+  return methods(await init({ module_or_path: url ?? (await located()) }));
+}
+
+/** The glue's `initSync`, with the methods defined too. */
+export const initSync = (m) => methods(glue.initSync(m));
+
+// The methods that are rows of a table in the wasm, each a call of its class's `_post`.
+function methods(out) {
+  for (const [cls, names] of Daytona._posted())
+    names.split(' ').forEach((name, i) => Object.defineProperty(glue[cls].prototype, name, { value(...a) { return this._post(i, a); }, configurable: true, writable: true }));
+  return out;
 }
 
 // Vite's dev servers serve the .wasm beside this module only where they may: then the app's

@@ -128,8 +128,33 @@ function exportedMethods() {
       if (method !== 'free') methods.push(`${name}.${method}`);
     }
   }
+  for (const [cls, names] of tableMethods(dts)) methods.push(...names.map((m) => `${cls}.${m}`));
   return [...new Set(methods)].sort();
 }
+
+/** The methods the .d.ts declares on interfaces merged with a class (init.js defines them). */
+function tableMethods(dts) {
+  const classes = new Set([...dts.matchAll(/^export class (\w+) /gm)].map((m) => m[1]));
+  return [...dts.matchAll(/^export interface (\w+) \{\n([\s\S]*?)^\}/gm)]
+    .filter(([, name]) => classes.has(name))
+    .map(([, name, body]) => [name, [...body.matchAll(/^ {4}(\w+)\(/gm)].map((m) => m[1])])
+    .filter(([, names]) => names.length > 0);
+}
+
+test("the methods init.js defines from the wasm's tables are the ones the .d.ts declares", async () => {
+  // The package loaded in Node the synchronous way (the other way, initDaytona, runs in every
+  // browser test): init.js's initSync defines the methods too.
+  const init = await import(join(ROOT, 'pkg/init.js'));
+  init.initSync({ module: readFileSync(join(ROOT, 'pkg/dist/daytona_wasm_bg.wasm')) });
+  const rows = init.Daytona._posted().map(([cls, names]) => [cls, names.split(' ')]);
+  assert.ok(rows.flatMap(([, names]) => names).length >= 38, JSON.stringify(rows));
+  for (const [cls, names] of rows) {
+    for (const name of names) assert.equal(typeof init[cls].prototype[name], 'function', `${cls}.${name}`);
+  }
+  const sorted = (list) => list.map(([cls, names]) => [cls, [...names].sort()]).sort();
+  const dts = readFileSync(join(ROOT, 'pkg/dist/daytona_wasm.d.ts'), 'utf8');
+  assert.deepEqual(sorted(rows), sorted(tableMethods(dts)));
+});
 
 test("a sandbox's data getters defined by init.js are the ones its .d.ts declares", () => {
   const init = readFileSync(join(ROOT, 'pkg/init.js'), 'utf8');

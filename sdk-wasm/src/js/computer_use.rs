@@ -5,9 +5,9 @@
 use daytona_models::ScreenshotQuery;
 use wasm_bindgen::prelude::*;
 
-use super::{object, option, promise, send, send_field, send_fields};
+use super::posted::{post, Answer, Posted};
+use super::{option, promise, send};
 use crate::computer_use as cu;
-use crate::toolbox::Route;
 use crate::{ComputerUse, Region};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -24,6 +24,38 @@ export interface ScreenshotOptions {
   quality?: number;
   /** Scale factor, 0.1–1. */
   scale?: number;
+}
+export interface Mouse {
+  /** Moves the pointer; resolves to where it is. */
+  move(x: number, y: number): Promise<Position>;
+  /** Clicks at (`x`, `y`) with `button` (`left`, `right`, `middle`), twice if `double`. */
+  click(x: number, y: number, button?: string, double?: boolean): Promise<Position>;
+  /** Drags from (`startX`, `startY`) to (`endX`, `endY`) with `button` held. */
+  drag(startX: number, startY: number, endX: number, endY: number, button?: string): Promise<Position>;
+  /** Scrolls `up` or `down` by `amount` wheel steps (default 1) at (`x`, `y`); whether it scrolled. */
+  scroll(x: number, y: number, direction: 'up' | 'down', amount?: number): Promise<boolean>;
+  /** Presses `button` (at (`x`, `y`) if given) without releasing it. */
+  down(x?: number, y?: number, button?: string): Promise<Position>;
+  /** Releases `button` (at (`x`, `y`) if given). */
+  up(x?: number, y?: number, button?: string): Promise<Position>;
+}
+export interface Keyboard {
+  /** Types `text` (any Unicode), `delay` ms between keys. */
+  type(text: string, delay?: number): Promise<void>;
+  /** Presses `key` (`Return`, `a`, `F5`, …) with `modifiers` (`ctrl`, `alt`, `shift`, `super`). */
+  press(key: string, modifiers?: string[]): Promise<void>;
+  /** Presses a chord such as `ctrl+shift+t`. */
+  hotkey(keys: string): Promise<void>;
+  /** Holds `key` down. */
+  down(key: string): Promise<void>;
+  /** Releases `key`. */
+  up(key: string): Promise<void>;
+}
+export interface RecordingService {
+  /** Starts recording the screen. */
+  start(label?: string): Promise<Recording>;
+  /** Stops recording `id`; its file is then a playable MP4. */
+  stop(id: string): Promise<Recording>;
 }
 "#;
 
@@ -126,135 +158,63 @@ impl JsComputerUse {
     }
 }
 
-/// Sends `fields` as the JSON body of `route`, resolving to the answer.
-fn post(cu: &ComputerUse, route: Route, fields: &[(&str, &JsValue)]) -> js_sys::Promise {
-    send_fields(cu.route::<()>(route), fields)
-}
+/// The mouse's methods that send their arguments as a body (each resolves to where the pointer
+/// is, but `scroll`: whether it scrolled).
+pub(crate) const MOUSE: [Posted; 6] = [
+    Posted { name: "move", route: cu::MOUSE_MOVE, fields: &["x", "y"], answer: Answer::Whole },
+    Posted { name: "click", route: cu::MOUSE_CLICK, fields: &["x", "y", "button", "double"], answer: Answer::Whole },
+    Posted {
+        name: "drag",
+        route: cu::MOUSE_DRAG,
+        fields: &["startX", "startY", "endX", "endY", "button"],
+        answer: Answer::Whole,
+    },
+    Posted {
+        name: "scroll",
+        route: cu::MOUSE_SCROLL,
+        fields: &["x", "y", "direction", "amount"],
+        answer: Answer::Field("success"),
+    },
+    Posted { name: "down", route: cu::MOUSE_DOWN, fields: &["x", "y", "button"], answer: Answer::Whole },
+    Posted { name: "up", route: cu::MOUSE_UP, fields: &["x", "y", "button"], answer: Answer::Whole },
+];
 
-/// [`post`] resolving to nothing (the keyboard's answers are `{}`).
-fn post_done(cu: &ComputerUse, route: Route, fields: &[(&str, &JsValue)]) -> js_sys::Promise {
-    send_fields(cu.route::<()>(route).unanswered(), fields)
-}
+/// The keyboard's methods (their answers are `{}`: they resolve to nothing).
+pub(crate) const KEYBOARD: [Posted; 5] = [
+    Posted { name: "type", route: cu::KEY_TYPE, fields: &["text", "delay"], answer: Answer::Nothing },
+    Posted { name: "press", route: cu::KEY_PRESS, fields: &["key", "modifiers"], answer: Answer::Nothing },
+    Posted { name: "hotkey", route: cu::KEY_HOTKEY, fields: &["keys"], answer: Answer::Nothing },
+    Posted { name: "down", route: cu::KEY_DOWN, fields: &["key"], answer: Answer::Nothing },
+    Posted { name: "up", route: cu::KEY_UP, fields: &["key"], answer: Answer::Nothing },
+];
+
+/// Starting and stopping a recording (each resolves to the `Recording`).
+pub(crate) const RECORDING: [Posted; 2] = [
+    Posted { name: "start", route: cu::RECORDING_START, fields: &["label"], answer: Answer::Whole },
+    Posted { name: "stop", route: cu::RECORDING_STOP, fields: &["id"], answer: Answer::Whole },
+];
 
 #[wasm_bindgen(js_class = Mouse)]
 impl JsMouse {
+    /// Method `index` of [`MOUSE`] with its positional `args` (init.js names them).
+    #[wasm_bindgen(js_name = "_post", skip_typescript)]
+    pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
+        post(&MOUSE, index, &args, &[], |route| self.cu.route(route))
+    }
+
     /// Where the pointer is: `{ x, y }`.
     #[wasm_bindgen(js_name = getPosition, unchecked_return_type = "Promise<Position>")]
     pub fn get_position(&self) -> js_sys::Promise {
         send(self.cu.mouse().get_position())
     }
-
-    /// Moves the pointer; resolves to where it is.
-    #[wasm_bindgen(js_name = move, unchecked_return_type = "Promise<Position>")]
-    pub fn move_to(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "number")] x: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] y: JsValue,
-    ) -> js_sys::Promise {
-        post(&self.cu, cu::MOUSE_MOVE, &[("x", &x), ("y", &y)])
-    }
-
-    /// Clicks at (`x`, `y`) with `button` (`left`, `right`, `middle`), twice if `double`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Position>")]
-    pub fn click(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "number")] x: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] y: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] button: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "boolean")] double: JsValue,
-    ) -> js_sys::Promise {
-        post(&self.cu, cu::MOUSE_CLICK, &[("x", &x), ("y", &y), ("button", &button), ("double", &double)])
-    }
-
-    /// Drags from (`startX`, `startY`) to (`endX`, `endY`) with `button` held.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Position>")]
-    pub fn drag(
-        &self,
-        #[wasm_bindgen(js_name = startX, unchecked_param_type = "number")] start_x: JsValue,
-        #[wasm_bindgen(js_name = startY, unchecked_param_type = "number")] start_y: JsValue,
-        #[wasm_bindgen(js_name = endX, unchecked_param_type = "number")] end_x: JsValue,
-        #[wasm_bindgen(js_name = endY, unchecked_param_type = "number")] end_y: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] button: JsValue,
-    ) -> js_sys::Promise {
-        let fields =
-            [("startX", &start_x), ("startY", &start_y), ("endX", &end_x), ("endY", &end_y), ("button", &button)];
-        post(&self.cu, cu::MOUSE_DRAG, &fields)
-    }
-
-    /// Scrolls `up` or `down` by `amount` wheel steps (default 1) at (`x`, `y`); whether it scrolled.
-    #[wasm_bindgen(unchecked_return_type = "Promise<boolean>")]
-    pub fn scroll(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "number")] x: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] y: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "'up' | 'down'")] direction: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] amount: JsValue,
-    ) -> js_sys::Promise {
-        let fields = [("x", &x), ("y", &y), ("direction", &direction), ("amount", &amount)];
-        send_field(self.cu.route::<()>(cu::MOUSE_SCROLL).js_body(&object(&fields)), "success")
-    }
-
-    /// Presses `button` (at (`x`, `y`) if given) without releasing it.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Position>")]
-    pub fn down(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] x: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] y: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] button: JsValue,
-    ) -> js_sys::Promise {
-        post(&self.cu, cu::MOUSE_DOWN, &[("x", &x), ("y", &y), ("button", &button)])
-    }
-
-    /// Releases `button` (at (`x`, `y`) if given).
-    #[wasm_bindgen(unchecked_return_type = "Promise<Position>")]
-    pub fn up(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] x: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] y: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] button: JsValue,
-    ) -> js_sys::Promise {
-        post(&self.cu, cu::MOUSE_UP, &[("x", &x), ("y", &y), ("button", &button)])
-    }
 }
 
 #[wasm_bindgen(js_class = Keyboard)]
 impl JsKeyboard {
-    /// Types `text` (any Unicode), `delay` ms between keys.
-    #[wasm_bindgen(js_name = type, unchecked_return_type = "Promise<void>")]
-    pub fn type_text(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] delay: JsValue,
-    ) -> js_sys::Promise {
-        post_done(&self.cu, cu::KEY_TYPE, &[("text", &text), ("delay", &delay)])
-    }
-
-    /// Presses `key` (`Return`, `a`, `F5`, …) with `modifiers` (`ctrl`, `alt`, `shift`, `super`).
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn press(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string[]")] modifiers: JsValue,
-    ) -> js_sys::Promise {
-        post_done(&self.cu, cu::KEY_PRESS, &[("key", &key), ("modifiers", &modifiers)])
-    }
-
-    /// Presses a chord such as `ctrl+shift+t`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn hotkey(&self, #[wasm_bindgen(unchecked_param_type = "string")] keys: JsValue) -> js_sys::Promise {
-        post_done(&self.cu, cu::KEY_HOTKEY, &[("keys", &keys)])
-    }
-
-    /// Holds `key` down.
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn down(&self, #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue) -> js_sys::Promise {
-        post_done(&self.cu, cu::KEY_DOWN, &[("key", &key)])
-    }
-
-    /// Releases `key`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn up(&self, #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue) -> js_sys::Promise {
-        post_done(&self.cu, cu::KEY_UP, &[("key", &key)])
+    /// Method `index` of [`KEYBOARD`] with its positional `args` (init.js names them).
+    #[wasm_bindgen(js_name = "_post", skip_typescript)]
+    pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
+        post(&KEYBOARD, index, &args, &[], |route| self.cu.route(route))
     }
 }
 
@@ -330,16 +290,10 @@ impl JsDisplay {
 
 #[wasm_bindgen(js_class = RecordingService)]
 impl JsRecordingService {
-    /// Starts recording the screen.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Recording>")]
-    pub fn start(&self, #[wasm_bindgen(unchecked_optional_param_type = "string")] label: JsValue) -> js_sys::Promise {
-        post(&self.cu, cu::RECORDING_START, &[("label", &label)])
-    }
-
-    /// Stops recording `id`; its file is then a playable MP4.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Recording>")]
-    pub fn stop(&self, #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue) -> js_sys::Promise {
-        post(&self.cu, cu::RECORDING_STOP, &[("id", &id)])
+    /// Method `index` of [`RECORDING`] with its positional `args` (init.js names them).
+    #[wasm_bindgen(js_name = "_post", skip_typescript)]
+    pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
+        post(&RECORDING, index, &args, &[], |route| self.cu.route(route))
     }
 
     /// Every recording: `{ recordings }`.

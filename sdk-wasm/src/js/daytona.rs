@@ -62,6 +62,12 @@ impl JsDaytona {
         Ok(Self { inner: Daytona::new(config).map_err(error::to_js)?, streams: Rc::default() })
     }
 
+    /// The classes whose methods are table rows, and the rows' names, for init.js (`posted`).
+    #[wasm_bindgen(js_name = "_posted", skip_typescript)]
+    pub fn posted() -> js_sys::Array {
+        super::posted::posted()
+    }
+
     /// The control-plane URL in use.
     #[wasm_bindgen(getter, js_name = apiUrl)]
     pub fn api_url(&self) -> String {

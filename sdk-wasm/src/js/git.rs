@@ -1,24 +1,125 @@
 //! The JS face of `Git` (`sandbox.git`), with `@daytonaio/sdk`'s positional signatures.
 //! Failures reject with `DaytonaGit…Error` classes picked by the daemon's `GIT_*` code.
 //!
-//! Size: arguments stay JS values and bodies are JS objects of them (`object`), sent by the
-//! Rust face's routes; no string crosses into the wasm and back, and no Rust model is
-//! serialized (a typed body per method cost 36 KB of wasm for this area, 6.7 KB gzip). The
+//! Size: the methods that send their arguments as a body are rows of [`POSTED`] (see
+//! `posted`): no string crosses into the wasm and back, and no Rust model is serialized. The
 //! wire names are `daytona_models::git`'s; daytona-local refuses unknown fields of a git body
 //! (400), so the browser tests, which pass every argument, catch a misspelt one.
 
 use wasm_bindgen::prelude::*;
 
-use super::{object, option, promise, send, send_field, send_fields, send_renamed};
+use super::posted::{post, Answer, Posted};
+use super::{option, promise, send, send_field};
 use crate::git as routes;
-use crate::toolbox::Route;
 use crate::Git;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 /** Answer of `git.commit`: the new commit's hash (`sha`, as `@daytonaio/sdk` names it). */
 export interface GitCommitResponse { sha: string }
+export interface Git {
+  /** Clones `url` into `path`; credentials are used for this clone only (never stored). */
+  clone(url: string, path: string, branch?: string, commitId?: string, username?: string, password?: string, insecureSkipTls?: boolean, depth?: number): Promise<void>;
+  /** Creates a repository at `path` (`bare`, `initialBranch` optional). */
+  init(path: string, bare?: boolean, initialBranch?: string): Promise<void>;
+  /** Stages `files` (`.` for everything). */
+  add(path: string, files: string[]): Promise<void>;
+  /** Commits what is staged, as `author <email>`; resolves to `{ sha }`. */
+  commit(path: string, message: string, author: string, email: string, allowEmpty?: boolean): Promise<GitCommitResponse>;
+  /** Pushes the current branch (or `branch`) to `origin` (or `remote`). */
+  push(path: string, username?: string, password?: string, branch?: string, remote?: string, setUpstream?: boolean): Promise<void>;
+  /** Pulls the current branch's upstream (or `branch` of `remote`). */
+  pull(path: string, username?: string, password?: string, branch?: string, remote?: string): Promise<void>;
+  /** Creates branch `name` at HEAD. */
+  createBranch(path: string, name: string): Promise<void>;
+  /** Deletes branch `name`. */
+  deleteBranch(path: string, name: string): Promise<void>;
+  /** Checks out `branch` (a remote's branch of that name is tracked; a revision detaches). */
+  checkoutBranch(path: string, branch: string): Promise<void>;
+  /** Resets to `target` (default HEAD); `mode` soft, mixed (default), hard, merge or keep. */
+  reset(path: string, mode?: string, target?: string, files?: string[]): Promise<void>;
+  /** Restores `files` in the working tree (default) and/or the index (`staged`). */
+  restore(path: string, files: string[], staged?: boolean, worktree?: boolean, source?: string): Promise<void>;
+  /** Adds remote `name` (`overwrite` replaces one of that name; `fetch` fetches it). */
+  remoteAdd(path: string, name: string, url: string, fetch?: boolean, overwrite?: boolean): Promise<void>;
+  /** Sets config `key` (`scope` global by default; `local` needs `path`). */
+  setConfig(key: string, value: string, scope?: string, path?: string): Promise<void>;
+  /** Sets `user.name` and `user.email`. */
+  configureUser(name: string, email: string, scope?: string, path?: string): Promise<void>;
+  /**
+   * Stores credentials for `host` (default github.com) in the sandbox's git credential
+   * store, in plain text: later operations need none.
+   */
+  dangerouslyAuthenticate(username: string, password: string, host?: string, protocol?: string): Promise<void>;
+}
 "#;
+
+/// The body of `git.push` (`GitPushRequest`; pull's is the same without `set_upstream`).
+const PUSH: &[&str] = &["path", "username", "password", "branch", "remote", "set_upstream"];
+
+/// Git's methods that send their arguments as a body, in the .d.ts's order.
+pub(crate) const POSTED: [Posted; 15] = [
+    Posted {
+        name: "clone",
+        route: routes::CLONE,
+        fields: &["url", "path", "branch", "commit_id", "username", "password", "insecure_skip_tls", "depth"],
+        answer: Answer::Nothing,
+    },
+    Posted { name: "init", route: routes::INIT, fields: &["path", "bare", "initial_branch"], answer: Answer::Nothing },
+    Posted { name: "add", route: routes::ADD, fields: &["path", "files"], answer: Answer::Nothing },
+    Posted {
+        name: "commit",
+        route: routes::COMMIT,
+        fields: &["path", "message", "author", "email", "allow_empty"],
+        answer: Answer::Renamed("hash", "sha"),
+    },
+    Posted { name: "push", route: routes::PUSH, fields: PUSH, answer: Answer::Nothing },
+    Posted {
+        name: "pull",
+        route: routes::PULL,
+        fields: &["path", "username", "password", "branch", "remote"],
+        answer: Answer::Nothing,
+    },
+    Posted { name: "createBranch", route: routes::CREATE_BRANCH, fields: &["path", "name"], answer: Answer::Nothing },
+    Posted { name: "deleteBranch", route: routes::DELETE_BRANCH, fields: &["path", "name"], answer: Answer::Nothing },
+    Posted { name: "checkoutBranch", route: routes::CHECKOUT, fields: &["path", "branch"], answer: Answer::Nothing },
+    Posted {
+        name: "reset",
+        route: routes::RESET,
+        fields: &["path", "mode", "target", "files"],
+        answer: Answer::Nothing,
+    },
+    Posted {
+        name: "restore",
+        route: routes::RESTORE,
+        fields: &["path", "files", "staged", "worktree", "source"],
+        answer: Answer::Nothing,
+    },
+    Posted {
+        name: "remoteAdd",
+        route: routes::REMOTE_ADD,
+        fields: &["path", "name", "url", "fetch", "overwrite"],
+        answer: Answer::Nothing,
+    },
+    Posted {
+        name: "setConfig",
+        route: routes::SET_CONFIG,
+        fields: &["key", "value", "scope", "path"],
+        answer: Answer::Nothing,
+    },
+    Posted {
+        name: "configureUser",
+        route: routes::CONFIGURE_USER,
+        fields: &["name", "email", "scope", "path"],
+        answer: Answer::Nothing,
+    },
+    Posted {
+        name: "dangerouslyAuthenticate",
+        route: routes::AUTHENTICATE,
+        fields: &["username", "password", "host", "protocol"],
+        answer: Answer::Nothing,
+    },
+];
 
 /// Git in a sandbox (`sandbox.git`); paths are repository directories, relative to the work
 /// dir unless absolute.
@@ -33,133 +134,12 @@ impl From<Git> for JsGit {
     }
 }
 
-impl JsGit {
-    /// Sends `fields` as the JSON body of `route`, resolving to nothing.
-    fn post(&self, route: Route, fields: &[(&str, &JsValue)]) -> js_sys::Promise {
-        send_fields(self.inner.route::<()>(route).unanswered(), fields)
-    }
-}
-
-/// The body push and pull share.
-mod body {
-    use wasm_bindgen::JsValue;
-
-    /// `GitPushRequest` (`GitPullRequest` without `set_upstream`).
-    pub(super) fn push<'a>(
-        path: &'a JsValue,
-        username: &'a JsValue,
-        password: &'a JsValue,
-        branch: &'a JsValue,
-        remote: &'a JsValue,
-        set_upstream: &'a JsValue,
-    ) -> [(&'static str, &'a JsValue); 6] {
-        [
-            ("path", path),
-            ("username", username),
-            ("password", password),
-            ("branch", branch),
-            ("remote", remote),
-            ("set_upstream", set_upstream),
-        ]
-    }
-}
-
 #[wasm_bindgen(js_class = Git)]
 impl JsGit {
-    /// Clones `url` into `path`; credentials are used for this clone only (never stored).
-    #[allow(clippy::too_many_arguments)]
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn clone(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] branch: JsValue,
-        #[wasm_bindgen(js_name = "commitId", unchecked_optional_param_type = "string")] commit_id: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] username: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] password: JsValue,
-        #[wasm_bindgen(js_name = "insecureSkipTls", unchecked_optional_param_type = "boolean")]
-        insecure_skip_tls: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] depth: JsValue,
-    ) -> js_sys::Promise {
-        let fields = [
-            ("url", &url),
-            ("path", &path),
-            ("branch", &branch),
-            ("commit_id", &commit_id),
-            ("username", &username),
-            ("password", &password),
-            ("insecure_skip_tls", &insecure_skip_tls),
-            ("depth", &depth),
-        ];
-        self.post(routes::CLONE, &fields)
-    }
-
-    /// Creates a repository at `path` (`bare`, `initialBranch` optional).
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn init(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "boolean")] bare: JsValue,
-        #[wasm_bindgen(js_name = "initialBranch", unchecked_optional_param_type = "string")] initial_branch: JsValue,
-    ) -> js_sys::Promise {
-        self.post(routes::INIT, &[("path", &path), ("bare", &bare), ("initial_branch", &initial_branch)])
-    }
-
-    /// Stages `files` (`.` for everything).
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn add(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string[]")] files: JsValue,
-    ) -> js_sys::Promise {
-        self.post(routes::ADD, &[("path", &path), ("files", &files)])
-    }
-
-    /// Commits what is staged, as `author <email>`; resolves to `{ sha }`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<GitCommitResponse>")]
-    pub fn commit(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] message: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] author: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] email: JsValue,
-        #[wasm_bindgen(js_name = "allowEmpty", unchecked_optional_param_type = "boolean")] allow_empty: JsValue,
-    ) -> js_sys::Promise {
-        let fields = [
-            ("path", &path),
-            ("message", &message),
-            ("author", &author),
-            ("email", &email),
-            ("allow_empty", &allow_empty),
-        ];
-        send_renamed(self.inner.route::<()>(routes::COMMIT).js_body(&object(&fields)), "hash", "sha")
-    }
-
-    /// Pushes the current branch (or `branch`) to `origin` (or `remote`).
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn push(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] username: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] password: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] branch: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] remote: JsValue,
-        #[wasm_bindgen(js_name = "setUpstream", unchecked_optional_param_type = "boolean")] set_upstream: JsValue,
-    ) -> js_sys::Promise {
-        self.post(routes::PUSH, &body::push(&path, &username, &password, &branch, &remote, &set_upstream))
-    }
-
-    /// Pulls the current branch's upstream (or `branch` of `remote`).
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn pull(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] username: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] password: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] branch: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] remote: JsValue,
-    ) -> js_sys::Promise {
-        self.post(routes::PULL, &body::push(&path, &username, &password, &branch, &remote, &JsValue::UNDEFINED))
+    /// Method `index` of [`POSTED`] with its positional `args` (init.js names them).
+    #[wasm_bindgen(js_name = "_post", skip_typescript)]
+    pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
+        post(&POSTED, index, &args, &[], |route| self.inner.route(route))
     }
 
     /// Branch, ahead/behind its upstream, and every changed file.
@@ -181,77 +161,6 @@ impl JsGit {
         send(self.inner.branches(&path))
     }
 
-    /// Creates branch `name` at HEAD.
-    #[wasm_bindgen(js_name = createBranch, unchecked_return_type = "Promise<void>")]
-    pub fn create_branch(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
-    ) -> js_sys::Promise {
-        self.post(routes::CREATE_BRANCH, &[("path", &path), ("name", &name)])
-    }
-
-    /// Deletes branch `name`.
-    #[wasm_bindgen(js_name = deleteBranch, unchecked_return_type = "Promise<void>")]
-    pub fn delete_branch(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
-    ) -> js_sys::Promise {
-        self.post(routes::DELETE_BRANCH, &[("path", &path), ("name", &name)])
-    }
-
-    /// Checks out `branch` (a remote's branch of that name is tracked; a revision detaches).
-    #[wasm_bindgen(js_name = checkoutBranch, unchecked_return_type = "Promise<void>")]
-    pub fn checkout_branch(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] branch: JsValue,
-    ) -> js_sys::Promise {
-        self.post(routes::CHECKOUT, &[("path", &path), ("branch", &branch)])
-    }
-
-    /// Resets to `target` (default HEAD); `mode` soft, mixed (default), hard, merge or keep.
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn reset(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] mode: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] target: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string[]")] files: JsValue,
-    ) -> js_sys::Promise {
-        self.post(routes::RESET, &[("path", &path), ("mode", &mode), ("target", &target), ("files", &files)])
-    }
-
-    /// Restores `files` in the working tree (default) and/or the index (`staged`).
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn restore(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string[]")] files: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "boolean")] staged: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "boolean")] worktree: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] source: JsValue,
-    ) -> js_sys::Promise {
-        let fields =
-            [("path", &path), ("files", &files), ("staged", &staged), ("worktree", &worktree), ("source", &source)];
-        self.post(routes::RESTORE, &fields)
-    }
-
-    /// Adds remote `name` (`overwrite` replaces one of that name; `fetch` fetches it).
-    #[wasm_bindgen(js_name = remoteAdd, unchecked_return_type = "Promise<void>")]
-    pub fn remote_add(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "boolean")] fetch: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "boolean")] overwrite: JsValue,
-    ) -> js_sys::Promise {
-        let fields = [("path", &path), ("name", &name), ("url", &url), ("fetch", &fetch), ("overwrite", &overwrite)];
-        self.post(routes::REMOTE_ADD, &fields)
-    }
-
     /// The remotes and their URLs.
     #[wasm_bindgen(unchecked_return_type = "Promise<ListRemotesResponse>")]
     pub fn remotes(&self, path: String) -> js_sys::Promise {
@@ -269,47 +178,9 @@ impl JsGit {
         })
     }
 
-    /// Sets config `key` (`scope` global by default; `local` needs `path`).
-    #[wasm_bindgen(js_name = setConfig, unchecked_return_type = "Promise<void>")]
-    pub fn set_config(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] value: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] scope: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] path: JsValue,
-    ) -> js_sys::Promise {
-        self.post(routes::SET_CONFIG, &[("key", &key), ("value", &value), ("scope", &scope), ("path", &path)])
-    }
-
     /// Config `key` (`undefined` when unset).
     #[wasm_bindgen(js_name = getConfig, unchecked_return_type = "Promise<string | undefined>")]
     pub fn get_config(&self, key: String, scope: Option<String>, path: Option<String>) -> js_sys::Promise {
         send_field(self.inner.get_config(&key, scope.as_deref(), path.as_deref()), "value")
-    }
-
-    /// Sets `user.name` and `user.email`.
-    #[wasm_bindgen(js_name = configureUser, unchecked_return_type = "Promise<void>")]
-    pub fn configure_user(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] email: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] scope: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] path: JsValue,
-    ) -> js_sys::Promise {
-        self.post(routes::CONFIGURE_USER, &[("name", &name), ("email", &email), ("scope", &scope), ("path", &path)])
-    }
-
-    /// Stores credentials for `host` (default github.com) in the sandbox's git credential
-    /// store, in plain text: later operations need none.
-    #[wasm_bindgen(js_name = dangerouslyAuthenticate, unchecked_return_type = "Promise<void>")]
-    pub fn dangerously_authenticate(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] username: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] host: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] protocol: JsValue,
-    ) -> js_sys::Promise {
-        let fields = [("username", &username), ("password", &password), ("host", &host), ("protocol", &protocol)];
-        self.post(routes::AUTHENTICATE, &fields)
     }
 }

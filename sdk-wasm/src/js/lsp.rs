@@ -5,9 +5,9 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{send, send_fields};
+use super::posted::{post, Answer, Posted};
+use super::send;
 use crate::lsp as routes;
-use crate::toolbox::Route;
 use crate::LspServer;
 
 /// A language server of a sandbox for one language and project; `start` it first. Positions
@@ -26,45 +26,60 @@ impl JsLspServer {
         let project = JsValue::from_str(inner.path_to_project());
         Self { inner, language, project }
     }
-
-    /// Sends the server's fields, and `fields`, as the body of `route`.
-    fn post(&self, route: Route, fields: &[(&str, &JsValue)], answered: bool) -> js_sys::Promise {
-        let mut all = vec![("languageId", &self.language), ("pathToProject", &self.project)];
-        all.extend_from_slice(fields);
-        let call = self.inner.route::<()>(route);
-        send_fields(if answered { call } else { call.unanswered() }, &all)
-    }
 }
 
-/// `file://` + `path`, built by the browser.
-fn uri(path: &JsValue) -> JsValue {
-    js_sys::JsString::from("file://").concat(path).into()
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+export interface LspServer {
+  /** Starts the server (a no-op if it runs). */
+  start(): Promise<void>;
+  /** Stops the server. */
+  stop(): Promise<void>;
+  /** Opens the file at `path` on the server, as it is on disk now. */
+  didOpen(path: string): Promise<void>;
+  /** Closes the file at `path`. */
+  didClose(path: string): Promise<void>;
+  /** Completions at `position` of the file at `path`. */
+  completions(path: string, position: LspPosition): Promise<CompletionList>;
+  /** Hover information at `position`: `{ contents, range? }` as the server sent it, or null (daytona-local). */
+  hover(path: string, position: LspPosition): Promise<{ contents: unknown; range?: LspRange } | null>;
+  /** Where the symbol at `position` is defined (daytona-local). */
+  definition(path: string, position: LspPosition): Promise<LspLocation[]>;
+  /** Every use of the symbol at `position`, its declaration included (daytona-local). */
+  references(path: string, position: LspPosition): Promise<LspLocation[]>;
+  /** LSP's `WorkspaceEdit` renaming the symbol at `position` to `newName`, not applied (daytona-local). */
+  rename(path: string, position: LspPosition, newName: string): Promise<{ changes?: Record<string, unknown[]>; documentChanges?: unknown[] } | null>;
+  /** LSP's `TextEdit`s that format the file at `path` (daytona-local). */
+  formatting(path: string): Promise<{ range: LspRange; newText: string }[]>;
 }
+"#;
+
+/// The server's methods that send their arguments as a body (with the server's
+/// `languageId` and `pathToProject`); a first argument sent as `uri` is a path, sent as a
+/// `file://` URI.
+pub(crate) const POSTED: [Posted; 10] = [
+    Posted { name: "start", route: routes::START, fields: &[], answer: Answer::Nothing },
+    Posted { name: "stop", route: routes::STOP, fields: &[], answer: Answer::Nothing },
+    Posted { name: "didOpen", route: routes::DID_OPEN, fields: &["uri"], answer: Answer::Nothing },
+    Posted { name: "didClose", route: routes::DID_CLOSE, fields: &["uri"], answer: Answer::Nothing },
+    Posted { name: "completions", route: routes::COMPLETIONS, fields: &["uri", "position"], answer: Answer::Whole },
+    Posted { name: "hover", route: routes::HOVER, fields: &["uri", "position"], answer: Answer::Whole },
+    Posted { name: "definition", route: routes::DEFINITION, fields: &["uri", "position"], answer: Answer::Whole },
+    Posted { name: "references", route: routes::REFERENCES, fields: &["uri", "position"], answer: Answer::Whole },
+    Posted { name: "rename", route: routes::RENAME, fields: &["uri", "position", "newName"], answer: Answer::Whole },
+    Posted { name: "formatting", route: routes::FORMATTING, fields: &["uri"], answer: Answer::Whole },
+];
 
 #[wasm_bindgen(js_class = LspServer)]
 impl JsLspServer {
-    /// Starts the server (a no-op if it runs).
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn start(&self) -> js_sys::Promise {
-        self.post(routes::START, &[], false)
-    }
-
-    /// Stops the server.
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn stop(&self) -> js_sys::Promise {
-        self.post(routes::STOP, &[], false)
-    }
-
-    /// Opens the file at `path` on the server, as it is on disk now.
-    #[wasm_bindgen(js_name = didOpen, unchecked_return_type = "Promise<void>")]
-    pub fn did_open(&self, #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue) -> js_sys::Promise {
-        self.post(routes::DID_OPEN, &[("uri", &uri(&path))], false)
-    }
-
-    /// Closes the file at `path`.
-    #[wasm_bindgen(js_name = didClose, unchecked_return_type = "Promise<void>")]
-    pub fn did_close(&self, #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue) -> js_sys::Promise {
-        self.post(routes::DID_CLOSE, &[("uri", &uri(&path))], false)
+    /// Method `index` of [`POSTED`] with its positional `args` (init.js names them).
+    #[wasm_bindgen(js_name = "_post", skip_typescript)]
+    pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
+        if POSTED.get(index).is_some_and(|m| m.fields.first() == Some(&"uri")) {
+            args.set(0, js_sys::JsString::from("file://").concat(&args.get(0)).into());
+        }
+        let server = [("languageId", &self.language), ("pathToProject", &self.project)];
+        post(&POSTED, index, &args, &server, |route| self.inner.route(route))
     }
 
     /// The symbols of the file at `path`.
@@ -85,71 +100,10 @@ impl JsLspServer {
         self.sandbox_symbols(query)
     }
 
-    /// Completions at `position` of the file at `path`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<CompletionList>")]
-    pub fn completions(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "LspPosition")] position: JsValue,
-    ) -> js_sys::Promise {
-        self.post(routes::COMPLETIONS, &[("uri", &uri(&path)), ("position", &position)], true)
-    }
-
     /// The diagnostics the server last published for the file at `path` (they arrive shortly
     /// after it was opened; daytona-local).
     #[wasm_bindgen(unchecked_return_type = "Promise<LspDiagnostic[]>")]
     pub fn diagnostics(&self, path: String) -> js_sys::Promise {
         send(self.inner.diagnostics(&path))
-    }
-
-    /// Hover information at `position`: `{ contents, range? }` as the server sent it, or null
-    /// (daytona-local).
-    #[wasm_bindgen(unchecked_return_type = "Promise<{ contents: unknown; range?: LspRange } | null>")]
-    pub fn hover(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "LspPosition")] position: JsValue,
-    ) -> js_sys::Promise {
-        self.post(routes::HOVER, &[("uri", &uri(&path)), ("position", &position)], true)
-    }
-
-    /// Where the symbol at `position` is defined (daytona-local).
-    #[wasm_bindgen(unchecked_return_type = "Promise<LspLocation[]>")]
-    pub fn definition(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "LspPosition")] position: JsValue,
-    ) -> js_sys::Promise {
-        self.post(routes::DEFINITION, &[("uri", &uri(&path)), ("position", &position)], true)
-    }
-
-    /// Every use of the symbol at `position`, its declaration included (daytona-local).
-    #[wasm_bindgen(unchecked_return_type = "Promise<LspLocation[]>")]
-    pub fn references(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "LspPosition")] position: JsValue,
-    ) -> js_sys::Promise {
-        self.post(routes::REFERENCES, &[("uri", &uri(&path)), ("position", &position)], true)
-    }
-
-    /// LSP's `WorkspaceEdit` renaming the symbol at `position` to `newName`, not applied
-    /// (daytona-local).
-    #[wasm_bindgen(
-        unchecked_return_type = "Promise<{ changes?: Record<string, unknown[]>; documentChanges?: unknown[] } | null>"
-    )]
-    pub fn rename(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "LspPosition")] position: JsValue,
-        #[wasm_bindgen(js_name = newName, unchecked_param_type = "string")] new_name: JsValue,
-    ) -> js_sys::Promise {
-        self.post(routes::RENAME, &[("uri", &uri(&path)), ("position", &position), ("newName", &new_name)], true)
-    }
-
-    /// LSP's `TextEdit`s that format the file at `path` (daytona-local).
-    #[wasm_bindgen(unchecked_return_type = "Promise<{ range: LspRange; newText: string }[]>")]
-    pub fn formatting(&self, #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue) -> js_sys::Promise {
-        self.post(routes::FORMATTING, &[("uri", &uri(&path))], true)
     }
 }

@@ -10,6 +10,7 @@ mod git;
 mod interpreter;
 mod list;
 mod lsp;
+mod posted;
 mod process;
 mod pty;
 mod sandbox;
@@ -31,6 +32,8 @@ pub use lsp::JsLspServer;
 pub use process::JsProcess;
 pub use sandbox::JsSandbox;
 pub use services::{JsSnapshotService, JsVolumeService};
+
+use posted::Answer;
 
 /// The npm package's allocator: talc, 2 KB (gzip) smaller in wasm than the default dlmalloc.
 /// Only with the JS face (the package is a binary of its own); Rust users keep their choice.
@@ -81,45 +84,25 @@ where
 /// Sends `call` and resolves to its answer as the browser parsed it (`undefined` for a call
 /// answering nothing): no Rust model in between.
 pub(crate) fn send<T>(call: crate::Call<T>) -> js_sys::Promise {
-    send_request(call.request(), Pick::Whole)
-}
-
-/// Sends `call` with a JSON body of `fields` (those `undefined` or `null` left out): the
-/// arguments stay the JS values the caller gave, and no Rust model is serialized. The areas
-/// built this way (git, LSP, computer use's input) are held to their wire names by
-/// daytona-local, which refuses unknown fields of their bodies.
-pub(crate) fn send_fields<T>(call: crate::Call<T>, fields: &[(&str, &JsValue)]) -> js_sys::Promise {
-    send(call.js_body(&object(fields)))
+    send_request(call.request(), Answer::Whole)
 }
 
 /// Sends `call` and resolves to field `key` of its answer (`{ sessions: [...] }` → the list;
 /// `undefined` for a null field).
 pub(crate) fn send_field<T>(call: crate::Call<T>, key: &'static str) -> js_sys::Promise {
-    send_request(call.request(), Pick::Field(key))
+    send_request(call.request(), Answer::Field(key))
 }
 
-/// Sends `call` and resolves to `{ [to]: answer[from] }` (`{ hash }` → `{ sha }`, as the
-/// official SDK names what the toolbox answers).
-pub(crate) fn send_renamed<T>(call: crate::Call<T>, from: &'static str, to: &'static str) -> js_sys::Promise {
-    send_request(call.request(), Pick::Renamed(from, to))
-}
-
-/// What of an answer a promise resolves to.
-enum Pick {
-    Whole,
-    Field(&'static str),
-    Renamed(&'static str, &'static str),
-}
-
-fn send_request(request: crate::call::Request, pick: Pick) -> js_sys::Promise {
+/// Sends `request` and resolves to what `answer` picks of its answer.
+fn send_request(request: crate::call::Request, answer: Answer) -> js_sys::Promise {
     let sent = request.send();
     spawn_promise(Box::pin(async move {
-        let answer = sent.await.map_err(error::to_js)?;
-        Ok(match pick {
-            Pick::Whole => answer,
+        let got = sent.await.map_err(error::to_js)?;
+        Ok(match answer {
+            Answer::Whole | Answer::Nothing => got,
             // A field that is null (git's unset config value) resolves to `undefined`.
-            Pick::Field(key) => Some(option(&answer, key)).filter(|v| !v.is_null()).unwrap_or(JsValue::UNDEFINED),
-            Pick::Renamed(from, to) => object(&[(to, &option(&answer, from))]),
+            Answer::Field(key) => Some(option(&got, key)).filter(|v| !v.is_null()).unwrap_or(JsValue::UNDEFINED),
+            Answer::Renamed(from, to) => object(&[(to, &option(&got, from))]),
         })
     }))
 }
