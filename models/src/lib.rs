@@ -83,7 +83,7 @@ pub use lsp::{
     CompletionContext, CompletionItem, CompletionList, LspCompletionParams, LspDiagnostic, LspDocumentRequest,
     LspLocation, LspPosition, LspPositionRequest, LspRange, LspServerRequest, LspSymbol, LspWorkspaceSymbolsQuery,
 };
-pub use organization::{Organization, OrganizationUsageOverview, RegionUsageOverview};
+pub use organization::{Organization, OrganizationRef, OrganizationUsageOverview, RegionUsageOverview};
 pub use process::{ExecuteArtifacts, ExecuteRequest, ExecuteResponse};
 pub use pty::{
     pty_envs_json, pty_envs_subprotocol, PtyCreateRequest, PtyCreateResponse, PtyListResponse, PtyResizeRequest,

@@ -94,6 +94,18 @@ pub struct Organization {
     pub sandbox_lifecycle_rate_limit_ttl_seconds: Option<f64>,
 }
 
+/// What names an [`Organization`] and its default region: the same JSON read for these two
+/// fields only (a client that needs no more carries no code for the rest).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationRef {
+    /// Unique id.
+    pub id: String,
+    /// Region of sandboxes that name none.
+    #[serde(default)]
+    pub default_region_id: Option<String>,
+}
+
 /// What an organization's sandboxes use of its quotas (`OrganizationUsageOverview`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -161,4 +173,23 @@ pub struct RegionUsageOverview {
     /// Most disk (GiB) per GPU of a GPU sandbox.
     #[serde(default)]
     pub max_disk_per_gpu: Option<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_organization_reads_as_its_ref() {
+        let json = serde_json::json!({
+            "id": "org-1", "name": "Team", "maxCpuPerSandbox": 4, "maxMemoryPerSandbox": 8,
+            "maxDiskPerSandbox": 10, "defaultRegionId": "eu", "experimentalConfig": {"a": 1},
+        });
+        let full: Organization = serde_json::from_value(json.clone()).unwrap();
+        let light: OrganizationRef = serde_json::from_value(json).unwrap();
+        assert_eq!((light.id.as_str(), light.default_region_id.as_deref()), ("org-1", Some("eu")));
+        assert_eq!((full.id, full.default_region_id), (light.id, light.default_region_id));
+        let none: OrganizationRef = serde_json::from_value(serde_json::json!({"id": "o"})).unwrap();
+        assert_eq!(none.default_region_id, None);
+    }
 }

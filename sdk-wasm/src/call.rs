@@ -93,6 +93,12 @@ impl<T> Call<T> {
         self
     }
 
+    /// Reads the answer as `U` instead of `T`: a model naming only the fields a caller needs
+    /// (the others are skipped), so its program carries the code that reads those alone.
+    pub fn read_as<U>(self) -> Call<U> {
+        Call { request: self.request, answer: PhantomData }
+    }
+
     /// Leaves the answer unread (the call resolves to nothing).
     pub(crate) fn unanswered(mut self) -> Self {
         self.request.void = true;

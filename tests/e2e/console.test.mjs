@@ -139,9 +139,10 @@ test("the create dialog states the organization's limits and holds resources to 
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
 
-    // A control plane that states no limits (here: no organization listed): the server's
-    // refusal is shown beside the field it is about, not in the footer.
-    await page.route('**/api/organizations', (r) => r.fulfill({ status: 200, contentType: 'application/json', body: '[]' }));
+    // A control plane that states no limits (here: a key not allowed to read the usage): the
+    // server's refusal is shown beside the field it is about, not in the footer.
+    const forbidden = JSON.stringify({ statusCode: 403, message: 'Forbidden', error: 'Forbidden' });
+    await page.route('**/api/organizations/*/usage', (r) => r.fulfill({ status: 403, contentType: 'application/json', body: forbidden }));
     await page.getByRole('button', { name: '+ New sandbox' }).click();
     await dialog.locator('input[name=cpu]').fill('999');
     await create.click();
@@ -153,13 +154,20 @@ test("the create dialog states the organization's limits and holds resources to 
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
   } finally {
-    await page.unroute('**/api/organizations');
+    await page.unroute('**/api/organizations/*/usage');
     page.off('request', onRequest);
     await page.setViewportSize(viewport);
   }
 });
 
 test('creates a sandbox with a label through the dialog', async () => {
+  let usageReads = 0, organizationReads = 0;
+  const onRequest = (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path === '/api/organizations') organizationReads++;
+    if (path === '/api/organizations/local/usage') usageReads++;
+  };
+  page.on('request', onRequest);
   await page.getByRole('button', { name: '+ New sandbox' }).click();
   await page.getByRole('dialog', { name: 'New sandbox' }).locator('input[name=name]').fill('e2e-one');
   await page.getByRole('button', { name: '+ Add label' }).click();
@@ -180,6 +188,11 @@ test('creates a sandbox with a label through the dialog', async () => {
   await eventually(async () => /^1 of \d+ cores$/.test(await inUse('cpu')), { what: 'one core in use' });
   assert.match(await inUse('mem'), /^1 of \d+ GiB$/);
   assert.match(await inUse('disk'), /^3 of \d+ GiB$/);
+  // The usage was read again with the list (the dialog, each of the creation's events); the
+  // organization it belongs to was asked at most once (the last test's refusal forgot it),
+  // not with each reload.
+  page.off('request', onRequest);
+  assert.ok(usageReads > 2 && organizationReads <= 1, `usage read ${usageReads} times, the organization ${organizationReads}`);
   // A success notice goes by itself.
   await page.getByText('Sandbox e2e-one created and started.').waitFor({ state: 'detached', timeout: 15_000 });
 });

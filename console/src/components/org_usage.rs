@@ -3,19 +3,45 @@
 //! `GET /organizations` and `GET /organizations/{id}/usage`. A control plane that does not
 //! answer them (a key without the permission) shows neither; the server still checks.
 
-use daytona_wasm::models::RegionUsageOverview;
+use std::cell::RefCell;
+
+use daytona_wasm::models::{OrganizationRef, RegionUsageOverview};
 use daytona_wasm::Daytona;
 use leptos::prelude::*;
 
 use crate::components::resource_use::Meter;
-use crate::connection::use_connection;
+use crate::connection::{use_connection, Connection};
 use crate::task::Task;
+
+thread_local! {
+    /// The organization of the last connection that asked: asked once per connection, not
+    /// with every reload of the usage (which follows each sandbox event).
+    static ORGANIZATION: RefCell<Option<(Connection, OrganizationRef)>> = const { RefCell::new(None) };
+}
+
+/// The caller's organization (its id and default region), asked of the control plane once
+/// per connection; `None` when it does not say.
+async fn organization(conn: &Connection, daytona: &Daytona) -> Option<OrganizationRef> {
+    let known = ORGANIZATION.with_borrow(|o| o.as_ref().filter(|(c, _)| c == conn).map(|(_, org)| org.clone()));
+    if known.is_some() {
+        return known;
+    }
+    // Only the two fields are read: the console carries no code for the rest of the model.
+    let org = daytona.organizations().read_as::<Vec<OrganizationRef>>().await.ok()?.into_iter().next()?;
+    ORGANIZATION.set(Some((conn.clone(), org.clone())));
+    Some(org)
+}
 
 /// The usage of the caller's organization in its default region (else its first), or `None`
 /// when the control plane does not say.
-pub async fn region_usage(daytona: &Daytona) -> Option<RegionUsageOverview> {
-    let org = daytona.organizations().await.ok()?.into_iter().next()?;
-    let regions = daytona.organization_usage(&org.id).await.ok()?.region_usage;
+pub async fn region_usage(conn: &Connection, daytona: &Daytona) -> Option<RegionUsageOverview> {
+    let org = organization(conn, daytona).await?;
+    let Ok(usage) = daytona.organization_usage(&org.id).await else {
+        // Perhaps another organization now (the key was replaced on the server): ask again.
+        ORGANIZATION.set(None);
+        return None;
+    };
+    let regions = usage.region_usage;
     let default = org.default_region_id.as_deref();
     let i = regions.iter().position(|r| Some(r.region_id.as_str()) == default).unwrap_or(0);
     regions.into_iter().nth(i)
@@ -29,8 +55,11 @@ pub fn use_region_usage(reloads: Signal<u64>) -> RwSignal<Option<RegionUsageOver
     let load = Task::new();
     Effect::new(move |_| {
         reloads.track();
-        match conn.with(|c| c.client()) {
-            Ok(daytona) => load.latest(async move { Ok(region_usage(&daytona).await) }, move |got| usage.set(got)),
+        let conn = conn.get();
+        match conn.client() {
+            Ok(daytona) => {
+                load.latest(async move { Ok(region_usage(&conn, &daytona).await) }, move |got| usage.set(got))
+            }
             Err(_) => usage.set(None),
         }
     });
