@@ -40,6 +40,14 @@ node_modules/.bin/esbuild node_modules/@novnc/novnc/core/rfb.js --bundle --forma
 [ -f node_modules/@codemirror/lsp-client/dist/index.js ] || { log "CodeMirror is missing from node_modules: run npm ci"; exit 1; }
 node_modules/.bin/esbuild console/src/code/codemirror.js --bundle --splitting --format=esm --minify \
   --log-level=warning --chunk-names='[name].[hash]' --outdir="$out/cm"
+# KaTeX and its auto-render (console/src/notebook/katex.js) into /katex/, with its stylesheet
+# and fonts (woff2 only: every browser the console runs in takes it, and the stylesheet lists
+# it first), imported when a notebook first shows a LaTeX output.
+[ -f node_modules/katex/dist/katex.min.css ] || { log "KaTeX is missing from node_modules: run npm ci"; exit 1; }
+node_modules/.bin/esbuild console/src/notebook/katex.js --bundle --format=esm --minify --log-level=warning \
+  --outfile="$out/katex/katex.js"
+cp node_modules/katex/dist/katex.min.css "$out/katex/"
+mkdir -p "$out/katex/fonts" && cp node_modules/katex/dist/fonts/*.woff2 "$out/katex/fonts/"
 # The stylesheet, minified (inlined into index.html below).
 node_modules/.bin/esbuild "$out/style.css" --minify --log-level=warning --outfile="$out/style.min.css"
 rm "$out/style.css"

@@ -14,6 +14,7 @@ mod files;
 mod filters;
 mod git;
 mod highlight;
+mod lazy;
 mod leave_guard;
 mod lifecycle;
 mod live;

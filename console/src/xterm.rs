@@ -1,9 +1,9 @@
 //! xterm.js 6 and its fit addon, bound directly and loaded when the first terminal opens.
 //!
 //! `scripts/build-console.sh` bundles `@xterm/xterm` and `@xterm/addon-fit` from
-//! `node_modules` into `/xterm.js` next to the console's `index.html`; `terminal/loader.js`
-//! imports it (and its stylesheet) on first use, so pages without a terminal never download
-//! it. The raw bindings stay private; [`Xterm`] is the safe face.
+//! `node_modules` into `/xterm.js` next to the console's `index.html`; it is imported (with its
+//! stylesheet) on first use (`crate::lazy`), so pages without a terminal never download it. The
+//! raw bindings stay private; [`Xterm`] is the safe face.
 
 use js_sys::{Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -12,13 +12,6 @@ use web_sys::{HtmlElement, KeyboardEvent};
 
 mod sys {
     use wasm_bindgen::prelude::*;
-
-    #[wasm_bindgen(module = "/src/terminal/loader.js")]
-    extern "C" {
-        /// The bundle's module (`Terminal`, `FitAddon`), loaded once.
-        #[wasm_bindgen(js_name = loadXterm)]
-        pub fn load_xterm() -> js_sys::Promise;
-    }
 
     #[wasm_bindgen]
     extern "C" {
@@ -97,7 +90,8 @@ impl Xterm {
     /// Opens a terminal with `font_size` (px) in `parent` and fits it to the element, once
     /// xterm.js has loaded (an error if it cannot be).
     pub async fn open(parent: &HtmlElement, font_size: u16) -> Result<Self, JsValue> {
-        let module = wasm_bindgen_futures::JsFuture::from(sys::load_xterm()).await?;
+        // The bundle's module (`Terminal`, `FitAddon`), loaded once.
+        let module = crate::lazy::load("/xterm.js", "/xterm.css").await?;
         let create = |name: &str, args: &js_sys::Array| {
             Reflect::get(&module, &name.into())
                 .and_then(|c| c.dyn_into::<Function>())

@@ -103,11 +103,24 @@ test('runs cells with state, rich outputs, input and interrupts; saves and reope
   assert.equal(await cells().nth(7).locator('.nb-gutter').innerText(), '[*]:');
   await page.getByRole('button', { name: 'Interrupt' }).click();
   await cells().nth(7).locator('.nb-error', { hasText: 'KeyboardInterrupt' }).waitFor();
-  await runCell(8, 'import json\ndisplay({"application/json": json.dumps({"inner": {"deep": [1, True]}}), "text/plain": "t"}, raw=True)\nx');
+  await runCell(
+    8,
+    'import json\ndisplay({"application/json": json.dumps({"inner": {"deep": [1, True]}}), "text/plain": "t"}, raw=True)\n' +
+      'class Tex:\n    def _repr_latex_(self): return r"Ratio $\\frac{a}{b}$ and $\\href{javascript:alert(1)}{here}$"\n' +
+      'display(Tex())\nx',
+  );
   await cells().nth(8).locator('.nb-result', { hasText: '21' }).waitFor();
   // JSON as a tree: keys at every level, opened three levels deep.
   await cells().nth(8).locator('.nb-json .json-key', { hasText: 'deep' }).waitFor();
   assert.equal(await cells().nth(8).locator('.nb-json .json-lit').innerText(), 'true');
+  assert.equal(await cells().nth(8).locator('.nb-json summary').first().innerText(), '1 entry');
+  // LaTeX typeset by KaTeX (loaded for it), the text around the math kept; \href makes no
+  // link (KaTeX without trust shows the command itself, in its error colour).
+  const tex = cells().nth(8).locator('.nb-latex');
+  await tex.locator('.katex .mfrac').waitFor();
+  assert.match(await tex.innerText(), /^Ratio /);
+  assert.equal(await tex.locator('a').count(), 0, 'no link from \\href');
+  assert.match(await tex.locator('.katex-html').last().innerText(), /\\href/);
 
   // Markdown rendered (no HTML passes through).
   await cells().nth(9).getByLabel('Cell type').selectOption('markdown');
@@ -149,6 +162,7 @@ test('runs cells with state, rich outputs, input and interrupts; saves and reope
   assert.equal(await cells().nth(1).locator('.nb-gutter').innerText(), '[8]:');
   await cells().nth(2).locator('img.nb-image').waitFor();
   assert.equal(await source(8).inputValue(), 'x + 1');
+  await cells().nth(8).locator('.nb-latex .katex .mfrac').waitFor();
 
   // Phone width: the notebook still fits.
   await page.setViewportSize({ width: 390, height: 844 });

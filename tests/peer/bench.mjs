@@ -38,7 +38,7 @@ console.log(
 );
 // The size budget, a deterministic check (unlike times): no growth past it. The goal is 0.7;
 // the budget comes down as the size work lands (README, "Figures").
-const budget = Number(process.env.PEER_MAX_SIZE_RATIO ?? 1.0);
+const budget = Number(process.env.PEER_MAX_SIZE_RATIO ?? 0.98);
 if (ratio > budget) {
   console.error(`the package is ${ratio.toFixed(2)}x the official SDK's browser bundle, over the budget of ${budget}x`);
   process.exit(1);

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::ipynb::Output;
 use super::model::Cell;
@@ -117,8 +117,46 @@ fn rich(result: bool, data: BTreeMap<String, String>) -> AnyView {
             Err(_) => view! { <pre class=format!("{class} nb-text")>{json}</pre> }.into_any(),
         };
     }
-    let text = get("text/latex").or_else(|| get("text/plain")).unwrap_or_default();
+    if let Some(tex) = get("text/latex") {
+        return latex(class, tex);
+    }
+    let text = get("text/plain").unwrap_or_default();
     view! { <pre class=format!("{class} nb-text")>{text}</pre> }.into_any()
+}
+
+/// How KaTeX's auto-render finds and typesets the math of a LaTeX output: Jupyter's delimiters
+/// (`$…$`, `$$…$$`, `\(…\)`, `\[…\]`, equation and align environments); an error shows the
+/// source in red instead of throwing; `trust: false` refuses `\href`, `\url`, `\htmlClass` and
+/// the other commands that would put links or markup of the sandbox's choosing in the page.
+const KATEX_OPTIONS: &str = r#"{"delimiters":[
+  {"left":"$$","right":"$$","display":true},{"left":"\\[","right":"\\]","display":true},
+  {"left":"\\begin{equation}","right":"\\end{equation}","display":true},
+  {"left":"\\begin{align}","right":"\\end{align}","display":true},
+  {"left":"$","right":"$","display":false},{"left":"\\(","right":"\\)","display":false}],
+  "throwOnError":false,"trust":false,"maxExpand":1000}"#;
+
+/// A LaTeX output: its source as text, typeset by KaTeX (loaded on the first one) where it
+/// holds math; the text stays if KaTeX cannot be loaded.
+fn latex(class: &str, tex: String) -> AnyView {
+    let node = NodeRef::<leptos::html::Div>::new();
+    node.on_load(move |el| {
+        leptos::task::spawn_local(async move {
+            if let Err(e) = typeset(&el).await {
+                leptos::logging::warn!("LaTeX output left as text: {e:?}");
+            }
+        });
+    });
+    view! { <div class=format!("{class} nb-latex") node_ref=node>{tex}</div> }.into_any()
+}
+
+/// Typesets the math in `el`'s text (KaTeX's auto-render works on text nodes only: the source
+/// is never parsed as HTML).
+async fn typeset(el: &JsValue) -> Result<(), JsValue> {
+    use js_sys::{Function, Reflect, JSON};
+    let module = crate::lazy::load("/katex/katex.js", "/katex/katex.min.css").await?;
+    let render: Function = Reflect::get(&module, &"renderMathInElement".into())?.dyn_into()?;
+    render.call2(&JsValue::NULL, el, &JSON::parse(KATEX_OPTIONS)?)?;
+    Ok(())
 }
 
 /// Most entries of an array or object shown (the rest is summarised).
@@ -141,7 +179,10 @@ fn json_tree(key: Option<String>, value: serde_json::Value, depth: usize) -> Any
                 .into_any();
         }
     };
-    let summary = format!("{} entries", entries.len());
+    let summary = match entries.len() {
+        1 => "1 entry".to_owned(),
+        n => format!("{n} entries"),
+    };
     let more = entries.len().saturating_sub(JSON_ENTRIES);
     let children = entries.into_iter().take(JSON_ENTRIES).map(|(k, v)| json_tree(Some(k), v, depth + 1)).collect_view();
     view! {
