@@ -86,14 +86,14 @@ test('pull a snapshot, run a sandbox on it, toggle, refuse then delete', async (
 test('build a snapshot from a Dockerfile and a picked file, watch its log, run a sandbox on it', async () => {
   await page.goto(`${server.url}/#apiKey=${encodeURIComponent(server.apiKey)}`);
   await page.getByRole('link', { name: 'Snapshots', exact: true }).click();
-  await page.getByText('Build from a Dockerfile…').click();
+  await page.getByText('Build a snapshot…').click();
   const form = page.getByRole('form', { name: 'Build a snapshot' });
   const marker = `console-${Date.now().toString(36)}`;
   await form.getByLabel('Name', { exact: true }).fill('built-console');
   await form.getByLabel('Dockerfile', { exact: true }).fill(
     `FROM ${registry}/test/busybox:1.0\nRUN echo ${marker} > /marker\nCOPY app.py /app/app.py\nWORKDIR /app\n`,
   );
-  await form.getByLabel('Files the Dockerfile copies').setInputFiles({
+  await form.getByLabel('Files for the image').setInputFiles({
     name: 'app.py',
     mimeType: 'text/x-python',
     buffer: Buffer.from(`print("${marker}")\n`),
@@ -111,6 +111,45 @@ test('build a snapshot from a Dockerfile and a picked file, watch its log, run a
 
   const sb = await daytona.createStarted('on-built', { snapshot: 'built-console' });
   assert.equal((await daytona.toolbox(sb.id).exec('cat /marker app.py')).result, `${marker}\nprint("${marker}")\n`);
+  assert.equal((await daytona.call('DELETE', `/sandbox/${sb.id}`)).status, 200);
+  assert.deepEqual(page.problems, []);
+});
+
+test('build a snapshot from the image form: the Dockerfile it makes shown as typed, its files copied to the working directory', async () => {
+  await page.goto(`${server.url}/#apiKey=${encodeURIComponent(server.apiKey)}`);
+  await page.getByRole('link', { name: 'Snapshots', exact: true }).click();
+  await page.getByText('Build a snapshot…').click();
+  const form = page.getByRole('form', { name: 'Build a snapshot' });
+  await form.getByLabel('an image form').check();
+  const marker = `form-${Date.now().toString(36)}`;
+  await form.getByLabel('Name', { exact: true }).fill('formed');
+  await form.getByLabel('Base image').fill(`${registry}/test/busybox:1.0`);
+  const preview = form.getByLabel('Dockerfile preview');
+  // The SDK's Image builder writes the Dockerfile as the fields change (packages sorted).
+  await form.getByLabel('Python packages').fill('requests, attrs');
+  await eventually(async () => (await preview.innerText()).includes('RUN python -m pip install attrs requests'), {
+    what: 'the pip line in the preview',
+  });
+  await form.getByLabel('Python packages').fill('');
+  await form.getByLabel('Environment').fill(`GREETING=${marker}\n1BAD=x`);
+  await form.locator('.build-preview .field-error', { hasText: '1BAD' }).waitFor();
+  await form.getByLabel('Environment').fill(`GREETING=${marker}`);
+  await form.getByLabel('Working directory').fill('/srv');
+  await form.getByLabel('Commands').fill('echo "$GREETING" > /greeting');
+  await form.getByLabel('Files for the image').setInputFiles({ name: 'data.txt', mimeType: 'text/plain', buffer: Buffer.from('from the browser\n') });
+  await form.getByText('Sent with it: data.txt').waitFor();
+  assert.equal(
+    await preview.innerText(),
+    `FROM ${registry}/test/busybox:1.0\nENV GREETING=${marker}\nWORKDIR /srv\nCOPY ["files", "/srv"]\nRUN echo "$GREETING" > /greeting\n`,
+  );
+  await form.getByRole('button', { name: 'Build' }).click();
+  await page.getByLabel('Build log').getByText('WORKDIR /srv').waitFor({ timeout: 60_000 });
+  await page.getByText('Snapshot formed is built.').waitFor({ timeout: 120_000 });
+  await page.locator('tr[data-snapshot="formed"] [data-state=active]').waitFor();
+  await page.screenshot({ path: artifact('snapshot-image-form.png') });
+
+  const sb = await daytona.createStarted('on-formed', { snapshot: 'formed' });
+  assert.equal((await daytona.toolbox(sb.id).exec('cat /greeting /srv/data.txt')).result, `${marker}\nfrom the browser\n`);
   assert.equal((await daytona.call('DELETE', `/sandbox/${sb.id}`)).status, 200);
   assert.deepEqual(page.problems, []);
 });

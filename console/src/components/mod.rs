@@ -1,6 +1,7 @@
 //! Reusable pieces of the console's pages.
 
 pub mod action_buttons;
+pub mod build_form;
 pub mod bulk_bar;
 pub mod confirm;
 pub mod connect_prompt;

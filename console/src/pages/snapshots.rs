@@ -1,8 +1,8 @@
 //! `/snapshots`: the images sandboxes run on. Lists them (state, image, size, when made and
 //! last used), pulls a new one from an image name with its progress shown live (`pending →
-//! pulling → active`, or the registry's reason), builds one from a Dockerfile and the files it
-//! copies (uploaded from the browser, the build log streamed live), activates, deactivates and
-//! deletes them.
+//! pulling → active`, or the registry's reason), builds one (`BuildForm`: a Dockerfile or an
+//! image composed in a form, with files from the browser, the build log streamed live),
+//! activates, deactivates and deletes them.
 
 use std::time::Duration;
 
@@ -11,6 +11,7 @@ use daytona_wasm::Daytona;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::build_form::BuildForm;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::connect_prompt::ConnectPrompt;
 use crate::components::error_alert::{Alert, ErrorAlert};
@@ -214,111 +215,6 @@ fn Snapshots() -> impl IntoView {
             <div class="empty-table"><Spinner/>" Loading snapshots…"</div>
         </Show>
         <ConfirmDialog open=confirm_open title="Delete snapshot" message=confirm_text confirm_label="Delete" on_confirm=delete/>
-    }
-}
-
-/// What a new build starts from: an image of the test registry's kind is the user's to name.
-const DOCKERFILE_EXAMPLE: &str = "FROM python:3.12-slim\nCOPY app.py /app/app.py\nWORKDIR /app\n";
-
-/// "Build from a Dockerfile": a name, the Dockerfile, the files it copies (picked or a
-/// folder, paths kept), and the build's log as it comes; `on_done` when the build ends.
-#[component]
-fn BuildForm(on_done: Callback<()>) -> impl IntoView {
-    use leptos::html::Input;
-    let conn = use_connection();
-    let name = RwSignal::new(String::new());
-    let dockerfile = RwSignal::new(DOCKERFILE_EXAMPLE.to_owned());
-    let files = StoredValue::new_local(Vec::<crate::files::picked::PickedFile>::new());
-    let file_names = RwSignal::new(Vec::<String>::new());
-    let log = RwSignal::new(Vec::<String>::new());
-    let building = RwSignal::new(false);
-    let uploaded = RwSignal::new(None::<(u64, Option<u64>)>);
-    let outcome = RwSignal::new(None::<Result<String, String>>);
-    let input = NodeRef::<Input>::new();
-    let picked = move |_| {
-        let Some(el) = input.get() else { return };
-        if let Some(list) = el.files() {
-            let picked = crate::files::picked::from_input(&list).files;
-            file_names.set(picked.iter().map(|f| f.relative.clone()).collect());
-            files.set_value(picked);
-        }
-    };
-    let build = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let wanted = name.get_untracked().trim().to_owned();
-        if wanted.is_empty() || dockerfile.with_untracked(|d| d.trim().is_empty()) {
-            return outcome.set(Some(Err("Name the snapshot and write its Dockerfile.".into())));
-        }
-        let daytona = match conn.get_untracked().client() {
-            Ok(d) => d,
-            Err(e) => return outcome.set(Some(Err(describe(&e)))),
-        };
-        let mut image = daytona_wasm::Image::from_dockerfile(&dockerfile.get_untracked());
-        let picked: Vec<(String, web_sys::File)> =
-            files.with_value(|f| f.iter().map(|p| (p.relative.clone(), p.file.clone())).collect());
-        for (name, file) in picked {
-            image = image.add_context_file(&name, file.into());
-        }
-        log.set(Vec::new());
-        uploaded.set(None);
-        outcome.set(None);
-        building.set(true);
-        let on_logs: daytona_wasm::LogFn = std::rc::Rc::new(move |line: &str| log.update(|l| l.push(line.to_owned())));
-        let on_progress: daytona_wasm::ProgressFn =
-            std::rc::Rc::new(move |p: daytona_wasm::TransferProgress| uploaded.set(Some((p.loaded, p.total))));
-        let opts = daytona_wasm::ImageBuildOptions {
-            on_logs: Some(on_logs),
-            upload: daytona_wasm::TransferOptions { on_progress: Some(on_progress), ..Default::default() },
-            timeout: None,
-        };
-        spawn_local(async move {
-            let done = daytona.snapshot().create_from_image(&wanted, &image, opts).await;
-            outcome.set(Some(done.map(|s| format!("Snapshot {} is built.", s.name)).map_err(|e| describe(&e))));
-            building.set(false);
-            on_done.run(());
-        });
-    };
-    let upload_text = move || {
-        uploaded.get().map(|(loaded, total)| match total {
-            Some(t) if t > 0 => format!("Uploading the files: {}%", loaded * 100 / t),
-            _ => format!("Uploading the files: {loaded} bytes"),
-        })
-    };
-    view! {
-        <details class="build-new">
-            <summary>"Build from a Dockerfile…"</summary>
-            <form class="build-form" on:submit=build novalidate aria-label="Build a snapshot">
-                <label>
-                    "Name"
-                    <input type="text" name="buildName" placeholder="e.g. my-app" autocomplete="off" bind:value=name/>
-                </label>
-                <label>
-                    "Dockerfile"
-                    <textarea name="dockerfile" class="mono" rows="7" spellcheck="false" bind:value=dockerfile></textarea>
-                </label>
-                <div class="build-files">
-                    <input type="file" multiple aria-label="Files the Dockerfile copies" node_ref=input on:change=picked/>
-                    <span class="muted">
-                        {move || file_names.with(|n| match n.len() {
-                            0 => "No files picked: pick those its COPY lines name.".to_owned(),
-                            _ => format!("Sent with it: {}", n.join(", ")),
-                        })}
-                    </span>
-                </div>
-                <button type="submit" class="btn btn-primary" disabled=move || building.get()>
-                    {move || building.get().then(|| view! { <Spinner/> })}
-                    "Build"
-                </button>
-            </form>
-            {move || upload_text().map(|t| view! { <p class="muted build-upload">{t}</p> })}
-            {move || outcome.get().map(|o| match o {
-                Ok(text) => view! { <p class="build-done" role="status">{text}</p> }.into_any(),
-                Err(e) => view! { <Alert message=e/> }.into_any(),
-            })}
-            <Show when=move || !log.with(Vec::is_empty)>
-                <pre class="build-log mono" aria-label="Build log" aria-live="polite">{move || log.get().join("\n")}</pre>
-            </Show>
-        </details>
     }
 }
 
