@@ -16,7 +16,19 @@ declare module './dist/daytona_wasm.js' {
   interface Daytona {
     /** `close()`, for `await using daytona = new Daytona(…)`. */
     [Symbol.asyncDispose](): Promise<void>;
+    /**
+     * Every sandbox matching `query`, as an async iterator that fetches pages lazily
+     * (`for await (const sb of daytona.list())`).
+     */
+    list(query?: ListSandboxesQuery): SandboxIterator;
+    /**
+     * Numbered page `page` (from 1) of `limit` sandboxes (default 10) matching `query`, with how
+     * many match in all (`GET /sandbox/paginated`, the listing of the official SDKs' older
+     * versions).
+     */
+    list(query: ListSandboxesQuery | undefined, page: number, limit?: number): Promise<NumberedSandboxPage>;
   }
+
   interface SandboxIterator {
     [Symbol.asyncIterator](): SandboxIterator;
   }

@@ -157,17 +157,29 @@ impl Daytona {
         page: u32,
         limit: u32,
     ) -> Result<NumberedPage, DaytonaError> {
-        let mut pairs = ListSandboxesQuery { cursor: None, limit: None, ..query.clone() }.to_pairs();
-        pairs.push(("page".into(), page.max(1).to_string()));
-        pairs.push(("limit".into(), limit.to_string()));
-        let url = format!("{}?{}", self.client.api("/sandbox/paginated"), query_string(&pairs));
-        let resp: PaginatedSandboxes = Call::new(&self.client, Method::Get, url).await?;
+        let resp = self.numbered_call(query, page, limit).await?;
         Ok(NumberedPage {
             items: resp.items.into_iter().map(|d| self.wrap(d)).collect(),
             total: resp.total,
             page: resp.page,
             total_pages: resp.total_pages,
         })
+    }
+
+    /// `GET /sandbox/paginated` for page `page` of `limit` sandboxes matching `query`.
+    pub(crate) fn numbered_call(&self, query: &ListSandboxesQuery, page: u32, limit: u32) -> Call<PaginatedSandboxes> {
+        let mut pairs = ListSandboxesQuery { cursor: None, limit: None, ..query.clone() }.to_pairs();
+        pairs.push(("page".into(), page.max(1).to_string()));
+        pairs.push(("limit".into(), limit.to_string()));
+        let url = format!("{}?{}", self.client.api("/sandbox/paginated"), query_string(&pairs));
+        Call::new(&self.client, Method::Get, url)
+    }
+
+    /// A sandbox from its data as the browser parsed it (the JS face's listings, which read
+    /// the rest of an answer as it is).
+    #[cfg_attr(not(feature = "js"), allow(dead_code))]
+    pub(crate) fn sandbox_from_js(&self, data: wasm_bindgen::JsValue) -> Result<Sandbox, DaytonaError> {
+        crate::json::from_js(data).map(|dto| self.wrap(dto)).map_err(|e| DaytonaError::Decode(format!("sandbox: {e}")))
     }
 
     /// Whether SSH access `token` opens a sandbox now, and which.

@@ -129,6 +129,11 @@ function exportedMethods() {
     }
   }
   for (const [cls, names] of tableMethods(dts)) methods.push(...names.map((m) => `${cls}.${m}`));
+  // Methods init.d.ts types itself (overloads wasm-bindgen cannot write).
+  const init = readFileSync(join(ROOT, 'pkg/init.d.ts'), 'utf8');
+  for (const [, name, body] of init.matchAll(/^ {2}interface (\w+) \{\n([\s\S]*?)^ {2}\}/gm)) {
+    for (const [, method] of body.matchAll(/^ {4}(\w+)\(/gm)) methods.push(`${name}.${method}`);
+  }
   return [...new Set(methods)].sort();
 }
 
@@ -186,6 +191,8 @@ test('every exported method, called from plain JS as users import the package', 
   assert.equal(out.endedAfterClose, true);
   assert.equal(out.iterated.length, 1);
   assert.deepEqual([out.found, out.page, out.got], [true, 1, true]);
+  assert.deepEqual(out.numbered, [1, true, 'object', 1, 1, 1], 'a numbered page of Sandbox objects with its totals');
+  assert.equal(out.numberedPast, 0, 'past the last page: no items');
   assert.deepEqual([out.home, out.work], ['/home/daytona', '/home/daytona']);
   assert.deepEqual(out.labels, { suite: 'every', run: out.labels.run, phase: '2' });
   assert.deepEqual(out.intervals, [30, 60, -1]);

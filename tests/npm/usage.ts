@@ -34,6 +34,7 @@ import {
   type SshAccessDto,
   type SshAccessValidationDto,
   type SandboxMetrics,
+  type NumberedSandboxPage,
   type PaginatedSnapshots,
   type Snapshot,
   type Volume,
@@ -71,6 +72,9 @@ export async function demo(apiUrl: string, apiKey: string): Promise<number> {
     const id: string = s.id;
     void id;
   }
+  const numbered: NumberedSandboxPage = await daytona.list({ labels }, 2, 5);
+  const onPage: Sandbox[] = numbered.items;
+  void (onPage.length + numbered.total + numbered.page + numbered.totalPages);
   try {
     await daytona.get('missing');
   } catch (e) {

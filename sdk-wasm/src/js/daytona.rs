@@ -50,6 +50,20 @@ struct Streams {
     closes: u32,
 }
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** One numbered page of sandboxes (`daytona.list(query, page, limit)`). */
+export interface NumberedSandboxPage {
+  items: Sandbox[];
+  /** How many sandboxes match in all. */
+  total: number;
+  /** This page's number, from 1. */
+  page: number;
+  /** How many pages there are. */
+  totalPages: number;
+}
+"#;
+
 #[wasm_bindgen(js_class = Daytona)]
 impl JsDaytona {
     /// Creates a client; throws `DaytonaInvalidArgumentError` without credentials.
@@ -153,13 +167,37 @@ impl JsDaytona {
     }
 
     /// Every sandbox matching `query`, as an async iterator that fetches pages lazily
-    /// (`for await (const sb of daytona.list())`).
-    pub fn list(&self, query: Option<Ts<ListSandboxesQuery>>) -> Result<JsSandboxIterator, JsValue> {
+    /// (`for await (const sb of daytona.list())`); with `page`, that numbered page of `limit`
+    /// (default 10) as `{ items, total, page, totalPages }` (`GET /sandbox/paginated`, the
+    /// older SDKs' listing). Typed as two overloads in init.d.ts.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn list(
+        &self,
+        query: Option<Ts<ListSandboxesQuery>>,
+        page: Option<u32>,
+        limit: Option<u32>,
+    ) -> Result<JsValue, JsValue> {
         let query = match query {
             Some(q) => from_js("query", q.js_value())?,
             None => ListSandboxesQuery::default(),
         };
-        Ok(JsSandboxIterator::new(self.inner.clone(), query))
+        let Some(page) = page else {
+            return Ok(JsSandboxIterator::new(self.inner.clone(), query).into());
+        };
+        // The answer stays the browser's object: only each sandbox is read (no decoder of
+        // the page's own model in the package).
+        let inner = self.inner.clone();
+        let sent = inner.numbered_call(&query, page, limit.unwrap_or(10)).request().send();
+        Ok(promise(async move {
+            let got = sent.await?;
+            let items = js_sys::Array::new();
+            for data in js_sys::Array::from(&super::option(&got, "items")).iter() {
+                items.push(&JsSandbox::from(inner.sandbox_from_js(data)?).into());
+            }
+            super::set(&got, "items", &items);
+            Ok(got)
+        })
+        .into())
     }
 
     /// One page of sandboxes: `{ items, nextCursor }` (pass `nextCursor` as `query.cursor`).
