@@ -39,8 +39,15 @@ gateway=(-p "$ssh_port" "$token@127.0.0.1")
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 ms() { python3 -c 'import time; print(time.monotonic_ns() // 1000)'; }
-# Wall time in ms of "$@" (its output discarded).
-timed() { local a b; a=$(ms); "$@" >/dev/null 2>&1 < /dev/null; b=$(ms); echo $(( (b - a) / 1000 )); }
+# Wall time in ms of "$@" (its output discarded); a failing run fails the benchmark (set -e: a
+# failed login must not pass for a fast one).
+timed() {
+  local a b
+  a=$(ms)
+  "$@" >/dev/null 2>"$tmp/timed.err" < /dev/null || { echo "bench-ssh: failed: $*" >&2; cat "$tmp/timed.err" >&2; return 1; }
+  b=$(ms)
+  echo $(( (b - a) / 1000 ))
+}
 # Time in ms from the start of an interactive login to the first prompt ($ PS1 set by -tt bash).
 first_prompt() {
   python3 - "$@" <<'PY'
@@ -65,8 +72,16 @@ while time.monotonic() < deadline:
     if b"$ " in buf or b"# " in buf:
         print(int((time.monotonic() - start) * 1000))
         break
-os.write(fd, b"exit\n")
+else:
+    buf += b" (no prompt within 30 s)"
+prompted = b"$ " in buf or b"# " in buf
+try:
+    os.write(fd, b"exit\n")
+except OSError:
+    pass
 os.waitpid(pid, 0)
+if not prompted:
+    sys.exit(f"bench-ssh: no prompt from {' '.join(sys.argv[1:])}: {buf[-300:]!r}")
 PY
 }
 
@@ -118,6 +133,8 @@ cmp -s "$tmp/blob" "$tmp/viatoolbox" || { echo "bench-ssh: the toolbox download 
 rate() { python3 -c "print(round($mib / max($1, 1) * 1000))"; }
 echo "BENCH scp ${mib} MiB: upload ${up} ms ($(rate "$up") MiB/s), download ${down} ms ($(rate "$down") MiB/s); toolbox download ${toolbox} ms ($(rate "$toolbox") MiB/s) (download ratio $(python3 -c "print(round($down/max($toolbox,1),2))"))"
 if [ "$reference" = 1 ]; then
-  ref_down=$(timed scp "${opts[@]}" -i "$tmp/sshd/client" -P "$ref_port" "$tmp/blob" root@127.0.0.1:"$tmp/sshd/copy")
-  echo "BENCH scp ${mib} MiB with sshd (reference): upload ${ref_down} ms ($(rate "$ref_down") MiB/s)"
+  ref_up=$(timed scp "${opts[@]}" -i "$tmp/sshd/client" -P "$ref_port" "$tmp/blob" root@127.0.0.1:"$tmp/sshd/copy")
+  ref_down=$(timed scp "${opts[@]}" -i "$tmp/sshd/client" -P "$ref_port" root@127.0.0.1:"$tmp/sshd/copy" "$tmp/refback")
+  cmp -s "$tmp/blob" "$tmp/refback" || { echo "bench-ssh: the reference copy came back different" >&2; exit 1; }
+  echo "BENCH scp ${mib} MiB with sshd (reference): upload ${ref_up} ms ($(rate "$ref_up") MiB/s), download ${ref_down} ms ($(rate "$ref_down") MiB/s)"
 fi

@@ -1,11 +1,11 @@
-//! SSH access, numbered listing, public previews and metrics through the Rust face, against a
+//! SSH access, numbered listing, public previews, metrics and network rules through the Rust face, against a
 //! live daytona-local in headless Chromium.
 
 mod common;
 
 use std::collections::BTreeMap;
 
-use daytona_wasm::models::ListSandboxesQuery;
+use daytona_wasm::models::{ListSandboxesQuery, NetworkSettings};
 use daytona_wasm::{CreateSandboxParams, ErrorKind};
 use wasm_bindgen_test::*;
 
@@ -73,6 +73,15 @@ async fn ssh_access_numbered_pages_public_and_metrics() {
     let none = sandbox.get_metrics(Some("2020-01-01T00:00:00Z"), Some("2020-01-02T00:00:00Z")).await.expect("window");
     assert!(none.is_empty(), "{none:?}");
     let refused = sandbox.get_metrics(Some("yesterday"), None).await.expect_err("a bad time");
+    assert_eq!(refused.kind(), ErrorKind::BadRequest, "{refused:?}");
+
+    // Network rules of the running sandbox: an allow list set and read back with its data,
+    // a list that is not CIDRs refused.
+    let rules = NetworkSettings { network_allow_list: Some("10.0.0.0/8".into()), ..Default::default() };
+    sandbox.update_network_settings(rules).await.expect("network settings");
+    assert_eq!(sandbox.data().network_allow_list.as_deref(), Some("10.0.0.0/8"));
+    let bad = NetworkSettings { network_allow_list: Some("10.0.0.0".into()), ..Default::default() };
+    let refused = sandbox.update_network_settings(bad).await.expect_err("not a CIDR");
     assert_eq!(refused.kind(), ErrorKind::BadRequest, "{refused:?}");
 
     for s in made {

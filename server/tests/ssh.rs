@@ -53,10 +53,14 @@ async fn a_login_gets_a_terminal_with_the_clients_term() {
     let dir = tempfile::tempdir().expect("temp dir");
     let l = login(&s, &id, dir.path()).await;
     // `-tt`: a terminal although our stdin is a pipe; the login shell reads the lines typed.
-    let typed = b"tty; echo TERM=$TERM; echo $((6*7)); exit 7\n";
+    let typed = b"tty; echo TERM=$TERM; echo $((6*7)); shopt -q login_shell && echo LOGIN-SHELL; exit 7\n";
     let out = l.ssh(&["-tt", &format!("{}@127.0.0.1", l.token)], typed);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(7), "stdout: {stdout}\nstderr: {}", text(&out.stderr));
+    // An interactive login shell: it prompts before it reads, as the user's own shell would.
+    assert!(stdout.contains("LOGIN-SHELL"), "a login shell: {stdout}");
+    let prompt = stdout.find("$ ").unwrap_or(usize::MAX);
+    assert!(prompt < stdout.find("/dev/pts/").unwrap_or(0), "a prompt before the first output: {stdout:?}");
     assert!(stdout.contains("/dev/pts/"), "a terminal: {stdout}");
     assert!(stdout.contains("TERM=xterm-256color"), "{stdout}");
     assert!(stdout.contains("42"), "{stdout}");
@@ -110,6 +114,21 @@ async fn scp_copies_both_ways_with_sftp_and_the_legacy_protocol() {
         assert!(out.status.success(), "{mode} download: {}", text(&out.stderr));
         assert!(std::fs::read(&down).expect("downloaded") == data, "{mode}: the copy back is the same file");
     }
+    // OpenSSH's sftp client itself: a folder made, a file put into it, listed, renamed, fetched
+    // back and removed, in the sandbox's home.
+    let back = dir.path().join("sftp-back.bin");
+    let batch = format!(
+        "mkdir box\nput {} box/in.bin\nls -l box\nrename box/in.bin box/renamed.bin\nget box/renamed.bin {}\nrm box/renamed.bin\nrmdir box\n",
+        local.display(),
+        back.display()
+    );
+    let out = l.sftp(&batch);
+    let listed = text(&out.stdout);
+    assert!(out.status.success(), "sftp: {listed}\n{}", text(&out.stderr));
+    assert!(listed.contains(&data.len().to_string()) && listed.contains("in.bin"), "ls -l: {listed}");
+    assert!(std::fs::read(&back).expect("fetched with sftp") == data, "sftp: the copy back is the same file");
+    let (_, left) = s.exec(&id, "test -e box && echo left || echo gone").await;
+    assert_eq!(left.trim(), "gone", "rm and rmdir reached the sandbox");
 }
 
 #[tokio::test]

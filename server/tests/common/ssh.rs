@@ -58,6 +58,15 @@ impl Login {
         run(cmd, b"")
     }
 
+    /// OpenSSH's `sftp` client running the commands of `batch` (`-b -`: it stops at the first
+    /// that fails).
+    pub fn sftp(&self, batch: &str) -> Output {
+        let mut cmd = Command::new("sftp");
+        cmd.args(self.options()).arg("-P").arg(self.port.to_string()).args(["-b", "-"]);
+        cmd.arg(format!("{}@127.0.0.1", self.token));
+        run(cmd, batch.as_bytes())
+    }
+
     pub fn remote(&self, path: &str) -> String {
         format!("{}@127.0.0.1:{path}", self.token)
     }
