@@ -30,6 +30,11 @@ test('an SSH token made in the console logs in, and its revoke ends it', async (
   const command = await field.inputValue();
   assert.match(command, /^ssh -p \d+ [A-Za-z0-9]{32}@127\.0\.0\.1$/);
   assert.match(await card.locator('.ssh-expiry').innerText(), /Expires in (14|15) min/);
+  // Copy puts the command on the clipboard and says so.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  await card.getByRole('button', { name: 'Copy', exact: true }).click();
+  await card.getByRole('button', { name: 'Copied', exact: true }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), command);
   await toolbox.exec('echo made-in-the-console > who.txt');
   const out = ssh(command, 'cat who.txt');
   assert.equal(out.status, 0, out.stderr);
