@@ -111,6 +111,28 @@ test('resize and network rules are applied from the Overview', async () => {
   await card.getByLabel('Disk GiB').fill('1');
   await card.getByRole('button', { name: 'Resize' }).click();
   await card.getByRole('alert').filter({ hasText: /only be increased/ }).waitFor();
+  // It grows: while the sandbox runs where the host lets a mounted filesystem grow, else (the
+  // console says so) once it is stopped; either way its files' filesystem has the room.
+  const before = (await api()).disk;
+  await card.getByLabel('Disk GiB').fill(String(before + 1));
+  await card.getByRole('button', { name: 'Resize' }).click();
+  const refusedLive = card.getByRole('alert').filter({ hasText: /stop the sandbox and resize it then/ });
+  const grown = await eventually(async () => (await api()).disk === before + 1 || ((await refusedLive.count()) > 0 && 'refused'), {
+    what: 'the disk grown, or the reason it cannot grow live',
+  });
+  if (grown === 'refused') {
+    const call = (method, path) => fetch(`${server.apiUrl}/sandbox/${sandbox.id}${path}`, { method, headers: { Authorization: `Bearer ${server.apiKey}` } });
+    await call('POST', '/stop');
+    await page.locator('.props dd', { hasText: 'stopped' }).or(page.getByText('stopped', { exact: true }).first()).first().waitFor();
+    await eventually(async () => (await api()).state === 'stopped', { what: 'stopped' });
+    await card.getByLabel('Disk GiB').fill(String(before + 1));
+    await card.getByRole('button', { name: 'Resize' }).click();
+    await eventually(async () => (await api()).disk === before + 1, { what: 'the stopped disk grown' });
+    await call('POST', '/start');
+    await eventually(async () => (await api()).state === 'started', { timeout: 60_000, what: 'started again' });
+  }
+  const size = await toolbox.exec('df -B1M --output=size . | tail -1');
+  assert.ok(Number(size.result.trim()) > (before + 0.5) * 1024, `df after growing to ${before + 1} GiB: ${size.result}`);
 
   await card.getByLabel('Allowed networks').fill('203.0.113.0/24');
   await card.getByRole('button', { name: 'Apply network rules' }).click();
