@@ -153,3 +153,28 @@ test('build a snapshot from the image form: the Dockerfile it makes shown as typ
   assert.equal((await daytona.call('DELETE', `/sandbox/${sb.id}`)).status, 200);
   assert.deepEqual(page.problems, []);
 });
+
+test('the New sandbox dialog runs a sandbox on a Dockerfile built first, its build log shown as it comes', async () => {
+  await page.goto(`${server.url}/#apiKey=${encodeURIComponent(server.apiKey)}`);
+  await page.getByRole('button', { name: '+ New sandbox' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New sandbox' });
+  await dialog.locator('input[name=name]').fill('from-dockerfile');
+  // An image with no name is refused beside its field, and nothing is sent.
+  await dialog.getByLabel('Runs on').selectOption('image');
+  await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+  await dialog.locator('.field-error', { hasText: 'Name the image' }).waitFor();
+  assert.equal(await daytona.byName('from-dockerfile'), undefined);
+
+  const marker = `dialog-${Date.now().toString(36)}`;
+  await dialog.getByLabel('Runs on').selectOption('dockerfile');
+  await dialog.locator('textarea[name=dockerfile]').fill(`FROM ${registry}/test/busybox:1.0\nRUN echo ${marker} > /made\n`);
+  await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+  await dialog.getByLabel('Build log').getByText(`RUN echo ${marker} > /made`).waitFor({ timeout: 60_000 });
+  await dialog.waitFor({ state: 'detached', timeout: 120_000 });
+  await page.getByText('Sandbox from-dockerfile created and started.').waitFor();
+  const sb = await daytona.byName('from-dockerfile');
+  assert.equal(sb.state, 'started');
+  assert.equal((await daytona.toolbox(sb.id).exec('cat /made')).result, `${marker}\n`);
+  assert.equal((await daytona.call('DELETE', `/sandbox/${sb.id}`)).status, 200);
+  assert.deepEqual(page.problems, []);
+});

@@ -1,6 +1,7 @@
-//! The "New sandbox" dialog: a validated form that creates a sandbox and waits for it.
+//! The "New sandbox" dialog: a validated form that creates a sandbox and waits for it, on a
+//! snapshot, or on an image or a Dockerfile built first (the build's log shown as it comes).
 
-use daytona_wasm::{CreateSandboxParams, Resources};
+use daytona_wasm::{CreateSandboxParams, Image, ImageBuildOptions, Resources};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -75,6 +76,42 @@ struct FormFields {
     volumes: MountRows,
     /// The snapshot's name; empty for the default.
     snapshot: RwSignal<String>,
+    /// What it runs on: a snapshot, an image, or a Dockerfile.
+    runs_on: RwSignal<RunsOn>,
+    /// The image's name (`RunsOn::Image`).
+    image: RwSignal<String>,
+    /// The Dockerfile (`RunsOn::Dockerfile`).
+    dockerfile: RwSignal<String>,
+}
+
+/// What a new sandbox runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RunsOn {
+    /// A snapshot (the default one, or one picked).
+    Snapshot,
+    /// An image from a registry, built into a snapshot first (or an earlier build reused).
+    Image,
+    /// A Dockerfile, built first (files it copies: build it on the Snapshots page).
+    Dockerfile,
+}
+
+impl RunsOn {
+    /// The select's value.
+    fn value(self) -> &'static str {
+        match self {
+            Self::Snapshot => "snapshot",
+            Self::Image => "image",
+            Self::Dockerfile => "dockerfile",
+        }
+    }
+
+    fn from_value(value: &str) -> Self {
+        match value {
+            "image" => Self::Image,
+            "dockerfile" => Self::Dockerfile,
+            _ => Self::Snapshot,
+        }
+    }
 }
 
 impl FormFields {
@@ -95,6 +132,24 @@ impl FormFields {
             ephemeral: RwSignal::new(false),
             volumes: MountRows::new(),
             snapshot: RwSignal::new(String::new()),
+            runs_on: RwSignal::new(RunsOn::Snapshot),
+            image: RwSignal::new(String::new()),
+            dockerfile: RwSignal::new(String::new()),
+        }
+    }
+
+    /// The image to build first, `Ok(None)` on a snapshot, or what is missing (reactive).
+    fn image(&self) -> Result<Option<Image>, String> {
+        match self.runs_on.get() {
+            RunsOn::Snapshot => Ok(None),
+            RunsOn::Image => match self.image.get().trim() {
+                "" => Err("Name the image, e.g. python:3.12-slim.".into()),
+                name => Ok(Some(Image::base(name))),
+            },
+            RunsOn::Dockerfile => match self.dockerfile.get() {
+                text if text.trim().is_empty() => Err("Write the Dockerfile.".into()),
+                text => Ok(Some(Image::from_dockerfile(&text))),
+            },
         }
     }
 
@@ -120,7 +175,7 @@ impl FormFields {
             network_allow_list: Some(allow_list).filter(|l| !block_all && !l.is_empty()),
             ephemeral: ephemeral.then_some(true),
             volumes: Some(self.volumes.mounts()?).filter(|v| !v.is_empty()),
-            snapshot: Some(self.snapshot.get()).filter(|s| !s.is_empty()),
+            snapshot: Some(self.snapshot.get()).filter(|s| !s.is_empty() && self.runs_on.get() == RunsOn::Snapshot),
             ..Default::default()
         })
     }
@@ -175,19 +230,32 @@ fn CreateForm(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> impl I
     };
     let name_error = Signal::derive(move || shown(validate::sandbox_name(form.name.get().trim())));
     let allow_list_error = Signal::derive(move || shown(validate::allow_list(&form.network_allow_list.get())));
+    let image_error = Signal::derive(move || shown(form.image().map(drop)));
+    let build_log = RwSignal::new(Vec::<String>::new());
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         submitted.set(true);
         server_error.set(None);
         let Some(params) = form.params() else { return };
+        let Ok(image) = form.image() else { return };
         let daytona = match conn.get_untracked().client() {
             Ok(d) => d,
             Err(e) => return server_error.set(Some(describe(&e))),
         };
         busy.set(true);
+        build_log.set(Vec::new());
         spawn_local(async move {
-            match daytona.create(params, None).await {
+            let made = match image {
+                None => daytona.create(params, None).await,
+                Some(image) => {
+                    let on_logs: daytona_wasm::LogFn =
+                        std::rc::Rc::new(move |line: &str| build_log.update(|l| l.push(line.to_owned())));
+                    let opts = ImageBuildOptions { on_logs: Some(on_logs), ..Default::default() };
+                    daytona.create_from_image(&image, params, opts).await
+                }
+            };
+            match made {
                 Ok(sandbox) => {
                     created.set(Some(sandbox.name()));
                     open.set(false);
@@ -210,9 +278,31 @@ fn CreateForm(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> impl I
                     <input type="text" name="name" autocomplete="off" bind:value=form.name/>
                 </Field>
 
-                <Field label="Snapshot" hint="The image it runs on; pull more on the Snapshots page.">
-                    <SnapshotPicker chosen=form.snapshot/>
+                <Field label="Runs on" hint="A snapshot, or an image or Dockerfile built into one first (again only when it changed).">
+                    <select name="runsOn" prop:value=move || form.runs_on.get().value()
+                        on:change=move |ev| form.runs_on.set(RunsOn::from_value(&event_target_value(&ev)))>
+                        <option value="snapshot">"a snapshot"</option>
+                        <option value="image">"an image"</option>
+                        <option value="dockerfile">"a Dockerfile"</option>
+                    </select>
                 </Field>
+                {move || match form.runs_on.get() {
+                    RunsOn::Snapshot => view! {
+                        <Field label="Snapshot" hint="The image it runs on; pull more on the Snapshots page.">
+                            <SnapshotPicker chosen=form.snapshot/>
+                        </Field>
+                    }.into_any(),
+                    RunsOn::Image => view! {
+                        <Field label="Image" hint="From a registry, e.g. python:3.12-slim." error=image_error>
+                            <input type="text" name="image" autocomplete="off" bind:value=form.image/>
+                        </Field>
+                    }.into_any(),
+                    RunsOn::Dockerfile => view! {
+                        <Field label="Dockerfile" hint="Files it copies are sent from the Snapshots page's build form." error=image_error>
+                            <textarea name="dockerfile" class="mono" rows="5" spellcheck="false" bind:value=form.dockerfile></textarea>
+                        </Field>
+                    }.into_any(),
+                }}
 
                 <fieldset>
                     <legend>"Resources"</legend>
@@ -284,13 +374,20 @@ fn CreateForm(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> impl I
                     <KvEditor rows=form.env noun="Variable" show_errors=submitted/>
                 </fieldset>
 
+                <Show when=move || !build_log.with(Vec::is_empty)>
+                    <pre class="build-log mono" aria-label="Build log" aria-live="polite">{move || build_log.get().join("\n")}</pre>
+                </Show>
                 {move || server_error.get().map(|e| view! { <Alert message=e/> })}
 
                 <footer class="modal-foot">
                     <button type="button" class="btn" on:click=move |_| open.set(false)>"Cancel"</button>
                     <button type="submit" class="btn btn-primary" disabled=move || busy.get()>
                         {move || busy.get().then(|| view! { <Spinner/> })}
-                        {move || if busy.get() { "Creating…" } else { "Create" }}
+                        {move || match (busy.get(), form.runs_on.get()) {
+                            (false, _) => "Create",
+                            (true, RunsOn::Snapshot) => "Creating…",
+                            (true, _) => "Building…",
+                        }}
                     </button>
                 </footer>
             </form>
