@@ -186,3 +186,58 @@ async fn the_object_storage_needs_valid_signed_credentials() {
     assert_eq!(signed_wrong.status(), StatusCode::FORBIDDEN, "a wrong signature");
     assert!(!s.data_dir().join("objects/data/local").exists(), "nothing stored");
 }
+
+#[tokio::test]
+async fn a_build_cut_by_a_crash_of_the_server_is_built_again_after_its_restart() {
+    let registry = Registry::start();
+    let mut s = Server::start().await;
+    let marker = unique("crash");
+    let dockerfile = format!(
+        "FROM {}\nRUN echo step-running && sleep 3 && echo {marker} > /marker\n",
+        registry.image("test/busybox:1.0")
+    );
+    let (status, snap) = s.post("/snapshots", json!({ "name": "crashed", "buildInfo": build_info(&dockerfile) })).await;
+    assert_eq!(status, StatusCode::OK, "{snap}");
+    let id = snap["id"].as_str().unwrap().to_owned();
+    // A sandbox waiting for a build of its own (another Dockerfile) when the server dies.
+    let waiting = format!("FROM {}\nRUN sleep 3 && echo {marker}-sb > /marker\n", registry.image("test/busybox:1.0"));
+    let (status, sb) = s.post("/sandbox", json!({ "buildInfo": build_info(&waiting) })).await;
+    assert_eq!(status, StatusCode::OK, "{sb}");
+    let sb = id_of(&sb);
+
+    // Killed (SIGKILL: no chance to tidy up) while the RUN step runs.
+    let deadline = std::time::Instant::now() + Duration::from_secs(90);
+    loop {
+        let resp = s.http.get(s.api(&format!("/snapshots/{id}/build-logs"))).bearer_auth(&s.key).send().await.unwrap();
+        if resp.text().await.unwrap().contains("\nstep-running") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the RUN step never started");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    s.kill9();
+    s.restart().await;
+
+    // The snapshot is built again from the start and becomes active; the sandbox starts on
+    // its image; each sees what its RUN made.
+    let built = settled(&s, &id).await;
+    assert_eq!(built["state"], "active", "{built}");
+    let log = s.http.get(s.api(&format!("/snapshots/{id}/build-logs"))).bearer_auth(&s.key).send().await.unwrap();
+    assert!(log.text().await.unwrap().trim_end().ends_with("Build succeeded"));
+    let on_it = s.create(json!({ "snapshot": "crashed" })).await;
+    let (code, out) = s.exec(&id_of(&on_it), "cat /marker").await;
+    assert_eq!((code, out.trim()), (0, marker.as_str()));
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let (_, now) = s.get(&format!("/sandbox/{sb}")).await;
+        match now["state"].as_str().unwrap_or_default() {
+            "started" => break,
+            "pending_build" | "building_snapshot" | "starting" => {}
+            other => panic!("the waiting sandbox went {other}: {now}"),
+        }
+        assert!(std::time::Instant::now() < deadline, "the waiting sandbox never started: {now}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let (code, out) = s.exec(&sb, "cat /marker").await;
+    assert_eq!((code, out.trim()), (0, format!("{marker}-sb").as_str()));
+}
