@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { ROOT } from '../support/daytona-local.js';
-import { artifact, consoleSuite } from './helpers.js';
+import { artifact, consoleSuite, eventually } from './helpers.js';
 
 let suite, server, page, daytona, sandbox, toolbox;
 
@@ -174,4 +174,49 @@ test('runs cells with state, rich outputs, input and interrupts; saves and reope
   await page.goto(`${server.url}${wroteHref}#apiKey=${encodeURIComponent(server.apiKey)}`);
   await page.getByText('made by a cell').waitFor();
   assert.deepEqual(panics, [], 'the page never panicked');
+});
+
+test('several notebooks side by side, each with its own context, kept across tabs; closing one or leaving the sandbox deletes its context', async () => {
+  const contexts = async () => (await toolbox.call('GET', '/process/interpreter/context')).body.contexts.length;
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}/notebook#apiKey=${encodeURIComponent(server.apiKey)}`);
+  await source(0).waitFor();
+  const tabs = page.getByRole('navigation', { name: 'Open notebooks' });
+  const before = await contexts();
+  await runCell(0, 'who = "first"\nwho');
+  await cells().nth(0).locator('.nb-result', { hasText: "'first'" }).waitFor();
+
+  // A second notebook: empty, its own context (the first one's variable is not there).
+  await tabs.getByRole('button', { name: '+ Notebook' }).click();
+  await tabs.getByRole('button', { name: 'notebook-2.ipynb', exact: true }).waitFor();
+  assert.equal(await tabs.locator('[aria-current=true]').innerText(), 'notebook-2.ipynb');
+  assert.equal(await cells().count(), 1);
+  await runCell(0, 'who');
+  await cells().nth(0).locator('.nb-error', { hasText: 'NameError' }).waitFor();
+  await runCell(1, 'who = "second"\nwho');
+  await cells().nth(1).locator('.nb-result', { hasText: "'second'" }).waitFor();
+  assert.equal(await contexts(), before + 2, 'a context per notebook');
+  await page.screenshot({ path: artifact('notebook-tabs.png') });
+
+  // Back to the first: its cells and outputs as they were, its variable its own.
+  await tabs.getByRole('button', { name: 'notebook.ipynb', exact: true }).click();
+  await cells().nth(0).locator('.nb-result', { hasText: "'first'" }).waitFor();
+  await runCell(1, 'who');
+  await cells().nth(1).locator('.nb-result', { hasText: "'first'" }).waitFor();
+
+  // Another tab of the sandbox and back: both notebooks are still open, unsaved cells kept.
+  await page.getByRole('link', { name: 'Files', exact: true }).click();
+  await page.waitForURL(/\/files/);
+  await page.getByRole('link', { name: 'Notebook', exact: true }).click();
+  await tabs.getByRole('button', { name: 'notebook-2.ipynb', exact: true }).click();
+  await cells().nth(1).locator('.nb-result', { hasText: "'second'" }).waitFor();
+  assert.equal(await source(1).inputValue(), 'who = "second"\nwho');
+
+  // Closing one deletes its context; leaving the sandbox deletes the other's.
+  await tabs.getByRole('button', { name: 'Close notebook notebook-2.ipynb' }).click();
+  await tabs.getByRole('button', { name: 'notebook-2.ipynb', exact: true }).waitFor({ state: 'detached' });
+  await cells().nth(0).locator('.nb-result', { hasText: "'first'" }).waitFor();
+  await eventually(async () => (await contexts()) === before + 1, { what: 'the closed notebook context deleted' });
+  await page.getByRole('link', { name: 'Sandboxes', exact: true }).click();
+  await page.getByRole('heading', { name: 'Sandboxes' }).waitFor();
+  await eventually(async () => (await contexts()) === before, { what: 'the contexts deleted on leaving the sandbox' });
 });

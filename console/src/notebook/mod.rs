@@ -1,9 +1,13 @@
 //! The Notebook tab: Jupyter-like code and Markdown cells run in an interpreter context of
-//! the sandbox, with streamed and rich outputs, saved as `.ipynb` in the sandbox.
+//! the sandbox, with streamed and rich outputs, saved as `.ipynb` in the sandbox; several
+//! notebooks open side by side in a strip, each with a context of its own (`notebooks`).
 
 pub mod ipynb;
 mod model;
+mod notebooks;
 mod output;
+
+pub use notebooks::Notebooks;
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
@@ -12,14 +16,12 @@ use leptos_router::hooks::use_query_map;
 
 use crate::components::error_alert::Alert;
 use crate::components::requires_started::RequiresStarted;
-use crate::current_sandbox::use_current_sandbox;
 use crate::highlight::{highlight, syntax_for};
 use ipynb::CellKind;
 use model::{Cell, Notebook, Status};
+use notebooks::use_notebooks;
 use output::Outputs;
 
-/// Path of a new notebook (in the home directory).
-const DEFAULT_PATH: &str = "notebook.ipynb";
 /// How long after the last change a notebook that has a file is saved.
 const AUTOSAVE_AFTER_MS: u32 = 2_000;
 
@@ -35,13 +37,59 @@ pub fn NotebookTab() -> impl IntoView {
 
 #[component]
 fn NotebookView() -> impl IntoView {
-    let current = use_current_sandbox();
+    let notebooks = use_notebooks();
+    // `?path=` (from the Files tab) opens that file, or shows it if it is open; otherwise the
+    // notebooks stay as they were left, and a first visit gets an empty one.
     let query = use_query_map();
-    let opened = query.with_untracked(|q| q.get("path")).filter(|p| !p.is_empty());
-    let nb = Notebook::new(current, opened.clone().unwrap_or_else(|| DEFAULT_PATH.to_owned()));
-    if opened.is_some() {
-        spawn_local(nb.open());
+    match query.with_untracked(|q| q.get("path")).filter(|p| !p.is_empty()) {
+        Some(path) => {
+            notebooks.open_path(&path, true);
+        }
+        None if notebooks.open.with_untracked(Vec::is_empty) => {
+            notebooks.add();
+        }
+        None => {}
     }
+    // The body is drawn again only when another notebook is shown.
+    let shown = Memo::new(move |_| notebooks.shown().map(|(key, _)| key));
+    let body = move || {
+        let key = shown.get()?;
+        let nb = notebooks.open.with_untracked(|open| open.iter().find(|(k, _)| *k == key).map(|(_, nb)| *nb))?;
+        Some(view! { <NotebookBody nb/> })
+    };
+    let name = |nb: Notebook| move || nb.path.with(|p| p.rsplit('/').next().unwrap_or(p).to_owned());
+    view! {
+        <nav class="nb-tabs" aria-label="Open notebooks">
+            <For each=move || notebooks.open.get() key=|(key, _)| *key let:open>
+                {
+                    let (key, nb) = open;
+                    let shown = move || notebooks.active.get() == Some(key);
+                    view! {
+                        <span class="nb-tab" class:active=shown>
+                            <button type="button" class="nb-tab-name mono" aria-current=move || shown().then_some("true")
+                                title=move || nb.path.get() on:click=move |_| notebooks.active.set(Some(key))>
+                                {name(nb)}
+                                // Unsaved changes (said by the Save state beside the file's path).
+                                <span class="nb-dirty" aria-hidden="true">{move || nb.dirty.get().then_some(" •")}</span>
+                            </button>
+                            <button type="button" class="nb-tab-close" aria-label=move || format!("Close notebook {}", name(nb)())
+                                title="Close (its context and variables go; save first to keep the cells)"
+                                on:click=move |_| notebooks.close(key)>"×"</button>
+                        </span>
+                    }
+                }
+            </For>
+            <button type="button" class="btn btn-small" on:click=move |_| {
+                notebooks.add();
+            }>"+ Notebook"</button>
+        </nav>
+        {body}
+    }
+}
+
+/// One notebook: its toolbar, cells and autosave.
+#[component]
+fn NotebookBody(nb: Notebook) -> impl IntoView {
     // Autosave: once the notebook has a file, a change is written two seconds after the last.
     let generation = StoredValue::new(0u32);
     Effect::new(move |_| {

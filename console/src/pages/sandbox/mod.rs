@@ -63,7 +63,16 @@ fn SandboxShell() -> impl IntoView {
     let current = CurrentSandbox::provide(id);
     // Files open in the editor stay open across the sandbox's tabs, not across sandboxes.
     let workspace = crate::code::workspace::Workspace::provide();
-    Effect::watch(move || id.get(), move |_, _, _| workspace.clear(), false);
+    // So do the open notebooks (their contexts deleted when the pages go or change sandbox).
+    let notebooks = crate::notebook::Notebooks::provide(current);
+    Effect::watch(
+        move || id.get(),
+        move |_, _, _| {
+            workspace.clear();
+            notebooks.close_all();
+        },
+        false,
+    );
     let missing = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
 
