@@ -220,3 +220,80 @@ test('several notebooks side by side, each with its own context, kept across tab
   await page.getByRole('heading', { name: 'Sandboxes' }).waitFor();
   await eventually(async () => (await contexts()) === before, { what: 'the contexts deleted on leaving the sandbox' });
 });
+
+test("the toolbar's runs, restart and clear, the cells' own buttons and Jupyter's keys do what they say", async () => {
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}/notebook#apiKey=${encodeURIComponent(server.apiKey)}`);
+  await source(0).waitFor();
+  const results = () => page.locator('.nb-result').allInnerTexts();
+  // Alt+Enter runs and inserts a cell below, focused; Ctrl+Enter runs and stays.
+  await source(0).fill('a = 1');
+  await source(0).press('Alt+Enter');
+  await eventually(async () => (await cells().count()) === 2, { what: 'a cell inserted by Alt+Enter' });
+  await eventually(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label') === 'Cell source'), {
+    what: 'the new cell in edit mode',
+  });
+  await source(1).fill('a += 1\na');
+  await source(1).press('Control+Enter');
+  await cells().nth(1).locator('.nb-result', { hasText: '2' }).waitFor();
+  assert.equal(await cells().count(), 2, 'Ctrl+Enter added no cell');
+  assert.match(await cells().nth(1).locator('.nb-elapsed').innerText(), /^\d+(\.\d)? m?s$/);
+
+  // Run all: from the top again (a = 1, then 2); Clear outputs empties them all.
+  await page.getByRole('button', { name: 'Run all' }).click();
+  await eventually(async () => (await cells().nth(1).locator('.nb-gutter').innerText()) === '[4]:', { what: 'run all counted' });
+  assert.deepEqual(await results(), ['2']);
+  await page.getByRole('button', { name: 'Clear outputs' }).click();
+  assert.deepEqual(await results(), []);
+  // Run below from the second cell alone: a is 3 now; Run above from it: 1 then 2.
+  await cells().nth(1).locator('.nb-gutter').click();
+  await page.getByRole('button', { name: 'Run below' }).click();
+  await cells().nth(1).locator('.nb-result', { hasText: '3' }).waitFor();
+  await page.getByRole('button', { name: 'Run above' }).click();
+  await cells().nth(1).locator('.nb-result', { hasText: '2' }).waitFor();
+  // Restart: a fresh process, the variable gone.
+  await page.getByRole('button', { name: 'Restart' }).click();
+  await eventually(
+    async () => {
+      await cells().nth(1).getByRole('button', { name: 'Run cell' }).click();
+      return (await cells().nth(1).locator('.nb-error', { hasText: "NameError: name 'a' is not defined" }).count()) > 0;
+    },
+    { what: 'the variable gone after Restart', timeout: 20_000, interval: 1000 },
+  );
+
+  // The cell's own buttons: duplicate, move, delete.
+  await cells().nth(0).getByRole('button', { name: 'Duplicate cell' }).click();
+  assert.deepEqual(await page.locator('.nb-source').evaluateAll((a) => a.map((t) => t.value)), ['a = 1', 'a = 1', 'a += 1\na']);
+  await cells().nth(2).getByRole('button', { name: 'Move cell up' }).click();
+  assert.deepEqual(await page.locator('.nb-source').evaluateAll((a) => a.map((t) => t.value)), ['a = 1', 'a += 1\na', 'a = 1']);
+  await cells().nth(2).getByRole('button', { name: 'Delete cell' }).click();
+  assert.equal(await cells().count(), 2);
+
+  // Command mode (Esc): A and B insert above and below, DD deletes, M and Y change the type,
+  // ↑ selects the cell above.
+  const focusedCell = () => page.evaluate(() => [...document.querySelectorAll('.nb-cell')].indexOf(document.activeElement?.closest('.nb-cell')));
+  // Esc leaves the editor for the cell's box (on the next frame): keys go to it from then.
+  const escape = async (i) => {
+    await source(i).press('Escape');
+    await eventually(() => page.evaluate(() => document.activeElement?.classList.contains('nb-cell')), { what: 'command mode' });
+  };
+  await escape(1);
+  await page.keyboard.press('a');
+  await eventually(async () => (await cells().count()) === 3, { what: 'A inserted a cell' });
+  assert.equal(await source(1).inputValue(), '', 'the new cell is above the one selected');
+  await escape(1);
+  await page.keyboard.press('b');
+  await eventually(async () => (await cells().count()) === 4, { what: 'B inserted a cell' });
+  await eventually(async () => (await focusedCell()) === 2, { what: 'the new cell below focused' });
+  await escape(2);
+  await page.keyboard.press('d');
+  await page.keyboard.press('d');
+  await eventually(async () => (await cells().count()) === 3, { what: 'DD deleted the cell' });
+  await cells().nth(1).locator('.nb-gutter').click();
+  await page.keyboard.press('m');
+  assert.equal(await cells().nth(1).getByLabel('Cell type').inputValue(), 'markdown');
+  await cells().nth(1).locator('.nb-gutter').click();
+  await page.keyboard.press('y');
+  assert.equal(await cells().nth(1).getByLabel('Cell type').inputValue(), 'code');
+  await page.keyboard.press('ArrowUp');
+  await eventually(async () => (await focusedCell()) === 0, { what: 'the cell above selected' });
+});
