@@ -297,3 +297,33 @@ test("the toolbar's runs, restart and clear, the cells' own buttons and Jupyter'
   await page.keyboard.press('ArrowUp');
   await eventually(async () => (await focusedCell()) === 0, { what: 'the cell above selected' });
 });
+
+test("objects' _repr_png_, _repr_svg_ and _repr_json_ are shown as Jupyter shows them, an SVG's script never running", async () => {
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}/notebook#apiKey=${encodeURIComponent(server.apiKey)}`);
+  await source(0).waitFor();
+  const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+  await runCell(
+    0,
+    [
+      'import base64',
+      'class P:',
+      `    def _repr_png_(self): return base64.b64decode("${png}")`,
+      'class S:',
+      `    def _repr_svg_(self): return '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><script>parent.document.title="svg-ran"</script><rect width="20" height="10" fill="red"/></svg>'`,
+      'class J:',
+      '    def _repr_json_(self): return {"k": [1, 2]}',
+      'display(P()); display(S()); display(J())',
+    ].join('\n'),
+  );
+  const out = cells().nth(0);
+  const image = out.locator('img[alt="Figure"]');
+  await image.waitFor();
+  assert.equal(await image.getAttribute('src'), `data:image/png;base64,${png}`);
+  assert.ok(await image.evaluate((i) => i.complete && i.naturalWidth === 1), 'the PNG decodes');
+  const svg = out.locator('img[alt="SVG figure"]');
+  await svg.waitFor();
+  assert.ok(await svg.evaluate((i) => i.complete && i.naturalWidth === 20), 'the SVG draws');
+  assert.notEqual(await page.title(), 'svg-ran', "an SVG output's script did not run");
+  await out.locator('.nb-json .json-key', { hasText: 'k' }).waitFor();
+  assert.equal(await out.locator('.nb-json .json-num').count(), 2);
+});
