@@ -312,10 +312,30 @@ async fn rich_outputs_arrive_in_order_and_input_is_answered() {
     assert_eq!(files.len(), 1, "{:?}", r.frames);
     assert_eq!(files[0]["files"], json!(["/home/daytona/out.csv", "/tmp/notes.txt"]), "read-only opens are not listed");
 
-    // A client that did not ask gets none of this: input() fails, figures stay quiet.
+    // A client that did not ask (the official SDKs) gets none of this: a figure, a display, a
+    // rich value and a written file send only Daytona's frames (a display prints its text), and
+    // input() fails.
+    let r = code(
+        &s,
+        &id,
+        "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()\nclass H:\n    def _repr_html_(self): return '<b>x</b>'\n    def __repr__(self): return 'H-text'\ndisplay(H())\nopen('quiet.txt', 'w').write('q')\nH()",
+    )
+    .await;
+    let kinds: Vec<&str> = r.frames.iter().map(|f| f["type"].as_str().unwrap()).collect();
+    assert!(kinds.iter().all(|k| ["stdout", "stderr", "error", "control"].contains(k)), "{:?}", r.frames);
+    assert_eq!(r.text("stdout"), "H-text\nH-text\n", "the display and the value as text: {:?}", r.frames);
+    assert!(r.frames.iter().all(|f| ["text", "name", "value", "traceback"].iter().all(|k| f.get(k).is_some())));
     let r = code(&s, &id, "input('x')").await;
     assert_eq!(r.error_name(), Some("EOFError"));
     assert!(r.frames.iter().all(|f| ["stdout", "stderr", "error", "control"].contains(&f["type"].as_str().unwrap())));
+    // An error frame carries all five keys too.
+    let error = r.of("error")[0];
+    assert!(["type", "text", "name", "value", "traceback"].iter().all(|k| error.get(k).is_some()), "{error}");
+    // The context's status counts its runs as the control frames do.
+    let counted = r.of("control")[0]["executionCount"].as_u64().expect("a count on the control frame");
+    let (status, ctx) = s.get_toolbox(&id, "/process/interpreter/context/default").await;
+    assert_eq!(status, StatusCode::OK, "{ctx}");
+    assert_eq!((ctx["state"].as_str(), ctx["executionCount"].as_u64()), (Some("idle"), Some(counted)), "{ctx}");
 }
 
 #[tokio::test]
