@@ -192,6 +192,13 @@ async fn timeouts_interrupts_and_crashes_keep_or_renew_the_context() {
     assert!(r.of("error")[0]["value"].as_str().unwrap().contains('3'), "{:?}", r.frames);
     assert_eq!(code(&s, &id, "kept").await.error_name(), Some("NameError"));
     assert_eq!(code(&s, &id, "print('alive')").await.text("stdout"), "alive\n");
+    // So does one killed by a signal (a segfault in native code).
+    let r = code(&s, &id, "import ctypes\nctypes.string_at(0)").await;
+    assert_eq!((r.code, r.error_name()), (1000, Some("KernelDied")), "{:?}", r.frames);
+    assert_eq!(code(&s, &id, "print('alive again')").await.text("stdout"), "alive again\n");
+    // `timeout: 0` is no limit (not zero seconds).
+    let r = run(&s, &id, json!({ "code": "import time\ntime.sleep(1.2)\nprint('slept')", "timeout": 0 })).await;
+    assert_eq!((r.code, r.text("stdout").as_str()), (1000, "slept\n"), "{:?}", r.frames);
 
     // Restart empties the namespace.
     code(&s, &id, "z = 1").await;
