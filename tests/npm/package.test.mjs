@@ -226,6 +226,9 @@ test('every exported method, called from plain JS as users import the package', 
   assert.equal(out.ciInterrupted, 'KeyboardInterrupt');
   assert.equal(out.ciState, 'idle');
   assert.equal(out.ciRestarted, 'NameError', 'a restarted context forgot its import');
+  assert.equal(out.ciEnv, 'yes\n');
+  assert.deepEqual(out.ciTimedOut, [true, true, 'DaytonaTimeoutError']);
+  assert.equal(out.ciKept, '1\n', 'the timed-out context kept its state');
   assert.equal(out.ciDeleted, 0);
   // Computer use: every answer as the toolbox sent it, checked against what the desktop did.
   assert.deepEqual(out.cuStarted, ['novnc', 'x11vnc', 'xfce4', 'xvfb']);
