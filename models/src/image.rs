@@ -111,6 +111,45 @@ impl Dockerfile {
         self
     }
 
+    /// `pip_install_from_pyproject(…)` of a `pyproject.toml`'s text: its `[project]`
+    /// dependencies and those of the `optional` groups it has (one it lacks is skipped, as the
+    /// official SDKs skip it), installed as [`Self::pip_install`] installs packages. The error
+    /// says what the file lacks, in the official SDKs' words.
+    pub fn pip_install_from_pyproject(
+        &mut self,
+        pyproject: &str,
+        optional: &[&str],
+        options: &PipOptions,
+    ) -> Result<&mut Self, String> {
+        const GUIDE: &str = "See https://packaging.python.org/en/latest/guides/writing-pyproject-toml for further file format guidelines.";
+        let doc: toml::Table = pyproject.parse().map_err(|e| format!("Invalid pyproject.toml file: {e}"))?;
+        let Some(project) = doc.get("project").and_then(toml::Value::as_table) else {
+            return Err(format!("No [project] section in pyproject.toml file. {GUIDE}"));
+        };
+        let Some(declared) = project.get("dependencies").and_then(toml::Value::as_array) else {
+            return Err(format!("No [project.dependencies] section in pyproject.toml file. {GUIDE}"));
+        };
+        // A requirement is a string (PEP 508); pip could install nothing else.
+        fn text(v: &toml::Value) -> Result<&str, &'static str> {
+            v.as_str().ok_or("dependencies in pyproject.toml must be strings")
+        }
+        let mut packages: Vec<&str> = declared.iter().map(text).collect::<Result<_, _>>()?;
+        if !optional.is_empty() {
+            let groups = match project.get("optional-dependencies") {
+                None => None,
+                Some(v) => Some(v.as_table().ok_or("optional-dependencies must be a mapping in pyproject.toml")?),
+            };
+            for name in optional {
+                if let Some(group) = groups.and_then(|g| g.get(*name)).and_then(toml::Value::as_array) {
+                    for dep in group {
+                        packages.push(text(dep)?);
+                    }
+                }
+            }
+        }
+        Ok(self.pip_install(&packages, options))
+    }
+
     /// `pip_install_from_requirements(path, …)`, the file at `archive_path` in the contexts.
     pub fn pip_install_from_requirements(&mut self, archive_path: &str, options: &PipOptions) -> &mut Self {
         self.text += &format!("COPY {archive_path} /.requirements.txt\n");

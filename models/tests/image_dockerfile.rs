@@ -38,6 +38,11 @@ fn apply(chain: &[Value]) -> String {
             "pip_install_from_requirements" => {
                 image.pip_install_from_requirements(&archive_base_path(a.as_str().unwrap()), &pip_options(b));
             }
+            "pip_install_from_pyproject" => {
+                let optional = strings(b);
+                let optional: Vec<&str> = optional.iter().map(String::as_str).collect();
+                image.pip_install_from_pyproject(a.as_str().unwrap(), &optional, &pip_options(&step[3])).unwrap();
+            }
             "add_local_file" | "add_local_dir" => {
                 image.copy(&archive_base_path(a.as_str().unwrap()), b.as_str().unwrap(), op == "add_local_file");
             }
@@ -99,4 +104,26 @@ fn dockerfiles_equal_the_official_python_sdks() {
     for (chain, want) in chains.iter().zip(&expected) {
         assert_eq!(&apply(chain), want, "chain {chain:?}");
     }
+}
+
+#[test]
+fn a_pyproject_without_what_it_needs_is_refused_in_the_official_sdks_words() {
+    let refused = |text: &str, optional: &[&str]| {
+        Dockerfile::base("python:3.12")
+            .pip_install_from_pyproject(text, optional, &PipOptions::default())
+            .err()
+            .unwrap()
+    };
+    assert!(refused("[tool.x]\na = 1\n", &[]).starts_with("No [project] section in pyproject.toml file."));
+    assert!(refused("[project]\nname = 'x'\n", &[]).starts_with("No [project.dependencies] section"));
+    assert!(refused("[project\n", &[]).starts_with("Invalid pyproject.toml file"));
+    assert_eq!(
+        refused("[project]\ndependencies = []\noptional-dependencies = 3\n", &["dev"]),
+        "optional-dependencies must be a mapping in pyproject.toml"
+    );
+    assert_eq!(refused("[project]\ndependencies = [1]\n", &[]), "dependencies in pyproject.toml must be strings");
+    // Nothing to install: nothing written (as pip_install of no packages).
+    let mut empty = Dockerfile::base("python:3.12");
+    empty.pip_install_from_pyproject("[project]\ndependencies = []\n", &[], &PipOptions::default()).unwrap();
+    assert_eq!(empty.as_str(), Dockerfile::base("python:3.12").as_str());
 }

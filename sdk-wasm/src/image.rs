@@ -61,6 +61,21 @@ impl Image {
         self
     }
 
+    /// `pip install` of a `pyproject.toml`'s `[project]` dependencies and those of its
+    /// `optional` groups (`pyproject`: the file's text, e.g. from `File.text()`); an error says
+    /// what the file lacks.
+    pub fn pip_install_from_pyproject(
+        mut self,
+        pyproject: &str,
+        optional: &[&str],
+        options: &PipOptions,
+    ) -> Result<Self, DaytonaError> {
+        self.dockerfile
+            .pip_install_from_pyproject(pyproject, optional, options)
+            .map_err(DaytonaError::InvalidArgument)?;
+        Ok(self)
+    }
+
     /// `pip install -r` of a requirements file (`name`: its local path or file name).
     pub fn pip_install_from_requirements(mut self, name: &str, requirements: Blob, options: &PipOptions) -> Self {
         let archive_path = archive_base_path(name);

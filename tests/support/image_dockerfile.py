@@ -41,6 +41,11 @@ def main():
             elif op == "pip_install_from_requirements":
                 make(args[0])
                 img = img.pip_install_from_requirements(args[0], **args[1])
+            elif op == "pip_install_from_pyproject":
+                path = f"pyproject.{n}.toml"
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(args[0])
+                img = img.pip_install_from_pyproject(path, args[1], **args[2])
             elif op == "add_local_file":
                 make(args[0])
                 img = img.add_local_file(args[0], args[1])
