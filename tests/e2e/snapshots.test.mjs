@@ -148,7 +148,17 @@ test('build a snapshot from the image form: the Dockerfile it makes shown as typ
   await page.locator('tr[data-snapshot="formed"] [data-state=active]').waitFor();
   await page.screenshot({ path: artifact('snapshot-image-form.png') });
 
-  const sb = await daytona.createStarted('on-formed', { snapshot: 'formed' });
+  // Its row's New sandbox opens the dashboard's dialog on it; the sandbox made there runs on it.
+  await page.getByRole('link', { name: 'New sandbox on formed' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New sandbox' });
+  await dialog.waitFor();
+  assert.ok(!page.url().includes('newOn'), `the address keeps no newOn: ${page.url()}`);
+  await eventually(async () => (await dialog.locator('select[name=snapshot]').inputValue()) === 'formed', { what: 'the snapshot chosen' });
+  await dialog.locator('input[name=name]').fill('on-formed');
+  await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+  await dialog.waitFor({ state: 'detached', timeout: 60_000 });
+  const sb = await daytona.byName('on-formed');
+  assert.equal(sb.snapshot, 'formed');
   assert.equal((await daytona.toolbox(sb.id).exec('cat /greeting /srv/data.txt')).result, `${marker}\nfrom the browser\n`);
   assert.equal((await daytona.call('DELETE', `/sandbox/${sb.id}`)).status, 200);
   assert.deepEqual(page.problems, []);

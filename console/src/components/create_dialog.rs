@@ -184,19 +184,32 @@ impl FormFields {
 /// The "New sandbox" dialog, shown while `open`. On success it closes and sets
 /// `created` to the new sandbox's name.
 #[component]
-pub fn CreateDialog(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> impl IntoView {
+pub fn CreateDialog(
+    open: RwSignal<bool>,
+    created: RwSignal<Option<String>>,
+    /// A snapshot to run on, chosen when the dialog opens (the Snapshots page's "New sandbox").
+    #[prop(into, optional)]
+    on_snapshot: Signal<Option<String>>,
+) -> impl IntoView {
     view! {
         <Show when=move || open.get()>
-            <CreateForm open created/>
+            <CreateForm open created on_snapshot/>
         </Show>
     }
 }
 
 /// The form itself (fresh on every opening).
 #[component]
-fn CreateForm(open: RwSignal<bool>, created: RwSignal<Option<String>>) -> impl IntoView {
+fn CreateForm(
+    open: RwSignal<bool>,
+    created: RwSignal<Option<String>>,
+    on_snapshot: Signal<Option<String>>,
+) -> impl IntoView {
     let conn = use_connection();
     let form = FormFields::new();
+    if let Some(snapshot) = on_snapshot.get_untracked() {
+        form.snapshot.set(snapshot);
+    }
     let submitted = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let server_error = RwSignal::new(None::<String>);

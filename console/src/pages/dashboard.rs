@@ -52,7 +52,15 @@ fn Dashboard() -> impl IntoView {
     let list = SandboxList::default();
     let ops = use_operations();
     let selection = RwSignal::new(HashSet::<String>::new());
-    let create_open = RwSignal::new(false);
+    // `?newOn=SNAPSHOT` (the Snapshots page's "New sandbox"): the dialog opens on it, and the
+    // address drops the parameter (a reload does not open it again).
+    let new_on = query.with_untracked(|q| q.get("newOn")).filter(|s| !s.is_empty());
+    let create_open = RwSignal::new(new_on.is_some());
+    if new_on.is_some() {
+        // After the first render: the router is not asked to move while it draws the page.
+        Effect::new(move |_| apply.run((filters.get_untracked(), true)));
+    }
+    let on_snapshot = Signal::stored(new_on);
     let created = RwSignal::new(None::<String>);
     // The "created" notice goes by itself after a while (a later one restarts the wait).
     Effect::new(move |_| {
@@ -167,6 +175,6 @@ fn Dashboard() -> impl IntoView {
             apply=apply
         />
 
-        <CreateDialog open=create_open created/>
+        <CreateDialog open=create_open created on_snapshot/>
     }
 }

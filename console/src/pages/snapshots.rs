@@ -252,6 +252,12 @@ fn SnapshotRow(
             <td class="nowrap"><RelativeTime iso=snap.last_used_at.clone()/></td>
             <td class="col-actions">
                 <div class="btn-group">
+                    {(snap.state == SnapshotState::Active && !snap.general).then(|| {
+                        let href = format!("/?newOn={}", String::from(js_sys::encode_uri_component(&snap.name)));
+                        view! {
+                            <a class="btn btn-small" href=href aria-label=format!("New sandbox on {}", snap.name)>"New sandbox"</a>
+                        }
+                    })}
                     {toggle.map(|(text, what)| view! {
                         <button type="button" class="btn btn-small" on:click=move |_| act(stored.get_value(), what)>{text}</button>
                     })}
