@@ -181,6 +181,19 @@ impl FormFields {
     }
 }
 
+/// A sandbox on `image`, built first: a module of its own (object storage uploads, SigV4, the
+/// build log), loaded the first time a sandbox is made this way, so the dashboard's first load
+/// does not carry it.
+#[leptos::lazy]
+async fn build_and_create(
+    daytona: daytona_wasm::Daytona,
+    image: Image,
+    params: CreateSandboxParams,
+    opts: ImageBuildOptions,
+) -> Result<daytona_wasm::Sandbox, daytona_wasm::DaytonaError> {
+    daytona.create_from_image(&image, params, opts).await
+}
+
 /// The "New sandbox" dialog, shown while `open`. On success it closes and sets
 /// `created` to the new sandbox's name.
 #[component]
@@ -265,7 +278,7 @@ fn CreateForm(
                     let on_logs: daytona_wasm::LogFn =
                         std::rc::Rc::new(move |line: &str| build_log.update(|l| l.push(line.to_owned())));
                     let opts = ImageBuildOptions { on_logs: Some(on_logs), ..Default::default() };
-                    daytona.create_from_image(&image, params, opts).await
+                    build_and_create(daytona, image, params, opts).await
                 }
             };
             match made {
