@@ -217,6 +217,9 @@ async fn a_build_cut_by_a_crash_of_the_server_is_built_again_after_its_restart()
     }
     s.kill9();
     s.restart().await;
+    // Cut mid-build (its RUN sleeps 3 s after the line seen): not finished before the kill.
+    let (_, now) = s.get(&format!("/snapshots/{id}")).await;
+    assert!(["pending", "building"].contains(&now["state"].as_str().unwrap_or_default()), "{now}");
 
     // The snapshot is built again from the start and becomes active; the sandbox starts on
     // its image; each sees what its RUN made.

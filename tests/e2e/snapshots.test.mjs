@@ -159,6 +159,13 @@ test('build a snapshot from the image form: the Dockerfile it makes shown as typ
   await dialog.waitFor({ state: 'detached', timeout: 60_000 });
   const sb = await daytona.byName('on-formed');
   assert.equal(sb.snapshot, 'formed');
+  // The preset served that dialog only: the next one starts on the default.
+  await page.getByRole('button', { name: '+ New sandbox' }).click();
+  await dialog.waitFor();
+  await dialog.locator('select[name=snapshot] option[value=formed]').waitFor({ state: 'attached' });
+  assert.equal(await dialog.locator('select[name=snapshot]').inputValue(), '');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
   assert.equal((await daytona.toolbox(sb.id).exec('cat /greeting /srv/data.txt')).result, `${marker}\nfrom the browser\n`);
   assert.equal((await daytona.call('DELETE', `/sandbox/${sb.id}`)).status, 200);
   assert.deepEqual(page.problems, []);

@@ -5,6 +5,8 @@
 
 use std::cell::RefCell;
 
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
+
 use daytona_wasm::models::{OrganizationRef, RegionUsageOverview};
 use daytona_wasm::Daytona;
 use leptos::prelude::*;
@@ -13,23 +15,46 @@ use crate::components::resource_use::Meter;
 use crate::connection::{use_connection, Connection};
 use crate::task::Task;
 
+/// The organization, asked (or being asked) of the control plane.
+type Asked = Shared<LocalBoxFuture<'static, Option<OrganizationRef>>>;
+
 thread_local! {
-    /// The organization of the last connection that asked: asked once per connection, not
-    /// with every reload of the usage (which follows each sandbox event).
-    static ORGANIZATION: RefCell<Option<(Connection, OrganizationRef)>> = const { RefCell::new(None) };
+    /// The organization of the last connection that asked: asked once per connection (loads
+    /// at the same time share the one request), not with every reload of the usage (which
+    /// follows each sandbox event).
+    static ORGANIZATION: RefCell<Option<(Connection, Asked)>> = const { RefCell::new(None) };
+}
+
+/// Forgets the organization of `conn` (a failed answer, or one the usage refused).
+fn forget(conn: &Connection) {
+    ORGANIZATION.with_borrow_mut(|slot| {
+        if slot.as_ref().is_some_and(|(c, _)| c == conn) {
+            *slot = None;
+        }
+    });
 }
 
 /// The caller's organization (its id and default region), asked of the control plane once
 /// per connection; `None` when it does not say.
 async fn organization(conn: &Connection, daytona: &Daytona) -> Option<OrganizationRef> {
-    let known = ORGANIZATION.with_borrow(|o| o.as_ref().filter(|(c, _)| c == conn).map(|(_, org)| org.clone()));
-    if known.is_some() {
-        return known;
+    let asked = ORGANIZATION.with_borrow_mut(|slot| match slot {
+        Some((c, asked)) if c == conn => asked.clone(),
+        _ => {
+            let daytona = daytona.clone();
+            // Only the two fields are read: the console carries no code for the rest of the model.
+            let asked =
+                async move { daytona.organizations().read_as::<Vec<OrganizationRef>>().await.ok()?.into_iter().next() }
+                    .boxed_local()
+                    .shared();
+            *slot = Some((conn.clone(), asked.clone()));
+            asked
+        }
+    });
+    let org = asked.await;
+    if org.is_none() {
+        forget(conn);
     }
-    // Only the two fields are read: the console carries no code for the rest of the model.
-    let org = daytona.organizations().read_as::<Vec<OrganizationRef>>().await.ok()?.into_iter().next()?;
-    ORGANIZATION.set(Some((conn.clone(), org.clone())));
-    Some(org)
+    org
 }
 
 /// The usage of the caller's organization in its default region (else its first), or `None`
@@ -38,7 +63,7 @@ pub async fn region_usage(conn: &Connection, daytona: &Daytona) -> Option<Region
     let org = organization(conn, daytona).await?;
     let Ok(usage) = daytona.organization_usage(&org.id).await else {
         // Perhaps another organization now (the key was replaced on the server): ask again.
-        ORGANIZATION.set(None);
+        forget(conn);
         return None;
     };
     let regions = usage.region_usage;

@@ -41,15 +41,16 @@ fn NotebookView() -> impl IntoView {
     // `?path=` (from the Files tab) opens that file, or shows it if it is open; otherwise the
     // notebooks stay as they were left, and a first visit gets an empty one.
     let query = use_query_map();
-    match query.with_untracked(|q| q.get("path")).filter(|p| !p.is_empty()) {
-        Some(path) => {
-            notebooks.open_path(&path, true);
-        }
-        None if notebooks.open.with_untracked(Vec::is_empty) => {
+    if let Some(path) = query.with_untracked(|q| q.get("path")).filter(|p| !p.is_empty()) {
+        notebooks.open_path(&path, true);
+    }
+    // Never an empty strip: on a first visit, after the last one closed, or after the page
+    // moved to another sandbox (which closes them all), an empty notebook.
+    Effect::new(move |_| {
+        if notebooks.open.with(Vec::is_empty) {
             notebooks.add();
         }
-        None => {}
-    }
+    });
     // The body is drawn again only when another notebook is shown.
     let shown = Memo::new(move |_| notebooks.shown().map(|(key, _)| key));
     let body = move || {

@@ -128,6 +128,11 @@ pub struct Notebook {
     /// The tab's owner: cells made later (by keys, by opening a file) belong to it, not to
     /// whatever reactive scope made them, which may be cleaned up first.
     owner: StoredValue<Owner>,
+    /// The sandbox its context lives in (the handle it was made with: deleting it later does
+    /// not depend on which sandbox the page shows by then).
+    context_sandbox: StoredValue<Option<daytona_wasm::Sandbox>, LocalStorage>,
+    /// Closed: it runs nothing more, and a context made after the close is deleted at once.
+    closed: StoredValue<bool>,
 }
 
 impl Notebook {
@@ -146,6 +151,8 @@ impl Notebook {
             error: RwSignal::new(None),
             current,
             owner: StoredValue::new(Owner::current().unwrap_or_default()),
+            context_sandbox: StoredValue::new_local(None),
+            closed: StoredValue::new(false),
         };
         nb.replace(vec![CellData {
             id: new_id(),
@@ -294,8 +301,34 @@ impl Notebook {
         }
     }
 
+    /// Closes the notebook: queued cells are dropped, nothing runs any more, and its context
+    /// (if it has one) is deleted.
+    pub fn close(&self) {
+        if self.closed.try_get_value() != Some(false) {
+            return;
+        }
+        self.closed.set_value(true);
+        self.queue.try_update_value(VecDeque::clear);
+        self.delete_context();
+    }
+
+    /// Deletes the context, in the sandbox it was made in.
+    fn delete_context(&self) {
+        let context = self.context.try_get_untracked().flatten();
+        let sandbox = self.context_sandbox.try_get_value().flatten();
+        let _ = self.context.try_set(None);
+        if let (Some(context), Some(sandbox)) = (context, sandbox) {
+            spawn_local(async move {
+                let _ = sandbox.code_interpreter().delete_context(&context).await;
+            });
+        }
+    }
+
     async fn drive(self) {
         while let Some(key) = self.queue.try_update_value(VecDeque::pop_front).flatten() {
+            if self.closed.try_get_value() != Some(false) {
+                break;
+            }
             let Some(cell) = self.cell(key) else { continue };
             if !self.run_cell(cell).await {
                 // As Jupyter: an error or an interrupt drops the cells queued after it.
@@ -319,7 +352,9 @@ impl Notebook {
         let started = now();
         let source = cell.source.get_untracked();
         let mut outcome = self.execute(cell, &source).await;
-        if matches!(&outcome, Err(e) if e.to_string().contains("context not found")) {
+        if matches!(&outcome, Err(e) if e.to_string().contains("context not found"))
+            && self.closed.try_get_value() == Some(false)
+        {
             // The sandbox restarted since: its contexts are gone.
             self.context.set(None);
             outcome = self.execute(cell, &source).await;
@@ -344,12 +379,19 @@ impl Notebook {
     }
 
     async fn execute(self, cell: Cell, source: &str) -> Result<daytona_wasm::ExecutionResult, DaytonaError> {
-        let interpreter = self.current.sandbox()?.code_interpreter();
+        let sandbox = self.current.sandbox()?;
+        let interpreter = sandbox.code_interpreter();
         let context = match self.context.get_untracked() {
             Some(id) => id,
             None => {
                 let id = interpreter.create_context(None).await?.id;
+                self.context_sandbox.set_value(Some(sandbox));
                 self.context.set(Some(id.clone()));
+                if self.closed.try_get_value() != Some(false) {
+                    // Closed while the context was being made: it goes at once.
+                    self.delete_context();
+                    return Err(DaytonaError::Aborted("the notebook was closed".into()));
+                }
                 id
             }
         };
@@ -450,12 +492,7 @@ impl Notebook {
         match outcome {
             Ok(cells) if !cells.is_empty() => {
                 // Another notebook: a context of its own (the previous one is deleted).
-                if let (Some(old), Ok(sandbox)) = (self.context.get_untracked(), self.current.sandbox()) {
-                    self.context.set(None);
-                    spawn_local(async move {
-                        let _ = sandbox.code_interpreter().delete_context(&old).await;
-                    });
-                }
+                self.delete_context();
                 self.replace(cells);
                 self.dirty.set(false);
                 self.has_file.set(true);

@@ -102,15 +102,9 @@ impl Notebooks {
         let _ = self.active.try_set(None);
     }
 
-    /// Deletes `nb`'s interpreter context, if it has one.
+    /// Closes `nb` (its context deleted, nothing more run) and frees what it holds.
     fn forget(&self, nb: Notebook) {
-        let Some(context) = nb.context.try_get_untracked().flatten() else { return };
-        let _ = nb.context.try_set(None);
-        if let Ok(sandbox) = self.current.sandbox() {
-            spawn_local(async move {
-                let _ = sandbox.code_interpreter().delete_context(&context).await;
-            });
-        }
+        nb.close();
     }
 }
 

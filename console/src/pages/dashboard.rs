@@ -60,7 +60,16 @@ fn Dashboard() -> impl IntoView {
         // After the first render: the router is not asked to move while it draws the page.
         Effect::new(move |_| apply.run((filters.get_untracked(), true)));
     }
-    let on_snapshot = Signal::stored(new_on);
+    // Used by the dialog it opens, then forgotten (a later "+ New sandbox" starts as usual).
+    let preset = RwSignal::new(new_on);
+    let on_snapshot = Signal::derive(move || preset.get());
+    Effect::new(move |was_open: Option<bool>| {
+        let open = create_open.get();
+        if was_open == Some(true) && !open {
+            preset.set(None);
+        }
+        open
+    });
     let created = RwSignal::new(None::<String>);
     // The "created" notice goes by itself after a while (a later one restarts the wait).
     Effect::new(move |_| {
