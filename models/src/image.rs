@@ -114,7 +114,8 @@ impl Dockerfile {
     /// `pip_install_from_pyproject(…)` of a `pyproject.toml`'s text: its `[project]`
     /// dependencies and those of the `optional` groups it has (one it lacks is skipped, as the
     /// official SDKs skip it), installed as [`Self::pip_install`] installs packages. The error
-    /// says what the file lacks, in the official SDKs' words.
+    /// says what the file lacks (in the official SDKs' words where they have them). It takes
+    /// the file's text: a browser has no path to read.
     pub fn pip_install_from_pyproject(
         &mut self,
         pyproject: &str,
@@ -140,10 +141,10 @@ impl Dockerfile {
                 Some(v) => Some(v.as_table().ok_or("optional-dependencies must be a mapping in pyproject.toml")?),
             };
             for name in optional {
-                if let Some(group) = groups.and_then(|g| g.get(*name)).and_then(toml::Value::as_array) {
-                    for dep in group {
-                        packages.push(text(dep)?);
-                    }
+                let Some(group) = groups.and_then(|g| g.get(*name)) else { continue };
+                let group = group.as_array().ok_or_else(|| format!("optional-dependencies.{name} must be an array"))?;
+                for dep in group {
+                    packages.push(text(dep)?);
                 }
             }
         }

@@ -122,6 +122,8 @@ fn a_pyproject_without_what_it_needs_is_refused_in_the_official_sdks_words() {
         "optional-dependencies must be a mapping in pyproject.toml"
     );
     assert_eq!(refused("[project]\ndependencies = [1]\n", &[]), "dependencies in pyproject.toml must be strings");
+    let group = "[project]\ndependencies = []\n[project.optional-dependencies]\ndev = 'pytest'\n";
+    assert_eq!(refused(group, &["dev"]), "optional-dependencies.dev must be an array");
     // Nothing to install: nothing written (as pip_install of no packages).
     let mut empty = Dockerfile::base("python:3.12");
     empty.pip_install_from_pyproject("[project]\ndependencies = []\n", &[], &PipOptions::default()).unwrap();
