@@ -304,12 +304,17 @@ impl Notebook {
     /// Closes the notebook: queued cells are dropped, nothing runs any more, and its context
     /// (if it has one) is deleted.
     pub fn close(&self) {
-        if self.closed.try_get_value() != Some(false) {
+        if self.is_closed() {
             return;
         }
         self.closed.set_value(true);
         self.queue.try_update_value(VecDeque::clear);
         self.delete_context();
+    }
+
+    /// Whether it was closed (or its owner is gone).
+    fn is_closed(&self) -> bool {
+        self.closed.try_get_value() != Some(false)
     }
 
     /// Deletes the context, in the sandbox it was made in.
@@ -326,7 +331,7 @@ impl Notebook {
 
     async fn drive(self) {
         while let Some(key) = self.queue.try_update_value(VecDeque::pop_front).flatten() {
-            if self.closed.try_get_value() != Some(false) {
+            if self.is_closed() {
                 break;
             }
             let Some(cell) = self.cell(key) else { continue };
@@ -352,9 +357,7 @@ impl Notebook {
         let started = now();
         let source = cell.source.get_untracked();
         let mut outcome = self.execute(cell, &source).await;
-        if matches!(&outcome, Err(e) if e.to_string().contains("context not found"))
-            && self.closed.try_get_value() == Some(false)
-        {
+        if matches!(&outcome, Err(e) if e.to_string().contains("context not found")) && !self.is_closed() {
             // The sandbox restarted since: its contexts are gone.
             self.context.set(None);
             outcome = self.execute(cell, &source).await;
@@ -387,7 +390,7 @@ impl Notebook {
                 let id = interpreter.create_context(None).await?.id;
                 self.context_sandbox.set_value(Some(sandbox));
                 self.context.set(Some(id.clone()));
-                if self.closed.try_get_value() != Some(false) {
+                if self.is_closed() {
                     // Closed while the context was being made: it goes at once.
                     self.delete_context();
                     return Err(DaytonaError::Aborted("the notebook was closed".into()));

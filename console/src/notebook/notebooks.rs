@@ -83,7 +83,7 @@ impl Notebooks {
     pub fn close(&self, key: u32) {
         let Some(at) = self.open.with_untracked(|open| open.iter().position(|(k, _)| *k == key)) else { return };
         let (_, nb) = self.open.with_untracked(|open| open[at]);
-        self.forget(nb);
+        nb.close();
         self.open.update(|open| {
             open.remove(at);
         });
@@ -96,15 +96,10 @@ impl Notebooks {
     /// Closes every notebook (the sandbox's pages are going, or show another sandbox).
     pub fn close_all(&self) {
         for (_, nb) in self.open.try_get_untracked().unwrap_or_default() {
-            self.forget(nb);
+            nb.close();
         }
         let _ = self.open.try_set(Vec::new());
         let _ = self.active.try_set(None);
-    }
-
-    /// Closes `nb` (its context deleted, nothing more run) and frees what it holds.
-    fn forget(&self, nb: Notebook) {
-        nb.close();
     }
 }
 
