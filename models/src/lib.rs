@@ -25,6 +25,7 @@ mod organization;
 mod process;
 mod pty;
 mod quoted;
+mod registry;
 mod requests;
 mod sandbox;
 mod session;
@@ -90,6 +91,10 @@ pub use pty::{
     PtySessionInfo, PTY_ENVS_SUBPROTOCOL,
 };
 pub use quoted::Quoted;
+pub use registry::{
+    check_registry_fields, image_registry, is_loopback_registry, registry_address, CreateDockerRegistry,
+    DockerRegistry, RegistryType, UpdateDockerRegistry, DOCKER_HUB,
+};
 pub use requests::{CreateSandbox, NetworkSettings, ResizeSandbox, SandboxLabels, UpdateLastActivity};
 pub use sandbox::{Sandbox, SandboxDesiredState, SandboxState, SandboxVolume};
 pub use session::{

@@ -82,6 +82,13 @@ SERVED = {
         ("get", "/organizations"),
         ("get", "/organizations/{organizationId}"),
         ("get", "/organizations/{organizationId}/usage"),
+        # server/src/control/registries.rs (routes)
+        ("get", "/docker-registry"),
+        ("post", "/docker-registry"),
+        ("get", "/docker-registry/registry-push-access"),
+        ("get", "/docker-registry/{id}"),
+        ("patch", "/docker-registry/{id}"),
+        ("delete", "/docker-registry/{id}"),
         # server/src/control/builds.rs (routes)
         ("get", "/object-storage/push-access"),
         ("get", "/snapshots/{id}/build-logs-url"),

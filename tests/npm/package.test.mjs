@@ -193,6 +193,8 @@ test('every exported method, called from plain JS as users import the package', 
   assert.deepEqual([out.found, out.page, out.got], [true, 1, true]);
   assert.deepEqual(out.numbered, [1, true, 'object', 1, 1, 1], 'a numbered page of Sandbox objects with its totals');
   assert.equal(out.numberedPast, 0, 'past the last page: no items');
+  const noField = ['DaytonaInvalidArgumentError', 'query has no field "run" (labels go in query.labels)'];
+  assert.deepEqual(out.labelsAsQuery, [noField, noField], 'labels passed as the query are refused by name');
   assert.deepEqual([out.home, out.work], ['/home/daytona', '/home/daytona']);
   assert.deepEqual(out.labels, { suite: 'every', run: out.labels.run, phase: '2' });
   assert.deepEqual(out.intervals, [30, 60, -1]);

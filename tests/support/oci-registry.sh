@@ -5,7 +5,8 @@
 # CMD /bin/sh and a /data directory of uid 1000 (about 1 MB).
 #
 #   bash tests/support/oci-registry.sh DIR     → prints "PORT PID" once the image is pushed
-#   (OCI_BIG_MB=50: a second image, test/big:1.0, of about that size; OCI_ESCAPE=1: test/escape:1.0)
+#   (OCI_BIG_MB=50: a second image, test/big:1.0, of about that size; OCI_ESCAPE=1: test/escape:1.0;
+#   OCI_AUTH=user:password: a private registry, which answers only that login)
 #
 # Everything lives under DIR; the caller kills PID and removes DIR.
 set -euo pipefail
@@ -24,10 +25,21 @@ http:
 log:
   level: error
 YML
+# A private registry: htpasswd (bcrypt, the only kind the registry takes) of the one login,
+# which every push below then uses.
+creds=()
+if [ -n "${OCI_AUTH:-}" ]; then
+  OCI_AUTH="$OCI_AUTH" /usr/bin/python3 -W ignore -c '
+import crypt, os
+user, password = os.environ["OCI_AUTH"].split(":", 1)
+print(f"{user}:{crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH))}")' > "$dir/htpasswd"
+  printf 'auth:\n  htpasswd:\n    realm: test\n    path: %s\n' "$dir/htpasswd" >> "$dir/config.yml"
+  creds=(--dest-creds "$OCI_AUTH")
+fi
 setsid docker-registry serve "$dir/config.yml" > "$dir/registry.log" 2>&1 < /dev/null &
 pid=$!
 for _ in $(seq 100); do
-  curl -fs "http://127.0.0.1:$port/v2/" > /dev/null 2>&1 && break
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v2/")" != 000 ] && break
   kill -0 "$pid" 2>/dev/null || { cat "$dir/registry.log" >&2; exit 1; }
   sleep 0.1
 done
@@ -41,14 +53,14 @@ cp /bin/busybox "$dir/bundle/rootfs/bin/busybox"
 for applet in sh ls cat echo id env pwd mkdir; do ln -s busybox "$dir/bundle/rootfs/bin/$applet"; done
 umoci repack --image "$layout:busybox" "$dir/bundle"
 umoci config --image "$layout:busybox" --config.env GREETING=hello --config.workingdir /work --config.cmd /bin/sh
-skopeo copy -q --dest-tls-verify=false "oci:$layout:busybox" "docker://127.0.0.1:$port/test/busybox:1.0"
+skopeo copy -q --dest-tls-verify=false "${creds[@]}" "oci:$layout:busybox" "docker://127.0.0.1:$port/test/busybox:1.0"
 # With OCI_BIG_MB=N also `test/big:1.0`: the busybox image plus a layer of N MB of random data
 # (incompressible, so the pull moves that much), for the image benchmark.
 if [ -n "${OCI_BIG_MB:-}" ]; then
   umoci unpack --image "$layout:busybox" "$dir/big" > /dev/null
   head -c "${OCI_BIG_MB}M" /dev/urandom > "$dir/big/rootfs/blob"
   umoci repack --image "$layout:big" "$dir/big"
-  skopeo copy -q --dest-tls-verify=false "oci:$layout:big" "docker://127.0.0.1:$port/test/big:1.0"
+  skopeo copy -q --dest-tls-verify=false "${creds[@]}" "oci:$layout:big" "docker://127.0.0.1:$port/test/big:1.0"
 fi
 # With OCI_ESCAPE=1 also `test/escape:1.0`: the busybox image plus /escape, a static program
 # that leaves a chroot the classic way (tests/support/chroot-escape.c), and /probe, which tries
@@ -59,6 +71,6 @@ if [ -n "${OCI_ESCAPE:-}" ]; then
   cc -static -O2 -o "$dir/escape/rootfs/escape" "$(dirname "$0")/chroot-escape.c"
   cc -static -O2 -o "$dir/escape/rootfs/probe" "$(dirname "$0")/syscall-probe.c"
   umoci repack --image "$layout:escape" "$dir/escape"
-  skopeo copy -q --dest-tls-verify=false "oci:$layout:escape" "docker://127.0.0.1:$port/test/escape:1.0"
+  skopeo copy -q --dest-tls-verify=false "${creds[@]}" "oci:$layout:escape" "docker://127.0.0.1:$port/test/escape:1.0"
 fi
 echo "$port $pid"

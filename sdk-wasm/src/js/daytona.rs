@@ -177,10 +177,7 @@ impl JsDaytona {
         page: Option<u32>,
         limit: Option<u32>,
     ) -> Result<JsValue, JsValue> {
-        let query = match query {
-            Some(q) => from_js("query", q.js_value())?,
-            None => ListSandboxesQuery::default(),
-        };
+        let query = list_query(query)?;
         let Some(page) = page else {
             return Ok(JsSandboxIterator::new(self.inner.clone(), query).into());
         };
@@ -206,10 +203,7 @@ impl JsDaytona {
         unchecked_return_type = "Promise<{ items: Sandbox[]; nextCursor?: string }>"
     )]
     pub fn list_page(&self, query: Option<Ts<ListSandboxesQuery>>) -> Result<js_sys::Promise, JsValue> {
-        let query: ListSandboxesQuery = match query {
-            Some(q) => from_js("query", q.js_value())?,
-            None => ListSandboxesQuery::default(),
-        };
+        let query = list_query(query)?;
         let inner = self.inner.clone();
         Ok(promise(async move {
             let page = inner.list_page(&query).await?;
@@ -240,4 +234,26 @@ impl JsDaytona {
     pub fn delete(&self, sandbox: &JsSandbox, timeout: Option<f64>) -> js_sys::Promise {
         sandbox.delete(timeout)
     }
+}
+
+/// The fields of a listing's query (`ListSandboxesQuery`'s wire names).
+const LIST_QUERY_FIELDS: [&str; 8] = ["cursor", "limit", "id", "name", "labels", "states", "sort", "order"];
+
+/// A listing's query from JS. A key that is none of its fields is refused, naming it: the
+/// older SDKs' `list(labels, page, limit)` passed the labels themselves, which would otherwise
+/// list every sandbox (the decoder reads only the fields it knows).
+fn list_query(query: Option<Ts<ListSandboxesQuery>>) -> Result<ListSandboxesQuery, JsValue> {
+    let Some(query) = query else { return Ok(ListSandboxesQuery::default()) };
+    let value = query.js_value();
+    if value.is_object() {
+        let keys = js_sys::Object::keys(value.unchecked_ref());
+        if let Some(key) = keys.iter().filter_map(|k| k.as_string()).find(|k| !LIST_QUERY_FIELDS.contains(&k.as_str()))
+        {
+            return Err(super::invalid(&format!(
+                "query has no field {} (labels go in query.labels)",
+                daytona_models::Quoted(&key)
+            )));
+        }
+    }
+    from_js("query", value.clone())
 }

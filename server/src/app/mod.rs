@@ -25,7 +25,7 @@ use axum::{middleware, Json, Router};
 use daytona_models::{DaytonaConfiguration, OidcConfig};
 
 use crate::control::{
-    builds, events, lifecycle, organizations, sandboxes, snapshots, ssh_access, telemetry, timers, volumes,
+    builds, events, lifecycle, organizations, registries, sandboxes, snapshots, ssh_access, telemetry, timers, volumes,
 };
 use crate::jail::{identity, runtime};
 use crate::proxy::{preview, toolbox};
@@ -92,6 +92,15 @@ pub struct ServeArgs {
     /// How many formatted disks of the default size to keep ready for new sandboxes.
     #[arg(long, default_value_t = 2)]
     disk_pool: usize,
+    /// A registry (`host[:port]`) that images may be pulled from over plain HTTP (repeatable;
+    /// those on a loopback address always may). Everything else is HTTPS only.
+    #[arg(long = "insecure-registry", value_name = "HOST[:PORT]", value_parser = parse_registry)]
+    insecure_registries: Vec<String>,
+}
+
+/// A registry's address (`host[:port]`) from the command line.
+fn parse_registry(s: &str) -> Result<String, String> {
+    daytona_models::registry_address(s).map(|(address, _)| address)
 }
 
 /// Runs the server until it is killed.
@@ -107,6 +116,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         pids_limit: args.pids_limit,
         disk_pool_gib: lifecycle::DEFAULT_DISK_GIB,
         disk_pool_size: args.disk_pool,
+        insecure_registries: args.insecure_registries.clone(),
     };
     let runtime = runtime::Runtime::new(&data_dir, &options).map_err(|e| format!("runtime: {e}"))?;
     if let Some(why) = runtime.limits_unavailable() {
@@ -282,6 +292,7 @@ fn router(st: Arc<AppState>, console_dir: PathBuf) -> Router {
         .merge(ssh_access::routes())
         .merge(telemetry::routes())
         .merge(organizations::routes())
+        .merge(registries::routes())
         .route("/config", get(config))
         .fallback(|| async { ApiError::NotFound("Cannot find this API route".into()) })
         .route_layer(middleware::from_fn_with_state(Arc::clone(&st), auth::require_api_key))

@@ -144,6 +144,10 @@ impl AppState {
                     cpus: snap.cpu as i64,
                     memory_gib: snap.mem as i64,
                     log: &log,
+                    logins: self.registry_logins().unwrap_or_else(|e| {
+                        tracing::error!("snapshot {id}: reading the registries' logins: {e}");
+                        Vec::new()
+                    }),
                 };
                 self.runtime.build_image(build).await
             }

@@ -11,6 +11,7 @@ pub mod events;
 pub mod lifecycle;
 pub mod list;
 pub mod organizations;
+pub mod registries;
 pub mod sandboxes;
 pub mod snapshots;
 pub mod ssh_access;

@@ -164,7 +164,10 @@ impl AppState {
             Ok(s) => s,
             Err(e) => return tracing::error!("snapshot {id}: {e}"),
         };
-        let pulled = self.runtime.images.pull(&id, &image).await;
+        let pulled = match self.registry_logins() {
+            Ok(logins) => self.runtime.images.pull(&id, &image, &logins).await,
+            Err(e) => Err(crate::jail::JailError::Failed(format!("reading the registries' logins: {e}"))),
+        };
         self.image_done(snap, pulled, SnapshotState::Error).await;
     }
 

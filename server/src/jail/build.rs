@@ -144,6 +144,8 @@ pub struct Build<'a> {
     pub memory_gib: i64,
     /// Where the build's output goes.
     pub log: &'a Path,
+    /// The registries' credentials, for the base images.
+    pub logins: Vec<super::images::RegistryLogin>,
 }
 
 impl Runtime {
@@ -190,7 +192,7 @@ impl Runtime {
         std::fs::create_dir_all(&pulled).map_err(|e| format!("preparing the build: {e}"))?;
         for (n, image) in bases.iter().enumerate() {
             say(format!("Pulling {image}"));
-            super::images::fetch(image, &pulled, &format!("b{n}")).await?;
+            self.images.fetch(image, &pulled, &format!("b{n}"), &build.logins).await?;
         }
         let range = builds.identities.range(build.id).map_err(|e| format!("an id range for the build: {e}"))?;
         let root = range.host(0);

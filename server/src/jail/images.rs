@@ -5,7 +5,10 @@
 //! links, paths kept inside the root).
 //!
 //! Registries are reached over HTTPS, except those on a loopback address (a local or test
-//! registry), which may be plain HTTP.
+//! registry) and those the server is told to treat as insecure (`--insecure-registry`), which
+//! may be plain HTTP. A registry's credentials (the organization's `/docker-registry` entries)
+//! reach skopeo in an auth file private to the server, removed after the pull: never in an
+//! argv, where other processes of the host could read them.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -48,15 +51,45 @@ pub struct RootImage {
     pub work_dir: Option<String>,
 }
 
+/// Credentials for the images of one registry (an organization's `/docker-registry` entry).
+#[derive(Clone)]
+pub struct RegistryLogin {
+    /// The registry's address, `host[:port]` ([`daytona_models::registry_address`]).
+    pub address: String,
+    /// Path prefix of the images they are for (empty: every image of the registry).
+    pub project: String,
+    /// User name.
+    pub username: String,
+    /// Password or token.
+    pub password: String,
+}
+
+/// The login of `logins` for `image`: of its registry, the one with the longest project that
+/// prefixes the image's path (a login without a project serves every path).
+pub fn login_for<'a>(logins: &'a [RegistryLogin], image: &str) -> Option<&'a RegistryLogin> {
+    let (address, path) = daytona_models::image_registry(image);
+    logins
+        .iter()
+        .filter(|l| l.address == address)
+        .filter(|l| {
+            let project = l.project.trim_matches('/');
+            project.is_empty() || path.strip_prefix(project).is_some_and(|rest| rest.starts_with('/'))
+        })
+        .max_by_key(|l| l.project.len())
+}
+
 /// The images' directory (or why images cannot be pulled here).
 pub struct Images {
     dir: PathBuf,
     unavailable: Option<String>,
+    /// Registries (`host[:port]`) that may be plain HTTP besides loopback ones.
+    insecure: Vec<String>,
 }
 
 impl Images {
-    /// The store under `data_dir/images` (made, private to the server, if need be).
-    pub fn new(data_dir: &Path) -> std::io::Result<Self> {
+    /// The store under `data_dir/images` (made, private to the server, if need be); the
+    /// registries of `insecure` (`host[:port]`) may be reached over plain HTTP.
+    pub fn new(data_dir: &Path, insecure: Vec<String>) -> std::io::Result<Self> {
         use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
         let dir = data_dir.join("images");
         std::fs::DirBuilder::new().recursive(true).mode(0o700).create(&dir)?;
@@ -64,7 +97,13 @@ impl Images {
         let missing: Vec<&str> = ["skopeo", "umoci"].into_iter().filter(|p| which(p).is_none()).collect();
         let unavailable = (!missing.is_empty())
             .then(|| format!("pulling images needs {} (scripts/setup.sh installs them)", missing.join(" and ")));
-        Ok(Self { dir, unavailable })
+        Ok(Self { dir, unavailable, insecure })
+    }
+
+    /// Whether the registry at `address` (`host[:port]`) may be reached over plain HTTP: on a
+    /// loopback address, or named insecure.
+    pub fn plain_http_allowed(&self, address: &str) -> bool {
+        daytona_models::is_loopback_registry(address) || self.insecure.iter().any(|a| a == address)
     }
 
     /// Why images cannot be pulled here, if they cannot.
@@ -78,13 +117,14 @@ impl Images {
 
     /// Pulls `image` (checked with [`daytona_models::check_image_name`]) for snapshot `id` and
     /// unpacks it; anything of an earlier attempt is replaced.
-    pub async fn pull(&self, id: &str, image: &str) -> Result<ImageInfo, JailError> {
+    /// `logins` are the registries' credentials (the image's registry's is used, if any).
+    pub async fn pull(&self, id: &str, image: &str, logins: &[RegistryLogin]) -> Result<ImageInfo, JailError> {
         if let Some(why) = &self.unavailable {
             return Err(JailError::Unsupported(why.clone()));
         }
         daytona_models::check_image_name(image).map_err(JailError::Unsupported)?;
         let layout = self.make_dir(id).await?.join("oci");
-        fetch(image, &layout, "image").await?;
+        self.fetch(image, &layout, "image", logins).await?;
         let info = self.unpack(id, &layout, "image").await;
         // The unpacked bundle is all sandboxes use: the downloaded layers would only double the
         // image's room on disk.
@@ -158,28 +198,56 @@ impl Images {
     }
 }
 
-/// Whether `image` names a registry on a loopback address (plain HTTP allowed).
-fn is_loopback_registry(image: &str) -> bool {
-    let Some((host, _)) = image.split_once('/') else { return false };
-    let name = match host.rsplit_once(':') {
-        Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
-        _ => host,
-    };
-    name == "localhost" || name.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+impl Images {
+    /// Downloads `image` from its registry into the OCI layout at `layout`, tagged `tag`: over
+    /// HTTPS unless [`Images::plain_http_allowed`], logged in with its registry's login of
+    /// `logins` if there is one. Checks the reference's form first: it goes into skopeo's argv.
+    /// The login goes into an auth file beside `layout` (0600 in the server's private tree),
+    /// removed when skopeo is done.
+    pub async fn fetch(
+        &self,
+        image: &str,
+        layout: &Path,
+        tag: &str,
+        logins: &[RegistryLogin],
+    ) -> Result<(), JailError> {
+        daytona_models::check_image_reference(image).map_err(JailError::Unsupported)?;
+        let (address, _) = daytona_models::image_registry(image);
+        let mut copy = Command::new("skopeo");
+        copy.args(["copy", "--quiet", "--retry-times", "2"]);
+        if self.plain_http_allowed(&address) {
+            copy.arg("--src-tls-verify=false");
+        }
+        let auth_file = match login_for(logins, image) {
+            Some(login) => {
+                let file = layout.with_file_name(format!("{tag}.auth.json"));
+                write_auth_file(&file, &address, login).map_err(|e| format!("writing the registry login: {e}"))?;
+                copy.arg("--src-authfile").arg(&file);
+                Some(file)
+            }
+            None => None,
+        };
+        copy.arg(format!("docker://{image}")).arg(format!("oci:{}:{tag}", layout.display()));
+        let fetched = run(copy, &format!("pulling {image}")).await;
+        if let Some(file) = auth_file {
+            let _ = std::fs::remove_file(file);
+        }
+        fetched
+    }
 }
 
-/// Downloads `image` from its registry into the OCI layout at `layout`, tagged `tag` (plain
-/// HTTP only for a registry on a loopback address). Checks the reference's form first: it
-/// goes into skopeo's argv.
-pub async fn fetch(image: &str, layout: &Path, tag: &str) -> Result<(), JailError> {
-    daytona_models::check_image_reference(image).map_err(JailError::Unsupported)?;
-    let mut copy = Command::new("skopeo");
-    copy.args(["copy", "--quiet", "--retry-times", "2"]);
-    if is_loopback_registry(image) {
-        copy.arg("--src-tls-verify=false");
-    }
-    copy.arg(format!("docker://{image}")).arg(format!("oci:{}:{tag}", layout.display()));
-    run(copy, &format!("pulling {image}")).await
+/// Writes the containers auth file (`{"auths": {address: {"auth": base64(user:password)}}}`)
+/// of `login` at `path`, readable by the server's user only.
+fn write_auth_file(path: &Path, address: &str, login: &RegistryLogin) -> std::io::Result<()> {
+    use base64::Engine;
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", login.username, login.password));
+    let json = serde_json::json!({ "auths": { address: { "auth": token } } });
+    // One a killed server left behind goes first: a new file is private from its first byte.
+    let _ = std::fs::remove_file(path);
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    file.write_all(json.to_string().as_bytes())
 }
 
 /// Runs a helper to the end (within [`PULL_TIMEOUT`]); its error output is the failure's reason.
@@ -241,13 +309,56 @@ pub fn host_loader() -> Option<(PathBuf, String)> {
 mod tests {
     use super::*;
 
+    fn login(address: &str, project: &str, username: &str) -> RegistryLogin {
+        RegistryLogin {
+            address: address.into(),
+            project: project.into(),
+            username: username.into(),
+            password: "pw".into(),
+        }
+    }
+
     #[test]
-    fn only_loopback_registries_may_be_plain_http() {
-        assert!(is_loopback_registry("127.0.0.1:5000/test/busybox:1.0"));
-        assert!(is_loopback_registry("localhost:5000/x:1"));
-        assert!(!is_loopback_registry("python:3.12"));
-        assert!(!is_loopback_registry("ghcr.io/a/b:1"));
-        assert!(!is_loopback_registry("10.0.0.1:5000/x:1"));
-        assert!(!is_loopback_registry("localhost.evil.com/x:1"));
+    fn a_pull_takes_the_login_of_its_registry_and_project() {
+        let logins = [
+            login("ghcr.io", "", "any"),
+            login("ghcr.io", "team", "team"),
+            login("ghcr.io", "team/deep", "deep"),
+            login("docker.io", "", "hub"),
+            login("127.0.0.1:5000", "", "local"),
+        ];
+        let who = |image: &str| login_for(&logins, image).map(|l| l.username.as_str());
+        assert_eq!(who("ghcr.io/other/x:1"), Some("any"));
+        assert_eq!(who("ghcr.io/team/x:1"), Some("team"));
+        assert_eq!(who("ghcr.io/team/deep/x:1"), Some("deep"));
+        assert_eq!(who("ghcr.io/teamx/y:1"), Some("any"), "a project is a whole path component");
+        assert_eq!(who("python:3.12"), Some("hub"));
+        assert_eq!(who("index.docker.io/library/python:3.12"), Some("hub"));
+        assert_eq!(who("127.0.0.1:5000/test/busybox:1.0"), Some("local"));
+        assert_eq!(who("127.0.0.1:5001/test/busybox:1.0"), None);
+        assert_eq!(who("quay.io/a/b:1"), None);
+    }
+
+    #[test]
+    fn only_loopback_and_named_registries_may_be_plain_http() {
+        let dir = tempfile::tempdir().unwrap();
+        let images = Images::new(dir.path(), vec!["10.0.0.1:5000".into()]).unwrap();
+        assert!(images.plain_http_allowed("127.0.0.1:5000"));
+        assert!(images.plain_http_allowed("localhost:5000"));
+        assert!(images.plain_http_allowed("10.0.0.1:5000"));
+        assert!(!images.plain_http_allowed("10.0.0.1:5001"));
+        assert!(!images.plain_http_allowed("docker.io"));
+        assert!(!images.plain_http_allowed("localhost.evil.com"));
+    }
+
+    #[test]
+    fn the_auth_file_is_private_and_holds_the_login() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.auth.json");
+        write_auth_file(&path, "127.0.0.1:5000", &login("127.0.0.1:5000", "", "alice")).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        assert_eq!(json["auths"]["127.0.0.1:5000"]["auth"], "YWxpY2U6cHc=", "base64 of alice:pw");
     }
 }

@@ -203,6 +203,8 @@ pub struct RuntimeOptions {
     pub disk_pool_gib: i64,
     /// How many ready disks to keep.
     pub disk_pool_size: usize,
+    /// Registries (`host[:port]`) pulls may reach over plain HTTP besides loopback ones.
+    pub insecure_registries: Vec<String>,
 }
 
 /// The first `program` file on `PATH` or in the sbin directories.
@@ -279,7 +281,7 @@ impl Runtime {
             identities.reclaim();
         }
         let volumes = Volumes::new(data_dir)?;
-        let images = Images::new(data_dir)?;
+        let images = Images::new(data_dir, options.insecure_registries.clone())?;
         let builds = super::build::Builds::new(data_dir, options.id_base)?;
         Ok(Self {
             builds,

@@ -1,6 +1,6 @@
 //! Durable records, kept in SQLite (`daytona.db` in the data dir): each sandbox's
 //! [`record::SandboxRecord`] (its DTO plus what only the server knows), each volume's and each
-//! snapshot's DTO.
+//! snapshot's DTO, each registry's DTO and password.
 //!
 //! Imports nothing of the crate but `time`; every other layer may import it.
 
@@ -64,16 +64,19 @@ pub enum Table {
     Volumes,
     /// [`Snapshot`]s.
     Snapshots,
+    /// [`record::RegistryRecord`]s.
+    Registries,
 }
 
 impl Table {
-    const ALL: [Self; 3] = [Self::Sandboxes, Self::Volumes, Self::Snapshots];
+    const ALL: [Self; 4] = [Self::Sandboxes, Self::Volumes, Self::Snapshots, Self::Registries];
 
     fn sql_name(self) -> &'static str {
         match self {
             Self::Sandboxes => "sandboxes",
             Self::Volumes => "volumes",
             Self::Snapshots => "snapshots",
+            Self::Registries => "registries",
         }
     }
 }

@@ -1,6 +1,6 @@
 //! What the server keeps per sandbox: the wire DTO plus private bookkeeping.
 
-use daytona_models::{Sandbox, SandboxState};
+use daytona_models::{DockerRegistry, Sandbox, SandboxState};
 use serde::{Deserialize, Serialize};
 
 /// A sandbox as stored in the database.
@@ -125,4 +125,25 @@ pub enum ControlEvent {
     VolumeCreated(daytona_models::Volume),
     /// `volume` moved from state `old` to its current one (`volume.state.updated`).
     VolumeStateUpdated { volume: daytona_models::Volume, old: daytona_models::VolumeState },
+}
+
+/// A registry of the organization as stored: its DTO and the password pulls log in with (the
+/// database is private to the server's user; the password is never answered).
+#[derive(Clone, Serialize, Deserialize)]
+pub struct RegistryRecord {
+    /// The public view.
+    pub dto: DockerRegistry,
+    /// Password or access token.
+    pub password: String,
+}
+
+impl super::Named for RegistryRecord {
+    fn id(&self) -> &str {
+        &self.dto.id
+    }
+    /// Names may repeat (as in Daytona): the id stands in for the table's unique name.
+    #[allow(clippy::misnamed_getters)]
+    fn name(&self) -> &str {
+        &self.dto.id
+    }
 }
