@@ -12,7 +12,8 @@ use daytona_models::{
 use crate::client::Client;
 use crate::http::{encode, query_string, Method};
 use crate::{
-    Call, CreateSandboxParams, DaytonaConfig, DaytonaError, Sandbox, SandboxEvents, SnapshotService, VolumeService,
+    Call, CreateSandboxParams, DaytonaConfig, DaytonaError, RegistryService, Sandbox, SandboxEvents, SnapshotService,
+    VolumeService,
 };
 
 /// Default time to wait for a new sandbox to start.
@@ -76,6 +77,12 @@ impl Daytona {
     /// Its snapshots: list, get, create from an image, delete, activate, deactivate.
     pub fn snapshot(&self) -> SnapshotService {
         SnapshotService::new(Rc::clone(&self.client))
+    }
+
+    /// Its container registries (the credentials image pulls log in with): list, create,
+    /// update, delete.
+    pub fn registry(&self) -> RegistryService {
+        RegistryService::new(Rc::clone(&self.client))
     }
 
     /// Its volumes: list, get (or create) by name, create, delete.

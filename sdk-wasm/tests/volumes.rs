@@ -40,3 +40,46 @@ async fn a_volume_is_made_shared_and_refused_deletion_while_mounted() {
     whole.delete(None).await.expect("delete a sandbox");
     part.delete(None).await.expect("delete a sandbox");
 }
+
+/// Registries (their credentials live with the control plane) through the Rust face: added,
+/// listed, changed with the password kept, refused with a plain-HTTP URL off loopback, removed.
+#[wasm_bindgen_test]
+async fn a_registry_is_added_changed_and_removed() {
+    use daytona_wasm::models::{CreateDockerRegistry, RegistryType, UpdateDockerRegistry};
+    let daytona = common::daytona();
+    let registries = daytona.registry();
+    let name = common::unique("reg");
+    let made = registries
+        .create(&CreateDockerRegistry {
+            name: name.clone(),
+            url: "https://ghcr.io".into(),
+            username: "me".into(),
+            password: "token-123".into(),
+            project: Some("team".into()),
+        })
+        .await
+        .expect("create");
+    assert_eq!((made.name.as_str(), made.project.as_str()), (name.as_str(), "team"));
+    assert_eq!(made.registry_type, RegistryType::Organization);
+    assert!(registries.list().await.expect("list").iter().any(|r| r.id == made.id));
+    let changed = UpdateDockerRegistry {
+        name: format!("{name}-2"),
+        url: made.url.clone(),
+        username: "you".into(),
+        password: None,
+        project: None,
+    };
+    let changed = registries.update(&made.id, &changed).await.expect("update");
+    assert_eq!((changed.name, changed.username, changed.project), (format!("{name}-2"), "you".into(), String::new()));
+    let plain = CreateDockerRegistry {
+        name: name.clone(),
+        url: "http://ghcr.io".into(),
+        username: "me".into(),
+        password: "x".into(),
+        project: None,
+    };
+    let refused = registries.create(&plain).await.expect_err("plain http off loopback");
+    assert_eq!(refused.kind(), ErrorKind::BadRequest, "{refused}");
+    registries.delete(&made.id).await.expect("delete");
+    assert!(registries.list().await.expect("list").iter().all(|r| r.id != made.id));
+}

@@ -1,7 +1,8 @@
 // Snapshots in the console: pulled from a real registry on 127.0.0.1 with the state followed
 // live, chosen in the New sandbox dialog (the sandbox runs on the image), deactivated and
 // activated, deletion refused while in use (the reason shown), then done; one built from a
-// Dockerfile and a file picked in the browser, its build log followed live, a sandbox on it.
+// Dockerfile and a file picked in the browser, its build log followed live, a sandbox on it;
+// a private registry's login added on the page, so that a pull refused before it succeeds.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -194,4 +195,57 @@ test('the New sandbox dialog runs a sandbox on a Dockerfile built first, its bui
   assert.equal((await daytona.toolbox(sb.id).exec('cat /made')).result, `${marker}\n`);
   assert.equal((await daytona.call('DELETE', `/sandbox/${sb.id}`)).status, 200);
   assert.deepEqual(page.problems, []);
+});
+
+test('a private registry: a pull refused without its login, the registry added on the page, the pull then logs in', async () => {
+  const priv = startRegistry({ auth: 'carol:e2e-Pa55' });
+  try {
+    await page.goto(`${server.url}/#apiKey=${encodeURIComponent(server.apiKey)}`);
+    await page.getByRole('link', { name: 'Snapshots', exact: true }).click();
+    const image = `${priv.host}/test/busybox:1.0`;
+    const pull = async (name) => {
+      const form = page.getByRole('form', { name: 'New snapshot' });
+      await form.getByLabel('Snapshot name').fill(name);
+      await form.getByLabel('Image').fill(image);
+      await form.getByRole('button', { name: 'Pull' }).click();
+      return page.locator(`tr[data-snapshot="${name}"]`);
+    };
+    const refused = await pull('bb-private-refused');
+    await refused.locator('[data-state=error]').waitFor({ timeout: 60_000 });
+    assert.match(await refused.innerText(), /authentication required|unauthorized/);
+
+    await page.getByText('No registries: public images need none.').waitFor();
+    const add = page.getByRole('form', { name: 'Add registry' });
+    // Checked as typed: a URL with a path is refused beside the form, and nothing is sent.
+    await add.getByLabel('Registry name').fill('private');
+    await add.getByLabel('Registry URL').fill(`${priv.host}/v2`);
+    await add.getByLabel('User name').fill('carol');
+    await add.getByLabel('Password or token').fill('e2e-Pa55');
+    await add.getByRole('button', { name: 'Add registry' }).click();
+    await add.getByText('Invalid registry URL').waitFor();
+    assert.deepEqual((await daytona.call('GET', '/docker-registry')).body, []);
+    await add.getByLabel('Registry URL').fill(`http://${priv.host}`);
+    await add.getByRole('button', { name: 'Add registry' }).click();
+    const row = page.locator('tr[data-registry="private"]');
+    await row.waitFor();
+    assert.match(await row.innerText(), /carol/);
+    assert.equal(await add.getByLabel('Password or token').inputValue(), '', 'the password leaves the form');
+    assert.doesNotMatch(await page.content(), /e2e-Pa55/, 'the password is nowhere on the page');
+
+    const pulled = await pull('bb-private');
+    await pulled.locator('[data-state=active]').waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: artifact('registries.png'), fullPage: true });
+
+    await row.getByRole('button', { name: 'Remove registry private' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    await row.waitFor({ state: 'detached' });
+    assert.deepEqual((await daytona.call('GET', '/docker-registry')).body, []);
+    for (const name of ['bb-private', 'bb-private-refused']) {
+      const snap = (await daytona.call('GET', `/snapshots/${name}`)).body;
+      assert.equal((await daytona.call('DELETE', `/snapshots/${snap.id}`)).status, 200);
+    }
+    assert.deepEqual(page.problems, []);
+  } finally {
+    priv.stop();
+  }
 });

@@ -20,6 +20,7 @@ pub mod modal;
 pub mod org_usage;
 pub mod pager;
 pub mod port_previews;
+pub mod registries;
 pub mod relative_time;
 pub mod requires_started;
 pub mod resource_use;

@@ -2,7 +2,7 @@
 //! last used), pulls a new one from an image name with its progress shown live (`pending →
 //! pulling → active`, or the registry's reason), builds one (`BuildForm`: a Dockerfile or an
 //! image composed in a form, with files from the browser, the build log streamed live),
-//! activates, deactivates and deletes them.
+//! activates, deactivates and deletes them; below, the registries pulls log in to (`Registries`).
 
 use std::time::Duration;
 
@@ -15,6 +15,7 @@ use crate::components::build_form::BuildForm;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::connect_prompt::ConnectPrompt;
 use crate::components::error_alert::{Alert, ErrorAlert};
+use crate::components::registries::Registries;
 use crate::components::relative_time::RelativeTime;
 use crate::components::spinner::Spinner;
 use crate::components::state_badge::ToneBadge;
@@ -215,6 +216,7 @@ fn Snapshots() -> impl IntoView {
             <div class="empty-table"><Spinner/>" Loading snapshots…"</div>
         </Show>
         <ConfirmDialog open=confirm_open title="Delete snapshot" message=confirm_text confirm_label="Delete" on_confirm=delete/>
+        <Registries/>
     }
 }
 

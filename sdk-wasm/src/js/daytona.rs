@@ -246,7 +246,7 @@ fn list_query(query: Option<Ts<ListSandboxesQuery>>) -> Result<ListSandboxesQuer
     let Some(query) = query else { return Ok(ListSandboxesQuery::default()) };
     let value = query.js_value();
     if value.is_object() {
-        let keys = js_sys::Object::keys(value.unchecked_ref());
+        let keys = js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>());
         if let Some(key) = keys.iter().filter_map(|k| k.as_string()).find(|k| !LIST_QUERY_FIELDS.contains(&k.as_str()))
         {
             return Err(super::invalid(&format!(
