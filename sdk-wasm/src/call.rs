@@ -118,6 +118,13 @@ impl<T> Call<T> {
         self
     }
 
+    /// Sent even if the page is being unloaded meanwhile (fetch's `keepalive`): for a small
+    /// request made as a page goes, such as deleting what it made.
+    pub fn keepalive(mut self) -> Self {
+        self.request.opts.keepalive = true;
+        self
+    }
+
     /// The request, for the JS face (which hands the answer on undecoded).
     #[cfg_attr(not(feature = "js"), allow(dead_code))]
     pub(crate) fn request(self) -> Request {

@@ -144,7 +144,7 @@ impl FileSystem {
         opts: &TransferOptions,
     ) -> Result<FileStream, DaytonaError> {
         let guard = AbortGuard::new(opts.signal.as_ref(), Some(opts.timeout()))?;
-        let call = CallOptions { timeout: None, signal: Some(guard.signal.clone()) };
+        let call = CallOptions { signal: Some(guard.signal.clone()), ..CallOptions::default() };
         let url = self.url("/files/download", &[("path", remote_path)]);
         let resp = self.toolbox.client.http.send(Method::Get, &url, None::<&()>, &call).await.map_err(|e| match e {
             DaytonaError::Aborted(m) | DaytonaError::Connection(m) => guard.error(&m, &wasm_bindgen::JsValue::NULL),

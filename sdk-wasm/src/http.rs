@@ -26,12 +26,16 @@ pub struct CallOptions {
     pub timeout: Option<Duration>,
     /// Cancel when this signal fires (`DaytonaError::Aborted`).
     pub signal: Option<AbortSignal>,
+    /// Outlive the page: the browser sends the request even if the page is being unloaded
+    /// (fetch's `keepalive`; for small requests made as a page goes, such as deleting what it
+    /// made).
+    pub keepalive: bool,
 }
 
 impl CallOptions {
     /// Options with only a timeout.
     pub fn timeout(timeout: Option<Duration>) -> Self {
-        Self { timeout, signal: None }
+        Self { timeout, ..Self::default() }
     }
 }
 
@@ -136,6 +140,10 @@ impl Http {
             };
             if let Some(guard) = &guard {
                 init.set_signal(Some(&guard.signal));
+            }
+            if opts.keepalive {
+                // (web-sys's RequestInit has no setter for it.)
+                let _ = js_sys::Reflect::set(&init, &JsValue::from_str("keepalive"), &JsValue::TRUE);
             }
             let resp: Response = match JsFuture::from(global_fetch(url, &init)).await {
                 Ok(v) => v.unchecked_into(),

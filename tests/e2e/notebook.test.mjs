@@ -221,6 +221,33 @@ test('several notebooks side by side, each with its own context, kept across tab
   await eventually(async () => (await contexts()) === before, { what: 'the contexts deleted on leaving the sandbox' });
 });
 
+test('a hidden notebook still autosaves when its run ends; a reload deletes the page\'s contexts', async () => {
+  const contexts = async () => (await toolbox.call('GET', '/process/interpreter/context')).body.contexts.length;
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}/notebook#apiKey=${encodeURIComponent(server.apiKey)}`);
+  await source(0).waitFor();
+  const tabs = page.getByRole('navigation', { name: 'Open notebooks' });
+  const before = await contexts();
+  // Given a file, then a slow cell; while it runs another notebook is shown.
+  await page.getByLabel('Notebook path').fill('hidden-save.ipynb');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.locator('.nb-saved', { hasText: /^Saved$/ }).waitFor();
+  await runCell(0, 'import time\ntime.sleep(2)\nprint("ran while hidden")');
+  await tabs.getByRole('button', { name: '+ Notebook' }).click();
+  await tabs.locator('[aria-current=true]', { hasText: 'notebook' }).waitFor();
+  await runCell(0, '1 + 1');
+  await cells().nth(0).locator('.nb-result', { hasText: '2' }).waitFor();
+  assert.equal(await contexts(), before + 2, 'a context per notebook');
+  // The hidden one's output reaches its file without its being shown again.
+  await eventually(async () => (await toolbox.read('hidden-save.ipynb')).includes('ran while hidden'), {
+    what: 'the hidden notebook autosaved',
+    timeout: 20_000,
+  });
+  // A reload forgets the page's notebooks: their contexts are deleted as the page goes.
+  await page.reload();
+  await source(0).waitFor();
+  await eventually(async () => (await contexts()) === before, { what: "the reloaded page's contexts deleted" });
+});
+
 test("the toolbar's runs, restart and clear, the cells' own buttons and Jupyter's keys do what they say", async () => {
   await page.goto(`${server.url}/sandboxes/${sandbox.id}/notebook#apiKey=${encodeURIComponent(server.apiKey)}`);
   await source(0).waitFor();

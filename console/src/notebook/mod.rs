@@ -22,9 +22,6 @@ use model::{Cell, Notebook, Status};
 use notebooks::use_notebooks;
 use output::Outputs;
 
-/// How long after the last change a notebook that has a file is saved.
-const AUTOSAVE_AFTER_MS: u32 = 2_000;
-
 /// The Notebook tab.
 #[component]
 pub fn NotebookTab() -> impl IntoView {
@@ -88,25 +85,9 @@ fn NotebookView() -> impl IntoView {
     }
 }
 
-/// One notebook: its toolbar, cells and autosave.
+/// One notebook: its toolbar and cells (it saves itself: `Notebook::new`).
 #[component]
 fn NotebookBody(nb: Notebook) -> impl IntoView {
-    // Autosave: once the notebook has a file, a change is written two seconds after the last.
-    let generation = StoredValue::new(0u32);
-    Effect::new(move |_| {
-        if !(nb.dirty.get() && nb.has_file.get()) || nb.running.get() {
-            return;
-        }
-        nb.cells.track();
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(AUTOSAVE_AFTER_MS).await;
-            if generation.try_get_value() == Some(mine) && nb.dirty.get_untracked() && !nb.running.get_untracked() {
-                nb.save().await;
-            }
-        });
-    });
     let selected_or_first = move || nb.selected.get_untracked().or_else(|| nb.keys(None, true).first().copied());
     let save_keys = move |ev: KeyboardEvent| {
         if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("s") {

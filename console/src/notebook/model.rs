@@ -97,6 +97,9 @@ impl Cell {
     }
 }
 
+/// How long after the last change a notebook that has a file is saved.
+const AUTOSAVE_AFTER_MS: u32 = 2_000;
+
 /// A fresh nbformat cell id.
 fn new_id() -> String {
     format!("cell-{:08x}", (js_sys::Math::random() * f64::from(u32::MAX)) as u32)
@@ -161,7 +164,30 @@ impl Notebook {
             count: None,
             outputs: vec![],
         }]);
+        nb.autosave();
         nb
+    }
+
+    /// Autosave: once the notebook has a file, a change is written two seconds after the
+    /// last, whether or not the notebook is the one shown (a hidden one's run still ends in
+    /// its file). Lives as long as the notebook's owner.
+    fn autosave(self) {
+        let generation = StoredValue::new(0u32);
+        Effect::new(move |_| {
+            if !(self.dirty.get() && self.has_file.get()) || self.running.get() || self.is_closed() {
+                return;
+            }
+            self.cells.track();
+            generation.update_value(|g| *g += 1);
+            let mine = generation.get_value();
+            spawn_local(async move {
+                gloo_timers::future::TimeoutFuture::new(AUTOSAVE_AFTER_MS).await;
+                let current = generation.try_get_value() == Some(mine);
+                if current && self.dirty.get_untracked() && !self.running.get_untracked() && !self.is_closed() {
+                    self.save().await;
+                }
+            });
+        });
     }
 
     fn make(&self, data: CellData) -> Cell {
@@ -317,14 +343,15 @@ impl Notebook {
         self.closed.try_get_value() != Some(false)
     }
 
-    /// Deletes the context, in the sandbox it was made in.
-    fn delete_context(&self) {
+    /// Deletes the context, in the sandbox it was made in (a request that outlives the page:
+    /// this also runs as the page goes). The next run makes a new one.
+    pub fn delete_context(&self) {
         let context = self.context.try_get_untracked().flatten();
         let sandbox = self.context_sandbox.try_get_value().flatten();
         let _ = self.context.try_set(None);
         if let (Some(context), Some(sandbox)) = (context, sandbox) {
             spawn_local(async move {
-                let _ = sandbox.code_interpreter().delete_context(&context).await;
+                let _ = sandbox.code_interpreter().delete_context(&context).keepalive().await;
             });
         }
     }

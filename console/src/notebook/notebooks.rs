@@ -2,7 +2,8 @@
 //! not to the tab, so going to the Files tab and back keeps their cells, outputs and running
 //! cells; each has an interpreter context of its own (created on its first run), deleted when
 //! the notebook is closed, when the sandbox's pages go away, or when they show another sandbox
-//! (no kernel is left behind by a visit).
+//! (no kernel is left behind by a visit), and when the page is reloaded or its browser tab
+//! closed.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -38,6 +39,14 @@ impl Notebooks {
         };
         provide_context(notebooks);
         on_cleanup(move || notebooks.close_all());
+        // A reload or a closed browser tab deletes the contexts too (the page's notebooks are
+        // gone with it). A page kept for Back (bfcache) makes new ones on its next run.
+        let unload = window_event_listener_untyped("pagehide", move |_| {
+            for (_, nb) in notebooks.open.try_get_untracked().unwrap_or_default() {
+                nb.delete_context();
+            }
+        });
+        on_cleanup(move || unload.remove());
         notebooks
     }
 

@@ -36,6 +36,8 @@ pub struct Disks {
     pool: Mutex<Vec<PathBuf>>,
     /// Serialises refills (one formatter at a time).
     refilling: tokio::sync::Mutex<()>,
+    /// Set by [`Disks::unmount_all`]: no disk is added to the pool any more.
+    closed: std::sync::atomic::AtomicBool,
     unavailable: Option<String>,
 }
 
@@ -65,6 +67,7 @@ impl Disks {
             pool_size,
             pool: Mutex::new(Vec::new()),
             refilling: tokio::sync::Mutex::new(()),
+            closed: std::sync::atomic::AtomicBool::new(false),
             unavailable,
         }
     }
@@ -137,7 +140,7 @@ impl Disks {
         }
         let _one_at_a_time = self.refilling.lock().await;
         loop {
-            if self.pool.lock().len() >= self.pool_size {
+            if self.is_closed() || self.pool.lock().len() >= self.pool_size {
                 return;
             }
             let dir = self.pool_dir.join(uuid::Uuid::new_v4().to_string());
@@ -233,8 +236,16 @@ impl Disks {
         unmount_when_free(&self.disk_dir(id).join(MOUNT_POINT)).await;
     }
 
-    /// Unmounts every disk: sandboxes' and the pool's (clean shutdown).
+    fn is_closed(&self) -> bool {
+        self.closed.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Unmounts every disk: sandboxes' and the pool's (clean shutdown). A refill under way
+    /// ends first (a disk it was still formatting would otherwise stay mounted after the
+    /// server is gone), and none starts after.
     pub async fn unmount_all(&self) {
+        self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _no_refill = self.refilling.lock().await;
         let ready: Vec<PathBuf> = self.pool.lock().drain(..).collect();
         for dir in ready {
             discard(&dir);
