@@ -384,3 +384,44 @@ async fn a_kept_open_socket_takes_request_after_request() {
     assert!(r.of("control").is_empty(), "{:?}", r.frames);
     assert_eq!(r.error_name(), Some("KeyboardInterrupt"));
 }
+
+/// The early failures close the socket as Daytona's daemon does: an execution still queued on
+/// a context deleted meanwhile gets 1008 "context is not active" (and never runs); a sandbox
+/// whose image has no Python gets 1011 with the reason, and the agent keeps serving.
+#[tokio::test]
+async fn early_failures_close_with_the_daemons_codes() {
+    let registry = Registry::start();
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    let (status, made) = s.post_toolbox(&id, "/process/interpreter/context", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{made}");
+    let context = made["id"].as_str().unwrap().to_owned();
+    let mut first = open(
+        &s,
+        &id,
+        json!({ "code": "import time\nprint('busy', flush=True)\ntime.sleep(30)", "contextId": context }),
+    )
+    .await;
+    let started = tokio::time::timeout(Duration::from_secs(20), first.next()).await.unwrap().unwrap().unwrap();
+    assert!(started.to_text().unwrap().contains("busy"));
+    let marker = format!("/tmp/{}", unique("never"));
+    let mut queued = open(&s, &id, json!({ "code": format!("open({marker:?}, 'w')"), "contextId": context })).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (status, body) = s.delete_toolbox(&id, &format!("/process/interpreter/context/{context}")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let r = finish(&mut queued, |_| None).await;
+    assert_eq!((r.code, r.reason.as_str()), (1008, "context is not active"), "{:?}", r.frames);
+    finish(&mut first, |_| None).await;
+    assert_ne!(s.exec(&id, &format!("test -e {marker}")).await.0, 0, "the queued code never ran");
+
+    // An image without Python: 1011 and why; the sandbox's other routes still answer.
+    let (status, snap) =
+        s.post("/snapshots", json!({ "name": "no-python", "imageName": registry.image("test/busybox:1.0") })).await;
+    assert_eq!(status, StatusCode::OK, "{snap}");
+    assert_eq!(settled(&s, snap["id"].as_str().unwrap()).await["state"], "active");
+    let bare = id_of(&s.create(json!({ "snapshot": "no-python" })).await);
+    let r = code(&s, &bare, "print(1)").await;
+    assert_eq!(r.code, 1011, "{} {:?}", r.reason, r.frames);
+    assert!(r.reason.contains("python3"), "{}", r.reason);
+    assert_eq!(s.exec(&bare, "echo still-here").await, (0, "still-here\n".to_owned()));
+}

@@ -7,6 +7,7 @@ use daytona_wasm::{Image, PipOptions, RunCommand};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::build_log::{BuildLog, BuildLogView};
 use crate::components::error_alert::Alert;
 use crate::components::spinner::Spinner;
 use crate::connection::use_connection;
@@ -121,7 +122,7 @@ pub fn BuildForm(on_done: Callback<()>) -> impl IntoView {
     };
     let files = StoredValue::new_local(Vec::<PickedFile>::new());
     let file_names = RwSignal::new(Vec::<String>::new());
-    let log = RwSignal::new(Vec::<String>::new());
+    let log = BuildLog::new();
     let building = RwSignal::new(false);
     let uploaded = RwSignal::new(None::<(u64, Option<u64>)>);
     let outcome = RwSignal::new(None::<Result<String, String>>);
@@ -169,15 +170,14 @@ pub fn BuildForm(on_done: Callback<()>) -> impl IntoView {
             Ok(d) => d,
             Err(e) => return outcome.set(Some(Err(describe(&e)))),
         };
-        log.set(Vec::new());
+        log.clear();
         uploaded.set(None);
         outcome.set(None);
         building.set(true);
-        let on_logs: daytona_wasm::LogFn = std::rc::Rc::new(move |line: &str| log.update(|l| l.push(line.to_owned())));
         let on_progress: daytona_wasm::ProgressFn =
             std::rc::Rc::new(move |p: daytona_wasm::TransferProgress| uploaded.set(Some((p.loaded, p.total))));
         let opts = daytona_wasm::ImageBuildOptions {
-            on_logs: Some(on_logs),
+            on_logs: Some(log.sink()),
             upload: daytona_wasm::TransferOptions { on_progress: Some(on_progress), ..Default::default() },
             timeout: None,
         };
@@ -278,9 +278,7 @@ pub fn BuildForm(on_done: Callback<()>) -> impl IntoView {
                 Ok(text) => view! { <p class="build-done" role="status">{text}</p> }.into_any(),
                 Err(e) => view! { <Alert message=e/> }.into_any(),
             })}
-            <Show when=move || !log.with(Vec::is_empty)>
-                <pre class="build-log mono" aria-label="Build log" aria-live="polite">{move || log.get().join("\n")}</pre>
-            </Show>
+            <BuildLogView log/>
         </details>
     }
 }

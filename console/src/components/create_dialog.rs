@@ -5,6 +5,7 @@ use daytona_wasm::{CreateSandboxParams, Image, ImageBuildOptions, Resources};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::build_log::{BuildLog, BuildLogView};
 use crate::components::error_alert::Alert;
 use crate::components::field::Field;
 use crate::components::kv_editor::{KvEditor, KvRows};
@@ -257,7 +258,7 @@ fn CreateForm(
     let name_error = Signal::derive(move || shown(validate::sandbox_name(form.name.get().trim())));
     let allow_list_error = Signal::derive(move || shown(validate::allow_list(&form.network_allow_list.get())));
     let image_error = Signal::derive(move || shown(form.image().map(drop)));
-    let build_log = RwSignal::new(Vec::<String>::new());
+    let build_log = BuildLog::new();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -270,14 +271,12 @@ fn CreateForm(
             Err(e) => return server_error.set(Some(describe(&e))),
         };
         busy.set(true);
-        build_log.set(Vec::new());
+        build_log.clear();
         spawn_local(async move {
             let made = match image {
                 None => daytona.create(params, None).await,
                 Some(image) => {
-                    let on_logs: daytona_wasm::LogFn =
-                        std::rc::Rc::new(move |line: &str| build_log.update(|l| l.push(line.to_owned())));
-                    let opts = ImageBuildOptions { on_logs: Some(on_logs), ..Default::default() };
+                    let opts = ImageBuildOptions { on_logs: Some(build_log.sink()), ..Default::default() };
                     build_and_create(daytona, image, params, opts).await
                 }
             };
@@ -400,9 +399,7 @@ fn CreateForm(
                     <KvEditor rows=form.env noun="Variable" show_errors=submitted/>
                 </fieldset>
 
-                <Show when=move || !build_log.with(Vec::is_empty)>
-                    <pre class="build-log mono" aria-label="Build log" aria-live="polite">{move || build_log.get().join("\n")}</pre>
-                </Show>
+                <BuildLogView log=build_log/>
                 {move || server_error.get().map(|e| view! { <Alert message=e/> })}
 
                 <footer class="modal-foot">

@@ -2,6 +2,7 @@
 
 pub mod action_buttons;
 pub mod build_form;
+pub mod build_log;
 pub mod bulk_bar;
 pub mod confirm;
 pub mod connect_prompt;
