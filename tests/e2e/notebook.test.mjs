@@ -14,9 +14,19 @@ import { ROOT } from '../support/daytona-local.js';
 import { artifact, consoleSuite, eventually } from './helpers.js';
 
 let suite, server, page, daytona, sandbox, toolbox;
+/** The last question the page asked (a notebook with unsaved changes asks before it goes). */
+let asked;
+/** Whether the next question about leaving is declined (the page stays). */
+let decline = false;
 
 before(async () => {
   ({ server, daytona, page } = suite = await consoleSuite({ width: 1300, height: 1000 }));
+  // Tests leave notebooks with unsaved cells behind: the next page load goes ahead (the
+  // browser's own question accepted) unless a test says otherwise.
+  page.on('dialog', (d) => {
+    asked = { type: d.type(), message: d.message() };
+    return decline ? d.dismiss() : d.accept();
+  });
   sandbox = await daytona.createStarted('e2e-notebook');
   toolbox = daytona.toolbox(sandbox.id);
 });
@@ -242,8 +252,20 @@ test('a hidden notebook still autosaves when its run ends; a reload deletes the 
     what: 'the hidden notebook autosaved',
     timeout: 20_000,
   });
-  // A reload forgets the page's notebooks: their contexts are deleted as the page goes.
+  // The new notebook's cell is unsaved: leaving the sandbox asks; declined, all stays.
+  decline = true;
+  asked = undefined;
+  await page.getByRole('link', { name: '← Sandboxes' }).click();
+  await eventually(async () => asked !== undefined, { what: 'the question before leaving' });
+  assert.match(asked.message, /notebooks have unsaved changes/);
+  assert.match(page.url(), /\/notebook/);
+  await cells().nth(0).locator('.nb-result', { hasText: '2' }).waitFor();
+  decline = false;
+  // A reload (the browser's question accepted) forgets the page's notebooks: their contexts
+  // are deleted as the page goes.
+  asked = undefined;
   await page.reload();
+  assert.equal(asked?.type, 'beforeunload', 'the browser asked before the reload');
   await source(0).waitFor();
   await eventually(async () => (await contexts()) === before, { what: "the reloaded page's contexts deleted" });
 });

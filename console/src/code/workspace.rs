@@ -106,11 +106,15 @@ pub struct Workspace {
     /// The sandbox page's owner: open files' signals live under it (not under whichever
     /// component or handler opened them) until the file is closed.
     owner: StoredValue<Owner>,
+    /// Whether the sandbox's pages hold other unsaved work (its notebooks), which the same
+    /// questions guard.
+    unsaved_elsewhere: StoredValue<Option<Rc<dyn Fn() -> bool>>, LocalStorage>,
 }
 
 impl Workspace {
     /// New and empty, provided to the sandbox page's components. Closing the page, or
-    /// following a link out of the sandbox's pages, while a file has unsaved changes asks first.
+    /// following a link out of the sandbox's pages, while a file (or a notebook:
+    /// [`Self::guard_also`]) has unsaved changes asks first.
     pub fn provide() -> Self {
         let navigate = leptos_router::hooks::use_navigate();
         let this = Self {
@@ -120,10 +124,11 @@ impl Workspace {
             servers: StoredValue::new_local(HashMap::new()),
             navigate: StoredValue::new_local(Rc::new(move |to: &str| navigate(to, Default::default()))),
             owner: StoredValue::new(Owner::current().expect("Workspace::provide runs in a component")),
+            unsaved_elsewhere: StoredValue::new_local(None),
         };
         // Closing or reloading the page with unsaved changes: the browser asks.
         let unload = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
-            if this.any_dirty() {
+            if this.any_unsaved() {
                 ev.prevent_default();
                 if let Some(ev) = ev.dyn_ref::<web_sys::BeforeUnloadEvent>() {
                     ev.set_return_value("unsaved");
@@ -136,10 +141,10 @@ impl Workspace {
         let may_leave = move |to: &str| {
             let Some(id) = this.current.id.try_get_untracked() else { return true };
             let page = format!("/sandboxes/{id}");
-            if to == page || to.starts_with(&format!("{page}/")) || !this.any_dirty() {
+            if to == page || to.starts_with(&format!("{page}/")) || !this.any_unsaved() {
                 return true;
             }
-            let ask = "Files open in the editor have unsaved changes. Leave this sandbox and lose them?";
+            let ask = "This sandbox's open files or notebooks have unsaved changes. Leave it and lose them?";
             window().confirm_with_message(ask).unwrap_or(false)
         };
         let leave = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
@@ -190,6 +195,18 @@ impl Workspace {
     /// The open file `path`, if it is open.
     pub fn doc(&self, path: &str) -> Option<OpenDoc> {
         self.docs.with(|d| d.iter().find(|d| d.path.with_value(|p| p == path)).copied())
+    }
+
+    /// Also guards the work `unsaved` says is unsaved (the sandbox's notebooks): closing the
+    /// page or leaving the sandbox's pages asks while it says so.
+    pub fn guard_also(&self, unsaved: impl Fn() -> bool + 'static) {
+        self.unsaved_elsewhere.set_value(Some(Rc::new(unsaved)));
+    }
+
+    /// Whether the sandbox's pages hold unsaved work: an open file or what
+    /// [`Self::guard_also`] guards.
+    fn any_unsaved(&self) -> bool {
+        self.any_dirty() || self.unsaved_elsewhere.try_with_value(|f| f.as_ref().is_some_and(|f| f())).unwrap_or(false)
     }
 
     /// Whether any open file has unsaved changes.

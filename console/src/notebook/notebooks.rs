@@ -102,6 +102,13 @@ impl Notebooks {
         }
     }
 
+    /// Whether an open notebook has changes not saved to its file (or no file yet).
+    pub fn any_dirty(&self) -> bool {
+        self.open
+            .try_with_untracked(|open| open.iter().any(|(_, nb)| nb.dirty.try_get_untracked() == Some(true)))
+            .unwrap_or(false)
+    }
+
     /// Closes every notebook (the sandbox's pages are going, or show another sandbox).
     pub fn close_all(&self) {
         for (_, nb) in self.open.try_get_untracked().unwrap_or_default() {

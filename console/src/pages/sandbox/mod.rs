@@ -65,6 +65,9 @@ fn SandboxShell() -> impl IntoView {
     let workspace = crate::code::workspace::Workspace::provide();
     // So do the open notebooks (their contexts deleted when the pages go or change sandbox).
     let notebooks = crate::notebook::Notebooks::provide(current);
+    // Leaving the sandbox or closing the page with a notebook's changes unsaved asks first, as
+    // with the editor's files.
+    workspace.guard_also(move || notebooks.any_dirty());
     Effect::watch(
         move || id.get(),
         move |_, _, _| {
