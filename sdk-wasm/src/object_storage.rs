@@ -235,17 +235,18 @@ async fn upload(
     let mut parts = Vec::new();
     let mut offset = 0u64;
     let result: Result<(), DaytonaError> = async {
-        loop {
-            let bytes = tar.take(PART_SIZE).await?;
-            if bytes.is_empty() {
-                break;
-            }
+        // The next part is read from the blobs while this one goes up.
+        let mut bytes = tar.take(PART_SIZE).await?;
+        while !bytes.is_empty() {
             let number = (parts.len() + 1).to_string();
             let query = [("partNumber", number.as_str()), ("uploadId", upload_id.as_str())];
-            let answer = request(access, "PUT", key, &query, Body::Bytes(&bytes), &part_opts(offset)).await?;
-            let etag = answer.etag.ok_or_else(|| DaytonaError::Decode("no ETag on an uploaded part".into()))?;
+            let part = part_opts(offset);
+            let sent = request(access, "PUT", key, &query, Body::Bytes(&bytes), &part);
+            let (answer, next) = futures::future::join(sent, tar.take(PART_SIZE)).await;
+            let etag = answer?.etag.ok_or_else(|| DaytonaError::Decode("no ETag on an uploaded part".into()))?;
             offset += bytes.len() as u64;
             parts.push(etag);
+            bytes = next?;
         }
         let mut xml = String::from("<CompleteMultipartUpload>");
         for (n, etag) in parts.iter().enumerate() {

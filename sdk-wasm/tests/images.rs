@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
+use common::REGISTRY;
 use daytona_wasm::{
     CreateSandboxParams, ErrorKind, Image, ImageBuildOptions, LogFn, RunCommand, TransferOptions, TransferProgress,
     PART_SIZE,
@@ -18,12 +19,6 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// `127.0.0.1:PORT` of the test registry (test/busybox:1.0).
-const REGISTRY: &str = match option_env!("DAYTONA_TEST_REGISTRY") {
-    Some(r) => r,
-    None => "127.0.0.1:5000",
-};
 
 fn blob(bytes: &[u8]) -> web_sys::Blob {
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));

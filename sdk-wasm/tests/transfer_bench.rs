@@ -1,14 +1,17 @@
 //! Benchmark (prints figures): SDK transfer throughput against a raw browser `fetch`/XHR of
 //! the same endpoints (256 MiB; the SDK uploads with XMLHttpRequest, which has upload progress,
 //! the baseline with fetch), wasm memory during a 256 MiB upload (always) and a 512 MiB one
-//! (where Chromium accepts such a Blob).
+//! (where Chromium accepts such a Blob); an image's context uploaded to the object storage
+//! (SigV4, multipart, tar made on the fly) against a raw fetch of the same bytes to the toolbox.
 
 mod common;
 
 use std::cell::Cell;
 use std::rc::Rc;
 
-use daytona_wasm::{CreateSandboxParams, DaytonaError, Resources, TransferOptions, TransferProgress};
+use daytona_wasm::{
+    CreateSandboxParams, DaytonaError, Image, ImageBuildOptions, Resources, TransferOptions, TransferProgress,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -184,5 +187,61 @@ async fn transfer_throughput_and_memory() {
         raw_down / sdk_down
     );
 
+    sb.delete(None).await.expect("delete");
+}
+
+/// When a progress report came (ms) and the bytes sent by then.
+type Mark = (f64, u64);
+
+/// An image's 64 MiB context (a browser Blob) on its way to the object storage: SigV4-signed
+/// multipart PUTs of a tar made on the fly, timed from its first progress report to its last
+/// (the hashing before and the build after are not the upload), against a raw `fetch` POST of
+/// the same Blob to the toolbox (the fastest way this browser puts those bytes on this server).
+#[wasm_bindgen_test]
+async fn context_upload_throughput() {
+    let size = 64;
+    let blob = big_blob(size);
+    let daytona = common::daytona();
+    let sb = daytona.create(CreateSandboxParams::default(), None).await.expect("create");
+    let base = format!("{}/{}", sb.data().toolbox_proxy_url, sb.id());
+    let (mut sdk_best, mut raw_best) = (0.0f64, 0.0f64);
+    for round in 0..2 {
+        // A new archive path each round: a new context hash, so it is uploaded (not found by
+        // the HEAD that skips contexts already there).
+        let image = Image::base(&format!("{}/test/busybox:1.0", common::REGISTRY)).add_local_file(
+            &common::unique(&format!("ctx{round}")),
+            blob.clone(),
+            "/ctx.bin",
+        );
+        let marks: Rc<Cell<Option<(Mark, Mark)>>> = Rc::default();
+        let m = Rc::clone(&marks);
+        let upload = TransferOptions {
+            on_progress: Some(Rc::new(move |p: TransferProgress| {
+                let now = (js_sys::Date::now(), p.loaded);
+                m.set(Some(m.get().map_or((now, now), |(first, _)| (first, now))));
+            })),
+            ..Default::default()
+        };
+        let opts = ImageBuildOptions { upload, ..Default::default() };
+        let name = common::unique("ctx-bench");
+        let snapshot = daytona.snapshot().create_from_image(&name, &image, opts).await.expect("built");
+        let ((t0, b0), (t1, b1)) = marks.get().expect("progress reported");
+        assert!(b1 >= (size as u64) << 20 && t1 > t0, "the whole context went up: {b0}..{b1} bytes");
+        sdk_best = sdk_best.max((b1 - b0) as f64 / MIB / ((t1 - t0) / 1000.0));
+        daytona.snapshot().delete(&snapshot).await.expect("delete the snapshot");
+
+        let form = web_sys::FormData::new().unwrap();
+        form.append_with_str("files[0].path", "bench/ctx.bin").unwrap();
+        form.append_with_blob_and_filename("files[0].file", &blob, "bench/ctx.bin").unwrap();
+        let t = js_sys::Date::now();
+        raw_fetch("POST", &format!("{base}/files/bulk-upload"), Some(&form.into())).await;
+        raw_best = raw_best.max(size as f64 / ((js_sys::Date::now() - t) / 1000.0));
+    }
+    console_log!(
+        "BENCH image context upload {size} MiB (object storage, SigV4 multipart): SDK {:.0} MiB/s, raw fetch to the toolbox {:.0} MiB/s, ratio {:.2}",
+        sdk_best,
+        raw_best,
+        sdk_best / raw_best
+    );
     sb.delete(None).await.expect("delete");
 }

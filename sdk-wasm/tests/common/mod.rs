@@ -15,6 +15,12 @@ pub const API_KEY: &str = match option_env!("DAYTONA_TEST_API_KEY") {
     None => "test-key",
 };
 
+/// `127.0.0.1:PORT` of the test registry scripts/test.sh starts (test/busybox:1.0).
+pub const REGISTRY: &str = match option_env!("DAYTONA_TEST_REGISTRY") {
+    Some(r) => r,
+    None => "127.0.0.1:5000",
+};
+
 /// A client of the test server.
 pub fn daytona() -> Daytona {
     Daytona::new(DaytonaConfig::with_api_key(API_URL, API_KEY)).expect("valid config")
