@@ -108,6 +108,9 @@ pub struct ListSandboxesQuery {
 }
 
 impl ListSandboxesQuery {
+    /// Its fields' names on the wire (what a JS caller may pass; anything else is refused).
+    pub const FIELDS: [&'static str; 8] = ["cursor", "limit", "id", "name", "labels", "states", "sort", "order"];
+
     /// The query as `(key, value)` pairs in Daytona's wire form.
     pub fn to_pairs(&self) -> Vec<(String, String)> {
         let mut pairs = Vec::new();
@@ -238,5 +241,25 @@ mod tests {
             assert_eq!(SandboxState::parse(state.as_str()), Some(state));
         }
         assert_eq!(SandboxState::parse("nonsense"), None);
+    }
+
+    #[test]
+    fn the_field_names_are_the_wire_names() {
+        let full = ListSandboxesQuery {
+            cursor: Some("c".into()),
+            limit: Some(1),
+            id: Some("i".into()),
+            name: Some("n".into()),
+            labels: Some(BTreeMap::new()),
+            states: Some(vec![]),
+            sort: Some(SandboxSortField::Name),
+            order: Some(SortOrder::Asc),
+        };
+        let json = serde_json::to_value(&full).unwrap();
+        let mut keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut fields = ListSandboxesQuery::FIELDS.to_vec();
+        keys.sort_unstable();
+        fields.sort_unstable();
+        assert_eq!(keys, fields);
     }
 }

@@ -62,7 +62,7 @@ pub struct CreateDockerRegistry {
     pub project: Option<String>,
 }
 
-/// Body of `PATCH /docker-registry/{id}`: a password left out keeps the stored one.
+/// Body of `PATCH /docker-registry/{id}`: a password or project left out keeps the stored one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct UpdateDockerRegistry {
@@ -76,7 +76,7 @@ pub struct UpdateDockerRegistry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(optional))]
     pub password: Option<String>,
-    /// Project (path prefix), if any.
+    /// A new project (path prefix), or none to keep the stored one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(optional))]
     pub project: Option<String>,
@@ -89,9 +89,29 @@ pub const DOCKER_HUB: &str = "docker.io";
 const DOCKER_HUB_ALIASES: [&str; 5] =
     ["docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com", "hub.docker.com"];
 
+/// A registry host as compared: lowercase, Docker Hub's aliases as [`DOCKER_HUB`].
+fn canonical_host(host: &str) -> String {
+    let host = host.to_ascii_lowercase();
+    if DOCKER_HUB_ALIASES.contains(&host.as_str()) {
+        DOCKER_HUB.into()
+    } else {
+        host
+    }
+}
+
+/// `host[:port]` split into its name and port (a last `:` followed by digits only).
+fn split_port(address: &str) -> (&str, Option<&str>) {
+    match address.rsplit_once(':') {
+        Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => (name, Some(port)),
+        _ => (address, None),
+    }
+}
+
 /// A registry's address from a registry URL as users write it: `host[:port]` (Docker Hub's
-/// aliases as [`DOCKER_HUB`]) and whether it named plain `http://`. A scheme other than
-/// `http`/`https`, a path, credentials or characters a host name has not are refused.
+/// aliases as [`DOCKER_HUB`], HTTPS's own port 443 left out, as image references write it)
+/// and whether it named plain `http://`. The API path Docker's own settings end with (`/v1/`,
+/// `/v2/`) is allowed; a scheme other than `http`/`https`, another path, credentials or
+/// characters a host name has not are refused.
 pub fn registry_address(url: &str) -> Result<(String, bool), String> {
     let bad = || {
         Err(format!(
@@ -106,7 +126,8 @@ pub fn registry_address(url: &str) -> Result<(String, bool), String> {
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("http") => (rest, true),
         Some(_) => return bad(),
     };
-    let host = rest.strip_suffix('/').unwrap_or(rest);
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    let host = ["/v1", "/v2"].iter().find_map(|api| rest.strip_suffix(api)).unwrap_or(rest);
     let (name, port) = match host.rsplit_once(':') {
         Some((name, port)) => (name, Some(port)),
         None => (host, None),
@@ -123,28 +144,22 @@ pub fn registry_address(url: &str) -> Result<(String, bool), String> {
     if !name_ok || !port_ok {
         return bad();
     }
-    let host = host.to_ascii_lowercase();
-    Ok((if DOCKER_HUB_ALIASES.contains(&host.as_str()) { DOCKER_HUB.into() } else { host }, plain))
+    let host = if !plain && port == Some("443") { name } else { host };
+    Ok((canonical_host(host), plain))
 }
 
 /// The registry an image reference names, `host[:port]` ([`DOCKER_HUB`] for references such
 /// as `python:3.12` or `library/python:3.12`), and the path within it.
 pub fn image_registry(image: &str) -> (String, &str) {
     match image.split_once('/') {
-        Some((first, rest)) if first.contains(['.', ':']) || first == "localhost" => {
-            let host = first.to_ascii_lowercase();
-            (if DOCKER_HUB_ALIASES.contains(&host.as_str()) { DOCKER_HUB.into() } else { host }, rest)
-        }
+        Some((first, rest)) if first.contains(['.', ':']) || first == "localhost" => (canonical_host(first), rest),
         _ => (DOCKER_HUB.into(), image),
     }
 }
 
 /// Whether a registry address (`host[:port]`) is on a loopback address.
 pub fn is_loopback_registry(address: &str) -> bool {
-    let name = match address.rsplit_once(':') {
-        Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
-        _ => address,
-    };
+    let (name, _) = split_port(address);
     name == "localhost" || name.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
 }
 
@@ -155,8 +170,9 @@ pub fn check_registry_fields(name: &str, username: &str, project: Option<&str>) 
         return Err("A registry needs a name of 1-255 characters".into());
     }
     // Basic auth joins user and password with ':', so a user name cannot hold one.
-    if username.is_empty() || username.len() > 255 || username.chars().any(|c| c.is_control() || c == ':') {
-        return Err("A registry needs a user name of 1-255 characters, without ':'".into());
+    let bad_char = |c: char| c.is_control() || c.is_whitespace() || c == ':';
+    if username.is_empty() || username.len() > 255 || username.chars().any(bad_char) {
+        return Err("A registry needs a user name of 1-255 characters, without spaces or ':'".into());
     }
     let project_ok = |p: &str| {
         p.len() <= 255 && !p.starts_with('/') && p.chars().all(|c| c.is_ascii_alphanumeric() || "._-/".contains(c))
@@ -179,11 +195,16 @@ mod tests {
         assert_eq!(ok("HTTP://127.0.0.1:5000"), ("127.0.0.1:5000".into(), true));
         assert_eq!(ok("https://registry.hub.docker.com"), (DOCKER_HUB.into(), false));
         assert_eq!(ok("Index.Docker.io"), (DOCKER_HUB.into(), false));
+        assert_eq!(ok("https://index.docker.io/v1/"), (DOCKER_HUB.into(), false), "Docker's own config key");
+        assert_eq!(ok("https://ghcr.io:443"), ("ghcr.io".into(), false), "as image references write it");
+        assert_eq!(ok("ghcr.io/v2"), ("ghcr.io".into(), false));
+        assert_eq!(ok("http://127.0.0.1:443"), ("127.0.0.1:443".into(), true));
         for bad in [
             "",
             "ftp://x.io",
             "https://u:p@x.io",
             "x.io/path",
+            "x.io/v3",
             "x.io:0",
             "x.io:99999",
             "-x.io",

@@ -406,7 +406,8 @@ async fn early_failures_close_with_the_daemons_codes() {
     assert!(started.to_text().unwrap().contains("busy"));
     let marker = format!("/tmp/{}", unique("never"));
     let mut queued = open(&s, &id, json!({ "code": format!("open({marker:?}, 'w')"), "contextId": context })).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Time for the queued request to reach the context's queue (the first sleeps 30 s).
+    tokio::time::sleep(Duration::from_secs(2)).await;
     let (status, body) = s.delete_toolbox(&id, &format!("/process/interpreter/context/{context}")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let r = finish(&mut queued, |_| None).await;

@@ -144,6 +144,8 @@ async fn bad_registries_are_refused() {
         (json!({ "name": " ", "url": "ghcr.io", "username": "u", "password": "p" }), "name"),
         (json!({ "name": "r", "url": "ghcr.io", "username": "", "password": "p" }), "user name"),
         (json!({ "name": "r", "url": "ghcr.io", "username": "u", "password": "p", "project": "../x y" }), "project"),
+        (json!({ "name": "r", "url": "ghcr.io", "username": "u", "password": "" }), "password"),
+        (json!({ "name": "r", "url": "ghcr.io", "username": "u v", "password": "p" }), "user name"),
     ] {
         let (status, answer) = s.post("/docker-registry", body.clone()).await;
         assert_envelope(status, &answer, StatusCode::BAD_REQUEST, "/api/docker-registry");
@@ -162,7 +164,7 @@ async fn bad_registries_are_refused() {
     assert_envelope(status, &body, StatusCode::NOT_FOUND, "/api/docker-registry/nope");
     let (status, body) = s.delete("/docker-registry/nope").await;
     assert_envelope(status, &body, StatusCode::NOT_FOUND, "/api/docker-registry/nope");
-    let (status, body) = patch(&s, "/docker-registry/nope", made("ghcr.io")).await;
+    let (status, body) = patch(&s, "/docker-registry/nope", made("ftp://not-even-valid")).await;
     assert_envelope(status, &body, StatusCode::NOT_FOUND, "/api/docker-registry/nope");
     let (status, body) = s.get("/docker-registry/registry-push-access").await;
     assert_envelope(status, &body, StatusCode::BAD_REQUEST, "/api/docker-registry/registry-push-access");

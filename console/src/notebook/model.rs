@@ -498,17 +498,26 @@ impl Notebook {
 
     /// Writes the notebook to its path.
     pub async fn save(self) {
-        let text = to_ipynb(&self.cells.get_untracked().iter().map(Cell::data).collect::<Vec<_>>());
+        let text = self.ipynb();
         let path = self.path.get_untracked();
         let outcome = async { write_text(&self.current.sandbox()?.fs(), &path, &text).await }.await;
         match outcome {
             Ok(()) => {
-                self.dirty.set(false);
+                // Saved unless it changed while the file was being written (that change is
+                // still to save: autosave comes back for it).
+                if self.cells.try_with_untracked(|_| self.ipynb()).is_some_and(|now| now == text) {
+                    self.dirty.set(false);
+                }
                 self.has_file.set(true);
                 self.error.set(None);
             }
             Err(e) => self.error.set(Some(describe(&e))),
         }
+    }
+
+    /// The notebook as its file's text.
+    fn ipynb(&self) -> String {
+        to_ipynb(&self.cells.get_untracked().iter().map(Cell::data).collect::<Vec<_>>())
     }
 
     /// Replaces the cells with those of the notebook at its path.

@@ -236,9 +236,6 @@ impl JsDaytona {
     }
 }
 
-/// The fields of a listing's query (`ListSandboxesQuery`'s wire names).
-const LIST_QUERY_FIELDS: [&str; 8] = ["cursor", "limit", "id", "name", "labels", "states", "sort", "order"];
-
 /// A listing's query from JS. A key that is none of its fields is refused, naming it: the
 /// older SDKs' `list(labels, page, limit)` passed the labels themselves, which would otherwise
 /// list every sandbox (the decoder reads only the fields it knows).
@@ -247,7 +244,8 @@ fn list_query(query: Option<Ts<ListSandboxesQuery>>) -> Result<ListSandboxesQuer
     let value = query.js_value();
     if value.is_object() {
         let keys = js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>());
-        if let Some(key) = keys.iter().filter_map(|k| k.as_string()).find(|k| !LIST_QUERY_FIELDS.contains(&k.as_str()))
+        if let Some(key) =
+            keys.iter().filter_map(|k| k.as_string()).find(|k| !ListSandboxesQuery::FIELDS.contains(&k.as_str()))
         {
             return Err(super::invalid(&format!(
                 "query has no field {} (labels go in query.labels)",

@@ -133,9 +133,10 @@ impl AppState {
             Err(e) => return tracing::error!("snapshot {id}: {e}"),
         };
         let log = self.runtime.builds.log(&id);
-        let built = match self.context_files(&info.context_hashes) {
-            Err(hash) => Err(crate::jail::JailError::Failed(format!("build context {hash} is gone"))),
-            Ok(contexts) => {
+        let built = match (self.context_files(&info.context_hashes), self.registry_logins()) {
+            (Err(hash), _) => Err(crate::jail::JailError::Failed(format!("build context {hash} is gone"))),
+            (_, Err(e)) => Err(crate::jail::JailError::Failed(format!("reading the registries' logins: {e}"))),
+            (Ok(contexts), Ok(logins)) => {
                 let _ = std::fs::write(&log, format!("Building snapshot {} ({})\n", snap.name, info.snapshot_ref));
                 let build = Build {
                     id: &id,
@@ -144,10 +145,7 @@ impl AppState {
                     cpus: snap.cpu as i64,
                     memory_gib: snap.mem as i64,
                     log: &log,
-                    logins: self.registry_logins().unwrap_or_else(|e| {
-                        tracing::error!("snapshot {id}: reading the registries' logins: {e}");
-                        Vec::new()
-                    }),
+                    logins,
                 };
                 self.runtime.build_image(build).await
             }

@@ -68,6 +68,9 @@ async fn create(
     AppJson(req): AppJson<CreateDockerRegistry>,
 ) -> Result<(StatusCode, Json<DockerRegistry>), ApiError> {
     check(&st, &req.name, &req.url, &req.username, req.project.as_deref())?;
+    if req.password.is_empty() {
+        return Err(ApiError::BadRequest("A registry needs its password or access token".into()));
+    }
     let now = crate::time::now_iso();
     let dto = DockerRegistry {
         id: uuid::Uuid::new_v4().to_string(),
@@ -92,17 +95,18 @@ async fn update(
     AppPath(id): AppPath<String>,
     AppJson(req): AppJson<UpdateDockerRegistry>,
 ) -> Result<Json<DockerRegistry>, ApiError> {
-    check(&st, &req.name, &req.url, &req.username, req.project.as_deref())?;
     let old = record(&st, &id)?;
+    check(&st, &req.name, &req.url, &req.username, req.project.as_deref())?;
+    // What is left out (password, project) is kept.
     let dto = DockerRegistry {
         name: req.name.trim().to_owned(),
         url: req.url.trim().to_owned(),
         username: req.username,
-        project: req.project.unwrap_or_default(),
+        project: req.project.unwrap_or(old.dto.project.clone()),
         updated_at: crate::time::now_iso(),
         ..old.dto
     };
-    let password = req.password.unwrap_or(old.password);
+    let password = req.password.filter(|p| !p.is_empty()).unwrap_or(old.password);
     st.store.replace(Table::Registries, &RegistryRecord { dto: dto.clone(), password })?;
     Ok(Json(dto))
 }
@@ -123,9 +127,12 @@ async fn push_access() -> ApiError {
 }
 
 impl AppState {
-    /// The credentials of every registry of the organization, for a pull.
+    /// The credentials of every registry of the organization, for a pull, the one changed
+    /// last at the end (of two for the same images, [`crate::jail::images::login_for`] takes it).
     pub fn registry_logins(&self) -> Result<Vec<RegistryLogin>, ApiError> {
-        Ok(records(self)?
+        let mut all = records(self)?;
+        all.sort_by(|a, b| a.dto.updated_at.cmp(&b.dto.updated_at));
+        Ok(all
             .into_iter()
             .filter_map(|r| {
                 let (address, _) = registry_address(&r.dto.url).ok()?;

@@ -65,7 +65,8 @@ pub struct RegistryLogin {
 }
 
 /// The login of `logins` for `image`: of its registry, the one with the longest project that
-/// prefixes the image's path (a login without a project serves every path).
+/// prefixes the image's path (a login without a project serves every path); of equals, the
+/// last in `logins`.
 pub fn login_for<'a>(logins: &'a [RegistryLogin], image: &str) -> Option<&'a RegistryLogin> {
     let (address, path) = daytona_models::image_registry(image);
     logins
@@ -75,7 +76,7 @@ pub fn login_for<'a>(logins: &'a [RegistryLogin], image: &str) -> Option<&'a Reg
             let project = l.project.trim_matches('/');
             project.is_empty() || path.strip_prefix(project).is_some_and(|rest| rest.starts_with('/'))
         })
-        .max_by_key(|l| l.project.len())
+        .max_by_key(|l| l.project.trim_matches('/').len())
 }
 
 /// The images' directory (or why images cannot be pulled here).
@@ -97,6 +98,7 @@ impl Images {
         let missing: Vec<&str> = ["skopeo", "umoci"].into_iter().filter(|p| which(p).is_none()).collect();
         let unavailable = (!missing.is_empty())
             .then(|| format!("pulling images needs {} (scripts/setup.sh installs them)", missing.join(" and ")));
+        sweep_auth_files(&dir);
         Ok(Self { dir, unavailable, insecure })
     }
 
@@ -218,21 +220,41 @@ impl Images {
         if self.plain_http_allowed(&address) {
             copy.arg("--src-tls-verify=false");
         }
-        let auth_file = match login_for(logins, image) {
+        // Removed when this ends, however it ends (an error, a pull cut short by a shutdown).
+        let _auth_file = match login_for(logins, image) {
             Some(login) => {
-                let file = layout.with_file_name(format!("{tag}.auth.json"));
-                write_auth_file(&file, &address, login).map_err(|e| format!("writing the registry login: {e}"))?;
-                copy.arg("--src-authfile").arg(&file);
+                let file = AuthFile(layout.with_file_name(format!("{tag}{AUTH_FILE_SUFFIX}")));
+                write_auth_file(&file.0, &address, login).map_err(|e| format!("writing the registry login: {e}"))?;
+                copy.arg("--src-authfile").arg(&file.0);
                 Some(file)
             }
             None => None,
         };
         copy.arg(format!("docker://{image}")).arg(format!("oci:{}:{tag}", layout.display()));
-        let fetched = run(copy, &format!("pulling {image}")).await;
-        if let Some(file) = auth_file {
-            let _ = std::fs::remove_file(file);
+        run(copy, &format!("pulling {image}")).await
+    }
+}
+
+/// How the auth files of pulls end (a killed server's are swept at the next start).
+const AUTH_FILE_SUFFIX: &str = ".auth.json";
+
+/// A pull's auth file, removed when dropped.
+struct AuthFile(PathBuf);
+
+impl Drop for AuthFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Removes the auth files a killed server left under `dir` (one level of snapshot directories).
+fn sweep_auth_files(dir: &Path) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        for file in std::fs::read_dir(entry.path()).into_iter().flatten().flatten() {
+            if file.file_name().to_string_lossy().ends_with(AUTH_FILE_SUFFIX) {
+                let _ = std::fs::remove_file(file.path());
+            }
         }
-        fetched
     }
 }
 
@@ -247,7 +269,9 @@ fn write_auth_file(path: &Path, address: &str, login: &RegistryLogin) -> std::io
     // One a killed server left behind goes first: a new file is private from its first byte.
     let _ = std::fs::remove_file(path);
     let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
-    file.write_all(json.to_string().as_bytes())
+    file.write_all(json.to_string().as_bytes()).inspect_err(|_| {
+        let _ = std::fs::remove_file(path);
+    })
 }
 
 /// Runs a helper to the end (within [`PULL_TIMEOUT`]); its error output is the failure's reason.
@@ -337,6 +361,24 @@ mod tests {
         assert_eq!(who("127.0.0.1:5000/test/busybox:1.0"), Some("local"));
         assert_eq!(who("127.0.0.1:5001/test/busybox:1.0"), None);
         assert_eq!(who("quay.io/a/b:1"), None);
+    }
+
+    #[test]
+    fn of_two_logins_for_the_same_images_the_last_is_used() {
+        let logins = [login("ghcr.io", "team", "older"), login("ghcr.io", "team/", "newer")];
+        assert_eq!(login_for(&logins, "ghcr.io/team/x:1").map(|l| l.username.as_str()), Some("newer"));
+    }
+
+    #[test]
+    fn a_killed_servers_auth_files_are_swept_at_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let snap = dir.path().join("images").join("snap-1");
+        std::fs::create_dir_all(&snap).unwrap();
+        std::fs::write(snap.join("image.auth.json"), "{}").unwrap();
+        std::fs::write(snap.join("keep.json"), "{}").unwrap();
+        Images::new(dir.path(), vec![]).unwrap();
+        assert!(!snap.join("image.auth.json").exists());
+        assert!(snap.join("keep.json").exists());
     }
 
     #[test]
