@@ -111,17 +111,24 @@ def data_dir(server):
     return _DATA_DIR["path"]
 
 
-@pytest.fixture(scope="session")
-def registry():
-    """`127.0.0.1:PORT` of a registry holding test/busybox:1.0 (tests/support/oci-registry.sh)."""
+def start_registry(**env):
+    """Runs tests/support/oci-registry.sh (with `env`, e.g. OCI_AUTH) in a temporary directory:
+    yields `127.0.0.1:PORT` of a registry holding test/busybox:1.0, then stops it."""
     tmp = tempfile.mkdtemp(prefix="dl-registry")
     out = subprocess.run(
         ["bash", os.path.join(ROOT, "tests/support/oci-registry.sh"), tmp],
         check=True,
         capture_output=True,
         text=True,
+        env={**os.environ, **env},
     )
     port, pid = out.stdout.split()
     yield f"127.0.0.1:{port}"
     os.kill(int(pid), signal.SIGKILL)
     subprocess.run(["rm", "-rf", tmp], check=False)
+
+
+@pytest.fixture(scope="session")
+def registry():
+    """`127.0.0.1:PORT` of a registry holding test/busybox:1.0 (tests/support/oci-registry.sh)."""
+    yield from start_registry()

@@ -4,17 +4,13 @@ updated with its password never answered; the SDK's `snapshot.create` then pulls
 registry (tests/support/oci-registry.sh with htpasswd) and a sandbox runs on it; without the login
 the pull fails with the registry's reason."""
 
-import os
-import signal
-import subprocess
-import tempfile
 import uuid
 
 import pytest
 from daytona import CreateSandboxFromSnapshotParams, CreateSnapshotParams, DaytonaError
 from daytona_api_client import CreateDockerRegistry, DockerRegistryApi, UpdateDockerRegistry
 
-from conftest import ROOT
+from conftest import start_registry
 
 USER, PASSWORD = "bob", "py-Pa55word"
 
@@ -22,18 +18,7 @@ USER, PASSWORD = "bob", "py-Pa55word"
 @pytest.fixture(scope="module")
 def private_registry():
     """`127.0.0.1:PORT` of a registry that answers only USER:PASSWORD."""
-    tmp = tempfile.mkdtemp(prefix="dl-registry")
-    out = subprocess.run(
-        ["bash", os.path.join(ROOT, "tests/support/oci-registry.sh"), tmp],
-        check=True,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "OCI_AUTH": f"{USER}:{PASSWORD}"},
-    )
-    port, pid = out.stdout.split()
-    yield f"127.0.0.1:{port}"
-    os.kill(int(pid), signal.SIGKILL)
-    subprocess.run(["rm", "-rf", tmp], check=False)
+    yield from start_registry(OCI_AUTH=f"{USER}:{PASSWORD}")
 
 
 def test_a_private_registry_is_logged_in_to(daytona, private_registry):
