@@ -25,8 +25,8 @@ http:
 log:
   level: error
 YML
-# A private registry: htpasswd (bcrypt, the only kind the registry takes) of the one login,
-# which every push below then uses.
+# A private registry: htpasswd (bcrypt, the only kind the registry takes; Python's crypt, which
+# Debian's Python 3.11 has) of the one login, which every push below then uses.
 creds=()
 if [ -n "${OCI_AUTH:-}" ]; then
   OCI_AUTH="$OCI_AUTH" /usr/bin/python3 -W ignore -c '
@@ -34,7 +34,9 @@ import crypt, os
 user, password = os.environ["OCI_AUTH"].split(":", 1)
 print(f"{user}:{crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH))}")' > "$dir/htpasswd"
   printf 'auth:\n  htpasswd:\n    realm: test\n    path: %s\n' "$dir/htpasswd" >> "$dir/config.yml"
-  creds=(--dest-creds "$OCI_AUTH")
+  # The pushes log in through an auth file, as the server's pulls do (no password in an argv).
+  (umask 077; printf '{"auths":{"127.0.0.1:%s":{"auth":"%s"}}}' "$port" "$(printf %s "$OCI_AUTH" | base64 -w0)" > "$dir/auth.json")
+  creds=(--dest-authfile "$dir/auth.json")
 fi
 setsid docker-registry serve "$dir/config.yml" > "$dir/registry.log" 2>&1 < /dev/null &
 pid=$!
