@@ -31,7 +31,7 @@ impl RegistryService {
         Call::new(&self.client, Method::Post, self.client.api("/docker-registry")).body(registry)
     }
 
-    /// Changes registry `id` (a `password` of `None` keeps the stored one).
+    /// Changes registry `id` (a `password` or `project` of `None` keeps the stored one).
     pub fn update(&self, id: &str, registry: &UpdateDockerRegistry) -> Call<DockerRegistry> {
         Call::new(&self.client, Method::Patch, self.path(id)).body(registry)
     }

@@ -42,7 +42,8 @@ async fn a_volume_is_made_shared_and_refused_deletion_while_mounted() {
 }
 
 /// Registries (their credentials live with the control plane) through the Rust face: added,
-/// listed, changed with the password kept, refused with a plain-HTTP URL off loopback, removed.
+/// listed, changed with the password and project kept, refused with a plain-HTTP URL off
+/// loopback, removed.
 #[wasm_bindgen_test]
 async fn a_registry_is_added_changed_and_removed() {
     use daytona_wasm::models::{CreateDockerRegistry, RegistryType, UpdateDockerRegistry};
@@ -70,7 +71,8 @@ async fn a_registry_is_added_changed_and_removed() {
         project: None,
     };
     let changed = registries.update(&made.id, &changed).await.expect("update");
-    assert_eq!((changed.name, changed.username, changed.project), (format!("{name}-2"), "you".into(), String::new()));
+    // Left out, the password and the project are kept.
+    assert_eq!((changed.name, changed.username, changed.project), (format!("{name}-2"), "you".into(), "team".into()));
     let plain = CreateDockerRegistry {
         name: name.clone(),
         url: "http://ghcr.io".into(),
