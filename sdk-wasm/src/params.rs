@@ -94,6 +94,25 @@ pub struct CreateSandboxParams {
 }
 
 impl CreateSandboxParams {
+    /// Its fields' names in JS (what `create` accepts; anything else is refused).
+    pub const FIELDS: [&'static str; 15] = [
+        "name",
+        "user",
+        "language",
+        "envVars",
+        "labels",
+        "public",
+        "autoStopInterval",
+        "autoArchiveInterval",
+        "autoDeleteInterval",
+        "volumes",
+        "networkBlockAll",
+        "networkAllowList",
+        "ephemeral",
+        "snapshot",
+        "resources",
+    ];
+
     /// The `POST /sandbox` body, as the official SDKs build it.
     pub(crate) fn to_wire(&self, target: Option<&str>) -> Result<CreateSandbox, crate::DaytonaError> {
         for (what, v) in
@@ -135,5 +154,40 @@ impl CreateSandboxParams {
             volumes: self.volumes.clone(),
             build_info: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+    #[test]
+    fn the_js_field_list_is_the_params_serde_names() {
+        let full = CreateSandboxParams {
+            name: Some("n".into()),
+            user: Some("u".into()),
+            language: Some("python".into()),
+            env_vars: Some(BTreeMap::new()),
+            labels: Some(BTreeMap::new()),
+            public: Some(true),
+            auto_stop_interval: Some(1),
+            auto_archive_interval: Some(1),
+            auto_delete_interval: Some(1),
+            volumes: Some(Vec::new()),
+            network_block_all: Some(true),
+            network_allow_list: Some("10.0.0.0/8".into()),
+            ephemeral: Some(true),
+            snapshot: Some("s".into()),
+            resources: Some(Resources::default()),
+        };
+        let json = serde_json::to_value(&full).unwrap();
+        let mut keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut fields = CreateSandboxParams::FIELDS.to_vec();
+        keys.sort_unstable();
+        fields.sort_unstable();
+        assert_eq!(keys, fields);
     }
 }

@@ -195,6 +195,11 @@ test('every exported method, called from plain JS as users import the package', 
   assert.equal(out.numberedPast, 0, 'past the last page: no items');
   const noField = ['DaytonaInvalidArgumentError', 'query has no field "run" (labels go in query.labels)'];
   assert.deepEqual(out.labelsAsQuery, [noField, noField], 'labels passed as the query are refused by name');
+  assert.deepEqual(out.createRefused, [
+    ['DaytonaInvalidArgumentError', 'params.image: the npm package does not build images yet; make a snapshot of the image (daytona.snapshot.create({ name, image })) and create({ snapshot: name })'],
+    ['DaytonaInvalidArgumentError', 'params has no field "secrets"'],
+    0,
+  ], 'create refuses what it cannot honour, creating nothing');
   assert.deepEqual([out.home, out.work], ['/home/daytona', '/home/daytona']);
   assert.deepEqual(out.labels, { suite: 'every', run: out.labels.run, phase: '2' });
   assert.deepEqual(out.intervals, [30, 60, -1]);

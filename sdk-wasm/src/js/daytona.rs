@@ -8,7 +8,7 @@ use serde::Deserialize;
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
-use super::{error, from_js, promise, seconds, JsSandbox, JsSandboxIterator};
+use super::{error, from_js, promise, refuse_unknown_keys, seconds, JsSandbox, JsSandboxIterator};
 use crate::{CreateSandboxParams, Daytona, DaytonaConfig};
 
 /// Options of `Daytona.create`.
@@ -108,7 +108,17 @@ impl JsDaytona {
         options: Option<Ts<CreateOptions>>,
     ) -> Result<js_sys::Promise, JsValue> {
         let params = match params {
-            Some(p) => from_js("params", p.js_value())?,
+            Some(p) => {
+                let p = p.js_value();
+                if !super::option(&p, "image").is_undefined() {
+                    return Err(super::invalid(
+                        "params.image: the npm package does not build images yet; make a snapshot of the image \
+                         (daytona.snapshot.create({ name, image })) and create({ snapshot: name })",
+                    ));
+                }
+                refuse_unknown_keys(&p, &CreateSandboxParams::FIELDS, "params", "")?;
+                from_js("params", p)?
+            }
             None => CreateSandboxParams::default(),
         };
         let options: CreateOptions = match options {
@@ -238,20 +248,10 @@ impl JsDaytona {
 
 /// A listing's query from JS. A key that is none of its fields is refused, naming it: the
 /// older SDKs' `list(labels, page, limit)` passed the labels themselves, which would otherwise
-/// list every sandbox (the decoder reads only the fields it knows).
+/// list every sandbox.
 fn list_query(query: Option<Ts<ListSandboxesQuery>>) -> Result<ListSandboxesQuery, JsValue> {
     let Some(query) = query else { return Ok(ListSandboxesQuery::default()) };
     let value = query.js_value();
-    if value.is_object() {
-        let keys = js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>());
-        if let Some(key) =
-            keys.iter().filter_map(|k| k.as_string()).find(|k| !ListSandboxesQuery::FIELDS.contains(&k.as_str()))
-        {
-            return Err(super::invalid(&format!(
-                "query has no field {} (labels go in query.labels)",
-                daytona_models::Quoted(&key)
-            )));
-        }
-    }
-    from_js("query", value.clone())
+    refuse_unknown_keys(&value, &ListSandboxesQuery::FIELDS, "query", " (labels go in query.labels)")?;
+    from_js("query", value)
 }

@@ -173,6 +173,21 @@ pub(crate) fn optional_signal(options: &JsValue) -> Result<Option<web_sys::Abort
     }
 }
 
+/// Refuses a key of the JS object `v` that is none of `fields`, naming it (`{what} has no field
+/// "key"{hint}`): the decoders read only the fields they know, so a misspelt or unsupported one
+/// (an official SDK's option this package does not send) would otherwise be dropped without a
+/// word. A key whose value is `undefined` is no request and passes.
+pub(crate) fn refuse_unknown_keys(v: &JsValue, fields: &[&str], what: &str, hint: &str) -> Result<(), JsValue> {
+    use wasm_bindgen::JsCast;
+    let Some(object) = v.dyn_ref::<js_sys::Object>() else { return Ok(()) };
+    for key in js_sys::Object::keys(object).iter().filter_map(|k| k.as_string()) {
+        if !fields.contains(&key.as_str()) && !option(v, &key).is_undefined() {
+            return Err(invalid(&format!("{what} has no field {}{hint}", daytona_models::Quoted(&key))));
+        }
+    }
+    Ok(())
+}
+
 /// Reads a JS argument into a Rust value (a type error rejects with `DaytonaInvalidArgumentError`).
 pub(crate) fn from_js<T: serde::de::DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsValue> {
     serde_wasm_bindgen::from_value(v)
