@@ -148,7 +148,7 @@ FUZZ_AUTODELETE_SANDBOX=$(new_sandbox autodelete)
 FUZZ_VOLUME=$(api -X POST -H 'Content-Type: application/json' -d '{"name":"fuzz-volume"}' "$base/api/volumes" | json 'd["id"]')
 FUZZ_DELETE_VOLUME=$(api -X POST -H 'Content-Type: application/json' -d '{"name":"fuzz-delete-volume"}' "$base/api/volumes" | json 'd["id"]')
 export FUZZ_SANDBOX FUZZ_DELETE_SANDBOX FUZZ_AUTODELETE_SANDBOX FUZZ_VOLUME FUZZ_DELETE_VOLUME
-run_area api "$here/api.toml" "$here/specs/api.json" "$base/api" || failed=1
+SCHEMATHESIS_HOOKS="$here/hooks.py" run_area api "$here/api.toml" "$here/specs/api.json" "$base/api" || failed=1
 note_processes
 api_requests=$requests api_seconds=$seconds api_creates=$creates
 # What the control-plane run created goes before the toolbox run (its jails would slow it).

@@ -70,10 +70,10 @@ SERVED = {
         ("get", "/volumes/{volumeId}"),
         ("delete", "/volumes/{volumeId}"),
         ("get", "/volumes/by-name/{name}"),
-        # server/src/control/snapshots.rs (routes). Not POST /snapshots: an accepted one starts
-        # a pull from the registry the generated name points at (no network here: each hangs
-        # until its timeout); tests/python/test_snapshots.py and server/tests/snapshots.rs cover it.
+        # server/src/control/snapshots.rs (routes). POST /snapshots with hooks.py pointing
+        # what it would pull or build at a closed loopback port (no network here).
         ("get", "/snapshots"),
+        ("post", "/snapshots"),
         ("get", "/snapshots/{id}"),
         ("delete", "/snapshots/{id}"),
         ("post", "/snapshots/{id}/activate"),
