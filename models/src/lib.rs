@@ -5,6 +5,9 @@
 //! With the `ts` feature every model also derives `tsify::Tsify`, which emits the
 //! TypeScript declarations of the SDK's npm package.
 
+#[macro_use]
+mod wire_enum;
+
 mod allow_list;
 mod build;
 mod chart;

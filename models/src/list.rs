@@ -34,36 +34,38 @@ pub struct PaginatedSandboxes {
     pub total_pages: u64,
 }
 
-/// Field to sort a sandbox listing by.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub enum SandboxSortField {
-    /// By name.
-    Name,
-    /// By CPU cores.
-    Cpu,
-    /// By memory.
-    MemoryGib,
-    /// By disk.
-    DiskGib,
-    /// By last activity.
-    LastActivityAt,
-    /// By creation time (the default).
-    #[default]
-    CreatedAt,
+wire_enum! {
+    /// Field to sort a sandbox listing by.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    #[cfg_attr(feature = "ts", derive(tsify::Tsify), serde(rename_all = "camelCase"))]
+    pub enum SandboxSortField ("sort field") {
+        /// By name.
+        Name = "name",
+        /// By CPU cores.
+        Cpu = "cpu",
+        /// By memory.
+        MemoryGib = "memoryGib",
+        /// By disk.
+        DiskGib = "diskGib",
+        /// By last activity.
+        LastActivityAt = "lastActivityAt",
+        /// By creation time (the default).
+        #[default]
+        CreatedAt = "createdAt",
+    }
 }
 
-/// Sort direction.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[serde(rename_all = "lowercase")]
-pub enum SortOrder {
-    /// Ascending.
-    Asc,
-    /// Descending (the default).
-    #[default]
-    Desc,
+wire_enum! {
+    /// Sort direction.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    #[cfg_attr(feature = "ts", derive(tsify::Tsify), serde(rename_all = "lowercase"))]
+    pub enum SortOrder ("sort order") {
+        /// Ascending.
+        Asc = "asc",
+        /// Descending (the default).
+        #[default]
+        Desc = "desc",
+    }
 }
 
 /// Query of `GET /sandbox`. Arrays go on the wire as repeated keys; `labels` as a
@@ -140,30 +142,6 @@ impl ListSandboxesQuery {
             push("order", o.as_str().to_owned());
         }
         pairs
-    }
-}
-
-impl SandboxSortField {
-    /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::Cpu => "cpu",
-            Self::MemoryGib => "memoryGib",
-            Self::DiskGib => "diskGib",
-            Self::LastActivityAt => "lastActivityAt",
-            Self::CreatedAt => "createdAt",
-        }
-    }
-}
-
-impl SortOrder {
-    /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-        }
     }
 }
 

@@ -84,9 +84,9 @@ pub struct CreateSandbox {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(optional))]
     pub volumes: Option<Vec<SandboxVolume>>,
-    /// A declarative image to build and run, instead of a snapshot. Only read: the SDK, which
-    /// sends it only from `Daytona::create_from_image`, adds it to the body there, so that the
-    /// npm package's `create` carries no encoder for it.
+    /// A declarative image to build and run, instead of a snapshot. Only read: the SDK adds it
+    /// to the body when it sends one (`Daytona::create_with`), so that a `create` without one
+    /// carries no encoder for it.
     #[serde(default, skip_serializing)]
     #[cfg_attr(feature = "ts", tsify(optional))]
     pub build_info: Option<crate::BuildInfo>,

@@ -4,54 +4,56 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// Lifecycle state of a sandbox (`SandboxState` in Daytona's API).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify), serde(rename_all = "snake_case"))]
-pub enum SandboxState {
-    /// Being created.
-    Creating,
-    /// Being restored from an archive.
-    Restoring,
-    /// Gone; no longer listed.
-    Destroyed,
-    /// Being deleted.
-    Destroying,
-    /// Running; the toolbox answers.
-    Started,
-    /// Not running; files are kept.
-    Stopped,
-    /// Being started.
-    Starting,
-    /// Being stopped.
-    Stopping,
-    /// Failed; see `errorReason`.
-    Error,
-    /// An image build failed.
-    BuildFailed,
-    /// Waiting for an image build.
-    PendingBuild,
-    /// Building a snapshot.
-    BuildingSnapshot,
-    /// State not known.
-    Unknown,
-    /// Pulling its snapshot.
-    PullingSnapshot,
-    /// Stopped and moved to cold storage.
-    Archived,
-    /// Being archived.
-    Archiving,
-    /// Resources being changed.
-    Resizing,
-    /// A snapshot is being taken.
-    Snapshotting,
-    /// Being forked.
-    Forking,
-    /// Being paused.
-    Pausing,
-    /// Paused.
-    Paused,
-    /// Being resumed.
-    Resuming,
+wire_enum! {
+    /// Lifecycle state of a sandbox (`SandboxState` in Daytona's API).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "ts", derive(tsify::Tsify), serde(rename_all = "snake_case"))]
+    pub enum SandboxState ("sandbox state") {
+        /// Being created.
+        Creating = "creating",
+        /// Being restored from an archive.
+        Restoring = "restoring",
+        /// Gone; no longer listed.
+        Destroyed = "destroyed",
+        /// Being deleted.
+        Destroying = "destroying",
+        /// Running; the toolbox answers.
+        Started = "started",
+        /// Not running; files are kept.
+        Stopped = "stopped",
+        /// Being started.
+        Starting = "starting",
+        /// Being stopped.
+        Stopping = "stopping",
+        /// Failed; see `errorReason`.
+        Error = "error",
+        /// An image build failed.
+        BuildFailed = "build_failed",
+        /// Waiting for an image build.
+        PendingBuild = "pending_build",
+        /// Building a snapshot.
+        BuildingSnapshot = "building_snapshot",
+        /// State not known.
+        Unknown = "unknown",
+        /// Pulling its snapshot.
+        PullingSnapshot = "pulling_snapshot",
+        /// Stopped and moved to cold storage.
+        Archived = "archived",
+        /// Being archived.
+        Archiving = "archiving",
+        /// Resources being changed.
+        Resizing = "resizing",
+        /// A snapshot is being taken.
+        Snapshotting = "snapshotting",
+        /// Being forked.
+        Forking = "forking",
+        /// Being paused.
+        Pausing = "pausing",
+        /// Paused.
+        Paused = "paused",
+        /// Being resumed.
+        Resuming = "resuming",
+}
 }
 
 impl SandboxState {
@@ -82,99 +84,26 @@ impl SandboxState {
     pub fn keeps_disk(self) -> bool {
         !matches!(self, Self::Archived | Self::Destroyed | Self::Destroying)
     }
-
-    /// Every state.
-    pub const ALL: [Self; 22] = [
-        Self::Creating,
-        Self::Restoring,
-        Self::Destroyed,
-        Self::Destroying,
-        Self::Started,
-        Self::Stopped,
-        Self::Starting,
-        Self::Stopping,
-        Self::Error,
-        Self::BuildFailed,
-        Self::PendingBuild,
-        Self::BuildingSnapshot,
-        Self::Unknown,
-        Self::PullingSnapshot,
-        Self::Archived,
-        Self::Archiving,
-        Self::Resizing,
-        Self::Snapshotting,
-        Self::Forking,
-        Self::Pausing,
-        Self::Paused,
-        Self::Resuming,
-    ];
-
-    /// The wire spelling (`"started"`, `"build_failed"`, …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Creating => "creating",
-            Self::Restoring => "restoring",
-            Self::Destroyed => "destroyed",
-            Self::Destroying => "destroying",
-            Self::Started => "started",
-            Self::Stopped => "stopped",
-            Self::Starting => "starting",
-            Self::Stopping => "stopping",
-            Self::Error => "error",
-            Self::BuildFailed => "build_failed",
-            Self::PendingBuild => "pending_build",
-            Self::BuildingSnapshot => "building_snapshot",
-            Self::Unknown => "unknown",
-            Self::PullingSnapshot => "pulling_snapshot",
-            Self::Archived => "archived",
-            Self::Archiving => "archiving",
-            Self::Resizing => "resizing",
-            Self::Snapshotting => "snapshotting",
-            Self::Forking => "forking",
-            Self::Pausing => "pausing",
-            Self::Paused => "paused",
-            Self::Resuming => "resuming",
-        }
-    }
-
-    /// Parses the wire spelling; unknown strings give `None`.
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|state| state.as_str() == s)
-    }
 }
 
-// Written by hand over `as_str`/`parse`, the one table of spellings: serde's derive compiles a
-// second copy of the 22 names (and its matching code) into the npm package (-0.8 KB gzip).
-impl Serialize for SandboxState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+wire_enum! {
+    /// The state a sandbox is moving towards (`SandboxDesiredState`).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[cfg_attr(feature = "ts", derive(tsify::Tsify), serde(rename_all = "snake_case"))]
+    pub enum SandboxDesiredState ("desired state") {
+        /// To be deleted.
+        Destroyed = "destroyed",
+        /// To run.
+        Started = "started",
+        /// To be stopped.
+        Stopped = "stopped",
+        /// To be resized.
+        Resized = "resized",
+        /// To be archived.
+        Archived = "archived",
+        /// To be paused.
+        Paused = "paused",
     }
-}
-
-impl<'de> Deserialize<'de> for SandboxState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(deserializer)?;
-        Self::parse(&name).ok_or_else(|| serde::de::Error::custom(format_args!("unknown sandbox state `{name}`")))
-    }
-}
-
-/// The state a sandbox is moving towards (`SandboxDesiredState`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[serde(rename_all = "snake_case")]
-pub enum SandboxDesiredState {
-    /// To be deleted.
-    Destroyed,
-    /// To run.
-    Started,
-    /// To be stopped.
-    Stopped,
-    /// To be resized.
-    Resized,
-    /// To be archived.
-    Archived,
-    /// To be paused.
-    Paused,
 }
 
 /// A volume mounted into a sandbox.

@@ -31,3 +31,19 @@ export function withProgress(stream, total, onProgress) {
 export function streamToBlob(stream, type) {
   return new Response(stream, { headers: type ? { 'Content-Type': type } : {} }).blob();
 }
+
+// Calls onLine with each line of a text stream (without its newline or a CR before it) as the
+// lines come, the last one even without a newline; resolves when the stream ends.
+export async function eachLine(stream, onLine) {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let pending = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    pending += value;
+    for (let at; (at = pending.indexOf('\n')) >= 0; pending = pending.slice(at + 1)) {
+      onLine(pending.slice(0, at).replace(/\r$/, ''));
+    }
+  }
+  if (pending) onLine(pending);
+}

@@ -6,11 +6,11 @@
 use std::rc::Rc;
 use std::time::Duration;
 
-use daytona_models::{BuildInfo, CreateSnapshot, Sandbox as SandboxDto, SandboxState, Snapshot, SnapshotState, Url};
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
+use daytona_models::{BuildInfo, CreateSnapshot, Sandbox as SandboxDto, SandboxState, Snapshot, SnapshotState};
+use wasm_bindgen::prelude::*;
 
 use crate::client::Client;
+use crate::daytona::DEFAULT_CREATE_TIMEOUT;
 use crate::http::{encode, js_message, CallOptions, Method};
 use crate::{Call, CreateSandboxParams, Daytona, DaytonaError, Image, Sandbox, SnapshotService, TransferOptions};
 
@@ -42,45 +42,28 @@ impl std::fmt::Debug for ImageBuildOptions {
 }
 
 /// `buildInfo` of `image`, its contexts uploaded first.
-async fn build_info(client: &Rc<Client>, image: &Image, opts: &ImageBuildOptions) -> Result<BuildInfo, DaytonaError> {
-    let hashes = crate::object_storage::upload_contexts(client, image, &opts.upload).await?;
+async fn build_info(client: &Rc<Client>, image: &Image, upload: &TransferOptions) -> Result<BuildInfo, DaytonaError> {
+    let hashes = crate::object_storage::upload_contexts(client, image, upload).await?;
     Ok(BuildInfo {
         dockerfile_content: image.dockerfile().to_owned(),
         context_hashes: (!hashes.is_empty()).then_some(hashes),
     })
 }
 
-/// Streams the log at `url` (followed) to `on_logs`, line by line, until the server ends it.
-async fn follow_logs(client: &Rc<Client>, url: &str, on_logs: &LogFn, timeout: Duration) -> Result<(), DaytonaError> {
+/// Streams the build log whose URL route `at` gives (`…/build-logs-url`), followed, to
+/// `on_logs` line by line until the server ends it.
+async fn follow_logs(client: &Rc<Client>, at: String, on_logs: &LogFn, timeout: Duration) -> Result<(), DaytonaError> {
+    let got = Call::<()>::new(client, Method::Get, at).request().send().await?;
+    let url = js_sys::Reflect::get(&got, &"url".into()).ok().and_then(|u| u.as_string()).unwrap_or_default();
     let url = format!("{url}?follow=true");
     let opts = CallOptions::timeout(Some(timeout));
     let resp = client.http.fetch(Method::Get, &url, None, &opts).await?;
     let Some(body) = resp.body() else { return Ok(()) };
-    let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
-    let decoder = web_sys::TextDecoder::new().map_err(|e| DaytonaError::Decode(js_message(&e)))?;
-    let stream = web_sys::TextDecodeOptions::new();
-    stream.set_stream(true);
-    let mut pending = String::new();
-    loop {
-        let chunk = JsFuture::from(reader.read()).await.map_err(|e| DaytonaError::Connection(js_message(&e)))?;
-        let done = js_sys::Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true);
-        if done {
-            break;
-        }
-        let value = js_sys::Reflect::get(&chunk, &"value".into()).unwrap_or_default();
-        let bytes: js_sys::Uint8Array = value.unchecked_into();
-        let text = decoder
-            .decode_with_js_u8_array_and_options(&bytes, &stream)
-            .map_err(|e| DaytonaError::Decode(js_message(&e)))?;
-        pending.push_str(&text);
-        while let Some(at) = pending.find('\n') {
-            on_logs(pending[..at].trim_end_matches('\r'));
-            pending.drain(..=at);
-        }
-    }
-    if !pending.is_empty() {
-        on_logs(&pending);
-    }
+    let on_logs = Rc::clone(on_logs);
+    let on_line = Closure::<dyn Fn(String)>::new(move |line: String| on_logs(&line));
+    crate::streams::each_line(&body, on_line.as_ref().unchecked_ref())
+        .await
+        .map_err(|e| DaytonaError::Connection(js_message(&e)))?;
     Ok(())
 }
 
@@ -99,23 +82,45 @@ impl Daytona {
         params: CreateSandboxParams,
         opts: ImageBuildOptions,
     ) -> Result<Sandbox, DaytonaError> {
-        let client = self.client();
         let timeout = opts.timeout.unwrap_or(DEFAULT_BUILD_TIMEOUT);
         let started = js_sys::Date::now();
+        // Checked before anything is uploaded.
+        params.to_wire(self.client().target.as_deref())?;
+        let info = build_info(self.client(), image, &opts.upload).await?;
+        self.create_with(params, Some(info), opts.on_logs.as_ref(), Some(left(timeout, started))).await
+    }
+
+    /// Creates a sandbox, on the image `info` builds if there is one (its contexts uploaded;
+    /// the build log streamed to `on_logs`), and waits until it is started, all within
+    /// `timeout` (default 60 s, or [`DEFAULT_BUILD_TIMEOUT`] for a build).
+    pub(crate) async fn create_with(
+        &self,
+        params: CreateSandboxParams,
+        info: Option<BuildInfo>,
+        on_logs: Option<&LogFn>,
+        timeout: Option<Duration>,
+    ) -> Result<Sandbox, DaytonaError> {
+        let client = self.client();
+        let started = js_sys::Date::now();
+        let timeout = timeout.unwrap_or(if info.is_some() { DEFAULT_BUILD_TIMEOUT } else { DEFAULT_CREATE_TIMEOUT });
         let wire = params.to_wire(client.target.as_deref())?;
-        let info = build_info(client, image, &opts).await?;
-        let mut body = serde_json::to_value(&wire).map_err(|e| DaytonaError::InvalidArgument(e.to_string()))?;
-        body["buildInfo"] = serde_json::to_value(&info).map_err(|e| DaytonaError::InvalidArgument(e.to_string()))?;
-        let dto: SandboxDto = Call::new(client, Method::Post, client.api("/sandbox"))
-            .body(&body)
-            .timeout(Some(left(timeout, started)))
-            .await?;
+        let call = Call::new(client, Method::Post, client.api("/sandbox")).timeout(Some(timeout));
+        // `buildInfo` joins the body here: the model only reads it (see `CreateSandbox`).
+        let call = match &info {
+            None => call.body(&wire),
+            Some(info) => {
+                let body = crate::json::to_js(&wire).map_err(DaytonaError::InvalidArgument)?;
+                let info = crate::json::to_js(info).map_err(DaytonaError::InvalidArgument)?;
+                let _ = js_sys::Reflect::set(&body, &"buildInfo".into(), &info);
+                call.js_body(&body)
+            }
+        };
+        let dto: SandboxDto = call.await?;
         let building = matches!(dto.state, Some(SandboxState::PendingBuild | SandboxState::BuildingSnapshot));
         let sandbox = Sandbox::new(Rc::clone(client), dto);
-        if let (true, Some(on_logs)) = (building, &opts.on_logs) {
+        if let (true, Some(on_logs)) = (building, on_logs) {
             let at = client.api(&format!("/sandbox/{}/build-logs-url", encode(&sandbox.id())));
-            let url: Url = Call::new(client, Method::Get, at).await?;
-            follow_logs(client, &url.url, on_logs, left(timeout, started)).await?;
+            follow_logs(client, at, on_logs, left(timeout, started)).await?;
         }
         sandbox.wait_until_started(Some(left(timeout, started))).await?;
         Ok(sandbox)
@@ -137,13 +142,12 @@ impl SnapshotService {
         let started = js_sys::Date::now();
         let request = CreateSnapshot {
             name: name.to_owned(),
-            build_info: Some(build_info(client, image, &opts).await?),
+            build_info: Some(build_info(client, image, &opts.upload).await?),
             ..Default::default()
         };
         let mut snapshot = self.create(&request).await?;
         if let Some(on_logs) = &opts.on_logs {
-            let url: Url = Call::new(client, Method::Get, self.url(&snapshot.id, "/build-logs-url")).await?;
-            follow_logs(client, &url.url, on_logs, left(timeout, started)).await?;
+            self.follow_build_logs(&snapshot.id, on_logs, left(timeout, started)).await?;
         }
         loop {
             match snapshot.state {
@@ -163,5 +167,15 @@ impl SnapshotService {
             gloo_timers::future::sleep(Duration::from_millis(500)).await;
             snapshot = self.get(&snapshot.id).await?;
         }
+    }
+
+    /// Streams the build log of snapshot `id` to `on_logs` until the build ends.
+    pub(crate) async fn follow_build_logs(
+        &self,
+        id: &str,
+        on_logs: &LogFn,
+        timeout: Duration,
+    ) -> Result<(), DaytonaError> {
+        follow_logs(self.client(), self.url(id, "/build-logs-url"), on_logs, timeout).await
     }
 }

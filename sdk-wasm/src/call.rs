@@ -87,7 +87,6 @@ impl<T> Call<T> {
 
     /// Sends `body`, a JS value, as JSON (the JS face's bodies: what the caller passed, with
     /// no Rust model in between).
-    #[cfg_attr(not(feature = "js"), allow(dead_code))]
     pub(crate) fn js_body(mut self, body: &JsValue) -> Self {
         self.request.body = Some(crate::json::stringify(body));
         self

@@ -106,17 +106,7 @@ impl Daytona {
         params: CreateSandboxParams,
         timeout: Option<Duration>,
     ) -> Result<Sandbox, DaytonaError> {
-        let body = params.to_wire(self.client.target.as_deref())?;
-        let timeout = timeout.unwrap_or(DEFAULT_CREATE_TIMEOUT);
-        let started = js_sys::Date::now();
-        let dto: SandboxDto = Call::new(&self.client, Method::Post, self.client.api("/sandbox"))
-            .body(&body)
-            .timeout(Some(timeout))
-            .await?;
-        let sandbox = self.wrap(dto);
-        let elapsed = Duration::from_millis((js_sys::Date::now() - started) as u64);
-        sandbox.wait_until_started(Some(timeout.saturating_sub(elapsed))).await?;
-        Ok(sandbox)
+        self.create_with(params, None, None, timeout).await
     }
 
     /// The sandbox with this id or name.

@@ -48,7 +48,7 @@ mod wait;
 mod ws;
 mod xhr;
 
-#[cfg(feature = "js")]
+#[cfg(any(feature = "js", feature = "js-image"))]
 pub mod js;
 
 pub use build::{ImageBuildOptions, LogFn, DEFAULT_BUILD_TIMEOUT};

@@ -39,12 +39,22 @@ pub(crate) async fn upload_contexts(
         return Ok(Vec::new());
     }
     let access: StorageAccess = Call::new(client, Method::Get, client.api("/object-storage/push-access")).await?;
+    upload_with(&access, image, opts).await
+}
+
+/// Uploads the contexts of `image` that the storage lacks with the push access `access`; their
+/// hashes, in order.
+pub(crate) async fn upload_with(
+    access: &StorageAccess,
+    image: &Image,
+    opts: &TransferOptions,
+) -> Result<Vec<String>, DaytonaError> {
     let mut hashes = Vec::with_capacity(image.contexts.len());
     let mut pending = Vec::new();
     for context in &image.contexts {
         let hash = context_hash(context).await?;
         let key = context_key(&access.organization_id, &hash);
-        if !exists(&access, &key, opts).await? {
+        if !exists(access, &key, opts).await? {
             pending.push((key, Tar::of(context)?));
         }
         hashes.push(hash);
@@ -53,7 +63,7 @@ pub(crate) async fn upload_contexts(
     let mut done = 0u64;
     for (key, tar) in pending {
         let size = tar.size;
-        upload(&access, &key, tar, opts, done, total).await?;
+        upload(access, &key, tar, opts, done, total).await?;
         done += size;
     }
     Ok(hashes)

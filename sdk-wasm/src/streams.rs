@@ -22,4 +22,11 @@ extern "C" {
         stream: &web_sys::ReadableStream,
         content_type: Option<String>,
     ) -> Result<JsValue, JsValue>;
+
+    /// Calls `on_line` with each line of a text stream as it comes; resolves at its end.
+    #[wasm_bindgen(js_name = eachLine, catch)]
+    pub(crate) async fn each_line(
+        stream: &web_sys::ReadableStream,
+        on_line: &js_sys::Function,
+    ) -> Result<JsValue, JsValue>;
 }

@@ -161,6 +161,42 @@ test("the methods init.js defines from the wasm's tables are the ones the .d.ts 
   assert.deepEqual(sorted(rows), sorted(tableMethods(dts)));
 });
 
+test('daytona-wasm/image: an Image with local files built from the browser, reused, failing, as a snapshot', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const wasm = [];
+  page.on('request', (r) => r.url().endsWith('.wasm') && wasm.push(new URL(r.url()).pathname));
+  await page.goto(`${site.url}/tests/npm/image.html`);
+  await page.waitForFunction(() => window.ready === true);
+  const out = await page.evaluate(([u, k, r]) => window.scenario(u, k, r), [server.apiUrl, server.apiKey, registry.host]);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(wasm.sort(), ['/pkg/dist/daytona_image_bg.wasm', '/pkg/dist/daytona_wasm_bg.wasm']);
+
+  const base = `${registry.host}/test/busybox:1.0`;
+  assert.equal(out.same, true, 'a builder method returns its image');
+  assert.equal(out.dockerfile.split('\n')[0], `FROM ${base}`);
+  for (const line of ['ENV MARKER=', 'COPY ["hello.txt", "/app/hello.txt"]', 'COPY ["data", "/data"]', 'RUN "sh" "-c" "echo two > /two.txt"', 'WORKDIR /app']) {
+    assert.ok(out.dockerfile.includes(line), `${line} in:\n${out.dockerfile}`);
+  }
+  assert.equal(out.state, 'started');
+  const run = out.dockerfile.match(/ENV MARKER=(\S+)/)[1];
+  assert.equal(out.files, `hello ${run}\nA\nB\n${run}\ntwo\n${run}\n/app\n`, 'the files, commands, env and workdir in the sandbox');
+  assert.deepEqual(out.logs, [true, true], 'the build log reached the callback as it came');
+  assert.equal(out.progress, true, 'the upload reported its progress to its end');
+  assert.deepEqual(out.reused, [true, 0, 0], 'the same image again: its snapshot, no upload, no build');
+  assert.equal(out.named, 'named\n', 'an image name builds FROM it');
+  assert.equal(out.failed[0], true);
+  assert.match(out.failed[1], /exit|3|failed/i, out.failed[1]);
+  assert.deepEqual(out.snapshot, ['active', true, true]);
+  assert.equal(out.pyproject, "FROM x\nRUN python -m pip install pytest 'requests>=2' rich --pre\n");
+  assert.ok(out.requirements.startsWith('FROM python:3.12'), out.requirements);
+  assert.ok(out.requirements.includes('COPY requirements.txt /.requirements.txt') && out.requirements.includes('--index-url https://pypi.example/simple'), out.requirements);
+  assert.equal(out.misc, 'FROM busybox\nCOPY a.txt /a.txt\nENTRYPOINT ["sh"]\nCMD ["-c", "true"]\nLABEL x=1\n');
+  assert.deepEqual(out.refusals.map((r) => r[0]), Array(4).fill('DaytonaInvalidArgumentError'), JSON.stringify(out.refusals));
+  assert.deepEqual(out.badImage, ['DaytonaInvalidArgumentError', "params.image must be an image name or an Image (import { Image } from 'daytona-wasm/image')"]);
+});
+
 test("a sandbox's data getters defined by init.js are the ones its .d.ts declares", () => {
   const init = readFileSync(join(ROOT, 'pkg/init.js'), 'utf8');
   const defined = init.match(/for \(const k of '([^']+)'\.split/)[1].split(' ');
@@ -196,8 +232,9 @@ test('every exported method, called from plain JS as users import the package', 
   const noField = ['DaytonaInvalidArgumentError', 'query has no field "run" (labels go in query.labels)'];
   assert.deepEqual(out.labelsAsQuery, [noField, noField], 'labels passed as the query are refused by name');
   assert.deepEqual(out.createRefused, [
-    ['DaytonaInvalidArgumentError', 'params.image: the npm package does not build images yet; make a snapshot of the image (daytona.snapshot.create({ name, image })) and create({ snapshot: name })'],
     ['DaytonaInvalidArgumentError', 'params has no field "secrets"'],
+    ['DaytonaInvalidArgumentError', 'params.image and params.snapshot exclude each other'],
+    ['DaytonaInvalidArgumentError', "params.image must be an image name or an Image (import { Image } from 'daytona-wasm/image')"],
     0,
   ], 'create refuses what it cannot honour, creating nothing');
   assert.deepEqual([out.home, out.work], ['/home/daytona', '/home/daytona']);

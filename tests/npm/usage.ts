@@ -40,6 +40,7 @@ import {
   type Volume,
   type SystemMetrics,
 } from '../../pkg/index.js';
+import { Image, type PipInstallOptions } from '../../pkg/image.js';
 
 export async function demo(apiUrl: string, apiKey: string): Promise<number> {
   const daytona = new Daytona({ apiUrl, apiKey });
@@ -56,6 +57,22 @@ export async function demo(apiUrl: string, apiKey: string): Promise<number> {
   await sandbox.updateNetworkSettings({ networkBlockAll: false, networkAllowList: '10.0.0.0/8' });
   const metrics: SystemMetrics = await sandbox.getMetricsLatest();
   const snap: Snapshot = await daytona.snapshot.create({ name: 'typed', image: 'alpine:3', resources: { cpu: 1 } }, { timeout: 60 });
+  const pip: PipInstallOptions = { indexUrl: 'https://pypi.example/simple', pre: true };
+  const image: Image = Image.debianSlim('3.12')
+    .pipInstall(['numpy'], pip)
+    .addLocalFile(new File(['x'], 'x.txt'), '/app/')
+    .addLocalDir([['a.txt', new Blob(['a'])]], '/data')
+    .runCommands('echo hi', ['sh', '-c', 'true'])
+    .env({ A: '1' })
+    .workdir('/app');
+  const dockerfile: string = image.dockerfile;
+  const built: Sandbox = await daytona.create(
+    { image, labels: { a: 'b' } },
+    { onSnapshotCreateLogs: (line: string) => void line, onProgress: (p) => void p.loaded, timeout: 0 },
+  );
+  const fromName: Sandbox = await daytona.create({ image: 'alpine:3' });
+  const builtSnap: Snapshot = await daytona.snapshot.create({ name: 'built', image, entrypoint: ['sleep', 'infinity'] }, { onLogs: (line) => void line });
+  void [dockerfile, built, fromName, builtSnap];
   const snaps: PaginatedSnapshots = await daytona.snapshot.list(1, 10);
   await daytona.snapshot.activate(snaps.items[0] ?? snap.name);
   await daytona.snapshot.delete(snap);

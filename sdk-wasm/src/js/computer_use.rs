@@ -322,7 +322,7 @@ impl JsRecordingService {
         id: String,
         #[wasm_bindgen(unchecked_optional_param_type = "TransferOptions")] options: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
-        let opts = super::fs::transfer_options(&options)?;
+        let opts = super::transfer_options(&options)?;
         let cu = self.cu.clone();
         Ok(promise(async move { cu.recording().download(&id, &opts).await.map(JsValue::from) }))
     }

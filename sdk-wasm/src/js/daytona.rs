@@ -3,36 +3,16 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use daytona_models::ListSandboxesQuery;
-use serde::Deserialize;
+use daytona_models::{ListSandboxesQuery, SandboxSortField, SandboxState, SortOrder};
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
-use super::{error, from_js, promise, refuse_unknown_keys, seconds, JsSandbox, JsSandboxIterator};
-use crate::{CreateSandboxParams, Daytona, DaytonaConfig};
-
-/// Options of `Daytona.create`.
-#[derive(Clone, Debug, Default, Deserialize, serde::Serialize, tsify::Tsify)]
-pub struct CreateOptions {
-    /// Seconds to wait for the sandbox to start (default 60, 0 = no limit).
-    #[serde(default)]
-    #[tsify(optional)]
-    pub timeout: Option<f64>,
-}
-
-/// Query of `Daytona.findOne`.
-#[derive(Clone, Debug, Default, Deserialize, serde::Serialize, tsify::Tsify)]
-#[tsify(hashmap_as_object)]
-pub struct FindOneParams {
-    /// Sandbox id or name.
-    #[serde(default)]
-    #[tsify(optional)]
-    pub id: Option<String>,
-    /// Labels the sandbox must carry.
-    #[serde(default)]
-    #[tsify(optional)]
-    pub labels: Option<std::collections::BTreeMap<String, String>>,
-}
+use super::build::{log_fn, JsBuild};
+use super::{
+    bool_field, error, from_js, int_field, invalid, option, promise, refuse_unknown_keys, seconds, spawn_promise,
+    string_field, JsSandbox, JsSandboxIterator,
+};
+use crate::{CreateSandboxParams, Daytona, DaytonaConfig, Resources};
 
 /// Client of a Daytona control plane (`new Daytona({ apiUrl, apiKey })`).
 #[wasm_bindgen(js_name = Daytona)]
@@ -52,6 +32,36 @@ struct Streams {
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
+import type { Image } from './daytona_image.js';
+/** A sandbox on an image built first (`@daytonaio/sdk`'s `CreateSandboxFromImageParams`). */
+export type CreateSandboxFromImageParams = Omit<CreateSandboxParams, 'snapshot'> & {
+  /**
+   * An image name (built as `FROM name`) or an `Image` of `daytona-wasm/image` (its local files
+   * uploaded first); an identical earlier build is reused.
+   */
+  image: string | Image;
+};
+/** Query of `Daytona.findOne`. */
+export interface FindOneParams {
+  /** Sandbox id or name. */
+  id?: string;
+  /** Labels the sandbox must carry. */
+  labels?: Record<string, string>;
+}
+/** Options of `Daytona.create`. */
+export interface CreateOptions {
+  /**
+   * Seconds to wait for the sandbox to start (default 60; with an image, for the upload, build
+   * and start, default 1800; 0 = no limit).
+   */
+  timeout?: number;
+  /** Called with the image build's log lines as they come. */
+  onSnapshotCreateLogs?: (chunk: string) => void;
+  /** Progress of the upload of the image's local files. */
+  onProgress?: (progress: TransferProgress) => void;
+  /** Cancels the upload of the image's local files. */
+  signal?: AbortSignal;
+}
 /** One numbered page of sandboxes (`daytona.list(query, page, limit)`). */
 export interface NumberedSandboxPage {
   items: Sandbox[];
@@ -68,10 +78,17 @@ export interface NumberedSandboxPage {
 impl JsDaytona {
     /// Creates a client; throws `DaytonaInvalidArgumentError` without credentials.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: Option<Ts<DaytonaConfig>>) -> Result<JsDaytona, JsValue> {
-        let config = match config {
-            Some(c) => c.to_rust().map_err(|e| error::to_js(crate::DaytonaError::InvalidArgument(e.to_string())))?,
-            None => DaytonaConfig::default(),
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "DaytonaConfig")] config: JsValue,
+    ) -> Result<JsDaytona, JsValue> {
+        let c = &config;
+        let config = DaytonaConfig {
+            api_key: string_field(c, "apiKey", "config")?,
+            jwt_token: string_field(c, "jwtToken", "config")?,
+            organization_id: string_field(c, "organizationId", "config")?,
+            api_url: string_field(c, "apiUrl", "config")?,
+            target: string_field(c, "target", "config")?,
+            request_timeout_ms: int_field(c, "requestTimeoutMs", "config")?.map(|t| t.clamp(0, u32::MAX.into()) as u32),
         };
         Ok(Self { inner: Daytona::new(config).map_err(error::to_js)?, streams: Rc::default() })
     }
@@ -100,33 +117,43 @@ impl JsDaytona {
         self.inner.volume().into()
     }
 
-    /// Creates a sandbox and resolves once it is started.
+    /// Creates a sandbox and resolves once it is started; with `params.image`, on that image
+    /// built first (an `Image`'s local files uploaded, the build's log to
+    /// `options.onSnapshotCreateLogs`; an identical earlier build is reused).
     #[wasm_bindgen(unchecked_return_type = "Promise<Sandbox>")]
     pub fn create(
         &self,
-        params: Option<Ts<CreateSandboxParams>>,
-        options: Option<Ts<CreateOptions>>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CreateSandboxParams | CreateSandboxFromImageParams")]
+        params: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CreateOptions")] options: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
-        let params = match params {
-            Some(p) => {
-                let p = p.js_value();
-                if !super::option(&p, "image").is_undefined() {
-                    return Err(super::invalid(
-                        "params.image: the npm package does not build images yet; make a snapshot of the image \
-                         (daytona.snapshot.create({ name, image })) and create({ snapshot: name })",
-                    ));
-                }
-                refuse_unknown_keys(&p, &CreateSandboxParams::FIELDS, "params", "")?;
-                from_js("params", p)?
+        let image = option(&params, "image");
+        let params: CreateSandboxParams = match params.is_undefined() || params.is_null() {
+            true => CreateSandboxParams::default(),
+            false => {
+                // `image` is read here, the rest by `create_params`.
+                refuse_unknown_keys(&params, &[&CreateSandboxParams::FIELDS[..], &["image"]].concat(), "params", "")?;
+                create_params(&params)?
             }
-            None => CreateSandboxParams::default(),
         };
-        let options: CreateOptions = match options {
-            Some(o) => from_js("options", o.js_value())?,
-            None => CreateOptions::default(),
+        let build = match image.is_undefined() {
+            true => None,
+            false if params.snapshot.is_some() => {
+                return Err(invalid("params.image and params.snapshot exclude each other"));
+            }
+            false => Some(JsBuild::of(&image, "params.image")?),
         };
+        let on_logs = log_fn(&options, "onSnapshotCreateLogs")?;
+        let timeout = seconds(option(&options, "timeout").as_f64());
         let inner = self.inner.clone();
-        Ok(promise(async move { inner.create(params, seconds(options.timeout)).await.map(JsSandbox::from) }))
+        Ok(spawn_promise(Box::pin(async move {
+            let info = match build {
+                Some(build) => Some(build.info(inner.client(), &options).await?),
+                None => None,
+            };
+            let sandbox = inner.create_with(params, info, on_logs.as_ref(), timeout).await;
+            sandbox.map(|s| JsSandbox::from(s).into()).map_err(error::to_js)
+        })))
     }
 
     /// Opens the control plane's event socket: sandbox creations and state changes as they
@@ -170,10 +197,17 @@ impl JsDaytona {
 
     /// The sandbox with `id`, else the first one carrying all `labels`.
     #[wasm_bindgen(unchecked_return_type = "Promise<Sandbox>", js_name = findOne)]
-    pub fn find_one(&self, params: Ts<FindOneParams>) -> Result<js_sys::Promise, JsValue> {
-        let p: FindOneParams = from_js("params", params.js_value())?;
+    pub fn find_one(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FindOneParams")] params: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let id = string_field(&params, "id", "params")?;
+        let labels = match option(&params, "labels") {
+            l if l.is_undefined() || l.is_null() => None,
+            l => Some(from_js("params.labels", l)?),
+        };
         let inner = self.inner.clone();
-        Ok(promise(async move { inner.find_one(p.id.as_deref(), p.labels).await.map(JsSandbox::from) }))
+        Ok(promise(async move { inner.find_one(id.as_deref(), labels).await.map(JsSandbox::from) }))
     }
 
     /// Every sandbox matching `query`, as an async iterator that fetches pages lazily
@@ -246,6 +280,40 @@ impl JsDaytona {
     }
 }
 
+/// `create`'s parameters from JS (a field of the wrong type is refused, naming it).
+fn create_params(p: &JsValue) -> Result<CreateSandboxParams, JsValue> {
+    let what = "params";
+    let resources = option(p, "resources");
+    let resources = match resources.is_undefined() || resources.is_null() {
+        true => None,
+        false => Some(Resources {
+            cpu: int_field(&resources, "cpu", "params.resources")?,
+            memory: int_field(&resources, "memory", "params.resources")?,
+            disk: int_field(&resources, "disk", "params.resources")?,
+        }),
+    };
+    Ok(CreateSandboxParams {
+        name: string_field(p, "name", what)?,
+        user: string_field(p, "user", what)?,
+        language: string_field(p, "language", what)?,
+        env_vars: map_field(p, "envVars")?,
+        labels: map_field(p, "labels")?,
+        public: bool_field(p, "public", what)?,
+        auto_stop_interval: int_field(p, "autoStopInterval", what)?,
+        auto_archive_interval: int_field(p, "autoArchiveInterval", what)?,
+        auto_delete_interval: int_field(p, "autoDeleteInterval", what)?,
+        volumes: match option(p, "volumes") {
+            v if v.is_undefined() || v.is_null() => None,
+            v => Some(from_js("params.volumes", v)?),
+        },
+        network_block_all: bool_field(p, "networkBlockAll", what)?,
+        network_allow_list: string_field(p, "networkAllowList", what)?,
+        ephemeral: bool_field(p, "ephemeral", what)?,
+        snapshot: string_field(p, "snapshot", what)?,
+        resources,
+    })
+}
+
 /// A listing's query from JS. A key that is none of its fields is refused, naming it: the
 /// older SDKs' `list(labels, page, limit)` passed the labels themselves, which would otherwise
 /// list every sandbox.
@@ -253,5 +321,37 @@ fn list_query(query: Option<Ts<ListSandboxesQuery>>) -> Result<ListSandboxesQuer
     let Some(query) = query else { return Ok(ListSandboxesQuery::default()) };
     let value = query.js_value();
     refuse_unknown_keys(&value, &ListSandboxesQuery::FIELDS, "query", " (labels go in query.labels)")?;
-    from_js("query", value)
+    let q = &value;
+    let what = "query";
+    // A spelling of `parse`'s (sort, order, each state), else refused naming the field.
+    fn spelled<T>(s: String, key: &str, parse: fn(&str) -> Option<T>) -> Result<T, JsValue> {
+        parse(&s).ok_or_else(|| invalid(&format!("query.{key}: unknown value {}", daytona_models::Quoted(&s))))
+    }
+    let states = match option(q, "states") {
+        v if v.is_undefined() || v.is_null() => None,
+        v => Some(
+            super::strings(&v, "query.states")?
+                .into_iter()
+                .map(|s| spelled(s, "states", SandboxState::parse))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+    };
+    Ok(ListSandboxesQuery {
+        cursor: string_field(q, "cursor", what)?,
+        limit: int_field(q, "limit", what)?.map(|l| l.clamp(0, u32::MAX.into()) as u32),
+        id: string_field(q, "id", what)?,
+        name: string_field(q, "name", what)?,
+        labels: map_field(q, "labels")?,
+        states,
+        sort: string_field(q, "sort", what)?.map(|s| spelled(s, "sort", SandboxSortField::parse)).transpose()?,
+        order: string_field(q, "order", what)?.map(|s| spelled(s, "order", SortOrder::parse)).transpose()?,
+    })
+}
+
+/// Field `key` of `v` as a map of strings (`{what}.{key}: …` when it is not one).
+fn map_field(v: &JsValue, key: &str) -> Result<Option<std::collections::BTreeMap<String, String>>, JsValue> {
+    match option(v, key) {
+        m if m.is_undefined() || m.is_null() => Ok(None),
+        m => from_js(key, m).map(Some),
+    }
 }

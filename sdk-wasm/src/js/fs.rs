@@ -1,15 +1,12 @@
 //! The JS face of `FileSystem`: Blobs, ArrayBuffers and ReadableStreams in and out, with
 //! progress and `AbortSignal`.
 
-use std::rc::Rc;
-
-use tsify::Ts;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{error, from_js, option, optional_function, optional_signal, promise, seconds, send, set};
+use super::{error, promise, send, set, string_field, transfer_options};
 use crate::streams::to_blob;
-use crate::{DaytonaError, FilePermissionsParams, FileSystem, TransferOptions, TransferProgress};
+use crate::{DaytonaError, FilePermissionsParams, FileSystem};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -31,30 +28,6 @@ export interface FileUpload { source: UploadSource; destination: string }
 /** One result of `downloadFiles`. */
 export interface FileDownloadResponse { source: string; result?: Blob; error?: Error }
 "#;
-
-/// Reads `{ onProgress, signal, timeout }`.
-pub(crate) fn transfer_options(v: &JsValue) -> Result<TransferOptions, JsValue> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(TransferOptions::default());
-    }
-    let on_progress = match optional_function(v, "onProgress")? {
-        None => None,
-        Some(f) => {
-            let cb: crate::ProgressFn = Rc::new(move |p: TransferProgress| {
-                let ev = js_sys::Object::new();
-                set(&ev, "loaded", &(p.loaded as f64).into());
-                if let Some(t) = p.total {
-                    set(&ev, "total", &(t as f64).into());
-                }
-                let _ = f.call1(&JsValue::NULL, &ev);
-            });
-            Some(cb)
-        }
-    };
-    let signal = optional_signal(v)?;
-    let timeout = seconds(option(v, "timeout").as_f64());
-    Ok(TransferOptions { on_progress, signal, timeout })
-}
 
 async fn blob_of(source: &JsValue) -> Result<web_sys::Blob, DaytonaError> {
     match to_blob(source).await {
@@ -112,9 +85,14 @@ impl JsFileSystem {
     pub fn set_file_permissions(
         &self,
         path: String,
-        permissions: Ts<FilePermissionsParams>,
+        #[wasm_bindgen(unchecked_param_type = "FilePermissionsParams")] permissions: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
-        let params: FilePermissionsParams = from_js("permissions", permissions.js_value())?;
+        let p = &permissions;
+        let params = FilePermissionsParams {
+            mode: string_field(p, "mode", "permissions")?,
+            owner: string_field(p, "owner", "permissions")?,
+            group: string_field(p, "group", "permissions")?,
+        };
         Ok(send(self.inner.set_file_permissions(&path, &params)))
     }
 

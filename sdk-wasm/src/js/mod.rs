@@ -1,19 +1,43 @@
 //! The JS/TS face (wasm-bindgen exports), named after `@daytonaio/sdk`. This module is the
 //! only place that converts between Rust and JS values; errors become typed JS `Error`s here.
+//!
+//! Two WebAssembly modules are built from it: the package's main one (feature `js`: every
+//! class but `Image`) and `daytona-wasm/image` (feature `js-image`: the `Image` builder and the
+//! uploads of its local files, see `image`), which only pages that build images download.
 
+// The helpers here serve both modules; a build of one leaves some unused.
+#![cfg_attr(not(all(feature = "js", feature = "js-image")), allow(dead_code))]
+
+#[cfg(feature = "js")]
+mod build;
+#[cfg(feature = "js")]
 mod computer_use;
+#[cfg(feature = "js")]
 mod daytona;
 mod error;
+#[cfg(feature = "js")]
 mod events;
+#[cfg(feature = "js")]
 mod fs;
+#[cfg(feature = "js")]
 mod git;
+#[cfg(feature = "js-image")]
+mod image;
+#[cfg(feature = "js")]
 mod interpreter;
+#[cfg(feature = "js")]
 mod list;
+#[cfg(feature = "js")]
 mod lsp;
+#[cfg(feature = "js")]
 mod posted;
+#[cfg(feature = "js")]
 mod process;
+#[cfg(feature = "js")]
 mod pty;
+#[cfg(feature = "js")]
 mod sandbox;
+#[cfg(feature = "js")]
 mod services;
 
 use std::future::Future;
@@ -21,18 +45,32 @@ use std::time::Duration;
 
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "js")]
 pub use computer_use::{JsComputerUse, JsDisplay, JsKeyboard, JsMouse, JsRecordingService, JsScreenshot};
+#[cfg(feature = "js")]
 pub use daytona::JsDaytona;
+#[cfg(feature = "js")]
 pub use events::JsSandboxEvents;
+#[cfg(feature = "js")]
 pub use fs::JsFileSystem;
+#[cfg(feature = "js")]
 pub use git::JsGit;
+#[cfg(feature = "js-image")]
+pub use image::JsImage;
+#[cfg(feature = "js")]
 pub use interpreter::JsCodeInterpreter;
+#[cfg(feature = "js")]
 pub use list::JsSandboxIterator;
+#[cfg(feature = "js")]
 pub use lsp::JsLspServer;
+#[cfg(feature = "js")]
 pub use process::JsProcess;
+#[cfg(feature = "js")]
 pub use sandbox::JsSandbox;
+#[cfg(feature = "js")]
 pub use services::{JsSnapshotService, JsVolumeService};
 
+#[cfg(feature = "js")]
 use posted::Answer;
 
 /// The npm package's allocator: talc, 2 KB (gzip) smaller in wasm than the default dlmalloc.
@@ -66,6 +104,7 @@ impl Resolve for JsValue {
     }
 }
 
+#[cfg(feature = "js")]
 impl Resolve for JsSandbox {
     fn resolve(self) -> JsValue {
         self.into()
@@ -81,18 +120,21 @@ where
     spawn_promise(Box::pin(async move { fut.await.map(Resolve::resolve).map_err(error::to_js) }))
 }
 
+#[cfg(feature = "js")]
 /// Sends `call` and resolves to its answer as the browser parsed it (`undefined` for a call
 /// answering nothing): no Rust model in between.
 pub(crate) fn send<T>(call: crate::Call<T>) -> js_sys::Promise {
     send_request(call.request(), Answer::Whole)
 }
 
+#[cfg(feature = "js")]
 /// Sends `call` and resolves to field `key` of its answer (`{ sessions: [...] }` → the list;
 /// `undefined` for a null field).
 pub(crate) fn send_field<T>(call: crate::Call<T>, key: &'static str) -> js_sys::Promise {
     send_request(call.request(), Answer::Field(key))
 }
 
+#[cfg(feature = "js")]
 /// Sends `request` and resolves to what `answer` picks of its answer.
 fn send_request(request: crate::call::Request, answer: Answer) -> js_sys::Promise {
     let sent = request.send();
@@ -186,6 +228,70 @@ pub(crate) fn refuse_unknown_keys(v: &JsValue, fields: &[&str], what: &str, hint
         }
     }
     Ok(())
+}
+
+/// Reads `{ onProgress, signal, timeout }`.
+pub(crate) fn transfer_options(v: &JsValue) -> Result<crate::TransferOptions, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(crate::TransferOptions::default());
+    }
+    let on_progress = match optional_function(v, "onProgress")? {
+        None => None,
+        Some(f) => {
+            let cb: crate::ProgressFn = std::rc::Rc::new(move |p: crate::TransferProgress| {
+                let ev = js_sys::Object::new();
+                set(&ev, "loaded", &(p.loaded as f64).into());
+                if let Some(t) = p.total {
+                    set(&ev, "total", &(t as f64).into());
+                }
+                let _ = f.call1(&JsValue::NULL, &ev);
+            });
+            Some(cb)
+        }
+    };
+    let signal = optional_signal(v)?;
+    let timeout = seconds(option(v, "timeout").as_f64());
+    Ok(crate::TransferOptions { on_progress, signal, timeout })
+}
+
+/// `v` as an array of strings.
+pub(crate) fn strings(v: &JsValue, what: &str) -> Result<Vec<String>, JsValue> {
+    let bad = || invalid(&format!("{what} must be an array of strings"));
+    if !js_sys::Array::is_array(v) {
+        return Err(bad());
+    }
+    js_sys::Array::from(v).iter().map(|s| s.as_string().ok_or_else(bad)).collect()
+}
+
+/// Field `key` of the JS object `v` read by `get` (`None` when absent, `undefined` or `null`;
+/// `{what}.{key} must be {kind}` when `get` cannot read it). The JS face reads small option
+/// objects this way: a serde decoder per options type costs ~1 KB of wasm each.
+fn field<T>(
+    v: &JsValue,
+    key: &str,
+    what: &str,
+    kind: &str,
+    get: fn(&JsValue) -> Option<T>,
+) -> Result<Option<T>, JsValue> {
+    match option(v, key) {
+        f if f.is_undefined() || f.is_null() => Ok(None),
+        f => get(&f).map(Some).ok_or_else(|| invalid(&format!("{what}.{key} must be {kind}"))),
+    }
+}
+
+/// Field `key` of `v` as a string (see [`field`]).
+pub(crate) fn string_field(v: &JsValue, key: &str, what: &str) -> Result<Option<String>, JsValue> {
+    field(v, key, what, "a string", JsValue::as_string)
+}
+
+/// Field `key` of `v` as an integer (see [`field`]).
+pub(crate) fn int_field(v: &JsValue, key: &str, what: &str) -> Result<Option<i64>, JsValue> {
+    field(v, key, what, "an integer", |f| f.as_f64().filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15).map(|n| n as i64))
+}
+
+/// Field `key` of `v` as a boolean (see [`field`]).
+pub(crate) fn bool_field(v: &JsValue, key: &str, what: &str) -> Result<Option<bool>, JsValue> {
+    field(v, key, what, "a boolean", JsValue::as_bool)
 }
 
 /// Reads a JS argument into a Rust value (a type error rejects with `DaytonaInvalidArgumentError`).

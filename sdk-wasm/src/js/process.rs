@@ -5,9 +5,8 @@ use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
 use daytona_models::SessionExecuteRequest;
-use tsify::Ts;
 
-use super::{from_js, option, promise, send, set};
+use super::{bool_field, from_js, invalid, option, promise, send, set, string_field};
 use crate::call::Request;
 use crate::{CodeRunParams, Process};
 
@@ -113,10 +112,15 @@ impl JsProcess {
     pub fn execute_session_command(
         &self,
         #[wasm_bindgen(js_name = "sessionId")] session_id: String,
-        req: Ts<SessionExecuteRequest>,
+        #[wasm_bindgen(unchecked_param_type = "SessionExecuteRequest")] req: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "number")] timeout: Option<f64>,
     ) -> Result<js_sys::Promise, JsValue> {
-        let req: SessionExecuteRequest = from_js("req", req.js_value())?;
+        let req = SessionExecuteRequest {
+            command: string_field(&req, "command", "req")?.ok_or_else(|| invalid("req.command is required"))?,
+            run_async: bool_field(&req, "runAsync", "req")?,
+            is_async: bool_field(&req, "async", "req")?,
+            suppress_input_echo: bool_field(&req, "suppressInputEcho", "req")?,
+        };
         let timeout = timeout.filter(|t| *t > 0.0).map(|t| t.ceil() as u64);
         Ok(send(self.inner.execute_session_command(&session_id, &req, timeout)))
     }

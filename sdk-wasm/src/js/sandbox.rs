@@ -6,7 +6,7 @@ use daytona_models::{ResizeSandbox, Sandbox as SandboxDto};
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
-use super::{error, from_js, promise, seconds, send, to_js, JsFileSystem, JsProcess};
+use super::{error, from_js, int_field, promise, seconds, send, to_js, JsFileSystem, JsProcess};
 use crate::Sandbox;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -200,8 +200,17 @@ impl JsSandbox {
 
     /// Changes `{ cpu, memory, disk }` (cores, GiB).
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn resize(&self, resources: Ts<ResizeSandbox>, timeout: Option<f64>) -> Result<js_sys::Promise, JsValue> {
-        let r: ResizeSandbox = from_js("resources", resources.js_value())?;
+    pub fn resize(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ResizeSandbox")] resources: JsValue,
+        timeout: Option<f64>,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let v = &resources;
+        let r = ResizeSandbox {
+            cpu: int_field(v, "cpu", "resources")?,
+            memory: int_field(v, "memory", "resources")?,
+            disk: int_field(v, "disk", "resources")?,
+        };
         Ok(promise(self.inner.resize(r, seconds(timeout))))
     }
 

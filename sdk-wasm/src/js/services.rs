@@ -7,8 +7,9 @@ use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::{error, invalid, object, option, seconds, send, spawn_promise};
-use crate::{DaytonaError, SnapshotService, VolumeService};
+use super::build::{log_fn, JsBuild};
+use super::{error, invalid, object, option, seconds, send, set, spawn_promise, to_js};
+use crate::{DaytonaError, SnapshotService, VolumeService, DEFAULT_BUILD_TIMEOUT};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -16,12 +17,16 @@ const TS_TYPES: &'static str = r#"
 export type Snapshot = SnapshotDto;
 /** A volume (`@daytonaio/sdk`'s name for the control plane's `VolumeDto`). */
 export type Volume = VolumeDto;
-/** What `daytona.snapshot.create` makes: a snapshot of an image from a registry. */
+/** What `daytona.snapshot.create` makes: a snapshot of an image from a registry, or built. */
 export interface CreateSnapshotParams {
   /** The snapshot's name (what `daytona.create({ snapshot })` names). */
   name: string;
-  /** The image, e.g. `python:3.12-slim` or `registry.example.com/team/app:1`. */
-  image: string;
+  /**
+   * The image: a name pulled from its registry, e.g. `python:3.12-slim` or
+   * `registry.example.com/team/app:1`, or an `Image` of `daytona-wasm/image`, built (its local
+   * files uploaded first).
+   */
+  image: string | Image;
   /** Default resources of sandboxes made from it. */
   resources?: { cpu?: number; memory?: number; disk?: number };
   /** The image's entrypoint, replaced. */
@@ -29,8 +34,14 @@ export interface CreateSnapshotParams {
 }
 /** Options of `daytona.snapshot.create`. */
 export interface CreateSnapshotOptions {
-  /** Seconds to wait until it is active (default 600, 0 = no limit). */
+  /** Seconds to wait until it is active (default 600; for an `Image`, 1800; 0 = no limit). */
   timeout?: number;
+  /** Called with an `Image` build's log lines as they come. */
+  onLogs?: (chunk: string) => void;
+  /** Progress of the upload of an `Image`'s local files. */
+  onProgress?: (progress: TransferProgress) => void;
+  /** Cancels the upload of an `Image`'s local files. */
+  signal?: AbortSignal;
 }
 "#;
 
@@ -89,8 +100,10 @@ impl JsSnapshotService {
         Ok(send(self.inner.activate_id(&named(&snapshot, "id", "snapshot")?)))
     }
 
-    /// Makes a snapshot of an image and resolves once it is active (rejects with the
-    /// server's reason if the pull fails, `DaytonaTimeoutError` after `options.timeout`).
+    /// Makes a snapshot of an image (a name, pulled) or of an `Image` of `daytona-wasm/image`
+    /// (its local files uploaded, then built, the build's log to `options.onLogs`), and resolves
+    /// once it is active (rejects with the server's reason if the pull or build fails,
+    /// `DaytonaTimeoutError` after `options.timeout`).
     #[wasm_bindgen(unchecked_return_type = "Promise<Snapshot>")]
     pub fn create(
         &self,
@@ -99,27 +112,43 @@ impl JsSnapshotService {
     ) -> Result<js_sys::Promise, JsValue> {
         let name = option(&params, "name").as_string().filter(|n| !n.is_empty());
         let name = name.ok_or_else(|| invalid("params.name is required"))?;
-        let image = option(&params, "image");
-        if !image.is_string() {
-            return Err(invalid(
-                "params.image must be an image name (an Image is built with the Rust face's create_from_image)",
-            ));
-        }
+        let (image, entrypoint) = (option(&params, "image"), option(&params, "entrypoint"));
+        // A name is pulled (its entrypoint sent as is); an Image is built, its entrypoint set in
+        // its Dockerfile, as the official SDK does.
+        let built = match image.as_string() {
+            Some(_) => None,
+            None if image.is_undefined() || image.is_null() => {
+                return Err(invalid("params.image is required: an image name or an Image"))
+            }
+            None => Some(JsBuild::of(&image, "params.image")?.with_entrypoint(&entrypoint)?),
+        };
         let resources = option(&params, "resources");
+        let pulled = |v: JsValue| if built.is_none() { v } else { JsValue::UNDEFINED };
         let body = object(&[
             ("name", &JsValue::from_str(&name)),
-            ("imageName", &image),
-            ("entrypoint", &option(&params, "entrypoint")),
+            ("imageName", &pulled(image)),
+            ("entrypoint", &pulled(entrypoint)),
             ("cpu", &option(&resources, "cpu")),
             ("memory", &option(&resources, "memory")),
             ("disk", &option(&resources, "disk")),
         ]);
-        let wait = seconds(option(&options, "timeout").as_f64()).unwrap_or(DEFAULT_SNAPSHOT_WAIT);
+        let default_wait = if built.is_some() { DEFAULT_BUILD_TIMEOUT } else { DEFAULT_SNAPSHOT_WAIT };
+        let wait = seconds(option(&options, "timeout").as_f64()).unwrap_or(default_wait);
+        let on_logs = log_fn(&options, "onLogs")?;
         let service = self.inner.clone();
-        let sent = send(service.create_call().js_body(&body));
         Ok(spawn_promise(Box::pin(async move {
             let until = js_sys::Date::now() + wait.as_millis().min(u64::MAX as u128) as f64;
-            let mut snapshot = JsFuture::from(sent).await?;
+            let building = built.is_some();
+            if let Some(build) = built {
+                let info = build.info(service.client(), &options).await?;
+                set(&body, "buildInfo", &to_js(&info).map_err(error::to_js)?);
+            }
+            let mut snapshot = JsFuture::from(send(service.create_call().js_body(&body))).await?;
+            if let (true, Some(on_logs)) = (building, &on_logs) {
+                let id = option(&snapshot, "id").as_string().unwrap_or_default();
+                let left = Duration::from_millis((until - js_sys::Date::now()).max(0.0) as u64);
+                service.follow_build_logs(&id, on_logs, left).await.map_err(error::to_js)?;
+            }
             loop {
                 let failed = match option(&snapshot, "state").as_string().as_deref() {
                     Some("active") => return Ok(snapshot),

@@ -1,0 +1,13 @@
+// daytona-wasm/image: the `Image` builder, a WebAssembly module of its own (its builder, TOML
+// parser and uploads are a third of the main module's size: only pages that import it load it).
+// Ready on import (a top-level await), as the main entry.
+import init, { Image } from './dist/daytona_image.js';
+
+await init({ module_or_path: new URL('./dist/daytona_image_bg.wasm', import.meta.url) });
+
+// The builder methods, each a row of the module's table (`_post(index, args)`), returning the
+// image so that calls chain as in @daytonaio/sdk.
+Image._steps().split(' ').forEach((name, i) =>
+  Object.defineProperty(Image.prototype, name, { value(...a) { this._post(i, a); return this; }, configurable: true, writable: true }));
+
+export { Image };
