@@ -4,6 +4,9 @@
 //! hash, and with it the snapshot daytona-local or Daytona reuses). The SDK's `Image` keeps the
 //! contexts beside it; this is the text alone.
 
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
 use crate::Quoted;
 
 /// Python series the official SDK supports in `debian_slim`, each with its latest micro
@@ -123,26 +126,33 @@ impl Dockerfile {
         options: &PipOptions,
     ) -> Result<&mut Self, String> {
         const GUIDE: &str = "See https://packaging.python.org/en/latest/guides/writing-pyproject-toml for further file format guidelines.";
-        let doc: toml::Table = pyproject.parse().map_err(|e| format!("Invalid pyproject.toml file: {e}"))?;
-        let Some(project) = doc.get("project").and_then(toml::Value::as_table) else {
+        // toml's parsed document, read as it is (no serde Value: floats and dates stay text,
+        // and the npm package carries no float parser or formatter for them).
+        let doc =
+            toml::de::DeTable::parse(pyproject).map_err(|e| format!("Invalid pyproject.toml file: {}", e.message()))?;
+        let doc = doc.get_ref();
+        let Some(project) = table_get(doc, "project").and_then(|v| as_table(v)) else {
             return Err(format!("No [project] section in pyproject.toml file. {GUIDE}"));
         };
-        let Some(declared) = project.get("dependencies").and_then(toml::Value::as_array) else {
+        let Some(declared) = table_get(project, "dependencies").and_then(|v| as_array(v)) else {
             return Err(format!("No [project.dependencies] section in pyproject.toml file. {GUIDE}"));
         };
         // A requirement is a string (PEP 508); pip could install nothing else.
-        fn text(v: &toml::Value) -> Result<&str, &'static str> {
-            v.as_str().ok_or("dependencies in pyproject.toml must be strings")
+        fn text<'a>(v: &'a Spanned<DeValue<'_>>) -> Result<&'a str, &'static str> {
+            match v.get_ref() {
+                DeValue::String(s) => Ok(s),
+                _ => Err("dependencies in pyproject.toml must be strings"),
+            }
         }
         let mut packages: Vec<&str> = declared.iter().map(text).collect::<Result<_, _>>()?;
         if !optional.is_empty() {
-            let groups = match project.get("optional-dependencies") {
+            let groups = match table_get(project, "optional-dependencies") {
                 None => None,
-                Some(v) => Some(v.as_table().ok_or("optional-dependencies must be a mapping in pyproject.toml")?),
+                Some(v) => Some(as_table(v).ok_or("optional-dependencies must be a mapping in pyproject.toml")?),
             };
             for name in optional {
-                let Some(group) = groups.and_then(|g| g.get(*name)) else { continue };
-                let group = group.as_array().ok_or_else(|| format!("optional-dependencies.{name} must be an array"))?;
+                let Some(group) = groups.and_then(|g| table_get(g, name)) else { continue };
+                let group = as_array(group).ok_or_else(|| format!("optional-dependencies.{name} must be an array"))?;
                 for dep in group {
                     packages.push(text(dep)?);
                 }
@@ -319,6 +329,27 @@ pub fn json_string(s: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// The value of `key` in a parsed TOML table.
+fn table_get<'t, 'i>(table: &'t DeTable<'i>, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
+    table.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
+}
+
+/// `v` as a TOML table.
+fn as_table<'t, 'i>(v: &'t Spanned<DeValue<'i>>) -> Option<&'t DeTable<'i>> {
+    match v.get_ref() {
+        DeValue::Table(t) => Some(t),
+        _ => None,
+    }
+}
+
+/// `v` as a TOML array.
+fn as_array<'t, 'i>(v: &'t Spanned<DeValue<'i>>) -> Option<&'t [Spanned<DeValue<'i>>]> {
+    match v.get_ref() {
+        DeValue::Array(a) => Some(a),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
