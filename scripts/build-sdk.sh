@@ -18,6 +18,7 @@ wasm_opt pkg/dist/daytona_image_bg.wasm
 node -e '
   const fs = require("fs"), file = process.argv[1], dts = fs.readFileSync(file, "utf8");
   const end = "// (end of daytona-wasm/image\x27s own types";
+  if (dts.indexOf(end) < 0) throw new Error(`${file}: the end of its own types is not marked`);
   const own = dts.slice(0, dts.indexOf(end));
   const cls = dts.match(/\/\*\*(?:(?!\*\/)[^])*\*\/\nexport class Image \{[^]*?\n\}\n/);
   if (!own.includes("export interface Image") || !cls) throw new Error(`${file}: Image declarations not found`);

@@ -54,7 +54,8 @@ async fn build_info(client: &Rc<Client>, image: &Image, upload: &TransferOptions
 /// `on_logs` line by line until the server ends it.
 async fn follow_logs(client: &Rc<Client>, at: String, on_logs: &LogFn, timeout: Duration) -> Result<(), DaytonaError> {
     let got = Call::<()>::new(client, Method::Get, at).request().send().await?;
-    let url = js_sys::Reflect::get(&got, &"url".into()).ok().and_then(|u| u.as_string()).unwrap_or_default();
+    let url = js_sys::Reflect::get(&got, &"url".into()).ok().and_then(|u| u.as_string()).filter(|u| !u.is_empty());
+    let url = url.ok_or_else(|| DaytonaError::Decode("the build log's URL is missing from the answer".into()))?;
     let url = format!("{url}?follow=true");
     let opts = CallOptions::timeout(Some(timeout));
     let resp = client.http.fetch(Method::Get, &url, None, &opts).await?;

@@ -235,6 +235,11 @@ test('every exported method, called from plain JS as users import the package', 
     ['DaytonaInvalidArgumentError', 'params has no field "secrets"'],
     ['DaytonaInvalidArgumentError', 'params.image and params.snapshot exclude each other'],
     ['DaytonaInvalidArgumentError', "params.image must be an image name or an Image (import { Image } from 'daytona-wasm/image')"],
+    ['DaytonaInvalidArgumentError', 'params must be an object'],
+    ['DaytonaInvalidArgumentError', 'query must be an object'],
+    ['DaytonaInvalidArgumentError', 'params.resources has no field "gpu"'],
+    ['DaytonaInvalidArgumentError', 'params.autoStopInterval must be an integer'],
+    ['DaytonaInvalidArgumentError', 'config.requestTimeoutMs must be an integer from 0 to 4294967295'],
     0,
   ], 'create refuses what it cannot honour, creating nothing');
   assert.deepEqual([out.home, out.work], ['/home/daytona', '/home/daytona']);

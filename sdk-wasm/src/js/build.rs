@@ -67,7 +67,7 @@ impl JsBuild {
                 let upload: js_sys::Function = option(image, "_uploadContexts").unchecked_into();
                 let uploaded = js_sys::Promise::resolve(&upload.call2(image, &access, options)?);
                 let hashes = JsFuture::from(uploaded).await?;
-                Some(js_sys::Array::from(&hashes).iter().filter_map(|h| h.as_string()).collect())
+                Some(strings(&hashes, "the image's uploaded context hashes")?)
             }
         };
         Ok(BuildInfo { dockerfile_content: self.dockerfile, context_hashes })

@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
+use std::time::Duration;
 
 use daytona_models::{ListSandboxesQuery, SandboxSortField, SandboxState, SortOrder};
 use tsify::Ts;
@@ -9,10 +10,10 @@ use wasm_bindgen::prelude::*;
 
 use super::build::{log_fn, JsBuild};
 use super::{
-    bool_field, error, from_js, int_field, invalid, option, promise, refuse_unknown_keys, seconds, spawn_promise,
-    string_field, JsSandbox, JsSandboxIterator,
+    bool_field, check_object, error, from_js, int_field, invalid, map_field, option, promise, seconds, spawn_promise,
+    string_field, u32_field, JsSandbox, JsSandboxIterator,
 };
-use crate::{CreateSandboxParams, Daytona, DaytonaConfig, Resources};
+use crate::{CreateSandboxParams, Daytona, DaytonaConfig, Resources, DEFAULT_BUILD_TIMEOUT};
 
 /// Client of a Daytona control plane (`new Daytona({ apiUrl, apiKey })`).
 #[wasm_bindgen(js_name = Daytona)]
@@ -82,13 +83,14 @@ impl JsDaytona {
         #[wasm_bindgen(unchecked_optional_param_type = "DaytonaConfig")] config: JsValue,
     ) -> Result<JsDaytona, JsValue> {
         let c = &config;
+        check_object(c, "config", false, None, "")?;
         let config = DaytonaConfig {
             api_key: string_field(c, "apiKey", "config")?,
             jwt_token: string_field(c, "jwtToken", "config")?,
             organization_id: string_field(c, "organizationId", "config")?,
             api_url: string_field(c, "apiUrl", "config")?,
             target: string_field(c, "target", "config")?,
-            request_timeout_ms: int_field(c, "requestTimeoutMs", "config")?.map(|t| t.clamp(0, u32::MAX.into()) as u32),
+            request_timeout_ms: u32_field(c, "requestTimeoutMs", "config")?,
         };
         Ok(Self { inner: Daytona::new(config).map_err(error::to_js)?, streams: Rc::default() })
     }
@@ -127,16 +129,15 @@ impl JsDaytona {
         params: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CreateOptions")] options: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
+        if option(&params, "_uploadContexts").is_function() {
+            return Err(invalid("pass an Image as create({ image })"));
+        }
+        // `image` is read here, the rest by `create_params`.
+        let fields = [&CreateSandboxParams::FIELDS[..], &["image"]].concat();
+        check_object(&params, "params", false, Some(&fields), "")?;
         let image = option(&params, "image");
-        let params: CreateSandboxParams = match params.is_undefined() || params.is_null() {
-            true => CreateSandboxParams::default(),
-            false => {
-                // `image` is read here, the rest by `create_params`.
-                refuse_unknown_keys(&params, &[&CreateSandboxParams::FIELDS[..], &["image"]].concat(), "params", "")?;
-                create_params(&params)?
-            }
-        };
-        let build = match image.is_undefined() {
+        let params = create_params(&params)?;
+        let build = match image.is_undefined() || image.is_null() {
             true => None,
             false if params.snapshot.is_some() => {
                 return Err(invalid("params.image and params.snapshot exclude each other"));
@@ -146,10 +147,18 @@ impl JsDaytona {
         let on_logs = log_fn(&options, "onSnapshotCreateLogs")?;
         let timeout = seconds(option(&options, "timeout").as_f64());
         let inner = self.inner.clone();
+        // Checked before anything is uploaded.
+        params.to_wire(inner.client().target.as_deref()).map_err(error::to_js)?;
+        let started = js_sys::Date::now();
         Ok(spawn_promise(Box::pin(async move {
-            let info = match build {
-                Some(build) => Some(build.info(inner.client(), &options).await?),
-                None => None,
+            let (info, timeout) = match build {
+                // The timeout covers the upload, the build and the start.
+                Some(build) => {
+                    let info = build.info(inner.client(), &options).await?;
+                    let spent = Duration::from_millis((js_sys::Date::now() - started).max(0.0) as u64);
+                    (Some(info), Some(timeout.unwrap_or(DEFAULT_BUILD_TIMEOUT).saturating_sub(spent)))
+                }
+                None => (None, timeout),
             };
             let sandbox = inner.create_with(params, info, on_logs.as_ref(), timeout).await;
             sandbox.map(|s| JsSandbox::from(s).into()).map_err(error::to_js)
@@ -201,6 +210,7 @@ impl JsDaytona {
         &self,
         #[wasm_bindgen(unchecked_param_type = "FindOneParams")] params: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
+        check_object(&params, "params", true, Some(&["id", "labels"]), "")?;
         let id = string_field(&params, "id", "params")?;
         let labels = match option(&params, "labels") {
             l if l.is_undefined() || l.is_null() => None,
@@ -284,6 +294,7 @@ impl JsDaytona {
 fn create_params(p: &JsValue) -> Result<CreateSandboxParams, JsValue> {
     let what = "params";
     let resources = option(p, "resources");
+    check_object(&resources, "params.resources", false, Some(&["cpu", "memory", "disk"]), "")?;
     let resources = match resources.is_undefined() || resources.is_null() {
         true => None,
         false => Some(Resources {
@@ -296,8 +307,8 @@ fn create_params(p: &JsValue) -> Result<CreateSandboxParams, JsValue> {
         name: string_field(p, "name", what)?,
         user: string_field(p, "user", what)?,
         language: string_field(p, "language", what)?,
-        env_vars: map_field(p, "envVars")?,
-        labels: map_field(p, "labels")?,
+        env_vars: map_field(p, "envVars", what)?,
+        labels: map_field(p, "labels", what)?,
         public: bool_field(p, "public", what)?,
         auto_stop_interval: int_field(p, "autoStopInterval", what)?,
         auto_archive_interval: int_field(p, "autoArchiveInterval", what)?,
@@ -320,7 +331,7 @@ fn create_params(p: &JsValue) -> Result<CreateSandboxParams, JsValue> {
 fn list_query(query: Option<Ts<ListSandboxesQuery>>) -> Result<ListSandboxesQuery, JsValue> {
     let Some(query) = query else { return Ok(ListSandboxesQuery::default()) };
     let value = query.js_value();
-    refuse_unknown_keys(&value, &ListSandboxesQuery::FIELDS, "query", " (labels go in query.labels)")?;
+    check_object(&value, "query", false, Some(&ListSandboxesQuery::FIELDS), " (labels go in query.labels)")?;
     let q = &value;
     let what = "query";
     // A spelling of `parse`'s (sort, order, each state), else refused naming the field.
@@ -338,20 +349,13 @@ fn list_query(query: Option<Ts<ListSandboxesQuery>>) -> Result<ListSandboxesQuer
     };
     Ok(ListSandboxesQuery {
         cursor: string_field(q, "cursor", what)?,
-        limit: int_field(q, "limit", what)?.map(|l| l.clamp(0, u32::MAX.into()) as u32),
+        limit: u32_field(q, "limit", what)?,
         id: string_field(q, "id", what)?,
         name: string_field(q, "name", what)?,
-        labels: map_field(q, "labels")?,
+        labels: map_field(q, "labels", what)?,
         states,
         sort: string_field(q, "sort", what)?.map(|s| spelled(s, "sort", SandboxSortField::parse)).transpose()?,
         order: string_field(q, "order", what)?.map(|s| spelled(s, "order", SortOrder::parse)).transpose()?,
     })
 }
 
-/// Field `key` of `v` as a map of strings (`{what}.{key}: …` when it is not one).
-fn map_field(v: &JsValue, key: &str) -> Result<Option<std::collections::BTreeMap<String, String>>, JsValue> {
-    match option(v, key) {
-        m if m.is_undefined() || m.is_null() => Ok(None),
-        m => from_js(key, m).map(Some),
-    }
-}

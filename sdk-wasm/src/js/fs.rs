@@ -4,7 +4,7 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{error, promise, send, set, string_field, transfer_options};
+use super::{check_object, error, promise, send, set, string_field, transfer_options};
 use crate::streams::to_blob;
 use crate::{DaytonaError, FilePermissionsParams, FileSystem};
 
@@ -88,6 +88,7 @@ impl JsFileSystem {
         #[wasm_bindgen(unchecked_param_type = "FilePermissionsParams")] permissions: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
         let p = &permissions;
+        check_object(p, "permissions", true, Some(&["mode", "owner", "group"]), "")?;
         let params = FilePermissionsParams {
             mode: string_field(p, "mode", "permissions")?,
             owner: string_field(p, "owner", "permissions")?,

@@ -8,70 +8,56 @@
 // The helpers here serve both modules; a build of one leaves some unused.
 #![cfg_attr(not(all(feature = "js", feature = "js-image")), allow(dead_code))]
 
-#[cfg(feature = "js")]
-mod build;
-#[cfg(feature = "js")]
-mod computer_use;
-#[cfg(feature = "js")]
-mod daytona;
+/// The main module's classes and their helpers (feature `js`).
+macro_rules! main_module {
+    ($($m:ident),*) => {
+        $(#[cfg(feature = "js")] mod $m;)*
+    };
+}
+main_module!(
+    build,
+    computer_use,
+    daytona,
+    events,
+    fs,
+    git,
+    interpreter,
+    list,
+    lsp,
+    posted,
+    process,
+    pty,
+    sandbox,
+    services
+);
 mod error;
-#[cfg(feature = "js")]
-mod events;
-#[cfg(feature = "js")]
-mod fs;
-#[cfg(feature = "js")]
-mod git;
 #[cfg(feature = "js-image")]
 mod image;
-#[cfg(feature = "js")]
-mod interpreter;
-#[cfg(feature = "js")]
-mod list;
-#[cfg(feature = "js")]
-mod lsp;
-#[cfg(feature = "js")]
-mod posted;
-#[cfg(feature = "js")]
-mod process;
-#[cfg(feature = "js")]
-mod pty;
-#[cfg(feature = "js")]
-mod sandbox;
-#[cfg(feature = "js")]
-mod services;
 
 use std::future::Future;
 use std::time::Duration;
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
-#[cfg(feature = "js")]
-pub use computer_use::{JsComputerUse, JsDisplay, JsKeyboard, JsMouse, JsRecordingService, JsScreenshot};
-#[cfg(feature = "js")]
-pub use daytona::JsDaytona;
-#[cfg(feature = "js")]
-pub use events::JsSandboxEvents;
-#[cfg(feature = "js")]
-pub use fs::JsFileSystem;
-#[cfg(feature = "js")]
-pub use git::JsGit;
 #[cfg(feature = "js-image")]
 pub use image::JsImage;
 #[cfg(feature = "js")]
-pub use interpreter::JsCodeInterpreter;
-#[cfg(feature = "js")]
-pub use list::JsSandboxIterator;
-#[cfg(feature = "js")]
-pub use lsp::JsLspServer;
-#[cfg(feature = "js")]
-pub use process::JsProcess;
-#[cfg(feature = "js")]
-pub use sandbox::JsSandbox;
-#[cfg(feature = "js")]
-pub use services::{JsSnapshotService, JsVolumeService};
-
-#[cfg(feature = "js")]
 use posted::Answer;
+#[cfg(feature = "js")]
+pub use {
+    computer_use::{JsComputerUse, JsDisplay, JsKeyboard, JsMouse, JsRecordingService, JsScreenshot},
+    daytona::JsDaytona,
+    events::JsSandboxEvents,
+    fs::JsFileSystem,
+    git::JsGit,
+    interpreter::JsCodeInterpreter,
+    list::JsSandboxIterator,
+    lsp::JsLspServer,
+    process::JsProcess,
+    sandbox::JsSandbox,
+    services::{JsSnapshotService, JsVolumeService},
+};
 
 /// The npm package's allocator: talc, 2 KB (gzip) smaller in wasm than the default dlmalloc.
 /// Only with the JS face (the package is a binary of its own); Rust users keep their choice.
@@ -199,7 +185,6 @@ pub(crate) fn invalid(message: &str) -> JsValue {
 
 /// The optional callback `options[name]` (`options.NAME must be a function` otherwise).
 pub(crate) fn optional_function(options: &JsValue, name: &str) -> Result<Option<js_sys::Function>, JsValue> {
-    use wasm_bindgen::JsCast;
     match option(options, name) {
         f if f.is_undefined() || f.is_null() => Ok(None),
         f => f.dyn_into().map(Some).map_err(|_| invalid(&format!("options.{name} must be a function"))),
@@ -208,21 +193,36 @@ pub(crate) fn optional_function(options: &JsValue, name: &str) -> Result<Option<
 
 /// The optional `options.signal`.
 pub(crate) fn optional_signal(options: &JsValue) -> Result<Option<web_sys::AbortSignal>, JsValue> {
-    use wasm_bindgen::JsCast;
     match option(options, "signal") {
         s if s.is_undefined() || s.is_null() => Ok(None),
         s => s.dyn_into().map(Some).map_err(|_| invalid("options.signal must be an AbortSignal")),
     }
 }
 
-/// Refuses a key of the JS object `v` that is none of `fields`, naming it (`{what} has no field
-/// "key"{hint}`): the decoders read only the fields they know, so a misspelt or unsupported one
-/// (an official SDK's option this package does not send) would otherwise be dropped without a
-/// word. A key whose value is `undefined` is no request and passes.
-pub(crate) fn refuse_unknown_keys(v: &JsValue, fields: &[&str], what: &str, hint: &str) -> Result<(), JsValue> {
-    use wasm_bindgen::JsCast;
-    let Some(object) = v.dyn_ref::<js_sys::Object>() else { return Ok(()) };
-    for key in js_sys::Object::keys(object).iter().filter_map(|k| k.as_string()) {
+/// Checks the JS options object `v` (named `what` in errors): `undefined` or `null` only when
+/// it is not `required`, never a value of another kind (a string read field by field would
+/// read as an empty object), and with `fields`, no key outside them, named in the error
+/// (`{what} has no field "key"{hint}`): the readers take only the fields they know, so a
+/// misspelt or unsupported one (an official SDK's option this package does not send) would
+/// otherwise be dropped without a word. A key whose value is `undefined` is no request.
+pub(crate) fn check_object(
+    v: &JsValue,
+    what: &str,
+    required: bool,
+    fields: Option<&[&str]>,
+    hint: &str,
+) -> Result<(), JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return match required {
+            true => Err(invalid(&format!("{what} is required"))),
+            false => Ok(()),
+        };
+    }
+    if !v.is_object() || js_sys::Array::is_array(v) {
+        return Err(invalid(&format!("{what} must be an object")));
+    }
+    let Some(fields) = fields else { return Ok(()) };
+    for key in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()) {
         if !fields.contains(&key.as_str()) && !option(v, &key).is_undefined() {
             return Err(invalid(&format!("{what} has no field {}{hint}", daytona_models::Quoted(&key))));
         }
@@ -289,9 +289,27 @@ pub(crate) fn int_field(v: &JsValue, key: &str, what: &str) -> Result<Option<i64
     field(v, key, what, "an integer", |f| f.as_f64().filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15).map(|n| n as i64))
 }
 
+/// Field `key` of `v` as an integer from 0 to 2³²−1 (see [`field`]).
+pub(crate) fn u32_field(v: &JsValue, key: &str, what: &str) -> Result<Option<u32>, JsValue> {
+    let bad = || invalid(&format!("{what}.{key} must be an integer from 0 to 4294967295"));
+    int_field(v, key, what)?.map(|n| u32::try_from(n).map_err(|_| bad())).transpose()
+}
+
 /// Field `key` of `v` as a boolean (see [`field`]).
 pub(crate) fn bool_field(v: &JsValue, key: &str, what: &str) -> Result<Option<bool>, JsValue> {
     field(v, key, what, "a boolean", JsValue::as_bool)
+}
+
+/// Field `key` of `v` as a map of strings (`{what}.{key}: …` when it is not one).
+pub(crate) fn map_field(
+    v: &JsValue,
+    key: &str,
+    what: &str,
+) -> Result<Option<std::collections::BTreeMap<String, String>>, JsValue> {
+    match option(v, key) {
+        m if m.is_undefined() || m.is_null() => Ok(None),
+        m => from_js(&format!("{what}.{key}"), m).map(Some),
+    }
 }
 
 /// Reads a JS argument into a Rust value (a type error rejects with `DaytonaInvalidArgumentError`).

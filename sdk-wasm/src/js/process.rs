@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use daytona_models::SessionExecuteRequest;
 
-use super::{bool_field, from_js, invalid, option, promise, send, set, string_field};
+use super::{bool_field, check_object, from_js, invalid, map_field, strings, option, promise, send, set, string_field};
 use crate::call::Request;
 use crate::{CodeRunParams, Process};
 
@@ -75,9 +75,11 @@ impl JsProcess {
         #[wasm_bindgen(unchecked_optional_param_type = "CodeRunParams")] params: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "number")] timeout: Option<f64>,
     ) -> Result<js_sys::Promise, JsValue> {
-        let params: CodeRunParams = match params.is_undefined() || params.is_null() {
-            true => CodeRunParams::default(),
-            false => from_js("params", params)?,
+        check_object(&params, "params", false, Some(&["argv", "env"]), "")?;
+        let argv = option(&params, "argv");
+        let params = CodeRunParams {
+            argv: (!argv.is_undefined() && !argv.is_null()).then(|| strings(&argv, "params.argv")).transpose()?,
+            env: map_field(&params, "env", "params")?,
         };
         let timeout = timeout.filter(|t| *t > 0.0).map(|t| t.ceil() as u64);
         Ok(with_artifacts(self.inner.code_run_call(&code, params, timeout).request()))
@@ -115,6 +117,7 @@ impl JsProcess {
         #[wasm_bindgen(unchecked_param_type = "SessionExecuteRequest")] req: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "number")] timeout: Option<f64>,
     ) -> Result<js_sys::Promise, JsValue> {
+        check_object(&req, "req", true, Some(&["command", "runAsync", "async", "suppressInputEcho"]), "")?;
         let req = SessionExecuteRequest {
             command: string_field(&req, "command", "req")?.ok_or_else(|| invalid("req.command is required"))?,
             run_async: bool_field(&req, "runAsync", "req")?,

@@ -6,7 +6,7 @@ use daytona_models::{ResizeSandbox, Sandbox as SandboxDto};
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
-use super::{error, from_js, int_field, promise, seconds, send, to_js, JsFileSystem, JsProcess};
+use super::{check_object, error, from_js, int_field, promise, seconds, send, to_js, JsFileSystem, JsProcess};
 use crate::Sandbox;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -206,6 +206,7 @@ impl JsSandbox {
         timeout: Option<f64>,
     ) -> Result<js_sys::Promise, JsValue> {
         let v = &resources;
+        check_object(v, "resources", true, Some(&["cpu", "memory", "disk"]), "")?;
         let r = ResizeSandbox {
             cpu: int_field(v, "cpu", "resources")?,
             memory: int_field(v, "memory", "resources")?,

@@ -144,8 +144,13 @@ impl JsSnapshotService {
                 set(&body, "buildInfo", &to_js(&info).map_err(error::to_js)?);
             }
             let mut snapshot = JsFuture::from(send(service.create_call().js_body(&body))).await?;
-            if let (true, Some(on_logs)) = (building, &on_logs) {
+            // An identical image built before answers its active snapshot: no log to follow.
+            let active = option(&snapshot, "state").as_string().as_deref() == Some("active");
+            if let (true, false, Some(on_logs)) = (building, active, &on_logs) {
                 let id = option(&snapshot, "id").as_string().unwrap_or_default();
+                if id.is_empty() {
+                    return Err(error::to_js(DaytonaError::Decode("the new snapshot has no id".into())));
+                }
                 let left = Duration::from_millis((until - js_sys::Date::now()).max(0.0) as u64);
                 service.follow_build_logs(&id, on_logs, left).await.map_err(error::to_js)?;
             }
