@@ -189,6 +189,7 @@ test('daytona-wasm/image: an Image with local files built from the browser, reus
   assert.equal(out.failed[0], true);
   assert.match(out.failed[1], /exit|3|failed/i, out.failed[1]);
   assert.deepEqual(out.snapshot, ['active', true, true]);
+  assert.deepEqual([out.cancelled, out.cancelledLeft], ['DaytonaAbortError', 0], 'a cancelled upload rejects and makes no sandbox');
   assert.equal(out.pyproject, "FROM x\nRUN python -m pip install pytest 'requests>=2' rich --pre\n");
   assert.ok(out.requirements.startsWith('FROM python:3.12'), out.requirements);
   assert.ok(out.requirements.includes('COPY requirements.txt /.requirements.txt') && out.requirements.includes('--index-url https://pypi.example/simple'), out.requirements);
