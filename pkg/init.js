@@ -24,7 +24,7 @@ export function initDaytona(url) {
 const own = () => new URL('./dist/daytona_wasm_bg.wasm', import.meta.url);
 
 async function load(url) {
-  return methods(await init({ module_or_path: url ?? (await located()) }));
+  return methods(await init({ module_or_path: url ?? (await _located(own())) }));
 }
 
 /** The glue's `initSync`, with the methods defined too. */
@@ -37,15 +37,16 @@ function methods(out) {
   return out;
 }
 
-// Vite's dev servers serve the .wasm beside this module only where they may: then the app's
-// node_modules copy, if it is one (README: bundlers).
-async function located() {
-  const beside = own();
+// Vite's dev servers serve a .wasm beside its module only where they may: then the app's
+// node_modules copy, if it is one (README: bundlers). `beside` is the module's own URL of it
+// (written out where it is made, so bundlers see it); daytona-wasm/image uses this too.
+export async function _located(beside) {
   const { pathname } = beside;
   const deps = pathname.indexOf('/.vite/deps/'), fs = pathname.indexOf('/@fs/');
   const modules = deps >= 0 ? pathname.slice(0, deps) : fs >= 0 ? `${pathname.slice(0, fs)}/node_modules` : undefined;
   if (modules === undefined) return beside;
-  const copy = await fetch(new URL(`${modules}/daytona-wasm/dist/daytona_wasm_bg.wasm`, beside)).catch(() => undefined);
+  const file = pathname.slice(pathname.lastIndexOf('/') + 1);
+  const copy = await fetch(new URL(`${modules}/daytona-wasm/dist/${file}`, beside)).catch(() => undefined);
   return copy?.ok && copy.headers.get('content-type')?.startsWith('application/wasm') ? copy : beside;
 }
 

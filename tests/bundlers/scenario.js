@@ -1,7 +1,8 @@
 // The fixture apps' one scenario (copied next to each app's entry as src/scenario.js by
 // bundlers.test.mjs): what a first app does with the SDK, against the daytona-local named in
-// the page's fragment (#api=…&key=…). The outcome lands in window.outcome.
-export async function scenario(Daytona) {
+// the page's fragment (#api=…&key=…); with daytona-wasm/image's `Image` (the fixtures whose
+// bundler follows its wasm), an image's Dockerfile too. The outcome lands in window.outcome.
+export async function scenario(Daytona, Image) {
   try {
     const hash = new URLSearchParams(location.hash.slice(1));
     const daytona = new Daytona({ apiUrl: hash.get('api'), apiKey: hash.get('key') });
@@ -12,6 +13,7 @@ export async function scenario(Daytona) {
     for await (const s of daytona.list({ labels: { run } })) listed.push(s.id);
     await sandbox.delete();
     window.outcome = { state: sandbox.state, result: exec.result, listed: listed.length === 1 && listed[0] === sandbox.id };
+    if (Image) window.outcome.dockerfile = Image.base('busybox').runCommands('true').dockerfile;
   } catch (e) {
     window.outcome = { error: `${e?.name}: ${e?.message}` };
   }

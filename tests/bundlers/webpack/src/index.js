@@ -1,6 +1,7 @@
 // webpack 5 with no configuration file (`webpack` builds src/index.js into dist/main.js):
-// the package's main entry (ready on import).
+// the package's main entry and daytona-wasm/image (both ready on import).
 import { Daytona } from 'daytona-wasm';
+import { Image } from 'daytona-wasm/image';
 import { scenario } from './scenario.js';
 
-scenario(Daytona);
+scenario(Daytona, Image);
