@@ -37,16 +37,13 @@ function methods(out) {
   return out;
 }
 
-// Vite's dev servers serve a .wasm beside its module only where they may: then the app's
-// node_modules copy, if it is one (README: bundlers). `beside` is the module's own URL of it
-// (written out where it is made, so bundlers see it); daytona-wasm/image uses this too.
+// Where Vite's dev servers refuse a .wasm beside its module, the app's node_modules copy (README).
 export async function _located(beside) {
   const { pathname } = beside;
   const deps = pathname.indexOf('/.vite/deps/'), fs = pathname.indexOf('/@fs/');
   const modules = deps >= 0 ? pathname.slice(0, deps) : fs >= 0 ? `${pathname.slice(0, fs)}/node_modules` : undefined;
   if (modules === undefined) return beside;
-  const file = pathname.slice(pathname.lastIndexOf('/') + 1);
-  const copy = await fetch(new URL(`${modules}/daytona-wasm/dist/${file}`, beside)).catch(() => undefined);
+  const copy = await fetch(new URL(`${modules}/daytona-wasm/dist/${pathname.split('/').pop()}`, beside)).catch(() => undefined);
   return copy?.ok && copy.headers.get('content-type')?.startsWith('application/wasm') ? copy : beside;
 }
 
