@@ -69,7 +69,7 @@ async fn follow_logs(client: &Rc<Client>, at: String, on_logs: &LogFn, timeout: 
 }
 
 /// The time left of `timeout` since `started` (ms, `Date.now()`).
-fn left(timeout: Duration, started: f64) -> Duration {
+pub(crate) fn left(timeout: Duration, started: f64) -> Duration {
     timeout.saturating_sub(Duration::from_millis((js_sys::Date::now() - started).max(0.0) as u64))
 }
 

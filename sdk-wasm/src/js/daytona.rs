@@ -2,13 +2,13 @@
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
-use std::time::Duration;
 
 use daytona_models::{ListSandboxesQuery, SandboxSortField, SandboxState, SortOrder};
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 use super::build::{log_fn, JsBuild};
+use crate::build::left;
 use super::{
     bool_field, check_object, error, from_js, int_field, invalid, map_field, option, promise, seconds, spawn_promise,
     string_field, u32_field, JsSandbox, JsSandboxIterator,
@@ -155,8 +155,7 @@ impl JsDaytona {
                 // The timeout covers the upload, the build and the start.
                 Some(build) => {
                     let info = build.info(inner.client(), &options).await?;
-                    let spent = Duration::from_millis((js_sys::Date::now() - started).max(0.0) as u64);
-                    (Some(info), Some(timeout.unwrap_or(DEFAULT_BUILD_TIMEOUT).saturating_sub(spent)))
+                    (Some(info), Some(left(timeout.unwrap_or(DEFAULT_BUILD_TIMEOUT), started)))
                 }
                 None => (None, timeout),
             };
