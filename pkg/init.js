@@ -1,5 +1,6 @@
 // daytona-wasm without a top-level await (documented in init.d.ts).
 import init, * as glue from './dist/daytona_wasm.js';
+import { _located } from './located.js';
 
 const { Daytona, Sandbox, SandboxEventStream, SandboxIterator } = glue;
 
@@ -35,16 +36,6 @@ function methods(out) {
   for (const [cls, names] of Daytona._posted())
     names.split(' ').forEach((name, i) => Object.defineProperty(glue[cls].prototype, name, { value(...a) { return this._post(i, a); }, configurable: true, writable: true }));
   return out;
-}
-
-// Where Vite's dev servers refuse a .wasm beside its module, the app's node_modules copy (README).
-export async function _located(beside) {
-  const { pathname } = beside;
-  const deps = pathname.indexOf('/.vite/deps/'), fs = pathname.indexOf('/@fs/');
-  const modules = deps >= 0 ? pathname.slice(0, deps) : fs >= 0 ? `${pathname.slice(0, fs)}/node_modules` : undefined;
-  if (modules === undefined) return beside;
-  const copy = await fetch(new URL(`${modules}/daytona-wasm/dist/${pathname.split('/').pop()}`, beside)).catch(() => undefined);
-  return copy?.ok && copy.headers.get('content-type')?.startsWith('application/wasm') ? copy : beside;
 }
 
 export * from './dist/daytona_wasm.js';

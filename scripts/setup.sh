@@ -67,7 +67,7 @@ if ! [ -x /usr/sbin/sshd ]; then
 fi
 
 if [ ! -x "$WASM_BINDGEN" ] || [ ! -x "$WASM_SPLIT" ] || [ ! -x "$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER" ] \
-   || [ Cargo.lock -nt "$WASM_BINDGEN" ]; then
+   || [ -n "$(find Cargo.lock tools/wasm-bindgen -type f -newer "$WASM_SPLIT" | head -1)" ]; then
   log "building the pinned wasm-bindgen CLI and test runner (first time: several minutes)"
   cargo build --release -p wasm-bindgen-tools
 fi

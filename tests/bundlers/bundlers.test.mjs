@@ -7,6 +7,7 @@
 // as BENCH lines. The fixtures' npm installs stay in their node_modules between runs.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -31,8 +32,14 @@ const FIXTURES = {
   vite8: { build: ['vite', 'build', '--logLevel', 'warn'], site: 'dist', dev: true, image: true },
   'vite8-linked': { build: ['vite', 'build', '--logLevel', 'warn'], site: 'dist', dev: true, linked: true, image: true },
   webpack: { build: ['webpack'], site: '.', out: 'dist', image: true },
-  esbuild: { build: ['esbuild', 'src/main.js', '--bundle', '--format=esm', '--loader:.wasm=file', '--outdir=out', '--log-level=warning'], site: '.', out: 'out' },
+  // esbuild follows no `new URL(…)`: the app copies the areas' modules beside its bundle (README).
+  esbuild: { build: ['esbuild', 'src/main.js', '--bundle', '--format=esm', '--loader:.wasm=file', '--outdir=out', '--log-level=warning'], site: '.', out: 'out', copyAreas: true },
 };
+
+/** The package's WebAssembly files: the main module, its areas' modules (and chunks), and
+ * daytona-wasm/image's module. */
+const PACKAGE_WASM = readdirSync(join(ROOT, 'pkg/dist')).filter((f) => f.endsWith('.wasm'));
+const AREAS = PACKAGE_WASM.filter((f) => /^daytona_wasm_(?!bg)/.test(f));
 
 let server, browser, tarball;
 const sites = [];
@@ -82,13 +89,13 @@ async function drive(url) {
   const outcome = await Promise.race([
     page.waitForFunction(() => window.outcome, null, { timeout: 120_000 }).then((h) => h.jsonValue()),
     failed,
-  ]);
+  ]).catch((e) => ({ error: `${e.message} (the browser: ${problems.join('; ')})` }));
   await page.close();
   return { outcome, problems };
 }
 
 function assertRan({ outcome, problems }, what, image) {
-  const expected = { state: outcome.state, result: 'bundled\n', listed: true };
+  const expected = { state: outcome.state, result: 'bundled\n', code: '42\n', listed: true };
   if (image) expected.dockerfile = 'FROM busybox\nRUN true\n';
   assert.deepEqual(outcome, expected, `${what}: ${JSON.stringify(outcome)}`);
   assert.ok(['destroyed', 'destroying'].includes(outcome.state), `${what}: deleted, ${outcome.state}`);
@@ -104,6 +111,9 @@ function emitted(dir) {
     .map((f) => ({ file: relative(dir, f), raw: statSync(f).size, gzip: gzipSync(readFileSync(f), { level: 9 }).length }));
 }
 
+/** A file's SHA-256. */
+const sha = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
 for (const [name, fixture] of Object.entries(FIXTURES)) {
@@ -112,9 +122,18 @@ for (const [name, fixture] of Object.entries(FIXTURES)) {
     rmSync(join(dir, fixture.out ?? fixture.site), { recursive: true, force: true });
     const [tool, ...args] = fixture.build;
     await run(join(dir, 'node_modules/.bin', tool), args, { cwd: dir, maxBuffer: 16 << 20 });
-    const files = emitted(join(dir, fixture.out ?? fixture.site));
-    const wasm = files.filter((f) => f.file.endsWith('.wasm'));
-    assert.equal(wasm.length, fixture.image ? 2 : 1, `${name} emitted each wasm once: ${JSON.stringify(files)}`);
+    if (fixture.copyAreas) {
+      for (const f of AREAS) copyFileSync(join(dir, 'node_modules/daytona-wasm/dist', f), join(dir, fixture.out, f));
+    }
+    const out = join(dir, fixture.out ?? fixture.site);
+    const files = emitted(out);
+    // Each of the package's wasm files emitted at most once, unchanged (Vite inlines those under
+    // 4 KB as data: URLs), the main module's (and the image module's) among them.
+    const wasm = files.filter((f) => f.file.endsWith('.wasm')).map((f) => sha(join(out, f.file)));
+    const ours = new Map(PACKAGE_WASM.map((f) => [sha(join(ROOT, 'pkg/dist', f)), f]));
+    const names = wasm.map((h) => ours.get(h));
+    assert.ok(names.every(Boolean) && new Set(names).size === names.length, `${name} emitted each wasm once: ${JSON.stringify(files)}`);
+    assert.ok(names.includes('daytona_wasm_bg.wasm') && names.includes('daytona_image_bg.wasm') === !!fixture.image, names.join(' '));
     const total = files.reduce((t, f) => ({ raw: t.raw + f.raw, gzip: t.gzip + f.gzip }), { raw: 0, gzip: 0 });
     console.log(
       `BENCH bundler ${name}: ${kb(total.raw)} raw, ${kb(total.gzip)} gzip (${files.map((f) => `${f.file} ${kb(f.raw)}/${kb(f.gzip)}`).join(', ')})`,

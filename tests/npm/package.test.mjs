@@ -67,6 +67,60 @@ test('create, list, exec, stop/start, delete and typed errors from plain JS', as
   assert.equal(out.noKey.isInvalidArgument, true);
 });
 
+test("an area's module loads at its first call, once; a failed load rejects and the next call loads it", async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const wasm = [];
+  page.on('request', (r) => r.url().endsWith('.wasm') && wasm.push(new URL(r.url()).pathname.split('/').pop()));
+  let refuse = true;
+  await page.route('**/daytona_wasm_interpreter.wasm', (r) => (refuse ? r.abort() : r.continue()));
+  await page.goto(`${site.url}/tests/npm/page.html`);
+  await page.waitForFunction(() => window.ready === true);
+  const step = (name) =>
+    page.evaluate(
+      async ([name, apiUrl, apiKey]) => {
+        const { Daytona } = await import('/pkg/index.js');
+        const run = async (code) => {
+          try {
+            return { stdout: (await window.lazy.codeInterpreter.runCode(code)).stdout };
+          } catch (e) {
+            return { name: e.name, message: e.message };
+          }
+        };
+        switch (name) {
+          case 'create':
+            window.lazy = await new Daytona({ apiUrl, apiKey }).create({ labels: { suite: 'npm-lazy' } }, { timeout: 60 });
+            return (await window.lazy.process.executeCommand('echo core')).result;
+          case 'run':
+            return run('print(6 * 7)');
+          case 'twice':
+            return Promise.all([run('print(1)'), run('print(2)')]);
+          case 'delete':
+            return window.lazy.delete();
+        }
+      },
+      [name, server.apiUrl, server.apiKey],
+    );
+  try {
+    assert.equal(await step('create'), 'core\n');
+    // Creating a sandbox and running a command load the main module alone.
+    assert.deepEqual(wasm, ['daytona_wasm_bg.wasm']);
+    const failed = await step('run');
+    assert.equal(failed.name, 'DaytonaConnectionError', JSON.stringify(failed));
+    assert.match(failed.message, /module of the SDK could not be loaded/);
+    refuse = false;
+    assert.deepEqual(await step('run'), { stdout: '42\n' });
+    assert.deepEqual(await step('twice'), [{ stdout: '1\n' }, { stdout: '2\n' }]);
+    // The refused fetch and the one that loaded it; later calls fetch nothing.
+    assert.equal(wasm.filter((f) => f === 'daytona_wasm_interpreter.wasm').length, 2, wasm.join(' '));
+    assert.deepEqual(errors, []);
+  } finally {
+    await step('delete').catch(() => {});
+    await page.close();
+  }
+});
+
 test('daytona-wasm/init loads the wasm when asked, and names the fix when a server answers HTML', async () => {
   const page = await browser.newPage();
   const wasm = [];
@@ -171,7 +225,9 @@ test('daytona-wasm/image: an Image with local files built from the browser, reus
   await page.waitForFunction(() => window.ready === true);
   const out = await page.evaluate(([u, k, r]) => window.scenario(u, k, r), [server.apiUrl, server.apiKey, registry.host]);
   assert.deepEqual(errors, []);
-  assert.deepEqual(wasm.sort(), ['/pkg/dist/daytona_image_bg.wasm', '/pkg/dist/daytona_wasm_bg.wasm']);
+  // The main module, the image module, and snapshot.create's (with what it shares with other areas).
+  const modules = wasm.filter((f) => !f.includes('_chunk_')).sort();
+  assert.deepEqual(modules, ['/pkg/dist/daytona_image_bg.wasm', '/pkg/dist/daytona_wasm_bg.wasm', '/pkg/dist/daytona_wasm_snapshot.wasm']);
 
   const base = `${registry.host}/test/busybox:1.0`;
   assert.equal(out.same, true, 'a builder method returns its image');

@@ -20,34 +20,49 @@ const rounds = full
 
 /** gzip -9 bytes of `files` (paths under the repository). */
 const gz = (files) => files.reduce((sum, f) => sum + gzipSync(readFileSync(join(ROOT, f)), { level: 9 }).length, 0);
-/** Every file of the npm package a page loads: the entry, the glue, the wasm, the snippets
- * (not daytona-wasm/image, a module of its own that only pages building images load). */
+/** Every file of the npm package but daytona-wasm/image (a module of its own that only pages
+ * building images load): the entries, the glue, the snippets, the main module and its areas'
+ * modules. */
 function ourFiles() {
   const walk = (dir) =>
     readdirSync(join(ROOT, dir)).flatMap((f) => {
       const path = `${dir}/${f}`;
       return statSync(join(ROOT, path)).isDirectory() ? walk(path) : [path];
     });
-  return ['pkg/index.js', 'pkg/init.js', ...walk('pkg/dist').filter((f) => /\.(js|wasm)$/.test(f) && !f.includes('daytona_image'))];
+  const dist = walk('pkg/dist').filter((f) => /\.(js|wasm)$/.test(f) && !f.includes('daytona_image'));
+  return ['pkg/index.js', 'pkg/init.js', 'pkg/located.js', ...dist];
 }
+/** The modules of the lazily loaded areas (and their shared chunks), fetched at an area's first
+ * call (sdk-wasm/src/js/lazy.rs). */
+const isArea = (f) => /\/daytona_wasm_(?!bg)[^/]*\.wasm$/.test(f);
 /** What importing daytona-wasm/image loads on top. */
 const imageFiles = ['pkg/image.js', 'pkg/dist/daytona_image.js', 'pkg/dist/daytona_image_bg.wasm'];
 
-const ours = gz(ourFiles());
+const ours = gz(ourFiles().filter((f) => !isArea(f)));
+const areas = ourFiles().filter(isArea);
+const whole = ours + gz(areas);
 const image = gz(imageFiles);
 const official = gz(['target/peer/official.js']);
 const ratio = ours / official;
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 console.log(
-  `BENCH package size (gzip -9, all a page loads): ours ${(ours / 1024).toFixed(1)} KB, @daytonaio/sdk ${(official / 1024).toFixed(1)} KB, ratio ${ratio.toFixed(2)}`,
+  `BENCH package size (gzip -9, all a page loads before an area's first call): ours ${kb(ours)}, @daytonaio/sdk ${kb(official)}, ratio ${ratio.toFixed(2)}`,
 );
 console.log(
-  `BENCH package size with daytona-wasm/image (Image builds): ours ${((ours + image) / 1024).toFixed(1)} KB (the image module ${(image / 1024).toFixed(1)} KB), @daytonaio/sdk ${(official / 1024).toFixed(1)} KB, ratio ${((ours + image) / official).toFixed(2)}`,
+  `BENCH package size with every area loaded: ours ${kb(whole)}, @daytonaio/sdk ${kb(official)}, ratio ${(whole / official).toFixed(2)} (${areas.map((f) => `${f.split('/').pop().slice(13, -5)} ${kb(gz([f]))}`).join(', ')})`,
 );
-// The size budget, a deterministic check (unlike times): no growth past it. The goal is 0.7;
-// the budget comes down as the size work lands (README, "Figures").
-const budget = Number(process.env.PEER_MAX_SIZE_RATIO ?? 0.98);
-if (ratio > budget) {
-  console.error(`the package is ${ratio.toFixed(2)}x the official SDK's browser bundle, over the budget of ${budget}x`);
+console.log(
+  `BENCH package size with daytona-wasm/image (Image builds): ours ${kb(ours + image)} (the image module ${kb(image)}), @daytonaio/sdk ${kb(official)}, ratio ${((ours + image) / official).toFixed(2)}`,
+);
+// The size budgets, deterministic checks (unlike times): what a page loads first at most 0.8x
+// the official bundle (the goal is 0.7), and the whole package no bigger than it was before
+// the areas were split off (1.0x) plus their modules' own overhead.
+const budget = Number(process.env.PEER_MAX_SIZE_RATIO ?? 0.8);
+const wholeBudget = Number(process.env.PEER_MAX_WHOLE_RATIO ?? 1.15);
+if (ratio > budget || whole / official > wholeBudget) {
+  console.error(
+    `the package is ${ratio.toFixed(2)}x the official SDK's browser bundle at first load (budget ${budget}x), ${(whole / official).toFixed(2)}x with every area (budget ${wholeBudget}x)`,
+  );
   process.exit(1);
 }
 

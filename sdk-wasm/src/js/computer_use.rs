@@ -6,7 +6,8 @@ use daytona_models::ScreenshotQuery;
 use wasm_bindgen::prelude::*;
 
 use super::posted::{post, Answer, Posted};
-use super::{option, promise, send};
+use super::lazy::{self, lazy_area, Task};
+use super::{option, send, task};
 use crate::computer_use as cu;
 use crate::{ComputerUse, Region};
 
@@ -235,12 +236,44 @@ fn screenshot_options(v: &JsValue) -> ScreenshotQuery {
     }
 }
 
+/// A screenshot to take.
+enum Shot {
+    Full(bool),
+    Region(Region, bool),
+    Compressed(Option<Region>, ScreenshotQuery),
+}
+
+/// The desktop calls run by its module (see `lazy`): screenshots, a recording's download.
+enum Desktop {
+    Shot(ComputerUse, Shot),
+    Download(ComputerUse, String, crate::TransferOptions),
+}
+
+lazy_area!(desktop: desktop(Desktop) = start_desktop);
+
+/// Starts `call`.
+fn start_desktop(call: Desktop) -> Task {
+    match call {
+        Desktop::Shot(cu, shot) => {
+            let screenshot = cu.screenshot();
+            let call = match shot {
+                Shot::Full(cursor) => screenshot.take_full_screen(cursor),
+                Shot::Region(region, cursor) => screenshot.take_region(region, cursor),
+                Shot::Compressed(None, query) => screenshot.take_compressed(&query),
+                Shot::Compressed(Some(region), query) => screenshot.take_compressed_region(region, &query),
+            };
+            Box::pin(wasm_bindgen_futures::JsFuture::from(send(call)))
+        }
+        Desktop::Download(cu, id, opts) => task(async move { cu.recording().download(&id, &opts).await.map(JsValue::from) }),
+    }
+}
+
 #[wasm_bindgen(js_class = Screenshot)]
 impl JsScreenshot {
     /// The whole screen as PNG.
     #[wasm_bindgen(js_name = takeFullScreen, unchecked_return_type = "Promise<ScreenshotResponse>")]
     pub fn take_full_screen(&self, #[wasm_bindgen(js_name = showCursor)] show_cursor: Option<bool>) -> js_sys::Promise {
-        send(self.cu.screenshot().take_full_screen(show_cursor.unwrap_or(false)))
+        lazy::run(desktop(Desktop::Shot(self.cu.clone(), Shot::Full(show_cursor.unwrap_or(false)))))
     }
 
     /// A region as PNG.
@@ -250,7 +283,7 @@ impl JsScreenshot {
         #[wasm_bindgen(unchecked_param_type = "ScreenshotRegion")] region: JsValue,
         #[wasm_bindgen(js_name = showCursor)] show_cursor: Option<bool>,
     ) -> js_sys::Promise {
-        send(self.cu.screenshot().take_region(self::region(&region), show_cursor.unwrap_or(false)))
+        lazy::run(desktop(Desktop::Shot(self.cu.clone(), Shot::Region(self::region(&region), show_cursor.unwrap_or(false)))))
     }
 
     /// The whole screen, as `options` ask.
@@ -259,7 +292,7 @@ impl JsScreenshot {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "ScreenshotOptions")] options: JsValue,
     ) -> js_sys::Promise {
-        send(self.cu.screenshot().take_compressed(&screenshot_options(&options)))
+        lazy::run(desktop(Desktop::Shot(self.cu.clone(), Shot::Compressed(None, screenshot_options(&options)))))
     }
 
     /// A region, as `options` ask.
@@ -269,7 +302,8 @@ impl JsScreenshot {
         #[wasm_bindgen(unchecked_param_type = "ScreenshotRegion")] region: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ScreenshotOptions")] options: JsValue,
     ) -> js_sys::Promise {
-        send(self.cu.screenshot().take_compressed_region(self::region(&region), &screenshot_options(&options)))
+        let shot = Shot::Compressed(Some(self::region(&region)), screenshot_options(&options));
+        lazy::run(desktop(Desktop::Shot(self.cu.clone(), shot)))
     }
 }
 
@@ -323,7 +357,6 @@ impl JsRecordingService {
         #[wasm_bindgen(unchecked_optional_param_type = "TransferOptions")] options: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
         let opts = super::transfer_options(&options)?;
-        let cu = self.cu.clone();
-        Ok(promise(async move { cu.recording().download(&id, &opts).await.map(JsValue::from) }))
+        Ok(lazy::run(desktop(Desktop::Download(self.cu.clone(), id, opts))))
     }
 }

@@ -8,6 +8,8 @@ use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 use super::build::{log_fn, JsBuild};
+use super::events::{events, Events};
+use super::lazy;
 use crate::build::left;
 use super::{
     bool_field, check_object, error, from_js, int_field, invalid, map_field, option, promise, seconds, spawn_promise,
@@ -26,9 +28,11 @@ pub struct JsDaytona {
 
 /// The event streams a client opened.
 #[derive(Default)]
-struct Streams {
-    open: Vec<Weak<RefCell<super::events::Slot>>>,
-    closes: u32,
+pub(crate) struct Streams {
+    /// The streams, while they last.
+    pub(crate) open: Vec<Weak<RefCell<super::events::Slot>>>,
+    /// How many times the client was closed.
+    pub(crate) closes: u32,
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -168,21 +172,8 @@ impl JsDaytona {
     /// happen.
     #[wasm_bindgen(unchecked_return_type = "Promise<SandboxEventStream>")]
     pub fn events(&self) -> js_sys::Promise {
-        let daytona = self.inner.clone();
-        let streams = Rc::clone(&self.streams);
-        let closes = streams.borrow().closes;
-        promise(async move {
-            let events = super::JsSandboxEvents::new(daytona.events().await?);
-            let mut streams = streams.borrow_mut();
-            match streams.closes == closes {
-                true => {
-                    streams.open.retain(|s| s.strong_count() > 0);
-                    streams.open.push(events.slot());
-                }
-                false => events.close(),
-            }
-            Ok(events)
-        })
+        let closes = self.streams.borrow().closes;
+        lazy::run(events(Events::Open(self.inner.clone(), Rc::clone(&self.streams), closes)))
     }
 
     /// Closes what the client keeps open: the event streams of `events()` end (a pending

@@ -6,8 +6,10 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
-use super::{promise, to_js, Resolve};
-use crate::{SandboxEvent, SandboxEvents};
+use super::daytona::Streams;
+use super::lazy::{self, lazy_area, Task};
+use super::{task, to_js, Resolve};
+use crate::{Daytona, SandboxEvent, SandboxEvents};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -94,13 +96,31 @@ fn event_data(event: &SandboxEvent) -> Result<JsValue, crate::DaytonaError> {
     Ok(out.into())
 }
 
-#[wasm_bindgen(js_class = SandboxEventStream)]
-impl JsSandboxEvents {
-    /// The next event: `{ value, done }` (`done` once the socket has closed).
-    #[wasm_bindgen(unchecked_return_type = "Promise<IteratorResult<SandboxEventData, undefined>>")]
-    pub fn next(&self) -> js_sys::Promise {
-        let slot = Rc::clone(&self.slot);
-        promise(async move {
+/// The event socket's calls, run by its module (see `lazy`): opening one for a client (with
+/// its streams and how many times it was closed then), the next event of a stream.
+pub(crate) enum Events {
+    Open(Daytona, Rc<RefCell<Streams>>, u32),
+    Next(Rc<RefCell<Slot>>),
+}
+
+lazy_area!(events: pub(crate) events(Events) = start_events);
+
+/// Starts `call`.
+fn start_events(call: Events) -> Task {
+    match call {
+        Events::Open(daytona, streams, closes) => task(async move {
+            let events = JsSandboxEvents::new(daytona.events().await?);
+            let mut streams = streams.borrow_mut();
+            match streams.closes == closes {
+                true => {
+                    streams.open.retain(|s| s.strong_count() > 0);
+                    streams.open.push(events.slot());
+                }
+                false => events.close(),
+            }
+            Ok(events)
+        }),
+        Events::Next(slot) => task(async move {
             // Taken out for the wait (no borrow held across it), put back unless closed meanwhile.
             let Some(mut events) = slot.borrow_mut().events.take() else { return Ok(step(None)) };
             // Sandbox events only, as @daytonaio/sdk streams them.
@@ -121,7 +141,16 @@ impl JsSandboxEvents {
                 }
                 None => Ok(step(None)),
             }
-        })
+        }),
+    }
+}
+
+#[wasm_bindgen(js_class = SandboxEventStream)]
+impl JsSandboxEvents {
+    /// The next event: `{ value, done }` (`done` once the socket has closed).
+    #[wasm_bindgen(unchecked_return_type = "Promise<IteratorResult<SandboxEventData, undefined>>")]
+    pub fn next(&self) -> js_sys::Promise {
+        lazy::run(events(Events::Next(Rc::clone(&self.slot))))
     }
 
     /// Disconnects; a pending `next()` resolves with what it was waiting for, or `done`.

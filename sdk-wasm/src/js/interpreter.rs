@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{from_js, invalid, option, optional_function, optional_signal, promise, send, send_field, set};
+use super::lazy::{self, lazy_area, Task};
+use super::{error, from_js, invalid, option, optional_function, optional_signal, send, send_field, set};
 use crate::{CodeInterpreter, ExecutionError, ExecutionResult, Output, RichOutput, RunCodeOptions};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -212,6 +213,53 @@ fn strings(items: &[String]) -> js_sys::Array {
     items.iter().map(|s| JsValue::from_str(s)).collect()
 }
 
+/// A `runCode` call, its options read (the interpreter's module runs it: see `lazy`).
+struct Run {
+    interpreter: CodeInterpreter,
+    code: String,
+    options: RunCodeOptions,
+    callbacks: Callbacks,
+}
+
+lazy_area!(interpreter: interpreter(Run) = start_run);
+
+/// Runs `run`, its outputs to its callbacks as they come.
+fn start_run(run: Run) -> Task {
+    Box::pin(async move {
+                let call = |f: &Option<js_sys::Function>, arg: &JsValue| {
+                    if let Some(f) = f {
+                        let _ = f.call1(&JsValue::NULL, arg);
+                    }
+                };
+                let result = run.interpreter
+                    .run_code(&run.code, run.options, |output, execution| match output {
+                        Output::Stdout(text) => call(&run.callbacks.stdout, &message(text)),
+                        Output::Stderr(text) => call(&run.callbacks.stderr, &message(text)),
+                        Output::Error(e) => call(&run.callbacks.error, &error_js(e)),
+                        Output::Rich(r) => call(&run.callbacks.result, &rich_js(r)),
+                        Output::Clear { wait } => call(&run.callbacks.clear, &wait.into()),
+                        Output::Files(paths) => call(&run.callbacks.files, &strings(paths)),
+                        Output::Input { prompt, password } => {
+                            let Some(f) = &run.callbacks.input else { return };
+                            let answer = f.call2(&JsValue::NULL, &prompt.into(), &password.into()).unwrap_or(JsValue::NULL);
+                            match answer.dyn_into::<js_sys::Promise>() {
+                                Ok(pending) => {
+                                    let execution = execution.clone();
+                                    wasm_bindgen_futures::spawn_local(async move {
+                                        let value = wasm_bindgen_futures::JsFuture::from(pending).await;
+                                        execution.send_input(&value.ok().and_then(|v| v.as_string()).unwrap_or_default());
+                                    });
+                                }
+                                Err(value) => execution.send_input(&value.as_string().unwrap_or_default()),
+                            }
+                        }
+                    })
+                    .await
+                    .map_err(error::to_js)?;
+        Ok(result_js(&result))
+    })
+}
+
 /// The stateful code interpreter of a sandbox (`sandbox.codeInterpreter`).
 #[wasm_bindgen(js_name = CodeInterpreter)]
 pub struct JsCodeInterpreter {
@@ -235,39 +283,7 @@ impl JsCodeInterpreter {
         #[wasm_bindgen(unchecked_optional_param_type = "RunCodeOptions")] options: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
         let (options, callbacks) = read_options(&options)?;
-        let inner = self.inner.clone();
-        Ok(promise(async move {
-            let call = |f: &Option<js_sys::Function>, arg: &JsValue| {
-                if let Some(f) = f {
-                    let _ = f.call1(&JsValue::NULL, arg);
-                }
-            };
-            let result = inner
-                .run_code(&code, options, |output, execution| match output {
-                    Output::Stdout(text) => call(&callbacks.stdout, &message(text)),
-                    Output::Stderr(text) => call(&callbacks.stderr, &message(text)),
-                    Output::Error(e) => call(&callbacks.error, &error_js(e)),
-                    Output::Rich(r) => call(&callbacks.result, &rich_js(r)),
-                    Output::Clear { wait } => call(&callbacks.clear, &wait.into()),
-                    Output::Files(paths) => call(&callbacks.files, &strings(paths)),
-                    Output::Input { prompt, password } => {
-                        let Some(f) = &callbacks.input else { return };
-                        let answer = f.call2(&JsValue::NULL, &prompt.into(), &password.into()).unwrap_or(JsValue::NULL);
-                        match answer.dyn_into::<js_sys::Promise>() {
-                            Ok(pending) => {
-                                let execution = execution.clone();
-                                wasm_bindgen_futures::spawn_local(async move {
-                                    let value = wasm_bindgen_futures::JsFuture::from(pending).await;
-                                    execution.send_input(&value.ok().and_then(|v| v.as_string()).unwrap_or_default());
-                                });
-                            }
-                            Err(value) => execution.send_input(&value.as_string().unwrap_or_default()),
-                        }
-                    }
-                })
-                .await?;
-            Ok(result_js(&result))
-        }))
+        Ok(lazy::run(interpreter(Run { interpreter: self.inner.clone(), code, options, callbacks })))
     }
 
     /// Creates a context: its own Python process (in `cwd`, default the work dir).

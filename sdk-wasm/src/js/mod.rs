@@ -22,6 +22,7 @@ main_module!(
     fs,
     git,
     interpreter,
+    lazy,
     list,
     lsp,
     posted,
@@ -103,7 +104,16 @@ where
     F: Future<Output = Result<T, crate::DaytonaError>> + 'static,
     T: Resolve,
 {
-    spawn_promise(Box::pin(async move { fut.await.map(Resolve::resolve).map_err(error::to_js) }))
+    spawn_promise(task(fut))
+}
+
+/// `fut` boxed as a JS call: its value resolved for JS, its error a typed Daytona error.
+pub(crate) fn task<F, T>(fut: F) -> std::pin::Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>
+where
+    F: Future<Output = Result<T, crate::DaytonaError>> + 'static,
+    T: Resolve,
+{
+    Box::pin(async move { fut.await.map(Resolve::resolve).map_err(error::to_js) })
 }
 
 #[cfg(feature = "js")]

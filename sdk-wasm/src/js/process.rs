@@ -6,7 +6,10 @@ use wasm_bindgen::prelude::*;
 
 use daytona_models::SessionExecuteRequest;
 
-use super::{bool_field, check_object, from_js, invalid, map_field, strings, option, promise, send, set, string_field};
+use super::lazy::{self, lazy_area, Task};
+use super::{
+    bool_field, check_object, from_js, invalid, map_field, option, promise, send, set, string_field, strings, task,
+};
 use crate::call::Request;
 use crate::{CodeRunParams, Process};
 
@@ -44,6 +47,31 @@ fn with_artifacts(request: Request) -> js_sys::Promise {
         set(&artifacts, "charts", &charts);
         set(&answer, "artifacts", &artifacts);
         Ok(answer)
+    })
+}
+
+/// A session command's logs followed to their end, each chunk to its callback (run by the
+/// log stream's module: see `lazy`).
+struct Logs {
+    process: Process,
+    session_id: String,
+    command_id: String,
+    on_stdout: Option<js_sys::Function>,
+    on_stderr: Option<js_sys::Function>,
+}
+
+lazy_area!(logs: logs(Logs) = start_logs);
+
+/// Starts following `logs`.
+fn start_logs(logs: Logs) -> Task {
+    let call = |f: &Option<js_sys::Function>, text: &str| {
+        if let Some(f) = f {
+            let _ = f.call1(&JsValue::NULL, &JsValue::from_str(text));
+        }
+    };
+    task(async move {
+        let Logs { process, session_id, command_id, on_stdout, on_stderr } = logs;
+        process.stream_session_command_logs(&session_id, &command_id, |t| call(&on_stdout, t), |t| call(&on_stderr, t)).await
     })
 }
 
@@ -156,17 +184,7 @@ impl JsProcess {
         if on_stdout.is_none() && on_stderr.is_none() {
             return send(self.inner.get_session_command_logs(&session_id, &command_id));
         }
-        let inner = self.inner.clone();
-        let call = |f: &Option<js_sys::Function>, text: &str| {
-            if let Some(f) = f {
-                let _ = f.call1(&JsValue::NULL, &JsValue::from_str(text));
-            }
-        };
-        promise(async move {
-            inner
-                .stream_session_command_logs(&session_id, &command_id, |t| call(&on_stdout, t), |t| call(&on_stderr, t))
-                .await
-        })
+        lazy::run(logs(Logs { process: self.inner.clone(), session_id, command_id, on_stdout, on_stderr }))
     }
 
     /// Sends `data` to a running command's stdin.

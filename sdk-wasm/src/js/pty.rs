@@ -6,8 +6,9 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{from_js, invalid, option, optional_function, promise, send, send_field, set, to_js, JsProcess};
-use crate::{PtyCreateOptions, PtyDataFn, PtyHandle, PtyState, PtyStateFn};
+use super::lazy::{self, lazy_area, Task};
+use super::{from_js, invalid, option, optional_function, send, send_field, set, task, to_js, JsProcess};
+use crate::{Process, PtyCreateOptions, PtyDataFn, PtyHandle, PtyState, PtyStateFn};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -58,6 +59,46 @@ fn callbacks(options: &JsValue) -> Result<(PtyDataFn, Option<PtyStateFn>), JsVal
     Ok((data, state))
 }
 
+/// The PTY calls that wait on a connection, run by the PTY's module (see `lazy`): opening
+/// one, and what a handle sends and waits for.
+enum Pty {
+    Create(Process, PtyCreateOptions, PtyDataFn, Option<PtyStateFn>),
+    Connect(Process, String, PtyDataFn, Option<PtyStateFn>),
+    Input(PtyHandle, Vec<u8>),
+    Resize(PtyHandle, u16, u16),
+    Connected(PtyHandle),
+    Wait(PtyHandle),
+    Kill(PtyHandle),
+}
+
+lazy_area!(pty: pty(Pty) = start_pty);
+
+/// Starts `call`.
+fn start_pty(call: Pty) -> Task {
+    let handle = |inner| JsValue::from(JsPtyHandle { inner });
+    match call {
+        Pty::Create(process, opts, on_data, on_state) => {
+            task(async move { process.create_pty(opts, on_data, on_state).await.map(handle) })
+        }
+        Pty::Connect(process, id, on_data, on_state) => {
+            task(async move { process.connect_pty(&id, on_data, on_state).await.map(handle) })
+        }
+        Pty::Input(h, bytes) => task(async move { h.send_input(&bytes).await }),
+        Pty::Resize(h, cols, rows) => task(async move { to_js(&h.resize(cols, rows).await?) }),
+        Pty::Connected(h) => task(async move { h.wait_for_connection().await }),
+        Pty::Wait(h) => task(async move {
+            let code = h.wait().await?;
+            let out = js_sys::Object::new();
+            set(&out, "exitCode", &code.into());
+            if let Some(e) = h.error() {
+                set(&out, "error", &e.into());
+            }
+            Ok(JsValue::from(out))
+        }),
+        Pty::Kill(h) => task(async move { h.kill().await }),
+    }
+}
+
 /// A connection to a PTY session; reconnects by itself while the PTY lives.
 #[wasm_bindgen(js_name = PtyHandle)]
 pub struct JsPtyHandle {
@@ -106,44 +147,31 @@ impl JsPtyHandle {
             Some(s) => s.into_bytes(),
             None => js_sys::Uint8Array::new(&data).to_vec(),
         };
-        let h = self.inner.clone();
-        promise(async move { h.send_input(&bytes).await })
+        lazy::run(pty(Pty::Input(self.inner.clone(), bytes)))
     }
 
     /// Resizes the terminal.
     #[wasm_bindgen(unchecked_return_type = "Promise<PtySessionInfo>")]
     pub fn resize(&self, cols: u16, rows: u16) -> js_sys::Promise {
-        let h = self.inner.clone();
-        promise(async move { to_js(&h.resize(cols, rows).await?) })
+        lazy::run(pty(Pty::Resize(self.inner.clone(), cols, rows)))
     }
 
     /// Resolves once connected.
     #[wasm_bindgen(js_name = waitForConnection, unchecked_return_type = "Promise<void>")]
     pub fn wait_for_connection(&self) -> js_sys::Promise {
-        let h = self.inner.clone();
-        promise(async move { h.wait_for_connection().await })
+        lazy::run(pty(Pty::Connected(self.inner.clone())))
     }
 
     /// Resolves with `{ exitCode, error? }` when the shell exits.
     #[wasm_bindgen(unchecked_return_type = "Promise<PtyResult>")]
     pub fn wait(&self) -> js_sys::Promise {
-        let h = self.inner.clone();
-        promise(async move {
-            let code = h.wait().await?;
-            let out = js_sys::Object::new();
-            set(&out, "exitCode", &code.into());
-            if let Some(e) = h.error() {
-                set(&out, "error", &e.into());
-            }
-            Ok(JsValue::from(out))
-        })
+        lazy::run(pty(Pty::Wait(self.inner.clone())))
     }
 
     /// Kills the shell.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn kill(&self) -> js_sys::Promise {
-        let h = self.inner.clone();
-        promise(async move { h.kill().await })
+        lazy::run(pty(Pty::Kill(self.inner.clone())))
     }
 
     /// Closes this connection; the PTY keeps running.
@@ -173,10 +201,7 @@ impl JsProcess {
             cols: size("cols"),
             rows: size("rows"),
         };
-        let process = self.process();
-        Ok(promise(async move {
-            Ok(JsValue::from(JsPtyHandle { inner: process.create_pty(opts, on_data, on_state).await? }))
-        }))
+        Ok(lazy::run(pty(Pty::Create(self.process(), opts, on_data, on_state))))
     }
 
     /// Connects to an existing PTY session (its scrollback is replayed first).
@@ -187,10 +212,7 @@ impl JsProcess {
         #[wasm_bindgen(unchecked_param_type = "PtyConnectOptions")] options: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
         let (on_data, on_state) = callbacks(&options)?;
-        let process = self.process();
-        Ok(promise(async move {
-            Ok(JsValue::from(JsPtyHandle { inner: process.connect_pty(&session_id, on_data, on_state).await? }))
-        }))
+        Ok(lazy::run(pty(Pty::Connect(self.process(), session_id, on_data, on_state))))
     }
 
     /// Every PTY session.

@@ -6,7 +6,8 @@ use daytona_models::{ResizeSandbox, Sandbox as SandboxDto};
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
-use super::{check_object, error, from_js, int_field, promise, seconds, send, to_js, JsFileSystem, JsProcess};
+use super::lazy::{self, lazy_area, Task};
+use super::{check_object, error, from_js, int_field, promise, seconds, send, task, to_js, JsFileSystem, JsProcess};
 use crate::Sandbox;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -91,6 +92,29 @@ fn iso_time(v: &JsValue) -> Option<String> {
             true => "Invalid Date".to_owned(),
             false => date.to_iso_string().into(),
         })
+    })
+}
+
+/// A signed file URL, made by the signing module (its HMAC-SHA256 stays out of the main
+/// module: see `lazy`).
+struct SignedUrl {
+    sandbox: Sandbox,
+    path: String,
+    ttl: Option<f64>,
+    upload: bool,
+}
+
+lazy_area!(signing: signed_url(SignedUrl) = start_signed_url);
+
+/// Makes `url` (the signing key fetched first if the sandbox has none yet).
+fn start_signed_url(url: SignedUrl) -> Task {
+    let SignedUrl { sandbox, path, ttl, upload } = url;
+    let ttl = ttl.map(|t| t as i64);
+    task(async move {
+        match upload {
+            true => sandbox.upload_url(&path, ttl).await,
+            false => sandbox.download_url(&path, ttl).await,
+        }
     })
 }
 
@@ -339,8 +363,7 @@ impl JsSandbox {
         path: String,
         #[wasm_bindgen(js_name = "ttlSeconds")] ttl_seconds: Option<f64>,
     ) -> js_sys::Promise {
-        let s = self.inner.clone();
-        promise(async move { s.download_url(&path, ttl_seconds.map(|t| t as i64)).await })
+        lazy::run(signed_url(SignedUrl { sandbox: self.inner.clone(), path, ttl: ttl_seconds, upload: false }))
     }
 
     /// A URL accepting a `POST` of the file (multipart field `file`) to `path` with no credentials.
@@ -350,8 +373,7 @@ impl JsSandbox {
         path: String,
         #[wasm_bindgen(js_name = "ttlSeconds")] ttl_seconds: Option<f64>,
     ) -> js_sys::Promise {
-        let s = self.inner.clone();
-        promise(async move { s.upload_url(&path, ttl_seconds.map(|t| t as i64)).await })
+        lazy::run(signed_url(SignedUrl { sandbox: self.inner.clone(), path, ttl: ttl_seconds, upload: true }))
     }
 
     /// Replaces the signing key, invalidating every signed URL.

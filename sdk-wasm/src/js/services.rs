@@ -8,8 +8,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::build::{log_fn, JsBuild};
+use super::lazy::{self, lazy_area, Task};
 use super::{error, invalid, object, option, seconds, send, set, spawn_promise, to_js};
-use crate::{DaytonaError, SnapshotService, VolumeService, DEFAULT_BUILD_TIMEOUT};
+use crate::{DaytonaError, LogFn, SnapshotService, VolumeService, DEFAULT_BUILD_TIMEOUT};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -66,6 +67,59 @@ impl From<SnapshotService> for JsSnapshotService {
     fn from(inner: SnapshotService) -> Self {
         Self { inner }
     }
+}
+
+/// A `snapshot.create` call, its arguments checked (run by the snapshot module: see `lazy`).
+struct SnapshotCreate {
+    service: SnapshotService,
+    name: String,
+    body: JsValue,
+    built: Option<JsBuild>,
+    options: JsValue,
+    on_logs: Option<LogFn>,
+    wait: Duration,
+}
+
+lazy_area!(snapshot: snapshot(SnapshotCreate) = start_snapshot);
+
+/// Creates the snapshot and waits until it is active, following its build's log.
+fn start_snapshot(create: SnapshotCreate) -> Task {
+    let SnapshotCreate { service, name, body, built, options, on_logs, wait } = create;
+    Box::pin(async move {
+            let until = js_sys::Date::now() + wait.as_millis().min(u64::MAX as u128) as f64;
+            let building = built.is_some();
+            if let Some(build) = built {
+                let info = build.info(service.client(), &options).await?;
+                set(&body, "buildInfo", &to_js(&info).map_err(error::to_js)?);
+            }
+            let mut snapshot = JsFuture::from(send(service.create_call().js_body(&body))).await?;
+            // An identical image built before answers its active snapshot: no log to follow.
+            let active = option(&snapshot, "state").as_string().as_deref() == Some("active");
+            if let (true, false, Some(on_logs)) = (building, active, &on_logs) {
+                let id = option(&snapshot, "id").as_string().unwrap_or_default();
+                if id.is_empty() {
+                    return Err(error::to_js(DaytonaError::Decode("the new snapshot has no id".into())));
+                }
+                let left = Duration::from_millis((until - js_sys::Date::now()).max(0.0) as u64);
+                service.follow_build_logs(&id, on_logs, left).await.map_err(error::to_js)?;
+            }
+            loop {
+                let failed = match option(&snapshot, "state").as_string().as_deref() {
+                    Some("active") => return Ok(snapshot),
+                    Some("error" | "build_failed") => option(&snapshot, "errorReason").as_string(),
+                    _ if js_sys::Date::now() >= until => {
+                        let why = format!("snapshot {name} was not active within {} s", wait.as_secs());
+                        return Err(error::to_js(DaytonaError::Timeout(why)));
+                    }
+                    _ => None,
+                };
+                if let Some(why) = failed {
+                    return Err(error::to_js(DaytonaError::SandboxFailed(format!("snapshot {name}: {why}"))));
+                }
+                gloo_timers::future::sleep(Duration::from_millis(500)).await;
+                snapshot = JsFuture::from(send(service.get(&name))).await?;
+            }
+    })
 }
 
 #[wasm_bindgen(js_class = SnapshotService)]
@@ -135,42 +189,8 @@ impl JsSnapshotService {
         let default_wait = if built.is_some() { DEFAULT_BUILD_TIMEOUT } else { DEFAULT_SNAPSHOT_WAIT };
         let wait = seconds(option(&options, "timeout").as_f64()).unwrap_or(default_wait);
         let on_logs = log_fn(&options, "onLogs")?;
-        let service = self.inner.clone();
-        Ok(spawn_promise(Box::pin(async move {
-            let until = js_sys::Date::now() + wait.as_millis().min(u64::MAX as u128) as f64;
-            let building = built.is_some();
-            if let Some(build) = built {
-                let info = build.info(service.client(), &options).await?;
-                set(&body, "buildInfo", &to_js(&info).map_err(error::to_js)?);
-            }
-            let mut snapshot = JsFuture::from(send(service.create_call().js_body(&body))).await?;
-            // An identical image built before answers its active snapshot: no log to follow.
-            let active = option(&snapshot, "state").as_string().as_deref() == Some("active");
-            if let (true, false, Some(on_logs)) = (building, active, &on_logs) {
-                let id = option(&snapshot, "id").as_string().unwrap_or_default();
-                if id.is_empty() {
-                    return Err(error::to_js(DaytonaError::Decode("the new snapshot has no id".into())));
-                }
-                let left = Duration::from_millis((until - js_sys::Date::now()).max(0.0) as u64);
-                service.follow_build_logs(&id, on_logs, left).await.map_err(error::to_js)?;
-            }
-            loop {
-                let failed = match option(&snapshot, "state").as_string().as_deref() {
-                    Some("active") => return Ok(snapshot),
-                    Some("error" | "build_failed") => option(&snapshot, "errorReason").as_string(),
-                    _ if js_sys::Date::now() >= until => {
-                        let why = format!("snapshot {name} was not active within {} s", wait.as_secs());
-                        return Err(error::to_js(DaytonaError::Timeout(why)));
-                    }
-                    _ => None,
-                };
-                if let Some(why) = failed {
-                    return Err(error::to_js(DaytonaError::SandboxFailed(format!("snapshot {name}: {why}"))));
-                }
-                gloo_timers::future::sleep(Duration::from_millis(500)).await;
-                snapshot = JsFuture::from(send(service.get(&name))).await?;
-            }
-        })))
+        let create = SnapshotCreate { service: self.inner.clone(), name, body, built, options, on_logs, wait };
+        Ok(lazy::run(snapshot(create)))
     }
 }
 
