@@ -28,28 +28,37 @@ impl From<wasm_split_helpers::SplitLoaderError> for Unloaded {
     }
 }
 
-/// `$vis fn $name(call: $call)`, run in module `$area`: `$start(call)` started there (see the module
-/// docs). Awaiting it loads the module if needed (a failed load is retried by the next call).
+/// `$vis fn $name(call: $call) -> Loading`: `$start(call)`, run in module `$area` (see the
+/// module docs). Awaiting it loads the module if needed (a failed load is retried by the next
+/// call).
 macro_rules! lazy_area {
     ($area:ident: $vis:vis $name:ident($call:ty) = $start:path) => {
-        #[cfg(feature = "split")]
-        #[allow(improper_ctypes, improper_ctypes_definitions)]
-        #[wasm_split_helpers::wasm_split($area, fallible)]
-        $vis fn $name(call: $call) -> Result<$crate::js::lazy::Task, $crate::js::lazy::Unloaded> {
-            Ok($start(call))
-        }
+        $vis fn $name(call: $call) -> $crate::js::lazy::Loading {
+            #[cfg(feature = "split")]
+            #[allow(improper_ctypes, improper_ctypes_definitions)]
+            #[wasm_split_helpers::wasm_split($area, fallible)]
+            fn split(call: $call) -> Result<$crate::js::lazy::Task, $crate::js::lazy::Unloaded> {
+                Ok($start(call))
+            }
 
-        #[cfg(not(feature = "split"))]
-        $vis async fn $name(call: $call) -> Result<$crate::js::lazy::Task, $crate::js::lazy::Unloaded> {
-            Ok($start(call))
+            #[cfg(not(feature = "split"))]
+            async fn split(call: $call) -> Result<$crate::js::lazy::Task, $crate::js::lazy::Unloaded> {
+                Ok($start(call))
+            }
+
+            Box::pin(split(call))
         }
     };
 }
 pub(crate) use lazy_area;
 
-/// Runs a call of an area (`loaded`: its dispatcher called) as a JS `Promise`; a module that
-/// cannot be loaded rejects it with `DaytonaConnectionError`.
-pub(crate) fn run(loaded: impl Future<Output = Result<Task, Unloaded>> + 'static) -> js_sys::Promise {
+/// An area's dispatcher called: resolves to the started call once the module is in.
+pub(crate) type Loading = Pin<Box<dyn Future<Output = Result<Task, Unloaded>>>>;
+
+/// Runs a call of an area (`loaded`: its dispatcher called, boxed so that one copy of this
+/// serves every area) as a JS `Promise`; a module that cannot be loaded rejects it with
+/// `DaytonaConnectionError`.
+pub(crate) fn run(loaded: Loading) -> js_sys::Promise {
     super::spawn_promise(Box::pin(async move {
         match loaded.await {
             Ok(task) => task.await,
