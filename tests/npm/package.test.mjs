@@ -96,6 +96,15 @@ test("an area's module loads at its first call, once; a failed load rejects and 
             return run('print(6 * 7)');
           case 'twice':
             return Promise.all([run('print(1)'), run('print(2)')]);
+          case 'bad': {
+            // Methods run by an area's module check their arguments there: a rejection.
+            const why = (p) => p.then(() => 'resolved', (e) => `${e.name}: ${e.message}`);
+            return Promise.all([
+              why(window.lazy.git.status(42)),
+              why(window.lazy.process.resizePtySession('x', 0, 24)),
+              why(window.lazy.computerUse.screenshot.takeRegion('all')),
+            ]);
+          }
           case 'delete':
             return window.lazy.delete();
         }
@@ -112,6 +121,11 @@ test("an area's module loads at its first call, once; a failed load rejects and 
     refuse = false;
     assert.deepEqual(await step('run'), { stdout: '42\n' });
     assert.deepEqual(await step('twice'), [{ stdout: '1\n' }, { stdout: '2\n' }]);
+    assert.deepEqual(await step('bad'), [
+      'DaytonaInvalidArgumentError: path must be a string',
+      'DaytonaInvalidArgumentError: cols must be an integer from 1 to 65535',
+      'DaytonaInvalidArgumentError: region must be { x, y, width, height }',
+    ]);
     // The refused fetch and the one that loaded it; later calls fetch nothing.
     assert.equal(wasm.filter((f) => f === 'daytona_wasm_interpreter.wasm').length, 2, wasm.join(' '));
     assert.deepEqual(errors, []);

@@ -55,10 +55,10 @@ console.log(
   `BENCH package size with daytona-wasm/image (Image builds): ours ${kb(ours + image)} (the image module ${kb(image)}), @daytonaio/sdk ${kb(official)}, ratio ${((ours + image) / official).toFixed(2)}`,
 );
 // The size budgets, deterministic checks (unlike times): what a page loads first at most 0.8x
-// the official bundle (the goal is 0.7), and the whole package no bigger than it was before
-// the areas were split off (1.0x) plus their modules' own overhead.
+// the official bundle (the goal is 0.7), and the whole package at most 1.2x: its size before
+// the areas were split off (0.98x) and their modules' own overhead (1.14x now).
 const budget = Number(process.env.PEER_MAX_SIZE_RATIO ?? 0.8);
-const wholeBudget = Number(process.env.PEER_MAX_WHOLE_RATIO ?? 1.15);
+const wholeBudget = Number(process.env.PEER_MAX_WHOLE_RATIO ?? 1.2);
 if (ratio > budget || whole / official > wholeBudget) {
   console.error(
     `the package is ${ratio.toFixed(2)}x the official SDK's browser bundle at first load (budget ${budget}x), ${(whole / official).toFixed(2)}x with every area (budget ${wholeBudget}x)`,

@@ -5,9 +5,9 @@
 use daytona_models::ScreenshotQuery;
 use wasm_bindgen::prelude::*;
 
-use super::posted::{post, Answer, Posted};
-use super::lazy::{self, lazy_area, Task};
-use super::{option, send, task};
+use super::lazy::{self, lazy_area, lazy_methods, string_arg};
+use super::posted::{post, post_or_run, Answer, Posted};
+use super::{invalid, option, sending, task};
 use crate::computer_use as cu;
 use crate::{ComputerUse, Region};
 
@@ -39,6 +39,8 @@ export interface Mouse {
   down(x?: number, y?: number, button?: string): Promise<Position>;
   /** Releases `button` (at (`x`, `y`) if given). */
   up(x?: number, y?: number, button?: string): Promise<Position>;
+  /** Where the pointer is: `{ x, y }`. */
+  getPosition(): Promise<Position>;
 }
 export interface Keyboard {
   /** Types `text` (any Unicode), `delay` ms between keys. */
@@ -57,6 +59,44 @@ export interface RecordingService {
   start(label?: string): Promise<Recording>;
   /** Stops recording `id`; its file is then a playable MP4. */
   stop(id: string): Promise<Recording>;
+  /** Every recording: `{ recordings }`. */
+  list(): Promise<ListRecordingsResponse>;
+  /** Recording `id`. */
+  get(id: string): Promise<Recording>;
+  /** Deletes recording `id` (a `DaytonaConflictError` while it records). */
+  delete(id: string): Promise<void>;
+}
+export interface ComputerUse {
+  /** Starts the desktop: X server, window manager, VNC and noVNC (port 6080). */
+  start(): Promise<ComputerUseStartResponse>;
+  /** Stops the desktop. */
+  stop(): Promise<ComputerUseStartResponse>;
+  /** `{ status }`: `active`, `partial`, `inactive` or `error`. */
+  getStatus(): Promise<ComputerUseStatusResponse>;
+  /** Whether one of the desktop's processes (`xvfb`, `xfce4`, `x11vnc`, `novnc`) runs. */
+  getProcessStatus(processName: string): Promise<ProcessStatusResponse>;
+  /** Restarts one of the desktop's processes. */
+  restartProcess(processName: string): Promise<ProcessRestartResponse>;
+  /** The output of one of the desktop's processes. */
+  getProcessLogs(processName: string): Promise<ProcessLogsResponse>;
+  /** The error output of one of the desktop's processes. */
+  getProcessErrors(processName: string): Promise<ProcessErrorsResponse>;
+}
+export interface Screenshot {
+  /** The whole screen as PNG. */
+  takeFullScreen(showCursor?: boolean): Promise<ScreenshotResponse>;
+  /** A region as PNG. */
+  takeRegion(region: ScreenshotRegion, showCursor?: boolean): Promise<ScreenshotResponse>;
+  /** The whole screen, as `options` ask. */
+  takeCompressed(options?: ScreenshotOptions): Promise<ScreenshotResponse>;
+  /** A region, as `options` ask. */
+  takeCompressedRegion(region: ScreenshotRegion, options?: ScreenshotOptions): Promise<ScreenshotResponse>;
+}
+export interface Display {
+  /** The displays. */
+  getInfo(): Promise<DisplayInfoResponse>;
+  /** The top-level windows. */
+  getWindows(): Promise<WindowsResponse>;
 }
 "#;
 
@@ -116,46 +156,10 @@ part!(
 
 #[wasm_bindgen(js_class = ComputerUse)]
 impl JsComputerUse {
-    /// Starts the desktop: X server, window manager, VNC and noVNC (port 6080).
-    #[wasm_bindgen(unchecked_return_type = "Promise<ComputerUseStartResponse>")]
-    pub fn start(&self) -> js_sys::Promise {
-        send(self.inner.start())
-    }
-
-    /// Stops the desktop.
-    #[wasm_bindgen(unchecked_return_type = "Promise<ComputerUseStartResponse>")]
-    pub fn stop(&self) -> js_sys::Promise {
-        send(self.inner.stop())
-    }
-
-    /// `{ status }`: `active`, `partial`, `inactive` or `error`.
-    #[wasm_bindgen(js_name = getStatus, unchecked_return_type = "Promise<ComputerUseStatusResponse>")]
-    pub fn get_status(&self) -> js_sys::Promise {
-        send(self.inner.get_status())
-    }
-
-    /// Whether one of the desktop's processes (`xvfb`, `xfce4`, `x11vnc`, `novnc`) runs.
-    #[wasm_bindgen(js_name = getProcessStatus, unchecked_return_type = "Promise<ProcessStatusResponse>")]
-    pub fn get_process_status(&self, #[wasm_bindgen(js_name = processName)] name: String) -> js_sys::Promise {
-        send(self.inner.get_process_status(&name))
-    }
-
-    /// Restarts one of the desktop's processes.
-    #[wasm_bindgen(js_name = restartProcess, unchecked_return_type = "Promise<ProcessRestartResponse>")]
-    pub fn restart_process(&self, #[wasm_bindgen(js_name = processName)] name: String) -> js_sys::Promise {
-        send(self.inner.restart_process(&name))
-    }
-
-    /// The output of one of the desktop's processes.
-    #[wasm_bindgen(js_name = getProcessLogs, unchecked_return_type = "Promise<ProcessLogsResponse>")]
-    pub fn get_process_logs(&self, #[wasm_bindgen(js_name = processName)] name: String) -> js_sys::Promise {
-        send(self.inner.get_process_logs(&name))
-    }
-
-    /// The error output of one of the desktop's processes.
-    #[wasm_bindgen(js_name = getProcessErrors, unchecked_return_type = "Promise<ProcessErrorsResponse>")]
-    pub fn get_process_errors(&self, #[wasm_bindgen(js_name = processName)] name: String) -> js_sys::Promise {
-        send(self.inner.get_process_errors(&name))
+    /// Method `index` of [`COMPUTER_USE_LAZY`] with its positional `args` (init.js names them).
+    #[wasm_bindgen(js_name = "_post", skip_typescript)]
+    pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
+        lazy::run(cu_methods((self.inner.clone(), index, args)))
     }
 }
 
@@ -197,16 +201,11 @@ pub(crate) const RECORDING: [Posted; 2] = [
 
 #[wasm_bindgen(js_class = Mouse)]
 impl JsMouse {
-    /// Method `index` of [`MOUSE`] with its positional `args` (init.js names them).
+    /// Method `index` of [`MOUSE`], then of [`MOUSE_LAZY`], with its positional `args` (init.js
+    /// names them).
     #[wasm_bindgen(js_name = "_post", skip_typescript)]
     pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
-        post(&MOUSE, index, &args, &[], |route| self.cu.route(route))
-    }
-
-    /// Where the pointer is: `{ x, y }`.
-    #[wasm_bindgen(js_name = getPosition, unchecked_return_type = "Promise<Position>")]
-    pub fn get_position(&self) -> js_sys::Promise {
-        send(self.cu.mouse().get_position())
+        post_or_run(&MOUSE, index, args, &[], |route| self.cu.route(route), mouse_methods, || self.cu.clone())
     }
 }
 
@@ -236,116 +235,82 @@ fn screenshot_options(v: &JsValue) -> ScreenshotQuery {
     }
 }
 
-/// A screenshot to take.
-enum Shot {
-    Full(bool),
-    Region(Region, bool),
-    Compressed(Option<Region>, ScreenshotQuery),
-}
+/// A recording's download, run by the desktop's module (see `lazy`).
+struct Download(ComputerUse, String, crate::TransferOptions);
 
-/// The desktop calls run by its module (see `lazy`): screenshots, a recording's download.
-enum Desktop {
-    Shot(ComputerUse, Shot),
-    Download(ComputerUse, String, crate::TransferOptions),
-}
+lazy_area!(desktop: download(Download) = |Download(cu, id, opts): Download| {
+    task(async move { cu.recording().download(&id, &opts).await.map(JsValue::from) })
+});
 
-lazy_area!(desktop: desktop(Desktop) = start_desktop);
-
-/// Starts `call`.
-fn start_desktop(call: Desktop) -> Task {
-    match call {
-        Desktop::Shot(cu, shot) => {
-            let screenshot = cu.screenshot();
-            let call = match shot {
-                Shot::Full(cursor) => screenshot.take_full_screen(cursor),
-                Shot::Region(region, cursor) => screenshot.take_region(region, cursor),
-                Shot::Compressed(None, query) => screenshot.take_compressed(&query),
-                Shot::Compressed(Some(region), query) => screenshot.take_compressed_region(region, &query),
-            };
-            Box::pin(wasm_bindgen_futures::JsFuture::from(send(call)))
-        }
-        Desktop::Download(cu, id, opts) => task(async move { cu.recording().download(&id, &opts).await.map(JsValue::from) }),
+/// A screenshot's region argument.
+fn region_arg(args: &js_sys::Array, i: u32) -> Result<Region, JsValue> {
+    let v = args.get(i);
+    match v.is_object() {
+        true => Ok(region(&v)),
+        false => Err(invalid("region must be { x, y, width, height }")),
     }
 }
+
+lazy_methods!(desktop: COMPUTER_USE_LAZY, cu_methods(ComputerUse) = [
+    "start" => |cu, _| Ok(sending(cu.start())),
+    "stop" => |cu, _| Ok(sending(cu.stop())),
+    "getStatus" => |cu, _| Ok(sending(cu.get_status())),
+    "getProcessStatus" => |cu, args| Ok(sending(cu.get_process_status(&string_arg(args, 0, "processName")?))),
+    "restartProcess" => |cu, args| Ok(sending(cu.restart_process(&string_arg(args, 0, "processName")?))),
+    "getProcessLogs" => |cu, args| Ok(sending(cu.get_process_logs(&string_arg(args, 0, "processName")?))),
+    "getProcessErrors" => |cu, args| Ok(sending(cu.get_process_errors(&string_arg(args, 0, "processName")?))),
+]);
+
+lazy_methods!(desktop: MOUSE_LAZY, mouse_methods(ComputerUse) = [
+    "getPosition" => |cu, _| Ok(sending(cu.mouse().get_position())),
+]);
+
+lazy_methods!(desktop: SCREENSHOT_LAZY, screenshot_methods(ComputerUse) = [
+    "takeFullScreen" => |cu, args| Ok(sending(cu.screenshot().take_full_screen(args.get(0).is_truthy()))),
+    "takeRegion" => |cu, args| Ok(sending(cu.screenshot().take_region(region_arg(args, 0)?, args.get(1).is_truthy()))),
+    "takeCompressed" => |cu, args| Ok(sending(cu.screenshot().take_compressed(&screenshot_options(&args.get(0))))),
+    "takeCompressedRegion" => |cu, args| {
+        let options = screenshot_options(&args.get(1));
+        Ok(sending(cu.screenshot().take_compressed_region(region_arg(args, 0)?, &options)))
+    },
+]);
+
+lazy_methods!(desktop: DISPLAY_LAZY, display_methods(ComputerUse) = [
+    "getInfo" => |cu, _| Ok(sending(cu.display().get_info())),
+    "getWindows" => |cu, _| Ok(sending(cu.display().get_windows())),
+]);
+
+lazy_methods!(desktop: RECORDING_LAZY, recording_methods(ComputerUse) = [
+    "list" => |cu, _| Ok(sending(cu.recording().list())),
+    "get" => |cu, args| Ok(sending(cu.recording().get(&string_arg(args, 0, "id")?))),
+    "delete" => |cu, args| Ok(sending(cu.recording().delete(&string_arg(args, 0, "id")?))),
+]);
 
 #[wasm_bindgen(js_class = Screenshot)]
 impl JsScreenshot {
-    /// The whole screen as PNG.
-    #[wasm_bindgen(js_name = takeFullScreen, unchecked_return_type = "Promise<ScreenshotResponse>")]
-    pub fn take_full_screen(&self, #[wasm_bindgen(js_name = showCursor)] show_cursor: Option<bool>) -> js_sys::Promise {
-        lazy::run(desktop(Desktop::Shot(self.cu.clone(), Shot::Full(show_cursor.unwrap_or(false)))))
-    }
-
-    /// A region as PNG.
-    #[wasm_bindgen(js_name = takeRegion, unchecked_return_type = "Promise<ScreenshotResponse>")]
-    pub fn take_region(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "ScreenshotRegion")] region: JsValue,
-        #[wasm_bindgen(js_name = showCursor)] show_cursor: Option<bool>,
-    ) -> js_sys::Promise {
-        lazy::run(desktop(Desktop::Shot(self.cu.clone(), Shot::Region(self::region(&region), show_cursor.unwrap_or(false)))))
-    }
-
-    /// The whole screen, as `options` ask.
-    #[wasm_bindgen(js_name = takeCompressed, unchecked_return_type = "Promise<ScreenshotResponse>")]
-    pub fn take_compressed(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "ScreenshotOptions")] options: JsValue,
-    ) -> js_sys::Promise {
-        lazy::run(desktop(Desktop::Shot(self.cu.clone(), Shot::Compressed(None, screenshot_options(&options)))))
-    }
-
-    /// A region, as `options` ask.
-    #[wasm_bindgen(js_name = takeCompressedRegion, unchecked_return_type = "Promise<ScreenshotResponse>")]
-    pub fn take_compressed_region(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "ScreenshotRegion")] region: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "ScreenshotOptions")] options: JsValue,
-    ) -> js_sys::Promise {
-        let shot = Shot::Compressed(Some(self::region(&region)), screenshot_options(&options));
-        lazy::run(desktop(Desktop::Shot(self.cu.clone(), shot)))
+    /// Method `index` of [`SCREENSHOT_LAZY`] with its positional `args` (init.js names them).
+    #[wasm_bindgen(js_name = "_post", skip_typescript)]
+    pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
+        lazy::run(screenshot_methods((self.cu.clone(), index, args)))
     }
 }
 
 #[wasm_bindgen(js_class = Display)]
 impl JsDisplay {
-    /// The displays.
-    #[wasm_bindgen(js_name = getInfo, unchecked_return_type = "Promise<DisplayInfoResponse>")]
-    pub fn get_info(&self) -> js_sys::Promise {
-        send(self.cu.display().get_info())
-    }
-
-    /// The top-level windows.
-    #[wasm_bindgen(js_name = getWindows, unchecked_return_type = "Promise<WindowsResponse>")]
-    pub fn get_windows(&self) -> js_sys::Promise {
-        send(self.cu.display().get_windows())
+    /// Method `index` of [`DISPLAY_LAZY`] with its positional `args` (init.js names them).
+    #[wasm_bindgen(js_name = "_post", skip_typescript)]
+    pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
+        lazy::run(display_methods((self.cu.clone(), index, args)))
     }
 }
 
 #[wasm_bindgen(js_class = RecordingService)]
 impl JsRecordingService {
-    /// Method `index` of [`RECORDING`] with its positional `args` (init.js names them).
+    /// Method `index` of [`RECORDING`], then of [`RECORDING_LAZY`], with its positional `args`
+    /// (init.js names them).
     #[wasm_bindgen(js_name = "_post", skip_typescript)]
     pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
-        post(&RECORDING, index, &args, &[], |route| self.cu.route(route))
-    }
-
-    /// Every recording: `{ recordings }`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<ListRecordingsResponse>")]
-    pub fn list(&self) -> js_sys::Promise {
-        send(self.cu.recording().list())
-    }
-
-    /// Recording `id`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Recording>")]
-    pub fn get(&self, id: String) -> js_sys::Promise {
-        send(self.cu.recording().get(&id))
-    }
-
-    /// Deletes recording `id` (a `DaytonaConflictError` while it records).
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn delete(&self, id: String) -> js_sys::Promise {
-        send(self.cu.recording().delete(&id))
+        post_or_run(&RECORDING, index, args, &[], |route| self.cu.route(route), recording_methods, || self.cu.clone())
     }
 
     /// Recording `id`'s video as a `Blob`, streamed with progress and cancel as any file
@@ -357,6 +322,6 @@ impl JsRecordingService {
         #[wasm_bindgen(unchecked_optional_param_type = "TransferOptions")] options: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
         let opts = super::transfer_options(&options)?;
-        Ok(lazy::run(desktop(Desktop::Download(self.cu.clone(), id, opts))))
+        Ok(lazy::run(download(Download(self.cu.clone(), id, opts))))
     }
 }

@@ -8,8 +8,9 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::posted::{post, Answer, Posted};
-use super::{option, promise, send, send_field};
+use super::lazy::{lazy_methods, optional_string_arg, string_arg, Task};
+use super::posted::{post_or_run, Answer, Posted};
+use super::{option, sending, sending_field, task};
 use crate::git as routes;
 use crate::Git;
 
@@ -51,6 +52,18 @@ export interface Git {
    * store, in plain text: later operations need none.
    */
   dangerouslyAuthenticate(username: string, password: string, host?: string, protocol?: string): Promise<void>;
+  /** Branch, ahead/behind its upstream, and every changed file. */
+  status(path: string): Promise<GitStatus>;
+  /** The commits reachable from HEAD, newest first (daytona-local and Daytona's daemon serve it; `@daytonaio/sdk` has no method for it). */
+  history(path: string): Promise<GitCommitInfo[]>;
+  /** The local branches and the current one. */
+  branches(path: string): Promise<ListBranchResponse>;
+  /** The remotes and their URLs. */
+  remotes(path: string): Promise<ListRemotesResponse>;
+  /** The URL of remote `name` (`undefined` if there is none). */
+  remoteGet(path: string, name: string): Promise<string | undefined>;
+  /** Config `key` (`undefined` when unset). */
+  getConfig(key: string, scope?: string, path?: string): Promise<string | undefined>;
 }
 "#;
 
@@ -136,51 +149,32 @@ impl From<Git> for JsGit {
 
 #[wasm_bindgen(js_class = Git)]
 impl JsGit {
-    /// Method `index` of [`POSTED`] with its positional `args` (init.js names them).
+    /// Method `index` of [`POSTED`], then of [`LAZY`], with its positional `args` (init.js
+    /// names them).
     #[wasm_bindgen(js_name = "_post", skip_typescript)]
     pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
-        post(&POSTED, index, &args, &[], |route| self.inner.route(route))
-    }
-
-    /// Branch, ahead/behind its upstream, and every changed file.
-    #[wasm_bindgen(unchecked_return_type = "Promise<GitStatus>")]
-    pub fn status(&self, path: String) -> js_sys::Promise {
-        send(self.inner.status(&path))
-    }
-
-    /// The commits reachable from HEAD, newest first (daytona-local and Daytona's daemon serve
-    /// it; `@daytonaio/sdk` has no method for it).
-    #[wasm_bindgen(unchecked_return_type = "Promise<GitCommitInfo[]>")]
-    pub fn history(&self, path: String) -> js_sys::Promise {
-        send(self.inner.history(&path))
-    }
-
-    /// The local branches and the current one.
-    #[wasm_bindgen(unchecked_return_type = "Promise<ListBranchResponse>")]
-    pub fn branches(&self, path: String) -> js_sys::Promise {
-        send(self.inner.branches(&path))
-    }
-
-    /// The remotes and their URLs.
-    #[wasm_bindgen(unchecked_return_type = "Promise<ListRemotesResponse>")]
-    pub fn remotes(&self, path: String) -> js_sys::Promise {
-        send(self.inner.remotes(&path))
-    }
-
-    /// The URL of remote `name` (`undefined` if there is none).
-    #[wasm_bindgen(js_name = remoteGet, unchecked_return_type = "Promise<string | undefined>")]
-    pub fn remote_get(&self, path: String, name: JsValue) -> js_sys::Promise {
-        let sent = self.inner.remotes(&path).request().send();
-        promise(async move {
-            let remotes = js_sys::Array::from(&option(&sent.await?, "remotes"));
-            let url = remotes.iter().find(|r| option(r, "name") == name);
-            Ok(url.map_or(JsValue::UNDEFINED, |r| option(&r, "url")))
-        })
-    }
-
-    /// Config `key` (`undefined` when unset).
-    #[wasm_bindgen(js_name = getConfig, unchecked_return_type = "Promise<string | undefined>")]
-    pub fn get_config(&self, key: String, scope: Option<String>, path: Option<String>) -> js_sys::Promise {
-        send_field(self.inner.get_config(&key, scope.as_deref(), path.as_deref()), "value")
+        post_or_run(&POSTED, index, args, &[], |route| self.inner.route(route), methods, || self.inner.clone())
     }
 }
+
+/// `remoteGet(path, name)`: the URL of remote `name` of the answer of `remotes`.
+fn remote_get(git: &Git, args: &js_sys::Array) -> Result<Task, JsValue> {
+    let (sent, name) = (git.remotes(&string_arg(args, 0, "path")?).request().send(), args.get(1));
+    Ok(task(async move {
+        let remotes = js_sys::Array::from(&option(&sent.await?, "remotes"));
+        let url = remotes.iter().find(|r| option(r, "name") == name);
+        Ok(url.map_or(JsValue::UNDEFINED, |r| option(&r, "url")))
+    }))
+}
+
+lazy_methods!(git: LAZY, methods(Git) = [
+    "status" => |git, args| Ok(sending(git.status(&string_arg(args, 0, "path")?))),
+    "history" => |git, args| Ok(sending(git.history(&string_arg(args, 0, "path")?))),
+    "branches" => |git, args| Ok(sending(git.branches(&string_arg(args, 0, "path")?))),
+    "remotes" => |git, args| Ok(sending(git.remotes(&string_arg(args, 0, "path")?))),
+    "remoteGet" => remote_get,
+    "getConfig" => |git, args| {
+        let (scope, path) = (optional_string_arg(args, 1, "scope")?, optional_string_arg(args, 2, "path")?);
+        Ok(sending_field(git.get_config(&string_arg(args, 0, "key")?, scope.as_deref(), path.as_deref()), "value"))
+    },
+]);

@@ -32,25 +32,71 @@ impl From<wasm_split_helpers::SplitLoaderError> for Unloaded {
 /// module docs). Awaiting it loads the module if needed (a failed load is retried by the next
 /// call).
 macro_rules! lazy_area {
-    ($area:ident: $vis:vis $name:ident($call:ty) = $start:path) => {
+    ($area:ident: $vis:vis $name:ident($call:ty) = $start:expr) => {
         $vis fn $name(call: $call) -> $crate::js::lazy::Loading {
+            // (Named as the outer function: the split point's symbols carry its name, unique
+            // among an area's split points.)
             #[cfg(feature = "split")]
             #[allow(improper_ctypes, improper_ctypes_definitions)]
             #[wasm_split_helpers::wasm_split($area, fallible)]
-            fn split(call: $call) -> Result<$crate::js::lazy::Task, $crate::js::lazy::Unloaded> {
-                Ok($start(call))
+            fn $name(call: $call) -> Result<$crate::js::lazy::Task, $crate::js::lazy::Unloaded> {
+                Ok(($start)(call))
             }
 
             #[cfg(not(feature = "split"))]
-            async fn split(call: $call) -> Result<$crate::js::lazy::Task, $crate::js::lazy::Unloaded> {
-                Ok($start(call))
+            async fn $name(call: $call) -> Result<$crate::js::lazy::Task, $crate::js::lazy::Unloaded> {
+                Ok(($start)(call))
             }
 
-            Box::pin(split(call))
+            Box::pin($name(call))
         }
     };
 }
 pub(crate) use lazy_area;
+
+/// A method of a class run by an area's module: what it starts with the class's Rust value and
+/// its positional arguments (`Err`: a bad argument, which rejects its promise).
+pub(crate) type Method<T> = fn(&T, &js_sys::Array) -> Result<Task, JsValue>;
+
+/// A class's methods run by module `$area`, as table rows (see `posted`): `$names`, their JS
+/// names (init.js defines them on the class after its `Posted` rows and the .d.ts declares
+/// them on the class's interface), and `$dispatch((this, index, args))`, which runs method
+/// `index` there. The methods themselves are referenced from the area's module alone: none of
+/// their code, nor an export or JS wrapper per method, is in the main module.
+macro_rules! lazy_methods {
+    ($area:ident: $names:ident, $dispatch:ident($this:ty) = [$($name:literal => $method:expr),* $(,)?]) => {
+        /// The JS names of the class's methods run by its area's module, in index order.
+        pub(crate) const $names: &[&str] = &[$($name),*];
+
+        $crate::js::lazy::lazy_area!($area: $dispatch(($this, usize, js_sys::Array)) =
+            |(this, index, args): ($this, usize, js_sys::Array)| {
+                let methods: [$crate::js::lazy::Method<$this>; $names.len()] = [$($method),*];
+                match methods.get(index) {
+                    Some(method) => method(&this, &args).unwrap_or_else($crate::js::lazy::rejected),
+                    None => $crate::js::lazy::rejected($crate::js::invalid("no such method")),
+                }
+            });
+    };
+}
+pub(crate) use lazy_methods;
+
+/// A call that rejects with `error` at once.
+pub(crate) fn rejected(error: JsValue) -> Task {
+    Box::pin(std::future::ready(Err(error)))
+}
+
+/// Positional argument `i`, named `name` in errors, as a string.
+pub(crate) fn string_arg(args: &js_sys::Array, i: u32, name: &str) -> Result<String, JsValue> {
+    args.get(i).as_string().ok_or_else(|| super::invalid(&format!("{name} must be a string")))
+}
+
+/// Positional argument `i` as a string, if given (`undefined` or `null`: not given).
+pub(crate) fn optional_string_arg(args: &js_sys::Array, i: u32, name: &str) -> Result<Option<String>, JsValue> {
+    match args.get(i) {
+        v if v.is_undefined() || v.is_null() => Ok(None),
+        _ => string_arg(args, i, name).map(Some),
+    }
+}
 
 /// An area's dispatcher called: resolves to the started call once the module is in.
 pub(crate) type Loading = Pin<Box<dyn Future<Output = Result<Task, Unloaded>>>>;

@@ -5,8 +5,9 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::posted::{post, Answer, Posted};
-use super::send;
+use super::lazy::{lazy_methods, string_arg};
+use super::posted::{post_or_run, Answer, Posted};
+use super::sending;
 use crate::lsp as routes;
 use crate::LspServer;
 
@@ -51,6 +52,14 @@ export interface LspServer {
   rename(path: string, position: LspPosition, newName: string): Promise<{ changes?: Record<string, unknown[]>; documentChanges?: unknown[] } | null>;
   /** LSP's `TextEdit`s that format the file at `path` (daytona-local). */
   formatting(path: string): Promise<{ range: LspRange; newText: string }[]>;
+  /** The symbols of the file at `path`. */
+  documentSymbols(path: string): Promise<LspSymbol[]>;
+  /** The project's symbols whose names match `query`. */
+  sandboxSymbols(query: string): Promise<LspSymbol[]>;
+  /** Same as `sandboxSymbols` (the name `@daytonaio/sdk` deprecated). */
+  workspaceSymbols(query: string): Promise<LspSymbol[]>;
+  /** The diagnostics the server last published for the file at `path` (they arrive shortly after it was opened; daytona-local). */
+  diagnostics(path: string): Promise<LspDiagnostic[]>;
 }
 "#;
 
@@ -72,38 +81,22 @@ pub(crate) const POSTED: [Posted; 10] = [
 
 #[wasm_bindgen(js_class = LspServer)]
 impl JsLspServer {
-    /// Method `index` of [`POSTED`] with its positional `args` (init.js names them).
+    /// Method `index` of [`POSTED`], then of [`LAZY`], with its positional `args` (init.js
+    /// names them).
     #[wasm_bindgen(js_name = "_post", skip_typescript)]
     pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
         if POSTED.get(index).is_some_and(|m| m.fields.first() == Some(&"uri")) {
             args.set(0, js_sys::JsString::from("file://").concat(&args.get(0)).into());
         }
         let server = [("languageId", &self.language), ("pathToProject", &self.project)];
-        post(&POSTED, index, &args, &server, |route| self.inner.route(route))
-    }
-
-    /// The symbols of the file at `path`.
-    #[wasm_bindgen(js_name = documentSymbols, unchecked_return_type = "Promise<LspSymbol[]>")]
-    pub fn document_symbols(&self, path: String) -> js_sys::Promise {
-        send(self.inner.document_symbols(&path))
-    }
-
-    /// The project's symbols whose names match `query`.
-    #[wasm_bindgen(js_name = sandboxSymbols, unchecked_return_type = "Promise<LspSymbol[]>")]
-    pub fn sandbox_symbols(&self, query: String) -> js_sys::Promise {
-        send(self.inner.sandbox_symbols(&query))
-    }
-
-    /// Same as `sandboxSymbols` (the name `@daytonaio/sdk` deprecated).
-    #[wasm_bindgen(js_name = workspaceSymbols, unchecked_return_type = "Promise<LspSymbol[]>")]
-    pub fn workspace_symbols(&self, query: String) -> js_sys::Promise {
-        self.sandbox_symbols(query)
-    }
-
-    /// The diagnostics the server last published for the file at `path` (they arrive shortly
-    /// after it was opened; daytona-local).
-    #[wasm_bindgen(unchecked_return_type = "Promise<LspDiagnostic[]>")]
-    pub fn diagnostics(&self, path: String) -> js_sys::Promise {
-        send(self.inner.diagnostics(&path))
+        let call = |route| self.inner.route(route);
+        post_or_run(&POSTED, index, args, &server, call, methods, || self.inner.clone())
     }
 }
+
+lazy_methods!(lsp: LAZY, methods(LspServer) = [
+    "documentSymbols" => |lsp, args| Ok(sending(lsp.document_symbols(&string_arg(args, 0, "path")?))),
+    "sandboxSymbols" => |lsp, args| Ok(sending(lsp.sandbox_symbols(&string_arg(args, 0, "query")?))),
+    "workspaceSymbols" => |lsp, args| Ok(sending(lsp.sandbox_symbols(&string_arg(args, 0, "query")?))),
+    "diagnostics" => |lsp, args| Ok(sending(lsp.diagnostics(&string_arg(args, 0, "path")?))),
+]);

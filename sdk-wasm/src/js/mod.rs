@@ -133,8 +133,27 @@ pub(crate) fn send_field<T>(call: crate::Call<T>, key: &'static str) -> js_sys::
 #[cfg(feature = "js")]
 /// Sends `request` and resolves to what `answer` picks of its answer.
 fn send_request(request: crate::call::Request, answer: Answer) -> js_sys::Promise {
+    spawn_promise(request_task(request, answer))
+}
+
+#[cfg(feature = "js")]
+/// Sends `call` as a started JS call (see `task`) resolving to its answer as the browser parsed
+/// it: [`send`] for the methods run by an area's module.
+pub(crate) fn sending<T>(call: crate::Call<T>) -> lazy::Task {
+    request_task(call.request(), Answer::Whole)
+}
+
+#[cfg(feature = "js")]
+/// [`sending`] resolving to field `key` of the answer (see [`send_field`]).
+pub(crate) fn sending_field<T>(call: crate::Call<T>, key: &'static str) -> lazy::Task {
+    request_task(call.request(), Answer::Field(key))
+}
+
+#[cfg(feature = "js")]
+/// Sends `request`; what `answer` picks of its answer.
+fn request_task(request: crate::call::Request, answer: Answer) -> lazy::Task {
     let sent = request.send();
-    spawn_promise(Box::pin(async move {
+    Box::pin(async move {
         let got = sent.await.map_err(error::to_js)?;
         Ok(match answer {
             Answer::Whole | Answer::Nothing => got,
@@ -142,7 +161,7 @@ fn send_request(request: crate::call::Request, answer: Answer) -> js_sys::Promis
             Answer::Field(key) => Some(option(&got, key)).filter(|v| !v.is_null()).unwrap_or(JsValue::UNDEFINED),
             Answer::Renamed(from, to) => object(&[(to, &option(&got, from))]),
         })
-    }))
+    })
 }
 
 /// The one instance of `future_to_promise` (boxing keeps it from being copied for every

@@ -63,14 +63,18 @@ pub(crate) fn post(
     }
 }
 
-/// The classes with table methods and their methods' names (space-separated, in index order),
-/// for init.js.
-pub(crate) const CLASSES: [(&str, &[Posted]); 5] = [
-    ("Git", &super::git::POSTED),
-    ("Mouse", &super::computer_use::MOUSE),
-    ("Keyboard", &super::computer_use::KEYBOARD),
-    ("RecordingService", &super::computer_use::RECORDING),
-    ("LspServer", &super::lsp::POSTED),
+/// The classes with table methods: their `Posted` rows, then the methods their area's module
+/// runs (see `lazy::lazy_methods`), each class's `_post(index, args)` taking both in this order.
+pub(crate) const CLASSES: [(&str, &[Posted], &[&str]); 9] = [
+    ("Git", &super::git::POSTED, super::git::LAZY),
+    ("Mouse", &super::computer_use::MOUSE, super::computer_use::MOUSE_LAZY),
+    ("Keyboard", &super::computer_use::KEYBOARD, &[]),
+    ("RecordingService", &super::computer_use::RECORDING, super::computer_use::RECORDING_LAZY),
+    ("LspServer", &super::lsp::POSTED, super::lsp::LAZY),
+    ("ComputerUse", &[], super::computer_use::COMPUTER_USE_LAZY),
+    ("Display", &[], super::computer_use::DISPLAY_LAZY),
+    ("Screenshot", &[], super::computer_use::SCREENSHOT_LAZY),
+    ("Process", &[], super::process::LAZY),
 ];
 
 /// `[[class, "name name …"], …]` for init.js, which defines each name on the class's
@@ -78,9 +82,26 @@ pub(crate) const CLASSES: [(&str, &[Posted]); 5] = [
 pub(crate) fn posted() -> js_sys::Array {
     CLASSES
         .iter()
-        .map(|(class, table)| {
-            let names = table.iter().map(|m| m.name).collect::<Vec<_>>().join(" ");
+        .map(|(class, table, lazy)| {
+            let names = table.iter().map(|m| m.name).chain(lazy.iter().copied()).collect::<Vec<_>>().join(" ");
             js_sys::Array::of2(&JsValue::from_str(class), &JsValue::from_str(&names))
         })
         .collect()
+}
+
+/// Method `index` of a class's rows: `table`'s (sent by `post` with `first` on the call `call`
+/// makes), or past them one of those its area's module runs (`lazy`, with `this`).
+pub(crate) fn post_or_run<T>(
+    table: &[Posted],
+    index: usize,
+    args: js_sys::Array,
+    first: &[(&str, &JsValue)],
+    call: impl FnOnce(Route) -> Call<()>,
+    lazy: fn((T, usize, js_sys::Array)) -> super::lazy::Loading,
+    this: impl FnOnce() -> T,
+) -> js_sys::Promise {
+    match index.checked_sub(table.len()) {
+        None => post(table, index, &args, first, call),
+        Some(index) => super::lazy::run(lazy((this(), index, args))),
+    }
 }

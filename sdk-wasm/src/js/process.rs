@@ -6,12 +6,46 @@ use wasm_bindgen::prelude::*;
 
 use daytona_models::SessionExecuteRequest;
 
-use super::lazy::{self, lazy_area, Task};
+use wasm_bindgen::JsCast;
+
+use super::lazy::{self, lazy_methods, string_arg, Task};
 use super::{
-    bool_field, check_object, from_js, invalid, map_field, option, promise, send, set, string_field, strings, task,
+    bool_field, check_object, from_js, invalid, map_field, option, promise, send, sending, sending_field, set,
+    string_field, strings, task,
 };
 use crate::call::Request;
 use crate::{CodeRunParams, Process};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+export interface Process {
+  /** Creates a session (a shell whose cwd and variables persist between commands). */
+  createSession(sessionId: string): Promise<void>;
+  /** A session and its commands. */
+  getSession(sessionId: string): Promise<Session>;
+  /** Every session. */
+  listSessions(): Promise<Session[]>;
+  /** Deletes a session and kills its processes. */
+  deleteSession(sessionId: string): Promise<void>;
+  /** A command of a session (`exitCode` is absent while it runs). */
+  getSessionCommand(sessionId: string, commandId: string): Promise<Command>;
+  /**
+   * Without callbacks: the logs so far (`{ output, stdout, stderr }`). With `onStdout` and
+   * `onStderr`: streams the logs live over a WebSocket and resolves when the command exits.
+   */
+  getSessionCommandLogs(sessionId: string, commandId: string, onStdout?: (chunk: string) => void, onStderr?: (chunk: string) => void): Promise<SessionCommandLogsResponse | void>;
+  /** Sends `data` to a running command's stdin. */
+  sendSessionCommandInput(sessionId: string, commandId: string, data: string): Promise<void>;
+  /** Every PTY session. */
+  listPtySessions(): Promise<PtySessionInfo[]>;
+  /** One PTY session. */
+  getPtySessionInfo(sessionId: string): Promise<PtySessionInfo>;
+  /** Kills a PTY session. */
+  killPtySession(sessionId: string): Promise<void>;
+  /** Resizes a PTY session. */
+  resizePtySession(sessionId: string, cols: number, rows: number): Promise<PtySessionInfo>;
+}
+"#;
 
 /// Process execution in a sandbox (`sandbox.process`).
 #[wasm_bindgen(js_name = Process)]
@@ -47,31 +81,6 @@ fn with_artifacts(request: Request) -> js_sys::Promise {
         set(&artifacts, "charts", &charts);
         set(&answer, "artifacts", &artifacts);
         Ok(answer)
-    })
-}
-
-/// A session command's logs followed to their end, each chunk to its callback (run by the
-/// log stream's module: see `lazy`).
-struct Logs {
-    process: Process,
-    session_id: String,
-    command_id: String,
-    on_stdout: Option<js_sys::Function>,
-    on_stderr: Option<js_sys::Function>,
-}
-
-lazy_area!(logs: logs(Logs) = start_logs);
-
-/// Starts following `logs`.
-fn start_logs(logs: Logs) -> Task {
-    let call = |f: &Option<js_sys::Function>, text: &str| {
-        if let Some(f) = f {
-            let _ = f.call1(&JsValue::NULL, &JsValue::from_str(text));
-        }
-    };
-    task(async move {
-        let Logs { process, session_id, command_id, on_stdout, on_stderr } = logs;
-        process.stream_session_command_logs(&session_id, &command_id, |t| call(&on_stdout, t), |t| call(&on_stderr, t)).await
     })
 }
 
@@ -113,30 +122,6 @@ impl JsProcess {
         Ok(with_artifacts(self.inner.code_run_call(&code, params, timeout).request()))
     }
 
-    /// Creates a session (a shell whose cwd and variables persist between commands).
-    #[wasm_bindgen(js_name = createSession, unchecked_return_type = "Promise<void>")]
-    pub fn create_session(&self, #[wasm_bindgen(js_name = "sessionId")] session_id: String) -> js_sys::Promise {
-        send(self.inner.create_session(&session_id))
-    }
-
-    /// A session and its commands.
-    #[wasm_bindgen(js_name = getSession, unchecked_return_type = "Promise<Session>")]
-    pub fn get_session(&self, #[wasm_bindgen(js_name = "sessionId")] session_id: String) -> js_sys::Promise {
-        send(self.inner.get_session(&session_id))
-    }
-
-    /// Every session.
-    #[wasm_bindgen(js_name = listSessions, unchecked_return_type = "Promise<Session[]>")]
-    pub fn list_sessions(&self) -> js_sys::Promise {
-        send(self.inner.list_sessions())
-    }
-
-    /// Deletes a session and kills its processes.
-    #[wasm_bindgen(js_name = deleteSession, unchecked_return_type = "Promise<void>")]
-    pub fn delete_session(&self, #[wasm_bindgen(js_name = "sessionId")] session_id: String) -> js_sys::Promise {
-        send(self.inner.delete_session(&session_id))
-    }
-
     /// Runs `{ command, runAsync?, suppressInputEcho? }` in a session.
     #[wasm_bindgen(js_name = executeSessionCommand, unchecked_return_type = "Promise<SessionExecuteResponse>")]
     pub fn execute_session_command(
@@ -156,45 +141,64 @@ impl JsProcess {
         Ok(send(self.inner.execute_session_command(&session_id, &req, timeout)))
     }
 
-    /// A command of a session (`exitCode` is absent while it runs).
-    #[wasm_bindgen(js_name = getSessionCommand, unchecked_return_type = "Promise<Command>")]
-    pub fn get_session_command(
-        &self,
-        #[wasm_bindgen(js_name = "sessionId")] session_id: String,
-        #[wasm_bindgen(js_name = "commandId")] command_id: String,
-    ) -> js_sys::Promise {
-        send(self.inner.get_session_command(&session_id, &command_id))
-    }
-
-    /// Without callbacks: the logs so far (`{ output, stdout, stderr }`). With `onStdout` and
-    /// `onStderr`: streams the logs live over a WebSocket and resolves when the command exits.
-    #[wasm_bindgen(
-        js_name = getSessionCommandLogs,
-        unchecked_return_type = "Promise<SessionCommandLogsResponse | void>"
-    )]
-    pub fn get_session_command_logs(
-        &self,
-        #[wasm_bindgen(js_name = "sessionId")] session_id: String,
-        #[wasm_bindgen(js_name = "commandId")] command_id: String,
-        #[wasm_bindgen(js_name = "onStdout", unchecked_optional_param_type = "(chunk: string) => void")]
-        on_stdout: Option<js_sys::Function>,
-        #[wasm_bindgen(js_name = "onStderr", unchecked_optional_param_type = "(chunk: string) => void")]
-        on_stderr: Option<js_sys::Function>,
-    ) -> js_sys::Promise {
-        if on_stdout.is_none() && on_stderr.is_none() {
-            return send(self.inner.get_session_command_logs(&session_id, &command_id));
-        }
-        lazy::run(logs(Logs { process: self.inner.clone(), session_id, command_id, on_stdout, on_stderr }))
-    }
-
-    /// Sends `data` to a running command's stdin.
-    #[wasm_bindgen(js_name = sendSessionCommandInput, unchecked_return_type = "Promise<void>")]
-    pub fn send_session_command_input(
-        &self,
-        #[wasm_bindgen(js_name = "sessionId")] session_id: String,
-        #[wasm_bindgen(js_name = "commandId")] command_id: String,
-        data: String,
-    ) -> js_sys::Promise {
-        send(self.inner.send_session_command_input(&session_id, &command_id, &data))
+    /// Method `index` of [`LAZY`] with its positional `args` (init.js names them).
+    #[wasm_bindgen(js_name = "_post", skip_typescript)]
+    pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
+        lazy::run(methods((self.inner.clone(), index, args)))
     }
 }
+
+/// `getSessionCommandLogs(sessionId, commandId, onStdout?, onStderr?)`: without callbacks the
+/// logs so far, with them the logs followed to the command's end, each chunk to its callback.
+fn logs(process: &Process, args: &js_sys::Array) -> Result<Task, JsValue> {
+    let (session, command) = (string_arg(args, 0, "sessionId")?, string_arg(args, 1, "commandId")?);
+    let callback = |i: u32, name: &str| match args.get(i) {
+        f if f.is_undefined() || f.is_null() => Ok(None),
+        f => f.dyn_into::<js_sys::Function>().map(Some).map_err(|_| invalid(&format!("{name} must be a function"))),
+    };
+    let (on_stdout, on_stderr) = (callback(2, "onStdout")?, callback(3, "onStderr")?);
+    if on_stdout.is_none() && on_stderr.is_none() {
+        return Ok(sending(process.get_session_command_logs(&session, &command)));
+    }
+    let call = |f: &Option<js_sys::Function>, text: &str| {
+        if let Some(f) = f {
+            let _ = f.call1(&JsValue::NULL, &JsValue::from_str(text));
+        }
+    };
+    let process = process.clone();
+    Ok(task(async move {
+        process.stream_session_command_logs(&session, &command, |t| call(&on_stdout, t), |t| call(&on_stderr, t)).await
+    }))
+}
+
+/// Argument `i` as a terminal dimension.
+fn size_arg(args: &js_sys::Array, i: u32, name: &str) -> Result<u16, JsValue> {
+    let bad = || invalid(&format!("{name} must be an integer from 1 to 65535"));
+    let n = args.get(i).as_f64().ok_or_else(bad)?;
+    match n.fract() == 0.0 && (1.0..=65535.0).contains(&n) {
+        true => Ok(n as u16),
+        false => Err(bad()),
+    }
+}
+
+lazy_methods!(sessions: LAZY, methods(Process) = [
+    "createSession" => |p, args| Ok(sending(p.create_session(&string_arg(args, 0, "sessionId")?))),
+    "getSession" => |p, args| Ok(sending(p.get_session(&string_arg(args, 0, "sessionId")?))),
+    "listSessions" => |p, _| Ok(sending(p.list_sessions())),
+    "deleteSession" => |p, args| Ok(sending(p.delete_session(&string_arg(args, 0, "sessionId")?))),
+    "getSessionCommand" => |p, args| {
+        Ok(sending(p.get_session_command(&string_arg(args, 0, "sessionId")?, &string_arg(args, 1, "commandId")?)))
+    },
+    "getSessionCommandLogs" => logs,
+    "sendSessionCommandInput" => |p, args| {
+        let (session, command) = (string_arg(args, 0, "sessionId")?, string_arg(args, 1, "commandId")?);
+        Ok(sending(p.send_session_command_input(&session, &command, &string_arg(args, 2, "data")?)))
+    },
+    "listPtySessions" => |p, _| Ok(sending_field(p.pty_sessions(), "sessions")),
+    "getPtySessionInfo" => |p, args| Ok(sending(p.get_pty_session_info(&string_arg(args, 0, "sessionId")?))),
+    "killPtySession" => |p, args| Ok(sending(p.kill_pty_session(&string_arg(args, 0, "sessionId")?))),
+    "resizePtySession" => |p, args| {
+        let (cols, rows) = (size_arg(args, 1, "cols")?, size_arg(args, 2, "rows")?);
+        Ok(sending(p.resize_pty_session(&string_arg(args, 0, "sessionId")?, cols, rows)))
+    },
+]);

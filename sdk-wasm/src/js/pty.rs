@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::lazy::{self, lazy_area, Task};
-use super::{from_js, invalid, option, optional_function, send, send_field, set, task, to_js, JsProcess};
+use super::{from_js, invalid, option, optional_function, set, task, to_js, JsProcess};
 use crate::{Process, PtyCreateOptions, PtyDataFn, PtyHandle, PtyState, PtyStateFn};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -213,34 +213,5 @@ impl JsProcess {
     ) -> Result<js_sys::Promise, JsValue> {
         let (on_data, on_state) = callbacks(&options)?;
         Ok(lazy::run(pty(Pty::Connect(self.process(), session_id, on_data, on_state))))
-    }
-
-    /// Every PTY session.
-    #[wasm_bindgen(js_name = listPtySessions, unchecked_return_type = "Promise<PtySessionInfo[]>")]
-    pub fn list_pty_sessions(&self) -> js_sys::Promise {
-        send_field(self.process().pty_sessions(), "sessions")
-    }
-
-    /// One PTY session.
-    #[wasm_bindgen(js_name = getPtySessionInfo, unchecked_return_type = "Promise<PtySessionInfo>")]
-    pub fn get_pty_session_info(&self, #[wasm_bindgen(js_name = "sessionId")] session_id: String) -> js_sys::Promise {
-        send(self.process().get_pty_session_info(&session_id))
-    }
-
-    /// Kills a PTY session.
-    #[wasm_bindgen(js_name = killPtySession, unchecked_return_type = "Promise<void>")]
-    pub fn kill_pty_session(&self, #[wasm_bindgen(js_name = "sessionId")] session_id: String) -> js_sys::Promise {
-        send(self.process().kill_pty_session(&session_id))
-    }
-
-    /// Resizes a PTY session.
-    #[wasm_bindgen(js_name = resizePtySession, unchecked_return_type = "Promise<PtySessionInfo>")]
-    pub fn resize_pty_session(
-        &self,
-        #[wasm_bindgen(js_name = "sessionId")] session_id: String,
-        cols: u16,
-        rows: u16,
-    ) -> js_sys::Promise {
-        send(self.process().resize_pty_session(&session_id, cols, rows))
     }
 }
