@@ -9,7 +9,7 @@ export async function scenario(Daytona, Image) {
     const run = `bundled-${Date.now()}`;
     const sandbox = await daytona.create({ labels: { suite: 'bundlers', run } });
     const exec = await sandbox.process.executeCommand('echo bundled');
-    // An area in a module of its own (the code interpreter's), fetched where the bundler put it.
+    // An area in a module of its own (the code interpreter's, streams), fetched where the bundler put it.
     const code = await sandbox.codeInterpreter.runCode('print(6 * 7)');
     const listed = [];
     for await (const s of daytona.list({ labels: { run } })) listed.push(s.id);

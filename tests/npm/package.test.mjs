@@ -74,7 +74,7 @@ test("an area's module loads at its first call, once; a failed load rejects and 
   const wasm = [];
   page.on('request', (r) => r.url().endsWith('.wasm') && wasm.push(new URL(r.url()).pathname.split('/').pop()));
   let refuse = true;
-  await page.route('**/daytona_wasm_interpreter.wasm', (r) => (refuse ? r.abort() : r.continue()));
+  await page.route('**/daytona_wasm_streams.wasm', (r) => (refuse ? r.abort() : r.continue()));
   await page.goto(`${site.url}/tests/npm/page.html`);
   await page.waitForFunction(() => window.ready === true);
   const step = (name) =>
@@ -127,7 +127,7 @@ test("an area's module loads at its first call, once; a failed load rejects and 
       'DaytonaInvalidArgumentError: region must be { x, y, width, height }',
     ]);
     // The refused fetch and the one that loaded it; later calls fetch nothing.
-    assert.equal(wasm.filter((f) => f === 'daytona_wasm_interpreter.wasm').length, 2, wasm.join(' '));
+    assert.equal(wasm.filter((f) => f === 'daytona_wasm_streams.wasm').length, 2, wasm.join(' '));
     assert.deepEqual(errors, []);
   } finally {
     await step('delete').catch(() => {});
@@ -239,9 +239,9 @@ test('daytona-wasm/image: an Image with local files built from the browser, reus
   await page.waitForFunction(() => window.ready === true);
   const out = await page.evaluate(([u, k, r]) => window.scenario(u, k, r), [server.apiUrl, server.apiKey, registry.host]);
   assert.deepEqual(errors, []);
-  // The main module, the image module, and snapshot.create's (with what it shares with other areas).
+  // The main module, the image module, and the one of snapshot.create (with what it shares with other areas).
   const modules = wasm.filter((f) => !f.includes('_chunk_')).sort();
-  assert.deepEqual(modules, ['/pkg/dist/daytona_image_bg.wasm', '/pkg/dist/daytona_wasm_bg.wasm', '/pkg/dist/daytona_wasm_snapshot.wasm']);
+  assert.deepEqual(modules, ['/pkg/dist/daytona_image_bg.wasm', '/pkg/dist/daytona_wasm_bg.wasm', '/pkg/dist/daytona_wasm_manage.wasm']);
 
   const base = `${registry.host}/test/busybox:1.0`;
   assert.equal(out.same, true, 'a builder method returns its image');

@@ -54,10 +54,11 @@ console.log(
 console.log(
   `BENCH package size with daytona-wasm/image (Image builds): ours ${kb(ours + image)} (the image module ${kb(image)}), @daytonaio/sdk ${kb(official)}, ratio ${((ours + image) / official).toFixed(2)}`,
 );
-// The size budgets, deterministic checks (unlike times): what a page loads first at most 0.8x
-// the official bundle (the goal is 0.7), and the whole package at most 1.2x: its size before
-// the areas were split off (0.98x) and their modules' own overhead (1.14x now).
-const budget = Number(process.env.PEER_MAX_SIZE_RATIO ?? 0.8);
+// The size budgets, deterministic checks (unlike times): what a page loads first at most 0.7x
+// the official bundle (the goal; 0.66 now: a method added to a rarely used area goes in its
+// table, js/lazy.rs), and the whole package at most 1.2x: its size before the areas were split
+// off (0.98x) and their modules' own overhead (1.17x now).
+const budget = Number(process.env.PEER_MAX_SIZE_RATIO ?? 0.7);
 const wholeBudget = Number(process.env.PEER_MAX_WHOLE_RATIO ?? 1.2);
 if (ratio > budget || whole / official > wholeBudget) {
   console.error(
@@ -105,6 +106,10 @@ try {
     );
   }
   // The interpreter against the plain command on the same sandbox and client (goal <= 1.5).
+  const first = out.firstRun ?? {};
+  console.log(
+    `BENCH first runCode of a page (each sandbox starting its interpreter; ours fetching the module of the interpreter (and of PTYs, sessions, events)${(out.firstRunModules ?? []).map(([f, ms]) => `, ${f.slice(13, -5)} ${ms.toFixed(1)} ms`).join('')}): ours ${first.ours?.toFixed(1)} ms, @daytonaio/sdk ${first.official?.toFixed(1)} ms, ratio ${(first.ours / first.official).toFixed(2)}`,
+  );
   const { ours: run, oursP99: runP99 } = out.runCode;
   console.log(
     `BENCH ours runCode("1+1") median ${run?.toFixed(1)} ms, p99 ${runP99?.toFixed(1)} ms; against executeCommand("true") ${(run / out.exec.ours).toFixed(2)}x`,

@@ -103,7 +103,7 @@ pub(crate) enum Events {
     Next(Rc<RefCell<Slot>>),
 }
 
-lazy_area!(events: pub(crate) events(Events) = start_events);
+lazy_area!(streams: pub(crate) events(Events) = start_events);
 
 /// Starts `call`.
 fn start_events(call: Events) -> Task {

@@ -4,7 +4,8 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{check_object, error, promise, send, set, string_field, transfer_options};
+use super::lazy::{self, lazy_methods, string_arg, Task};
+use super::{check_object, error, promise, send, sending, set, string_field, strings, task, transfer_options};
 use crate::streams::to_blob;
 use crate::{DaytonaError, FilePermissionsParams, FileSystem};
 
@@ -27,6 +28,22 @@ export type UploadSource = Blob | ArrayBuffer | ArrayBufferView | ReadableStream
 export interface FileUpload { source: UploadSource; destination: string }
 /** One result of `downloadFiles`. */
 export interface FileDownloadResponse { source: string; result?: Blob; error?: Error }
+export interface FileSystem {
+  /** Moves or renames (rejects with `DaytonaConflictError` if the destination exists). */
+  moveFiles(source: string, destination: string): Promise<void>;
+  /** Changes `{ mode, owner, group }`. */
+  setFilePermissions(path: string, permissions: FilePermissionsParams): Promise<void>;
+  /** Lines containing `pattern` in text files under `path`. */
+  findFiles(path: string, pattern: string): Promise<Match[]>;
+  /** Paths under `path` whose names match the glob `pattern`. */
+  searchFiles(path: string, pattern: string): Promise<SearchFilesResponse>;
+  /** Replaces every `pattern` with `newValue` in `files`. */
+  replaceInFiles(files: string[], pattern: string, newValue: string): Promise<ReplaceResult[]>;
+  /** Uploads several files in one request (folder trees keep their paths). */
+  uploadFiles(files: FileUpload[], options?: TransferOptions): Promise<void>;
+  /** Downloads several files; each result has `result` (a Blob) or `error`. */
+  downloadFiles(remotePaths: string[], options?: TransferOptions): Promise<FileDownloadResponse[]>;
+}
 "#;
 
 async fn blob_of(source: &JsValue) -> Result<web_sys::Blob, DaytonaError> {
@@ -74,52 +91,6 @@ impl JsFileSystem {
         send(self.inner.list_files(&path))
     }
 
-    /// Moves or renames (rejects with `DaytonaConflictError` if the destination exists).
-    #[wasm_bindgen(js_name = moveFiles, unchecked_return_type = "Promise<void>")]
-    pub fn move_files(&self, source: String, destination: String) -> js_sys::Promise {
-        send(self.inner.move_files(&source, &destination))
-    }
-
-    /// Changes `{ mode, owner, group }`.
-    #[wasm_bindgen(js_name = setFilePermissions, unchecked_return_type = "Promise<void>")]
-    pub fn set_file_permissions(
-        &self,
-        path: String,
-        #[wasm_bindgen(unchecked_param_type = "FilePermissionsParams")] permissions: JsValue,
-    ) -> Result<js_sys::Promise, JsValue> {
-        let p = &permissions;
-        check_object(p, "permissions", true, Some(&["mode", "owner", "group"]), "")?;
-        let params = FilePermissionsParams {
-            mode: string_field(p, "mode", "permissions")?,
-            owner: string_field(p, "owner", "permissions")?,
-            group: string_field(p, "group", "permissions")?,
-        };
-        Ok(send(self.inner.set_file_permissions(&path, &params)))
-    }
-
-    /// Lines containing `pattern` in text files under `path`.
-    #[wasm_bindgen(js_name = findFiles, unchecked_return_type = "Promise<Match[]>")]
-    pub fn find_files(&self, path: String, pattern: String) -> js_sys::Promise {
-        send(self.inner.find_files(&path, &pattern))
-    }
-
-    /// Paths under `path` whose names match the glob `pattern`.
-    #[wasm_bindgen(js_name = searchFiles, unchecked_return_type = "Promise<SearchFilesResponse>")]
-    pub fn search_files(&self, path: String, pattern: String) -> js_sys::Promise {
-        send(self.inner.search_files(&path, &pattern))
-    }
-
-    /// Replaces every `pattern` with `newValue` in `files`.
-    #[wasm_bindgen(js_name = replaceInFiles, unchecked_return_type = "Promise<ReplaceResult[]>")]
-    pub fn replace_in_files(
-        &self,
-        files: Vec<String>,
-        pattern: String,
-        #[wasm_bindgen(js_name = "newValue")] new_value: String,
-    ) -> js_sys::Promise {
-        send(self.inner.replace_in_files(files, &pattern, &new_value))
-    }
-
     /// Uploads `file` to `remotePath`, streamed by the browser, with progress and cancel.
     #[wasm_bindgen(js_name = uploadFile, unchecked_return_type = "Promise<void>")]
     pub fn upload_file(
@@ -133,28 +104,6 @@ impl JsFileSystem {
         Ok(promise(async move {
             let blob = blob_of(&file).await?;
             fs.upload_file(&blob, &remote_path, &opts).await
-        }))
-    }
-
-    /// Uploads several files in one request (folder trees keep their paths).
-    #[wasm_bindgen(js_name = uploadFiles, unchecked_return_type = "Promise<void>")]
-    pub fn upload_files(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "FileUpload[]")] files: Vec<JsValue>,
-        #[wasm_bindgen(unchecked_optional_param_type = "TransferOptions")] options: JsValue,
-    ) -> Result<js_sys::Promise, JsValue> {
-        let opts = transfer_options(&options)?;
-        let fs = self.inner.clone();
-        Ok(promise(async move {
-            let mut blobs = Vec::with_capacity(files.len());
-            for f in &files {
-                let get = |k: &str| js_sys::Reflect::get(f, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
-                let dest = get("destination")
-                    .as_string()
-                    .ok_or_else(|| DaytonaError::InvalidArgument("each upload needs a `destination` string".into()))?;
-                blobs.push((blob_of(&get("source")).await?, dest));
-            }
-            fs.upload_files(&blobs, &opts).await
         }))
     }
 
@@ -182,28 +131,79 @@ impl JsFileSystem {
         Ok(promise(async move { Ok(JsValue::from(fs.download_file_stream(&remote_path, &opts).await?.stream)) }))
     }
 
-    /// Downloads several files; each result has `result` (a Blob) or `error`.
-    #[wasm_bindgen(js_name = downloadFiles, unchecked_return_type = "Promise<FileDownloadResponse[]>")]
-    pub fn download_files(
-        &self,
-        #[wasm_bindgen(js_name = "remotePaths")] remote_paths: Vec<String>,
-        #[wasm_bindgen(unchecked_optional_param_type = "TransferOptions")] options: JsValue,
-    ) -> Result<js_sys::Promise, JsValue> {
-        let opts = transfer_options(&options)?;
-        let fs = self.inner.clone();
-        Ok(promise(async move {
-            let out = js_sys::Array::new();
-            for (source, result) in fs.download_files(&remote_paths, &opts).await {
-                let item = js_sys::Object::new();
-                set(&item, "source", &source.into());
-                let (key, value) = match result {
-                    Ok(blob) => ("result", JsValue::from(blob)),
-                    Err(e) => ("error", error::to_js(e)),
-                };
-                set(&item, key, &value);
-                out.push(&item);
-            }
-            Ok(JsValue::from(out))
-        }))
+    /// Method `index` of [`LAZY`] with its positional `args` (init.js names them).
+    #[wasm_bindgen(js_name = "_post", skip_typescript)]
+    pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
+        lazy::run(file_methods((self.inner.clone(), index, args)))
     }
 }
+
+/// `setFilePermissions(path, { mode?, owner?, group? })`.
+fn set_file_permissions(fs: &FileSystem, args: &js_sys::Array) -> Result<Task, JsValue> {
+    let p = &args.get(1);
+    check_object(p, "permissions", true, Some(&["mode", "owner", "group"]), "")?;
+    let params = FilePermissionsParams {
+        mode: string_field(p, "mode", "permissions")?,
+        owner: string_field(p, "owner", "permissions")?,
+        group: string_field(p, "group", "permissions")?,
+    };
+    Ok(sending(fs.set_file_permissions(&string_arg(args, 0, "path")?, &params)))
+}
+
+/// `uploadFiles(files, options?)`: several files in one request (folder trees keep their
+/// paths).
+fn upload_files(fs: &FileSystem, args: &js_sys::Array) -> Result<Task, JsValue> {
+    if !js_sys::Array::is_array(&args.get(0)) {
+        return Err(super::invalid("files must be an array of { source, destination }"));
+    }
+    let (files, opts) = (js_sys::Array::from(&args.get(0)), transfer_options(&args.get(1))?);
+    let fs = fs.clone();
+    Ok(task(async move {
+        let mut blobs = Vec::with_capacity(files.length() as usize);
+        for f in files.iter() {
+            let get = |k: &str| js_sys::Reflect::get(&f, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+            let dest = get("destination")
+                .as_string()
+                .ok_or_else(|| DaytonaError::InvalidArgument("each upload needs a `destination` string".into()))?;
+            blobs.push((blob_of(&get("source")).await?, dest));
+        }
+        fs.upload_files(&blobs, &opts).await
+    }))
+}
+
+/// `downloadFiles(remotePaths, options?)`: each result has `result` (a Blob) or `error`.
+fn download_files(fs: &FileSystem, args: &js_sys::Array) -> Result<Task, JsValue> {
+    let (paths, opts) = (strings(&args.get(0), "remotePaths")?, transfer_options(&args.get(1))?);
+    let fs = fs.clone();
+    Ok(task(async move {
+        let out = js_sys::Array::new();
+        for (source, result) in fs.download_files(&paths, &opts).await {
+            let item = js_sys::Object::new();
+            set(&item, "source", &source.into());
+            let (key, value) = match result {
+                Ok(blob) => ("result", JsValue::from(blob)),
+                Err(e) => ("error", error::to_js(e)),
+            };
+            set(&item, key, &value);
+            out.push(&item);
+        }
+        Ok(JsValue::from(out))
+    }))
+}
+
+lazy_methods!(manage: LAZY, file_methods(FileSystem) = [
+    "moveFiles" => |fs, args| {
+        Ok(sending(fs.move_files(&string_arg(args, 0, "source")?, &string_arg(args, 1, "destination")?)))
+    },
+    "setFilePermissions" => set_file_permissions,
+    "findFiles" => |fs, args| Ok(sending(fs.find_files(&string_arg(args, 0, "path")?, &string_arg(args, 1, "pattern")?))),
+    "searchFiles" => |fs, args| {
+        Ok(sending(fs.search_files(&string_arg(args, 0, "path")?, &string_arg(args, 1, "pattern")?)))
+    },
+    "replaceInFiles" => |fs, args| {
+        let (files, pattern) = (strings(&args.get(0), "files")?, string_arg(args, 1, "pattern")?);
+        Ok(sending(fs.replace_in_files(files, &pattern, &string_arg(args, 2, "newValue")?)))
+    },
+    "uploadFiles" => upload_files,
+    "downloadFiles" => download_files,
+]);

@@ -153,7 +153,7 @@ impl JsGit {
     /// names them).
     #[wasm_bindgen(js_name = "_post", skip_typescript)]
     pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
-        post_or_run(&POSTED, index, args, &[], |route| self.inner.route(route), methods, || self.inner.clone())
+        post_or_run(&POSTED, index, args, &[], |route| self.inner.route(route), git_methods, || self.inner.clone())
     }
 }
 
@@ -167,7 +167,7 @@ fn remote_get(git: &Git, args: &js_sys::Array) -> Result<Task, JsValue> {
     }))
 }
 
-lazy_methods!(git: LAZY, methods(Git) = [
+lazy_methods!(code: LAZY, git_methods(Git) = [
     "status" => |git, args| Ok(sending(git.status(&string_arg(args, 0, "path")?))),
     "history" => |git, args| Ok(sending(git.history(&string_arg(args, 0, "path")?))),
     "branches" => |git, args| Ok(sending(git.branches(&string_arg(args, 0, "path")?))),

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::lazy::{self, lazy_area, Task};
-use super::{error, from_js, invalid, option, optional_function, optional_signal, send, send_field, set};
+use super::lazy::{self, lazy_area, lazy_methods, optional_string_arg, Task};
+use super::{error, from_js, invalid, option, optional_function, optional_signal, sending, sending_field, set};
 use crate::{CodeInterpreter, ExecutionError, ExecutionResult, Output, RichOutput, RunCodeOptions};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -84,6 +84,20 @@ export interface RunCodeOptions {
   rich?: boolean;
   /** Interrupts the code (KeyboardInterrupt; the context keeps its state); the run rejects with DaytonaAbortError. */
   signal?: AbortSignal;
+}
+export interface CodeInterpreter {
+  /** Creates a context: its own Python process (in `cwd`, default the work dir). */
+  createContext(cwd?: string): Promise<InterpreterContext>;
+  /** The contexts created with `createContext` (not the default one). */
+  listContexts(): Promise<InterpreterContext[]>;
+  /** Deletes a context and ends its process. */
+  deleteContext(context: InterpreterContext | string): Promise<void>;
+  /** A context with its `state` (`idle`/`busy`) and `executionCount` (default: the default context). */
+  getContext(context?: InterpreterContext | string): Promise<InterpreterContext>;
+  /** Interrupts the code running in a context (KeyboardInterrupt); it keeps its state. */
+  interruptContext(context?: InterpreterContext | string): Promise<InterpreterContext>;
+  /** Gives a context a fresh process: its variables are gone. */
+  restartContext(context?: InterpreterContext | string): Promise<InterpreterContext>;
 }
 "#;
 
@@ -221,7 +235,7 @@ struct Run {
     callbacks: Callbacks,
 }
 
-lazy_area!(interpreter: interpreter(Run) = start_run);
+lazy_area!(streams: interpreter(Run) = start_run);
 
 /// Runs `run`, its outputs to its callbacks as they come.
 fn start_run(run: Run) -> Task {
@@ -286,67 +300,29 @@ impl JsCodeInterpreter {
         Ok(lazy::run(interpreter(Run { interpreter: self.inner.clone(), code, options, callbacks })))
     }
 
-    /// Creates a context: its own Python process (in `cwd`, default the work dir).
-    #[wasm_bindgen(js_name = createContext, unchecked_return_type = "Promise<InterpreterContext>")]
-    pub fn create_context(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] cwd: Option<String>,
-    ) -> js_sys::Promise {
-        send(self.inner.create_context(cwd.as_deref()))
-    }
-
-    /// The contexts created with `createContext` (not the default one).
-    #[wasm_bindgen(js_name = listContexts, unchecked_return_type = "Promise<InterpreterContext[]>")]
-    pub fn list_contexts(&self) -> js_sys::Promise {
-        send_field(self.inner.context_list(), "contexts")
-    }
-
-    /// Deletes a context and ends its process.
-    #[wasm_bindgen(js_name = deleteContext, unchecked_return_type = "Promise<void>")]
-    pub fn delete_context(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "InterpreterContext | string")] context: JsValue,
-    ) -> Result<js_sys::Promise, JsValue> {
-        let id = context_id(&context)?;
-        Ok(send(self.inner.delete_context(&id)))
-    }
-
-    /// A context with its `state` (`idle`/`busy`) and `executionCount` (default: the default context).
-    #[wasm_bindgen(js_name = getContext, unchecked_return_type = "Promise<InterpreterContext>")]
-    pub fn get_context(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "InterpreterContext | string")] context: JsValue,
-    ) -> Result<js_sys::Promise, JsValue> {
-        self.context_call(context, "")
-    }
-
-    /// Interrupts the code running in a context (KeyboardInterrupt); it keeps its state.
-    #[wasm_bindgen(js_name = interruptContext, unchecked_return_type = "Promise<InterpreterContext>")]
-    pub fn interrupt_context(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "InterpreterContext | string")] context: JsValue,
-    ) -> Result<js_sys::Promise, JsValue> {
-        self.context_call(context, "/interrupt")
-    }
-
-    /// Gives a context a fresh process: its variables are gone.
-    #[wasm_bindgen(js_name = restartContext, unchecked_return_type = "Promise<InterpreterContext>")]
-    pub fn restart_context(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "InterpreterContext | string")] context: JsValue,
-    ) -> Result<js_sys::Promise, JsValue> {
-        self.context_call(context, "/restart")
+    /// Method `index` of [`LAZY`] with its positional `args` (init.js names them).
+    #[wasm_bindgen(js_name = "_post", skip_typescript)]
+    pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
+        lazy::run(interpreter_methods((self.inner.clone(), index, args)))
     }
 }
 
-impl JsCodeInterpreter {
-    /// `action` (`""` = get, `/interrupt`, `/restart`) on the context named by a JS argument
-    /// (absent: `default`), resolving to the context: one future for the three methods.
-    fn context_call(&self, context: JsValue, action: &'static str) -> Result<js_sys::Promise, JsValue> {
-        let id = match context.is_undefined() || context.is_null() {
-            true => "default".to_owned(),
-            false => context_id(&context)?,
-        };
-        Ok(send(self.inner.context_action(&id, action)))
-    }
+/// `action` (`""` = get, `/interrupt`, `/restart`) on the context named by argument 0 (absent:
+/// `default`), resolving to the context.
+fn context_call(interpreter: &CodeInterpreter, args: &js_sys::Array, action: &'static str) -> Result<Task, JsValue> {
+    let context = args.get(0);
+    let id = match context.is_undefined() || context.is_null() {
+        true => "default".to_owned(),
+        false => context_id(&context)?,
+    };
+    Ok(sending(interpreter.context_action(&id, action)))
 }
+
+lazy_methods!(streams: LAZY, interpreter_methods(CodeInterpreter) = [
+    "createContext" => |ci, args| Ok(sending(ci.create_context(optional_string_arg(args, 0, "cwd")?.as_deref()))),
+    "listContexts" => |ci, _| Ok(sending_field(ci.context_list(), "contexts")),
+    "deleteContext" => |ci, args| Ok(sending(ci.delete_context(&context_id(&args.get(0))?))),
+    "getContext" => |ci, args| context_call(ci, args, ""),
+    "interruptContext" => |ci, args| context_call(ci, args, "/interrupt"),
+    "restartContext" => |ci, args| context_call(ci, args, "/restart"),
+]);

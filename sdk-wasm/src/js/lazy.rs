@@ -1,14 +1,24 @@
 //! Areas of the JS face that live in WebAssembly modules of their own, fetched at their first
 //! call: a page that never runs code in an interpreter, never opens a PTY or an event stream,
-//! never drives a desktop, does not download the code that does.
+//! never drives a desktop, does not download the code that does. Four modules: `streams` (the
+//! interpreter, PTYs, sessions, events: the areas on sockets), `manage` (a sandbox's settings,
+//! the rarer file operations, snapshots and volumes), `desktop` and `code` (git and the LSP).
+//! Few and coarse on purpose: the splitter puts what several modules share in chunks of its
+//! own, one per set of sharers, and ten modules made a first `runCode` wait for eleven files.
 //!
-//! An area is a call enum (its methods' arguments, read and checked by the main module, so
-//! bad arguments still throw at once) and a dispatcher that starts the call. [`lazy_area!`]
-//! makes the dispatcher a split point: with feature `split` (the npm package, cut by
+//! An area's calls reach it in one of two ways. A method exported as usual reads and checks its
+//! arguments in the main module (bad ones throw at once) and hands them, as a value of a call
+//! enum, to a dispatcher that starts the call ([`lazy_area!`]). Or the method is a row of its
+//! class's table ([`lazy_methods!`]): the class's one `_post(index, args)` export hands the row's
+//! index and the positional arguments over, and the area reads them (bad ones reject), so the
+//! main module carries no export, JS wrapper or code per method, only its name.
+//!
+//! Either way the dispatcher is a split point: with feature `split` (the npm package, cut by
 //! scripts/build-sdk.sh), everything only it reaches is moved by the splitter into the area's
 //! module, which `__wasm_split.js` fetches and instantiates against the main module's memory
 //! and table the first time; without it (the tests' builds, Rust users) it is an ordinary
-//! call.
+//! call. A new method of a rarely used area belongs in its table: it then costs the main module
+//! its name alone.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -95,6 +105,29 @@ pub(crate) fn optional_string_arg(args: &js_sys::Array, i: u32, name: &str) -> R
     match args.get(i) {
         v if v.is_undefined() || v.is_null() => Ok(None),
         _ => string_arg(args, i, name).map(Some),
+    }
+}
+
+/// Positional argument `i` as a number (`{name} must be a number`).
+pub(crate) fn number_arg(args: &js_sys::Array, i: u32, name: &str) -> Result<f64, JsValue> {
+    args.get(i).as_f64().ok_or_else(|| super::invalid(&format!("{name} must be a number")))
+}
+
+/// Positional argument `i` as a number, if given.
+pub(crate) fn optional_number_arg(args: &js_sys::Array, i: u32, name: &str) -> Result<Option<f64>, JsValue> {
+    match args.get(i) {
+        v if v.is_undefined() || v.is_null() => Ok(None),
+        _ => number_arg(args, i, name).map(Some),
+    }
+}
+
+/// Positional argument `i` as a terminal dimension (columns or rows).
+pub(crate) fn dimension_arg(args: &js_sys::Array, i: u32, name: &str) -> Result<u16, JsValue> {
+    let bad = || super::invalid(&format!("{name} must be an integer from 1 to 65535"));
+    let n = args.get(i).as_f64().ok_or_else(bad)?;
+    match n.fract() == 0.0 && (1.0..=65535.0).contains(&n) {
+        true => Ok(n as u16),
+        false => Err(bad()),
     }
 }
 

@@ -90,11 +90,11 @@ impl JsLspServer {
         }
         let server = [("languageId", &self.language), ("pathToProject", &self.project)];
         let call = |route| self.inner.route(route);
-        post_or_run(&POSTED, index, args, &server, call, methods, || self.inner.clone())
+        post_or_run(&POSTED, index, args, &server, call, lsp_methods, || self.inner.clone())
     }
 }
 
-lazy_methods!(lsp: LAZY, methods(LspServer) = [
+lazy_methods!(code: LAZY, lsp_methods(LspServer) = [
     "documentSymbols" => |lsp, args| Ok(sending(lsp.document_symbols(&string_arg(args, 0, "path")?))),
     "sandboxSymbols" => |lsp, args| Ok(sending(lsp.sandbox_symbols(&string_arg(args, 0, "query")?))),
     "workspaceSymbols" => |lsp, args| Ok(sending(lsp.sandbox_symbols(&string_arg(args, 0, "query")?))),

@@ -65,7 +65,7 @@ pub(crate) fn post(
 
 /// The classes with table methods: their `Posted` rows, then the methods their area's module
 /// runs (see `lazy::lazy_methods`), each class's `_post(index, args)` taking both in this order.
-pub(crate) const CLASSES: [(&str, &[Posted], &[&str]); 9] = [
+pub(crate) const CLASSES: [(&str, &[Posted], &[&str]); 15] = [
     ("Git", &super::git::POSTED, super::git::LAZY),
     ("Mouse", &super::computer_use::MOUSE, super::computer_use::MOUSE_LAZY),
     ("Keyboard", &super::computer_use::KEYBOARD, &[]),
@@ -75,6 +75,12 @@ pub(crate) const CLASSES: [(&str, &[Posted], &[&str]); 9] = [
     ("Display", &[], super::computer_use::DISPLAY_LAZY),
     ("Screenshot", &[], super::computer_use::SCREENSHOT_LAZY),
     ("Process", &[], super::process::LAZY),
+    ("Sandbox", &[], super::sandbox::LAZY),
+    ("FileSystem", &[], super::fs::LAZY),
+    ("CodeInterpreter", &[], super::interpreter::LAZY),
+    ("SnapshotService", &[], super::services::SNAPSHOT_LAZY),
+    ("VolumeService", &[], super::services::VOLUME_LAZY),
+    ("PtyHandle", &[], super::pty::HANDLE_LAZY),
 ];
 
 /// `[[class, "name name …"], …]` for init.js, which defines each name on the class's

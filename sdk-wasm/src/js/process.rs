@@ -8,7 +8,7 @@ use daytona_models::SessionExecuteRequest;
 
 use wasm_bindgen::JsCast;
 
-use super::lazy::{self, lazy_methods, string_arg, Task};
+use super::lazy::{self, dimension_arg, lazy_methods, string_arg, Task};
 use super::{
     bool_field, check_object, from_js, invalid, map_field, option, promise, send, sending, sending_field, set,
     string_field, strings, task,
@@ -144,7 +144,7 @@ impl JsProcess {
     /// Method `index` of [`LAZY`] with its positional `args` (init.js names them).
     #[wasm_bindgen(js_name = "_post", skip_typescript)]
     pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
-        lazy::run(methods((self.inner.clone(), index, args)))
+        lazy::run(session_methods((self.inner.clone(), index, args)))
     }
 }
 
@@ -171,17 +171,7 @@ fn logs(process: &Process, args: &js_sys::Array) -> Result<Task, JsValue> {
     }))
 }
 
-/// Argument `i` as a terminal dimension.
-fn size_arg(args: &js_sys::Array, i: u32, name: &str) -> Result<u16, JsValue> {
-    let bad = || invalid(&format!("{name} must be an integer from 1 to 65535"));
-    let n = args.get(i).as_f64().ok_or_else(bad)?;
-    match n.fract() == 0.0 && (1.0..=65535.0).contains(&n) {
-        true => Ok(n as u16),
-        false => Err(bad()),
-    }
-}
-
-lazy_methods!(sessions: LAZY, methods(Process) = [
+lazy_methods!(streams: LAZY, session_methods(Process) = [
     "createSession" => |p, args| Ok(sending(p.create_session(&string_arg(args, 0, "sessionId")?))),
     "getSession" => |p, args| Ok(sending(p.get_session(&string_arg(args, 0, "sessionId")?))),
     "listSessions" => |p, _| Ok(sending(p.list_sessions())),
@@ -198,7 +188,7 @@ lazy_methods!(sessions: LAZY, methods(Process) = [
     "getPtySessionInfo" => |p, args| Ok(sending(p.get_pty_session_info(&string_arg(args, 0, "sessionId")?))),
     "killPtySession" => |p, args| Ok(sending(p.kill_pty_session(&string_arg(args, 0, "sessionId")?))),
     "resizePtySession" => |p, args| {
-        let (cols, rows) = (size_arg(args, 1, "cols")?, size_arg(args, 2, "rows")?);
+        let (cols, rows) = (dimension_arg(args, 1, "cols")?, dimension_arg(args, 2, "rows")?);
         Ok(sending(p.resize_pty_session(&string_arg(args, 0, "sessionId")?, cols, rows)))
     },
 ]);

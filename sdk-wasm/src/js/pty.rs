@@ -6,7 +6,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::lazy::{self, lazy_area, Task};
+use super::lazy::{self, dimension_arg, lazy_area, lazy_methods, Task};
 use super::{from_js, invalid, option, optional_function, set, task, to_js, JsProcess};
 use crate::{Process, PtyCreateOptions, PtyDataFn, PtyHandle, PtyState, PtyStateFn};
 
@@ -31,6 +31,18 @@ export interface PtyCreateOptions extends PtyConnectOptions {
 }
 /** How a PTY ended. */
 export interface PtyResult { exitCode: number; error?: string }
+export interface PtyHandle {
+  /** Sends keystrokes (a string is sent as UTF-8). */
+  sendInput(data: string | Uint8Array): Promise<void>;
+  /** Resizes the terminal. */
+  resize(cols: number, rows: number): Promise<PtySessionInfo>;
+  /** Resolves once connected. */
+  waitForConnection(): Promise<void>;
+  /** Resolves with `{ exitCode, error? }` when the shell exits. */
+  wait(): Promise<PtyResult>;
+  /** Kills the shell. */
+  kill(): Promise<void>;
+}
 "#;
 
 /// Reads `onData` and `onStateChange` from JS options.
@@ -59,19 +71,14 @@ fn callbacks(options: &JsValue) -> Result<(PtyDataFn, Option<PtyStateFn>), JsVal
     Ok((data, state))
 }
 
-/// The PTY calls that wait on a connection, run by the PTY's module (see `lazy`): opening
-/// one, and what a handle sends and waits for.
+/// Opening a PTY, run by the PTY's module (see `lazy`; a handle's methods are rows of its
+/// table run there too).
 enum Pty {
     Create(Process, PtyCreateOptions, PtyDataFn, Option<PtyStateFn>),
     Connect(Process, String, PtyDataFn, Option<PtyStateFn>),
-    Input(PtyHandle, Vec<u8>),
-    Resize(PtyHandle, u16, u16),
-    Connected(PtyHandle),
-    Wait(PtyHandle),
-    Kill(PtyHandle),
 }
 
-lazy_area!(pty: pty(Pty) = start_pty);
+lazy_area!(streams: pty(Pty) = start_pty);
 
 /// Starts `call`.
 fn start_pty(call: Pty) -> Task {
@@ -83,19 +90,6 @@ fn start_pty(call: Pty) -> Task {
         Pty::Connect(process, id, on_data, on_state) => {
             task(async move { process.connect_pty(&id, on_data, on_state).await.map(handle) })
         }
-        Pty::Input(h, bytes) => task(async move { h.send_input(&bytes).await }),
-        Pty::Resize(h, cols, rows) => task(async move { to_js(&h.resize(cols, rows).await?) }),
-        Pty::Connected(h) => task(async move { h.wait_for_connection().await }),
-        Pty::Wait(h) => task(async move {
-            let code = h.wait().await?;
-            let out = js_sys::Object::new();
-            set(&out, "exitCode", &code.into());
-            if let Some(e) = h.error() {
-                set(&out, "error", &e.into());
-            }
-            Ok(JsValue::from(out))
-        }),
-        Pty::Kill(h) => task(async move { h.kill().await }),
     }
 }
 
@@ -137,41 +131,10 @@ impl JsPtyHandle {
         self.inner.state() == PtyState::Connected
     }
 
-    /// Sends keystrokes (a string is sent as UTF-8).
-    #[wasm_bindgen(js_name = sendInput, unchecked_return_type = "Promise<void>")]
-    pub fn send_input(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] data: JsValue,
-    ) -> js_sys::Promise {
-        let bytes = match data.as_string() {
-            Some(s) => s.into_bytes(),
-            None => js_sys::Uint8Array::new(&data).to_vec(),
-        };
-        lazy::run(pty(Pty::Input(self.inner.clone(), bytes)))
-    }
-
-    /// Resizes the terminal.
-    #[wasm_bindgen(unchecked_return_type = "Promise<PtySessionInfo>")]
-    pub fn resize(&self, cols: u16, rows: u16) -> js_sys::Promise {
-        lazy::run(pty(Pty::Resize(self.inner.clone(), cols, rows)))
-    }
-
-    /// Resolves once connected.
-    #[wasm_bindgen(js_name = waitForConnection, unchecked_return_type = "Promise<void>")]
-    pub fn wait_for_connection(&self) -> js_sys::Promise {
-        lazy::run(pty(Pty::Connected(self.inner.clone())))
-    }
-
-    /// Resolves with `{ exitCode, error? }` when the shell exits.
-    #[wasm_bindgen(unchecked_return_type = "Promise<PtyResult>")]
-    pub fn wait(&self) -> js_sys::Promise {
-        lazy::run(pty(Pty::Wait(self.inner.clone())))
-    }
-
-    /// Kills the shell.
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn kill(&self) -> js_sys::Promise {
-        lazy::run(pty(Pty::Kill(self.inner.clone())))
+    /// Method `index` of [`HANDLE_LAZY`] with its positional `args` (init.js names them).
+    #[wasm_bindgen(js_name = "_post", skip_typescript)]
+    pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
+        lazy::run(handle_methods((self.inner.clone(), index, args)))
     }
 
     /// Closes this connection; the PTY keeps running.
@@ -215,3 +178,46 @@ impl JsProcess {
         Ok(lazy::run(pty(Pty::Connect(self.process(), session_id, on_data, on_state))))
     }
 }
+
+/// `sendInput(data)`: keystrokes (a string is sent as UTF-8).
+fn send_input(h: &PtyHandle, args: &js_sys::Array) -> Result<Task, JsValue> {
+    let data = args.get(0);
+    let bytes = match data.as_string() {
+        Some(s) => s.into_bytes(),
+        None if data.is_object() => js_sys::Uint8Array::new(&data).to_vec(),
+        None => return Err(invalid("data must be a string or a Uint8Array")),
+    };
+    let h = h.clone();
+    Ok(task(async move { h.send_input(&bytes).await }))
+}
+
+/// `wait()`: `{ exitCode, error? }` when the shell exits.
+fn wait(h: &PtyHandle, _: &js_sys::Array) -> Result<Task, JsValue> {
+    let h = h.clone();
+    Ok(task(async move {
+        let code = h.wait().await?;
+        let out = js_sys::Object::new();
+        set(&out, "exitCode", &code.into());
+        if let Some(e) = h.error() {
+            set(&out, "error", &e.into());
+        }
+        Ok(JsValue::from(out))
+    }))
+}
+
+lazy_methods!(streams: HANDLE_LAZY, handle_methods(PtyHandle) = [
+    "sendInput" => send_input,
+    "resize" => |h, args| {
+        let (h, cols, rows) = (h.clone(), dimension_arg(args, 0, "cols")?, dimension_arg(args, 1, "rows")?);
+        Ok(task(async move { to_js(&h.resize(cols, rows).await?) }))
+    },
+    "waitForConnection" => |h, _| {
+        let h = h.clone();
+        Ok(task(async move { h.wait_for_connection().await }))
+    },
+    "wait" => wait,
+    "kill" => |h, _| {
+        let h = h.clone();
+        Ok(task(async move { h.kill().await }))
+    },
+]);

@@ -6,8 +6,13 @@ use daytona_models::{ResizeSandbox, Sandbox as SandboxDto};
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
-use super::lazy::{self, lazy_area, Task};
-use super::{check_object, error, from_js, int_field, promise, seconds, send, task, to_js, JsFileSystem, JsProcess};
+use wasm_bindgen_futures::JsFuture;
+
+use super::lazy::{self, lazy_methods, number_arg, optional_number_arg, optional_string_arg, string_arg, Task};
+use super::{
+    check_object, error, from_js, int_field, invalid, promise, seconds, send, sending, task, to_js, JsFileSystem,
+    JsProcess,
+};
 use crate::Sandbox;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -58,6 +63,61 @@ export interface Sandbox {
   readonly lastActivityAt: string | undefined;
   /** Base URL of the toolbox proxy. */
   readonly toolboxProxyUrl: string;
+  /** Archives a stopped sandbox. */
+  archive(): Promise<void>;
+  /** Recovers a sandbox from the `error` state; resolves once started (`timeout` in seconds). */
+  recover(timeout?: number): Promise<void>;
+  /** Changes `{ cpu, memory, disk }` (cores, GiB); resolves once resized. */
+  resize(resources: ResizeSandbox, timeout?: number): Promise<void>;
+  /** Replaces all labels; resolves to the stored labels. */
+  setLabels(labels: Record<string, string>): Promise<Record<string, string>>;
+  /** Minutes of inactivity before auto-stop (0 = never). */
+  setAutostopInterval(interval: number): Promise<void>;
+  /** Minutes stopped before auto-archive (0 = the maximum). */
+  setAutoArchiveInterval(interval: number): Promise<void>;
+  /** Minutes stopped before auto-delete (negative = never, 0 = on stop). */
+  setAutoDeleteInterval(interval: number): Promise<void>;
+  /**
+   * `{ id, sandboxId, token, expiresAt, createdAt, updatedAt, sshCommand }`: a token that logs
+   * into the sandbox (`sshCommand`, `ssh -p <port> <token>@<host>`) for `expiresInMinutes`
+   * (default 60).
+   */
+  createSshAccess(expiresInMinutes?: number): Promise<SshAccessDto>;
+  /** Revokes the SSH access of `token` (every one of the sandbox's without a token). */
+  revokeSshAccess(token?: string): Promise<void>;
+  /** `{ valid, sandboxId }`: whether SSH access `token` opens a sandbox now. */
+  validateSshAccess(token: string): Promise<SshAccessValidationDto>;
+  /** Makes the sandbox's previews open to anyone (`true`) or only with its token. */
+  setPublic(isPublic: boolean): Promise<void>;
+  /** Changes `{ networkBlockAll?, networkAllowList? }`, at once in a running sandbox. */
+  updateNetworkSettings(settings: NetworkSettings): Promise<void>;
+  /** The sandbox's CPU, memory and disk use now (CPU averaged since the previous call). */
+  getMetricsLatest(): Promise<SystemMetrics>;
+  /**
+   * The resource-use history from `start` (default: the sandbox's creation) to `end`
+   * (default: now): one sample per time, oldest first.
+   */
+  getMetrics(start?: Date | string, end?: Date | string): Promise<SandboxMetrics[]>;
+  /** Resets the auto-stop timer. */
+  refreshActivity(): Promise<void>;
+  /** The sandbox user's home directory. */
+  getUserHomeDir(): Promise<string>;
+  /** The default working directory. */
+  getWorkDir(): Promise<string>;
+  /** A URL that downloads `path` with no credentials (`ttlSeconds` default 3600, `<= 0` never expires). */
+  downloadUrl(path: string, ttlSeconds?: number): Promise<string>;
+  /** A URL accepting a `POST` of the file (multipart field `file`) to `path` with no credentials. */
+  uploadUrl(path: string, ttlSeconds?: number): Promise<string>;
+  /** Replaces the signing key, invalidating every signed URL. */
+  rotateSigningKey(): Promise<void>;
+  /**
+   * `{ sandboxId, port, token, url }`: a URL that opens `port` alone with no other credential
+   * (its host carries the token) for `expiresInSeconds` (1 s to a day; default 60): the link
+   * to share.
+   */
+  getSignedPreviewUrl(port: number, expiresInSeconds?: number): Promise<SignedPortPreviewUrl>;
+  /** Ends the signed preview URL of `port` with `token` before its time. */
+  expireSignedPreviewUrl(port: number, token: string): Promise<void>;
 }
 "#;
 
@@ -92,29 +152,6 @@ fn iso_time(v: &JsValue) -> Option<String> {
             true => "Invalid Date".to_owned(),
             false => date.to_iso_string().into(),
         })
-    })
-}
-
-/// A signed file URL, made by the signing module (its HMAC-SHA256 stays out of the main
-/// module: see `lazy`).
-struct SignedUrl {
-    sandbox: Sandbox,
-    path: String,
-    ttl: Option<f64>,
-    upload: bool,
-}
-
-lazy_area!(signing: signed_url(SignedUrl) = start_signed_url);
-
-/// Makes `url` (the signing key fetched first if the sandbox has none yet).
-fn start_signed_url(url: SignedUrl) -> Task {
-    let SignedUrl { sandbox, path, ttl, upload } = url;
-    let ttl = ttl.map(|t| t as i64);
-    task(async move {
-        match upload {
-            true => sandbox.upload_url(&path, ttl).await,
-            false => sandbox.download_url(&path, ttl).await,
-        }
     })
 }
 
@@ -210,126 +247,6 @@ impl JsSandbox {
         promise(self.inner.delete(seconds(timeout)))
     }
 
-    /// Archives a stopped sandbox.
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn archive(&self) -> js_sys::Promise {
-        promise(self.inner.archive())
-    }
-
-    /// Recovers a sandbox from the `error` state.
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn recover(&self, timeout: Option<f64>) -> js_sys::Promise {
-        promise(self.inner.recover(seconds(timeout)))
-    }
-
-    /// Changes `{ cpu, memory, disk }` (cores, GiB).
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn resize(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "ResizeSandbox")] resources: JsValue,
-        timeout: Option<f64>,
-    ) -> Result<js_sys::Promise, JsValue> {
-        let v = &resources;
-        check_object(v, "resources", true, Some(&["cpu", "memory", "disk"]), "")?;
-        let r = ResizeSandbox {
-            cpu: int_field(v, "cpu", "resources")?,
-            memory: int_field(v, "memory", "resources")?,
-            disk: int_field(v, "disk", "resources")?,
-        };
-        Ok(promise(self.inner.resize(r, seconds(timeout))))
-    }
-
-    /// Replaces all labels; resolves to the stored labels.
-    #[wasm_bindgen(js_name = setLabels, unchecked_return_type = "Promise<Record<string, string>>")]
-    pub fn set_labels(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] labels: JsValue,
-    ) -> Result<js_sys::Promise, JsValue> {
-        let labels: BTreeMap<String, String> = from_js("labels", labels)?;
-        let s = self.inner.clone();
-        Ok(promise(async move { to_js(&s.set_labels(labels).await?) }))
-    }
-
-    /// Minutes of inactivity before auto-stop (0 = never).
-    #[wasm_bindgen(js_name = setAutostopInterval, unchecked_return_type = "Promise<void>")]
-    pub fn set_autostop_interval(&self, interval: f64) -> js_sys::Promise {
-        promise(self.inner.set_autostop_interval(interval as i64))
-    }
-
-    /// Minutes stopped before auto-archive (0 = the maximum).
-    #[wasm_bindgen(js_name = setAutoArchiveInterval, unchecked_return_type = "Promise<void>")]
-    pub fn set_auto_archive_interval(&self, interval: f64) -> js_sys::Promise {
-        promise(self.inner.set_auto_archive_interval(interval as i64))
-    }
-
-    /// Minutes stopped before auto-delete (negative = never, 0 = on stop).
-    #[wasm_bindgen(js_name = setAutoDeleteInterval, unchecked_return_type = "Promise<void>")]
-    pub fn set_auto_delete_interval(&self, interval: f64) -> js_sys::Promise {
-        promise(self.inner.set_auto_delete_interval(interval as i64))
-    }
-
-    /// `{ id, sandboxId, token, expiresAt, createdAt, updatedAt, sshCommand }`: a token that
-    /// logs into the sandbox (`sshCommand`, `ssh -p <port> <token>@<host>`) for
-    /// `expiresInMinutes` (default 60).
-    #[wasm_bindgen(js_name = createSshAccess, unchecked_return_type = "Promise<SshAccessDto>")]
-    pub fn create_ssh_access(
-        &self,
-        #[wasm_bindgen(js_name = expiresInMinutes, unchecked_optional_param_type = "number")] minutes: Option<f64>,
-    ) -> js_sys::Promise {
-        send(self.inner.create_ssh_access(minutes.map(|m| m as u32)))
-    }
-
-    /// Revokes the SSH access of `token` (every one of the sandbox's without a token).
-    #[wasm_bindgen(js_name = revokeSshAccess, unchecked_return_type = "Promise<void>")]
-    pub fn revoke_ssh_access(&self, token: Option<String>) -> js_sys::Promise {
-        promise(self.inner.revoke_ssh_access(token.as_deref()))
-    }
-
-    /// `{ valid, sandboxId }`: whether SSH access `token` opens a sandbox now.
-    #[wasm_bindgen(js_name = validateSshAccess, unchecked_return_type = "Promise<SshAccessValidationDto>")]
-    pub fn validate_ssh_access(&self, token: &str) -> js_sys::Promise {
-        send(self.inner.validate_ssh_access(token))
-    }
-
-    /// Makes the sandbox's previews open to anyone (`true`) or only with its token.
-    #[wasm_bindgen(js_name = setPublic, unchecked_return_type = "Promise<void>")]
-    pub fn set_public(&self, public: bool) -> js_sys::Promise {
-        promise(self.inner.set_public(public))
-    }
-
-    /// Changes `{ networkBlockAll?, networkAllowList? }`, at once in a running sandbox.
-    #[wasm_bindgen(js_name = updateNetworkSettings, unchecked_return_type = "Promise<void>")]
-    pub fn update_network_settings(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "NetworkSettings")] settings: JsValue,
-    ) -> js_sys::Promise {
-        promise(self.inner.update_network_settings_js(&settings))
-    }
-
-    /// The sandbox's CPU, memory and disk use now (CPU averaged since the previous call).
-    #[wasm_bindgen(js_name = getMetricsLatest, unchecked_return_type = "Promise<SystemMetrics>")]
-    pub fn get_metrics_latest(&self) -> js_sys::Promise {
-        send(self.inner.get_metrics_latest())
-    }
-
-    /// The resource-use history from `start` (default: the sandbox's creation) to `end`
-    /// (default: now): one sample per time, oldest first.
-    #[wasm_bindgen(js_name = getMetrics, unchecked_return_type = "Promise<SandboxMetrics[]>")]
-    pub fn get_metrics(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "Date | string")] start: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "Date | string")] end: JsValue,
-    ) -> js_sys::Promise {
-        let call = self.inner.metrics_call(iso_time(&start).as_deref(), iso_time(&end).as_deref());
-        metric_samples(send(call))
-    }
-
-    /// Resets the auto-stop timer.
-    #[wasm_bindgen(js_name = refreshActivity, unchecked_return_type = "Promise<void>")]
-    pub fn refresh_activity(&self) -> js_sys::Promise {
-        send(self.inner.refresh_activity())
-    }
-
     /// Resolves once the sandbox is started.
     #[wasm_bindgen(js_name = waitUntilStarted, unchecked_return_type = "Promise<void>")]
     pub fn wait_until_started(&self, timeout: Option<f64>) -> js_sys::Promise {
@@ -342,68 +259,114 @@ impl JsSandbox {
         promise(self.inner.wait_until_stopped(seconds(timeout)))
     }
 
-    /// The sandbox user's home directory.
-    #[wasm_bindgen(js_name = getUserHomeDir, unchecked_return_type = "Promise<string>")]
-    pub fn get_user_home_dir(&self) -> js_sys::Promise {
-        let s = self.inner.clone();
-        promise(async move { s.get_user_home_dir().await })
-    }
-
-    /// The default working directory.
-    #[wasm_bindgen(js_name = getWorkDir, unchecked_return_type = "Promise<string>")]
-    pub fn get_work_dir(&self) -> js_sys::Promise {
-        let s = self.inner.clone();
-        promise(async move { s.get_work_dir().await })
-    }
-
-    /// A URL that downloads `path` with no credentials (`ttlSeconds` default 3600, `<= 0` never expires).
-    #[wasm_bindgen(js_name = downloadUrl, unchecked_return_type = "Promise<string>")]
-    pub fn download_url(
-        &self,
-        path: String,
-        #[wasm_bindgen(js_name = "ttlSeconds")] ttl_seconds: Option<f64>,
-    ) -> js_sys::Promise {
-        lazy::run(signed_url(SignedUrl { sandbox: self.inner.clone(), path, ttl: ttl_seconds, upload: false }))
-    }
-
-    /// A URL accepting a `POST` of the file (multipart field `file`) to `path` with no credentials.
-    #[wasm_bindgen(js_name = uploadUrl, unchecked_return_type = "Promise<string>")]
-    pub fn upload_url(
-        &self,
-        path: String,
-        #[wasm_bindgen(js_name = "ttlSeconds")] ttl_seconds: Option<f64>,
-    ) -> js_sys::Promise {
-        lazy::run(signed_url(SignedUrl { sandbox: self.inner.clone(), path, ttl: ttl_seconds, upload: true }))
-    }
-
-    /// Replaces the signing key, invalidating every signed URL.
-    #[wasm_bindgen(js_name = rotateSigningKey, unchecked_return_type = "Promise<void>")]
-    pub fn rotate_signing_key(&self) -> js_sys::Promise {
-        let s = self.inner.clone();
-        promise(async move { s.rotate_signing_key().await })
-    }
-
     /// `{ sandboxId, url, token }` for reaching `port`.
     #[wasm_bindgen(js_name = getPreviewLink, unchecked_return_type = "Promise<PortPreviewUrl>")]
     pub fn get_preview_link(&self, port: u16) -> js_sys::Promise {
         send(self.inner.get_preview_link(port))
     }
 
-    /// `{ sandboxId, port, token, url }`: a URL that opens `port` alone with no other
-    /// credential (its host carries the token) for `expiresInSeconds` (1 s to a day; default
-    /// 60): the link to share.
-    #[wasm_bindgen(js_name = getSignedPreviewUrl, unchecked_return_type = "Promise<SignedPortPreviewUrl>")]
-    pub fn get_signed_preview_url(
-        &self,
-        port: u16,
-        #[wasm_bindgen(js_name = expiresInSeconds, unchecked_optional_param_type = "number")] expires: Option<f64>,
-    ) -> js_sys::Promise {
-        send(self.inner.create_signed_preview_url(port, expires.map(|s| s as u32)))
-    }
-
-    /// Ends the signed preview URL of `port` with `token` before its time.
-    #[wasm_bindgen(js_name = expireSignedPreviewUrl, unchecked_return_type = "Promise<void>")]
-    pub fn expire_signed_preview_url(&self, port: u16, token: String) -> js_sys::Promise {
-        send(self.inner.expire_signed_preview_url(port, &token))
+    /// Method `index` of [`LAZY`] with its positional `args` (init.js names them).
+    #[wasm_bindgen(js_name = "_post", skip_typescript)]
+    pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
+        lazy::run(settings_methods((self.inner.clone(), index, args)))
     }
 }
+
+/// Argument `i` as a timeout in seconds (see `seconds`).
+fn timeout_arg(args: &js_sys::Array, i: u32) -> Result<Option<std::time::Duration>, JsValue> {
+    Ok(seconds(optional_number_arg(args, i, "timeout")?))
+}
+
+/// `resize(resources, timeout?)`.
+fn resize(sandbox: &Sandbox, args: &js_sys::Array) -> Result<Task, JsValue> {
+    let v = &args.get(0);
+    check_object(v, "resources", true, Some(&["cpu", "memory", "disk"]), "")?;
+    let r = ResizeSandbox {
+        cpu: int_field(v, "cpu", "resources")?,
+        memory: int_field(v, "memory", "resources")?,
+        disk: int_field(v, "disk", "resources")?,
+    };
+    Ok(task(sandbox.resize(r, timeout_arg(args, 1)?)))
+}
+
+/// `setLabels(labels)`: resolves to the stored labels.
+fn set_labels(sandbox: &Sandbox, args: &js_sys::Array) -> Result<Task, JsValue> {
+    let labels: BTreeMap<String, String> = from_js("labels", args.get(0))?;
+    let sandbox = sandbox.clone();
+    Ok(task(async move { to_js(&sandbox.set_labels(labels).await?) }))
+}
+
+/// `downloadUrl(path, ttlSeconds?)` and `uploadUrl(…)`: a signed file URL (the signing key
+/// fetched first if the sandbox has none yet).
+fn signed_url(sandbox: &Sandbox, args: &js_sys::Array, upload: bool) -> Result<Task, JsValue> {
+    let (path, ttl) = (string_arg(args, 0, "path")?, optional_number_arg(args, 1, "ttlSeconds")?);
+    let (sandbox, ttl) = (sandbox.clone(), ttl.map(|t| t as i64));
+    Ok(task(async move {
+        match upload {
+            true => sandbox.upload_url(&path, ttl).await,
+            false => sandbox.download_url(&path, ttl).await,
+        }
+    }))
+}
+
+/// An interval setter's argument: whole minutes.
+fn minutes_arg(args: &js_sys::Array) -> Result<i64, JsValue> {
+    Ok(number_arg(args, 0, "interval")? as i64)
+}
+
+/// A port argument.
+fn port_arg(args: &js_sys::Array) -> Result<u16, JsValue> {
+    let port = number_arg(args, 0, "port")?;
+    match port.fract() == 0.0 && (1.0..=65535.0).contains(&port) {
+        true => Ok(port as u16),
+        false => Err(invalid("port must be an integer from 1 to 65535")),
+    }
+}
+
+lazy_methods!(manage: LAZY, settings_methods(Sandbox) = [
+    "archive" => |s, _| Ok(task(s.archive())),
+    "recover" => |s, args| Ok(task(s.recover(timeout_arg(args, 0)?))),
+    "resize" => resize,
+    "setLabels" => set_labels,
+    "setAutostopInterval" => |s, args| Ok(task(s.set_autostop_interval(minutes_arg(args)?))),
+    "setAutoArchiveInterval" => |s, args| Ok(task(s.set_auto_archive_interval(minutes_arg(args)?))),
+    "setAutoDeleteInterval" => |s, args| Ok(task(s.set_auto_delete_interval(minutes_arg(args)?))),
+    "createSshAccess" => |s, args| {
+        let minutes = optional_number_arg(args, 0, "expiresInMinutes")?;
+        Ok(sending(s.create_ssh_access(minutes.map(|m| m as u32))))
+    },
+    "revokeSshAccess" => |s, args| Ok(task(s.revoke_ssh_access(optional_string_arg(args, 0, "token")?.as_deref()))),
+    "validateSshAccess" => |s, args| Ok(sending(s.validate_ssh_access(&string_arg(args, 0, "token")?))),
+    "setPublic" => |s, args| Ok(task(s.set_public(args.get(0).is_truthy()))),
+    "updateNetworkSettings" => |s, args| {
+        check_object(&args.get(0), "settings", true, None, "")?;
+        Ok(task(s.update_network_settings_js(&args.get(0))))
+    },
+    "getMetricsLatest" => |s, _| Ok(sending(s.get_metrics_latest())),
+    "getMetrics" => |s, args| {
+        let call = s.metrics_call(iso_time(&args.get(0)).as_deref(), iso_time(&args.get(1)).as_deref());
+        Ok(Box::pin(JsFuture::from(metric_samples(send(call)))))
+    },
+    "refreshActivity" => |s, _| Ok(sending(s.refresh_activity())),
+    "getUserHomeDir" => |s, _| {
+        let s = s.clone();
+        Ok(task(async move { s.get_user_home_dir().await }))
+    },
+    "getWorkDir" => |s, _| {
+        let s = s.clone();
+        Ok(task(async move { s.get_work_dir().await }))
+    },
+    "downloadUrl" => |s, args| signed_url(s, args, false),
+    "uploadUrl" => |s, args| signed_url(s, args, true),
+    "rotateSigningKey" => |s, _| {
+        let s = s.clone();
+        Ok(task(async move { s.rotate_signing_key().await }))
+    },
+    "getSignedPreviewUrl" => |s, args| {
+        let expires = optional_number_arg(args, 1, "expiresInSeconds")?;
+        Ok(sending(s.create_signed_preview_url(port_arg(args)?, expires.map(|e| e as u32))))
+    },
+    "expireSignedPreviewUrl" => |s, args| {
+        Ok(sending(s.expire_signed_preview_url(port_arg(args)?, &string_arg(args, 1, "token")?)))
+    },
+]);

@@ -8,8 +8,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::build::{log_fn, JsBuild};
-use super::lazy::{self, lazy_area, Task};
-use super::{error, invalid, object, option, seconds, send, set, spawn_promise, to_js};
+use super::lazy::{self, lazy_area, lazy_methods, string_arg, Task};
+use super::{error, invalid, object, option, seconds, send, sending, set, to_js};
 use crate::{DaytonaError, LogFn, SnapshotService, VolumeService, DEFAULT_BUILD_TIMEOUT};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -19,6 +19,26 @@ export type Snapshot = SnapshotDto;
 /** A volume (`@daytonaio/sdk`'s name for the control plane's `VolumeDto`). */
 export type Volume = VolumeDto;
 /** What `daytona.snapshot.create` makes: a snapshot of an image from a registry, or built. */
+export interface SnapshotService {
+  /** One page of snapshots (`page` from 1, `limit` per page, default 100). */
+  list(page?: number, limit?: number): Promise<PaginatedSnapshots>;
+  /** The snapshot with this id or name (rejects with `DaytonaNotFoundError`). */
+  get(idOrName: string): Promise<Snapshot>;
+  /** Deletes a snapshot (refused while a sandbox runs on it). */
+  delete(snapshot: Snapshot | string): Promise<void>;
+  /** Offers an inactive snapshot again. */
+  activate(snapshot: Snapshot | string): Promise<Snapshot>;
+}
+export interface VolumeService {
+  /** Every volume. */
+  list(): Promise<Volume[]>;
+  /** The volume named `name`; with `create`, made if there is none (else rejects with `DaytonaNotFoundError`). */
+  get(name: string, create?: boolean): Promise<Volume>;
+  /** Makes a volume named `name`. */
+  create(name: string): Promise<Volume>;
+  /** Deletes a volume (refused with `DaytonaConflictError` while a sandbox mounts it). */
+  delete(volume: Volume | string): Promise<void>;
+}
 export interface CreateSnapshotParams {
   /** The snapshot's name (what `daytona.create({ snapshot })` names). */
   name: string;
@@ -80,7 +100,7 @@ struct SnapshotCreate {
     wait: Duration,
 }
 
-lazy_area!(snapshot: snapshot(SnapshotCreate) = start_snapshot);
+lazy_area!(manage: snapshot(SnapshotCreate) = start_snapshot);
 
 /// Creates the snapshot and waits until it is active, following its build's log.
 fn start_snapshot(create: SnapshotCreate) -> Task {
@@ -124,34 +144,10 @@ fn start_snapshot(create: SnapshotCreate) -> Task {
 
 #[wasm_bindgen(js_class = SnapshotService)]
 impl JsSnapshotService {
-    /// One page of snapshots (`page` from 1, `limit` per page, default 100).
-    #[wasm_bindgen(unchecked_return_type = "Promise<PaginatedSnapshots>")]
-    pub fn list(&self, page: Option<u32>, limit: Option<u32>) -> js_sys::Promise {
-        send(self.inner.list(page.unwrap_or(1), limit.unwrap_or(100)))
-    }
-
-    /// The snapshot with this id or name (rejects with `DaytonaNotFoundError`).
-    #[wasm_bindgen(unchecked_return_type = "Promise<Snapshot>")]
-    pub fn get(&self, #[wasm_bindgen(js_name = idOrName)] id_or_name: String) -> js_sys::Promise {
-        send(self.inner.get(&id_or_name))
-    }
-
-    /// Deletes a snapshot (refused while a sandbox runs on it).
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn delete(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Snapshot | string")] snapshot: JsValue,
-    ) -> Result<js_sys::Promise, JsValue> {
-        Ok(send(self.inner.delete_id(&named(&snapshot, "id", "snapshot")?)))
-    }
-
-    /// Offers an inactive snapshot again.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Snapshot>")]
-    pub fn activate(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Snapshot | string")] snapshot: JsValue,
-    ) -> Result<js_sys::Promise, JsValue> {
-        Ok(send(self.inner.activate_id(&named(&snapshot, "id", "snapshot")?)))
+    /// Method `index` of [`SNAPSHOT_LAZY`] with its positional `args` (init.js names them).
+    #[wasm_bindgen(js_name = "_post", skip_typescript)]
+    pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
+        lazy::run(snapshot_methods((self.inner.clone(), index, args)))
     }
 
     /// Makes a snapshot of an image (a name, pulled) or of an `Image` of `daytona-wasm/image`
@@ -208,43 +204,50 @@ impl From<VolumeService> for JsVolumeService {
 
 #[wasm_bindgen(js_class = VolumeService)]
 impl JsVolumeService {
-    /// Every volume.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Volume[]>")]
-    pub fn list(&self) -> js_sys::Promise {
-        send(self.inner.list())
-    }
-
-    /// The volume named `name`; with `create`, made if there is none (else rejects with
-    /// `DaytonaNotFoundError`).
-    #[wasm_bindgen(unchecked_return_type = "Promise<Volume>")]
-    pub fn get(&self, name: String, create: Option<bool>) -> js_sys::Promise {
-        let found = send(self.inner.by_name(&name));
-        if create != Some(true) {
-            return found;
-        }
-        let service = self.inner.clone();
-        spawn_promise(Box::pin(async move {
-            match JsFuture::from(found).await {
-                Err(e) if option(&e, "statusCode").as_f64() == Some(404.0) => {
-                    JsFuture::from(send(service.create(&name))).await
-                }
-                other => other,
-            }
-        }))
-    }
-
-    /// Makes a volume named `name`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Volume>")]
-    pub fn create(&self, name: String) -> js_sys::Promise {
-        send(self.inner.create(&name))
-    }
-
-    /// Deletes a volume (refused with `DaytonaConflictError` while a sandbox mounts it).
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn delete(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Volume | string")] volume: JsValue,
-    ) -> Result<js_sys::Promise, JsValue> {
-        Ok(send(self.inner.delete_id(&named(&volume, "id", "volume")?)))
+    /// Method `index` of [`VOLUME_LAZY`] with its positional `args` (init.js names them).
+    #[wasm_bindgen(js_name = "_post", skip_typescript)]
+    pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
+        lazy::run(volume_methods((self.inner.clone(), index, args)))
     }
 }
+
+/// A page number or size argument (`None` when absent).
+fn count_arg(args: &js_sys::Array, i: u32, name: &str) -> Result<Option<u32>, JsValue> {
+    match args.get(i) {
+        v if v.is_undefined() || v.is_null() => Ok(None),
+        v => match v.as_f64() {
+            Some(n) if n.fract() == 0.0 && (1.0..=4294967295.0).contains(&n) => Ok(Some(n as u32)),
+            _ => Err(invalid(&format!("{name} must be a positive integer"))),
+        },
+    }
+}
+
+lazy_methods!(manage: SNAPSHOT_LAZY, snapshot_methods(SnapshotService) = [
+    "list" => |s, args| Ok(sending(s.list(count_arg(args, 0, "page")?.unwrap_or(1), count_arg(args, 1, "limit")?.unwrap_or(100)))),
+    "get" => |s, args| Ok(sending(s.get(&string_arg(args, 0, "idOrName")?))),
+    "delete" => |s, args| Ok(sending(s.delete_id(&named(&args.get(0), "id", "snapshot")?))),
+    "activate" => |s, args| Ok(sending(s.activate_id(&named(&args.get(0), "id", "snapshot")?))),
+]);
+
+/// `volume.get(name, create?)`: with `create`, made if there is none.
+fn volume_get(volumes: &VolumeService, args: &js_sys::Array) -> Result<Task, JsValue> {
+    let name = string_arg(args, 0, "name")?;
+    let found = sending(volumes.by_name(&name));
+    if !args.get(1).is_truthy() {
+        return Ok(found);
+    }
+    let volumes = volumes.clone();
+    Ok(Box::pin(async move {
+        match found.await {
+            Err(e) if option(&e, "statusCode").as_f64() == Some(404.0) => sending(volumes.create(&name)).await,
+            other => other,
+        }
+    }))
+}
+
+lazy_methods!(manage: VOLUME_LAZY, volume_methods(VolumeService) = [
+    "list" => |v, _| Ok(sending(v.list())),
+    "get" => volume_get,
+    "create" => |v, args| Ok(sending(v.create(&string_arg(args, 0, "name")?))),
+    "delete" => |v, args| Ok(sending(v.delete_id(&named(&args.get(0), "id", "volume")?))),
+]);
