@@ -24,16 +24,16 @@ const HERE = import.meta.dirname;
 
 /** Each fixture: how it builds, the folder its built page is served from, whether the
  * package is linked from pkg/ (a `file:` dependency of its package.json) rather than installed
- * from the tarball, and whether the app imports daytona-wasm/image too (the bundlers that follow
- * `new URL(…, import.meta.url)` and build for top-level await). */
+ * from the tarball, and whether the app imports daytona-wasm/image too (all of them: Vite 6 and
+ * esbuild through daytona-wasm/image/init, with no top-level await). */
 const FIXTURES = {
-  vite6: { build: ['vite', 'build', '--logLevel', 'warn'], site: 'dist', dev: true },
+  vite6: { build: ['vite', 'build', '--logLevel', 'warn'], site: 'dist', dev: true, image: true },
   vite7: { build: ['vite', 'build', '--logLevel', 'warn'], site: 'dist', dev: true, image: true },
   vite8: { build: ['vite', 'build', '--logLevel', 'warn'], site: 'dist', dev: true, image: true },
   'vite8-linked': { build: ['vite', 'build', '--logLevel', 'warn'], site: 'dist', dev: true, linked: true, image: true },
   webpack: { build: ['webpack'], site: '.', out: 'dist', image: true },
   // esbuild follows no `new URL(…)`: the app copies the areas' modules beside its bundle (README).
-  esbuild: { build: ['esbuild', 'src/main.js', '--bundle', '--format=esm', '--loader:.wasm=file', '--outdir=out', '--log-level=warning'], site: '.', out: 'out', copyAreas: true },
+  esbuild: { build: ['esbuild', 'src/main.js', '--bundle', '--format=esm', '--loader:.wasm=file', '--outdir=out', '--log-level=warning'], site: '.', out: 'out', copyAreas: true, image: true },
 };
 
 /** The package's WebAssembly files: the main module, its areas' modules (and chunks), and

@@ -41,9 +41,12 @@ import {
   type SystemMetrics,
 } from '../../pkg/index.js';
 import { Image, type PipInstallOptions } from '../../pkg/image.js';
+import { Image as LaterImage, initImage } from '../../pkg/image-init.js';
 
 export async function demo(apiUrl: string, apiKey: string): Promise<number> {
   const daytona = new Daytona({ apiUrl, apiKey });
+  await initImage(new URL('/wasm/daytona_image_bg.wasm', apiUrl));
+  const same: typeof Image = LaterImage;
   const params: CreateSandboxParams = { name: 'typed', labels: { a: 'b' }, resources: { cpu: 1 } };
   const sandbox: Sandbox = await daytona.create(params, { timeout: 30 });
   const state: SandboxState = sandbox.state;

@@ -1,6 +1,7 @@
 // Vite 6's starter, no configuration. Its default build target (chrome87) has no top-level
-// await, so the app takes the entry without one and initialises it itself.
+// await, so the app takes the entries without one and initialises them itself.
 import { Daytona, initDaytona } from 'daytona-wasm/init';
+import { Image, initImage } from 'daytona-wasm/image/init';
 import { scenario } from './scenario.js';
 
-initDaytona().then(() => scenario(Daytona));
+Promise.all([initDaytona(), initImage()]).then(() => scenario(Daytona, Image));

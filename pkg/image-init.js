@@ -1,0 +1,23 @@
+// daytona-wasm/image without a top-level await (documented in image-init.d.ts).
+import init, { Image } from './dist/daytona_image.js';
+import { _located } from './located.js';
+
+let ready;
+export function initImage(url) {
+  return (ready ??= load(url).catch((e) => {
+    ready = undefined;
+    throw e;
+  }));
+}
+
+// Beside this module, or where a bundler put it (webpack and Vite follow the URL written out);
+// Vite's dev servers as for the main module (located.js).
+async function load(url) {
+  await init({ module_or_path: url ?? (await _located(new URL('./dist/daytona_image_bg.wasm', import.meta.url))) });
+  // The builder methods, each a row of the module's table (`_post(index, args)`), returning the
+  // image so that calls chain as in @daytonaio/sdk.
+  Image._steps().split(' ').forEach((name, i) =>
+    Object.defineProperty(Image.prototype, name, { value(...a) { this._post(i, a); return this; }, configurable: true, writable: true }));
+}
+
+export { Image };
