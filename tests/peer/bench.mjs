@@ -38,8 +38,9 @@ const isArea = (f) => /\/daytona_wasm_(?!bg)[^/]*\.wasm$/.test(f);
 /** What importing daytona-wasm/image loads on top. */
 const imageFiles = ['pkg/image.js', 'pkg/dist/daytona_image.js', 'pkg/dist/daytona_image_bg.wasm'];
 
-const ours = gz(ourFiles().filter((f) => !isArea(f)));
-const areas = ourFiles().filter(isArea);
+const files = ourFiles();
+const ours = gz(files.filter((f) => !isArea(f)));
+const areas = files.filter(isArea);
 const whole = ours + gz(areas);
 const image = gz(imageFiles);
 const official = gz(['target/peer/official.js']);

@@ -25,8 +25,7 @@ use std::pin::Pin;
 
 use wasm_bindgen::JsValue;
 
-/// A started call of an area: resolves to the JS value its promise resolves to.
-pub(crate) type Task = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
+pub(crate) use super::Task;
 
 /// An area's module could not be fetched or instantiated (the loader logs why to the console).
 pub(crate) struct Unloaded;
@@ -95,40 +94,46 @@ pub(crate) fn rejected(error: JsValue) -> Task {
     Box::pin(std::future::ready(Err(error)))
 }
 
+/// Positional argument `i` read by `get` (`{name} must be {kind}` when it cannot be).
+fn arg<T>(args: &js_sys::Array, i: u32, name: &str, kind: &str, get: fn(&JsValue) -> Option<T>) -> Result<T, JsValue> {
+    get(&args.get(i)).ok_or_else(|| super::invalid(&format!("{name} must be {kind}")))
+}
+
+/// `read(args, i, name)` if argument `i` is given (`undefined` or `null`: not given).
+fn optional<T>(
+    args: &js_sys::Array,
+    i: u32,
+    name: &str,
+    read: fn(&js_sys::Array, u32, &str) -> Result<T, JsValue>,
+) -> Result<Option<T>, JsValue> {
+    let v = args.get(i);
+    (!v.is_undefined() && !v.is_null()).then(|| read(args, i, name)).transpose()
+}
+
 /// Positional argument `i`, named `name` in errors, as a string.
 pub(crate) fn string_arg(args: &js_sys::Array, i: u32, name: &str) -> Result<String, JsValue> {
-    args.get(i).as_string().ok_or_else(|| super::invalid(&format!("{name} must be a string")))
+    arg(args, i, name, "a string", JsValue::as_string)
 }
 
-/// Positional argument `i` as a string, if given (`undefined` or `null`: not given).
+/// Positional argument `i` as a string, if given.
 pub(crate) fn optional_string_arg(args: &js_sys::Array, i: u32, name: &str) -> Result<Option<String>, JsValue> {
-    match args.get(i) {
-        v if v.is_undefined() || v.is_null() => Ok(None),
-        _ => string_arg(args, i, name).map(Some),
-    }
+    optional(args, i, name, string_arg)
 }
 
-/// Positional argument `i` as a number (`{name} must be a number`).
+/// Positional argument `i` as a number.
 pub(crate) fn number_arg(args: &js_sys::Array, i: u32, name: &str) -> Result<f64, JsValue> {
-    args.get(i).as_f64().ok_or_else(|| super::invalid(&format!("{name} must be a number")))
+    arg(args, i, name, "a number", JsValue::as_f64)
 }
 
 /// Positional argument `i` as a number, if given.
 pub(crate) fn optional_number_arg(args: &js_sys::Array, i: u32, name: &str) -> Result<Option<f64>, JsValue> {
-    match args.get(i) {
-        v if v.is_undefined() || v.is_null() => Ok(None),
-        _ => number_arg(args, i, name).map(Some),
-    }
+    optional(args, i, name, number_arg)
 }
 
-/// Positional argument `i` as a terminal dimension (columns or rows).
-pub(crate) fn dimension_arg(args: &js_sys::Array, i: u32, name: &str) -> Result<u16, JsValue> {
-    let bad = || super::invalid(&format!("{name} must be an integer from 1 to 65535"));
-    let n = args.get(i).as_f64().ok_or_else(bad)?;
-    match n.fract() == 0.0 && (1.0..=65535.0).contains(&n) {
-        true => Ok(n as u16),
-        false => Err(bad()),
-    }
+/// Positional argument `i` as an integer from 1 to 65535: a port, a terminal's columns or rows.
+pub(crate) fn u16_arg(args: &js_sys::Array, i: u32, name: &str) -> Result<u16, JsValue> {
+    let in_range = |v: &JsValue| v.as_f64().filter(|n| n.fract() == 0.0 && (1.0..=65535.0).contains(n));
+    arg(args, i, name, "an integer from 1 to 65535", in_range).map(|n| n as u16)
 }
 
 /// An area's dispatcher called: resolves to the started call once the module is in.

@@ -107,8 +107,11 @@ where
     spawn_promise(task(fut))
 }
 
+/// A started JS call: resolves to the JS value its promise resolves to (or rejects with).
+pub(crate) type Task = std::pin::Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
+
 /// `fut` boxed as a JS call: its value resolved for JS, its error a typed Daytona error.
-pub(crate) fn task<F, T>(fut: F) -> std::pin::Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>
+pub(crate) fn task<F, T>(fut: F) -> Task
 where
     F: Future<Output = Result<T, crate::DaytonaError>> + 'static,
     T: Resolve,
@@ -120,14 +123,14 @@ where
 /// Sends `call` and resolves to its answer as the browser parsed it (`undefined` for a call
 /// answering nothing): no Rust model in between.
 pub(crate) fn send<T>(call: crate::Call<T>) -> js_sys::Promise {
-    send_request(call.request(), Answer::Whole)
+    spawn_promise(sending(call))
 }
 
 #[cfg(feature = "js")]
 /// Sends `call` and resolves to field `key` of its answer (`{ sessions: [...] }` → the list;
 /// `undefined` for a null field).
 pub(crate) fn send_field<T>(call: crate::Call<T>, key: &'static str) -> js_sys::Promise {
-    send_request(call.request(), Answer::Field(key))
+    spawn_promise(sending_field(call, key))
 }
 
 #[cfg(feature = "js")]
@@ -139,19 +142,19 @@ fn send_request(request: crate::call::Request, answer: Answer) -> js_sys::Promis
 #[cfg(feature = "js")]
 /// Sends `call` as a started JS call (see `task`) resolving to its answer as the browser parsed
 /// it: [`send`] for the methods run by an area's module.
-pub(crate) fn sending<T>(call: crate::Call<T>) -> lazy::Task {
+pub(crate) fn sending<T>(call: crate::Call<T>) -> Task {
     request_task(call.request(), Answer::Whole)
 }
 
 #[cfg(feature = "js")]
 /// [`sending`] resolving to field `key` of the answer (see [`send_field`]).
-pub(crate) fn sending_field<T>(call: crate::Call<T>, key: &'static str) -> lazy::Task {
+pub(crate) fn sending_field<T>(call: crate::Call<T>, key: &'static str) -> Task {
     request_task(call.request(), Answer::Field(key))
 }
 
 #[cfg(feature = "js")]
 /// Sends `request`; what `answer` picks of its answer.
-fn request_task(request: crate::call::Request, answer: Answer) -> lazy::Task {
+fn request_task(request: crate::call::Request, answer: Answer) -> Task {
     let sent = request.send();
     Box::pin(async move {
         let got = sent.await.map_err(error::to_js)?;
@@ -166,7 +169,7 @@ fn request_task(request: crate::call::Request, answer: Answer) -> lazy::Task {
 
 /// The one instance of `future_to_promise` (boxing keeps it from being copied for every
 /// exported method, which made up much of the wasm size).
-pub(crate) fn spawn_promise(fut: std::pin::Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> js_sys::Promise {
+pub(crate) fn spawn_promise(fut: Task) -> js_sys::Promise {
     wasm_bindgen_futures::future_to_promise(fut)
 }
 

@@ -8,7 +8,7 @@ use daytona_models::SessionExecuteRequest;
 
 use wasm_bindgen::JsCast;
 
-use super::lazy::{self, dimension_arg, lazy_methods, string_arg, Task};
+use super::lazy::{self, u16_arg, lazy_methods, string_arg, Task};
 use super::{
     bool_field, check_object, from_js, invalid, map_field, option, promise, send, sending, sending_field, set,
     string_field, strings, task,
@@ -188,7 +188,7 @@ lazy_methods!(streams: LAZY, session_methods(Process) = [
     "getPtySessionInfo" => |p, args| Ok(sending(p.get_pty_session_info(&string_arg(args, 0, "sessionId")?))),
     "killPtySession" => |p, args| Ok(sending(p.kill_pty_session(&string_arg(args, 0, "sessionId")?))),
     "resizePtySession" => |p, args| {
-        let (cols, rows) = (dimension_arg(args, 1, "cols")?, dimension_arg(args, 2, "rows")?);
+        let (cols, rows) = (u16_arg(args, 1, "cols")?, u16_arg(args, 2, "rows")?);
         Ok(sending(p.resize_pty_session(&string_arg(args, 0, "sessionId")?, cols, rows)))
     },
 ]);

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::lazy::{self, dimension_arg, lazy_area, lazy_methods, Task};
+use super::lazy::{self, u16_arg, lazy_area, lazy_methods, Task};
 use super::{from_js, invalid, option, optional_function, set, task, to_js, JsProcess};
 use crate::{Process, PtyCreateOptions, PtyDataFn, PtyHandle, PtyState, PtyStateFn};
 
@@ -208,7 +208,7 @@ fn wait(h: &PtyHandle, _: &js_sys::Array) -> Result<Task, JsValue> {
 lazy_methods!(streams: HANDLE_LAZY, handle_methods(PtyHandle) = [
     "sendInput" => send_input,
     "resize" => |h, args| {
-        let (h, cols, rows) = (h.clone(), dimension_arg(args, 0, "cols")?, dimension_arg(args, 1, "rows")?);
+        let (h, cols, rows) = (h.clone(), u16_arg(args, 0, "cols")?, u16_arg(args, 1, "rows")?);
         Ok(task(async move { to_js(&h.resize(cols, rows).await?) }))
     },
     "waitForConnection" => |h, _| {

@@ -8,9 +8,9 @@ use wasm_bindgen::prelude::*;
 
 use wasm_bindgen_futures::JsFuture;
 
-use super::lazy::{self, lazy_methods, number_arg, optional_number_arg, optional_string_arg, string_arg, Task};
+use super::lazy::{self, lazy_methods, number_arg, optional_number_arg, optional_string_arg, string_arg, u16_arg, Task};
 use super::{
-    check_object, error, from_js, int_field, invalid, promise, seconds, send, sending, task, to_js, JsFileSystem,
+    check_object, error, from_js, int_field, promise, seconds, send, sending, task, to_js, JsFileSystem,
     JsProcess,
 };
 use crate::Sandbox;
@@ -314,15 +314,6 @@ fn minutes_arg(args: &js_sys::Array) -> Result<i64, JsValue> {
     Ok(number_arg(args, 0, "interval")? as i64)
 }
 
-/// A port argument.
-fn port_arg(args: &js_sys::Array) -> Result<u16, JsValue> {
-    let port = number_arg(args, 0, "port")?;
-    match port.fract() == 0.0 && (1.0..=65535.0).contains(&port) {
-        true => Ok(port as u16),
-        false => Err(invalid("port must be an integer from 1 to 65535")),
-    }
-}
-
 lazy_methods!(manage: LAZY, settings_methods(Sandbox) = [
     "archive" => |s, _| Ok(task(s.archive())),
     "recover" => |s, args| Ok(task(s.recover(timeout_arg(args, 0)?))),
@@ -364,9 +355,9 @@ lazy_methods!(manage: LAZY, settings_methods(Sandbox) = [
     },
     "getSignedPreviewUrl" => |s, args| {
         let expires = optional_number_arg(args, 1, "expiresInSeconds")?;
-        Ok(sending(s.create_signed_preview_url(port_arg(args)?, expires.map(|e| e as u32))))
+        Ok(sending(s.create_signed_preview_url(u16_arg(args, 0, "port")?, expires.map(|e| e as u32))))
     },
     "expireSignedPreviewUrl" => |s, args| {
-        Ok(sending(s.expire_signed_preview_url(port_arg(args)?, &string_arg(args, 1, "token")?)))
+        Ok(sending(s.expire_signed_preview_url(u16_arg(args, 0, "port")?, &string_arg(args, 1, "token")?)))
     },
 ]);

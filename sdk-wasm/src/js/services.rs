@@ -5,11 +5,10 @@
 use std::time::Duration;
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 use super::build::{log_fn, JsBuild};
 use super::lazy::{self, lazy_area, lazy_methods, string_arg, Task};
-use super::{error, invalid, object, option, seconds, send, sending, set, to_js};
+use super::{error, invalid, object, option, seconds, sending, set, to_js};
 use crate::{DaytonaError, LogFn, SnapshotService, VolumeService, DEFAULT_BUILD_TIMEOUT};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -112,7 +111,7 @@ fn start_snapshot(create: SnapshotCreate) -> Task {
                 let info = build.info(service.client(), &options).await?;
                 set(&body, "buildInfo", &to_js(&info).map_err(error::to_js)?);
             }
-            let mut snapshot = JsFuture::from(send(service.create_call().js_body(&body))).await?;
+            let mut snapshot = sending(service.create_call().js_body(&body)).await?;
             // An identical image built before answers its active snapshot: no log to follow.
             let active = option(&snapshot, "state").as_string().as_deref() == Some("active");
             if let (true, false, Some(on_logs)) = (building, active, &on_logs) {
@@ -137,7 +136,7 @@ fn start_snapshot(create: SnapshotCreate) -> Task {
                     return Err(error::to_js(DaytonaError::SandboxFailed(format!("snapshot {name}: {why}"))));
                 }
                 gloo_timers::future::sleep(Duration::from_millis(500)).await;
-                snapshot = JsFuture::from(send(service.get(&name))).await?;
+                snapshot = sending(service.get(&name)).await?;
             }
     })
 }
