@@ -102,8 +102,11 @@ try {
       fromNode.push(performance.now() - start);
     }
     const node = fromNode.sort((a, b) => a - b)[fromNode.length >> 1];
+    // Which daytona-local: the test command's debug build, or DAYTONA_LOCAL_BIN (the release
+    // build users run: `DAYTONA_LOCAL_BIN=target/release/daytona-local`).
+    const build = /\/release\//.test(process.env.DAYTONA_LOCAL_BIN ?? '') ? 'release' : 'debug';
     console.log(
-      `BENCH exec breakdown, bare fetches (median of ${rounds.exec}): GET /api/config ${config.toFixed(1)} ms (the same from Node, no browser: ${node.toFixed(1)} ms), toolbox GET /version ${version.toFixed(1)} ms (+${(version - config).toFixed(1)}: proxy to agent), POST /process/execute "true" ${exec.toFixed(1)} ms (+${(exec - version).toFixed(1)}: the command)`,
+      `BENCH exec breakdown, bare fetches (median of ${rounds.exec}; daytona-local ${build} build): GET /api/config ${config.toFixed(1)} ms (the same from Node, no browser: ${node.toFixed(1)} ms), toolbox GET /version ${version.toFixed(1)} ms (+${(version - config).toFixed(1)}: proxy to agent), POST /process/execute "true" ${exec.toFixed(1)} ms (+${(exec - version).toFixed(1)}: the command)`,
     );
   }
   // The interpreter against the plain command on the same sandbox and client (goal <= 1.5).

@@ -251,6 +251,8 @@ pub struct Runtime {
     pub(super) firewall: Firewall,
     pub(super) pids_limit: u32,
     jails: Mutex<HashMap<String, Jail>>,
+    /// The kept-alive connections to the agents (the toolbox proxy's requests).
+    pub agents: agent_client::Agents,
     /// Set once the server shuts down: jails go away on purpose from then on.
     shutting_down: std::sync::atomic::AtomicBool,
 }
@@ -283,6 +285,7 @@ impl Runtime {
         let volumes = Volumes::new(data_dir)?;
         let images = Images::new(data_dir, options.insecure_registries.clone())?;
         let builds = super::build::Builds::new(data_dir, options.id_base)?;
+        let agents = agent_client::Agents::new(&run_dir);
         Ok(Self {
             builds,
             identities,
@@ -298,6 +301,7 @@ impl Runtime {
             cgroups: CgroupHost::detect(),
             pids_limit: options.pids_limit,
             jails: Mutex::new(HashMap::new()),
+            agents,
             shutting_down: std::sync::atomic::AtomicBool::new(false),
         })
     }
@@ -316,7 +320,7 @@ impl Runtime {
 
     /// The toolbox agent's socket of sandbox `id`.
     pub fn socket(&self, id: &str) -> PathBuf {
-        self.run_dir.join(id).join("toolbox.sock")
+        agent_client::socket_path(&self.run_dir, id)
     }
 
     /// Whether resource limits can be enforced here, and if not, why.

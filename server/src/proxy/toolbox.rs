@@ -16,7 +16,6 @@ use hyper_util::rt::TokioIo;
 use crate::app::auth::{authorize, Credentials, Signature, Target};
 use crate::app::error::ApiError;
 use crate::app::state::AppState;
-use crate::jail::agent_client;
 use crate::store::record::SandboxRecord;
 
 /// Only persist activity this often per sandbox (ms).
@@ -79,7 +78,7 @@ async fn forward(st: &Arc<AppState>, mut req: Request) -> Result<Response, ApiEr
     parts.headers.insert(header::HOST, HeaderValue::from_static("toolbox"));
     let upstream = Request::from_parts(parts, body);
 
-    let mut resp = agent_client::send(&st.runtime.socket(&id), upstream).await.map_err(ApiError::BadGateway)?;
+    let mut resp = st.runtime.agents.send(&id, upstream).await.map_err(ApiError::BadGateway)?;
     if resp.status() == StatusCode::SWITCHING_PROTOCOLS {
         relay_upgrade(st, id, client_upgrade, &mut resp);
     }
