@@ -58,6 +58,15 @@ test('at phone width the dashboard keeps its actions in sight', async () => {
     const box = await page.getByRole('button', { name, exact: true }).boundingBox();
     assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `${name} at x=${box?.x}, width ${box?.width} in 390 px`);
   }
+  // The top bar's links are all in sight, none cut at the bar's edge, on phones 360 px wide and up.
+  for (const width of [390, 360]) {
+    await page.setViewportSize({ width, height: 800 });
+    const nav = await page.locator('header nav').boundingBox();
+    for (const name of ['Sandboxes', 'Snapshots', 'Volumes', 'Settings']) {
+      const box = await page.locator('header nav').getByRole('link', { name, exact: true }).boundingBox();
+      assert.ok(box && box.x >= nav.x && box.x + box.width <= nav.x + nav.width + 0.5, `${name} at x=${box?.x}, width ${box?.width} in a bar of ${nav.width} px at ${width} px`);
+    }
+  }
 });
 
 for (const [width, height] of [[1280, 800], [390, 844]]) {
