@@ -13,7 +13,8 @@ with `buildInfo` would pull its image or build its Dockerfile from whatever regi
 generated text names; this machine has no network, so each pull would hang until its timeout.
 So the image a body names is put behind `127.0.0.1:9/` (a closed loopback port: the pull fails
 at once) and a Dockerfile starts with `FROM 127.0.0.1:9/fuzz:1` (its first pull fails as fast);
-the generated text is kept after that prefix, so the server still checks it as generated.
+the generated text is kept after that prefix, so the server still checks it as generated. A
+blank name or Dockerfile is sent as generated: the server refuses it (400) before any pull.
 """
 
 import schemathesis
@@ -34,9 +35,9 @@ def before_call(context, case, kwargs):
             case.body = {**case.body, "command": "{ " + command + "\n} </dev/null"}
     elif path in ("/snapshots", "/sandbox") and case.operation.method.upper() == "POST":
         body = dict(case.body)
-        if isinstance(body.get("imageName"), str):
+        if isinstance(body.get("imageName"), str) and body["imageName"].strip():
             body["imageName"] = f"{CLOSED}/{body['imageName']}"
         build = body.get("buildInfo")
-        if isinstance(build, dict) and isinstance(build.get("dockerfileContent"), str):
+        if isinstance(build, dict) and isinstance(build.get("dockerfileContent"), str) and build["dockerfileContent"].strip():
             body["buildInfo"] = {**build, "dockerfileContent": f"FROM {CLOSED}/fuzz:1\n{build['dockerfileContent']}"}
         case.body = body
