@@ -66,9 +66,18 @@ pub struct RegistryLogin {
 
 /// The login of `logins` for `image`: of its registry, the one with the longest project that
 /// prefixes the image's path (a login without a project serves every path); of equals, the
-/// last in `logins`.
+/// last in `logins`. Docker Hub's official images are under `library/` whether or not the
+/// reference says so (`python:3.12` is `library/python:3.12`).
 pub fn login_for<'a>(logins: &'a [RegistryLogin], image: &str) -> Option<&'a RegistryLogin> {
     let (address, path) = daytona_models::image_registry(image);
+    let official;
+    let path = match address == daytona_models::DOCKER_HUB && !path.contains('/') {
+        true => {
+            official = format!("library/{path}");
+            official.as_str()
+        }
+        false => path,
+    };
     logins
         .iter()
         .filter(|l| l.address == address)
@@ -361,6 +370,13 @@ mod tests {
         assert_eq!(who("127.0.0.1:5000/test/busybox:1.0"), Some("local"));
         assert_eq!(who("127.0.0.1:5001/test/busybox:1.0"), None);
         assert_eq!(who("quay.io/a/b:1"), None);
+        // Docker Hub's official images: a login for its `library` project serves both spellings.
+        let logins = [login("docker.io", "", "any"), login("docker.io", "library", "official")];
+        let who = |image: &str| login_for(&logins, image).map(|l| l.username.as_str());
+        assert_eq!(who("python:3.12"), Some("official"));
+        assert_eq!(who("library/python:3.12"), Some("official"));
+        assert_eq!(who("docker.io/library/python:3.12"), Some("official"));
+        assert_eq!(who("someone/python:3.12"), Some("any"));
     }
 
     #[test]
