@@ -22,8 +22,9 @@ need_pkg python3-numpy
 need_pkg python3-pandas  # the interpreter's DataFrames (rich HTML outputs)
 need_pkg git            # toolbox git (/git/*) runs the git CLI inside sandboxes
 # Snapshots: images pulled from OCI registries (skopeo) and unpacked (umoci); the tests' own
-# registry (docker-registry, the reference OCI distribution server, on 127.0.0.1).
-for p in skopeo umoci docker-registry busybox-static; do need_pkg "$p"; done
+# registry (docker-registry, the reference OCI distribution server, on 127.0.0.1) and its
+# logins' bcrypt htpasswd (apache2-utils).
+for p in skopeo umoci docker-registry busybox-static apache2-utils; do need_pkg "$p"; done
 # Image builds (buildah bud, in a user namespace per build); the HTTPS port's local CA joins
 # the host's trusted certificates with update-ca-certificates.
 for p in buildah ca-certificates; do need_pkg "$p"; done

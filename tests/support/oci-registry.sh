@@ -25,14 +25,11 @@ http:
 log:
   level: error
 YML
-# A private registry: htpasswd (bcrypt, the only kind the registry takes; Python's crypt, which
-# Debian's Python 3.11 has) of the one login, which every push below then uses.
+# A private registry: htpasswd (bcrypt, the only kind the registry takes; the password read
+# from stdin, never an argv) of the one login, which every push below then uses.
 creds=()
 if [ -n "${OCI_AUTH:-}" ]; then
-  OCI_AUTH="$OCI_AUTH" /usr/bin/python3 -W ignore -c '
-import crypt, os
-user, password = os.environ["OCI_AUTH"].split(":", 1)
-print(f"{user}:{crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH))}")' > "$dir/htpasswd"
+  printf %s "${OCI_AUTH#*:}" | htpasswd -niB "${OCI_AUTH%%:*}" | head -n1 > "$dir/htpasswd"
   printf 'auth:\n  htpasswd:\n    realm: test\n    path: %s\n' "$dir/htpasswd" >> "$dir/config.yml"
   # The pushes log in through an auth file, as the server's pulls do (no password in an argv).
   (umask 077; printf '{"auths":{"127.0.0.1:%s":{"auth":"%s"}}}' "$port" "$(printf %s "$OCI_AUTH" | base64 -w0)" > "$dir/auth.json")
