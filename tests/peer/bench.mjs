@@ -92,7 +92,7 @@ try {
     console.log(`BENCH ${what}: ours ${a?.toFixed(1)} ms, @daytonaio/sdk ${b?.toFixed(1)} ms, ratio ${(a / b).toFixed(2)}${floor}`);
   }
   if (out.breakdown) {
-    const { config, version, exec } = out.breakdown;
+    const { config, version, post, exec } = out.breakdown;
     // The same GET /api/config from Node (no browser): what the server itself takes, so the
     // rest of the browser's figure is the browser's own cost of a fetch.
     const fromNode = [];
@@ -106,7 +106,7 @@ try {
     // build users run: `DAYTONA_LOCAL_BIN=target/release/daytona-local`).
     const build = /\/release\//.test(process.env.DAYTONA_LOCAL_BIN ?? '') ? 'release' : 'debug';
     console.log(
-      `BENCH exec breakdown, bare fetches (median of ${rounds.exec}; daytona-local ${build} build): GET /api/config ${config.toFixed(1)} ms (the same from Node, no browser: ${node.toFixed(1)} ms), toolbox GET /version ${version.toFixed(1)} ms (+${(version - config).toFixed(1)}: proxy to agent), POST /process/execute "true" ${exec.toFixed(1)} ms (+${(exec - version).toFixed(1)}: the command)`,
+      `BENCH exec breakdown, bare fetches (median of ${rounds.exec}; daytona-local ${build} build): GET /api/config ${config.toFixed(1)} ms (the same from Node, no browser: ${node.toFixed(1)} ms), toolbox GET /version ${version.toFixed(1)} ms (+${(version - config).toFixed(1)}: proxy to agent), POST /process/execute refused (400) ${post.toFixed(1)} ms (+${(post - version).toFixed(1)}: a POST with a body), POST /process/execute "true" ${exec.toFixed(1)} ms (+${(exec - post).toFixed(1)}: the command)`,
     );
   }
   // The interpreter against the plain command on the same sandbox and client (goal <= 1.5).
