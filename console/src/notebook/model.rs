@@ -102,7 +102,15 @@ const AUTOSAVE_AFTER_MS: u32 = 2_000;
 
 /// A fresh nbformat cell id.
 fn new_id() -> String {
-    format!("cell-{:08x}", (js_sys::Math::random() * f64::from(u32::MAX)) as u32)
+    #[cfg(target_arch = "wasm32")]
+    let n = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+    // Native unit tests have no JS to draw from: numbered.
+    #[cfg(not(target_arch = "wasm32"))]
+    let n = {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    };
+    format!("cell-{n:08x}")
 }
 
 /// The notebook of the tab. Copy it freely.
@@ -328,7 +336,8 @@ impl Notebook {
     }
 
     /// Closes the notebook: queued cells are dropped, nothing runs any more, and its context
-    /// (if it has one) is deleted.
+    /// (if it has one) is deleted. Its cells' sources and outputs (images, tables) are let go
+    /// at once, not when the sandbox's pages go: only their few empty signals stay until then.
     pub fn close(&self) {
         if self.is_closed() {
             return;
@@ -336,6 +345,12 @@ impl Notebook {
         self.closed.set_value(true);
         self.queue.try_update_value(VecDeque::clear);
         self.delete_context();
+        for cell in self.cells.try_get_untracked().unwrap_or_default() {
+            let _ = cell.outputs.try_set(Vec::new());
+            let _ = cell.source.try_set(String::new());
+            let _ = cell.written.try_set(Vec::new());
+        }
+        let _ = self.cells.try_set(Vec::new());
     }
 
     /// Whether it was closed (or its owner is gone).
@@ -545,4 +560,35 @@ impl Notebook {
 
 fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_closed_notebook_lets_its_cells_outputs_go() {
+        let _ = any_spawner::Executor::init_futures_executor();
+        let owner = Owner::new();
+        owner.with(|| {
+            let current = CurrentSandbox::provide(Memo::new(|_| "sandbox".to_owned()));
+            let nb = Notebook::new(current, "a.ipynb".into());
+            let image = Output::Stream { stderr: false, text: "x".repeat(1 << 20) };
+            nb.replace(vec![CellData {
+                id: "c1".into(),
+                kind: CellKind::Code,
+                source: "print('x' * 2**20)".into(),
+                count: Some(1),
+                outputs: vec![image],
+            }]);
+            let cell = nb.cells.get_untracked()[0];
+            assert_eq!(cell.outputs.with_untracked(Vec::len), 1);
+            nb.close();
+            assert!(nb.cells.with_untracked(Vec::is_empty));
+            assert!(cell.outputs.with_untracked(Vec::is_empty), "the output's megabyte is gone");
+            assert!(cell.source.with_untracked(String::is_empty));
+            // Closing again changes nothing.
+            nb.close();
+        });
+    }
 }
