@@ -20,4 +20,24 @@ async function load(url) {
     Object.defineProperty(Image.prototype, name, { value(...a) { this._post(i, a); return this; }, configurable: true, writable: true }));
 }
 
+/**
+ * A directory's files as `addLocalDir` takes them: `[path, File]` pairs, paths relative to the
+ * directory, in order. From a FileSystemDirectoryHandle: `showDirectoryPicker()`'s, a dropped
+ * folder's (`DataTransferItem.getAsFileSystemHandle()`) or the origin private file system's.
+ */
+export async function readDirectory(directory) {
+  if (directory?.kind !== 'directory' || typeof directory.entries !== 'function') {
+    throw new TypeError('readDirectory takes a FileSystemDirectoryHandle');
+  }
+  const files = [];
+  const walk = async (dir, prefix) => {
+    for await (const [name, entry] of dir.entries()) {
+      if (entry.kind === 'directory') await walk(entry, `${prefix}${name}/`);
+      else files.push([`${prefix}${name}`, await entry.getFile()]);
+    }
+  };
+  await walk(directory, '');
+  return files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 export { Image };

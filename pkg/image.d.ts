@@ -5,4 +5,5 @@
  * never download it.
  */
 export { Image } from './dist/daytona_image.js';
+export { readDirectory } from './image-init.js';
 export type { PipInstallOptions, PyprojectOptions, LocalDirectory } from './dist/daytona_image.js';

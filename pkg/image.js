@@ -5,4 +5,4 @@
 import { initImage } from './image-init.js';
 
 await initImage();
-export { Image } from './image-init.js';
+export { Image, readDirectory } from './image-init.js';

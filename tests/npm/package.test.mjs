@@ -245,6 +245,8 @@ test('daytona-wasm/image: an Image with local files built from the browser, reus
 
   const base = `${registry.host}/test/busybox:1.0`;
   assert.equal(out.same, true, 'a builder method returns its image');
+  assert.deepEqual(out.walked, [['a.txt', true], ['sub/b.txt', true]], 'readDirectory: the folder\'s files by path, in order');
+  assert.deepEqual(out.notADirectory, ['TypeError', 'readDirectory takes a FileSystemDirectoryHandle']);
   assert.equal(out.dockerfile.split('\n')[0], `FROM ${base}`);
   for (const line of ['ENV MARKER=', 'COPY ["hello.txt", "/app/hello.txt"]', 'COPY ["data", "/data"]', 'RUN "sh" "-c" "echo two > /two.txt"', 'WORKDIR /app']) {
     assert.ok(out.dockerfile.includes(line), `${line} in:\n${out.dockerfile}`);

@@ -40,7 +40,7 @@ import {
   type Volume,
   type SystemMetrics,
 } from '../../pkg/index.js';
-import { Image, type PipInstallOptions } from '../../pkg/image.js';
+import { Image, readDirectory, type PipInstallOptions } from '../../pkg/image.js';
 import { Image as LaterImage, initImage } from '../../pkg/image-init.js';
 
 export async function demo(apiUrl: string, apiKey: string): Promise<number> {
@@ -65,6 +65,7 @@ export async function demo(apiUrl: string, apiKey: string): Promise<number> {
     .pipInstall(['numpy'], pip)
     .addLocalFile(new File(['x'], 'x.txt'), '/app/')
     .addLocalDir([['a.txt', new Blob(['a'])]], '/data')
+    .addLocalDir(await readDirectory(await navigator.storage.getDirectory()), '/opfs')
     .runCommands('echo hi', ['sh', '-c', 'true'])
     .env({ A: '1' })
     .workdir('/app');

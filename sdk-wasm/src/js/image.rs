@@ -47,7 +47,8 @@ export interface PyprojectOptions extends PipInstallOptions {
 /**
  * A local directory's files: the `FileList` of `<input type="file" webkitdirectory>` (each
  * file's `webkitRelativePath` names the directory and its place in it), or `[path, file]`
- * pairs, paths relative to the directory.
+ * pairs, paths relative to the directory (`await readDirectory(handle)` of a
+ * `FileSystemDirectoryHandle`).
  */
 export type LocalDirectory = FileList | File[] | [string, Blob][];
 export interface Image {
