@@ -426,3 +426,21 @@ async fn early_failures_close_with_the_daemons_codes() {
     assert!(r.reason.contains("python3"), "{}", r.reason);
     assert_eq!(s.exec(&bare, "echo still-here").await, (0, "still-here\n".to_owned()));
 }
+
+/// A client that opens the execute socket and never sends its request (pings keep it open)
+/// is closed with the daemon's 1002 "failed to read first message" after 30 s: it holds no
+/// socket, and queues nothing, for longer.
+#[tokio::test]
+async fn a_client_that_never_sends_its_request_is_closed_with_1002() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    let mut ws = s.ws(&id, "/process/interpreter/execute", PROTOCOL).await;
+    let started = std::time::Instant::now();
+    ws.send(Message::Ping(b"still here".to_vec().into())).await.unwrap();
+    let r = finish(&mut ws, |_| None).await;
+    assert_eq!((r.code, r.reason.as_str()), (1002, "failed to read first message"), "{:?}", r.frames);
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_secs(25) && waited < Duration::from_secs(50), "closed after {waited:?}");
+    // The sandbox's interpreter still runs code for the next client.
+    assert_eq!(code(&s, &id, "print(6 * 7)").await.text("stdout"), "42\n");
+}
