@@ -31,9 +31,9 @@ for p in buildah ca-certificates; do need_pkg "$p"; done
 # SSH access: OpenSSH's clients for the gateway's tests, and the SFTP server sandboxes run
 # for `sftp`/`scp` (the default snapshot is the host's userland).
 for p in openssh-client openssh-sftp-server; do need_pkg "$p"; done
-# Computer use: the sandboxes' desktop (X server, window manager, terminal, VNC, noVNC),
-# mouse and keyboard, recordings.
-for p in xvfb openbox xterm x11vnc websockify novnc xdotool ffmpeg; do need_pkg "$p"; done
+# Computer use: the sandboxes' desktop (TigerVNC's Xvnc: X server and VNC in one, resizable
+# by its viewers; window manager, terminal, noVNC), mouse and keyboard, recordings.
+for p in tigervnc-standalone-server openbox xterm websockify novnc xdotool ffmpeg; do need_pkg "$p"; done
 
 # Debian's Rust for the web, its std sources and wasm linker: the npm package's wasm is built
 # with them (std rebuilt for size: lib.sh's sdk_cargo), and they are the wasm32 route of a

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use base64::Engine;
 use common::*;
-use futures_util::StreamExt;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -135,21 +134,32 @@ async fn the_desktop_is_driven_like_a_user_would_and_seen_in_every_screenshot() 
     // The processes: logs, restart, and one killed from inside comes back by itself.
     let (_, st) = s.get_toolbox(&id, "/computeruse/process/x11vnc/status").await;
     assert_eq!(st, json!({"processName": "x11vnc", "running": true}));
+    // x11vnc is Xvnc's VNC server: its errors are Xvnc's, which say where VNC listens.
     let (_, errors) = s.get_toolbox(&id, "/computeruse/process/x11vnc/errors").await;
-    assert!(errors["errors"].as_str().unwrap().contains("x11vnc"), "{errors}");
+    assert!(
+        errors["errors"].as_str().unwrap().contains("VNC connections on local interface(s), port 5901"),
+        "{errors}"
+    );
     let (_, logs) = s.get_toolbox(&id, "/computeruse/process/novnc/logs").await;
     assert_eq!(logs["processName"], "novnc");
     let (status, body) = s.post_toolbox(&id, "/computeruse/process/x11vnc/restart", json!({})).await;
     assert_eq!((status, body["processName"].as_str()), (StatusCode::OK, Some("x11vnc")), "{body}");
-    let (code, _) = s.exec(&id, "pkill -x x11vnc").await;
-    assert_eq!(code, 0, "x11vnc was not running after its restart");
-    let back = eventually(Duration::from_secs(5), || async { s.exec(&id, "pgrep -x x11vnc").await.0 == 0 }).await;
-    assert!(back, "x11vnc was not started again after it died");
+    let (code, _) = s.exec(&id, "pkill -x Xvnc").await;
+    assert_eq!(code, 0, "Xvnc was not running after its restart");
+    // The X server and its clients (openbox, its terminal) come back by themselves.
+    let back = eventually(Duration::from_secs(10), || async {
+        let (_, w) = s.get_toolbox(&id, "/computeruse/display/windows").await;
+        w["windows"].as_array().is_some_and(|ws| ws.iter().any(|w| w["title"] == "xterm"))
+    })
+    .await;
+    assert!(back, "the desktop was not started again after Xvnc died");
+    let (_, st) = s.get_toolbox(&id, "/computeruse/status").await;
+    assert_eq!(st["status"], "active");
     let (status, body) = s.get_toolbox(&id, "/computeruse/process/gnome/status").await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
 
     // Everything of the desktop runs as the sandbox user.
-    let (_, users) = s.exec(&id, "ps -o user= -C Xvfb,openbox,x11vnc,xterm | sort -u").await;
+    let (_, users) = s.exec(&id, "ps -o user= -C Xvnc,openbox,xterm | sort -u").await;
     assert_eq!(users, "daytona\n");
 
     // Stop: nothing of it is left, and the status says so.
@@ -159,8 +169,7 @@ async fn the_desktop_is_driven_like_a_user_would_and_seen_in_every_screenshot() 
     let (_, status) = s.get_toolbox(&id, "/computeruse/status").await;
     assert_eq!(status["status"], "inactive");
     let gone = eventually(Duration::from_secs(5), || async {
-        let left =
-            "ps -eo stat=,comm=,args= | awk '$1 !~ /Z/ && ($2 ~ /^(Xvfb|openbox|x11vnc|xterm)$/ || /[w]ebsockify/)'";
+        let left = "ps -eo stat=,comm=,args= | awk '$1 !~ /Z/ && ($2 ~ /^(Xvnc|openbox|xterm)$/ || /[w]ebsockify/)'";
         s.exec(&id, &format!("{left} | grep . || echo none")).await.1 == "none\n"
     })
     .await;
@@ -213,7 +222,6 @@ async fn a_recording_is_a_playable_mp4_and_cannot_be_deleted_while_it_records() 
 
 #[tokio::test]
 async fn novnc_is_reached_through_the_preview_proxy() {
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     let s = Server::start().await;
     let id = started_desktop(&s).await;
     let (status, preview) = s.get(&format!("/sandbox/{id}/ports/6080/preview-url")).await;
@@ -230,14 +238,19 @@ async fn novnc_is_reached_through_the_preview_proxy() {
         .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.unwrap().contains("noVNC"));
-    // Its WebSocket bridge speaks RFB.
-    let mut req =
-        format!("ws://127.0.0.1:{}/websockify?DAYTONA_SANDBOX_AUTH_KEY={token}", s.port).into_client_request().unwrap();
-    req.headers_mut().insert("Host", host.parse().unwrap());
-    req.headers_mut().insert("Sec-WebSocket-Protocol", "binary".parse().unwrap());
-    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("upgrade through the preview");
-    let first = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("a frame").unwrap().unwrap();
-    assert!(first.into_data().starts_with(b"RFB 003."), "no RFB greeting");
+    // Its WebSocket bridge speaks RFB; a viewer resizes the display to its own size (what
+    // noVNC's remote resize sends), and the computer-use routes see the new size.
+    let mut viewer = common::rfb::Viewer::connect(&s, &id).await;
+    assert_eq!(viewer.size, (1280, 800));
+    assert_eq!(viewer.resize(1000, 640).await, Some((0, (1000, 640))), "the resize was refused");
+    let (_, info) = s.get_toolbox(&id, "/computeruse/display/info").await;
+    assert_eq!(
+        (info["displays"][0]["width"].as_u64(), info["displays"][0]["height"].as_u64()),
+        (Some(1000), Some(640))
+    );
+    let (_, shot) = s.get_toolbox(&id, "/computeruse/screenshot").await;
+    let (_, w, h, _) = decode(&shot);
+    assert_eq!((w, h), (1000, 640));
 }
 
 #[tokio::test]

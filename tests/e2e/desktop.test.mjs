@@ -1,7 +1,8 @@
 // The console's Desktop tab in headless Chromium against a real daytona-local: start the
 // desktop, see the noVNC view connect and draw (non-blank canvas), type into the terminal
 // window through the viewer and see the effect in the sandbox and in a later screenshot, drive
-// it in screenshot mode, record a few seconds and find the recording listed, stop.
+// it in screenshot mode, record a few seconds and find the recording listed, resize the
+// desktop to the view, stop.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -128,6 +129,24 @@ test('starts the desktop, shows it live over noVNC, drives it, records it, stops
   assert.equal(list[0].status, 'completed');
   await row.getByRole('button', { name: 'Play' }).click();
   await page.locator('video.desktop-video').waitFor();
+
+  // "Resize desktop to view": back in the live view, the sandbox's display takes the view's
+  // size (noVNC's remote resize), and the canvas draws it unscaled.
+  await page.getByRole('button', { name: 'Live' }).click();
+  await page.locator('.desktop-link[data-link="connected"]').waitFor({ timeout: 30_000 });
+  await page.getByRole('checkbox', { name: 'Resize desktop to view' }).check();
+  const view = await page.locator('.desktop-screen').evaluate((el) => [el.clientWidth, el.clientHeight]);
+  assert.notDeepEqual(view, [1280, 800]);
+  const resized = await eventually(async () => {
+    const d = (await toolbox.call('GET', '/computeruse/display/info')).body.displays[0];
+    return d.width === view[0] && d.height === view[1] && [d.width, d.height];
+  }, { what: `the display resized to the view (${view})` });
+  assert.deepEqual(resized, view);
+  await eventually(async () => {
+    const c = await page.locator('.desktop-screen canvas').evaluate((c) => [c.width, c.height]);
+    return c[0] === view[0] && c[1] === view[1];
+  }, { what: 'the canvas at the new size' });
+  await page.screenshot({ path: artifact('desktop-resized.png') });
 
   // Stop: the status says so and nothing is left running.
   await page.getByRole('button', { name: 'Stop desktop' }).click();

@@ -67,8 +67,8 @@ def test_a_terminal_is_driven_and_seen(sandbox):
     assert all(started.status[name].running for name in ("xvfb", "xfce4", "x11vnc", "novnc")), started
     assert cu.get_status().status == "active"
     assert cu.get_process_status("xvfb").running is True
-    # x11vnc writes its banner to stderr a moment after it starts (once seen missing right after start).
-    assert wait_for(lambda: "x11vnc" in cu.get_process_errors("x11vnc").errors)
+    # x11vnc is the VNC server inside Xvnc, whose stderr says where VNC listens (a moment after it starts).
+    assert wait_for(lambda: "port 5901" in cu.get_process_errors("x11vnc").errors)
     assert cu.get_process_logs("novnc").process_name == "novnc"
 
     assert wait_for(lambda: any(w.title == "xterm" for w in cu.display.get_windows().windows))
@@ -113,6 +113,8 @@ def test_a_terminal_is_driven_and_seen(sandbox):
     restarted = cu.restart_process("x11vnc")
     assert restarted.process_name == "x11vnc"
     assert cu.get_process_status("x11vnc").running is True
+    # Restarting the VNC server restarts the display (one Xvnc): its terminal comes back.
+    assert wait_for(lambda: any(w.title == "xterm" for w in cu.display.get_windows().windows))
 
 
 @pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffprobe (ffmpeg) is installed by scripts/setup.sh")

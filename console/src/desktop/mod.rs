@@ -33,6 +33,8 @@ const STATUS_PERIOD: Duration = Duration::from_secs(3);
 const SHOT_PERIOD: Duration = Duration::from_millis(700);
 /// Reconnects after an unexpected disconnect before giving up.
 const RECONNECTS: u32 = 5;
+/// Where the choice to resize the desktop to the view is kept (`1` or `0`).
+const FIT_KEY: &str = "daytona.desktop.resize";
 /// The desktop's processes, by Daytona's names.
 const PROCESSES: [&str; 4] = ["xvfb", "xfce4", "x11vnc", "novnc"];
 
@@ -62,6 +64,7 @@ fn Desktop() -> impl IntoView {
     let lifecycle = Task::new();
     let mode = RwSignal::new(Mode::Live);
     let view_only = RwSignal::new(false);
+    let fit = RwSignal::new(crate::storage::get(FIT_KEY).as_deref() == Some("1"));
     let link = RwSignal::new("not connected".to_owned());
     let remote_clip = RwSignal::new(String::new());
     let local_clip = RwSignal::new(String::new());
@@ -112,6 +115,7 @@ fn Desktop() -> impl IntoView {
                 Ok(v) => {
                     // The tab may be gone meanwhile: then `v` is dropped (disconnected) here.
                     v.set_view_only(view_only.try_get_untracked().unwrap_or(false));
+                    v.set_resize_remote(fit.try_get_untracked().unwrap_or(false));
                     vnc.set_value(Some(v));
                 }
                 Err(e) => link.set(e),
@@ -150,6 +154,18 @@ fn Desktop() -> impl IntoView {
             }
         });
     });
+    Effect::watch(
+        move || fit.get(),
+        move |on, _, _| {
+            crate::storage::set(FIT_KEY, if *on { "1" } else { "0" });
+            vnc.with_value(|v| {
+                if let Some(v) = v {
+                    v.set_resize_remote(*on)
+                }
+            });
+        },
+        false,
+    );
     on_cleanup(move || vnc.set_value(None));
 
     let start = move |_| {
@@ -197,6 +213,10 @@ fn Desktop() -> impl IntoView {
                     <label class="check">
                         <input type="checkbox" prop:checked=view_only on:change=move |ev| view_only.set(event_target_checked(&ev))/>
                         "View only"
+                    </label>
+                    <label class="check" title="Resize the sandbox's display to this view (screenshots and recordings follow it)">
+                        <input type="checkbox" prop:checked=fit on:change=move |ev| fit.set(event_target_checked(&ev))/>
+                        "Resize desktop to view"
                     </label>
                     <button class="btn btn-small" on:click=move |_| vnc.with_value(|v| if let Some(v) = v { v.ctrl_alt_del() })>
                         "Ctrl+Alt+Del"

@@ -30,6 +30,8 @@ extern "C" {
     fn set_view_only(this: &Rfb, on: bool);
     #[wasm_bindgen(method, setter = scaleViewport)]
     fn set_scale_viewport(this: &Rfb, on: bool);
+    #[wasm_bindgen(method, setter = resizeSession)]
+    fn set_resize_session(this: &Rfb, on: bool);
     #[wasm_bindgen(method, js_name = addEventListener)]
     fn add_event_listener(this: &Rfb, kind: &str, listener: &Function);
 }
@@ -108,6 +110,12 @@ impl Vnc {
     /// Whether keyboard and mouse reach the desktop.
     pub fn set_view_only(&self, on: bool) {
         self.rfb.set_view_only(on);
+    }
+
+    /// Whether the desktop is resized to the view's size (RFB SetDesktopSize, now and whenever
+    /// the view's size changes); otherwise the desktop keeps its size and is scaled to fit.
+    pub fn set_resize_remote(&self, on: bool) {
+        self.rfb.set_resize_session(on);
     }
 
     /// Sends Ctrl+Alt+Del.

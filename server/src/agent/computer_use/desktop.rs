@@ -1,9 +1,13 @@
-//! The desktop's processes, under Daytona's names: `xvfb` (the X server, Xvfb), `xfce4`
-//! (the desktop session: openbox, which starts a terminal), `x11vnc` (VNC on port 5901 of
-//! the sandbox's loopback) and `novnc` (websockify serving noVNC on port 6080, which the
-//! preview proxy reaches). They run as the sandbox user in the workload group like any
-//! command, cost nothing until started, end with the sandbox, and one that dies while the
-//! desktop is on is started again (a few times a minute at most), its output kept.
+//! The desktop's processes, under Daytona's names: `xvfb` (the X server: TigerVNC's Xvnc,
+//! an X server with its VNC server built in, on port 5901 of the sandbox's loopback),
+//! `x11vnc` (the VNC server: the same Xvnc, so status, logs and restart answer for it),
+//! `xfce4` (the desktop session: openbox, which starts a terminal) and `novnc` (websockify
+//! serving noVNC on port 6080, which the preview proxy reaches). One Xvnc rather than Xvfb and
+//! x11vnc because a viewer can resize its display (RFB's SetDesktopSize: noVNC's remote
+//! resize), which x11vnc cannot do, and it knows what changed on screen without polling.
+//! They run as the sandbox user in the workload group like any command, cost nothing until
+//! started, end with the sandbox, and one that dies while the desktop is on is started again
+//! (a few times a minute at most), its output kept.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -40,18 +44,26 @@ struct Spec {
     args: fn() -> Vec<String>,
 }
 
-const SPECS: [Spec; 4] = [
+const SPECS: [Spec; 3] = [
     Spec {
         name: "xvfb",
         priority: 100,
-        program: "Xvfb",
-        package: "xvfb",
+        program: "Xvnc",
+        package: "tigervnc-standalone-server",
         args: || {
-            let screen = format!("{}x{}x24", SCREEN.0, SCREEN.1);
+            let geometry = format!("{}x{}", SCREEN.0, SCREEN.1);
+            let port = VNC_PORT.to_string();
             // -noreset: without it the server resets when its last client leaves, and a
             // request connecting at that moment fails its handshake ("failed to read whole
-            // buffer", seen once as a 409 on the windows right after start).
-            [DISPLAY, "-screen", "0", &screen, "-nolisten", "tcp", "-noreset", "-dpi", "96"].map(str::to_owned).to_vec()
+            // buffer", seen once as a 409 on the windows right after start). VNC on the
+            // loopback only, without a password: the sandbox's own network namespace is its
+            // boundary, and the preview proxy (which checks the caller) reaches it through
+            // websockify. -AlwaysShared: the console and other viewers see one desktop.
+            [DISPLAY, "-geometry", &geometry, "-depth", "24", "-dpi", "96", "-nolisten", "tcp", "-noreset"]
+                .into_iter()
+                .chain(["-rfbport", &port, "-localhost", "-SecurityTypes", "None", "-AlwaysShared"])
+                .map(str::to_owned)
+                .collect()
         },
     },
     Spec {
@@ -60,18 +72,6 @@ const SPECS: [Spec; 4] = [
         program: "openbox",
         package: "openbox",
         args: || ["--startup", "xterm -fa Monospace -fs 11 -geometry 100x30+40+40"].map(str::to_owned).to_vec(),
-    },
-    Spec {
-        name: "x11vnc",
-        priority: 300,
-        program: "x11vnc",
-        package: "x11vnc",
-        args: || {
-            let port = VNC_PORT.to_string();
-            ["-display", DISPLAY, "-rfbport", &port, "-localhost", "-nopw", "-shared", "-forever", "-noxdamage"]
-                .map(str::to_owned)
-                .to_vec()
-        },
     },
     Spec {
         name: "novnc",
@@ -85,6 +85,10 @@ const SPECS: [Spec; 4] = [
         },
     },
 ];
+
+/// Daytona's names for a part of one of [`SPECS`]' processes, with the priority Daytona gives
+/// it: x11vnc, the VNC server, is Xvnc's own (so its restart is the X server's).
+const PARTS: [(&str, &str, i32); 1] = [("x11vnc", "xvfb", 300)];
 
 /// Also needed, without a process of their own: the terminal openbox starts and noVNC's files.
 const ALSO_NEEDED: [(&str, &str); 2] = [("xterm", "xterm"), ("/usr/share/novnc/vnc.html", "novnc")];
@@ -115,9 +119,11 @@ pub struct Desktop {
     lifecycle: tokio::sync::Mutex<()>,
 }
 
+/// The process `name` (one of [`SPECS`] or of [`PARTS`]) is or is part of.
 fn spec(name: &str) -> Result<&'static Spec, ToolboxError> {
+    let name = PARTS.iter().find(|(part, ..)| *part == name).map_or(name, |(_, of, _)| of);
     SPECS.iter().find(|s| s.name == name).ok_or_else(|| {
-        let names: Vec<_> = SPECS.iter().map(|s| s.name).collect();
+        let names: Vec<_> = SPECS.iter().map(|s| s.name).chain(PARTS.map(|(part, ..)| part)).collect();
         ToolboxError::NotFound("NOT_FOUND", format!("no desktop process {name} (one of {})", names.join(", ")))
     })
 }
@@ -234,6 +240,11 @@ impl Desktop {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(300)).await;
+            if spec.name != "xvfb" {
+                // A client of the X server that died with it waits for the next one (a
+                // restart of `xvfb` or `x11vnc`), not to fail again against none.
+                let _ = super::x11::wait_ready(Duration::from_secs(5)).await;
+            }
             if !self.state.lock().on {
                 return;
             }
@@ -274,15 +285,15 @@ impl Desktop {
         true
     }
 
-    /// Each process by name.
+    /// Each process by name, and each of [`PARTS`] as the process it is part of.
     pub fn status(&self) -> BTreeMap<String, DesktopProcess> {
         let state = self.state.lock();
-        SPECS
-            .iter()
-            .map(|s| {
-                let pid = state.running.get(s.name).map(|r| r.pid);
-                let process = DesktopProcess { running: pid.is_some(), priority: s.priority, auto_restart: true, pid };
-                (s.name.to_owned(), process)
+        let names = SPECS.iter().map(|s| (s.name, s.name, s.priority)).chain(PARTS);
+        names
+            .map(|(name, of, priority)| {
+                let pid = state.running.get(of).map(|r| r.pid);
+                let process = DesktopProcess { running: pid.is_some(), priority, auto_restart: true, pid };
+                (name.to_owned(), process)
             })
             .collect()
     }
@@ -304,7 +315,8 @@ impl Desktop {
         Ok(self.state.lock().running.contains_key(spec.name))
     }
 
-    /// Ends process `name` and starts it again (the desktop is on afterwards).
+    /// Ends process `name` (of a part: the process it is part of) and starts it again (the
+    /// desktop is on afterwards).
     pub async fn restart(self: &Arc<Self>, name: &str) -> Result<(), ToolboxError> {
         let spec = spec(name)?;
         Self::check_installed()?;
@@ -336,7 +348,7 @@ impl Desktop {
     }
 }
 
-/// Makes /tmp/.X11-unix (sticky, world-writable, as on any system), which Xvfb, not root,
+/// Makes /tmp/.X11-unix (sticky, world-writable, as on any system), which Xvnc, not root,
 /// cannot: without it the display listens on its abstract socket only, which clients in
 /// another network namespace cannot reach.
 fn x_socket_dir() {

@@ -18,7 +18,7 @@ fn not_running(e: impl std::fmt::Display) -> ToolboxError {
 }
 
 /// A failed X request: the connection lost means the desktop went away meanwhile (a stop or
-/// a restart of Xvfb), which is the client's to retry, not a server error.
+/// a restart of the X server), which is the client's to retry, not a server error.
 fn failed(e: impl Into<x11rb::errors::ReplyError>) -> ToolboxError {
     match e.into() {
         x11rb::errors::ReplyError::ConnectionError(e) => not_running(e),
@@ -52,7 +52,7 @@ pub async fn wait_ready(within: Duration) -> Result<(), ToolboxError> {
         match attempt {
             Ok(Ok(())) => return Ok(()),
             Ok(Err(e)) if tokio::time::Instant::now() > deadline => {
-                return Err(ToolboxError::Io(format!("Xvfb did not come up within {within:?}: {e}")));
+                return Err(ToolboxError::Io(format!("the X server (Xvnc) did not come up within {within:?}: {e}")));
             }
             _ => tokio::time::sleep(Duration::from_millis(20)).await,
         }
