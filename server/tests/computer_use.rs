@@ -199,25 +199,71 @@ async fn a_recording_is_a_playable_mp4_and_cannot_be_deleted_while_it_records() 
     let (_, list) = s.get_toolbox(&id, "/computeruse/recordings").await;
     assert!(list["recordings"].as_array().unwrap().iter().any(|r| r["id"] == rid.as_str()), "{list}");
     // The download is the whole file, an MP4 with its index (ffprobe reads its duration).
-    let url = s.toolbox(&id, &format!("/computeruse/recordings/{rid}/download"));
-    let resp = reqwest::Client::new().get(url).bearer_auth(&s.key).send().await.unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
-    let bytes = resp.bytes().await.unwrap();
-    assert_eq!(bytes.len() as u64, size);
-    assert_eq!(&bytes[4..8], b"ftyp", "not an MP4");
-    let file = s.data_dir().join("recording.mp4");
-    std::fs::write(&file, &bytes).unwrap();
-    let probe = std::process::Command::new("ffprobe")
-        .args(["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    let duration: f64 = String::from_utf8_lossy(&probe.stdout).trim().parse().unwrap_or(0.0);
-    assert!((1.0..10.0).contains(&duration), "ffprobe: {duration} s, {}", String::from_utf8_lossy(&probe.stderr));
+    let (bytes, (w, h, duration)) = downloaded_mp4(&s, &id, &rid).await;
+    assert_eq!(bytes, size);
+    assert_eq!((w, h), (1280, 800));
+    assert!((1.0..10.0).contains(&duration), "ffprobe: {duration} s");
     let (status, _) = s.delete_toolbox(&id, &format!("/computeruse/recordings/{rid}")).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = s.get_toolbox(&id, &format!("/computeruse/recordings/{rid}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// Recording `rid` downloaded and read by ffprobe: its size in bytes, and its video's width,
+/// height and duration (0 where ffprobe finds none: not a playable MP4).
+async fn downloaded_mp4(s: &Server, id: &str, rid: &str) -> (u64, (u64, u64, f64)) {
+    let url = s.toolbox(id, &format!("/computeruse/recordings/{rid}/download"));
+    let resp = reqwest::Client::new().get(url).bearer_auth(&s.key).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let bytes = resp.bytes().await.unwrap();
+    assert_eq!(&bytes[4..8], b"ftyp", "not an MP4");
+    let file = s.data_dir().join(format!("{rid}.mp4"));
+    std::fs::write(&file, &bytes).unwrap();
+    let probe = std::process::Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height:format=duration"])
+        .args(["-of", "default=noprint_wrappers=1"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&probe.stdout);
+    let field = |name: &str| {
+        let line = out.lines().find_map(|l| l.strip_prefix(&format!("{name}=")));
+        line.and_then(|v| v.trim().parse::<f64>().ok()).unwrap_or(0.0)
+    };
+    (bytes.len() as u64, (field("width") as u64, field("height") as u64, field("duration")))
+}
+
+/// A viewer resized the display to odd sides: a recording then has the display's size (made
+/// even for H.264), and a resize while it records ends it by itself, its file finalized and
+/// playable, listed as completed; a stop after that answers with it.
+#[tokio::test]
+async fn a_recording_has_the_display_size_and_ends_when_the_display_is_resized() {
+    let s = Server::start().await;
+    let id = started_desktop(&s).await;
+    let mut viewer = common::rfb::Viewer::connect(&s, &id).await;
+    assert_eq!(viewer.resize(1001, 641).await, Some((0, (1001, 641))));
+    let (status, rec) = s.post_toolbox(&id, "/computeruse/recordings/start", json!({})).await;
+    assert_eq!(status, StatusCode::CREATED, "{rec}");
+    let rid = rec["id"].as_str().unwrap().to_owned();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (_, rec) = s.get_toolbox(&id, &format!("/computeruse/recordings/{rid}")).await;
+    assert_eq!(rec["status"], "recording", "{rec}");
+    assert_eq!(viewer.resize(900, 600).await, Some((0, (900, 600))));
+    let ended = eventually(Duration::from_secs(10), || async {
+        s.get_toolbox(&id, &format!("/computeruse/recordings/{rid}")).await.1["status"] == "completed"
+    })
+    .await;
+    assert!(ended, "the recording did not end with the resize");
+    let (status, done) = s.post_toolbox(&id, "/computeruse/recordings/stop", json!({"id": rid})).await;
+    assert_eq!((status, done["status"].as_str()), (StatusCode::OK, Some("completed")), "{done}");
+    let seconds = done["durationSeconds"].as_f64().unwrap();
+    assert!((1.0..5.0).contains(&seconds), "{done}");
+    let (bytes, (w, h, duration)) = downloaded_mp4(&s, &id, &rid).await;
+    assert_eq!(Some(bytes), done["sizeBytes"].as_u64());
+    assert_eq!((w, h), (1000, 640), "the odd display made even");
+    assert!((1.0..5.0).contains(&duration), "ffprobe: {duration} s");
+    let (status, body) = s.post_toolbox(&id, "/computeruse/recordings/stop", json!({"id": rid})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a second stop: {body}");
 }
 
 #[tokio::test]

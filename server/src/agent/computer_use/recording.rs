@@ -1,7 +1,9 @@
 //! Screen recordings: ffmpeg grabbing the desktop's display into an H.264 MP4 in
 //! `~/.daytona/recordings`, stopped gracefully (`q` on its input, so the file is finalized
-//! and plays; a SIGKILL would leave it without its index). Recordings made before an agent
-//! restart are found again from their files.
+//! and plays; a SIGKILL would leave it without its index). A recording has the display's size
+//! when it starts; ffmpeg ends it by itself if the display is resized or goes away meanwhile
+//! (its file is finalized up to then, and it is listed as completed). Recordings made before
+//! an agent restart are found again from their files.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,7 +14,7 @@ use daytona_models::Recording;
 use parking_lot::Mutex;
 use tokio::io::AsyncWriteExt;
 
-use super::desktop::{DISPLAY, SCREEN};
+use super::desktop::DISPLAY;
 use crate::agent::error::ToolboxError;
 
 const RECORDING: &str = "recording";
@@ -23,6 +25,34 @@ struct Entry {
     meta: Recording,
     started: std::time::Instant,
     ffmpeg: Option<tokio::process::Child>,
+    /// ffmpeg ended by itself and no stop has answered for it yet.
+    ended_itself: bool,
+}
+
+impl Entry {
+    /// Notes that ffmpeg ended by itself (the display was resized or went away): the file is
+    /// finalized up to then.
+    fn reap(&mut self) {
+        let exited = self.ffmpeg.as_mut().and_then(|f| f.try_wait().ok().flatten());
+        if let Some(status) = exited {
+            self.ffmpeg = None;
+            self.ended_itself = true;
+            // It ended when it last wrote its file, maybe well before this look.
+            let written = std::fs::metadata(&self.meta.file_path).and_then(|m| m.modified()).ok();
+            let since = written.and_then(|t| t.elapsed().ok()).unwrap_or_default();
+            self.ended(status.success(), since);
+        }
+    }
+
+    /// Records the end of the recording, `ago`: completed if ffmpeg ended well with a file.
+    fn ended(&mut self, well: bool, ago: Duration) {
+        let size = std::fs::metadata(&self.meta.file_path).map(|m| m.len()).ok();
+        self.meta.status = if well && size.is_some_and(|s| s > 0) { COMPLETED } else { FAILED }.into();
+        self.meta.end_time = Some(crate::time::iso(crate::time::now_ms() - ago.as_millis() as i64));
+        let elapsed = self.started.elapsed().saturating_sub(ago);
+        self.meta.duration_seconds = Some((elapsed.as_millis() as f64 / 1000.0 * 10.0).round() / 10.0);
+        self.meta.size_bytes = size;
+    }
 }
 
 /// The recordings of one sandbox.
@@ -84,12 +114,13 @@ impl Recordings {
         let id = uuid::Uuid::new_v4().to_string();
         let file_name = format!("{label}_{id}.mp4");
         let path = self.dir.join(&file_name);
-        super::x11::with_x(|_, _| Ok(())).await?;
+        let (width, height) = super::x11::with_x(super::x11::screen_size).await?;
         let mut cmd = tokio::process::Command::new("ffmpeg");
-        let size = format!("{}x{}", SCREEN.0, SCREEN.1);
+        let size = format!("{width}x{height}");
+        // H.264 in 4:2:0 needs even sides: a viewer may have resized the display to odd ones.
         cmd.args(["-hide_banner", "-loglevel", "error", "-f", "x11grab", "-draw_mouse", "1", "-framerate", "15"])
-            .args(["-video_size", &size, "-i", DISPLAY, "-c:v", "libx264", "-preset", "ultrafast"])
-            .args(["-pix_fmt", "yuv420p", "-movflags", "+faststart", "-y"])
+            .args(["-video_size", &size, "-i", DISPLAY, "-vf", "crop=trunc(iw/2)*2:trunc(ih/2)*2"])
+            .args(["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-y"])
             .arg(&path)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
@@ -113,7 +144,8 @@ impl Recordings {
             duration_seconds: None,
             size_bytes: None,
         };
-        let entry = Entry { meta: meta.clone(), started: std::time::Instant::now(), ffmpeg: Some(ffmpeg) };
+        let entry =
+            Entry { meta: meta.clone(), started: std::time::Instant::now(), ffmpeg: Some(ffmpeg), ended_itself: false };
         self.entries.lock().await.insert(id, entry);
         Ok(meta)
     }
@@ -122,10 +154,13 @@ impl Recordings {
     pub async fn stop(&self, id: &str) -> Result<Recording, ToolboxError> {
         let mut entries = self.entries.lock().await;
         let entry = entries.get_mut(id).ok_or_else(|| not_found(id))?;
+        entry.reap();
         let Some(mut ffmpeg) = entry.ffmpeg.take() else {
-            return Err(ToolboxError::BadRequest(format!("recording {id} is not active")));
+            return match std::mem::take(&mut entry.ended_itself) {
+                true => Ok(entry.meta.clone()),
+                false => Err(ToolboxError::BadRequest(format!("recording {id} is not active"))),
+            };
         };
-        let elapsed = entry.started.elapsed();
         if let Some(mut input) = ffmpeg.stdin.take() {
             let _ = input.write_all(b"q").await;
         }
@@ -136,18 +171,15 @@ impl Recordings {
                 false
             }
         };
-        let size = std::fs::metadata(&entry.meta.file_path).map(|m| m.len()).ok();
-        entry.meta.status = if ended && size.is_some_and(|s| s > 0) { COMPLETED } else { FAILED }.into();
-        entry.meta.end_time = Some(crate::time::now_iso());
-        entry.meta.duration_seconds = Some((elapsed.as_millis() as f64 / 1000.0 * 10.0).round() / 10.0);
-        entry.meta.size_bytes = size;
+        entry.ended(ended, Duration::ZERO);
         Ok(entry.meta.clone())
     }
 
     /// Every recording, oldest first.
     pub async fn list(&self) -> Vec<Recording> {
         let mut all = self.earlier();
-        for (id, e) in self.entries.lock().await.iter() {
+        for (id, e) in self.entries.lock().await.iter_mut() {
+            e.reap();
             all.insert(id.clone(), e.meta.clone());
         }
         let mut all: Vec<Recording> = all.into_values().collect();
@@ -157,7 +189,8 @@ impl Recordings {
 
     /// Recording `id`.
     pub async fn get(&self, id: &str) -> Result<Recording, ToolboxError> {
-        if let Some(e) = self.entries.lock().await.get(id) {
+        if let Some(e) = self.entries.lock().await.get_mut(id) {
+            e.reap();
             return Ok(e.meta.clone());
         }
         self.earlier().remove(id).ok_or_else(|| not_found(id))
@@ -166,6 +199,7 @@ impl Recordings {
     /// Deletes recording `id` and its file (409 while it records).
     pub async fn delete(&self, id: &str) -> Result<(), ToolboxError> {
         let mut entries = self.entries.lock().await;
+        entries.get_mut(id).map(Entry::reap);
         let path = match entries.get(id) {
             Some(e) if e.ffmpeg.is_some() => {
                 return Err(ToolboxError::StillActive(format!("recording {id} is still active: stop it first")));
