@@ -113,6 +113,28 @@ test('build a snapshot from a Dockerfile and a picked file, watch its log, run a
   const sb = await daytona.createStarted('on-built', { snapshot: 'built-console' });
   assert.equal((await daytona.toolbox(sb.id).exec('cat /marker app.py')).result, `${marker}\nprint("${marker}")\n`);
   assert.equal((await daytona.call('DELETE', `/sandbox/${sb.id}`)).status, 200);
+  await eventually(async () => (await daytona.call('GET', `/sandbox/${sb.id}`)).status === 404, {
+    what: 'the sandbox on it gone',
+  });
+
+  // Rebuild: the snapshot is built again under its name from the same Dockerfile and files
+  // (a new snapshot id, active again; its context files kept on the server), and runs.
+  const before = (await daytona.call('GET', '/snapshots/built-console')).body;
+  await row.getByRole('button', { name: 'Rebuild snapshot built-console' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Make snapshot again' });
+  assert.match(await confirm.innerText(), /Build snapshot built-console again from its Dockerfile and files/);
+  await confirm.getByRole('button', { name: 'Make again' }).click();
+  const after = await eventually(async () => {
+    const s = (await daytona.call('GET', '/snapshots/built-console')).body;
+    return s.id && s.id !== before.id && s.state === 'active' && s;
+  }, { what: 'the snapshot built again', timeout: 120_000 });
+  assert.equal(after.buildInfo.dockerfileContent, before.buildInfo.dockerfileContent);
+  assert.deepEqual(after.buildInfo.contextHashes, before.buildInfo.contextHashes);
+  await page.locator('tr[data-snapshot="built-console"] [data-state=active]').waitFor();
+  const again = await daytona.createStarted('on-rebuilt', { snapshot: 'built-console' });
+  assert.equal((await daytona.toolbox(again.id).exec('cat /marker /app/app.py')).result, `${marker}\nprint("${marker}")\n`);
+  assert.equal((await daytona.call('DELETE', `/sandbox/${again.id}`)).status, 200);
+  await page.screenshot({ path: artifact('snapshot-rebuilt.png') });
   assert.deepEqual(page.problems, []);
 });
 

@@ -2,12 +2,13 @@
 //! last used), pulls a new one from an image name with its progress shown live (`pending →
 //! pulling → active`, or the registry's reason), builds one (`BuildForm`: a Dockerfile or an
 //! image composed in a form, with files from the browser, the build log streamed live),
-//! activates, deactivates and deletes them; below, the registries pulls log in to (`Registries`).
+//! activates, deactivates, makes again (a rebuild or a new pull: [`remake`]) and deletes them;
+//! below, the registries pulls log in to (`Registries`).
 
 use std::time::Duration;
 
-use daytona_wasm::models::{CreateSnapshot, Snapshot, SnapshotState};
-use daytona_wasm::Daytona;
+use daytona_wasm::models::{BuildInfo, CreateSnapshot, Snapshot, SnapshotState};
+use daytona_wasm::{Daytona, ErrorKind};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -51,6 +52,55 @@ fn size_text(gb: Option<f64>) -> String {
         Some(gb) if gb >= 0.01 => format!("{:.0} MB", gb * 1000.0),
         Some(gb) => format!("{:.1} MB", gb * 1000.0),
     }
+}
+
+/// How long a rebuild waits for the old snapshot to be gone before making the new one.
+const REMOVAL_WAIT: Duration = Duration::from_secs(60);
+
+/// What makes `snap` again from where it came from, under its name, entrypoint and
+/// resources: its image pulled again (a newer push of the tag), or its Dockerfile built again
+/// with the same context files (a failed step tried again, a newer base). None for the
+/// default snapshot and one of unknown origin.
+pub fn remake(snap: &Snapshot) -> Option<CreateSnapshot> {
+    if snap.general {
+        return None;
+    }
+    let again = CreateSnapshot {
+        name: snap.name.clone(),
+        entrypoint: snap.entrypoint.clone().filter(|e| !e.is_empty()),
+        cpu: Some(snap.cpu.round() as i64),
+        memory: Some(snap.mem.round() as i64),
+        disk: Some(snap.disk.round() as i64),
+        ..Default::default()
+    };
+    match (&snap.image_name, &snap.build_info) {
+        (Some(image), _) => Some(CreateSnapshot { image_name: Some(image.clone()), ..again }),
+        (None, Some(build)) => {
+            let hashes = Some(build.context_hashes.clone()).filter(|h| !h.is_empty());
+            let info = BuildInfo { dockerfile_content: build.dockerfile_content.clone(), context_hashes: hashes };
+            Some(CreateSnapshot { build_info: Some(info), ..again })
+        }
+        (None, None) => None,
+    }
+}
+
+/// Deletes `snap`, waits until it is gone (its name free again), then creates `again`.
+async fn rebuild(daytona: &Daytona, snap: &Snapshot, again: &CreateSnapshot) -> Result<(), String> {
+    let service = daytona.snapshot();
+    service.delete(snap).await.map_err(|e| describe(&e))?;
+    let deadline = js_sys::Date::now() + REMOVAL_WAIT.as_millis() as f64;
+    loop {
+        match service.get(&snap.id).await {
+            Err(e) if e.kind() == ErrorKind::NotFound => break,
+            Err(e) => return Err(describe(&e)),
+            Ok(s) if s.state == SnapshotState::Error => {
+                return Err(format!("removing the old image failed: {}", s.error_reason.unwrap_or_default()))
+            }
+            Ok(_) if js_sys::Date::now() > deadline => return Err("the old image is still being removed".into()),
+            Ok(_) => gloo_timers::future::sleep(Duration::from_millis(300)).await,
+        }
+    }
+    service.create(again).await.map(drop).map_err(|e| describe(&e))
 }
 
 /// Every snapshot (the first 200; daytona-local rarely has more).
@@ -135,32 +185,53 @@ fn Snapshots() -> impl IntoView {
         spawn_local(async move {
             let service = daytona.snapshot();
             let done = match what {
-                "activate" => service.activate(&snap).await.map(drop),
-                "deactivate" => service.deactivate(&snap).await,
-                _ => service.delete(&snap).await,
+                "activate" => service.activate(&snap).await.map(drop).map_err(|e| describe(&e)),
+                "deactivate" => service.deactivate(&snap).await.map_err(|e| describe(&e)),
+                // The old one's removal and the new one's progress show in the list as the
+                // server's events tell of them.
+                "be made again" => match remake(&snap) {
+                    Some(again) => rebuild(&daytona, &snap, &again).await,
+                    None => Err("it has no image or Dockerfile to make it from".into()),
+                },
+                _ => service.delete(&snap).await.map_err(|e| describe(&e)),
             };
             if let Err(e) = done {
-                action_error.set(Some(format!("{} could not {what}: {}", snap.name, describe(&e))));
+                action_error.set(Some(format!("{} could not {what}: {e}", snap.name)));
             }
             reload();
         });
     };
-    let doomed = RwSignal::new(None::<Snapshot>);
+    // The snapshot a confirmation is asked about, and whether it is to be made again (else
+    // deleted).
+    let asked = RwSignal::new(None::<(Snapshot, bool)>);
     let confirm_open = RwSignal::new(false);
-    let ask_delete = move |s: Snapshot| {
-        doomed.set(Some(s));
+    let ask = move |s: Snapshot, again: bool| {
+        asked.set(Some((s, again)));
         confirm_open.set(true);
     };
-    let delete = Callback::new(move |()| {
-        if let Some(s) = doomed.get_untracked() {
-            act(s, "be deleted");
+    let confirmed = Callback::new(move |()| {
+        if let Some((s, again)) = asked.get_untracked() {
+            act(s, if again { "be made again" } else { "be deleted" });
         }
     });
     let confirm_text = Signal::derive(move || {
-        doomed.with(|d| {
-            d.as_ref().map(|s| format!("Delete snapshot {} and its image files?", s.name)).unwrap_or_default()
+        asked.with(|a| match a {
+            Some((s, true)) if s.build_info.is_some() && s.image_name.is_none() => {
+                format!("Build snapshot {} again from its Dockerfile and files? Its image is deleted first.", s.name)
+            }
+            Some((s, true)) => format!(
+                "Pull snapshot {} again from {}? Its image is deleted first.",
+                s.name,
+                s.image_name.clone().unwrap_or_default()
+            ),
+            Some((s, false)) => format!("Delete snapshot {} and its image files?", s.name),
+            None => String::new(),
         })
     });
+    let again_asked = Signal::derive(move || asked.with(|a| a.as_ref().is_some_and(|(_, again)| *again)));
+    let confirm_title =
+        Signal::derive(move || if again_asked.get() { "Make snapshot again" } else { "Delete snapshot" }.to_owned());
+    let confirm_label = Signal::derive(move || if again_asked.get() { "Make again" } else { "Delete" }.to_owned());
 
     view! {
         <section class="page-head">
@@ -207,7 +278,7 @@ fn Snapshots() -> impl IntoView {
                         key=|s| (s.id.clone(), s.state as u8, s.updated_at.clone())
                         let:snap
                     >
-                        <SnapshotRow snap act ask_delete/>
+                        <SnapshotRow snap act ask/>
                     </For>
                 </tbody>
             </table>
@@ -215,7 +286,7 @@ fn Snapshots() -> impl IntoView {
         <Show when=move || rows.with(Option::is_none) && error.with(Option::is_none)>
             <div class="empty-table"><Spinner/>" Loading snapshots…"</div>
         </Show>
-        <ConfirmDialog open=confirm_open title="Delete snapshot" message=confirm_text confirm_label="Delete" on_confirm=delete/>
+        <ConfirmDialog open=confirm_open title=confirm_title message=confirm_text confirm_label on_confirm=confirmed danger=Signal::derive(move || !again_asked.get())/>
         <Registries/>
     }
 }
@@ -224,7 +295,7 @@ fn Snapshots() -> impl IntoView {
 fn SnapshotRow(
     snap: Snapshot,
     act: impl Fn(Snapshot, &'static str) + Copy + 'static,
-    ask_delete: impl Fn(Snapshot) + Copy + 'static,
+    ask: impl Fn(Snapshot, bool) + Copy + 'static,
 ) -> impl IntoView {
     let (label, tone) = state_label(snap.state);
     let stored = StoredValue::new(snap.clone());
@@ -239,6 +310,13 @@ fn SnapshotRow(
         (None, false, Some(build)) => format!("built: {}", build.dockerfile_content.lines().next().unwrap_or_default()),
         (None, false, None) => String::new(),
     };
+    // Made again once it has settled: active, inactive or failed.
+    let settled = matches!(
+        snap.state,
+        SnapshotState::Active | SnapshotState::Inactive | SnapshotState::Error | SnapshotState::BuildFailed
+    );
+    let again =
+        remake(&snap).filter(|_| settled).map(|r| if r.image_name.is_some() { "Pull again" } else { "Rebuild" });
     view! {
         <tr data-snapshot=snap.name.clone()>
             <td>
@@ -263,12 +341,22 @@ fn SnapshotRow(
                     {toggle.map(|(text, what)| view! {
                         <button type="button" class="btn btn-small" on:click=move |_| act(stored.get_value(), what)>{text}</button>
                     })}
+                    {again.map(|text| view! {
+                        <button
+                            type="button"
+                            class="btn btn-small"
+                            aria-label=format!("{text} snapshot {}", snap.name)
+                            on:click=move |_| ask(stored.get_value(), true)
+                        >
+                            {text}
+                        </button>
+                    })}
                     {(!snap.general).then(|| view! {
                         <button
                             type="button"
                             class="btn btn-small btn-danger-ghost"
                             aria-label=format!("Delete snapshot {}", snap.name)
-                            on:click=move |_| ask_delete(stored.get_value())
+                            on:click=move |_| ask(stored.get_value(), false)
                         >
                             "Delete"
                         </button>
@@ -282,6 +370,54 @@ fn SnapshotRow(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn snapshot(image: Option<&str>, dockerfile: Option<&str>) -> Snapshot {
+        let build = dockerfile.map(|d| daytona_wasm::models::SnapshotBuildInfo {
+            dockerfile_content: d.into(),
+            context_hashes: vec!["abc".into()],
+            created_at: String::new(),
+            updated_at: String::new(),
+            snapshot_ref: "ref".into(),
+        });
+        Snapshot {
+            id: "id".into(),
+            organization_id: "org".into(),
+            general: false,
+            name: "snap".into(),
+            image_name: image.map(Into::into),
+            state: SnapshotState::BuildFailed,
+            size: None,
+            entrypoint: Some(vec!["sleep".into(), "infinity".into()]),
+            cpu: 2.0,
+            gpu: 0.0,
+            mem: 4.0,
+            disk: 3.0,
+            error_reason: None,
+            created_at: String::new(),
+            updated_at: String::new(),
+            last_used_at: None,
+            source_sandbox_id: None,
+            build_info: build,
+        }
+    }
+
+    #[test]
+    fn a_snapshot_is_made_again_from_where_it_came_from() {
+        let pulled = remake(&snapshot(Some("python:3.12"), None)).unwrap();
+        assert_eq!(pulled.image_name.as_deref(), Some("python:3.12"));
+        assert!(pulled.build_info.is_none());
+        assert_eq!((pulled.name.as_str(), pulled.cpu, pulled.memory, pulled.disk), ("snap", Some(2), Some(4), Some(3)));
+        assert_eq!(pulled.entrypoint, Some(vec!["sleep".to_owned(), "infinity".to_owned()]));
+        let built = remake(&snapshot(None, Some("FROM alpine:3\n"))).unwrap();
+        assert_eq!(built.image_name, None);
+        let info = built.build_info.unwrap();
+        assert_eq!(
+            (info.dockerfile_content.as_str(), info.context_hashes),
+            ("FROM alpine:3\n", Some(vec!["abc".into()]))
+        );
+        assert!(remake(&snapshot(None, None)).is_none(), "no origin");
+        assert!(remake(&Snapshot { general: true, ..snapshot(Some("x:1"), None) }).is_none(), "the default snapshot");
+    }
 
     #[test]
     fn sizes_read_as_people_say_them() {
