@@ -25,6 +25,8 @@ need_pkg git            # toolbox git (/git/*) runs the git CLI inside sandboxes
 # registry (docker-registry, the reference OCI distribution server, on 127.0.0.1) and its
 # logins' bcrypt htpasswd (apache2-utils).
 for p in skopeo umoci docker-registry busybox-static apache2-utils; do need_pkg "$p"; done
+# A musl image for the tests (musl's loader and musl-gcc: what Alpine's programs need).
+for p in musl musl-tools; do need_pkg "$p"; done
 # Image builds (buildah bud, in a user namespace per build); the HTTPS port's local CA joins
 # the host's trusted certificates with update-ca-certificates.
 for p in buildah ca-certificates; do need_pkg "$p"; done

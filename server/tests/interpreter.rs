@@ -80,6 +80,11 @@ async fn code(s: &Server, id: &str, code: &str) -> Run {
     run(s, id, json!({ "code": code })).await
 }
 
+/// `code` in sandbox `id`'s default context (a name apart from the tests' `code` locals).
+async fn code_in(s: &Server, id: &str, source: &str) -> Run {
+    code(s, id, source).await
+}
+
 #[tokio::test]
 async fn contexts_keep_state_apart_and_frames_are_daytonas() {
     let s = Server::start().await;
@@ -425,6 +430,35 @@ async fn early_failures_close_with_the_daemons_codes() {
     assert_eq!(r.code, 1011, "{} {:?}", r.reason, r.frames);
     assert!(r.reason.contains("python3"), "{}", r.reason);
     assert_eq!(s.exec(&bare, "echo still-here").await, (0, "still-here\n".to_owned()));
+}
+
+/// A sandbox on a Debian python image (as python:3.x-slim: the image's own interpreter and
+/// glibc, no site packages): contexts and `code-run` use the image's python, not the host's
+/// (the host's numpy is not importable), and contexts keep their state.
+#[tokio::test]
+async fn an_images_own_python_serves_the_interpreter_and_code_run() {
+    let registry = Registry::start_with(&[("OCI_PYTHON", "1")]);
+    let s = Server::start().await;
+    let (status, snap) =
+        s.post("/snapshots", json!({ "name": "py", "imageName": registry.image("test/python:1.0") })).await;
+    assert_eq!(status, StatusCode::OK, "{snap}");
+    assert_eq!(settled(&s, snap["id"].as_str().unwrap()).await["state"], "active");
+    let id = id_of(&s.create(json!({ "snapshot": "py" })).await);
+    let (code, out) = s.exec(&id, "ls /usr/lib; test -e /usr/bin/bash || echo no-host-userland").await;
+    assert_eq!((code, out.as_str()), (0, "python3.11\nno-host-userland\n"), "the image's own /usr");
+
+    let r = code_in(&s, &id, "import sys, numbers\nx = 6\nprint(sys.executable, sys.version_info[:2])").await;
+    assert_eq!((r.code, r.text("stdout")), (1000, "/usr/bin/python3 (3, 11)\n".to_owned()), "{:?}", r.frames);
+    let r = code_in(&s, &id, "x * 7").await;
+    assert_eq!(r.text("stdout"), "42\n", "state kept: {:?}", r.frames);
+    let r = code_in(&s, &id, "import numpy").await;
+    assert_eq!(r.error_name(), Some("ModuleNotFoundError"), "the host's packages are not the image's: {:?}", r.frames);
+
+    let req = s.http.post(s.toolbox(&id, "/process/code-run")).bearer_auth(&s.key);
+    let (status, body) =
+        send(req.json(&json!({ "code": "import sys; print(sys.prefix, 2 ** 10)", "language": "python" }))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!((body["exitCode"].as_i64(), body["result"].as_str()), (Some(0), Some("/usr 1024\n")), "{body}");
 }
 
 /// A client that opens the execute socket and never sends its request (pings keep it open)

@@ -108,6 +108,34 @@ async fn bad_snapshots_are_refused_or_fail_with_the_reason() {
     assert_eq!(s.delete("/snapshots/missing").await.0, StatusCode::OK);
 }
 
+/// An image of musl programs (as Alpine's are) with no glibc at all: the agent, injected with
+/// the host's loader, serves it as any other, and the image's programs run on its own musl.
+#[tokio::test]
+async fn a_sandbox_runs_on_a_musl_image_without_glibc() {
+    let registry = Registry::start_with(&[("OCI_MUSL", "1")]);
+    let s = Server::start().await;
+    let (status, snap) =
+        s.post("/snapshots", json!({ "name": "musl", "imageName": registry.image("test/musl:1.0") })).await;
+    assert_eq!(status, StatusCode::OK, "{snap}");
+    assert_eq!(settled(&s, snap["id"].as_str().unwrap()).await["state"], "active");
+    let id = id_of(&s.create(json!({ "snapshot": "musl" })).await);
+    let (code, out) = s.exec(&id, "/hello; ls /lib; test -e /lib/x86_64-linux-gnu/libc.so.6 || echo no-glibc").await;
+    assert_eq!((code, out.as_str()), (0, "hello from musl\nld-musl-x86_64.so.1\nno-glibc\n"));
+    // The toolbox's other faces: files up and down, a session.
+    let url = s.toolbox(&id, "/files/upload-v2?path=/data/in.txt");
+    let (status, reply) = send(s.http.post(url).bearer_auth(&s.key).body("from the toolbox")).await;
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    assert_eq!(s.exec(&id, "cat /data/in.txt").await, (0, "from the toolbox".into()));
+    let url = s.toolbox(&id, "/files/download?path=/hello");
+    let resp = s.http.get(url).bearer_auth(&s.key).send().await.unwrap();
+    assert!(resp.bytes().await.unwrap().starts_with(b"\x7fELF"), "the program downloaded");
+    let (status, _) = s.post_toolbox(&id, "/process/session", json!({ "sessionId": "m" })).await;
+    assert!(status.is_success(), "{status}");
+    let (_, out) =
+        s.post_toolbox(&id, "/process/session/m/exec", json!({ "command": "/hello", "runAsync": false })).await;
+    assert_eq!(out["output"].as_str().or(out["stdout"].as_str()), Some("hello from musl\n"), "{out}");
+}
+
 #[tokio::test]
 async fn a_sandbox_runs_on_the_image_and_keeps_its_writes() {
     let registry = Registry::start();

@@ -6,7 +6,8 @@
 #
 #   bash tests/support/oci-registry.sh DIR     → prints "PORT PID" once the image is pushed
 #   (OCI_BIG_MB=50: a second image, test/big:1.0, of about that size; OCI_ESCAPE=1: test/escape:1.0;
-#   OCI_AUTH=user:password: a private registry, which answers only that login)
+#   OCI_MUSL=1: test/musl:1.0; OCI_PYTHON=1: test/python:1.0; OCI_AUTH=user:password: a private
+#   registry, which answers only that login)
 #
 # Everything lives under DIR; the caller kills PID and removes DIR.
 set -euo pipefail
@@ -71,5 +72,37 @@ if [ -n "${OCI_ESCAPE:-}" ]; then
   cc -static -O2 -o "$dir/escape/rootfs/probe" "$(dirname "$0")/syscall-probe.c"
   umoci repack --image "$layout:escape" "$dir/escape"
   skopeo copy -q --dest-tls-verify=false "${creds[@]}" "oci:$layout:escape" "docker://127.0.0.1:$port/test/escape:1.0"
+fi
+# With OCI_MUSL=1 also `test/musl:1.0`: the busybox image plus musl's dynamic loader (Debian's
+# musl, the C library of Alpine images) and /hello, a program linked against it (musl-gcc):
+# an image whose programs need musl, and with no glibc at all.
+if [ -n "${OCI_MUSL:-}" ]; then
+  umoci unpack --image "$layout:busybox" "$dir/musl" > /dev/null
+  mkdir -p "$dir/musl/rootfs/lib"
+  cp -L /lib/ld-musl-x86_64.so.1 "$dir/musl/rootfs/lib/ld-musl-x86_64.so.1"
+  printf '#include <stdio.h>\nint main(void) { puts("hello from musl"); return 0; }\n' > "$dir/hello.c"
+  musl-gcc -O2 -o "$dir/musl/rootfs/hello" "$dir/hello.c"
+  umoci repack --image "$layout:musl" "$dir/musl"
+  skopeo copy -q --dest-tls-verify=false "${creds[@]}" "oci:$layout:musl" "docker://127.0.0.1:$port/test/musl:1.0"
+fi
+# With OCI_PYTHON=1 also `test/python:1.0`: the busybox image plus a Debian python (this host's
+# python3.11: the interpreter, its standard library, and the glibc and libraries it and its
+# extension modules load; no site packages), as python:3.x-slim images are: ~50 MB.
+if [ -n "${OCI_PYTHON:-}" ]; then
+  root="$dir/python/rootfs"
+  umoci unpack --image "$layout:busybox" "$dir/python" > /dev/null
+  mkdir -p "$root/usr/bin" "$root/usr/lib"
+  cp /usr/bin/python3.11 "$root/usr/bin/" && ln -s python3.11 "$root/usr/bin/python3"
+  cp -a /usr/lib/python3.11 "$root/usr/lib/"
+  rm -rf "$root"/usr/lib/python3.11/{test,idlelib,tkinter,dist-packages,site-packages}
+  find "$root/usr/lib/python3.11" -name __pycache__ -prune -exec rm -rf {} +
+  rm -f "$root"/usr/lib/python3.11/lib-dynload/_tkinter.*
+  for lib in $(for f in /usr/bin/python3.11 "$root"/usr/lib/python3.11/lib-dynload/*.so; do ldd "$f"; done |
+    awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\/lib64\// { print $1 }' | sort -u); do
+    mkdir -p "$root$(dirname "$lib")" && cp -L "$lib" "$root$lib"
+  done
+  umoci repack --image "$layout:python" "$dir/python"
+  umoci config --image "$layout:python" --config.env PATH=/usr/local/bin:/usr/bin:/bin
+  skopeo copy -q --dest-tls-verify=false "${creds[@]}" "oci:$layout:python" "docker://127.0.0.1:$port/test/python:1.0"
 fi
 echo "$port $pid"

@@ -148,8 +148,7 @@ async fn run(
         return (1011, e);
     }
     context.busy.store(true, Ordering::Relaxed);
-    let timeout = request.timeout.map_or(INTERPRETER_DEFAULT_TIMEOUT_SECS, |t| t as u64);
-    let mut deadline = (timeout > 0).then(|| Instant::now() + Duration::from_secs(timeout));
+    let mut deadline = run_limit(request.timeout).map(|limit| Instant::now() + limit);
     let mut interrupted = Interrupted::No;
     let mut client_open = true;
     let mut order = Order::after(kernel.last_seq);
@@ -366,9 +365,23 @@ impl Order {
     }
 }
 
+/// How long a run may take: `timeout` seconds as the request says (checked not negative),
+/// 10 minutes without one, no limit for 0.
+fn run_limit(timeout: Option<i64>) -> Option<Duration> {
+    let seconds = timeout.map_or(INTERPRETER_DEFAULT_TIMEOUT_SECS, |t| t.max(0) as u64);
+    (seconds > 0).then(|| Duration::from_secs(seconds))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_run_without_a_timeout_may_take_ten_minutes_and_zero_means_no_limit() {
+        assert_eq!(run_limit(None), Some(Duration::from_secs(600)));
+        assert_eq!(run_limit(Some(0)), None);
+        assert_eq!(run_limit(Some(5)), Some(Duration::from_secs(5)));
+    }
 
     fn event(seq: u64, text: &str) -> Item {
         Item::Message(Box::new(Message::Event { seq, frame: InterpreterFrame::text("display", text) }))
