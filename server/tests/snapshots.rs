@@ -1,7 +1,8 @@
 //! Snapshots: pulled from a real OCI registry on 127.0.0.1 (Debian's docker-registry, with an
 //! image made by tests/support/oci-registry.sh), `pending → pulling → active`, listed, paged,
 //! deactivated and activated, kept across a crash of the server, deleted; bad requests refused;
-//! sandboxes running on the image, their writes kept in a layer of their own.
+//! sandboxes running on the image, their writes kept in a layer of their own; a musl image
+//! with no glibc served like any other.
 
 mod common;
 
@@ -134,6 +135,21 @@ async fn a_sandbox_runs_on_a_musl_image_without_glibc() {
     let (_, out) =
         s.post_toolbox(&id, "/process/session/m/exec", json!({ "command": "/hello", "runAsync": false })).await;
     assert_eq!(out["output"].as_str().or(out["stdout"].as_str()), Some("hello from musl\n"), "{out}");
+    // A terminal: the image's shell (busybox sh: no bash here) runs the musl program.
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let (status, body) = s.post_toolbox(&id, "/process/pty", json!({ "id": "t", "cols": 80, "rows": 24 })).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let mut ws = s.ws(&id, "/process/pty/t/connect", "X-Daytona-Pty-Exit-Control").await;
+    ws.send(Message::Binary(b"/hello | tr a-z A-Z\n".to_vec().into())).await.unwrap();
+    let mut seen = Vec::new();
+    while !String::from_utf8_lossy(&seen).contains("HELLO FROM MUSL") {
+        match tokio::time::timeout(Duration::from_secs(20), ws.next()).await {
+            Ok(Some(Ok(Message::Binary(b)))) => seen.extend_from_slice(&b),
+            Ok(Some(Ok(_))) => {}
+            other => panic!("the terminal ended: {other:?}, {}", String::from_utf8_lossy(&seen)),
+        }
+    }
 }
 
 #[tokio::test]
