@@ -346,9 +346,15 @@ async fn computer_use_refuses_what_it_cannot_do_with_clear_errors() {
     // Screenshots racing a stop: each is an image or the desktop's 409, never a 500 (found by
     // the fuzz run: the X connection closed under a screenshot).
     let shots = async {
+        // Shots until the stop has landed (one answers 409), within a bound.
         let mut statuses = Vec::new();
-        for _ in 0..30 {
-            statuses.push(s.get_toolbox(&id, "/computeruse/screenshot/compressed?format=jpeg").await);
+        for _ in 0..300 {
+            let shot = s.get_toolbox(&id, "/computeruse/screenshot/compressed?format=jpeg").await;
+            let landed = shot.0 == StatusCode::CONFLICT;
+            statuses.push(shot);
+            if landed {
+                break;
+            }
         }
         statuses
     };
