@@ -421,11 +421,7 @@ async fn early_failures_close_with_the_daemons_codes() {
     assert_ne!(s.exec(&id, &format!("test -e {marker}")).await.0, 0, "the queued code never ran");
 
     // An image without Python: 1011 and why; the sandbox's other routes still answer.
-    let (status, snap) =
-        s.post("/snapshots", json!({ "name": "no-python", "imageName": registry.image("test/busybox:1.0") })).await;
-    assert_eq!(status, StatusCode::OK, "{snap}");
-    assert_eq!(settled(&s, snap["id"].as_str().unwrap()).await["state"], "active");
-    let bare = id_of(&s.create(json!({ "snapshot": "no-python" })).await);
+    let bare = sandbox_on_image(&s, &registry, "no-python", "test/busybox:1.0").await;
     let r = code(&s, &bare, "print(1)").await;
     assert_eq!(r.code, 1011, "{} {:?}", r.reason, r.frames);
     assert!(r.reason.contains("python3"), "{}", r.reason);
@@ -439,11 +435,7 @@ async fn early_failures_close_with_the_daemons_codes() {
 async fn an_images_own_python_serves_the_interpreter_and_code_run() {
     let registry = Registry::start_with(&[("OCI_PYTHON", "1")]);
     let s = Server::start().await;
-    let (status, snap) =
-        s.post("/snapshots", json!({ "name": "py", "imageName": registry.image("test/python:1.0") })).await;
-    assert_eq!(status, StatusCode::OK, "{snap}");
-    assert_eq!(settled(&s, snap["id"].as_str().unwrap()).await["state"], "active");
-    let id = id_of(&s.create(json!({ "snapshot": "py" })).await);
+    let id = sandbox_on_image(&s, &registry, "py", "test/python:1.0").await;
     let (code, out) = s.exec(&id, "ls /usr/lib; test -e /usr/bin/bash || echo no-host-userland").await;
     assert_eq!((code, out.as_str()), (0, "python3.11\nno-host-userland\n"), "the image's own /usr");
 

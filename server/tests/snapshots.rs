@@ -115,11 +115,7 @@ async fn bad_snapshots_are_refused_or_fail_with_the_reason() {
 async fn a_sandbox_runs_on_a_musl_image_without_glibc() {
     let registry = Registry::start_with(&[("OCI_MUSL", "1")]);
     let s = Server::start().await;
-    let (status, snap) =
-        s.post("/snapshots", json!({ "name": "musl", "imageName": registry.image("test/musl:1.0") })).await;
-    assert_eq!(status, StatusCode::OK, "{snap}");
-    assert_eq!(settled(&s, snap["id"].as_str().unwrap()).await["state"], "active");
-    let id = id_of(&s.create(json!({ "snapshot": "musl" })).await);
+    let id = sandbox_on_image(&s, &registry, "musl", "test/musl:1.0").await;
     let (code, out) = s.exec(&id, "/hello; ls /lib; test -e /lib/x86_64-linux-gnu/libc.so.6 || echo no-glibc").await;
     assert_eq!((code, out.as_str()), (0, "hello from musl\nld-musl-x86_64.so.1\nno-glibc\n"));
     // The toolbox's other faces: files up and down, a session.

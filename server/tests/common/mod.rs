@@ -513,3 +513,12 @@ pub async fn settled(s: &Server, id: &str) -> Value {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// Pulls `image` (a reference to an image of `registry`, e.g. `test/musl:1.0`) as snapshot
+/// `name`, waits until it is active, and creates a sandbox on it; returns the sandbox's id.
+pub async fn sandbox_on_image(s: &Server, registry: &Registry, name: &str, image: &str) -> String {
+    let (status, snap) = s.post("/snapshots", json!({ "name": name, "imageName": registry.image(image) })).await;
+    assert_eq!(status, StatusCode::OK, "{snap}");
+    assert_eq!(settled(s, snap["id"].as_str().unwrap()).await["state"], "active");
+    id_of(&s.create(json!({ "snapshot": name })).await)
+}
