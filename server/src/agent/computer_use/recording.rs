@@ -199,7 +199,9 @@ impl Recordings {
     /// Deletes recording `id` and its file (409 while it records).
     pub async fn delete(&self, id: &str) -> Result<(), ToolboxError> {
         let mut entries = self.entries.lock().await;
-        entries.get_mut(id).map(Entry::reap);
+        if let Some(e) = entries.get_mut(id) {
+            e.reap();
+        }
         let path = match entries.get(id) {
             Some(e) if e.ffmpeg.is_some() => {
                 return Err(ToolboxError::StillActive(format!("recording {id} is still active: stop it first")));
