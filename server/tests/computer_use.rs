@@ -41,11 +41,7 @@ async fn started_desktop(s: &Server) -> String {
         assert!(body["status"][name]["pid"].as_i64().is_some_and(|p| p > 0), "{body}");
     }
     // The terminal openbox starts is mapped a moment later.
-    let up = eventually(Duration::from_secs(10), || async {
-        let (_, w) = s.get_toolbox(&id, "/computeruse/display/windows").await;
-        w["windows"].as_array().is_some_and(|ws| ws.iter().any(|w| w["title"] == "xterm"))
-    })
-    .await;
+    let up = eventually(Duration::from_secs(10), || desktop_shows_terminal(s, &id)).await;
     assert!(up, "no terminal window");
     id
 }
@@ -147,11 +143,7 @@ async fn the_desktop_is_driven_like_a_user_would_and_seen_in_every_screenshot() 
     let (code, _) = s.exec(&id, "pkill -x Xvnc").await;
     assert_eq!(code, 0, "Xvnc was not running after its restart");
     // The X server and its clients (openbox, its terminal) come back by themselves.
-    let back = eventually(Duration::from_secs(10), || async {
-        let (_, w) = s.get_toolbox(&id, "/computeruse/display/windows").await;
-        w["windows"].as_array().is_some_and(|ws| ws.iter().any(|w| w["title"] == "xterm"))
-    })
-    .await;
+    let back = eventually(Duration::from_secs(10), || desktop_shows_terminal(&s, &id)).await;
     assert!(back, "the desktop was not started again after Xvnc died");
     let (_, st) = s.get_toolbox(&id, "/computeruse/status").await;
     assert_eq!(st["status"], "active");

@@ -522,3 +522,10 @@ pub async fn sandbox_on_image(s: &Server, registry: &Registry, name: &str, image
     assert_eq!(settled(s, snap["id"].as_str().unwrap()).await["state"], "active");
     id_of(&s.create(json!({ "snapshot": name })).await)
 }
+
+/// Whether sandbox `id`'s desktop shows its terminal window (the xterm openbox starts): the
+/// desktop is up, its window manager included.
+pub async fn desktop_shows_terminal(s: &Server, id: &str) -> bool {
+    let (_, w) = s.get_toolbox(id, "/computeruse/display/windows").await;
+    w["windows"].as_array().is_some_and(|ws| ws.iter().any(|w| w["title"] == "xterm"))
+}
