@@ -216,14 +216,16 @@ fn Snapshots() -> impl IntoView {
     });
     let confirm_text = Signal::derive(move || {
         asked.with(|a| match a {
-            Some((s, true)) if s.build_info.is_some() && s.image_name.is_none() => {
-                format!("Build snapshot {} again from its Dockerfile and files? Its image is deleted first.", s.name)
-            }
-            Some((s, true)) => format!(
-                "Pull snapshot {} again from {}? Its image is deleted first.",
-                s.name,
-                s.image_name.clone().unwrap_or_default()
-            ),
+            // What is made again is what `remake` makes: a pull if it has an image name.
+            Some((s, true)) => match remake(s).and_then(|again| again.image_name) {
+                Some(image) => format!("Pull snapshot {} again from {image}? Its image is deleted first.", s.name),
+                None => {
+                    format!(
+                        "Build snapshot {} again from its Dockerfile and files? Its image is deleted first.",
+                        s.name
+                    )
+                }
+            },
             Some((s, false)) => format!("Delete snapshot {} and its image files?", s.name),
             None => String::new(),
         })
