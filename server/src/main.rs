@@ -44,7 +44,8 @@ enum Command {
         /// Inherited file descriptor of the listening Unix socket (bound by the server).
         #[arg(long)]
         listen_fd: i32,
-        /// The sandbox user's home (also the work dir).
+        /// The home of `daytona`, the sandbox user unless its image names another (also the
+        /// work dir).
         #[arg(long)]
         home: PathBuf,
         /// Inherited descriptor kept open for as long as the agent runs: the sandbox's
@@ -76,11 +77,28 @@ fn main() -> std::process::ExitCode {
         Command::Serve(args) => runtime().block_on(app::serve(*args)),
         Command::TrustCa { ca_dir } => app::tls::trust(&ca_dir.unwrap_or_else(app::tls::default_ca_dir)),
         Command::Agent { listen_fd, home, lifeline_fd, env_fd, workload_fd, workload_join } => {
-            let input = env_fd.map(agent::read_jail_input).transpose();
+            let input = env_fd.map(agent::read_jail_input).transpose().map(Option::unwrap_or_default);
             let keep: Vec<i32> = lifeline_fd.into_iter().chain(workload_fd.iter().copied()).collect();
-            input.and_then(|i| agent::drop_privileges(jail::SANDBOX_UID, listen_fd, &keep).map(|()| i)).and_then(
-                |input| {
-                    let input = input.unwrap_or_default();
+            // An image's user (made a home first, while the agent may: a home the sandbox
+            // broke, e.g. a dangling link, is its own, logged, and the toolbox serves anyway),
+            // else `daytona`.
+            let user = |input: &agent::JailInput| match &input.user {
+                Some(user) => {
+                    if let Err(e) = user.make_home() {
+                        eprintln!("daytona-local agent: {e}");
+                    }
+                    user.clone()
+                }
+                None => agent::JailUser::daytona(home.clone()),
+            };
+            input
+                .map(|i| (user(&i), i))
+                .and_then(|(user, i)| agent::drop_privileges(&user, listen_fd, &keep).map(|()| (i, user)))
+                .and_then(|(input, user)| {
+                    // A jail on an image without a WORKDIR starts at `/`: its work dir is the home.
+                    if std::env::current_dir().is_ok_and(|d| d == std::path::Path::new("/")) {
+                        let _ = std::env::set_current_dir(&user.home);
+                    }
                     // What the sandbox runs finds the computer-use desktop (unless its env says otherwise).
                     std::env::set_var("DISPLAY", agent::DESKTOP_DISPLAY);
                     // Only now, unprivileged and filtered: the sandbox's env reaches what the agent
@@ -89,9 +107,8 @@ fn main() -> std::process::ExitCode {
                         std::env::set_var(k, v);
                     }
                     agent::workload::adopt(workload_fd, workload_join);
-                    runtime().block_on(agent::run(listen_fd, home, input.entrypoint))
-                },
-            )
+                    runtime().block_on(agent::run(listen_fd, user.home, input.entrypoint))
+                })
         }
     };
     match result {

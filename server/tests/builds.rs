@@ -56,7 +56,11 @@ async fn a_sandbox_from_an_image_waits_for_its_build_and_reuses_it() {
     let registry = Registry::start();
     let s = Server::start().await;
     let marker = unique("img");
-    let info = build_info(&format!("FROM {}\nRUN echo {marker} > /marker\n", registry.image("test/busybox:1.0")));
+    let dockerfile = format!("FROM {}\nRUN echo {marker} > /marker\nUSER app\n", registry.image("test/busybox:1.0"));
+    let info = build_info(&dockerfile);
+    // Who it will run as is the image's to say: no other user is taken while it is built.
+    let (status, body) = s.post("/sandbox", json!({ "buildInfo": info, "user": "daytona" })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let (status, sb) = s.post("/sandbox", json!({ "buildInfo": info })).await;
     assert_eq!(status, StatusCode::OK, "{sb}");
     assert_eq!(sb["state"], "pending_build", "{sb}");
@@ -78,16 +82,24 @@ async fn a_sandbox_from_an_image_waits_for_its_build_and_reuses_it() {
         seen.iter().all(|st| ["pending_build", "building_snapshot", "starting", "started"].contains(&st.as_str())),
         "{seen:?}"
     );
-    assert_eq!(s.exec(&id, "cat /marker").await, (0, format!("{marker}\n")));
+    // It runs as the USER its Dockerfile names, learnt once built.
+    assert_eq!(s.exec(&id, "cat /marker; id -un; echo $HOME").await, (0, format!("{marker}\napp\n/home/app\n")));
+    assert_eq!(s.get(&format!("/sandbox/{id}")).await.1["user"], "app");
+    assert_eq!(s.get_toolbox(&id, "/user-home-dir").await.1["dir"], "/home/app");
     let (status, url) = s.get(&format!("/sandbox/{id}/build-logs-url")).await;
     assert_eq!(status, StatusCode::OK, "{url}");
     let log = s.http.get(url["url"].as_str().unwrap()).bearer_auth(&s.key).send().await.unwrap().text().await.unwrap();
     assert!(log.contains(&format!("RUN echo {marker} > /marker")), "{log}");
 
-    // The same image again: the built snapshot at once, no build.
-    let (status, again) = s.post("/sandbox", json!({ "buildInfo": info })).await;
+    // The same image again: the built snapshot at once, no build, its user known (and asked
+    // for: accepted; another: refused).
+    let (status, again) = s.post("/sandbox", json!({ "buildInfo": info, "user": "app" })).await;
     assert_eq!(status, StatusCode::OK, "{again}");
     assert_eq!((again["state"].as_str(), again["snapshot"].as_str()), (Some("started"), Some(snapshot.as_str())));
+    assert_eq!(again["user"], "app");
+    let (status, body) = s.post("/sandbox", json!({ "buildInfo": info, "user": "root" })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["message"].as_str().unwrap_or_default().contains("user \"app\""), "{body}");
 }
 
 #[tokio::test]

@@ -466,6 +466,103 @@ async fn a_sandbox_on_an_image_sees_only_the_image_and_fills_only_its_disk() {
     assert_eq!(s.delete(&format!("/sandbox/{id}")).await.0, StatusCode::OK);
 }
 
+/// An image that runs as root (no `USER`, as most do) gets the sandbox's root: uid 0 of its own
+/// namespace, its range's first host id on the host, with a container root's everyday
+/// capabilities over the sandbox's own files and processes only (no mount, no device, no raw
+/// socket, no leaving the jail through a chroot, the seccomp filter as for any sandbox user).
+/// Its home is made in the jail: a link the sandbox leaves in place of it is never followed on
+/// the host. What it writes into a volume is on disk as the volume's id (1000), never host
+/// root's, and no other id can be given there; the next sandbox's user owns it.
+#[tokio::test]
+async fn an_image_running_as_root_is_root_of_its_sandbox_only() {
+    if !test_runs_as_root() {
+        return;
+    }
+    let registry = Registry::start_with(&[("OCI_ESCAPE", "1")]);
+    let s = Server::start().await;
+    let (status, vol) = s.post("/volumes", json!({ "name": unique("rootvol") })).await;
+    assert_eq!(status, StatusCode::OK, "{vol}");
+    let vid = vol["id"].as_str().unwrap().to_owned();
+    let (status, snap) =
+        s.post("/snapshots", json!({ "name": "rooted", "imageName": registry.image("test/escape:1.0") })).await;
+    assert_eq!(status, StatusCode::OK, "{snap}");
+    assert_eq!(settled(&s, snap["id"].as_str().unwrap()).await["state"], "active");
+    let volumes = json!([{ "volumeId": vid, "mountPath": "/vol" }]);
+    let sb = s.create(json!({ "snapshot": "rooted", "volumes": volumes })).await;
+    assert_eq!((sb["state"].as_str(), sb["user"].as_str()), (Some("started"), Some("root")), "{sb}");
+    let id = id_of(&sb);
+
+    // Root with CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, SETUID, NET_BIND_SERVICE and
+    // SYS_CHROOT (0x404fb), after an execve (each command is one) too, none inheritable.
+    let (_, status) = s.exec(&id, "grep -E '^(Uid|Cap[A-Za-z]+|NoNewPrivs|Seccomp):' /proc/self/status").await;
+    let fields: Vec<(&str, &str)> =
+        status.lines().filter_map(|l| l.split_once(':')).map(|(k, v)| (k, v.trim())).collect();
+    let (zero, kept) = ("0000000000000000", "00000000000404fb");
+    let expected = [
+        ("Uid", "0\t0\t0\t0"),
+        ("CapInh", zero),
+        ("CapPrm", kept),
+        ("CapEff", kept),
+        ("CapBnd", kept),
+        ("CapAmb", zero),
+        ("NoNewPrivs", "1"),
+        ("Seccomp", "2"),
+    ];
+    assert_eq!(fields, expected, "{status}");
+    // Its own files are its to change, whoever owns them (/data is daytona's); a user it
+    // becomes loses every capability.
+    let (code, out) = s.exec(&id, "echo x > /data/x && busybox chown 1234 /data/x && ls -ln /data/x").await;
+    assert!(code == 0 && out.contains(" 1234 "), "{out}");
+    let (_, out) = s.exec(&id, "busybox su -s /bin/sh daytona -c 'grep CapEff /proc/self/status' 2>&1").await;
+    assert!(out.contains("CapEff:\t0000000000000000") || out.contains("denied"), "{out}");
+    // Not mounts, devices, the kernel's refused calls, the agent's files, a way out of the jail.
+    let tries = "busybox mount -t tmpfs none /mnt; busybox mknod /dev/sdz b 8 0; \
+                 echo x > /opt/daytona/daytona-local; echo x >> /etc/hostname";
+    let (_, out) = s.exec(&id, &format!("{tries}; echo end")).await;
+    let refused = ["denied", "not permitted", "Read-only"].iter().map(|w| out.matches(w).count()).sum::<usize>();
+    assert_eq!(refused, 4, "{out}");
+    let (_, probed) = s.exec(&id, "/probe").await;
+    assert!(!probed.is_empty() && !probed.contains("reached the kernel"), "{probed}");
+    let data_dir = s.data_dir();
+    let (_, out) = s.exec(&id, &format!("/escape {}", data_dir.join("api-key").display())).await;
+    assert_eq!(out, "host file not visible\n", "chroot escape from a root sandbox");
+    // On the host, its files are its range's first id, far from host root.
+    let range: u32 = std::fs::read_to_string(data_dir.join("sandboxes").join(&id).join("idmap"))
+        .expect("the sandbox's id range")
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(range >= 100_000, "{range}");
+    assert_eq!(s.exec(&id, "echo mine > ~/mine").await.0, 0);
+    use std::os::unix::fs::MetadataExt;
+    let upper = data_dir.join("sandboxes").join(&id).join("disk/home/upper");
+    let upper = if upper.exists() { upper } else { data_dir.join("sandboxes").join(&id).join("home/upper") };
+    assert_eq!(std::fs::metadata(upper.join("root/mine")).expect("the file on the host").uid(), range);
+
+    // Its volume files are the volume's id on disk, no other id can be given there, and the
+    // next sandbox's user (daytona) owns them.
+    let (_, out) = s.exec(&id, "echo from-root > /vol/f; busybox chown 5 /vol/f 2>&1; ls -ln /vol/f").await;
+    assert!(out.contains("Value too large") && out.contains(" 0 "), "{out}");
+    let host_file = data_dir.join("volumes").join(&vid).join("f");
+    assert_eq!(std::fs::metadata(&host_file).expect("the volume file on the host").uid(), 1000);
+    let other = id_of(&s.create(json!({ "volumes": volumes })).await);
+    assert_eq!(
+        s.exec(&other, "stat -c %U /vol/f && echo more >> /vol/f && cat /vol/f").await,
+        (0, "daytona\nfrom-root\nmore\n".into())
+    );
+
+    // Its home replaced by a link to a host path: restarted, nothing appears on the host (the
+    // agent makes a missing home in the jail only; a broken one stays the sandbox's own).
+    let probe = data_dir.join(format!("probe-{id}"));
+    let plant = format!("cd / && busybox rm -rf /root && busybox ln -s {} /root", probe.display());
+    assert_eq!(s.exec(&id, &plant).await.0, 0);
+    assert_eq!(s.post_empty(&format!("/sandbox/{id}/stop")).await.0, StatusCode::OK);
+    let (status, sb) = s.post_empty(&format!("/sandbox/{id}/start")).await;
+    assert_eq!((status, sb["state"].as_str()), (StatusCode::OK, Some("started")), "{sb}");
+    assert!(!probe.exists(), "the home's link was followed on the host");
+    assert_eq!(s.exec(&id, "echo alive").await, (0, "alive\n".into()));
+}
+
 /// `networkAllowList` is enforced inside the sandbox: only listed networks (and DNS) are
 /// reachable, and the sandbox user cannot lift the rule. Bad lists are refused at create.
 #[tokio::test]

@@ -118,11 +118,18 @@ async fn a_sandbox_runs_on_a_musl_image_without_glibc() {
     let id = sandbox_on_image(&s, &registry, "musl", "test/musl:1.0").await;
     let (code, out) = s.exec(&id, "/hello; ls /lib; test -e /lib/x86_64-linux-gnu/libc.so.6 || echo no-glibc").await;
     assert_eq!((code, out.as_str()), (0, "hello from musl\nld-musl-x86_64.so.1\nno-glibc\n"));
-    // The toolbox's other faces: files up and down, a session.
-    let url = s.toolbox(&id, "/files/upload-v2?path=/data/in.txt");
+    // As its USER, app: uid 1234, its groups from the image's /etc/group, its home made for it
+    // (the image has none) and the home routes following; the WORKDIR stays the image's.
+    assert_eq!(s.get(&format!("/sandbox/{id}")).await.1["user"], "app");
+    let (code, out) = s.exec(&id, "id -u; id -G; echo $HOME $USER; pwd; ls -dln ~ | cut -c1-10; touch /data/x").await;
+    assert_ne!(code, 0, "app wrote into daytona's /data: {out}");
+    assert!(out.starts_with("1234\n1234 50\n/home/app app\n/work\ndrwxr-xr-x\n"), "{out}");
+    assert_eq!(s.get_toolbox(&id, "/user-home-dir").await.1["dir"], "/home/app");
+    // The toolbox's other faces: files up and down (as app, in its home), a session.
+    let url = s.toolbox(&id, "/files/upload-v2?path=/home/app/in.txt");
     let (status, reply) = send(s.http.post(url).bearer_auth(&s.key).body("from the toolbox")).await;
     assert_eq!(status, StatusCode::OK, "{reply}");
-    assert_eq!(s.exec(&id, "cat /data/in.txt").await, (0, "from the toolbox".into()));
+    assert_eq!(s.exec(&id, "cat ~/in.txt; stat -c %u ~/in.txt").await, (0, "from the toolbox1234\n".into()));
     let url = s.toolbox(&id, "/files/download?path=/hello");
     let resp = s.http.get(url).bearer_auth(&s.key).send().await.unwrap();
     assert!(resp.bytes().await.unwrap().starts_with(b"\x7fELF"), "the program downloaded");
@@ -167,14 +174,17 @@ async fn a_sandbox_runs_on_the_image_and_keeps_its_writes() {
     assert_eq!(s.exec(&id, "echo $GREETING $MINE; pwd").await, (0, "hello mine\n/work\n".into()));
     let (code, out) = s.exec(&id, "ls /bin/busybox; test -e /usr/bin/python3 || echo no-host-userland").await;
     assert_eq!((code, out.as_str()), (0, "/bin/busybox\nno-host-userland\n"));
-    // As the sandbox user: the image's root-owned files stay as they are.
-    let (code, out) = s.exec(&id, "id -u; touch /bin/x").await;
-    assert_ne!(code, 0, "{out}");
-    assert!(out.starts_with("1000\n"), "{out}");
-    // Writes land in the sandbox's own layer: in the image's /data (uid 1000) and the home.
+    // As the image's user: it names none, so root (of the sandbox, without a capability: see
+    // the isolation tests), at home in /root, which the image lacks and the agent made.
+    assert_eq!(sb["user"], "root", "{sb}");
+    let (code, out) = s.exec(&id, "id -u; echo $HOME $USER; ls -dln ~ | cut -c1-10; touch /bin/x && echo wrote").await;
+    assert_eq!((code, out.as_str()), (0, "0\n/root root\ndrwx------\nwrote\n"));
+    assert_eq!(s.get_toolbox(&id, "/user-home-dir").await.1["dir"], "/root");
+    // Writes land in the sandbox's own layer: over the image's files, in its /data, the home.
     assert_eq!(s.exec(&id, "echo kept > /data/kept && echo home > ~/home.txt").await.0, 0);
     let host_rootfs = s.data_dir().join("images").join(&snap_id).join("bundle/rootfs");
     assert!(host_rootfs.join("data").is_dir() && !host_rootfs.join("data/kept").exists(), "the image is untouched");
+    assert!(!host_rootfs.join("bin/x").exists() && !host_rootfs.join("root").exists(), "the image is untouched");
 
     // A session keeps its shell's state (sh: the image has no bash).
     let (status, _) = s.post_toolbox(&id, "/process/session", json!({ "sessionId": "s1" })).await;
@@ -223,7 +233,7 @@ async fn the_snapshots_entrypoint_runs_as_the_entrypoint_session() {
     let id = id_of(&s.create(json!({ "snapshot": "ep" })).await);
     let logged = eventually(Duration::from_secs(10), || async {
         let (_, logs) = s.get_toolbox(&id, "/process/session/entrypoint/logs").await;
-        logs.to_string().contains("started as 1000 with hello")
+        logs.to_string().contains("started as 0 with hello")
     })
     .await;
     assert!(logged, "entrypoint log: {:?}", s.get_toolbox(&id, "/process/session/entrypoint/logs").await);

@@ -47,8 +47,12 @@ layout="$dir/layout"
 umoci init --layout "$layout"
 umoci new --image "$layout:busybox"
 umoci unpack --image "$layout:busybox" "$dir/bundle" > /dev/null
-mkdir -p "$dir/bundle/rootfs/bin" "$dir/bundle/rootfs/work" "$dir/bundle/rootfs/data"
+mkdir -p "$dir/bundle/rootfs/bin" "$dir/bundle/rootfs/work" "$dir/bundle/rootfs/data" "$dir/bundle/rootfs/etc"
 chown 1000:1000 "$dir/bundle/rootfs/data"
+# Users as images have them: no USER, so root; `daytona` owns /data; `app` is the musl image's USER.
+printf 'root:x:0:0:root:/root:/bin/sh\ndaytona:x:1000:1000::/home/daytona:/bin/sh\napp:x:1234:1234::/home/app:/bin/sh\n' \
+  > "$dir/bundle/rootfs/etc/passwd"
+printf 'root:x:0:\nstaff:x:50:app\ndaytona:x:1000:\napp:x:1234:\n' > "$dir/bundle/rootfs/etc/group"
 cp /bin/busybox "$dir/bundle/rootfs/bin/busybox"
 for applet in sh ls cat echo id env pwd mkdir; do ln -s busybox "$dir/bundle/rootfs/bin/$applet"; done
 umoci repack --image "$layout:busybox" "$dir/bundle"
@@ -75,7 +79,8 @@ if [ -n "${OCI_ESCAPE:-}" ]; then
 fi
 # With OCI_MUSL=1 also `test/musl:1.0`: the busybox image plus musl's dynamic loader (Debian's
 # musl, the C library of Alpine images) and /hello, a program linked against it (musl-gcc):
-# an image whose programs need musl, and with no glibc at all.
+# an image whose programs need musl, and with no glibc at all. It runs as `USER app` (uid 1234,
+# groups app and staff), where the others run as root.
 if [ -n "${OCI_MUSL:-}" ]; then
   umoci unpack --image "$layout:busybox" "$dir/musl" > /dev/null
   mkdir -p "$dir/musl/rootfs/lib"
@@ -83,6 +88,7 @@ if [ -n "${OCI_MUSL:-}" ]; then
   printf '#include <stdio.h>\nint main(void) { puts("hello from musl"); return 0; }\n' > "$dir/hello.c"
   musl-gcc -O2 -o "$dir/musl/rootfs/hello" "$dir/hello.c"
   umoci repack --image "$layout:musl" "$dir/musl"
+  umoci config --image "$layout:musl" --config.user app
   skopeo copy -q --dest-tls-verify=false "${creds[@]}" "oci:$layout:musl" "docker://127.0.0.1:$port/test/musl:1.0"
 fi
 # With OCI_PYTHON=1 also `test/python:1.0`: the busybox image plus a Debian python (this host's

@@ -65,6 +65,52 @@ pub struct JailInput {
     /// The command its image starts with, run as the entrypoint session (none: nothing).
     #[serde(default)]
     pub entrypoint: Vec<String>,
+    /// Who its image runs as (none: `daytona`, uid and gid [`crate::jail::SANDBOX_UID`]).
+    #[serde(default)]
+    pub user: Option<JailUser>,
+}
+
+/// The user of a sandbox on an image (its `USER`, root included), the agent's and everything's
+/// it starts.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct JailUser {
+    /// Uid (in the sandbox's user namespace).
+    pub uid: u32,
+    /// Primary gid.
+    pub gid: u32,
+    /// Supplementary gids.
+    #[serde(default)]
+    pub groups: Vec<u32>,
+    /// Home directory (absolute), made if the image lacks it.
+    pub home: PathBuf,
+}
+
+impl JailUser {
+    /// `daytona`, the user of the default snapshot, at `home`.
+    pub fn daytona(home: PathBuf) -> Self {
+        let id = crate::jail::SANDBOX_UID;
+        Self { uid: id, gid: id, groups: Vec::new(), home }
+    }
+
+    /// Makes the user's home if it is missing (the image has none there): its parents root's
+    /// (0755), the home the user's, 0700 for root as on Debian, else 0755. Only as root of the
+    /// sandbox's namespace, inside the jail, before dropping privileges: a path the image or the
+    /// sandbox's earlier writes made a symlink resolves in the jail's own root.
+    pub fn make_home(&self) -> Result<(), String> {
+        use std::os::unix::fs::PermissionsExt;
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 || self.home.symlink_metadata().is_ok() {
+            return Ok(());
+        }
+        let fail = |e: std::io::Error| format!("making the home {}: {e}", self.home.display());
+        if let Some(parent) = self.home.parent() {
+            std::fs::DirBuilder::new().recursive(true).mode(0o755).create(parent).map_err(fail)?;
+        }
+        std::fs::create_dir(&self.home).map_err(fail)?;
+        std::os::unix::fs::lchown(&self.home, Some(self.uid), Some(self.gid)).map_err(fail)?;
+        let mode = if self.uid == 0 { 0o700 } else { 0o755 };
+        std::fs::set_permissions(&self.home, std::fs::Permissions::from_mode(mode)).map_err(fail)
+    }
 }
 
 /// Reads the sandbox's [`JailInput`] from the inherited descriptor `fd` and closes it; env
@@ -82,14 +128,16 @@ pub fn read_jail_input(fd: i32) -> Result<JailInput, String> {
     Ok(input)
 }
 
-/// Drops root (when started as root of the sandbox's user namespace) to the sandbox user,
-/// forbids regaining privileges through setuid binaries, installs the seccomp filter, marks
+/// Drops root (when started as root of the sandbox's user namespace) to the sandbox user
+/// (`user`; its root too, then with [`ROOT_CAPS`] only), forbids regaining privileges through
+/// setuid binaries, installs the seccomp filter, marks
 /// the listening socket close-on-exec, and closes every inherited descriptor above
 /// `listen_fd` but those in `keep` (the network helper's lifeline, the workload cgroup's
 /// files), which it keeps open, close-on-exec: no command run in the sandbox can take the
 /// server's connections or those descriptors, or end the sandbox's network helper early or
 /// keep it alive.
-pub fn drop_privileges(uid: u32, listen_fd: i32, keep: &[i32]) -> Result<(), String> {
+pub fn drop_privileges(user: &JailUser, listen_fd: i32, keep: &[i32]) -> Result<(), String> {
+    let JailUser { uid, gid, ref groups, .. } = *user;
     let mut keep: Vec<i32> = keep.iter().copied().filter(|&fd| fd > listen_fd).collect();
     keep.sort_unstable();
     keep.dedup();
@@ -111,23 +159,67 @@ pub fn drop_privileges(uid: u32, listen_fd: i32, keep: &[i32]) -> Result<(), Str
         if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 {
             return Err(format!("no_new_privs: {}", std::io::Error::last_os_error()));
         }
-        if libc::geteuid() == 0
-            && (libc::setgroups(0, std::ptr::null()) != 0 || libc::setgid(uid) != 0 || libc::setuid(uid) != 0)
-        {
-            return Err(format!("dropping to uid {uid}: {}", std::io::Error::last_os_error()));
+        // Root of the sandbox (an image's root user) keeps a container root's everyday
+        // capabilities (see [`ROOT_CAPS`]); any other user none.
+        let keep_caps = if uid == 0 { ROOT_CAPS } else { 0 };
+        if libc::geteuid() == 0 {
+            // While the capabilities to do so are there: the bounding set cut to what is kept
+            // (no execve can ever grant more), and the securebits locked: a user other than
+            // root gets nothing back from an execve as root or a uid change; ambient raises are
+            // off for everyone.
+            // Up to the kernel's last capability, past which PR_CAPBSET_DROP answers EINVAL.
+            for cap in (0..64).filter(|c| keep_caps & (1 << c) == 0) {
+                if libc::prctl(libc::PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 {
+                    let e = std::io::Error::last_os_error();
+                    if e.raw_os_error() == Some(libc::EINVAL) && cap > 0 {
+                        break;
+                    }
+                    return Err(format!("clearing the bounding set: {e}"));
+                }
+            }
+            let bits = if uid == 0 { SECURE_BITS_ROOT } else { SECURE_BITS };
+            if libc::prctl(libc::PR_SET_SECUREBITS, bits, 0, 0, 0) != 0 {
+                return Err(format!("securebits: {}", std::io::Error::last_os_error()));
+            }
+            if libc::setgroups(groups.len(), groups.as_ptr()) != 0
+                || libc::setresgid(gid, gid, gid) != 0
+                || libc::setresuid(uid, uid, uid) != 0
+            {
+                return Err(format!("dropping to uid {uid}, gid {gid}: {}", std::io::Error::last_os_error()));
+            }
         }
-        // setuid from root clears every capability; make sure nothing is left (a jail started
-        // unprivileged maps the server's own uid and may carry an ambient set).
+        // Nothing left of any other capability (the securebits keep them through the uid
+        // change; a jail started unprivileged maps the server's own uid and may carry an
+        // ambient set), none inheritable.
         libc::prctl(libc::PR_CAP_AMBIENT, libc::PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-        // _LINUX_CAPABILITY_VERSION_3: two 32-bit words per set, all zero.
+        // _LINUX_CAPABILITY_VERSION_3: two 32-bit words per set.
         let mut header = CapHeader { version: 0x2008_0522, pid: 0 };
-        let data = [CapData::default(); 2];
+        let low = keep_caps as u32;
+        let data = [CapData { effective: low, permitted: low, inheritable: 0 }, CapData::default()];
         if libc::syscall(libc::SYS_capset, &mut header as *mut CapHeader, data.as_ptr()) != 0 {
             return Err(format!("dropping capabilities: {}", std::io::Error::last_os_error()));
         }
     }
     seccomp::install()
 }
+
+/// `SECBIT_NOROOT`, `SECBIT_NO_SETUID_FIXUP` and `SECBIT_NO_CAP_AMBIENT_RAISE`, each with its
+/// lock, and `SECBIT_KEEP_CAPS_LOCKED` (off, locked): `<linux/securebits.h>`.
+const SECURE_BITS: libc::c_ulong = 0b1110_1111;
+
+/// For root as the sandbox user: `SECBIT_NO_CAP_AMBIENT_RAISE` and `SECBIT_KEEP_CAPS_LOCKED`
+/// (off), locked. Root's execve grants its bounding set again (as in any container); a change
+/// to another uid clears every capability.
+const SECURE_BITS_ROOT: libc::c_ulong = 0b1110_0000;
+
+/// The capabilities root keeps when it is the sandbox user (an image without `USER`): those of
+/// a container's root that act on the sandbox's own files and processes: `CHOWN`,
+/// `DAC_OVERRIDE`, `FOWNER`, `FSETID`, `KILL`, `SETGID`, `SETUID`, `NET_BIND_SERVICE`,
+/// `SYS_CHROOT`. All of them are the sandbox's user namespace's: they reach only what its ids
+/// map (not the host's files bound into the jail, not another id in a volume), under the same
+/// seccomp filter. Not kept, though a container's root has them: `NET_RAW` (raw sockets: a
+/// kernel surface with a history), `MKNOD`, `SETFCAP`, `SETPCAP` and `AUDIT_WRITE`.
+pub const ROOT_CAPS: u64 = 1 << 0 | 1 << 1 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 7 | 1 << 10 | 1 << 18;
 
 #[repr(C)]
 struct CapHeader {

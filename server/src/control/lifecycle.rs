@@ -265,10 +265,26 @@ impl AppState {
         if self.find(&name).is_ok() {
             return Err(ApiError::Conflict(format!("Sandbox with name {name} already exists")));
         }
-        let user = req.user.filter(|u| !u.is_empty()).unwrap_or_else(|| "daytona".into());
-        if user != "daytona" {
-            return Err(ApiError::BadRequest(format!("daytona-local sandboxes run as user 'daytona', not {user:?}")));
-        }
+        // Who it runs as: `daytona` on the default snapshot, its image's USER on another (known
+        // once the image is there: a sandbox on a build takes it when it starts).
+        let runs_as = match snapshot.general {
+            true => Some("daytona".to_owned()),
+            false if building => None,
+            false => Some(self.image_user(&snapshot.id)?),
+        };
+        let user = match (req.user.filter(|u| !u.is_empty()), runs_as) {
+            (None, Some(runs_as)) => runs_as,
+            (Some(asked), Some(runs_as)) if asked == runs_as => asked,
+            (None, None) => "root".into(),
+            (Some(asked), runs_as) => {
+                return Err(ApiError::BadRequest(format!(
+                    "Sandboxes on snapshot {} run as {}, not {asked:?}: daytona-local cannot run them as another \
+                     user",
+                    snapshot.name,
+                    runs_as.map_or_else(|| "the user of the image being built".into(), |u| format!("user {u:?}"))
+                )))
+            }
+        };
         let now = crate::time::now_ms();
         let dto = Sandbox {
             id: id.clone(),
@@ -344,8 +360,14 @@ impl AppState {
             }
             _ => None,
         };
+        // Named after its image's user (a sandbox made while its image was being built
+        // learns it here).
+        let user = image.as_ref().map(|run| self.image_user(&run.id)).transpose()?;
         match self.runtime.start(&rec.dto, image.as_ref()).await {
             Ok(()) => self.update(id, |r| {
+                if let Some(user) = user {
+                    r.dto.user = user;
+                }
                 r.set_state(SandboxState::Started);
                 r.dto.desired_state = Some(SandboxDesiredState::Started);
                 r.dto.error_reason = None;
@@ -361,6 +383,12 @@ impl AppState {
                 })
             }
         }
+    }
+
+    /// The name of the user snapshot `id`'s image runs as.
+    fn image_user(&self, id: &str) -> Result<String, ApiError> {
+        let image = self.runtime.images.root_image(id).map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok(image.user.name)
     }
 
     /// Marks a `started` sandbox whose jail is gone as `error` (recoverable), unless a

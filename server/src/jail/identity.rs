@@ -161,12 +161,32 @@ fn read_range(file: &Path) -> Option<u32> {
 /// A new user namespace mapping ids `0..RANGE` onto `range` (needs root), as a descriptor a
 /// jail's first process enters with `setns` before it makes its other namespaces, so that
 /// they belong to this user namespace.
+pub fn user_namespace(range: IdRange) -> std::io::Result<OwnedFd> {
+    let map = format!("0 {} {RANGE}\n", range.first);
+    namespace_with_maps(&map, &map)
+}
+
+/// A user namespace for the idmapped mounts of a jail's volumes: on-disk uid and gid
+/// [`VOLUME_ID`] are the host ids of the sandbox's user (`uid`, `gid` inside, through
+/// `range`), and no other id is mapped. Whoever the sandbox user is (`daytona`, an image's
+/// user, root), a volume's files are its own; files of any other id cannot be made in a
+/// volume (`EOVERFLOW`), so no sandbox can leave files owned by host root there.
+pub fn volume_namespace(range: IdRange, uid: u32, gid: u32) -> std::io::Result<OwnedFd> {
+    let (uid_map, gid_map) =
+        (format!("{VOLUME_ID} {} 1\n", range.host(uid)), format!("{VOLUME_ID} {} 1\n", range.host(gid)));
+    namespace_with_maps(&uid_map, &gid_map)
+}
+
+/// The uid and gid of a volume's files on disk (whichever sandbox made them).
+pub const VOLUME_ID: u32 = 1000;
+
+/// A new user namespace with these `uid_map` and `gid_map` (needs root), as a descriptor.
 ///
 /// A short-lived child is cloned straight into a new user namespace (`unshare` is impossible
 /// in a multi-threaded process), waits until this process has written its maps, and exits;
 /// the descriptor keeps the namespace alive. It shares our memory (`CLONE_VM`, no copy of a
 /// large server's page tables) and runs on a stack of its own, calling `read` and `write` only.
-pub fn user_namespace(range: IdRange) -> std::io::Result<OwnedFd> {
+fn namespace_with_maps(uid_map: &str, gid_map: &str) -> std::io::Result<OwnedFd> {
     let (mut ready, ready_w) = std::io::pipe()?;
     let (go, go_w) = std::io::pipe()?;
     // What the child needs: its ends, and the parent's ends to close in its own fd table.
@@ -205,8 +225,7 @@ pub fn user_namespace(range: IdRange) -> std::io::Result<OwnedFd> {
     let result = (|| {
         let mut ok = [0u8];
         ready.read_exact(&mut ok)?;
-        let map = format!("0 {} {RANGE}\n", range.first);
-        for file in ["uid_map", "gid_map"] {
+        for (file, map) in [("uid_map", uid_map), ("gid_map", gid_map)] {
             std::fs::OpenOptions::new().write(true).open(format!("/proc/{pid}/{file}"))?.write_all(map.as_bytes())?;
         }
         let ns = std::fs::File::open(format!("/proc/{pid}/ns/user"))?;

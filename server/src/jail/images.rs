@@ -49,6 +49,24 @@ pub struct RootImage {
     pub env: Vec<(String, String)>,
     /// The image's `WORKDIR`, if it sets one other than `/`.
     pub work_dir: Option<String>,
+    /// Who the image runs as (its `USER`).
+    pub user: ImageUser,
+}
+
+/// The user an image runs as: its `USER` as a container runtime resolves it against the
+/// image's own `/etc/passwd` and `/etc/group` (no `USER`: root).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImageUser {
+    /// Uid inside the sandbox.
+    pub uid: u32,
+    /// Primary gid inside the sandbox.
+    pub gid: u32,
+    /// Supplementary gids (the groups of `/etc/group` that list the user).
+    pub groups: Vec<u32>,
+    /// Its name in the image's `/etc/passwd`; else `root` for uid 0, else the uid.
+    pub name: String,
+    /// Its home: the image's `/etc/passwd` entry's; else `/root` for root, else `/`.
+    pub home: String,
 }
 
 /// Credentials for the images of one registry (an organization's `/docker-registry` entry).
@@ -160,8 +178,20 @@ impl Images {
         }
         unpack.arg(bundle.join("rootfs"));
         run(unpack, "unpacking the image").await?;
+        // The image's user database, copied out of its root without following a link out of it:
+        // umoci resolves a `USER` name against the root it is given and would follow an image's
+        // absolute symlink (`/etc/passwd -> /etc/shadow`) onto the host's files.
+        let users = bundle.join(USER_DB);
+        let (rootfs, db) = (bundle.join("rootfs"), users.clone());
+        tokio::task::spawn_blocking(move || copy_user_db(&rootfs, &db))
+            .await
+            .map_err(|e| format!("reading the image's users: {e}"))?
+            .map_err(|e| format!("reading the image's users: {e}"))?;
         let mut config = Command::new("umoci");
-        config.args(["raw", "runtime-config", "--image", &image]).arg(bundle.join("config.json"));
+        config
+            .args(["raw", "runtime-config", "--image", &image, "--rootfs"])
+            .arg(&users)
+            .arg(bundle.join("config.json"));
         run(config, "reading the image's config").await?;
         tokio::task::spawn_blocking(move || inspect(&bundle))
             .await
@@ -181,7 +211,7 @@ impl Images {
     pub fn root_image(&self, id: &str) -> Result<RootImage, JailError> {
         let bundle = self.path(id).join("bundle");
         let config = read_config(&bundle)?;
-        let env = config["process"]["env"]
+        let env: Vec<(String, String)> = config["process"]["env"]
             .as_array()
             .into_iter()
             .flatten()
@@ -193,7 +223,13 @@ impl Images {
             .as_str()
             .filter(|d| d.starts_with('/') && *d != "/" && !d.split('/').any(|c| c == ".."))
             .map(str::to_owned);
-        Ok(RootImage { rootfs: bundle.join("rootfs"), env, work_dir })
+        let mut user = image_user(&config, &bundle.join(USER_DB));
+        // The image's ENV names the home, as umoci wrote it from the user's entry, or as the
+        // image set it itself.
+        if let Some((_, home)) = env.iter().find(|(k, v)| k == "HOME" && valid_home(v)) {
+            user.home.clone_from(home);
+        }
+        Ok(RootImage { rootfs: bundle.join("rootfs"), env, work_dir, user })
     }
 
     /// Removes the image of snapshot `id`, if any.
@@ -317,6 +353,87 @@ fn inspect(bundle: &Path) -> Result<ImageInfo, String> {
     Ok(ImageInfo { size_bytes, command })
 }
 
+/// Where an unpacked bundle keeps the copy of its image's `/etc/passwd` and `/etc/group`
+/// (`{USER_DB}/etc/…`), umoci's source for resolving the image's `USER`.
+const USER_DB: &str = "users";
+
+/// Copies `rootfs`'s `/etc/passwd` and `/etc/group` (those that exist, up to 1 MiB each) to
+/// `db/etc/`, resolving every link inside `rootfs` as a container would see it, never outside.
+fn copy_user_db(rootfs: &Path, db: &Path) -> std::io::Result<()> {
+    use std::io::Read;
+    use std::os::fd::{AsRawFd, FromRawFd};
+    std::fs::create_dir_all(db.join("etc"))?;
+    let root = std::fs::File::open(rootfs)?;
+    for name in ["passwd", "group"] {
+        let path = std::ffi::CString::new(format!("etc/{name}")).map_err(std::io::Error::other)?;
+        // `struct open_how` of openat2(2).
+        #[repr(C)]
+        struct OpenHow {
+            flags: u64,
+            mode: u64,
+            resolve: u64,
+        }
+        let how = OpenHow {
+            // A path only: an image's device node or FIFO is never opened for reading.
+            flags: (libc::O_PATH | libc::O_CLOEXEC) as u64,
+            mode: 0,
+            resolve: libc::RESOLVE_IN_ROOT | libc::RESOLVE_NO_MAGICLINKS | libc::RESOLVE_NO_XDEV,
+        };
+        // SAFETY: a live descriptor, a C string and a struct that outlive the call, and its size.
+        let fd = unsafe {
+            libc::syscall(libc::SYS_openat2, root.as_raw_fd(), path.as_ptr(), &how, std::mem::size_of::<OpenHow>())
+        };
+        if fd < 0 {
+            let e = std::io::Error::last_os_error();
+            match e.raw_os_error() {
+                // None (or not a file one can open): nothing to resolve names against.
+                Some(libc::ENOENT | libc::ENOTDIR | libc::ELOOP | libc::EXDEV) => continue,
+                _ => return Err(e),
+            }
+        }
+        // SAFETY: just opened, owned by nobody else.
+        let path = unsafe { std::fs::File::from_raw_fd(fd as i32) };
+        if !path.metadata()?.is_file() {
+            continue;
+        }
+        // The very file the path descriptor holds, opened for reading.
+        let file = std::fs::File::open(format!("/proc/self/fd/{}", path.as_raw_fd()))?;
+        let mut text = Vec::new();
+        file.take(1 << 20).read_to_end(&mut text)?;
+        std::fs::write(db.join("etc").join(name), text)?;
+    }
+    Ok(())
+}
+
+/// Who the image of `config` (umoci's runtime config) runs as, named and housed from the
+/// user database copied to `db`.
+fn image_user(config: &serde_json::Value, db: &Path) -> ImageUser {
+    let id = |v: &serde_json::Value| v.as_u64().and_then(|n| u32::try_from(n).ok()).unwrap_or(0);
+    let user = &config["process"]["user"];
+    let (uid, gid) = (id(&user["uid"]), id(&user["gid"]));
+    let groups = user["additionalGids"].as_array().into_iter().flatten().map(id).collect();
+    let passwd = std::fs::read_to_string(db.join("etc/passwd")).unwrap_or_default();
+    // name:password:uid:gid:gecos:home:shell
+    let entry = passwd.lines().map(|l| l.split(':').collect::<Vec<_>>()).find(|f| {
+        f.len() >= 6 && f[2].parse::<u32>() == Ok(uid) && !f[0].is_empty() && f[0].bytes().all(|b| b.is_ascii_graphic())
+    });
+    let name =
+        entry.as_ref().map_or_else(|| if uid == 0 { "root".into() } else { uid.to_string() }, |f| f[0].to_owned());
+    let home = entry.map(|f| f[5].to_owned()).filter(|h| valid_home(h)).unwrap_or_else(|| {
+        if uid == 0 {
+            "/root".into()
+        } else {
+            "/".into()
+        }
+    });
+    ImageUser { uid, gid, groups, name, home }
+}
+
+/// Whether `home` is an absolute, plain path (no `.` or `..`, no control characters).
+fn valid_home(home: &str) -> bool {
+    home.starts_with('/') && !home.split('/').any(|c| c == ".." || c == ".") && !home.contains(char::is_control)
+}
+
 /// The OCI runtime config umoci wrote into `bundle`.
 fn read_config(bundle: &Path) -> Result<serde_json::Value, String> {
     std::fs::read(bundle.join("config.json"))
@@ -341,6 +458,44 @@ pub fn host_loader() -> Option<(PathBuf, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_images_user_is_named_and_housed_from_its_own_users() {
+        let dir = tempfile::tempdir().unwrap();
+        let (rootfs, db) = (dir.path().join("rootfs"), dir.path().join("db"));
+        std::fs::create_dir_all(rootfs.join("etc")).unwrap();
+        // The image's passwd is a link to a host file: followed inside the image's root only
+        // (where that path does not exist), so nothing is copied.
+        let host = dir.path().join("host-passwd");
+        std::fs::write(&host, "app:x:4321:4321::/host:/bin/sh\n").unwrap();
+        std::os::unix::fs::symlink(&host, rootfs.join("etc/passwd")).unwrap();
+        copy_user_db(&rootfs, &db).unwrap();
+        assert!(!db.join("etc/passwd").exists(), "a link out of the image was followed");
+        // A link that stays inside it is followed there.
+        std::fs::remove_file(rootfs.join("etc/passwd")).unwrap();
+        std::fs::write(rootfs.join("etc/users"), "root:x:0:0::/root:/bin/sh\napp:x:1234:1234::/home/app:/bin/sh\n")
+            .unwrap();
+        std::os::unix::fs::symlink("/etc/../etc/users", rootfs.join("etc/passwd")).unwrap();
+        copy_user_db(&rootfs, &db).unwrap();
+        let user = |config: serde_json::Value| image_user(&config, &db);
+        let app =
+            user(serde_json::json!({ "process": { "user": { "uid": 1234, "gid": 1234, "additionalGids": [50] } } }));
+        assert_eq!(
+            app,
+            ImageUser { uid: 1234, gid: 1234, groups: vec![50], name: "app".into(), home: "/home/app".into() }
+        );
+        let root = user(serde_json::json!({ "process": { "user": { "uid": 0, "gid": 0 } } }));
+        assert_eq!((root.name.as_str(), root.home.as_str()), ("root", "/root"));
+        // Not in the image's passwd: named by its uid, at home in /.
+        let stranger = user(serde_json::json!({ "process": { "user": { "uid": 777, "gid": 0 } } }));
+        assert_eq!((stranger.name.as_str(), stranger.home.as_str()), ("777", "/"));
+        // No user database and no user at all: root.
+        let bare = image_user(&serde_json::json!({}), &dir.path().join("none"));
+        assert_eq!((bare.uid, bare.gid, bare.name.as_str(), bare.home.as_str()), (0, 0, "root", "/root"));
+        for bad in ["home/app", "/home/../etc", "/home/./x", "/home/a\nb"] {
+            assert!(!valid_home(bad), "{bad:?}");
+        }
+    }
 
     fn login(address: &str, project: &str, username: &str) -> RegistryLogin {
         RegistryLogin {

@@ -682,6 +682,8 @@ struct ImageRootfs {
     lower: OwnedFd,
     env: Vec<(String, String)>,
     work_dir: Option<String>,
+    /// Who it runs as, and that user's home.
+    user: super::images::ImageUser,
     /// Run first, as the entrypoint session.
     entrypoint: Vec<String>,
 }
@@ -725,10 +727,22 @@ impl Jailed {
             (Some(run), Some(ns), Some(range)) => Some(image_rootfs(rt, run, &home, ns, range)?),
             _ => None,
         };
+        // The volumes' files are the sandbox user's, whoever that is (see `volume_namespace`).
+        let wanted = wanted_volumes(sb)?;
+        let (uid, gid) = image.as_ref().map_or((SANDBOX_UID, SANDBOX_UID), |i| (i.user.uid, i.user.gid));
+        let idmap = match ids {
+            Some(range) if !wanted.is_empty() => Some(
+                tokio::task::spawn_blocking(move || identity::volume_namespace(range, uid, gid))
+                    .await
+                    .map_err(|e| format!("volumes' id map: {e}"))?
+                    .map_err(|e| format!("volumes' id map: {e}"))?,
+            ),
+            _ => None,
+        };
         // Numbered above the descriptors a jail's are moved to, as [`high_fd`] says.
         let volumes = rt
             .volumes
-            .prepare(&wanted_volumes(sb)?, userns.as_ref())?
+            .prepare(&wanted, idmap.as_ref())?
             .into_iter()
             .map(|m| Ok(volume::Mount { source: high_fd(m.source)?, ..m }))
             .collect::<std::io::Result<Vec<_>>>()
@@ -811,14 +825,18 @@ impl Jailed {
             true => (PathBuf::from(STAGE_ETC), PathBuf::from(STAGE_HOME), PathBuf::from(STAGE_AGENT)),
             false => (self.etc.clone(), self.home.clone(), rt.exe.clone()),
         };
-        for f in ["passwd", "group", "hostname"] {
+        // An image has its own users (those its USER and files name); the host's userland has
+        // ours (root, daytona, nobody).
+        let users: &[&str] = if self.image.is_some() { &[] } else { &["passwd", "group"] };
+        for f in users.iter().chain(&["hostname"]) {
             cmd.arg("--ro-bind").arg(etc.join(f)).arg(format!("/etc/{f}"));
         }
         if uplink.is_some() {
             cmd.arg("--ro-bind").arg(etc.join("resolv.conf")).arg("/etc/resolv.conf");
         }
         // Directories bwrap creates for mount points are 0700 root: make ours traversable.
-        for parent in ["/home", "/opt"] {
+        let parents: &[&str] = if self.image.is_some() { &["/opt"] } else { &["/home", "/opt"] };
+        for parent in parents {
             cmd.args(["--perms", "0755", "--dir", parent]);
         }
         // On an image the home is in the writable layer, on the same disk.
@@ -861,36 +879,55 @@ impl Jailed {
         // As root of the sandbox's own user namespace, bwrap runs without one of its own: the
         // agent drops to the sandbox user itself, after it has read the sandbox's env.
         // No --die-with-parent: a jail outlives a crash of the server, which adopts it on restart.
-        let work_dir = self.image.as_ref().and_then(|i| i.work_dir.clone()).unwrap_or_else(|| HOME_IN_JAIL.into());
-        if work_dir != HOME_IN_JAIL {
-            // An image's WORKDIR, made if the image lacks it.
+        // An image's WORKDIR, made if the image lacks it; without one, `/`, where the agent
+        // goes to its user's home once it has made it.
+        let work_dir = match &self.image {
+            Some(image) => image.work_dir.clone().unwrap_or_else(|| "/".into()),
+            None => HOME_IN_JAIL.into(),
+        };
+        if work_dir != HOME_IN_JAIL && work_dir != "/" {
             cmd.args(["--dir", &work_dir]);
         }
         cmd.args(["--hostname", &hostname(&sb.name), "--chdir", &work_dir]);
         cmd.arg("--clearenv");
+        // An image user's name and home come with the image's ENV, below.
+        let user_env = [("HOME", HOME_IN_JAIL), ("USER", "daytona"), ("LOGNAME", "daytona")];
+        let user_env = if self.image.is_some() { &[][..] } else { &user_env[..] };
         let base_env = [
-            ("HOME", HOME_IN_JAIL),
-            ("USER", "daytona"),
-            ("LOGNAME", "daytona"),
             ("SHELL", "/bin/bash"),
             ("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
             ("LANG", "C.UTF-8"),
             ("TERM", "xterm-256color"),
         ];
-        for (k, v) in base_env {
+        for (k, v) in user_env.iter().chain(&base_env) {
             cmd.args(["--setenv", k, v]);
         }
         cmd.args(["--setenv", "DAYTONA_SANDBOX_ID", &sb.id]);
         // The sandbox's own env never goes into an argv or the environment of bwrap (root of
         // the namespace, whose loader would honour LD_PRELOAD): the agent reads it from a
         // descriptor once it is the unprivileged sandbox user.
-        // An image's ENV comes the same way, under the sandbox's own.
-        let mut env: std::collections::BTreeMap<String, String> =
-            self.image.as_ref().map(|i| i.env.iter().cloned().collect()).unwrap_or_default();
+        // An image's user, its name and home, and its ENV come the same way, under the
+        // sandbox's own.
+        let mut env = std::collections::BTreeMap::new();
+        if let Some(image) = &self.image {
+            let name = image.user.name.clone();
+            env.extend([
+                ("HOME".into(), image.user.home.clone()),
+                ("USER".into(), name.clone()),
+                ("LOGNAME".into(), name),
+            ]);
+            env.extend(image.env.iter().cloned());
+        }
         env.extend(sb.env.iter().map(|(k, v)| (k.clone(), v.clone())));
         let entrypoint = self.image.as_ref().map(|i| i.entrypoint.clone()).unwrap_or_default();
-        let env =
-            env_memfd(&crate::agent::JailInput { env, entrypoint }).map_err(|e| format!("passing the env: {e}"))?;
+        let user = self.image.as_ref().map(|i| crate::agent::JailUser {
+            uid: i.user.uid,
+            gid: i.user.gid,
+            groups: i.user.groups.clone(),
+            home: i.user.home.clone().into(),
+        });
+        let env = env_memfd(&crate::agent::JailInput { env, entrypoint, user })
+            .map_err(|e| format!("passing the env: {e}"))?;
         if let (Some(_), Some((_, loader))) = (&self.image, &rt.host_loader) {
             // The image's own loader and libraries, if any, are not the ones it was built for.
             cmd.arg(format!("{HOST_LIBS_IN_JAIL}/{loader}")).args(["--library-path", HOST_LIBS_IN_JAIL]);
@@ -1060,9 +1097,10 @@ unsafe fn stage(
 }
 
 /// Prepares the root of a jail on the image of `run`'s snapshot: the writable layer's directories on
-/// the sandbox's disk (`disk` is the disk's root; made on the first start: the layer's root
-/// and `/home` the sandbox's root's, `/home/daytona` its user's) and the image's files
-/// idmapped through `userns`, whose ids `range` maps.
+/// the sandbox's disk (`disk` is the disk's root, out of the sandbox's reach; made on the first
+/// start: the layer's root the sandbox's root's) and the image's files idmapped through
+/// `userns`, whose ids `range` maps. Nothing is made inside the layer from here: what is in
+/// it is the sandbox's, symlinks included (its user's home is made by the agent, in the jail).
 fn image_rootfs(
     rt: &Runtime,
     run: &ImageRun,
@@ -1072,16 +1110,17 @@ fn image_rootfs(
 ) -> Result<ImageRootfs, JailError> {
     use std::os::unix::fs::PermissionsExt;
     let image = rt.images.root_image(&run.id)?;
-    let (root, user) = (range.host(0), range.host(SANDBOX_UID));
-    let upper = disk.join("upper");
-    let layer = [
-        (disk.join("work"), 0, 0o700),
-        (upper.clone(), root, 0o755),
-        (upper.join("home"), root, 0o755),
-        (upper.join(HOME_IN_JAIL.trim_start_matches('/')), user, 0o755),
-    ];
+    let user = &image.user;
+    if let Some(id) = [user.uid, user.gid].iter().chain(&user.groups).find(|&&id| id >= identity::RANGE) {
+        return Err(JailError::Unsupported(format!(
+            "the image's user {} needs id {id}: sandboxes have ids 0 to {}",
+            user.name,
+            identity::RANGE - 1
+        )));
+    }
+    let layer = [(disk.join("work"), 0, 0o700), (disk.join("upper"), range.host(0), 0o755)];
     for (dir, owner, mode) in layer {
-        if dir.exists() {
+        if dir.symlink_metadata().is_ok() {
             continue;
         }
         let made = std::fs::create_dir(&dir)
@@ -1094,7 +1133,13 @@ fn image_rootfs(
         .and_then(|dir| volume::idmapped_tree(&dir, userns))
         .and_then(high_fd)
         .map_err(|e| format!("mounting the image: {e}"))?;
-    Ok(ImageRootfs { lower, env: image.env, work_dir: image.work_dir, entrypoint: run.entrypoint.clone() })
+    Ok(ImageRootfs {
+        lower,
+        env: image.env,
+        work_dir: image.work_dir,
+        user: image.user,
+        entrypoint: run.entrypoint.clone(),
+    })
 }
 
 /// The volumes `sb` mounts, checked again (the control plane checked them at create).

@@ -2,10 +2,11 @@
 //! between them, mounted into jails at their `mountPath` (optionally one `subpath` of them).
 //!
 //! Every sandbox has its own host id range, so one directory tree cannot belong to all of
-//! them: a volume's files are stored with the ids the sandboxes see (its user `daytona` is
-//! 1000 on disk) and each jail gets an *idmapped* mount of it through its own user namespace,
-//! where those ids are its own. A server run by a normal user has one identity for every
-//! sandbox: there the directory is bound as it is.
+//! them: a volume's files are stored as uid and gid [`VOLUME_ID`] (1000) on disk and each jail
+//! gets an *idmapped* mount of it where that id is its own user's (`daytona`, or whoever its
+//! image runs as, root included) and no other id exists (see [`super::identity::volume_namespace`]).
+//! A server run by a normal user has one identity for every sandbox: there the directory is
+//! bound as it is.
 //!
 //! A sandbox can write anything into a volume, symlinks included, and another sandbox (or a
 //! later start) mounts a `subpath` of it: the subpath is walked one directory at a time from
@@ -17,7 +18,8 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use super::error::JailError;
-use super::runtime::{running_as_root, SANDBOX_UID};
+use super::identity::VOLUME_ID;
+use super::runtime::running_as_root;
 
 /// The volumes' directory and how their files are owned.
 pub struct Volumes {
@@ -65,7 +67,7 @@ impl Volumes {
         std::fs::set_permissions(&root, std::os::unix::fs::PermissionsExt::from_mode(0o755))
             .map_err(|e| format!("chmod: {e}"))?;
         if running_as_root() {
-            std::os::unix::fs::chown(&root, Some(SANDBOX_UID), Some(SANDBOX_UID)).map_err(|e| format!("chown: {e}"))?;
+            std::os::unix::fs::chown(&root, Some(VOLUME_ID), Some(VOLUME_ID)).map_err(|e| format!("chown: {e}"))?;
         }
         Ok(())
     }
@@ -83,7 +85,8 @@ impl Volumes {
     }
 
     /// The mounts of `wanted`, parents before what is mounted inside them. `userns`: the
-    /// sandbox's user namespace, whose id map the mounts take (none when unprivileged).
+    /// namespace whose id map the mounts take ([`super::identity::volume_namespace`]; none
+    /// when unprivileged).
     pub fn prepare(&self, wanted: &[Wanted], userns: Option<&OwnedFd>) -> Result<Vec<Mount>, JailError> {
         let mut mounts = Vec::with_capacity(wanted.len());
         for w in wanted {
@@ -149,7 +152,7 @@ fn make_dir(dir: &OwnedFd, name: &CString) -> std::io::Result<()> {
     if running_as_root() {
         let made = open_dir(dir.as_raw_fd(), name)?;
         // SAFETY: a live descriptor.
-        if unsafe { libc::fchown(made.as_raw_fd(), SANDBOX_UID, SANDBOX_UID) } == -1 {
+        if unsafe { libc::fchown(made.as_raw_fd(), VOLUME_ID, VOLUME_ID) } == -1 {
             return Err(std::io::Error::last_os_error());
         }
     }
@@ -157,7 +160,7 @@ fn make_dir(dir: &OwnedFd, name: &CString) -> std::io::Result<()> {
 }
 
 /// A detached copy of the mount at `dir`, rooted there, whose ids are shown through `userns`'s
-/// map (on-disk 1000 is the sandbox's host id of its user 1000), nosuid and nodev.
+/// map (on-disk id `n` is the host id `n` maps to there), nosuid and nodev.
 pub(super) fn idmapped_tree(dir: &OwnedFd, userns: &OwnedFd) -> std::io::Result<OwnedFd> {
     let flags = libc::OPEN_TREE_CLONE | libc::OPEN_TREE_CLOEXEC | libc::AT_EMPTY_PATH as libc::c_uint;
     // SAFETY: a live descriptor and a static empty C string.
