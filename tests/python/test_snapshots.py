@@ -1,6 +1,7 @@
 """Snapshots through the official Python SDK, unmodified: pulled from a real registry on
 127.0.0.1 (tests/support/oci-registry.sh), listed, got, deactivated and activated, deleted; a
-`:latest` image refused as Daytona does; a sandbox running on one (its ENV, WORKDIR and files)."""
+`:latest` image refused as Daytona does; a sandbox running on one (its ENV, WORKDIR, USER and
+files)."""
 
 import time
 import uuid
@@ -27,6 +28,9 @@ def test_snapshot_pulled_listed_toggled_deleted(daytona, registry):
     sb = daytona.create(CreateSandboxFromSnapshotParams(snapshot=name, env_vars={"MINE": "yes"}))
     try:
         assert sb.snapshot == name
+        # The image names no USER: root of the sandbox, at home in /root, as on Daytona.
+        assert sb.user == "root"
+        assert sb.get_user_home_dir() == "/root"
         run = sb.process.exec("echo $GREETING $MINE; pwd; test -e /usr/bin/python3 || echo image-only")
         assert run.result == "hello yes\n/work\nimage-only\n"
         sb.fs.upload_file(b"uploaded\n", "/data/up.txt")
