@@ -34,8 +34,12 @@ for p in buildah ca-certificates; do need_pkg "$p"; done
 # for `sftp`/`scp` (the default snapshot is the host's userland).
 for p in openssh-client openssh-sftp-server; do need_pkg "$p"; done
 # Computer use: the sandboxes' desktop (TigerVNC's Xvnc: X server and VNC in one, resizable
-# by its viewers; window manager, terminal, noVNC), mouse and keyboard, recordings.
-for p in tigervnc-standalone-server openbox xterm websockify novnc xdotool ffmpeg; do need_pkg "$p"; done
+# by its viewers; window manager, terminal, noVNC), mouse and keyboard, recordings; its
+# session bus and accessibility bus (AT-SPI), and yad, GTK dialogs that expose an
+# accessibility tree (the tests' application for it).
+for p in tigervnc-standalone-server openbox xterm websockify novnc xdotool ffmpeg dbus-daemon at-spi2-core yad; do
+  need_pkg "$p"
+done
 
 # Debian's Rust for the web, its std sources and wasm linker: the npm package's wasm is built
 # with them (std rebuilt for size: lib.sh's sdk_cargo), and they are the wasm32 route of a

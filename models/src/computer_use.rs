@@ -1,5 +1,5 @@
 //! Toolbox computer use (`/computeruse/*`): the desktop's processes, mouse, keyboard,
-//! screenshots, displays, windows and screen recordings.
+//! screenshots, displays, windows, screen recordings and the accessibility tree.
 //!
 //! Daytona names the desktop's processes `xvfb`, `xfce4`, `x11vnc` and `novnc`; every field
 //! of its answers is optional in its spec but for [`Recording`]'s.
@@ -428,4 +428,136 @@ pub struct Recording {
 pub struct ListRecordingsResponse {
     /// The recordings, oldest first.
     pub recordings: Vec<Recording>,
+}
+
+/// Query of `GET /computeruse/a11y/tree`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct AccessibilityTreeQuery {
+    /// `focused` (default: the application with the active window), `pid` or `all`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub scope: Option<String>,
+    /// The application's process, with scope `pid`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub pid: Option<i64>,
+    /// How deep to descend: 0 the root only, negative (the default) without bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub max_depth: Option<i64>,
+}
+
+/// An element's place on the screen (`AccessibilityBounds`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct AccessibilityBounds {
+    /// Left edge, in screen pixels.
+    pub x: i32,
+    /// Top edge.
+    pub y: i32,
+    /// Width.
+    pub width: i32,
+    /// Height.
+    pub height: i32,
+}
+
+/// One element of the accessibility tree (`ComputerUseAccessibilityNode`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct AccessibilityNode {
+    /// `<bus name>:<object path>`, what the node routes take.
+    pub id: String,
+    /// Its role (`push button`, `text`, `frame`…).
+    pub role: String,
+    /// Its accessible name.
+    pub name: String,
+    /// Its description.
+    #[serde(default)]
+    pub description: String,
+    /// Where it is on the screen (zero when it has no place).
+    #[serde(default)]
+    pub bounds: AccessibilityBounds,
+    /// Its states (`focusable`, `showing`, `editable`…).
+    #[serde(default)]
+    pub states: Vec<String>,
+    /// The actions it can do (`click`, `press`…), for `node/invoke`.
+    #[serde(default)]
+    pub actions: Vec<String>,
+    /// Its children (none in find results).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub children: Vec<AccessibilityNode>,
+}
+
+/// Answer of `GET /computeruse/a11y/tree`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct AccessibilityTreeResponse {
+    /// The scope's root, with its descendants.
+    pub root: AccessibilityNode,
+    /// Whether the walk stopped at its node budget before the end.
+    pub truncated: bool,
+}
+
+/// Body of `POST /computeruse/a11y/find`: every given filter must match.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct FindAccessibilityNodesRequest {
+    /// As the tree's scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub scope: Option<String>,
+    /// As the tree's pid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub pid: Option<i64>,
+    /// The role, any case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub role: Option<String>,
+    /// The name, matched as `nameMatch` says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub name: Option<String>,
+    /// `substring` (default), `exact` or `regex`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub name_match: Option<String>,
+    /// States the node must all have.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub states: Option<Vec<String>>,
+    /// Most matches returned (default 500, at most 5000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub limit: Option<i64>,
+}
+
+/// Answer of `POST /computeruse/a11y/find`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct AccessibilityNodesResponse {
+    /// The matching nodes, without children, in tree order.
+    pub matches: Vec<AccessibilityNode>,
+    /// Whether the search stopped at its limit or node budget.
+    pub truncated: bool,
+}
+
+/// Body of `POST /computeruse/a11y/node/focus`, `…/invoke` and `…/value`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct AccessibilityNodeRequest {
+    /// The node's id, from the tree or a find.
+    pub id: String,
+    /// For `invoke`: the action's name, any case (none: its first action).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub action: Option<String>,
+    /// For `value`: the text (or, for a numeric control, the number) to set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub value: Option<String>,
 }

@@ -46,12 +46,13 @@ pub use build::{
 pub use chart::{Chart, ChartElement};
 pub use code_run::{CodeRunArtifacts, CodeRunRequest, CodeRunResponse};
 pub use computer_use::{
-    ComputerUseStartResponse, ComputerUseStatusResponse, DesktopProcess, DisplayInfo, DisplayInfoResponse,
-    KeyboardHotkeyRequest, KeyboardKeyRequest, KeyboardPressRequest, KeyboardTypeRequest, ListRecordingsResponse,
-    MouseButtonRequest, MouseClickRequest, MouseDragRequest, MouseMoveRequest, MouseScrollRequest, Position,
-    ProcessErrorsResponse, ProcessLogsResponse, ProcessRestartResponse, ProcessStatusResponse, Recording,
-    ScreenshotQuery, ScreenshotResponse, ScrollResponse, StartRecordingRequest, StopRecordingRequest, WindowInfo,
-    WindowsResponse,
+    AccessibilityBounds, AccessibilityNode, AccessibilityNodeRequest, AccessibilityNodesResponse,
+    AccessibilityTreeQuery, AccessibilityTreeResponse, ComputerUseStartResponse, ComputerUseStatusResponse,
+    DesktopProcess, DisplayInfo, DisplayInfoResponse, FindAccessibilityNodesRequest, KeyboardHotkeyRequest,
+    KeyboardKeyRequest, KeyboardPressRequest, KeyboardTypeRequest, ListRecordingsResponse, MouseButtonRequest,
+    MouseClickRequest, MouseDragRequest, MouseMoveRequest, MouseScrollRequest, Position, ProcessErrorsResponse,
+    ProcessLogsResponse, ProcessRestartResponse, ProcessStatusResponse, Recording, ScreenshotQuery, ScreenshotResponse,
+    ScrollResponse, StartRecordingRequest, StopRecordingRequest, WindowInfo, WindowsResponse,
 };
 pub use config::{DaytonaConfiguration, LocalIsolation, OidcConfig};
 pub use env_name::is_env_name;

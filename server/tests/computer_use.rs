@@ -301,6 +301,9 @@ async fn computer_use_refuses_what_it_cannot_do_with_clear_errors() {
     assert!(body["message"].as_str().unwrap().contains("POST /computeruse/start"), "{body}");
     let (_, status) = s.get_toolbox(&id, "/computeruse/status").await;
     assert_eq!(status["status"], "inactive");
+    // No desktop, no accessibility bus: Daytona's 503.
+    let (status, body) = s.get_toolbox(&id, "/computeruse/a11y/tree").await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("A11Y_UNAVAILABLE")));
     let (status, body) = s.post_toolbox(&id, "/computeruse/start", json!({})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     for (path, req) in [
@@ -331,8 +334,23 @@ async fn computer_use_refuses_what_it_cannot_do_with_clear_errors() {
         let (status, body) = s.get_toolbox(&id, &format!("/computeruse/{q}")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{q}: {body}");
     }
-    let (status, body) = s.get_toolbox(&id, "/computeruse/a11y/tree").await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("A11Y_UNAVAILABLE")));
+    // The accessibility routes: a bad scope, filter or node id is the client's; a node of no
+    // application is not found.
+    for q in ["scope=window", "scope=pid", "scope=pid&pid=-3"] {
+        let (status, body) = s.get_toolbox(&id, &format!("/computeruse/a11y/tree?{q}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{q}: {body}");
+    }
+    for req in [json!({"nameMatch": "fuzzy", "name": "x"}), json!({"nameMatch": "regex", "name": "("})] {
+        let (status, body) = s.post_toolbox(&id, "/computeruse/a11y/find", req.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{req}: {body}");
+    }
+    for bad in ["", "nope", ":1.5", "/org/x", ":1.5:/a b"] {
+        let (status, body) = s.post_toolbox(&id, "/computeruse/a11y/node/focus", json!({"id": bad})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+    }
+    let gone = json!({"id": ":1.9999:/org/a11y/atspi/accessible/1"});
+    let (status, body) = s.post_toolbox(&id, "/computeruse/a11y/node/invoke", gone).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     let (status, body) = s.post_toolbox(&id, "/computeruse/recordings/stop", json!({"id": "nope"})).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     // Screenshots racing a stop: each is an image or the desktop's 409, never a 500 (found by
@@ -370,4 +388,95 @@ async fn computer_use_refuses_what_it_cannot_do_with_clear_errors() {
     for (status, body) in [a, b, c] {
         assert_eq!(status, StatusCode::OK, "{body}");
     }
+}
+
+/// The accessibility tree of a GTK dialog (yad) started in the sandbox: found in the tree of
+/// every scope, its entry filled and its button pressed through AT-SPI, as an agent that reads
+/// the screen semantically would, and the dialog's answer is what was typed.
+#[tokio::test]
+async fn the_accessibility_tree_fills_and_presses_a_dialog() {
+    let s = Server::start().await;
+    let id = started_desktop(&s).await;
+    let (status, _) = s.post_toolbox(&id, "/process/session", json!({"sessionId": "dlg"})).await;
+    assert!(status.is_success());
+    let dialog = "yad --entry --title=Greeting --text='Your name' --button=Send:0 --button=Cancel:1";
+    let (status, cmd) =
+        s.post_toolbox(&id, "/process/session/dlg/exec", json!({"command": dialog, "runAsync": true})).await;
+    assert!(status.is_success(), "{cmd}");
+    let cmd_id = cmd["cmdId"].as_str().unwrap().to_owned();
+    let find = |req: Value| {
+        let (s, id) = (&s, &id);
+        async move {
+            let (status, body) = s.post_toolbox(id, "/computeruse/a11y/find", req.clone()).await;
+            assert_eq!(status, StatusCode::OK, "{req}: {body}");
+            body["matches"].as_array().cloned().unwrap_or_default()
+        }
+    };
+    let shown = eventually(Duration::from_secs(20), || async {
+        !find(json!({"scope": "all", "role": "push button", "name": "Send", "nameMatch": "exact"})).await.is_empty()
+    })
+    .await;
+    assert!(shown, "the dialog's button never showed in the accessibility tree");
+
+    // The focused application's tree is the dialog's: its frame, its entry, its buttons.
+    let (status, tree) = s.get_toolbox(&id, "/computeruse/a11y/tree").await;
+    assert_eq!(status, StatusCode::OK, "{tree}");
+    assert_eq!((tree["root"]["role"].as_str(), tree["root"]["name"].as_str()), (Some("application"), Some("yad")));
+    assert_eq!(tree["truncated"], false);
+    let frame = &tree["root"]["children"][0];
+    assert_eq!((frame["role"].as_str(), frame["name"].as_str()), (Some("frame"), Some("Greeting")), "{tree}");
+    let text = tree.to_string();
+    assert!(text.contains("\"Your name\"") && text.contains("\"Cancel\""), "{tree}");
+    // Depth-bounded, by pid, everything.
+    let (_, shallow) = s.get_toolbox(&id, "/computeruse/a11y/tree?maxDepth=1").await;
+    assert!(shallow["root"]["children"][0]["children"].is_null(), "{shallow}");
+    let (_, pid) = s.exec(&id, "pgrep -xo yad").await;
+    let (status, by_pid) = s.get_toolbox(&id, &format!("/computeruse/a11y/tree?scope=pid&pid={}", pid.trim())).await;
+    assert_eq!((status, by_pid["root"]["name"].as_str()), (StatusCode::OK, Some("yad")), "{by_pid}");
+    let (status, all) = s.get_toolbox(&id, "/computeruse/a11y/tree?scope=all&maxDepth=1").await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    assert!(all["root"]["children"].as_array().is_some_and(|apps| apps.iter().any(|a| a["name"] == "yad")), "{all}");
+
+    // The button: where it is on the screen, what it does.
+    let send = find(json!({"role": "Push Button", "name": "Send", "nameMatch": "exact", "states": ["showing"]})).await;
+    assert_eq!(send.len(), 1, "{send:?}");
+    let send = &send[0];
+    assert!(send["actions"].as_array().is_some_and(|a| a.iter().any(|a| a == "click")), "{send}");
+    let b = &send["bounds"];
+    let (x, y, w) = (b["x"].as_i64().unwrap(), b["y"].as_i64().unwrap(), b["width"].as_i64().unwrap());
+    assert!(w > 0 && (0..1280).contains(&x) && (0..800).contains(&y), "{send}");
+    assert!(send["children"].is_null(), "find results have no children: {send}");
+
+    // The entry: focused, filled, and the button pressed.
+    let entry = find(json!({"role": "text", "states": ["editable"]})).await;
+    assert_eq!(entry.len(), 1, "{entry:?}");
+    let entry_id = entry[0]["id"].as_str().unwrap().to_owned();
+    let (status, body) = s.post_toolbox(&id, "/computeruse/a11y/node/focus", json!({"id": entry_id})).await;
+    assert_eq!((status, body.clone()), (StatusCode::OK, json!({})), "{body}");
+    let focused = eventually(Duration::from_secs(5), || async {
+        !find(json!({"role": "text", "states": ["focused"]})).await.is_empty()
+    })
+    .await;
+    assert!(focused, "the entry did not take the focus");
+    let (status, body) =
+        s.post_toolbox(&id, "/computeruse/a11y/node/value", json!({"id": entry_id, "value": "Ada Lovelace"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let send_id = send["id"].as_str().unwrap().to_owned();
+    let (status, body) =
+        s.post_toolbox(&id, "/computeruse/a11y/node/invoke", json!({"id": send_id, "action": "fly"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "an action the button lacks: {body}");
+    let (status, body) =
+        s.post_toolbox(&id, "/computeruse/a11y/node/invoke", json!({"id": send_id, "action": "Click"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let answered = eventually(Duration::from_secs(10), || async {
+        let (_, c) = s.get_toolbox(&id, &format!("/process/session/dlg/command/{cmd_id}")).await;
+        c["exitCode"] == 0
+    })
+    .await;
+    assert!(answered, "the dialog did not end with its button");
+    let (_, logs) = s.get_toolbox(&id, &format!("/process/session/dlg/command/{cmd_id}/logs")).await;
+    assert!(logs.to_string().contains("Ada Lovelace"), "the dialog's answer: {logs}");
+    // Its application gone, its nodes are not found.
+    let (status, body) = s.post_toolbox(&id, "/computeruse/a11y/node/focus", json!({"id": entry_id})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
 }

@@ -990,11 +990,12 @@ async fn the_desktop_runs_as_the_sandbox_user_and_input_cannot_run_commands() {
     assert_eq!(status, StatusCode::OK, "{body}");
     let (code, out) = s
         // The oldest of each name: openbox forks a short-lived copy of itself for its startup command.
-        .exec(&id, "for n in Xvnc openbox; do grep -E '^(Uid|CapEff):' /proc/$(pgrep -xo $n)/status; done")
+        // dbus-daemon: the session's bus (the accessibility bus is a second one).
+        .exec(&id, "for n in Xvnc openbox dbus-daemon; do grep -E '^(Uid|CapEff):' /proc/$(pgrep -xo $n)/status; done")
         .await;
     assert_eq!(code, 0, "{out}");
-    assert_eq!(out.matches("Uid:\t1000\t1000\t1000\t1000").count(), 2, "{out}");
-    assert_eq!(out.matches("CapEff:\t0000000000000000").count(), 2, "{out}");
+    assert_eq!(out.matches("Uid:\t1000\t1000\t1000\t1000").count(), 3, "{out}");
+    assert_eq!(out.matches("CapEff:\t0000000000000000").count(), 3, "{out}");
     if test_runs_as_root() {
         let uid = sandbox_host_uid(&s, &id);
         // (name, pids cgroup) of each desktop process; one that ended meanwhile is skipped
@@ -1005,11 +1006,11 @@ async fn the_desktop_runs_as_the_sandbox_user_and_input_cannot_run_commands() {
                 let comm = comm(p)?;
                 let groups = std::fs::read_to_string(format!("/proc/{p}/cgroup")).ok()?;
                 let pids = groups.lines().find(|l| l.contains(":pids:") || l.starts_with("0::"))?.to_owned();
-                ["Xvnc", "openbox"].contains(&comm.as_str()).then_some((comm, pids))
+                ["Xvnc", "openbox", "dbus-daemon"].contains(&comm.as_str()).then_some((comm, pids))
             })
             .collect();
         let names: std::collections::BTreeSet<&str> = desktop.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names.len(), 2, "the desktop's processes are not the sandbox user's on the host: {names:?}");
+        assert_eq!(names.len(), 3, "the desktop's processes are not the sandbox user's on the host: {names:?}");
         for (name, pids) in &desktop {
             assert!(pids.ends_with("/workload"), "desktop process {name} in {pids}");
         }
@@ -1022,6 +1023,20 @@ async fn the_desktop_runs_as_the_sandbox_user_and_input_cannot_run_commands() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let (_, out) = s.exec(&id, "ls ~").await;
     assert!(!out.contains("touch"), "{out}");
+    // An accessibility node id is a bus name and an object path on the sandbox's own
+    // accessibility bus, and only AT-SPI's methods are called on it: naming the bus itself or
+    // a path with tricks gets a refusal, nothing else.
+    for (node, expected) in [
+        ("org.freedesktop.DBus:/org/freedesktop/DBus", StatusCode::BAD_REQUEST),
+        ("org.freedesktop.DBus:/org/freedesktop/DBus/../x", StatusCode::BAD_REQUEST),
+        (":1.0:/org/a11y/atspi/accessible/root\n", StatusCode::BAD_REQUEST),
+    ] {
+        for route in ["focus", "invoke", "value"] {
+            let req = json!({"id": node, "value": "x"});
+            let (status, body) = s.post_toolbox(&id, &format!("/computeruse/a11y/node/{route}"), req).await;
+            assert_eq!(status, expected, "{route} {node}: {body}");
+        }
+    }
 }
 
 /// A viewer may resize the desktop (RFB SetDesktopSize: noVNC's remote resize), so anyone with

@@ -1,7 +1,8 @@
 """The official Python SDK's computer use (sandbox.computer_use) against daytona-local: the
 desktop's processes, a terminal window driven with the mouse and keyboard until a typed
 command writes a file, screenshots in every variant (decoded: sizes, not blank), display
-info and windows, a recording downloaded and checked with ffprobe, and stop."""
+info and windows, a recording downloaded and checked with ffprobe, a dialog filled and answered
+through the accessibility tree, and stop."""
 
 import base64
 import json
@@ -13,7 +14,7 @@ import uuid
 import zlib
 
 import pytest
-from daytona import CreateSandboxFromSnapshotParams, DaytonaNotFoundError
+from daytona import CreateSandboxFromSnapshotParams, DaytonaNotFoundError, SessionExecuteRequest
 from daytona.common.computer_use import ScreenshotOptions, ScreenshotRegion
 
 
@@ -141,6 +142,32 @@ def test_a_recording_downloads_as_a_playable_mp4(sandbox, tmp_path):
     cu.recording.delete(rec.id)
     with pytest.raises(DaytonaNotFoundError):
         cu.recording.get(rec.id)
+
+
+def test_a_dialog_is_filled_and_answered_through_the_accessibility_tree(sandbox):
+    cu = sandbox.computer_use
+    cu.start()
+    a11y = cu.accessibility
+    sandbox.process.create_session("a11y")
+    run = sandbox.process.execute_session_command(
+        "a11y",
+        SessionExecuteRequest(command="yad --entry --title=Py --text=Project --button=Save:0", run_async=True),
+    )
+    assert wait_for(lambda: a11y.find_nodes(scope="all", role="push button", name="Save").matches, within=20)
+
+    tree = a11y.get_tree(max_depth=2)
+    assert tree.root.role == "application" and tree.root.name == "yad"
+    assert tree.root.children[0].role == "frame" and tree.root.children[0].name == "Py"
+    entry = a11y.find_nodes(role="text", states=["editable"]).matches
+    assert len(entry) == 1, entry
+    a11y.focus_node(entry[0].id)
+    a11y.set_node_value(entry[0].id, "orbit")
+    save = a11y.find_nodes(role="push button", name="Save", name_match="exact").matches[0]
+    assert "click" in save.actions and save.bounds.width > 0
+    a11y.invoke_node(save.id)
+    assert wait_for(lambda: sandbox.process.get_session_command("a11y", run.cmd_id).exit_code == 0)
+    logs = sandbox.process.get_session_command_logs("a11y", run.cmd_id)
+    assert "orbit" in (logs.output or logs.stdout or ""), logs
 
 
 def test_stop_ends_the_desktop(sandbox):

@@ -1,7 +1,8 @@
 //! The desktop's processes, under Daytona's names: `xvfb` (the X server: TigerVNC's Xvnc,
 //! an X server with its VNC server built in, on port 5901 of the sandbox's loopback),
 //! `x11vnc` (the VNC server: the same Xvnc, so status, logs and restart answer for it),
-//! `xfce4` (the desktop session: openbox, which starts a terminal) and `novnc` (websockify
+//! `xfce4` (the desktop session: a D-Bus session bus with the AT-SPI accessibility bus, and
+//! openbox, which starts a terminal) and `novnc` (websockify
 //! serving noVNC on port 6080, which the preview proxy reaches). One Xvnc rather than Xvfb and
 //! x11vnc because a viewer can resize its display (RFB's SetDesktopSize: noVNC's remote
 //! resize), which x11vnc cannot do, and it knows what changed on screen without polling.
@@ -10,6 +11,7 @@
 //! (a few times a minute at most), its output kept.
 
 use std::collections::BTreeMap;
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Arc;
@@ -69,9 +71,11 @@ const SPECS: [Spec; 3] = [
     Spec {
         name: "xfce4",
         priority: 200,
-        program: "openbox",
-        package: "openbox",
-        args: || ["--startup", "xterm -fa Monospace -fs 11 -geometry 100x30+40+40"].map(str::to_owned).to_vec(),
+        program: "dbus-run-session",
+        package: "dbus-daemon",
+        // The session: its own D-Bus session bus, the accessibility bus (when at-spi2-core is
+        // there: see `a11y`), and openbox, which starts a terminal. A fixed command line.
+        args: || ["--", "sh", "-c", SESSION].map(str::to_owned).to_vec(),
     },
     Spec {
         name: "novnc",
@@ -86,12 +90,18 @@ const SPECS: [Spec; 3] = [
     },
 ];
 
+/// The desktop session `xfce4` runs inside its D-Bus session.
+const SESSION: &str = "if [ -x /usr/libexec/at-spi-bus-launcher ]; then /usr/libexec/at-spi-bus-launcher \
+                       --launch-immediately & fi; exec openbox --startup 'xterm -fa Monospace -fs 11 -geometry 100x30+40+40'";
+
 /// Daytona's names for a part of one of [`SPECS`]' processes, with the priority Daytona gives
 /// it: x11vnc, the VNC server, is Xvnc's own (so its restart is the X server's).
 const PARTS: [(&str, &str, i32); 1] = [("x11vnc", "xvfb", 300)];
 
-/// Also needed, without a process of their own: the terminal openbox starts and noVNC's files.
-const ALSO_NEEDED: [(&str, &str); 2] = [("xterm", "xterm"), ("/usr/share/novnc/vnc.html", "novnc")];
+/// Also needed, without a process of their own: the window manager, the terminal it starts and
+/// noVNC's files.
+const ALSO_NEEDED: [(&str, &str); 3] =
+    [("openbox", "openbox"), ("xterm", "xterm"), ("/usr/share/novnc/vnc.html", "novnc")];
 
 struct Running {
     pid: i32,
@@ -216,8 +226,16 @@ impl Desktop {
             std::fs::File::create(self.logs.join(format!("{}.{ext}", spec.name)))
                 .map_err(|e| ToolboxError::Io(format!("{} log: {e}", spec.name)))
         };
+        // The session's runtime files (the accessibility bus's socket) in the desktop's private
+        // directory, not in the user's home.
+        let runtime = self.logs.join("run");
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .recursive(true)
+            .create(&runtime)
+            .map_err(|e| ToolboxError::Io(format!("desktop runtime dir: {e}")))?;
         let mut cmd = tokio::process::Command::new(spec.program);
-        cmd.args((spec.args)()).env("DISPLAY", DISPLAY).stdin(Stdio::null());
+        cmd.args((spec.args)()).env("DISPLAY", DISPLAY).env("XDG_RUNTIME_DIR", &runtime).stdin(Stdio::null());
         cmd.stdout(log("log")?).stderr(log("err")?).process_group(0).kill_on_drop(false);
         let child = crate::agent::workload::spawn(cmd)
             .await

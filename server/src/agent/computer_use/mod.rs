@@ -1,9 +1,10 @@
 //! Computer use (`/computeruse/*`), as Daytona's daemon serves it: a virtual desktop in the
 //! sandbox (see [`desktop`]), its mouse and keyboard ([`input`], xdotool), screenshots,
 //! displays and windows read over the X protocol ([`x11`], [`image`]) and screen recordings
-//! ([`recording`], ffmpeg). Everything runs as the sandbox user in its workload group. The
-//! accessibility-tree routes answer 503 `A11Y_UNAVAILABLE`: no AT-SPI bus runs in the sandbox.
+//! ([`recording`], ffmpeg) and the accessibility tree ([`a11y`], AT-SPI over D-Bus). Everything
+//! runs as the sandbox user in its workload group.
 
+mod a11y;
 mod desktop;
 mod image;
 mod input;
@@ -20,11 +21,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use daytona_models::{
-    ComputerUseStartResponse, ComputerUseStatusResponse, DisplayInfoResponse, KeyboardHotkeyRequest,
-    KeyboardKeyRequest, KeyboardPressRequest, KeyboardTypeRequest, ListRecordingsResponse, MouseButtonRequest,
-    MouseClickRequest, MouseDragRequest, MouseMoveRequest, MouseScrollRequest, Position, ProcessErrorsResponse,
-    ProcessLogsResponse, ProcessRestartResponse, ProcessStatusResponse, Recording, ScreenshotQuery, ScreenshotResponse,
-    ScrollResponse, StartRecordingRequest, StopRecordingRequest, WindowsResponse,
+    AccessibilityNodeRequest, AccessibilityNodesResponse, AccessibilityTreeQuery, AccessibilityTreeResponse,
+    ComputerUseStartResponse, ComputerUseStatusResponse, DisplayInfoResponse, FindAccessibilityNodesRequest,
+    KeyboardHotkeyRequest, KeyboardKeyRequest, KeyboardPressRequest, KeyboardTypeRequest, ListRecordingsResponse,
+    MouseButtonRequest, MouseClickRequest, MouseDragRequest, MouseMoveRequest, MouseScrollRequest, Position,
+    ProcessErrorsResponse, ProcessLogsResponse, ProcessRestartResponse, ProcessStatusResponse, Recording,
+    ScreenshotQuery, ScreenshotResponse, ScrollResponse, StartRecordingRequest, StopRecordingRequest, WindowsResponse,
 };
 
 pub use desktop::{Desktop, DISPLAY};
@@ -71,9 +73,11 @@ pub fn routes() -> Router<Arc<Agent>> {
         .route("/computeruse/recordings/stop", post(recordings_stop))
         .route("/computeruse/recordings/{id}", get(recordings_get).delete(recordings_delete))
         .route("/computeruse/recordings/{id}/download", get(recordings_download))
-        .route("/computeruse/a11y/tree", get(a11y))
-        .route("/computeruse/a11y/find", post(a11y))
-        .route("/computeruse/a11y/node/{action}", post(a11y))
+        .route("/computeruse/a11y/tree", get(a11y_tree))
+        .route("/computeruse/a11y/find", post(a11y_find))
+        .route("/computeruse/a11y/node/focus", post(a11y_focus))
+        .route("/computeruse/a11y/node/invoke", post(a11y_invoke))
+        .route("/computeruse/a11y/node/value", post(a11y_value))
 }
 
 async fn start(State(agent): State<Arc<Agent>>) -> Result<Json<ComputerUseStartResponse>, ToolboxError> {
@@ -385,10 +389,37 @@ async fn recordings_download(
     super::files::stream_file(&path, &id).await
 }
 
-/// The accessibility routes: refused with Daytona's code for it, and the reason.
-async fn a11y() -> ToolboxError {
-    ToolboxError::Unavailable(
-        "A11Y_UNAVAILABLE",
-        "the accessibility tree needs an AT-SPI bus, which daytona-local's desktop does not run".into(),
-    )
+async fn a11y_tree(
+    ToolboxQuery(q): ToolboxQuery<AccessibilityTreeQuery>,
+) -> Result<Json<AccessibilityTreeResponse>, ToolboxError> {
+    let scope = a11y::Scope::parse(q.scope.as_deref(), q.pid)?;
+    Ok(Json(a11y::Bus::connect().await?.tree(scope, q.max_depth.unwrap_or(-1)).await?))
 }
+
+async fn a11y_find(
+    ToolboxJson(req): ToolboxJson<FindAccessibilityNodesRequest>,
+) -> Result<Json<AccessibilityNodesResponse>, ToolboxError> {
+    let scope = a11y::Scope::parse(req.scope.as_deref(), req.pid)?;
+    let filter = a11y::Filter::new(&req)?;
+    Ok(Json(a11y::Bus::connect().await?.find(scope, &filter).await?))
+}
+
+async fn a11y_focus(ToolboxJson(req): ToolboxJson<AccessibilityNodeRequest>) -> Result<Json<Empty>, ToolboxError> {
+    let node = a11y::NodeRef::parse(&req.id)?;
+    a11y::Bus::connect().await?.focus(&node).await.map(|()| Json(Empty {}))
+}
+
+async fn a11y_invoke(ToolboxJson(req): ToolboxJson<AccessibilityNodeRequest>) -> Result<Json<Empty>, ToolboxError> {
+    let node = a11y::NodeRef::parse(&req.id)?;
+    a11y::Bus::connect().await?.invoke(&node, req.action.as_deref()).await.map(|()| Json(Empty {}))
+}
+
+async fn a11y_value(ToolboxJson(req): ToolboxJson<AccessibilityNodeRequest>) -> Result<Json<Empty>, ToolboxError> {
+    let node = a11y::NodeRef::parse(&req.id)?;
+    let value = req.value.unwrap_or_default();
+    a11y::Bus::connect().await?.set_value(&node, &value).await.map(|()| Json(Empty {}))
+}
+
+/// The empty object the accessibility node routes answer.
+#[derive(serde::Serialize)]
+struct Empty {}

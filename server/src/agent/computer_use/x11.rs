@@ -192,3 +192,13 @@ pub fn windows(conn: &RustConnection, root: Window) -> Result<Vec<WindowInfo>, T
     }
     Ok(windows)
 }
+
+/// The text of the root window's property `name` (e.g. `AT_SPI_BUS`), if it is set.
+pub fn root_string(conn: &RustConnection, root: Window, name: &str) -> Option<String> {
+    let atom = conn.intern_atom(true, name.as_bytes()).ok()?.reply().ok()?.atom;
+    if atom == 0 {
+        return None;
+    }
+    let value = conn.get_property(false, root, atom, AtomEnum::ANY, 0, 4096).ok()?.reply().ok()?.value;
+    Some(String::from_utf8_lossy(&value).into_owned())
+}
