@@ -1,14 +1,15 @@
 //! Computer use (`sandbox.computer_use()`), as `@daytonaio/sdk`'s `ComputerUse`: the
-//! desktop's processes, and its [`Mouse`], [`Keyboard`], [`Screenshot`], [`Display`] and
-//! [`Recordings`]. Screenshots come back as Daytona's base64 answer, and as bytes or a `Blob`
+//! desktop's processes, and its [`Mouse`], [`Keyboard`], [`Screenshot`], [`Display`],
+//! [`Recordings`] and [`Accessibility`]. Screenshots come back as Daytona's base64 answer, and as bytes or a `Blob`
 //! ready for an `<img>` or `createImageBitmap`; a recording downloads as a streamed `Blob`.
 
 use daytona_models::{
-    ComputerUseStartResponse, ComputerUseStatusResponse, DisplayInfoResponse, KeyboardHotkeyRequest,
-    KeyboardKeyRequest, KeyboardPressRequest, KeyboardTypeRequest, ListRecordingsResponse, MouseButtonRequest,
-    MouseClickRequest, MouseDragRequest, MouseMoveRequest, MouseScrollRequest, Position, ProcessErrorsResponse,
-    ProcessLogsResponse, ProcessRestartResponse, ProcessStatusResponse, Recording, ScreenshotQuery, ScreenshotResponse,
-    ScrollResponse, StartRecordingRequest, StopRecordingRequest, WindowsResponse,
+    AccessibilityNodeRequest, AccessibilityNodesResponse, AccessibilityTreeQuery, AccessibilityTreeResponse,
+    ComputerUseStartResponse, ComputerUseStatusResponse, DisplayInfoResponse, FindAccessibilityNodesRequest,
+    KeyboardHotkeyRequest, KeyboardKeyRequest, KeyboardPressRequest, KeyboardTypeRequest, ListRecordingsResponse,
+    MouseButtonRequest, MouseClickRequest, MouseDragRequest, MouseMoveRequest, MouseScrollRequest, Position,
+    ProcessErrorsResponse, ProcessLogsResponse, ProcessRestartResponse, ProcessStatusResponse, Recording,
+    ScreenshotQuery, ScreenshotResponse, ScrollResponse, StartRecordingRequest, StopRecordingRequest, WindowsResponse,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -32,6 +33,10 @@ pub(crate) const KEY_DOWN: Route = (Method::Post, "/computeruse/keyboard/down");
 pub(crate) const KEY_UP: Route = (Method::Post, "/computeruse/keyboard/up");
 pub(crate) const RECORDING_START: Route = (Method::Post, "/computeruse/recordings/start");
 pub(crate) const RECORDING_STOP: Route = (Method::Post, "/computeruse/recordings/stop");
+pub(crate) const A11Y_FIND: Route = (Method::Post, "/computeruse/a11y/find");
+pub(crate) const A11Y_FOCUS: Route = (Method::Post, "/computeruse/a11y/node/focus");
+pub(crate) const A11Y_INVOKE: Route = (Method::Post, "/computeruse/a11y/node/invoke");
+pub(crate) const A11Y_VALUE: Route = (Method::Post, "/computeruse/a11y/node/value");
 
 /// The computer-use API of one sandbox (cheap to clone).
 #[derive(Clone, Debug)]
@@ -131,6 +136,54 @@ impl ComputerUse {
     /// Screen recordings.
     pub fn recording(&self) -> Recordings<'_> {
         Recordings { cu: self }
+    }
+
+    /// The accessibility tree of the desktop's applications.
+    pub fn accessibility(&self) -> Accessibility<'_> {
+        Accessibility { cu: self }
+    }
+}
+
+/// The accessibility tree (AT-SPI) of the applications on the desktop: read it, search it,
+/// and focus, press or fill its elements by id.
+#[derive(Clone, Copy, Debug)]
+pub struct Accessibility<'a> {
+    cu: &'a ComputerUse,
+}
+
+impl Accessibility<'_> {
+    /// The tree of `q.scope` (`focused`, `pid` with `q.pid`, or `all`), `q.max_depth` deep.
+    pub fn get_tree(&self, q: &AccessibilityTreeQuery) -> Call<AccessibilityTreeResponse> {
+        let query = query(&[
+            ("scope", q.scope.clone()),
+            ("pid", q.pid.map(|p| p.to_string())),
+            ("maxDepth", q.max_depth.map(|d| d.to_string())),
+        ]);
+        self.cu.call(Method::Get, "/computeruse/a11y/tree", &query)
+    }
+
+    /// The elements `req` matches, without their children.
+    pub fn find_nodes(&self, req: &FindAccessibilityNodesRequest) -> Call<AccessibilityNodesResponse> {
+        self.cu.post(A11Y_FIND, req)
+    }
+
+    /// Gives element `id` the keyboard focus.
+    pub fn focus_node(&self, id: &str) -> Call<()> {
+        self.node(A11Y_FOCUS, AccessibilityNodeRequest { id: id.into(), ..Default::default() })
+    }
+
+    /// Does element `id`'s `action` (none: its first, e.g. a button's `click`).
+    pub fn invoke_node(&self, id: &str, action: Option<&str>) -> Call<()> {
+        self.node(A11Y_INVOKE, AccessibilityNodeRequest { id: id.into(), action: action.map(Into::into), value: None })
+    }
+
+    /// Sets element `id`'s text (or a numeric control's value).
+    pub fn set_node_value(&self, id: &str, value: &str) -> Call<()> {
+        self.node(A11Y_VALUE, AccessibilityNodeRequest { id: id.into(), action: None, value: Some(value.into()) })
+    }
+
+    fn node(&self, route: Route, req: AccessibilityNodeRequest) -> Call<()> {
+        self.cu.route::<()>(route).body(&req).unanswered()
     }
 }
 

@@ -54,7 +54,8 @@ pub mod js;
 pub use build::{ImageBuildOptions, LogFn, DEFAULT_BUILD_TIMEOUT};
 pub use call::Call;
 pub use computer_use::{
-    screenshot_blob, screenshot_bytes, ComputerUse, Display, Keyboard, Mouse, Recordings, Region, Screenshot,
+    screenshot_blob, screenshot_bytes, Accessibility, ComputerUse, Display, Keyboard, Mouse, Recordings, Region,
+    Screenshot,
 };
 pub use config::DaytonaConfig;
 pub use daytona::{Daytona, NumberedPage, SandboxPage};

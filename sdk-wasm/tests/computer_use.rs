@@ -1,14 +1,15 @@
 //! `sandbox.computer_use()` in Chromium: the desktop started, a terminal driven with the mouse
 //! and keyboard until a typed command writes a file, screenshots (bytes, sizes, a `Blob` that
 //! decodes to an image of the screen's size), display and windows, a recording downloaded as a
-//! `Blob` with progress, stop; and signed preview URLs made and expired.
+//! `Blob` with progress, a dialog answered through the accessibility tree, stop; and signed
+//! preview URLs made and expired.
 
 mod common;
 
 use std::cell::Cell;
 use std::rc::Rc;
 
-use daytona_wasm::models::{MouseClickRequest, ScreenshotQuery};
+use daytona_wasm::models::{AccessibilityTreeQuery, FindAccessibilityNodesRequest, MouseClickRequest, ScreenshotQuery};
 use daytona_wasm::{screenshot_blob, screenshot_bytes, CreateSandboxParams, TransferOptions, TransferProgress};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -160,6 +161,50 @@ async fn the_desktop_is_driven_and_seen_through_the_sdk() {
     assert_eq!(Some(seen.get()), done.size_bytes, "progress reached the whole file");
     cu.recording().delete(&rec.id).await.unwrap();
     let gone = cu.recording().get(&rec.id).await.unwrap_err();
+    assert_eq!(gone.kind(), daytona_wasm::ErrorKind::NotFound);
+
+    // The accessibility tree of a GTK dialog: found, its entry filled, its button pressed.
+    let a11y = cu.accessibility();
+    let dialog = "yad --entry --title=Wasm --text=Name --button=Fine:0 > ~/yad.out 2>&1 &";
+    sb.process().exec(dialog, None, None, None).await.unwrap();
+    let fine = FindAccessibilityNodesRequest {
+        scope: Some("all".into()),
+        role: Some("push button".into()),
+        name: Some("Fine".into()),
+        name_match: Some("exact".into()),
+        ..Default::default()
+    };
+    let mut button = None;
+    for _ in 0..100 {
+        button = a11y.find_nodes(&fine).await.unwrap().matches.into_iter().next();
+        if button.is_some() {
+            break;
+        }
+        sleep(200).await;
+    }
+    let button = button.expect("the dialog's button in the tree");
+    assert!(button.actions.iter().any(|a| a == "click"), "{button:?}");
+    let tree = a11y.get_tree(&AccessibilityTreeQuery { max_depth: Some(1), ..Default::default() }).await.unwrap();
+    assert_eq!((tree.root.name.as_str(), tree.root.children[0].name.as_str()), ("yad", "Wasm"));
+    let editable = FindAccessibilityNodesRequest {
+        role: Some("text".into()),
+        states: Some(vec!["editable".into()]),
+        ..Default::default()
+    };
+    let entry = a11y.find_nodes(&editable).await.unwrap().matches.remove(0);
+    a11y.focus_node(&entry.id).await.unwrap();
+    a11y.set_node_value(&entry.id, "from wasm").await.unwrap();
+    a11y.invoke_node(&button.id, None).await.unwrap();
+    let mut answer = String::new();
+    for _ in 0..50 {
+        answer = sb.process().exec("cat ~/yad.out", None, None, None).await.unwrap().result;
+        if answer.contains("from wasm") {
+            break;
+        }
+        sleep(100).await;
+    }
+    assert!(answer.contains("from wasm"), "{answer}");
+    let gone = a11y.focus_node(&entry.id).await.unwrap_err();
     assert_eq!(gone.kind(), daytona_wasm::ErrorKind::NotFound);
 
     let stopped = cu.stop().await.unwrap();

@@ -369,6 +369,7 @@ test('every exported method, called from plain JS as users import the package', 
   assert.deepEqual([out.recListed, out.recGot], [true, true]);
   assert.deepEqual(out.video, ['ftyp', true], 'the recording downloads as an MP4 with progress to its end');
   assert.equal(out.recGone, true);
+  assert.deepEqual(out.a11y, ['yad', ['frame'], true, 'every method', 'DaytonaBadRequestError']);
   assert.equal(out.cuAfterStop, 'inactive');
   // Git through the JS face, against git's own HTTP backend in the sandbox.
   assert.equal(out.gitFixture, 0);

@@ -12,6 +12,8 @@ import {
   type GitCommitResponse,
   type GitStatus,
   type ListBranchResponse,
+  type AccessibilityNode,
+  type AccessibilityTreeResponse,
   type ComputerUseStartResponse,
   type ContextState,
   type CreateSandboxParams,
@@ -153,7 +155,11 @@ export async function desktop(sandbox: Sandbox, signal: AbortSignal): Promise<st
   const list: ListRecordingsResponse = await cu.recording.list();
   const video: Blob = await cu.recording.download(rec.id, { signal, onProgress: (p) => console.log(p.loaded) });
   const windows = (await cu.display.getWindows()).windows.map((w) => w.title);
-  return `${started.message}${scrolled}${shot.screenshot.length}${list.recordings.length}${video.size}${windows}`;
+  const tree: AccessibilityTreeResponse = await cu.accessibility.getTree({ scope: 'all', maxDepth: 2 });
+  const found: AccessibilityNode[] = (await cu.accessibility.findNodes({ role: 'push button', nameMatch: 'exact' })).matches;
+  await cu.accessibility.invokeNode(found[0].id, 'click');
+  await cu.accessibility.setNodeValue(tree.root.id, 'text');
+  return `${started.message}${scrolled}${shot.screenshot.length}${list.recordings.length}${video.size}${windows}${found[0].bounds?.width}`;
 }
 
 export async function share(sandbox: Sandbox): Promise<string> {

@@ -1,6 +1,7 @@
 // The official TypeScript SDK's computer use (sandbox.computerUse) in Node against a real
 // daytona-local: start, the mouse and keyboard driving the desktop's terminal until a typed
-// command writes a file, screenshots (sizes read from the images), display info, stop.
+// command writes a file, screenshots (sizes read from the images), display info, a dialog
+// answered through the accessibility tree, stop.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -69,6 +70,28 @@ test('start, mouse, keyboard, screenshots, stop', async () => {
   assert.deepEqual(pngSize(region.screenshot), [120, 120]);
   const jpeg = await cu.screenshot.takeCompressed({ format: 'jpeg', quality: 70, scale: 0.5 });
   assert.deepEqual(jpegSize(jpeg.screenshot), [640, 400]);
+
+  // The accessibility tree of a GTK dialog: read, its entry filled, its button pressed.
+  const a11y = cu.accessibility;
+  await sandbox.process.createSession('a11y');
+  const dialog = await sandbox.process.executeSessionCommand('a11y', {
+    command: "yad --entry --title=Node --text='Name' --button=Done:0",
+    runAsync: true,
+  });
+  const done = async () =>
+    (await a11y.findNodes({ scope: 'all', role: 'push button', name: 'Done', nameMatch: 'exact' })).matches;
+  assert.ok(await until(async () => (await done()).length === 1, 20000), 'the dialog never showed in the tree');
+  const tree = await a11y.getTree({ scope: 'focused', maxDepth: 1 });
+  assert.equal(tree.root.name, 'yad');
+  const [entry] = (await a11y.findNodes({ role: 'text', states: ['editable'] })).matches;
+  await a11y.focusNode(entry.id);
+  await a11y.setNodeValue(entry.id, 'from node');
+  await a11y.invokeNode((await done())[0].id);
+  assert.ok(
+    await until(async () => (await sandbox.process.getSessionCommand('a11y', dialog.cmdId)).exitCode === 0),
+    'the dialog did not end',
+  );
+  assert.match((await sandbox.process.getSessionCommandLogs('a11y', dialog.cmdId)).stdout, /from node/);
 
   const stopped = await cu.stop();
   assert.equal(stopped.status.xvfb.running, false);

@@ -1,8 +1,9 @@
 //! The JS face of computer use (`sandbox.computerUse`), as `@daytonaio/sdk`'s `ComputerUse`
-//! with its `mouse`, `keyboard`, `screenshot`, `display` and `recording`. Answers are handed
-//! on as the toolbox sent them (see `Call`); a recording downloads as a `Blob`.
+//! with its `mouse`, `keyboard`, `screenshot`, `display`, `recording` and `accessibility`.
+//! Answers are handed on as the toolbox sent them (see `Call`); a recording downloads as a
+//! `Blob`.
 
-use daytona_models::ScreenshotQuery;
+use daytona_models::{AccessibilityTreeQuery, ScreenshotQuery};
 use wasm_bindgen::prelude::*;
 
 use super::lazy::{self, lazy_area, lazy_methods, string_arg};
@@ -98,10 +99,24 @@ export interface Display {
   /** The top-level windows. */
   getWindows(): Promise<WindowsResponse>;
 }
+/** Which part of the accessibility tree: `focused` (default), `pid` (with `pid`) or `all`; `maxDepth` 0 the root only. */
+export interface AccessibilityTreeOptions { scope?: string; pid?: number; maxDepth?: number }
+export interface Accessibility {
+  /** The accessibility tree (AT-SPI) of the desktop's applications. */
+  getTree(options?: AccessibilityTreeOptions): Promise<AccessibilityTreeResponse>;
+  /** The elements matching every given filter (role any case, name by `nameMatch`, states), without children. */
+  findNodes(options?: FindAccessibilityNodesRequest): Promise<AccessibilityNodesResponse>;
+  /** Gives element `id` the keyboard focus. */
+  focusNode(id: string): Promise<void>;
+  /** Does element `id`'s `action` (default: its first, e.g. a button's `click`). */
+  invokeNode(id: string, action?: string): Promise<void>;
+  /** Sets element `id`'s text (or a numeric control's value). */
+  setNodeValue(id: string, value: string): Promise<void>;
+}
 "#;
 
 /// The desktop of a sandbox (`sandbox.computerUse`): its processes, and its `mouse`,
-/// `keyboard`, `screenshot`, `display` and `recording`.
+/// `keyboard`, `screenshot`, `display`, `recording` and `accessibility`.
 #[wasm_bindgen(js_name = ComputerUse)]
 pub struct JsComputerUse {
     inner: ComputerUse,
@@ -153,6 +168,10 @@ part!(
     /// Screen recordings (MP4).
     JsRecordingService, "RecordingService", recording
 );
+part!(
+    /// The accessibility tree of the desktop's applications.
+    JsAccessibility, "Accessibility", accessibility
+);
 
 #[wasm_bindgen(js_class = ComputerUse)]
 impl JsComputerUse {
@@ -191,6 +210,13 @@ pub(crate) const KEYBOARD: [Posted; 5] = [
     Posted { name: "hotkey", route: cu::KEY_HOTKEY, fields: &["keys"], answer: Answer::Nothing },
     Posted { name: "down", route: cu::KEY_DOWN, fields: &["key"], answer: Answer::Nothing },
     Posted { name: "up", route: cu::KEY_UP, fields: &["key"], answer: Answer::Nothing },
+];
+
+/// The accessibility tree's node actions (their answers are `{}`: they resolve to nothing).
+pub(crate) const ACCESSIBILITY: [Posted; 3] = [
+    Posted { name: "focusNode", route: cu::A11Y_FOCUS, fields: &["id"], answer: Answer::Nothing },
+    Posted { name: "invokeNode", route: cu::A11Y_INVOKE, fields: &["id", "action"], answer: Answer::Nothing },
+    Posted { name: "setNodeValue", route: cu::A11Y_VALUE, fields: &["id", "value"], answer: Answer::Nothing },
 ];
 
 /// Starting and stopping a recording (each resolves to the `Recording`).
@@ -280,6 +306,21 @@ lazy_methods!(desktop: DISPLAY_LAZY, display_methods(ComputerUse) = [
     "getWindows" => |cu, _| Ok(sending(cu.display().get_windows())),
 ]);
 
+lazy_methods!(desktop: ACCESSIBILITY_LAZY, accessibility_methods(ComputerUse) = [
+    "getTree" => |cu, args| {
+        let o = args.get(0);
+        let number = |k| option(&o, k).as_f64().map(|n| n as i64);
+        let q = AccessibilityTreeQuery { scope: option(&o, "scope").as_string(), pid: number("pid"), max_depth: number("maxDepth") };
+        Ok(sending(cu.accessibility().get_tree(&q)))
+    },
+    "findNodes" => |cu, args| {
+        // The options as given are the body (the toolbox checks them).
+        let o = args.get(0);
+        let body = if o.is_object() { o } else { js_sys::Object::new().into() };
+        Ok(sending(cu.route::<daytona_models::AccessibilityNodesResponse>(cu::A11Y_FIND).js_body(&body)))
+    },
+]);
+
 lazy_methods!(desktop: RECORDING_LAZY, recording_methods(ComputerUse) = [
     "list" => |cu, _| Ok(sending(cu.recording().list())),
     "get" => |cu, args| Ok(sending(cu.recording().get(&string_arg(args, 0, "id")?))),
@@ -301,6 +342,17 @@ impl JsDisplay {
     #[wasm_bindgen(js_name = "_post", skip_typescript)]
     pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
         lazy::run(display_methods((self.cu.clone(), index, args)))
+    }
+}
+
+#[wasm_bindgen(js_class = Accessibility)]
+impl JsAccessibility {
+    /// Method `index` of [`ACCESSIBILITY`], then of [`ACCESSIBILITY_LAZY`], with its positional
+    /// `args` (init.js names them).
+    #[wasm_bindgen(js_name = "_post", skip_typescript)]
+    pub fn post(&self, index: usize, args: js_sys::Array) -> js_sys::Promise {
+        let (cu, lazy) = (self.cu.clone(), accessibility_methods);
+        post_or_run(&ACCESSIBILITY, index, args, &[], |route| self.cu.route(route), lazy, || cu)
     }
 }
 

@@ -65,8 +65,9 @@ pub(crate) fn post(
 
 /// The classes with table methods: their `Posted` rows, then the methods their area's module
 /// runs (see `lazy::lazy_methods`), each class's `_post(index, args)` taking both in this order.
-pub(crate) const CLASSES: [(&str, &[Posted], &[&str]); 15] = [
+pub(crate) const CLASSES: [(&str, &[Posted], &[&str]); 16] = [
     ("Git", &super::git::POSTED, super::git::LAZY),
+    ("Accessibility", &super::computer_use::ACCESSIBILITY, super::computer_use::ACCESSIBILITY_LAZY),
     ("Mouse", &super::computer_use::MOUSE, super::computer_use::MOUSE_LAZY),
     ("Keyboard", &super::computer_use::KEYBOARD, &[]),
     ("RecordingService", &super::computer_use::RECORDING, super::computer_use::RECORDING_LAZY),
