@@ -169,3 +169,44 @@ test('starts the desktop, shows it live over noVNC, drives it, records it, stops
   await page.screenshot({ path: artifact('desktop-phone.png') });
   assert.deepEqual(panics, []);
 });
+
+test("the Accessibility card reads a dialog's tree, outlines an element on the live view, fills and presses it", async () => {
+  await page.setViewportSize({ width: 1400, height: 1100 });
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}/desktop#apiKey=${encodeURIComponent(server.apiKey)}`);
+  await page.getByRole('button', { name: 'Start desktop' }).click();
+  await page.locator('.desktop-link[data-link="connected"]').waitFor({ timeout: 30_000 });
+  // A GTK dialog in the sandbox, its answer written to a file.
+  const run = await toolbox.exec("yad --entry --title=Console --text='Your city' --button=Submit:0 > ~/city.txt 2>&1 &");
+  assert.equal(run.exitCode, 0, run.result);
+  const card = page.locator('section.desktop-a11y');
+  await eventually(async () => {
+    await card.getByRole('button', { name: /Read (tree|again)/ }).click();
+    return (await card.locator('.a11y-node', { hasText: 'Submit' }).count()) === 1;
+  }, { what: "the dialog's button in the tree" });
+  assert.equal(await card.locator('.a11y-node').first().innerText(), 'application yad');
+
+  // Picking the button outlines it over the live view, where the button is drawn.
+  await card.locator('.a11y-node', { hasText: 'Submit' }).click();
+  await card.getByRole('heading', { name: 'push button Submit' }).waitFor();
+  const outline = page.locator('.a11y-outline');
+  await outline.waitFor();
+  const [box, canvas] = [await outline.boundingBox(), await page.locator('.desktop-screen canvas').boundingBox()];
+  assert.ok(box.width > 10 && box.height > 5, JSON.stringify(box));
+  assert.ok(box.x >= canvas.x && box.y >= canvas.y && box.x + box.width <= canvas.x + canvas.width + 1, JSON.stringify([box, canvas]));
+  await page.screenshot({ path: artifact('desktop-a11y.png') });
+
+  // The entry: its text set; then the button pressed with its own action.
+  await card.locator('.a11y-node', { hasText: /^text/ }).click();
+  await card.getByLabel('Text').fill('Lisbon');
+  await card.getByRole('button', { name: 'Set text' }).click();
+  await card.getByText('Done: value').waitFor();
+  await card.locator('.a11y-node', { hasText: 'Submit' }).click();
+  await card.locator('.a11y-details').getByRole('button', { name: 'click' }).click();
+  const answer = await eventually(async () => {
+    const out = (await toolbox.exec('cat ~/city.txt')).result;
+    return out.includes('Lisbon') && out;
+  }, { what: "the dialog's answer" });
+  assert.match(answer, /Lisbon/);
+  await page.getByRole('button', { name: 'Stop desktop' }).click();
+  await page.locator('.desktop-status[data-status="inactive"]').waitFor();
+});

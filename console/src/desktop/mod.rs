@@ -2,9 +2,11 @@
 //! and drive it live over noVNC (loaded when this tab first opens), with view-only, Ctrl+Alt+Del,
 //! clipboard both ways, full screen and automatic reconnects; or in screenshot mode, where
 //! compressed screenshots refresh and clicks and keys on the image become computer-use calls
-//! (for when VNC is unwanted). Recordings (start, stop, play in the page, download) and the
-//! desktop's processes with their logs.
+//! (for when VNC is unwanted). The accessibility tree of its applications (see [`a11y`]),
+//! recordings (start, stop, play in the page, download) and the desktop's processes with their
+//! logs.
 
+mod a11y;
 mod vnc;
 
 use std::time::Duration;
@@ -72,6 +74,8 @@ fn Desktop() -> impl IntoView {
     let reconnects = StoredValue::new(0u32);
     let dropped = StoredValue::new(false);
     let screen = NodeRef::<html::Div>::new();
+    let stage = NodeRef::<html::Div>::new();
+    let highlight = RwSignal::new(None::<String>);
     let active = move || status.get().as_deref() == Some("active");
 
     let refresh = move || {
@@ -226,7 +230,12 @@ fn Desktop() -> impl IntoView {
                 <button class="btn btn-small" on:click=full_screen>"Full screen"</button>
             </section>
             <ErrorAlert error=Signal::derive(move || lifecycle.error())/>
-            <div class="desktop-screen" node_ref=screen hidden=move || mode.get() != Mode::Live || !active()></div>
+            <div class="desktop-stage" node_ref=stage>
+                <div class="desktop-screen" node_ref=screen hidden=move || mode.get() != Mode::Live || !active()></div>
+                {move || (mode.get() == Mode::Live && active()).then(|| highlight.get()).flatten().map(|style| view! {
+                    <div class="a11y-outline" style=style aria-hidden="true"></div>
+                })}
+            </div>
             <Show when=move || mode.get() == Mode::Live && status.get().is_some() && !active()>
                 <section class="card empty">
                     <p class="muted">"The desktop is not running. Start it to see and use it here."</p>
@@ -247,6 +256,9 @@ fn Desktop() -> impl IntoView {
                         vnc.with_value(|v| if let Some(v) = v { v.paste(&text); v.focus() });
                     }>"Send"</button>
                 </section>
+            </Show>
+            <Show when=active>
+                <a11y::Accessibility active=Signal::derive(active) stage highlight/>
             </Show>
             <Recordings active=Signal::derive(active)/>
             <Processes active=Signal::derive(active)/>
