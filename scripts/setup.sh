@@ -36,8 +36,8 @@ for p in openssh-client openssh-sftp-server; do need_pkg "$p"; done
 # Computer use: the sandboxes' desktop (TigerVNC's Xvnc: X server and VNC in one, resizable
 # by its viewers; window manager, terminal, noVNC), mouse and keyboard, recordings; its
 # session bus and accessibility bus (AT-SPI), and yad, GTK dialogs that expose an
-# accessibility tree (the tests' application for it).
-for p in tigervnc-standalone-server openbox xterm websockify novnc xdotool ffmpeg dbus-daemon at-spi2-core yad; do
+# accessibility tree (the tests' application for it); xprop (x11-utils) for the tests.
+for p in tigervnc-standalone-server openbox xterm websockify novnc xdotool ffmpeg dbus-daemon at-spi2-core yad x11-utils; do
   need_pkg "$p"
 done
 

@@ -257,3 +257,28 @@ async fn a_build_cut_by_a_crash_of_the_server_is_built_again_after_its_restart()
     let (code, out) = s.exec(&sb, "cat /marker").await;
     assert_eq!((code, out.trim()), (0, format!("{marker}-sb").as_str()));
 }
+
+/// An image's `USER` that its `/etc/passwd` does not name (a bare uid) has the home `/`, which
+/// is not its to write: the agent's own state (session logs) is made its anyway, so sessions,
+/// the entrypoint and files work as for any user.
+#[tokio::test]
+async fn a_bare_uid_user_without_a_home_still_has_sessions() {
+    let registry = Registry::start();
+    let s = Server::start().await;
+    let dockerfile = format!("FROM {}\nUSER 4321:4321\n", registry.image("test/busybox:1.0"));
+    let (status, sb) = s.post("/sandbox", json!({ "buildInfo": build_info(&dockerfile) })).await;
+    assert_eq!(status, StatusCode::OK, "{sb}");
+    let id = id_of(&sb);
+    let started =
+        eventually(Duration::from_secs(120), || async { s.state(&id).await.as_deref() == Some("started") }).await;
+    assert!(started, "{:?}", s.get(&format!("/sandbox/{id}")).await);
+    assert_eq!(s.get(&format!("/sandbox/{id}")).await.1["user"], "4321");
+    assert_eq!(s.get_toolbox(&id, "/user-home-dir").await.1["dir"], "/");
+    assert_eq!(s.exec(&id, "id -u; echo $HOME; touch /x 2>&1 | grep -c denied").await, (0, "4321\n/\n1\n".into()));
+    let (status, _) = s.post_toolbox(&id, "/process/session", json!({ "sessionId": "bare" })).await;
+    assert!(status.is_success(), "{status}");
+    let run = json!({ "command": "echo from $(id -u)", "runAsync": false });
+    let (status, out) = s.post_toolbox(&id, "/process/session/bare/exec", run).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["output"].as_str().or(out["stdout"].as_str()), Some("from 4321\n"), "{out}");
+}

@@ -1037,6 +1037,19 @@ async fn the_desktop_runs_as_the_sandbox_user_and_input_cannot_run_commands() {
             assert_eq!(status, expected, "{route} {node}: {body}");
         }
     }
+    // The bus's address comes from the display, which the sandbox can write: an address that
+    // names a program (D-Bus's `unixexec:`) or a host is never dialled by the agent.
+    for address in ["unixexec:path=/usr/bin/touch,argv1=/tmp/a11y-ran", "tcp:host=127.0.0.1,port=9"] {
+        let set = format!("xprop -root -f AT_SPI_BUS 8s -set AT_SPI_BUS '{address}'");
+        assert_eq!(s.exec(&id, &set).await.0, 0);
+        let (status, body) = s.get_toolbox(&id, "/computeruse/a11y/tree").await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::SERVICE_UNAVAILABLE, Some("A11Y_UNAVAILABLE")),
+            "{body}"
+        );
+    }
+    assert_eq!(s.exec(&id, "test -e /tmp/a11y-ran || echo never-ran").await.1, "never-ran\n");
 }
 
 /// A viewer may resize the desktop (RFB SetDesktopSize: noVNC's remote resize), so anyone with

@@ -93,23 +93,33 @@ impl JailUser {
     }
 
     /// Makes the user's home if it is missing (the image has none there): its parents root's
-    /// (0755), the home the user's, 0700 for root as on Debian, else 0755. Only as root of the
-    /// sandbox's namespace, inside the jail, before dropping privileges: a path the image or the
-    /// sandbox's earlier writes made a symlink resolves in the jail's own root.
+    /// (0755), the home the user's, 0700 for root as on Debian, else 0755; and the agent's
+    /// state in it (`.daytona`: session logs, recordings) the user's, even where the home is
+    /// not (`/` of a uid the image does not name, a service account's root-owned home). Only
+    /// as root of the sandbox's namespace, inside the jail, before dropping privileges: a path
+    /// the image or the sandbox's earlier writes made a symlink resolves in the jail's own root.
     pub fn make_home(&self) -> Result<(), String> {
         use std::os::unix::fs::PermissionsExt;
         // SAFETY: geteuid has no preconditions.
-        if unsafe { libc::geteuid() } != 0 || self.home.symlink_metadata().is_ok() {
+        if unsafe { libc::geteuid() } != 0 {
             return Ok(());
         }
         let fail = |e: std::io::Error| format!("making the home {}: {e}", self.home.display());
-        if let Some(parent) = self.home.parent() {
-            std::fs::DirBuilder::new().recursive(true).mode(0o755).create(parent).map_err(fail)?;
+        if self.home.symlink_metadata().is_err() {
+            if let Some(parent) = self.home.parent() {
+                std::fs::DirBuilder::new().recursive(true).mode(0o755).create(parent).map_err(fail)?;
+            }
+            std::fs::create_dir(&self.home).map_err(fail)?;
+            std::os::unix::fs::lchown(&self.home, Some(self.uid), Some(self.gid)).map_err(fail)?;
+            let mode = if self.uid == 0 { 0o700 } else { 0o755 };
+            std::fs::set_permissions(&self.home, std::fs::Permissions::from_mode(mode)).map_err(fail)?;
         }
-        std::fs::create_dir(&self.home).map_err(fail)?;
-        std::os::unix::fs::lchown(&self.home, Some(self.uid), Some(self.gid)).map_err(fail)?;
-        let mode = if self.uid == 0 { 0o700 } else { 0o755 };
-        std::fs::set_permissions(&self.home, std::fs::Permissions::from_mode(mode)).map_err(fail)
+        let state = self.home.join(".daytona");
+        if state.symlink_metadata().is_err() {
+            std::fs::DirBuilder::new().mode(0o700).create(&state).map_err(fail)?;
+            std::os::unix::fs::lchown(&state, Some(self.uid), Some(self.gid)).map_err(fail)?;
+        }
+        Ok(())
     }
 }
 

@@ -270,7 +270,8 @@ impl AppState {
         let runs_as = match snapshot.general {
             true => Some("daytona".to_owned()),
             false if building => None,
-            false => Some(self.image_user(&snapshot.id)?),
+            // (An image that cannot be read fails its start, with the reason.)
+            false => self.image_user(&snapshot.id),
         };
         let user = match (req.user.filter(|u| !u.is_empty()), runs_as) {
             (None, Some(runs_as)) => runs_as,
@@ -281,7 +282,7 @@ impl AppState {
                     "Sandboxes on snapshot {} run as {}, not {asked:?}: daytona-local cannot run them as another \
                      user",
                     snapshot.name,
-                    runs_as.map_or_else(|| "the user of the image being built".into(), |u| format!("user {u:?}"))
+                    runs_as.map_or_else(|| "the user its image names".into(), |u| format!("user {u:?}"))
                 )))
             }
         };
@@ -362,7 +363,7 @@ impl AppState {
         };
         // Named after its image's user (a sandbox made while its image was being built
         // learns it here).
-        let user = image.as_ref().map(|run| self.image_user(&run.id)).transpose()?;
+        let user = image.as_ref().and_then(|run| self.image_user(&run.id));
         match self.runtime.start(&rec.dto, image.as_ref()).await {
             Ok(()) => self.update(id, |r| {
                 if let Some(user) = user {
@@ -385,10 +386,10 @@ impl AppState {
         }
     }
 
-    /// The name of the user snapshot `id`'s image runs as.
-    fn image_user(&self, id: &str) -> Result<String, ApiError> {
-        let image = self.runtime.images.root_image(id).map_err(|e| ApiError::Internal(e.to_string()))?;
-        Ok(image.user.name)
+    /// The name of the user snapshot `id`'s image runs as (none while it cannot be read: a
+    /// build under way, or a broken image, whose start then fails with the reason).
+    fn image_user(&self, id: &str) -> Option<String> {
+        self.runtime.images.root_image(id).ok().map(|image| image.user.name)
     }
 
     /// Marks a `started` sandbox whose jail is gone as `error` (recoverable), unless a

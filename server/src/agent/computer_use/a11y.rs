@@ -3,8 +3,9 @@
 //! the desktop session runs (at-spi-bus-launcher, which names its address in the X root
 //! window's `AT_SPI_BUS` property, where every GTK, Qt or browser window started on the
 //! display finds it too). Node ids are `<bus name>:<object path>`; a tree or a search visits
-//! at most [`WALK_BUDGET`] nodes. Everything here runs as the sandbox user, on the sandbox's
-//! own buses: a node id names an object of an application in the sandbox, never more.
+//! at most [`WALK_BUDGET`] nodes, [`MAX_DEPTH`] levels deep, for [`WALK_TIME`]. Everything
+//! here runs as the sandbox user, on the sandbox's own buses: a node id names an object of an
+//! application in the sandbox, never more.
 
 use std::future::Future;
 use std::path::Path;
@@ -20,6 +21,11 @@ use crate::agent::error::ToolboxError;
 
 /// Most nodes one tree walk or search visits (a whole desktop's worth).
 pub const WALK_BUDGET: usize = 20_000;
+/// Deepest level a walk reaches (real trees are a few dozen deep; a deeper one is cut there,
+/// which also bounds the nesting of the answer for its clients' JSON parsers).
+const MAX_DEPTH: i64 = 64;
+/// How long a walk goes on before it answers what it has (`truncated`).
+const WALK_TIME: Duration = Duration::from_secs(20);
 /// Matches a search returns unless asked otherwise, and at most.
 const FIND_LIMIT: (usize, usize) = (500, 5_000);
 /// Longest one accessibility request may take (an application that stopped answering).
@@ -253,6 +259,11 @@ impl Bus {
                 }
             }
         };
+        // Anything on the display may set the property: only a Unix socket is dialled (D-Bus
+        // addresses can also name programs to run, `unixexec:`, or hosts, `tcp:`).
+        if !address.starts_with("unix:") || address.contains(';') {
+            return Err(unavailable(format!("the desktop names a bus that is not a Unix socket: {address:?}")));
+        }
         let builder = zbus::connection::Builder::address(address.as_str()).map_err(unavailable)?;
         let conn = tokio::time::timeout(Duration::from_secs(5), builder.build())
             .await
@@ -379,45 +390,47 @@ impl Bus {
         }
     }
 
-    /// The tree under `scope`, `max_depth` levels deep (negative: all of them).
+    /// The tree under `scope`, `max_depth` levels deep (negative: all of them, up to
+    /// [`MAX_DEPTH`]).
     pub async fn tree(&self, scope: Scope, max_depth: i64) -> Result<AccessibilityTreeResponse, ToolboxError> {
         within(async {
             let root = self.scope_root(scope).await?;
-            let mut budget = WALK_BUDGET;
-            let root = self.walk(&root, max_depth, &mut budget).await?.unwrap_or_default();
-            Ok(AccessibilityTreeResponse { root, truncated: budget == 0 })
+            let depth = if (0..MAX_DEPTH).contains(&max_depth) { max_depth } else { MAX_DEPTH };
+            let mut walk = Walk::new();
+            let root = self.walk(&root, depth, &mut walk, true).await?.unwrap_or_default();
+            Ok(AccessibilityTreeResponse { root, truncated: walk.truncated })
         })
         .await
     }
 
+    /// `node` and its descendants, `depth` levels deep, within `walk`'s limits. An element that
+    /// fails to answer (gone, or an application that implements too little) is left out, but
+    /// the root.
     fn walk<'a>(
         &'a self,
         node: &'a NodeRef,
         depth: i64,
-        budget: &'a mut usize,
+        walk: &'a mut Walk,
+        root: bool,
     ) -> std::pin::Pin<Box<dyn Future<Output = Result<Option<AccessibilityNode>, ToolboxError>> + Send + 'a>> {
         Box::pin(async move {
-            if *budget == 0 {
+            if !walk.visit(node) {
                 return Ok(None);
             }
-            *budget -= 1;
-            let mut out = self.describe(node).await?;
-            if depth == 0 {
+            let mut out = match self.describe(node).await {
+                Ok(out) => out,
+                Err(_) if !root => return Ok(None),
+                Err(e) => return Err(e),
+            };
+            if depth == 0 || !descends(&out) {
                 return Ok(Some(out));
             }
-            // A node that goes away between its description and its children is a leaf.
-            let children = match self.children(node).await {
-                Err(ToolboxError::NotFound(..)) => Vec::new(),
-                other => other?,
-            };
-            for child in children {
-                if *budget == 0 {
+            for child in self.children(node).await.unwrap_or_default() {
+                if walk.truncated {
                     break;
                 }
-                match self.walk(&child, if depth > 0 { depth - 1 } else { depth }, budget).await {
-                    Ok(Some(c)) => out.children.push(c),
-                    Ok(None) | Err(ToolboxError::NotFound(..)) => {}
-                    Err(e) => return Err(e),
+                if let Some(child) = self.walk(&child, depth - 1, walk, false).await? {
+                    out.children.push(child);
                 }
             }
             Ok(Some(out))
@@ -427,34 +440,37 @@ impl Bus {
     /// The nodes under `scope` that `filter` matches, in tree order, without children.
     pub async fn find(&self, scope: Scope, filter: &Filter) -> Result<AccessibilityNodesResponse, ToolboxError> {
         within(async {
-            let mut pending = vec![self.scope_root(scope).await?];
-            let (mut matches, mut visited, mut truncated) = (Vec::new(), 0usize, false);
+            let root = self.scope_root(scope).await?;
+            let mut walk = Walk::new();
+            let mut matches = Vec::new();
             // Depth first, in order: children pushed reversed.
-            while let Some(node) = pending.pop() {
-                if visited == WALK_BUDGET {
-                    truncated = true;
-                    break;
+            let mut pending = vec![(root, 0)];
+            while let Some((node, depth)) = pending.pop() {
+                if !walk.visit(&node) {
+                    if walk.truncated {
+                        break;
+                    }
+                    continue;
                 }
-                visited += 1;
                 let described = match self.describe(&node).await {
                     Ok(d) => d,
-                    Err(ToolboxError::NotFound(..)) if visited > 1 => continue,
+                    Err(_) if depth > 0 => continue,
                     Err(e) => return Err(e),
                 };
+                let descend = depth < MAX_DEPTH && descends(&described);
                 if filter.matches(&described) {
                     matches.push(described);
                     if matches.len() == filter.limit {
-                        truncated = true;
+                        walk.truncated = true;
                         break;
                     }
                 }
-                match self.children(&node).await {
-                    Ok(children) => pending.extend(children.into_iter().rev()),
-                    Err(ToolboxError::NotFound(..)) => {}
-                    Err(e) => return Err(e),
+                if descend {
+                    let children = self.children(&node).await.unwrap_or_default();
+                    pending.extend(children.into_iter().take(walk.budget).rev().map(|c| (c, depth + 1)));
                 }
             }
-            Ok(AccessibilityNodesResponse { matches, truncated })
+            Ok(AccessibilityNodesResponse { matches, truncated: walk.truncated })
         })
         .await
     }
@@ -520,6 +536,42 @@ impl Bus {
         })
         .await
     }
+}
+
+/// The limits of one walk of the tree: the nodes it may still visit, the ids it has seen (a
+/// tree that loops back is walked once), and when it stops; whether it stopped short.
+struct Walk {
+    budget: usize,
+    seen: std::collections::HashSet<String>,
+    deadline: tokio::time::Instant,
+    truncated: bool,
+}
+
+impl Walk {
+    fn new() -> Self {
+        let deadline = tokio::time::Instant::now() + WALK_TIME;
+        Self { budget: WALK_BUDGET, seen: Default::default(), deadline, truncated: false }
+    }
+
+    /// Whether `node` is visited (counted), or was already, or the walk is out of nodes or time
+    /// (then truncated).
+    fn visit(&mut self, node: &NodeRef) -> bool {
+        if self.budget == 0 || tokio::time::Instant::now() >= self.deadline {
+            self.truncated = true;
+            return false;
+        }
+        if !self.seen.insert(node.id()) {
+            return false;
+        }
+        self.budget -= 1;
+        true
+    }
+}
+
+/// Whether a walk goes into `node`'s children: not into those of an element that manages its
+/// descendants (a spreadsheet's million cells, made on demand).
+fn descends(node: &AccessibilityNode) -> bool {
+    !node.states.iter().any(|s| s == "manages_descendants")
 }
 
 /// The state names of an AT-SPI state set.

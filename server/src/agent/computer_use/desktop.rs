@@ -71,11 +71,11 @@ const SPECS: [Spec; 3] = [
     Spec {
         name: "xfce4",
         priority: 200,
-        program: "dbus-run-session",
-        package: "dbus-daemon",
-        // The session: its own D-Bus session bus, the accessibility bus (when at-spi2-core is
-        // there: see `a11y`), and openbox, which starts a terminal. A fixed command line.
-        args: || ["--", "sh", "-c", SESSION].map(str::to_owned).to_vec(),
+        program: "openbox",
+        package: "openbox",
+        // Run inside its own D-Bus session with the accessibility bus where the host has them
+        // (see `session`).
+        args: || ["--startup", TERMINAL].map(str::to_owned).to_vec(),
     },
     Spec {
         name: "novnc",
@@ -90,18 +90,31 @@ const SPECS: [Spec; 3] = [
     },
 ];
 
-/// The desktop session `xfce4` runs inside its D-Bus session.
-const SESSION: &str = "if [ -x /usr/libexec/at-spi-bus-launcher ]; then /usr/libexec/at-spi-bus-launcher \
-                       --launch-immediately & fi; exec openbox --startup 'xterm -fa Monospace -fs 11 -geometry 100x30+40+40'";
+/// The terminal openbox starts.
+const TERMINAL: &str = "xterm -fa Monospace -fs 11 -geometry 100x30+40+40";
+
+/// The program and arguments that run `spec`: `xfce4`'s openbox inside a D-Bus session of its
+/// own (dbus-run-session, Debian's dbus-daemon) with the AT-SPI accessibility bus (at-spi2-core)
+/// started first, where they are installed; openbox alone otherwise (the desktop works, its
+/// accessibility tree answers 503). A fixed command line.
+fn session(spec: &Spec) -> (&'static str, Vec<String>) {
+    let args = (spec.args)();
+    if spec.name != "xfce4" || !installed("dbus-run-session") {
+        return (spec.program, args);
+    }
+    let script = format!(
+        "if [ -x /usr/libexec/at-spi-bus-launcher ]; then /usr/libexec/at-spi-bus-launcher --launch-immediately & fi; \
+         exec openbox --startup '{TERMINAL}'"
+    );
+    ("dbus-run-session", ["--", "sh", "-c", &script].map(str::to_owned).to_vec())
+}
 
 /// Daytona's names for a part of one of [`SPECS`]' processes, with the priority Daytona gives
 /// it: x11vnc, the VNC server, is Xvnc's own (so its restart is the X server's).
 const PARTS: [(&str, &str, i32); 1] = [("x11vnc", "xvfb", 300)];
 
-/// Also needed, without a process of their own: the window manager, the terminal it starts and
-/// noVNC's files.
-const ALSO_NEEDED: [(&str, &str); 3] =
-    [("openbox", "openbox"), ("xterm", "xterm"), ("/usr/share/novnc/vnc.html", "novnc")];
+/// Also needed, without a process of their own: the terminal openbox starts and noVNC's files.
+const ALSO_NEEDED: [(&str, &str); 2] = [("xterm", "xterm"), ("/usr/share/novnc/vnc.html", "novnc")];
 
 struct Running {
     pid: i32,
@@ -234,8 +247,9 @@ impl Desktop {
             .recursive(true)
             .create(&runtime)
             .map_err(|e| ToolboxError::Io(format!("desktop runtime dir: {e}")))?;
-        let mut cmd = tokio::process::Command::new(spec.program);
-        cmd.args((spec.args)()).env("DISPLAY", DISPLAY).env("XDG_RUNTIME_DIR", &runtime).stdin(Stdio::null());
+        let (program, args) = session(spec);
+        let mut cmd = tokio::process::Command::new(program);
+        cmd.args(args).env("DISPLAY", DISPLAY).env("XDG_RUNTIME_DIR", &runtime).stdin(Stdio::null());
         cmd.stdout(log("log")?).stderr(log("err")?).process_group(0).kill_on_drop(false);
         let child = crate::agent::workload::spawn(cmd)
             .await

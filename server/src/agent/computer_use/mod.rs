@@ -416,7 +416,7 @@ async fn a11y_invoke(ToolboxJson(req): ToolboxJson<AccessibilityNodeRequest>) ->
 
 async fn a11y_value(ToolboxJson(req): ToolboxJson<AccessibilityNodeRequest>) -> Result<Json<Empty>, ToolboxError> {
     let node = a11y::NodeRef::parse(&req.id)?;
-    let value = req.value.unwrap_or_default();
+    let value = req.value.ok_or_else(|| ToolboxError::BadRequest("value is required".into()))?;
     a11y::Bus::connect().await?.set_value(&node, &value).await.map(|()| Json(Empty {}))
 }
 
