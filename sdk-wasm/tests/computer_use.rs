@@ -204,8 +204,15 @@ async fn the_desktop_is_driven_and_seen_through_the_sdk() {
         sleep(100).await;
     }
     assert!(answer.contains("from wasm"), "{answer}");
+    // Once the dialog's process has ended, its elements are not found.
+    for _ in 0..50 {
+        if sb.process().exec("pgrep -x yad", None, None, None).await.unwrap().exit_code != 0 {
+            break;
+        }
+        sleep(100).await;
+    }
     let gone = a11y.focus_node(&entry.id).await.unwrap_err();
-    assert_eq!(gone.kind(), daytona_wasm::ErrorKind::NotFound);
+    assert_eq!(gone.kind(), daytona_wasm::ErrorKind::NotFound, "{gone}");
 
     let stopped = cu.stop().await.unwrap();
     assert!(stopped.status.values().all(|p| !p.running));

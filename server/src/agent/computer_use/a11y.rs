@@ -215,9 +215,11 @@ fn dbus_error(e: zbus::Error) -> ToolboxError {
             | "org.freedesktop.DBus.Error.AccessDenied" => {
                 return ToolboxError::BadRequest(format!("action not supported by node: {detail}"))
             }
+            // (NoReply: its application left the bus, or died, while the call was on its way.)
             "org.freedesktop.DBus.Error.ServiceUnknown"
             | "org.freedesktop.DBus.Error.NameHasNoOwner"
-            | "org.freedesktop.DBus.Error.UnknownObject" => {
+            | "org.freedesktop.DBus.Error.UnknownObject"
+            | "org.freedesktop.DBus.Error.NoReply" => {
                 return ToolboxError::NotFound("NOT_FOUND", format!("accessibility node not found: {detail}"))
             }
             _ => {}
