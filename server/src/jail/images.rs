@@ -57,16 +57,11 @@ pub struct RootImage {
 /// image's own `/etc/passwd` and `/etc/group` (no `USER`: root).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImageUser {
-    /// Uid inside the sandbox.
-    pub uid: u32,
-    /// Primary gid inside the sandbox.
-    pub gid: u32,
-    /// Supplementary gids (the groups of `/etc/group` that list the user).
-    pub groups: Vec<u32>,
     /// Its name in the image's `/etc/passwd`; else `root` for uid 0, else the uid.
     pub name: String,
-    /// Its home: the image's `/etc/passwd` entry's; else `/root` for root, else `/`.
-    pub home: String,
+    /// Its ids (supplementary gids: the groups of `/etc/group` that list it) and home (the
+    /// image's `/etc/passwd` entry's; else `/root` for root, else `/`), as the agent takes them.
+    pub runs_as: crate::agent::JailUser,
 }
 
 /// Credentials for the images of one registry (an organization's `/docker-registry` entry).
@@ -227,7 +222,7 @@ impl Images {
         // The image's ENV names the home, as umoci wrote it from the user's entry, or as the
         // image set it itself.
         if let Some((_, home)) = env.iter().find(|(k, v)| k == "HOME" && valid_home(v)) {
-            user.home.clone_from(home);
+            user.runs_as.home = home.into();
         }
         Ok(RootImage { rootfs: bundle.join("rootfs"), env, work_dir, user })
     }
@@ -426,7 +421,7 @@ fn image_user(config: &serde_json::Value, db: &Path) -> ImageUser {
             "/".into()
         }
     });
-    ImageUser { uid, gid, groups, name, home }
+    ImageUser { name, runs_as: crate::agent::JailUser { uid, gid, groups, home: home.into() } }
 }
 
 /// Whether `home` is an absolute, plain path (no `.` or `..`, no control characters).
@@ -482,16 +477,20 @@ mod tests {
             user(serde_json::json!({ "process": { "user": { "uid": 1234, "gid": 1234, "additionalGids": [50] } } }));
         assert_eq!(
             app,
-            ImageUser { uid: 1234, gid: 1234, groups: vec![50], name: "app".into(), home: "/home/app".into() }
+            ImageUser {
+                name: "app".into(),
+                runs_as: crate::agent::JailUser { uid: 1234, gid: 1234, groups: vec![50], home: "/home/app".into() }
+            }
         );
         let root = user(serde_json::json!({ "process": { "user": { "uid": 0, "gid": 0 } } }));
-        assert_eq!((root.name.as_str(), root.home.as_str()), ("root", "/root"));
+        assert_eq!((root.name.as_str(), root.runs_as.home.to_str()), ("root", Some("/root")));
         // Not in the image's passwd: named by its uid, at home in /.
         let stranger = user(serde_json::json!({ "process": { "user": { "uid": 777, "gid": 0 } } }));
-        assert_eq!((stranger.name.as_str(), stranger.home.as_str()), ("777", "/"));
+        assert_eq!((stranger.name.as_str(), stranger.runs_as.home.to_str()), ("777", Some("/")));
         // No user database and no user at all: root.
         let bare = image_user(&serde_json::json!({}), &dir.path().join("none"));
-        assert_eq!((bare.uid, bare.gid, bare.name.as_str(), bare.home.as_str()), (0, 0, "root", "/root"));
+        let ids = &bare.runs_as;
+        assert_eq!((ids.uid, ids.gid, bare.name.as_str(), ids.home.to_str()), (0, 0, "root", Some("/root")));
         for bad in ["home/app", "/home/../etc", "/home/./x", "/home/a\nb"] {
             assert!(!valid_home(bad), "{bad:?}");
         }

@@ -729,7 +729,8 @@ impl Jailed {
         };
         // The volumes' files are the sandbox user's, whoever that is (see `volume_namespace`).
         let wanted = wanted_volumes(sb)?;
-        let (uid, gid) = image.as_ref().map_or((SANDBOX_UID, SANDBOX_UID), |i| (i.user.uid, i.user.gid));
+        let (uid, gid) =
+            image.as_ref().map_or((SANDBOX_UID, SANDBOX_UID), |i| (i.user.runs_as.uid, i.user.runs_as.gid));
         let idmap = match ids {
             Some(range) if !wanted.is_empty() => Some(
                 tokio::task::spawn_blocking(move || identity::volume_namespace(range, uid, gid))
@@ -912,7 +913,7 @@ impl Jailed {
         if let Some(image) = &self.image {
             let name = image.user.name.clone();
             env.extend([
-                ("HOME".into(), image.user.home.clone()),
+                ("HOME".into(), image.user.runs_as.home.to_string_lossy().into_owned()),
                 ("USER".into(), name.clone()),
                 ("LOGNAME".into(), name),
             ]);
@@ -920,12 +921,7 @@ impl Jailed {
         }
         env.extend(sb.env.iter().map(|(k, v)| (k.clone(), v.clone())));
         let entrypoint = self.image.as_ref().map(|i| i.entrypoint.clone()).unwrap_or_default();
-        let user = self.image.as_ref().map(|i| crate::agent::JailUser {
-            uid: i.user.uid,
-            gid: i.user.gid,
-            groups: i.user.groups.clone(),
-            home: i.user.home.clone().into(),
-        });
+        let user = self.image.as_ref().map(|i| i.user.runs_as.clone());
         let env = env_memfd(&crate::agent::JailInput { env, entrypoint, user })
             .map_err(|e| format!("passing the env: {e}"))?;
         if let (Some(_), Some((_, loader))) = (&self.image, &rt.host_loader) {
@@ -1110,11 +1106,11 @@ fn image_rootfs(
 ) -> Result<ImageRootfs, JailError> {
     use std::os::unix::fs::PermissionsExt;
     let image = rt.images.root_image(&run.id)?;
-    let user = &image.user;
+    let user = &image.user.runs_as;
     if let Some(id) = [user.uid, user.gid].iter().chain(&user.groups).find(|&&id| id >= identity::RANGE) {
         return Err(JailError::Unsupported(format!(
             "the image's user {} needs id {id}: sandboxes have ids 0 to {}",
-            user.name,
+            image.user.name,
             identity::RANGE - 1
         )));
     }

@@ -360,18 +360,15 @@ impl Bus {
         };
         match scope {
             Scope::Pid(pid) => {
+                // The bus itself knows which process holds each application's connection.
+                let bus = NodeRef {
+                    bus: "org.freedesktop.DBus".into(),
+                    path: ObjectPath::from_static_str_unchecked("/org/freedesktop/DBus").into(),
+                };
                 for app in apps {
                     let owner: Result<u32, _> = self
-                        .0
-                        .call_method(
-                            Some("org.freedesktop.DBus"),
-                            "/org/freedesktop/DBus",
-                            Some("org.freedesktop.DBus"),
-                            "GetConnectionUnixProcessID",
-                            &(app.bus.as_str(),),
-                        )
-                        .await
-                        .and_then(|reply| reply.body().deserialize::<u32>());
+                        .call(&bus, "org.freedesktop.DBus", "GetConnectionUnixProcessID", &(app.bus.as_str(),))
+                        .await;
                     if owner.is_ok_and(|p| i64::from(p) == pid) {
                         return Ok(app);
                     }
