@@ -244,6 +244,11 @@ async fn a_burst_of_interrupts_ends_the_run_once_and_keeps_the_state() {
     assert_eq!((r.text("stdout").as_str(), r.error_name()), ("'still here'\n", None), "{:?}", r.frames);
 }
 
+/// Runs on one context queue in order, and the context's client is the socket of the run it is
+/// running, as in Daytona's daemon (its queue attaches each run's socket when the run starts,
+/// replacing the client before): a socket waiting in the queue gets nothing of the run before
+/// it, each gets exactly its own run's frames, and a client that leaves mid-run neither stops
+/// the run nor takes the next one's output (an `input()` of its run gets end of file).
 #[tokio::test]
 async fn executions_on_one_context_queue_in_order() {
     let s = Server::start().await;
@@ -252,18 +257,48 @@ async fn executions_on_one_context_queue_in_order() {
     // The first waits for a file that appears only after the second was sent: if the second
     // ran before the first finished, `order` would say so.
     let gate = format!("/tmp/{}", unique("gate"));
-    let first_code = format!(
-        "import os, time\nprint('waiting', flush=True)\nfor _ in range(400):\n    if os.path.exists({gate:?}): break\n    time.sleep(0.05)\norder.append('first')"
-    );
-    let mut first = open(&s, &id, json!({ "code": first_code })).await;
+    let gated = |name: &str| {
+        format!(
+            "import os, time\nprint('{name} waiting', flush=True)\nfor _ in range(400):\n    if os.path.exists({gate:?}): break\n    time.sleep(0.05)\nos.remove({gate:?})\norder.append('{name}')\nprint('{name} done')"
+        )
+    };
+    let mut first = open(&s, &id, json!({ "code": gated("first") })).await;
     let started = tokio::time::timeout(Duration::from_secs(20), first.next()).await.unwrap().unwrap().unwrap();
-    assert!(started.to_text().unwrap().contains("waiting"));
+    assert!(started.to_text().unwrap().contains("first waiting"));
     let mut second = open(&s, &id, json!({"code": "order.append('second')\nprint(order)"})).await;
+    // While the first runs, the queued socket hears nothing (not the first's output either).
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), second.next()).await.is_err(),
+        "a queued run's socket got a frame before its run started"
+    );
     let (exit, _) = s.exec(&id, &format!("touch {gate}")).await;
     assert_eq!(exit, 0);
-    finish(&mut first, |_| None).await;
+    let r = finish(&mut first, |_| None).await;
+    assert_eq!((r.text("stdout").as_str(), r.code), ("first done\n", 1000), "{:?}", r.frames);
     let r = finish(&mut second, |_| None).await;
-    assert_eq!(r.text("stdout"), "['first', 'second']\n", "{:?}", r.frames);
+    assert_eq!((r.text("stdout").as_str(), r.code), ("['first', 'second']\n", 1000), "{:?}", r.frames);
+
+    // A client that leaves while its run goes on: the run still ends (its effect is there),
+    // and the next run's socket gets only its own frames.
+    let mut leaving = open(&s, &id, json!({ "code": gated("third") })).await;
+    let started = tokio::time::timeout(Duration::from_secs(20), leaving.next()).await.unwrap().unwrap().unwrap();
+    assert!(started.to_text().unwrap().contains("third waiting"));
+    drop(leaving);
+    let mut next = open(&s, &id, json!({"code": "print(order)"})).await;
+    let (exit, _) = s.exec(&id, &format!("touch {gate}")).await;
+    assert_eq!(exit, 0);
+    let r = finish(&mut next, |_| None).await;
+    assert_eq!(r.text("stdout"), "['first', 'second', 'third']\n", "{:?}", r.frames);
+    assert!(r.frames.iter().all(|f| !f["text"].as_str().unwrap_or("").contains("third done")), "{:?}", r.frames);
+
+    // An `input()` whose client left gets end of file rather than waiting for its timeout.
+    let asked = "try:\n    answer = input('name? ')\nexcept EOFError as e:\n    answer = f'eof: {e}'";
+    let mut asking = open(&s, &id, json!({ "code": asked, "richOutputs": true })).await;
+    let request = tokio::time::timeout(Duration::from_secs(20), asking.next()).await.unwrap().unwrap().unwrap();
+    assert!(request.to_text().unwrap().contains(r#""type":"input""#), "{request:?}");
+    drop(asking);
+    let r = code(&s, &id, "print(answer)").await;
+    assert_eq!(r.text("stdout"), "eof: the client that would answer input() has gone\n", "{:?}", r.frames);
 }
 
 #[tokio::test]

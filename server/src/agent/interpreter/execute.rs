@@ -151,13 +151,20 @@ async fn run(
     let mut deadline = run_limit(request.timeout).map(|limit| Instant::now() + limit);
     let mut interrupted = Interrupted::No;
     let mut client_open = true;
+    // An `input()` waiting for the client's answer: with the client gone, it gets end of file.
+    let mut asking = false;
     let mut order = Order::after(kernel.last_seq);
     let outcome = loop {
+        if asking && !client_open {
+            asking = false;
+            let _ = kernel.send(&serde_json::json!({ "type": "input_reply", "eof": true })).await;
+        }
         tokio::select! {
             item = kernel.items.recv() => {
                 let Some(item) = item else { break None };
                 let (frames, end) = order.take(item);
                 for frame in frames {
+                    asking |= frame.kind == "input";
                     if client_open && !send(socket, &frame).await {
                         client_open = false;
                     }
@@ -177,6 +184,7 @@ async fn run(
                     let Ok(frame) = serde_json::from_str::<InterpreterClientFrame>(&text) else { continue };
                     match frame.kind.as_str() {
                         "input" if rich => {
+                            asking = false;
                             let reply = serde_json::json!({ "type": "input_reply", "value": frame.value.unwrap_or_default() });
                             let _ = kernel.send(&reply).await;
                         }
@@ -188,21 +196,15 @@ async fn run(
                     }
                 }
                 Some(Ok(WsMessage::Close(_))) | None | Some(Err(_)) => {
-                    // Nobody is waiting for the output: stop the code, keep the context; code
-                    // that does not stop within the grace (interrupted before or now) loses its
-                    // process rather than holding the context's queue.
+                    // The client left: as in Daytona's daemon, its run goes on to its end or its
+                    // timeout (the context's interrupt, restart or delete end it sooner), its
+                    // output going nowhere; the next run's client gets only its own.
                     client_open = false;
-                    if interrupted == Interrupted::No {
-                        interrupted = Interrupted::ByClient;
-                        context.interrupt();
-                    }
-                    let grace = Instant::now() + INTERRUPT_GRACE;
-                    deadline = Some(deadline.map_or(grace, |d| d.min(grace)));
                 }
                 Some(Ok(_)) => {}
             },
             _ = sleep_until(deadline) => {
-                if interrupted == Interrupted::ByTimeout || !client_open {
+                if interrupted == Interrupted::ByTimeout {
                     // It did not stop: the process goes; the next execution gets a fresh one.
                     break None;
                 }

@@ -3,7 +3,7 @@
 It runs as the sandbox user in the context's cwd and keeps one namespace across executions.
 The agent talks to it over the socket on fd 3, one JSON object per line:
 
-  agent -> kernel  {"type": "execute", "code", "envs", "rich"}   {"type": "input_reply", "value"}
+  agent -> kernel  {"type": "execute", "code", "envs", "rich"}   {"type": "input_reply", "value" | "eof": true}
   kernel -> agent  {"type": "ready"}
                    {"type": "event", "seq", "frame": {...}}       a frame for the client
                    {"type": "done", "seq", "status": "ok"|"error"|"interrupted", "count"}
@@ -224,6 +224,8 @@ def read_input(prompt="", password=False):
             raise EOFError("the agent went away")
         message = json.loads(line)
         if message.get("type") == "input_reply":
+            if message.get("eof"):
+                raise EOFError("the client that would answer input() has gone")
             return str(message.get("value", ""))
 
 
