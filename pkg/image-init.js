@@ -18,6 +18,9 @@ async function load(url) {
   // image so that calls chain as in @daytonaio/sdk.
   Image._steps().split(' ').forEach((name, i) =>
     Object.defineProperty(Image.prototype, name, { value(...a) { this._post(i, a); return this; }, configurable: true, writable: true }));
+  // The folders given to addLocalDir as handles are read when the contexts go up.
+  const upload = Image.prototype._uploadContexts;
+  Object.defineProperty(Image.prototype, '_uploadContexts', { value(access, options) { return upload.call(this, access, options, readDirectory); }, configurable: true, writable: true });
 }
 
 /**

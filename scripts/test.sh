@@ -45,6 +45,8 @@ log "console unit tests (native)"
 cargo test -p daytona-console
 log "lints: clippy -D warnings (SDK, console; wasm32)"
 wasm_cargo clippy -p daytona-wasm -p daytona-console --all-targets -- -D warnings
+# daytona-wasm/image: the crate as build-sdk.sh builds that module.
+wasm_cargo clippy -p daytona-wasm --no-default-features --features js-image --lib -- -D warnings
 
 # One live server for the browser-side SDK tests (its URL is compiled into the test wasm).
 data=$(mktemp -d)

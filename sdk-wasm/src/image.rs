@@ -98,11 +98,21 @@ impl Image {
     pub fn add_local_dir(mut self, name: &str, files: Vec<(String, Blob)>, remote_path: &str) -> Self {
         let archive_path = archive_base_path(name);
         self.dockerfile.copy(&archive_path, remote_path, false);
+        self.contexts.push(Context { archive_path, files: Vec::new(), is_dir: true });
+        self.set_dir_files(self.contexts.len() - 1, files);
+        self
+    }
+
+    /// Sets the files of directory context `index` (paths relative to it, as
+    /// [`Self::add_local_dir`] takes them): the JS face reads a `FileSystemDirectoryHandle`'s
+    /// files only when the image's contexts are uploaded.
+    pub(crate) fn set_dir_files(&mut self, index: usize, files: Vec<(String, Blob)>) {
         let mut files: Vec<(String, Blob)> =
             files.into_iter().map(|(path, blob)| (archive_base_path(&path), blob)).collect();
         files.sort_by(|a, b| a.0.cmp(&b.0));
-        self.contexts.push(Context { archive_path, files, is_dir: true });
-        self
+        if let Some(context) = self.contexts.get_mut(index) {
+            context.files = files;
+        }
     }
 
     /// A local file sent with the image's contexts without a `COPY` of its own: a source the

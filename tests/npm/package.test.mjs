@@ -254,6 +254,10 @@ test('daytona-wasm/image: an Image with local files built from the browser, reus
   assert.equal(out.state, 'started');
   const run = out.dockerfile.match(/ENV MARKER=(\S+)/)[1];
   assert.equal(out.files, `hello ${run}\nA\nB\n${run}\ntwo\n${run}\n/app\n`, 'the files, commands, env and workdir in the sandbox');
+  assert.ok(out.dockerfile.includes(`COPY ["${run}", "/direct"]`), out.dockerfile);
+  assert.equal(out.direct, './a.txt\n./late.txt\n./sub/b.txt\nA\nB\nlate\nno-late-in-data\n', 'a folder handle read at the build, a file written after the call included');
+  assert.equal(out.goneFolder[0], 'DaytonaInvalidArgumentError', JSON.stringify(out.goneFolder));
+  assert.match(out.goneFolder[1], new RegExp(`addLocalDir: the folder "${run}-gone" could not be read: \\S`), out.goneFolder[1]);
   assert.deepEqual(out.logs, [true, true], 'the build log reached the callback as it came');
   assert.equal(out.progress, true, 'the upload reported its progress to its end');
   assert.deepEqual(out.reused, [true, 0, 0], 'the same image again: its snapshot, no upload, no build');

@@ -68,6 +68,7 @@ export async function demo(apiUrl: string, apiKey: string): Promise<number> {
     .addLocalFile(new File(['x'], 'x.txt'), '/app/')
     .addLocalDir([['a.txt', new Blob(['a'])]], '/data')
     .addLocalDir(await readDirectory(await navigator.storage.getDirectory()), '/opfs')
+    .addLocalDir(await navigator.storage.getDirectory(), '/opfs-handle')
     .runCommands('echo hi', ['sh', '-c', 'true'])
     .env({ A: '1' })
     .workdir('/app');

@@ -18,11 +18,13 @@
 use daytona_models::{PipOptions, RunCommand, StorageAccess};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
 
 use super::{error, invalid, option, promise, strings, transfer_options};
+use crate::http::js_message;
 use crate::object_storage::upload_with;
-use crate::Image;
+use crate::{DaytonaError, Image};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -45,12 +47,13 @@ export interface PyprojectOptions extends PipInstallOptions {
   optionalDependencies?: string[];
 }
 /**
- * A local directory's files: the `FileList` of `<input type="file" webkitdirectory>` (each
- * file's `webkitRelativePath` names the directory and its place in it), or `[path, file]`
- * pairs, paths relative to the directory (`await readDirectory(handle)` of a
- * `FileSystemDirectoryHandle`).
+ * A local directory: a `FileSystemDirectoryHandle` (`showDirectoryPicker()`'s, a dropped
+ * folder's, the origin private file system's; named by its name, its files read when the
+ * image is built), the `FileList` of `<input type="file" webkitdirectory>` (each file's
+ * `webkitRelativePath` names the directory and its place in it), or `[path, file]` pairs,
+ * paths relative to the directory (named by `remotePath`'s last part).
  */
-export type LocalDirectory = FileList | File[] | [string, Blob][];
+export type LocalDirectory = FileSystemDirectoryHandle | FileList | File[] | [string, Blob][];
 export interface Image {
   /** `pip install` of `packages` (sorted, as the official SDKs write them). */
   pipInstall(packages: string | string[], options?: PipInstallOptions): Image;
@@ -104,11 +107,14 @@ pub(crate) const STEPS: [&str; 12] = [
 #[wasm_bindgen(js_name = Image)]
 pub struct JsImage {
     inner: Image,
+    /// The `FileSystemDirectoryHandle`s given to `addLocalDir`, by their context's index: their
+    /// files are read when the contexts are uploaded, so a build sends them as they are then.
+    handles: Vec<(usize, JsValue)>,
 }
 
 impl From<Image> for JsImage {
     fn from(inner: Image) -> Self {
-        Self { inner }
+        Self { inner, handles: Vec::new() }
     }
 }
 
@@ -151,6 +157,10 @@ impl JsImage {
     #[wasm_bindgen(js_name = _post, skip_typescript)]
     pub fn post(&mut self, index: usize, args: js_sys::Array) -> Result<(), JsValue> {
         self.inner = step(self.inner.clone(), index, &args)?;
+        let handle = args.get(0);
+        if STEPS.get(index) == Some(&"addLocalDir") && directory_handle(&handle).is_some() {
+            self.handles.push((self.inner.contexts.len() - 1, handle));
+        }
         Ok(())
     }
 
@@ -163,12 +173,30 @@ impl JsImage {
     /// Uploads the local contexts the storage lacks with the push access `access` (what
     /// `GET /object-storage/push-access` answers; the main module fetches it) and `options`
     /// (`{ onProgress, signal }`); resolves to their hashes, in order (`buildInfo.contextHashes`).
+    /// The directories given as handles are read first with `read_directory` (image.js passes
+    /// its `readDirectory`).
     #[wasm_bindgen(js_name = _uploadContexts, skip_typescript)]
-    pub fn upload_contexts(&self, access: JsValue, options: JsValue) -> Result<js_sys::Promise, JsValue> {
+    pub fn upload_contexts(
+        &self,
+        access: JsValue,
+        options: JsValue,
+        read_directory: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
         let access: StorageAccess = super::from_js("push access", access)?;
         let opts = transfer_options(&options)?;
-        let image = self.inner.clone();
+        let mut image = self.inner.clone();
+        let handles = self.handles.clone();
         Ok(promise(async move {
+            for (index, handle) in handles {
+                let files = read_handle(&read_directory, &handle).await.map_err(|e| {
+                    let name = directory_handle(&handle).unwrap_or_default();
+                    DaytonaError::InvalidArgument(format!(
+                        "addLocalDir: the folder \"{name}\" could not be read: {}",
+                        js_message(&e)
+                    ))
+                })?;
+                image.set_dir_files(index, files);
+            }
             let hashes = upload_with(&access, &image, &opts).await?;
             Ok(JsValue::from(hashes.into_iter().map(JsValue::from).collect::<js_sys::Array>()))
         }))
@@ -207,7 +235,11 @@ fn step(image: Image, index: usize, args: &js_sys::Array) -> Result<Image, JsVal
         }
         "addLocalDir" => {
             let remote = string(&b, "remotePath")?;
-            let (name, files) = directory(&a, &remote)?;
+            // A handle's files are read at the upload (`JsImage::upload_contexts`).
+            let (name, files) = match directory_handle(&a) {
+                Some(name) => (name, Vec::new()),
+                None => directory(&a, &remote)?,
+            };
             image.add_local_dir(&name, files, &remote)
         }
         "addContextFile" => {
@@ -285,6 +317,21 @@ fn text_blob(text: &str) -> Result<Blob, JsValue> {
 }
 
 /// The last component of `path` (`context` if it has none).
+/// The name of `v` if it is a `FileSystemDirectoryHandle` (a picked, dropped or origin-private
+/// folder); its name is the folder's, as a picked folder's `webkitRelativePath` names it.
+fn directory_handle(v: &JsValue) -> Option<String> {
+    let is_handle = option(v, "kind").as_string().as_deref() == Some("directory") && option(v, "entries").is_function();
+    is_handle.then(|| option(v, "name").as_string().filter(|n| !n.is_empty()).unwrap_or_else(|| "context".to_owned()))
+}
+
+/// The files of directory `handle` by relative path, read by `read_directory` (image.js's
+/// `readDirectory`: `[path, File]` pairs).
+async fn read_handle(read_directory: &JsValue, handle: &JsValue) -> Result<Vec<(String, Blob)>, JsValue> {
+    let read: &js_sys::Function = read_directory.dyn_ref().ok_or_else(|| invalid("no directory reader"))?;
+    let pairs = JsFuture::from(js_sys::Promise::resolve(&read.call1(&JsValue::NULL, handle)?)).await?;
+    Ok(directory(&pairs, "")?.1)
+}
+
 fn basename(path: &str) -> String {
     path.rsplit('/').find(|p| !p.is_empty()).unwrap_or("context").to_owned()
 }
@@ -302,7 +349,9 @@ extern "C" {
 /// first component of their `webkitRelativePath` names the directory), loose files (each at its
 /// name) or `[path, blob]` pairs; those two are named after `remote`.
 fn directory(v: &JsValue, remote: &str) -> Result<(String, Vec<(String, Blob)>), JsValue> {
-    let bad = || invalid("directory must be a FileList, an array of Files or of [path, Blob] pairs");
+    let bad = || {
+        invalid("directory must be a FileSystemDirectoryHandle, a FileList, an array of Files or of [path, Blob] pairs")
+    };
     let items: js_sys::Array = js_sys::Array::from(v);
     if !js_sys::Array::is_array(v) && !v.is_instance_of::<web_sys::FileList>() {
         return Err(bad());
