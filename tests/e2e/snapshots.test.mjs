@@ -1,9 +1,12 @@
 // Snapshots in the console: pulled from a real registry on 127.0.0.1 with the state followed
 // live, chosen in the New sandbox dialog (the sandbox runs on the image), deactivated and
 // activated, deletion refused while in use (the reason shown), then done; one built from a
-// Dockerfile and a file picked in the browser, its build log followed live, a sandbox on it;
+// Dockerfile and a folder and a file picked in the browser, its build log followed live, a sandbox on it;
 // a private registry's login added on the page, so that a pull refused before it succeeds.
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { startRegistry } from '../support/registry.js';
@@ -92,14 +95,28 @@ test('build a snapshot from a Dockerfile and a picked file, watch its log, run a
   const marker = `console-${Date.now().toString(36)}`;
   await form.getByLabel('Name', { exact: true }).fill('built-console');
   await form.getByLabel('Dockerfile', { exact: true }).fill(
-    `FROM ${registry}/test/busybox:1.0\nRUN echo ${marker} > /marker\nCOPY app.py /app/app.py\nWORKDIR /app\n`,
+    `FROM ${registry}/test/busybox:1.0\nRUN echo ${marker} > /marker\nCOPY app.py /app/app.py\nCOPY proj /srv/proj\nWORKDIR /app\n`,
   );
+  // A folder picked (its tree kept, named by the folder), then a file beside it.
+  const dir = mkdtempSync(join(tmpdir(), 'picked-'));
+  mkdirSync(join(dir, 'proj/sub'), { recursive: true });
+  writeFileSync(join(dir, 'proj/a.txt'), 'A\n');
+  writeFileSync(join(dir, 'proj/sub/b.txt'), 'B\n');
+  await form.getByLabel('Folder for the image').setInputFiles(join(dir, 'proj'));
+  await eventually(async () => /Sent with it: .*proj\/sub\/b\.txt/.test(await form.innerText()), { what: 'the folder\'s files listed' });
   await form.getByLabel('Files for the image').setInputFiles({
     name: 'app.py',
     mimeType: 'text/x-python',
     buffer: Buffer.from(`print("${marker}")\n`),
   });
-  await form.getByText('Sent with it: app.py').waitFor();
+  await form.getByText('Sent with it: app.py, proj/a.txt, proj/sub/b.txt').waitFor();
+  // Clear empties the list; picked again, the folder's files replace their earlier selves.
+  await form.getByRole('button', { name: 'Clear' }).click();
+  await form.getByText('No files picked').waitFor();
+  await form.getByLabel('Folder for the image').setInputFiles(join(dir, 'proj'));
+  await form.getByLabel('Folder for the image').setInputFiles(join(dir, 'proj'));
+  await form.getByLabel('Files for the image').setInputFiles({ name: 'app.py', mimeType: 'text/x-python', buffer: Buffer.from(`print("${marker}")\n`) });
+  await form.getByText('Sent with it: app.py, proj/a.txt, proj/sub/b.txt').waitFor();
   await form.getByRole('button', { name: 'Build' }).click();
   const log = page.getByLabel('Build log');
   await log.getByText(`RUN echo ${marker} > /marker`).waitFor({ timeout: 60_000 });
@@ -111,7 +128,7 @@ test('build a snapshot from a Dockerfile and a picked file, watch its log, run a
   await page.screenshot({ path: artifact('snapshot-build.png') });
 
   const sb = await daytona.createStarted('on-built', { snapshot: 'built-console' });
-  assert.equal((await daytona.toolbox(sb.id).exec('cat /marker app.py')).result, `${marker}\nprint("${marker}")\n`);
+  assert.equal((await daytona.toolbox(sb.id).exec('cat /marker app.py /srv/proj/a.txt /srv/proj/sub/b.txt')).result, `${marker}\nprint("${marker}")\nA\nB\n`);
   assert.equal((await daytona.call('DELETE', `/sandbox/${sb.id}`)).status, 200);
   await eventually(async () => (await daytona.call('GET', `/sandbox/${sb.id}`)).status === 404, {
     what: 'the sandbox on it gone',
@@ -138,7 +155,7 @@ test('build a snapshot from a Dockerfile and a picked file, watch its log, run a
   assert.deepEqual(page.problems, []);
 });
 
-test('build a snapshot from the image form: the Dockerfile it makes shown as typed, its files copied to the working directory', async () => {
+test('build a snapshot from the image form: the Dockerfile it makes shown as typed, its files dropped in copied to the working directory', async () => {
   await page.goto(`${server.url}/#apiKey=${encodeURIComponent(server.apiKey)}`);
   await page.getByRole('link', { name: 'Snapshots', exact: true }).click();
   await page.getByText('Build a snapshot…').click();
@@ -159,8 +176,19 @@ test('build a snapshot from the image form: the Dockerfile it makes shown as typ
   await form.getByLabel('Environment').fill(`GREETING=${marker}`);
   await form.getByLabel('Working directory').fill('/srv');
   await form.getByLabel('Commands').fill('echo "$GREETING" > /greeting');
-  await form.getByLabel('Files for the image').setInputFiles({ name: 'data.txt', mimeType: 'text/plain', buffer: Buffer.from('from the browser\n') });
+  // Files dragged in from the desktop (a drop on the files row).
+  const zone = form.locator('.build-files');
+  await zone.evaluate((zone) => {
+    window.__drop = new DataTransfer();
+    window.__drop.items.add(new File(['from the browser\n'], 'data.txt', { type: 'text/plain' }));
+    for (const type of ['dragenter', 'dragover']) {
+      zone.dispatchEvent(new DragEvent(type, { dataTransfer: window.__drop, bubbles: true, cancelable: true }));
+    }
+  });
+  await form.locator('.build-files.dragging .drop-hint', { hasText: 'Drop to send with the image' }).waitFor();
+  await zone.evaluate((zone) => zone.dispatchEvent(new DragEvent('drop', { dataTransfer: window.__drop, bubbles: true, cancelable: true })));
   await form.getByText('Sent with it: data.txt').waitFor();
+  assert.equal(await form.locator('.build-files.dragging').count(), 0);
   assert.equal(
     await preview.innerText(),
     `FROM ${registry}/test/busybox:1.0\nENV GREETING=${marker}\nWORKDIR /srv\nCOPY ["files", "/srv"]\nRUN echo "$GREETING" > /greeting\n`,

@@ -127,12 +127,64 @@ pub fn BuildForm(on_done: Callback<()>) -> impl IntoView {
     let uploaded = RwSignal::new(None::<(u64, Option<u64>)>);
     let outcome = RwSignal::new(None::<Result<String, String>>);
     let input = NodeRef::<Input>::new();
-    let picked = move |_| {
-        let Some(el) = input.get() else { return };
-        if let Some(list) = el.files() {
-            let picked = crate::files::picked::from_input(&list).files;
-            file_names.set(picked.iter().map(|f| f.relative.clone()).collect());
-            files.set_value(picked);
+    // Files picked or dropped join those before (one of the same path replaced), sorted by path.
+    let take = move |picked: Vec<PickedFile>| {
+        files.update_value(|all| {
+            all.retain(|old| !picked.iter().any(|new| new.relative == old.relative));
+            all.extend(picked);
+            all.sort_by(|a, b| a.relative.cmp(&b.relative));
+            file_names.set(all.iter().map(|f| f.relative.clone()).collect());
+        });
+    };
+    let clear = move |_| {
+        files.set_value(Vec::new());
+        file_names.set(Vec::new());
+    };
+    let folder = NodeRef::<Input>::new();
+    // Not an attribute `view!` knows; folder pickers are non-standard but universal.
+    folder.on_load(|input| {
+        let _ = input.set_attribute("webkitdirectory", "");
+    });
+    let picked = move |from: NodeRef<Input>| {
+        move |_| {
+            let Some(el) = from.get() else { return };
+            if let Some(list) = el.files() {
+                take(crate::files::picked::from_input(&list).files);
+            }
+            // Choosing the same files again must fire `change` again.
+            el.set_value("");
+        }
+    };
+    let choose = move |from: NodeRef<Input>| {
+        move |_| {
+            if let Some(el) = from.get() {
+                el.click();
+            }
+        }
+    };
+    // Files and folders dragged in (a folder's tree kept).
+    let dragging = RwSignal::new(0i32);
+    let dropped = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(0);
+        let Some(data) = ev.data_transfer() else { return };
+        let read = crate::files::picked::from_drop_data(&data);
+        spawn_local(async move {
+            match read.await {
+                Ok(picked) => take(picked.files),
+                Err(e) => outcome.set(Some(Err(format!("Reading the dropped files failed: {e:?}")))),
+            }
+        });
+    };
+    let drag_in = move |ev: leptos::ev::DragEvent| {
+        if crate::files::picked::carries_files(&ev) {
+            ev.prevent_default();
+            dragging.update(|d| *d += 1);
+        }
+    };
+    let drag_over = move |ev: leptos::ev::DragEvent| {
+        if crate::files::picked::carries_files(&ev) {
+            ev.prevent_default();
         }
     };
     // The image as the form now describes it (the files included).
@@ -247,15 +299,29 @@ pub fn BuildForm(on_done: Callback<()>) -> impl IntoView {
                     {field("Working directory", "workdir", "e.g. /app (the files go there)", workdir)}
                     {area("Commands", "commands", "run after the files are copied, one per line", commands)}
                 </Show>
-                <div class="build-files">
-                    <input type="file" multiple aria-label="Files for the image" node_ref=input on:change=picked/>
+                <div
+                    class="build-files drop-zone"
+                    class:dragging=move || { dragging.get() > 0 }
+                    on:dragenter=drag_in
+                    on:dragover=drag_over
+                    on:dragleave=move |_| dragging.update(|d| *d = (*d - 1).max(0))
+                    on:drop=dropped
+                >
+                    <input type="file" multiple class="sr-only" tabindex="-1" aria-label="Files for the image" node_ref=input on:change=picked(input)/>
+                    <input type="file" class="sr-only" tabindex="-1" aria-label="Folder for the image" node_ref=folder on:change=picked(folder)/>
+                    <button type="button" class="btn" on:click=choose(input)>"Choose files…"</button>
+                    <button type="button" class="btn" on:click=choose(folder)>"Choose a folder…"</button>
+                    <Show when=move || file_names.with(|n| !n.is_empty())>
+                        <button type="button" class="btn" on:click=clear>"Clear"</button>
+                    </Show>
                     <span class="muted">
                         {move || file_names.with(|n| match (n.len(), source.get()) {
-                            (0, Source::Dockerfile) => "No files picked: pick those its COPY lines name.".to_owned(),
-                            (0, Source::Form) => "No files picked: those picked are copied to the working directory.".to_owned(),
+                            (0, Source::Dockerfile) => "No files picked: pick or drop here those its COPY lines name.".to_owned(),
+                            (0, Source::Form) => "No files picked: those picked or dropped here (folders too) are copied to the working directory.".to_owned(),
                             _ => format!("Sent with it: {}", n.join(", ")),
                         })}
                     </span>
+                    <div class="drop-hint" aria-hidden="true">"Drop to send with the image"</div>
                 </div>
                 <Show when=move || source.get() == Source::Form>
                     <div class="build-preview">

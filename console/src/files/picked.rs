@@ -52,9 +52,28 @@ pub fn from_input(files: &web_sys::FileList) -> Picked {
     Picked { files, empty_dirs: Vec::new() }
 }
 
+/// What a drop carries: its entries taken now (the browser empties the list once the event is
+/// handled), dropped folders walked to the bottom when the future runs; a browser without
+/// entries gives the dropped files' list.
+pub fn from_drop_data(data: &DataTransfer) -> impl std::future::Future<Output = Result<Picked, JsValue>> {
+    let entries = drop_entries(data);
+    let listed = entries.is_empty().then(|| data.files()).flatten().map(|list| from_input(&list));
+    async move {
+        match listed {
+            Some(picked) => Ok(picked),
+            None => from_drop(entries).await,
+        }
+    }
+}
+
+/// Whether a drag carries files (not text or links from the page).
+pub fn carries_files(ev: &web_sys::DragEvent) -> bool {
+    ev.data_transfer().is_some_and(|dt| dt.types().iter().any(|t| t.as_string().as_deref() == Some("Files")))
+}
+
 /// The entries of a drop. Must be called while the drop event is being handled: the
 /// browser empties the list afterwards.
-pub fn drop_entries(data: &DataTransfer) -> Vec<FileSystemEntry> {
+fn drop_entries(data: &DataTransfer) -> Vec<FileSystemEntry> {
     let items = data.items();
     (0..items.length())
         .filter_map(|i| items.get(i))
@@ -80,7 +99,7 @@ async fn read_batch(reader: &FileSystemDirectoryReader) -> Result<Vec<FileSystem
 }
 
 /// The files inside the dropped `entries`, folders walked to the bottom.
-pub async fn from_drop(entries: Vec<FileSystemEntry>) -> Result<Picked, JsValue> {
+async fn from_drop(entries: Vec<FileSystemEntry>) -> Result<Picked, JsValue> {
     let mut picked = Picked::default();
     let mut stack: Vec<(FileSystemEntry, String)> = entries.into_iter().map(|e| (e, String::new())).collect();
     while let Some((entry, prefix)) = stack.pop() {

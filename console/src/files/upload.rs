@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::files::context::use_files;
-use crate::files::picked::{drop_entries, from_drop, from_input};
+use crate::files::picked::{carries_files, from_drop_data, from_input};
 
 /// "Upload files" and "Upload folder" buttons uploading into `dir`.
 #[component]
@@ -44,11 +44,6 @@ pub fn UploadButtons(#[prop(into)] dir: Signal<String>) -> impl IntoView {
     }
 }
 
-/// Whether a drag carries files (not text or links from the page).
-fn carries_files(ev: &DragEvent) -> bool {
-    ev.data_transfer().is_some_and(|dt| dt.types().iter().any(|t| t.as_string().as_deref() == Some("Files")))
-}
-
 /// `children` as a drop target: files and folders dropped on it are uploaded into `dir`.
 #[component]
 pub fn DropZone(#[prop(into)] dir: Signal<String>, children: Children) -> impl IntoView {
@@ -62,15 +57,9 @@ pub fn DropZone(#[prop(into)] dir: Signal<String>, children: Children) -> impl I
             return;
         };
         let target = dir.get_untracked();
-        let entries = drop_entries(&data);
-        if entries.is_empty() {
-            if let Some(list) = data.files() {
-                files.upload(from_input(&list), &target);
-            }
-            return;
-        }
+        let dropped = from_drop_data(&data);
         spawn_local(async move {
-            match from_drop(entries).await {
+            match dropped.await {
                 Ok(picked) => files.upload(picked, &target),
                 Err(e) => files.error.set(Some(format!("Reading the dropped files failed: {e:?}"))),
             }
