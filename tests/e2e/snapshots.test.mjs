@@ -194,8 +194,11 @@ test('build a snapshot from the image form: the Dockerfile it makes shown as typ
     `FROM ${registry}/test/busybox:1.0\nENV GREETING=${marker}\nWORKDIR /srv\nCOPY ["files", "/srv"]\nRUN echo "$GREETING" > /greeting\n`,
   );
   await form.getByRole('button', { name: 'Build' }).click();
+  // How long it has taken, ticking while it builds, then the build's time.
+  await page.locator('.build-time', { hasText: /^Building… \d+\.\d s$/ }).waitFor();
   await page.getByLabel('Build log').getByText('WORKDIR /srv').waitFor({ timeout: 60_000 });
   await page.getByText('Snapshot formed is built.').waitFor({ timeout: 120_000 });
+  assert.match(await page.locator('.build-time[data-ended=ok]').innerText(), /^Built in (\d+\.\d s|\d+ min \d\d s)$/);
   await page.locator('tr[data-snapshot="formed"] [data-state=active]').waitFor();
   await page.screenshot({ path: artifact('snapshot-image-form.png') });
 
@@ -219,6 +222,26 @@ test('build a snapshot from the image form: the Dockerfile it makes shown as typ
   await dialog.waitFor({ state: 'detached' });
   assert.equal((await daytona.toolbox(sb.id).exec('cat /greeting /srv/data.txt')).result, `${marker}\nfrom the browser\n`);
   assert.equal((await daytona.call('DELETE', `/sandbox/${sb.id}`)).status, 200);
+  assert.deepEqual(page.problems, []);
+});
+
+test('a failing build: its reason readable, how long it ran, nothing registered', async () => {
+  await page.goto(`${server.url}/#apiKey=${encodeURIComponent(server.apiKey)}`);
+  await page.getByRole('link', { name: 'Snapshots', exact: true }).click();
+  await page.getByText('Build a snapshot…').click();
+  const form = page.getByRole('form', { name: 'Build a snapshot' });
+  await form.getByLabel('Name', { exact: true }).fill('fails');
+  await form.getByLabel('Dockerfile', { exact: true }).fill(`FROM ${registry}/test/busybox:1.0\nRUN echo failing-step; exit 3\n`);
+  await form.getByRole('button', { name: 'Build' }).click();
+  await page.locator('.build-time[data-ended=failed]', { hasText: /^Failed after \d+\.\d s$/ }).waitFor({ timeout: 120_000 });
+  assert.match(await page.getByLabel('Build log').innerText(), /failing-step/);
+  const alert = page.locator('.build-new [role=alert]');
+  await alert.waitFor();
+  // The reason, without the log lines it quotes (shown just below it).
+  assert.match(await alert.innerText(), /the build failed \(exit status: 3\) \(the build log below has the details\)$/);
+  const snap = await daytona.call('GET', '/snapshots/fails');
+  assert.ok(snap.status === 404 || snap.body.state === 'build_failed', JSON.stringify(snap.body));
+  await page.screenshot({ path: artifact('snapshot-build-failed.png') });
   assert.deepEqual(page.problems, []);
 });
 

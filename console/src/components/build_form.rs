@@ -235,7 +235,11 @@ pub fn BuildForm(on_done: Callback<()>) -> impl IntoView {
         };
         spawn_local(async move {
             let done = daytona.snapshot().create_from_image(&wanted, &image, opts).await;
-            outcome.set(Some(done.map(|s| format!("Snapshot {} is built.", s.name)).map_err(|e| describe(&e))));
+            log.end(done.is_ok());
+            outcome.set(Some(
+                done.map(|s| format!("Snapshot {} is built.", s.name))
+                    .map_err(|e| log.reason_without_log(&describe(&e))),
+            ));
             building.set(false);
             on_done.run(());
         });

@@ -271,13 +271,15 @@ fn CreateForm(
             Err(e) => return server_error.set(Some(describe(&e))),
         };
         busy.set(true);
-        build_log.clear();
         spawn_local(async move {
             let made = match image {
                 None => daytona.create(params, None).await,
                 Some(image) => {
+                    build_log.clear();
                     let opts = ImageBuildOptions { on_logs: Some(build_log.sink()), ..Default::default() };
-                    build_and_create(daytona, image, params, opts).await
+                    let made = build_and_create(daytona, image, params, opts).await;
+                    build_log.end(made.is_ok());
+                    made
                 }
             };
             match made {
@@ -289,7 +291,7 @@ fn CreateForm(
                 // a long form).
                 Err(e) => match (e.status_code(), refused_field(&form, &e.to_string())) {
                     (Some(400), Some(field)) => field.refused.set(Some(e.to_string())),
-                    _ => server_error.set(Some(describe(&e))),
+                    _ => server_error.set(Some(build_log.reason_without_log(&describe(&e)))),
                 },
             }
             busy.set(false);
