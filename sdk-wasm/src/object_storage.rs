@@ -3,8 +3,9 @@
 //! `GET /object-storage/push-access`. Each context is named by the MD5 of its archive path
 //! and its files' paths and contents (`{organizationId}/{hash}/context.tar`), looked up with a
 //! HEAD first (an upload already there is not sent again), and uploaded as a tar made on the
-//! fly from its `Blob`s: one PUT up to [`PART_SIZE`], a multipart upload above, each part read
-//! from the blobs as it goes (never the whole context in memory), with progress and cancel.
+//! fly from its `Blob`s: one PUT up to [`PART_SIZE`], a multipart upload above, each part a
+//! `Blob` of the tar headers and slices of the files' blobs (the browser sends the bytes from
+//! where they are: never copied through this module's memory), with progress and cancel.
 
 use std::rc::Rc;
 
@@ -23,7 +24,7 @@ use crate::xhr::{self, Body};
 use crate::{Call, DaytonaError};
 
 /// Size of each part of a multipart upload (S3's smallest), and the largest single PUT.
-pub const PART_SIZE: usize = 5 * 1024 * 1024;
+pub const PART_SIZE: usize = 16 * 1024 * 1024;
 
 /// How much of a blob is read at once while hashing.
 const READ_CHUNK: f64 = 1024.0 * 1024.0;
@@ -175,31 +176,46 @@ impl Tar {
         Ok(Self { pieces, offset: 0, size })
     }
 
-    /// Up to `max` next bytes (fewer only at the end).
-    async fn take(&mut self, max: usize) -> Result<Vec<u8>, DaytonaError> {
-        let mut out = Vec::with_capacity(max.min(self.size as usize));
-        while out.len() < max {
+    /// The next part: up to `max` bytes (fewer only at the end; `None` after it) as a `Blob` made
+    /// of the headers and slices of the files' own blobs, so the browser sends the files'
+    /// bytes without copying them through this module's memory.
+    fn take(&mut self, max: usize) -> Result<Option<(Blob, usize)>, DaytonaError> {
+        let parts = js_sys::Array::new();
+        let mut taken = 0;
+        while taken < max {
             let Some(piece) = self.pieces.front() else { break };
-            let want = max - out.len();
-            let (len, chunk) = match piece {
+            let want = max - taken;
+            let len = match piece {
                 Piece::Bytes(bytes) => {
                     let end = (self.offset + want).min(bytes.len());
-                    (bytes.len(), bytes[self.offset..end].to_vec())
+                    parts.push(&js_sys::Uint8Array::from(&bytes[self.offset..end]));
+                    taken += end - self.offset;
+                    self.offset = end;
+                    bytes.len()
                 }
                 Piece::Blob(blob) => {
                     let len = blob.size() as usize;
                     let end = (self.offset + want).min(len);
-                    (len, read(blob, self.offset as f64, end as f64).await?)
+                    let slice = blob
+                        .slice_with_f64_and_f64(self.offset as f64, end as f64)
+                        .map_err(|e| DaytonaError::InvalidArgument(js_message(&e)))?;
+                    parts.push(&slice);
+                    taken += end - self.offset;
+                    self.offset = end;
+                    len
                 }
             };
-            self.offset += chunk.len();
-            out.extend_from_slice(&chunk);
             if self.offset >= len {
                 self.pieces.pop_front();
                 self.offset = 0;
             }
         }
-        Ok(out)
+        if taken == 0 {
+            return Ok(None);
+        }
+        let blob =
+            Blob::new_with_u8_array_sequence(&parts).map_err(|e| DaytonaError::InvalidArgument(js_message(&e)))?;
+        Ok(Some((blob, taken)))
     }
 }
 
@@ -234,8 +250,9 @@ async fn upload(
         }
     };
     if tar.size <= PART_SIZE as u64 {
-        let bytes = tar.take(PART_SIZE).await?;
-        request(access, "PUT", key, &[], Body::Bytes(&bytes), &part_opts(0)).await?;
+        let body = tar.take(PART_SIZE)?.map(|(blob, _)| blob);
+        let body = body.as_ref().map_or(Body::None, Body::Blob);
+        request(access, "PUT", key, &[], body, &part_opts(0)).await?;
         return Ok(());
     }
     let created = request(access, "POST", key, &[("uploads", "")], Body::None, &TransferOptions::default()).await?;
@@ -245,18 +262,13 @@ async fn upload(
     let mut parts = Vec::new();
     let mut offset = 0u64;
     let result: Result<(), DaytonaError> = async {
-        // The next part is read from the blobs while this one goes up.
-        let mut bytes = tar.take(PART_SIZE).await?;
-        while !bytes.is_empty() {
+        while let Some((blob, len)) = tar.take(PART_SIZE)? {
             let number = (parts.len() + 1).to_string();
             let query = [("partNumber", number.as_str()), ("uploadId", upload_id.as_str())];
-            let part = part_opts(offset);
-            let sent = request(access, "PUT", key, &query, Body::Bytes(&bytes), &part);
-            let (answer, next) = futures::future::join(sent, tar.take(PART_SIZE)).await;
-            let etag = answer?.etag.ok_or_else(|| DaytonaError::Decode("no ETag on an uploaded part".into()))?;
-            offset += bytes.len() as u64;
+            let answer = request(access, "PUT", key, &query, Body::Blob(&blob), &part_opts(offset)).await?;
+            let etag = answer.etag.ok_or_else(|| DaytonaError::Decode("no ETag on an uploaded part".into()))?;
+            offset += len as u64;
             parts.push(etag);
-            bytes = next?;
         }
         let mut xml = String::from("<CompleteMultipartUpload>");
         for (n, etag) in parts.iter().enumerate() {

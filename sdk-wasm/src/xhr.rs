@@ -36,8 +36,8 @@ pub(crate) enum Body<'a> {
     None,
     /// A multipart form.
     Form(&'a FormData),
-    /// Bytes.
-    Bytes(&'a [u8]),
+    /// A blob (sent by the browser from where it is).
+    Blob(&'a web_sys::Blob),
     /// Text.
     Text(&'a str),
 }
@@ -107,7 +107,7 @@ pub(crate) async fn send(
     let sent = match body {
         Body::None => xhr.send(),
         Body::Form(form) => xhr.send_with_opt_form_data(Some(form)),
-        Body::Bytes(bytes) => xhr.send_with_opt_u8_array(Some(bytes)),
+        Body::Blob(blob) => xhr.send_with_opt_blob(Some(blob)),
         Body::Text(text) => xhr.send_with_opt_str(Some(text)),
     };
     sent.map_err(|e| DaytonaError::Connection(js_message(&e)))?;
