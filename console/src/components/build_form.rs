@@ -13,6 +13,7 @@ use crate::components::spinner::Spinner;
 use crate::connection::use_connection;
 use crate::errors::describe;
 use crate::files::picked::PickedFile;
+use crate::files::upload::PickButtons;
 
 /// What a new build starts from: an image of the test registry's kind is the user's to name.
 const DOCKERFILE_EXAMPLE: &str = "FROM python:3.12-slim\nCOPY app.py /app/app.py\nWORKDIR /app\n";
@@ -103,7 +104,6 @@ fn with_files(image: Image, files: &[PickedFile], to: &str) -> Image {
 /// The build form; `on_done` when a build ends.
 #[component]
 pub fn BuildForm(on_done: Callback<()>) -> impl IntoView {
-    use leptos::html::Input;
     let conn = use_connection();
     let source = RwSignal::new(Source::Dockerfile);
     let name = RwSignal::new(String::new());
@@ -126,7 +126,6 @@ pub fn BuildForm(on_done: Callback<()>) -> impl IntoView {
     let building = RwSignal::new(false);
     let uploaded = RwSignal::new(None::<(u64, Option<u64>)>);
     let outcome = RwSignal::new(None::<Result<String, String>>);
-    let input = NodeRef::<Input>::new();
     // Files picked or dropped join those before (one of the same path replaced), sorted by path.
     let take = move |picked: Vec<PickedFile>| {
         files.update_value(|all| {
@@ -139,28 +138,6 @@ pub fn BuildForm(on_done: Callback<()>) -> impl IntoView {
     let clear = move |_| {
         files.set_value(Vec::new());
         file_names.set(Vec::new());
-    };
-    let folder = NodeRef::<Input>::new();
-    // Not an attribute `view!` knows; folder pickers are non-standard but universal.
-    folder.on_load(|input| {
-        let _ = input.set_attribute("webkitdirectory", "");
-    });
-    let picked = move |from: NodeRef<Input>| {
-        move |_| {
-            let Some(el) = from.get() else { return };
-            if let Some(list) = el.files() {
-                take(crate::files::picked::from_input(&list).files);
-            }
-            // Choosing the same files again must fire `change` again.
-            el.set_value("");
-        }
-    };
-    let choose = move |from: NodeRef<Input>| {
-        move |_| {
-            if let Some(el) = from.get() {
-                el.click();
-            }
-        }
     };
     // Files and folders dragged in (a folder's tree kept).
     let dragging = RwSignal::new(0i32);
@@ -311,10 +288,11 @@ pub fn BuildForm(on_done: Callback<()>) -> impl IntoView {
                     on:dragleave=move |_| dragging.update(|d| *d = (*d - 1).max(0))
                     on:drop=dropped
                 >
-                    <input type="file" multiple class="sr-only" tabindex="-1" aria-label="Files for the image" node_ref=input on:change=picked(input)/>
-                    <input type="file" class="sr-only" tabindex="-1" aria-label="Folder for the image" node_ref=folder on:change=picked(folder)/>
-                    <button type="button" class="btn" on:click=choose(input)>"Choose files…"</button>
-                    <button type="button" class="btn" on:click=choose(folder)>"Choose a folder…"</button>
+                    <PickButtons
+                        on_pick=move |picked: crate::files::picked::Picked| take(picked.files)
+                        labels=("Files for the image", "Folder for the image")
+                        texts=("Choose files…", "Choose a folder…")
+                    />
                     <Show when=move || file_names.with(|n| !n.is_empty())>
                         <button type="button" class="btn" on:click=clear>"Clear"</button>
                     </Show>

@@ -7,12 +7,29 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::files::context::use_files;
-use crate::files::picked::{carries_files, from_drop_data, from_input};
+use crate::files::picked::{carries_files, from_drop_data, from_input, Picked};
 
 /// "Upload files" and "Upload folder" buttons uploading into `dir`.
 #[component]
 pub fn UploadButtons(#[prop(into)] dir: Signal<String>) -> impl IntoView {
     let files = use_files();
+    view! {
+        <PickButtons
+            on_pick=move |picked| files.upload(picked, &dir.get_untracked())
+            labels=("Files to upload", "Folder to upload")
+            texts=("Upload files", "Upload folder")
+        />
+    }
+}
+
+/// Buttons opening a files picker and a folder picker (the folder's tree kept); `on_pick`
+/// gets what was chosen. `labels`: the pickers' accessible names, `texts`: the buttons'.
+#[component]
+pub fn PickButtons(
+    on_pick: impl Fn(Picked) + Copy + 'static,
+    labels: (&'static str, &'static str),
+    texts: (&'static str, &'static str),
+) -> impl IntoView {
     let file_input = NodeRef::<Input>::new();
     let folder_input = NodeRef::<Input>::new();
     // Not an attribute `view!` knows; folder pickers are non-standard but universal.
@@ -23,7 +40,7 @@ pub fn UploadButtons(#[prop(into)] dir: Signal<String>) -> impl IntoView {
         move |_| {
             let Some(input) = input.get() else { return };
             if let Some(list) = input.files() {
-                files.upload(from_input(&list), &dir.get_untracked());
+                on_pick(from_input(&list));
             }
             // Choosing the same files again must fire `change` again.
             input.set_value("");
@@ -37,10 +54,10 @@ pub fn UploadButtons(#[prop(into)] dir: Signal<String>) -> impl IntoView {
         }
     };
     view! {
-        <input type="file" multiple class="sr-only" tabindex="-1" aria-label="Files to upload" node_ref=file_input on:change=picked(file_input)/>
-        <input type="file" class="sr-only" tabindex="-1" aria-label="Folder to upload" node_ref=folder_input on:change=picked(folder_input)/>
-        <button type="button" class="btn" on:click=open(file_input)>"Upload files"</button>
-        <button type="button" class="btn" on:click=open(folder_input)>"Upload folder"</button>
+        <input type="file" multiple class="sr-only" tabindex="-1" aria-label=labels.0 node_ref=file_input on:change=picked(file_input)/>
+        <input type="file" class="sr-only" tabindex="-1" aria-label=labels.1 node_ref=folder_input on:change=picked(folder_input)/>
+        <button type="button" class="btn" on:click=open(file_input)>{texts.0}</button>
+        <button type="button" class="btn" on:click=open(folder_input)>{texts.1}</button>
     }
 }
 
