@@ -316,7 +316,6 @@ fn text_blob(text: &str) -> Result<Blob, JsValue> {
     Blob::new_with_str_sequence(&js_sys::Array::of1(&JsValue::from_str(text)))
 }
 
-/// The last component of `path` (`context` if it has none).
 /// The name of `v` if it is a `FileSystemDirectoryHandle` (a picked, dropped or origin-private
 /// folder); its name is the folder's, as a picked folder's `webkitRelativePath` names it.
 fn directory_handle(v: &JsValue) -> Option<String> {
@@ -332,6 +331,7 @@ async fn read_handle(read_directory: &JsValue, handle: &JsValue) -> Result<Vec<(
     Ok(directory(&pairs, "")?.1)
 }
 
+/// The last component of `path` (`context` if it has none).
 fn basename(path: &str) -> String {
     path.rsplit('/').find(|p| !p.is_empty()).unwrap_or("context").to_owned()
 }
