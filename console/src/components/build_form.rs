@@ -12,8 +12,8 @@ use crate::components::error_alert::Alert;
 use crate::components::spinner::Spinner;
 use crate::connection::use_connection;
 use crate::errors::describe;
-use crate::files::picked::PickedFile;
-use crate::files::upload::PickButtons;
+use crate::files::picked::{Picked, PickedFile};
+use crate::files::upload::{DropTarget, PickButtons};
 
 /// What a new build starts from: an image of the test registry's kind is the user's to name.
 const DOCKERFILE_EXAMPLE: &str = "FROM python:3.12-slim\nCOPY app.py /app/app.py\nWORKDIR /app\n";
@@ -140,29 +140,9 @@ pub fn BuildForm(on_done: Callback<()>) -> impl IntoView {
         file_names.set(Vec::new());
     };
     // Files and folders dragged in (a folder's tree kept).
-    let dragging = RwSignal::new(0i32);
-    let dropped = move |ev: leptos::ev::DragEvent| {
-        ev.prevent_default();
-        dragging.set(0);
-        let Some(data) = ev.data_transfer() else { return };
-        let read = crate::files::picked::from_drop_data(&data);
-        spawn_local(async move {
-            match read.await {
-                Ok(picked) => take(picked.files),
-                Err(e) => outcome.set(Some(Err(format!("Reading the dropped files failed: {e:?}")))),
-            }
-        });
-    };
-    let drag_in = move |ev: leptos::ev::DragEvent| {
-        if crate::files::picked::carries_files(&ev) {
-            ev.prevent_default();
-            dragging.update(|d| *d += 1);
-        }
-    };
-    let drag_over = move |ev: leptos::ev::DragEvent| {
-        if crate::files::picked::carries_files(&ev) {
-            ev.prevent_default();
-        }
+    let dropped = move |dropped: Result<Picked, String>| match dropped {
+        Ok(picked) => take(picked.files),
+        Err(e) => outcome.set(Some(Err(e))),
     };
     // The image as the form now describes it (the files included).
     let image = move || -> Result<Image, String> {
@@ -280,16 +260,9 @@ pub fn BuildForm(on_done: Callback<()>) -> impl IntoView {
                     {field("Working directory", "workdir", "e.g. /app (the files go there)", workdir)}
                     {area("Commands", "commands", "run after the files are copied, one per line", commands)}
                 </Show>
-                <div
-                    class="build-files drop-zone"
-                    class:dragging=move || { dragging.get() > 0 }
-                    on:dragenter=drag_in
-                    on:dragover=drag_over
-                    on:dragleave=move |_| dragging.update(|d| *d = (*d - 1).max(0))
-                    on:drop=dropped
-                >
+                <DropTarget class="build-files" hint="Drop to send with the image" on_drop=dropped>
                     <PickButtons
-                        on_pick=move |picked: crate::files::picked::Picked| take(picked.files)
+                        on_pick=move |picked: Picked| take(picked.files)
                         labels=("Files for the image", "Folder for the image")
                         texts=("Choose files…", "Choose a folder…")
                     />
@@ -303,8 +276,7 @@ pub fn BuildForm(on_done: Callback<()>) -> impl IntoView {
                             _ => format!("Sent with it: {}", n.join(", ")),
                         })}
                     </span>
-                    <div class="drop-hint" aria-hidden="true">"Drop to send with the image"</div>
-                </div>
+                </DropTarget>
                 <Show when=move || source.get() == Source::Form>
                     <div class="build-preview">
                         <span class="muted">"The Dockerfile it makes"</span>

@@ -66,11 +66,6 @@ pub fn from_drop_data(data: &DataTransfer) -> impl std::future::Future<Output = 
     }
 }
 
-/// Whether a drag carries files (not text or links from the page).
-pub fn carries_files(ev: &web_sys::DragEvent) -> bool {
-    ev.data_transfer().is_some_and(|dt| dt.types().iter().any(|t| t.as_string().as_deref() == Some("Files")))
-}
-
 /// The entries of a drop. Must be called while the drop event is being handled: the
 /// browser empties the list afterwards.
 fn drop_entries(data: &DataTransfer) -> Vec<FileSystemEntry> {

@@ -1,5 +1,6 @@
 //! Starting uploads: buttons opening file and folder pickers, and a drop zone that takes
-//! files and whole folders (their tree kept).
+//! files and whole folders (their tree kept); the pickers and the drop target themselves
+//! (`PickButtons`, `DropTarget`) also serve the snapshot build form.
 
 use leptos::ev::DragEvent;
 use leptos::html::Input;
@@ -7,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::files::context::use_files;
-use crate::files::picked::{carries_files, from_drop_data, from_input, Picked};
+use crate::files::picked::{from_drop_data, from_input, Picked};
 
 /// "Upload files" and "Upload folder" buttons uploading into `dir`.
 #[component]
@@ -61,30 +62,49 @@ pub fn PickButtons(
     }
 }
 
+/// Whether a drag carries files (not text or links from the page).
+fn carries_files(ev: &DragEvent) -> bool {
+    ev.data_transfer().is_some_and(|dt| dt.types().iter().any(|t| t.as_string().as_deref() == Some("Files")))
+}
+
 /// `children` as a drop target: files and folders dropped on it are uploaded into `dir`.
 #[component]
 pub fn DropZone(#[prop(into)] dir: Signal<String>, children: Children) -> impl IntoView {
     let files = use_files();
+    let on_drop = move |dropped: Result<Picked, String>| match dropped {
+        Ok(picked) => files.upload(picked, &dir.get_untracked()),
+        Err(e) => files.error.set(Some(e)),
+    };
+    let hint = Signal::derive(move || format!("Drop to upload into {}", dir.get()));
+    view! { <DropTarget on_drop hint>{children()}</DropTarget> }
+}
+
+/// `children` as a drop target for files and folders (their trees kept): `on_drop` gets what
+/// was dropped, or why it could not be read; `hint` shows over them while files are dragged
+/// over; `class` is added to the target's.
+#[component]
+pub fn DropTarget(
+    on_drop: impl Fn(Result<Picked, String>) + Copy + 'static,
+    #[prop(into)] hint: Signal<String>,
+    #[prop(optional)] class: &'static str,
+    children: Children,
+) -> impl IntoView {
     // dragenter/dragleave fire for every child element crossed; count them.
     let depth = RwSignal::new(0i32);
-    let on_drop = move |ev: DragEvent| {
+    let dropped = move |ev: DragEvent| {
         ev.prevent_default();
         depth.set(0);
         let Some(data) = ev.data_transfer() else {
             return;
         };
-        let target = dir.get_untracked();
-        let dropped = from_drop_data(&data);
+        let read = from_drop_data(&data);
         spawn_local(async move {
-            match dropped.await {
-                Ok(picked) => files.upload(picked, &target),
-                Err(e) => files.error.set(Some(format!("Reading the dropped files failed: {e:?}"))),
-            }
+            on_drop(read.await.map_err(|e| format!("Reading the dropped files failed: {e:?}")));
         });
     };
     view! {
         <div
-            class="drop-zone"
+            class=format!("drop-zone {class}")
             class:dragging=move || { depth.get() > 0 }
             on:dragenter=move |ev| {
                 if carries_files(&ev) {
@@ -98,10 +118,10 @@ pub fn DropZone(#[prop(into)] dir: Signal<String>, children: Children) -> impl I
                 }
             }
             on:dragleave=move |_| depth.update(|d| *d = (*d - 1).max(0))
-            on:drop=on_drop
+            on:drop=dropped
         >
             {children()}
-            <div class="drop-hint" aria-hidden="true">{move || format!("Drop to upload into {}", dir.get())}</div>
+            <div class="drop-hint" aria-hidden="true">{hint}</div>
         </div>
     }
 }
