@@ -223,8 +223,11 @@ impl Desktop {
     async fn spawn(self: &Arc<Self>, spec: &'static Spec) -> Result<(), ToolboxError> {
         let started = self.launch(spec).await?;
         tokio::spawn(Arc::clone(self).supervise(spec, started));
-        if spec.name == "xvfb" {
-            super::x11::wait_ready(Duration::from_secs(5)).await?;
+        match spec.name {
+            "xvfb" => super::x11::wait_ready(Duration::from_secs(5)).await?,
+            // A viewer (the console's Desktop tab, right after start) reaches noVNC at once.
+            "novnc" => wait_listening(NOVNC_PORT, Duration::from_secs(10)).await?,
+            _ => {}
         }
         Ok(())
     }
@@ -407,4 +410,21 @@ async fn end_group(pid: i32) {
     }
     // SAFETY: as above.
     unsafe { libc::kill(-pid, libc::SIGKILL) };
+}
+
+/// Waits until something in the sandbox accepts connections on `port` (websockify, which the
+/// preview proxy reaches: before it listens, the proxy answers 502).
+async fn wait_listening(port: u16, within: Duration) -> Result<(), ToolboxError> {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        match tokio::net::TcpStream::connect(("127.0.0.1", port)).await {
+            Ok(_) => return Ok(()),
+            Err(e) if tokio::time::Instant::now() > deadline => {
+                return Err(ToolboxError::Io(format!(
+                    "noVNC (websockify) did not listen on {port} within {within:?}: {e}"
+                )));
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    }
 }
