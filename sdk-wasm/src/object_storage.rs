@@ -13,6 +13,7 @@ use daytona_models::{context_key, hex, StorageAccess};
 use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
 use sha2::Sha256;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
 
@@ -23,7 +24,8 @@ use crate::transfer::{TransferOptions, TransferProgress};
 use crate::xhr::{self, Body};
 use crate::{Call, DaytonaError};
 
-/// Size of each part of a multipart upload (S3's smallest), and the largest single PUT.
+/// Size of each part of a multipart upload (S3 takes 5 MiB to 5 GiB; fewer, larger parts go
+/// up faster), and the largest single PUT.
 pub const PART_SIZE: usize = 16 * 1024 * 1024;
 
 /// How much of a blob is read at once while hashing.
@@ -185,13 +187,10 @@ impl Tar {
         while taken < max {
             let Some(piece) = self.pieces.front() else { break };
             let want = max - taken;
-            let len = match piece {
+            let (len, end, part): (usize, usize, JsValue) = match piece {
                 Piece::Bytes(bytes) => {
                     let end = (self.offset + want).min(bytes.len());
-                    parts.push(&js_sys::Uint8Array::from(&bytes[self.offset..end]));
-                    taken += end - self.offset;
-                    self.offset = end;
-                    bytes.len()
+                    (bytes.len(), end, js_sys::Uint8Array::from(&bytes[self.offset..end]).into())
                 }
                 Piece::Blob(blob) => {
                     let len = blob.size() as usize;
@@ -199,12 +198,12 @@ impl Tar {
                     let slice = blob
                         .slice_with_f64_and_f64(self.offset as f64, end as f64)
                         .map_err(|e| DaytonaError::InvalidArgument(js_message(&e)))?;
-                    parts.push(&slice);
-                    taken += end - self.offset;
-                    self.offset = end;
-                    len
+                    (len, end, slice.into())
                 }
             };
+            parts.push(&part);
+            taken += end - self.offset;
+            self.offset = end;
             if self.offset >= len {
                 self.pieces.pop_front();
                 self.offset = 0;
