@@ -1,4 +1,4 @@
-//! Timestamps for humans: "3 min ago" with the full local time on hover.
+//! Timestamps and durations for humans: "3 min ago" with the full local time on hover, "4.2 s".
 
 use std::time::Duration;
 
@@ -52,6 +52,16 @@ pub fn relative(then: f64, now: f64) -> String {
     }
 }
 
+/// A duration of `ms` for humans: `4.2 s`, from a minute on `1 min 05 s`.
+pub fn duration(ms: f64) -> String {
+    let s = (ms / 1000.0).max(0.0);
+    if s < 60.0 {
+        format!("{s:.1} s")
+    } else {
+        format!("{} min {:02} s", (s / 60.0).floor(), (s % 60.0).floor())
+    }
+}
+
 /// The full date and time of `ms` in the browser's locale and time zone.
 pub fn full(ms: f64) -> String {
     let options = js_sys::Object::new();
@@ -68,7 +78,7 @@ pub fn full(ms: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::relative;
+    use super::{duration, relative};
 
     #[test]
     fn relative_times() {
@@ -79,5 +89,12 @@ mod tests {
         assert_eq!(relative(now - 7_200_000.0, now), "2 h ago");
         assert_eq!(relative(now + 120_000.0, now), "in 2 min");
         assert_eq!(relative(now - 3.0 * 86_400_000.0, now), "3 d ago");
+    }
+
+    #[test]
+    fn durations_read_as_seconds_then_minutes() {
+        assert_eq!(duration(4_210.0), "4.2 s");
+        assert_eq!(duration(65_400.0), "1 min 05 s");
+        assert_eq!(duration(-5.0), "0.0 s");
     }
 }

@@ -120,25 +120,20 @@ pub fn BuildForm(on_done: Callback<()>) -> impl IntoView {
         workdir: workdir.get(),
         commands: commands.get(),
     };
-    let files = StoredValue::new_local(Vec::<PickedFile>::new());
-    let file_names = RwSignal::new(Vec::<String>::new());
+    let files = RwSignal::new_local(Vec::<PickedFile>::new());
     let log = BuildLog::new();
     let building = RwSignal::new(false);
     let uploaded = RwSignal::new(None::<(u64, Option<u64>)>);
     let outcome = RwSignal::new(None::<Result<String, String>>);
     // Files picked or dropped join those before (one of the same path replaced), sorted by path.
     let take = move |picked: Vec<PickedFile>| {
-        files.update_value(|all| {
+        files.update(|all| {
             all.retain(|old| !picked.iter().any(|new| new.relative == old.relative));
             all.extend(picked);
             all.sort_by(|a, b| a.relative.cmp(&b.relative));
-            file_names.set(all.iter().map(|f| f.relative.clone()).collect());
         });
     };
-    let clear = move |_| {
-        files.set_value(Vec::new());
-        file_names.set(Vec::new());
-    };
+    let clear = move |_| files.set(Vec::new());
     // Files and folders dragged in (a folder's tree kept).
     let dropped = move |dropped: Result<Picked, String>| match dropped {
         Ok(picked) => take(picked.files),
@@ -152,7 +147,7 @@ pub fn BuildForm(on_done: Callback<()>) -> impl IntoView {
                 if text.trim().is_empty() {
                     return Err("Write the Dockerfile.".into());
                 }
-                let image = files.with_value(|f| {
+                let image = files.with(|f| {
                     f.iter().fold(Image::from_dockerfile(&text), |image, p| {
                         image.add_context_file(&p.relative, p.file.clone().into())
                     })
@@ -160,8 +155,9 @@ pub fn BuildForm(on_done: Callback<()>) -> impl IntoView {
                 Ok(image)
             }
             Source::Form => {
-                file_names.track();
-                fields().compose(|image, to| files.with_value(|picked| with_files(image, picked, to)))
+                // The preview follows the files even while a field is wrong.
+                files.track();
+                fields().compose(|image, to| files.with(|picked| with_files(image, picked, to)))
             }
         }
     };
@@ -266,14 +262,14 @@ pub fn BuildForm(on_done: Callback<()>) -> impl IntoView {
                         labels=("Files for the image", "Folder for the image")
                         texts=("Choose files…", "Choose a folder…")
                     />
-                    <Show when=move || file_names.with(|n| !n.is_empty())>
+                    <Show when=move || files.with(|f| !f.is_empty())>
                         <button type="button" class="btn" on:click=clear>"Clear"</button>
                     </Show>
                     <span class="muted">
-                        {move || file_names.with(|n| match (n.len(), source.get()) {
+                        {move || files.with(|f| match (f.len(), source.get()) {
                             (0, Source::Dockerfile) => "No files picked: pick or drop here those its COPY lines name.".to_owned(),
                             (0, Source::Form) => "No files picked: those picked or dropped here (folders too) are copied to the working directory.".to_owned(),
-                            _ => format!("Sent with it: {}", n.join(", ")),
+                            _ => format!("Sent with it: {}", f.iter().map(|p| p.relative.as_str()).collect::<Vec<_>>().join(", ")),
                         })}
                     </span>
                 </DropTarget>

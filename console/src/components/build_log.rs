@@ -7,6 +7,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::polling::use_interval;
+use crate::time::duration;
 
 /// One build's log and timing. Copy it freely.
 #[derive(Clone, Copy)]
@@ -57,16 +58,6 @@ impl BuildLog {
     }
 }
 
-/// Seconds as the status line shows them (`4.2 s`, `1 min 05 s`).
-fn seconds(ms: f64) -> String {
-    let s = (ms / 1000.0).max(0.0);
-    if s < 60.0 {
-        format!("{s:.1} s")
-    } else {
-        format!("{} min {:02} s", (s / 60.0).floor(), (s % 60.0).floor())
-    }
-}
-
 /// The log, once it has a line, as a live region, under a line saying how long the build has
 /// taken (ticking while it runs).
 #[component]
@@ -80,9 +71,9 @@ pub fn BuildLogView(log: BuildLog) -> impl IntoView {
     let status = move || {
         let started = log.started.get()?;
         Some(match log.ended.get() {
-            Some((at, true)) => format!("Built in {}", seconds(at - started)),
-            Some((at, false)) => format!("Failed after {}", seconds(at - started)),
-            None => format!("Building… {}", seconds(now.get().max(started) - started)),
+            Some((at, true)) => format!("Built in {}", duration(at - started)),
+            Some((at, false)) => format!("Failed after {}", duration(at - started)),
+            None => format!("Building… {}", duration(now.get().max(started) - started)),
         })
     };
     view! {
@@ -101,7 +92,7 @@ pub fn BuildLogView(log: BuildLog) -> impl IntoView {
 mod tests {
     use leptos::prelude::*;
 
-    use super::{seconds, BuildLog};
+    use super::BuildLog;
 
     #[test]
     fn a_reason_leaves_out_what_the_log_shows() {
@@ -115,12 +106,5 @@ mod tests {
             "snapshot x: the build failed (exit status: 3) (the build log below has the details)"
         );
         assert_eq!(log.reason_without_log("no route to the registry"), "no route to the registry");
-    }
-
-    #[test]
-    fn durations_read_as_seconds_then_minutes() {
-        assert_eq!(seconds(4_210.0), "4.2 s");
-        assert_eq!(seconds(65_400.0), "1 min 05 s");
-        assert_eq!(seconds(-5.0), "0.0 s");
     }
 }
