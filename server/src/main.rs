@@ -14,6 +14,7 @@ mod proxy;
 mod ssh;
 mod store;
 mod time;
+mod wait;
 
 use std::path::PathBuf;
 

@@ -11,6 +11,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use super::firewall::Firewall;
+use crate::wait::{self, Look};
 
 /// The jail's `/etc/resolv.conf`: slirp4netns's DNS forwarder.
 pub const RESOLV_CONF: &str = "nameserver 10.0.2.3\n";
@@ -48,19 +49,20 @@ impl Uplink {
         drop(held_by_jail);
         // `pid` may not have entered its own namespace yet (unshare(1) before it execs bwrap):
         // attaching then would configure the host's namespace.
-        let deadline = tokio::time::Instant::now() + READY_WITHIN;
         let ours = netns(std::process::id() as i32);
         // Unprivileged, unshare(1) writes its user namespace's id map just after making it:
         // until then nothing entering that namespace may configure the network it owns.
         let as_root = super::runtime::running_as_root();
         let mapped =
             || as_root || std::fs::read_to_string(format!("/proc/{pid}/uid_map")).is_ok_and(|m| !m.trim().is_empty());
-        while netns(pid).is_none_or(|theirs| Some(&theirs) == ours.as_ref()) || !mapped() {
-            if tokio::time::Instant::now() > deadline {
-                return Err("the sandbox did not get its own network namespace".into());
-            }
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
+        let own = || netns(pid).is_some_and(|theirs| Some(&theirs) != ours.as_ref()) && mapped();
+        wait::until(READY_WITHIN, Duration::from_millis(2), || {
+            std::future::ready(match own() {
+                true => Look::Ready(()),
+                false => Look::NotYet(JailError::from("the sandbox did not get its own network namespace")),
+            })
+        })
+        .await?;
         // The firewall is loaded while slirp4netns connects the namespace: nothing of the
         // sandbox's own runs before the jail has started, and the start waits for both.
         let (walled, connected) = tokio::join!(firewall.apply(pid, as_root), connect(pid, lifeline, log));

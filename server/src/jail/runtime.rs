@@ -23,6 +23,7 @@ use super::limits::{Cgroup, CgroupHost};
 use super::network::{Uplink, RESOLV_CONF};
 use super::volume::{self, Volumes};
 use crate::agent::workload::Join as WorkloadJoin;
+use crate::wait::{self, Look};
 
 /// Where the sandbox's home appears inside the jail.
 pub const HOME_IN_JAIL: &str = "/home/daytona";
@@ -124,16 +125,8 @@ impl Jail {
 
     /// Waits up to `limit` for the jail to end; whether it did.
     async fn ended_within(&mut self, limit: Duration) -> bool {
-        let deadline = tokio::time::Instant::now() + limit;
-        loop {
-            if self.gone() {
-                return true;
-            }
-            if tokio::time::Instant::now() > deadline {
-                return false;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+        let gone = || std::future::ready(if self.gone() { Look::Ready(()) } else { Look::NotYet(()) });
+        wait::until(limit, Duration::from_millis(10), gone).await.is_ok()
     }
 
     /// Kills the jail and waits for it to end, trying again a few times; whether it ended.
@@ -544,24 +537,22 @@ impl Runtime {
             }
         };
         let socket = self.socket(&sb.id);
-        let agent = async {
-            let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-            loop {
-                if !jail.running() {
-                    return Err(JailError::Failed(format!(
+        let (socket, id) = (&socket, &sb.id);
+        let agent = wait::until(Duration::from_secs(15), Duration::from_millis(5), || {
+            let running = jail.running();
+            async move {
+                if !running {
+                    Look::Failed(JailError::Failed(format!(
                         "sandbox exited during start-up: {}",
-                        self.agent_log_tail(&sb.id)
-                    )));
+                        self.agent_log_tail(id)
+                    )))
+                } else if agent_client::is_ready(socket).await {
+                    Look::Ready(())
+                } else {
+                    Look::NotYet(JailError::from("toolbox agent did not come up within 15 s"))
                 }
-                if agent_client::is_ready(&socket).await {
-                    return Ok(());
-                }
-                if tokio::time::Instant::now() > deadline {
-                    return Err(JailError::from("toolbox agent did not come up within 15 s"));
-                }
-                tokio::time::sleep(Duration::from_millis(5)).await;
             }
-        };
+        });
         tokio::try_join!(network, agent).map(drop)
     }
 
@@ -590,10 +581,8 @@ impl Runtime {
         if !force {
             // The agent ends its sessions and PTYs; bwrap exits with it.
             jail.signal_agent(libc::SIGTERM);
-            let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
-            while jail.bwrap_alive() && tokio::time::Instant::now() < deadline {
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
+            let ended = || std::future::ready(if jail.bwrap_alive() { Look::NotYet(()) } else { Look::Ready(()) });
+            let _ = wait::until(Duration::from_secs(3), Duration::from_millis(10), ended).await;
         }
         // Whatever the sandbox still runs ends with its namespace's init and its cgroup.
         if !jail.end().await {

@@ -18,6 +18,7 @@ use daytona_models::{
 use zbus::zvariant::{ObjectPath, OwnedObjectPath, OwnedValue, Value};
 
 use crate::agent::error::ToolboxError;
+use crate::wait::Look;
 
 /// Most nodes one tree walk or search visits (a whole desktop's worth).
 pub const WALK_BUDGET: usize = 20_000;
@@ -239,28 +240,22 @@ impl Bus {
     /// Connects to the bus the desktop's X root window names (a desktop just started names it
     /// within moments: waited for up to [`BUS_WAIT`]).
     pub async fn connect() -> Result<Self, ToolboxError> {
-        let deadline = tokio::time::Instant::now() + BUS_WAIT;
-        let address = loop {
-            let named = super::x11::with_x(|conn, root| Ok(super::x11::root_string(conn, root, "AT_SPI_BUS")))
-                .await
-                .map_err(|e| match e {
-                    ToolboxError::Conflict(why) => unavailable(why),
-                    other => other,
-                })?
-                .filter(|a| !a.is_empty());
-            match named {
-                Some(address) => break address,
-                None if tokio::time::Instant::now() < deadline && Path::new(LAUNCHER).exists() => {
-                    tokio::time::sleep(Duration::from_millis(50)).await
-                }
-                None => {
-                    return Err(unavailable(format!(
-                        "the desktop runs no AT-SPI bus (its launcher, {LAUNCHER}, is in the Debian package \
-                         at-spi2-core)"
-                    )))
-                }
+        let address = crate::wait::until(BUS_WAIT, Duration::from_millis(50), || async {
+            let named = super::x11::with_x(|conn, root| Ok(super::x11::root_string(conn, root, "AT_SPI_BUS"))).await;
+            let none = || {
+                unavailable(format!(
+                    "the desktop runs no AT-SPI bus (its launcher, {LAUNCHER}, is in the Debian package at-spi2-core)"
+                ))
+            };
+            match named.map(|a| a.filter(|a| !a.is_empty())) {
+                Ok(Some(address)) => Look::Ready(address),
+                Ok(None) if Path::new(LAUNCHER).exists() => Look::NotYet(none()),
+                Ok(None) => Look::Failed(none()),
+                Err(ToolboxError::Conflict(why)) => Look::Failed(unavailable(why)),
+                Err(other) => Look::Failed(other),
             }
-        };
+        })
+        .await?;
         // Anything on the display may set the property: only a Unix socket is dialled (D-Bus
         // addresses can also name programs to run, `unixexec:`, or hosts, `tcp:`).
         if !address.starts_with("unix:") || address.contains(';') {

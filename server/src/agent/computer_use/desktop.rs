@@ -21,6 +21,7 @@ use daytona_models::DesktopProcess;
 use parking_lot::Mutex;
 
 use crate::agent::error::ToolboxError;
+use crate::wait::Look;
 
 /// The X display of every sandbox's desktop (each sandbox has its own /tmp and network
 /// namespace, so its own display socket).
@@ -415,16 +416,13 @@ async fn end_group(pid: i32) {
 /// Waits until something in the sandbox accepts connections on `port` (websockify, which the
 /// preview proxy reaches: before it listens, the proxy answers 502).
 async fn wait_listening(port: u16, within: Duration) -> Result<(), ToolboxError> {
-    let deadline = tokio::time::Instant::now() + within;
-    loop {
+    crate::wait::until(within, Duration::from_millis(20), || async move {
         match tokio::net::TcpStream::connect(("127.0.0.1", port)).await {
-            Ok(_) => return Ok(()),
-            Err(e) if tokio::time::Instant::now() > deadline => {
-                return Err(ToolboxError::Io(format!(
-                    "noVNC (websockify) did not listen on {port} within {within:?}: {e}"
-                )));
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            Ok(_) => Look::Ready(()),
+            Err(e) => Look::NotYet(ToolboxError::Io(format!(
+                "noVNC (websockify) did not listen on {port} within {within:?}: {e}"
+            ))),
         }
-    }
+    })
+    .await
 }

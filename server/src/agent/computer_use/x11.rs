@@ -12,6 +12,7 @@ use x11rb::rust_connection::RustConnection;
 
 use super::desktop::DISPLAY;
 use crate::agent::error::ToolboxError;
+use crate::wait::Look;
 
 fn not_running(e: impl std::fmt::Display) -> ToolboxError {
     ToolboxError::Conflict(format!("the desktop is not running (POST /computeruse/start first): {e}"))
@@ -46,17 +47,16 @@ pub async fn with_x<T: Send + 'static>(
 
 /// Waits until the X server accepts connections.
 pub async fn wait_ready(within: Duration) -> Result<(), ToolboxError> {
-    let deadline = tokio::time::Instant::now() + within;
-    loop {
-        let attempt = tokio::task::spawn_blocking(|| connect().map(drop)).await;
-        match attempt {
-            Ok(Ok(())) => return Ok(()),
-            Ok(Err(e)) if tokio::time::Instant::now() > deadline => {
-                return Err(ToolboxError::Io(format!("the X server (Xvnc) did not come up within {within:?}: {e}")));
+    crate::wait::until(within, Duration::from_millis(20), || async move {
+        match tokio::task::spawn_blocking(|| connect().map(drop)).await {
+            Ok(Ok(())) => Look::Ready(()),
+            Ok(Err(e)) => {
+                Look::NotYet(ToolboxError::Io(format!("the X server (Xvnc) did not come up within {within:?}: {e}")))
             }
-            _ => tokio::time::sleep(Duration::from_millis(20)).await,
+            Err(e) => Look::NotYet(ToolboxError::Io(format!("X worker: {e}"))),
         }
-    }
+    })
+    .await
 }
 
 /// The screen's size.
