@@ -173,6 +173,32 @@ async fn streamed_transfer_with_progress_and_abort() {
     assert_eq!(still, "original");
     let names: Vec<String> = fs.list_files("big").await.expect("list").into_iter().map(|f| f.name).collect();
     assert_eq!(names, vec!["data.bin".to_owned(), "keep.txt".to_owned()], "no partial upload left behind");
+
+    // Without a progress callback an upload goes by fetch: its signal and its timeout stop it
+    // as well, mid-way, and the old file stays.
+    let controller = web_sys::AbortController::new().expect("controller");
+    let opts = TransferOptions { signal: Some(controller.signal()), ..Default::default() };
+    let big = big_blob(256);
+    let aborted = fs.upload_file(&big, "big/keep.txt", &opts);
+    let abort_soon = async {
+        gloo_timers::future::TimeoutFuture::new(50).await;
+        controller.abort();
+    };
+    let (err, ()) = futures::join!(aborted, abort_soon);
+    assert_eq!(err.expect_err("aborted upload").kind(), ErrorKind::Aborted);
+    let opts = TransferOptions { timeout: Some(std::time::Duration::from_millis(50)), ..Default::default() };
+    let err = fs.upload_file(&big, "big/keep.txt", &opts).await.expect_err("timed out upload");
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    let mut still = String::new();
+    for _ in 0..20 {
+        still =
+            blob_text(&fs.download_file("big/keep.txt", &TransferOptions::default()).await.expect("download")).await;
+        if still == "original" {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(100).await;
+    }
+    assert_eq!(still, "original", "an upload stopped mid-way replaced the file");
     sb.delete(None).await.expect("delete");
 }
 
