@@ -6,9 +6,11 @@ use daytona_wasm::{Daytona, DaytonaError};
 /// A lifecycle action offered on rows, in bulk and on the detail page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
-    /// Start a stopped or archived sandbox.
+    /// Start a stopped or archived sandbox, or resume a paused one.
     Start,
-    /// Stop a running sandbox.
+    /// Pause a running sandbox: everything it runs frozen, its memory kept.
+    Pause,
+    /// Stop a running or paused sandbox.
     Stop,
     /// Archive a stopped sandbox.
     Archive,
@@ -20,12 +22,14 @@ pub enum Action {
 
 impl Action {
     /// Every action, in button order.
-    pub const ALL: [Action; 5] = [Action::Start, Action::Stop, Action::Archive, Action::Recover, Action::Delete];
+    pub const ALL: [Action; 6] =
+        [Action::Start, Action::Pause, Action::Stop, Action::Archive, Action::Recover, Action::Delete];
 
     /// Button text.
     pub fn label(self) -> &'static str {
         match self {
             Self::Start => "Start",
+            Self::Pause => "Pause",
             Self::Stop => "Stop",
             Self::Archive => "Archive",
             Self::Recover => "Recover",
@@ -37,6 +41,7 @@ impl Action {
     pub fn progress(self) -> &'static str {
         match self {
             Self::Start => "Starting…",
+            Self::Pause => "Pausing…",
             Self::Stop => "Stopping…",
             Self::Archive => "Archiving…",
             Self::Recover => "Recovering…",
@@ -48,6 +53,7 @@ impl Action {
     pub fn done(self) -> &'static str {
         match self {
             Self::Start => "Started",
+            Self::Pause => "Paused",
             Self::Stop => "Stopped",
             Self::Archive => "Archived",
             Self::Recover => "Recovered",
@@ -66,7 +72,7 @@ impl Action {
         match self {
             Self::Delete | Self::Archive => true,
             Self::Stop => bulk,
-            Self::Start | Self::Recover => false,
+            Self::Start | Self::Pause | Self::Recover => false,
         }
     }
 
@@ -74,8 +80,9 @@ impl Action {
     pub fn allowed(self, state: SandboxState) -> bool {
         use SandboxState::*;
         match self {
-            Self::Start => matches!(state, Stopped | Archived),
-            Self::Stop => state == Started,
+            Self::Start => matches!(state, Stopped | Archived | Paused),
+            Self::Pause => state == Started,
+            Self::Stop => matches!(state, Started | Paused),
             Self::Archive => state == Stopped,
             Self::Recover => state == Error,
             Self::Delete => !matches!(state, Destroying | Destroyed),
@@ -87,6 +94,7 @@ impl Action {
         let sandbox = daytona.get(id).await?;
         match self {
             Self::Start => sandbox.start(None).await,
+            Self::Pause => sandbox.pause(None).await,
             Self::Stop => sandbox.stop(None, false).await,
             Self::Archive => sandbox.archive().await,
             Self::Recover => sandbox.recover(None).await,

@@ -175,7 +175,7 @@ impl Sandbox {
         self.step(self.call(Method::Get, ""), None, None)
     }
 
-    /// Starts the sandbox and waits until it is started.
+    /// Starts the sandbox (a paused one resumes where it was) and waits until it is started.
     pub fn start(&self, timeout: Option<Duration>) -> Step {
         self.step(self.call(Method::Post, "/start"), Some(Until::Started), timeout)
     }
@@ -189,6 +189,12 @@ impl Sandbox {
     /// Deletes the sandbox and waits until it is gone (default 60 s).
     pub fn delete(&self, timeout: Option<Duration>) -> Step {
         self.step(self.call(Method::Delete, ""), Some(Until::Destroyed), timeout)
+    }
+
+    /// Pauses the sandbox: everything it runs is frozen where it is (memory kept, no CPU used,
+    /// its toolbox answering nothing) until [`Sandbox::start`] resumes it; waits until paused.
+    pub fn pause(&self, timeout: Option<Duration>) -> Step {
+        self.step(self.call(Method::Post, "/pause"), Some(Until::Paused), timeout)
     }
 
     /// Archives a stopped sandbox.

@@ -22,6 +22,8 @@ pub(crate) enum Until {
     Destroyed,
     /// Any state but `resizing`.
     Resized,
+    /// Any state but `pausing` (as the official SDKs wait).
+    Paused,
 }
 
 impl Until {
@@ -31,6 +33,7 @@ impl Until {
             Self::Stopped => "stopped",
             Self::Destroyed => "destroyed",
             Self::Resized => "resized",
+            Self::Paused => "paused",
         }
     }
 
@@ -40,6 +43,7 @@ impl Until {
             Self::Stopped => matches!(state, SandboxState::Stopped | SandboxState::Destroyed),
             Self::Destroyed => state == SandboxState::Destroyed,
             Self::Resized => state != SandboxState::Resizing,
+            Self::Paused => state != SandboxState::Pausing,
         }
     }
 }

@@ -70,6 +70,17 @@ async fn create_get_list_exec_stop_start_delete() {
     sandbox.set_autostop_interval(30).await.expect("autostop");
     assert_eq!(sandbox.data().auto_stop_interval, Some(30));
 
+    // Paused: the toolbox answers nothing until a start resumes it, with what ran kept.
+    process.exec("nohup sleep 4321 >/dev/null 2>&1 &", None, None, None).await.expect("background sleep");
+    sandbox.pause(None).await.expect("pause");
+    assert_eq!(sandbox.state(), SandboxState::Paused);
+    let err = process.exec("true", None, None, None).await.expect_err("exec on a paused sandbox");
+    assert_eq!(err.kind(), ErrorKind::BadRequest, "{err}");
+    sandbox.start(None).await.expect("resume");
+    assert_eq!(sandbox.state(), SandboxState::Started);
+    let out = process.exec("pgrep -c -f 'sleep 4321'", None, None, None).await.expect("exec after resume");
+    assert_eq!(out.result, "1\n", "the paused process lived on");
+
     sandbox.stop(None, false).await.expect("stop");
     assert_eq!(sandbox.state(), SandboxState::Stopped);
     let err = process.exec("true", None, None, None).await.expect_err("exec on a stopped sandbox");

@@ -1542,3 +1542,50 @@ async fn ssh_sessions_stay_in_the_sandbox_and_end_with_their_client() {
     let gone = eventually(Duration::from_secs(10), || async { s.exec(&id, &count).await.1.trim() == "0" }).await;
     assert!(gone, "the session's processes outlived their client");
 }
+
+/// Whether process `pid` sits in a frozen cgroup: v1's freezer hierarchy (`FROZEN`) or a v2
+/// group whose `cgroup.events` says `frozen 1`.
+fn frozen(pid: i32) -> bool {
+    let groups = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).unwrap_or_default();
+    if let Some(path) = groups.lines().find_map(|l| l.split_once(":freezer:").map(|(_, p)| p.to_owned())) {
+        let state = std::fs::read_to_string(format!("/sys/fs/cgroup/freezer{path}/freezer.state")).unwrap_or_default();
+        return state.trim() == "FROZEN";
+    }
+    groups.lines().find_map(|l| l.strip_prefix("0::")).is_some_and(|path| {
+        std::fs::read_to_string(format!("/sys/fs/cgroup{path}/cgroup.events"))
+            .is_ok_and(|events| events.lines().any(|l| l.trim() == "frozen 1"))
+    })
+}
+
+/// Pausing freezes everything a sandbox runs, whatever its processes did to get away (a new
+/// session, a double fork, nohup) and its agent; a toolbox call under way when it pauses holds
+/// up neither the pause nor the API, and ends once the sandbox is resumed.
+#[tokio::test]
+async fn a_paused_sandbox_runs_nothing_and_holds_nothing_up() {
+    let Some((s, id, uid)) = sandbox_of_96_processes().await else { return };
+    let away =
+        "setsid sh -c 'sleep 301 & sleep 311' >/dev/null 2>&1 & (sleep 302 &) ; nohup sleep 303 >/dev/null 2>&1 &";
+    assert_eq!(s.exec(&id, away).await.0, 0);
+    let slow = s.exec_req(&id, json!({"command": "sleep 1; echo late"}));
+    let pause = async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let t = std::time::Instant::now();
+        let (status, body) = s.post_empty(&format!("/sandbox/{id}/pause")).await;
+        assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("paused")), "{body}");
+        assert!(t.elapsed() < Duration::from_secs(3), "pausing took {:?}", t.elapsed());
+        let procs = processes_of(uid);
+        assert!(procs.len() >= 6, "the sandbox's processes: {procs:?}");
+        let running: Vec<i32> = procs.iter().copied().filter(|&p| !frozen(p)).collect();
+        assert!(running.is_empty(), "processes of the paused sandbox left running: {running:?}");
+        let t = std::time::Instant::now();
+        assert_eq!(s.get("/config").await.0, StatusCode::OK);
+        assert!(t.elapsed() < Duration::from_secs(1), "the API took {:?} while the sandbox was paused", t.elapsed());
+        // Past the call's own second: it can only end once the sandbox runs again.
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        let (status, body) = s.post_empty(&format!("/sandbox/{id}/start")).await;
+        assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("started")), "{body}");
+        assert!(processes_of(uid).iter().all(|&p| !frozen(p)), "processes left frozen after the resume");
+    };
+    let ((status, body), ()) = tokio::join!(slow, pause);
+    assert_eq!((status, body["result"].as_str()), (StatusCode::OK, Some("late\n")), "{body}");
+}

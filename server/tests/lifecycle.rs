@@ -461,3 +461,76 @@ async fn the_organization_states_its_limits_and_counts_what_sandboxes_use() {
     let (status, body) = s.get("/organizations/elsewhere/usage").await;
     assert_envelope(status, &body, StatusCode::NOT_FOUND, "/api/organizations/elsewhere/usage");
 }
+
+#[tokio::test]
+async fn pause_freezes_everything_the_sandbox_runs_and_start_resumes_it() {
+    let s = Server::start().await;
+    let sb = s.create(json!({})).await;
+    let id = id_of(&sb);
+    // A ticker in the background, a line every 20 ms, watched from the host through the
+    // sandbox's home (the toolbox answers nothing while the sandbox is paused).
+    let (code, out) =
+        s.exec(&id, "nohup sh -c 'while :; do echo tick >> ticks; sleep 0.02; done' >/dev/null 2>&1 &").await;
+    assert_eq!(code, 0, "{out}");
+    let ticks = host_home(&s.data_dir(), &id).join("ticks");
+    let len = || std::fs::metadata(&ticks).map_or(0, |m| m.len());
+    assert!(eventually(Duration::from_secs(5), || async { len() > 0 }).await, "the ticker did not start");
+    let (_, ticker) = s.exec(&id, "pgrep -f 'echo tick'").await;
+
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/pause")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!((body["state"].as_str(), body["desiredState"].as_str()), (Some("paused"), Some("paused")), "{body}");
+    assert_eq!(s.state(&id).await.as_deref(), Some("paused"));
+    // Nothing it runs gets CPU: the ticker's file stays as it was.
+    let frozen = len();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(len(), frozen, "the sandbox ran while paused");
+    // Its toolbox answers no calls meanwhile (a clear 400 naming the state), and what needs
+    // a stopped or started sandbox is refused; pausing again is harmless.
+    let (status, body) = s.exec_req(&id, json!({"command": "true"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["message"].as_str().is_some_and(|m| m.contains("paused")), "{body}");
+    for (route, expected) in [("archive", StatusCode::BAD_REQUEST), ("pause", StatusCode::OK)] {
+        let (status, body) = s.post_empty(&format!("/sandbox/{id}/{route}")).await;
+        assert_eq!(status, expected, "{route}: {body}");
+    }
+    let (status, body) = s.post(&format!("/sandbox/{id}/resize"), json!({"cpu": 2})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "resize while paused: {body}");
+
+    // Start resumes it where it was: the same ticker ticks again, nothing was restarted.
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/start")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["state"], "started", "{body}");
+    assert!(eventually(Duration::from_secs(5), || async { len() > frozen }).await, "the ticker did not resume");
+    assert_eq!(s.exec(&id, "pgrep -f 'echo tick'").await.1, ticker, "the same process resumed");
+
+    // A paused sandbox stops (its files kept) and is deleted like any other.
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/pause")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/stop")).await;
+    assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("stopped")), "{body}");
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/pause")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a stopped sandbox paused: {body}");
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/start")).await;
+    assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("started")), "{body}");
+    assert!(len() >= frozen, "the files were kept");
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/pause")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = s.delete(&format!("/sandbox/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        eventually(Duration::from_secs(15), || async { s.state(&id).await.is_none() }).await,
+        "a paused sandbox was not deleted"
+    );
+    assert_eq!(host_processes(&id), 0, "something of the paused sandbox outlived its deletion");
+
+    // Automatic pausing is refused with the reason, at create and later (0, none, is taken).
+    let (status, body) = s.post("/sandbox", json!({"autoPauseInterval": 5})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let other = id_of(&s.create(json!({})).await);
+    let (status, body) = s.post_empty(&format!("/sandbox/{other}/autopause/5")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["message"].as_str().is_some_and(|m| m.contains("/pause")), "{body}");
+    let (status, body) = s.post_empty(&format!("/sandbox/{other}/autopause/0")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}

@@ -162,3 +162,36 @@ async fn a_clean_shutdown_leaves_no_disk_mounted_even_while_the_pool_refills() {
     let sb = s.create(json!({}));
     assert_eq!(sb.await["state"], "started");
 }
+
+#[tokio::test]
+async fn a_paused_sandbox_stays_paused_through_a_crash_and_a_shutdown_stops_it() {
+    let mut s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    assert_eq!(s.exec(&id, "echo kept > file.txt && (nohup sleep 7654321 >/dev/null 2>&1 &)").await.0, 0);
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/pause")).await;
+    assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("paused")), "{body}");
+
+    // The server crashes: the frozen jail lives on, is taken over, and stays paused.
+    s.kill9();
+    s.restart().await;
+    assert_eq!(s.state(&id).await.as_deref(), Some("paused"), "{}", s.log());
+    let (status, body) = s.exec_req(&id, json!({"command": "true"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "the toolbox of a paused sandbox answered: {body}");
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/start")).await;
+    assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("started")), "{body}");
+    assert_eq!(s.exec(&id, "pgrep -c -f 'sleep 7654321'").await, (0, "1\n".into()), "its processes survived");
+
+    // A clean shutdown ends every jail: what a paused sandbox held in memory is gone, so it
+    // comes back stopped, its files kept.
+    assert_eq!(s.post_empty(&format!("/sandbox/{id}/pause")).await.0, StatusCode::OK);
+    s.stop();
+    s.restart().await;
+    assert!(
+        eventually(Duration::from_secs(10), || async { s.state(&id).await.as_deref() == Some("stopped") }).await,
+        "state after the shutdown: {:?}",
+        s.state(&id).await
+    );
+    let (status, body) = s.post_empty(&format!("/sandbox/{id}/start")).await;
+    assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("started")), "{body}");
+    assert_eq!(s.exec(&id, "cat file.txt; pgrep -c -f 'sleep 7654321'").await, (1, "kept\n0\n".into()));
+}

@@ -197,7 +197,18 @@ test('creates a sandbox with a label through the dialog', async () => {
   await page.getByText('Sandbox e2e-one created and started.').waitFor({ state: 'detached', timeout: 15_000 });
 });
 
-test('stops and starts it from its row', async () => {
+test('pauses, resumes, stops and starts it from its row', async () => {
+  // Paused: only Start (which resumes it), Stop and Delete apply.
+  await row('e2e-one').getByRole('button', { name: 'Pause', exact: true }).click();
+  await expectState('e2e-one', 'paused');
+  const enabled = async (name) => !(await row('e2e-one').getByRole('button', { name, exact: true }).isDisabled());
+  assert.deepEqual(
+    await Promise.all(['Start', 'Pause', 'Stop', 'Archive', 'Delete'].map(enabled)),
+    [true, false, true, false, true],
+    'Start, Pause, Stop, Archive, Delete enabled when paused',
+  );
+  await row('e2e-one').getByRole('button', { name: 'Start', exact: true }).click();
+  await expectState('e2e-one', 'started');
   await row('e2e-one').getByRole('button', { name: 'Stop', exact: true }).click();
   await expectState('e2e-one', 'stopped');
   assert.ok(await row('e2e-one').getByRole('button', { name: 'Stop', exact: true }).isDisabled(), 'Stop disabled when stopped');

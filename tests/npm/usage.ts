@@ -59,6 +59,8 @@ export async function demo(apiUrl: string, apiKey: string): Promise<number> {
   const valid: SshAccessValidationDto = await sandbox.validateSshAccess(ssh.token);
   await sandbox.revokeSshAccess(valid.valid ? ssh.token : undefined);
   await sandbox.setPublic(false);
+  await sandbox.pause(30);
+  await sandbox.start();
   await sandbox.updateNetworkSettings({ networkBlockAll: false, networkAllowList: '10.0.0.0/8' });
   const metrics: SystemMetrics = await sandbox.getMetricsLatest();
   const snap: Snapshot = await daytona.snapshot.create({ name: 'typed', image: 'alpine:3', resources: { cpu: 1 } }, { timeout: 60 });

@@ -140,6 +140,23 @@ def test_stop_and_start(daytona, sandbox):
     assert sandbox.process.exec("cat keep.txt").result == "persisted\n"
 
 
+def test_pause_and_resume(daytona, sandbox):
+    sandbox.process.exec("nohup sleep 5432 >/dev/null 2>&1 &")
+    sandbox.pause()
+    assert sandbox.state == SandboxState.PAUSED
+    assert daytona.get(sandbox.id).state == SandboxState.PAUSED
+    # Frozen: the toolbox answers nothing until it is resumed.
+    with pytest.raises(DaytonaError):
+        sandbox.process.exec("true")
+    sandbox.start()
+    assert sandbox.state == SandboxState.STARTED
+    assert sandbox.process.exec("pgrep -c -f 'sleep 5432'").result == "1\n"
+    # Automatic pausing is refused with the reason (0, none, is taken).
+    with pytest.raises(DaytonaError, match="pause"):
+        sandbox.set_auto_pause_interval(5)
+    sandbox.set_auto_pause_interval(0)
+
+
 def test_archive_and_start_again(daytona, sandbox):
     sandbox.process.exec("echo cold > cold.txt")
     sandbox.stop()

@@ -94,6 +94,16 @@ test('state waits end on the event socket, not on polling', async () => {
   assert.equal(sandbox.state, 'stopped');
   const gets = polls(sandbox.id, from);
   assert.ok(gets <= 3, `${gets} GETs of the sandbox during the wait (its sparse safety net is one a second)`);
+  // Paused and resumed (start) with its processes where they were; the wait of pause() ends
+  // on the pushed state too.
+  await sandbox.start();
+  await sandbox.process.executeCommand('nohup sleep 6543 >/dev/null 2>&1 &');
+  await sandbox.pause();
+  assert.equal(sandbox.state, 'paused');
+  await assert.rejects(sandbox.process.executeCommand('true'), /paused/);
+  await sandbox.start();
+  assert.equal((await sandbox.process.executeCommand("pgrep -c -f 'sleep 6543'")).result, '1\n');
+  await sandbox.stop();
   // Archive (from stopped) and restore.
   await sandbox.archive();
   assert.equal((await daytona.get(sandbox.id)).state, 'archived');

@@ -75,7 +75,7 @@ pub fn BulkBar(
             Action::Delete => "Their files are removed. This cannot be undone.",
             Action::Archive => "Their files move to archive storage: starting them again takes longer than a start.",
             Action::Stop => "Their processes end; their files are kept.",
-            Action::Start | Action::Recover => "",
+            Action::Start | Action::Pause | Action::Recover => "",
         };
         format!("{} {what}: {}? {consequence}", action.label(), names.join(", "))
     });

@@ -63,6 +63,12 @@ export interface Sandbox {
   readonly lastActivityAt: string | undefined;
   /** Base URL of the toolbox proxy. */
   readonly toolboxProxyUrl: string;
+  /**
+   * Pauses the sandbox: everything it runs is frozen where it is (memory kept, no CPU used, its
+   * toolbox answering nothing) until `start()` resumes it; resolves once paused (`timeout` in
+   * seconds).
+   */
+  pause(timeout?: number): Promise<void>;
   /** Archives a stopped sandbox. */
   archive(): Promise<void>;
   /** Recovers a sandbox from the `error` state; resolves once started (`timeout` in seconds). */
@@ -229,7 +235,8 @@ impl JsSandbox {
         promise(self.inner.refresh_data())
     }
 
-    /// Starts the sandbox; resolves once started (`timeout` in seconds, 0 = none).
+    /// Starts the sandbox (a paused one resumes where it was); resolves once started
+    /// (`timeout` in seconds, 0 = none).
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn start(&self, timeout: Option<f64>) -> js_sys::Promise {
         promise(self.inner.start(seconds(timeout)))
@@ -316,6 +323,7 @@ fn minutes_arg(args: &js_sys::Array) -> Result<i64, JsValue> {
 
 lazy_methods!(manage: LAZY, settings_methods(Sandbox) = [
     "archive" => |s, _| Ok(task(s.archive())),
+    "pause" => |s, args| Ok(task(s.pause(timeout_arg(args, 0)?))),
     "recover" => |s, args| Ok(task(s.recover(timeout_arg(args, 0)?))),
     "resize" => resize,
     "setLabels" => set_labels,

@@ -129,12 +129,16 @@ pub fn check_auto_delete(minutes: i64) -> Result<i64, ApiError> {
 
 /// Fields of Daytona's `CreateSandbox` that daytona-local cannot honour, and why: each is
 /// refused unless it asks for nothing (absent, null, false, 0 or empty).
+/// Why an auto-pause interval is refused.
+pub const AUTO_PAUSE_REFUSED: &str =
+    "automatic pausing is not supported by daytona-local: pause a sandbox yourself (POST /sandbox/{id}/pause), or use autoStopInterval";
+
 const NOT_HONOURED: [(&str, &str); 9] = [
     ("domainAllowList", "domain allow lists are not enforced by daytona-local: use networkAllowList (CIDR networks)"),
     ("spot", "spot sandboxes do not exist on daytona-local"),
     ("gpuType", "GPUs are not available on daytona-local"),
     ("ttlMinutes", "wall-clock TTLs are not supported by daytona-local: use autoDeleteInterval"),
-    ("autoPauseInterval", "daytona-local sandboxes cannot be paused: use autoStopInterval"),
+    ("autoPauseInterval", AUTO_PAUSE_REFUSED),
     ("secrets", "secrets are not supported by daytona-local: pass env"),
     ("outboundProxyUrl", "outbound proxies are not supported by daytona-local"),
     ("otelEndpointOverride", "daytona-local exports no telemetry"),
@@ -427,6 +431,19 @@ impl AppState {
                 })?;
                 self.boot(&id).await
             }
+            SandboxState::Paused => {
+                self.update(&id, |r| {
+                    r.set_state(SandboxState::Resuming);
+                    r.dto.desired_state = Some(SandboxDesiredState::Started);
+                })?;
+                match self.runtime.set_frozen(&id, false).await {
+                    Ok(()) => self.update(&id, |r| {
+                        r.set_state(SandboxState::Started);
+                        r.touch();
+                    }),
+                    Err(e) => Err(self.stop_failed(&id, e)),
+                }
+            }
             SandboxState::Archived => {
                 self.update(&id, |r| {
                     r.set_state(SandboxState::Restoring);
@@ -448,16 +465,57 @@ impl AppState {
         let id = rec.dto.id.clone();
         match rec.state() {
             SandboxState::Stopped => Ok(rec),
-            SandboxState::Started | SandboxState::Error | SandboxState::Stopping | SandboxState::Starting => {
+            SandboxState::Started
+            | SandboxState::Error
+            | SandboxState::Stopping
+            | SandboxState::Starting
+            | SandboxState::Paused => {
                 self.update(&id, |r| {
                     r.set_state(SandboxState::Stopping);
                     r.dto.desired_state = Some(SandboxDesiredState::Stopped);
                 })?;
+                if rec.state() == SandboxState::Paused {
+                    // Thawed first, so that its agent ends its sessions as on any stop (a
+                    // frozen one would only wait out the grace period before the kill).
+                    if let Err(e) = self.runtime.set_frozen(&id, false).await {
+                        tracing::warn!("sandbox {id}: thawing before the stop: {e}");
+                    }
+                }
                 self.runtime.stop(&id, force).await.map_err(|e| self.stop_failed(&id, e))?;
                 let rec = self.update(&id, |r| r.set_state(SandboxState::Stopped))?;
                 Ok(rec)
             }
             _ => Err(wrong_state(&rec, "stopped")),
+        }
+    }
+
+    /// `POST /sandbox/{id}/pause`: a started sandbox goes `pausing → paused`, everything it runs
+    /// frozen where it is (memory kept, no CPU used; its toolbox answers no calls meanwhile);
+    /// `start` resumes it. Refused with the reason where this host cannot freeze it.
+    pub async fn pause_sandbox(&self, id_or_name: &str) -> Result<SandboxRecord, ApiError> {
+        let (_guard, rec) = self.lock_sandbox(id_or_name).await?;
+        let id = rec.dto.id.clone();
+        match rec.state() {
+            SandboxState::Paused => Ok(rec),
+            SandboxState::Started if self.runtime.is_running(&id) => {
+                self.update(&id, |r| {
+                    r.set_state(SandboxState::Pausing);
+                    r.dto.desired_state = Some(SandboxDesiredState::Paused);
+                })?;
+                match self.runtime.set_frozen(&id, true).await {
+                    Ok(()) => self.update(&id, |r| r.set_state(SandboxState::Paused)),
+                    Err(e) => {
+                        // Whatever froze is thawed again: the sandbox runs on as it was.
+                        let _ = self.runtime.set_frozen(&id, false).await;
+                        self.update(&id, |r| {
+                            r.set_state(SandboxState::Started);
+                            r.dto.desired_state = Some(SandboxDesiredState::Started);
+                        })?;
+                        Err(e.into())
+                    }
+                }
+            }
+            _ => Err(wrong_state(&rec, "paused")),
         }
     }
 
@@ -604,8 +662,31 @@ impl AppState {
     /// the server leaves them running), so their sandboxes stay `started` without a break.
     pub async fn adopt_surviving_jails(&self) {
         for rec in self.all() {
-            if rec.state() == SandboxState::Started && self.runtime.adopt(&rec.dto).await {
-                tracing::info!("sandbox {} kept running across the restart", rec.dto.id);
+            match rec.state() {
+                SandboxState::Started if self.runtime.adopt(&rec.dto).await => {
+                    tracing::info!("sandbox {} kept running across the restart", rec.dto.id);
+                }
+                SandboxState::Paused | SandboxState::Pausing | SandboxState::Resuming => {
+                    // Thawed to be adopted (a frozen agent answers nothing), then frozen again:
+                    // a paused sandbox stays paused. One whose jail did not survive has lost
+                    // what it held in memory: it is stopped, its files kept.
+                    let id = rec.dto.id.clone();
+                    let adopted = self.runtime.adopt(&rec.dto).await;
+                    let paused = adopted && self.runtime.set_frozen(&id, true).await.is_ok();
+                    self.update_logged(&id, |r| match paused {
+                        true => r.set_state(SandboxState::Paused),
+                        false => {
+                            r.set_state(SandboxState::Stopped);
+                            r.dto.desired_state = Some(SandboxDesiredState::Stopped);
+                        }
+                    });
+                    if adopted && !paused {
+                        if let Err(e) = self.runtime.stop(&id, true).await {
+                            tracing::error!("sandbox {id}: ending its jail after a restart: {e}");
+                        }
+                    }
+                }
+                _ => {}
             }
         }
     }

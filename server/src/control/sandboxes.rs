@@ -11,7 +11,9 @@ use daytona_models::{
     SandboxLabels, SignedPortPreviewUrl, Url,
 };
 
-use super::lifecycle::{check_auto_delete, check_create_fields, check_interval, check_labels, MAX_AUTO_ARCHIVE};
+use super::lifecycle::{
+    check_auto_delete, check_create_fields, check_interval, check_labels, AUTO_PAUSE_REFUSED, MAX_AUTO_ARCHIVE,
+};
 use super::list::{ListFilter, Paging};
 use crate::app::error::ApiError;
 use crate::app::extract::{from_json, parse_bool, parse_int, AppJson, AppPath, AppQuery, ToolboxUrl};
@@ -34,12 +36,14 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/sandbox/{sb}/start", post(start))
         .route("/sandbox/{sb}/stop", post(stop))
         .route("/sandbox/{sb}/archive", post(archive))
+        .route("/sandbox/{sb}/pause", post(pause))
         .route("/sandbox/{sb}/recover", post(recover))
         .route("/sandbox/{sb}/resize", post(resize))
         .route("/sandbox/{sb}/network-settings", post(network_settings))
         .route("/sandbox/{sb}/labels", put(set_labels))
         .route("/sandbox/{sb}/public/{flag}", post(set_public))
         .route("/sandbox/{sb}/autostop/{minutes}", post(set_autostop))
+        .route("/sandbox/{sb}/autopause/{minutes}", post(set_autopause))
         .route("/sandbox/{sb}/autoarchive/{minutes}", post(set_autoarchive))
         .route("/sandbox/{sb}/autodelete/{minutes}", post(set_autodelete))
         .route("/sandbox/{sb}/last-activity", post(last_activity))
@@ -104,6 +108,10 @@ async fn stop(
 ) -> SandboxResult {
     let force = matches!(q.force.as_deref(), Some("true" | "1"));
     wire(st.stop_sandbox(&sb, force).await?, &url)
+}
+
+async fn pause(State(st): S, url: ToolboxUrl, AppPath(sb): AppPath<String>) -> SandboxResult {
+    wire(st.pause_sandbox(&sb).await?, &url)
 }
 
 async fn archive(State(st): S, url: ToolboxUrl, AppPath(sb): AppPath<String>) -> SandboxResult {
@@ -172,6 +180,15 @@ async fn set_autostop(State(st): S, url: ToolboxUrl, AppPath((sb, m)): AppPath<(
     let minutes = check_interval("autoStopInterval", parse_int("minutes", &m)?)?;
     let id = st.find(&sb)?.dto.id;
     wire(st.update(&id, |r| r.dto.auto_stop_interval = Some(minutes))?, &url)
+}
+
+/// Only 0 (none, as every sandbox here has): automatic pausing is refused.
+async fn set_autopause(State(st): S, url: ToolboxUrl, AppPath((sb, m)): AppPath<(String, String)>) -> SandboxResult {
+    let rec = st.find(&sb)?;
+    match check_interval("autoPauseInterval", parse_int("minutes", &m)?)? {
+        0 => wire(rec, &url),
+        _ => Err(ApiError::BadRequest(AUTO_PAUSE_REFUSED.into())),
+    }
 }
 
 async fn set_autoarchive(State(st): S, url: ToolboxUrl, AppPath((sb, m)): AppPath<(String, String)>) -> SandboxResult {

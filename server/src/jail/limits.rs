@@ -316,6 +316,21 @@ impl Cgroup {
         }
     }
 
+    /// Freezes (`true`) or thaws everything in the group: a paused sandbox (its processes keep
+    /// their memory and use no CPU). v1's freezer hierarchy, or v2's `cgroup.freeze`; waits
+    /// until the kernel says it is done (about a second at most). Blocking.
+    pub fn set_frozen(&self, frozen: bool) -> Result<(), String> {
+        let done = match (&self.freezer, self.v2) {
+            (_, true) => freeze_v2(&self.dirs[0], frozen),
+            (Some(f), false) => freeze(f, frozen),
+            (None, false) => return Err("this host's cgroups have no freezer for sandboxes".into()),
+        };
+        match done {
+            true => Ok(()),
+            false => Err(format!("the sandbox's processes could not be {}", if frozen { "frozen" } else { "thawed" })),
+        }
+    }
+
     /// Removes the group; whether it is gone (it cannot go while a process is in it).
     pub fn remove(&self) -> bool {
         let mut gone = true;
@@ -327,6 +342,22 @@ impl Cgroup {
         }
         gone
     }
+}
+
+/// Freezes (or thaws) a v2 group (`cgroup.freeze`) and waits until `cgroup.events` says it is
+/// (at most about a second); whether it got there.
+fn freeze_v2(dir: &Path, frozen: bool) -> bool {
+    if fs::write(dir.join("cgroup.freeze"), if frozen { "1" } else { "0" }).is_err() {
+        return false;
+    }
+    let want = if frozen { "frozen 1" } else { "frozen 0" };
+    for _ in 0..200 {
+        if fs::read_to_string(dir.join("cgroup.events")).is_ok_and(|s| s.lines().any(|l| l.trim() == want)) {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    false
 }
 
 /// Freezes (or thaws) a v1 freezer group and waits until it is (at most about a second);

@@ -372,6 +372,28 @@ impl Runtime {
         firewall.apply(pid, running_as_root()).await.map_err(JailError::Failed)
     }
 
+    /// Freezes (pause) or thaws (resume) everything sandbox `id` runs, its agent included;
+    /// refused where its jail has no cgroup to freeze.
+    pub async fn set_frozen(&self, id: &str, frozen: bool) -> Result<(), JailError> {
+        let group = self.jails.lock().get(id).map(|j| j.cgroup.clone());
+        let Some(group) = group else {
+            return Err(JailError::Failed(format!("sandbox {id} is not running")));
+        };
+        let Some(group) = group else {
+            return Err(JailError::Unsupported(
+                "pausing needs cgroups for sandboxes on this host (daytona-local runs them without): stop the sandbox instead"
+                    .into(),
+            ));
+        };
+        tokio::task::spawn_blocking(move || group.set_frozen(frozen))
+            .await
+            .map_err(|e| JailError::Failed(e.to_string()))?
+            .map_err(|why| match frozen {
+                true => JailError::Unsupported(format!("the sandbox cannot be paused: {why}")),
+                false => JailError::Failed(format!("the sandbox cannot be resumed: {why}")),
+            })
+    }
+
     /// What sandbox `id`'s cgroup has used, if it runs in one.
     pub fn usage(&self, id: &str) -> Option<super::limits::Usage> {
         self.jails.lock().get(id).and_then(|j| j.cgroup.as_ref()).map(Cgroup::usage)
@@ -438,6 +460,10 @@ impl Runtime {
             return false;
         }
         let cgroup = self.cgroup(sb);
+        // A paused sandbox's jail is frozen: thawed to be asked (its owner freezes it again).
+        if let Some(g) = cgroup.clone() {
+            let _ = tokio::task::spawn_blocking(move || g.set_frozen(false)).await;
+        }
         if !agent_client::is_ready(&self.socket(&sb.id)).await {
             // Ours (the pid file is out of the jail's reach) but not answering: end it, so
             // that a fresh start does not run a second jail on the same home.
