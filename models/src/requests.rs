@@ -111,6 +111,15 @@ pub struct ResizeSandbox {
     pub disk: Option<i64>,
 }
 
+/// Body of `POST /sandbox/{id}/fork`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ForkSandbox {
+    /// The fork's name (its id when none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
 /// Body and answer of `PUT /sandbox/{id}/labels` (replaces every label).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]

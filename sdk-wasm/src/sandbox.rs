@@ -197,6 +197,16 @@ impl Sandbox {
         self.step(self.call(Method::Post, "/pause"), Some(Until::Paused), timeout)
     }
 
+    /// Forks the sandbox: a new sandbox, named `name` (else by its id), with a copy of this
+    /// one's files and settings (nothing it runs); resolves to it once started (default 60 s).
+    pub async fn fork(&self, name: Option<&str>, timeout: Option<Duration>) -> Result<Sandbox, DaytonaError> {
+        let body = daytona_models::ForkSandbox { name: name.map(str::to_owned) };
+        let dto: SandboxDto = self.call(Method::Post, "/fork").body(&body).await?;
+        let fork = Sandbox::new(Rc::clone(&self.client), dto);
+        wait_for(&fork, Until::Started, Some(timeout.unwrap_or(DEFAULT_WAIT))).await?;
+        Ok(fork)
+    }
+
     /// Archives a stopped sandbox.
     pub fn archive(&self) -> Step {
         self.step(self.call(Method::Post, "/archive"), None, None)

@@ -70,6 +70,14 @@ async fn create_get_list_exec_stop_start_delete() {
     sandbox.set_autostop_interval(30).await.expect("autostop");
     assert_eq!(sandbox.data().auto_stop_interval, Some(30));
 
+    // A fork: a new started sandbox with this one's files and env, deleted on its own.
+    let fork = sandbox.fork(None, None).await.expect("fork");
+    assert_ne!(fork.id(), sandbox.id());
+    assert_eq!(fork.state(), SandboxState::Started);
+    let out = fork.process().exec("echo $GREETING; ls -d sub", None, None, None).await.expect("exec in the fork");
+    assert_eq!(out.result, "hello from env\nsub\n");
+    fork.delete(None).await.expect("delete the fork");
+
     // Paused: the toolbox answers nothing until a start resumes it, with what ran kept.
     process.exec("nohup sleep 4321 >/dev/null 2>&1 &", None, None, None).await.expect("background sleep");
     sandbox.pause(None).await.expect("pause");

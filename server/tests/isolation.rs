@@ -1589,3 +1589,34 @@ async fn a_paused_sandbox_runs_nothing_and_holds_nothing_up() {
     let ((status, body), ()) = tokio::join!(slow, pause);
     assert_eq!((status, body["result"].as_str()), (StatusCode::OK, Some("late\n")), "{body}");
 }
+
+/// A fork's files are moved to the fork's own host ids without following what the sandbox
+/// left in them: a symlink to a host file gives that file to nobody, and a set-user-id file
+/// stays set-user-id to its owner in the fork, not to anyone else.
+#[tokio::test]
+async fn a_fork_shifts_only_its_own_files() {
+    if !test_runs_as_root() {
+        return;
+    }
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    let host_file = std::env::temp_dir().join(unique("fork-target"));
+    std::fs::write(&host_file, "host").unwrap();
+    let before = std::fs::symlink_metadata(&host_file).unwrap();
+    let plant = format!("ln -s {} to-host && cp /bin/true own-id && chmod 4755 own-id", host_file.display());
+    assert_eq!(s.exec(&id, &plant).await.0, 0);
+    let (status, fork) = s.post(&format!("/sandbox/{id}/fork"), json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{fork}");
+    let f = id_of(&fork);
+    use std::os::unix::fs::MetadataExt;
+    let after = std::fs::symlink_metadata(&host_file).unwrap();
+    assert_eq!(
+        (after.uid(), after.gid(), after.mode()),
+        (before.uid(), before.gid(), before.mode()),
+        "the host file changed"
+    );
+    let (code, out) = s.exec(&f, "stat -c '%A %U' own-id; readlink to-host").await;
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out, format!("-rwsr-xr-x daytona\n{}\n", host_file.display()));
+    let _ = std::fs::remove_file(&host_file);
+}

@@ -534,3 +534,55 @@ async fn pause_freezes_everything_the_sandbox_runs_and_start_resumes_it() {
     let (status, body) = s.post_empty(&format!("/sandbox/{other}/autopause/0")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
+
+#[tokio::test]
+async fn fork_copies_files_and_settings_into_a_new_started_sandbox() {
+    let s = Server::start().await;
+    let sb = s.create(json!({"labels": {"team": "forks"}, "env": {"FROM": "source"}, "autoStopInterval": 33})).await;
+    let id = id_of(&sb);
+    let setup = "echo original > kept.txt && mkdir -p d && echo deep > d/f && (nohup sleep 2345 >/dev/null 2>&1 &)";
+    assert_eq!(s.exec(&id, setup).await.0, 0);
+
+    let name = unique("fork");
+    let (status, fork) = s.post(&format!("/sandbox/{id}/fork"), json!({"name": name})).await;
+    assert_eq!(status, StatusCode::OK, "{fork}");
+    let f = id_of(&fork);
+    assert_ne!(f, id);
+    assert_eq!((fork["name"].as_str(), fork["state"].as_str()), (Some(name.as_str()), Some("started")), "{fork}");
+    for k in ["labels", "env", "snapshot", "user", "cpu", "memory", "disk", "autoStopInterval"] {
+        assert_eq!(fork[k], sb[k], "{k} of the fork");
+    }
+    // Its files as the source had them, owned as they were; none of its processes.
+    let (code, out) =
+        s.exec(&f, "cat kept.txt d/f; echo $FROM; stat -c %U kept.txt d/f; pgrep -c -f 'sleep 2345'").await;
+    assert_eq!((code, out.as_str()), (1, "original\ndeep\nsource\ndaytona\ndaytona\n0\n"), "in the fork");
+    assert_eq!(s.exec(&id, "pgrep -c -f 'sleep 2345'").await, (0, "1\n".into()), "the source runs on");
+    // Each goes its own way.
+    assert_eq!(s.exec(&f, "echo forked > kept.txt && echo new > only-in-fork").await.0, 0);
+    assert_eq!(s.exec(&id, "cat kept.txt; ls only-in-fork 2>&1 >/dev/null | wc -l").await, (0, "original\n1\n".into()));
+    // On the host the fork's files belong to the fork's own ids, not the source's.
+    use std::os::unix::fs::MetadataExt;
+    let owner =
+        |sandbox: &str| std::fs::metadata(host_home(&s.data_dir(), sandbox).join("d/f")).map(|m| m.uid()).unwrap();
+    // SAFETY: geteuid(2) has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        assert_ne!(owner(&f), owner(&id), "the fork's files kept the source's host ids");
+        let (_, inner) = s.exec(&f, "id -u").await;
+        assert_eq!(s.exec(&f, "stat -c %u d/f").await.1, inner, "the fork's user owns its files");
+    }
+
+    // A name taken is refused; an unknown sandbox is not found; a stopped one forks as well.
+    let (status, body) = s.post(&format!("/sandbox/{id}/fork"), json!({"name": name})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let (status, _) = s.post("/sandbox/no-such-sandbox/fork", json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(s.post_empty(&format!("/sandbox/{id}/stop")).await.0, StatusCode::OK);
+    let (status, again) = s.post(&format!("/sandbox/{id}/fork"), json!({})).await;
+    assert_eq!((status, again["state"].as_str()), (StatusCode::OK, Some("started")), "{again}");
+    assert_eq!(again["name"], again["id"], "a fork without a name is named by its id");
+    assert_eq!(s.exec(&id_of(&again), "cat kept.txt").await, (0, "original\n".into()));
+    // The source's deletion leaves its forks.
+    assert_eq!(s.delete(&format!("/sandbox/{id}")).await.0, StatusCode::OK);
+    assert!(eventually(Duration::from_secs(15), || async { s.state(&id).await.is_none() }).await);
+    assert_eq!(s.exec(&f, "cat kept.txt").await, (0, "forked\n".into()));
+}

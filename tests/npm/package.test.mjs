@@ -424,6 +424,8 @@ test('every exported method, called from plain JS as users import the package', 
   assert.deepEqual(out.signed, [8123, true, true], 'a signed preview URL carries its token in its host');
   assert.equal(out.signedTwice, true, 'an expired signed URL cannot be expired again');
   assert.deepEqual(out.paused, ['paused', true, 'started'], 'paused, its toolbox refused, resumed');
+  assert.match(out.fork[0], /^fork-every-/);
+  assert.deepEqual(out.fork.slice(1), ['started', true, 'g/new\n'], 'a fork with the files of its source');
   assert.deepEqual([out.archived, out.started], ['archived', 'started']);
   assert.equal(out.recover, true, 'recover of a started sandbox is refused with 400');
   assert.equal(out.left, 0);

@@ -61,6 +61,8 @@ export async function demo(apiUrl: string, apiKey: string): Promise<number> {
   await sandbox.setPublic(false);
   await sandbox.pause(30);
   await sandbox.start();
+  const forked: Sandbox = await sandbox.fork({ name: 'forked' }, 30);
+  await forked.delete();
   await sandbox.updateNetworkSettings({ networkBlockAll: false, networkAllowList: '10.0.0.0/8' });
   const metrics: SystemMetrics = await sandbox.getMetricsLatest();
   const snap: Snapshot = await daytona.snapshot.create({ name: 'typed', image: 'alpine:3', resources: { cpu: 1 } }, { timeout: 60 });

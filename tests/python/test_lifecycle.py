@@ -157,6 +157,23 @@ def test_pause_and_resume(daytona, sandbox):
     sandbox.set_auto_pause_interval(0)
 
 
+def test_fork(daytona, sandbox):
+    sandbox.process.exec("echo from-source > forked.txt")
+    name = _unique("py-fork")
+    fork = sandbox.fork(name=name)
+    try:
+        assert fork.id != sandbox.id
+        assert fork.name == name
+        assert fork.state == SandboxState.STARTED
+        assert fork.labels == sandbox.labels
+        assert fork.process.exec("cat forked.txt; echo $GREETING").result == "from-source\nhello from env\n"
+        # Each goes its own way.
+        fork.process.exec("echo changed > forked.txt")
+        assert sandbox.process.exec("cat forked.txt").result == "from-source\n"
+    finally:
+        daytona.delete(fork)
+
+
 def test_archive_and_start_again(daytona, sandbox):
     sandbox.process.exec("echo cold > cold.txt")
     sandbox.stop()

@@ -103,6 +103,13 @@ test('state waits end on the event socket, not on polling', async () => {
   await assert.rejects(sandbox.process.executeCommand('true'), /paused/);
   await sandbox.start();
   assert.equal((await sandbox.process.executeCommand("pgrep -c -f 'sleep 6543'")).result, '1\n');
+  // A fork: a new started sandbox with the source's files.
+  await sandbox.process.executeCommand('echo ts-source > forked.txt');
+  const fork = await sandbox.fork({ name: `ts-fork-${sandbox.id.slice(0, 8)}` });
+  assert.equal(fork.state, 'started');
+  assert.notEqual(fork.id, sandbox.id);
+  assert.equal((await fork.process.executeCommand('cat forked.txt')).result, 'ts-source\n');
+  await fork.delete();
   await sandbox.stop();
   // Archive (from stopped) and restore.
   await sandbox.archive();

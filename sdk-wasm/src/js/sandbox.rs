@@ -69,6 +69,11 @@ export interface Sandbox {
    * seconds).
    */
   pause(timeout?: number): Promise<void>;
+  /**
+   * Forks the sandbox: a new sandbox, named `params.name` (else by its id), with a copy of this one's
+   * files and settings (nothing it runs); resolves to it once started (`timeout` in seconds).
+   */
+  fork(params?: { name?: string }, timeout?: number): Promise<Sandbox>;
   /** Archives a stopped sandbox. */
   archive(): Promise<void>;
   /** Recovers a sandbox from the `error` state; resolves once started (`timeout` in seconds). */
@@ -324,6 +329,19 @@ fn minutes_arg(args: &js_sys::Array) -> Result<i64, JsValue> {
 lazy_methods!(manage: LAZY, settings_methods(Sandbox) = [
     "archive" => |s, _| Ok(task(s.archive())),
     "pause" => |s, args| Ok(task(s.pause(timeout_arg(args, 0)?))),
+    "fork" => |s, args| {
+        check_object(&args.get(0), "params", false, Some(&["name"]), "")?;
+        let name = super::option(&args.get(0), "name");
+        let name = match name.is_undefined() || name.is_null() {
+            true => None,
+            false => Some(name.as_string().ok_or_else(|| super::invalid("params.name must be a string"))?),
+        };
+        let (s, timeout) = (s.clone(), timeout_arg(args, 1)?);
+        Ok(Box::pin(async move {
+            let fork = s.fork(name.as_deref(), timeout).await.map_err(super::error::to_js)?;
+            Ok(JsSandbox::from(fork).into())
+        }))
+    },
     "recover" => |s, args| Ok(task(s.recover(timeout_arg(args, 0)?))),
     "resize" => resize,
     "setLabels" => set_labels,

@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use daytona_models::{CreateSandbox, NetworkSettings, ResizeSandbox, Sandbox, SandboxDesiredState, SandboxState};
+use daytona_models::{
+    CreateSandbox, ForkSandbox, NetworkSettings, ResizeSandbox, Sandbox, SandboxDesiredState, SandboxState,
+};
 
 use crate::app::error::ApiError;
 use crate::app::state::{AppState, ORGANIZATION_ID};
@@ -517,6 +519,72 @@ impl AppState {
             }
             _ => Err(wrong_state(&rec, "paused")),
         }
+    }
+
+    /// `POST /sandbox/{id}/fork`: a new sandbox, started, with a copy of the source's files and
+    /// its settings (snapshot, user, env, labels, resources, network rules, intervals, volumes;
+    /// not its tokens, keys or SSH accesses). Nothing it ran is copied: the fork boots afresh.
+    /// A started source is held still while its disk is copied (tens of milliseconds for a
+    /// small one), then runs on; a stopped or paused one is copied as it is.
+    pub async fn fork_sandbox(self: &Arc<Self>, id_or_name: &str, req: ForkSandbox) -> Result<SandboxRecord, ApiError> {
+        let (_source_guard, source) = self.lock_sandbox(id_or_name).await?;
+        let still = match source.state() {
+            SandboxState::Started if self.runtime.is_running(&source.dto.id) => true,
+            SandboxState::Stopped | SandboxState::Paused => false,
+            _ => return Err(wrong_state(&source, "forked")),
+        };
+        let id = uuid::Uuid::new_v4().to_string();
+        let name = req.name.filter(|n| !n.is_empty()).unwrap_or_else(|| id.clone());
+        check_name(&name)?;
+        if self.find(&name).is_ok() {
+            return Err(ApiError::Conflict(format!("Sandbox with name {name} already exists")));
+        }
+        let now = crate::time::now_ms();
+        let dto = Sandbox {
+            id: id.clone(),
+            name,
+            state: Some(SandboxState::Creating),
+            desired_state: Some(SandboxDesiredState::Started),
+            error_reason: None,
+            recoverable: None,
+            created_at: Some(crate::time::iso(now)),
+            updated_at: Some(crate::time::iso(now)),
+            last_activity_at: Some(crate::time::iso(now)),
+            toolbox_proxy_url: String::new(),
+            ..source.dto.clone()
+        };
+        let rec = SandboxRecord {
+            dto,
+            token: crate::app::auth::random_token(32).to_lowercase(),
+            created_ms: now,
+            last_activity_ms: now,
+            signing_key: crate::app::signing::new_key(),
+            stopped_ms: None,
+            signed_previews: Vec::new(),
+            ssh_accesses: Vec::new(),
+        };
+        let lock = self.op_lock(&id);
+        let _guard = lock.lock().await;
+        {
+            // No volume it mounts is deleted between the check and the record.
+            let _volumes = self.volume_lock.lock();
+            let volumes = self.check_volume_mounts(source.dto.volumes.clone().unwrap_or_default())?;
+            self.put(SandboxRecord { dto: Sandbox { volumes: Some(volumes), ..rec.dto }, ..rec })?;
+        }
+        if let Err(e) = self.runtime.copy_files(&source.dto.id, &id, still).await {
+            tracing::error!("forking sandbox {}: {e}", source.dto.id);
+            self.runtime.remove_files(&id).await;
+            if let Err(e) = self.forget(&id) {
+                tracing::error!("forgetting the failed fork {id}: {e}");
+            }
+            return Err(e.into());
+        }
+        if let Some(snapshot) = source.dto.snapshot.as_deref().and_then(|s| self.find_snapshot(s).ok()) {
+            if let Err(e) = self.mark_snapshot_used(snapshot) {
+                tracing::warn!("sandbox {id}: marking its snapshot used: {e}");
+            }
+        }
+        self.boot(&id).await
     }
 
     /// `POST /sandbox/{id}/archive`: a stopped sandbox goes `archiving → archived`.

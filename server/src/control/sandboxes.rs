@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use daytona_models::{
-    CreateSandbox, ListSandboxesResponse, NetworkSettings, PaginatedSandboxes, PortPreviewUrl, ResizeSandbox, Sandbox,
-    SandboxLabels, SignedPortPreviewUrl, Url,
+    CreateSandbox, ForkSandbox, ListSandboxesResponse, NetworkSettings, PaginatedSandboxes, PortPreviewUrl,
+    ResizeSandbox, Sandbox, SandboxLabels, SignedPortPreviewUrl, Url,
 };
 
 use super::lifecycle::{
@@ -37,6 +37,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/sandbox/{sb}/stop", post(stop))
         .route("/sandbox/{sb}/archive", post(archive))
         .route("/sandbox/{sb}/pause", post(pause))
+        .route("/sandbox/{sb}/fork", post(fork))
         .route("/sandbox/{sb}/recover", post(recover))
         .route("/sandbox/{sb}/resize", post(resize))
         .route("/sandbox/{sb}/network-settings", post(network_settings))
@@ -112,6 +113,15 @@ async fn stop(
 
 async fn pause(State(st): S, url: ToolboxUrl, AppPath(sb): AppPath<String>) -> SandboxResult {
     wire(st.pause_sandbox(&sb).await?, &url)
+}
+
+async fn fork(
+    State(st): S,
+    url: ToolboxUrl,
+    AppPath(sb): AppPath<String>,
+    AppJson(req): AppJson<ForkSandbox>,
+) -> SandboxResult {
+    wire(st.fork_sandbox(&sb, req).await?, &url)
 }
 
 async fn archive(State(st): S, url: ToolboxUrl, AppPath(sb): AppPath<String>) -> SandboxResult {

@@ -121,6 +121,34 @@ impl Disks {
         Ok(home)
     }
 
+    /// Gives sandbox `to` a copy of sandbox `from`'s disk, mounted (a fork): the image copied
+    /// sparse after the source's filesystem is synced (its caller keeps the source still
+    /// meanwhile, or it is stopped), so the copy is what the source had written; a plain home
+    /// copied where disks are unavailable. Returns the root of the copy (the mount point).
+    pub async fn copy(&self, from: &str, to: &str) -> Result<PathBuf, JailError> {
+        let (source, disk) = (self.disk_dir(from), self.disk_dir(to));
+        if self.unavailable.is_some() || !source.join(IMAGE).exists() {
+            let (legacy, copy) = (self.sandboxes_dir.join(from).join("home"), self.sandboxes_dir.join(to).join("home"));
+            std::fs::create_dir_all(&copy).map_err(|e| format!("creating {}: {e}", copy.display()))?;
+            if legacy.is_dir() {
+                let mut all = legacy.into_os_string();
+                all.push("/.");
+                run("cp", &["-a".as_ref(), all.as_os_str(), copy.as_os_str()]).await?;
+            }
+            return Ok(copy);
+        }
+        let mounted = source.join(MOUNT_POINT);
+        if is_mounted(&mounted) {
+            sync_filesystem(&mounted)?;
+        }
+        std::fs::create_dir_all(&disk).map_err(|e| format!("creating {}: {e}", disk.display()))?;
+        let (image, copy) = (source.join(IMAGE), disk.join(IMAGE));
+        run("cp", &["--sparse=always".as_ref(), image.as_os_str(), copy.as_os_str()]).await?;
+        let home = disk.join(MOUNT_POINT);
+        mount(&copy, &home).await?;
+        Ok(home)
+    }
+
     /// Moves a ready disk of the pool to `disk`; whether there was one.
     fn take_ready(&self, disk: &Path) -> bool {
         let mut pool = self.pool.lock();
@@ -320,6 +348,17 @@ fn own(home: &Path, owner: u32) -> Result<(), JailError> {
         return Ok(());
     }
     super::identity::chown_tree(home, owner).map_err(|e| format!("chown {}: {e}", home.display()).into())
+}
+
+/// Writes out everything cached for the filesystem mounted at `dir` (syncfs(2)).
+fn sync_filesystem(dir: &Path) -> Result<(), JailError> {
+    use std::os::fd::AsRawFd;
+    let d = std::fs::File::open(dir).map_err(|e| format!("opening {}: {e}", dir.display()))?;
+    // SAFETY: syncfs(2) on a descriptor we hold.
+    match unsafe { libc::syncfs(d.as_raw_fd()) } {
+        0 => Ok(()),
+        _ => Err(format!("syncing {}: {}", dir.display(), std::io::Error::last_os_error()).into()),
+    }
 }
 
 /// Whether `dir` is a mount point (another device than its parent's).

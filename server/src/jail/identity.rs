@@ -260,6 +260,30 @@ pub unsafe fn enter(ns: i32, net: bool) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Moves everything under `dir` owned by ids of range `from` to the same ids of range `to` (a
+/// forked sandbox's files, copied from its source's disk); other owners (host root's
+/// `lost+found`) are left. Set-user and set-group ids, which a chown clears, are kept.
+pub fn shift_tree(dir: &Path, from: IdRange, to: IdRange) -> std::io::Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let shift = |id: u32| match id.checked_sub(from.first) {
+        Some(inner) if inner < RANGE => to.host(inner),
+        _ => id,
+    };
+    for entry in walkdir::WalkDir::new(dir).follow_links(false) {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let meta = entry.path().symlink_metadata()?;
+        let (uid, gid) = (shift(meta.uid()), shift(meta.gid()));
+        if (uid, gid) == (meta.uid(), meta.gid()) {
+            continue;
+        }
+        std::os::unix::fs::lchown(entry.path(), Some(uid), Some(gid))?;
+        if meta.is_file() && meta.mode() & 0o6000 != 0 {
+            std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(meta.mode() & 0o7777))?;
+        }
+    }
+    Ok(())
+}
+
 /// Gives every file under `dir` (not following symlinks) to host id `owner`: a home made
 /// before sandboxes had ranges of their own belongs to the old shared uid.
 pub fn chown_tree(dir: &Path, owner: u32) -> std::io::Result<()> {

@@ -394,6 +394,29 @@ impl Runtime {
             })
     }
 
+    /// Gives sandbox `to` a copy of sandbox `from`'s files (a fork) with ids of its own range.
+    /// `from` is frozen while its disk is copied when `still` (a started one: what it writes
+    /// meanwhile waits), then runs on.
+    pub async fn copy_files(&self, from: &str, to: &str, still: bool) -> Result<(), JailError> {
+        let frozen = still && self.set_frozen(from, true).await.is_ok();
+        let copied = self.disks.copy(from, to).await;
+        if frozen {
+            if let Err(e) = self.set_frozen(from, false).await {
+                tracing::error!("sandbox {from}: thawing after its fork: {e}");
+            }
+        }
+        let root = copied?;
+        if self.identities_unavailable().is_none() {
+            let range = |id| self.identities.range(id).map_err(|e| format!("the ids of sandbox {id}: {e}"));
+            let (source, fork) = (range(from)?, range(to)?);
+            tokio::task::spawn_blocking(move || identity::shift_tree(&root, source, fork))
+                .await
+                .map_err(|e| e.to_string())?
+                .map_err(|e| format!("giving the fork its own ids: {e}"))?;
+        }
+        Ok(())
+    }
+
     /// What sandbox `id`'s cgroup has used, if it runs in one.
     pub fn usage(&self, id: &str) -> Option<super::limits::Usage> {
         self.jails.lock().get(id).and_then(|j| j.cgroup.as_ref()).map(Cgroup::usage)
