@@ -208,6 +208,16 @@ async fn a_sandbox_runs_on_the_image_and_keeps_its_writes() {
     );
     assert_eq!(s.exec(&id, "cat /data/kept").await, (0, "kept\n".into()));
 
+    // A fork runs on the same image with the source's writes, owned as they were (root's).
+    let (status, fork) = s.post(&format!("/sandbox/{id}/fork"), json!({})).await;
+    assert_eq!((status, fork["snapshot"].as_str()), (StatusCode::OK, Some("bb")), "{fork}");
+    let f = id_of(&fork);
+    let (code, out) = s.exec(&f, "cat /data/kept ~/home.txt; id -u; stat -c %u /data/kept ~/home.txt; ls /bin/x").await;
+    assert_eq!((code, out.as_str()), (0, "kept\nhome\n0\n0\n0\n/bin/x\n"));
+    assert_eq!(s.exec(&f, "echo fork > /data/kept").await.0, 0);
+    assert_eq!(s.exec(&id, "cat /data/kept").await, (0, "kept\n".into()), "the source's layer is its own");
+    assert_eq!(s.delete(&format!("/sandbox/{f}")).await.0, StatusCode::OK);
+
     // The snapshot stays while a sandbox runs on it.
     let (status, body) = s.delete(&format!("/snapshots/{snap_id}")).await;
     assert_envelope(status, &body, StatusCode::CONFLICT, &format!("/api/snapshots/{snap_id}"));
