@@ -243,7 +243,7 @@ test('pauses, resumes, stops and starts it from its row', async () => {
   await page.screenshot({ path: artifact('console-dashboard.png') });
 });
 
-test('edits labels and auto-stop, and runs a command from the Commands tab', async () => {
+test('edits labels and auto-stop, runs a command from the Commands tab, and forks it', async () => {
   await row('e2e-one').getByRole('link', { name: 'e2e-one' }).click();
   await page.waitForURL(/\/sandboxes\/[0-9a-f-]+$/);
   await page.getByRole('heading', { name: 'Overview' }).waitFor();
@@ -309,8 +309,19 @@ test('edits labels and auto-stop, and runs a command from the Commands tab', asy
   assert.equal(await field.inputValue(), 'typed but not run');
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: artifact('console-detail.png'), fullPage: true });
+
+  // Fork: a new sandbox with this one's files, whose page opens once it has started.
+  assert.equal((await toolbox.exec('echo forked-file > fork-me.txt')).exitCode, 0);
+  await page.getByRole('button', { name: 'Fork', exact: true }).click();
+  await page.waitForURL((url) => /\/sandboxes\/[0-9a-f-]+$/.test(url.pathname) && !url.pathname.endsWith(id));
+  const forkId = page.url().split('/').pop();
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  assert.equal(await page.locator('.detail-title .badge').getAttribute('data-state'), 'started');
+  assert.equal((await daytona.toolbox(forkId).exec('cat fork-me.txt')).result, 'forked-file\n');
   await page.getByRole('link', { name: '← Sandboxes' }).click();
   await page.getByRole('heading', { name: 'Sandboxes' }).waitFor();
+  assert.equal((await daytona.call('DELETE', `/sandbox/${forkId}`)).status, 200);
+  await eventually(async () => (await daytona.call('GET', `/sandbox/${forkId}`)).status === 404, { what: 'the fork deleted' });
 });
 
 test('deletes it after confirmation, and asks nothing more of it', async () => {

@@ -12,6 +12,7 @@ pub mod error_alert;
 pub mod exit_badge;
 pub mod field;
 pub mod filter_bar;
+pub mod fork_button;
 pub mod form_dialog;
 pub mod interval_setting;
 pub mod kv_editor;

@@ -19,6 +19,7 @@ use crate::components::action_buttons::ActionButtons;
 use crate::components::connect_prompt::ConnectPrompt;
 use crate::components::copy_id::CopyId;
 use crate::components::error_alert::Alert;
+use crate::components::fork_button::ForkButton;
 use crate::components::spinner::Spinner;
 use crate::components::state_badge::StateBadge;
 use crate::connection::use_connection;
@@ -207,7 +208,10 @@ fn Header(current: CurrentSandbox) -> impl IntoView {
                 </h1>
                 <CopyId id=read(|s| s.id.clone())()/>
             </div>
-            <ActionButtons ops id name state/>
+            <div class="detail-actions">
+                <ForkButton id=id.clone() state/>
+                <ActionButtons ops id name state/>
+            </div>
         </section>
         {move || error_reason().map(|r| view! { <p class="alert alert-error">{format!("Error: {r}")}</p> })}
     }
