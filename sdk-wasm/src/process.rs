@@ -160,8 +160,17 @@ impl Process {
 
     /// The logs of a command so far, split into stdout and stderr.
     pub fn get_session_command_logs(&self, session_id: &str, command_id: &str) -> Call<SessionCommandLogsResponse> {
-        let path = format!("/process/session/{}/command/{}/logs", encode(session_id), encode(command_id));
-        self.request(Method::Get, &path)
+        self.request(Method::Get, &command_logs(session_id, command_id))
+    }
+
+    /// The entrypoint session: the snapshot's entrypoint, run as the sandbox starts.
+    pub fn get_entrypoint_session(&self) -> Call<Session> {
+        self.request(Method::Get, ENTRYPOINT)
+    }
+
+    /// The entrypoint's logs so far.
+    pub fn get_entrypoint_logs(&self) -> Call<SessionCommandLogsResponse> {
+        self.request(Method::Get, &format!("{ENTRYPOINT}/logs"))
     }
 
     /// Sends `data` to a running command's stdin (a newline is added if missing).
@@ -176,11 +185,30 @@ impl Process {
         &self,
         session_id: &str,
         command_id: &str,
+        on_stdout: impl FnMut(&str),
+        on_stderr: impl FnMut(&str),
+    ) -> Result<(), DaytonaError> {
+        self.stream_logs(&command_logs(session_id, command_id), on_stdout, on_stderr).await
+    }
+
+    /// Streams the entrypoint's logs as [`Process::stream_session_command_logs`] does a
+    /// command's; resolves when the entrypoint has exited.
+    pub async fn stream_entrypoint_logs(
+        &self,
+        on_stdout: impl FnMut(&str),
+        on_stderr: impl FnMut(&str),
+    ) -> Result<(), DaytonaError> {
+        self.stream_logs(&format!("{ENTRYPOINT}/logs"), on_stdout, on_stderr).await
+    }
+
+    /// Follows the logs at `path` (demultiplexed) until their command exits.
+    async fn stream_logs(
+        &self,
+        path: &str,
         mut on_stdout: impl FnMut(&str),
         mut on_stderr: impl FnMut(&str),
     ) -> Result<(), DaytonaError> {
-        let path = format!("/process/session/{}/command/{}/logs", encode(session_id), encode(command_id));
-        let mut socket = self.toolbox.socket(&path, &[("follow".into(), "true".into())], &[]).await?;
+        let mut socket = self.toolbox.socket(path, &[("follow".into(), "true".into())], &[]).await?;
         let mut demux = Demux::default();
         let mut deliver = |parts: Vec<(Channel, String)>| {
             for (channel, text) in parts {
@@ -205,4 +233,12 @@ impl Process {
             }
         }
     }
+}
+
+/// The entrypoint session's route.
+const ENTRYPOINT: &str = "/process/session/entrypoint";
+
+/// The route of command `command_id`'s logs in session `session_id`.
+fn command_logs(session_id: &str, command_id: &str) -> String {
+    format!("/process/session/{}/command/{}/logs", encode(session_id), encode(command_id))
 }

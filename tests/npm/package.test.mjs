@@ -319,7 +319,8 @@ test('every exported method, called from plain JS as users import the package', 
     ['DaytonaInvalidArgumentError', 'config.requestTimeoutMs must be an integer from 0 to 4294967295'],
     0,
   ], 'create refuses what it cannot honour, creating nothing');
-  assert.deepEqual([out.home, out.work], ['/home/daytona', '/home/daytona']);
+  assert.deepEqual([out.home, out.rootDir, out.work], ['/home/daytona', '/home/daytona', '/home/daytona']);
+  assert.deepEqual(out.fields, ['started', false, 'container', true, 'string'], 'the data fields of @daytonaio/sdk\'s Sandbox');
   assert.deepEqual(out.labels, { suite: 'every', run: out.labels.run, phase: '2' });
   assert.deepEqual(out.intervals, [30, 60, -1]);
   assert.equal(out.cpu, 2);
@@ -424,6 +425,7 @@ test('every exported method, called from plain JS as users import the package', 
   assert.deepEqual(out.signed, [8123, true, true], 'a signed preview URL carries its token in its host');
   assert.equal(out.signedTwice, true, 'an expired signed URL cannot be expired again');
   assert.deepEqual(out.paused, ['paused', true, 'started'], 'paused, its toolbox refused, resumed');
+  assert.deepEqual(out.entrypoint, ['entrypoint', 0, { output: '', stdout: '', stderr: '' }], 'the entrypoint session of the default snapshot');
   assert.match(out.fork[0], /^fork-every-/);
   assert.deepEqual(out.fork.slice(1), ['started', true, 'g/new\n'], 'a fork with the files of its source');
   assert.deepEqual([out.archived, out.started], ['archived', 'started']);

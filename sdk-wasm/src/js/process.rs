@@ -36,6 +36,13 @@ export interface Process {
   getSessionCommandLogs(sessionId: string, commandId: string, onStdout?: (chunk: string) => void, onStderr?: (chunk: string) => void): Promise<SessionCommandLogsResponse | void>;
   /** Sends `data` to a running command's stdin. */
   sendSessionCommandInput(sessionId: string, commandId: string, data: string): Promise<void>;
+  /** The entrypoint session: the snapshot's entrypoint, run as the sandbox starts. */
+  getEntrypointSession(): Promise<Session>;
+  /**
+   * The entrypoint's logs, as `getSessionCommandLogs` gives a command's: so far, or streamed
+   * live to `onStdout` and `onStderr` until it exits.
+   */
+  getEntrypointLogs(onStdout?: (chunk: string) => void, onStderr?: (chunk: string) => void): Promise<SessionCommandLogsResponse | void>;
   /** Every PTY session. */
   listPtySessions(): Promise<PtySessionInfo[]>;
   /** One PTY session. */
@@ -148,17 +155,29 @@ impl JsProcess {
     }
 }
 
-/// `getSessionCommandLogs(sessionId, commandId, onStdout?, onStderr?)`: without callbacks the
-/// logs so far, with them the logs followed to the command's end, each chunk to its callback.
-fn logs(process: &Process, args: &js_sys::Array) -> Result<Task, JsValue> {
-    let (session, command) = (string_arg(args, 0, "sessionId")?, string_arg(args, 1, "commandId")?);
+/// Whose logs [`logs`] reads.
+#[derive(Clone)]
+enum Logs {
+    /// A command of a session: (session id, command id).
+    Command(String, String),
+    /// The entrypoint session's.
+    Entrypoint,
+}
+
+/// `getSessionCommandLogs(sessionId, commandId, onStdout?, onStderr?)` and
+/// `getEntrypointLogs(onStdout?, onStderr?)`: without callbacks the logs so far, with them the
+/// logs followed to the command's end, each chunk to its callback (the arguments from `at`).
+fn logs(process: &Process, args: &js_sys::Array, which: Logs, at: u32) -> Result<Task, JsValue> {
     let callback = |i: u32, name: &str| match args.get(i) {
         f if f.is_undefined() || f.is_null() => Ok(None),
         f => f.dyn_into::<js_sys::Function>().map(Some).map_err(|_| invalid(&format!("{name} must be a function"))),
     };
-    let (on_stdout, on_stderr) = (callback(2, "onStdout")?, callback(3, "onStderr")?);
+    let (on_stdout, on_stderr) = (callback(at, "onStdout")?, callback(at + 1, "onStderr")?);
     if on_stdout.is_none() && on_stderr.is_none() {
-        return Ok(sending(process.get_session_command_logs(&session, &command)));
+        return Ok(sending(match &which {
+            Logs::Command(session, command) => process.get_session_command_logs(session, command),
+            Logs::Entrypoint => process.get_entrypoint_logs(),
+        }));
     }
     let call = |f: &Option<js_sys::Function>, text: &str| {
         if let Some(f) = f {
@@ -167,7 +186,11 @@ fn logs(process: &Process, args: &js_sys::Array) -> Result<Task, JsValue> {
     };
     let process = process.clone();
     Ok(task(async move {
-        process.stream_session_command_logs(&session, &command, |t| call(&on_stdout, t), |t| call(&on_stderr, t)).await
+        let (out, err) = (|t: &str| call(&on_stdout, t), |t: &str| call(&on_stderr, t));
+        match which {
+            Logs::Command(session, command) => process.stream_session_command_logs(&session, &command, out, err).await,
+            Logs::Entrypoint => process.stream_entrypoint_logs(out, err).await,
+        }
     }))
 }
 
@@ -179,11 +202,16 @@ lazy_methods!(streams: LAZY, session_methods(Process) = [
     "getSessionCommand" => |p, args| {
         Ok(sending(p.get_session_command(&string_arg(args, 0, "sessionId")?, &string_arg(args, 1, "commandId")?)))
     },
-    "getSessionCommandLogs" => logs,
+    "getSessionCommandLogs" => |p, args| {
+        let which = Logs::Command(string_arg(args, 0, "sessionId")?, string_arg(args, 1, "commandId")?);
+        logs(p, args, which, 2)
+    },
     "sendSessionCommandInput" => |p, args| {
         let (session, command) = (string_arg(args, 0, "sessionId")?, string_arg(args, 1, "commandId")?);
         Ok(sending(p.send_session_command_input(&session, &command, &string_arg(args, 2, "data")?)))
     },
+    "getEntrypointSession" => |p, _| Ok(sending(p.get_entrypoint_session())),
+    "getEntrypointLogs" => |p, args| logs(p, args, Logs::Entrypoint, 0),
     "listPtySessions" => |p, _| Ok(sending_field(p.pty_sessions(), "sessions")),
     "getPtySessionInfo" => |p, args| Ok(sending(p.get_pty_session_info(&string_arg(args, 0, "sessionId")?))),
     "killPtySession" => |p, args| Ok(sending(p.kill_pty_session(&string_arg(args, 0, "sessionId")?))),

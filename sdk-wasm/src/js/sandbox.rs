@@ -39,6 +39,22 @@ export interface Sandbox {
   readonly public: boolean;
   /** Whether all network access is blocked. */
   readonly networkBlockAll: boolean;
+  /** The networks it may reach (comma-separated CIDRs), if limited. */
+  readonly networkAllowList: string | undefined;
+  /** Whether it has KVM. */
+  readonly kvm: boolean;
+  /** The state it is moving towards. */
+  readonly desiredState: SandboxDesiredState | undefined;
+  /** Whether an errored sandbox can be recovered. */
+  readonly recoverable: boolean | undefined;
+  /** Its backup's state. */
+  readonly backupState: string | undefined;
+  /** The volumes it mounts. */
+  readonly volumes: SandboxVolume[] | undefined;
+  /** Its class (`container`). */
+  readonly sandboxClass: string | undefined;
+  /** Its toolbox daemon's version. */
+  readonly daemonVersion: string | undefined;
   /** CPU cores. */
   readonly cpu: number;
   /** GPUs. */
@@ -113,6 +129,8 @@ export interface Sandbox {
   refreshActivity(): Promise<void>;
   /** The sandbox user's home directory. */
   getUserHomeDir(): Promise<string>;
+  /** `getUserHomeDir()`'s old name in `@daytonaio/sdk`. */
+  getUserRootDir(): Promise<string>;
   /** The default working directory. */
   getWorkDir(): Promise<string>;
   /** A URL that downloads `path` with no credentials (`ttlSeconds` default 3600, `<= 0` never expires). */
@@ -321,6 +339,12 @@ fn signed_url(sandbox: &Sandbox, args: &js_sys::Array, upload: bool) -> Result<T
     }))
 }
 
+/// `getUserHomeDir()` (and its old name, `getUserRootDir()`).
+fn user_home_dir(s: &Sandbox, _: &js_sys::Array) -> Result<Task, JsValue> {
+    let s = s.clone();
+    Ok(task(async move { s.get_user_home_dir().await }))
+}
+
 /// An interval setter's argument: whole minutes.
 fn minutes_arg(args: &js_sys::Array) -> Result<i64, JsValue> {
     Ok(number_arg(args, 0, "interval")? as i64)
@@ -365,10 +389,8 @@ lazy_methods!(manage: LAZY, settings_methods(Sandbox) = [
         Ok(Box::pin(JsFuture::from(metric_samples(send(call)))))
     },
     "refreshActivity" => |s, _| Ok(sending(s.refresh_activity())),
-    "getUserHomeDir" => |s, _| {
-        let s = s.clone();
-        Ok(task(async move { s.get_user_home_dir().await }))
-    },
+    "getUserHomeDir" => user_home_dir,
+    "getUserRootDir" => user_home_dir,
     "getWorkDir" => |s, _| {
         let s = s.clone();
         Ok(task(async move { s.get_work_dir().await }))
