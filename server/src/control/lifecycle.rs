@@ -326,25 +326,9 @@ impl AppState {
             daemon_version: Some(env!("CARGO_PKG_VERSION").into()),
             toolbox_proxy_url: String::new(),
         };
-        let token = crate::app::auth::random_token(32);
-        let rec = SandboxRecord {
-            dto,
-            token: token.to_lowercase(),
-            created_ms: now,
-            last_activity_ms: now,
-            signing_key: crate::app::signing::new_key(),
-            stopped_ms: None,
-            signed_previews: Vec::new(),
-            ssh_accesses: Vec::new(),
-        };
         let lock = self.op_lock(&id);
         let _guard = lock.lock().await;
-        {
-            // No volume it mounts is deleted between the check and the record.
-            let _volumes = self.volume_lock.lock();
-            let volumes = self.check_volume_mounts(req.volumes.unwrap_or_default())?;
-            self.put(SandboxRecord { dto: Sandbox { volumes: Some(volumes), ..rec.dto }, ..rec })?;
-        }
+        self.record_new(dto, now, req.volumes.unwrap_or_default())?;
         if building {
             // Started once its snapshot is built (and marked used then).
             tokio::spawn(Arc::clone(self).boot_after_build(id.clone()));
@@ -354,6 +338,25 @@ impl AppState {
             tracing::warn!("sandbox {id}: marking its snapshot used: {e}");
         }
         self.boot(&id).await
+    }
+
+    /// Records a new sandbox made at `now` (ms) with fresh credentials (its token and signing
+    /// key; no previews or SSH accesses yet) and volume `mounts`, checked under the volume lock
+    /// so that no volume it mounts is deleted between the check and the record.
+    fn record_new(&self, dto: Sandbox, now: i64, mounts: Vec<daytona_models::SandboxVolume>) -> Result<(), ApiError> {
+        let _volumes = self.volume_lock.lock();
+        let volumes = self.check_volume_mounts(mounts)?;
+        self.put(SandboxRecord {
+            dto: Sandbox { volumes: Some(volumes), ..dto },
+            token: crate::app::auth::random_token(32).to_lowercase(),
+            created_ms: now,
+            last_activity_ms: now,
+            signing_key: crate::app::signing::new_key(),
+            stopped_ms: None,
+            signed_previews: Vec::new(),
+            ssh_accesses: Vec::new(),
+        })
+        .map(drop)
     }
 
     /// Starts the jail of `id` and records `started`, or `error` with the reason.
@@ -398,13 +401,13 @@ impl AppState {
         self.runtime.images.root_image(id).ok().map(|image| image.user.name)
     }
 
-    /// Marks a `started` sandbox whose jail is gone as `error` (recoverable), unless a
+    /// Marks a `started` (or `paused`) sandbox whose jail is gone as `error` (recoverable), unless a
     /// lifecycle operation is under way on it.
     pub async fn mark_crashed(&self, id: &str) {
         let lock = self.op_lock(id);
         let Ok(_guard) = lock.try_lock() else { return };
-        let still_dead =
-            self.find(id).is_ok_and(|r| r.state() == SandboxState::Started) && !self.runtime.is_running(id);
+        let still_dead = self.find(id).is_ok_and(|r| matches!(r.state(), SandboxState::Started | SandboxState::Paused))
+            && !self.runtime.is_running(id);
         // At shutdown the jails are stopped on purpose, records staying `started` so that they
         // start again with the server: that is no crash.
         if still_dead && !self.runtime.is_shutting_down() {
@@ -420,20 +423,14 @@ impl AppState {
         }
     }
 
-    /// `POST /sandbox/{id}/start`: from `stopped` or `archived` (restored) to `started`.
+    /// `POST /sandbox/{id}/start`: from `stopped`, `archived` (restored) or `paused` (resumed) to
+    /// `started`.
     pub async fn start_sandbox(&self, id_or_name: &str) -> Result<SandboxRecord, ApiError> {
         let (_guard, rec) = self.lock_sandbox(id_or_name).await?;
         let id = rec.dto.id.clone();
         match rec.state() {
             SandboxState::Started if self.runtime.is_running(&id) => Ok(rec),
-            SandboxState::Started | SandboxState::Stopped | SandboxState::Creating | SandboxState::Starting => {
-                self.update(&id, |r| {
-                    r.set_state(SandboxState::Starting);
-                    r.dto.desired_state = Some(SandboxDesiredState::Started);
-                })?;
-                self.boot(&id).await
-            }
-            SandboxState::Paused => {
+            SandboxState::Paused if self.runtime.is_running(&id) => {
                 self.update(&id, |r| {
                     r.set_state(SandboxState::Resuming);
                     r.dto.desired_state = Some(SandboxDesiredState::Started);
@@ -445,6 +442,17 @@ impl AppState {
                     }),
                     Err(e) => Err(self.stop_failed(&id, e)),
                 }
+            }
+            SandboxState::Started
+            | SandboxState::Stopped
+            | SandboxState::Creating
+            | SandboxState::Starting
+            | SandboxState::Paused => {
+                self.update(&id, |r| {
+                    r.set_state(SandboxState::Starting);
+                    r.dto.desired_state = Some(SandboxDesiredState::Started);
+                })?;
+                self.boot(&id).await
             }
             SandboxState::Archived => {
                 self.update(&id, |r| {
@@ -527,7 +535,7 @@ impl AppState {
     /// A started source is held still while its disk is copied (tens of milliseconds for a
     /// small one), then runs on; a stopped or paused one is copied as it is.
     pub async fn fork_sandbox(self: &Arc<Self>, id_or_name: &str, req: ForkSandbox) -> Result<SandboxRecord, ApiError> {
-        let (_source_guard, source) = self.lock_sandbox(id_or_name).await?;
+        let (source_guard, source) = self.lock_sandbox(id_or_name).await?;
         let still = match source.state() {
             SandboxState::Started if self.runtime.is_running(&source.dto.id) => true,
             SandboxState::Stopped | SandboxState::Paused => false,
@@ -553,24 +561,9 @@ impl AppState {
             toolbox_proxy_url: String::new(),
             ..source.dto.clone()
         };
-        let rec = SandboxRecord {
-            dto,
-            token: crate::app::auth::random_token(32).to_lowercase(),
-            created_ms: now,
-            last_activity_ms: now,
-            signing_key: crate::app::signing::new_key(),
-            stopped_ms: None,
-            signed_previews: Vec::new(),
-            ssh_accesses: Vec::new(),
-        };
         let lock = self.op_lock(&id);
         let _guard = lock.lock().await;
-        {
-            // No volume it mounts is deleted between the check and the record.
-            let _volumes = self.volume_lock.lock();
-            let volumes = self.check_volume_mounts(source.dto.volumes.clone().unwrap_or_default())?;
-            self.put(SandboxRecord { dto: Sandbox { volumes: Some(volumes), ..rec.dto }, ..rec })?;
-        }
+        self.record_new(dto, now, source.dto.volumes.clone().unwrap_or_default())?;
         if let Err(e) = self.runtime.copy_files(&source.dto.id, &id, still).await {
             tracing::error!("forking sandbox {}: {e}", source.dto.id);
             self.runtime.remove_files(&id).await;
@@ -579,6 +572,8 @@ impl AppState {
             }
             return Err(e.into());
         }
+        // The source is free again while its fork boots.
+        drop(source_guard);
         if let Some(snapshot) = source.dto.snapshot.as_deref().and_then(|s| self.find_snapshot(s).ok()) {
             if let Err(e) = self.mark_snapshot_used(snapshot) {
                 tracing::warn!("sandbox {id}: marking its snapshot used: {e}");

@@ -69,7 +69,8 @@ pub async fn run(st: Arc<AppState>) {
         let now = crate::time::now_ms();
         for rec in st.all() {
             let id = rec.dto.id.clone();
-            let crashed = rec.state() == SandboxState::Started && !st.runtime.is_running(&id);
+            let crashed =
+                matches!(rec.state(), SandboxState::Started | SandboxState::Paused) && !st.runtime.is_running(&id);
             let due = if crashed { None } else { due(st.minute_ms, &rec, now) };
             if (!crashed && due.is_none()) || !in_flight.lock().insert(id.clone()) {
                 continue;
