@@ -96,7 +96,11 @@ test('lists the listening port and opens its preview on its own origin', async (
 test('public previews: switched on, a port opens for anyone with its URL; off, it does not', async () => {
   const origin = `http://8000-${sandbox.id}.localhost:${new URL(server.url).port}`;
   const stranger = await page.context().browser().newContext();
-  const open = async () => (await (await stranger.newPage()).goto(`${origin}/`)).status();
+  // Each visit a URL of its own: the browser's HTTP cache may keep the page served while the
+  // sandbox was public (the app's server sends Last-Modified), and a revisit would not reach
+  // the proxy at all.
+  let visits = 0;
+  const open = async () => (await (await stranger.newPage()).goto(`${origin}/?visit=${++visits}`)).status();
   assert.equal(await open(), 401, 'private at first');
   const box = page.getByRole('checkbox', { name: 'Public previews' });
   assert.equal(await box.isChecked(), false);
