@@ -170,7 +170,7 @@ impl Process {
 
     /// The entrypoint's logs so far.
     pub fn get_entrypoint_logs(&self) -> Call<SessionCommandLogsResponse> {
-        self.request(Method::Get, &format!("{ENTRYPOINT}/logs"))
+        self.request(Method::Get, ENTRYPOINT_LOGS)
     }
 
     /// Sends `data` to a running command's stdin (a newline is added if missing).
@@ -198,7 +198,7 @@ impl Process {
         on_stdout: impl FnMut(&str),
         on_stderr: impl FnMut(&str),
     ) -> Result<(), DaytonaError> {
-        self.stream_logs(&format!("{ENTRYPOINT}/logs"), on_stdout, on_stderr).await
+        self.stream_logs(ENTRYPOINT_LOGS, on_stdout, on_stderr).await
     }
 
     /// Follows the logs at `path` (demultiplexed) until their command exits.
@@ -235,8 +235,9 @@ impl Process {
     }
 }
 
-/// The entrypoint session's route.
+/// The entrypoint session's route, and its logs'.
 const ENTRYPOINT: &str = "/process/session/entrypoint";
+const ENTRYPOINT_LOGS: &str = "/process/session/entrypoint/logs";
 
 /// The route of command `command_id`'s logs in session `session_id`.
 fn command_logs(session_id: &str, command_id: &str) -> String {

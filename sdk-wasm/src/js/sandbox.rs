@@ -10,7 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::lazy::{self, lazy_methods, number_arg, optional_number_arg, optional_string_arg, string_arg, u16_arg, Task};
 use super::{
-    check_object, error, from_js, int_field, promise, seconds, send, sending, task, to_js, JsFileSystem,
+    check_object, error, from_js, int_field, promise, seconds, send, sending, string_field, task, to_js, JsFileSystem,
     JsProcess,
 };
 use crate::Sandbox;
@@ -355,16 +355,8 @@ lazy_methods!(manage: LAZY, settings_methods(Sandbox) = [
     "pause" => |s, args| Ok(task(s.pause(timeout_arg(args, 0)?))),
     "fork" => |s, args| {
         check_object(&args.get(0), "params", false, Some(&["name"]), "")?;
-        let name = super::option(&args.get(0), "name");
-        let name = match name.is_undefined() || name.is_null() {
-            true => None,
-            false => Some(name.as_string().ok_or_else(|| super::invalid("params.name must be a string"))?),
-        };
-        let (s, timeout) = (s.clone(), timeout_arg(args, 1)?);
-        Ok(Box::pin(async move {
-            let fork = s.fork(name.as_deref(), timeout).await.map_err(super::error::to_js)?;
-            Ok(JsSandbox::from(fork).into())
-        }))
+        let (s, name, timeout) = (s.clone(), string_field(&args.get(0), "name", "params")?, timeout_arg(args, 1)?);
+        Ok(task(async move { s.fork(name.as_deref(), timeout).await.map(JsSandbox::from) }))
     },
     "recover" => |s, args| Ok(task(s.recover(timeout_arg(args, 0)?))),
     "resize" => resize,

@@ -129,12 +129,12 @@ pub fn check_auto_delete(minutes: i64) -> Result<i64, ApiError> {
     }
 }
 
-/// Fields of Daytona's `CreateSandbox` that daytona-local cannot honour, and why: each is
-/// refused unless it asks for nothing (absent, null, false, 0 or empty).
-/// Why an auto-pause interval is refused.
+/// Why an auto-pause interval is refused (at create and by `POST …/autopause/{minutes}`).
 pub const AUTO_PAUSE_REFUSED: &str =
     "automatic pausing is not supported by daytona-local: pause a sandbox yourself (POST /sandbox/{id}/pause), or use autoStopInterval";
 
+/// Fields of Daytona's `CreateSandbox` that daytona-local cannot honour, and why: each is
+/// refused unless it asks for nothing (absent, null, false, 0 or empty).
 const NOT_HONOURED: [(&str, &str); 9] = [
     ("domainAllowList", "domain allow lists are not enforced by daytona-local: use networkAllowList (CIDR networks)"),
     ("spot", "spot sandboxes do not exist on daytona-local"),

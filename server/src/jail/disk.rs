@@ -131,9 +131,7 @@ impl Disks {
             let (legacy, copy) = (self.sandboxes_dir.join(from).join("home"), self.sandboxes_dir.join(to).join("home"));
             std::fs::create_dir_all(&copy).map_err(|e| format!("creating {}: {e}", copy.display()))?;
             if legacy.is_dir() {
-                let mut all = legacy.into_os_string();
-                all.push("/.");
-                run("cp", &["-a".as_ref(), all.as_os_str(), copy.as_os_str()]).await?;
+                copy_tree(&legacy, &copy).await?;
             }
             return Ok(copy);
         }
@@ -333,10 +331,15 @@ async fn mount(image: &Path, at: &Path) -> Result<(), JailError> {
 /// Copies a plain home made before disk limits onto the sandbox's disk, then removes it.
 async fn migrate(legacy: &Path, home: &Path) -> Result<(), JailError> {
     tracing::info!("moving {} onto its own disk", legacy.display());
-    let mut from = legacy.as_os_str().to_owned();
-    from.push("/.");
-    run("cp", &["-a".as_ref(), from.as_os_str(), home.as_os_str()]).await?;
+    copy_tree(legacy, home).await?;
     std::fs::remove_dir_all(legacy).map_err(|e| format!("removing {}: {e}", legacy.display()).into())
+}
+
+/// Copies everything in directory `from` into directory `to`, owners, modes and times kept.
+async fn copy_tree(from: &Path, to: &Path) -> Result<(), JailError> {
+    let mut all = from.as_os_str().to_owned();
+    all.push("/.");
+    run("cp", &["-a".as_ref(), all.as_os_str(), to.as_os_str()]).await
 }
 
 /// Gives `home` and everything in it to host id `owner` unless its root has that owner already:
