@@ -145,3 +145,41 @@ async fn background_jobs_and_parallel_commands_do_not_block() {
         assert_eq!(r, (0, format!("{i}\n")), "command {i} did not see the others running");
     }
 }
+
+#[tokio::test]
+async fn the_next_commands_shell_is_started_ahead_used_once_and_replaced_if_killed() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({})).await);
+    // Each command has a shell of its own, never one a command before it ran in.
+    let (_, first) = s.exec(&id, "echo $$").await;
+    let (_, second) = s.exec(&id, "echo $$").await;
+    assert_ne!(first, second);
+
+    // After a command in the defaults, the next one's shell is there, waiting; seen from a
+    // command with a variable of its own (which starts its own shell and leaves that one).
+    let others = || async {
+        let (_, out) = s.exec_req(&id, json!({"command": "pgrep -x bash | grep -vx $$", "envs": {"OWN": "1"}})).await;
+        out["result"].as_str().unwrap_or_default().to_owned()
+    };
+    let waiting = std::cell::RefCell::new(String::new());
+    assert!(
+        eventually(Duration::from_secs(5), || async {
+            let seen = others().await;
+            *waiting.borrow_mut() = seen.clone();
+            seen.lines().count() == 1
+        })
+        .await,
+        "no shell waiting: {:?}",
+        waiting.borrow()
+    );
+    let waiting = waiting.into_inner();
+    assert_eq!(s.exec(&id, "echo $$").await, (0, waiting), "the next command ran in the shell started ahead");
+
+    // Killed while it waits: the next command starts its own, and answers.
+    assert!(eventually(Duration::from_secs(5), || async { others().await.lines().count() == 1 }).await);
+    let (_, killed) = s
+        .exec_req(&id, json!({"command": "exec sh -c 'pkill -KILL -x bash; echo killed'", "envs": {"OWN": "1"}}))
+        .await;
+    assert_eq!(killed["result"], "killed\n", "{killed}");
+    assert_eq!(s.exec(&id, "echo after; exit 4").await, (4, "after\n".into()));
+}

@@ -5,6 +5,7 @@
 //! (which its threads read concurrently). A variable a request sets for its own command wins.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::Json;
 use daytona_models::UpdateEnvRequest;
@@ -15,6 +16,15 @@ use super::extract::ToolboxJson;
 
 /// Per variable: its new value, or `None` for removed.
 static OVERLAY: RwLock<BTreeMap<String, Option<String>>> = RwLock::new(BTreeMap::new());
+
+/// How many changes the overlay has had (a process started at one version has the
+/// environment of that version).
+static VERSION: AtomicU64 = AtomicU64::new(0);
+
+/// The environment's version now: it moves with every `POST /env`.
+pub fn version() -> u64 {
+    VERSION.load(Ordering::Acquire)
+}
 
 /// The environment a process started now inherits.
 fn effective() -> BTreeMap<String, String> {
@@ -73,6 +83,7 @@ pub async fn update(
     for (k, v) in set {
         overlay.insert(k, Some(v));
     }
+    VERSION.fetch_add(1, Ordering::AcqRel);
     drop(overlay);
     Ok(Json(effective()))
 }

@@ -15,6 +15,7 @@ mod lsp;
 mod ports;
 mod process;
 mod pty;
+mod ready_shell;
 pub mod seccomp;
 mod session;
 pub mod ssh;
@@ -54,6 +55,8 @@ pub struct Agent {
     pub git_askpass: PathBuf,
     /// The running language servers.
     pub lsp: lsp::Servers,
+    /// The shell of the next command, started ahead.
+    ready_shell: ready_shell::ReadyShell,
 }
 
 /// What the server hands the agent of a jail through a descriptor (as JSON), never in an argv
@@ -276,7 +279,9 @@ pub async fn run(listen_fd: i32, home: PathBuf, entrypoint: Vec<String>) -> Resu
         recordings,
         git_askpass,
         lsp: lsp::Servers::default(),
+        ready_shell: ready_shell::ReadyShell::default(),
     });
+    process::start_next(&agent);
     if !entrypoint.is_empty() {
         // A failure is the entrypoint's: logged for the jail's log, the toolbox serves anyway.
         if let Err(e) = agent.sessions.start_entrypoint(&agent.work_dir, &entrypoint).await {

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,6 +13,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::error::ToolboxError;
 use super::extract::ToolboxJson;
+use super::ready_shell;
 use super::Agent;
 
 /// How long to keep reading output after the shell exits (background jobs may hold the pipe).
@@ -78,20 +78,21 @@ pub async fn execute(
     let envs = req.envs.unwrap_or_default();
     check_env_names(&envs)?;
     let cwd = resolve_cwd(&agent, req.cwd.as_deref());
-    let (exit_code, result) = run_in_shell(&req.command, &cwd, &envs, req.timeout).await?;
+    let (exit_code, result) = run_in_shell(&agent, &req.command, &cwd, &envs, req.timeout).await?;
     Ok(Json(ExecuteResponse { exit_code, result, artifacts: None }))
 }
 
 /// Runs `command` in the sandbox shell as `/process/execute` does: (exit code, combined
 /// output); (-1, reason) if it cannot start; 408 after `timeout_secs` (0 or None = no limit).
 pub(super) async fn run_in_shell(
+    agent: &Agent,
     command: &str,
     cwd: &Path,
     envs: &BTreeMap<String, String>,
     timeout_secs: Option<u64>,
 ) -> Result<(i32, String), ToolboxError> {
     let timeout = timeout_secs.filter(|&t| t > 0).map(Duration::from_secs);
-    match run(command, cwd, envs, timeout).await {
+    match run(agent, command, cwd, envs, timeout).await {
         Ok(done) => Ok(done),
         Err(RunError::Timeout) => Err(ToolboxError::Timeout(format!(
             "command timed out after {} seconds",
@@ -118,31 +119,48 @@ impl Drop for GroupGuard {
     }
 }
 
+/// Starts the shell of the next command in the defaults when dropped: once the command that
+/// took the last one is over, however it ended (so it never competes with that command).
+struct Refill<'a>(&'a Agent);
+
+impl Drop for Refill<'_> {
+    fn drop(&mut self) {
+        start_next(self.0);
+    }
+}
+
+/// Starts the shell of the next command in the defaults in the background (see
+/// [`ready_shell`]), unless one is there.
+pub(super) fn start_next(agent: &Agent) {
+    agent.ready_shell.refill(shell(), agent.work_dir.clone());
+}
+
 async fn run(
+    agent: &Agent,
     command: &str,
     cwd: &Path,
     envs: &BTreeMap<String, String>,
     timeout: Option<Duration>,
 ) -> Result<(i32, String), RunError> {
-    let (reader, writer) = std::io::pipe().map_err(|e| RunError::Start(e.to_string()))?;
-    let writer_err = writer.try_clone().map_err(|e| RunError::Start(e.to_string()))?;
-    let mut cmd = tokio::process::Command::new(shell());
-    cmd.current_dir(cwd).envs(envs).stdin(Stdio::piped()).stdout(writer).stderr(writer_err);
-    cmd.process_group(0).kill_on_drop(true);
-    // The command holds the pipe's write ends: `spawn` drops it, so the output ends with the shell.
-    let mut child = super::workload::spawn(cmd)
-        .await
-        .map_err(|e| RunError::Start(format!("failed to start command in {}: {e}", cwd.display())))?;
+    let defaults = envs.is_empty() && cwd == agent.work_dir;
+    let _refill = defaults.then(|| Refill(agent));
+    let ready = match defaults {
+        true => agent.ready_shell.take(cwd).await,
+        false => None,
+    };
+    let ready_shell::Shell { mut child, mut stdin, mut output, .. } = match ready {
+        Some(shell) => shell,
+        None => ready_shell::start(shell(), cwd, envs)
+            .await
+            .map_err(|e| RunError::Start(format!("failed to start command in {}: {e}", cwd.display())))?,
+    };
     // Until the command has finished normally, its whole process group dies with this future
     // (a timeout, or the client going away mid-run): nothing is left running unobserved.
     let group = GroupGuard(child.id().map(|p| p as i32));
-    let mut stdin = child.stdin.take().expect("stdin is piped");
     let script = format!("{command}\n");
     let feed = async move {
         let _ = stdin.write_all(script.as_bytes()).await;
     };
-    let mut output =
-        tokio::net::unix::pipe::Receiver::from_owned_fd(reader.into()).map_err(|e| RunError::Start(e.to_string()))?;
     let mut buf = Vec::new();
     let work = async {
         let (_, status) = tokio::join!(feed, async {

@@ -104,7 +104,7 @@ pub async fn code_run(
         command.push(' ');
         command.push_str(&quote(arg));
     }
-    let (exit_code, output) = run_in_shell(&command, &agent.work_dir, &envs, req.timeout).await?;
+    let (exit_code, output) = run_in_shell(&agent, &command, &agent.work_dir, &envs, req.timeout).await?;
     let (result, charts) = charts::extract(&output);
     let artifacts = (!charts.is_empty()).then_some(CodeRunArtifacts { charts: Some(charts) });
     Ok(Json(CodeRunResponse { exit_code, result, artifacts }))
