@@ -49,10 +49,7 @@ impl Request {
     pub(crate) fn send(self) -> LocalBoxFuture<'static, Result<JsValue, DaytonaError>> {
         Box::pin(async move {
             let http = &self.client.http;
-            match self.void {
-                true => http.fetch(self.method, &self.url, self.body, &self.opts).await.map(|_| JsValue::UNDEFINED),
-                false => http.json_value(self.method, &self.url, self.body, &self.opts).await,
-            }
+            http.call(self.method, &self.url, self.body, &self.opts, self.void).await
         })
     }
 }

@@ -1,5 +1,6 @@
-//! The one place that talks to the network: browser `fetch` with auth headers, timeouts,
-//! cancellation and Daytona's error envelope.
+//! The one place that talks to the network: JSON calls (by `XMLHttpRequest` where there is
+//! one, see `js/call.js`) and `fetch` for the rest, with auth headers, timeouts, cancellation
+//! and Daytona's error envelope.
 
 use std::time::Duration;
 
@@ -17,6 +18,31 @@ extern "C" {
     /// The global `fetch` (works in windows and workers alike).
     #[wasm_bindgen(js_name = fetch)]
     fn global_fetch(url: &str, init: &RequestInit) -> js_sys::Promise;
+
+    /// `JSON.parse` of a JS string (not copied into wasm memory on the way).
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+#[wasm_bindgen(module = "/js/call.js")]
+extern "C" {
+    /// Sends a JSON call; resolves to its [`CallAnswer`] whatever its status.
+    #[wasm_bindgen(js_name = call)]
+    fn send_call(
+        method: &str,
+        url: &str,
+        headers: &js_sys::Object,
+        body: Option<&str>,
+        signal: Option<&AbortSignal>,
+        keepalive: bool,
+    ) -> js_sys::Promise;
+
+    /// A call's answer: an `XMLHttpRequest` done, or `{ status, responseText }`.
+    type CallAnswer;
+    #[wasm_bindgen(method, getter)]
+    fn status(this: &CallAnswer) -> u16;
+    #[wasm_bindgen(method, getter, js_name = responseText)]
+    fn text(this: &CallAnswer) -> JsValue;
 }
 
 /// Per-call options: a timeout and a caller's `AbortSignal`.
@@ -28,7 +54,7 @@ pub struct CallOptions {
     pub signal: Option<AbortSignal>,
     /// Outlive the page: the browser sends the request even if the page is being unloaded
     /// (fetch's `keepalive`; for small requests made as a page goes, such as deleting what it
-    /// made).
+    /// made). Honoured by JSON calls ([`Http::call`]), the only ones that ask for it.
     pub keepalive: bool,
 }
 
@@ -146,6 +172,15 @@ impl Http {
         self.request(Method::Post, url, Some(Payload::Form(form)), opts)
     }
 
+    /// The signal of a call with `opts`: only when there is something to cancel with (none
+    /// is the common case).
+    fn guard(&self, opts: &CallOptions) -> Result<Option<AbortGuard>, DaytonaError> {
+        match (&opts.signal, opts.timeout.or(self.default_timeout)) {
+            (None, None) => Ok(None),
+            (signal, timeout) => AbortGuard::new(signal.as_ref(), timeout).map(Some),
+        }
+    }
+
     fn request<'a>(
         &'a self,
         method: Method,
@@ -167,18 +202,9 @@ impl Http {
                 }
                 None => init.set_headers(&self.plain),
             }
-            let timeout = opts.timeout.or(self.default_timeout);
-            // A signal only when there is something to cancel with (none is the common case).
-            let guard = match (&opts.signal, timeout) {
-                (None, None) => None,
-                (signal, timeout) => Some(AbortGuard::new(signal.as_ref(), timeout)?),
-            };
+            let guard = self.guard(opts)?;
             if let Some(guard) = &guard {
                 init.set_signal(Some(&guard.signal));
-            }
-            if opts.keepalive {
-                // (web-sys's RequestInit has no setter for it.)
-                let _ = js_sys::Reflect::set(&init, &JsValue::from_str("keepalive"), &JsValue::TRUE);
             }
             let resp: Response = match JsFuture::from(global_fetch(url, &init)).await {
                 Ok(v) => v.unchecked_into(),
@@ -196,18 +222,38 @@ impl Http {
         })
     }
 
-    /// The JSON answer as a JS value (one boxed future for every call, as `fetch`).
-    pub(crate) fn json_value<'a>(
+    /// Sends a JSON call (`js/call.js`: by `XMLHttpRequest` where there is one) and reads
+    /// its JSON answer as a JS value, or leaves it unread (`void`: `undefined`); non-2xx
+    /// answers become [`DaytonaError::Api`]. One boxed future for every call.
+    pub(crate) fn call<'a>(
         &'a self,
         method: Method,
         url: &'a str,
         body: Option<Result<String, String>>,
         opts: &'a CallOptions,
+        void: bool,
     ) -> LocalBoxFuture<'a, Result<JsValue, DaytonaError>> {
         Box::pin(async move {
-            let resp = self.fetch(method, url, body, opts).await?;
-            let promise = resp.json().map_err(|e| DaytonaError::Decode(format!("{url}: {}", js_message(&e))))?;
-            JsFuture::from(promise).await.map_err(|e| body_error(url, &e))
+            let body = body.transpose().map_err(DaytonaError::InvalidArgument)?;
+            let headers = if body.is_some() { &self.json } else { &self.plain };
+            let guard = self.guard(opts)?;
+            let signal = guard.as_ref().map(|g| &g.signal);
+            let sent = send_call(method.as_str(), url, headers, body.as_deref(), signal, opts.keepalive);
+            let answer: CallAnswer = match JsFuture::from(sent).await {
+                Ok(v) => v.unchecked_into(),
+                Err(e) => {
+                    let what = format!("{} {url}", method.as_str());
+                    return Err(guard.as_ref().map_or_else(|| connection_error(&what, &e), |g| g.error(&what, &e)));
+                }
+            };
+            let (status, text) = (answer.status(), answer.text());
+            if !(200..300).contains(&status) {
+                return Err(DaytonaError::from_response(status, &text.as_string().unwrap_or_default()));
+            }
+            match void {
+                true => Ok(JsValue::UNDEFINED),
+                false => json_parse(&text).map_err(|e| DaytonaError::Decode(format!("{url}: {}", js_message(&e)))),
+            }
         })
     }
 

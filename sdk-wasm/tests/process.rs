@@ -3,6 +3,7 @@
 mod common;
 
 use std::cell::RefCell;
+use std::future::IntoFuture;
 use std::rc::Rc;
 
 use daytona_wasm::models::SessionExecuteRequest;
@@ -90,5 +91,51 @@ async fn sessions_keep_state_and_stream_logs() {
     assert!(p.list_sessions().await.expect("list").iter().any(|s| s.session_id == "work"));
     p.delete_session("work").await.expect("delete session");
     assert_eq!(p.get_session("work").await.expect_err("gone").kind(), ErrorKind::NotFound);
+    sb.delete(None).await.expect("delete");
+}
+
+/// A JSON call (sent by `XMLHttpRequest` in a browser) ends with its caller's signal, with
+/// the client's timeout, and with the connection, each as its own error; a command whose
+/// request went away is ended in the sandbox.
+#[wasm_bindgen_test]
+async fn a_call_ends_by_its_signal_its_timeout_or_the_connection() {
+    let sb = common::daytona().create(CreateSandboxParams::default(), None).await.expect("create");
+    let p = sb.process();
+    let controller = web_sys::AbortController::new().expect("controller");
+    let call = p.execute("sleep 30.25", None, None, None).signal(controller.signal());
+    let abort = async {
+        gloo_timers::future::TimeoutFuture::new(300).await;
+        controller.abort();
+    };
+    let (err, ()) = futures::join!(call.into_future(), abort);
+    assert_eq!(err.expect_err("aborted").kind(), ErrorKind::Aborted);
+    let mut left = String::new();
+    for _ in 0..50 {
+        left = p.exec("pgrep -f 'sleep 30.25' || true", None, None, None).await.expect("pgrep").result;
+        if left.is_empty() {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(100).await;
+    }
+    assert_eq!(left, "", "the command outlived its aborted request");
+
+    // The client's own timeout (requestTimeoutMs) ends a call that takes longer.
+    let config = daytona_wasm::DaytonaConfig {
+        request_timeout_ms: Some(300),
+        ..daytona_wasm::DaytonaConfig::with_api_key(common::API_URL, common::API_KEY)
+    };
+    let impatient = daytona_wasm::Daytona::new(config).expect("client");
+    let same = impatient.get(&sb.id()).await.expect("get");
+    let err = same.process().exec("sleep 5", None, None, None).await.expect_err("timed out");
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    // Nothing answers: a connection error, not an API one.
+    let nowhere =
+        daytona_wasm::Daytona::new(daytona_wasm::DaytonaConfig::with_api_key("http://127.0.0.1:59999/api", "k"))
+            .expect("client");
+    let err = nowhere.get("any").await.expect_err("no server");
+    assert_eq!(err.kind(), ErrorKind::Connection, "{err}");
+    // And an API error keeps its status and code.
+    let err = common::daytona().get("no-such-sandbox-xyz").await.expect_err("unknown");
+    assert_eq!((err.kind(), err.status_code()), (ErrorKind::NotFound, Some(404)), "{err}");
     sb.delete(None).await.expect("delete");
 }
