@@ -108,10 +108,12 @@ try {
     console.log(
       `BENCH exec breakdown, bare fetches (median of ${rounds.exec}; daytona-local ${build} build): GET /api/config ${config.toFixed(1)} ms (the same from Node, no browser: ${node.toFixed(1)} ms), toolbox GET /version ${version.toFixed(1)} ms (+${(version - config).toFixed(1)}: proxy to agent), POST /process/execute refused (400) ${post.toFixed(1)} ms (+${(post - version).toFixed(1)}: a POST with a body), POST /process/execute "true" ${exec.toFixed(1)} ms (+${(exec - post).toFixed(1)}: the command)`,
     );
-    // The best any client could do against the official one: adding nothing to a bare fetch.
-    const { raw, official: theirs } = out.exec;
+    // The best any client could do against the official one: adding nothing to a bare
+    // request, the cheaper of the browser's two.
+    const { raw, xhr, ours: mine, official: theirs } = out.exec;
+    const floor = Math.min(raw, xhr);
     console.log(
-      `BENCH exec bound: a client adding nothing to a bare fetch would be at ${(raw / theirs).toFixed(2)}x @daytonaio/sdk (${raw.toFixed(1)} vs ${theirs.toFixed(1)} ms)`,
+      `BENCH exec bound: a client adding nothing to a bare request would be at ${(floor / theirs).toFixed(2)}x @daytonaio/sdk (bare fetch ${raw.toFixed(1)} ms, bare XMLHttpRequest ${xhr.toFixed(1)} ms, @daytonaio/sdk ${theirs.toFixed(1)} ms; ours/XMLHttpRequest ${(mine / xhr).toFixed(2)})`,
     );
   }
   // The interpreter against the plain command on the same sandbox and client (goal <= 1.5).
