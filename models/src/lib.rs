@@ -99,7 +99,10 @@ pub use registry::{
     check_registry_fields, image_registry, is_loopback_registry, registry_address, CreateDockerRegistry,
     DockerRegistry, RegistryType, UpdateDockerRegistry, DOCKER_HUB,
 };
-pub use requests::{CreateSandbox, ForkSandbox, NetworkSettings, ResizeSandbox, SandboxLabels, UpdateLastActivity};
+pub use requests::{
+    CreateSandbox, CreateSandboxSnapshot, ForkSandbox, NetworkSettings, ResizeSandbox, SandboxLabels,
+    UpdateLastActivity,
+};
 pub use sandbox::{Sandbox, SandboxDesiredState, SandboxState, SandboxVolume};
 pub use session::{
     Command, CreateSessionRequest, Session, SessionCommandLogsResponse, SessionExecuteRequest, SessionExecuteResponse,

@@ -111,6 +111,18 @@ pub struct ResizeSandbox {
     pub disk: Option<i64>,
 }
 
+/// Body of `POST /sandbox/{id}/snapshot`: a snapshot of the sandbox's files, to make
+/// sandboxes from.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateSandboxSnapshot {
+    /// The snapshot's name.
+    pub name: String,
+    /// Whether the memory of what it runs is kept too (daytona-local refuses it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_memory: Option<bool>,
+}
+
 /// Body of `POST /sandbox/{id}/fork`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

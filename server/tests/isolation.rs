@@ -1605,18 +1605,26 @@ async fn a_fork_shifts_only_its_own_files() {
     let before = std::fs::symlink_metadata(&host_file).unwrap();
     let plant = format!("ln -s {} to-host && cp /bin/true own-id && chmod 4755 own-id", host_file.display());
     assert_eq!(s.exec(&id, &plant).await.0, 0);
+    // Both ways a sandbox gets another's files: a fork, and a sandbox made from a snapshot of it.
     let (status, fork) = s.post(&format!("/sandbox/{id}/fork"), json!({})).await;
     assert_eq!(status, StatusCode::OK, "{fork}");
-    let f = id_of(&fork);
+    let (status, body) = s.post(&format!("/sandbox/{id}/snapshot"), json!({ "name": unique("kept") })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, snaps) = s.get("/snapshots").await;
+    let kept = snaps["items"].as_array().unwrap().iter().find(|x| x["sourceSandboxId"] == id.as_str()).unwrap().clone();
+    assert_eq!(settled(&s, kept["id"].as_str().unwrap()).await["state"], "active");
+    let made = s.create(json!({ "snapshot": kept["name"] })).await;
     use std::os::unix::fs::MetadataExt;
-    let after = std::fs::symlink_metadata(&host_file).unwrap();
-    assert_eq!(
-        (after.uid(), after.gid(), after.mode()),
-        (before.uid(), before.gid(), before.mode()),
-        "the host file changed"
-    );
-    let (code, out) = s.exec(&f, "stat -c '%A %U' own-id; readlink to-host").await;
-    assert_eq!(code, 0, "{out}");
-    assert_eq!(out, format!("-rwsr-xr-x daytona\n{}\n", host_file.display()));
+    for f in [id_of(&fork), id_of(&made)] {
+        let after = std::fs::symlink_metadata(&host_file).unwrap();
+        assert_eq!(
+            (after.uid(), after.gid(), after.mode()),
+            (before.uid(), before.gid(), before.mode()),
+            "the host file changed"
+        );
+        let (code, out) = s.exec(&f, "stat -c '%A %U' own-id; readlink to-host").await;
+        assert_eq!(code, 0, "{out}");
+        assert_eq!(out, format!("-rwsr-xr-x daytona\n{}\n", host_file.display()));
+    }
     let _ = std::fs::remove_file(&host_file);
 }

@@ -586,3 +586,87 @@ async fn fork_copies_files_and_settings_into_a_new_started_sandbox() {
     assert!(eventually(Duration::from_secs(15), || async { s.state(&id).await.is_none() }).await);
     assert_eq!(s.exec(&f, "cat kept.txt").await, (0, "forked\n".into()));
 }
+
+/// Waits for snapshot `name` made from a sandbox to leave `pending`.
+async fn kept(s: &Server, name: &str) -> Value {
+    settled(s, name).await
+}
+
+#[tokio::test]
+async fn a_snapshot_of_a_sandbox_makes_sandboxes_with_its_files() {
+    let s = Server::start().await;
+    let id = id_of(&s.create(json!({ "labels": { "from": "source" }, "disk": 4 })).await);
+    let plant = "mkdir -p d && echo kept > d/f && echo mine > kept.txt && (setsid sleep 3456 > /dev/null 2>&1 &)";
+    assert_eq!(s.exec(&id, plant).await.0, 0);
+    let (status, sb) = s.post(&format!("/sandbox/{id}/snapshot"), json!({ "name": "mine" })).await;
+    assert_eq!((status, sb["state"].as_str()), (StatusCode::OK, Some("snapshotting")), "{sb}");
+    let snap = kept(&s, "mine").await;
+    assert_eq!(
+        (snap["state"].as_str(), snap["sourceSandboxId"].as_str()),
+        (Some("active"), Some(id.as_str())),
+        "{snap}"
+    );
+    assert!(snap["size"].as_f64().is_some_and(|gb| gb > 0.0), "{snap}");
+    assert_eq!(snap["disk"].as_f64(), Some(4.0), "the sandbox's resources: {snap}");
+    // The source goes on where it was, what it ran still running.
+    assert!(eventually(Duration::from_secs(10), || async { s.state(&id).await.as_deref() == Some("started") }).await);
+    assert_eq!(s.exec(&id, "pgrep -c -f 'sleep 3456'").await, (0, "1\n".into()));
+
+    // A sandbox from it has the files, owned as they were, and nothing it ran.
+    let made = s.create(json!({ "snapshot": "mine" })).await;
+    assert_eq!((made["snapshot"].as_str(), made["disk"].as_i64()), (Some("mine"), Some(4)), "{made}");
+    let m = id_of(&made);
+    let (code, out) = s.exec(&m, "cat kept.txt d/f; stat -c %U kept.txt d/f; pgrep -c -f 'sleep 3456'").await;
+    assert_eq!((code, out.as_str()), (1, "mine\nkept\ndaytona\ndaytona\n0\n"));
+    // Each has its own files since.
+    assert_eq!(s.exec(&m, "echo changed > kept.txt").await.0, 0);
+    assert_eq!(s.exec(&id, "cat kept.txt").await.1, "mine\n");
+    // A stopped sandbox is kept as it is; the snapshot outlives its source.
+    assert_eq!(s.post_empty(&format!("/sandbox/{m}/stop")).await.0, StatusCode::OK);
+    let (status, sb) = s.post(&format!("/sandbox/{m}/snapshot"), json!({ "name": "second" })).await;
+    assert_eq!(status, StatusCode::OK, "{sb}");
+    assert_eq!(kept(&s, "second").await["state"], "active");
+    assert!(eventually(Duration::from_secs(10), || async { s.state(&m).await.as_deref() == Some("stopped") }).await);
+    assert_eq!(s.delete(&format!("/sandbox/{id}")).await.0, StatusCode::OK);
+    let again = id_of(&s.create(json!({ "snapshot": "second", "disk": 5 })).await);
+    assert_eq!(s.exec(&again, "cat kept.txt").await, (0, "changed\n".into()));
+    assert_eq!(
+        s.exec(&again, "df --output=size -B1G . | tail -1 | tr -d ' '")
+            .await
+            .1
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .map(|g| g >= 5),
+        Some(true),
+        "the disk grown to the size asked"
+    );
+
+    // Refused: a name taken, a bad name, memory, a smaller disk, a sandbox in another state.
+    let (status, _) = s.post(&format!("/sandbox/{again}/snapshot"), json!({ "name": "mine" })).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = s.post(&format!("/sandbox/{again}/snapshot"), json!({ "name": "bad name!" })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, body) =
+        s.post(&format!("/sandbox/{again}/snapshot"), json!({ "name": "mem", "includeMemory": true })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["message"].as_str().unwrap_or_default().contains("includeMemory"), "{body}");
+    let (status, body) = s.post("/sandbox", json!({ "snapshot": "mine", "disk": 2 })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(s.post_empty(&format!("/sandbox/{again}/pause")).await.0, StatusCode::OK);
+    assert!(eventually(Duration::from_secs(10), || async { s.state(&again).await.as_deref() == Some("paused") }).await);
+    let (status, _) = s.post(&format!("/sandbox/{again}/snapshot"), json!({ "name": "paused" })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = s.post("/sandbox/no-such-sandbox/snapshot", json!({ "name": "x" })).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Deleted once no sandbox runs on it; the files it held go with it.
+    let dir = s.data_dir().join("images").join(snap["id"].as_str().unwrap());
+    assert!(dir.is_dir());
+    assert_eq!(s.delete("/snapshots/mine").await.0, StatusCode::CONFLICT, "a sandbox runs on it");
+    assert_eq!(s.delete(&format!("/sandbox/{m}")).await.0, StatusCode::OK);
+    assert!(
+        eventually(Duration::from_secs(20), || async { s.delete("/snapshots/mine").await.0 == StatusCode::OK }).await
+    );
+    assert!(eventually(Duration::from_secs(10), || async { !dir.exists() }).await, "its files are gone");
+}

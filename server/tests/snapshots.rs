@@ -218,10 +218,33 @@ async fn a_sandbox_runs_on_the_image_and_keeps_its_writes() {
     assert_eq!(s.exec(&id, "cat /data/kept").await, (0, "kept\n".into()), "the source's layer is its own");
     assert_eq!(s.delete(&format!("/sandbox/{f}")).await.0, StatusCode::OK);
 
-    // The snapshot stays while a sandbox runs on it.
+    // A snapshot of it: sandboxes made from it run on the same image with its writes.
+    let (status, body) = s.post(&format!("/sandbox/{id}/snapshot"), json!({ "name": "bb-kept" })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(settled(&s, "bb-kept").await["state"], "active");
+    let made = s.create(json!({ "snapshot": "bb-kept" })).await;
+    assert_eq!((made["user"].as_str(), made["cpu"].as_i64()), (Some("root"), Some(2)), "{made}");
+    let k = id_of(&made);
+    let (code, out) =
+        s.exec(&k, "cat /data/kept ~/home.txt; id -u; stat -c %u /data/kept; echo $GREETING; pwd; ls /bin/x").await;
+    assert_eq!((code, out.as_str()), (0, "kept\nhome\n0\n0\nhello\n/work\n/bin/x\n"));
+    assert_eq!(s.delete(&format!("/sandbox/{k}")).await.0, StatusCode::OK);
+
+    // The snapshot stays while a sandbox runs on it, and while a snapshot made from a sandbox
+    // on it needs its image.
     let (status, body) = s.delete(&format!("/snapshots/{snap_id}")).await;
     assert_envelope(status, &body, StatusCode::CONFLICT, &format!("/api/snapshots/{snap_id}"));
     assert_eq!(s.delete(&format!("/sandbox/{id}")).await.0, StatusCode::OK);
+    let refused = eventually(Duration::from_secs(20), || async {
+        let (status, body) = s.delete(&format!("/snapshots/{snap_id}")).await;
+        status == StatusCode::CONFLICT && body["message"].as_str().unwrap_or_default().contains("bb-kept")
+    })
+    .await;
+    assert!(refused, "the image went while a snapshot made on it needs it");
+    let freed =
+        eventually(Duration::from_secs(20), || async { s.delete("/snapshots/bb-kept").await.0 == StatusCode::OK })
+            .await;
+    assert!(freed, "a snapshot made from a sandbox not deleted once its sandboxes went");
     let freed = eventually(Duration::from_secs(20), || async {
         s.delete(&format!("/snapshots/{snap_id}")).await.0 == StatusCode::OK
     })

@@ -43,6 +43,7 @@ SERVED = {
         ("post", "/sandbox/{sandboxIdOrName}/archive"),
         ("post", "/sandbox/{sandboxIdOrName}/pause"),
         ("post", "/sandbox/{sandboxIdOrName}/fork"),
+        ("post", "/sandbox/{sandboxIdOrName}/snapshot"),
         ("post", "/sandbox/{sandboxIdOrName}/recover"),
         ("post", "/sandbox/{sandboxIdOrName}/resize"),
         ("post", "/sandbox/{sandboxIdOrName}/network-settings"),

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use daytona_models::{
-    CreateSandbox, ForkSandbox, NetworkSettings, ResizeSandbox, Sandbox, SandboxDesiredState, SandboxState,
+    CreateSandbox, CreateSandboxSnapshot, ForkSandbox, NetworkSettings, ResizeSandbox, Sandbox, SandboxDesiredState,
+    SandboxState, Snapshot, SnapshotState,
 };
 
 use crate::app::error::ApiError;
@@ -18,6 +19,9 @@ use crate::store::record::SandboxRecord;
 /// Default and maximum resources of a local sandbox.
 /// The one snapshot daytona-local has: its host's userland.
 pub const DEFAULT_SNAPSHOT: &str = "daytona-local";
+/// In the image store's directory of a snapshot made from a sandbox: the id of the snapshot
+/// that sandbox ran on.
+const SNAPSHOT_BASE: &str = "base";
 /// CPU cores of a sandbox that names none.
 pub const DEFAULT_CPU: i64 = 1;
 /// Memory (GiB) of a sandbox that names none.
@@ -239,7 +243,13 @@ impl AppState {
                 ))
             })?,
         };
-        if let (false, Some(why)) = (snapshot.general, self.runtime.identities_unavailable()) {
+        // What it runs on: the snapshot's image, or for a snapshot made from a sandbox, what
+        // that sandbox ran on (with a copy of its files).
+        let base = match snapshot.source_sandbox_id {
+            Some(_) => self.base_snapshot(Some(&snapshot.id))?,
+            None => snapshot.clone(),
+        };
+        if let (false, Some(why)) = (base.general, self.runtime.identities_unavailable()) {
             return Err(ApiError::BadRequest(format!(
                 "Sandboxes on images need daytona-local to run as root (overlay and idmapped mounts): {why}"
             )));
@@ -253,6 +263,15 @@ impl AppState {
         let cpu = check_range("cpu", req.cpu.unwrap_or(snapshot.cpu as i64), 1, MAX_CPU)?;
         let memory = check_range("memory", req.memory.unwrap_or(snapshot.mem as i64), 1, MAX_MEMORY_GIB)?;
         let disk = check_range("disk", req.disk.unwrap_or(snapshot.disk as i64), 1, MAX_DISK_GIB)?;
+        // A snapshot made from a sandbox holds a disk of that sandbox's size: never less.
+        let kept = snapshot.source_sandbox_id.as_ref().map(|_| self.runtime.images.path(&snapshot.id));
+        let kept_gib = kept.as_deref().and_then(crate::jail::disk::Disks::kept_gib);
+        if let Some(gib) = kept_gib.filter(|&gib| disk < gib) {
+            return Err(ApiError::BadRequest(format!(
+                "Sandboxes on snapshot {} have a disk of at least {gib} GiB (that of the sandbox it was made from)",
+                snapshot.name
+            )));
+        }
         if let (Some(_), Some(why)) = (req.disk, self.runtime.disks.unavailable()) {
             return Err(ApiError::BadRequest(format!("disk limits cannot be enforced here: {why}")));
         }
@@ -273,11 +292,11 @@ impl AppState {
         }
         // Who it runs as: `daytona` on the default snapshot, its image's USER on another (known
         // once the image is there: a sandbox on a build takes it when it starts).
-        let runs_as = match snapshot.general {
+        let runs_as = match base.general {
             true => Some("daytona".to_owned()),
             false if building => None,
             // (An image that cannot be read fails its start, with the reason.)
-            false => self.image_user(&snapshot.id),
+            false => self.image_user(&base.id),
         };
         let user = match (req.user.filter(|u| !u.is_empty()), runs_as) {
             (None, Some(runs_as)) => runs_as,
@@ -334,6 +353,23 @@ impl AppState {
             tokio::spawn(Arc::clone(self).boot_after_build(id.clone()));
             return self.find(&id);
         }
+        if let Some(kept) = kept {
+            let restored = async {
+                self.runtime.restore_files(&kept, &id).await?;
+                match kept_gib.filter(|&gib| disk > gib) {
+                    Some(_) => self.runtime.disks.grow(&id, disk, false).await,
+                    None => Ok(()),
+                }
+            };
+            if let Err(e) = restored.await {
+                tracing::error!("sandbox {id}: the files of snapshot {}: {e}", snapshot.name);
+                self.runtime.remove_files(&id).await;
+                if let Err(e) = self.forget(&id) {
+                    tracing::error!("forgetting the failed sandbox {id}: {e}");
+                }
+                return Err(e.into());
+            }
+        }
         if let Err(e) = self.mark_snapshot_used(snapshot) {
             tracing::warn!("sandbox {id}: marking its snapshot used: {e}");
         }
@@ -363,10 +399,12 @@ impl AppState {
     pub(super) async fn boot(&self, id: &str) -> Result<SandboxRecord, ApiError> {
         let rec = self.find(id)?;
         // A sandbox on a pulled image names its snapshot; the default one is the host's userland.
+        // (One made from a sandbox runs on what that sandbox ran on.)
         let image = match rec.dto.snapshot.as_deref() {
             Some(name) if name != DEFAULT_SNAPSHOT => {
                 let snap = self.find_snapshot(name)?;
-                Some(ImageRun { id: snap.id, entrypoint: snap.entrypoint.unwrap_or_default() })
+                let base = self.base_snapshot(Some(name))?;
+                (!base.general).then(|| ImageRun { id: base.id, entrypoint: snap.entrypoint.unwrap_or_default() })
             }
             _ => None,
         };
@@ -582,6 +620,77 @@ impl AppState {
         self.boot(&id).await
     }
 
+    /// `POST /sandbox/{id}/snapshot`: a snapshot of the sandbox's files, to make sandboxes
+    /// from (`snapshot: name` at create): the sandbox shows `snapshotting` while its disk is
+    /// copied (held still meanwhile if it runs), then goes back to `started` or `stopped`; the
+    /// snapshot goes `pending → active` (or `error` with the reason). Sandboxes made from it
+    /// run on what the source ran on (the host's userland, or its image) with a copy of the
+    /// files it had, in their own id range. What it ran is not kept (`includeMemory` is
+    /// refused).
+    pub async fn snapshot_sandbox(
+        self: &Arc<Self>,
+        id_or_name: &str,
+        req: CreateSandboxSnapshot,
+    ) -> Result<SandboxRecord, ApiError> {
+        if req.include_memory == Some(true) {
+            return Err(ApiError::BadRequest(
+                "daytona-local keeps a sandbox's files in a snapshot, not the memory of what it runs \
+                 (includeMemory)"
+                    .into(),
+            ));
+        }
+        super::snapshots::check_name(&req.name)?;
+        let (guard, source) = self.lock_sandbox(id_or_name).await?;
+        let id = source.dto.id.clone();
+        let (back_to, still) = match source.state() {
+            SandboxState::Started if self.runtime.is_running(&id) => (SandboxState::Started, true),
+            SandboxState::Stopped => (SandboxState::Stopped, false),
+            _ => return Err(wrong_state(&source, "snapshotted")),
+        };
+        let base = self.base_snapshot(source.dto.snapshot.as_deref())?;
+        let resources = (source.dto.cpu, source.dto.memory, source.dto.disk);
+        let mut snap = super::snapshots::new_snapshot(req.name, SnapshotState::Pending, base.entrypoint, resources);
+        snap.source_sandbox_id = Some(id.clone());
+        self.insert_snapshot(&snap)?;
+        let rec = self.update(&id, |r| r.set_state(SandboxState::Snapshotting))?;
+        let st = Arc::clone(self);
+        tokio::spawn(async move {
+            // The sandbox is held (no stop, delete or other change) until its files are kept.
+            let _guard = guard;
+            let saved = async {
+                let dir = st.runtime.images.make_dir(&snap.id).await?;
+                std::fs::write(dir.join(SNAPSHOT_BASE), base.id.as_bytes()).map_err(|e| e.to_string())?;
+                st.runtime.save_files(&id, &dir, still).await?;
+                Ok::<_, crate::jail::JailError>(crate::jail::images::ImageInfo {
+                    size_bytes: dir_bytes(&dir),
+                    command: snap.entrypoint.clone().unwrap_or_default(),
+                })
+            }
+            .await;
+            st.update_logged(&id, |r| r.set_state(back_to));
+            st.image_done(snap, saved, SnapshotState::Error).await;
+        });
+        Ok(rec)
+    }
+
+    /// What sandboxes on snapshot `name` run on: the default snapshot (the host's userland),
+    /// or the snapshot of an image; for a snapshot made from a sandbox, what that sandbox ran on.
+    pub fn base_snapshot(&self, name: Option<&str>) -> Result<Snapshot, ApiError> {
+        let snap = match name {
+            Some(name) if name != DEFAULT_SNAPSHOT => self.find_snapshot(name)?,
+            _ => return Ok(self.default_snapshot()),
+        };
+        if snap.source_sandbox_id.is_none() {
+            return Ok(snap);
+        }
+        let noted = std::fs::read_to_string(self.runtime.images.path(&snap.id).join(SNAPSHOT_BASE))
+            .map_err(|e| ApiError::Internal(format!("snapshot {}: what it was made on: {e}", snap.name)))?;
+        match noted.trim() {
+            base if base == DEFAULT_SNAPSHOT || base.is_empty() => Ok(self.default_snapshot()),
+            base => self.find_snapshot(base),
+        }
+    }
+
     /// `POST /sandbox/{id}/archive`: a stopped sandbox goes `archiving → archived`.
     pub async fn archive_sandbox(&self, id_or_name: &str) -> Result<SandboxRecord, ApiError> {
         let (_guard, rec) = self.lock_sandbox(id_or_name).await?;
@@ -729,6 +838,20 @@ impl AppState {
                 SandboxState::Started if self.runtime.adopt(&rec.dto).await => {
                     tracing::info!("sandbox {} kept running across the restart", rec.dto.id);
                 }
+                SandboxState::Snapshotting => {
+                    // Its files were being kept when the server stopped: it goes on as it was
+                    // (thawed, if it was held still); one whose jail did not survive starts
+                    // again if it was started (`recover_after_restart`), else stays stopped.
+                    let id = rec.dto.id.clone();
+                    let adopted = self.runtime.adopt(&rec.dto).await;
+                    let running = adopted && self.runtime.set_frozen(&id, false).await.is_ok();
+                    let was_started = rec.dto.desired_state == Some(SandboxDesiredState::Started);
+                    self.update_logged(&id, |r| match (running, was_started) {
+                        (true, _) => r.set_state(SandboxState::Started),
+                        (false, true) => r.set_state(SandboxState::Starting),
+                        (false, false) => r.set_state(SandboxState::Stopped),
+                    });
+                }
                 SandboxState::Paused | SandboxState::Pausing | SandboxState::Resuming => {
                     // Thawed to be adopted (a frozen agent answers nothing), then frozen again:
                     // a paused sandbox stays paused. One whose jail did not survive has lost
@@ -802,4 +925,15 @@ impl AppState {
             }
         }
     }
+}
+
+/// The bytes the files under `dir` take on disk (a sparse disk image counts what it holds).
+fn dir_bytes(dir: &std::path::Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.blocks() * 512)
+        .sum()
 }

@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use daytona_models::{
-    CreateSandbox, ForkSandbox, ListSandboxesResponse, NetworkSettings, PaginatedSandboxes, PortPreviewUrl,
-    ResizeSandbox, Sandbox, SandboxLabels, SignedPortPreviewUrl, Url,
+    CreateSandbox, CreateSandboxSnapshot, ForkSandbox, ListSandboxesResponse, NetworkSettings, PaginatedSandboxes,
+    PortPreviewUrl, ResizeSandbox, Sandbox, SandboxLabels, SignedPortPreviewUrl, Url,
 };
 
 use super::lifecycle::{
@@ -38,6 +38,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/sandbox/{sb}/archive", post(archive))
         .route("/sandbox/{sb}/pause", post(pause))
         .route("/sandbox/{sb}/fork", post(fork))
+        .route("/sandbox/{sb}/snapshot", post(snapshot))
         .route("/sandbox/{sb}/recover", post(recover))
         .route("/sandbox/{sb}/resize", post(resize))
         .route("/sandbox/{sb}/network-settings", post(network_settings))
@@ -122,6 +123,15 @@ async fn fork(
     AppJson(req): AppJson<ForkSandbox>,
 ) -> SandboxResult {
     wire(st.fork_sandbox(&sb, req).await?, &url)
+}
+
+async fn snapshot(
+    State(st): S,
+    url: ToolboxUrl,
+    AppPath(sb): AppPath<String>,
+    AppJson(req): AppJson<CreateSandboxSnapshot>,
+) -> SandboxResult {
+    wire(st.snapshot_sandbox(&sb, req).await?, &url)
 }
 
 async fn archive(State(st): S, url: ToolboxUrl, AppPath(sb): AppPath<String>) -> SandboxResult {

@@ -38,7 +38,8 @@ pub fn routes() -> Router<Arc<AppState>> {
 /// Longest snapshot name, in bytes.
 const MAX_NAME_BYTES: usize = 255;
 
-fn check_name(name: &str) -> Result<(), ApiError> {
+/// Checks a snapshot's name.
+pub(super) fn check_name(name: &str) -> Result<(), ApiError> {
     let ok = !name.is_empty()
         && name.len() <= MAX_NAME_BYTES
         && !name.starts_with(['-', '.', '/', ':'])
@@ -203,10 +204,19 @@ impl AppState {
         }
     }
 
-    /// Pulls again what a stopped server left `pending` or `pulling`.
+    /// Pulls again what a stopped server left `pending` or `pulling`; a snapshot it was
+    /// making from a sandbox is marked failed (the sandbox is there to make it again).
     pub fn resume_pulls(self: &Arc<Self>) {
         let Ok(all) = self.store.records::<Snapshot>(Table::Snapshots) else { return };
         for snap in all.into_iter().filter(|s| matches!(s.state, SnapshotState::Pending | SnapshotState::Pulling)) {
+            if snap.source_sandbox_id.is_some() {
+                let reason = "the server stopped while this snapshot was being made".to_owned();
+                let failed = Snapshot { state: SnapshotState::Error, error_reason: Some(reason), ..snap };
+                if let Err(e) = self.save_snapshot(failed) {
+                    tracing::error!("snapshot: {e}");
+                }
+                continue;
+            }
             tokio::spawn(Arc::clone(self).pull_snapshot(snap.id));
         }
     }
@@ -318,6 +328,21 @@ async fn remove(State(st): S, AppPath(id): AppPath<String>) -> Result<StatusCode
         .collect();
     if !users.is_empty() {
         return Err(ApiError::Conflict(format!("Snapshot {} is used by sandboxes: {}", snap.name, users.join(", "))));
+    }
+    // Snapshots made from sandboxes that ran on it hold only their files: they run on it.
+    let made_on: Vec<String> = st
+        .snapshots()?
+        .into_iter()
+        .filter(|s| s.source_sandbox_id.is_some() && s.id != snap.id)
+        .filter(|s| st.base_snapshot(Some(&s.id)).is_ok_and(|base| base.id == snap.id))
+        .map(|s| s.name)
+        .collect();
+    if !made_on.is_empty() {
+        return Err(ApiError::Conflict(format!(
+            "Snapshot {} is what snapshots made from sandboxes run on: {}",
+            snap.name,
+            made_on.join(", ")
+        )));
     }
     let snap = st.save_snapshot(Snapshot { state: SnapshotState::Removing, ..snap })?;
     tokio::spawn(async move {

@@ -24,6 +24,8 @@ const POOL_DIR: &str = ".pool";
 const DISK_DIR: &str = "disk";
 const IMAGE: &str = "disk.img";
 const MOUNT_POINT: &str = "home";
+/// Where a fork's copy of its source's files waits (in the fork's own directory).
+const KEPT_DIR: &str = "kept";
 
 /// Per-sandbox disks (or why they cannot be had here).
 pub struct Disks {
@@ -126,25 +128,79 @@ impl Disks {
     /// meanwhile, or it is stopped), so the copy is what the source had written; a plain home
     /// copied where disks are unavailable. Returns the root of the copy (the mount point).
     pub async fn copy(&self, from: &str, to: &str) -> Result<PathBuf, JailError> {
-        let (source, disk) = (self.disk_dir(from), self.disk_dir(to));
+        let kept = self.sandboxes_dir.join(to).join(KEPT_DIR);
+        self.save(from, &kept).await?;
+        let placed = self.place(&kept, to, false).await;
+        let _ = std::fs::remove_dir_all(&kept);
+        placed
+    }
+
+    /// Keeps a copy of sandbox `from`'s files in directory `dir` (made here): its disk image,
+    /// copied sparse after its filesystem is synced (the caller keeps the sandbox still
+    /// meanwhile, or it is stopped), or its plain home where disks are unavailable. A sandbox
+    /// made from it later gets them with [`Disks::restore`].
+    pub async fn save(&self, from: &str, dir: &Path) -> Result<(), JailError> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+        let source = self.disk_dir(from);
         if self.unavailable.is_some() || !source.join(IMAGE).exists() {
-            let (legacy, copy) = (self.sandboxes_dir.join(from).join("home"), self.sandboxes_dir.join(to).join("home"));
+            let (legacy, copy) = (self.sandboxes_dir.join(from).join("home"), dir.join(MOUNT_POINT));
             std::fs::create_dir_all(&copy).map_err(|e| format!("creating {}: {e}", copy.display()))?;
             if legacy.is_dir() {
                 copy_tree(&legacy, &copy).await?;
             }
-            return Ok(copy);
+            return Ok(());
         }
         let mounted = source.join(MOUNT_POINT);
         if is_mounted(&mounted) {
             sync_filesystem(&mounted)?;
         }
+        let (image, copy) = (source.join(IMAGE), dir.join(IMAGE));
+        run("cp", &["--sparse=always".as_ref(), image.as_os_str(), copy.as_os_str()]).await
+    }
+
+    /// Gives sandbox `to` the files [`Disks::save`] kept in `dir`, mounted; returns their root
+    /// (the mount point, or the plain home where disks are unavailable).
+    pub async fn restore(&self, dir: &Path, to: &str) -> Result<PathBuf, JailError> {
+        self.place(dir, to, true).await
+    }
+
+    /// [`Disks::restore`], the files in `dir` copied (`keep`) or moved.
+    async fn place(&self, dir: &Path, to: &str, keep: bool) -> Result<PathBuf, JailError> {
+        let kept = dir.join(IMAGE);
+        if !kept.exists() {
+            let copy = self.sandboxes_dir.join(to).join("home");
+            let home = dir.join(MOUNT_POINT);
+            if !keep && home.is_dir() && std::fs::rename(&home, &copy).is_ok() {
+                return Ok(copy);
+            }
+            std::fs::create_dir_all(&copy).map_err(|e| format!("creating {}: {e}", copy.display()))?;
+            if home.is_dir() {
+                copy_tree(&home, &copy).await?;
+            }
+            return Ok(copy);
+        }
+        if self.unavailable.is_some() {
+            return Err(JailError::Unsupported(
+                "these files were kept on a disk image, and this host has no disks for sandboxes".into(),
+            ));
+        }
+        let disk = self.disk_dir(to);
         std::fs::create_dir_all(&disk).map_err(|e| format!("creating {}: {e}", disk.display()))?;
-        let (image, copy) = (source.join(IMAGE), disk.join(IMAGE));
-        run("cp", &["--sparse=always".as_ref(), image.as_os_str(), copy.as_os_str()]).await?;
+        let copy = disk.join(IMAGE);
+        match keep {
+            true => run("cp", &["--sparse=always".as_ref(), kept.as_os_str(), copy.as_os_str()]).await?,
+            false => std::fs::rename(&kept, &copy).map_err(|e| format!("placing the disk: {e}"))?,
+        }
         let home = disk.join(MOUNT_POINT);
         mount(&copy, &home).await?;
         Ok(home)
+    }
+
+    /// The size of the disk image kept in `dir` by [`Disks::save`], in GiB (rounded up; none
+    /// for a plain home).
+    pub fn kept_gib(dir: &Path) -> Option<i64> {
+        let len = std::fs::metadata(dir.join(IMAGE)).ok()?.len();
+        Some(len.div_ceil(1 << 30) as i64)
     }
 
     /// Moves a ready disk of the pool to `disk`; whether there was one.

@@ -135,7 +135,8 @@ impl Images {
         self.unavailable.as_deref()
     }
 
-    fn path(&self, id: &str) -> PathBuf {
+    /// The directory of snapshot `id`'s files.
+    pub fn path(&self, id: &str) -> PathBuf {
         self.dir.join(id)
     }
 

@@ -2,6 +2,7 @@
 //! (this binary, `agent` mode) as its main process.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -29,6 +30,8 @@ use crate::wait::{self, Look};
 pub const HOME_IN_JAIL: &str = "/home/daytona";
 /// File descriptor on which the agent finds its listening socket (bound by the server).
 const AGENT_LISTEN_FD: i32 = 3;
+/// Beside files kept by [`Runtime::save_files`]: the first host id of their sandbox's range.
+const KEPT_IDS: &str = "ids";
 /// File descriptor on which the agent finds the write end of its network helper's lifeline.
 const AGENT_LIFELINE_FD: i32 = 4;
 /// File descriptor on which the agent finds the sandbox's `env` (a memfd holding JSON).
@@ -398,23 +401,63 @@ impl Runtime {
     /// `from` is frozen while its disk is copied when `still` (a started one: what it writes
     /// meanwhile waits), then runs on.
     pub async fn copy_files(&self, from: &str, to: &str, still: bool) -> Result<(), JailError> {
-        let frozen = still && self.set_frozen(from, true).await.is_ok();
-        let copied = self.disks.copy(from, to).await;
-        if frozen {
-            if let Err(e) = self.set_frozen(from, false).await {
-                tracing::error!("sandbox {from}: thawing after its fork: {e}");
-            }
-        }
+        let copied = self.held_still(from, still, self.disks.copy(from, to)).await;
         let root = copied?;
         if self.identities_unavailable().is_none() {
-            let range = |id| self.identities.range(id).map_err(|e| format!("the ids of sandbox {id}: {e}"));
-            let (source, fork) = (range(from)?, range(to)?);
-            tokio::task::spawn_blocking(move || identity::shift_tree(&root, source, fork))
-                .await
-                .map_err(|e| e.to_string())?
-                .map_err(|e| format!("giving the fork its own ids: {e}"))?;
+            let source = self.range_of(from)?;
+            self.shift_files(root, source, to).await?;
         }
         Ok(())
+    }
+
+    /// Keeps a copy of sandbox `from`'s files in `dir` (a snapshot made from a sandbox): as
+    /// [`Runtime::copy_files`] copies them, with the first host id of the sandbox's range
+    /// noted beside them (see [`Runtime::restore_files`]).
+    pub async fn save_files(&self, from: &str, dir: &Path, still: bool) -> Result<(), JailError> {
+        self.held_still(from, still, self.disks.save(from, dir)).await?;
+        if self.identities_unavailable().is_none() {
+            let first = self.range_of(from)?.first;
+            std::fs::write(dir.join(KEPT_IDS), first.to_string()).map_err(|e| format!("noting the ids: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// Gives a new sandbox `to` the files [`Runtime::save_files`] kept in `dir`, in its own
+    /// host id range.
+    pub async fn restore_files(&self, dir: &Path, to: &str) -> Result<(), JailError> {
+        let root = self.disks.restore(dir, to).await?;
+        if self.identities_unavailable().is_none() {
+            let noted = std::fs::read_to_string(dir.join(KEPT_IDS)).unwrap_or_default();
+            let first =
+                noted.trim().parse().map_err(|_| format!("the ids noted with {} are unreadable", dir.display()))?;
+            self.shift_files(root, identity::IdRange { first }, to).await?;
+        }
+        Ok(())
+    }
+
+    /// Runs `work` with sandbox `id` frozen if `still` (and it can be), thawed after.
+    async fn held_still<T>(&self, id: &str, still: bool, work: impl Future<Output = T>) -> T {
+        let frozen = still && self.set_frozen(id, true).await.is_ok();
+        let done = work.await;
+        if frozen {
+            if let Err(e) = self.set_frozen(id, false).await {
+                tracing::error!("sandbox {id}: thawing after its files were copied: {e}");
+            }
+        }
+        done
+    }
+
+    fn range_of(&self, id: &str) -> Result<identity::IdRange, JailError> {
+        self.identities.range(id).map_err(|e| format!("the ids of sandbox {id}: {e}").into())
+    }
+
+    /// Moves the files under `root` from host ids of range `from` to sandbox `to`'s own.
+    async fn shift_files(&self, root: PathBuf, from: identity::IdRange, to: &str) -> Result<(), JailError> {
+        let range = self.range_of(to)?;
+        tokio::task::spawn_blocking(move || identity::shift_tree(&root, from, range))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| format!("giving sandbox {to} its own ids: {e}").into())
     }
 
     /// What sandbox `id`'s cgroup has used, if it runs in one.
