@@ -24,6 +24,8 @@ pub(crate) enum Until {
     Resized,
     /// Any state but `pausing` (as the official SDKs wait).
     Paused,
+    /// Any state but `snapshotting`.
+    Snapshotted,
 }
 
 impl Until {
@@ -34,6 +36,7 @@ impl Until {
             Self::Destroyed => "destroyed",
             Self::Resized => "resized",
             Self::Paused => "paused",
+            Self::Snapshotted => "done with its snapshot",
         }
     }
 
@@ -44,6 +47,7 @@ impl Until {
             Self::Destroyed => state == SandboxState::Destroyed,
             Self::Resized => state != SandboxState::Resizing,
             Self::Paused => state != SandboxState::Pausing,
+            Self::Snapshotted => state != SandboxState::Snapshotting,
         }
     }
 }

@@ -5,7 +5,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use daytona_wasm::models::{ListSandboxesQuery, ResizeSandbox, SandboxState};
+use daytona_wasm::models::{ListSandboxesQuery, ResizeSandbox, SandboxState, SnapshotState};
 use daytona_wasm::{CreateSandboxParams, Daytona, DaytonaConfig, ErrorKind, Resources};
 use wasm_bindgen_test::*;
 
@@ -77,6 +77,19 @@ async fn create_get_list_exec_stop_start_delete() {
     let out = fork.process().exec("echo $GREETING; ls -d sub", None, None, None).await.expect("exec in the fork");
     assert_eq!(out.result, "hello from env\nsub\n");
     fork.delete(None).await.expect("delete the fork");
+
+    // A snapshot of its files; a sandbox made on it starts with them.
+    let kept = common::unique("kept");
+    sandbox.create_snapshot(&kept, None).await.expect("create snapshot");
+    assert_eq!(sandbox.state(), SandboxState::Started, "it goes on as it was");
+    let snap = daytona.snapshot().get(&kept).await.expect("the snapshot");
+    assert_eq!((snap.state, snap.source_sandbox_id.as_deref()), (SnapshotState::Active, Some(sandbox.id().as_str())));
+    let params = CreateSandboxParams { snapshot: Some(kept.clone()), ..Default::default() };
+    let made = daytona.create(params, None).await.expect("a sandbox on the snapshot");
+    let out = made.process().exec("ls -d sub", None, None, None).await.expect("exec in it");
+    assert_eq!(out.result, "sub\n");
+    made.delete(None).await.expect("delete it");
+    daytona.snapshot().delete(&snap).await.expect("delete the snapshot");
 
     // Paused: the toolbox answers nothing until a start resumes it, with what ran kept.
     process.exec("nohup sleep 4321 >/dev/null 2>&1 &", None, None, None).await.expect("background sleep");

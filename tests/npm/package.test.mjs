@@ -428,6 +428,7 @@ test('every exported method, called from plain JS as users import the package', 
   assert.deepEqual(out.entrypoint, ['entrypoint', 0, { output: '', stdout: '', stderr: '' }], 'the entrypoint session of the default snapshot');
   assert.match(out.fork[0], /^fork-every-/);
   assert.deepEqual(out.fork.slice(1), ['started', true, 'g/new\n'], 'a fork with the files of its source');
+  assert.deepEqual(out.kept, ['started', 'active', true, 'g/new\n'], 'a snapshot of the sandbox, and a sandbox from it with its files');
   assert.deepEqual([out.archived, out.started], ['archived', 'started']);
   assert.equal(out.recover, true, 'recover of a started sandbox is refused with 400');
   assert.equal(out.left, 0);

@@ -61,6 +61,7 @@ export async function demo(apiUrl: string, apiKey: string): Promise<number> {
   await sandbox.setPublic(false);
   await sandbox.pause(30);
   await sandbox.start();
+  await sandbox.createSnapshot('kept', 30);
   const forked: Sandbox = await sandbox.fork({ name: 'forked' }, 30);
   await forked.delete();
   await sandbox.updateNetworkSettings({ networkBlockAll: false, networkAllowList: '10.0.0.0/8' });

@@ -174,6 +174,29 @@ def test_fork(daytona, sandbox):
         daytona.delete(fork)
 
 
+def test_create_snapshot_then_sandboxes_from_it(daytona, sandbox):
+    sandbox.process.exec("echo kept-by-snapshot > snap.txt")
+    name = _unique("py-snap")
+    sandbox.create_snapshot(name)
+    assert sandbox.state == SandboxState.STARTED
+    snap = daytona.snapshot.get(name)
+    assert snap.state == "active" or str(snap.state).endswith("ACTIVE"), snap.state
+    made = daytona.create(CreateSandboxFromSnapshotParams(snapshot=name))
+    try:
+        assert made.process.exec("cat snap.txt").result == "kept-by-snapshot\n"
+    finally:
+        daytona.delete(made)
+    # Deletable once no sandbox runs on it (the deleted one may still be going).
+    for _ in range(50):
+        try:
+            daytona.snapshot.delete(snap)
+            break
+        except DaytonaError:
+            time.sleep(0.2)
+    else:
+        pytest.fail("the snapshot could not be deleted")
+
+
 def test_archive_and_start_again(daytona, sandbox):
     sandbox.process.exec("echo cold > cold.txt")
     sandbox.stop()

@@ -110,6 +110,21 @@ test('state waits end on the event socket, not on polling', async () => {
   assert.notEqual(fork.id, sandbox.id);
   assert.equal((await fork.process.executeCommand('cat forked.txt')).result, 'ts-source\n');
   await fork.delete();
+  // A snapshot of its files, and a sandbox from it.
+  const kept = `ts-snap-${sandbox.id.slice(0, 8)}`;
+  await sandbox.createSnapshot(kept);
+  assert.equal(sandbox.state, 'started');
+  assert.equal((await daytona.snapshot.get(kept)).state, 'active');
+  const made = await daytona.create({ snapshot: kept });
+  assert.equal((await made.process.executeCommand('cat forked.txt')).result, 'ts-source\n');
+  await made.delete();
+  // Deletable once no sandbox runs on it (the deleted one may still be going).
+  const snap = await daytona.snapshot.get(kept);
+  for (let i = 0; ; i++) {
+    const deleted = await daytona.snapshot.delete(snap).then(() => true, (e) => (i < 50 ? false : Promise.reject(e)));
+    if (deleted) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
   await sandbox.stop();
   // Archive (from stopped) and restore.
   await sandbox.archive();

@@ -90,6 +90,14 @@ export interface Sandbox {
    * files and settings (nothing it runs); resolves to it once started (`timeout` in seconds).
    */
   fork(params?: { name?: string }, timeout?: number): Promise<Sandbox>;
+  /**
+   * Makes snapshot `name` of the sandbox's files (started or stopped; it goes on as it was):
+   * sandboxes created with `snapshot: name` start with a copy of them. Resolves once the
+   * sandbox is done with it (`timeout` in seconds, default 60).
+   */
+  createSnapshot(name: string, timeout?: number): Promise<void>;
+  /** @deprecated `createSnapshot`'s old name. */
+  _experimental_createSnapshot(name: string, timeout?: number): Promise<void>;
   /** Archives a stopped sandbox. */
   archive(): Promise<void>;
   /** Recovers a sandbox from the `error` state; resolves once started (`timeout` in seconds). */
@@ -345,6 +353,11 @@ fn user_home_dir(s: &Sandbox, _: &js_sys::Array) -> Result<Task, JsValue> {
     Ok(task(async move { s.get_user_home_dir().await }))
 }
 
+/// `createSnapshot(name, timeout?)`.
+fn create_snapshot(s: &Sandbox, args: &js_sys::Array) -> Result<Task, JsValue> {
+    Ok(task(s.create_snapshot(&string_arg(args, 0, "name")?, timeout_arg(args, 1)?)))
+}
+
 /// An interval setter's argument: whole minutes.
 fn minutes_arg(args: &js_sys::Array) -> Result<i64, JsValue> {
     Ok(number_arg(args, 0, "interval")? as i64)
@@ -358,6 +371,8 @@ lazy_methods!(manage: LAZY, settings_methods(Sandbox) = [
         let (s, name, timeout) = (s.clone(), string_field(&args.get(0), "name", "params")?, timeout_arg(args, 1)?);
         Ok(task(async move { s.fork(name.as_deref(), timeout).await.map(JsSandbox::from) }))
     },
+    "createSnapshot" => create_snapshot,
+    "_experimental_createSnapshot" => create_snapshot,
     "recover" => |s, args| Ok(task(s.recover(timeout_arg(args, 0)?))),
     "resize" => resize,
     "setLabels" => set_labels,
