@@ -318,7 +318,22 @@ test('edits labels and auto-stop, runs a command from the Commands tab, and fork
   await page.getByRole('heading', { name: 'Overview' }).waitFor();
   assert.equal(await page.locator('.detail-title .badge').getAttribute('data-state'), 'started');
   assert.equal((await daytona.toolbox(forkId).exec('cat fork-me.txt')).result, 'forked-file\n');
-  await page.getByRole('link', { name: '← Sandboxes' }).click();
+
+  // Snapshot: the fork's files kept under a name asked for, on the snapshots page; a sandbox
+  // made on it starts with them.
+  await page.getByRole('button', { name: 'Snapshot', exact: true }).click();
+  const ask = page.getByRole('dialog', { name: 'Snapshot of this sandbox' });
+  await ask.getByLabel('Name').fill('e2e-kept');
+  await ask.getByRole('button', { name: 'Create snapshot' }).click();
+  await page.waitForURL((url) => url.pathname.endsWith('/snapshots'));
+  const kept = page.locator('tr[data-snapshot="e2e-kept"]');
+  await kept.waitFor();
+  assert.match(await kept.innerText(), new RegExp(`the files of sandbox ${forkId.slice(0, 8)}`));
+  const made = await daytona.createStarted('e2e-from-kept', { snapshot: 'e2e-kept' });
+  assert.equal((await daytona.toolbox(made.id).exec('cat fork-me.txt')).result, 'forked-file\n');
+  assert.equal((await daytona.call('DELETE', `/sandbox/${made.id}`)).status, 200);
+  await eventually(async () => (await daytona.call('DELETE', '/snapshots/e2e-kept')).status === 200, { what: 'the snapshot deleted' });
+  await page.goto(`${server.url}/sandboxes`);
   await page.getByRole('heading', { name: 'Sandboxes' }).waitFor();
   assert.equal((await daytona.call('DELETE', `/sandbox/${forkId}`)).status, 200);
   await eventually(async () => (await daytona.call('GET', `/sandbox/${forkId}`)).status === 404, { what: 'the fork deleted' });

@@ -30,6 +30,7 @@ pub mod rows;
 pub mod run_command;
 pub mod sandbox_settings;
 pub mod sandbox_table;
+pub mod snapshot_button;
 pub mod spinner;
 pub mod ssh_access;
 pub mod state_badge;

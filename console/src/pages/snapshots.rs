@@ -310,7 +310,10 @@ fn SnapshotRow(
         (Some(image), _, _) => image.clone(),
         (None, true, _) => "the host's userland (default)".to_owned(),
         (None, false, Some(build)) => format!("built: {}", build.dockerfile_content.lines().next().unwrap_or_default()),
-        (None, false, None) => String::new(),
+        (None, false, None) => match &snap.source_sandbox_id {
+            Some(sandbox) => format!("the files of sandbox {}", sandbox.get(..8).unwrap_or(sandbox)),
+            None => String::new(),
+        },
     };
     // Made again once it has settled: active, inactive or failed.
     let settled = matches!(

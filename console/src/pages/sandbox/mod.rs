@@ -20,6 +20,7 @@ use crate::components::connect_prompt::ConnectPrompt;
 use crate::components::copy_id::CopyId;
 use crate::components::error_alert::Alert;
 use crate::components::fork_button::ForkButton;
+use crate::components::snapshot_button::SnapshotButton;
 use crate::components::spinner::Spinner;
 use crate::components::state_badge::StateBadge;
 use crate::connection::use_connection;
@@ -210,6 +211,7 @@ fn Header(current: CurrentSandbox) -> impl IntoView {
             </div>
             <div class="detail-actions">
                 <ForkButton id=id.clone() state/>
+                <SnapshotButton id=id.clone() name=name.clone() state/>
                 <ActionButtons ops id name state/>
             </div>
         </section>
