@@ -96,8 +96,6 @@ export interface Sandbox {
    * sandbox is done with it (`timeout` in seconds, default 60).
    */
   createSnapshot(name: string, timeout?: number): Promise<void>;
-  /** @deprecated `createSnapshot`'s old name. */
-  _experimental_createSnapshot(name: string, timeout?: number): Promise<void>;
   /** Archives a stopped sandbox. */
   archive(): Promise<void>;
   /** Recovers a sandbox from the `error` state; resolves once started (`timeout` in seconds). */
@@ -353,11 +351,6 @@ fn user_home_dir(s: &Sandbox, _: &js_sys::Array) -> Result<Task, JsValue> {
     Ok(task(async move { s.get_user_home_dir().await }))
 }
 
-/// `createSnapshot(name, timeout?)`.
-fn create_snapshot(s: &Sandbox, args: &js_sys::Array) -> Result<Task, JsValue> {
-    Ok(task(s.create_snapshot(&string_arg(args, 0, "name")?, timeout_arg(args, 1)?)))
-}
-
 /// An interval setter's argument: whole minutes.
 fn minutes_arg(args: &js_sys::Array) -> Result<i64, JsValue> {
     Ok(number_arg(args, 0, "interval")? as i64)
@@ -371,8 +364,7 @@ lazy_methods!(manage: LAZY, settings_methods(Sandbox) = [
         let (s, name, timeout) = (s.clone(), string_field(&args.get(0), "name", "params")?, timeout_arg(args, 1)?);
         Ok(task(async move { s.fork(name.as_deref(), timeout).await.map(JsSandbox::from) }))
     },
-    "createSnapshot" => create_snapshot,
-    "_experimental_createSnapshot" => create_snapshot,
+    "createSnapshot" => |s, args| Ok(task(s.create_snapshot(&string_arg(args, 0, "name")?, timeout_arg(args, 1)?))),
     "recover" => |s, args| Ok(task(s.recover(timeout_arg(args, 0)?))),
     "resize" => resize,
     "setLabels" => set_labels,
