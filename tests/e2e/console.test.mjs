@@ -333,7 +333,7 @@ test('edits labels and auto-stop, runs a command from the Commands tab, and fork
   assert.equal((await daytona.toolbox(made.id).exec('cat fork-me.txt')).result, 'forked-file\n');
   assert.equal((await daytona.call('DELETE', `/sandbox/${made.id}`)).status, 200);
   await eventually(async () => (await daytona.call('DELETE', '/snapshots/e2e-kept')).status === 200, { what: 'the snapshot deleted' });
-  await page.goto(`${server.url}/sandboxes`);
+  await page.locator('nav.nav').getByRole('link', { name: 'Sandboxes', exact: true }).click();
   await page.getByRole('heading', { name: 'Sandboxes' }).waitFor();
   assert.equal((await daytona.call('DELETE', `/sandbox/${forkId}`)).status, 200);
   await eventually(async () => (await daytona.call('GET', `/sandbox/${forkId}`)).status === 404, { what: 'the fork deleted' });
