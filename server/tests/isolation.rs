@@ -737,11 +737,23 @@ __attribute__((constructor)) static void rec(void) {
     assert_eq!(status, StatusCode::OK, "{body}");
     let (code, out) = s.exec(&id, "echo $DL_MARK").await;
     assert_eq!((code, out.trim()), (0, mark.as_str()), "the sandbox's own commands get its env");
-    let records: Vec<String> = std::fs::read_dir(home.join("rec"))
-        .unwrap()
-        .flatten()
-        .map(|e| std::fs::read_to_string(e.path()).unwrap())
-        .collect();
+    // Each record complete: a process may be starting as they are read (the agent starts the
+    // next command's shell after each command), its record made but not yet written.
+    let read_records = || -> Vec<String> {
+        std::fs::read_dir(home.join("rec"))
+            .unwrap()
+            .flatten()
+            .map(|e| std::fs::read_to_string(e.path()).unwrap())
+            .collect()
+    };
+    let mut records = read_records();
+    for _ in 0..50 {
+        if records.iter().all(|r| r.contains("CapEff:")) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        records = read_records();
+    }
     assert!(!records.is_empty(), "the payload ran in none of the sandbox's processes (control)");
     for rec in &records {
         assert!(rec.contains("Uid:\t1000\t1000\t1000\t1000"), "a process ran the payload with another uid:\n{rec}");
