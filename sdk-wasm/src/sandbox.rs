@@ -231,6 +231,23 @@ impl Sandbox {
         self.step(self.call(Method::Post, "/resize").body(&resources), Some(Until::Resized), timeout)
     }
 
+    /// Waits until a resize under way is done (at once if none is; default 60 s).
+    pub async fn wait_for_resize_complete(&self, timeout: Option<Duration>) -> Result<(), DaytonaError> {
+        wait_for(self, Until::Resized, Some(timeout.unwrap_or(DEFAULT_WAIT))).await
+    }
+
+    /// Changes the environment of what the sandbox starts from now on (commands, sessions,
+    /// terminals, interpreter contexts): `unset` variables removed, then `set` ones set;
+    /// what runs keeps its own.
+    pub fn update_env(&self, set: BTreeMap<String, String>, unset: Vec<String>) -> Call<()> {
+        let body = daytona_models::UpdateEnvRequest {
+            set: Some(set),
+            unset: Some(unset).filter(|u| !u.is_empty()),
+            ..Default::default()
+        };
+        Call::done(&self.client, Method::Post, self.toolbox.url("/env", &[])).body(&body)
+    }
+
     /// Makes the sandbox's previews open to anyone (`true`) or only with its token.
     pub fn set_public(&self, public: bool) -> Step {
         self.step(self.call(Method::Post, &format!("/public/{public}")), None, None)

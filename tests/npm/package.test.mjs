@@ -414,6 +414,7 @@ test('every exported method, called from plain JS as users import the package', 
   assert.equal(out.public, true);
   assert.equal(out.allowList, '192.0.2.0/24');
   assert.deepEqual(out.metrics, [2, true], 'metrics of the resized sandbox');
+  assert.equal(out.env, 'yes--l\n', 'the environment changed for what starts after, a variable removed');
   assert.deepEqual(out.history, [true, true, 0], 'the metrics history: samples of the last hour, none of 2020');
   assert.deepEqual(out.snapshot, ['active', true, true], 'a snapshot made from the registry, got and listed');
   assert.equal(out.activated, 'active');

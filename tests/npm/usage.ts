@@ -62,6 +62,8 @@ export async function demo(apiUrl: string, apiKey: string): Promise<number> {
   await sandbox.pause(30);
   await sandbox.start();
   await sandbox.createSnapshot('kept', 30);
+  await sandbox.updateEnv({ A: '1' }, { unset: ['B'] });
+  await sandbox.waitForResizeComplete(30);
   const forked: Sandbox = await sandbox.fork({ name: 'forked' }, 30);
   await forked.delete();
   await sandbox.updateNetworkSettings({ networkBlockAll: false, networkAllowList: '10.0.0.0/8' });

@@ -102,6 +102,14 @@ export interface Sandbox {
   recover(timeout?: number): Promise<void>;
   /** Changes `{ cpu, memory, disk }` (cores, GiB); resolves once resized. */
   resize(resources: ResizeSandbox, timeout?: number): Promise<void>;
+  /** Resolves once a resize under way is done (at once if none is; `timeout` in seconds). */
+  waitForResizeComplete(timeout?: number): Promise<void>;
+  /**
+   * Changes the environment of what the sandbox starts from now on (commands, sessions,
+   * terminals, interpreter contexts): `options.unset` removed, then `env` set; what runs keeps
+   * its own.
+   */
+  updateEnv(env: Record<string, string>, options?: { unset?: string[] }): Promise<void>;
   /** Replaces all labels; resolves to the stored labels. */
   setLabels(labels: Record<string, string>): Promise<Record<string, string>>;
   /** Minutes of inactivity before auto-stop (0 = never). */
@@ -351,6 +359,17 @@ fn user_home_dir(s: &Sandbox, _: &js_sys::Array) -> Result<Task, JsValue> {
     Ok(task(async move { s.get_user_home_dir().await }))
 }
 
+/// `updateEnv(env, options?)`.
+fn update_env(sandbox: &Sandbox, args: &js_sys::Array) -> Result<Task, JsValue> {
+    check_object(&args.get(1), "options", false, Some(&["unset"]), "")?;
+    let set: BTreeMap<String, String> = from_js("env", args.get(0))?;
+    let unset = match super::option(&args.get(1), "unset") {
+        u if u.is_undefined() || u.is_null() => Vec::new(),
+        u => from_js("options.unset", u)?,
+    };
+    Ok(sending(sandbox.update_env(set, unset)))
+}
+
 /// An interval setter's argument: whole minutes.
 fn minutes_arg(args: &js_sys::Array) -> Result<i64, JsValue> {
     Ok(number_arg(args, 0, "interval")? as i64)
@@ -367,6 +386,11 @@ lazy_methods!(manage: LAZY, settings_methods(Sandbox) = [
     "createSnapshot" => |s, args| Ok(task(s.create_snapshot(&string_arg(args, 0, "name")?, timeout_arg(args, 1)?))),
     "recover" => |s, args| Ok(task(s.recover(timeout_arg(args, 0)?))),
     "resize" => resize,
+    "waitForResizeComplete" => |s, args| {
+        let (s, timeout) = (s.clone(), timeout_arg(args, 0)?);
+        Ok(task(async move { s.wait_for_resize_complete(timeout).await }))
+    },
+    "updateEnv" => update_env,
     "setLabels" => set_labels,
     "setAutostopInterval" => |s, args| Ok(task(s.set_autostop_interval(minutes_arg(args)?))),
     "setAutoArchiveInterval" => |s, args| Ok(task(s.set_auto_archive_interval(minutes_arg(args)?))),

@@ -245,9 +245,10 @@ impl AppState {
         };
         // What it runs on: the snapshot's image, or for a snapshot made from a sandbox, what
         // that sandbox ran on (with a copy of its files).
-        let base = match snapshot.source_sandbox_id {
-            Some(_) => self.base_snapshot(Some(&snapshot.id))?,
-            None => snapshot.clone(),
+        // (One still being made is refused below, as any snapshot not active.)
+        let base = match (&snapshot.source_sandbox_id, snapshot.state) {
+            (Some(_), SnapshotState::Active) => self.base_snapshot(Some(&snapshot.id))?,
+            _ => snapshot.clone(),
         };
         if let (false, Some(why)) = (base.general, self.runtime.identities_unavailable()) {
             return Err(ApiError::BadRequest(format!(
@@ -255,7 +256,7 @@ impl AppState {
             )));
         }
         // Only the snapshot of a build may be on its way; the sandbox then waits for it.
-        let building = snapshot.state != daytona_models::SnapshotState::Active;
+        let building = snapshot.state != SnapshotState::Active;
         if building && req.build_info.is_none() {
             let state = serde_json::to_string(&snapshot.state).unwrap_or_default();
             return Err(ApiError::BadRequest(format!("Snapshot {} is not active (state {state})", snapshot.name)));
