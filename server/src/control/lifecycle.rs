@@ -246,8 +246,8 @@ impl AppState {
         // What it runs on: the snapshot's image, or for a snapshot made from a sandbox, what
         // that sandbox ran on (with a copy of its files).
         // (One still being made is refused below, as any snapshot not active.)
-        let base = match (&snapshot.source_sandbox_id, snapshot.state) {
-            (Some(_), SnapshotState::Active) => self.base_snapshot(Some(&snapshot.id))?,
+        let base = match snapshot.state {
+            SnapshotState::Active => self.base_of(snapshot.clone())?,
             _ => snapshot.clone(),
         };
         if let (false, Some(why)) = (base.general, self.runtime.identities_unavailable()) {
@@ -364,11 +364,7 @@ impl AppState {
             };
             if let Err(e) = restored.await {
                 tracing::error!("sandbox {id}: the files of snapshot {}: {e}", snapshot.name);
-                self.runtime.remove_files(&id).await;
-                if let Err(e) = self.forget(&id) {
-                    tracing::error!("forgetting the failed sandbox {id}: {e}");
-                }
-                return Err(e.into());
+                return Err(self.discard_new(&id, e).await);
             }
         }
         if let Err(e) = self.mark_snapshot_used(snapshot) {
@@ -396,6 +392,16 @@ impl AppState {
         .map(drop)
     }
 
+    /// Undoes new sandbox `id` whose files could not be given it (`why`): its files removed,
+    /// its record forgotten; the error to answer.
+    async fn discard_new(&self, id: &str, why: JailError) -> ApiError {
+        self.runtime.remove_files(id).await;
+        if let Err(e) = self.forget(id) {
+            tracing::error!("forgetting the failed sandbox {id}: {e}");
+        }
+        why.into()
+    }
+
     /// Starts the jail of `id` and records `started`, or `error` with the reason.
     pub(super) async fn boot(&self, id: &str) -> Result<SandboxRecord, ApiError> {
         let rec = self.find(id)?;
@@ -404,8 +410,9 @@ impl AppState {
         let image = match rec.dto.snapshot.as_deref() {
             Some(name) if name != DEFAULT_SNAPSHOT => {
                 let snap = self.find_snapshot(name)?;
-                let base = self.base_snapshot(Some(name))?;
-                (!base.general).then(|| ImageRun { id: base.id, entrypoint: snap.entrypoint.unwrap_or_default() })
+                let entrypoint = snap.entrypoint.clone().unwrap_or_default();
+                let base = self.base_of(snap)?;
+                (!base.general).then_some(ImageRun { id: base.id, entrypoint })
             }
             _ => None,
         };
@@ -605,11 +612,7 @@ impl AppState {
         self.record_new(dto, now, source.dto.volumes.clone().unwrap_or_default())?;
         if let Err(e) = self.runtime.copy_files(&source.dto.id, &id, still).await {
             tracing::error!("forking sandbox {}: {e}", source.dto.id);
-            self.runtime.remove_files(&id).await;
-            if let Err(e) = self.forget(&id) {
-                tracing::error!("forgetting the failed fork {id}: {e}");
-            }
-            return Err(e.into());
+            return Err(self.discard_new(&id, e).await);
         }
         // The source is free again while its fork boots.
         drop(source_guard);
@@ -648,7 +651,10 @@ impl AppState {
             SandboxState::Stopped => (SandboxState::Stopped, false),
             _ => return Err(wrong_state(&source, "snapshotted")),
         };
-        let base = self.base_snapshot(source.dto.snapshot.as_deref())?;
+        let base = match source.dto.snapshot.as_deref() {
+            Some(name) if name != DEFAULT_SNAPSHOT => self.base_of(self.find_snapshot(name)?)?,
+            _ => self.default_snapshot(),
+        };
         let resources = (source.dto.cpu, source.dto.memory, source.dto.disk);
         let mut snap = super::snapshots::new_snapshot(req.name, SnapshotState::Pending, base.entrypoint, resources);
         snap.source_sandbox_id = Some(id.clone());
@@ -663,7 +669,7 @@ impl AppState {
                 std::fs::write(dir.join(SNAPSHOT_BASE), base.id.as_bytes()).map_err(|e| e.to_string())?;
                 st.runtime.save_files(&id, &dir, still).await?;
                 Ok::<_, crate::jail::JailError>(crate::jail::images::ImageInfo {
-                    size_bytes: dir_bytes(&dir),
+                    size_bytes: crate::jail::images::bytes_on_disk(&dir),
                     command: snap.entrypoint.clone().unwrap_or_default(),
                 })
             }
@@ -674,22 +680,25 @@ impl AppState {
         Ok(rec)
     }
 
-    /// What sandboxes on snapshot `name` run on: the default snapshot (the host's userland),
-    /// or the snapshot of an image; for a snapshot made from a sandbox, what that sandbox ran on.
-    pub fn base_snapshot(&self, name: Option<&str>) -> Result<Snapshot, ApiError> {
-        let snap = match name {
-            Some(name) if name != DEFAULT_SNAPSHOT => self.find_snapshot(name)?,
-            _ => return Ok(self.default_snapshot()),
-        };
+    /// What sandboxes on snapshot `snap` run on: `snap` itself (the default snapshot, the
+    /// host's userland, or an image's), or for a snapshot made from a sandbox, what that
+    /// sandbox ran on.
+    pub fn base_of(&self, snap: Snapshot) -> Result<Snapshot, ApiError> {
         if snap.source_sandbox_id.is_none() {
             return Ok(snap);
         }
-        let noted = std::fs::read_to_string(self.runtime.images.path(&snap.id).join(SNAPSHOT_BASE))
-            .map_err(|e| ApiError::Internal(format!("snapshot {}: what it was made on: {e}", snap.name)))?;
-        match noted.trim() {
-            base if base == DEFAULT_SNAPSHOT || base.is_empty() => Ok(self.default_snapshot()),
-            base => self.find_snapshot(base),
+        match self.noted_base(&snap.id) {
+            Some(base) if base == DEFAULT_SNAPSHOT || base.is_empty() => Ok(self.default_snapshot()),
+            Some(base) => self.find_snapshot(&base),
+            None => Err(ApiError::Internal(format!("snapshot {}: what it was made on is not noted", snap.name))),
         }
+    }
+
+    /// The id of the snapshot that snapshot `id`, made from a sandbox, was made on (as noted
+    /// beside its files when it was made).
+    pub(super) fn noted_base(&self, id: &str) -> Option<String> {
+        let noted = std::fs::read_to_string(self.runtime.images.path(id).join(SNAPSHOT_BASE)).ok()?;
+        Some(noted.trim().to_owned())
     }
 
     /// `POST /sandbox/{id}/archive`: a stopped sandbox goes `archiving → archived`.
@@ -926,15 +935,4 @@ impl AppState {
             }
         }
     }
-}
-
-/// The bytes the files under `dir` take on disk (a sparse disk image counts what it holds).
-fn dir_bytes(dir: &std::path::Path) -> u64 {
-    use std::os::unix::fs::MetadataExt;
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter_map(|e| e.metadata().ok())
-        .map(|m| m.blocks() * 512)
-        .sum()
 }

@@ -333,8 +333,7 @@ async fn remove(State(st): S, AppPath(id): AppPath<String>) -> Result<StatusCode
     let made_on: Vec<String> = st
         .snapshots()?
         .into_iter()
-        .filter(|s| s.source_sandbox_id.is_some() && s.id != snap.id)
-        .filter(|s| st.base_snapshot(Some(&s.id)).is_ok_and(|base| base.id == snap.id))
+        .filter(|s| s.source_sandbox_id.is_some() && st.noted_base(&s.id).as_deref() == Some(snap.id.as_str()))
         .map(|s| s.name)
         .collect();
     if !made_on.is_empty() {

@@ -331,6 +331,19 @@ async fn run(mut cmd: Command, what: &str) -> Result<(), JailError> {
     Err(format!("{what} failed: {}", if why.is_empty() { out.status.to_string() } else { why }).into())
 }
 
+/// The bytes the files under `dir` take on disk (a sparse disk image counts what it holds,
+/// not its length).
+pub fn bytes_on_disk(dir: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.blocks() * 512)
+        .sum()
+}
+
 /// The size and command of the unpacked bundle at `bundle` (its `config.json` is the OCI
 /// runtime config umoci wrote from the image's).
 fn inspect(bundle: &Path) -> Result<ImageInfo, String> {

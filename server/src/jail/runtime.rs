@@ -30,8 +30,6 @@ use crate::wait::{self, Look};
 pub const HOME_IN_JAIL: &str = "/home/daytona";
 /// File descriptor on which the agent finds its listening socket (bound by the server).
 const AGENT_LISTEN_FD: i32 = 3;
-/// Beside files kept by [`Runtime::save_files`]: the first host id of their sandbox's range.
-const KEPT_IDS: &str = "ids";
 /// File descriptor on which the agent finds the write end of its network helper's lifeline.
 const AGENT_LIFELINE_FD: i32 = 4;
 /// File descriptor on which the agent finds the sandbox's `env` (a memfd holding JSON).
@@ -41,6 +39,8 @@ const AGENT_ENV_FD: i32 = 5;
 /// credentials, so the agent can move its own thread or children with them; see `limits`).
 const AGENT_WORKLOAD_FD: i32 = 6;
 const AGENT_IN_JAIL: &str = "/opt/daytona/daytona-local";
+/// Beside files kept by [`Runtime::save_files`]: the first host id of their sandbox's range.
+const KEPT_IDS: &str = "ids";
 
 /// A running jail: the bwrap process (our child, or adopted after a server restart) and the
 /// init of its pid namespace. The init is what holds the sandbox together: bwrap may exit
