@@ -209,8 +209,7 @@ impl Http {
             let resp: Response = match JsFuture::from(global_fetch(url, &init)).await {
                 Ok(v) => v.unchecked_into(),
                 Err(e) => {
-                    let what = format!("{} {url}", method.as_str());
-                    return Err(guard.as_ref().map_or_else(|| connection_error(&what, &e), |g| g.error(&what, &e)));
+                    return Err(send_error(method, url, guard.as_ref(), &e));
                 }
             };
             if resp.ok() {
@@ -242,8 +241,7 @@ impl Http {
             let answer: CallAnswer = match JsFuture::from(sent).await {
                 Ok(v) => v.unchecked_into(),
                 Err(e) => {
-                    let what = format!("{} {url}", method.as_str());
-                    return Err(guard.as_ref().map_or_else(|| connection_error(&what, &e), |g| g.error(&what, &e)));
+                    return Err(send_error(method, url, guard.as_ref(), &e));
                 }
             };
             let (status, text) = (answer.status(), answer.text());
@@ -339,6 +337,13 @@ impl AbortGuard {
         }
         connection_error(what, e)
     }
+}
+
+/// Why request `method url` got no answer (`e`): its timeout, its abort signal (when it had
+/// a `guard`), or the connection.
+fn send_error(method: Method, url: &str, guard: Option<&AbortGuard>, e: &JsValue) -> DaytonaError {
+    let what = format!("{} {url}", method.as_str());
+    guard.map_or_else(|| connection_error(&what, e), |g| g.error(&what, e))
 }
 
 /// A request `what` that failed for a reason other than its timeout or abort signal.
