@@ -318,7 +318,7 @@ impl Cgroup {
 
     /// Freezes (`true`) or thaws everything in the group: a paused sandbox (its processes keep
     /// their memory and use no CPU). v1's freezer hierarchy, or v2's `cgroup.freeze`; waits
-    /// until the kernel says it is done (about a second at most). Blocking.
+    /// until the kernel says it is done (at most [`FREEZE_WAIT`]). Blocking.
     pub fn set_frozen(&self, frozen: bool) -> Result<(), String> {
         let done = match (&self.freezer, self.v2) {
             (_, true) => freeze_v2(&self.dirs[0], frozen),
@@ -344,34 +344,46 @@ impl Cgroup {
     }
 }
 
+/// How long a freeze (or thaw) may take before it is given up: a process blocked in the
+/// kernel (writing back to a disk the host is busy with) only freezes once it returns.
+const FREEZE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Freezes (or thaws) a v2 group (`cgroup.freeze`) and waits until `cgroup.events` says it is
-/// (at most about a second); whether it got there.
+/// (at most [`FREEZE_WAIT`]); whether it got there.
 fn freeze_v2(dir: &Path, frozen: bool) -> bool {
     if fs::write(dir.join("cgroup.freeze"), if frozen { "1" } else { "0" }).is_err() {
         return false;
     }
     let want = if frozen { "frozen 1" } else { "frozen 0" };
-    for _ in 0..200 {
-        if fs::read_to_string(dir.join("cgroup.events")).is_ok_and(|s| s.lines().any(|l| l.trim() == want)) {
-            return true;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    false
+    poll_until(|_| fs::read_to_string(dir.join("cgroup.events")).is_ok_and(|s| s.lines().any(|l| l.trim() == want)))
 }
 
-/// Freezes (or thaws) a v1 freezer group and waits until it is (at most about a second);
-/// whether it got there.
+/// Freezes (or thaws) a v1 freezer group and waits until it is (at most [`FREEZE_WAIT`]);
+/// whether it got there. The state is written again on every look, and a freeze still not
+/// done after half a second is thawed and begun again: v1's freezer can miss a process
+/// forked while it freezes (the group then stays `FREEZING`), which a new write catches.
 fn freeze(dir: &Path, frozen: bool) -> bool {
+    let state = dir.join("freezer.state");
     let want = if frozen { "FROZEN" } else { "THAWED" };
-    if fs::write(dir.join("freezer.state"), want).is_err() {
-        return false;
-    }
-    for _ in 0..200 {
-        if fs::read_to_string(dir.join("freezer.state")).is_ok_and(|s| s.trim() == want) {
-            return true;
+    poll_until(|look| {
+        if frozen && look % 100 == 99 {
+            let _ = fs::write(&state, "THAWED");
         }
+        fs::write(&state, want).is_ok() && fs::read_to_string(&state).is_ok_and(|s| s.trim() == want)
+    })
+}
+
+/// Asks `done` (given how many times it was asked before) every 5 ms until it says yes or
+/// [`FREEZE_WAIT`] passed; whether it said yes.
+fn poll_until(mut done: impl FnMut(u32) -> bool) -> bool {
+    let end = std::time::Instant::now() + FREEZE_WAIT;
+    let mut look = 0;
+    while !done(look) {
+        if std::time::Instant::now() >= end {
+            return false;
+        }
+        look += 1;
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    false
+    true
 }
