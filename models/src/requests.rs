@@ -80,6 +80,11 @@ pub struct CreateSandbox {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(optional))]
     pub auto_delete_interval: Option<i64>,
+    /// Minutes from creation after which the sandbox is destroyed whatever its state (0 or
+    /// none = never).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub ttl_minutes: Option<i64>,
     /// Volumes to mount.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(optional))]

@@ -200,6 +200,11 @@ pub struct Sandbox {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(optional))]
     pub auto_delete_interval: Option<i64>,
+    /// When the sandbox is destroyed whatever its state (ISO-8601): set by a TTL only
+    /// (`ttlMinutes` at create, `POST /sandbox/{id}/ttl/{minutes}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub auto_destroy_at: Option<String>,
     /// Mounted volumes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(optional))]

@@ -67,6 +67,10 @@ pub struct CreateSandboxParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub auto_delete_interval: Option<i64>,
+    /// Minutes from creation after which the sandbox is destroyed whatever its state (0 = never).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub ttl_minutes: Option<i64>,
     /// Volumes to mount.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
@@ -95,7 +99,7 @@ pub struct CreateSandboxParams {
 
 impl CreateSandboxParams {
     /// Its fields' names in JS (what `create` accepts; anything else is refused).
-    pub const FIELDS: [&'static str; 15] = [
+    pub const FIELDS: [&'static str; 16] = [
         "name",
         "user",
         "language",
@@ -105,6 +109,7 @@ impl CreateSandboxParams {
         "autoStopInterval",
         "autoArchiveInterval",
         "autoDeleteInterval",
+        "ttlMinutes",
         "volumes",
         "networkBlockAll",
         "networkAllowList",
@@ -115,9 +120,11 @@ impl CreateSandboxParams {
 
     /// The `POST /sandbox` body, as the official SDKs build it.
     pub(crate) fn to_wire(&self, target: Option<&str>) -> Result<CreateSandbox, crate::DaytonaError> {
-        for (what, v) in
-            [("autoStopInterval", self.auto_stop_interval), ("autoArchiveInterval", self.auto_archive_interval)]
-        {
+        for (what, v) in [
+            ("autoStopInterval", self.auto_stop_interval),
+            ("autoArchiveInterval", self.auto_archive_interval),
+            ("ttlMinutes", self.ttl_minutes),
+        ] {
             if v.is_some_and(|v| v < 0) {
                 return Err(crate::DaytonaError::InvalidArgument(format!("{what} must be a non-negative integer")));
             }
@@ -151,6 +158,7 @@ impl CreateSandboxParams {
             auto_stop_interval: self.auto_stop_interval,
             auto_archive_interval: self.auto_archive_interval,
             auto_delete_interval: auto_delete,
+            ttl_minutes: self.ttl_minutes,
             volumes: self.volumes.clone(),
             build_info: None,
         })
@@ -176,6 +184,7 @@ mod tests {
             auto_stop_interval: Some(1),
             auto_archive_interval: Some(1),
             auto_delete_interval: Some(1),
+            ttl_minutes: Some(1),
             volumes: Some(Vec::new()),
             network_block_all: Some(true),
             network_allow_list: Some("10.0.0.0/8".into()),

@@ -320,7 +320,7 @@ impl Sandbox {
         Ok(out.labels)
     }
 
-    /// Sets interval `kind` and reloads the data (one boxed future for the three setters).
+    /// Sets interval `kind` and reloads the data (one boxed future for the four setters).
     fn interval(&self, kind: &str, minutes: i64) -> Step {
         let set = Call::done(&self.client, Method::Post, self.url(&format!("/{kind}/{minutes}")));
         let sandbox = self.clone();
@@ -349,6 +349,15 @@ impl Sandbox {
     /// Minutes stopped before the sandbox is deleted (negative = never, 0 = on stop).
     pub fn set_auto_delete_interval(&self, minutes: i64) -> Step {
         self.interval("autodelete", minutes)
+    }
+
+    /// Destroys the sandbox `minutes` from now whatever its state (0 = no TTL); its
+    /// `auto_destroy_at` says when.
+    pub fn set_ttl(&self, minutes: i64) -> Step {
+        match minutes < 0 {
+            true => refused("ttlMinutes must be a non-negative integer"),
+            false => self.interval("ttl", minutes),
+        }
     }
 
     /// Tells the control plane the sandbox is in use (resets the auto-stop timer).

@@ -69,6 +69,13 @@ async fn create_get_list_exec_stop_start_delete() {
     assert_eq!(stored.get("phase").map(String::as_str), Some("2"));
     sandbox.set_autostop_interval(30).await.expect("autostop");
     assert_eq!(sandbox.data().auto_stop_interval, Some(30));
+    // A TTL: when it ends is shown (from now); 0 takes it away.
+    let before = js_sys::Date::now();
+    sandbox.set_ttl(45).await.expect("ttl");
+    let at = js_sys::Date::parse(sandbox.data().auto_destroy_at.as_deref().expect("autoDestroyAt after a TTL"));
+    assert!((before + 45.0 * 60_000.0..=js_sys::Date::now() + 45.0 * 60_000.0).contains(&at), "{at}");
+    sandbox.set_ttl(0).await.expect("no ttl");
+    assert_eq!(sandbox.data().auto_destroy_at, None);
 
     // A fork: a new started sandbox with this one's files and env, deleted on its own.
     let fork = sandbox.fork(None, None).await.expect("fork");

@@ -243,7 +243,6 @@ async fn create_refuses_what_it_cannot_honour_instead_of_dropping_it() {
         (json!({"domainAllowList": "example.com"}), "networkAllowList"),
         (json!({"spot": true}), "spot"),
         (json!({"gpuType": ["H100"]}), "GPU"),
-        (json!({"ttlMinutes": 30}), "autoDeleteInterval"),
         (json!({"autoPauseInterval": 5}), "automatic pausing"),
         (json!({"secrets": [{"TOKEN": "my-secret"}]}), "secrets"),
         (json!({"outboundProxyUrl": "http://proxy:3128"}), "proxies"),

@@ -134,3 +134,62 @@ async fn autoarchive_archives_a_stopped_sandbox() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(s.exec(&stopped, "cat f").await, (0, "archived-file\n".into()));
 }
+
+/// `autoDestroyAt` in ms since the epoch.
+fn destroy_at(sb: &Value) -> Option<i64> {
+    let at = sb["autoDestroyAt"].as_str()?;
+    Some(chrono::DateTime::parse_from_rfc3339(at).expect("autoDestroyAt is ISO-8601").timestamp_millis())
+}
+
+#[tokio::test]
+async fn a_ttl_destroys_the_sandbox_whatever_its_state_and_zero_clears_it() {
+    let s = fast_server().await;
+    // Set at create: counted from the creation, shown as autoDestroyAt.
+    let made = s.create(json!({"ttlMinutes": 4})).await;
+    let stopped = id_of(&made);
+    let created = chrono::DateTime::parse_from_rfc3339(made["createdAt"].as_str().unwrap()).unwrap().timestamp_millis();
+    assert_eq!(destroy_at(&made), Some(created + 4000), "{made}");
+    assert_eq!(s.post_empty(&format!("/sandbox/{stopped}/stop")).await.0, StatusCode::OK);
+    // Set later: from now, on a running and on a paused sandbox; 0 clears one.
+    let running = id_of(&s.create(json!({"autoStopInterval": 0})).await);
+    let paused = id_of(&s.create(json!({"autoStopInterval": 0})).await);
+    let kept = id_of(&s.create(json!({"ttlMinutes": 2})).await);
+    assert_eq!(s.post_empty(&format!("/sandbox/{paused}/pause")).await.0, StatusCode::OK);
+    let before = chrono::Utc::now().timestamp_millis();
+    for id in [&running, &paused] {
+        let (status, body) = s.post_empty(&format!("/sandbox/{id}/ttl/2")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let at = destroy_at(&body).expect("autoDestroyAt after a TTL is set");
+        assert!((before + 2000..=chrono::Utc::now().timestamp_millis() + 2000).contains(&at), "{body}");
+    }
+    let (status, body) = s.post_empty(&format!("/sandbox/{kept}/ttl/0")).await;
+    assert_eq!((status, destroy_at(&body)), (StatusCode::OK, None), "{body}");
+    // Listed by it.
+    let (_, listed) = s.get("/sandbox?autoDestroyAtAfter=2000-01-01T00:00:00Z").await;
+    let mut ids: Vec<&str> = listed["items"].as_array().unwrap().iter().filter_map(|i| i["id"].as_str()).collect();
+    ids.sort_unstable();
+    let mut want = vec![stopped.as_str(), running.as_str(), paused.as_str()];
+    want.sort_unstable();
+    assert_eq!(ids, want, "{listed}");
+
+    // Running, paused and stopped alike are destroyed when theirs ends, not before.
+    assert_eq!(s.state(&running).await.as_deref(), Some("started"), "destroyed before its TTL ended");
+    for id in [&running, &paused, &stopped] {
+        assert!(wait_state(&s, id, None, Duration::from_secs(8)).await, "{id} outlived its TTL");
+        assert!(!host_home(&s.data_dir(), id).exists(), "files of {id} remain after its TTL");
+    }
+    assert!(chrono::Utc::now().timestamp_millis() >= before + 2000, "destroyed before the TTL ended");
+    assert_eq!(host_processes(&paused), 0, "something of the paused sandbox outlived its TTL");
+    // The cleared one stays.
+    assert_eq!(s.state(&kept).await.as_deref(), Some("started"));
+
+    // A TTL is a non-negative whole number of minutes, at most 100 years.
+    for bad in ["-1", "1.5", "lots", "52560001"] {
+        let (status, body) = s.post_empty(&format!("/sandbox/{kept}/ttl/{bad}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "ttl {bad}: {body}");
+    }
+    for bad in [json!(-1), json!(52_560_001)] {
+        let (status, body) = s.post("/sandbox", json!({"ttlMinutes": bad})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "ttlMinutes {bad}: {body}");
+    }
+}

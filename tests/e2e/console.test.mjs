@@ -174,6 +174,7 @@ test('creates a sandbox with a label through the dialog', async () => {
   await page.getByLabel('Label key').fill('team');
   await page.getByLabel('Label value').fill('qa');
   await page.locator('input[name=networkAllowList]').fill('10.0.0.0/8, 192.0.2.7/32');
+  await page.locator('input[name=ttl]').fill('600');
   await page.screenshot({ path: artifact('console-create-dialog.png') });
   await page.getByRole('button', { name: 'Create', exact: true }).click();
   await page.getByRole('dialog').waitFor({ state: 'detached', timeout: 60_000 });
@@ -183,6 +184,8 @@ test('creates a sandbox with a label through the dialog', async () => {
   assert.ok(chips.includes('team=qa'), `chips: ${chips}`);
   assert.equal((await daytona.byName('e2e-one')).labels.team, 'qa');
   assert.equal((await daytona.byName('e2e-one')).networkAllowList, '10.0.0.0/8, 192.0.2.7/32');
+  const made = await daytona.byName('e2e-one');
+  assert.equal(Date.parse(made.autoDestroyAt) - Date.parse(made.createdAt), 600 * 60_000, 'a TTL of 600 minutes');
   await page.getByText('Sandbox e2e-one created and started.').waitFor();
   // Its CPU, memory and disk count in the dashboard's "In use" (defaults: 1 core, 1 GiB, 3 GiB).
   await eventually(async () => /^1 of \d+ cores$/.test(await inUse('cpu')), { what: 'one core in use' });
@@ -268,6 +271,13 @@ test('edits labels and auto-stop, runs a command from the Commands tab, and fork
   await page.locator('form.interval', { has: page.getByLabel('Auto-stop minutes') }).getByRole('button', { name: 'Set' }).click();
   await eventually(async () => (await daytona.byName('e2e-one')).autoStopInterval === 30, { what: 'auto-stop 30 on the server' });
   await page.locator('.interval-value', { hasText: '30 min' }).waitFor();
+  // The TTL given at create, shown as the minutes left; 0 takes it away.
+  const ttl = page.locator('form.interval', { has: page.getByLabel('TTL minutes') });
+  assert.equal(await ttl.locator('.interval-value').innerText(), 'destroyed in 600 min');
+  await page.getByLabel('TTL minutes').fill('0');
+  await ttl.getByRole('button', { name: 'Set' }).click();
+  await ttl.locator('.interval-value', { hasText: 'none' }).waitFor();
+  assert.equal((await daytona.byName('e2e-one')).autoDestroyAt, undefined);
 
   await page.getByRole('link', { name: 'Commands', exact: true }).click();
   await page.waitForURL(new RegExp(`/sandboxes/${id}/commands$`));

@@ -53,6 +53,7 @@ SERVED = {
         ("post", "/sandbox/{sandboxIdOrName}/autopause/{interval}"),
         ("post", "/sandbox/{sandboxIdOrName}/autoarchive/{interval}"),
         ("post", "/sandbox/{sandboxIdOrName}/autodelete/{interval}"),
+        ("post", "/sandbox/{sandboxIdOrName}/ttl/{ttlMinutes}"),
         ("post", "/sandbox/{sandboxId}/last-activity"),
         ("get", "/sandbox/{sandboxId}/toolbox-proxy-url"),
         ("get", "/sandbox/{sandboxIdOrName}/ports/{port}/preview-url"),

@@ -323,6 +323,8 @@ test('every exported method, called from plain JS as users import the package', 
   assert.deepEqual(out.fields, ['started', false, 'container', true, 'string'], 'the data fields of @daytonaio/sdk\'s Sandbox');
   assert.deepEqual(out.labels, { suite: 'every', run: out.labels.run, phase: '2' });
   assert.deepEqual(out.intervals, [30, 60, -1]);
+  // A TTL from now, shown as autoDestroyAt; a negative one refused; 0 takes it away.
+  assert.deepEqual(out.ttl, [90, ['DaytonaInvalidArgumentError', 'ttlMinutes must be a non-negative integer'], undefined]);
   assert.equal(out.cpu, 2);
   assert.deepEqual(out.matches, [['a.txt', 1]]);
   assert.deepEqual(out.replaced, [true]);

@@ -5,6 +5,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from datetime import datetime
 
 import pytest
 from daytona import (
@@ -227,6 +228,31 @@ def test_set_autostop_interval(daytona, sandbox):
     fresh = daytona.get(sandbox.id)
     assert fresh.auto_archive_interval == 60
     assert fresh.auto_delete_interval == 120
+
+
+def _minutes_from(at: str, since: float) -> float:
+    """Minutes between `since` (epoch seconds) and ISO-8601 time `at`."""
+    return (datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp() - since) / 60
+
+
+def test_ttl(daytona):
+    made = daytona.create(CreateSandboxFromSnapshotParams(name=_unique("py-ttl"), ttl_minutes=30))
+    try:
+        # Counted from the creation, shown as auto_destroy_at.
+        created = datetime.fromisoformat(made.created_at.replace("Z", "+00:00")).timestamp()
+        assert made.auto_destroy_at is not None
+        assert abs(_minutes_from(made.auto_destroy_at, created) - 30) < 0.01
+        # Set again: from now. 0 clears it.
+        now = time.time()
+        made.set_ttl(5)
+        fresh = daytona.get(made.id)
+        assert 4.9 < _minutes_from(fresh.auto_destroy_at, now) < 5.1
+        made.set_ttl(0)
+        assert daytona.get(made.id).auto_destroy_at is None
+        with pytest.raises(DaytonaError):
+            made.set_ttl(-1)
+    finally:
+        daytona.delete(made)
 
 
 def test_home_and_work_dir(sandbox):

@@ -64,3 +64,20 @@ test('listing follows cursor pages under a label filter', async () => {
     for (const sb of created) await daytona.delete(sb);
   }
 });
+
+test('a TTL set at create and by setTtl shows as autoDestroyAt; 0 clears it', async () => {
+  const minutesFrom = (at, since) => (Date.parse(at) - since) / 60_000;
+  const sandbox = await daytona.create({ labels: { suite: 'ts-ttl' }, ttlMinutes: 30 });
+  try {
+    assert.ok(Math.abs(minutesFrom(sandbox.autoDestroyAt, Date.parse(sandbox.createdAt)) - 30) < 0.01, sandbox.autoDestroyAt);
+    const now = Date.now();
+    await sandbox.setTtl(5);
+    const fresh = await daytona.get(sandbox.id);
+    const left = minutesFrom(fresh.autoDestroyAt, now);
+    assert.ok(left > 4.9 && left < 5.1, fresh.autoDestroyAt);
+    await sandbox.setTtl(0);
+    assert.equal((await daytona.get(sandbox.id)).autoDestroyAt, undefined);
+  } finally {
+    await daytona.delete(sandbox);
+  }
+});

@@ -71,6 +71,8 @@ struct FormFields {
     auto_stop: NumberInput,
     auto_archive: NumberInput,
     auto_delete: NumberInput,
+    /// Minutes from creation to its destruction, whatever its state (blank or 0 = never).
+    ttl: NumberInput,
     network_block_all: RwSignal<bool>,
     network_allow_list: RwSignal<String>,
     ephemeral: RwSignal<bool>,
@@ -128,6 +130,7 @@ impl FormFields {
             auto_archive: NumberInput::new(0),
             // -1 (or blank) is never, as on the Overview; 0 deletes it as it stops.
             auto_delete: NumberInput::new(-1),
+            ttl: NumberInput::new(0),
             network_block_all: RwSignal::new(false),
             network_allow_list: RwSignal::new(String::new()),
             ephemeral: RwSignal::new(false),
@@ -172,6 +175,7 @@ impl FormFields {
             auto_stop_interval: self.auto_stop.parsed().ok()?,
             auto_archive_interval: self.auto_archive.parsed().ok()?,
             auto_delete_interval: if ephemeral { None } else { auto_delete },
+            ttl_minutes: self.ttl.parsed().ok()?.filter(|&m| m > 0),
             network_block_all: block_all.then_some(true),
             network_allow_list: Some(allow_list).filter(|l| !block_all && !l.is_empty()),
             ephemeral: ephemeral.then_some(true),
@@ -365,6 +369,9 @@ fn CreateForm(
                                 disabled=move || form.ephemeral.get()
                                 bind:value=form.auto_delete.text
                             />
+                        </Field>
+                        <Field label="TTL" hint="destroyed after, in any state; blank = never" error=number_error(form.ttl)>
+                            <input type="text" inputmode="numeric" name="ttl" placeholder="never" bind:value=form.ttl.text/>
                         </Field>
                     </div>
                     <label class="check">

@@ -19,6 +19,8 @@ pub enum IntervalKind {
     Archive,
     /// Minutes stopped before deleting.
     Delete,
+    /// Minutes from now to its destruction, whatever its state (a TTL).
+    Ttl,
 }
 
 impl IntervalKind {
@@ -27,6 +29,7 @@ impl IntervalKind {
             Self::Stop => "Auto-stop",
             Self::Archive => "Auto-archive",
             Self::Delete => "Auto-delete",
+            Self::Ttl => "TTL",
         }
     }
 
@@ -44,15 +47,20 @@ impl IntervalKind {
             Self::Stop => "minutes idle · 0 = never",
             Self::Archive => "minutes after stop · 0 = maximum",
             Self::Delete => "minutes after stop · -1 = never · 0 = on stop",
+            Self::Ttl => "minutes from now · any state · 0 = none",
         }
     }
 
-    /// The timer's current value of `s`.
+    /// The timer's current value of `s` (a TTL's: the minutes left, rounded up; 0 = none).
     fn current(self, s: &SandboxDto) -> Option<i64> {
         match self {
             Self::Stop => s.auto_stop_interval,
             Self::Archive => s.auto_archive_interval,
             Self::Delete => s.auto_delete_interval,
+            Self::Ttl => Some(s.auto_destroy_at.as_deref().map_or(0, |at| {
+                let left_ms = js_sys::Date::parse(at) - js_sys::Date::now();
+                (left_ms / 60_000.0).ceil().max(1.0) as i64
+            })),
         }
     }
 
@@ -63,6 +71,8 @@ impl IntervalKind {
             (Self::Archive, 0) => "maximum".into(),
             (Self::Delete, m) if m < 0 => "never".into(),
             (Self::Delete, 0) => "on stop".into(),
+            (Self::Ttl, 0) => "none".into(),
+            (Self::Ttl, m) => format!("destroyed in {m} min"),
             (_, m) => format!("{m} min"),
         }
     }
@@ -72,6 +82,7 @@ impl IntervalKind {
             Self::Stop => sandbox.set_autostop_interval(minutes).await,
             Self::Archive => sandbox.set_auto_archive_interval(minutes).await,
             Self::Delete => sandbox.set_auto_delete_interval(minutes).await,
+            Self::Ttl => sandbox.set_ttl(minutes).await,
         }
     }
 }

@@ -303,6 +303,7 @@ fn create_params(p: &JsValue) -> Result<CreateSandboxParams, JsValue> {
         auto_stop_interval: int_field(p, "autoStopInterval", what)?,
         auto_archive_interval: int_field(p, "autoArchiveInterval", what)?,
         auto_delete_interval: int_field(p, "autoDeleteInterval", what)?,
+        ttl_minutes: int_field(p, "ttlMinutes", what)?,
         volumes: match option(p, "volumes") {
             v if v.is_undefined() || v.is_null() => None,
             v => Some(from_js("params.volumes", v)?),

@@ -71,6 +71,8 @@ export interface Sandbox {
   readonly autoArchiveInterval: number | undefined;
   /** Auto-delete interval in minutes. */
   readonly autoDeleteInterval: number | undefined;
+  /** When the sandbox is destroyed whatever its state (ISO-8601), if a TTL is set. */
+  readonly autoDestroyAt: string | undefined;
   /** Creation time (ISO-8601). */
   readonly createdAt: string | undefined;
   /** Last update time (ISO-8601). */
@@ -118,6 +120,11 @@ export interface Sandbox {
   setAutoArchiveInterval(interval: number): Promise<void>;
   /** Minutes stopped before auto-delete (negative = never, 0 = on stop). */
   setAutoDeleteInterval(interval: number): Promise<void>;
+  /**
+   * Destroys the sandbox `ttlMinutes` minutes from now, whatever its state (0 = no TTL);
+   * `autoDestroyAt` says when.
+   */
+  setTtl(ttlMinutes: number): Promise<void>;
   /**
    * `{ id, sandboxId, token, expiresAt, createdAt, updatedAt, sshCommand }`: a token that logs
    * into the sandbox (`sshCommand`, `ssh -p <port> <token>@<host>`) for `expiresInMinutes`
@@ -395,6 +402,7 @@ lazy_methods!(manage: LAZY, settings_methods(Sandbox) = [
     "setAutostopInterval" => |s, args| Ok(task(s.set_autostop_interval(minutes_arg(args)?))),
     "setAutoArchiveInterval" => |s, args| Ok(task(s.set_auto_archive_interval(minutes_arg(args)?))),
     "setAutoDeleteInterval" => |s, args| Ok(task(s.set_auto_delete_interval(minutes_arg(args)?))),
+    "setTtl" => |s, args| Ok(task(s.set_ttl(minutes_arg(args)?))),
     "createSshAccess" => |s, args| {
         let minutes = optional_number_arg(args, 0, "expiresInMinutes")?;
         Ok(sending(s.create_ssh_access(minutes.map(|m| m as u32))))

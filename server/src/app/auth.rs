@@ -179,6 +179,7 @@ mod tests {
             stopped_ms: None,
             signed_previews: Vec::new(),
             ssh_accesses: Vec::new(),
+            destroy_ms: None,
         }
     }
 

@@ -139,11 +139,10 @@ pub const AUTO_PAUSE_REFUSED: &str =
 
 /// Fields of Daytona's `CreateSandbox` that daytona-local cannot honour, and why: each is
 /// refused unless it asks for nothing (absent, null, false, 0 or empty).
-const NOT_HONOURED: [(&str, &str); 9] = [
+const NOT_HONOURED: [(&str, &str); 8] = [
     ("domainAllowList", "domain allow lists are not enforced by daytona-local: use networkAllowList (CIDR networks)"),
     ("spot", "spot sandboxes do not exist on daytona-local"),
     ("gpuType", "GPUs are not available on daytona-local"),
-    ("ttlMinutes", "wall-clock TTLs are not supported by daytona-local: use autoDeleteInterval"),
     ("autoPauseInterval", AUTO_PAUSE_REFUSED),
     ("secrets", "secrets are not supported by daytona-local: pass env"),
     ("outboundProxyUrl", "outbound proxies are not supported by daytona-local"),
@@ -170,7 +169,7 @@ fn asks_for_nothing(v: &serde_json::Value) -> bool {
 /// Refuses a create body that asks for what daytona-local cannot honour (a field of
 /// [`NOT_HONOURED`], or one it does not know) instead of dropping it.
 pub fn check_create_fields(body: &serde_json::Value) -> Result<(), ApiError> {
-    const KNOWN: [&str; 19] = [
+    const KNOWN: [&str; 20] = [
         "name",
         "snapshot",
         "user",
@@ -188,6 +187,7 @@ pub fn check_create_fields(body: &serde_json::Value) -> Result<(), ApiError> {
         "autoStopInterval",
         "autoArchiveInterval",
         "autoDeleteInterval",
+        "ttlMinutes",
         "volumes",
         "buildInfo",
     ];
@@ -287,6 +287,7 @@ impl AppState {
         let auto_archive =
             check_interval("autoArchiveInterval", req.auto_archive_interval.unwrap_or(DEFAULT_AUTO_ARCHIVE))?;
         let auto_delete = check_auto_delete(req.auto_delete_interval.unwrap_or(-1))?;
+        let ttl = check_interval("ttlMinutes", req.ttl_minutes.unwrap_or(0))?;
         AllowList::parse(req.network_allow_list.as_deref()).map_err(ApiError::BadRequest)?;
         if self.find(&name).is_ok() {
             return Err(ApiError::Conflict(format!("Sandbox with name {name} already exists")));
@@ -338,6 +339,7 @@ impl AppState {
             auto_stop_interval: Some(auto_stop),
             auto_archive_interval: Some(auto_archive),
             auto_delete_interval: Some(auto_delete),
+            auto_destroy_at: None,
             volumes: Some(Vec::new()),
             created_at: Some(crate::time::iso(now)),
             updated_at: Some(crate::time::iso(now)),
@@ -348,7 +350,7 @@ impl AppState {
         };
         let lock = self.op_lock(&id);
         let _guard = lock.lock().await;
-        self.record_new(dto, now, req.volumes.unwrap_or_default())?;
+        self.record_new(dto, now, ttl, req.volumes.unwrap_or_default())?;
         if building {
             // Started once its snapshot is built (and marked used then).
             tokio::spawn(Arc::clone(self).boot_after_build(id.clone()));
@@ -374,12 +376,19 @@ impl AppState {
     }
 
     /// Records a new sandbox made at `now` (ms) with fresh credentials (its token and signing
-    /// key; no previews or SSH accesses yet) and volume `mounts`, checked under the volume lock
-    /// so that no volume it mounts is deleted between the check and the record.
-    fn record_new(&self, dto: Sandbox, now: i64, mounts: Vec<daytona_models::SandboxVolume>) -> Result<(), ApiError> {
+    /// key; no previews or SSH accesses yet), a TTL of `ttl_minutes` (0 = none) and volume
+    /// `mounts`, checked under the volume lock so that no volume it mounts is deleted between
+    /// the check and the record.
+    fn record_new(
+        &self,
+        dto: Sandbox,
+        now: i64,
+        ttl_minutes: i64,
+        mounts: Vec<daytona_models::SandboxVolume>,
+    ) -> Result<(), ApiError> {
         let _volumes = self.volume_lock.lock();
         let volumes = self.check_volume_mounts(mounts)?;
-        self.put(SandboxRecord {
+        let mut rec = SandboxRecord {
             dto: Sandbox { volumes: Some(volumes), ..dto },
             token: crate::app::auth::random_token(32).to_lowercase(),
             created_ms: now,
@@ -388,8 +397,10 @@ impl AppState {
             stopped_ms: None,
             signed_previews: Vec::new(),
             ssh_accesses: Vec::new(),
-        })
-        .map(drop)
+            destroy_ms: None,
+        };
+        rec.set_ttl(now, ttl_minutes, self.minute_ms);
+        self.put(rec).map(drop)
     }
 
     /// Undoes new sandbox `id` whose files could not be given it (`why`): its files removed,
@@ -609,7 +620,8 @@ impl AppState {
         };
         let lock = self.op_lock(&id);
         let _guard = lock.lock().await;
-        self.record_new(dto, now, source.dto.volumes.clone().unwrap_or_default())?;
+        // A fork's lifetime is its own: no TTL unless one is set on it.
+        self.record_new(dto, now, 0, source.dto.volumes.clone().unwrap_or_default())?;
         if let Err(e) = self.runtime.copy_files(&source.dto.id, &id, still).await {
             tracing::error!("forking sandbox {}: {e}", source.dto.id);
             return Err(self.discard_new(&id, e).await);

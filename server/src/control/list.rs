@@ -121,8 +121,6 @@ pub struct ListFilter {
     auto_destroy: Window,
     sort: SortKey,
     order: SortOrder,
-    /// The length of an interval's "minute" (auto-delete times).
-    minute_ms: i64,
 }
 
 /// A page of the listing.
@@ -174,9 +172,8 @@ pub(super) fn items(v: &str) -> impl Iterator<Item = &str> {
 }
 
 impl ListFilter {
-    /// Parses the raw query string of a listing; `minute_ms` is the length of an interval's
-    /// "minute" (auto-delete times).
-    pub fn parse(paging: Paging, query: Option<&str>, minute_ms: i64) -> Result<Self, ApiError> {
+    /// Parses the raw query string of a listing.
+    pub fn parse(paging: Paging, query: Option<&str>) -> Result<Self, ApiError> {
         let mut f = Self {
             paging,
             offset: 0,
@@ -200,7 +197,6 @@ impl ListFilter {
             auto_destroy: Window::default(),
             sort: SortKey::default(),
             order: SortOrder::default(),
-            minute_ms,
         };
         let mut page = 1usize;
         for (k, v) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
@@ -305,7 +301,7 @@ impl ListFilter {
             && self.recoverable.is_none_or(|want| dto.recoverable.unwrap_or(false) == want)
             && self.created.contains(Some(r.created_ms))
             && self.last_event.contains(parse_time_of(dto.updated_at.as_deref()))
-            && self.auto_destroy.contains(super::timers::auto_delete_at(self.minute_ms, r))
+            && self.auto_destroy.contains(r.destroy_ms)
     }
 
     /// The page the query asks for.

@@ -48,6 +48,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/sandbox/{sb}/autopause/{minutes}", post(set_autopause))
         .route("/sandbox/{sb}/autoarchive/{minutes}", post(set_autoarchive))
         .route("/sandbox/{sb}/autodelete/{minutes}", post(set_autodelete))
+        .route("/sandbox/{sb}/ttl/{minutes}", post(set_ttl))
         .route("/sandbox/{sb}/last-activity", post(last_activity))
         .route("/sandbox/{sb}/toolbox-proxy-url", get(toolbox_proxy_url))
         .route("/sandbox/{sb}/ports/{port}/preview-url", get(preview_url))
@@ -64,7 +65,7 @@ async fn create(State(st): S, url: ToolboxUrl, AppJson(body): AppJson<serde_json
 }
 
 async fn list(State(st): S, url: ToolboxUrl, RawQuery(q): RawQuery) -> Result<Json<ListSandboxesResponse>, ApiError> {
-    let page = ListFilter::parse(Paging::Cursor, q.as_deref(), st.minute_ms)?.apply(st.all());
+    let page = ListFilter::parse(Paging::Cursor, q.as_deref())?.apply(st.all());
     let items = page.items.into_iter().map(|r| r.to_wire(&url.0)).collect();
     Ok(Json(ListSandboxesResponse { items, next_cursor: page.next_cursor }))
 }
@@ -75,7 +76,7 @@ async fn list_paginated(
     url: ToolboxUrl,
     RawQuery(q): RawQuery,
 ) -> Result<Json<PaginatedSandboxes>, ApiError> {
-    let page = ListFilter::parse(Paging::Numbered, q.as_deref(), st.minute_ms)?.apply(st.all());
+    let page = ListFilter::parse(Paging::Numbered, q.as_deref())?.apply(st.all());
     Ok(Json(PaginatedSandboxes {
         items: page.items.into_iter().map(|r| r.to_wire(&url.0)).collect(),
         total: page.total as u64,
@@ -224,6 +225,14 @@ async fn set_autodelete(State(st): S, url: ToolboxUrl, AppPath((sb, m)): AppPath
     let minutes = check_auto_delete(parse_int("minutes", &m)?)?;
     let id = st.find(&sb)?.dto.id;
     wire(st.update(&id, |r| r.dto.auto_delete_interval = Some(minutes))?, &url)
+}
+
+/// A wall-clock TTL from now (0 = none): the sandbox is destroyed then, whatever its state.
+async fn set_ttl(State(st): S, url: ToolboxUrl, AppPath((sb, m)): AppPath<(String, String)>) -> SandboxResult {
+    let minutes = check_interval("ttlMinutes", parse_int("minutes", &m)?)?;
+    let id = st.find(&sb)?.dto.id;
+    let now = crate::time::now_ms();
+    wire(st.update(&id, |r| r.set_ttl(now, minutes, st.minute_ms))?, &url)
 }
 
 async fn last_activity(State(st): S, AppPath(sb): AppPath<String>) -> Result<StatusCode, ApiError> {

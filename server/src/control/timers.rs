@@ -1,5 +1,5 @@
-//! Auto-stop, auto-archive and auto-delete, enforced by the server's own clock; also notices
-//! sandboxes whose jail died on its own.
+//! Auto-stop, auto-archive, auto-delete and TTLs, enforced by the server's own clock; also
+//! notices sandboxes whose jail died on its own.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -17,6 +17,8 @@ enum Due {
     Stop,
     Archive,
     Delete,
+    /// Its TTL ended: deleted whatever its state.
+    Destroy,
 }
 
 /// Whether `minutes` "minutes" of `minute_ms` ms each have passed between `since_ms` and
@@ -29,17 +31,10 @@ fn elapsed(since_ms: i64, now: i64, minutes: i64, minute_ms: i64) -> bool {
     }
 }
 
-/// When a stopped sandbox is due to be deleted by its auto-delete interval (ms since the
-/// epoch), if it is.
-pub fn auto_delete_at(minute_ms: i64, rec: &crate::store::record::SandboxRecord) -> Option<i64> {
-    if rec.state() != SandboxState::Stopped {
-        return None;
-    }
-    let delete_after = rec.dto.auto_delete_interval.filter(|&m| m >= 0)?;
-    rec.stopped_ms?.checked_add(delete_after.checked_mul(minute_ms)?)
-}
-
 fn due(minute_ms: i64, rec: &crate::store::record::SandboxRecord, now: i64) -> Option<Due> {
+    if rec.destroy_ms.is_some_and(|at| now >= at) && rec.state() != SandboxState::Destroying {
+        return Some(Due::Destroy);
+    }
     match rec.state() {
         SandboxState::Started => {
             let stop_after = rec.dto.auto_stop_interval.filter(|&m| m > 0)?;
@@ -84,7 +79,7 @@ pub async fn run(st: Arc<AppState>) {
                     }
                     Some(Due::Stop) => st.stop_sandbox(&id, false).await.map(drop),
                     Some(Due::Archive) => st.archive_sandbox(&id).await.map(drop),
-                    Some(Due::Delete) => st.delete_sandbox(&id).await.map(drop),
+                    Some(Due::Delete | Due::Destroy) => st.delete_sandbox(&id).await.map(drop),
                     None => Ok(()),
                 };
                 if let Err(e) = result {

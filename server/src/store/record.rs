@@ -26,6 +26,10 @@ pub struct SandboxRecord {
     /// Its SSH access tokens that have not expired yet.
     #[serde(default)]
     pub ssh_accesses: Vec<SshAccessGrant>,
+    /// When its TTL ends, ms since the epoch: it is destroyed then, whatever its state (the
+    /// wire's `autoDestroyAt`).
+    #[serde(default)]
+    pub destroy_ms: Option<i64>,
 }
 
 /// An SSH access token: `ssh <token>@host` logs into the sandbox until `expires_ms`. Only the
@@ -100,10 +104,20 @@ impl SandboxRecord {
         self.dto.last_activity_at = Some(crate::time::iso(now));
     }
 
+    /// Sets its TTL to `minutes` "minutes" of `minute_ms` ms from `from_ms` (0 = none).
+    pub fn set_ttl(&mut self, from_ms: i64, minutes: i64, minute_ms: i64) {
+        self.destroy_ms = match minutes {
+            0 => None,
+            // Checked: a TTL too long to count in ms never ends (as an interval never elapses).
+            _ => minutes.checked_mul(minute_ms).and_then(|ms| from_ms.checked_add(ms)),
+        };
+    }
+
     /// The DTO as sent to a client reaching us at `toolbox_url`.
     pub fn to_wire(&self, toolbox_url: &str) -> Sandbox {
         let mut dto = self.dto.clone();
         dto.toolbox_proxy_url = toolbox_url.to_owned();
+        dto.auto_destroy_at = self.destroy_ms.map(crate::time::iso);
         dto
     }
 }

@@ -107,7 +107,7 @@ pub fn OverviewTab() -> impl IntoView {
 
                 <section class="card">
                     <h2>"Lifecycle timers"</h2>
-                    {[IntervalKind::Stop, IntervalKind::Archive, IntervalKind::Delete]
+                    {[IntervalKind::Stop, IntervalKind::Archive, IntervalKind::Delete, IntervalKind::Ttl]
                         .into_iter()
                         .map(|kind| view! { <IntervalSetting kind sandbox/> })
                         .collect_view()}
