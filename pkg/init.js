@@ -6,7 +6,7 @@ const { Daytona, Sandbox, SandboxEventStream, SandboxIterator } = glue;
 
 for (const I of [SandboxEventStream, SandboxIterator]) I.prototype[Symbol.asyncIterator] = function () { return this; };
 // A sandbox's data fields, each read from its `data` (declared on Sandbox in the .d.ts).
-for (const k of 'organizationId snapshot user target labels env public networkBlockAll networkAllowList kvm cpu gpu memory disk desiredState errorReason recoverable backupState autoStopInterval autoArchiveInterval autoDeleteInterval autoDestroyAt volumes createdAt updatedAt lastActivityAt sandboxClass daemonVersion toolboxProxyUrl'.split(' '))
+for (const k of 'organizationId snapshot user target labels env public networkBlockAll networkAllowList kvm cpu gpu memory disk desiredState errorReason recoverable backupState autoStopInterval autoPauseInterval autoArchiveInterval autoDeleteInterval autoDestroyAt volumes createdAt updatedAt lastActivityAt sandboxClass daemonVersion toolboxProxyUrl'.split(' '))
   Object.defineProperty(Sandbox.prototype, k, { get() { return this.data[k]; }, configurable: true });
 // `await using daytona = new Daytona(…)` (browsers without Symbol.asyncDispose call close()).
 if (Symbol.asyncDispose) Daytona.prototype[Symbol.asyncDispose] = async function () { this.close(); };

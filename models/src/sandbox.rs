@@ -192,6 +192,11 @@ pub struct Sandbox {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(optional))]
     pub auto_stop_interval: Option<i64>,
+    /// Minutes of inactivity before auto-pause (0 = never; daytona-local pauses only when
+    /// asked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub auto_pause_interval: Option<i64>,
     /// Minutes stopped before auto-archive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", tsify(optional))]

@@ -320,7 +320,7 @@ impl Sandbox {
         Ok(out.labels)
     }
 
-    /// Sets interval `kind` and reloads the data (one boxed future for the four setters).
+    /// Sets interval `kind` and reloads the data (one boxed future for the five setters).
     fn interval(&self, kind: &str, minutes: i64) -> Step {
         let set = Call::done(&self.client, Method::Post, self.url(&format!("/{kind}/{minutes}")));
         let sandbox = self.clone();
@@ -335,6 +335,15 @@ impl Sandbox {
         match minutes < 0 {
             true => refused("autoStopInterval must be a non-negative integer"),
             false => self.interval("autostop", minutes),
+        }
+    }
+
+    /// Minutes of inactivity before the sandbox pauses by itself (0 = never; daytona-local
+    /// refuses any other value, pausing only when asked).
+    pub fn set_auto_pause_interval(&self, minutes: i64) -> Step {
+        match minutes < 0 {
+            true => refused("autoPauseInterval must be a non-negative integer"),
+            false => self.interval("autopause", minutes),
         }
     }
 

@@ -532,7 +532,7 @@ async fn pause_freezes_everything_the_sandbox_runs_and_start_resumes_it() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body["message"].as_str().is_some_and(|m| m.contains("/pause")), "{body}");
     let (status, body) = s.post_empty(&format!("/sandbox/{other}/autopause/0")).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!((status, &body["autoPauseInterval"]), (StatusCode::OK, &json!(0)), "{body}");
 }
 
 #[tokio::test]

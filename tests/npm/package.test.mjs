@@ -325,6 +325,9 @@ test('every exported method, called from plain JS as users import the package', 
   assert.deepEqual(out.intervals, [30, 60, -1]);
   // A TTL from now, shown as autoDestroyAt; a negative one refused; 0 takes it away.
   assert.deepEqual(out.ttl, [90, ['DaytonaInvalidArgumentError', 'ttlMinutes must be a non-negative integer'], undefined]);
+  assert.equal(out.autoPause[0], 0);
+  assert.equal(out.autoPause[1][0], 'DaytonaBadRequestError');
+  assert.match(out.autoPause[1][1], /automatic pausing is not supported by daytona-local: pause a sandbox yourself/);
   assert.equal(out.cpu, 2);
   assert.deepEqual(out.matches, [['a.txt', 1]]);
   assert.deepEqual(out.replaced, [true]);

@@ -67,6 +67,8 @@ export interface Sandbox {
   readonly errorReason: string | undefined;
   /** Auto-stop interval in minutes. */
   readonly autoStopInterval: number | undefined;
+  /** Auto-pause interval in minutes (0 = never). */
+  readonly autoPauseInterval: number | undefined;
   /** Auto-archive interval in minutes. */
   readonly autoArchiveInterval: number | undefined;
   /** Auto-delete interval in minutes. */
@@ -116,6 +118,11 @@ export interface Sandbox {
   setLabels(labels: Record<string, string>): Promise<Record<string, string>>;
   /** Minutes of inactivity before auto-stop (0 = never). */
   setAutostopInterval(interval: number): Promise<void>;
+  /**
+   * Minutes of inactivity before auto-pause (0 = never; daytona-local refuses any other
+   * value: pause a sandbox with `pause()`).
+   */
+  setAutoPauseInterval(interval: number): Promise<void>;
   /** Minutes stopped before auto-archive (0 = the maximum). */
   setAutoArchiveInterval(interval: number): Promise<void>;
   /** Minutes stopped before auto-delete (negative = never, 0 = on stop). */
@@ -400,6 +407,7 @@ lazy_methods!(manage: LAZY, settings_methods(Sandbox) = [
     "updateEnv" => update_env,
     "setLabels" => set_labels,
     "setAutostopInterval" => |s, args| Ok(task(s.set_autostop_interval(minutes_arg(args)?))),
+    "setAutoPauseInterval" => |s, args| Ok(task(s.set_auto_pause_interval(minutes_arg(args)?))),
     "setAutoArchiveInterval" => |s, args| Ok(task(s.set_auto_archive_interval(minutes_arg(args)?))),
     "setAutoDeleteInterval" => |s, args| Ok(task(s.set_auto_delete_interval(minutes_arg(args)?))),
     "setTtl" => |s, args| Ok(task(s.set_ttl(minutes_arg(args)?))),

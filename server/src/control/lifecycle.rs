@@ -337,6 +337,7 @@ impl AppState {
             recoverable: None,
             backup_state: Some("None".into()),
             auto_stop_interval: Some(auto_stop),
+            auto_pause_interval: None,
             auto_archive_interval: Some(auto_archive),
             auto_delete_interval: Some(auto_delete),
             auto_destroy_at: None,

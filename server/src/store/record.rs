@@ -118,6 +118,8 @@ impl SandboxRecord {
         let mut dto = self.dto.clone();
         dto.toolbox_proxy_url = toolbox_url.to_owned();
         dto.auto_destroy_at = self.destroy_ms.map(crate::time::iso);
+        // Automatic pausing is refused (only 0 is taken).
+        dto.auto_pause_interval = Some(0);
         dto
     }
 }
