@@ -331,3 +331,60 @@ async fn what_the_fuzzer_found_in_the_toolbox_stays_fixed() {
     assert_eq!(resp.status(), 200);
     assert!(resp.text().await.unwrap().contains("\r\n\r\nctl\r\n"));
 }
+
+/// MiB free on the filesystem of the test's temporary files (where the servers' data is).
+fn free_mib() -> u64 {
+    let out =
+        std::process::Command::new("df").args(["-m", "--output=avail"]).arg(std::env::temp_dir()).output().expect("df");
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines().nth(1).and_then(|l| l.trim().parse().ok()).unwrap_or_else(|| panic!("df said {text:?}"))
+}
+
+async fn with_reserve(mib: u64) -> Server {
+    Server::start_with(Options { args: vec!["--disk-reserve-mib".into(), mib.to_string()], ..Options::default() }).await
+}
+
+/// The names of the server's snapshots.
+async fn snapshot_names(s: &Server) -> Vec<String> {
+    let (_, page) = s.get("/snapshots?limit=100").await;
+    page["items"].as_array().unwrap().iter().filter_map(|i| i["name"].as_str().map(str::to_owned)).collect()
+}
+
+#[tokio::test]
+async fn work_that_would_leave_the_hosts_disk_below_its_reserve_is_refused_before_it_starts() {
+    // A reserve larger than what is free: no new sandbox, pull or build, and nothing is made.
+    let full = with_reserve(free_mib() + 10_240).await;
+    let refused = |what: &'static str| {
+        move |(status, body): (StatusCode, Value)| {
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {body}");
+            let message = body["message"].as_str().unwrap_or_default();
+            assert!(message.contains("in reserve (--disk-reserve-mib)"), "{what}: {body}");
+        }
+    };
+    refused("create")(full.post("/sandbox", json!({})).await);
+    refused("pull")(full.post("/snapshots", json!({"name": "pulled", "imageName": "alpine:3.20"})).await);
+    let build = json!({"name": "built", "buildInfo": {"dockerfileContent": "FROM alpine:3.20\n", "contextHashes": []}});
+    refused("build")(full.post("/snapshots", build).await);
+    let (_, listed) = full.get("/sandbox").await;
+    assert_eq!(listed["items"], json!([]), "{listed}");
+    assert_eq!(snapshot_names(&full).await, ["daytona-local"]);
+
+    // 800 MiB of room, then a sandbox writes 500 MiB: a copy of its files would go past the
+    // reserve, so neither a fork nor a snapshot starts, and the sandbox goes on as it was.
+    let s = with_reserve(free_mib().saturating_sub(800)).await;
+    let id = id_of(&s.create(json!({})).await);
+    let (code, out) =
+        s.exec(&id, "dd if=/dev/zero of=big bs=1M count=500 conv=fsync status=none && echo written").await;
+    assert_eq!((code, out.as_str()), (0, "written\n"));
+    for (route, body) in [("fork", json!({"name": "fork-too-big"})), ("snapshot", json!({"name": "too-big"}))] {
+        let (status, body) = s.post(&format!("/sandbox/{id}/{route}"), body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{route}: {body}");
+        let message = body["message"].as_str().unwrap_or_default();
+        assert!(message.contains("a copy of its files needs 5"), "{route}: {body}");
+    }
+    assert_eq!(s.state(&id).await.as_deref(), Some("started"));
+    assert_eq!(s.exec(&id, "stat -c %s big").await, (0, format!("{}\n", 500 << 20)));
+    let (_, listed) = s.get("/sandbox").await;
+    assert_eq!(listed["items"].as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(snapshot_names(&s).await, ["daytona-local"]);
+}

@@ -92,6 +92,11 @@ pub struct ServeArgs {
     /// How many formatted disks of the default size to keep ready for new sandboxes.
     #[arg(long, default_value_t = 2)]
     disk_pool: usize,
+    /// MiB of the host's filesystem that new sandboxes, forks and snapshots must leave free
+    /// (they are refused with the reason otherwise), so that the host and daytona-local's own
+    /// records never run out of room.
+    #[arg(long, default_value_t = 1024)]
+    disk_reserve_mib: u64,
     /// A registry (`host[:port]`) that images may be pulled from over plain HTTP (repeatable;
     /// those on a loopback address always may). Everything else is HTTPS only.
     #[arg(long = "insecure-registry", value_name = "HOST[:PORT]", value_parser = parse_registry)]
@@ -116,6 +121,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         pids_limit: args.pids_limit,
         disk_pool_gib: lifecycle::DEFAULT_DISK_GIB,
         disk_pool_size: args.disk_pool,
+        disk_reserve: args.disk_reserve_mib.saturating_mul(1 << 20),
         insecure_registries: args.insecure_registries.clone(),
     };
     let runtime = runtime::Runtime::new(&data_dir, &options).map_err(|e| format!("runtime: {e}"))?;

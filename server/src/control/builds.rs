@@ -82,6 +82,7 @@ impl AppState {
         resources: (i64, i64, i64),
         entrypoint: Option<Vec<String>>,
     ) -> Result<Snapshot, ApiError> {
+        self.runtime.disks.check_room(0, "building an image").map_err(ApiError::BadRequest)?;
         let now = crate::time::now_iso();
         // Its build starts at once (the official SDKs follow the log of a snapshot that is past
         // `pending` when they look).

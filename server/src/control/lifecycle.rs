@@ -313,6 +313,9 @@ impl AppState {
                 )))
             }
         };
+        // Its disk (or the copy of a snapshot's files) must leave the host's reserve free.
+        let need = kept.as_deref().map_or(0, crate::jail::images::bytes_on_disk);
+        self.runtime.disks.check_room(need, "a new sandbox").map_err(ApiError::BadRequest)?;
         let now = crate::time::now_ms();
         let dto = Sandbox {
             id: id.clone(),
@@ -605,6 +608,8 @@ impl AppState {
         if self.find(&name).is_ok() {
             return Err(ApiError::Conflict(format!("Sandbox with name {name} already exists")));
         }
+        let need = self.runtime.disks.used_bytes(&source.dto.id);
+        self.runtime.disks.check_room(need, "a copy of its files").map_err(ApiError::BadRequest)?;
         let now = crate::time::now_ms();
         let dto = Sandbox {
             id: id.clone(),
@@ -668,6 +673,8 @@ impl AppState {
             Some(name) if name != DEFAULT_SNAPSHOT => self.base_of(self.find_snapshot(name)?)?,
             _ => self.default_snapshot(),
         };
+        let need = self.runtime.disks.used_bytes(&id);
+        self.runtime.disks.check_room(need, "a copy of its files").map_err(ApiError::BadRequest)?;
         let resources = (source.dto.cpu, source.dto.memory, source.dto.disk);
         let mut snap = super::snapshots::new_snapshot(req.name, SnapshotState::Pending, base.entrypoint, resources);
         snap.source_sandbox_id = Some(id.clone());

@@ -284,6 +284,8 @@ async fn create(State(st): S, AppJson(req): AppJson<CreateSnapshot>) -> Result<J
     if st.find_snapshot(&req.name).is_ok() {
         return Err(ApiError::Conflict(format!("Snapshot with name {} already exists", req.name)));
     }
+    // What a pull or build writes is known only as it comes: the reserve must be free first.
+    st.runtime.disks.check_room(0, "a new snapshot").map_err(ApiError::BadRequest)?;
     let entrypoint = req.entrypoint.filter(|e| !e.is_empty());
     let image = match (req.image_name, req.build_info) {
         (Some(_), Some(_)) => {

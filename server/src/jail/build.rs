@@ -89,7 +89,7 @@ impl Builds {
             None
         };
         let identities = Identities::new(&dir, id_base);
-        let disks = super::disk::Disks::new(&dir, BUILD_DISK_GIB, 0);
+        let disks = super::disk::Disks::new(&dir, BUILD_DISK_GIB, 0, 0);
         let slots = tokio::sync::Semaphore::new(MAX_CONCURRENT_BUILDS);
         Ok(Self { dir, identities, disks, buildah, skopeo, unavailable, slots })
     }

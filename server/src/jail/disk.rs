@@ -41,12 +41,15 @@ pub struct Disks {
     /// Set by [`Disks::unmount_all`]: no disk is added to the pool any more.
     closed: std::sync::atomic::AtomicBool,
     unavailable: Option<String>,
+    /// Bytes of the host's filesystem that new sandboxes, forks and snapshots leave free.
+    reserve: u64,
 }
 
 impl Disks {
     /// Probes whether this host lets us mount disk images, and clears the pool left by an
-    /// earlier server process.
-    pub fn new(sandboxes_dir: &Path, pool_gib: i64, pool_size: usize) -> Self {
+    /// earlier server process. Work that would leave less than `reserve` bytes free on the
+    /// host's filesystem is refused ([`Disks::check_room`]).
+    pub fn new(sandboxes_dir: &Path, pool_gib: i64, pool_size: usize, reserve: u64) -> Self {
         let unavailable = if !super::runtime::running_as_root() {
             Some("disk limits need daytona-local to run as root (loop-mounted images)".to_owned())
         } else if which("mkfs.ext4").is_none() || which("mount").is_none() {
@@ -71,6 +74,34 @@ impl Disks {
             refilling: tokio::sync::Mutex::new(()),
             closed: std::sync::atomic::AtomicBool::new(false),
             unavailable,
+            reserve,
+        }
+    }
+
+    /// Bytes sandbox `id`'s files take on the host's filesystem: what its disk image has
+    /// allocated (sparse: what was written), or its plain home where disks are unavailable.
+    pub fn used_bytes(&self, id: &str) -> u64 {
+        use std::os::unix::fs::MetadataExt;
+        match std::fs::metadata(self.disk_dir(id).join(IMAGE)) {
+            Ok(image) => image.blocks() * 512,
+            Err(_) => super::images::bytes_on_disk(&self.sandboxes_dir.join(id).join("home")),
+        }
+    }
+
+    /// Whether `what` may write `need` more bytes to the host's filesystem: only if the
+    /// reserve is still free after them. The error says what is free, kept and needed.
+    pub fn check_room(&self, need: u64, what: &str) -> Result<(), String> {
+        let Some(st) = statvfs(&self.sandboxes_dir) else { return Ok(()) };
+        let free = st.f_bavail * st.f_frsize;
+        match free >= need.saturating_add(self.reserve) {
+            true => Ok(()),
+            false => Err(format!(
+                "the host's disk has {} free, of which daytona-local keeps {} in reserve (--disk-reserve-mib): \
+                 {what} needs {}",
+                human(free),
+                human(self.reserve),
+                human(need)
+            )),
         }
     }
 
@@ -478,12 +509,26 @@ fn discard(dir: &Path) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// The size of the filesystem mounted on `dir`, in bytes.
-pub(super) fn filesystem_bytes(dir: &Path) -> Option<u64> {
-    let path = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()).ok()?;
+/// statvfs(3) of the filesystem `path` is on.
+pub(super) fn statvfs(path: &Path) -> Option<libc::statvfs> {
+    let path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).ok()?;
     // SAFETY: statvfs on a NUL-terminated path into a zeroed struct we own.
     let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
-    (unsafe { libc::statvfs(path.as_ptr(), &mut st) } == 0).then(|| st.f_blocks as u64 * st.f_frsize as u64)
+    (unsafe { libc::statvfs(path.as_ptr(), &mut st) } == 0).then_some(st)
+}
+
+/// The size of the filesystem mounted on `dir`, in bytes.
+pub(super) fn filesystem_bytes(dir: &Path) -> Option<u64> {
+    statvfs(dir).map(|st| st.f_blocks * st.f_frsize)
+}
+
+/// `bytes` for people: MiB below a GiB, else GiB with one decimal.
+fn human(bytes: u64) -> String {
+    const MIB: u64 = 1 << 20;
+    match bytes < 1 << 30 {
+        true => format!("{} MiB", bytes.div_ceil(MIB)),
+        false => format!("{:.1} GiB", bytes as f64 / (1u64 << 30) as f64),
+    }
 }
 
 /// The loop device mounted on `dir`, from the mount table.

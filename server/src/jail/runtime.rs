@@ -199,6 +199,8 @@ pub struct RuntimeOptions {
     pub disk_pool_gib: i64,
     /// How many ready disks to keep.
     pub disk_pool_size: usize,
+    /// Bytes of the host's filesystem new sandboxes, forks and snapshots leave free.
+    pub disk_reserve: u64,
     /// Registries (`host[:port]`) pulls may reach over plain HTTP besides loopback ones.
     pub insecure_registries: Vec<String>,
 }
@@ -288,7 +290,12 @@ impl Runtime {
             volumes,
             images,
             host_loader: super::images::host_loader(),
-            disks: Arc::new(Disks::new(&sandboxes_dir, options.disk_pool_gib, options.disk_pool_size)),
+            disks: Arc::new(Disks::new(
+                &sandboxes_dir,
+                options.disk_pool_gib,
+                options.disk_pool_size,
+                options.disk_reserve,
+            )),
             firewall: Firewall::for_this_host(),
             sandboxes_dir,
             run_dir,
@@ -470,15 +477,7 @@ impl Runtime {
     pub fn disk_usage(&self, id: &str) -> Option<(u64, u64, u64)> {
         let dir = self.sandboxes_dir.join(id);
         let home = [dir.join("disk").join("home"), dir.join("home")].into_iter().find(|p| p.exists())?;
-        let path = std::ffi::CString::new(home.into_os_string().into_encoded_bytes()).ok()?;
-        // SAFETY: statvfs(3) fills the zeroed struct for a NUL-terminated path that outlives the call.
-        let st = unsafe {
-            let mut st: libc::statvfs = std::mem::zeroed();
-            if libc::statvfs(path.as_ptr(), &mut st) != 0 {
-                return None;
-            }
-            st
-        };
+        let st = super::disk::statvfs(&home)?;
         let block = st.f_frsize;
         let total = st.f_blocks * block;
         let free = st.f_bavail * block;
