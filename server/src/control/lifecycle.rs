@@ -314,7 +314,12 @@ impl AppState {
             }
         };
         // Its disk (or the copy of a snapshot's files) must leave the host's reserve free.
-        let need = kept.as_deref().map_or(0, crate::jail::images::bytes_on_disk);
+        let need = match kept.clone() {
+            Some(dir) => {
+                tokio::task::spawn_blocking(move || crate::jail::images::bytes_on_disk(&dir)).await.unwrap_or(0)
+            }
+            None => 0,
+        };
         self.runtime.disks.check_room(need, "a new sandbox").map_err(ApiError::BadRequest)?;
         let now = crate::time::now_ms();
         let dto = Sandbox {
@@ -608,7 +613,7 @@ impl AppState {
         if self.find(&name).is_ok() {
             return Err(ApiError::Conflict(format!("Sandbox with name {name} already exists")));
         }
-        let need = self.runtime.disks.used_bytes(&source.dto.id);
+        let need = self.runtime.disks.used_bytes(&source.dto.id).await;
         self.runtime.disks.check_room(need, "a copy of its files").map_err(ApiError::BadRequest)?;
         let now = crate::time::now_ms();
         let dto = Sandbox {
@@ -673,7 +678,7 @@ impl AppState {
             Some(name) if name != DEFAULT_SNAPSHOT => self.base_of(self.find_snapshot(name)?)?,
             _ => self.default_snapshot(),
         };
-        let need = self.runtime.disks.used_bytes(&id);
+        let need = self.runtime.disks.used_bytes(&id).await;
         self.runtime.disks.check_room(need, "a copy of its files").map_err(ApiError::BadRequest)?;
         let resources = (source.dto.cpu, source.dto.memory, source.dto.disk);
         let mut snap = super::snapshots::new_snapshot(req.name, SnapshotState::Pending, base.entrypoint, resources);

@@ -79,13 +79,16 @@ impl Disks {
     }
 
     /// Bytes sandbox `id`'s files take on the host's filesystem: what its disk image has
-    /// allocated (sparse: what was written), or its plain home where disks are unavailable.
-    pub fn used_bytes(&self, id: &str) -> u64 {
+    /// allocated (sparse: what was written), or its plain home where disks are unavailable
+    /// (walked off the async runtime).
+    pub async fn used_bytes(&self, id: &str) -> u64 {
         use std::os::unix::fs::MetadataExt;
-        match std::fs::metadata(self.disk_dir(id).join(IMAGE)) {
+        let (image, home) = (self.disk_dir(id).join(IMAGE), self.sandboxes_dir.join(id).join("home"));
+        let measured = tokio::task::spawn_blocking(move || match std::fs::metadata(&image) {
             Ok(image) => image.blocks() * 512,
-            Err(_) => super::images::bytes_on_disk(&self.sandboxes_dir.join(id).join("home")),
-        }
+            Err(_) => super::images::bytes_on_disk(&home),
+        });
+        measured.await.unwrap_or(0)
     }
 
     /// Whether `what` may write `need` more bytes to the host's filesystem: only if the
