@@ -324,6 +324,7 @@ test('every exported method, called from plain JS as users import the package', 
   assert.deepEqual(out.labels, { suite: 'every', run: out.labels.run, phase: '2' });
   assert.deepEqual(out.intervals, [30, 60, -1]);
   // A TTL from now, shown as autoDestroyAt; a negative one refused; 0 takes it away.
+  assert.deepEqual(out.streamedUp, ['streamed up\n', true], 'uploadFileStream from a ReadableStream');
   assert.deepEqual(out.ttl, [90, ['DaytonaInvalidArgumentError', 'ttlMinutes must be a non-negative integer'], undefined]);
   assert.equal(out.autoPause[0], 0);
   assert.equal(out.autoPause[1][0], 'DaytonaBadRequestError');

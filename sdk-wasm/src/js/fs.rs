@@ -41,6 +41,13 @@ export interface FileSystem {
   replaceInFiles(files: string[], pattern: string, newValue: string): Promise<ReplaceResult[]>;
   /** Uploads several files in one request (folder trees keep their paths). */
   uploadFiles(files: FileUpload[], options?: TransferOptions): Promise<void>;
+  /**
+   * `uploadFile` under @daytonaio/sdk's name for uploads from a `ReadableStream`, with the same
+   * progress and cancel. Browsers send no streamed request body over HTTP/1.1, so a stream is
+   * first gathered into a `Blob` (which the browser keeps on disk when it is large), then sent
+   * as the browser streams a Blob.
+   */
+  uploadFileStream(source: UploadSource, remotePath: string, options?: TransferOptions): Promise<void>;
   /** Downloads several files; each result has `result` (a Blob) or `error`. */
   downloadFiles(remotePaths: string[], options?: TransferOptions): Promise<FileDownloadResponse[]>;
 }
@@ -206,4 +213,9 @@ lazy_methods!(manage: LAZY, file_methods(FileSystem) = [
     },
     "uploadFiles" => upload_files,
     "downloadFiles" => download_files,
+    "uploadFileStream" => |fs, args| {
+        let (source, path, opts) = (args.get(0), string_arg(args, 1, "remotePath")?, transfer_options(&args.get(2))?);
+        let fs = fs.clone();
+        Ok(task(async move { fs.upload_file(&blob_of(&source).await?, &path, &opts).await }))
+    },
 ]);
