@@ -221,9 +221,11 @@ impl Http {
         })
     }
 
-    /// Sends a JSON call (`js/call.js`: by `XMLHttpRequest` where there is one) and reads
-    /// its JSON answer as a JS value, or leaves it unread (`void`: `undefined`); non-2xx
-    /// answers become [`DaytonaError::Api`]. One boxed future for every call.
+    /// Sends a JSON call (`js/call.js`: by `XMLHttpRequest` where there is one; a 429 that
+    /// says when to come back, within a minute, is sent again then, up to three times, within
+    /// the call's timeout and signal) and reads its JSON answer as a JS value, or leaves it
+    /// unread (`void`: `undefined`); non-2xx answers become [`DaytonaError::Api`]. One boxed
+    /// future for every call.
     pub(crate) fn call<'a>(
         &'a self,
         method: Method,

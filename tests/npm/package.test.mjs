@@ -135,6 +135,78 @@ test("an area's module loads at its first call, once; a failed load rejects and 
   }
 });
 
+test('a rate-limited call comes back when the server says, within its timeout; past a minute or with no time it fails', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${site.url}/tests/npm/page.html`);
+  await page.waitForFunction(() => window.ready === true);
+  // While `plan` lasts, the sandbox's GET answers 429 with the next entry's headers (exposed
+  // to the page across origins, as a server must for the browser to read them).
+  const plan = [];
+  let limited = 0;
+  await page.route(`${server.apiUrl}/sandbox/*`, (route) => {
+    if (route.request().method() !== 'GET' || !plan.length) return route.continue();
+    const headers = plan.shift();
+    limited++;
+    const cors = { 'Access-Control-Allow-Origin': site.url, 'Access-Control-Expose-Headers': Object.keys(headers).join(', ') };
+    const body = JSON.stringify({ statusCode: 429, message: 'ThrottlerException: Too Many Requests', error: 'Too Many Requests' });
+    return route.fulfill({ status: 429, contentType: 'application/json', headers: { ...cors, ...headers }, body });
+  });
+  const step = (name) =>
+    page.evaluate(
+      async ([name, apiUrl, apiKey]) => {
+        const { Daytona } = await import('/pkg/index.js');
+        const timed = async (f) => {
+          const started = performance.now();
+          const outcome = await f().then((v) => (v?.id ? 'answered' : v), (e) => e.name);
+          return [outcome, Math.round((performance.now() - started) / 100) / 10];
+        };
+        if (name === 'create') {
+          window.limitedSandbox = await new Daytona({ apiUrl, apiKey }).create({ labels: { suite: 'npm-429' } });
+          return window.limitedSandbox.id;
+        }
+        if (name === 'delete') return window.limitedSandbox.delete();
+        const id = window.limitedSandbox.id;
+        // A client that gives each call a second.
+        const quick = name === 'timeout' ? { requestTimeoutMs: 1000 } : {};
+        return timed(() => new Daytona({ apiUrl, apiKey, ...quick }).get(id));
+      },
+      [name, server.apiUrl, server.apiKey],
+    );
+  try {
+    await step('create');
+    // Told to come back in a second, twice (the longest of its Retry-After headers counts).
+    plan.push({ 'Retry-After-authenticated': '1' }, { 'Retry-After': '0', 'Retry-After-sandbox-lifecycle': '1' });
+    const [answered, waited] = await step('again');
+    assert.deepEqual([answered, limited], ['answered', 2]);
+    assert.ok(waited >= 2 && waited < 5, `came back after ${waited} s`);
+    // The call's timeout ends the wait.
+    plan.push({ 'Retry-After': '30' });
+    const [timedOut, after] = await step('timeout');
+    assert.equal(timedOut, 'DaytonaTimeoutError');
+    assert.ok(after >= 0.9 && after < 3, `gave up after ${after} s`);
+    // More than a minute away, or no time given: the 429 is the answer, at once.
+    for (const headers of [{ 'Retry-After': '120' }, { 'Retry-After': new Date(Date.now() + 600_000).toUTCString() }, {}]) {
+      plan.push(headers);
+      const [outcome, took] = await step('again');
+      assert.equal(outcome, 'DaytonaRateLimitError', JSON.stringify(headers));
+      assert.ok(took < 1, `${JSON.stringify(headers)}: ${took} s`);
+    }
+    // Three times at most.
+    limited = 0;
+    plan.push(...Array(5).fill({ 'Retry-After': '0' }));
+    assert.equal((await step('again'))[0], 'DaytonaRateLimitError');
+    assert.equal(limited, 4, 'the call and three retries');
+    plan.length = 0;
+    assert.deepEqual(errors, []);
+  } finally {
+    plan.length = 0;
+    await step('delete').catch(() => {});
+    await page.close();
+  }
+});
+
 test('daytona-wasm/init loads the wasm when asked, and names the fix when a server answers HTML', async () => {
   const page = await browser.newPage();
   const wasm = [];
