@@ -1,16 +1,29 @@
 //! Timers of components: repeating ones tied to a component's lifetime, debouncing, and
 //! notices that go by themselves.
 
+use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
 
-/// Calls `tick` every `period` until the calling component is dropped.
+/// Calls `tick` every `period` until the calling component is dropped, but only while the
+/// page is shown: a tab left in the background asks nothing (its requests would count as the
+/// sandbox's activity and keep it from stopping by itself), and catches up at once when it is
+/// shown again.
 pub fn use_interval(period: Duration, tick: impl Fn() + 'static) {
+    let tick = Rc::new(move || {
+        if !document().hidden() {
+            tick();
+        }
+    });
+    let every = Rc::clone(&tick);
     // Only fails without a `window`, which a browser page always has.
-    if let Ok(handle) = set_interval_with_handle(tick, period) {
+    if let Ok(handle) = set_interval_with_handle(move || every(), period) {
         on_cleanup(move || handle.clear());
     }
+    // `visibilitychange` goes from the document up to the window.
+    let handle = window_event_listener_untyped("visibilitychange", move |_| tick());
+    on_cleanup(move || handle.remove());
 }
 
 /// How long a success notice stays.

@@ -91,6 +91,40 @@ test('resource use shows the sandbox\'s own CPU, memory and disk, and a busy loo
   await page.setViewportSize({ width: 1300, height: 1100 });
 });
 
+test('a page in a hidden tab asks nothing (so the sandbox can stop by itself), and catches up when shown', async () => {
+  await page.goto(`${server.url}/sandboxes/${sandbox.id}#apiKey=${encodeURIComponent(server.apiKey)}`);
+  await page.locator('.resource-use .meter.cpu').waitFor();
+  const asked = [];
+  const onRequest = (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.includes(sandbox.id)) asked.push(path);
+  };
+  page.on('request', onRequest);
+  const setHidden = (hidden) =>
+    page.evaluate((hidden) => {
+      for (const [k, v] of [['hidden', hidden], ['visibilityState', hidden ? 'hidden' : 'visible']]) {
+        Object.defineProperty(document, k, { value: v, configurable: true });
+      }
+      document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+    }, hidden);
+  try {
+    // Shown: the meters sample (every 3 s) and the sandbox is read again (every 5 s).
+    await eventually(async () => asked.some((p) => p.endsWith('/system/metrics')), { what: 'a metrics sample while shown' });
+    await setHidden(true);
+    asked.length = 0;
+    await new Promise((r) => setTimeout(r, 7000));
+    assert.deepEqual(asked, [], 'requests of a hidden page');
+    // Shown again: at once, not at the next tick.
+    const shown = Date.now();
+    await setHidden(false);
+    await eventually(async () => asked.some((p) => p.endsWith('/system/metrics')), { what: 'a metrics sample once shown' });
+    assert.ok(Date.now() - shown < 2000, `caught up after ${Date.now() - shown} ms`);
+  } finally {
+    page.off('request', onRequest);
+    await setHidden(false);
+  }
+});
+
 test('resize and network rules are applied from the Overview', async () => {
   await page.goto(`${server.url}/sandboxes/${sandbox.id}#apiKey=${encodeURIComponent(server.apiKey)}`);
   const card = page.locator('.sandbox-settings');

@@ -97,8 +97,7 @@ fn Dashboard() -> impl IntoView {
         }
     });
     use_interval(REFRESH_PERIOD, move || {
-        let hidden = document().hidden();
-        if auto_refresh.get_untracked() && !live.get_untracked() && !hidden && !list.loading.get_untracked() {
+        if auto_refresh.get_untracked() && !live.get_untracked() && !list.loading.get_untracked() {
             reload();
         }
     });

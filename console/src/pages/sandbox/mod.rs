@@ -104,11 +104,7 @@ fn SandboxShell() -> impl IntoView {
         missing.set(false);
         load();
     });
-    use_interval(REFRESH_PERIOD, move || {
-        if !document().hidden() {
-            load();
-        }
-    });
+    use_interval(REFRESH_PERIOD, load);
 
     let ops = use_operations();
     provide_context(ops);
