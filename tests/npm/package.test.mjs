@@ -28,12 +28,18 @@ after(async () => {
   registry?.stop();
 });
 
-test('create, list, exec, stop/start, delete and typed errors from plain JS', async () => {
+/** A new page of `html` (under tests/npm/) once its module is ready, and the page errors it raises. */
+async function openPage(html) {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${site.url}/tests/npm/page.html`);
+  await page.goto(`${site.url}/tests/npm/${html}`);
   await page.waitForFunction(() => window.ready === true);
+  return { page, errors };
+}
+
+test('create, list, exec, stop/start, delete and typed errors from plain JS', async () => {
+  const { page, errors } = await openPage('page.html');
   const out = await page.evaluate(([u, k]) => window.scenario(u, k), [server.apiUrl, server.apiKey]);
   assert.deepEqual(errors, []);
 
@@ -136,11 +142,7 @@ test("an area's module loads at its first call, once; a failed load rejects and 
 });
 
 test('a rate-limited call comes back when the server says, within its timeout; past a minute or with no time it fails', async () => {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${site.url}/tests/npm/page.html`);
-  await page.waitForFunction(() => window.ready === true);
+  const { page, errors } = await openPage('page.html');
   // While `plan` lasts, the sandbox's GET answers 429 with the next entry's headers (exposed
   // to the page across origins, as a server must for the browser to read them).
   const plan = [];
@@ -357,11 +359,7 @@ test("a sandbox's data getters defined by init.js are the ones its .d.ts declare
 });
 
 test('every exported method, called from plain JS as users import the package', async () => {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${site.url}/tests/npm/every-method.html`);
-  await page.waitForFunction(() => window.ready === true);
+  const { page, errors } = await openPage('every-method.html');
   const out = await page.evaluate(([u, k, r]) => window.scenario(u, k, r), [server.apiUrl, server.apiKey, registry.host]);
   assert.deepEqual(errors, []);
 
