@@ -313,13 +313,9 @@ impl AppState {
                 )))
             }
         };
-        // Its disk (or the copy of a snapshot's files) must leave the host's reserve free.
-        let need = match kept.clone() {
-            Some(dir) => {
-                tokio::task::spawn_blocking(move || crate::jail::images::bytes_on_disk(&dir)).await.unwrap_or(0)
-            }
-            None => 0,
-        };
+        // Its disk (or the copy of a snapshot's files, as many bytes as they were measured when
+        // kept: its `size`, in GB) must leave the host's reserve free.
+        let need = kept.as_ref().and(snapshot.size).map_or(0, |gb| (gb * 1e9) as u64);
         self.runtime.disks.check_room(need, "a new sandbox").map_err(ApiError::BadRequest)?;
         let now = crate::time::now_ms();
         let dto = Sandbox {
@@ -613,8 +609,7 @@ impl AppState {
         if self.find(&name).is_ok() {
             return Err(ApiError::Conflict(format!("Sandbox with name {name} already exists")));
         }
-        let need = self.runtime.disks.used_bytes(&source.dto.id).await;
-        self.runtime.disks.check_room(need, "a copy of its files").map_err(ApiError::BadRequest)?;
+        self.runtime.disks.check_room_to_copy(&source.dto.id).await.map_err(ApiError::BadRequest)?;
         let now = crate::time::now_ms();
         let dto = Sandbox {
             id: id.clone(),
@@ -678,8 +673,7 @@ impl AppState {
             Some(name) if name != DEFAULT_SNAPSHOT => self.base_of(self.find_snapshot(name)?)?,
             _ => self.default_snapshot(),
         };
-        let need = self.runtime.disks.used_bytes(&id).await;
-        self.runtime.disks.check_room(need, "a copy of its files").map_err(ApiError::BadRequest)?;
+        self.runtime.disks.check_room_to_copy(&id).await.map_err(ApiError::BadRequest)?;
         let resources = (source.dto.cpu, source.dto.memory, source.dto.disk);
         let mut snap = super::snapshots::new_snapshot(req.name, SnapshotState::Pending, base.entrypoint, resources);
         snap.source_sandbox_id = Some(id.clone());

@@ -17,8 +17,6 @@ enum Due {
     Stop,
     Archive,
     Delete,
-    /// Its TTL ended: deleted whatever its state.
-    Destroy,
 }
 
 /// Whether `minutes` "minutes" of `minute_ms` ms each have passed between `since_ms` and
@@ -32,8 +30,9 @@ fn elapsed(since_ms: i64, now: i64, minutes: i64, minute_ms: i64) -> bool {
 }
 
 fn due(minute_ms: i64, rec: &crate::store::record::SandboxRecord, now: i64) -> Option<Due> {
+    // Its TTL ended: deleted whatever its state.
     if rec.destroy_ms.is_some_and(|at| now >= at) && rec.state() != SandboxState::Destroying {
-        return Some(Due::Destroy);
+        return Some(Due::Delete);
     }
     match rec.state() {
         SandboxState::Started => {
@@ -79,7 +78,7 @@ pub async fn run(st: Arc<AppState>) {
                     }
                     Some(Due::Stop) => st.stop_sandbox(&id, false).await.map(drop),
                     Some(Due::Archive) => st.archive_sandbox(&id).await.map(drop),
-                    Some(Due::Delete | Due::Destroy) => st.delete_sandbox(&id).await.map(drop),
+                    Some(Due::Delete) => st.delete_sandbox(&id).await.map(drop),
                     None => Ok(()),
                 };
                 if let Err(e) = result {

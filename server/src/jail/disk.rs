@@ -78,17 +78,17 @@ impl Disks {
         }
     }
 
-    /// Bytes sandbox `id`'s files take on the host's filesystem: what its disk image has
-    /// allocated (sparse: what was written), or its plain home where disks are unavailable
-    /// (walked off the async runtime).
-    pub async fn used_bytes(&self, id: &str) -> u64 {
+    /// [`Disks::check_room`] for a copy of sandbox `id`'s files (a fork's, a snapshot's): as
+    /// many bytes as its disk image has allocated (sparse: what was written), or as its plain
+    /// home takes where disks are unavailable (walked off the async runtime).
+    pub async fn check_room_to_copy(&self, id: &str) -> Result<(), String> {
         use std::os::unix::fs::MetadataExt;
-        let (image, home) = (self.disk_dir(id).join(IMAGE), self.sandboxes_dir.join(id).join("home"));
+        let (image, home) = (self.disk_dir(id).join(IMAGE), self.plain_home(id));
         let measured = tokio::task::spawn_blocking(move || match std::fs::metadata(&image) {
             Ok(image) => image.blocks() * 512,
             Err(_) => super::images::bytes_on_disk(&home),
         });
-        measured.await.unwrap_or(0)
+        self.check_room(measured.await.unwrap_or(0), "a copy of its files")
     }
 
     /// Whether `what` may write `need` more bytes to the host's filesystem: only if the
@@ -117,11 +117,17 @@ impl Disks {
         self.sandboxes_dir.join(id).join(DISK_DIR)
     }
 
+    /// Sandbox `id`'s home as a plain directory: where disks are unavailable, or an older
+    /// sandbox's from before it had a disk.
+    fn plain_home(&self, id: &str) -> PathBuf {
+        self.sandboxes_dir.join(id).join("home")
+    }
+
     /// Makes sure sandbox `id` has its disk of `gib` GiB mounted (a plain directory where disks
     /// are unavailable), everything in it owned by host id `owner`; returns the home's host
     /// path. An older sandbox's plain home directory is copied onto a new disk the first time.
     pub async fn prepare(&self, id: &str, gib: i64, owner: u32) -> Result<PathBuf, JailError> {
-        let legacy = self.sandboxes_dir.join(id).join("home");
+        let legacy = self.plain_home(id);
         let home = match self.unavailable {
             Some(_) => {
                 std::fs::create_dir_all(&legacy).map_err(|e| format!("creating {}: {e}", legacy.display()))?;
@@ -177,7 +183,7 @@ impl Disks {
         std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
         let source = self.disk_dir(from);
         if self.unavailable.is_some() || !source.join(IMAGE).exists() {
-            let (legacy, copy) = (self.sandboxes_dir.join(from).join("home"), dir.join(MOUNT_POINT));
+            let (legacy, copy) = (self.plain_home(from), dir.join(MOUNT_POINT));
             std::fs::create_dir_all(&copy).map_err(|e| format!("creating {}: {e}", copy.display()))?;
             if legacy.is_dir() {
                 copy_tree(&legacy, &copy).await?;
@@ -202,7 +208,7 @@ impl Disks {
     async fn place(&self, dir: &Path, to: &str, keep: bool) -> Result<PathBuf, JailError> {
         let kept = dir.join(IMAGE);
         if !kept.exists() {
-            let copy = self.sandboxes_dir.join(to).join("home");
+            let copy = self.plain_home(to);
             let home = dir.join(MOUNT_POINT);
             if !keep && home.is_dir() && std::fs::rename(&home, &copy).is_ok() {
                 return Ok(copy);
