@@ -320,6 +320,14 @@ impl Sandbox {
         Ok(out.labels)
     }
 
+    /// [`Sandbox::interval`] for one that takes no negative value (`name` on the wire).
+    fn whole_minutes(&self, kind: &str, name: &str, minutes: i64) -> Step {
+        match minutes < 0 {
+            true => refused(&format!("{name} must be a non-negative integer")),
+            false => self.interval(kind, minutes),
+        }
+    }
+
     /// Sets interval `kind` and reloads the data (one boxed future for the five setters).
     fn interval(&self, kind: &str, minutes: i64) -> Step {
         let set = Call::done(&self.client, Method::Post, self.url(&format!("/{kind}/{minutes}")));
@@ -332,27 +340,18 @@ impl Sandbox {
 
     /// Minutes of inactivity before the sandbox stops by itself (0 = never).
     pub fn set_autostop_interval(&self, minutes: i64) -> Step {
-        match minutes < 0 {
-            true => refused("autoStopInterval must be a non-negative integer"),
-            false => self.interval("autostop", minutes),
-        }
+        self.whole_minutes("autostop", "autoStopInterval", minutes)
     }
 
     /// Minutes of inactivity before the sandbox pauses by itself (0 = never; daytona-local
     /// refuses any other value, pausing only when asked).
     pub fn set_auto_pause_interval(&self, minutes: i64) -> Step {
-        match minutes < 0 {
-            true => refused("autoPauseInterval must be a non-negative integer"),
-            false => self.interval("autopause", minutes),
-        }
+        self.whole_minutes("autopause", "autoPauseInterval", minutes)
     }
 
     /// Minutes stopped before the sandbox is archived (0 = the maximum).
     pub fn set_auto_archive_interval(&self, minutes: i64) -> Step {
-        match minutes < 0 {
-            true => refused("autoArchiveInterval must be a non-negative integer"),
-            false => self.interval("autoarchive", minutes),
-        }
+        self.whole_minutes("autoarchive", "autoArchiveInterval", minutes)
     }
 
     /// Minutes stopped before the sandbox is deleted (negative = never, 0 = on stop).
@@ -363,10 +362,7 @@ impl Sandbox {
     /// Destroys the sandbox `minutes` from now whatever its state (0 = no TTL); its
     /// `auto_destroy_at` says when.
     pub fn set_ttl(&self, minutes: i64) -> Step {
-        match minutes < 0 {
-            true => refused("ttlMinutes must be a non-negative integer"),
-            false => self.interval("ttl", minutes),
-        }
+        self.whole_minutes("ttl", "ttlMinutes", minutes)
     }
 
     /// Tells the control plane the sandbox is in use (resets the auto-stop timer).
